@@ -1,0 +1,112 @@
+/**
+ * The scenario file's schema (model page, section 7, and the extension keys of section 5).
+ *
+ * Every object is strict: an unknown key is an error, so a typo never falls back to a default.
+ * Checks that span several keys (whole hard-bug counts, strategies naming models, regressions
+ * that never end) live in `crossChecks` in load.ts, where all keys are known.
+ */
+import { z } from "zod";
+
+const num = () => z.number({ error: "must be a number" });
+const nonNegative = () => num().min(0, { error: "must be >= 0" });
+const positive = () => num().gt(0, { error: "must be > 0" });
+const probability = () =>
+  num().gt(0, { error: "must be a probability in (0, 1]" }).lte(1, { error: "must be a probability in (0, 1]" });
+const fraction = () =>
+  num().min(0, { error: "must be a fraction in [0, 1]" }).max(1, { error: "must be a fraction in [0, 1]" });
+const wholeAtLeast = (min: number) =>
+  num().int({ error: "must be a whole number" }).min(min, { error: `must be a whole number >= ${min}` });
+
+/** A random quantity: a plain number is a constant. */
+const distributionObject = z.discriminatedUnion(
+  "dist",
+  [
+    z.strictObject({ dist: z.literal("constant"), value: nonNegative() }),
+    z
+      .strictObject({ dist: z.literal("uniform"), min: nonNegative(), max: nonNegative() })
+      .refine((d) => d.max >= d.min, { error: "max must be >= min", path: ["max"] }),
+    z.strictObject({ dist: z.literal("lognormal"), mean: positive(), cv: nonNegative() }),
+    z.strictObject({
+      dist: z.literal("empirical"),
+      values: z.array(nonNegative(), { error: "must be a list of numbers" }).min(1, { error: "must not be empty" }),
+    }),
+  ],
+  { error: "must be one of constant, uniform, lognormal, empirical" },
+);
+export const distributionSchema = z.union([nonNegative(), distributionObject], {
+  error: "must be a number >= 0 or {dist: constant|uniform|lognormal|empirical, ...}",
+});
+
+const modelSchema = z.strictObject({
+  price: z.strictObject({ input: nonNegative(), output: nonNegative() }),
+  bugs: z.strictObject({
+    count: wholeAtLeast(0),
+    hardFraction: fraction(),
+    assignment: z.enum(["exact", "binomial"], { error: "must be exact or binomial" }).default("exact"),
+  }),
+  fix: z.strictObject({ easy: probability(), hard: probability() }),
+  speed: z.strictObject({ ttftSeconds: nonNegative(), outputTokensPerSecond: positive() }).optional(),
+  regressions: z
+    .strictObject({
+      probability: nonNegative(),
+      offspring: z.enum(["bernoulli", "poisson"], { error: "must be bernoulli or poisson" }).default("bernoulli"),
+      hardFraction: fraction(),
+    })
+    .optional(),
+});
+
+const modelName = z.string().regex(/^[A-Za-z0-9_.]+$/, { error: "model names use letters, digits, _ and . only" });
+
+const rangeSchema = z.strictObject({
+  from: num(),
+  to: num(),
+  steps: wholeAtLeast(1),
+  scale: z.enum(["linear", "log"], { error: "must be linear or log" }).default("linear"),
+});
+export const sweepAxisSchema = z.union(
+  [z.array(num(), { error: "must be a list of numbers" }).min(1, { error: "must not be empty" }), rangeSchema],
+  { error: "must be a list of numbers or {from, to, steps, scale: linear|log}" },
+);
+
+export const scenarioSchema = z.strictObject({
+  name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
+  seed: z.union([wholeAtLeast(0), z.string()], { error: "must be a whole number >= 0 or a string" }),
+  trials: wholeAtLeast(1),
+  models: z
+    .record(modelName, modelSchema, { error: "must be a map of model name to model" })
+    .refine((m) => Object.keys(m).length >= 1, { error: "must define at least one model" }),
+  tokens: z.strictObject({
+    prompt: nonNegative(),
+    generation: nonNegative(),
+    fixOutput: distributionSchema,
+    errorTrace: distributionSchema,
+    errorGrowth: nonNegative().default(0),
+  }),
+  caching: z
+    .strictObject({
+      readMultiplier: nonNegative(),
+      writeMultiplier: nonNegative(),
+      ttlSeconds: positive().optional(),
+    })
+    .default({ readMultiplier: 1, writeMultiplier: 1 }),
+  toolSeconds: distributionSchema.optional(),
+  contexts: z
+    .array(z.enum(["shared", "fresh"], { error: "must be shared or fresh" }), { error: "must be a list" })
+    .min(1, { error: "must name at least one context" })
+    .refine((c) => new Set(c).size === c.length, { error: "must not repeat a context" })
+    .default(["shared", "fresh"]),
+  strategies: z
+    .record(z.string().min(1), z.strictObject({ generator: z.string(), fixer: z.string() }), {
+      error: "must be a map of strategy name to {generator, fixer}",
+    })
+    .optional(),
+  limits: z
+    .strictObject({ maxAttemptsPerBug: wholeAtLeast(1).optional(), maxAttemptsPerRun: wholeAtLeast(1).optional() })
+    .optional(),
+  sweep: z.record(z.string(), sweepAxisSchema, { error: "must be a map of dotted key to values" }).optional(),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ParsedScenario = z.output<typeof scenarioSchema>;
+export type DistributionInput = z.output<typeof distributionSchema>;
+export type SweepAxis = z.output<typeof sweepAxisSchema>;
