@@ -49,8 +49,16 @@ export function readScenarioFile(file: string): Record<string, unknown> {
   return data as Record<string, unknown>;
 }
 
+export interface ParseOptions {
+  /**
+   * Skip "count x hardFraction is a whole number": the closed forms accept any real number of
+   * hard bugs, and crossover searches move hardFraction continuously. The simulator needs it.
+   */
+  allowFractionalHardBugs?: boolean;
+}
+
 /** Validate plain scenario data and normalize it. `file` is only used in error messages. */
-export function parseScenario(raw: unknown, file: string): Scenario {
+export function parseScenario(raw: unknown, file: string, options: ParseOptions = {}): Scenario {
   const result = scenarioSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const issues = result.error.issues;
@@ -59,7 +67,7 @@ export function parseScenario(raw: unknown, file: string): Scenario {
     throw new ScenarioError(file, first.path, first.problem + more);
   }
   const scenario = normalize(result.data);
-  crossChecks(scenario, file);
+  crossChecks(scenario, file, options);
   return scenario;
 }
 
@@ -184,13 +192,13 @@ function strategies(p: ParsedScenario): Strategy[] {
 const WHOLE_TOLERANCE = 1e-6;
 
 /** Checks that involve more than one key. */
-function crossChecks(s: Scenario, file: string): void {
+function crossChecks(s: Scenario, file: string, options: ParseOptions): void {
   const fail = (path: string, problem: string): never => {
     throw new ScenarioError(file, path, problem);
   };
   for (const m of Object.values(s.models)) {
     const hard = m.bugCount * m.hardFraction;
-    if (m.assignment === "exact" && Math.abs(hard - Math.round(hard)) > WHOLE_TOLERANCE) {
+    if (m.assignment === "exact" && !options.allowFractionalHardBugs && Math.abs(hard - Math.round(hard)) > WHOLE_TOLERANCE) {
       fail(
         `models.${m.name}.bugs.hardFraction`,
         `count x hardFraction = ${+hard.toFixed(6)} must be a whole number under assignment: exact ` +

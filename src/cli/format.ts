@@ -1,0 +1,43 @@
+/** Text for people: aligned tables and units. */
+import Table from "cli-table3";
+
+/** A borderless table with right-aligned number columns (those whose header is in `numeric`). */
+export function table(head: string[], rows: (string | number)[][], numeric: Set<string> = new Set()): string {
+  const t = new Table({
+    head,
+    chars: {
+      top: "", "top-mid": "", "top-left": "", "top-right": "",
+      bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "",
+      left: "", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "  ",
+    },
+    style: { head: [], border: [], "padding-left": 0, "padding-right": 0, compact: true },
+    colAligns: head.map((h) => (numeric.has(h) ? "right" : "left")),
+  });
+  t.push(...rows.map((r) => r.map(String)));
+  return t.toString().split("\n").map((line) => line.trimEnd()).join("\n");
+}
+
+/** Dollars to 5 significant digits: $0.061234, $12.345. */
+export function money(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "-";
+  if (x === 0) return "$0";
+  const abs = Math.abs(x);
+  const text = abs >= 1e-4 ? x.toPrecision(5) : x.toExponential(3);
+  return `${x < 0 ? "-" : ""}$${text.replace(/^-/, "")}`;
+}
+
+/** A plain number to `digits` significant digits, or "-" when absent. */
+export function num(x: number | null | undefined, digits = 4): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "-";
+  return Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : x.toPrecision(digits);
+}
+
+export function percent(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "-";
+  return `${(100 * x).toFixed(digits)}%`;
+}
+
+export function seconds(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return "-";
+  return `${x.toPrecision(4)} s`;
+}

@@ -1,0 +1,152 @@
+/**
+ * Crossovers (model page, section 4): where two strategies' expected costs are equal.
+ *
+ * In a model's `bugs.count` the difference is at most quadratic (fresh: linear; shared: the I^2
+ * term), so its roots are exact. For any other numeric key the roots are found by a sign scan on
+ * a grid over the user's range, each sign change refined by bisection to 1e-9 relative.
+ */
+import { UserError } from "../errors.js";
+import { parseScenario } from "../scenario/load.js";
+import { getPath, withPath } from "../scenario/paths.js";
+import type { Context, Scenario, Strategy } from "../scenario/types.js";
+import { analyzeStrategy } from "./strategy.js";
+
+export interface Crossover {
+  context: Context;
+  /** the parameter value where the two expected costs are equal */
+  value: number;
+  /** the strategy that is cheaper just below and just above the value */
+  cheaperBelow: string;
+  cheaperAbove: string;
+  /** "exact" for the closed-form roots in bugs.count, "bisection" otherwise */
+  method: "exact" | "bisection";
+}
+
+export interface CrossoverQuery {
+  param: string;
+  between: [Strategy, Strategy];
+  contexts: Context[];
+  /** range to search; optional for bugs.count (default: every root >= 0) */
+  from?: number;
+  to?: number;
+  /** grid intervals for the sign scan */
+  steps: number;
+}
+
+const RELATIVE_TOLERANCE = 1e-9;
+const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
+
+/** E[C_first] - E[C_second] of a scenario; both must have closed forms. */
+export function costDifference(scenario: Scenario, between: [Strategy, Strategy], context: Context): number {
+  const [a, b] = between.map((st) => analyzeStrategy(scenario, st, context));
+  for (const r of [a!, b!]) {
+    if (r.analyticMean === null) throw new UserError(`${r.strategy} (${context}) has no closed form: ${r.reason}`);
+  }
+  return a!.analyticMean! - b!.analyticMean!;
+}
+
+/** Every crossover of the query, for each context, in increasing value. */
+export function findCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery): Crossover[] {
+  const countModel = COUNT_PATH.exec(query.param)?.[1];
+  const value = getPath(raw, query.param);
+  if (typeof value !== "number") {
+    throw new UserError(`${file}: --param ${query.param}: no numeric key at that path`);
+  }
+  if (countModel !== undefined) {
+    const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });
+    return query.contexts.flatMap((ctx) => countCrossovers(scenario, countModel, query, ctx));
+  }
+  if (query.from === undefined || query.to === undefined) {
+    throw new UserError(`--from and --to are required for ${query.param} (only bugs.count is solved without a range)`);
+  }
+  const at = (x: number) => parseScenario(withPath(raw, query.param, x), file, { allowFractionalHardBugs: true });
+  return query.contexts.flatMap((ctx) =>
+    scanCrossovers((x) => costDifference(at(x), query.between, ctx), query.from!, query.to!, query.steps).map(
+      (root) => describe(root.value, root.slope, query.between, ctx, "bisection"),
+    ),
+  );
+}
+
+function describe(value: number, slope: number, between: [Strategy, Strategy], context: Context, method: Crossover["method"]): Crossover {
+  // difference = first - second: rising through zero means first is cheaper below.
+  const [first, second] = [between[0].name, between[1].name];
+  return {
+    context,
+    value,
+    cheaperBelow: slope > 0 ? first : second,
+    cheaperAbove: slope > 0 ? second : first,
+    method,
+  };
+}
+
+/**
+ * Roots of d(q) = a q^2 + b q + c, the cost difference as a function of one model's bug count
+ * (treated as a real number). The coefficients come from d at q = 1, 2, 3, where the closed
+ * form holds (T >= 1); each root is polished by Newton steps on the closed form itself.
+ */
+export function countCrossovers(scenario: Scenario, model: string, query: CrossoverQuery, context: Context): Crossover[] {
+  const d = (q: number) => {
+    const m = scenario.models[model]!;
+    return costDifference({ ...scenario, models: { ...scenario.models, [model]: { ...m, bugCount: q } } }, query.between, context);
+  };
+  const [d1, d2, d3] = [d(1), d(2), d(3)];
+  let a = (d3 - 2 * d2 + d1) / 2;
+  const b = d2 - d1 - 3 * a;
+  const c = d1 - a - b;
+  if (Math.abs(a) <= 1e-12 * (Math.abs(b) + Math.abs(c))) a = 0; // fresh context: linear
+  const slope = (x: number) => 2 * a * x + b;
+  const lo = query.from ?? 0;
+  const hi = query.to ?? Infinity;
+  return quadraticRoots(a, b, c)
+    .map((x) => {
+      for (let i = 0; i < 3 && slope(x) !== 0; i++) x -= d(x) / slope(x);
+      return x;
+    })
+    .filter((x) => x >= lo && x <= hi)
+    .map((x) => describe(x, slope(x), query.between, context, "exact"));
+}
+
+/** Real roots of a x^2 + b x + c in increasing order (numerically stable form). */
+export function quadraticRoots(a: number, b: number, c: number): number[] {
+  if (a === 0) return b === 0 ? [] : [-c / b];
+  const disc = b * b - 4 * a * c;
+  if (disc < 0) return [];
+  const q = -0.5 * (b + Math.sign(b || 1) * Math.sqrt(disc));
+  const roots = [q / a, q === 0 ? 0 : c / q];
+  return roots[0] === roots[1] ? [roots[0]!] : roots.sort((x, y) => x - y);
+}
+
+/**
+ * Every sign change of f on a grid of `steps` intervals over [from, to], each refined by
+ * bisection until the bracket is within 1e-9 of its value (relative). A grid point where f is
+ * exactly 0 is a root itself. Touching zero without a sign change is not reported.
+ */
+export function scanCrossovers(f: (x: number) => number, from: number, to: number, steps: number): { value: number; slope: number }[] {
+  const roots: { value: number; slope: number }[] = [];
+  const xs = Array.from({ length: steps + 1 }, (_, i) => (i === steps ? to : from + ((to - from) * i) / steps));
+  const ys = xs.map(f);
+  for (let i = 0; i < steps; i++) {
+    const [x0, x1, y0, y1] = [xs[i]!, xs[i + 1]!, ys[i]!, ys[i + 1]!];
+    if (y0 === 0) {
+      const before = i > 0 ? ys[i - 1]! : y1 === 0 ? 0 : -y1;
+      if (before !== 0 && Math.sign(before) !== Math.sign(y1)) roots.push({ value: x0, slope: y1 - before });
+      continue;
+    }
+    if (y1 === 0 && i === steps - 1 && y0 !== 0) roots.push({ value: x1, slope: -y0 });
+    if (y1 === 0 || Math.sign(y0) === Math.sign(y1)) continue;
+    roots.push({ value: bisect(f, x0, x1, y0), slope: y1 - y0 });
+  }
+  return roots;
+}
+
+function bisect(f: (x: number) => number, lo: number, hi: number, fLo: number): number {
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) return mid;
+    const fMid = f(mid);
+    if (fMid === 0) return mid;
+    if (Math.sign(fMid) === Math.sign(fLo)) [lo, fLo] = [mid, fMid];
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

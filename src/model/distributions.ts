@@ -1,0 +1,60 @@
+/** Moments and CDFs of the extension distributions (tokens per attempt, tool seconds). */
+import erfc from "@stdlib/math-base-special-erfc";
+import type { Distribution } from "../scenario/types.js";
+
+/** Expected value. Lognormal is given by its mean, so it is that mean. */
+export function distributionMean(d: Distribution): number {
+  switch (d.kind) {
+    case "constant":
+      return d.value;
+    case "uniform":
+      return (d.min + d.max) / 2;
+    case "lognormal":
+      return d.mean;
+    case "empirical":
+      return d.values.reduce((a, b) => a + b, 0) / d.values.length;
+  }
+}
+
+/** True when every draw is the same number. */
+export function isConstant(d: Distribution): boolean {
+  switch (d.kind) {
+    case "constant":
+      return true;
+    case "uniform":
+      return d.min === d.max;
+    case "lognormal":
+      return d.cv === 0;
+    case "empirical":
+      return d.values.every((v) => v === d.values[0]);
+  }
+}
+
+/**
+ * Lognormal parameters from mean m and coefficient of variation cv:
+ * sigma^2 = ln(1 + cv^2), mu = ln(m) - sigma^2 / 2.
+ */
+export function lognormalParameters(mean: number, cv: number): { mu: number; sigma: number } {
+  const variance = Math.log1p(cv * cv);
+  return { mu: Math.log(mean) - variance / 2, sigma: Math.sqrt(variance) };
+}
+
+/** P(X <= x). Lognormal: Phi((ln x - mu) / sigma) = erfc(-(ln x - mu) / (sigma sqrt 2)) / 2. */
+export function distributionCdf(d: Distribution, x: number): number {
+  switch (d.kind) {
+    case "constant":
+      return x >= d.value ? 1 : 0;
+    case "uniform":
+      if (x >= d.max) return 1;
+      if (x < d.min) return 0;
+      return (x - d.min) / (d.max - d.min);
+    case "lognormal": {
+      if (d.cv === 0) return x >= d.mean ? 1 : 0;
+      if (x <= 0) return 0;
+      const { mu, sigma } = lognormalParameters(d.mean, d.cv);
+      return 0.5 * erfc(-(Math.log(x) - mu) / (sigma * Math.SQRT2));
+    }
+    case "empirical":
+      return d.values.filter((v) => v <= x).length / d.values.length;
+  }
+}

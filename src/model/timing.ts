@@ -1,0 +1,28 @@
+/** The time model and cache expiry (model page, section 5: the "time" and "cache TTL" rows). */
+import type { Distribution, ModelSpec } from "../scenario/types.js";
+import { distributionCdf, distributionMean } from "./distributions.js";
+
+/** Seconds one call takes: ttft + output tokens / output tokens per second (0 with no speed given). */
+export function callSeconds(model: ModelSpec, outputTokens: number): number {
+  return model.speed ? model.speed.ttftSeconds + outputTokens / model.speed.outputTokensPerSecond : 0;
+}
+
+/** E[tool seconds] after one fix attempt (0 when the scenario gives none). */
+export function meanToolSeconds(toolSeconds: Distribution | null): number {
+  return toolSeconds ? distributionMean(toolSeconds) : 0;
+}
+
+/**
+ * h = P(gap <= ttl), the chance a follow-up request finds its conversation's cache alive, where
+ * gap = the fixer's call seconds (constant here) + tool seconds.
+ */
+export function cacheHitProbability(ttlSeconds: number, fixCallSeconds: number, toolSeconds: Distribution | null): number {
+  const slack = ttlSeconds - fixCallSeconds;
+  if (!toolSeconds) return slack >= 0 ? 1 : 0;
+  return distributionCdf(toolSeconds, slack);
+}
+
+/** alpha_eff = h alpha + (1-h) w: an expired entry makes the cached part new again. */
+export function effectiveReadMultiplier(hitProbability: number, readMultiplier: number, writeMultiplier: number): number {
+  return hitProbability * readMultiplier + (1 - hitProbability) * writeMultiplier;
+}
