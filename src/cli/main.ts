@@ -5,6 +5,7 @@ import { hideBin } from "yargs/helpers";
 import { UserError } from "../errors.js";
 import { analyticCommand } from "./commands/analytic.js";
 import { crossoverCommand } from "./commands/crossover.js";
+import { runCommand } from "./commands/run.js";
 
 /** A user mistake is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
 function reportAndExit(err: unknown): never {
@@ -19,6 +20,7 @@ try {
   await yargs(hideBin(process.argv))
     .scriptName("agentsim")
     .usage("$0 <command> [options]\n\nExpected cost and Monte Carlo simulation of generate-and-fix agent workflows.")
+    .command(runCommand)
     .command(analyticCommand)
     .command(crossoverCommand)
     .demandCommand(1, "name a command (see --help)")

@@ -121,14 +121,20 @@ export function fixCost(scenario: Scenario, workload: FixWorkload, fixer: ModelS
 
 const totalOf = (b: CostBreakdown) => b.generation + b.fixInputNew + b.fixInputCached + b.fixOutput;
 
-/** The scenario with every extension that has no closed form dropped. */
+/**
+ * The base model's scenario: exact difficulty classes, constant tokens (their means), a cache
+ * that never expires, no regressions, no caps. Its formula's error against a simulation is the
+ * bias of those assumptions.
+ */
 export function baseScenario(scenario: Scenario): Scenario {
   return {
     ...scenario,
     tokens: { ...scenario.tokens, errorGrowth: 0 },
     caching: { ...scenario.caching, ttlSeconds: null },
     limits: { maxAttemptsPerBug: null, maxAttemptsPerRun: null },
-    models: Object.fromEntries(Object.entries(scenario.models).map(([k, m]) => [k, { ...m, regressions: null }])),
+    models: Object.fromEntries(
+      Object.entries(scenario.models).map(([k, m]) => [k, { ...m, assignment: "exact" as const, regressions: null }]),
+    ),
   };
 }
 

@@ -21,8 +21,3 @@ export function cacheHitProbability(ttlSeconds: number, fixCallSeconds: number, 
   if (!toolSeconds) return slack >= 0 ? 1 : 0;
   return distributionCdf(toolSeconds, slack);
 }
-
-/** alpha_eff = h alpha + (1-h) w: an expired entry makes the cached part new again. */
-export function effectiveReadMultiplier(hitProbability: number, readMultiplier: number, writeMultiplier: number): number {
-  return hitProbability * readMultiplier + (1 - hitProbability) * writeMultiplier;
-}

@@ -1,0 +1,134 @@
+/** `agentsim run [scenario]`: simulate every strategy and context and check them against the closed forms. */
+import type { CommandModule } from "yargs";
+import { UserError } from "../../errors.js";
+import { evaluateScenario, type Evaluation, type SimResult } from "../../evaluate/evaluate.js";
+import { loadScenario } from "../../scenario/load.js";
+import type { Scenario } from "../../scenario/types.js";
+import type { SimPath } from "../../sim/kernel.js";
+import { SimulationPool, defaultThreads } from "../../sim/pool.js";
+import { Z_THRESHOLD } from "../../stats/check.js";
+import { money, num, percent, seconds, table } from "../format.js";
+import { progressBar } from "../progress.js";
+import { DEFAULT_SCENARIO } from "../scenarioArg.js";
+import { toJson } from "../json.js";
+
+interface Args {
+  scenario: string;
+  trials?: number;
+  seed?: string;
+  threads: number;
+  path: SimPath;
+  json: boolean;
+}
+
+export const runCommand: CommandModule<object, Args> = {
+  command: "run [scenario]",
+  describe: "Monte Carlo simulation of every strategy and context, checked against the closed forms",
+  builder: (y) =>
+    y
+      .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, describe: "scenario file (YAML or JSON)" })
+      .option("trials", { type: "number", describe: "runs per strategy and context (default: the scenario's)" })
+      .option("seed", { type: "string", describe: "random seed (default: the scenario's)" })
+      .option("threads", { type: "number", default: defaultThreads(), describe: "worker threads" })
+      .option("path", { choices: ["auto", "fast", "attempt"] as const, default: "auto" as const, describe: "simulation path (auto: fast where the base model allows)" })
+      .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" }) as never,
+  handler: async (args) => {
+    const { scenario } = loadScenario(args.scenario);
+    const trials = args.trials ?? scenario.trials;
+    checkWhole("--trials", trials, 1);
+    checkWhole("--threads", args.threads, 1);
+    const seed = args.seed ?? String(scenario.seed);
+    const pool = new SimulationPool(args.threads);
+    const progress = progressBar("simulating", "runs");
+    const started = performance.now();
+    try {
+      const evaluation = await evaluateScenario(pool, scenario, { trials, seedKey: seed, path: args.path, onProgress: progress.update });
+      const elapsed = (performance.now() - started) / 1000;
+      progress.stop();
+      const timing = { seconds: elapsed, threads: args.threads, runsPerSecond: (trials * evaluation.results.length) / elapsed };
+      if (args.json) {
+        process.stdout.write(toJson({ scenario: scenario.name, seed: args.seed ?? scenario.seed, trials, ...evaluation, timing }) + "\n");
+      } else {
+        process.stdout.write(formatRun(scenario, args.scenario, trials, seed, evaluation, timing));
+      }
+    } finally {
+      progress.stop();
+      await pool.close();
+    }
+  },
+};
+
+export function checkWhole(flag: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) throw new UserError(`${flag} must be a whole number >= ${min}, got ${value}`);
+}
+
+function formatRun(
+  scenario: Scenario,
+  file: string,
+  trials: number,
+  seed: string,
+  { results, comparisons }: Evaluation,
+  timing: { seconds: number; threads: number },
+): string {
+  let out =
+    `Scenario ${scenario.name} (${file}): ${trials.toLocaleString("en-US")} runs per strategy and context, ` +
+    `seed ${seed}, ${timing.threads} thread${timing.threads === 1 ? "" : "s"}, ${timing.seconds.toFixed(2)} s\n\n`;
+  const head = ["strategy", "context", "closed form", "sim mean", "95% CI", "p50", "p90", "p99", "z", "verdict"];
+  out += table(
+    head,
+    results.map((r) => [
+      r.strategy, r.context, money(r.analyticMean), money(r.mean), `${money(r.ciLow)} .. ${money(r.ciHigh)}`,
+      money(r.p50), money(r.p90), money(r.p99), r.z === null ? "-" : r.z.toFixed(2), r.verdict,
+    ]),
+    new Set(["closed form", "sim mean", "p50", "p90", "p99", "z"]),
+  );
+  out += `\n\nverdict: consistent when |z| <= ${Z_THRESHOLD}, z = (sim mean - closed form) / standard error\n`;
+  if (hasExtensions(scenario)) out += extensionTable(results);
+  out += `\nCheapest strategy per context:\n`;
+  for (const ctx of scenario.contexts) {
+    const mine = results.filter((r) => r.context === ctx);
+    const byMean = [...mine].sort((a, b) => a.mean - b.mean)[0]!;
+    const byP90 = [...mine].sort((a, b) => a.p90 - b.p90)[0]!;
+    out += `  ${ctx.padEnd(7)} by mean: ${byMean.strategy} (${money(byMean.mean)})   by p90: ${byP90.strategy} (${money(byP90.p90)})\n`;
+  }
+  const names = [...new Set(results.map((r) => r.strategy))];
+  if (names.length > 1) {
+    out += `\nP(row strategy is cheaper than column strategy in a run):\n`;
+    for (const ctx of scenario.contexts) {
+      const cell = (a: string, b: string) =>
+        a === b ? "-" : percent(comparisons.find((c) => c.context === ctx && c.a === a && c.b === b)?.probabilityCheaper, 1);
+      out += `\n${table([ctx, ...names], names.map((a) => [a, ...names.map((b) => cell(a, b))]), new Set(names))}\n`;
+    }
+  }
+  return out;
+}
+
+export function hasExtensions(s: Scenario): boolean {
+  return (
+    s.caching.ttlSeconds !== null ||
+    s.toolSeconds !== null ||
+    s.tokens.errorGrowth > 0 ||
+    s.tokens.fixOutput.kind !== "constant" ||
+    s.tokens.errorTrace.kind !== "constant" ||
+    s.limits.maxAttemptsPerBug !== null ||
+    s.limits.maxAttemptsPerRun !== null ||
+    Object.values(s.models).some((m) => m.speed !== null || m.regressions !== null || m.assignment === "binomial")
+  );
+}
+
+function extensionTable(results: SimResult[]): string {
+  const head = ["strategy", "context", "base formula", "bias", "attempts", "bugs", "all fixed", "wall mean", "wall p90", "cache hits"];
+  const rows = results.map((r) => [
+    r.strategy, r.context, money(r.baseMean), percent(r.bias),
+    `${num(r.meanAttempts)} (${num(r.expectedAttempts)})`, `${num(r.meanBugs)} (${num(r.expectedBugs)})`,
+    percent(r.allFixedFraction, 1), `${seconds(r.meanWallSeconds)} (${seconds(r.expectedWallSeconds)})`, seconds(r.p90WallSeconds),
+    `${percent(r.cacheHitRate, 1)} (${percent(r.expectedCacheHitRate, 1)})`,
+  ]);
+  const note = results.filter((r) => r.reason).map((r) => `${r.strategy}/${r.context}: ${r.reason}`);
+  return (
+    `\nAssumptions dropped (simulated, closed form in parentheses; bias = sim mean vs the base formula):\n\n` +
+    table(head, rows, new Set(head.slice(2))) +
+    "\n" +
+    (note.length ? `\nno closed form: ${[...new Set(note.map((n) => n.split(": ").slice(1).join(": ")))].join("; ")}\n` : "")
+  );
+}

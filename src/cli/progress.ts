@@ -1,0 +1,31 @@
+/** A progress bar on stderr, shown only on a terminal and only once a job has run for a moment. */
+import { SingleBar, Presets } from "cli-progress";
+
+const SHOW_AFTER_MS = 700;
+
+export interface Progress {
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+export function progressBar(label: string, unit: string): Progress {
+  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  const started = Date.now();
+  let bar: SingleBar | null = null;
+  return {
+    update(done, total) {
+      if (!bar && Date.now() - started < SHOW_AFTER_MS) return;
+      if (!bar) {
+        bar = new SingleBar(
+          { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`, hideCursor: true },
+          Presets.shades_classic,
+        );
+        bar.start(total, done);
+      }
+      bar.update(done);
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}

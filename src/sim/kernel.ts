@@ -1,0 +1,248 @@
+/**
+ * The simulation kernel: n runs of one (strategy, context) from one random stream.
+ *
+ * Two paths that agree in distribution on the base model:
+ * - fast: each bug's attempt count by inversion, N = 1 + floor(ln(1-U) / ln(1-p)), one uniform
+ *   per bug (binomial difficulty reuses it: U < phi is hard, and U/phi is again uniform), and the
+ *   run priced from the counts with the formulas of section 4;
+ * - attempt: every attempt stepped through with its token accounting, which the extensions
+ *   (time, cache expiry, variable tokens, growth, regressions, caps) need.
+ * Neither allocates per run or per attempt.
+ */
+import seedrandom from "seedrandom";
+import { COL, COLUMN_COUNT } from "./columns.js";
+import { DistKind, fastPathApplies, type DistParams, type SimParams } from "./params.js";
+
+export type SimPath = "auto" | "fast" | "attempt";
+type Random = () => number;
+
+/** Simulate `runs` runs from the stream named by `seed`; returns the column-major results. */
+export function simulateChunk(p: SimParams, seed: string, runs: number, path: SimPath = "auto"): Float64Array {
+  const out = new Float64Array(runs * COLUMN_COUNT);
+  const random: Random = seedrandom.alea(seed);
+  const fast = path === "fast" || (path === "auto" && fastPathApplies(p));
+  if (fast && !fastPathApplies(p)) throw new Error("the fast path only simulates the base model");
+  if (fast) fastPath(p, random, runs, out);
+  else attemptPath(p, random, runs, out);
+  return out;
+}
+
+function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array): void {
+  const q = p.bugCount;
+  const hardBugs = p.hardBugs;
+  const binomial = p.binomial;
+  const phi = p.hardFraction;
+  // 1/ln(1-p); -0 when p = 1, which makes every N exactly 1.
+  const invLogEasy = 1 / Math.log1p(-p.fixEasy);
+  const invLogHard = 1 / Math.log1p(-p.fixHard);
+  const L1 = p.handoffTokens;
+  const G = p.fixOutput.a;
+  const delta = G + p.errorTrace.a;
+  const newPrice = p.writeMultiplier * p.inputPrice;
+  const cachedPrice = p.readMultiplier * p.inputPrice;
+  const outPrice = p.outputPrice;
+  const fresh = p.fresh;
+
+  for (let r = 0; r < runs; r++) {
+    let total = 0; // T
+    let retryPairs = 0; // sum over bugs of (N-1)(N-2)/2, for fresh context
+    for (let j = 0; j < q; j++) {
+      let u = random();
+      let invLog: number;
+      if (binomial) {
+        if (u < phi) {
+          invLog = invLogHard;
+          u = u / phi;
+        } else {
+          invLog = invLogEasy;
+          u = (u - phi) / (1 - phi);
+        }
+      } else {
+        invLog = j < hardBugs ? invLogHard : invLogEasy;
+      }
+      const n = 1 + Math.floor(Math.log(1 - u) * invLog);
+      total += n;
+      retryPairs += ((n - 1) * (n - 2)) / 2;
+    }
+    let newTokens = 0;
+    let cachedTokens = 0;
+    let followUps = 0;
+    if (total > 0) {
+      if (fresh) {
+        // q conversations: each opens with L1 new; each retry adds Delta new and rereads the rest.
+        followUps = total - q;
+        newTokens = q * L1 + followUps * delta;
+        cachedTokens = followUps * L1 + delta * retryPairs;
+      } else {
+        // one conversation of T attempts
+        followUps = total - 1;
+        newTokens = L1 + followUps * delta;
+        cachedTokens = followUps * L1 + (delta * followUps * (total - 2)) / 2;
+      }
+    }
+    const costNew = newPrice * newTokens;
+    const costCached = cachedPrice * cachedTokens;
+    const costOut = outPrice * G * total;
+    out[COL.cost * runs + r] = p.generationCost + costNew + costCached + costOut;
+    out[COL.fixInputNew * runs + r] = costNew;
+    out[COL.fixInputCached * runs + r] = costCached;
+    out[COL.fixOutput * runs + r] = costOut;
+    out[COL.attempts * runs + r] = total;
+    out[COL.bugs * runs + r] = q;
+    out[COL.wallSeconds * runs + r] = 0;
+    out[COL.cacheHits * runs + r] = followUps;
+    out[COL.followUps * runs + r] = followUps;
+    out[COL.allFixed * runs + r] = 1;
+  }
+}
+
+function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Array): void {
+  const q = p.bugCount;
+  const hardBugs = p.hardBugs;
+  const binomial = p.binomial;
+  const phi = p.hardFraction;
+  const pe = p.fixEasy;
+  const ph = p.fixHard;
+  const L1 = p.handoffTokens;
+  const fresh = p.fresh;
+  const fixOutput = p.fixOutput;
+  const errorTrace = p.errorTrace;
+  const toolSeconds = p.toolSeconds;
+  const constantOutput = fixOutput.kind === DistKind.Constant;
+  const constantTrace = errorTrace.kind === DistKind.Constant;
+  const growth = 1 + p.errorGrowth;
+  const ttl = p.ttlSeconds;
+  const timed = p.timed;
+  const ttft = p.fixTtftSeconds;
+  const secondsPerToken = p.fixSecondsPerToken;
+  const regression = p.regressionProbability;
+  const poisson = p.poissonOffspring;
+  const poissonZero = Math.exp(-regression); // P(no offspring), Knuth's Poisson sampler
+  const regressionHard = p.regressionHardFraction;
+  const maxPerBug = p.maxAttemptsPerBug;
+  const maxPerRun = p.maxAttemptsPerRun;
+
+  // Box-Muller gives normals in pairs; the spare lives for this chunk's stream only.
+  let spare = 0;
+  let hasSpare = false;
+  const normal = (): number => {
+    if (hasSpare) {
+      hasSpare = false;
+      return spare;
+    }
+    const radius = Math.sqrt(-2 * Math.log(1 - random()));
+    const angle = 2 * Math.PI * random();
+    spare = radius * Math.sin(angle);
+    hasSpare = true;
+    return radius * Math.cos(angle);
+  };
+  const draw = (d: DistParams): number => {
+    switch (d.kind) {
+      case DistKind.Constant:
+        return d.a;
+      case DistKind.Uniform:
+        return d.a + d.b * random();
+      case DistKind.Lognormal:
+        return Math.exp(d.a + d.b * normal());
+      default:
+        return d.values[Math.floor(random() * d.values.length)]!;
+    }
+  };
+
+  for (let r = 0; r < runs; r++) {
+    let newTokens = 0;
+    let cachedTokens = 0;
+    let outputTokens = 0;
+    let attempts = 0;
+    let hits = 0;
+    let followUps = 0;
+    let wall = p.generationSeconds;
+    let bugs = q;
+    let allFixed = 1;
+    let originalsLeft = q;
+    let hardLeft = hardBugs;
+    let newLeft = 0;
+    let inConversation = false;
+    let context = 0; // tokens the conversation holds so far
+    let lastDelta = 0; // what the previous attempt added (new to the cache)
+    let lastGap = 0; // seconds since the previous request of the conversation
+
+    run: while (originalsLeft + newLeft > 0) {
+      let hard: boolean;
+      if (originalsLeft > 0) {
+        originalsLeft--;
+        if (binomial) hard = random() < phi;
+        else {
+          hard = hardLeft > 0;
+          if (hard) hardLeft--;
+        }
+      } else {
+        newLeft--;
+        hard = random() < regressionHard;
+      }
+      const fixProbability = hard ? ph : pe;
+      if (fresh) inConversation = false;
+      let traceScale = 1; // (1+g)^(k-1) for the k-th attempt on this bug
+      let tries = 0;
+      for (;;) {
+        if (attempts >= maxPerRun) {
+          allFixed = 0;
+          break run;
+        }
+        if (!inConversation) {
+          inConversation = true;
+          context = L1;
+          newTokens += L1;
+        } else {
+          followUps++;
+          if (lastGap <= ttl) {
+            hits++;
+            newTokens += lastDelta;
+            cachedTokens += context - lastDelta;
+          } else {
+            newTokens += context;
+          }
+        }
+        const output = constantOutput ? fixOutput.a : draw(fixOutput);
+        const trace = (constantTrace ? errorTrace.a : draw(errorTrace)) * traceScale;
+        outputTokens += output;
+        lastDelta = output + trace;
+        context += lastDelta;
+        if (timed) {
+          lastGap = ttft + output * secondsPerToken + draw(toolSeconds);
+          wall += lastGap;
+        }
+        attempts++;
+        tries++;
+        if (random() < fixProbability) {
+          if (regression > 0) {
+            let offspring = 0;
+            if (!poisson) offspring = random() < regression ? 1 : 0;
+            else for (let prod = random(); prod > poissonZero; prod *= random()) offspring++;
+            newLeft += offspring;
+            bugs += offspring;
+          }
+          break;
+        }
+        if (tries >= maxPerBug) {
+          allFixed = 0;
+          break;
+        }
+        traceScale *= growth;
+      }
+    }
+    const costNew = p.writeMultiplier * p.inputPrice * newTokens;
+    const costCached = p.readMultiplier * p.inputPrice * cachedTokens;
+    const costOut = p.outputPrice * outputTokens;
+    out[COL.cost * runs + r] = p.generationCost + costNew + costCached + costOut;
+    out[COL.fixInputNew * runs + r] = costNew;
+    out[COL.fixInputCached * runs + r] = costCached;
+    out[COL.fixOutput * runs + r] = costOut;
+    out[COL.attempts * runs + r] = attempts;
+    out[COL.bugs * runs + r] = bugs;
+    out[COL.wallSeconds * runs + r] = wall;
+    out[COL.cacheHits * runs + r] = hits;
+    out[COL.followUps * runs + r] = followUps;
+    out[COL.allFixed * runs + r] = allFixed;
+  }
+}

@@ -1,0 +1,58 @@
+/** Summaries of simulated per-run values (simple-statistics does the arithmetic). */
+import { max, mean, min, probit, quantileSorted, sampleStandardDeviation } from "simple-statistics";
+
+export interface Summary {
+  n: number;
+  mean: number;
+  stdDev: number;
+  /** s / sqrt(n) */
+  stdError: number;
+  /** mean -/+ z_0.975 s/sqrt(n) */
+  ciLow: number;
+  ciHigh: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  min: number;
+  max: number;
+}
+
+/** z_0.975 = 1.959964: the two-sided 95% normal quantile. */
+export const Z95 = probit(0.975);
+
+const asArray = (x: Float64Array) => x as unknown as number[];
+
+/** Mean, spread, a 95% interval for the mean, and quantiles of n >= 1 values. */
+export function summarize(values: Float64Array): Summary {
+  const n = values.length;
+  const m = mean(asArray(values));
+  const stdDev = n > 1 ? sampleStandardDeviation(asArray(values)) : 0;
+  const stdError = stdDev / Math.sqrt(n);
+  const sorted = Float64Array.from(values).sort();
+  const s = asArray(sorted);
+  return {
+    n,
+    mean: m,
+    stdDev,
+    stdError,
+    ciLow: m - Z95 * stdError,
+    ciHigh: m + Z95 * stdError,
+    p50: quantileSorted(s, 0.5),
+    p90: quantileSorted(s, 0.9),
+    p99: quantileSorted(s, 0.99),
+    min: min(s),
+    max: max(s),
+  };
+}
+
+/** The mean of n >= 1 values. */
+export function meanOf(values: Float64Array): number {
+  return mean(asArray(values));
+}
+
+/** The share of runs in which a is below b (ties count half): P(C_a < C_b) for paired runs. */
+export function probabilityLess(a: Float64Array, b: Float64Array): number {
+  let less = 0;
+  for (let i = 0; i < a.length; i++) less += a[i]! < b[i]! ? 1 : a[i] === b[i] ? 0.5 : 0;
+  return less / a.length;
+}
