@@ -6,6 +6,7 @@ import { UserError } from "../errors.js";
 import { analyticCommand } from "./commands/analytic.js";
 import { crossoverCommand } from "./commands/crossover.js";
 import { runCommand } from "./commands/run.js";
+import { validateCommand } from "./commands/validate.js";
 
 /** A user mistake is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
 function reportAndExit(err: unknown): never {
@@ -23,6 +24,7 @@ try {
     .command(runCommand)
     .command(analyticCommand)
     .command(crossoverCommand)
+    .command(validateCommand)
     .demandCommand(1, "name a command (see --help)")
     .strict()
     .fail((msg, err) => {

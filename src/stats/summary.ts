@@ -1,5 +1,6 @@
 /** Summaries of simulated per-run values (simple-statistics does the arithmetic). */
-import { max, mean, min, probit, quantileSorted, sampleStandardDeviation } from "simple-statistics";
+import { max, mean, min, quantileSorted, sampleStandardDeviation } from "simple-statistics";
+import { twoSidedQuantile } from "./threshold.js";
 
 export interface Summary {
   n: number;
@@ -18,7 +19,7 @@ export interface Summary {
 }
 
 /** z_0.975 = 1.959964: the two-sided 95% normal quantile. */
-export const Z95 = probit(0.975);
+export const Z95 = twoSidedQuantile(0.05);
 
 const asArray = (x: Float64Array) => x as unknown as number[];
 

@@ -470,13 +470,16 @@ export function referenceCost(
       output: original.output + fresh.output,
     };
   }
+  // With a TTL, a follow-up request finds the cache alive with probability h; otherwise its whole
+  // input is new and paid at w (model.md section 5). In expectation the cached tokens cost
+  // alpha_eff = h alpha + (1 - h) w; the breakdown books the missed share (1 - h) as new input.
   const breakdown: RefBreakdown = {
     generation,
-    fixInputNew: s.w * fix.cin * tokens.inputNew,
-    fixInputCached: alphaEff * fix.cin * tokens.inputCached,
+    fixInputNew: s.w * fix.cin * (tokens.inputNew + (1 - h) * tokens.inputCached),
+    fixInputCached: h * s.alpha * fix.cin * tokens.inputCached,
     fixOutput: fix.cout * tokens.output,
   };
-  const mean = breakdown.generation + breakdown.fixInputNew + breakdown.fixInputCached + breakdown.fixOutput;
+  const mean = generation + s.w * fix.cin * tokens.inputNew + alphaEff * fix.cin * tokens.inputCached + breakdown.fixOutput;
   return { ...result, mean, breakdown };
 }
 
