@@ -37,6 +37,7 @@ export interface SimResult extends Omit<Summary, "n"> {
   /** null when the scenario has no time model */
   meanWallSeconds: number | null;
   p90WallSeconds: number | null;
+  wallStdError: number | null;
   expectedWallSeconds: number | null;
   /** share of follow-up requests that found the cache alive; null when there were none */
   cacheHitRate: number | null;
@@ -103,6 +104,7 @@ function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): S
     allFixedFraction: meanOf(col("allFixed")),
     meanWallSeconds: wall?.mean ?? null,
     p90WallSeconds: wall?.p90 ?? null,
+    wallStdError: wall?.stdError ?? null,
     expectedWallSeconds: analytic.expectedWallSeconds,
     cacheHitRate: followUps > 0 ? sum(col("cacheHits")) / followUps : null,
     expectedCacheHitRate: analytic.cacheHitRate,

@@ -8,7 +8,7 @@ import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
 import { toJson } from "../json.js";
-import { money, percent, table } from "../format.js";
+import { money, percent, seconds, table } from "../format.js";
 import { progressBar } from "../progress.js";
 import { PACKAGE_ROOT } from "../scenarioArg.js";
 import { checkWhole } from "./run.js";
@@ -22,6 +22,8 @@ interface Args {
 
 export interface ValidationCheck {
   scenario: string;
+  /** what is checked: the mean cost per run ($), or the mean wall-clock time per run (s) */
+  quantity: "cost" | "wall seconds";
   strategy: string;
   context: string;
   trials: number;
@@ -72,30 +74,28 @@ export async function runValidation(dir: string, trials: number | undefined, thr
     await pool.close();
   }
   const rows = loaded.flatMap(({ scenario }, i) =>
-    results[i]!.filter((r) => r.analyticMean !== null).map((r) => ({ scenario: scenario.name, r })),
+    results[i]!.flatMap((r) => {
+      const base = { scenario: scenario.name, strategy: r.strategy, context: r.context, trials: r.trials };
+      const cost = r.analyticMean === null ? [] : [{ ...base, quantity: "cost" as const, expected: r.analyticMean, mean: r.mean, stdError: r.stdError }];
+      const wall =
+        r.expectedWallSeconds === null || r.meanWallSeconds === null
+          ? []
+          : [{ ...base, quantity: "wall seconds" as const, expected: r.expectedWallSeconds, mean: r.meanWallSeconds, stdError: r.wallStdError! }];
+      return [...cost, ...wall];
+    }),
   );
   const threshold = familyThreshold(rows.length);
-  return rows.map(({ scenario, r }) => {
-    const check = checkMean(r.mean, r.stdError, r.analyticMean, threshold);
-    return {
-      scenario,
-      strategy: r.strategy,
-      context: r.context,
-      trials: r.trials,
-      analyticMean: r.analyticMean!,
-      mean: r.mean,
-      stdError: r.stdError,
-      z: check.z!,
-      relError: check.relError!,
-      verdict: check.verdict as ValidationCheck["verdict"],
-    };
+  return rows.map(({ expected, ...row }) => {
+    const check = checkMean(row.mean, row.stdError, expected, threshold);
+    return { ...row, analyticMean: expected, z: check.z!, relError: check.relError!, verdict: check.verdict as ValidationCheck["verdict"] };
   });
 }
 
 function formatValidation(checks: ValidationCheck[], threshold: number, failed: number): string {
-  const head = ["scenario", "strategy", "context", "closed form", "sim mean", "rel. error", "z", "verdict"];
+  const head = ["scenario", "strategy", "context", "quantity", "closed form", "sim mean", "rel. error", "z", "verdict"];
+  const value = (c: ValidationCheck, x: number) => (c.quantity === "cost" ? money(x) : seconds(x));
   const rows = checks.map((c) => [
-    c.scenario, c.strategy, c.context, money(c.analyticMean), money(c.mean), percent(c.relError, 3), c.z.toFixed(2), c.verdict,
+    c.scenario, c.strategy, c.context, c.quantity, value(c, c.analyticMean), value(c, c.mean), percent(c.relError, 3), c.z.toFixed(2), c.verdict,
   ]);
   return (
     `${table(head, rows, new Set(["closed form", "sim mean", "rel. error", "z"]))}\n\n` +

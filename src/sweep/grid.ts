@@ -1,0 +1,69 @@
+/**
+ * The grid of a sweep: each axis's values, and their cartesian product in a fixed order.
+ *
+ * Order (documented, and relied on by shards and merge): axes in the order the sweep section
+ * lists them, the LAST axis varying fastest (row-major, like an odometer). Point k of the grid is
+ * therefore the same whichever shard runs it.
+ */
+import { ScenarioError } from "../errors.js";
+import type { SweepAxis } from "../scenario/schema.js";
+
+/** One swept key and the values it takes, in order. */
+export interface Axis {
+  /** dotted scenario key, e.g. `models.weak.bugs.count` */
+  path: string;
+  values: number[];
+}
+
+/** One point of the grid: its 0-based index and one value per axis (in axis order). */
+export interface GridPoint {
+  index: number;
+  values: number[];
+}
+
+/**
+ * The values of one axis as the sweep section gives them: a list as written, or a range.
+ *
+ * Linear range: `from + (to - from) * i / (steps - 1)` for i = 0..steps-1, the last point set to
+ * exactly `to`. Log range: geometric spacing `from * (to / from)^(i / (steps - 1))`, again ending
+ * exactly at `to`; it needs from > 0 and to > 0. `steps: 1` is just `from`.
+ * `file` is only used in error messages.
+ */
+export function axisValues(path: string, axis: SweepAxis, file: string): number[] {
+  if (Array.isArray(axis)) return [...axis];
+  const { from, to, steps, scale } = axis;
+  if (scale === "log" && !(from > 0 && to > 0)) {
+    throw new ScenarioError(file, `sweep.${path}`, `a log range needs from > 0 and to > 0, got from ${from}, to ${to}`);
+  }
+  if (steps === 1) return [from];
+  return Array.from({ length: steps }, (_, i) => {
+    if (i === steps - 1) return to;
+    const t = i / (steps - 1);
+    return scale === "log" ? from * Math.pow(to / from, t) : from + (to - from) * t;
+  });
+}
+
+/** The number of points of the grid (the product of the axis lengths). */
+export function gridSize(axes: readonly Axis[]): number {
+  return axes.reduce((n, a) => n * a.values.length, 1);
+}
+
+/**
+ * The k-th point of the grid (0 <= k < gridSize): the last axis varies fastest.
+ * With axes a = [1, 2] and b = [10, 20, 30]: (1,10), (1,20), (1,30), (2,10), ...
+ */
+export function pointAt(axes: readonly Axis[], index: number): GridPoint {
+  const values = new Array<number>(axes.length);
+  let rest = index;
+  for (let j = axes.length - 1; j >= 0; j--) {
+    const vs = axes[j]!.values;
+    values[j] = vs[rest % vs.length]!;
+    rest = Math.floor(rest / vs.length);
+  }
+  return { index, values };
+}
+
+/** Every point of the grid, in grid order. */
+export function expandGrid(axes: readonly Axis[]): GridPoint[] {
+  return Array.from({ length: gridSize(axes) }, (_, k) => pointAt(axes, k));
+}
