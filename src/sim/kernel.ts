@@ -82,7 +82,7 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array)
     }
     const costNew = newPrice * newTokens;
     const costCached = cachedPrice * cachedTokens;
-    const costOut = outPrice * G * total;
+    const costOut = outPrice * (G * total); // priced like the per-attempt path: token counts are exact integers
     out[COL.cost * runs + r] = p.generationCost + costNew + costCached + costOut;
     out[COL.fixInputNew * runs + r] = costNew;
     out[COL.fixInputCached * runs + r] = costCached;

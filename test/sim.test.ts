@@ -1,0 +1,214 @@
+/**
+ * The simulator: its two paths agree, it is reproducible whatever the thread count, and its means
+ * agree with the closed forms on curated and on unseen random scenarios.
+ *
+ * Thresholds:
+ * - a mean against a closed form: |z| <= 4.5 (two-sided normal tail 6.8e-6 per check);
+ * - two simulated means: |m1 - m2| / sqrt(se1^2 + se2^2) <= 4;
+ * - two simulated distributions (n runs each): the Kolmogorov-Smirnov distance
+ *   D <= c sqrt(2/n) with c = sqrt(-ln(alpha/2)/2) = 1.9495 for alpha = 0.001 (conservative for
+ *   discrete costs). By the same bound, the u-quantile of one lies between the (u -/+ D_max)
+ *   quantiles of the other.
+ * Every stream has a fixed seed, so each test is deterministic.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runValidation } from "../src/cli/commands/validate.js";
+import { evaluateScenario } from "../src/evaluate/evaluate.js";
+import { analyzeStrategy } from "../src/model/strategy.js";
+import { loadScenario, parseScenario } from "../src/scenario/load.js";
+import type { Scenario } from "../src/scenario/types.js";
+import { column } from "../src/sim/columns.js";
+import { simulateChunk, type SimPath } from "../src/sim/kernel.js";
+import { compileParams } from "../src/sim/params.js";
+import { SimulationPool } from "../src/sim/pool.js";
+import { summarize } from "../src/stats/summary.js";
+import { randomScenario } from "./reference/randomScenario.js";
+
+const KS_C = Math.sqrt(-Math.log(0.001 / 2) / 2);
+
+function costs(s: Scenario, strategy: number, context: "shared" | "fresh", seed: string, runs: number, path: SimPath) {
+  const out = simulateChunk(compileParams(s, s.strategies[strategy]!, context), seed, runs, path);
+  return { out, cost: column(out, runs, "cost") };
+}
+
+function ksDistance(a: Float64Array, b: Float64Array): number {
+  const x = Float64Array.from(a).sort();
+  const y = Float64Array.from(b).sort();
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < x.length && j < y.length) {
+    const v = Math.min(x[i]!, y[j]!);
+    while (i < x.length && x[i] === v) i++;
+    while (j < y.length && y[j] === v) j++;
+    d = Math.max(d, Math.abs(i / x.length - j / y.length));
+  }
+  return d;
+}
+
+function quantile(sorted: Float64Array, u: number): number {
+  const k = Math.min(sorted.length - 1, Math.max(0, Math.ceil(u * sorted.length) - 1));
+  return sorted[k]!;
+}
+
+const scenario = (name: string) => loadScenario(`scenarios/${name}`).scenario;
+
+describe("fast path and per-attempt path", () => {
+  const runs = 40_000;
+  const bound = KS_C * Math.sqrt(2 / runs);
+  for (const file of ["default.yaml", "validation/binomial.yaml", "validation/near-impossible.yaml", "validation/zero-bugs.yaml"]) {
+    it(`agree in distribution on ${file}`, () => {
+      const s = scenario(file);
+      for (let k = 0; k < s.strategies.length; k++) {
+        for (const ctx of s.contexts) {
+          const fast = costs(s, k, ctx, `fast-${k}-${ctx}`, runs, "fast").cost;
+          const step = costs(s, k, ctx, `step-${k}-${ctx}`, runs, "attempt").cost;
+          const a = summarize(fast);
+          const b = summarize(step);
+          const se = Math.hypot(a.stdError, b.stdError);
+          if (se > 0) expect(Math.abs(a.mean - b.mean) / se).toBeLessThanOrEqual(4);
+          else expect(a.mean).toBeCloseTo(b.mean, 12);
+          expect(ksDistance(fast, step)).toBeLessThanOrEqual(bound);
+          const sa = Float64Array.from(fast).sort();
+          const sb = Float64Array.from(step).sort();
+          for (const u of [0.5, 0.9, 0.99]) {
+            expect(quantile(sa, u)).toBeGreaterThanOrEqual(quantile(sb, u - bound));
+            expect(quantile(sa, u)).toBeLessThanOrEqual(quantile(sb, u + bound));
+          }
+        }
+      }
+    });
+  }
+
+  it("the fast path refuses a scenario with extensions", () => {
+    const s = scenario("ext-regressions.yaml");
+    expect(() => costs(s, 0, "shared", "x", 10, "fast")).toThrow(/base model/);
+  });
+});
+
+/** A two-model scenario for exact, hand-checkable runs. */
+function tiny(overrides: Record<string, unknown> = {}): Scenario {
+  return parseScenario(
+    {
+      name: "tiny",
+      seed: 1,
+      trials: 1,
+      models: {
+        a: { price: { input: 2, output: 10 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.6, hard: 0.2 } },
+      },
+      tokens: { prompt: 1000, generation: 2000, fixOutput: 500, errorTrace: 300 },
+      caching: { readMultiplier: 0.1, writeMultiplier: 1.25 },
+      ...overrides,
+    },
+    "tiny.yaml",
+  );
+}
+
+describe("per-attempt semantics", () => {
+  it("with certain fixes every run costs exactly the closed form, on both paths", () => {
+    const s = tiny({
+      models: { a: { price: { input: 2, output: 10 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 1, hard: 1 } } },
+    });
+    for (const ctx of ["shared", "fresh"] as const) {
+      const expected = analyzeStrategy(s, s.strategies[0]!, ctx).analyticMean!;
+      for (const path of ["fast", "attempt"] as const) {
+        const { out, cost } = costs(s, 0, ctx, "certain", 50, path);
+        for (const c of cost) expect(c).toBeCloseTo(expected, 12);
+        expect([...column(out, 50, "attempts")].every((a) => a === 4)).toBe(true);
+      }
+    }
+  });
+
+  it("a cap of one attempt per bug makes exactly one attempt per bug and abandons the rest", () => {
+    const s = tiny({ limits: { maxAttemptsPerBug: 1 } });
+    const runs = 20_000;
+    const { out } = costs(s, 0, "shared", "cap1", runs, "attempt");
+    expect([...column(out, runs, "attempts")].every((a) => a === 4)).toBe(true);
+    // every bug fixed at its only attempt: 0.6^2 0.2^2 = 0.0144; binomial sd sqrt(p(1-p)/n)
+    const allFixed = summarize(column(out, runs, "allFixed"));
+    expect(Math.abs(allFixed.mean - 0.0144) / Math.sqrt((0.0144 * 0.9856) / runs)).toBeLessThanOrEqual(4.5);
+  });
+
+  it("a run budget is never exceeded", () => {
+    const s = tiny({ limits: { maxAttemptsPerRun: 5 } });
+    const { out } = costs(s, 0, "fresh", "budget", 5000, "attempt");
+    const attempts = column(out, 5000, "attempts");
+    expect(Math.max(...attempts)).toBe(5);
+    expect(Math.min(...attempts)).toBeGreaterThanOrEqual(4);
+  });
+
+  it("a TTL shorter than every gap expires every follow-up; a longer one none", () => {
+    const timed = { toolSeconds: 30, models: { a: { price: { input: 2, output: 10 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.6, hard: 0.2 }, speed: { ttftSeconds: 1, outputTokensPerSecond: 100 } } } };
+    // gap = 1 + 500/100 + 30 = 36 s
+    const short = tiny({ ...timed, caching: { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 35.9 } });
+    const long = tiny({ ...timed, caching: { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 36 } });
+    const runs = 2000;
+    const a = costs(short, 0, "shared", "ttl", runs, "attempt").out;
+    const b = costs(long, 0, "shared", "ttl", runs, "attempt").out;
+    expect(Math.max(...column(a, runs, "cacheHits"))).toBe(0);
+    expect(column(a, runs, "fixInputCached").every((x) => x === 0)).toBe(true);
+    expect([...column(b, runs, "cacheHits")]).toEqual([...column(b, runs, "followUps")]);
+    // wall time: every attempt takes 36 s exactly (the generator has the same speed: 1 + 2000/100)
+    const attempts = column(b, runs, "attempts");
+    column(b, runs, "wallSeconds").forEach((w, i) => expect(w).toBeCloseTo(21 + 36 * attempts[i]!, 9));
+  });
+
+  it("regressions with probability 0 change nothing, draw for draw", () => {
+    const plain = tiny();
+    const zero = tiny({
+      models: { a: { price: { input: 2, output: 10 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.6, hard: 0.2 }, regressions: { probability: 0, hardFraction: 0.5 } } },
+    });
+    expect(costs(zero, 0, "shared", "r0", 1000, "attempt").out).toEqual(costs(plain, 0, "shared", "r0", 1000, "attempt").out);
+  });
+});
+
+describe("on the worker pool", () => {
+  let one: SimulationPool;
+  let two: SimulationPool;
+  beforeAll(() => {
+    one = new SimulationPool(1);
+    two = new SimulationPool(2);
+  });
+  afterAll(async () => {
+    await one.close();
+    await two.close();
+  });
+
+  it("gives identical results on 1 and 2 threads, for a trial count that is not a whole number of chunks", async () => {
+    for (const file of ["default.yaml", "ext-cache-ttl.yaml"]) {
+      const s = scenario(file);
+      const options = { trials: 25_001, seedKey: "threads" };
+      const a = await evaluateScenario(one, s, options);
+      const b = await evaluateScenario(two, s, options);
+      expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    }
+  });
+
+  it("a different seed gives different numbers", async () => {
+    const s = scenario("default.yaml");
+    const a = await evaluateScenario(two, s, { trials: 2000, seedKey: "1" });
+    const b = await evaluateScenario(two, s, { trials: 2000, seedKey: "2" });
+    expect(a.results[0]!.mean).not.toBe(b.results[0]!.mean);
+  });
+
+  it("agrees with the closed forms on unseen random scenarios (|z| <= 4.5)", async () => {
+    let checks = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const raw = randomScenario(seed, { extensions: seed % 2 === 0, limits: false, minFixProbability: 0.08, maxBugs: 10 });
+      const s = parseScenario(raw, `random-${seed}`);
+      const { results } = await evaluateScenario(two, s, { trials: 20_000, seedKey: `random-${seed}` });
+      for (const r of results) {
+        if (r.analyticMean === null) continue;
+        checks++;
+        expect(Math.abs(r.z!), `${s.name} seed ${seed} ${r.strategy} ${r.context}: sim ${r.mean} vs ${r.analyticMean}`).toBeLessThanOrEqual(4.5);
+      }
+    }
+    expect(checks).toBeGreaterThan(200);
+  });
+
+  it("passes the validation suite at 20,000 runs per check", async () => {
+    const checks = await runValidation("scenarios/validation", 20_000, 2);
+    expect(checks.length).toBeGreaterThan(100);
+    expect(checks.filter((c) => c.verdict !== "consistent")).toEqual([]);
+  });
+});
