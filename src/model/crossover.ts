@@ -6,7 +6,7 @@
  * a grid over the user's range, each sign change refined by bisection to 1e-9 relative.
  */
 import { UserError } from "../errors.js";
-import { parseScenario } from "../scenario/load.js";
+import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import { analyzeStrategy } from "./strategy.js";
@@ -46,7 +46,8 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
 }
 
 /** Every crossover of the query, for each context, in increasing value. */
-export function findCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery): Crossover[] {
+export function findCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): Crossover[] {
+  const raw = withDefaults(fileData);
   const countModel = COUNT_PATH.exec(query.param)?.[1];
   const value = getPath(raw, query.param);
   if (typeof value !== "number") {

@@ -35,7 +35,7 @@ export function readScenarioFile(file: string): Record<string, unknown> {
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? err);
     throw new ScenarioError(file, "", `cannot read scenario: ${why}`);
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   const syntax = doc.errors[0];
   if (syntax) {
     const where = syntax.linePos ? `line ${syntax.linePos[0].line}, column ${syntax.linePos[0].col}: ` : "";
@@ -69,6 +69,14 @@ export function parseScenario(raw: unknown, file: string, options: ParseOptions 
   const scenario = normalize(result.data);
   crossChecks(scenario, file, options);
   return scenario;
+}
+
+/**
+ * The file's data with the schema's defaults filled in (caching, contexts, errorGrowth, ...), so
+ * that a key left at its default can still be edited by its dotted path. Call on valid data.
+ */
+export function withDefaults(raw: Record<string, unknown>): Record<string, unknown> {
+  return scenarioSchema.parse(raw) as Record<string, unknown>;
 }
 
 type Issue = z.core.$ZodIssue;

@@ -386,6 +386,58 @@ export function regressionExtra(
   };
 }
 
+/**
+ * The exact PMF of T with regressions, for small cases: a new bug's subtree S' satisfies
+ * S' = M + sum_{i=1}^{O} S'_i, so its PMF is the fixed point of f = f_M * sum_k P(O = k) f^{*k}
+ * (iterated from f_M, each step adds one generation of the tree). An original bug with
+ * attempts A contributes A + sum_{i=1}^{O} S'_i.
+ */
+export function totalAttemptsPmfWithRegressions(gen: RefModel, fix: RefModel, maxIterations = 400): Float64Array {
+  const reg = fix.regressions;
+  if (!reg || reg.r === 0) return totalAttemptsPmf(gen, fix);
+  const offspring: number[] = [];
+  if (reg.poisson) {
+    let pk = Math.exp(-reg.r);
+    let cum = 0;
+    for (let k = 0; 1 - cum > TAIL && k < 200; k++) {
+      offspring.push(pk);
+      cum += pk;
+      pk *= reg.r / (k + 1);
+    }
+  } else offspring.push(1 - reg.r, reg.r);
+  const compound = (f: Float64Array): Float64Array => {
+    let out = Float64Array.from([offspring[0]!]);
+    let power: Float64Array = Float64Array.from([1]);
+    for (let k = 1; k < offspring.length; k++) {
+      power = convolve(power, f);
+      const next = new Float64Array(Math.max(out.length, power.length));
+      next.set(out);
+      for (let i = 0; i < power.length; i++) next[i] += offspring[k]! * power[i]!;
+      out = next;
+    }
+    return out;
+  };
+  const fM = mixturePmf(reg.phiR, fix.pe, fix.ph);
+  let f = fM;
+  for (let it = 0; it < maxIterations; it++) {
+    const next = convolve(fM, compound(f));
+    let diff = 0;
+    for (let i = 0; i < Math.max(next.length, f.length); i++) diff += Math.abs((next[i] ?? 0) - (f[i] ?? 0));
+    f = next;
+    if (diff < 1e-16) break;
+  }
+  const below = compound(f);
+  const base = gen.binomial
+    ? Array.from({ length: gen.q }, () => mixturePmf(gen.phi, fix.pe, fix.ph))
+    : [
+        ...Array.from({ length: gen.q - Math.round(gen.q * gen.phi) }, () => geometricPmf(fix.pe)),
+        ...Array.from({ length: Math.round(gen.q * gen.phi) }, () => geometricPmf(fix.ph)),
+      ];
+  let pmf: Float64Array = Float64Array.from([1]);
+  for (const a of base) pmf = convolve(pmf, convolve(a, below));
+  return pmf;
+}
+
 // ---------------------------------------------------------------------------------------------
 // A whole strategy
 
@@ -518,7 +570,8 @@ export function formulaMean(
   const Vc = q * ((1 - phi) * (1 - fix.pe) ** 2 / fix.pe ** 2 + (phi * (1 - fix.ph) ** 2) / fix.ph ** 2);
   const generation = gen.cin * s.L0 + gen.cout * s.G0;
   let fixCost: number;
-  if (context === "shared") {
+  if (q === 0) fixCost = 0; // no bugs, no fix phase (the shared formula holds for T >= 1 only)
+  else if (context === "shared") {
     fixCost =
       w * cin * (L1 + (I - 1) * Delta) +
       alpha * cin * ((I - 1) * L1 + (Delta * (V + I * I - 3 * I + 2)) / 2) +

@@ -1,0 +1,896 @@
+/**
+ * The closed forms of src/model checked against hand-computed values, identities of model.md
+ * section 4, an independent reference (test/reference/closedForm.ts) on random scenarios, and the
+ * crossover search.
+ */
+import { describe, expect, it } from "vitest";
+import { findCrossovers } from "../src/model/crossover.js";
+import { analyzeStrategy } from "../src/model/strategy.js";
+import { parseScenario } from "../src/scenario/load.js";
+import type { Context, Scenario, Strategy } from "../src/scenario/types.js";
+import {
+  formulaMean,
+  freshBugTokens,
+  pmfMoments,
+  readRaw,
+  referenceAll,
+  referenceCost,
+  sharedTokensExact,
+  totalAttemptsPmfWithRegressions,
+} from "./reference/closedForm.js";
+import { randomScenario } from "./reference/randomScenario.js";
+
+type Raw = Record<string, unknown>;
+
+const clone = <T>(x: T): T => structuredClone(x);
+
+/** |actual - expected| <= rel * max(|expected|, floor) */
+function expectRel(actual: number | null | undefined, expected: number, rel = 1e-12, floor = 0): void {
+  expect(actual).not.toBeNull();
+  expect(actual).toBeTypeOf("number");
+  const tol = rel * Math.max(Math.abs(expected), floor);
+  if (!(Math.abs((actual as number) - expected) <= tol)) {
+    expect.fail(`expected ${actual} to equal ${expected} within ${tol} (relative ${rel})`);
+  }
+}
+
+function analyze(raw: Raw, strategyName: string, context: Context) {
+  const scenario = parseScenario(raw, "test.yaml");
+  const strategy = scenario.strategies.find((s) => s.name === strategyName);
+  if (!strategy) throw new Error(`no strategy ${strategyName}`);
+  return analyzeStrategy(scenario, strategy, context);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hand example
+//
+// Prices ($ per million): strong in 10 / out 50, weak in 1 / out 5, i.e. per token
+//   strong c_in = 1e-5, c_out = 5e-5; weak c_in = 1e-6, c_out = 5e-6.
+// Tokens: L0 = 1000, G0 = 1000 -> L1 = 2000; G = 100, E = 300 -> Delta = 400.
+// strong leaves 1 bug, easy; weak leaves 2 bugs, one easy and one hard (hardFraction 0.5).
+// strong fixes easy/hard with 0.5 / 0.25; weak fixes easy/hard with 0.8 / 0.2.
+//
+// weak-first (weak generates, strong fixes the 2 bugs):
+//   generation = 1000*1e-6 + 1000*5e-6 = 0.006
+//   bugs: p = 0.5 and p = 0.25
+//   I  = 1/0.5 + 1/0.25 = 2 + 4 = 6
+//   V  = 0.5/0.25 + 0.75/0.0625 = 2 + 12 = 14
+//   Vc = 0.25/0.25 + 0.5625/0.0625 = 1 + 9 = 10
+//   shared tokens: new = L1 + (I-1)Delta = 2000 + 5*400 = 4000
+//                  cached = (I-1)L1 + Delta (V + I^2 - 3I + 2)/2 = 10000 + 400*(14+36-18+2)/2 = 16800
+//                  output = G I = 600
+//   fresh tokens:  per bug, easy (E[N] = 2): new 2000 + 1*400 = 2400, cached 1*2000 + 400*1 = 2400
+//                  hard (E[N] = 4): new 2000 + 3*400 = 3200, cached 3*2000 + 400*9 = 9600
+//                  new = 5600, cached = 12000, output = 600
+//   (A) alpha = w = 1:     shared fix = 20800e-5 + 600*5e-5 = 0.208 + 0.03 = 0.238, total 0.244
+//                          fresh  fix = 17600e-5 + 0.03 = 0.206,                 total 0.212
+//   (B) alpha 0.1, w 1:    shared: new 0.04, cached 0.0168, out 0.03 -> 0.0868, total 0.0928
+//                          fresh:  new 0.056, cached 0.012, out 0.03 -> 0.098,  total 0.104
+//   (C) alpha 0.1, w 1.25: shared: new 0.05, cached 0.0168, out 0.03 -> 0.0968, total 0.1028
+//                          fresh:  new 0.07, cached 0.012, out 0.03  -> 0.112,  total 0.118
+//   In (C) shared is cheaper than fresh: fresh pays w on L1 once per bug.
+//
+// strong-first (strong generates, weak fixes one easy bug with p = 0.8):
+//   generation = 1000*1e-5 + 1000*5e-5 = 0.06
+//   I = 1.25, V = 0.2/0.64 = 0.3125, Vc = 0.04/0.64 = 0.0625
+//   shared tokens: new = 2000 + 0.25*400 = 2100; cached = 0.25*2000 + 400*(0.3125+1.5625-3.75+2)/2 = 525
+//   fresh tokens:  new = 2000 + 0.25*400 = 2100; cached = 0.25*2000 + 400*0.0625 = 525 (one bug: same)
+//   output = 125
+//   (A) fix = 2625e-6 + 125*5e-6 = 0.002625 + 0.000625 = 0.00325,   total 0.06325
+//   (B) fix = 0.0021 + 0.0000525 + 0.000625 = 0.0027775,            total 0.0627775
+//   (C) fix = 0.002625 + 0.0000525 + 0.000625 = 0.0033025,          total 0.0633025
+
+const HAND: Raw = {
+  name: "hand",
+  seed: 1,
+  trials: 10,
+  models: {
+    strong: { price: { input: 10, output: 50 }, bugs: { count: 1, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.25 } },
+    weak: { price: { input: 1, output: 5 }, bugs: { count: 2, hardFraction: 0.5 }, fix: { easy: 0.8, hard: 0.2 } },
+  },
+  tokens: { prompt: 1000, generation: 1000, fixOutput: 100, errorTrace: 300 },
+  contexts: ["shared", "fresh"],
+  strategies: {
+    "strong-first": { generator: "strong", fixer: "weak" },
+    "weak-first": { generator: "weak", fixer: "strong" },
+  },
+};
+
+function handWith(caching: { readMultiplier: number; writeMultiplier: number } | null): Raw {
+  const raw = clone(HAND);
+  if (caching) raw.caching = caching;
+  return raw;
+}
+
+interface HandCase {
+  strategy: string;
+  context: Context;
+  generation: number;
+  fixInputNew: number;
+  fixInputCached: number;
+  fixOutput: number;
+  I: number;
+  V: number;
+}
+
+const HAND_CASES: Record<"A" | "B" | "C", { caching: { readMultiplier: number; writeMultiplier: number } | null; cases: HandCase[] }> = {
+  A: {
+    caching: null,
+    cases: [
+      { strategy: "weak-first", context: "shared", generation: 0.006, fixInputNew: 0.04, fixInputCached: 0.168, fixOutput: 0.03, I: 6, V: 14 },
+      { strategy: "weak-first", context: "fresh", generation: 0.006, fixInputNew: 0.056, fixInputCached: 0.12, fixOutput: 0.03, I: 6, V: 14 },
+      { strategy: "strong-first", context: "shared", generation: 0.06, fixInputNew: 0.0021, fixInputCached: 0.000525, fixOutput: 0.000625, I: 1.25, V: 0.3125 },
+      { strategy: "strong-first", context: "fresh", generation: 0.06, fixInputNew: 0.0021, fixInputCached: 0.000525, fixOutput: 0.000625, I: 1.25, V: 0.3125 },
+    ],
+  },
+  B: {
+    caching: { readMultiplier: 0.1, writeMultiplier: 1 },
+    cases: [
+      { strategy: "weak-first", context: "shared", generation: 0.006, fixInputNew: 0.04, fixInputCached: 0.0168, fixOutput: 0.03, I: 6, V: 14 },
+      { strategy: "weak-first", context: "fresh", generation: 0.006, fixInputNew: 0.056, fixInputCached: 0.012, fixOutput: 0.03, I: 6, V: 14 },
+      { strategy: "strong-first", context: "shared", generation: 0.06, fixInputNew: 0.0021, fixInputCached: 0.0000525, fixOutput: 0.000625, I: 1.25, V: 0.3125 },
+      { strategy: "strong-first", context: "fresh", generation: 0.06, fixInputNew: 0.0021, fixInputCached: 0.0000525, fixOutput: 0.000625, I: 1.25, V: 0.3125 },
+    ],
+  },
+  C: {
+    caching: { readMultiplier: 0.1, writeMultiplier: 1.25 },
+    cases: [
+      { strategy: "weak-first", context: "shared", generation: 0.006, fixInputNew: 0.05, fixInputCached: 0.0168, fixOutput: 0.03, I: 6, V: 14 },
+      { strategy: "weak-first", context: "fresh", generation: 0.006, fixInputNew: 0.07, fixInputCached: 0.012, fixOutput: 0.03, I: 6, V: 14 },
+      { strategy: "strong-first", context: "shared", generation: 0.06, fixInputNew: 0.002625, fixInputCached: 0.0000525, fixOutput: 0.000625, I: 1.25, V: 0.3125 },
+      { strategy: "strong-first", context: "fresh", generation: 0.06, fixInputNew: 0.002625, fixInputCached: 0.0000525, fixOutput: 0.000625, I: 1.25, V: 0.3125 },
+    ],
+  },
+};
+
+const HAND_TOTALS: Record<string, number> = {
+  "A weak-first shared": 0.244,
+  "A weak-first fresh": 0.212,
+  "A strong-first shared": 0.06325,
+  "A strong-first fresh": 0.06325,
+  "B weak-first shared": 0.0928,
+  "B weak-first fresh": 0.104,
+  "B strong-first shared": 0.0627775,
+  "B strong-first fresh": 0.0627775,
+  "C weak-first shared": 0.1028,
+  "C weak-first fresh": 0.118,
+  "C strong-first shared": 0.0633025,
+  "C strong-first fresh": 0.0633025,
+};
+
+describe("hand-computed example (2 bugs, one easy one hard)", () => {
+  for (const [label, { caching, cases }] of Object.entries(HAND_CASES)) {
+    const what = caching ? `alpha ${caching.readMultiplier}, w ${caching.writeMultiplier}` : "no caching";
+    for (const c of cases) {
+      it(`${label} (${what}): ${c.strategy}, ${c.context}`, () => {
+        const res = analyze(handWith(caching), c.strategy, c.context);
+        const total = HAND_TOTALS[`${label} ${c.strategy} ${c.context}`]!;
+        expect(res.reason).toBeNull();
+        expectRel(res.analyticMean, total, 1e-12);
+        expectRel(res.breakdown!.generation, c.generation, 1e-12);
+        expectRel(res.breakdown!.fixInputNew, c.fixInputNew, 1e-12);
+        expectRel(res.breakdown!.fixInputCached, c.fixInputCached, 1e-12);
+        expectRel(res.breakdown!.fixOutput, c.fixOutput, 1e-12);
+        expectRel(c.generation + c.fixInputNew + c.fixInputCached + c.fixOutput, total, 1e-12);
+        expectRel(res.expectedAttempts, c.I, 1e-12);
+        expectRel(res.attemptVariance, c.V, 1e-12);
+        expectRel(res.expectedBugs, c.strategy === "weak-first" ? 2 : 1, 1e-12);
+        // no speed and no tool time: no wall clock
+        expect(res.expectedWallSeconds).toBeNull();
+        // the reference agrees with the hand values
+        const ref = referenceCost(handWith(caching), { name: c.strategy, ...strategyOf(c.strategy) }, c.context);
+        expectRel(ref.mean!, total, 1e-12);
+      });
+    }
+  }
+
+  it("(C) alpha 0.1, w 1.25: the shared conversation is cheaper than fresh ones", () => {
+    const shared = analyze(handWith({ readMultiplier: 0.1, writeMultiplier: 1.25 }), "weak-first", "shared");
+    const fresh = analyze(handWith({ readMultiplier: 0.1, writeMultiplier: 1.25 }), "weak-first", "fresh");
+    expect(shared.analyticMean!).toBeLessThan(fresh.analyticMean!);
+    expectRel(fresh.analyticMean! - shared.analyticMean!, 0.118 - 0.1028, 1e-9);
+  });
+
+  it("binomial assignment: same I and fresh cost, larger V and shared cost", () => {
+    // binomial: each of the 2 bugs is hard with probability 0.5 (strong fixes 0.5 / 0.25)
+    //   me = 2, mh = 4, ve = 2, vh = 12
+    //   V = 2 (0.5*2 + 0.5*12 + 0.25*(4-2)^2) = 2 (7 + 1) = 16   (exact: 14)
+    //   shared, alpha = w = 1: I (c_in L1 + c_out G) + c_in Delta/2 (I^2 + V - I)
+    //     = 6 * 0.025 + 0.002 * (36 + 16 - 6) = 0.15 + 0.092 = 0.242 -> total 0.248 (exact: 0.244)
+    //   fresh is linear in the bugs: unchanged, 0.212
+    const raw = handWith(null) as any;
+    raw.models.weak.bugs.assignment = "binomial";
+    const shared = analyze(raw, "weak-first", "shared");
+    const fresh = analyze(raw, "weak-first", "fresh");
+    expectRel(shared.expectedAttempts, 6);
+    expectRel(shared.attemptVariance, 16);
+    expectRel(shared.analyticMean, 0.248);
+    expectRel(fresh.expectedAttempts, 6);
+    expectRel(fresh.analyticMean, 0.212);
+    const exactShared = analyze(handWith(null), "weak-first", "shared");
+    expect(shared.analyticMean! - exactShared.analyticMean!).toBeGreaterThan(1e-3);
+    // binomial with a fraction that would not give whole hard bugs under exact is accepted
+    raw.models.weak.bugs.hardFraction = 0.3;
+    // V = 2 (0.7*2 + 0.3*12 + 0.21*4) = 2 * 5.84 = 11.68, I = 2 (0.7*2 + 0.3*4) = 5.2
+    expectRel(analyze(raw, "weak-first", "shared").attemptVariance, 11.68);
+    expectRel(analyze(raw, "weak-first", "shared").expectedAttempts, 5.2);
+  });
+
+  it("zero bugs: no fix phase, the cost is the generation call", () => {
+    for (const caching of [null, { readMultiplier: 0.1, writeMultiplier: 1.25 }]) {
+      const raw = handWith(caching) as any;
+      raw.models.weak.bugs.count = 0;
+      for (const context of ["shared", "fresh"] as const) {
+        const res = analyze(raw, "weak-first", context);
+        expectRel(res.analyticMean, 0.006);
+        expect(res.breakdown!.fixInputNew).toBe(0);
+        expect(res.breakdown!.fixInputCached).toBe(0);
+        expect(res.breakdown!.fixOutput).toBe(0);
+        expect(res.expectedAttempts).toBe(0);
+        expect(res.expectedBugs).toBe(0);
+      }
+      // and with regressions on the fixer: nothing to regress from
+      raw.models.strong.regressions = { probability: 0.5, offspring: "poisson", hardFraction: 0.5 };
+      for (const context of ["shared", "fresh"] as const) expectRel(analyze(raw, "weak-first", context).analyticMean, 0.006);
+    }
+  });
+
+  it("regressions (Bernoulli and Poisson) on the fixer", () => {
+    // strong (the fixer of weak-first) regresses with r = 0.5, new bugs easy (phi_r = 0), p = 0.5:
+    //   M: E = 2, Var = 2.  q = 2 original bugs.
+    //   Bernoulli: E[R] = 2*0.5/0.5 = 2, Var(R) = 2*0.5/0.25 = 4
+    //     I = 6 + 2*2 = 10, V = 14 + 2*2 + 4*4 = 34, bugs = 4
+    //     shared (alpha = w = 1): 10*0.025 + 0.002*(100 + 34 - 10) = 0.25 + 0.248 = 0.498 -> 0.504
+    //     fresh: 0.206 + E[R] * (one easy bug: 2*0.025 + 1e-5*400*2 = 0.058) = 0.322 -> 0.328
+    //   Poisson: Var(R) = 2*0.5/0.125 = 8 -> V = 14 + 4 + 8*4 = 50
+    //     shared: 0.25 + 0.002*(100 + 50 - 10) = 0.53 -> 0.536; fresh as Bernoulli: 0.328
+    const raw = handWith(null) as any;
+    raw.models.strong.regressions = { probability: 0.5, offspring: "bernoulli", hardFraction: 0 };
+    let shared = analyze(raw, "weak-first", "shared");
+    let fresh = analyze(raw, "weak-first", "fresh");
+    expectRel(shared.expectedAttempts, 10);
+    expectRel(shared.attemptVariance, 34);
+    expectRel(shared.expectedBugs, 4);
+    expectRel(shared.analyticMean, 0.504);
+    expectRel(fresh.analyticMean, 0.328);
+    expectRel(fresh.expectedAttempts, 10);
+    raw.models.strong.regressions.offspring = "poisson";
+    shared = analyze(raw, "weak-first", "shared");
+    fresh = analyze(raw, "weak-first", "fresh");
+    expectRel(shared.attemptVariance, 50);
+    expectRel(shared.expectedBugs, 4);
+    expectRel(shared.analyticMean, 0.536);
+    expectRel(fresh.analyticMean, 0.328);
+    // regressions belong to the fixer: on the generator (strong in strong-first) they change nothing
+    const sf = analyze(raw, "strong-first", "fresh");
+    expectRel(sf.analyticMean, 0.06325);
+    // the reference agrees
+    expectRel(referenceCost(raw, { name: "x", generator: "weak", fixer: "strong" }, "shared").mean!, 0.536, 1e-12);
+  });
+
+  it("regressions: shared cost and moments against the exact distribution of T (branching fixed point)", () => {
+    // small cases so that the exact PMF of T (a tree of bugs) is cheap to compute
+    const cases = [
+      { r: 0.5, offspring: "bernoulli", hardFraction: 0, assignment: "exact" },
+      { r: 0.5, offspring: "poisson", hardFraction: 0, assignment: "exact" },
+      { r: 0.3, offspring: "poisson", hardFraction: 0.6, assignment: "binomial" },
+      { r: 0.4, offspring: "bernoulli", hardFraction: 0.25, assignment: "binomial" },
+    ];
+    for (const c of cases) {
+      const raw = handWith({ readMultiplier: 0.2, writeMultiplier: 1.1 }) as any;
+      raw.models.strong.fix = { easy: 0.7, hard: 0.4 };
+      raw.models.weak.bugs.assignment = c.assignment;
+      raw.models.strong.regressions = { probability: c.r, offspring: c.offspring, hardFraction: c.hardFraction };
+      const s = readRaw(raw);
+      const pmf = totalAttemptsPmfWithRegressions(s.models.weak!, s.models.strong!);
+      const { mean, variance } = pmfMoments(pmf);
+      const tokens = sharedTokensExact(pmf, 2000, 100, 400);
+      const exact = 0.006 + 1.1e-5 * tokens.inputNew + 0.2e-5 * tokens.inputCached + 5e-5 * tokens.output;
+      const res = analyze(raw, "weak-first", "shared");
+      expectRel(res.expectedAttempts, mean, 1e-10);
+      expectRel(res.attemptVariance, variance, 1e-9);
+      expectRel(res.analyticMean, exact, 1e-10);
+    }
+  });
+
+  it("error-trace growth: fresh closed form, none for shared", () => {
+    // g = 0.2, a = 1 + g. One bug, p, s = 1 - p, N ~ Geometric(p): attempt k's trace is E a^(k-1),
+    // read (new) by attempt k+1.
+    //   E[sum_{k=1}^{N-1} a^(k-1)] = sum_k a^(k-1) P(N >= k+1) = s / (1 - a s)
+    //   E[sum_{k=1}^{N-2} (N-1-k) a^(k-1)] = sum_k a^(k-1) E[(N-1-k)^+] = sum_k a^(k-1) s^(k+1)/p
+    //                                     = s^2 / (p (1 - a s))
+    //   new    = L1 + (1/p - 1) G + E s/(1 - a s)
+    //   cached = (1/p - 1) L1 + G s^2/p^2 + E s^2/(p (1 - a s))
+    // easy p = 0.5: 1 - as = 0.4: new = 2000 + 100 + 300*0.5/0.4 = 2475
+    //                             cached = 2000 + 100 + 300*0.25/0.2 = 2475
+    // hard p = 0.25: 1 - as = 0.1: new = 2000 + 300 + 300*0.75/0.1 = 4550
+    //                              cached = 6000 + 900 + 300*0.5625/0.025 = 13650
+    // alpha = w = 1: fix = (7025 + 16125)*1e-5 + 600*5e-5 = 0.2315 + 0.03 = 0.2615, total 0.2675
+    const raw = handWith(null) as any;
+    raw.tokens.errorGrowth = 0.2;
+    const fresh = analyze(raw, "weak-first", "fresh");
+    expectRel(fresh.analyticMean, 0.2675);
+    expectRel(fresh.breakdown!.fixInputNew, 0.07025);
+    expectRel(fresh.breakdown!.fixInputCached, 0.16125);
+    // the reference sums over N's distribution attempt by attempt and agrees with the algebra above
+    const easy = freshBugTokens(0.5, 2000, 100, 300, 0.2);
+    const hard = freshBugTokens(0.25, 2000, 100, 300, 0.2);
+    expectRel(easy.inputNew, 2475, 1e-12);
+    expectRel(easy.inputCached, 2475, 1e-12);
+    expectRel(hard.inputNew, 4550, 1e-12);
+    expectRel(hard.inputCached, 13650, 1e-12);
+    // shared: no closed form, but a reason and the base formula without growth
+    const shared = analyze(raw, "weak-first", "shared");
+    expect(shared.analyticMean).toBeNull();
+    expect(shared.reason).toBeTypeOf("string");
+    expect(shared.reason!.length).toBeGreaterThan(0);
+    expectRel(shared.baseMean, 0.244);
+  });
+
+  it("retry caps: no closed form, a reason, and the base formula as baseMean", () => {
+    for (const limits of [{ maxAttemptsPerBug: 3 }, { maxAttemptsPerRun: 10 }]) {
+      const raw = handWith(null) as any;
+      raw.limits = limits;
+      for (const context of ["shared", "fresh"] as const) {
+        const res = analyze(raw, "weak-first", context);
+        expect(res.analyticMean).toBeNull();
+        expect(res.breakdown).toBeNull();
+        expect(res.reason).toBeTypeOf("string");
+        expect(res.reason!.length).toBeGreaterThan(0);
+        expectRel(res.baseMean, context === "shared" ? 0.244 : 0.212);
+      }
+    }
+  });
+
+  it("variable Delta: the closed form uses the means of fixOutput and errorTrace", () => {
+    const raw = handWith(null) as any;
+    raw.tokens.fixOutput = { dist: "uniform", min: 50, max: 150 }; // mean 100
+    raw.tokens.errorTrace = { dist: "empirical", values: [100, 200, 600] }; // mean 300
+    expectRel(analyze(raw, "weak-first", "shared").analyticMean, 0.244);
+    expectRel(analyze(raw, "weak-first", "fresh").analyticMean, 0.212);
+    raw.tokens.fixOutput = { dist: "lognormal", mean: 100, cv: 0.8 };
+    raw.tokens.errorTrace = { dist: "constant", value: 300 };
+    expectRel(analyze(raw, "weak-first", "shared").analyticMean, 0.244);
+    expectRel(analyze(raw, "weak-first", "fresh").analyticMean, 0.212);
+  });
+
+  it("TTL and time: alpha_eff = h alpha + (1-h) w, wall time = generation + I (call + tool)", () => {
+    // caching (C): alpha 0.1, w 1.25, ttl 11 s. strong (fixer) speed: ttft 1, 50 tok/s -> a fix call
+    // takes 1 + 100/50 = 3 s. Tool time lognormal(mean 10, cv 0.75): sigma^2 = ln 1.5625,
+    // median = 10/sqrt(1.5625) = 8. h = P(3 + tool <= 11) = P(tool <= 8) = 1/2.
+    //   alpha_eff = 0.5*0.1 + 0.5*1.25 = 0.675
+    //   shared: new 4000*1.25e-5 = 0.05, cached 16800*0.675e-5 = 0.1134, out 0.03 -> 0.1934, total 0.1994
+    //   fresh:  new 5600*1.25e-5 = 0.07, cached 12000*0.675e-5 = 0.081,  out 0.03 -> 0.181,  total 0.187
+    // weak (generator) speed: ttft 0.5, 100 tok/s -> generation takes 0.5 + 1000/100 = 10.5 s
+    //   wall = 10.5 + 6 * (3 + 10) = 88.5 s
+    const raw = handWith({ readMultiplier: 0.1, writeMultiplier: 1.25 }) as any;
+    raw.caching.ttlSeconds = 11;
+    raw.models.strong.speed = { ttftSeconds: 1, outputTokensPerSecond: 50 };
+    raw.models.weak.speed = { ttftSeconds: 0.5, outputTokensPerSecond: 100 };
+    raw.toolSeconds = { dist: "lognormal", mean: 10, cv: 0.75 };
+    const shared = analyze(raw, "weak-first", "shared");
+    const fresh = analyze(raw, "weak-first", "fresh");
+    expectRel(shared.cacheHitRate, 0.5, 1e-12);
+    expectRel(shared.analyticMean, 0.1994);
+    expectRel(fresh.analyticMean, 0.187);
+    // a missed cache read is new input paid at w (model.md section 5); the split of the breakdown:
+    //   shared: new = 1.25e-5 (4000 + 0.5*16800) = 0.155, cached = 0.5*0.1e-5*16800 = 0.0084
+    const b = shared.breakdown!;
+    expectRel(b.fixInputNew + b.fixInputCached, 0.1634);
+    expectRel(b.fixInputNew, 0.155);
+    expectRel(b.fixInputCached, 0.0084);
+    expectRel(shared.expectedWallSeconds, 88.5);
+    expectRel(fresh.expectedWallSeconds, 88.5);
+
+    // other tool-time distributions, same 3 s calls and 11 s TTL (room for 8 s of tool time)
+    raw.toolSeconds = { dist: "uniform", min: 4, max: 12 }; // P(X <= 8) = 1/2
+    expectRel(analyze(raw, "weak-first", "shared").cacheHitRate, 0.5);
+    expectRel(analyze(raw, "weak-first", "shared").analyticMean, 0.1994);
+    raw.toolSeconds = { dist: "empirical", values: [2, 8, 8, 20] }; // values <= 8: 3 of 4
+    expectRel(analyze(raw, "weak-first", "shared").cacheHitRate, 0.75);
+    // alpha_eff = 0.75*0.1 + 0.25*1.25 = 0.3875: shared 0.006 + 0.05 + 16800*0.3875e-5 + 0.03 = 0.151100
+    expectRel(analyze(raw, "weak-first", "shared").analyticMean, 0.1511);
+    expectRel(analyze(raw, "weak-first", "shared").expectedWallSeconds, 10.5 + 6 * (3 + 9.5));
+    raw.toolSeconds = 8; // constant 8: 3 + 8 <= 11, always a hit
+    expectRel(analyze(raw, "weak-first", "shared").cacheHitRate, 1);
+    expectRel(analyze(raw, "weak-first", "shared").analyticMean, 0.1028);
+    raw.toolSeconds = 8.5; // always a miss: alpha_eff = w = 1.25: 0.006 + 0.05 + 0.21 + 0.03 = 0.296
+    expectRel(analyze(raw, "weak-first", "shared").cacheHitRate, 0, 0, 1e-15);
+    expectRel(analyze(raw, "weak-first", "shared").analyticMean, 0.296);
+    // lognormal CDF one sigma above the median: ttl = 3 + 8 e^sigma -> h = Phi(1)
+    raw.toolSeconds = { dist: "lognormal", mean: 10, cv: 0.75 };
+    raw.caching.ttlSeconds = 3 + 8 * Math.exp(Math.sqrt(Math.log(1.5625)));
+    expectRel(analyze(raw, "weak-first", "shared").cacheHitRate, 0.8413447460685429, 1e-12);
+
+    // without a tool time and with no speed, the tool time is 0 and calls take no time: h = 1
+    delete raw.toolSeconds;
+    delete raw.models.strong.speed;
+    delete raw.models.weak.speed;
+    expect(analyze(raw, "weak-first", "shared").cacheHitRate).toBe(1);
+    expect(analyze(raw, "weak-first", "shared").expectedWallSeconds).toBeNull();
+    // tool time only: wall time = I * mean tool
+    raw.toolSeconds = { dist: "uniform", min: 4, max: 12 };
+    expectRel(analyze(raw, "weak-first", "fresh").expectedWallSeconds, 6 * 8);
+  });
+
+  it("TTL with a fixer speed and a variable fixOutput has no closed form", () => {
+    const raw = handWith({ readMultiplier: 0.1, writeMultiplier: 1.25 }) as any;
+    raw.caching.ttlSeconds = 11;
+    raw.models.strong.speed = { ttftSeconds: 1, outputTokensPerSecond: 50 };
+    raw.tokens.fixOutput = { dist: "uniform", min: 50, max: 150 };
+    for (const context of ["shared", "fresh"] as const) {
+      const res = analyze(raw, "weak-first", context);
+      expect(res.analyticMean).toBeNull();
+      expect(res.reason).toBeTypeOf("string");
+      expect(res.reason!.length).toBeGreaterThan(0);
+    }
+    // the same without TTL is fine (the means)
+    delete raw.caching.ttlSeconds;
+    expectRel(analyze(raw, "weak-first", "shared").analyticMean, 0.1028);
+  });
+});
+
+function strategyOf(name: string): { generator: string; fixer: string } {
+  return name === "weak-first" ? { generator: "weak", fixer: "strong" } : { generator: "strong", fixer: "weak" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identities
+
+/** I, V of the bugs left by gen for fix (model.md section 3), written out directly. */
+function moments(raw: Raw, generator: string, fixer: string): { I: number; V: number } {
+  const s = readRaw(raw);
+  const gen = s.models[generator]!;
+  const fix = s.models[fixer]!;
+  const me = 1 / fix.pe;
+  const mh = 1 / fix.ph;
+  const ve = (1 - fix.pe) / fix.pe ** 2;
+  const vh = (1 - fix.ph) / fix.ph ** 2;
+  const I = gen.q * ((1 - gen.phi) * me + gen.phi * mh);
+  const V =
+    gen.q * ((1 - gen.phi) * ve + gen.phi * vh + (gen.binomial ? gen.phi * (1 - gen.phi) * (mh - me) ** 2 : 0));
+  return { I, V };
+}
+
+describe("identities of model.md section 4", () => {
+  it("alpha = w = 1 reduces shared and fresh to the short forms (random scenarios)", () => {
+    let checked = 0;
+    for (let seed = 500; seed < 560; seed++) {
+      const raw = randomScenario(seed) as any;
+      raw.caching = { readMultiplier: 1, writeMultiplier: 1 };
+      raw.contexts = ["shared", "fresh"];
+      const scenario = parseScenario(raw, "identity.yaml");
+      const s = readRaw(raw);
+      const L1 = s.L0 + s.G0;
+      const G = raw.tokens.fixOutput as number;
+      const Delta = G + (raw.tokens.errorTrace as number);
+      for (const st of scenario.strategies) {
+        const gen = s.models[st.generator]!;
+        const fix = s.models[st.fixer]!;
+        const { I, V } = moments(raw, st.generator, st.fixer);
+        const generation = gen.cin * s.L0 + gen.cout * s.G0;
+        const shared = gen.q === 0 ? 0 : I * (fix.cin * L1 + fix.cout * G) + fix.cin * (Delta / 2) * (I * I + V - I);
+        // fresh is linear in the bugs: its V is the sum of the per-class variances, without the
+        // binomial between-class term (model.md's "c_in Delta V" holds for exact assignment)
+        const V0 = moments({ ...raw, models: { ...raw.models, [st.generator]: { ...raw.models[st.generator], bugs: { ...raw.models[st.generator].bugs, assignment: "exact" } } } }, st.generator, st.fixer).V;
+        const fresh = I * (fix.cin * L1 + fix.cout * G) + fix.cin * Delta * V0;
+        const aS = analyzeStrategy(scenario, st, "shared");
+        const aF = analyzeStrategy(scenario, st, "fresh");
+        expectRel(aS.expectedAttempts, I, 1e-12, 1);
+        expectRel(aS.attemptVariance, V, 1e-12, 1);
+        expectRel(aS.analyticMean, generation + shared, 1e-11);
+        expectRel(aF.analyticMean, generation + fresh, 1e-11);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it("binomial and exact assignment: same I and fresh cost, shared differs by alpha c_in Delta/2 times the mixture term", () => {
+    let checked = 0;
+    for (let seed = 600; seed < 700 && checked < 60; seed++) {
+      const raw = randomScenario(seed) as any;
+      raw.contexts = ["shared", "fresh"];
+      for (const [name, m] of Object.entries<any>(raw.models)) {
+        if (m.bugs.count === 0) continue;
+        const hard = Math.round(m.bugs.count * m.bugs.hardFraction);
+        if (hard === 0 || hard === m.bugs.count) continue; // need both kinds
+        if (m.bugs.assignment === "binomial") continue;
+        const binomial = clone(raw);
+        binomial.models[name].bugs.assignment = "binomial";
+        const se = parseScenario(raw, "exact.yaml");
+        const sb = parseScenario(binomial, "binomial.yaml");
+        for (const st of se.strategies.filter((x) => x.generator === name)) {
+          const fix = readRaw(raw).models[st.fixer]!;
+          if (fix.pe === fix.ph) continue;
+          const e = { shared: analyzeStrategy(se, st, "shared"), fresh: analyzeStrategy(se, st, "fresh") };
+          const b = { shared: analyzeStrategy(sb, st, "shared"), fresh: analyzeStrategy(sb, st, "fresh") };
+          expectRel(b.shared.expectedAttempts, e.shared.expectedAttempts!, 1e-12);
+          expectRel(b.fresh.analyticMean, e.fresh.analyticMean!, 1e-12);
+          const phi = m.bugs.hardFraction;
+          const mixture = m.bugs.count * phi * (1 - phi) * (1 / fix.ph - 1 / fix.pe) ** 2;
+          expectRel(b.shared.attemptVariance! - e.shared.attemptVariance!, mixture, 1e-9);
+          const alpha = raw.caching?.readMultiplier ?? 1;
+          const Delta = raw.tokens.fixOutput + raw.tokens.errorTrace;
+          expectRel(
+            b.shared.analyticMean! - e.shared.analyticMean!,
+            (alpha * fix.cin * Delta * mixture) / 2,
+            1e-8,
+          );
+          if (alpha > 0) expect(b.shared.analyticMean!).toBeGreaterThan(e.shared.analyticMean!);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it("a generator that leaves no bugs costs its generation call only, in both contexts", () => {
+    for (let seed = 700; seed < 740; seed++) {
+      const raw = randomScenario(seed, { extensions: true, limits: false }) as any;
+      const name = Object.keys(raw.models)[0]!;
+      raw.models[name].bugs.count = 0;
+      const scenario = parseScenario(raw, "zero.yaml");
+      const s = readRaw(raw);
+      for (const st of scenario.strategies.filter((x) => x.generator === name)) {
+        for (const context of scenario.contexts) {
+          const res = analyzeStrategy(scenario, st, context);
+          if (res.analyticMean === null) continue; // shared + growth, TTL + speed + variable output
+          expectRel(res.analyticMean, s.models[name]!.cin * s.L0 + s.models[name]!.cout * s.G0, 1e-12);
+          expect(res.breakdown!.fixInputNew + res.breakdown!.fixInputCached + res.breakdown!.fixOutput).toBe(0);
+        }
+      }
+    }
+  });
+
+  it("w = 1.25, alpha = 0.1: shared is cheaper than fresh for some strategies, and fresh for others", () => {
+    // nothing may assume that fresh is always cheaper
+    const raw = handWith({ readMultiplier: 0.1, writeMultiplier: 1.25 }) as any;
+    const shared = analyze(raw, "weak-first", "shared").analyticMean!;
+    const fresh = analyze(raw, "weak-first", "fresh").analyticMean!;
+    expect(shared).toBeLessThan(fresh);
+    // many bugs and a long Delta make the cross-bug growth win: fresh cheaper
+    raw.models.weak.bugs.count = 10;
+    raw.tokens.errorTrace = 3000;
+    expect(analyze(raw, "weak-first", "fresh").analyticMean!).toBeLessThan(analyze(raw, "weak-first", "shared").analyticMean!);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Agreement with the reference on random scenarios
+
+function compareWithReference(raw: Raw): number {
+  const scenario = parseScenario(raw, "random.yaml");
+  let checked = 0;
+  for (const ref of referenceAll(raw)) {
+    const strategy = scenario.strategies.find((st) => st.name === ref.strategy)!;
+    expect(strategy).toBeDefined();
+    const res = analyzeStrategy(scenario, strategy, ref.context);
+    const where = `${raw.name} ${ref.strategy} ${ref.context}`;
+    expect(res.strategy, where).toBe(ref.strategy);
+    expect(res.context, where).toBe(ref.context);
+    if (ref.mean === null) {
+      expect(res.analyticMean, where).toBeNull();
+      expect(res.reason, where).toBeTypeOf("string");
+      continue;
+    }
+    expect(res.reason, where).toBeNull();
+    const rel = (a: number | null | undefined, b: number, floor = 0, tol = 1e-9) => {
+      if (!(Math.abs((a as number) - b) <= tol * Math.max(Math.abs(b), floor))) {
+        expect.fail(`${where}: ${a} vs reference ${b}\n${JSON.stringify(raw)}`);
+      }
+    };
+    rel(res.analyticMean, ref.mean);
+    for (const k of ["generation", "fixInputNew", "fixInputCached", "fixOutput"] as const) {
+      rel(res.breakdown![k], ref.breakdown![k], ref.mean);
+    }
+    rel(res.expectedAttempts, ref.I, 1);
+    rel(res.attemptVariance, ref.V, Math.max(1, ref.I * ref.I));
+    rel(res.expectedBugs, ref.bugs, 1);
+    if (ref.wall === null) expect(res.expectedWallSeconds, where).toBeNull();
+    else rel(res.expectedWallSeconds, ref.wall, 1e-6);
+    // (h without a TTL is checked on its own below)
+    // (with no bugs there is no follow-up request; h may then be reported as null)
+    if (raw.caching && (raw.caching as any).ttlSeconds !== undefined && !(ref.I === 0 && res.cacheHitRate === null)) {
+      rel(res.cacheHitRate, ref.h, 1, 1e-12);
+    }
+    checked++;
+  }
+  return checked;
+}
+
+describe("agreement with the independent reference (random scenarios)", () => {
+  it("random scenarios are deterministic per seed and always valid input", () => {
+    expect(randomScenario(7, { extensions: true })).toEqual(randomScenario(7, { extensions: true }));
+    expect(randomScenario(7)).not.toEqual(randomScenario(8));
+    for (let seed = 0; seed < 300; seed++) {
+      for (const extensions of [false, true]) {
+        const raw = randomScenario(seed, { extensions });
+        const scenario = parseScenario(raw, "random.yaml");
+        expect(readRaw(raw).strategies.map((s) => s.name)).toEqual(scenario.strategies.map((s) => s.name));
+      }
+    }
+  });
+
+  it("base model: 150 scenarios, every strategy and context, relative 1e-9", () => {
+    let checked = 0;
+    for (let seed = 10_000; seed < 10_150; seed++) checked += compareWithReference(randomScenario(seed));
+    expect(checked).toBeGreaterThan(600);
+  });
+
+  it("with extensions: 150 scenarios, relative 1e-9, and no closed form exactly where none is due", () => {
+    let checked = 0;
+    let nulls = 0;
+    for (let seed = 20_000; seed < 20_150; seed++) {
+      const raw = randomScenario(seed, { extensions: true });
+      checked += compareWithReference(raw);
+      nulls += referenceAll(raw).filter((r) => r.mean === null).length;
+    }
+    expect(checked).toBeGreaterThan(400);
+    expect(nulls).toBeGreaterThan(20);
+  });
+
+  it("without a TTL every follow-up request hits the cache: cacheHitRate is 1", () => {
+    for (const context of ["shared", "fresh"] as const) {
+      expect(analyze(handWith(null), "weak-first", context).cacheHitRate).toBe(1);
+      expect(analyze(handWith({ readMultiplier: 0.1, writeMultiplier: 1.25 }), "strong-first", context).cacheHitRate).toBe(1);
+    }
+    for (let seed = 10_000; seed < 10_020; seed++) {
+      const raw = randomScenario(seed);
+      const scenario = parseScenario(raw, "random.yaml");
+      for (const st of scenario.strategies) {
+        for (const context of scenario.contexts) {
+          const res = analyzeStrategy(scenario, st, context);
+          // with no bugs there is no follow-up request at all: h may be left null
+          if (res.expectedAttempts === 0 && res.cacheHitRate === null) continue;
+          expect(res.cacheHitRate).toBe(1);
+        }
+      }
+    }
+  });
+
+  it("the reference's exact-distribution sums agree with its own formula-level closed form", () => {
+    for (let seed = 30_000; seed < 30_040; seed++) {
+      const raw = randomScenario(seed);
+      const s = readRaw(raw);
+      for (const ref of referenceAll(raw)) {
+        expectRel(formulaMean(s, ref, ref.context), ref.mean!, 1e-10);
+      }
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Crossovers
+
+const X: Raw = {
+  name: "crossover",
+  seed: 1,
+  trials: 10,
+  models: {
+    strong: { price: { input: 10, output: 50 }, bugs: { count: 0, hardFraction: 0 }, fix: { easy: 1, hard: 0.5 } },
+    weak: { price: { input: 1, output: 5 }, bugs: { count: 2, hardFraction: 0.5 }, fix: { easy: 0.8, hard: 0.2 } },
+  },
+  tokens: { prompt: 1000, generation: 3000, fixOutput: 100, errorTrace: 300 },
+  caching: { readMultiplier: 1, writeMultiplier: 1 },
+  strategies: {
+    "strong-first": { generator: "strong", fixer: "weak" },
+    "weak-first": { generator: "weak", fixer: "strong" },
+  },
+};
+const A: Strategy = { name: "strong-first", generator: "strong", fixer: "weak" };
+const B: Strategy = { name: "weak-first", generator: "weak", fixer: "strong" };
+
+/** Cost of a strategy under the code with one key of the raw scenario set (a real bug count allowed). */
+function codeCost(raw: Raw, strategy: Strategy, context: Context, param: string, value: number): number {
+  const countMatch = /^models\.([^.]+)\.bugs\.count$/.exec(param);
+  let scenario: Scenario;
+  if (countMatch) {
+    scenario = parseScenario(raw, "x.yaml", { allowFractionalHardBugs: true });
+    scenario.models[countMatch[1]!]!.bugCount = value;
+  } else {
+    scenario = parseScenario(setPath(raw, param, value), "x.yaml", { allowFractionalHardBugs: true });
+  }
+  return analyzeStrategy(scenario, strategy, context).analyticMean!;
+}
+
+function setPath(raw: Raw, path: string, value: number): Raw {
+  const copy = clone(raw) as any;
+  const keys = path.split(".");
+  let node = copy;
+  for (const k of keys.slice(0, -1)) node = node[k];
+  node[keys[keys.length - 1]!] = value;
+  return copy;
+}
+
+/** Reference cost with one key set; bug counts go through the formula level (real counts). */
+function refCost(raw: Raw, strategy: Strategy, context: Context, param: string, value: number): number {
+  const countMatch = /^models\.([^.]+)\.bugs\.count$/.exec(param);
+  if (countMatch) {
+    return formulaMean(raw, strategy, context, strategy.generator === countMatch[1] ? { q: value } : {});
+  }
+  return referenceCost(setPath(raw, param, value), strategy, context).mean!;
+}
+
+function checkRoot(raw: Raw, between: [Strategy, Strategy], param: string, c: { context: Context; value: number; cheaperBelow: string; cheaperAbove: string }, neighbours: number[]) {
+  const [s1, s2] = between;
+  const c1 = refCost(raw, s1, c.context, param, c.value);
+  const c2 = refCost(raw, s2, c.context, param, c.value);
+  const scale = Math.max(Math.abs(c1), Math.abs(c2));
+  if (!(Math.abs(c1 - c2) <= 1e-9 * scale)) {
+    expect.fail(`${param} = ${c.value} (${c.context}): costs ${c1} vs ${c2} differ by ${(c1 - c2) / scale} relative`);
+  }
+  // the code agrees on the costs at its own root
+  expectRel(codeCost(raw, s1, c.context, param, c.value), c1, 1e-9);
+  expectRel(codeCost(raw, s2, c.context, param, c.value), c2, 1e-9);
+  // sides: just below and above (not past a neighbouring root)
+  let eps = 1e-4 * Math.max(Math.abs(c.value), 1e-3);
+  for (const n of neighbours) if (n !== c.value) eps = Math.min(eps, Math.abs(n - c.value) / 3);
+  const cheaper = (x: number) =>
+    refCost(raw, s1, c.context, param, x) < refCost(raw, s2, c.context, param, x) ? s1.name : s2.name;
+  expect(cheaper(c.value + eps)).toBe(c.cheaperAbove);
+  if (c.value - eps >= 0) expect(cheaper(c.value - eps)).toBe(c.cheaperBelow);
+  expect(c.cheaperBelow).not.toBe(c.cheaperAbove);
+}
+
+describe("crossovers", () => {
+  it("hand-solvable fresh linear crossover in the weak model's bug count", () => {
+    // alpha = w = 1. strong-first: strong generates (0 bugs): 1000*1e-5 + 3000*5e-5 = 0.16.
+    // weak-first: weak generates: 1000*1e-6 + 3000*5e-6 = 0.016; strong fixes (L1 = 4000,
+    // c_in L1 + c_out G = 0.04 + 0.005 = 0.045 per attempt base):
+    //   easy (p = 1): 0.045; hard (p = 0.5): 2*0.045 + 1e-5*400*(0.5/0.25) = 0.098
+    //   per bug (half hard): 0.0715 -> C_B(q) = 0.016 + 0.0715 q
+    //   root: 0.0715 q = 0.144 -> q = 0.144/0.0715 = 288/143 = 2.01398...
+    //   below it weak-first is cheaper.
+    const roots = findCrossovers(X, "x.yaml", { param: "models.weak.bugs.count", between: [A, B], contexts: ["fresh"], steps: 50 });
+    expect(roots).toHaveLength(1);
+    expect(roots[0]!.context).toBe("fresh");
+    expect(roots[0]!.method).toBe("exact");
+    expectRel(roots[0]!.value, 288 / 143, 1e-12);
+    expect(roots[0]!.cheaperBelow).toBe("weak-first");
+    expect(roots[0]!.cheaperAbove).toBe("strong-first");
+    checkRoot(X, [A, B], "models.weak.bugs.count", roots[0]!, []);
+  });
+
+  it("hand-solvable shared quadratic crossover in the weak model's bug count", () => {
+    // shared, alpha = w = 1: I = q (0.5*1 + 0.5*2) = 1.5 q, V = q (0.5*0 + 0.5*2) = q
+    //   fix = I*0.045 + 1e-5*200*(I^2 + V - I) = 0.0675 q + 0.002 (2.25 q^2 - 0.5 q)
+    //       = 0.0045 q^2 + 0.0665 q
+    //   0.016 + 0.0045 q^2 + 0.0665 q = 0.16 -> 0.0045 q^2 + 0.0665 q - 0.144 = 0
+    //   q = (-0.0665 + sqrt(0.0665^2 + 4*0.0045*0.144)) / 0.009 (the other root is negative)
+    const expected = (-0.0665 + Math.sqrt(0.0665 ** 2 + 4 * 0.0045 * 0.144)) / 0.009;
+    const roots = findCrossovers(X, "x.yaml", { param: "models.weak.bugs.count", between: [A, B], contexts: ["shared"], steps: 50 });
+    expect(roots).toHaveLength(1);
+    expectRel(roots[0]!.value, expected, 1e-12);
+    expect(roots[0]!.method).toBe("exact");
+    expect(roots[0]!.cheaperBelow).toBe("weak-first");
+    expect(roots[0]!.cheaperAbove).toBe("strong-first");
+    checkRoot(X, [A, B], "models.weak.bugs.count", roots[0]!, []);
+    // swapping the pair swaps the sides
+    const swapped = findCrossovers(X, "x.yaml", { param: "models.weak.bugs.count", between: [B, A], contexts: ["shared"], steps: 50 });
+    expect(swapped).toHaveLength(1);
+    expectRel(swapped[0]!.value, expected, 1e-12);
+    expect(swapped[0]!.cheaperBelow).toBe("weak-first");
+  });
+
+  it("hand-solvable crossover in a price (bisection)", () => {
+    // x = strong input price ($/M), c = x/1e6. strong-first: 1000 c + 0.15.
+    // weak-first, weak's 2 bugs (I = 3, V = 2) fixed by strong:
+    //   shared: 0.016 + 3 (4000 c + 0.005) + 200 c (9 + 2 - 3) = 0.031 + 13600 c -> 12600 c = 0.119 -> x = 85/9
+    //   fresh:  0.016 + 3 (4000 c + 0.005) + 400 c * 2        = 0.031 + 12800 c -> 11800 c = 0.119 -> x = 595/59
+    const roots = findCrossovers(X, "x.yaml", {
+      param: "models.strong.price.input",
+      between: [A, B],
+      contexts: ["shared", "fresh"],
+      from: 0,
+      to: 100,
+      steps: 40,
+    });
+    expect(roots).toHaveLength(2);
+    const shared = roots.find((r) => r.context === "shared")!;
+    const fresh = roots.find((r) => r.context === "fresh")!;
+    expectRel(shared.value, 85 / 9, 1e-9);
+    expectRel(fresh.value, 595 / 59, 1e-9);
+    for (const r of roots) {
+      expect(r.method).toBe("bisection");
+      expect(r.cheaperBelow).toBe("weak-first");
+      expect(r.cheaperAbove).toBe("strong-first");
+      checkRoot(X, [A, B], "models.strong.price.input", r, []);
+    }
+    // no root in a range without a sign change
+    expect(findCrossovers(X, "x.yaml", { param: "models.strong.price.input", between: [A, B], contexts: ["shared", "fresh"], from: 20, to: 100, steps: 40 })).toEqual([]);
+  });
+
+  it("random scenarios: bug-count roots match the closed-form polynomial, plug back, and have the right sides", () => {
+    let found = 0;
+    for (let seed = 40_000; seed < 40_060; seed++) {
+      const raw = randomScenario(seed) as any;
+      raw.contexts = ["shared", "fresh"];
+      const scenario = parseScenario(raw, "x.yaml");
+      const names = Object.keys(raw.models);
+      const s1 = scenario.strategies[0] ?? null;
+      if (!s1) continue;
+      const s2 = scenario.strategies.find((st) => st.generator !== s1.generator) ??
+        { name: "other", generator: names.find((n) => n !== s1.generator)!, fixer: s1.fixer };
+      const model = s1.generator;
+      const param = `models.${model}.bugs.count`;
+      const roots = findCrossovers(raw, "x.yaml", { param, between: [s1, s2], contexts: ["shared", "fresh"], steps: 100 });
+      for (const context of ["shared", "fresh"] as const) {
+        // for q > 0, D(q) is a polynomial of degree <= 2 in q: fit it through q = 1, 2, 3
+        // (at q = 0 the shared cost drops to the generation call: no bugs, no fix phase)
+        const D = (q: number) => formulaMean(raw, s1, context, { q }) - formulaMean(raw, s2, context, s2.generator === model ? { q } : {});
+        const d1 = D(1);
+        const d2 = D(2);
+        const d3 = D(3);
+        const a = (d3 - 2 * d2 + d1) / 2;
+        const b = d2 - d1 - 3 * a;
+        const c = d1 - a - b;
+        const mine = polyRoots(a, b, c).filter((q) => q >= 0);
+        const theirs = roots.filter((r) => r.context === context).map((r) => r.value).sort((x, y) => x - y);
+        expect(theirs.length, `${raw.name} ${context}: roots ${theirs} vs ${mine}`).toBe(mine.length);
+        theirs.forEach((v, i) => expectRel(v, mine[i]!, 1e-8, 1e-6));
+        for (const r of roots.filter((x) => x.context === context)) {
+          expect(r.method).toBe("exact");
+          checkRoot(raw, [s1, s2], param, r, theirs);
+          found++;
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(10);
+  });
+
+  it("random scenarios: roots in a price and in caching.readMultiplier (linear: one root each)", () => {
+    let found = 0;
+    for (let seed = 50_000; seed < 50_060; seed++) {
+      const raw = randomScenario(seed) as any;
+      raw.contexts = ["shared", "fresh"];
+      raw.caching ??= { readMultiplier: 0.5, writeMultiplier: 1 };
+      const scenario = parseScenario(raw, "x.yaml");
+      const s1 = scenario.strategies[0]!;
+      const s2 = scenario.strategies.find((st) => st.generator !== s1.generator || st.fixer !== s1.fixer);
+      if (!s2) continue;
+      for (const [param, from, to] of [
+        [`models.${s1.fixer}.price.input`, 0, 200],
+        ["caching.readMultiplier", 0, 1],
+      ] as const) {
+        const roots = findCrossovers(raw, "x.yaml", { param, between: [s1, s2], contexts: ["shared", "fresh"], from, to, steps: 64 });
+        for (const context of ["shared", "fresh"] as const) {
+          // both costs are linear in either parameter: the root of the difference is explicit
+          const D = (x: number) => refCost(raw, s1, context, param, x) - refCost(raw, s2, context, param, x);
+          const d0 = D(0);
+          const d1 = D(1);
+          const mine = d1 === d0 ? null : -d0 / (d1 - d0);
+          const theirs = roots.filter((r) => r.context === context);
+          const margin = 1e-6 * (to - from);
+          if (mine === null || mine < from - margin || mine > to + margin) {
+            expect(theirs, `${raw.name} ${param} ${context}`).toEqual([]);
+            continue;
+          }
+          if (mine < from + margin || mine > to - margin) continue; // at an end of the range: either way
+          expect(theirs, `${raw.name} ${param} ${context}`).toHaveLength(1);
+          expectRel(theirs[0]!.value, mine, 1e-8, 1e-6);
+          expect(theirs[0]!.method).toBe("bisection");
+          checkRoot(raw, [s1, s2], param, theirs[0]!, []);
+          found++;
+        }
+      }
+    }
+    expect(found).toBeGreaterThan(10);
+  });
+});
+
+/** Real roots of a q^2 + b q + c, ascending (linear or none when a, b vanish). */
+function polyRoots(a: number, b: number, c: number): number[] {
+  const scale = Math.max(Math.abs(a), Math.abs(b), Math.abs(c));
+  if (Math.abs(a) <= 1e-13 * scale) {
+    if (Math.abs(b) <= 1e-13 * scale) return [];
+    return [-c / b];
+  }
+  const disc = b * b - 4 * a * c;
+  if (disc < 0) return [];
+  const sq = Math.sqrt(disc);
+  const qq = -0.5 * (b + (b >= 0 ? sq : -sq));
+  const r1 = qq / a;
+  const r2 = qq === 0 ? 0 : c / qq;
+  return [r1, r2].sort((x, y) => x - y);
+}

@@ -1,0 +1,382 @@
+/**
+ * Scenario validation (model.md section 7 and the extension keys of section 5): every bad input is
+ * a ScenarioError with a one-line message `<file>: <dotted.key.path>: <problem>`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ScenarioError } from "../src/errors.js";
+import { loadScenario, parseScenario } from "../src/scenario/load.js";
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const FILE = "bad.yaml";
+
+function valid(): Raw {
+  return {
+    name: "baseline",
+    seed: 1,
+    trials: 1000,
+    models: {
+      strong: {
+        price: { input: 15, output: 75 },
+        bugs: { count: 3, hardFraction: 1 / 3 },
+        fix: { easy: 0.9, hard: 0.6 },
+      },
+      weak: {
+        price: { input: 1, output: 5 },
+        bugs: { count: 8, hardFraction: 0.5 },
+        fix: { easy: 0.7, hard: 0.15 },
+      },
+    },
+    tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+    caching: { readMultiplier: 0.1, writeMultiplier: 1 },
+    contexts: ["shared", "fresh"],
+    strategies: {
+      "strong-first": { generator: "strong", fixer: "weak" },
+      "weak-first": { generator: "weak", fixer: "strong" },
+    },
+  };
+}
+
+function edit(change: (raw: Raw) => void): Raw {
+  const raw = valid();
+  change(raw);
+  return raw;
+}
+
+/** The thrown error, which must be a ScenarioError. */
+function thrown(fn: () => unknown): ScenarioError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ScenarioError);
+    return err as ScenarioError;
+  }
+  return expect.fail("expected a ScenarioError, nothing was thrown");
+}
+
+/** parseScenario(raw) fails on keyPath with a one-line `file: keyPath: problem` message. */
+function expectKeyError(raw: Raw, keyPath: string, ...mentions: (string | RegExp)[]): ScenarioError {
+  const err = thrown(() => parseScenario(raw, FILE));
+  expect(err.keyPath).toBe(keyPath);
+  expect(err.message.startsWith(`${FILE}: ${keyPath}: `), err.message).toBe(true);
+  expect(err.message).not.toMatch(/[\r\n]/);
+  for (const m of mentions) expect(err.message).toMatch(m);
+  return err;
+}
+
+const dir = mkdtempSync(join(tmpdir(), "agentsim-scenario-test-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+function writeTemp(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("a valid scenario", () => {
+  it("parses and normalizes prices to $ per token", () => {
+    const s = parseScenario(valid(), FILE);
+    expect(s.models.strong!.inputPrice).toBeCloseTo(15e-6, 18);
+    expect(s.models.weak!.outputPrice).toBeCloseTo(5e-6, 18);
+    expect(s.models.weak!.assignment).toBe("exact");
+    expect(s.strategies.map((x) => x.name)).toEqual(["strong-first", "weak-first"]);
+  });
+
+  it("default strategies are every ordered pair named <generator>-<fixer>", () => {
+    const raw = edit((r) => {
+      delete r.strategies;
+      r.models.mid = { price: { input: 3, output: 15 }, bugs: { count: 4, hardFraction: 0.25 }, fix: { easy: 0.8, hard: 0.3 } };
+    });
+    const s = parseScenario(raw, FILE);
+    const got = s.strategies.map((x) => `${x.name}=${x.generator}/${x.fixer}`).sort();
+    const names = ["strong", "weak", "mid"];
+    const want = names.flatMap((g) => names.map((f) => `${g}-${f}=${g}/${f}`)).sort();
+    expect(got).toEqual(want);
+  });
+
+  it("the shipped default scenario loads", () => {
+    const loaded = loadScenario("scenarios/default.yaml");
+    expect(loaded.scenario.strategies.length).toBeGreaterThanOrEqual(2);
+    expect(loaded.scenario.caching.writeMultiplier).toBe(1.25);
+  });
+});
+
+describe("validation errors name the key path, on one line", () => {
+  it("wrong type", () => {
+    expectKeyError(edit((r) => (r.trials = "many")), "trials", /number/);
+    expectKeyError(edit((r) => (r.models.weak.price.input = "cheap")), "models.weak.price.input", /number/);
+    expectKeyError(edit((r) => (r.models = [1, 2])), "models");
+    expectKeyError(edit((r) => (r.contexts = "shared")), "contexts");
+  });
+
+  it("probability out of range: 0", () => {
+    expectKeyError(edit((r) => (r.models.weak.fix.easy = 0)), "models.weak.fix.easy", /probability/);
+  });
+
+  it("probability out of range: 1.5", () => {
+    expectKeyError(edit((r) => (r.models.strong.fix.hard = 1.5)), "models.strong.fix.hard", /probability/);
+  });
+
+  it("hardFraction out of [0, 1]", () => {
+    expectKeyError(edit((r) => (r.models.weak.bugs.hardFraction = 1.2)), "models.weak.bugs.hardFraction");
+  });
+
+  it("negative price", () => {
+    expectKeyError(edit((r) => (r.models.strong.price.output = -1)), "models.strong.price.output", />= 0/);
+  });
+
+  it("negative token count", () => {
+    expectKeyError(edit((r) => (r.tokens.prompt = -5)), "tokens.prompt", />= 0/);
+    expectKeyError(edit((r) => (r.tokens.errorTrace = -1)), "tokens.errorTrace");
+  });
+
+  it("trials 0", () => {
+    expectKeyError(edit((r) => (r.trials = 0)), "trials", />= 1/);
+  });
+
+  it("non-integer bug count", () => {
+    expectKeyError(edit((r) => (r.models.weak.bugs.count = 2.5)), "models.weak.bugs.count", /whole/);
+  });
+
+  it("count x hardFraction not whole under exact assignment; accepted under binomial", () => {
+    const bad = edit((r) => (r.models.weak.bugs.hardFraction = 0.3)); // 8 x 0.3 = 2.4
+    const err = thrown(() => parseScenario(bad, FILE));
+    expect(err.keyPath.startsWith("models.weak.bugs")).toBe(true);
+    expect(err.message.startsWith(`${FILE}: ${err.keyPath}: `)).toBe(true);
+    expect(err.message).not.toMatch(/\n/);
+    expect(err.message).toMatch(/whole/);
+    // explicit exact fails the same way
+    expect(() => parseScenario(edit((r) => Object.assign(r.models.weak.bugs, { hardFraction: 0.3, assignment: "exact" })), FILE)).toThrow(ScenarioError);
+    // binomial lifts the rule
+    const ok = edit((r) => Object.assign(r.models.weak.bugs, { hardFraction: 0.3, assignment: "binomial" }));
+    expect(parseScenario(ok, FILE).models.weak!.assignment).toBe("binomial");
+    // within 1e-6 of a whole number is whole (3 x 0.3333333333)
+    expect(() => parseScenario(edit((r) => (r.models.strong.bugs.hardFraction = 0.3333333333)), FILE)).not.toThrow();
+  });
+
+  it("bad assignment name", () => {
+    expectKeyError(edit((r) => (r.models.weak.bugs.assignment = "poisson")), "models.weak.bugs.assignment");
+  });
+
+  it("unknown key at top level", () => {
+    expectKeyError(edit((r) => (r.nmae = "typo")), "nmae", /unknown key/);
+  });
+
+  it("unknown nested key", () => {
+    expectKeyError(edit((r) => (r.tokens.promt = 10)), "tokens.promt", /unknown key/);
+    expectKeyError(edit((r) => (r.caching.readMultipler = 0.1)), "caching.readMultipler", /unknown key/);
+  });
+
+  it("unknown key inside a model (fix.hardd)", () => {
+    expectKeyError(edit((r) => (r.models.weak.fix.hardd = 0.2)), "models.weak.fix.hardd", /unknown key/);
+  });
+
+  it("unknown model in strategies", () => {
+    expectKeyError(
+      edit((r) => (r.strategies["strong-first"].fixer = "medium")),
+      "strategies.strong-first.fixer",
+      /medium/,
+    );
+    expectKeyError(edit((r) => (r.strategies.extra = { generator: "huge", fixer: "weak" })), "strategies.extra.generator", /huge/);
+  });
+
+  it("bad context name", () => {
+    const err = thrown(() => parseScenario(edit((r) => (r.contexts = ["shared", "stale"])), FILE));
+    expect(err.keyPath.startsWith("contexts")).toBe(true);
+    expect(err.message.startsWith(`${FILE}: contexts`)).toBe(true);
+    expect(err.message).toMatch(/shared or fresh/);
+    expect(err.message).not.toMatch(/\n/);
+  });
+
+  it("duplicate context", () => {
+    expectKeyError(edit((r) => (r.contexts = ["shared", "shared"])), "contexts", /repeat/);
+  });
+
+  it("empty context list", () => {
+    expectKeyError(edit((r) => (r.contexts = [])), "contexts");
+  });
+
+  it("missing required key", () => {
+    expectKeyError(edit((r) => delete r.tokens.generation), "tokens.generation", /required/);
+    expectKeyError(edit((r) => delete r.models.weak.fix), "models.weak.fix", /required/);
+    expectKeyError(edit((r) => delete r.trials), "trials", /required/);
+  });
+
+  it("bad distribution: unknown dist", () => {
+    // the offending key is the dist tag itself
+    expectKeyError(edit((r) => (r.tokens.fixOutput = { dist: "gamma", shape: 2 })), "tokens.fixOutput.dist", /constant|uniform|lognormal|empirical/);
+    expectKeyError(edit((r) => (r.toolSeconds = { dist: "normal", mean: 3 })), "toolSeconds.dist", /constant|uniform|lognormal|empirical/);
+    expectKeyError(edit((r) => (r.tokens.errorTrace = "lots")), "tokens.errorTrace");
+  });
+
+  it("bad distribution: lognormal mean <= 0", () => {
+    expectKeyError(edit((r) => (r.tokens.fixOutput = { dist: "lognormal", mean: 0, cv: 0.5 })), "tokens.fixOutput.mean");
+    expectKeyError(edit((r) => (r.toolSeconds = { dist: "lognormal", mean: -3, cv: 0.5 })), "toolSeconds.mean");
+  });
+
+  it("bad distribution: uniform max < min", () => {
+    expectKeyError(edit((r) => (r.tokens.errorTrace = { dist: "uniform", min: 500, max: 100 })), "tokens.errorTrace.max", /min/);
+  });
+
+  it("bad distribution: empty empirical list", () => {
+    expectKeyError(edit((r) => (r.tokens.fixOutput = { dist: "empirical", values: [] })), "tokens.fixOutput.values", /empty/);
+  });
+
+  it("bad distribution: negative constant", () => {
+    expectKeyError(edit((r) => (r.toolSeconds = { dist: "constant", value: -1 })), "toolSeconds.value");
+  });
+
+  it("regressions.probability >= 1 with no limits names both keys", () => {
+    for (const regressions of [
+      { probability: 1, offspring: "bernoulli", hardFraction: 0.5 },
+      { probability: 1.5, offspring: "poisson", hardFraction: 0.5 },
+    ]) {
+      const raw = edit((r) => (r.models.weak.regressions = regressions)); // weak fixes in strong-first
+      expectKeyError(raw, "models.weak.regressions.probability", /limits\.maxAttemptsPerRun/);
+      // with a run budget the scenario is fine
+      raw.limits = { maxAttemptsPerRun: 100 };
+      expect(() => parseScenario(raw, FILE)).not.toThrow();
+    }
+    // below 1 is fine
+    expect(() => parseScenario(edit((r) => (r.models.weak.regressions = { probability: 0.9, offspring: "poisson", hardFraction: 0 })), FILE)).not.toThrow();
+  });
+
+  it("bernoulli regression probability > 1", () => {
+    const raw = edit((r) => {
+      r.models.weak.regressions = { probability: 1.2, offspring: "bernoulli", hardFraction: 0.5 };
+      r.limits = { maxAttemptsPerRun: 100 };
+    });
+    expectKeyError(raw, "models.weak.regressions.probability", /1\.2/);
+  });
+
+  it("negative regression probability, bad offspring", () => {
+    expectKeyError(edit((r) => (r.models.weak.regressions = { probability: -0.1, hardFraction: 0 })), "models.weak.regressions.probability");
+    expectKeyError(edit((r) => (r.models.weak.regressions = { probability: 0.1, offspring: "geometric", hardFraction: 0 })), "models.weak.regressions.offspring");
+  });
+
+  it("errorGrowth that makes the expected cost infinite", () => {
+    // strong fixes hard bugs with 0.6, weak with 0.15: (1 + g)(1 - 0.15) >= 1 for g >= 0.1765
+    expectKeyError(edit((r) => (r.tokens.errorGrowth = 0.2)), "tokens.errorGrowth", /weak/);
+    expect(() => parseScenario(edit((r) => (r.tokens.errorGrowth = 0.17)), FILE)).not.toThrow();
+    // a cap makes it finite
+    expect(() => parseScenario(edit((r) => ((r.tokens.errorGrowth = 0.5), (r.limits = { maxAttemptsPerBug: 10 }))), FILE)).not.toThrow();
+    expectKeyError(edit((r) => (r.tokens.errorGrowth = -0.1)), "tokens.errorGrowth");
+  });
+
+  it("bad limits", () => {
+    expectKeyError(edit((r) => (r.limits = { maxAttemptsPerBug: 0 })), "limits.maxAttemptsPerBug");
+    expectKeyError(edit((r) => (r.limits = { maxAttemptsPerRun: 2.5 })), "limits.maxAttemptsPerRun");
+  });
+
+  it("bad caching and speed", () => {
+    expectKeyError(edit((r) => (r.caching.ttlSeconds = 0)), "caching.ttlSeconds");
+    expectKeyError(edit((r) => (r.caching.writeMultiplier = -1)), "caching.writeMultiplier");
+    expectKeyError(edit((r) => (r.models.weak.speed = { ttftSeconds: 1, outputTokensPerSecond: 0 })), "models.weak.speed.outputTokensPerSecond");
+  });
+
+  it("bad sweep axis", () => {
+    const key = "models.weak.bugs.count";
+    const sweepError = (axis: unknown) => {
+      const err = thrown(() => parseScenario(edit((r) => (r.sweep = { [key]: axis })), FILE));
+      expect(err.keyPath.startsWith(`sweep.${key}`), err.keyPath).toBe(true);
+      expect(err.message.startsWith(`${FILE}: sweep.${key}`)).toBe(true);
+      expect(err.message).not.toMatch(/\n/);
+      return err;
+    };
+    sweepError([]);
+    sweepError("1..10");
+    sweepError({ from: 1, to: 10, steps: 0 });
+    sweepError({ from: 1, to: 10 });
+    sweepError({ from: 1, to: 10, steps: 5, scale: "cubic" });
+    sweepError([1, "two"]);
+    // good axes
+    expect(() => parseScenario(edit((r) => (r.sweep = { [key]: [1, 2, 3] })), FILE)).not.toThrow();
+    expect(() => parseScenario(edit((r) => (r.sweep = { "caching.readMultiplier": { from: 0.01, to: 1, steps: 5, scale: "log" } })), FILE)).not.toThrow();
+  });
+});
+
+describe("files", () => {
+  const GOOD_YAML = [
+    "name: t",
+    "seed: 1",
+    "trials: 10",
+    "models:",
+    "  strong:",
+    "    price: { input: 15, output: 75 }",
+    "    bugs: { count: 3, hardFraction: 0.3333333333 }",
+    "    fix: { easy: 0.9, hard: 0.6 }",
+    "  weak:",
+    "    price: { input: 1, output: 5 }",
+    "    bugs: { count: 8, hardFraction: 0.5 }",
+    "    fix: { easy: 0.7, hard: 0.15 }",
+    "tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 }",
+  ];
+
+  it("a YAML file loads", () => {
+    const file = writeTemp("good.yaml", GOOD_YAML.join("\n") + "\n");
+    const loaded = loadScenario(file);
+    expect(loaded.scenario.name).toBe("t");
+    expect(loaded.scenario.strategies.map((s) => s.name).sort()).toEqual(["strong-strong", "strong-weak", "weak-strong", "weak-weak"]);
+  });
+
+  it("broken YAML is reported with its line number", () => {
+    const lines = [...GOOD_YAML];
+    lines[9] = "    price: { input: 1, output: 5"; // line 10: unclosed flow mapping
+    const file = writeTemp("broken.yaml", lines.join("\n") + "\n");
+    const err = thrown(() => loadScenario(file));
+    expect(err.message.startsWith(`${file}: `)).toBe(true);
+    expect(err.message).toMatch(/line 1[01]\b/);
+    expect(err.message).not.toMatch(/\n/);
+
+    const bad2 = [...GOOD_YAML];
+    bad2[6] = "   bugs: { count: 3, hardFraction: 0.3333333333 }"; // line 7: wrong indentation
+    const file2 = writeTemp("indent.yaml", bad2.join("\n") + "\n");
+    const err2 = thrown(() => loadScenario(file2));
+    expect(err2.message).toMatch(/line 7\b/);
+    expect(err2.message).not.toMatch(/\n/);
+  });
+
+  it("a YAML duplicate key is an error with its line", () => {
+    const lines = [...GOOD_YAML, "trials: 20"]; // line 14 repeats trials (line 3)
+    const file = writeTemp("dup.yaml", lines.join("\n") + "\n");
+    const err = thrown(() => loadScenario(file));
+    expect(err.message.startsWith(`${file}: `)).toBe(true);
+    expect(err.message).toMatch(/line 14\b/);
+    expect(err.message).toMatch(/trials|duplicate|unique/i);
+    expect(err.message).not.toMatch(/\n/);
+  });
+
+  it("a missing file", () => {
+    const file = join(dir, "does-not-exist.yaml");
+    const err = thrown(() => loadScenario(file));
+    expect(err.message).toContain(file);
+    expect(err.message).toMatch(/no such file/);
+    expect(err.message).not.toMatch(/\n/);
+  });
+
+  it("a JSON scenario file is accepted", () => {
+    const file = writeTemp("scenario.json", JSON.stringify(valid(), null, 2));
+    const loaded = loadScenario(file);
+    expect(loaded.scenario.name).toBe("baseline");
+    expect(loaded.scenario.models.weak!.fixHard).toBe(0.15);
+    expect(loaded.scenario.strategies.map((s) => s.name)).toEqual(["strong-first", "weak-first"]);
+  });
+
+  it("a file whose content is not a mapping", () => {
+    const file = writeTemp("list.yaml", "- 1\n- 2\n");
+    const err = thrown(() => loadScenario(file));
+    expect(err.message.startsWith(`${file}: `)).toBe(true);
+    expect(err.message).not.toMatch(/\n/);
+  });
+
+  it("validation errors of a file name the file and the key", () => {
+    const lines = [...GOOD_YAML];
+    lines[11] = "    fix: { easy: 0.7, hard: 0 }";
+    const file = writeTemp("zero.yaml", lines.join("\n") + "\n");
+    const err = thrown(() => loadScenario(file));
+    expect(err.message.startsWith(`${file}: models.weak.fix.hard: `)).toBe(true);
+    expect(err.message).not.toMatch(/\n/);
+  });
+});
