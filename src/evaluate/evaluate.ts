@@ -4,12 +4,12 @@
  */
 import { analyzeStrategy, generationCost, type AnalyticResult } from "../model/strategy.js";
 import type { Context, Scenario } from "../scenario/types.js";
-import { column } from "../sim/columns.js";
+import { joinColumn, sumColumn, type Column } from "../sim/columns.js";
 import type { SimPath } from "../sim/kernel.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { jobsOf, simulateJobs, type SimOutput } from "../sim/simulate.js";
 import { checkMean, relativeError, type Verdict } from "../stats/check.js";
-import { meanOf, probabilityLess, summarize, type Summary } from "../stats/summary.js";
+import { probabilityLess, summarize, type Summary } from "../stats/summary.js";
 
 export interface SimResult extends Omit<Summary, "n"> {
   strategy: string;
@@ -65,20 +65,27 @@ export interface EvaluateOptions {
 }
 
 export async function evaluateScenario(pool: SimulationPool, scenario: Scenario, options: EvaluateOptions): Promise<Evaluation> {
-  const outputs = await simulateJobs(pool, jobsOf(scenario), options);
-  const results = outputs.map((o) => toResult(o, analyzeStrategy(scenario, o.strategy, o.context), scenario));
-  return { results, comparisons: compare(outputs) };
+  // Each job is summarized as soon as its chunks are in, while the pool works on the others;
+  // only its cost column is kept, for the pairwise comparisons.
+  const done = await Promise.all(
+    simulateJobs(pool, jobsOf(scenario), options).map(async (pending) => {
+      const o = await pending;
+      const cost = joinColumn(o.chunks, "cost");
+      return { o, cost, result: toResult(o, cost, analyzeStrategy(scenario, o.strategy, o.context), scenario) };
+    }),
+  );
+  return { results: done.map((d) => d.result), comparisons: compare(done) };
 }
 
-function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): SimResult {
-  const col = (name: Parameters<typeof column>[2]) => column(o.data, o.runs, name);
-  const { n: _n, ...summary } = summarize(col("cost"));
+function toResult(o: SimOutput, cost: Float64Array, analytic: AnalyticResult, scenario: Scenario): SimResult {
+  const meanOf = (name: Column) => sumColumn(o.chunks, name) / o.runs;
+  const { n: _n, ...summary } = summarize(cost);
   const check = checkMean(summary.mean, summary.stdError, analytic.analyticMean);
   const gen = scenario.models[o.strategy.generator]!;
   const fix = scenario.models[o.strategy.fixer]!;
   const timed = gen.speed !== null || fix.speed !== null || scenario.toolSeconds !== null;
-  const followUps = sum(col("followUps"));
-  const wall = timed ? summarize(col("wallSeconds")) : null;
+  const followUps = sumColumn(o.chunks, "followUps");
+  const wall = timed ? summarize(joinColumn(o.chunks, "wallSeconds")) : null;
   return {
     strategy: o.strategy.name,
     generator: o.strategy.generator,
@@ -91,43 +98,37 @@ function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): S
     ...check,
     baseMean: analytic.baseMean,
     bias: relativeError(summary.mean, analytic.baseMean),
-    meanAttempts: meanOf(col("attempts")),
+    meanAttempts: meanOf("attempts"),
     expectedAttempts: analytic.expectedAttempts,
     breakdown: {
       generation: generationCost(scenario, gen),
-      fixInputNew: meanOf(col("fixInputNew")),
-      fixInputCached: meanOf(col("fixInputCached")),
-      fixOutput: meanOf(col("fixOutput")),
+      fixInputNew: meanOf("fixInputNew"),
+      fixInputCached: meanOf("fixInputCached"),
+      fixOutput: meanOf("fixOutput"),
     },
-    meanBugs: meanOf(col("bugs")),
+    meanBugs: meanOf("bugs"),
     expectedBugs: analytic.expectedBugs,
-    allFixedFraction: meanOf(col("allFixed")),
+    allFixedFraction: meanOf("allFixed"),
     meanWallSeconds: wall?.mean ?? null,
     p90WallSeconds: wall?.p90 ?? null,
     wallStdError: wall?.stdError ?? null,
     expectedWallSeconds: analytic.expectedWallSeconds,
-    cacheHitRate: followUps > 0 ? sum(col("cacheHits")) / followUps : null,
+    cacheHitRate: followUps > 0 ? sumColumn(o.chunks, "cacheHits") / followUps : null,
     expectedCacheHitRate: analytic.cacheHitRate,
   };
 }
 
-function sum(values: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i]!;
-  return s;
-}
-
 /** P(C_a < C_b) for every ordered pair of strategies within a context. */
-function compare(outputs: SimOutput[]): Comparison[] {
+function compare(jobs: { o: SimOutput; cost: Float64Array }[]): Comparison[] {
   const comparisons: Comparison[] = [];
-  for (const a of outputs) {
-    for (const b of outputs) {
-      if (a === b || a.context !== b.context) continue;
+  for (const a of jobs) {
+    for (const b of jobs) {
+      if (a === b || a.o.context !== b.o.context) continue;
       comparisons.push({
-        context: a.context,
-        a: a.strategy.name,
-        b: b.strategy.name,
-        probabilityCheaper: probabilityLess(column(a.data, a.runs, "cost"), column(b.data, b.runs, "cost")),
+        context: a.o.context,
+        a: a.o.strategy.name,
+        b: b.o.strategy.name,
+        probabilityCheaper: probabilityLess(a.cost, b.cost),
       });
     }
   }

@@ -24,3 +24,31 @@ export function column(data: Float64Array, runs: number, name: Column): Float64A
   const c = COL[name];
   return data.subarray(c * runs, (c + 1) * runs);
 }
+
+/** One chunk's per-run results. */
+export interface Chunk {
+  runs: number;
+  data: Float64Array;
+}
+
+/** One column of a sequence of chunks, joined in chunk order. */
+export function joinColumn(chunks: Chunk[], name: Column): Float64Array {
+  const total = chunks.reduce((n, c) => n + c.runs, 0);
+  const out = new Float64Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(column(chunk.data, chunk.runs, name), offset);
+    offset += chunk.runs;
+  }
+  return out;
+}
+
+/** The sum of one column over a sequence of chunks, added in chunk and run order. */
+export function sumColumn(chunks: Chunk[], name: Column): number {
+  let sum = 0;
+  for (const chunk of chunks) {
+    const values = column(chunk.data, chunk.runs, name);
+    for (let i = 0; i < values.length; i++) sum += values[i]!;
+  }
+  return sum;
+}

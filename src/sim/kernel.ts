@@ -4,7 +4,8 @@
  * Two paths that agree in distribution on the base model:
  * - fast: each bug's attempt count by inversion, N = 1 + floor(ln(1-U) / ln(1-p)), one uniform
  *   per bug (binomial difficulty reuses it: U < phi is hard, and U/phi is again uniform), and the
- *   run priced from the counts with the formulas of section 4;
+ *   run priced from the counts with the formulas of section 4. A guide table over U answers most
+ *   draws without the logarithm (see `inversionTable`);
  * - attempt: every attempt stepped through with its token accounting, which the extensions
  *   (time, cache expiry, variable tokens, growth, regressions, caps) need.
  * Neither allocates per run or per attempt.
@@ -27,6 +28,27 @@ export function simulateChunk(p: SimParams, seed: string, runs: number, path: Si
   return out;
 }
 
+/** Cells of the inversion guide table. */
+const TABLE_CELLS = 4096;
+
+/**
+ * A guide table for N = 1 + floor(ln(1-u) / ln(1-p)): cell c holds N for every u in
+ * [c/K, (c+1)/K) when N is the same at both ends of the cell (N is nondecreasing in u), else 0,
+ * meaning "compute it". The table gives exactly the formula's value, only faster; with K = 4096
+ * cells, a cell holds one value except where N steps, so almost every draw is a lookup.
+ */
+export function inversionTable(fixProbability: number): Int32Array {
+  const invLog = 1 / Math.log1p(-fixProbability);
+  const attempts = (u: number) => 1 + Math.floor(Math.log(1 - u) * invLog);
+  const table = new Int32Array(TABLE_CELLS);
+  for (let c = 0; c < TABLE_CELLS; c++) {
+    const first = attempts(c / TABLE_CELLS);
+    const last = attempts((c + 1) / TABLE_CELLS - 2 ** -53);
+    table[c] = first === last ? first : 0;
+  }
+  return table;
+}
+
 function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array): void {
   const q = p.bugCount;
   const hardBugs = p.hardBugs;
@@ -35,6 +57,8 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array)
   // 1/ln(1-p); -0 when p = 1, which makes every N exactly 1.
   const invLogEasy = 1 / Math.log1p(-p.fixEasy);
   const invLogHard = 1 / Math.log1p(-p.fixHard);
+  const tableEasy = inversionTable(p.fixEasy);
+  const tableHard = inversionTable(p.fixHard);
   const L1 = p.handoffTokens;
   const G = p.fixOutput.a;
   const delta = G + p.errorTrace.a;
@@ -42,25 +66,33 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array)
   const cachedPrice = p.readMultiplier * p.inputPrice;
   const outPrice = p.outputPrice;
   const fresh = p.fresh;
+  const generationCost = p.generationCost;
+  // where each column starts in `out` (see columns.ts)
+  const atCost = COL.cost * runs;
+  const atFixInputNew = COL.fixInputNew * runs;
+  const atFixInputCached = COL.fixInputCached * runs;
+  const atFixOutput = COL.fixOutput * runs;
+  const atAttempts = COL.attempts * runs;
+  const atBugs = COL.bugs * runs;
+  const atWallSeconds = COL.wallSeconds * runs;
+  const atCacheHits = COL.cacheHits * runs;
+  const atFollowUps = COL.followUps * runs;
+  const atAllFixed = COL.allFixed * runs;
 
   for (let r = 0; r < runs; r++) {
     let total = 0; // T
     let retryPairs = 0; // sum over bugs of (N-1)(N-2)/2, for fresh context
     for (let j = 0; j < q; j++) {
       let u = random();
-      let invLog: number;
+      let hard: boolean;
       if (binomial) {
-        if (u < phi) {
-          invLog = invLogHard;
-          u = u / phi;
-        } else {
-          invLog = invLogEasy;
-          u = (u - phi) / (1 - phi);
-        }
+        hard = u < phi;
+        u = hard ? u / phi : (u - phi) / (1 - phi);
       } else {
-        invLog = j < hardBugs ? invLogHard : invLogEasy;
+        hard = j < hardBugs;
       }
-      const n = 1 + Math.floor(Math.log(1 - u) * invLog);
+      let n = (hard ? tableHard : tableEasy)[(u * TABLE_CELLS) | 0]!;
+      if (n === 0) n = 1 + Math.floor(Math.log(1 - u) * (hard ? invLogHard : invLogEasy));
       total += n;
       retryPairs += ((n - 1) * (n - 2)) / 2;
     }
@@ -83,16 +115,16 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array)
     const costNew = newPrice * newTokens;
     const costCached = cachedPrice * cachedTokens;
     const costOut = outPrice * (G * total); // priced like the per-attempt path: token counts are exact integers
-    out[COL.cost * runs + r] = p.generationCost + costNew + costCached + costOut;
-    out[COL.fixInputNew * runs + r] = costNew;
-    out[COL.fixInputCached * runs + r] = costCached;
-    out[COL.fixOutput * runs + r] = costOut;
-    out[COL.attempts * runs + r] = total;
-    out[COL.bugs * runs + r] = q;
-    out[COL.wallSeconds * runs + r] = 0;
-    out[COL.cacheHits * runs + r] = followUps;
-    out[COL.followUps * runs + r] = followUps;
-    out[COL.allFixed * runs + r] = 1;
+    out[atCost + r] = generationCost + costNew + costCached + costOut;
+    out[atFixInputNew + r] = costNew;
+    out[atFixInputCached + r] = costCached;
+    out[atFixOutput + r] = costOut;
+    out[atAttempts + r] = total;
+    out[atBugs + r] = q;
+    out[atWallSeconds + r] = 0;
+    out[atCacheHits + r] = followUps;
+    out[atFollowUps + r] = followUps;
+    out[atAllFixed + r] = 1;
   }
 }
 
@@ -121,6 +153,18 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
   const regressionHard = p.regressionHardFraction;
   const maxPerBug = p.maxAttemptsPerBug;
   const maxPerRun = p.maxAttemptsPerRun;
+  const generationCost = p.generationCost;
+  // where each column starts in `out` (see columns.ts)
+  const atCost = COL.cost * runs;
+  const atFixInputNew = COL.fixInputNew * runs;
+  const atFixInputCached = COL.fixInputCached * runs;
+  const atFixOutput = COL.fixOutput * runs;
+  const atAttempts = COL.attempts * runs;
+  const atBugs = COL.bugs * runs;
+  const atWallSeconds = COL.wallSeconds * runs;
+  const atCacheHits = COL.cacheHits * runs;
+  const atFollowUps = COL.followUps * runs;
+  const atAllFixed = COL.allFixed * runs;
 
   // Box-Muller gives normals in pairs; the spare lives for this chunk's stream only.
   let spare = 0;
@@ -234,15 +278,15 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
     const costNew = p.writeMultiplier * p.inputPrice * newTokens;
     const costCached = p.readMultiplier * p.inputPrice * cachedTokens;
     const costOut = p.outputPrice * outputTokens;
-    out[COL.cost * runs + r] = p.generationCost + costNew + costCached + costOut;
-    out[COL.fixInputNew * runs + r] = costNew;
-    out[COL.fixInputCached * runs + r] = costCached;
-    out[COL.fixOutput * runs + r] = costOut;
-    out[COL.attempts * runs + r] = attempts;
-    out[COL.bugs * runs + r] = bugs;
-    out[COL.wallSeconds * runs + r] = wall;
-    out[COL.cacheHits * runs + r] = hits;
-    out[COL.followUps * runs + r] = followUps;
-    out[COL.allFixed * runs + r] = allFixed;
+    out[atCost + r] = generationCost + costNew + costCached + costOut;
+    out[atFixInputNew + r] = costNew;
+    out[atFixInputCached + r] = costCached;
+    out[atFixOutput + r] = costOut;
+    out[atAttempts + r] = attempts;
+    out[atBugs + r] = bugs;
+    out[atWallSeconds + r] = wall;
+    out[atCacheHits + r] = hits;
+    out[atFollowUps + r] = followUps;
+    out[atAllFixed + r] = allFixed;
   }
 }

@@ -6,7 +6,7 @@
  * therefore depend on the seed and the trial count only, never on the thread count.
  */
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
-import { COLUMN_COUNT } from "./columns.js";
+import type { Chunk } from "./columns.js";
 import type { SimPath } from "./kernel.js";
 import { compileParams, type SimParams } from "./params.js";
 import type { SimulationPool } from "./pool.js";
@@ -23,8 +23,8 @@ export interface SimOutput {
   strategy: Strategy;
   context: Context;
   runs: number;
-  /** column-major per-run results, see columns.ts */
-  data: Float64Array;
+  /** per-run results, chunk by chunk in stream order (see columns.ts) */
+  chunks: Chunk[];
 }
 
 /** The stream name of one chunk. */
@@ -47,36 +47,26 @@ export interface SimulateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Simulate every job on the pool; all chunks are queued at once so the threads stay busy. */
-export async function simulateJobs(pool: SimulationPool, jobs: SimJob[], options: SimulateOptions): Promise<SimOutput[]> {
+/**
+ * Simulate every job on the pool. All chunks are queued at once so the threads stay busy; each
+ * job's promise settles as soon as its own chunks are done.
+ */
+export function simulateJobs(pool: SimulationPool, jobs: SimJob[], options: SimulateOptions): Promise<SimOutput>[] {
   const { trials, seedKey, path = "auto" } = options;
-  const chunks = Math.ceil(trials / CHUNK_RUNS);
+  const chunkCount = Math.ceil(trials / CHUNK_RUNS);
   const total = trials * jobs.length;
   let done = 0;
-  return Promise.all(
-    jobs.map(async (job) => {
-      const parts = await Promise.all(
-        Array.from({ length: chunks }, async (_, k) => {
-          const runs = Math.min(CHUNK_RUNS, trials - k * CHUNK_RUNS);
-          const seed = chunkSeed(seedKey, job.strategy.name, job.context, k);
-          const data = await pool.run({ params: job.params, seed, runs, path });
-          done += runs;
-          options.onProgress?.(done, total);
-          return { runs, data };
-        }),
-      );
-      return { strategy: job.strategy, context: job.context, runs: trials, data: joinChunks(parts, trials) };
-    }),
-  );
-}
-
-/** Concatenate column-major chunks, in order, into one column-major block. */
-export function joinChunks(parts: { runs: number; data: Float64Array }[], trials: number): Float64Array {
-  const out = new Float64Array(trials * COLUMN_COUNT);
-  let offset = 0;
-  for (const { runs, data } of parts) {
-    for (let c = 0; c < COLUMN_COUNT; c++) out.set(data.subarray(c * runs, (c + 1) * runs), c * trials + offset);
-    offset += runs;
-  }
-  return out;
+  return jobs.map(async (job) => {
+    const chunks = await Promise.all(
+      Array.from({ length: chunkCount }, async (_, k) => {
+        const runs = Math.min(CHUNK_RUNS, trials - k * CHUNK_RUNS);
+        const seed = chunkSeed(seedKey, job.strategy.name, job.context, k);
+        const data = await pool.run({ params: job.params, seed, runs, path });
+        done += runs;
+        options.onProgress?.(done, total);
+        return { runs, data };
+      }),
+    );
+    return { strategy: job.strategy, context: job.context, runs: trials, chunks };
+  });
 }

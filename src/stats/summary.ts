@@ -1,5 +1,5 @@
 /** Summaries of simulated per-run values (simple-statistics does the arithmetic). */
-import { max, mean, min, quantileSorted, sampleStandardDeviation } from "simple-statistics";
+import { max, mean, min, quantile, sampleStandardDeviation } from "simple-statistics";
 import { twoSidedQuantile } from "./threshold.js";
 
 export interface Summary {
@@ -29,8 +29,8 @@ export function summarize(values: Float64Array): Summary {
   const m = mean(asArray(values));
   const stdDev = n > 1 ? sampleStandardDeviation(asArray(values)) : 0;
   const stdError = stdDev / Math.sqrt(n);
-  const sorted = Float64Array.from(values).sort();
-  const s = asArray(sorted);
+  // quickselect on a copy: linear time, where a full sort of a million runs is not
+  const [p50, p90, p99] = quantile(asArray(values), [0.5, 0.9, 0.99]) as number[];
   return {
     n,
     mean: m,
@@ -38,17 +38,12 @@ export function summarize(values: Float64Array): Summary {
     stdError,
     ciLow: m - Z95 * stdError,
     ciHigh: m + Z95 * stdError,
-    p50: quantileSorted(s, 0.5),
-    p90: quantileSorted(s, 0.9),
-    p99: quantileSorted(s, 0.99),
-    min: min(s),
-    max: max(s),
+    p50: p50!,
+    p90: p90!,
+    p99: p99!,
+    min: min(asArray(values)),
+    max: max(asArray(values)),
   };
-}
-
-/** The mean of n >= 1 values. */
-export function meanOf(values: Float64Array): number {
-  return mean(asArray(values));
 }
 
 /** The share of runs in which a is below b (ties count half): P(C_a < C_b) for paired runs. */
