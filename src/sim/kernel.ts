@@ -28,6 +28,40 @@ export function simulateChunk(p: SimParams, seed: string, runs: number, path: Si
   return out;
 }
 
+/**
+ * Price run r's fix-phase tokens, c_in (w new + alpha cached) + c_out output, and write its row:
+ * column c of run r is out[c * runs + r] (see columns.ts).
+ */
+function record(
+  out: Float64Array,
+  runs: number,
+  r: number,
+  p: SimParams,
+  newTokens: number,
+  cachedTokens: number,
+  outputTokens: number,
+  attempts: number,
+  bugs: number,
+  wallSeconds: number,
+  cacheHits: number,
+  followUps: number,
+  allFixed: number,
+): void {
+  const costNew = p.writeMultiplier * p.inputPrice * newTokens;
+  const costCached = p.readMultiplier * p.inputPrice * cachedTokens;
+  const costOut = p.outputPrice * outputTokens;
+  out[COL.cost * runs + r] = p.generationCost + costNew + costCached + costOut;
+  out[COL.fixInputNew * runs + r] = costNew;
+  out[COL.fixInputCached * runs + r] = costCached;
+  out[COL.fixOutput * runs + r] = costOut;
+  out[COL.attempts * runs + r] = attempts;
+  out[COL.bugs * runs + r] = bugs;
+  out[COL.wallSeconds * runs + r] = wallSeconds;
+  out[COL.cacheHits * runs + r] = cacheHits;
+  out[COL.followUps * runs + r] = followUps;
+  out[COL.allFixed * runs + r] = allFixed;
+}
+
 /** Cells of the inversion guide table. */
 const TABLE_CELLS = 4096;
 
@@ -62,22 +96,7 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array)
   const L1 = p.handoffTokens;
   const G = p.fixOutput.a;
   const delta = G + p.errorTrace.a;
-  const newPrice = p.writeMultiplier * p.inputPrice;
-  const cachedPrice = p.readMultiplier * p.inputPrice;
-  const outPrice = p.outputPrice;
   const fresh = p.fresh;
-  const generationCost = p.generationCost;
-  // where each column starts in `out` (see columns.ts)
-  const atCost = COL.cost * runs;
-  const atFixInputNew = COL.fixInputNew * runs;
-  const atFixInputCached = COL.fixInputCached * runs;
-  const atFixOutput = COL.fixOutput * runs;
-  const atAttempts = COL.attempts * runs;
-  const atBugs = COL.bugs * runs;
-  const atWallSeconds = COL.wallSeconds * runs;
-  const atCacheHits = COL.cacheHits * runs;
-  const atFollowUps = COL.followUps * runs;
-  const atAllFixed = COL.allFixed * runs;
 
   for (let r = 0; r < runs; r++) {
     let total = 0; // T
@@ -112,19 +131,7 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array)
         cachedTokens = followUps * L1 + (delta * followUps * (total - 2)) / 2;
       }
     }
-    const costNew = newPrice * newTokens;
-    const costCached = cachedPrice * cachedTokens;
-    const costOut = outPrice * (G * total); // priced like the per-attempt path: token counts are exact integers
-    out[atCost + r] = generationCost + costNew + costCached + costOut;
-    out[atFixInputNew + r] = costNew;
-    out[atFixInputCached + r] = costCached;
-    out[atFixOutput + r] = costOut;
-    out[atAttempts + r] = total;
-    out[atBugs + r] = q;
-    out[atWallSeconds + r] = 0;
-    out[atCacheHits + r] = followUps;
-    out[atFollowUps + r] = followUps;
-    out[atAllFixed + r] = 1;
+    record(out, runs, r, p, newTokens, cachedTokens, G * total, total, q, 0, followUps, followUps, 1);
   }
 }
 
@@ -153,18 +160,6 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
   const regressionHard = p.regressionHardFraction;
   const maxPerBug = p.maxAttemptsPerBug;
   const maxPerRun = p.maxAttemptsPerRun;
-  const generationCost = p.generationCost;
-  // where each column starts in `out` (see columns.ts)
-  const atCost = COL.cost * runs;
-  const atFixInputNew = COL.fixInputNew * runs;
-  const atFixInputCached = COL.fixInputCached * runs;
-  const atFixOutput = COL.fixOutput * runs;
-  const atAttempts = COL.attempts * runs;
-  const atBugs = COL.bugs * runs;
-  const atWallSeconds = COL.wallSeconds * runs;
-  const atCacheHits = COL.cacheHits * runs;
-  const atFollowUps = COL.followUps * runs;
-  const atAllFixed = COL.allFixed * runs;
 
   // Box-Muller gives normals in pairs; the spare lives for this chunk's stream only.
   let spare = 0;
@@ -275,18 +270,6 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
         traceScale *= growth;
       }
     }
-    const costNew = p.writeMultiplier * p.inputPrice * newTokens;
-    const costCached = p.readMultiplier * p.inputPrice * cachedTokens;
-    const costOut = p.outputPrice * outputTokens;
-    out[atCost + r] = generationCost + costNew + costCached + costOut;
-    out[atFixInputNew + r] = costNew;
-    out[atFixInputCached + r] = costCached;
-    out[atFixOutput + r] = costOut;
-    out[atAttempts + r] = attempts;
-    out[atBugs + r] = bugs;
-    out[atWallSeconds + r] = wall;
-    out[atCacheHits + r] = hits;
-    out[atFollowUps + r] = followUps;
-    out[atAllFixed + r] = allFixed;
+    record(out, runs, r, p, newTokens, cachedTokens, outputTokens, attempts, bugs, wall, hits, followUps, allFixed);
   }
 }
