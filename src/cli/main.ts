@@ -5,7 +5,9 @@ import { hideBin } from "yargs/helpers";
 import { UserError } from "../errors.js";
 import { analyticCommand } from "./commands/analytic.js";
 import { crossoverCommand } from "./commands/crossover.js";
+import { mergeCommand } from "./commands/merge.js";
 import { runCommand } from "./commands/run.js";
+import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
 
 /** A user mistake is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
@@ -25,11 +27,13 @@ try {
     .command(analyticCommand)
     .command(crossoverCommand)
     .command(validateCommand)
+    .command(sweepCommand)
+    .command(mergeCommand)
     .demandCommand(1, "name a command (see --help)")
     .strict()
     .fail((msg, err) => {
       if (err) reportAndExit(err);
-      process.stderr.write(`agentsim: ${msg}\n(see agentsim --help)\n`);
+      process.stderr.write(`agentsim: ${msg} (see agentsim --help)\n`);
       process.exit(2);
     })
     .help()

@@ -3,6 +3,7 @@ import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { evaluateScenario, type Evaluation, type SimResult } from "../../evaluate/evaluate.js";
 import { loadScenario } from "../../scenario/load.js";
+import { usesExtensions } from "../../scenario/extensions.js";
 import type { Scenario } from "../../scenario/types.js";
 import type { SimPath } from "../../sim/kernel.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
@@ -83,7 +84,7 @@ function formatRun(
     new Set(["closed form", "sim mean", "p50", "p90", "p99", "z"]),
   );
   out += `\n\nverdict: consistent when |z| <= ${Z_THRESHOLD}, z = (sim mean - closed form) / standard error\n`;
-  if (hasExtensions(scenario)) out += extensionTable(results);
+  if (usesExtensions(scenario)) out += extensionTable(results);
   out += `\nCheapest strategy per context:\n`;
   for (const ctx of scenario.contexts) {
     const mine = results.filter((r) => r.context === ctx);
@@ -101,19 +102,6 @@ function formatRun(
     }
   }
   return out;
-}
-
-export function hasExtensions(s: Scenario): boolean {
-  return (
-    s.caching.ttlSeconds !== null ||
-    s.toolSeconds !== null ||
-    s.tokens.errorGrowth > 0 ||
-    s.tokens.fixOutput.kind !== "constant" ||
-    s.tokens.errorTrace.kind !== "constant" ||
-    s.limits.maxAttemptsPerBug !== null ||
-    s.limits.maxAttemptsPerRun !== null ||
-    Object.values(s.models).some((m) => m.speed !== null || m.regressions !== null || m.assignment === "binomial")
-  );
 }
 
 function extensionTable(results: SimResult[]): string {

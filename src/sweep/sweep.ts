@@ -1,0 +1,187 @@
+/**
+ * Running a sweep: every point of the grid (or of one shard of it), one after another on one
+ * SimulationPool, into one CSV.
+ *
+ * Safety: rows go to `<out>.partial`, one append per completed point in grid order, and after each
+ * point the sidecar `<out>.partial.json` records how many points and bytes are complete. Only a
+ * finished sweep is renamed to `<out>` (and the sidecar removed), so an interrupted sweep never
+ * leaves a truncated CSV under the final name. `resume` checks the sidecar's fingerprint (the
+ * scenario file, the trial count and the shard), cuts the partial file back to the recorded bytes
+ * (a kill in the middle of a write leaves a torn row after them) and continues with the next
+ * point; as every point's seed depends only on the scenario seed and the point, the result is
+ * byte-identical to an uninterrupted run. With `resume` and no partial file there is nothing to
+ * resume and the sweep starts fresh (so an array job can always pass --resume when retried);
+ * so it does when the partial file holds no more than the header. A partial file with completed
+ * rows and a missing or different sidecar is an error rather than a silent restart.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { UserError } from "../errors.js";
+import { evaluateScenario } from "../evaluate/evaluate.js";
+import type { SimulationPool } from "../sim/pool.js";
+import { pointRows, sweepColumns, toCsv } from "./csv.js";
+import type { Sweep } from "./points.js";
+import { inShard, type Shard } from "./shard.js";
+
+export interface SweepOptions {
+  /** the final CSV file */
+  out: string;
+  /** runs per strategy and context at every point (default: the scenario's trials) */
+  trials?: number;
+  /** run only this part of the grid (default: all of it) */
+  shard?: Shard | null;
+  /** continue an interrupted sweep of the same scenario, trials and shard */
+  resume?: boolean;
+  /** points done and total (of this shard), at the start and after every point */
+  onProgress?: (done: number, total: number) => void;
+  /** checked between points: aborting stops the sweep as an interruption would, partial file kept */
+  signal?: AbortSignal;
+}
+
+export interface SweepOutcome {
+  out: string;
+  /** points of this run (this shard's share of the grid) */
+  points: number;
+  /** of which taken over from an interrupted run */
+  resumed: number;
+  /** data rows written (points x strategies x contexts) */
+  rows: number;
+  trials: number;
+}
+
+/** What the sidecar records about a partial file. */
+interface PartialState {
+  version: 1;
+  fingerprint: string;
+  /** points of this shard whose rows are complete in the partial file */
+  completedPoints: number;
+  /** the partial file's length after those rows (header included) */
+  bytes: number;
+}
+
+/** The temporary CSV and its sidecar of a sweep writing to `out`. */
+export function partialFiles(out: string): { partial: string; state: string } {
+  return { partial: `${out}.partial`, state: `${out}.partial.json` };
+}
+
+/** JSON with object keys sorted at every level: equal data, equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** What must match for a partial file to be resumed: sha256 of the scenario file's data, trials and shard. */
+export function sweepFingerprint(raw: Record<string, unknown>, trials: number, shard: Shard | null): string {
+  return createHash("sha256").update(canonicalJson({ format: "agentsim-sweep/1", scenario: raw, trials, shard })).digest("hex");
+}
+
+/** Run the sweep (or one shard of it) and write its CSV to `options.out`. */
+export async function runSweep(pool: SimulationPool, sweep: Sweep, options: SweepOptions): Promise<SweepOutcome> {
+  const { out } = options;
+  const trials = options.trials ?? sweep.base.trials;
+  const shard = options.shard ?? null;
+  const mine = sweep.points.filter((p) => inShard(shard, p.index));
+  const header = toCsv([sweepColumns(sweep.axes, sweep.extensions)]);
+  const fingerprint = sweepFingerprint(sweep.raw, trials, shard);
+  const files = partialFiles(out);
+  await checkWritable(out);
+
+  let state = options.resume ? await resumableState(out, fingerprint, header, mine.length) : null;
+  const resumed = state?.completedPoints ?? 0;
+  if (!state) {
+    // The old record goes first: a kill before the new one is saved leaves a bare header, which
+    // --resume treats as nothing to resume.
+    await rm(files.state, { force: true });
+    await writeFile(files.partial, header).catch((err: NodeJS.ErrnoException) => {
+      throw new UserError(`cannot write ${files.partial}: ${err.code ?? String(err)}`);
+    });
+    state = { version: 1, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header) };
+    await saveState(files.state, state);
+  }
+  options.onProgress?.(state.completedPoints, mine.length);
+  const file = await open(files.partial, "r+");
+  try {
+    await file.truncate(state.bytes);
+    for (const point of mine.slice(state.completedPoints)) {
+      options.signal?.throwIfAborted();
+      const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
+      const text = Buffer.from(toCsv(pointRows(point, results, sweep.extensions)));
+      await file.write(text, 0, text.length, state.bytes);
+      await file.datasync();
+      state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
+      await saveState(files.state, state);
+      options.onProgress?.(state.completedPoints, mine.length);
+    }
+  } finally {
+    await file.close();
+  }
+  await rename(files.partial, out);
+  await rm(files.state, { force: true });
+  // Strategies and contexts are not numeric keys, so every point has the same rows.
+  const rows = mine.length * sweep.base.strategies.length * sweep.base.contexts.length;
+  return { out, points: mine.length, resumed, rows, trials };
+}
+
+/** A one-line UserError, rather than a stack trace, when `out` cannot be written: its folder is made if missing. */
+export async function checkWritable(out: string): Promise<void> {
+  if ((await stat(out).catch(() => null))?.isDirectory()) throw new UserError(`${out}: is a directory, not a file name`);
+  try {
+    await mkdir(dirname(out), { recursive: true });
+  } catch (err) {
+    throw new UserError(`cannot create the folder of ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}
+
+/** Write the sidecar atomically (a temporary file renamed over it). */
+async function saveState(file: string, state: PartialState): Promise<void> {
+  await writeFile(`${file}.tmp`, JSON.stringify(state) + "\n");
+  await rename(`${file}.tmp`, file);
+}
+
+/**
+ * The state to resume from, or null when there is no partial file (start fresh). A partial file
+ * that cannot be resumed (sidecar missing, unreadable, of another sweep, or not matching the file)
+ * is a one-line UserError.
+ */
+async function resumableState(out: string, fingerprint: string, header: string, points: number): Promise<PartialState | null> {
+  const files = partialFiles(out);
+  const size = await stat(files.partial).then((s) => s.size, () => null);
+  if (size === null) return null;
+  const fail = (why: string): never => {
+    throw new UserError(`cannot resume ${out}: ${why} (run without --resume to start over)`);
+  };
+  const headerBytes = Buffer.byteLength(header);
+  const text = await readFile(files.state, "utf8").catch(async () => {
+    if (size <= headerBytes && header.startsWith(await readFile(files.partial, "utf8"))) return null; // killed while starting
+    return fail(`${files.state} is missing or unreadable`);
+  });
+  if (text === null) return null;
+  let state: PartialState;
+  try {
+    state = JSON.parse(text) as PartialState;
+  } catch {
+    return fail(`${files.state} is not valid JSON`);
+  }
+  if (
+    state?.version !== 1 || typeof state.fingerprint !== "string" ||
+    !Number.isInteger(state.completedPoints) || !Number.isInteger(state.bytes) || state.completedPoints < 0 || state.bytes < headerBytes
+  ) {
+    fail(`${files.state} is not a sweep progress record`);
+  }
+  if (state.fingerprint !== fingerprint) fail(`${files.partial} was started with a different scenario, --trials or --shard`);
+  if (state.completedPoints > points) fail(`${files.state} records more points than the sweep has`);
+  if (size < state.bytes) fail(`${files.partial} is shorter than its progress record (${size} < ${state.bytes} bytes)`);
+  const file = await open(files.partial, "r");
+  try {
+    const head = Buffer.alloc(headerBytes);
+    await file.read(head, 0, headerBytes, 0);
+    if (head.toString() !== header) fail(`${files.partial} does not start with this sweep's header`);
+  } finally {
+    await file.close();
+  }
+  return state;
+}

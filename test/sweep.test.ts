@@ -1,0 +1,365 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UserError } from "../src/errors.js";
+import { evaluateScenario } from "../src/evaluate/evaluate.js";
+import { SimulationPool } from "../src/sim/pool.js";
+import { EXTENSION_COLUMNS, FIXED_COLUMNS, formatNumber } from "../src/sweep/csv.js";
+import { axisValues, expandGrid } from "../src/sweep/grid.js";
+import { mergeCsv, mergeFiles, splitRecords } from "../src/sweep/merge.js";
+import { buildSweep, pointSeedKey } from "../src/sweep/points.js";
+import { inShard, parseShard } from "../src/sweep/shard.js";
+import { partialFiles, runSweep, type SweepOptions } from "../src/sweep/sweep.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const CLI = resolve(ROOT, "dist/src/cli/main.js");
+
+/** The default scenario's parameters, as plain data, with a sweep section. */
+function scenarioData(sweep: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: "sweep-test",
+    seed: 7,
+    trials: 2000,
+    models: {
+      strong: { price: { input: 5, output: 25 }, bugs: { count: 3, hardFraction: 1 / 3 }, fix: { easy: 0.9, hard: 0.6 } },
+      weak: { price: { input: 1, output: 5 }, bugs: { count: 8, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.15 } },
+    },
+    tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+    caching: { readMultiplier: 0.1, writeMultiplier: 1.25 },
+    contexts: ["shared", "fresh"],
+    strategies: {
+      "strong-first": { generator: "strong", fixer: "weak" },
+      "weak-first": { generator: "weak", fixer: "strong" },
+      "strong-strong": { generator: "strong", fixer: "strong" },
+      "weak-weak": { generator: "weak", fixer: "weak" },
+    },
+    ...extra,
+    sweep,
+  };
+}
+
+/** 10 points: weak bug counts 2, 4, ..., 20. */
+const TEN_POINTS = { "models.weak.bugs.count": { from: 2, to: 20, steps: 10 } };
+
+/** The message of the UserError fn throws (fails the test when it throws nothing or something else). */
+function userError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(UserError);
+    return (err as Error).message;
+  }
+  throw new Error("expected a UserError");
+}
+
+async function userErrorAsync(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(UserError);
+  return (err as Error).message;
+}
+
+let dir: string;
+let pool: SimulationPool;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "agentsim-sweep-"));
+  pool = new SimulationPool(2);
+});
+
+afterAll(async () => {
+  await pool.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("grid", () => {
+  it("lists points with the last axis varying fastest", () => {
+    const points = expandGrid([
+      { path: "a", values: [1, 2] },
+      { path: "b", values: [10, 20, 30] },
+    ]);
+    expect(points.map((p) => p.values)).toEqual([[1, 10], [1, 20], [1, 30], [2, 10], [2, 20], [2, 30]]);
+    expect(points.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("spaces linear and log ranges and ends exactly at `to`", () => {
+    expect(axisValues("x", { from: 0, to: 1, steps: 5, scale: "linear" }, "f")).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(axisValues("x", { from: 0.1, to: 0.7, steps: 7, scale: "linear" }, "f").at(-1)).toBe(0.7);
+    const log = axisValues("x", { from: 1, to: 1000, steps: 4, scale: "log" }, "f");
+    expect(log[0]).toBe(1);
+    expect(log[3]).toBe(1000);
+    expect(log[1]).toBeCloseTo(10, 12);
+    expect(log[2]).toBeCloseTo(100, 10);
+    expect(axisValues("x", { from: 3, to: 9, steps: 1, scale: "log" }, "f")).toEqual([3]);
+    expect(axisValues("x", [5, 1, 3], "f")).toEqual([5, 1, 3]);
+    const msg = userError(() => axisValues("caching.readMultiplier", { from: 0, to: 1, steps: 3, scale: "log" }, "s.yaml"));
+    expect(msg).toMatch(/^s\.yaml: sweep\.caching\.readMultiplier: .*from > 0/);
+  });
+
+  it("deals points to shards round-robin, disjoint and complete", () => {
+    expect(parseShard("2/3")).toEqual({ index: 2, count: 3 });
+    for (const bad of ["0/2", "3/2", "1/0", "x", "1/2/3", "-1/2", "1.5/2", ""]) {
+      const msg = userError(() => parseShard(bad));
+      expect(msg).toMatch(/^--shard must be i\/n/);
+      expect(msg).not.toContain("\n");
+    }
+    const owners = Array.from({ length: 11 }, (_, k) => [1, 2, 3].filter((i) => inShard({ index: i, count: 3 }, k)));
+    expect(owners.every((o) => o.length === 1)).toBe(true);
+    expect(owners.map((o) => o[0])).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2]);
+  });
+});
+
+describe("points", () => {
+  it("derives each point's seed from the scenario seed and its values only", () => {
+    const sweep = buildSweep(scenarioData({ "caching.readMultiplier": [1, 0.5], "models.weak.fix.hard": [0.1, 0.3] }), "s.yaml");
+    expect(sweep.points.map((p) => p.seedKey)).toEqual([
+      "7|point:1,0.1", "7|point:1,0.3", "7|point:0.5,0.1", "7|point:0.5,0.3",
+    ]);
+    expect(pointSeedKey("abc", [0.1 + 0.2, 1e21])).toBe("abc|point:0.30000000000000004,1e+21");
+    expect(sweep.points[2]!.scenario.caching.readMultiplier).toBe(0.5);
+    expect(sweep.points[2]!.scenario.models.weak!.fixHard).toBe(0.1);
+  });
+
+  it("rejects a bad path, a bad value, trials and seed with one line naming the key", () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ "models.weak.bugs.cont": [1, 2] }, /^s\.yaml: sweep\.models\.weak\.bugs\.cont: no numeric key at that path$/],
+      [{ "caching.ttlSeconds": [10] }, /^s\.yaml: sweep\.caching\.ttlSeconds: no numeric key at that path$/],
+      [{ name: [1] }, /^s\.yaml: sweep\.name: no numeric key at that path$/],
+      [
+        { "models.weak.fix.hard": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.5] },
+        /^s\.yaml: sweep\.models\.weak\.fix\.hard: value 1\.5 at point 7: must be a probability in \(0, 1\]/,
+      ],
+      [{ "models.weak.bugs.count": [2, 3] }, /^s\.yaml: sweep\.models\.weak\.bugs\.count: value 3 at point 1: models\.weak\.bugs\.hardFraction: /],
+      [{ trials: [10, 20] }, /^s\.yaml: sweep\.trials: sweeping trials is meaningless/],
+      [{ seed: [1, 2] }, /^s\.yaml: sweep\.seed: sweeping the seed is meaningless/],
+      [{}, /^s\.yaml: sweep: must name at least one key/],
+      [{ "caching.readMultiplier": { from: 0, to: 1, steps: 2, scale: "log" } }, /^s\.yaml: sweep\.caching\.readMultiplier: a log range/],
+    ];
+    for (const [sweep, expected] of cases) {
+      const msg = userError(() => buildSweep(scenarioData(sweep), "s.yaml"));
+      expect(msg).toMatch(expected);
+      expect(msg).not.toContain("\n");
+    }
+    const { sweep: _, ...noSweep } = scenarioData({});
+    expect(userError(() => buildSweep(noSweep, "s.yaml"))).toMatch(/^s\.yaml: sweep: is missing/);
+  });
+});
+
+describe("csv numbers", () => {
+  it("writes the shortest round-trip form and empty cells for null and non-finite", () => {
+    for (const x of [0.1 + 0.2, 1 / 3, 1e-300, 123456789.123, 5e-324, 0, -1.5e22]) {
+      expect(Number(formatNumber(x))).toBe(x);
+    }
+    expect(formatNumber(-0)).toBe("-0");
+    expect(Object.is(Number(formatNumber(-0)), -0)).toBe(true);
+    expect(formatNumber(Infinity)).toBe("");
+    expect(formatNumber(NaN)).toBe("");
+    expect(formatNumber(null)).toBe("");
+  });
+});
+
+/** Run a sweep of the data into `name` under the test folder; returns the CSV text. */
+async function sweepTo(data: Record<string, unknown>, name: string, options: Partial<SweepOptions> = {}): Promise<string> {
+  const out = join(dir, name);
+  await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, ...options });
+  return readFileSync(out, "utf8");
+}
+
+describe("sweep", () => {
+  const data = scenarioData(TEN_POINTS);
+  let full: string;
+
+  beforeAll(async () => {
+    full = await sweepTo(data, "results/full.csv");
+  });
+
+  it("writes 10 points x 4 strategies x 2 contexts = 80 rows with the required columns", async () => {
+    const lines = full.split("\n");
+    expect(lines.at(-1)).toBe("");
+    expect(lines[0]).toBe(["point", "models.weak.bugs.count", ...FIXED_COLUMNS].join(","));
+    expect(FIXED_COLUMNS.join(",")).toBe(
+      "strategy,generator,fixer,context,trials,analyticMean,mean,stdError,ciLow,ciHigh,p50,p90,p99,z,relError,verdict,meanAttempts",
+    );
+    const rows = lines.slice(1, -1).map((l) => l.split(","));
+    expect(rows).toHaveLength(80);
+    expect(rows.every((r) => r.length === 2 + FIXED_COLUMNS.length)).toBe(true);
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 80 }, (_, i) => String(Math.floor(i / 8))));
+    expect(rows.map((r) => r[1])).toEqual(Array.from({ length: 80 }, (_, i) => String(2 + 2 * Math.floor(i / 8))));
+    expect(existsSync(join(dir, "results/full.csv.partial"))).toBe(false);
+    expect(existsSync(join(dir, "results/full.csv.partial.json"))).toBe(false);
+  });
+
+  it("writes every number so that it reads back to the evaluated double", async () => {
+    const sweep = buildSweep(data, "t.yaml");
+    const rows = full.split("\n").slice(1, -1).map((l) => l.split(","));
+    const header = full.split("\n")[0]!.split(",");
+    for (const point of sweep.points) {
+      const { results } = await evaluateScenario(pool, point.scenario, { trials: 2000, seedKey: point.seedKey });
+      results.forEach((r, j) => {
+        const row = rows[point.index * 8 + j]!;
+        for (const c of FIXED_COLUMNS) {
+          const cell = row[header.indexOf(c)]!;
+          const value = r[c];
+          if (typeof value === "number" && Number.isFinite(value)) expect(Number(cell)).toBe(value);
+          else if (typeof value === "number" || value === null) expect(cell).toBe("");
+          else expect(cell).toBe(String(value));
+        }
+      });
+    }
+  });
+
+  it("adds the extension columns when a point uses an extension", async () => {
+    const text = await sweepTo(
+      scenarioData({ "caching.ttlSeconds": [20, 300] }, {
+        caching: { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 60 },
+        toolSeconds: { dist: "lognormal", mean: 30, cv: 1 },
+        strategies: { "strong-first": { generator: "strong", fixer: "weak" } },
+      }),
+      "ext.csv",
+      { trials: 500 },
+    );
+    const [head, ...rest] = text.trimEnd().split("\n");
+    expect(head).toBe(["point", "caching.ttlSeconds", ...FIXED_COLUMNS, ...EXTENSION_COLUMNS].join(","));
+    expect(rest).toHaveLength(4);
+  });
+
+  it("merges shards into the unsharded file byte for byte", async () => {
+    const a = await sweepTo(data, "shards/a.csv", { shard: { index: 1, count: 2 } });
+    const b = await sweepTo(data, "shards/b.csv", { shard: { index: 2, count: 2 } });
+    expect(a.split("\n")).toHaveLength(1 + 40 + 1);
+    expect(a.split("\n")[1]!.startsWith("0,")).toBe(true);
+    expect(b.split("\n")[1]!.startsWith("1,")).toBe(true);
+    const merged = join(dir, "merged/ab.csv");
+    const result = await mergeFiles([join(dir, "shards/b.csv"), join(dir, "shards/a.csv")], merged);
+    expect(result).toMatchObject({ points: 10, rows: 80 });
+    expect(readFileSync(merged, "utf8")).toBe(full);
+    // Three shards, one of them a single point, in any order.
+    const parts = await Promise.all([1, 2, 3].map((i) => sweepTo(data, `shards/3-${i}.csv`, { shard: { index: i, count: 3 } })));
+    expect(mergeCsv(parts.reverse().map((text, i) => ({ file: `p${i}`, text }))).text).toBe(full);
+  });
+
+  it("leaves no final file when interrupted, and resumes to the same bytes", async () => {
+    const out = join(dir, "interrupted.csv");
+    const files = partialFiles(out);
+    const controller = new AbortController();
+    const run = runSweep(pool, buildSweep(data, "t.yaml"), {
+      out,
+      trials: 2000,
+      signal: controller.signal,
+      onProgress: (done) => done === 3 && controller.abort(),
+    });
+    await expect(run).rejects.toThrow();
+    expect(existsSync(out)).toBe(false);
+    expect(JSON.parse(readFileSync(files.state, "utf8")).completedPoints).toBe(3);
+    // A kill in the middle of the next point's write leaves a torn row after the recorded bytes.
+    appendFileSync(files.partial, "3,8,strong-first,strong,weak,sha");
+    // Another scenario, trial count or shard may not take it over.
+    const other = await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 1000, resume: true }));
+    expect(other).toMatch(/^cannot resume .*interrupted\.csv: .*different scenario, --trials or --shard/);
+    expect(other).not.toContain("\n");
+    const outcome = await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true });
+    expect(outcome).toMatchObject({ points: 10, resumed: 3, rows: 80 });
+    expect(readFileSync(out, "utf8")).toBe(full);
+    expect(existsSync(files.partial) || existsSync(files.state)).toBe(false);
+    // With nothing to resume, --resume starts fresh.
+    expect(await sweepTo(data, "fresh.csv", { resume: true })).toBe(full);
+  });
+
+  it("refuses to resume a partial file whose progress record is missing", async () => {
+    const out = join(dir, "orphan.csv");
+    writeFileSync(partialFiles(out).partial, "point\n");
+    const msg = await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, resume: true }));
+    expect(msg).toMatch(/orphan\.csv\.partial\.json is missing/);
+    expect(msg).not.toContain("\n");
+  });
+
+  it("starts fresh when a partial file without its record holds only the header (killed while starting)", async () => {
+    const out = join(dir, "starting.csv");
+    writeFileSync(partialFiles(out).partial, full.slice(0, 20));
+    expect(await sweepTo(data, "starting.csv", { resume: true })).toBe(full);
+  });
+});
+
+describe("merge errors", () => {
+  const header = "point,x,strategy\n";
+  it("rejects a different header, a duplicate or missing point and a torn file, naming the file", () => {
+    const cases: [{ file: string; text: string }[], RegExp][] = [
+      [[{ file: "a.csv", text: header + "0,1,s\n" }, { file: "b.csv", text: "point,y,strategy\n1,2,s\n" }], /^b\.csv: header differs from a\.csv's \(column 2: "x" vs "y"\)/],
+      [[{ file: "a.csv", text: header + "0,1,s\n1,2,s\n" }, { file: "b.csv", text: header + "1,2,s\n" }], /^b\.csv: point 1 is also in a\.csv/],
+      [[{ file: "a.csv", text: header + "0,1,s\n" }, { file: "b.csv", text: header + "2,2,s\n" }], /^point 1 missing/],
+      [[{ file: "a.csv", text: header + "0,1,s\n1,2" }], /^a\.csv: ends in the middle of a row/],
+      [[{ file: "a.csv", text: "" }], /^a\.csv: is empty/],
+      [[{ file: "a.csv", text: "x,y\n" }], /^a\.csv: not a sweep CSV/],
+      [[{ file: "a.csv", text: header + "zero,1,s\n" }], /^a\.csv: row 1: point "zero" is not a whole number/],
+    ];
+    for (const [inputs, expected] of cases) {
+      const msg = userError(() => mergeCsv(inputs));
+      expect(msg).toMatch(expected);
+      expect(msg).not.toContain("\n");
+    }
+  });
+
+  it("keeps quoted fields with newlines inside one record", () => {
+    expect(splitRecords('a,"b\nc",d\ne\n')).toEqual({ records: ['a,"b\nc",d', "e"], complete: true });
+    const text = header + '1,2,"x\ny"\n0,1,"s,t"\n';
+    expect(mergeCsv([{ file: "a.csv", text }]).text).toBe(header + '0,1,"s,t"\n1,2,"x\ny"\n');
+  });
+});
+
+// The compiled CLI: `npm test` builds dist/ before vitest runs.
+describe("cli", () => {
+  it("reports a bad sweep as one line with exit code 2", () => {
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify(scenarioData({ "models.weak.fix.hard": [0.5, 1.5] })));
+    const r = spawnSync(process.execPath, [CLI, "sweep", file, "--out", join(dir, "bad.csv")], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`agentsim: ${file}: sweep.models.weak.fix.hard: value 1.5 at point 1: must be a probability in (0, 1], got 1.5\n`);
+    const s = spawnSync(process.execPath, [CLI, "sweep", file, "--shard", "3/2"], { encoding: "utf8" });
+    expect(s.status).toBe(2);
+    expect(s.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("a killed sweep leaves no file under the final name and --resume completes it to the same bytes", async () => {
+    // Extensions (a TTL with tool times) take the per-attempt path: slow enough to kill midway.
+    const data = scenarioData(
+      { "caching.ttlSeconds": { from: 10, to: 1000, steps: 10, scale: "log" } },
+      {
+        caching: { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 60 },
+        toolSeconds: { dist: "lognormal", mean: 30, cv: 1 },
+        strategies: { "strong-first": { generator: "strong", fixer: "weak" }, "weak-first": { generator: "weak", fixer: "strong" } },
+      },
+    );
+    const file = join(dir, "kill.json");
+    writeFileSync(file, JSON.stringify(data));
+    const out = join(dir, "killed/out.csv");
+    const files = partialFiles(out);
+    const args = [CLI, "sweep", file, "--out", out, "--trials", "40000", "--threads", "2"];
+    const child = spawn(process.execPath, args, { stdio: "ignore" });
+    const exited = new Promise((done) => child.once("exit", done));
+    let completed = 0;
+    for (let waited = 0; waited < 60_000 && completed < 1; waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+      if (existsSync(files.state)) completed = JSON.parse(readFileSync(files.state, "utf8")).completedPoints;
+    }
+    child.kill("SIGKILL");
+    await exited;
+    expect(completed).toBeGreaterThanOrEqual(1);
+    expect(completed).toBeLessThan(10);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(files.partial)).toBe(true);
+
+    const resumed = spawnSync(process.execPath, [...args, "--resume"], { encoding: "utf8" });
+    expect(resumed.stderr).toBe("");
+    expect(resumed.status).toBe(0);
+    expect(resumed.stdout).toMatch(/resumed/);
+    const reference = join(dir, "killed/reference.csv");
+    await runSweep(pool, buildSweep(data, file), { out: reference, trials: 40000 });
+    expect(readFileSync(out, "utf8")).toBe(readFileSync(reference, "utf8"));
+    expect(existsSync(files.partial)).toBe(false);
+  });
+});
