@@ -3,15 +3,18 @@
  *
  * - fast path in simulated bugs per second, per-attempt path in simulated attempts per second;
  * - on one thread (the kernel called directly, then through a 1-thread pool) and on all threads;
- * - each figure is the best of a few timed repetitions after a warm-up.
+ * - each figure is the best of seven timed repetitions after a warm-up (this machine's speed
+ *   varies from second to second; the best run is the least disturbed one).
  */
 import { availableParallelism, cpus } from "node:os";
 import { parseScenario } from "../src/scenario/load.js";
-import { column } from "../src/sim/columns.js";
+import { COL } from "../src/sim/columns.js";
 import { simulateChunk, type SimPath } from "../src/sim/kernel.js";
 import { compileParams, type SimParams } from "../src/sim/params.js";
 import { SimulationPool } from "../src/sim/pool.js";
-import { CHUNK_RUNS } from "../src/sim/simulate.js";
+import { CHUNK_RUNS, simulateJobs, type SimJob as Job } from "../src/sim/simulate.js";
+
+type SimJob = Job & { path: SimPath };
 
 const BUGS_PER_RUN = 20;
 const scenario = parseScenario(
@@ -29,13 +32,8 @@ const scenario = parseScenario(
   "bench",
 );
 const params = compileParams(scenario, scenario.strategies[0]!, "shared");
-const REPEATS = 3;
+const REPEATS = 7;
 
-function attemptsOf(out: Float64Array, runs: number): number {
-  let total = 0;
-  for (const a of column(out, runs, "attempts")) total += a;
-  return total;
-}
 
 /** Best of REPEATS: runs/s and attempts per run, kernel called on this thread. */
 function kernelRate(p: SimParams, path: SimPath, runs: number): { runsPerSecond: number; attemptsPerRun: number } {
@@ -46,28 +44,31 @@ function kernelRate(p: SimParams, path: SimPath, runs: number): { runsPerSecond:
     const start = performance.now();
     const out = simulateChunk(p, `bench-${r}`, runs, path);
     best = Math.min(best, (performance.now() - start) / 1000);
-    attempts = attemptsOf(out, runs) / runs;
+    attempts = out.sums[COL.attempts]! / runs;
   }
   return { runsPerSecond: runs / best, attemptsPerRun: attempts };
 }
 
-/** Best of REPEATS: runs/s through a pool of `threads` workers, chunks of CHUNK_RUNS. */
-async function poolRate(threads: number, p: SimParams, path: SimPath, runs: number): Promise<number> {
-  const pool = new SimulationPool(threads);
+/**
+ * Best of REPEATS: runs/s through a 1-thread pool and an all-thread pool, timed alternately so
+ * that a slow spell of the machine does not fall on one of them only.
+ */
+async function poolRates(threads: number, job: SimJob, runs: number): Promise<[number, number]> {
+  const pools = [new SimulationPool(1), new SimulationPool(threads)];
   try {
-    const chunks = Math.ceil(runs / CHUNK_RUNS);
-    const once = (tag: string) =>
-      Promise.all(Array.from({ length: chunks }, (_, k) => pool.run({ params: p, seed: `${tag}|${k}`, runs: CHUNK_RUNS, path })));
-    await once("warm-up");
-    let best = Infinity;
+    const once = (pool: SimulationPool, tag: string) => Promise.all(simulateJobs(pool, [job], { trials: runs, seedKey: tag, path: job.path }));
+    const best = [Infinity, Infinity];
+    for (const pool of pools) await once(pool, "warm-up");
     for (let r = 0; r < REPEATS; r++) {
-      const start = performance.now();
-      await once(`bench-${r}`);
-      best = Math.min(best, (performance.now() - start) / 1000);
+      for (const [i, pool] of pools.entries()) {
+        const start = performance.now();
+        await once(pool, `bench-${r}`);
+        best[i] = Math.min(best[i]!, (performance.now() - start) / 1000);
+      }
     }
-    return (chunks * CHUNK_RUNS) / best;
+    return [runs / best[0]!, runs / best[1]!];
   } finally {
-    await pool.close();
+    await Promise.all(pools.map((pool) => pool.close()));
   }
 }
 
@@ -78,10 +79,9 @@ const attemptRuns = 400_000;
 
 const fastKernel = kernelRate(params, "fast", fastRuns);
 const attemptKernel = kernelRate(params, "attempt", attemptRuns);
-const fastPool1 = await poolRate(1, params, "fast", fastRuns);
-const fastPoolAll = await poolRate(threads, params, "fast", fastRuns);
-const attemptPool1 = await poolRate(1, params, "attempt", attemptRuns);
-const attemptPoolAll = await poolRate(threads, params, "attempt", attemptRuns);
+const job = (path: SimPath) => ({ strategy: scenario.strategies[0]!, context: "shared" as const, params, path });
+const [fastPool1, fastPoolAll] = await poolRates(threads, job("fast"), fastRuns);
+const [attemptPool1, attemptPoolAll] = await poolRates(threads, job("attempt"), attemptRuns);
 const perRun = attemptKernel.attemptsPerRun;
 
 console.log(`agentsim bench: ${BUGS_PER_RUN} bugs per run (${perRun.toFixed(1)} attempts per run), shared context`);

@@ -27,7 +27,7 @@ import { randomScenario } from "./reference/randomScenario.js";
 const KS_C = Math.sqrt(-Math.log(0.001 / 2) / 2);
 
 function costs(s: Scenario, strategy: number, context: "shared" | "fresh", seed: string, runs: number, path: SimPath) {
-  const out = simulateChunk(compileParams(s, s.strategies[strategy]!, context), seed, runs, path);
+  const out = simulateChunk(compileParams(s, s.strategies[strategy]!, context), seed, runs, path).columns;
   return { out, cost: column(out, runs, "cost") };
 }
 

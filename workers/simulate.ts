@@ -1,9 +1,18 @@
-/** Worker entry point: simulate one chunk of runs and hand its buffer back without copying. */
-import { Piscina } from "piscina";
+/**
+ * Worker entry point: simulate one chunk of runs into this worker's run table, copy its per-run
+ * cost (and wall seconds) into the job's shared arrays, and return the column sums.
+ */
+import { column, runTable, type RunTable } from "../src/sim/columns.js";
 import { simulateChunk } from "../src/sim/kernel.js";
 import type { ChunkTask } from "../src/sim/pool.js";
 
+/** Reused from chunk to chunk of the same size: no fresh memory to fault in and zero. */
+let table: RunTable = runTable(0);
+
 export default function simulate(task: ChunkTask): Float64Array {
-  const out = simulateChunk(task.params, task.seed, task.runs, task.path);
-  return Piscina.move(out) as unknown as Float64Array;
+  if (table.runs !== task.runs) table = runTable(task.runs);
+  simulateChunk(task.params, task.seed, task.runs, task.path, table);
+  task.cost.set(column(table.columns, task.runs, "cost"));
+  task.wallSeconds?.set(column(table.columns, task.runs, "wallSeconds"));
+  return table.sums.slice();
 }

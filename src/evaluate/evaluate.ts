@@ -4,7 +4,7 @@
  */
 import { analyzeStrategy, generationCost, type AnalyticResult } from "../model/strategy.js";
 import type { Context, Scenario } from "../scenario/types.js";
-import { joinColumn, sumColumn, type Column } from "../sim/columns.js";
+import { sumColumn, type Column } from "../sim/columns.js";
 import type { SimPath } from "../sim/kernel.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { jobsOf, simulateJobs, type SimOutput } from "../sim/simulate.js";
@@ -65,27 +65,34 @@ export interface EvaluateOptions {
 }
 
 export async function evaluateScenario(pool: SimulationPool, scenario: Scenario, options: EvaluateOptions): Promise<Evaluation> {
-  // Each job is summarized as soon as its chunks are in, while the pool works on the others;
-  // only its cost column is kept, for the pairwise comparisons.
-  const done = await Promise.all(
-    simulateJobs(pool, jobsOf(scenario), options).map(async (pending) => {
+  // Each job is summarized, and compared with the jobs of its context already in, as soon as its
+  // chunks are in, while the pool works on the others.
+  const jobs = jobsOf(scenario);
+  const finished = new Map<number, SimOutput>();
+  /** P(C_i < C_j) for jobs i < j of one context, keyed "i,j" (orientation fixed by job order) */
+  const pairs = new Map<string, number>();
+  const results = await Promise.all(
+    simulateJobs(pool, jobs, options).map(async (pending, i) => {
       const o = await pending;
-      const cost = joinColumn(o.chunks, "cost");
-      return { o, cost, result: toResult(o, cost, analyzeStrategy(scenario, o.strategy, o.context), scenario) };
+      for (const [j, other] of finished) {
+        if (other.context !== o.context) continue;
+        if (i < j) pairs.set(`${i},${j}`, probabilityLess(o.cost, other.cost));
+        else pairs.set(`${j},${i}`, probabilityLess(other.cost, o.cost));
+      }
+      finished.set(i, o);
+      return toResult(o, analyzeStrategy(scenario, o.strategy, o.context), scenario);
     }),
   );
-  return { results: done.map((d) => d.result), comparisons: compare(done) };
+  return { results, comparisons: comparisonsOf(results, pairs) };
 }
 
-function toResult(o: SimOutput, cost: Float64Array, analytic: AnalyticResult, scenario: Scenario): SimResult {
-  const meanOf = (name: Column) => sumColumn(o.chunks, name) / o.runs;
-  const { n: _n, ...summary } = summarize(cost);
+function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): SimResult {
+  const meanOf = (name: Column) => sumColumn(o.chunkSums, name) / o.runs;
+  const { n: _n, ...summary } = summarize(o.cost);
   const check = checkMean(summary.mean, summary.stdError, analytic.analyticMean);
   const gen = scenario.models[o.strategy.generator]!;
-  const fix = scenario.models[o.strategy.fixer]!;
-  const timed = gen.speed !== null || fix.speed !== null || scenario.toolSeconds !== null;
-  const followUps = sumColumn(o.chunks, "followUps");
-  const wall = timed ? summarize(joinColumn(o.chunks, "wallSeconds")) : null;
+  const followUps = sumColumn(o.chunkSums, "followUps");
+  const wall = o.wallSeconds ? summarize(o.wallSeconds) : null;
   return {
     strategy: o.strategy.name,
     generator: o.strategy.generator,
@@ -113,24 +120,23 @@ function toResult(o: SimOutput, cost: Float64Array, analytic: AnalyticResult, sc
     p90WallSeconds: wall?.p90 ?? null,
     wallStdError: wall?.stdError ?? null,
     expectedWallSeconds: analytic.expectedWallSeconds,
-    cacheHitRate: followUps > 0 ? sumColumn(o.chunks, "cacheHits") / followUps : null,
+    cacheHitRate: followUps > 0 ? sumColumn(o.chunkSums, "cacheHits") / followUps : null,
     expectedCacheHitRate: analytic.cacheHitRate,
   };
 }
 
-/** P(C_a < C_b) for every ordered pair of strategies within a context. */
-function compare(jobs: { o: SimOutput; cost: Float64Array }[]): Comparison[] {
+/**
+ * P(C_a < C_b) for every ordered pair of strategies within a context, in result order. Each pair
+ * was measured once; with ties counted half, P(C_b < C_a) = 1 - P(C_a < C_b).
+ */
+function comparisonsOf(results: SimResult[], pairs: Map<string, number>): Comparison[] {
   const comparisons: Comparison[] = [];
-  for (const a of jobs) {
-    for (const b of jobs) {
-      if (a === b || a.o.context !== b.o.context) continue;
-      comparisons.push({
-        context: a.o.context,
-        a: a.o.strategy.name,
-        b: b.o.strategy.name,
-        probabilityCheaper: probabilityLess(a.cost, b.cost),
-      });
-    }
-  }
+  results.forEach((a, i) =>
+    results.forEach((b, j) => {
+      if (i === j || a.context !== b.context) return;
+      const probabilityCheaper = i < j ? pairs.get(`${i},${j}`)! : 1 - pairs.get(`${j},${i}`)!;
+      comparisons.push({ context: a.context, a: a.strategy, b: b.strategy, probabilityCheaper });
+    }),
+  );
   return comparisons;
 }

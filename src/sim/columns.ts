@@ -1,54 +1,68 @@
 /**
- * Per-run results travel as one Float64Array, column after column: column c of a chunk of n
- * runs is elements [c n, (c+1) n). One transferable buffer per chunk, no objects per run.
+ * Per-run results.
+ *
+ * The kernel fills a run table: one Float64Array, column after column, so that column c of a
+ * chunk of n runs is elements [c n, (c+1) n), and the sum of every column. A worker keeps its
+ * table, copies the two columns whose distribution is reported (cost, wall seconds) into its
+ * job's shared per-run arrays, and returns the sums: no objects per run, no copies per chunk.
  */
-export const COLUMNS = [
-  "cost", // $ per run
-  "fixInputNew", // $ of fix input written to (or missing) the cache
-  "fixInputCached", // $ of fix input read from the cache
-  "fixOutput", // $ of fix output
-  "attempts", // fix attempts
-  "bugs", // bugs met, regressions included
-  "wallSeconds",
-  "cacheHits", // follow-up requests that found the cache alive
-  "followUps", // requests after the first of a conversation
-  "allFixed", // 1 when every bug was fixed
-] as const;
-
-export type Column = (typeof COLUMNS)[number];
-export const COLUMN_COUNT = COLUMNS.length;
-export const COL = Object.fromEntries(COLUMNS.map((c, i) => [c, i])) as Record<Column, number>;
-
-/** The view of one column of a chunk (or of a whole concatenated result). */
-export function column(data: Float64Array, runs: number, name: Column): Float64Array {
-  const c = COL[name];
-  return data.subarray(c * runs, (c + 1) * runs);
+/**
+ * Column indexes. A const enum, so that the compiled kernel reads plain numbers on every run.
+ */
+export const enum Col {
+  cost = 0, // $ per run
+  fixInputNew = 1, // $ of fix input written to (or missing) the cache
+  fixInputCached = 2, // $ of fix input read from the cache
+  fixOutput = 3, // $ of fix output
+  attempts = 4, // fix attempts
+  bugs = 5, // bugs met, regressions included
+  wallSeconds = 6,
+  cacheHits = 7, // follow-up requests that found the cache alive
+  followUps = 8, // requests after the first of a conversation
+  allFixed = 9, // 1 when every bug was fixed
 }
 
-/** One chunk's per-run results. */
-export interface Chunk {
+/** The same indexes by name, for code that picks a column by its name. */
+export const COL = {
+  cost: Col.cost,
+  fixInputNew: Col.fixInputNew,
+  fixInputCached: Col.fixInputCached,
+  fixOutput: Col.fixOutput,
+  attempts: Col.attempts,
+  bugs: Col.bugs,
+  wallSeconds: Col.wallSeconds,
+  cacheHits: Col.cacheHits,
+  followUps: Col.followUps,
+  allFixed: Col.allFixed,
+} as const;
+
+export type Column = keyof typeof COL;
+export const COLUMN_COUNT = 10;
+
+/** The columns sent back run by run; the others only as sums. */
+export type PerRunColumn = "cost" | "wallSeconds";
+
+export interface RunTable {
   runs: number;
-  data: Float64Array;
+  /** column c of run r at c * runs + r */
+  columns: Float64Array;
+  /** the sum of each column, added in run order */
+  sums: Float64Array;
 }
 
-/** One column of a sequence of chunks, joined in chunk order. */
-export function joinColumn(chunks: Chunk[], name: Column): Float64Array {
-  const total = chunks.reduce((n, c) => n + c.runs, 0);
-  const out = new Float64Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(column(chunk.data, chunk.runs, name), offset);
-    offset += chunk.runs;
-  }
-  return out;
+export function runTable(runs: number): RunTable {
+  return { runs, columns: new Float64Array(runs * COLUMN_COUNT), sums: new Float64Array(COLUMN_COUNT) };
 }
 
-/** The sum of one column over a sequence of chunks, added in chunk and run order. */
-export function sumColumn(chunks: Chunk[], name: Column): number {
+/** The view of one column of a run table's columns (n runs). */
+export function column(table: Float64Array, runs: number, name: Column): Float64Array {
+  const c = COL[name];
+  return table.subarray(c * runs, (c + 1) * runs);
+}
+
+/** The sum of one column over a job's chunks (each chunk's sums, in chunk order). */
+export function sumColumn(chunkSums: Float64Array[], name: Column): number {
   let sum = 0;
-  for (const chunk of chunks) {
-    const values = column(chunk.data, chunk.runs, name);
-    for (let i = 0; i < values.length; i++) sum += values[i]!;
-  }
+  for (const sums of chunkSums) sum += sums[COL[name]]!;
   return sum;
 }

@@ -11,32 +11,55 @@
  * Neither allocates per run or per attempt.
  */
 import seedrandom from "seedrandom";
-import { COL, COLUMN_COUNT } from "./columns.js";
+import { Col, runTable, type RunTable } from "./columns.js";
 import { DistKind, fastPathApplies, type DistParams, type SimParams } from "./params.js";
 
 export type SimPath = "auto" | "fast" | "attempt";
 type Random = () => number;
 
-/** Simulate `runs` runs from the stream named by `seed`; returns the column-major results. */
-export function simulateChunk(p: SimParams, seed: string, runs: number, path: SimPath = "auto"): Float64Array {
-  const out = new Float64Array(runs * COLUMN_COUNT);
+/**
+ * Simulate `runs` runs from the stream named by `seed` into a run table (see columns.ts):
+ * `table` when given (all of it is overwritten), else a new one.
+ */
+export function simulateChunk(p: SimParams, seed: string, runs: number, path: SimPath = "auto", table = runTable(runs)): RunTable {
+  if (table.runs !== runs) throw new Error(`a run table of ${table.runs} runs cannot take ${runs}`);
+  table.sums.fill(0);
   const random: Random = seedrandom.alea(seed);
   const fast = path === "fast" || (path === "auto" && fastPathApplies(p));
   if (fast && !fastPathApplies(p)) throw new Error("the fast path only simulates the base model");
-  if (fast) fastPath(p, random, runs, out);
-  else attemptPath(p, random, runs, out);
-  return out;
+  if (fast) fastPath(p, random, runs, table.columns, table.sums);
+  else attemptPath(p, random, runs, table.columns, table.sums);
+  return table;
+}
+
+/** $ per token of the fixer: w c_in for new input, alpha c_in for cached input, c_out for output. */
+interface Prices {
+  newToken: number;
+  cachedToken: number;
+  outputToken: number;
+  generation: number;
+}
+
+/** Built on the worker's own thread, so the hot loops read a compact object, not a cloned one. */
+function pricesOf(p: SimParams): Prices {
+  return {
+    newToken: p.writeMultiplier * p.inputPrice,
+    cachedToken: p.readMultiplier * p.inputPrice,
+    outputToken: p.outputPrice,
+    generation: p.generationCost,
+  };
 }
 
 /**
- * Price run r's fix-phase tokens, c_in (w new + alpha cached) + c_out output, and write its row:
- * column c of run r is out[c * runs + r] (see columns.ts).
+ * Price run r's fix-phase tokens, c_in (w new + alpha cached) + c_out output, write its row
+ * (column c of run r is out[c * runs + r], see columns.ts) and add it to the column sums.
  */
 function record(
   out: Float64Array,
+  sums: Float64Array,
   runs: number,
   r: number,
-  p: SimParams,
+  price: Prices,
   newTokens: number,
   cachedTokens: number,
   outputTokens: number,
@@ -47,19 +70,30 @@ function record(
   followUps: number,
   allFixed: number,
 ): void {
-  const costNew = p.writeMultiplier * p.inputPrice * newTokens;
-  const costCached = p.readMultiplier * p.inputPrice * cachedTokens;
-  const costOut = p.outputPrice * outputTokens;
-  out[COL.cost * runs + r] = p.generationCost + costNew + costCached + costOut;
-  out[COL.fixInputNew * runs + r] = costNew;
-  out[COL.fixInputCached * runs + r] = costCached;
-  out[COL.fixOutput * runs + r] = costOut;
-  out[COL.attempts * runs + r] = attempts;
-  out[COL.bugs * runs + r] = bugs;
-  out[COL.wallSeconds * runs + r] = wallSeconds;
-  out[COL.cacheHits * runs + r] = cacheHits;
-  out[COL.followUps * runs + r] = followUps;
-  out[COL.allFixed * runs + r] = allFixed;
+  const costNew = price.newToken * newTokens;
+  const costCached = price.cachedToken * cachedTokens;
+  const costOut = price.outputToken * outputTokens;
+  const cost = price.generation + costNew + costCached + costOut;
+  out[Col.cost * runs + r] = cost;
+  out[Col.fixInputNew * runs + r] = costNew;
+  out[Col.fixInputCached * runs + r] = costCached;
+  out[Col.fixOutput * runs + r] = costOut;
+  out[Col.attempts * runs + r] = attempts;
+  out[Col.bugs * runs + r] = bugs;
+  out[Col.wallSeconds * runs + r] = wallSeconds;
+  out[Col.cacheHits * runs + r] = cacheHits;
+  out[Col.followUps * runs + r] = followUps;
+  out[Col.allFixed * runs + r] = allFixed;
+  sums[Col.cost] += cost;
+  sums[Col.fixInputNew] += costNew;
+  sums[Col.fixInputCached] += costCached;
+  sums[Col.fixOutput] += costOut;
+  sums[Col.attempts] += attempts;
+  sums[Col.bugs] += bugs;
+  sums[Col.wallSeconds] += wallSeconds;
+  sums[Col.cacheHits] += cacheHits;
+  sums[Col.followUps] += followUps;
+  sums[Col.allFixed] += allFixed;
 }
 
 /** Cells of the inversion guide table. */
@@ -72,6 +106,20 @@ const TABLE_CELLS = 4096;
  * cells, a cell holds one value except where N steps, so almost every draw is a lookup.
  */
 export function inversionTable(fixProbability: number): Int32Array {
+  let table = tableCache.get(fixProbability);
+  if (!table) {
+    if (tableCache.size >= TABLE_CACHE_SIZE) tableCache.clear();
+    table = buildInversionTable(fixProbability);
+    tableCache.set(fixProbability, table);
+  }
+  return table;
+}
+
+/** A worker meets the same few probabilities chunk after chunk: their tables are kept. */
+const tableCache = new Map<number, Int32Array>();
+const TABLE_CACHE_SIZE = 64;
+
+function buildInversionTable(fixProbability: number): Int32Array {
   const invLog = 1 / Math.log1p(-fixProbability);
   const attempts = (u: number) => 1 + Math.floor(Math.log(1 - u) * invLog);
   const table = new Int32Array(TABLE_CELLS);
@@ -83,7 +131,7 @@ export function inversionTable(fixProbability: number): Int32Array {
   return table;
 }
 
-function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array): void {
+function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array, sums: Float64Array): void {
   const q = p.bugCount;
   const hardBugs = p.hardBugs;
   const binomial = p.binomial;
@@ -93,6 +141,7 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array)
   const invLogHard = 1 / Math.log1p(-p.fixHard);
   const tableEasy = inversionTable(p.fixEasy);
   const tableHard = inversionTable(p.fixHard);
+  const price = pricesOf(p);
   const L1 = p.handoffTokens;
   const G = p.fixOutput.a;
   const delta = G + p.errorTrace.a;
@@ -113,7 +162,7 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array)
       let n = (hard ? tableHard : tableEasy)[(u * TABLE_CELLS) | 0]!;
       if (n === 0) n = 1 + Math.floor(Math.log(1 - u) * (hard ? invLogHard : invLogEasy));
       total += n;
-      retryPairs += ((n - 1) * (n - 2)) / 2;
+      if (fresh) retryPairs += ((n - 1) * (n - 2)) / 2;
     }
     let newTokens = 0;
     let cachedTokens = 0;
@@ -131,11 +180,11 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array)
         cachedTokens = followUps * L1 + (delta * followUps * (total - 2)) / 2;
       }
     }
-    record(out, runs, r, p, newTokens, cachedTokens, G * total, total, q, 0, followUps, followUps, 1);
+    record(out, sums, runs, r, price, newTokens, cachedTokens, G * total, total, q, 0, followUps, followUps, 1);
   }
 }
 
-function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Array): void {
+function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Array, sums: Float64Array): void {
   const q = p.bugCount;
   const hardBugs = p.hardBugs;
   const binomial = p.binomial;
@@ -160,6 +209,10 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
   const regressionHard = p.regressionHardFraction;
   const maxPerBug = p.maxAttemptsPerBug;
   const maxPerRun = p.maxAttemptsPerRun;
+  const generationSeconds = p.generationSeconds;
+  const price = pricesOf(p);
+  const outputValue = fixOutput.a;
+  const traceValue = errorTrace.a;
 
   // Box-Muller gives normals in pairs; the spare lives for this chunk's stream only.
   let spare = 0;
@@ -195,7 +248,7 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
     let attempts = 0;
     let hits = 0;
     let followUps = 0;
-    let wall = p.generationSeconds;
+    let wall = generationSeconds;
     let bugs = q;
     let allFixed = 1;
     let originalsLeft = q;
@@ -242,8 +295,8 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
             newTokens += context;
           }
         }
-        const output = constantOutput ? fixOutput.a : draw(fixOutput);
-        const trace = (constantTrace ? errorTrace.a : draw(errorTrace)) * traceScale;
+        const output = constantOutput ? outputValue : draw(fixOutput);
+        const trace = (constantTrace ? traceValue : draw(errorTrace)) * traceScale;
         outputTokens += output;
         lastDelta = output + trace;
         context += lastDelta;
@@ -270,6 +323,6 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
         traceScale *= growth;
       }
     }
-    record(out, runs, r, p, newTokens, cachedTokens, outputTokens, attempts, bugs, wall, hits, followUps, allFixed);
+    record(out, sums, runs, r, price, newTokens, cachedTokens, outputTokens, attempts, bugs, wall, hits, followUps, allFixed);
   }
 }

@@ -15,6 +15,10 @@ export interface ChunkTask {
   seed: string;
   runs: number;
   path: SimPath;
+  /** where the chunk's per-run cost goes: a view of its job's shared array */
+  cost: Float64Array;
+  /** where its per-run wall seconds go, when the job has a time model */
+  wallSeconds: Float64Array | null;
 }
 
 /** The compiled worker, found from the package root whether this file runs from src/ or dist/. */
@@ -31,10 +35,19 @@ export function defaultThreads(): number {
 }
 
 export class SimulationPool {
+  /** a task returns its chunk's column sums */
   private readonly pool: Piscina<ChunkTask, Float64Array>;
 
   constructor(readonly threads: number = defaultThreads()) {
-    this.pool = new Piscina({ filename: workerFile(), minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    this.pool = new Piscina({
+      filename: workerFile(),
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: 60_000,
+      // Chunks wait at each worker (up to IN_FLIGHT_PER_THREAD are handed out, see simulate.ts),
+      // so that it never idles while the main thread is busy summarizing a finished job.
+      concurrentTasksPerWorker: 64,
+    });
   }
 
   run(task: ChunkTask): Promise<Float64Array> {
