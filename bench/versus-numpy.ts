@@ -22,7 +22,7 @@ const numpy: number[] = [];
 const ours: number[] = [];
 for (let i = 0; i < Number(rounds); i++) {
   numpy.push(seconds("/usr/bin/python3", ["bench/numpy_baseline.py", scenario, trials]));
-  ours.push(seconds(process.execPath, ["dist/src/cli/main.js", "run", scenario, "--threads", "1", "--trials", trials]));
+  ours.push(seconds(process.execPath, ["dist/agentsim.mjs", "run", scenario, "--threads", "1", "--trials", trials]));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const min = (xs: number[]) => Math.min(...xs);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const CLI = join(__dirname, "..", "dist", "src", "cli", "main.js");
+const CLI = join(__dirname, "..", "dist", "agentsim.mjs"); // the bin, as built by `npm test`
 
 function agentsim(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });

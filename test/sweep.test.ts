@@ -15,7 +15,7 @@ import { inShard, parseShard } from "../src/sweep/shard.js";
 import { partialFiles, runSweep, type SweepOptions } from "../src/sweep/sweep.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = resolve(ROOT, "dist/src/cli/main.js");
+const CLI = resolve(ROOT, "dist/agentsim.mjs"); // the bin, as built by `npm test`
 
 /** The default scenario's parameters, as plain data, with a sweep section. */
 function scenarioData(sweep: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {

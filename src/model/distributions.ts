@@ -1,6 +1,7 @@
 /** Moments and CDFs of the extension distributions (tokens per attempt, tool seconds). */
 import erfc from "@stdlib/math-base-special-erfc";
 import type { Distribution } from "../scenario/types.js";
+import { lognormalParameters } from "./lognormal.js";
 
 /** Expected value. Lognormal is given by its mean, so it is that mean. */
 export function distributionMean(d: Distribution): number {
@@ -28,15 +29,6 @@ export function isConstant(d: Distribution): boolean {
     case "empirical":
       return d.values.every((v) => v === d.values[0]);
   }
-}
-
-/**
- * Lognormal parameters from mean m and coefficient of variation cv:
- * sigma^2 = ln(1 + cv^2), mu = ln(m) - sigma^2 / 2.
- */
-export function lognormalParameters(mean: number, cv: number): { mu: number; sigma: number } {
-  const variance = Math.log1p(cv * cv);
-  return { mu: Math.log(mean) - variance / 2, sigma: Math.sqrt(variance) };
 }
 
 /** P(X <= x). Lognormal: Phi((ln x - mu) / sigma) = erfc(-(ln x - mu) / (sigma sqrt 2)) / 2. */

@@ -2,7 +2,7 @@
  * The flat, numbers-only description of one (strategy, context) that a worker simulates.
  * Compiled once on the main thread from the normalized scenario; cheap to send to a worker.
  */
-import { lognormalParameters } from "../model/distributions.js";
+import { lognormalParameters } from "../model/lognormal.js";
 import type { Context, Distribution, Scenario, Strategy } from "../scenario/types.js";
 
 export const DistKind = { Constant: 0, Uniform: 1, Lognormal: 2, Empirical: 3 } as const;

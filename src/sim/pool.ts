@@ -1,12 +1,12 @@
 /**
  * The worker-thread pool: one per process, reused for every strategy, context and sweep point.
- * Workers run workers/simulate.ts (compiled to dist/workers/simulate.js).
+ * Workers run workers/simulate.ts, bundled by the build into dist/worker.mjs.
  */
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { Piscina } from "piscina";
+import { PACKAGE_ROOT } from "../packageRoot.js";
 import type { SimPath } from "./kernel.js";
 import type { SimParams } from "./params.js";
 
@@ -21,11 +21,9 @@ export interface ChunkTask {
   wallSeconds: Float64Array | null;
 }
 
-/** The compiled worker, found from the package root whether this file runs from src/ or dist/. */
+/** The bundled worker entry point. */
 function workerFile(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(resolve(dir, "package.json"))) dir = dirname(dir);
-  const file = resolve(dir, "dist/workers/simulate.js");
+  const file = resolve(PACKAGE_ROOT, "dist/worker.mjs");
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   return file;
 }
