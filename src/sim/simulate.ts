@@ -12,7 +12,7 @@ import type { SimPath } from "./kernel.js";
 import { compileParams, type SimParams } from "./params.js";
 import type { SimulationPool } from "./pool.js";
 
-export const CHUNK_RUNS = 10_000;
+export const CHUNK_RUNS = 50_000;
 
 export interface SimJob {
   strategy: Strategy;
