@@ -132,6 +132,14 @@ describe("validation errors name the key path, on one line", () => {
     expectKeyError(edit((r) => (r.tokens.errorTrace = -1)), "tokens.errorTrace");
   });
 
+  it("trials beyond what memory holds", () => {
+    expectKeyError(edit((r) => (r.trials = 200_000_000)), "trials", /at most 100000000/);
+  });
+
+  it("an empty strategies map", () => {
+    expectKeyError(edit((r) => (r.strategies = {})), "strategies", /at least one strategy/);
+  });
+
   it("trials 0", () => {
     expectKeyError(edit((r) => (r.trials = 0)), "trials", />= 1/);
   });

@@ -7,6 +7,9 @@
  */
 import { z } from "zod";
 
+/** Runs per strategy and context at most: 8 bytes each are kept for the quantiles. */
+export const MAX_TRIALS = 100_000_000;
+
 const num = () => z.number({ error: "must be a number" });
 const nonNegative = () => num().min(0, { error: "must be >= 0" });
 const positive = () => num().gt(0, { error: "must be > 0" });
@@ -71,7 +74,7 @@ export const sweepAxisSchema = z.union(
 export const scenarioSchema = z.strictObject({
   name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
   seed: z.union([wholeAtLeast(0), z.string()], { error: "must be a whole number >= 0 or a string" }),
-  trials: wholeAtLeast(1),
+  trials: wholeAtLeast(1).max(MAX_TRIALS, { error: `must be at most ${MAX_TRIALS} (each run's cost is kept in memory)` }),
   models: z
     .record(modelName, modelSchema, { error: "must be a map of model name to model" })
     .refine((m) => Object.keys(m).length >= 1, { error: "must define at least one model" }),
@@ -99,6 +102,7 @@ export const scenarioSchema = z.strictObject({
     .record(z.string().min(1), z.strictObject({ generator: z.string(), fixer: z.string() }), {
       error: "must be a map of strategy name to {generator, fixer}",
     })
+    .refine((m) => Object.keys(m).length >= 1, { error: "must define at least one strategy (or leave strategies out)" })
     .optional(),
   limits: z
     .strictObject({ maxAttemptsPerBug: wholeAtLeast(1).optional(), maxAttemptsPerRun: wholeAtLeast(1).optional() })

@@ -4,6 +4,7 @@ import { UserError } from "../../errors.js";
 import { findCrossovers, type Crossover } from "../../model/crossover.js";
 import { loadScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
+import { checkWhole } from "../args.js";
 import { table } from "../format.js";
 
 interface Args {
@@ -36,7 +37,7 @@ export const crossoverCommand: CommandModule<object, Args> = {
     if (args.from !== undefined && args.to !== undefined && !(args.from < args.to)) {
       throw new UserError(`--from (${args.from}) must be less than --to (${args.to})`);
     }
-    if (!Number.isInteger(args.steps) || args.steps < 1) throw new UserError(`--steps must be a whole number >= 1`);
+    checkWhole("--steps", args.steps, 1, 1_000_000);
     const contexts = args.context ? [args.context] : scenario.contexts;
     const crossovers = findCrossovers(raw, args.scenario, { param: args.param, between, contexts, from: args.from, to: args.to, steps: args.steps });
     const names = between.map((s) => s.name);

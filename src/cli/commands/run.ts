@@ -1,6 +1,5 @@
 /** `agentsim run [scenario]`: simulate every strategy and context and check them against the closed forms. */
 import type { CommandModule } from "yargs";
-import { UserError } from "../../errors.js";
 import { evaluateScenario, type Evaluation, type SimResult } from "../../evaluate/evaluate.js";
 import { loadScenario } from "../../scenario/load.js";
 import { usesExtensions } from "../../scenario/extensions.js";
@@ -10,6 +9,7 @@ import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
 import { money, num, percent, seconds, table } from "../format.js";
 import { progressBar } from "../progress.js";
+import { MAX_THREADS, checkTrials, checkWhole } from "../args.js";
 import { DEFAULT_SCENARIO } from "../scenarioArg.js";
 import { toJson } from "../json.js";
 
@@ -36,8 +36,8 @@ export const runCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const { scenario } = loadScenario(args.scenario);
     const trials = args.trials ?? scenario.trials;
-    checkWhole("--trials", trials, 1);
-    checkWhole("--threads", args.threads, 1);
+    checkTrials(trials);
+    checkWhole("--threads", args.threads, 1, MAX_THREADS);
     const seed = args.seed ?? String(scenario.seed);
     const pool = new SimulationPool(args.threads);
     const progress = progressBar("simulating", "runs");
@@ -58,10 +58,6 @@ export const runCommand: CommandModule<object, Args> = {
     }
   },
 };
-
-export function checkWhole(flag: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new UserError(`${flag} must be a whole number >= ${min}, got ${value}`);
-}
 
 function formatRun(
   scenario: Scenario,

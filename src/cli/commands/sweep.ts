@@ -9,7 +9,7 @@ import { buildSweep } from "../../sweep/points.js";
 import { parseShard, shardLabel, type Shard } from "../../sweep/shard.js";
 import { partialFiles, runSweep } from "../../sweep/sweep.js";
 import { progressBar } from "../progress.js";
-import { checkWhole } from "./run.js";
+import { MAX_THREADS, checkTrials, checkWhole } from "../args.js";
 
 interface Args {
   scenario: string;
@@ -32,8 +32,8 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option("shard", { type: "string", describe: "run the i-th of n disjoint parts of the grid, i/n (merge the parts with agentsim merge)" })
       .option("resume", { type: "boolean", default: false, describe: "continue an interrupted sweep from its completed points" }) as never,
   handler: async (args) => {
-    if (args.trials !== undefined) checkWhole("--trials", args.trials, 1);
-    checkWhole("--threads", args.threads, 1);
+    if (args.trials !== undefined) checkTrials(args.trials);
+    checkWhole("--threads", args.threads, 1, MAX_THREADS);
     const shard = args.shard === undefined ? null : parseShard(args.shard);
     const sweep = buildSweep(readScenarioFile(args.scenario), args.scenario);
     const out = args.out ?? defaultOut(sweep.base.name, shard);

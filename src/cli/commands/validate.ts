@@ -11,7 +11,7 @@ import { toJson } from "../json.js";
 import { money, percent, seconds, table } from "../format.js";
 import { progressBar } from "../progress.js";
 import { PACKAGE_ROOT } from "../scenarioArg.js";
-import { checkWhole } from "./run.js";
+import { MAX_THREADS, checkTrials, checkWhole } from "../args.js";
 
 interface Args {
   dir: string;
@@ -45,8 +45,8 @@ export const validateCommand: CommandModule<object, Args> = {
       .option("threads", { type: "number", default: defaultThreads(), describe: "worker threads" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of lines" }) as never,
   handler: async (args) => {
-    if (args.trials !== undefined) checkWhole("--trials", args.trials, 2);
-    checkWhole("--threads", args.threads, 1);
+    if (args.trials !== undefined) checkTrials(args.trials, 2);
+    checkWhole("--threads", args.threads, 1, MAX_THREADS);
     const checks = await runValidation(args.dir, args.trials, args.threads);
     const failed = checks.filter((c) => c.verdict === "inconsistent").length;
     const threshold = familyThreshold(checks.length);
