@@ -74,8 +74,8 @@ async function poolRates(threads: number, job: SimJob, runs: number): Promise<[n
 
 const fmt = (x: number) => `${(x / 1e6).toFixed(1)} M/s`;
 const threads = availableParallelism();
-const fastRuns = 2_000_000;
-const attemptRuns = 400_000;
+const fastRuns = 4_000_000;
+const attemptRuns = 1_600_000;
 
 const fastKernel = kernelRate(params, "fast", fastRuns);
 const attemptKernel = kernelRate(params, "attempt", attemptRuns);
