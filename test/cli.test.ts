@@ -72,7 +72,7 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     ["a missing scenario file", ["analytic", "no/such.yaml"], /no\/such\.yaml: cannot read scenario: no such file/],
     ["a bad key", ["run", scenarioFile("name: x\nseed: 1\ntrials: 0\n")], /s\.yaml: trials: must be a whole number >= 1/],
     ["broken YAML", ["analytic", scenarioFile("name: x\nmodels: {a: [1,\n")], /s\.yaml: line \d+, column \d+: invalid YAML/],
-    ["a bad --trials", ["run", "--trials", "0"], /--trials must be a whole number >= 1/],
+    ["a bad --trials", ["run", "--trials", "0"], /--trials must be a whole number from 1 to 100000000, got 0/],
     ["an unknown strategy in --between", ["crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--between", "a,b"], /--between: unknown strategy "a"/],
     ["a crossover key that is not there", ["crossover", "scenarios/default.yaml", "--param", "models.weak.speed", "--from", "0", "--to", "1"], /no numeric key at that path/],
     ["an unknown option", ["run", "--trails", "5"], /Unknown argument: trails/],
