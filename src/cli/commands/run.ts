@@ -70,16 +70,16 @@ function formatRun(
   let out =
     `Scenario ${scenario.name} (${file}): ${trials.toLocaleString("en-US")} runs per strategy and context, ` +
     `seed ${seed}, ${timing.threads} thread${timing.threads === 1 ? "" : "s"}, ${timing.seconds.toFixed(2)} s\n\n`;
-  const head = ["strategy", "context", "closed form", "sim mean", "95% CI", "p50", "p90", "p99", "z", "verdict"];
+  const head = ["strategy", "context", "closed form", "sim mean", "95% CI", "p50", "p90", "p99", "rel. error", "z", "verdict"];
   out += table(
     head,
     results.map((r) => [
       r.strategy, r.context, money(r.analyticMean), money(r.mean), `${money(r.ciLow)} .. ${money(r.ciHigh)}`,
-      money(r.p50), money(r.p90), money(r.p99), r.z === null ? "-" : r.z.toFixed(2), r.verdict,
+      money(r.p50), money(r.p90), money(r.p99), percent(r.relError, 3), r.z === null ? "-" : r.z.toFixed(2), r.verdict,
     ]),
-    new Set(["closed form", "sim mean", "p50", "p90", "p99", "z"]),
+    new Set(["closed form", "sim mean", "p50", "p90", "p99", "rel. error", "z"]),
   );
-  out += `\n\nverdict: consistent when |z| <= ${Z_THRESHOLD}, z = (sim mean - closed form) / standard error\n`;
+  out += `\n\nrel. error = (sim mean - closed form) / closed form; z = (sim mean - closed form) / standard error;\nverdict: consistent when |z| <= ${Z_THRESHOLD}\n`;
   if (usesExtensions(scenario)) out += extensionTable(results);
   out += `\nCheapest strategy per context:\n`;
   for (const ctx of scenario.contexts) {
