@@ -10,7 +10,8 @@ import { availableParallelism, cpus } from "node:os";
 import { parseScenario } from "../src/scenario/load.js";
 import { COL } from "../src/sim/columns.js";
 import { simulateChunk, type SimPath } from "../src/sim/kernel.js";
-import { compileParams, type SimParams } from "../src/sim/params.js";
+import { compileParams } from "../src/sim/compile.js";
+import type { SimParams } from "../src/sim/params.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { CHUNK_RUNS, simulateJobs, type SimJob as Job } from "../src/sim/simulate.js";
 

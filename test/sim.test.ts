@@ -19,7 +19,7 @@ import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import type { Scenario } from "../src/scenario/types.js";
 import { column } from "../src/sim/columns.js";
 import { simulateChunk, type SimPath } from "../src/sim/kernel.js";
-import { compileParams } from "../src/sim/params.js";
+import { compileParams } from "../src/sim/compile.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { summarize } from "../src/stats/summary.js";
 import { randomScenario } from "./reference/randomScenario.js";

@@ -8,7 +8,7 @@ import type { Context, ModelSpec, Scenario, Strategy } from "../scenario/types.j
 import { bugSetAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
 import { distributionMean, isConstant } from "./distributions.js";
 import { freshFixTokens, priceFixTokens, sharedFixTokens, type FixCost, type FixTokens, type TokenShape } from "./fixCost.js";
-import { cacheHitProbability, callSeconds, meanToolSeconds } from "./timing.js";
+import { cacheHitProbability, callSeconds, hasTimeModel, meanToolSeconds } from "./timing.js";
 
 export interface CostBreakdown extends FixCost {
   generation: number;
@@ -154,7 +154,7 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   const reason = noClosedFormReason(scenario, fixer, context);
   const workload = fixWorkload(generator, fixer);
   const capped = scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null;
-  const timed = generator.speed !== null || fixer.speed !== null || scenario.toolSeconds !== null;
+  const timed = hasTimeModel(scenario, generator, fixer);
   const wall = timed && !capped ? expectedWallSeconds(scenario, generator, fixer, workload.attempts.mean) : null;
   const hits = capped || workload.attempts.mean === 0 ? null : reason ? null : hitProbability(scenario, fixer);
   if (reason) {

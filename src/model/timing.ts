@@ -1,5 +1,5 @@
 /** The time model and cache expiry (model page, section 5: the "time" and "cache TTL" rows). */
-import type { Distribution, ModelSpec } from "../scenario/types.js";
+import type { Distribution, ModelSpec, Scenario } from "../scenario/types.js";
 import { distributionCdf, distributionMean } from "./distributions.js";
 
 /** Seconds one call takes: ttft + output tokens / output tokens per second (0 with no speed given). */
@@ -20,4 +20,9 @@ export function cacheHitProbability(ttlSeconds: number, fixCallSeconds: number, 
   const slack = ttlSeconds - fixCallSeconds;
   if (!toolSeconds) return slack >= 0 ? 1 : 0;
   return distributionCdf(toolSeconds, slack);
+}
+
+/** Whether a run has a clock: either model has a speed, or the tests take tool time. */
+export function hasTimeModel(scenario: Scenario, generator: ModelSpec, fixer: ModelSpec): boolean {
+  return generator.speed !== null || fixer.speed !== null || scenario.toolSeconds !== null;
 }

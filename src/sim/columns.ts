@@ -39,9 +39,6 @@ export const COL = {
 export type Column = keyof typeof COL;
 export const COLUMN_COUNT = 10;
 
-/** The columns sent back run by run; the others only as sums. */
-export type PerRunColumn = "cost" | "wallSeconds";
-
 export interface RunTable {
   runs: number;
   /** column c of run r at c * runs + r */

@@ -9,7 +9,8 @@
  */
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import type { SimPath } from "./kernel.js";
-import { compileParams, type SimParams } from "./params.js";
+import { compileParams } from "./compile.js";
+import type { SimParams } from "./params.js";
 import type { SimulationPool } from "./pool.js";
 
 export const CHUNK_RUNS = 50_000;
