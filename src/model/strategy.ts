@@ -157,28 +157,16 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   const timed = hasTimeModel(scenario, generator, fixer);
   const wall = timed && !capped ? expectedWallSeconds(scenario, generator, fixer, workload.attempts.mean) : null;
   const hits = capped || workload.attempts.mean === 0 ? null : reason ? null : hitProbability(scenario, fixer);
-  if (reason) {
-    return {
-      ...result,
-      analyticMean: null,
-      reason,
-      breakdown: null,
-      expectedAttempts: capped ? null : workload.attempts.mean,
-      attemptVariance: capped ? null : workload.attempts.variance,
-      expectedBugs: capped ? null : workload.expectedEasyBugs + workload.expectedHardBugs,
-      expectedWallSeconds: wall,
-      cacheHitRate: hits,
-    };
-  }
-  const breakdown = breakdownOf(scenario);
+  // With caps nothing about the attempts has a closed form; otherwise only the cost may lack one.
+  const breakdown = reason ? null : breakdownOf(scenario);
   return {
     ...result,
-    analyticMean: totalOf(breakdown),
-    reason: null,
+    analyticMean: breakdown ? totalOf(breakdown) : null,
+    reason,
     breakdown,
-    expectedAttempts: workload.attempts.mean,
-    attemptVariance: workload.attempts.variance,
-    expectedBugs: workload.expectedEasyBugs + workload.expectedHardBugs,
+    expectedAttempts: capped ? null : workload.attempts.mean,
+    attemptVariance: capped ? null : workload.attempts.variance,
+    expectedBugs: capped ? null : workload.expectedEasyBugs + workload.expectedHardBugs,
     expectedWallSeconds: wall,
     cacheHitRate: hits,
   };
