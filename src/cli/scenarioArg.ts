@@ -2,6 +2,4 @@
 import { resolve } from "node:path";
 import { PACKAGE_ROOT } from "../packageRoot.js";
 
-export { PACKAGE_ROOT };
-
 export const DEFAULT_SCENARIO = resolve(PACKAGE_ROOT, "scenarios/default.yaml");

@@ -10,7 +10,7 @@ import { familyThreshold } from "../../stats/threshold.js";
 import { toJson } from "../json.js";
 import { money, percent, seconds, table } from "../format.js";
 import { progressBar } from "../progress.js";
-import { PACKAGE_ROOT } from "../scenarioArg.js";
+import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { MAX_THREADS, checkTrials, checkWhole } from "../args.js";
 
 interface Args {
