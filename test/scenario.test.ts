@@ -78,8 +78,8 @@ function writeTemp(name: string, text: string): string {
 describe("a valid scenario", () => {
   it("parses and normalizes prices to $ per token", () => {
     const s = parseScenario(valid(), FILE);
-    expect(s.models.strong!.inputPrice).toBeCloseTo(15e-6, 18);
-    expect(s.models.weak!.outputPrice).toBeCloseTo(5e-6, 18);
+    expect(s.models.strong!.price.input).toBeCloseTo(15e-6, 18);
+    expect(s.models.weak!.price.output).toBeCloseTo(5e-6, 18);
     expect(s.models.weak!.assignment).toBe("exact");
     expect(s.strategies.map((x) => x.name)).toEqual(["strong-first", "weak-first"]);
   });
@@ -90,7 +90,7 @@ describe("a valid scenario", () => {
       r.models.mid = { price: { input: 3, output: 15 }, bugs: { count: 4, hardFraction: 0.25 }, fix: { easy: 0.8, hard: 0.3 } };
     });
     const s = parseScenario(raw, FILE);
-    const got = s.strategies.map((x) => `${x.name}=${x.generator}/${x.fixer}`).sort();
+    const got = s.strategies.map((x) => `${x.name}=${x.generator}/${x.ladder[0]!.model}`).sort();
     const names = ["strong", "weak", "mid"];
     const want = names.flatMap((g) => names.map((f) => `${g}-${f}=${g}/${f}`)).sort();
     expect(got).toEqual(want);
@@ -368,7 +368,7 @@ describe("files", () => {
     const file = writeTemp("scenario.json", JSON.stringify(valid(), null, 2));
     const loaded = loadScenario(file);
     expect(loaded.scenario.name).toBe("baseline");
-    expect(loaded.scenario.models.weak!.fixHard).toBe(0.15);
+    expect(loaded.scenario.models.weak!.fix.hard).toEqual({ kind: "fixed", p: 0.15 });
     expect(loaded.scenario.strategies.map((s) => s.name)).toEqual(["strong-first", "weak-first"]);
   });
 

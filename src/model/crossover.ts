@@ -88,7 +88,7 @@ function describe(value: number, slope: number, between: [Strategy, Strategy], c
 export function countCrossovers(scenario: Scenario, model: string, query: CrossoverQuery, context: Context): Crossover[] {
   const d = (q: number) => {
     const m = scenario.models[model]!;
-    return costDifference({ ...scenario, models: { ...scenario.models, [model]: { ...m, bugCount: q } } }, query.between, context);
+    return costDifference({ ...scenario, models: { ...scenario.models, [model]: { ...m, bugs: { kind: "fixed", count: q } } } }, query.between, context);
   };
   const [d1, d2, d3] = [d(1), d(2), d(3)];
   let a = (d3 - 2 * d2 + d1) / 2;

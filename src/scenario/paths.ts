@@ -1,7 +1,10 @@
-/** Dotted key paths (`models.weak.bugs.count`) into a plain scenario object. */
+/**
+ * Dotted key paths into a plain scenario object: `models.weak.bugs.count`, and list items by
+ * index, `strategies.escalate.ladder[0].attempts` (or `ladder.0.attempts`).
+ */
 
 export function splitPath(path: string): string[] {
-  return path.split(".");
+  return path.replace(/\[(\d+)\]/g, ".$1").split(".");
 }
 
 /** The value at a dotted path, or undefined when any step is missing. */

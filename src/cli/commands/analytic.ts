@@ -2,6 +2,7 @@
 import type { CommandModule } from "yargs";
 import { analyzeScenario, fixerComparison, type AnalyticResult } from "../../model/strategy.js";
 import { loadScenario } from "../../scenario/load.js";
+import { fixRungs } from "../../scenario/ladder.js";
 import type { Scenario } from "../../scenario/types.js";
 import { money, num, table } from "../format.js";
 import { DEFAULT_SCENARIO } from "../scenarioArg.js";
@@ -32,14 +33,14 @@ export const analyticCommand: CommandModule<object, Args> = {
 export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], file: string): string {
   const head = ["strategy", "generator", "fixer", "context", "E[cost]", "attempts", "generation", "fix in (new)", "fix in (cached)", "fix out"];
   const rows = results.map((r) => [
-    r.strategy, r.generator, r.fixer, r.context,
+    r.strategy, r.generator, r.fixer ?? r.ladder, r.context,
     r.analyticMean === null ? `none: ${r.reason}` : money(r.analyticMean),
     num(r.expectedAttempts),
     money(r.breakdown?.generation), money(r.breakdown?.fixInputNew), money(r.breakdown?.fixInputCached), money(r.breakdown?.fixOutput),
   ]);
   const numeric = new Set(head.slice(4));
   let out = `Scenario ${scenario.name} (${file}): closed-form expected cost per run\n\n${table(head, rows, numeric)}\n`;
-  const fixers = [...new Set(scenario.strategies.map((s) => s.fixer))];
+  const fixers = [...new Set(scenario.strategies.flatMap((s) => fixRungs(s.ladder).map((r) => r.model)))];
   const bugSets = [...new Set(scenario.strategies.map((s) => s.generator))];
   if (fixers.length > 1) {
     out += `\nFix phase on the same bugs (E[fix cost]):\n\n`;
