@@ -85,10 +85,16 @@ export interface AnalyticResult {
   consultsPerRun: number | null;
   /** P(every bug of a run is fixed) */
   expectedCompletion: number | null;
+  /** an upper bound on P(a run reaches a context window); null when no model of the fix phase has one */
+  windowChance: number | null;
 }
 
-/** Below this chance per run, a context window that a run could reach is ignored by the closed forms. */
-export const NEGLIGIBLE_WINDOW = 1e-12;
+/**
+ * Below this chance per run, a context window that a run could reach is ignored by the closed
+ * forms (they are then off by at most about this share of a run's cost in the window's runs:
+ * far below any simulation's standard error). The chance is reported as `windowChance`.
+ */
+export const NEGLIGIBLE_WINDOW = 1e-6;
 
 function tokenShape(scenario: Scenario): TokenShape {
   return {
@@ -540,13 +546,17 @@ export function baseScenario(scenario: Scenario): Scenario {
 }
 
 /** E[C] of a scenario's strategy where it has a closed form, else null; with its parts. */
-function expectedCost(scenario: Scenario, strategy: Strategy, context: Context): { reason: string | null; phase: FixPhase | null; costByModel: Record<string, ModelCost> | null; mean: number | null } {
+function expectedCost(
+  scenario: Scenario,
+  strategy: Strategy,
+  context: Context,
+): { reason: string | null; phase: FixPhase | null; costByModel: Record<string, ModelCost> | null; mean: number | null; windowChance: number | null } {
   let reason = closedFormReason(scenario, strategy, context);
-  if (reason) return { reason, phase: null, costByModel: null, mean: null };
+  if (reason) return { reason, phase: null, costByModel: null, mean: null, windowChance: null };
   const phase = fixPhase(scenario, strategy, context);
   if (phase.windowChance >= NEGLIGIBLE_WINDOW) {
-    reason = `a context window is reached in about ${phase.windowChance.toPrecision(2)} of runs (compaction or stopping has no closed form)`;
-    return { reason, phase: null, costByModel: null, mean: null };
+    reason = `a context window is reached in up to ${phase.windowChance.toPrecision(2)} of runs (compaction or stopping has no closed form)`;
+    return { reason, phase: null, costByModel: null, mean: null, windowChance: phase.windowChance };
   }
   const gen = scenario.models[strategy.generator]!;
   const costByModel: Record<string, ModelCost> = {};
@@ -560,7 +570,7 @@ function expectedCost(scenario: Scenario, strategy: Strategy, context: Context):
     costByModel[name] = cost;
   }
   const breakdown = breakdownOf(phase, scenario, generationCost(scenario, gen));
-  return { reason: null, phase, costByModel, mean: totalOf(breakdown) };
+  return { reason: null, phase, costByModel, mean: totalOf(breakdown), windowChance: phase.windowChance };
 }
 
 /** The fix phase's new/cached/output $ over all models, and the generation. */
@@ -592,7 +602,7 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   } catch {
     baseMean = null; // e.g. a random count's mean is not a whole number for a multi-rung ladder
   }
-  const { reason, phase, costByModel, mean } = expectedCost(scenario, strategy, context);
+  const { reason, phase, costByModel, mean, windowChance } = expectedCost(scenario, strategy, context);
   const capped = scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null;
   // Counts and times have closed forms even where the cost has none, but for caps and windows.
   let counts: FixPhase | null = phase;
@@ -626,6 +636,7 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
     rungs: counts?.rungs ?? null,
     consultsPerRun: counts?.consults ?? null,
     expectedCompletion: counts?.completion ?? null,
+    windowChance: fixPhaseModels(strategy.ladder).some((m) => scenario.models[m]!.contextWindow !== null) ? windowChance : null,
   };
 }
 

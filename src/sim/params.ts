@@ -109,8 +109,10 @@ export interface SimParams {
 /**
  * True when the fast path (attempt counts by inversion, priced from the counts) gives the
  * scenario's exact cost distribution: one unbounded fixer rung with fixed rates, a fixed bug count,
- * constant tokens, no time, expiry, regressions or caps. (Long-context tiers and windows are
- * handled there by replaying the rare runs that reach them.)
+ * constant tokens, no time, expiry, regressions or caps. Long-context tiers and windows are
+ * handled there by replaying the runs that reach them request by request; the bugs' order does
+ * not change a shared run's cost (it depends on the total attempts only), nor a fresh run's unless
+ * it can stop at a window.
  */
 export function fastPathApplies(p: SimParams): boolean {
   const rung = p.rungs[0]!;
@@ -129,6 +131,8 @@ export function fastPathApplies(p: SimParams): boolean {
     !p.timed &&
     fixer.regressionProbability === 0 &&
     p.maxAttemptsPerBug === Infinity &&
-    p.maxAttemptsPerRun === Infinity
+    p.maxAttemptsPerRun === Infinity &&
+    // a fresh run that stops at a window depends on which bugs came first: the bugs' order is drawn
+    !(p.fresh && p.randomOrder && p.compactionSummary < 0)
   );
 }

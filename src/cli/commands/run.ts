@@ -12,6 +12,8 @@ import { progressBar } from "../progress.js";
 import { MAX_THREADS, checkTrials, checkWhole } from "../args.js";
 import { DEFAULT_SCENARIO } from "../scenarioArg.js";
 import { toJson } from "../json.js";
+import { MAX_TRACE_RUNS, traceLines } from "../../evaluate/trace.js";
+import { writeAtomically } from "../../sweep/merge.js";
 
 interface Args {
   scenario: string;
@@ -20,6 +22,8 @@ interface Args {
   threads: number;
   path: SimPath;
   json: boolean;
+  trace?: string;
+  traceRuns: number;
 }
 
 export const runCommand: CommandModule<object, Args> = {
@@ -32,13 +36,20 @@ export const runCommand: CommandModule<object, Args> = {
       .option("seed", { type: "string", describe: "random seed (default: the scenario's)" })
       .option("threads", { type: "number", default: defaultThreads(), describe: "worker threads" })
       .option("path", { choices: ["auto", "fast", "attempt"] as const, default: "auto" as const, describe: "simulation path (auto: fast where the base model allows)" })
-      .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" }) as never,
+      .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" })
+      .option("trace", { type: "string", describe: "write every request of the first runs of each strategy and context to FILE (JSON lines)" })
+      .option("trace-runs", { type: "number", default: 100, describe: `runs traced per strategy and context (at most ${MAX_TRACE_RUNS})` }) as never,
   handler: async (args) => {
     const { scenario } = loadScenario(args.scenario);
     const trials = args.trials ?? scenario.trials;
     checkTrials(trials);
     checkWhole("--threads", args.threads, 1, MAX_THREADS);
     const seed = args.seed ?? String(scenario.seed);
+    if (args.trace !== undefined) {
+      checkWhole("--trace-runs", args.traceRuns, 1, MAX_TRACE_RUNS);
+      const lines = traceLines(scenario, { runs: Math.min(args.traceRuns, trials), seedKey: seed, path: args.path });
+      await writeAtomically(args.trace, lines.map((l) => l + "\n").join(""));
+    }
     const pool = new SimulationPool(args.threads);
     const progress = progressBar("simulating", "runs");
     const started = performance.now();
