@@ -4,7 +4,7 @@
  * How the package organises it: a list of providers (id "anthropic", "openai", "google", ...), each
  * with models (id "claude-sonnet-4-5", optional name, context_window, deprecated, and `match`
  * rules for the model names an API reports). A model's `prices` is one price set, or a list of
- * sets with constraints (a start date, or a time-of-day window for off-peak discounts). A price
+ * sets with constraints (from a start date on, or during hours of the day). A price
  * set maps keys to prices; the key's suffix is its unit (`_mtok`: $ per million tokens). The
  * token keys agentsim uses are input_mtok, output_mtok, cache_read_mtok, cache_write_mtok (the
  * default, 5-minute write) and cache_write_1h_mtok. A cached-token key that is absent means those
@@ -18,7 +18,7 @@
  * changes its data only through updatePrices(), which agentsim never calls. waitForUpdate() then
  * resolves at once to the bundled providers.
  */
-import { calcPrice, waitForUpdate, type ModelInfo, type ModelPrice, type Provider } from "@pydantic/genai-prices";
+import { calcPrice, waitForUpdate, type ConditionalPrice, type ModelInfo, type ModelPrice, type Provider } from "@pydantic/genai-prices";
 import type { PriceLevel, Preset } from "./types.js";
 
 /**
@@ -45,19 +45,30 @@ const OTHER_USAGE = /audio|image|video|pixels|document|searches|executions/;
 type TablePrice = ModelPrice[string];
 
 /**
- * The model's standard list prices on `date` (YYYY-MM-DD): the set with the latest start date on
- * or before it, else the set without a constraint. Time-of-day sets (off-peak discounts) are not
- * standard prices and are skipped.
+ * The model's prices on `date` (YYYY-MM-DD). The table may give a model several price sets: one
+ * without a constraint; sets from a start date on (the latest on or before `date` replaces it);
+ * and sets for hours of the day (DeepSeek's peak hours), which replace it during those hours. A
+ * preset takes the day's peak: of the sets in force at some hour of `date`, the one with the
+ * highest input (then output) price, so that it never understates a request's cost. `offPeak`
+ * says whether cheaper sets apply at other hours of the day.
  */
-export function priceSetOn(model: ModelInfo, date: string): ModelPrice | undefined {
-  if (!Array.isArray(model.prices)) return model.prices;
-  let chosen = model.prices.find((set) => set.constraint === undefined);
+export function pricesOn(model: ModelInfo, date: string): { set: ModelPrice; offPeak: boolean } {
+  if (!Array.isArray(model.prices)) return { set: model.prices, offPeak: false };
+  let base = model.prices.find((s) => s.constraint === undefined) ?? model.prices[0]!;
   let since = "";
-  for (const set of model.prices) {
-    const start = startDate(set.constraint);
-    if (start !== null && start <= date && start >= since) [chosen, since] = [set, start];
+  for (const s of model.prices) {
+    const start = startDate(s.constraint);
+    if (start !== null && start <= date && start >= since) [base, since] = [s, start];
   }
-  return chosen?.prices;
+  const inForce = [base, ...model.prices.filter((s) => s.constraint?.type === "time_of_date")].map((s) => s.prices);
+  const peak = inForce.reduce((a, b) => (comparePrices(b, a) > 0 ? b : a));
+  return { set: peak, offPeak: inForce.some((s) => comparePrices(s, peak) < 0) };
+}
+
+/** Positive when set `a` charges more than `b` at the base level: by input price, then output price. */
+function comparePrices(a: ModelPrice, b: ModelPrice): number {
+  const base = (set: ModelPrice, key: TokenKey) => priceOf(set[key], false) ?? 0;
+  return base(a, "input_mtok") - base(b, "input_mtok") || base(a, "output_mtok") - base(b, "output_mtok");
 }
 
 /** The first date after `date` on which the table gives the model new prices, or null. */
@@ -67,9 +78,8 @@ export function nextPriceChange(model: ModelInfo, date: string): string | null {
   return later.length ? later.sort()[0]! : null;
 }
 
-function startDate(constraint: unknown): string | null {
-  const c = constraint as { start_date?: unknown } | undefined;
-  return typeof c?.start_date === "string" && !("start_time" in c) ? c.start_date : null;
+function startDate(constraint: ConditionalPrice["constraint"]): string | null {
+  return constraint?.type === "start_date" ? constraint.start_date : null;
 }
 
 /**
@@ -120,8 +130,8 @@ export function levelOf(set: ModelPrice, inTier: boolean): PriceLevel {
  * a single long-context tier.
  */
 export function toPreset(provider: Provider, model: ModelInfo): Preset | null {
-  const set = priceSetOn(model, TABLE.asOf);
-  if (set === undefined || set.input_mtok === undefined || set.output_mtok === undefined) return null;
+  const { set, offPeak } = pricesOn(model, TABLE.asOf);
+  if (set.input_mtok === undefined || set.output_mtok === undefined) return null;
   if (Object.keys(set).some((key) => !(TOKEN_KEYS as readonly string[]).includes(key) && !OTHER_USAGE.test(key))) return null;
   const above = tierThreshold(set);
   if (above === undefined) return null;
@@ -135,6 +145,7 @@ export function toPreset(provider: Provider, model: ModelInfo): Preset | null {
     contextWindow: model.context_window ?? null,
     deprecated: model.deprecated ?? false,
     nextPriceChange: nextPriceChange(model, TABLE.asOf),
+    offPeak,
   };
 }
 

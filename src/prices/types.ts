@@ -32,6 +32,8 @@ export interface Preset extends PriceLevel {
   /** a date (YYYY-MM-DD) after the table's as-of date on which the table schedules new prices
    * for this model; those prices are not used */
   nextPriceChange: string | null;
+  /** whether the table has cheaper prices for some hours of the day; the preset takes the peak */
+  offPeak: boolean;
 }
 
 /** A scenario file's `models.<m>.price`, $ per million tokens (DECISIONS.md). */

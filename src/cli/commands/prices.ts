@@ -97,6 +97,7 @@ export function formatPrices(presets: Preset[], filter: string | null, width: nu
   if (presets.some((p) => p.deprecated)) notes.push("* deprecated in the table.");
   if (hidden > 0) notes.push(`Hidden at this width: ${hidden} column${hidden === 1 ? "" : "s"} (see --json).`);
   for (const p of presets) {
+    if (p.offPeak) notes.push(`${p.id}: peak-hour prices; the table has cheaper ones at other hours.`);
     if (p.nextPriceChange !== null) notes.push(`${p.id}: new prices from ${p.nextPriceChange} in the table, not used.`);
   }
   return (
