@@ -64,7 +64,7 @@ export function parseScenario(raw: unknown, file: string, options: ParseOptions 
     throw new ScenarioError(file, first.path, first.problem + more);
   }
   shapeChecks(result.data, file);
-  const scenario = normalize(result.data, (preset, ttl) => resolvePreset(preset, ttl, file));
+  const scenario = normalize(result.data, (preset, ttl, key) => resolvePreset(preset, ttl, file, key));
   crossChecks(scenario, file, options);
   return scenario;
 }

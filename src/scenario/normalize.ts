@@ -20,7 +20,7 @@ export interface HandPrice {
 }
 
 /** Resolves `price: {preset}` to the prices it stands for (and the model's context window). */
-export type PresetResolver = (preset: string, ttlSeconds: number | null) => { price: HandPrice; contextWindow: number | null };
+export type PresetResolver = (preset: string, ttlSeconds: number | null, key: string) => { price: HandPrice; contextWindow: number | null };
 
 export function distribution(d: DistributionInput): Distribution {
   if (typeof d === "number") return { kind: "constant", value: d };
@@ -106,7 +106,7 @@ export function normalize(p: ParsedScenario, resolvePreset: PresetResolver): Sce
   };
   const models: Record<string, ModelSpec> = {};
   for (const [name, m] of Object.entries(p.models)) {
-    const resolved = "preset" in m.price ? resolvePreset(m.price.preset, caching.ttlSeconds) : null;
+    const resolved = "preset" in m.price ? resolvePreset(m.price.preset, caching.ttlSeconds, `models.${name}.price.preset`) : null;
     const hand: HandPrice = resolved ? resolved.price : (m.price as PriceInput & HandPrice);
     const count = bugCount(m.bugs.count);
     models[name] = {
