@@ -8,6 +8,7 @@
 import { UserError } from "../errors.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
+import { isOneRung } from "../scenario/ladder.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import { analyzeStrategy } from "./strategy.js";
 
@@ -18,8 +19,12 @@ export interface Crossover {
   /** the strategy that is cheaper just below and just above the value */
   cheaperBelow: string;
   cheaperAbove: string;
-  /** "exact" for the closed-form roots in bugs.count, "bisection" otherwise */
-  method: "exact" | "bisection";
+  /**
+   * "exact" for the closed-form roots in bugs.count, "bisection" for a numeric key, "integer"
+   * for a bug count where the cost is not a low polynomial in it (a multi-rung ladder in shared
+   * context): the first whole count on the other side.
+   */
+  method: "exact" | "bisection" | "integer";
 }
 
 export interface CrossoverQuery {
@@ -38,7 +43,8 @@ const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
 
 /** E[C_first] - E[C_second] of a scenario; both must have closed forms. */
 export function costDifference(scenario: Scenario, between: [Strategy, Strategy], context: Context): number {
-  const [a, b] = between.map((st) => analyzeStrategy(scenario, st, context));
+  // the scenario's own strategies: an edited key may be one of a ladder's
+  const [a, b] = between.map((st) => analyzeStrategy(scenario, scenario.strategies.find((s) => s.name === st.name) ?? st, context));
   for (const r of [a!, b!]) {
     if (r.analyticMean === null) throw new UserError(`${r.strategy} (${context}) has no closed form: ${r.reason}`);
   }
@@ -55,7 +61,11 @@ export function findCrossovers(fileData: Record<string, unknown>, file: string, 
   }
   if (countModel !== undefined) {
     const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });
-    return query.contexts.flatMap((ctx) => countCrossovers(scenario, countModel, query, ctx));
+    return query.contexts.flatMap((ctx) =>
+      ctx === "fresh" || query.between.every((st) => isOneRung(st.ladder))
+        ? countCrossovers(scenario, countModel, query, ctx)
+        : integerCrossovers(raw, file, query, ctx),
+    );
   }
   if (query.from === undefined || query.to === undefined) {
     throw new UserError(`--from and --to are required for ${query.param} (only bugs.count is solved without a range)`);
@@ -105,6 +115,83 @@ export function countCrossovers(scenario: Scenario, model: string, query: Crosso
     })
     .filter((x) => x >= lo && x <= hi)
     .map((x) => describe(x, slope(x), query.between, context, "exact"));
+}
+
+/**
+ * Crossovers in a bug count where the cost is no polynomial in it (shared context, multi-rung
+ * ladders: the chance that a model speaks in none of the later bugs is a power of the count):
+ * the sign of the difference at every whole count from --from (0) to --to (100); each change is
+ * reported at the first count on the new side.
+ */
+function integerCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery, context: Context): Crossover[] {
+  const from = Math.max(0, Math.ceil(query.from ?? 0));
+  const to = Math.floor(query.to ?? 100);
+  // Under exact assignment only counts with a whole number of hard bugs are scenarios.
+  const d = (q: number): number | null => {
+    let scenario: Scenario;
+    try {
+      scenario = parseScenario(withPath(raw, query.param, q), file);
+    } catch (err) {
+      if (err instanceof UserError) return null;
+      throw err;
+    }
+    return costDifference(scenario, query.between, context);
+  };
+  const out: Crossover[] = [];
+  let previous: number | null = null;
+  for (let q = from; q <= to; q++) {
+    const now = d(q);
+    if (now === null || now === 0) continue;
+    if (previous !== null && Math.sign(now) !== Math.sign(previous)) out.push(describe(q, now - previous, query.between, context, "integer"));
+    previous = now;
+  }
+  return out;
+}
+
+/** The strategy a `strategies.<name>.ladder[i].attempts` key belongs to, or undefined for another key. */
+export function attemptsKeyStrategy(param: string): string | undefined {
+  return /^strategies\.([^.[\]]+)\.ladder(?:\[\d+\]|\.\d+)\.attempts$/.exec(param)?.[1];
+}
+
+/** A whole-number key's best value for one strategy: the one with the lowest expected cost. */
+export interface BestValue {
+  context: Context;
+  strategy: string;
+  best: number;
+  cost: number;
+  /** the expected cost at every value tried (null where there is no closed form) */
+  costs: { value: number; cost: number | null }[];
+  /** the other strategy's expected cost (it does not depend on the key) */
+  other: { strategy: string; cost: number | null };
+}
+
+/**
+ * `strategies.<s>.ladder[i].attempts` is a whole number: rather than a root, the k in [from, to]
+ * (default 1 to 20) with the lowest expected cost of strategy s, in each context.
+ */
+export function bestAttempts(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): BestValue[] {
+  const name = attemptsKeyStrategy(query.param)!;
+  const raw = withDefaults(fileData);
+  if (typeof getPath(raw, query.param) !== "number") throw new UserError(`${file}: --param ${query.param}: no numeric key at that path`);
+  const from = Math.max(1, Math.ceil(query.from ?? 1));
+  const to = Math.floor(query.to ?? 20);
+  if (to < from) throw new UserError(`--from ${from} and --to ${to} leave no whole number of attempts to try`);
+  if (to - from > 10_000) throw new UserError(`--from and --to span ${to - from + 1} values of attempts: at most 10001`);
+  const other = query.between.find((s) => s.name !== name) ?? null;
+  return query.contexts.map((context) => {
+    const costs = [] as { value: number; cost: number | null }[];
+    for (let k = from; k <= to; k++) {
+      const scenario = parseScenario(withPath(raw, query.param, k), file);
+      const st = scenario.strategies.find((s) => s.name === name)!;
+      costs.push({ value: k, cost: analyzeStrategy(scenario, st, context).analyticMean });
+    }
+    const known = costs.filter((c) => c.cost !== null) as { value: number; cost: number }[];
+    if (known.length === 0) throw new UserError(`${name} (${context}) has no closed form for any attempts in [${from}, ${to}]`);
+    const best = known.reduce((a, b) => (b.cost < a.cost ? b : a));
+    const base = parseScenario(raw, file);
+    const otherCost = other ? analyzeStrategy(base, base.strategies.find((s) => s.name === other.name)!, context).analyticMean : null;
+    return { context, strategy: name, best: best.value, cost: best.cost, costs, other: { strategy: other?.name ?? "", cost: otherCost } };
+  });
 }
 
 /** Real roots of a x^2 + b x + c in increasing order (numerically stable form). */

@@ -1,11 +1,11 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
-import { findCrossovers, type Crossover } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover } from "../../model/crossover.js";
 import { loadScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { checkWhole } from "../args.js";
-import { table } from "../format.js";
+import { money, table } from "../format.js";
 
 interface Args {
   scenario: string;
@@ -39,6 +39,15 @@ export const crossoverCommand: CommandModule<object, Args> = {
     }
     checkWhole("--steps", args.steps, 1, 1_000_000);
     const contexts = args.context ? [args.context] : scenario.contexts;
+    const owner = attemptsKeyStrategy(args.param);
+    if (owner !== undefined) {
+      if (!scenario.strategies.some((s) => s.name === owner)) throw new UserError(`--param ${args.param}: no strategy "${owner}" in the scenario`);
+      const pairWith = between.some((s) => s.name === owner) ? between : ([scenario.strategies.find((s) => s.name === owner)!, between[0].name === owner ? between[1] : between[0]] as [Strategy, Strategy]);
+      const best = bestAttempts(raw, args.scenario, { param: args.param, between: pairWith, contexts, from: args.from, to: args.to, steps: args.steps });
+      if (args.json) process.stdout.write(JSON.stringify({ param: args.param, strategy: owner, best }, null, 2) + "\n");
+      else process.stdout.write(formatBest(args.param, best));
+      return;
+    }
     const crossovers = findCrossovers(raw, args.scenario, { param: args.param, between, contexts, from: args.from, to: args.to, steps: args.steps });
     const names = between.map((s) => s.name);
     if (args.json) {
@@ -63,13 +72,27 @@ function pickStrategies(all: Strategy[], between: string | undefined): [Strategy
   }) as [Strategy, Strategy];
 }
 
+function formatBest(param: string, best: BestValue[]): string {
+  const name = best[0]?.strategy ?? "";
+  let out = `${param} is a whole number: the value with the lowest expected cost of ${name}\n\n`;
+  const rows = best.map((b) => [
+    b.context,
+    String(b.best),
+    money(b.cost),
+    b.other.strategy ? `${b.other.strategy} ${money(b.other.cost)}` : "-",
+    b.costs.map((c) => `${c.value}: ${money(c.cost)}`).join(", "),
+  ]);
+  out += table(["context", "best", "E[cost]", "versus", "E[cost] by value"], rows, new Set(["best", "E[cost]"])) + "\n";
+  return out;
+}
+
 function formatCrossovers(param: string, names: string[], contexts: Context[], crossovers: Crossover[], from?: number, to?: number): string {
   const range = from !== undefined && to !== undefined ? ` in [${from}, ${to}]` : "";
   let out = `Crossovers of ${names[0]} and ${names[1]} in ${param}${range}\n\n`;
   const rows = contexts.flatMap((ctx) => {
     const found = crossovers.filter((c) => c.context === ctx);
     if (found.length === 0) return [[ctx, "none", "-", "-", "-"]];
-    return found.map((c) => [ctx, c.value.toPrecision(10), c.cheaperBelow, c.cheaperAbove, c.method]);
+    return found.map((c) => [ctx, c.method === "integer" ? String(c.value) : c.value.toPrecision(10), c.cheaperBelow, c.cheaperAbove, c.method]);
   });
   out += table(["context", param, "cheaper below", "cheaper above", "method"], rows, new Set([param])) + "\n";
   return out;
