@@ -21,7 +21,8 @@
  * bugs follow the last bug where m speaks (hypergeometric).
  */
 import gammaln from "@stdlib/math-base-special-gammaln";
-import type { ModelSpec, Price } from "../scenario/types.js";
+import type { ModelSpec } from "../scenario/types.js";
+import { tierReachable } from "./prices.js";
 import { countMean, countPmf, countVariance } from "./counts.js";
 import type { FixTokens } from "./fixCost.js";
 import { rateMoment, tailSum } from "./rates.js";
@@ -49,9 +50,9 @@ function add(into: FixTokens, weight: number, inputNew: number, inputCached: num
   into.output += weight * output;
 }
 
-/** The long-context threshold of a model's prices (Infinity: none). */
-function threshold(price: Price): number {
-  return price.longContext?.above ?? Infinity;
+/** The input above which a model's requests pay its long-context tier (Infinity: never). */
+function threshold(model: ModelSpec): number {
+  return tierReachable(model) ? model.price.longContext!.above : Infinity;
 }
 
 /**
@@ -79,12 +80,12 @@ export function freshBugTokens(schedule: BugSchedule, models: Record<string, Mod
     const X = L1 + r.w;
     const cached = r.previousW >= 0 ? L1 + r.previousW : 0;
     const t = tally(tokens, r.model);
-    add(X > threshold(models[r.model]!.price) ? t.tier : t.base, r.reach, X - cached, cached, r.output);
+    add(X > threshold(models[r.model]!) ? t.tier : t.base, r.reach, X - cached, cached, r.output);
   }
   const tail = schedule.tail;
   if (tail && tail.factor > 0) {
     const t = tally(tokens, tail.model);
-    const above = threshold(models[tail.model]!.price);
+    const above = threshold(models[tail.model]!);
     const X1 = L1 + tail.w;
     const P = tail.previousW >= 0 ? L1 + tail.previousW : 0;
     add(X1 > above ? t.tier : t.base, tailReach(tail, 1), X1 - P, P, tail.output);

@@ -11,3 +11,14 @@ export function generationCost(scenario: Scenario, generator: ModelSpec): number
   const price = tierPrice(generator.price, scenario.tokens.prompt);
   return price.input * scenario.tokens.prompt + price.output * scenario.tokens.generation;
 }
+
+/**
+ * Whether a model's long-context tier can be charged: a request above the tier's threshold must
+ * fit the model's context window (with a window at or below the threshold, a request that large
+ * compacts or stops the run first).
+ */
+export function tierReachable(model: ModelSpec): boolean {
+  const tier = model.price.longContext;
+  return tier !== null && (model.contextWindow === null || model.contextWindow > tier.above);
+}
+

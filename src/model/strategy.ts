@@ -26,7 +26,7 @@ import {
 } from "./fixCost.js";
 import { firstAbove, freshBugTokens as freshScheduleTokens, sharedBugStats, sharedRunTokens, type TieredTokens, type TokensByModel } from "./ladder.js";
 import { pmfFromSurvival, probabilityAtLeast, runPmf } from "./pmf.js";
-import { generationCost } from "./prices.js";
+import { generationCost, tierReachable } from "./prices.js";
 import { boundedAttempts, rateMoment, unboundedAttempts, type RateAttempts } from "./rates.js";
 import { bugSchedule, requestReach, tailReach, type BugSchedule } from "./schedule.js";
 import { cacheHitProbability, callSeconds, hasTimeModel, meanToolSeconds } from "./timing.js";
@@ -106,6 +106,7 @@ function tokenShape(scenario: Scenario): TokenShape {
 
 const deltaOf = (shape: TokenShape) => shape.meanFixOutput + shape.meanErrorTrace;
 
+
 /** Whether bugs of each class can occur: originals (phi) and the fixers' regressions. */
 function classesMet(scenario: Scenario, strategy: Strategy): { easy: boolean; hard: boolean } {
   const gen = scenario.models[strategy.generator]!;
@@ -126,7 +127,7 @@ export function closedFormReason(scenario: Scenario, strategy: Strategy, context
   const ladder = strategy.ladder;
   const oneRung = isOneRung(ladder);
   const models = fixPhaseModels(ladder).map((m) => scenario.models[m]!);
-  const tiered = models.some((m) => m.price.longContext !== null);
+  const tiered = models.some(tierReachable);
   const randomTokens = !isConstant(scenario.tokens.fixOutput) || !isConstant(scenario.tokens.errorTrace);
   const regressions = fixRungs(ladder).some((r) => (scenario.models[r.model]!.regressions?.probability ?? 0) > 0);
   const bounded = fixRungs(ladder).some((r) => r.attempts !== null);
@@ -148,7 +149,6 @@ export function closedFormReason(scenario: Scenario, strategy: Strategy, context
   }
   if (tiered) {
     if (randomTokens) return "a long-context tier with random token counts has no closed form";
-    if (context === "shared" && !oneRung) return "a long-context tier with a multi-rung ladder has no closed form in shared context";
     if (context === "shared" && scenario.models[strategy.generator]!.bugs.kind !== "fixed") {
       return "a long-context tier with a random bug count has no closed form in shared context";
     }
@@ -284,6 +284,8 @@ interface FixPhase {
   consults: number;
   /** P(a run's requests reach a context window), or 0 when no model has one */
   windowChance: number;
+  /** shared context, multi-rung ladder: P(a run's requests reach a long-context tier) (0 otherwise) */
+  tierChance: number;
   /** cache expiry: the hit probability of the one fixer */
   hit: number;
   /** expected fix attempts and consults per model, for wall time */
@@ -392,16 +394,24 @@ function completion(generator: ModelSpec, fixedEasy: number, fixedHard: number):
  * requests reads at most L1 + i x g_max, so the chance is at most P(the run makes more than
  * (window - L1)/g_max requests), from the distribution of a run's requests.
  */
-function windowChance(scenario: Scenario, strategy: Strategy, context: Context, sched: { easy: BugSchedule; hard: BugSchedule }, bugs: { easy: number; hard: number }): number {
-  const windows = fixPhaseModels(strategy.ladder).map((m) => scenario.models[m]!.contextWindow).filter((w): w is number => w !== null);
+function thresholdChance(
+  scenario: Scenario,
+  strategy: Strategy,
+  context: Context,
+  sched: { easy: BugSchedule; hard: BugSchedule },
+  bugs: { easy: number; hard: number },
+  limitOf: (m: ModelSpec) => number | null,
+): number {
+  const limit = (name: string) => limitOf(scenario.models[name]!) ?? Infinity;
+  const windows = fixPhaseModels(strategy.ladder).map(limit).filter((w) => w !== Infinity);
   if (windows.length === 0) return 0;
   const L1 = scenario.tokens.prompt + scenario.tokens.generation;
   if (context === "fresh") {
     const first = (s: BugSchedule) => {
-      for (const r of s.requests) if (L1 + r.w > (scenario.models[r.model]!.contextWindow ?? Infinity)) return r.reach;
+      for (const r of s.requests) if (L1 + r.w > limit(r.model)) return r.reach;
       const tail = s.tail;
       if (!tail) return 0;
-      const w = scenario.models[tail.model]!.contextWindow ?? Infinity;
+      const w = limit(tail.model);
       const t = L1 + tail.w > w ? 1 : firstAbove(L1 + tail.w, tail.delta, w);
       return t === Infinity ? 0 : tailReach(tail, t);
     };
@@ -413,11 +423,20 @@ function windowChance(scenario: Scenario, strategy: Strategy, context: Context, 
   const room = Math.min(...windows) - L1;
   if (room < 0) return 1;
   if (gMax === 0) return 0;
-  const limit = Math.floor(room / gMax) + 1; // more requests than room/gMax may overflow
-  if (limit > 200_000) return 0;
+  const requests = Math.floor(room / gMax) + 1; // more requests than room/gMax may overflow
+  // a distribution that long is not worth its convolutions: Markov's bound, P(R >= n) <= E[R]/n
+  if (requests > 20_000) return Math.min(1, (bugs.easy * expectedRequests(sched.easy) + bugs.hard * expectedRequests(sched.hard)) / requests);
   const gen = scenario.models[strategy.generator]!;
-  const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, limit));
-  return probabilityAtLeast(runPmf(gen, pmf(sched.easy), pmf(sched.hard), limit));
+  const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, requests));
+  return probabilityAtLeast(runPmf(gen, pmf(sched.easy), pmf(sched.hard), requests));
+}
+
+/** E[requests of one bug]: the reach of every potential request, the tail's attempts M(f, 1) included. */
+function expectedRequests(s: BugSchedule): number {
+  let n = 0;
+  for (const r of s.requests) n += r.reach;
+  if (s.tail && s.tail.factor > 0) n += s.tail.factor * rateMoment(s.tail.rate, s.tail.failed, 1);
+  return n;
 }
 
 /**
@@ -480,8 +499,10 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
   });
   const consults = rungs.filter((r) => r.kind === "consult").reduce((s, r) => s + r.attemptsPerRun, 0);
   const completionChance = regressions ? null : completion(gen, 1 - sched.easy.unfixed, 1 - sched.hard.unfixed);
-  const windows = windowChance(scenario, strategy, context, sched, bugs);
-  const common = { bugs: totalBugs, completion: completionChance, rungs, consults, windowChance: windows, requestsByModel };
+  const windows = thresholdChance(scenario, strategy, context, sched, bugs, (m) => m.contextWindow);
+  // a tier has no closed form in shared context on a longer ladder, unless it is (almost) never reached
+  const tiers = context === "shared" && !isOneRung(ladder) ? thresholdChance(scenario, strategy, context, sched, bugs, (m) => (tierReachable(m) ? m.price.longContext!.above : null)) : 0;
+  const common = { bugs: totalBugs, completion: completionChance, rungs, consults, windowChance: windows, tierChance: tiers, requestsByModel };
   const single = singleFixer(ladder);
   const L1 = scenario.tokens.prompt + scenario.tokens.generation;
   if (single !== null) {
@@ -489,7 +510,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
     const rung = fixRungs(ladder)[0]!;
     const workload = fixWorkload(gen, fixer, rungRates(scenario.models, rung), rung.attempts);
     const hit = hitProbability(scenario, fixer);
-    const tiered = fixer.price.longContext !== null;
+    const tiered = tierReachable(fixer);
     let tokens: TokensByModel;
     if (tiered && context === "fresh") {
       tokens = weighted(freshScheduleTokens(sched.easy, scenario.models, L1), freshScheduleTokens(sched.hard, scenario.models, L1), bugs);
@@ -556,6 +577,10 @@ function expectedCost(
   const phase = fixPhase(scenario, strategy, context);
   if (phase.windowChance >= NEGLIGIBLE_WINDOW) {
     reason = `a context window is reached in up to ${phase.windowChance.toPrecision(2)} of runs (compaction or stopping has no closed form)`;
+    return { reason, phase: null, costByModel: null, mean: null, windowChance: phase.windowChance };
+  }
+  if (phase.tierChance >= NEGLIGIBLE_WINDOW) {
+    reason = `a long-context tier is reached in up to ${phase.tierChance.toPrecision(2)} of runs, which has no closed form for a multi-rung ladder in shared context`;
     return { reason, phase: null, costByModel: null, mean: null, windowChance: phase.windowChance };
   }
   const gen = scenario.models[strategy.generator]!;
