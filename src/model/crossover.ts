@@ -36,6 +36,11 @@ export interface CrossoverQuery {
   to?: number;
   /** grid intervals for the sign scan */
   steps: number;
+  /**
+   * Called for a context where the search cannot run (no closed form at any point); without it,
+   * such a context is an error.
+   */
+  onSkip?: (context: Context, reason: string) => void;
 }
 
 const RELATIVE_TOLERANCE = 1e-9;
@@ -53,6 +58,19 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
 
 /** Every crossover of the query, for each context, in increasing value. */
 export function findCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): Crossover[] {
+  if (!query.onSkip) return searchCrossovers(fileData, file, query);
+  return query.contexts.flatMap((context) => {
+    try {
+      return searchCrossovers(fileData, file, { ...query, contexts: [context] });
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      query.onSkip!(context, err.message);
+      return [];
+    }
+  });
+}
+
+function searchCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): Crossover[] {
   const raw = withDefaults(fileData);
   const countModel = COUNT_PATH.exec(query.param)?.[1];
   const value = getPath(raw, query.param);
@@ -71,11 +89,22 @@ export function findCrossovers(fileData: Record<string, unknown>, file: string, 
     throw new UserError(`--from and --to are required for ${query.param} (only bugs.count is solved without a range)`);
   }
   const at = (x: number) => parseScenario(withPath(raw, query.param, x), file, { allowFractionalHardBugs: true });
-  return query.contexts.flatMap((ctx) =>
-    scanCrossovers((x) => costDifference(at(x), query.between, ctx), query.from!, query.to!, query.steps).map(
-      (root) => describe(root.value, root.slope, query.between, ctx, "bisection"),
-    ),
-  );
+  return query.contexts.flatMap((ctx) => {
+    // Where a point has no closed form (a window reached, an infinite expectation), the scan has a gap.
+    let gap: unknown = null;
+    const difference = (x: number) => {
+      try {
+        return costDifference(at(x), query.between, ctx);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        gap = err;
+        return NaN;
+      }
+    };
+    const roots = scanCrossovers(difference, query.from!, query.to!, query.steps);
+    if (gap !== null && roots.length === 0 && Number.isNaN(difference(query.from!)) && Number.isNaN(difference(query.to!))) throw gap;
+    return roots.map((root) => describe(root.value, root.slope, query.between, ctx, "bisection"));
+  });
 }
 
 function describe(value: number, slope: number, between: [Strategy, Strategy], context: Context, method: Crossover["method"]): Crossover {
@@ -207,7 +236,8 @@ export function quadraticRoots(a: number, b: number, c: number): number[] {
 /**
  * Every sign change of f on a grid of `steps` intervals over [from, to], each refined by
  * bisection until the bracket is within 1e-9 of its value (relative). A grid point where f is
- * exactly 0 is a root itself. Touching zero without a sign change is not reported.
+ * exactly 0 is a root itself. Touching zero without a sign change is not reported; an interval
+ * with an end where f is NaN (no closed form there) is skipped.
  */
 export function scanCrossovers(f: (x: number) => number, from: number, to: number, steps: number): { value: number; slope: number }[] {
   const roots: { value: number; slope: number }[] = [];
@@ -215,6 +245,7 @@ export function scanCrossovers(f: (x: number) => number, from: number, to: numbe
   const ys = xs.map(f);
   for (let i = 0; i < steps; i++) {
     const [x0, x1, y0, y1] = [xs[i]!, xs[i + 1]!, ys[i]!, ys[i + 1]!];
+    if (Number.isNaN(y0) || Number.isNaN(y1)) continue;
     if (y0 === 0) {
       const before = i > 0 ? ys[i - 1]! : y1 === 0 ? 0 : -y1;
       if (before !== 0 && Math.sign(before) !== Math.sign(y1)) roots.push({ value: x0, slope: y1 - before });
@@ -232,7 +263,7 @@ function bisect(f: (x: number) => number, lo: number, hi: number, fLo: number): 
     const mid = (lo + hi) / 2;
     if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) return mid;
     const fMid = f(mid);
-    if (fMid === 0) return mid;
+    if (fMid === 0 || Number.isNaN(fMid)) return mid;
     if (Math.sign(fMid) === Math.sign(fLo)) [lo, fLo] = [mid, fMid];
     else hi = mid;
   }

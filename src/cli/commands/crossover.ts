@@ -48,13 +48,16 @@ export const crossoverCommand: CommandModule<object, Args> = {
       else process.stdout.write(formatBest(args.param, best));
       return;
     }
-    const crossovers = findCrossovers(raw, args.scenario, { param: args.param, between, contexts, from: args.from, to: args.to, steps: args.steps });
+    const skipped: { context: Context; reason: string }[] = [];
+    const onSkip = (context: Context, reason: string) => void skipped.push({ context, reason });
+    const crossovers = findCrossovers(raw, args.scenario, { param: args.param, between, contexts, from: args.from, to: args.to, steps: args.steps, onSkip });
+    if (skipped.length === contexts.length) throw new UserError(skipped[0]!.reason);
     const names = between.map((s) => s.name);
     if (args.json) {
-      process.stdout.write(JSON.stringify({ param: args.param, between: names, from: args.from ?? null, to: args.to ?? null, crossovers }, null, 2) + "\n");
+      process.stdout.write(JSON.stringify({ param: args.param, between: names, from: args.from ?? null, to: args.to ?? null, crossovers, skipped }, null, 2) + "\n");
       return;
     }
-    process.stdout.write(formatCrossovers(args.param, names, contexts, crossovers, args.from, args.to));
+    process.stdout.write(formatCrossovers(args.param, names, contexts, crossovers, args.from, args.to, skipped));
   },
 };
 
@@ -86,14 +89,24 @@ function formatBest(param: string, best: BestValue[]): string {
   return out;
 }
 
-function formatCrossovers(param: string, names: string[], contexts: Context[], crossovers: Crossover[], from?: number, to?: number): string {
+function formatCrossovers(
+  param: string,
+  names: string[],
+  contexts: Context[],
+  crossovers: Crossover[],
+  from?: number,
+  to?: number,
+  skipped: { context: Context; reason: string }[] = [],
+): string {
   const range = from !== undefined && to !== undefined ? ` in [${from}, ${to}]` : "";
   let out = `Crossovers of ${names[0]} and ${names[1]} in ${param}${range}\n\n`;
   const rows = contexts.flatMap((ctx) => {
     const found = crossovers.filter((c) => c.context === ctx);
+    if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
     if (found.length === 0) return [[ctx, "none", "-", "-", "-"]];
     return found.map((c) => [ctx, c.method === "integer" ? String(c.value) : c.value.toPrecision(10), c.cheaperBelow, c.cheaperAbove, c.method]);
   });
   out += table(["context", param, "cheaper below", "cheaper above", "method"], rows, new Set([param])) + "\n";
+  for (const k of skipped) out += `\n${k.context}: ${k.reason.replace(/^[^:]*\.ya?ml: /, "")}\n`;
   return out;
 }
