@@ -42,6 +42,8 @@ export interface Candidate {
 
 /** The cheapest strategy by one measure, and what it saves over the next cheapest. */
 export interface Choice {
+  /** every candidate by this measure, cheapest first */
+  ranking: Candidate[];
   best: Candidate;
   /** null when the context has one strategy */
   runnerUp: Candidate | null;
@@ -66,8 +68,6 @@ export interface MeanChoice extends Choice {
 
 export interface ContextDecision {
   context: Context;
-  /** every strategy of the context by mean cost, cheapest first */
-  ranking: Candidate[];
   byMean: MeanChoice;
   byP90: Choice;
   /** ranked by mean / completion; null when every run of the context completes */
@@ -81,9 +81,7 @@ export interface Decision {
 
 export interface AnalyticContextDecision {
   context: Context;
-  /** the strategies with a closed form, by expected cost, cheapest first */
-  ranking: Candidate[];
-  /** null when no strategy of the context has a closed form */
+  /** the strategies with a closed form by expected cost; null when none of the context has one */
   byMean: Choice | null;
   /** ranked by expected cost / expected completion; null when every run completes */
   byCompletedRun: Choice | null;
@@ -105,13 +103,14 @@ export function rank(candidates: Candidate[]): Candidate[] {
   return [...candidates].sort((a, b) => a.value - b.value);
 }
 
-/** The first of a ranking and its savings over the second. Throws on an empty ranking. */
-export function choose(ranking: Candidate[]): Choice {
+/** The cheapest of some candidates and its savings over the next cheapest. Throws when there are none. */
+export function choose(candidates: Candidate[]): Choice {
+  const ranking = rank(candidates);
   const [best, runnerUp = null] = ranking;
   if (!best) throw new Error("choose: no candidates");
-  if (!runnerUp || !Number.isFinite(runnerUp.value)) return { best, runnerUp, savings: null, savingsShare: null };
+  if (!runnerUp || !Number.isFinite(runnerUp.value)) return { ranking, best, runnerUp, savings: null, savingsShare: null };
   const savings = runnerUp.value - best.value;
-  return { best, runnerUp, savings, savingsShare: runnerUp.value === 0 ? null : savings / runnerUp.value };
+  return { ranking, best, runnerUp, savings, savingsShare: runnerUp.value === 0 ? null : savings / runnerUp.value };
 }
 
 /** Cost per completed run: mean / completion; Infinity when no run completed. */
@@ -122,7 +121,7 @@ export function costPerCompletedRun(mean: number, completion: number): number {
 /** The choice by cost per completed run, or null when every candidate completes every run. */
 function byCompletedRunOf(byMean: Candidate[]): Choice | null {
   if (byMean.every((c) => c.completion >= 1)) return null;
-  return choose(rank(byMean.map((c) => ({ ...c, value: costPerCompletedRun(c.value, c.completion) }))));
+  return choose(byMean.map((c) => ({ ...c, value: costPerCompletedRun(c.value, c.completion) })));
 }
 
 /** P(C_a < C_b) in a single run of one context, from the measured comparisons (ties count half). */
@@ -136,8 +135,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
     contexts: contextsOf(results).map((context) => {
       const mine = results.filter((r) => r.context === context);
       const candidate = (r: SimRow, value: number): Candidate => ({ strategy: r.strategy, value, completion: r.allFixedFraction });
-      const ranking = rank(mine.map((r) => candidate(r, r.mean)));
-      const choice = choose(ranking);
+      const choice = choose(mine.map((r) => candidate(r, r.mean)));
       const stdError = (name: string) => mine.find((r) => r.strategy === name)!.stdError;
       let interval: [number | null, number | null] = [null, null];
       if (choice.savings !== null) {
@@ -146,7 +144,6 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
       }
       return {
         context,
-        ranking,
         byMean: {
           ...choice,
           savingsLow: interval[0],
@@ -155,8 +152,8 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
             ? probabilityCheaper(comparisons, context, choice.best.strategy, choice.runnerUp.strategy)
             : null,
         },
-        byP90: choose(rank(mine.map((r) => candidate(r, r.p90)))),
-        byCompletedRun: byCompletedRunOf(ranking),
+        byP90: choose(mine.map((r) => candidate(r, r.p90))),
+        byCompletedRun: byCompletedRunOf(choice.ranking),
       };
     }),
   };
@@ -167,16 +164,14 @@ export function decideAnalytic(results: AnalyticRow[]): AnalyticDecision {
   return {
     contexts: contextsOf(results).map((context) => {
       const mine = results.filter((r) => r.context === context);
-      const ranking = rank(
-        mine
-          .filter((r) => r.analyticMean !== null)
-          .map((r) => ({ strategy: r.strategy, value: r.analyticMean!, completion: r.expectedCompletion ?? 1 })),
-      );
+      const candidates = mine
+        .filter((r) => r.analyticMean !== null)
+        .map((r) => ({ strategy: r.strategy, value: r.analyticMean!, completion: r.expectedCompletion ?? 1 }));
+      const byMean = candidates.length > 0 ? choose(candidates) : null;
       return {
         context,
-        ranking,
-        byMean: ranking.length > 0 ? choose(ranking) : null,
-        byCompletedRun: ranking.length > 0 ? byCompletedRunOf(ranking) : null,
+        byMean,
+        byCompletedRun: byMean ? byCompletedRunOf(byMean.ranking) : null,
         noClosedForm: mine.filter((r) => r.analyticMean === null).map((r) => ({ strategy: r.strategy, reason: r.reason ?? "no closed form" })),
       };
     }),
