@@ -37,7 +37,7 @@ describe("decide", () => {
 
   it("gives one decision per context, in the order of the results", () => {
     expect(decision.contexts.map((c) => c.context)).toEqual(["shared", "fresh"]);
-    expect(decision.contexts[0]!.ranking.map((c) => c.strategy)).toEqual(["weak-strong", "weak-weak", "strong-weak"]);
+    expect(decision.contexts[0]!.byMean.ranking.map((c) => c.strategy)).toEqual(["weak-strong", "weak-weak", "strong-weak"]);
   });
 
   it("by mean: the cheapest, the runner-up, the savings in $ and as a share of the runner-up's mean", () => {
@@ -121,7 +121,7 @@ describe("decideAnalytic", () => {
 
   it("ranks the strategies with a closed form and lists the others with their reason", () => {
     const shared = d.contexts[0]!;
-    expect(shared.ranking.map((c) => c.strategy)).toEqual(["c", "a"]);
+    expect(shared.byMean?.ranking.map((c) => c.strategy)).toEqual(["c", "a"]);
     expect(shared.byMean?.savings).toBeCloseTo(0.1, 15);
     expect(shared.byMean?.savingsShare).toBeCloseTo(0.2, 15);
     expect(shared.noClosedForm).toEqual([{ strategy: "b", reason: "retry caps (limits) have no closed form" }]);
@@ -129,7 +129,7 @@ describe("decideAnalytic", () => {
   });
 
   it("has no choice in a context where nothing has a closed form", () => {
-    expect(d.contexts[1]).toMatchObject({ context: "fresh", ranking: [], byMean: null, byCompletedRun: null });
+    expect(d.contexts[1]).toMatchObject({ context: "fresh", byMean: null, byCompletedRun: null });
   });
 
   it("ranks by expected cost per completed run where the results give an expected completion below 1", () => {
