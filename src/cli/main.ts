@@ -6,6 +6,7 @@ import { UserError } from "../errors.js";
 import { analyticCommand } from "./commands/analytic.js";
 import { crossoverCommand } from "./commands/crossover.js";
 import { mergeCommand } from "./commands/merge.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
@@ -29,6 +30,7 @@ try {
     .command(validateCommand)
     .command(sweepCommand)
     .command(mergeCommand)
+    .command(reportCommand)
     .demandCommand(1, "name a command (see --help)")
     .strict()
     .fail((msg, err) => {

@@ -94,27 +94,43 @@ function completedRunClause(c: Choice, cheapestPerRun: string): string {
   );
 }
 
+/** The decision in words: a headline, one sentence per context, and a footnote. */
+export interface DecisionText {
+  headline: string;
+  contexts: { context: Context; sentence: string }[];
+  footnote: string | null;
+}
+
 /** Headline and one wrapped sentence per context, indented under it. */
-function layout(head: string, answers: ContextAnswer[], width: number, footnote: string | null): string[] {
-  const label = Math.max(...answers.map((a) => a.context.length)) + 2;
-  const lines = wrap(head, width);
-  for (const a of answers) {
+export function layoutDecision(text: DecisionText, width: number): string[] {
+  const label = Math.max(...text.contexts.map((a) => a.context.length)) + 2;
+  const lines = wrap(text.headline, width);
+  for (const a of text.contexts) {
     const first = `  ${`${a.context}:`.padEnd(label)}`;
     lines.push(...wrap(a.sentence, width, first, " ".repeat(first.length)));
   }
-  if (footnote) lines.push(...wrap(footnote, width, "  "));
+  if (text.footnote) lines.push(...wrap(text.footnote, width, "  "));
   return lines;
+}
+
+/** The decision from simulated results in words. */
+export function decisionText(decision: Decision, roster: Roster): DecisionText {
+  const answers = decision.contexts.map((d) => ({ context: d.context, best: d.byMean.best, sentence: simSentence(d) }));
+  const compared = decision.contexts.some((d) => d.byMean.probabilityCheaper !== null);
+  return {
+    headline: headline("per run", answers, roster),
+    contexts: answers,
+    footnote: compared ? "(Single runs compared in pairs; a tie counts as half.)" : null,
+  };
 }
 
 /** The decision from simulated results, as lines of at most `width` characters. */
 export function decisionLines(decision: Decision, roster: Roster, width: number): string[] {
-  const answers = decision.contexts.map((d) => ({ context: d.context, best: d.byMean.best, sentence: simSentence(d) }));
-  const compared = decision.contexts.some((d) => d.byMean.probabilityCheaper !== null);
-  return layout(headline("per run", answers, roster), answers, width, compared ? "(Single runs compared in pairs; a tie counts as half.)" : null);
+  return layoutDecision(decisionText(decision, roster), width);
 }
 
-/** The decision from the closed forms alone, as lines of at most `width` characters. */
-export function analyticDecisionLines(decision: AnalyticDecision, roster: Roster, width: number): string[] {
+/** The decision from the closed forms alone in words. */
+export function analyticDecisionText(decision: AnalyticDecision, roster: Roster): DecisionText {
   const answers = decision.contexts.map((d): ContextAnswer => {
     const parts: string[] = [];
     if (d.byMean) {
@@ -128,5 +144,10 @@ export function analyticDecisionLines(decision: AnalyticDecision, roster: Roster
     if (missing.length) parts.push(d.byMean ? `not ranked, ${missing.join("; ")}` : missing.join("; "));
     return { context: d.context, best: d.byMean?.best ?? null, sentence: parts.join("; ") };
   });
-  return layout(headline("by expected cost", answers, roster), answers, width, null);
+  return { headline: headline("by expected cost", answers, roster), contexts: answers, footnote: null };
+}
+
+/** The decision from the closed forms alone, as lines of at most `width` characters. */
+export function analyticDecisionLines(decision: AnalyticDecision, roster: Roster, width: number): string[] {
+  return layoutDecision(analyticDecisionText(decision, roster), width);
 }
