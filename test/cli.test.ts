@@ -114,6 +114,10 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     ["an unknown strategy in --between", ["crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--between", "a,b"], /--between: unknown strategy "a"/],
     ["a crossover key that is not there", ["crossover", "scenarios/default.yaml", "--param", "models.weak.speed", "--from", "0", "--to", "1"], /no numeric key at that path/],
     ["an unknown option", ["run", "--trails", "5"], /Unknown argument: trails/],
+    ["a report crossover key that is not there", ["report", "scenarios/default.yaml", "--crossover", "models.weak.nope", "--out", join(tmpdir(), "agentsim-never.html")], /default\.yaml: --crossover models\.weak\.nope: no numeric key at that path/],
+    ["a report crossover key without a range", ["report", "scenarios/default.yaml", "--crossover", "caching.readMultiplier", "--out", join(tmpdir(), "agentsim-never.html")], /--from and --to are required for --crossover caching\.readMultiplier/],
+    ["an empty report range", ["report", "scenarios/default.yaml", "--from", "3", "--to", "1"], /--from \(3\) must be less than --to \(1\)/],
+    ["a report written to a folder", ["report", "scenarios/default.yaml", "--out", tmpdir()], /is a directory, not a file name/],
   ];
   for (const [what, args, message] of cases) {
     it(what, () => {
