@@ -245,13 +245,14 @@ describe("reports in Chromium", () => {
 
   it.runIf(process.env.UPDATE_SCREENSHOT)("writes docs/report.png from the default report", async () => {
     const out = join(tmp, "screenshot.html");
-    expect(agentsim("report", DEFAULT, "--out", out).code).toBe(0);
+    expect(agentsim("report", "scenarios/default.yaml", "--out", out).code).toBe(0);
     const shot = await openChromium({ width: 1000, height: 800 });
     try {
       const page = await shot.context.newPage();
       await page.goto(pathToFileURL(out).href);
       const first = await page.locator("figure.chart").first().boundingBox();
-      await page.screenshot({ path: resolve(ROOT, "docs", "report.png"), clip: { x: 0, y: 0, width: 1000, height: first!.y + first!.height + 16 } });
+      const clip = { x: 0, y: 0, width: 1000, height: first!.y + first!.height + 16 };
+      await page.screenshot({ path: resolve(ROOT, "docs", "report.png"), fullPage: true, clip });
     } finally {
       await shot.close();
     }

@@ -56,7 +56,8 @@ ul.contexts { padding-left: 1.2em; }
 table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.9em; }
 th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e4e4e4; text-align: left; vertical-align: top; }
 th { border-bottom: 2px solid #bbb; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, td:first-child { white-space: nowrap; }
 tr.mark td { background: #eef5fb; font-weight: 600; }
 figure.chart { margin: 1em 0 1.8em; }
 figure.chart svg { max-width: 100%; height: auto; display: block; }
