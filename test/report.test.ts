@@ -12,7 +12,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluateScenario } from "../src/evaluate/evaluate.js";
+import { evaluateScenario, type SimResult } from "../src/evaluate/evaluate.js";
+import { collectReport } from "../src/report/collect.js";
+import { renderPage } from "../src/report/page.js";
 import { planCrossover, crossoverData, CROSSOVER_TRIALS } from "../src/report/crossover.js";
 import { sweepData } from "../src/report/sweep.js";
 import { loadScenario, readScenarioFile } from "../src/scenario/load.js";
@@ -128,6 +130,31 @@ describe("the sweep chart", () => {
   });
 });
 
+describe("the page with the fields that ladders add to the results", () => {
+  it("draws the breakdown by model and category from costByModel, and a table of rungs", async () => {
+    const pool = new SimulationPool(1);
+    try {
+      const loaded = loadScenario(DEFAULT);
+      const data = await collectReport(pool, { ...loaded, scenario: { ...loaded.scenario, contexts: ["fresh"] } }, { trials: 1000, seed: "1", crossover: {} });
+      const costs = { generation: 0.1, uncachedInput: 0, cacheWrite: 0.02, cacheRead: 0.01, output: 0.03 };
+      for (const r of data.evaluation.results as (SimResult & Record<string, unknown>)[]) {
+        r.costByModel = { [r.generator]: costs, [r.fixer]: costs };
+        r.rungs = [
+          { rung: 0, kind: "fix", model: r.fixer, reachFraction: 1, attemptsPerRun: 3 },
+          { rung: 1, kind: "consult", model: "strong", reachFraction: 0.25, attemptsPerRun: 0.5 },
+        ];
+      }
+      const html = await renderPage(data, "test");
+      expect(html).toContain("strong-first (strong → weak) · weak"); // one bar per strategy and model
+      for (const category of ["uncached input", "cache writes", "cache reads"]) expect(html).toContain(`>${category}</text>`);
+      expect(html).toMatch(/<h3>Ladders<\/h3>/);
+      expect(html).toContain("<td>strong advises</td><td class=\"num\">25.0%</td>");
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 /** What a page does in Chromium: requests, console errors, and its charts' sizes. */
 async function inspect(browser: Browser, file: string) {
   const page = await browser.context.newPage();
@@ -183,6 +210,7 @@ describe("reports in Chromium", () => {
       ["default", [DEFAULT, "--trials", "20000"]],
       ["sweep", [SWEEP, "--trials", "4000"]],
       ["two-keys", [twoKeys, "--trials", "2000", "--crossover", "models.strong.price.input", "--from", "1", "--to", "20"]],
+      ["retry-caps", [join(ROOT, "scenarios", "ext-retry-caps.yaml"), "--trials", "3000"]],
     ];
     for (const [name, args] of runs) {
       const out = join(tmp, `${name}.html`);
@@ -193,14 +221,14 @@ describe("reports in Chromium", () => {
       pages.set(name, out);
     }
     browser = await openChromium();
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
   });
 
   // distributions (one per context), breakdown, crossover (one per context), sweep lines, map
-  const expectedCharts: [string, number][] = [["default", 5], ["sweep", 6], ["two-keys", 7]];
+  const expectedCharts: [string, number][] = [["default", 5], ["sweep", 6], ["two-keys", 7], ["retry-caps", 5]];
   for (const [name, count] of expectedCharts) {
     it(`${name}: renders with JavaScript off, no console errors, every chart visible, nothing fetched`, async () => {
       const file = pages.get(name)!;
@@ -241,6 +269,13 @@ describe("reports in Chromium", () => {
     expect(html.indexOf('id="decision"')).toBeLessThan(html.indexOf('id="scenario"'));
     expect(html.indexOf('id="scenario"')).toBeLessThan(html.indexOf("<figure"));
     for (const text of ["strong-first", "weak-first", "strong-strong", "weak-weak", "$25", "prompt tokens (L0)"]) expect(html).toContain(text);
+  });
+
+  it("gives the completion beside the cheapest, and costs per completed run, where runs end incomplete", () => {
+    const html = readFileSync(pages.get("retry-caps")!, "utf8");
+    expect(/<p class="answer">([^<]*)<\/p>/.exec(html)?.[1]).toMatch(/^Cheapest per run in both contexts: strong-weak \(strong generates, weak fixes\); it fixes every bug in only \d+\.\d% \(shared\) and \d+\.\d% \(fresh\) of runs\.$/);
+    expect(html).toContain("<th class=\"num\">per completed run</th>");
+    expect(html).toContain("only the simulated means are drawn");
   });
 
   it.runIf(process.env.UPDATE_SCREENSHOT)("writes docs/report.png from the default report", async () => {

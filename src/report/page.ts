@@ -37,8 +37,19 @@ export interface ModelCosts {
   total?: number;
 }
 
+/** One rung of a ladder as the results will carry it (DECISIONS.md, "Outputs"). */
+export interface RungOutput {
+  rung: number;
+  kind: "fix" | "consult";
+  model: string;
+  /** share of bugs that reach the rung */
+  reachFraction: number;
+  /** mean fix attempts on it per run (consults per run for a consult rung) */
+  attemptsPerRun: number;
+}
+
 /** A simulated result, with the fields of ladders where the results carry them. */
-type Result = SimResult & { ladder?: string | null; costByModel?: Record<string, ModelCosts> | null };
+type Result = SimResult & { ladder?: string | null; costByModel?: Record<string, ModelCosts> | null; rungs?: RungOutput[] | null };
 
 /** "strong-first (strong → weak)": a strategy's name in every chart's colour scale. */
 function strategyLabel(r: { strategy: string; generator: string; fixer: string; ladder?: string | null }): string {
@@ -106,7 +117,23 @@ function decisionSection(data: ReportData, results: Result[]): string {
   return `<h2 id="decision">The decision</h2>
 ${decisionHtml(decisionText(data.decision, results))}
 <p><strong>Closed forms alone.</strong> ${esc(closed.headline)} ${esc(closed.contexts.map((c) => `In ${c.context}: ${c.sentence}.`).join(" "))}</p>
-${tables}`;
+${tables}${rungsTable(results)}`;
+}
+
+/** How far bugs climb each ladder, where the results say (strategies with more than one rung). */
+function rungsTable(results: Result[]): string {
+  const climbing = results.filter((r) => r.rungs && r.rungs.length > 1);
+  if (climbing.length === 0) return "";
+  const rows = climbing.flatMap((r) =>
+    r.rungs!.map((g) => ({
+      cells: [
+        r.strategy, r.context, String(g.rung + 1), g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`,
+        percent(g.reachFraction, 1), num(g.attemptsPerRun),
+      ],
+    })),
+  );
+  const head = ["strategy", "context", "rung", "what", "bugs reaching it", "attempts (consults) per run"];
+  return `\n<h3>Ladders</h3>\n${htmlTable(head, rows, new Set(head.slice(4)))}`;
 }
 
 /** Every strategy of a context, cheapest by mean first. */
