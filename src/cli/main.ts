@@ -7,6 +7,7 @@ import { analyticCommand } from "./commands/analytic.js";
 import { crossoverCommand } from "./commands/crossover.js";
 import { mergeCommand } from "./commands/merge.js";
 import { pricesCommand } from "./commands/prices.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
@@ -31,6 +32,7 @@ try {
     .command(sweepCommand)
     .command(mergeCommand)
     .command(pricesCommand)
+    .command(reportCommand)
     .demandCommand(1, "name a command (see --help)")
     .strict()
     .fail((msg, err) => {

@@ -22,6 +22,7 @@ export function progressBar(label: string, unit: string): Progress {
         );
         bar.start(total, done);
       }
+      if (total !== bar.getTotal()) bar.setTotal(total); // a total that grows as stages are planned
       bar.update(done);
     },
     stop() {

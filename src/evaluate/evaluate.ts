@@ -76,6 +76,8 @@ export interface Comparison {
 export interface Evaluation {
   results: SimResult[];
   comparisons: Comparison[];
+  /** $ per run of each result, in stream order; only with the `keepCosts` option */
+  costs?: Float64Array[];
 }
 
 export interface EvaluateOptions {
@@ -83,6 +85,8 @@ export interface EvaluateOptions {
   seedKey: string;
   path?: SimPath;
   onProgress?: (done: number, total: number) => void;
+  /** keep every run's cost in `Evaluation.costs` (the report draws their distribution) */
+  keepCosts?: boolean;
 }
 
 export async function evaluateScenario(pool: SimulationPool, scenario: Scenario, options: EvaluateOptions): Promise<Evaluation> {
@@ -104,7 +108,9 @@ export async function evaluateScenario(pool: SimulationPool, scenario: Scenario,
       return toResult(o, analyzeStrategy(scenario, o.strategy, o.context), scenario);
     }),
   );
-  return { results, comparisons: comparisonsOf(results, pairs) };
+  const evaluation: Evaluation = { results, comparisons: comparisonsOf(results, pairs) };
+  if (options.keepCosts) evaluation.costs = jobs.map((_, i) => finished.get(i)!.cost);
+  return evaluation;
 }
 
 function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): SimResult {
