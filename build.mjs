@@ -20,4 +20,5 @@ const common = {
 
 await build({ ...common, entryPoints: ["src/cli/main.ts"], outfile: "dist/agentsim.mjs" });
 await build({ ...common, entryPoints: ["workers/simulate.ts"], outfile: "dist/worker.mjs" });
+await build({ ...common, entryPoints: ["workers/fit.ts"], outfile: "dist/fit-worker.mjs" });
 chmodSync("dist/agentsim.mjs", 0o755);
