@@ -5,6 +5,7 @@ import { hideBin } from "yargs/helpers";
 import { UserError } from "../errors.js";
 import { analyticCommand } from "./commands/analytic.js";
 import { crossoverCommand } from "./commands/crossover.js";
+import { fitCommand } from "./commands/fit.js";
 import { mergeCommand } from "./commands/merge.js";
 import { runCommand } from "./commands/run.js";
 import { sweepCommand } from "./commands/sweep.js";
@@ -29,6 +30,7 @@ try {
     .command(validateCommand)
     .command(sweepCommand)
     .command(mergeCommand)
+    .command(fitCommand)
     .demandCommand(1, "name a command (see --help)")
     .strict()
     .fail((msg, err) => {

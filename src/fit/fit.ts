@@ -8,7 +8,7 @@ import { bootstrap, percentileInterval, type Replicate, type ReplicateRunner } f
 import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
 import { compileFitData, patternCounts, unitWeights, type FitData } from "./data.js";
 import { sourceTotals } from "./mixture.js";
-import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type TokenKey } from "./estimate.js";
+import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterKind, type TokenKey } from "./estimate.js";
 import { observeRun, type RunObservation } from "./observations.js";
 import { cheapestByContext, fittedScenario, type FittedScenario } from "./scenario.js";
 import { summarizeTokens, type TokenSummary } from "./tokens.js";
@@ -17,6 +17,7 @@ import type { TraceRun } from "./trace.js";
 export interface ParameterRow {
   /** dotted scenario key */
   key: string;
+  kind: ParameterKind;
   /** the estimate; null when the traces do not identify it (a note says why) */
   value: number | null;
   /** 95% percentile bootstrap interval; null without a bootstrap or an identified value */
@@ -182,10 +183,10 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
     const value = values[i]!;
     if (value === null) {
       notes.push(`${def.key}: not identified: ${missing}${fitted ? "; the scenario keeps the prices scenario's value" : ""}`);
-      return { key: def.key, value: null, ciLow: null, ciHigh: null, stdError: null, basis: "not identified" };
+      return { key: def.key, kind: def.kind, value: null, ciLow: null, ciHigh: null, stdError: null, basis: "not identified" };
     }
     const interval = replicates.length ? percentileInterval(replicates.map((r) => r.values[i]!)) : null;
-    return { key: def.key, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis };
+    return { key: def.key, kind: def.kind, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis };
   });
 
   for (const t of ["prompt", "generation"] as const) {

@@ -12,7 +12,7 @@ import { splitPath } from "../scenario/paths.js";
 import type { Context, Scenario } from "../scenario/types.js";
 import type { CountForm, CountSummary } from "./counts.js";
 import type { FitData } from "./data.js";
-import type { ParameterDef, TokenKey } from "./estimate.js";
+import type { ParameterDef, ParameterKind, TokenKey } from "./estimate.js";
 import { tokenValue, type TokenSummary } from "./tokens.js";
 
 /** How a generator's bugs.count is written: the fitted form, or a rounded mean where the schema takes only whole counts. */
@@ -178,13 +178,13 @@ export function replicateChoice(plan: ScenarioPlan, defs: ParameterDef[], values
 }
 
 /** --out refuses a scenario with a fix rate estimated as 0: its expected attempts are infinite. */
-export function checkWritableRates(defs: ParameterDef[], values: (number | null)[]): void {
-  defs.forEach((def, i) => {
-    if (def.kind === "fixRate" && values[i] === 0) {
+export function checkWritableRates(rows: { key: string; kind: ParameterKind; value: number | null }[]): void {
+  for (const row of rows) {
+    if (row.kind === "fixRate" && row.value === 0) {
       throw new UserError(
-        `cannot write the scenario: ${def.key} is estimated as 0 (no bug of that class was ever fixed by ${def.subject}), ` +
+        `cannot write the scenario: ${row.key} is estimated as 0 (no bug of that class was ever fixed), ` +
           `and a scenario needs a rate > 0; collect logs with more attempts per bug`,
       );
     }
-  });
+  }
 }
