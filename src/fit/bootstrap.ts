@@ -78,6 +78,9 @@ export function runReplicates(task: BootstrapTask): Replicate[] {
 /** A function that computes replicates (a worker pool, or runReplicates in this thread). */
 export type ReplicateRunner = (task: BootstrapTask) => Promise<Replicate[]>;
 
+/** The replicates computed in this thread: the same numbers as on any pool. */
+export const inThisThread: ReplicateRunner = (task) => Promise.resolve(runReplicates(task));
+
 /** Replicates per task: enough to outweigh sending the data, few enough to spread over threads. */
 export const REPLICATES_PER_TASK = 25;
 

@@ -12,7 +12,7 @@ import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterK
 import { observeRun, type RunObservation } from "./observations.js";
 import { cheapestByContext, fittedScenario, type FittedScenario } from "./scenario.js";
 import { summarizeTokens, type TokenSummary } from "./tokens.js";
-import type { TraceRun } from "./trace.js";
+import { assembleRuns, parseTraceText, type TraceRun } from "./trace.js";
 
 export interface ParameterRow {
   /** dotted scenario key */
@@ -214,4 +214,9 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
     scenario: fitted?.plan.base ?? null,
     notes,
   };
+}
+
+/** Fit the text of a trace file as `run --trace` writes it (`file` names it in error messages). */
+export function fitTraceText(text: string, options: FitOptions, file = "<trace>"): Promise<FitReport> {
+  return fitRuns(assembleRuns(parseTraceText(text, file)), options);
 }

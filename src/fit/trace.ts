@@ -203,7 +203,7 @@ export function assembleRuns(records: Located[]): TraceRun[] {
     if (!run) return fail(`a ${r.role} request in ${name} before its generate request`);
     const bug = r.bug!;
     const current = run.bugs.length - 1;
-    if (bug > current + 1) fail(`bug ${bug} follows bug ${current} in ${name} (bugs are numbered 0, 1, 2, ... in the order they are worked)`);
+    if (bug > current + 1) fail(`bug ${bug} in ${name}, where bug ${current + 1} comes next (bugs are numbered 0, 1, 2, ... in the order they are worked)`);
     if (bug < current) fail(`bug ${bug} again after bug ${current} in ${name} (a run works its bugs one after another)`);
     if (bug === current + 1) run.bugs.push({ attempts: 0, fixedAt: null });
     const state = run.bugs[bug]!;
