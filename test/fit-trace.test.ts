@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { observeRun } from "../src/fit/observations.js";
-import { assembleRuns, parseTraceText, TraceError, type TraceRecord } from "../src/fit/trace.js";
+import { LineError } from "../src/fit/files.js";
+import { assembleRuns, parseTraceText, type TraceRecord } from "../src/fit/trace.js";
 
 /** A valid record of the trace format with some fields replaced. */
 function rec(fields: Partial<TraceRecord> & Record<string, unknown>): Record<string, unknown> {
@@ -52,7 +53,7 @@ describe("bad traces are one line naming file and line", () => {
       } catch (err) {
         error = err;
       }
-      expect(error).toBeInstanceOf(TraceError);
+      expect(error).toBeInstanceOf(LineError);
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain("\n");
     });

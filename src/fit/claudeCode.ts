@@ -20,13 +20,12 @@
  * input price (reads 0.1x, 5-minute writes 1.25x, 1-hour writes 2x), the writes weighted by the
  * logged split.
  */
-import { readFileSync } from "node:fs";
 import { UserError } from "../errors.js";
 import { parseScenario } from "../scenario/load.js";
 import { percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
 import { weightedRatio } from "./estimate.js";
 import { summarizeTokens, tokenValue, type TokenSummary } from "./tokens.js";
-import { TraceError } from "./trace.js";
+import { LineError, parseJsonLine, readLogText } from "./files.js";
 
 /** Anthropic's cache prices as multiples of the input price. */
 export const ANTHROPIC_CACHE_MULTIPLIERS = { read: 0.1, write5m: 1.25, write1h: 2 } as const;
@@ -54,14 +53,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** The request logged on one line, or null when the line is not an API request. */
 export function parseUsageLine(text: string, file: string, line: number): (UsageRecord & { requestKey: string | null }) | null {
   const fail = (problem: string): never => {
-    throw new TraceError(file, line, problem);
+    throw new LineError(file, line, problem);
   };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    return fail(`not valid JSON (${(err as Error).message})`);
-  }
+  const data = parseJsonLine(text, file, line);
   if (!isObject(data) || data.type !== "assistant" || !isObject(data.message) || data.message.usage === undefined) return null;
   const message = data.message;
   if (message.model === "<synthetic>") return null;
@@ -108,13 +102,7 @@ export function readUsageLogs(files: string[]): UsageRecord[][] {
   const byKey = new Map<string, UsageRecord>();
   const order: UsageRecord[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (err) {
-      throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? err}`);
-    }
-    text.split("\n").forEach((raw, i) => {
+    readLogText(file).split("\n").forEach((raw, i) => {
       if (raw.trim() === "") return;
       const parsed = parseUsageLine(raw, file, i + 1);
       if (!parsed) return;
@@ -243,6 +231,16 @@ export function fitClaudeCode(conversations: UsageRecord[][], files: number, opt
     return { key, value: point[j]!, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null };
   });
   const value = (key: string) => estimates.find((e) => e.key === key)!.value;
+  // the write multiplier is increasing in the 1-hour share, so its interval maps through
+  const oneHourEstimate = estimates.find((e) => e.key === "oneHourWriteShare")!;
+  const mapped = (x: number | null) => (x === null ? null : writeMultiplier(x));
+  estimates.push({
+    key: "caching.writeMultiplier",
+    value: writeMultiplier(oneHourEstimate.value ?? 0),
+    ciLow: oneHourEstimate.value === null ? null : mapped(oneHourEstimate.ciLow),
+    ciHigh: oneHourEstimate.value === null ? null : mapped(oneHourEstimate.ciHigh),
+    stdError: oneHourEstimate.stdError === null ? null : oneHourEstimate.stdError * (ANTHROPIC_CACHE_MULTIPLIERS.write1h - ANTHROPIC_CACHE_MULTIPLIERS.write5m),
+  });
 
   const all = conversations.flat();
   const models = [...new Set(all.map((r) => r.model))].map((model) => {
@@ -257,7 +255,7 @@ export function fitClaudeCode(conversations: UsageRecord[][], files: number, opt
   const oneHour = value("oneHourWriteShare");
   const caching: Record<string, unknown> = {
     readMultiplier: ANTHROPIC_CACHE_MULTIPLIERS.read,
-    writeMultiplier: writeMultiplier(oneHour ?? 0),
+    writeMultiplier: value("caching.writeMultiplier"),
   };
   if (oneHour !== null && oneHour > 0.5) {
     caching.ttlSeconds = 3600;

@@ -10,7 +10,8 @@
  * before the later attempt reads it. A conversation is the run's whole fix phase in shared context
  * and one bug's requests in fresh context; a compaction restarts it (the pair across it is skipped).
  */
-import { TraceError, type Located, type TraceRun } from "./trace.js";
+import { LineError } from "./files.js";
+import type { Located, TraceRun } from "./trace.js";
 
 /** Fix attempts one rate source made on one bug. */
 export interface SourceTally {
@@ -92,7 +93,7 @@ function errorTraces(run: TraceRun): number[] {
         const p = previous.record;
         const e = r.input - p.input - p.output - advice;
         if (e < -GROWTH_SLACK * Math.max(1, r.input)) {
-          throw new TraceError(
+          throw new LineError(
             located.file,
             located.line,
             `input ${r.input} is below the previous fix attempt's input plus its output` +

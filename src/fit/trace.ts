@@ -5,11 +5,11 @@
  * `parseTraceRecord` checks one line on its own (fields, types, which fields a role may set);
  * `assembleRuns` checks the order of the lines of each run (the generation first, bugs worked one
  * after another, attempts counted 1, 2, 3, ..., nothing after a fix). Every problem is one line,
- * `file:line: what is wrong`, thrown as a TraceError (a UserError: exit code 2).
+ * `file:line: what is wrong`, thrown as a LineError (a UserError: exit code 2).
  */
-import { readFileSync } from "node:fs";
 import { UserError } from "../errors.js";
 import type { Context } from "../scenario/types.js";
+import { LineError, parseJsonLine, readLogText } from "./files.js";
 
 /** The fields of a trace record, in the order the trace writer puts them. */
 export const TRACE_FIELDS = [
@@ -47,18 +47,6 @@ export interface Located {
   record: TraceRecord;
 }
 
-/** One line of one trace file is wrong: `file:line: problem`. */
-export class TraceError extends UserError {
-  override name = "TraceError";
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly problem: string,
-  ) {
-    super(`${file}:${line}: ${problem}`);
-  }
-}
-
 /** Model names become scenario keys, so they follow the scenario schema's rule. */
 const MODEL_NAME = /^[A-Za-z0-9_.]+$/;
 
@@ -73,14 +61,9 @@ const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
 /** Validate one line of a trace file (already known not to be blank). */
 export function parseTraceRecord(text: string, file: string, line: number): TraceRecord {
   const fail = (problem: string): never => {
-    throw new TraceError(file, line, problem);
+    throw new LineError(file, line, problem);
   };
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    fail(`not valid JSON (${(err as Error).message})`);
-  }
+  const data = parseJsonLine(text, file, line);
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     return fail(`must be a JSON object with the fields ${TRACE_FIELDS.join(", ")}`);
   }
@@ -136,15 +119,7 @@ export function parseTraceText(text: string, file: string): Located[] {
 
 /** Read and validate one trace file. */
 export function readTraceFile(file: string): Located[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? err);
-    throw new UserError(`${file}: cannot read trace: ${why}`);
-  }
-  return parseTraceText(text, file);
+  return parseTraceText(readLogText(file), file);
 }
 
 /** The requests of one run, checked for order. */
@@ -184,7 +159,7 @@ export function assembleRuns(records: Located[]): TraceRun[] {
   for (const located of records) {
     const { file, line, record: r } = located;
     const fail = (problem: string): never => {
-      throw new TraceError(file, line, problem);
+      throw new LineError(file, line, problem);
     };
     const name = `run ${r.run} of ${r.strategy}/${r.context}`;
     const key = JSON.stringify([file, r.strategy, r.context, r.run]);

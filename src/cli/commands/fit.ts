@@ -213,8 +213,8 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null): 
   const tokens = report.estimates.filter((e) => e.key.includes("."));
   const shares = report.estimates.filter((e) => !e.key.includes("."));
   text += `\n${table(
-    ["tokens", "estimate", "95% interval"],
-    tokens.map((e) => [e.key, e.value === null ? "not identified" : `${value(e.value)} tokens`, interval(e)]),
+    ["scenario key", "estimate", "95% interval"],
+    tokens.map((e) => [e.key, e.value === null ? "not identified" : `${value(e.value)}${e.key.startsWith("tokens.") ? " tokens" : ""}`, interval(e)]),
     new Set(["estimate", "95% interval"]),
   )}\n`;
   const pct = (x: number | null) => (x === null ? "-" : percent(x, 1));
@@ -225,7 +225,7 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null): 
   )}\n`;
   text += `\n${table(["model", "requests", "mean output"], report.models.map((m) => [m.model, m.requests, `${value(m.meanOutput)} tokens`]), new Set(["requests", "mean output"]))}\n`;
   const c = report.fragment.caching;
-  text += `\nScenario caching (Anthropic's ratios): readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}\n`;
+  text += `\nScenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}\n`;
   if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => `  - ${n}`).join("\n")}\n`;
   if (out) text += `\nWrote ${out}\n`;
   return text;
