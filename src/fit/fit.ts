@@ -186,6 +186,9 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
       return { key: def.key, kind: def.kind, value: null, ciLow: null, ciHigh: null, stdError: null, basis: "not identified" };
     }
     const interval = replicates.length ? percentileInterval(replicates.map((r) => r.values[i]!)) : null;
+    if (interval && interval.replicates < replicates.length) {
+      notes.push(`${def.key}: identified in ${interval.replicates} of ${replicates.length} bootstrap replicates; its interval is over those`);
+    }
     return { key: def.key, kind: def.kind, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis };
   });
 
