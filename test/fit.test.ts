@@ -194,10 +194,24 @@ describe("bug counts", () => {
   });
 
   it("Poisson counts from traces: mean within 4 SE, and the written count says so", async () => {
-    const report = await fitRuns(runsOf(sampleRecords({ runs: 800, strategy: "s", generator: "g", count: { poisson: 3 }, hardFraction: 0.5, ladder: [{ model: "f", ...WEAK }], seed: "pois" })), options(100));
+    const model = { price: { input: 1, output: 5 }, bugs: { count: 2, hardFraction: 0.5 }, fix: { easy: 0.5, hard: 0.5 } };
+    const prices = {
+      file: "prices.yaml",
+      raw: { name: "p", seed: 1, trials: 1000, models: { g: model, f: model }, tokens: { prompt: 1, generation: 1, fixOutput: 1, errorTrace: 1 } },
+    };
+    const runs = runsOf(sampleRecords({ runs: 800, strategy: "s", generator: "g", count: { poisson: 3 }, hardFraction: 0.5, ladder: [{ model: "f", ...WEAK }], seed: "pois" }));
+    const report = await fitRuns(runs, { ...options(100), prices });
     const count = param(report, "models.g.bugs.count");
     expect(Math.abs(count.value! - 3) / count.stdError!).toBeLessThanOrEqual(4);
-    expect(report.bugCounts[0]!.pValue).not.toBeNull();
+    expect(report.bugCounts[0]).toMatchObject({ form: "poisson" });
+    // A Poisson count where the schema takes one (DECISIONS.md), else the rounded mean with a note.
+    const written = (report.scenario!.models as Record<string, { bugs: Record<string, unknown> }>).g!.bugs;
+    if (typeof written.count === "number") {
+      expect(written).toEqual({ count: Math.round(count.value!), hardFraction: param(report, "models.g.bugs.hardFraction").value, assignment: "binomial" });
+      expect(report.notes.join("\n")).toMatch(/models\.g\.bugs\.count: the fit calls for a random count \(poisson\)/);
+    } else {
+      expect(written.count).toEqual({ dist: "poisson", mean: count.value });
+    }
   });
 });
 
