@@ -31,4 +31,5 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
 });
 await build({ ...common, entryPoints: ["workers/simulate.ts"], outfile: "dist/worker.mjs" });
+await build({ ...common, entryPoints: ["workers/fit.ts"], outfile: "dist/fit-worker.mjs" });
 chmodSync("dist/agentsim.mjs", 0o755);

@@ -5,6 +5,7 @@ import { hideBin } from "yargs/helpers";
 import { UserError } from "../errors.js";
 import { analyticCommand } from "./commands/analytic.js";
 import { crossoverCommand } from "./commands/crossover.js";
+import { fitCommand } from "./commands/fit.js";
 import { mergeCommand } from "./commands/merge.js";
 import { pricesCommand } from "./commands/prices.js";
 import { reportCommand } from "./commands/report.js";
@@ -33,6 +34,7 @@ try {
     .command(mergeCommand)
     .command(pricesCommand)
     .command(reportCommand)
+    .command(fitCommand)
     .demandCommand(1, "name a command (see --help)")
     .strict()
     .fail((msg, err) => {
