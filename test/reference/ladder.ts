@@ -526,7 +526,7 @@ export function sharedByBlocks(
     }
   }
 
-  for (const m of models) outputs[m] = n0.easy * blocks.easy.models[m]!.outputTokens + n0.hard * blocks.hard.models[m]!.outputTokens;
+  for (const m of models) outputs[m] = times(n0.easy, blocks.easy.models[m]!.outputTokens) + times(n0.hard, blocks.hard.models[m]!.outputTokens);
   const out: Record<string, Cat> = {};
   for (const m of models) {
     const p = s.models[m]!.prices.base;
@@ -699,7 +699,8 @@ export function sharedOneRung(
     const pq = countPmf(gen.count);
     ET = 0;
     ET2 = 0;
-    for (let q = 0; q < pq.length; q++) {
+    for (let q = 1; q < pq.length; q++) {
+      if (pq[q] === 0) continue;
       ET += pq[q]! * q * m.m1;
       ET2 += pq[q]! * (q * (m.m2 - m.m1 ** 2) + q * q * m.m1 ** 2);
     }
