@@ -644,7 +644,8 @@ describe("identities", () => {
           for (let q = 0; q < pmf.length; q++) {
             const fixed = clone(raw);
             fixed.models[st.generator].bugs = { count: q, hardFraction: raw.models[st.generator].bugs.hardFraction, assignment: "binomial" };
-            const r = ref(fixed, st.name, context);
+            // (the exact PMF of T for the first 20 counts; the far tail by moments, for speed)
+            const r = ref(fixed, st.name, context, q > 20 ? { route: "moments" } : {});
             mean += pmf[q]! * r.mean!;
             completion += pmf[q]! * r.expectedCompletion!;
           }
@@ -974,6 +975,17 @@ describe("Monte Carlo of the reference's own (|z| <= 4.5)", () => {
     raw.tokens.errorTrace = { dist: "lognormal", mean: 300, cv: 0.7 };
     checkByMonteCarlo(raw, "escalate", "shared", 40000, 17);
     checkByMonteCarlo(raw, "advised", "fresh", 40000, 18);
+  });
+
+  it("error-trace growth with a tier crossed, fresh, one rung (enumerated attempts)", () => {
+    const raw = scenario();
+    raw.tokens.errorGrowth = 0.3; // (1 + g)(1 - p) <= 1.3 * 0.65 < 1 for mid's rates
+    raw.tokens.errorTrace = { dist: "empirical", values: [100, 300, 500] };
+    const r = ref(raw, "tier", "fresh");
+    expect(r.reason).toMatch(/longContext/); // random tokens with a tier: none
+    raw.tokens.errorTrace = 300;
+    checkByMonteCarlo(raw, "tier", "fresh", 40000, 19);
+    expect(ref(raw, "tier", "shared").reason).toMatch(/errorGrowth/);
   });
 
   it("regressions on a ladder in fresh context (two-type branching)", () => {

@@ -155,6 +155,9 @@ export function walkLadder(rungs: Rung[], cls: BugClass, tok: WalkTokens, option
       return;
     }
     // unbounded: the bug is fixed here (p > 0 almost surely)
+    if (law.kind === "fixed" && law.p <= 0 && reached > 0) {
+      throw new Error(`reference: ${key}.${cls} is 0 on an unbounded rung (infinite attempts; invalid input)`);
+    }
     const closed = options.tail === "closed" || (options.tail === "auto" && law.kind === "beta");
     if (closed) {
       const n0 = Math.max(2, options.tailFrom(rung.model, offset));
