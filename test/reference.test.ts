@@ -7,9 +7,9 @@
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { readRaw, referenceAll, referenceCost } from "./reference/closedForm.js";
+import { readRaw, referenceAll } from "./reference/closedForm.js";
 import { countPmf, mixed, survival, type RateLaw } from "./reference/laws.js";
-import { readLadderScenario } from "./reference/ladderScenario.js";
+import { readLadderScenario, readPrices } from "./reference/ladderScenario.js";
 import { referenceAllStrategies, referenceStrategy, type LadderResult } from "./reference/ladder.js";
 import { simulateStrategy, type Estimate } from "./reference/monteCarlo.js";
 import { randomScenario, type RandomScenarioOptions } from "./reference/randomScenario.js";
@@ -123,6 +123,36 @@ describe("laws: Beta moments and bug-count PMFs", () => {
       near(m1, law.mean, 1e-12);
       near(m2 - m1 * m1, variance, 1e-11);
     }
+  });
+});
+
+describe("prices per model (model.md section 9, DECISIONS.md)", () => {
+  it("defaults of cache and tier prices", () => {
+    // caching read 0.1, write 1.25; input 1 -> cacheRead 0.1, cacheWrite 1.25 ($/M)
+    // tier input 2: cacheRead 2 * (0.1/1) = 0.2, cacheWrite 2 * (1.25/1) = 2.5
+    let p = readPrices({ input: 1, output: 5, longContext: { above: 1000, input: 2, output: 7.5 } }, 0.1, 1.25, true);
+    near(p.base.cacheRead, 0.1e-6);
+    near(p.base.cacheWrite, 1.25e-6);
+    near(p.tier!.cacheRead, 0.2e-6);
+    near(p.tier!.cacheWrite, 2.5e-6);
+    expect(p.caches).toBe(true);
+    // the model's own cacheRead 0.3 sets the ratio 0.3 for its tier: 2 * 0.3 = 0.6; a tier price given wins
+    p = readPrices({ input: 1, output: 5, cacheRead: 0.3, longContext: { above: 1000, input: 2, output: 7.5, cacheWrite: 3 } }, 0.1, 1.25, true);
+    near(p.tier!.cacheRead, 0.6e-6);
+    near(p.tier!.cacheWrite, 3e-6);
+    // base input 0: the tier takes the caching multipliers: 2 * 0.1, 2 * 1.25
+    p = readPrices({ input: 0, output: 5, longContext: { above: 1000, input: 2, output: 7.5 } }, 0.1, 1.25, true);
+    near(p.tier!.cacheRead, 0.2e-6);
+    near(p.tier!.cacheWrite, 2.5e-6);
+    // no caching section and no cache prices: the model does not cache (read = write = input)
+    p = readPrices({ input: 1, output: 5 }, 1, 1, false);
+    expect(p.caches).toBe(false);
+    near(p.base.cacheRead, 1e-6);
+    // a cache price alone makes it cache; the other defaults to input (multiplier 1)
+    p = readPrices({ input: 1, output: 5, cacheRead: 0.1 }, 1, 1, false);
+    expect(p.caches).toBe(true);
+    near(p.base.cacheWrite, 1e-6);
+    expect(() => readPrices({ preset: "anthropic/claude-sonnet-4-5" }, 1, 1, false)).toThrow(/preset/);
   });
 });
 
@@ -485,7 +515,7 @@ describe("identities", () => {
     let checked = 0;
     for (let seed = 0; seed < 150; seed++) {
       for (const options of [{}, { extensions: true }] as RandomScenarioOptions[]) {
-        const raw = randomScenario(seed, options);
+        const raw: Raw = randomScenario(seed, options);
         const s = readRaw(raw);
         for (const old of referenceAll(raw)) {
           const mine = referenceStrategy(raw, old.strategy, old.context);
@@ -518,7 +548,7 @@ describe("identities", () => {
   it("[{fixer: m, attempts: k}, {fixer: m}] equals [{fixer: m}] (one draw per rate source), also with Beta rates and regressions", () => {
     let checked = 0;
     for (let seed = 0; seed < 80; seed++) {
-      const raw = randomScenario(seed, { ...NEW_OPTIONS, extensions: seed % 2 === 0, limits: false });
+      const raw: Raw = randomScenario(seed, { ...NEW_OPTIONS, extensions: seed % 2 === 0, limits: false });
       const names = Object.keys(raw.models);
       const strategies: Raw = {};
       for (const m of names) {
@@ -552,7 +582,7 @@ describe("identities", () => {
   it("a consult by a free, non-caching model with output 0 changes nothing; a priced one adds reach x c_in x X", () => {
     let checked = 0;
     for (let seed = 100; seed < 160; seed++) {
-      const raw = randomScenario(seed, { ...NEW_OPTIONS, limits: false });
+      const raw: Raw = randomScenario(seed, { ...NEW_OPTIONS, limits: false });
       delete raw.caching?.ttlSeconds;
       raw.models.free = { price: { input: 0, output: 0 }, bugs: { count: 0, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.5 } };
       for (const [name, st] of Object.entries<Raw>({ ...raw.strategies })) {
@@ -588,7 +618,7 @@ describe("identities", () => {
   it("the reference's methods agree with each other on random ladder scenarios", () => {
     let counts = { blocks: 0, routes: 0, tails: 0, orders: 0 };
     for (let seed = 200; seed < 300; seed++) {
-      const raw = randomScenario(seed, { ...NEW_OPTIONS, limits: false });
+      const raw: Raw = randomScenario(seed, { ...NEW_OPTIONS, limits: false });
       const s = readLadderScenario(raw);
       for (const st of s.strategies) {
         const fresh = ref(raw, st.name, "fresh");
@@ -629,7 +659,7 @@ describe("identities", () => {
   it("a random count equals the fixed counts averaged over its PMF (shared: the P(T = 0) term)", () => {
     let checked = 0;
     for (let seed = 300; seed < 325; seed++) {
-      const raw = randomScenario(seed, { ...NEW_OPTIONS, longContext: false, limits: false });
+      const raw: Raw = randomScenario(seed, { ...NEW_OPTIONS, longContext: false, limits: false });
       delete raw.caching?.ttlSeconds;
       const s = readLadderScenario(raw);
       for (const st of s.strategies) {
@@ -661,7 +691,7 @@ describe("identities", () => {
   it("tiers that are never crossed, or priced as the base, change nothing; bounded k = 3000 equals unbounded", () => {
     let checked = 0;
     for (let seed = 400; seed < 425; seed++) {
-      const raw = randomScenario(seed, { ...NEW_OPTIONS, longContext: false, beta: false, limits: false });
+      const raw: Raw = randomScenario(seed, { ...NEW_OPTIONS, longContext: false, beta: false, limits: false });
       const s = readLadderScenario(raw);
       const tiered = clone(raw);
       const samePrice = clone(raw);
@@ -705,7 +735,7 @@ describe("identities", () => {
   it("exact and binomial assignment: the same fresh cost; in shared context the same with one class", () => {
     let checked = 0;
     for (let seed = 500; seed < 560; seed++) {
-      const raw = randomScenario(seed, { ...NEW_OPTIONS, randomCounts: false, limits: false });
+      const raw: Raw = randomScenario(seed, { ...NEW_OPTIONS, randomCounts: false, limits: false });
       const s = readLadderScenario(raw);
       for (const st of s.strategies) {
         const gen = s.models[st.generator]!;
@@ -732,7 +762,7 @@ describe("identities", () => {
 
   it("context-independent results: reach, attempts, completion agree in both contexts and are consistent", () => {
     for (let seed = 600; seed < 640; seed++) {
-      const raw = randomScenario(seed, { ...NEW_OPTIONS, extensions: true, limits: false });
+      const raw: Raw = randomScenario(seed, { ...NEW_OPTIONS, extensions: true, limits: false });
       const s = readLadderScenario(raw);
       for (const st of s.strategies) {
         const a = ref(raw, st.name, "shared");
@@ -1034,7 +1064,7 @@ describe("random scenarios with ladders, cache prices, tiers, Beta rates, random
     let crossed = 0;
     let windows = 0;
     for (let seed = 0; seed < 300; seed++) {
-      const raw = randomScenario(seed, all);
+      const raw: Raw = randomScenario(seed, all);
       const L1 = raw.tokens.prompt + raw.tokens.generation;
       for (const [name, m] of Object.entries<Raw>(raw.models)) {
         const count = m.bugs.count;
@@ -1094,7 +1124,7 @@ describe("random scenarios with ladders, cache prices, tiers, Beta rates, random
     let infinite = 0;
     let none = 0;
     for (let seed = 0; seed < 120; seed++) {
-      const raw = randomScenario(seed, { ...NEW_OPTIONS, contextWindows: seed % 5 === 0, limits: false });
+      const raw: Raw = randomScenario(seed, { ...NEW_OPTIONS, contextWindows: seed % 5 === 0, limits: false });
       for (const r of referenceAllStrategies(raw)) {
         if (r.mean !== null) methods.set(r.method!, (methods.get(r.method!) ?? 0) + 1);
         else if (r.reason!.startsWith("infinite")) infinite++;
