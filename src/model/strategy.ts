@@ -172,9 +172,13 @@ function infiniteReason(scenario: Scenario, strategy: Strategy): string | null {
   const met = classesMet(scenario, strategy);
   const rates = rungRates(scenario.models, last);
   const where = last.fix ? `${rungKey(strategy.name, strategy.ladder.length - 1)}.fix` : `models.${last.model}.fix`;
+  const sched = schedules(scenario, strategy);
   for (const cls of ["easy", "hard"] as const) {
     const rate: FixRate = rates[cls];
     if (!met[cls] || rate.kind !== "beta" || rate.a > needed) continue;
+    // a class that never gets past the earlier rungs never meets the last one's rate
+    const tail = sched[cls].tail;
+    if (!tail || tailReach(tail, 1) === 0) continue;
     return (
       `infinite expected cost: ${where}.${cls} is beta with a = ${+rate.a.toPrecision(6)} <= ${needed} ` +
       `(E[1/p${needed === 2 ? "^2" : ""}] diverges)`
@@ -362,6 +366,11 @@ function bugsByClass(scenario: Scenario, strategy: Strategy, fixedBy: { easy: Ma
   return { easy: (v0[0]! * d - v0[1]! * c) / det, hard: (-v0[0]! * b + v0[1]! * a) / det };
 }
 
+/** bugs.easy x easy + bugs.hard x hard, where a class with no bugs adds nothing (even an infinite amount). */
+function byClass(bugs: { easy: number; hard: number }, easy: number, hard: number): number {
+  return (bugs.easy === 0 ? 0 : bugs.easy * easy) + (bugs.hard === 0 ? 0 : bugs.hard * hard);
+}
+
 /** Tokens of both classes' schedules, weighted by the expected bugs of each class. */
 function weighted(easy: TokensByModel, hard: TokensByModel, bugs: { easy: number; hard: number }): TokensByModel {
   const out: TokensByModel = new Map();
@@ -487,8 +496,8 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
     rung: k,
     kind: r.kind,
     model: r.model,
-    reachFraction: totalBugs > 0 ? (bugs.easy * easy.reach[k]! + bugs.hard * hard.reach[k]!) / totalBugs : 0,
-    attemptsPerRun: bugs.easy * easy.attempts[k]! + bugs.hard * hard.attempts[k]!,
+    reachFraction: totalBugs > 0 ? byClass(bugs, easy.reach[k]!, hard.reach[k]!) / totalBugs : 0,
+    attemptsPerRun: byClass(bugs, easy.attempts[k]!, hard.attempts[k]!),
   }));
   const requestsByModel = new Map<string, { attempts: number; consults: number }>();
   rungs.forEach((r) => {
@@ -505,7 +514,9 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
   const common = { bugs: totalBugs, completion: completionChance, rungs, consults, windowChance: windows, tierChance: tiers, requestsByModel };
   const single = singleFixer(ladder);
   const L1 = scenario.tokens.prompt + scenario.tokens.generation;
-  if (single !== null) {
+  const oneRungClassic = single !== null && !(regressions && fixRungs(ladder)[0]!.attempts !== null);
+  if (single !== null && oneRungClassic) {
+    // the section-4 formulas; a bounded rung whose fixes breed new bugs is a ladder below (only fixed bugs breed)
     const fixer = scenario.models[single]!;
     const rung = fixRungs(ladder)[0]!;
     const workload = fixWorkload(gen, fixer, rungRates(scenario.models, rung), rung.attempts);
@@ -529,7 +540,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
     const byModel = sharedRunTokens(gen, sharedBugStats(sched.easy), sharedBugStats(sched.hard), L1);
     tokens = new Map([...byModel].map(([m, t]) => [m, { base: t, tier: { inputNew: 0, inputCached: 0, output: 0 } }]));
   }
-  return { ...common, tokens, attempts, attemptVariance: null, hit: 1 };
+  return { ...common, tokens, attempts, attemptVariance: null, hit: single !== null ? hitProbability(scenario, scenario.models[single]!) : 1 };
 }
 
 /**

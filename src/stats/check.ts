@@ -18,11 +18,17 @@ export interface Check {
   verdict: Verdict;
 }
 
-/** z-score of a simulated mean against E; with zero spread it is 0 or +/-Infinity. */
+/**
+ * z-score of a simulated mean against E. A difference within rounding (1e-12 relative) is 0:
+ * runs that all cost the same amount have a spread of rounding noise, which would make any
+ * last-digit difference look like a thousand standard errors. With zero spread and a larger
+ * difference it is +/-Infinity.
+ */
 export function zScore(mean: number, stdError: number, expected: number): number {
   const diff = mean - expected;
+  if (Math.abs(diff) <= 1e-12 * Math.abs(expected)) return 0;
   if (stdError > 0) return diff / stdError;
-  return Math.abs(diff) <= 1e-9 * Math.abs(expected) ? 0 : Math.sign(diff) * Infinity;
+  return Math.sign(diff) * Infinity;
 }
 
 export function relativeError(mean: number, expected: number): number {
