@@ -8,6 +8,7 @@
  * or a tier in fresh context, the request schedules of ladder.ts. `closedFormReason` says, in the
  * order of DECISIONS' table, when there is no closed form.
  */
+import { baseScenario as baseScenarioOf } from "../scenario/extensions.js";
 import { fixPhaseModels, fixRungs, isOneRung, ladderText, rungKey, rungRates, singleFixer } from "../scenario/ladder.js";
 import type { Context, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
@@ -543,39 +544,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
   return { ...common, tokens, attempts, attemptVariance: null, hit: single !== null ? hitProbability(scenario, scenario.models[single]!) : 1 };
 }
 
-/**
- * The base model's scenario: exact difficulty classes (binomial for a random count, whose mean
- * becomes the count), fixed rates at the beta rates' means, constant tokens (their means), a
- * cache that never expires, no regressions, caps or context windows. Its formula's error against
- * a simulation is the bias of those assumptions.
- */
-export function baseScenario(scenario: Scenario): Scenario {
-  const fixed = (r: FixRate): FixRate => (r.kind === "beta" ? { kind: "fixed", p: r.mean } : r);
-  return {
-    ...scenario,
-    tokens: { ...scenario.tokens, errorGrowth: 0 },
-    caching: { ...scenario.caching, ttlSeconds: null },
-    limits: { maxAttemptsPerBug: null, maxAttemptsPerRun: null },
-    compaction: null,
-    models: Object.fromEntries(
-      Object.entries(scenario.models).map(([k, m]) => [
-        k,
-        {
-          ...m,
-          bugs: m.bugs.kind === "fixed" ? m.bugs : { kind: "fixed" as const, count: m.bugs.mean },
-          assignment: m.bugs.kind === "fixed" ? ("exact" as const) : ("binomial" as const),
-          fix: { easy: fixed(m.fix.easy), hard: fixed(m.fix.hard) },
-          regressions: null,
-          contextWindow: null,
-        },
-      ]),
-    ),
-    strategies: scenario.strategies.map((s) => ({
-      ...s,
-      ladder: s.ladder.map((r) => (r.kind === "fix" && r.fix ? { ...r, fix: { easy: fixed(r.fix.easy), hard: fixed(r.fix.hard) } } : r)),
-    })),
-  };
-}
+export { baseScenario } from "../scenario/extensions.js";
 
 /** E[C] of a scenario's strategy where it has a closed form, else null; with its parts. */
 function expectedCost(
@@ -630,7 +599,7 @@ const totalOf = (b: CostBreakdown) => b.generation + b.fixInputNew + b.fixInputC
 /** The closed-form answer for one strategy in one context. */
 export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context: Context): AnalyticResult {
   const gen = scenario.models[strategy.generator]!;
-  const base = baseScenario(scenario);
+  const base = baseScenarioOf(scenario);
   const baseStrategy = base.strategies.find((s) => s.name === strategy.name) ?? strategy;
   let baseMean: number | null = null;
   try {

@@ -20,7 +20,7 @@ import { dirname } from "node:path";
 import { UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
-import { pointRows, sweepColumns, toCsv } from "./csv.js";
+import { csvLayout, pointRows, sweepColumns, toCsv } from "./csv.js";
 import type { Sweep } from "./points.js";
 import { inShard, type Shard } from "./shard.js";
 
@@ -85,7 +85,8 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   const trials = options.trials ?? sweep.base.trials;
   const shard = options.shard ?? null;
   const mine = sweep.points.filter((p) => inShard(shard, p.index));
-  const header = toCsv([sweepColumns(sweep.axes, sweep.extensions)]);
+  const layout = csvLayout(sweep.base, sweep.extensions);
+  const header = toCsv([sweepColumns(sweep.axes, layout)]);
   const fingerprint = sweepFingerprint(sweep.raw, trials, shard);
   const files = partialFiles(out);
   await checkWritable(out);
@@ -109,7 +110,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     for (const point of mine.slice(state.completedPoints)) {
       options.signal?.throwIfAborted();
       const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
-      const text = Buffer.from(toCsv(pointRows(point, results, sweep.extensions)));
+      const text = Buffer.from(toCsv(pointRows(point, results, layout)));
       await file.write(text, 0, text.length, state.bytes);
       await file.datasync();
       state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
