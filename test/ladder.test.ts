@@ -155,6 +155,41 @@ function parsed(raw: Raw, seed: number): Scenario | null {
   }
 }
 
+describe("fast path replays", () => {
+  const runs = 40_000;
+  const bound = Math.sqrt(-Math.log(0.001 / 2) / 2) * Math.sqrt(2 / runs);
+  const raw = (compaction: boolean): Raw => ({
+    name: "windows",
+    seed: 1,
+    trials: 1000,
+    models: {
+      a: {
+        price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, longContext: { above: 12000, input: 6, output: 22.5 } },
+        bugs: { count: 6, hardFraction: 0.5 },
+        fix: { easy: 0.7, hard: 0.2 },
+        contextWindow: 20000,
+      },
+    },
+    tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+    ...(compaction ? { compaction: { summary: 2000 } } : {}),
+  });
+  for (const compaction of [false, true]) {
+    it(`agree in distribution with the attempt path where runs cross a tier and reach a window (${compaction ? "compaction" : "stop"})`, () => {
+      const s = parseScenario(raw(compaction), "windows.yaml");
+      for (const context of ["shared", "fresh"] as const) {
+        const p = compileParams(s, s.strategies[0]!, context);
+        const fast = simulateChunk(p, "fast", runs, "fast");
+        const step = simulateChunk(p, "step", runs, "attempt");
+        expect(ksDistance(column(fast.columns, runs, "cost"), column(step.columns, runs, "cost")), `${context} cost`).toBeLessThanOrEqual(bound);
+        expect(ksDistance(column(fast.columns, runs, "attempts"), column(step.columns, runs, "attempts")), `${context} attempts`).toBeLessThanOrEqual(bound);
+        const stops = (t: { sums: Float64Array }) => t.sums[12]! / runs;
+        // some runs reach the window: the replay is exercised
+        expect(compaction ? fast.sums[11]! : stops(fast), context).toBeGreaterThan(0.01);
+      }
+    });
+  }
+});
+
 function ksDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const round = (v: number) => Number(v.toPrecision(12));
   const x = Float64Array.from(a, round).sort();
