@@ -282,7 +282,286 @@ function replay(
   record(out, sums, runs, r, p.generationCost, priced[0]!, priced[1]!, priced[2]!, attempts, counts.length, 0, ledger.hits, ledger.followUps, allFixed);
 }
 
+/**
+ * The attempt path: a one-rung ladder (the base model with its extensions) steps through its
+ * attempts with the conversation in local variables (`oneRungPath`); a longer ladder goes
+ * through the Ledger, which keeps a cache per model (`ladderPath`). Both follow the same rules
+ * and draw in the same order.
+ */
 function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Array, sums: Float64Array, layout: SumsLayout, trace: TraceSink | null): void {
+  if (p.rungs.length === 1) oneRungPath(p, random, runs, out, sums, layout, trace);
+  else ladderPath(p, random, runs, out, sums, layout, trace);
+}
+
+/**
+ * A sampler of token counts and tool seconds on the chunk's stream: constant, uniform,
+ * lognormal (Box-Muller, whose spare normal lives for this chunk's stream only) or empirical.
+ */
+function tokenSampler(random: Random): (d: DistParams) => number {
+  let spare = 0;
+  let hasSpare = false;
+  const normal = (): number => {
+    if (hasSpare) {
+      hasSpare = false;
+      return spare;
+    }
+    const radius = Math.sqrt(-2 * Math.log(1 - random()));
+    const angle = 2 * Math.PI * random();
+    spare = radius * Math.sin(angle);
+    hasSpare = true;
+    return radius * Math.cos(angle);
+  };
+  return (d: DistParams): number => {
+    switch (d.kind) {
+      case DistKind.Constant:
+        return d.a;
+      case DistKind.Uniform:
+        return d.a + d.b * random();
+      case DistKind.Lognormal:
+        return Math.exp(d.a + d.b * normal());
+      default:
+        return d.values[Math.floor(random() * d.values.length)]!;
+    }
+  };
+}
+
+/** Beta samplers of the rate sources on the chunk's stream (null for a fixed rate). */
+function betaSamplers(p: SimParams, random: Random): ((() => number) | null)[] {
+  return p.rates.map((r) => (r.beta ? betaSampler.factory(r.a, r.b, { prng: random }) : null));
+}
+
+/** P(no offspring) of each model's regressions, for Knuth's Poisson sampler. */
+function poissonZeros(p: SimParams): Float64Array {
+  return Float64Array.from(p.models, (m) => Math.exp(-m.regressionProbability));
+}
+
+/**
+ * One fixer rung (bounded or not), attempt by attempt, the conversation in local variables:
+ * the first request of a conversation reads L (L1, or L1 + summary after a compaction) new; a
+ * follow-up whose cache is alive (the gap since the previous request within the TTL) pays the
+ * previous attempt's Delta as new and rereads the rest, otherwise its whole input is new. A
+ * request above the fixer's long-context threshold counts at the tier; one above its window
+ * compacts (a compaction request, then a new conversation at L1 + summary) or stops the run.
+ */
+function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Array, sums: Float64Array, layout: SumsLayout, trace: TraceSink | null): void {
+  const rung = p.rungs[0]!;
+  const m = rung.model;
+  const fixer = p.models[m]!;
+  const bound = rung.attempts;
+  const hardBugs = p.hardBugs;
+  const binomial = p.binomial;
+  const randomOrder = p.randomOrder;
+  const phi = p.hardFraction;
+  const L1 = p.handoffTokens;
+  const fresh = p.fresh;
+  const fixOutput = p.fixOutput;
+  const errorTrace = p.errorTrace;
+  const toolSeconds = p.toolSeconds;
+  const constantOutput = fixOutput.kind === DistKind.Constant;
+  const constantTrace = errorTrace.kind === DistKind.Constant;
+  const outputValue = fixOutput.a;
+  const traceValue = errorTrace.a;
+  const growth = 1 + p.errorGrowth;
+  const ttl = p.ttlSeconds;
+  const timed = p.timed;
+  const ttft = fixer.ttftSeconds;
+  const secondsPerToken = fixer.secondsPerToken;
+  const regression = fixer.regressionProbability;
+  const poisson = fixer.poissonOffspring;
+  const poissonZero = Math.exp(-regression);
+  const regressionHard = fixer.regressionHardFraction;
+  const maxPerBug = p.maxAttemptsPerBug;
+  const maxPerRun = p.maxAttemptsPerRun;
+  const generationSeconds = p.generationSeconds;
+  const above = fixer.above;
+  const window = fixer.window;
+  const summary = p.compactionSummary;
+  const pEasy = p.rates[rung.easyRate]!.p;
+  const pHard = p.rates[rung.hardRate]!.p;
+  const betas = betaSamplers(p, random);
+  const easyBeta = betas[rung.easyRate]!;
+  const hardBeta = betas[rung.hardRate]!;
+  const { cacheWrite, cacheRead, output: outputPrice, tierCacheWrite, tierCacheRead, tierOutput, caches } = fixer;
+  // a bug is left after the rung's attempts or the per-bug cap, whichever comes first
+  const triesLimit = Math.min(bound, maxPerBug);
+  // a request above this needs more than section 4's accounting: the tier, or the window
+  const plain = Math.min(above, window);
+  // a sampler of random counts (a fixed count needs no call: a new closure per chunk would cost a deoptimization)
+  const count = countSampler(p, random);
+  const fixedCount = p.countKind === CountKind.Fixed;
+  const bugCount = p.bugCount;
+  const draw = tokenSampler(random);
+  const byModel = layout.modelBase + m * ModelSum.stride;
+  let compactions = 0;
+  let windowStops = 0;
+  let started = 0; // bugs whose first attempt the run came to
+
+  for (let r = 0; r < runs; r++) {
+    if (trace) traceGeneration(p, trace, r);
+    const q = fixedCount ? bugCount : count();
+    // tokens at the base tier and at the long-context tier: new, cached, output
+    let newTokens = 0;
+    let cachedTokens = 0;
+    let outputTokens = 0;
+    let newTier = 0;
+    let cachedTier = 0;
+    let outputTier = 0;
+    let attempts = 0;
+    let hits = 0;
+    let followUps = 0;
+    let wall = generationSeconds;
+    let bugs = q;
+    let allFixed = 1;
+    let originalsLeft = q;
+    let hardLeft = hardBugs;
+    let newLeft = 0;
+    let bug = -1;
+    let inConversation = false;
+    let start = L1; // what a new conversation reads first
+    let context = 0; // tokens the conversation holds so far
+    let lastDelta = 0; // what the previous attempt added (new to the cache)
+    let lastGap = 0; // seconds since the previous request of the conversation began
+
+    run: while (originalsLeft + newLeft > 0) {
+      bug++;
+      let hard: boolean;
+      if (originalsLeft > 0) {
+        if (binomial) hard = random() < phi;
+        else if (randomOrder) hard = random() * originalsLeft < hardLeft;
+        else hard = hardLeft > 0;
+        if (hard && !binomial) hardLeft--;
+        originalsLeft--;
+      } else {
+        newLeft--;
+        hard = random() < regressionHard;
+      }
+      const fixProbability = hard ? (hardBeta === null ? pHard : hardBeta()) : easyBeta === null ? pEasy : easyBeta();
+      if (fresh) {
+        inConversation = false;
+        start = L1;
+      }
+      let traceScale = 1; // (1+g)^(k-1) for the k-th attempt on this bug
+      let tries = 0;
+      let fixed = false;
+      for (;;) {
+        if (attempts >= maxPerRun) {
+          allFixed = 0;
+          break run;
+        }
+        // the request reads `input` tokens, `cached` of them from the fixer's cache
+        let input = context;
+        let cached = 0;
+        let tier = false;
+        if (inConversation && context <= plain) {
+          // a follow-up below the tier and the window: section 4's accounting
+          followUps++;
+          if (lastGap <= ttl) {
+            hits++;
+            cached = context - lastDelta;
+            newTokens += lastDelta;
+            cachedTokens += cached;
+          } else newTokens += context;
+        } else {
+          // the first request of a conversation, or one that reaches the tier or the window
+          if (inConversation && context > window) {
+            if (summary < 0) {
+              allFixed = 0;
+              windowStops++;
+              break run;
+            }
+            // the fixer summarizes the conversation (a request under the cache rule), which restarts at L1 + summary
+            followUps++;
+            const kept = lastGap <= ttl ? context - lastDelta : 0;
+            if (lastGap <= ttl) hits++;
+            if (context > above) {
+              newTier += context - kept;
+              cachedTier += kept;
+              outputTier += summary;
+            } else {
+              newTokens += context - kept;
+              cachedTokens += kept;
+              outputTokens += summary;
+            }
+            if (trace) emit(trace, r, bug, m, Role.Compact, tries, context, kept, caches ? context - kept : 0, summary, timed ? ttft + summary * secondsPerToken : null);
+            if (timed) wall += ttft + summary * secondsPerToken;
+            compactions++;
+            inConversation = false;
+            start = L1 + summary;
+          }
+          if (!inConversation) {
+            inConversation = true;
+            context = start;
+          } else {
+            followUps++;
+            if (lastGap <= ttl) {
+              hits++;
+              cached = context - lastDelta;
+            }
+          }
+          input = context;
+          tier = input > above;
+          if (tier) {
+            newTier += input - cached;
+            cachedTier += cached;
+          } else {
+            newTokens += input - cached;
+            cachedTokens += cached;
+          }
+        }
+        const output = constantOutput ? outputValue : draw(fixOutput);
+        const added = output + (constantTrace ? traceValue : draw(errorTrace)) * traceScale;
+        if (tier) outputTier += output;
+        else outputTokens += output;
+        lastDelta = added;
+        context += added;
+        let seconds = 0;
+        if (timed) {
+          seconds = ttft + output * secondsPerToken;
+          lastGap = seconds + draw(toolSeconds);
+          wall += lastGap;
+        }
+        attempts++;
+        tries++;
+        fixed = random() < fixProbability;
+        if (trace) emit(trace, r, bug, m, Role.Fix, tries, input, cached, caches ? input - cached : 0, output, timed ? seconds : null, fixed);
+        if (fixed) {
+          if (regression > 0) {
+            let offspring = 0;
+            if (!poisson) offspring = random() < regression ? 1 : 0;
+            else for (let prod = random(); prod > poissonZero; prod *= random()) offspring++;
+            newLeft += offspring;
+            bugs += offspring;
+          }
+          break;
+        }
+        if (tries >= triesLimit) break;
+        traceScale *= growth;
+      }
+      if (!fixed) allFixed = 0;
+    }
+    started += bug + 1;
+    const costNew = cacheWrite * newTokens + tierCacheWrite * newTier;
+    const costCached = cacheRead * cachedTokens + tierCacheRead * cachedTier;
+    const costOut = outputPrice * outputTokens + tierOutput * outputTier;
+    if (caches) {
+      sums[byModel + ModelSum.cacheWrite] += costNew;
+      sums[byModel + ModelSum.cacheRead] += costCached;
+    } else sums[byModel + ModelSum.uncachedInput] += costNew + costCached;
+    sums[byModel + ModelSum.output] += costOut;
+    record(out, sums, runs, r, p.generationCost, costNew, costCached, costOut, attempts, bugs, wall, hits, followUps, allFixed);
+  }
+  sums[Sum.compactions] += compactions;
+  sums[Sum.windowStops] += windowStops;
+  sums[layout.rungBase + RungSum.reached] += started;
+  sums[layout.rungBase + RungSum.attempts] += sums[Col.attempts]!;
+}
+
+/** A traced request (`fixed` for a fix attempt). */
+function emit(trace: TraceSink, run: number, bug: number, model: number, role: Role, attempt: number, input: number, cacheRead: number, cacheWrite: number, output: number, seconds: number | null, fixed: boolean | null = null): void {
+  trace({ run, bug, model, role, attempt, fixed, input, cacheRead, cacheWrite, output, seconds });
+}
+
+function ladderPath(p: SimParams, random: Random, runs: number, out: Float64Array, sums: Float64Array, layout: SumsLayout, trace: TraceSink | null): void {
   const rungs = p.rungs;
   const models = p.models;
   const rates = p.rates;
@@ -306,45 +585,27 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
   const priced = new Float64Array(3);
   const rungBase = layout.rungBase;
   // P(no offspring) per model, for Knuth's Poisson sampler; pending new bugs by the model whose fix bred them
-  const poissonZero = Float64Array.from(models, (m) => Math.exp(-m.regressionProbability));
+  const poissonZero = poissonZeros(p);
   const pending = new Float64Array(models.length);
   // this bug's fix probability per rate source (NaN: not drawn yet); beta samplers on this stream
   const drawn = new Float64Array(rates.length);
   const anyBeta = rates.some((r) => r.beta);
-  const betas = rates.map((r) => (r.beta ? betaSampler.factory(r.a, r.b, { prng: random }) : null));
+  const betas = betaSamplers(p, random);
   const count = countSampler(p, random);
+  const fixedCount = p.countKind === CountKind.Fixed;
+  const bugCount = p.bugCount;
+  const rungCount = rungs.length;
+  // per rate source: its fixed p, or NaN for a beta one (drawn per bug)
+  const fixedRate = Float64Array.from(rates, (r) => (r.beta ? NaN : r.p));
+  // bugs that reached each rung in this chunk (added to the sums at the end)
+  const reached = new Float64Array(rungCount);
 
-  // Box-Muller gives normals in pairs; the spare lives for this chunk's stream only.
-  let spare = 0;
-  let hasSpare = false;
-  const normal = (): number => {
-    if (hasSpare) {
-      hasSpare = false;
-      return spare;
-    }
-    const radius = Math.sqrt(-2 * Math.log(1 - random()));
-    const angle = 2 * Math.PI * random();
-    spare = radius * Math.sin(angle);
-    hasSpare = true;
-    return radius * Math.cos(angle);
-  };
-  const draw = (d: DistParams): number => {
-    switch (d.kind) {
-      case DistKind.Constant:
-        return d.a;
-      case DistKind.Uniform:
-        return d.a + d.b * random();
-      case DistKind.Lognormal:
-        return Math.exp(d.a + d.b * normal());
-      default:
-        return d.values[Math.floor(random() * d.values.length)]!;
-    }
-  };
+  const draw = tokenSampler(random);
 
   for (let r = 0; r < runs; r++) {
     ledger.startRun(p.generationSeconds);
     if (trace) traceGeneration(p, trace, r);
-    const q = count();
+    const q = fixedCount ? bugCount : count();
     let attempts = 0;
     let bugs = q;
     let allFixed = 1;
@@ -376,10 +637,10 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
       let traceScale = 1; // (1+g)^(k-1) for the k-th attempt on this bug
       let tries = 0;
       let fixed = false;
-      for (let k = 0; k < rungs.length; k++) {
+      for (let k = 0; k < rungCount; k++) {
         const rung = rungs[k]!;
         const m = rung.model;
-        sums[rungBase + k * RungSum.stride + RungSum.reached] += 1;
+        reached[k]++;
         if (rung.kind === RungKind.Consult) {
           if (!ledger.request(m, rung.output, rung.output, trace, r, bug, Role.Consult, tries)) {
             allFixed = 0;
@@ -391,16 +652,18 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
           continue;
         }
         const source = hard ? rung.hardRate : rung.easyRate;
-        const rate = rates[source]!;
-        let fixProbability = rate.p;
-        if (rate.beta) {
+        let fixProbability = fixedRate[source]!;
+        if (Number.isNaN(fixProbability)) {
           if (Number.isNaN(drawn[source]!)) drawn[source] = betas[source]!();
           fixProbability = drawn[source]!;
         }
         const model = models[m]!;
+        const triesBefore = tries;
+        const rungAttempts = rungBase + k * RungSum.stride + RungSum.attempts;
         for (let j = 0; j < rung.attempts; j++) {
           if (attempts >= maxPerRun) {
             allFixed = 0;
+            sums[rungAttempts] += tries - triesBefore;
             break run;
           }
           const output = constantOutput ? outputValue : draw(fixOutput);
@@ -408,12 +671,12 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
           if (!ledger.request(m, output, added, trace, r, bug, Role.Fix, tries + 1)) {
             allFixed = 0;
             sums[Sum.windowStops] += 1;
+            sums[rungAttempts] += tries - triesBefore;
             break run;
           }
           if (timed) ledger.elapse(ledger.lastSeconds + draw(toolSeconds));
           attempts++;
           tries++;
-          sums[rungBase + k * RungSum.stride + RungSum.attempts] += 1;
           if (random() < fixProbability) {
             fixed = true;
             if (trace) ledger.lastTrace!.fixed = true;
@@ -432,6 +695,7 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
           if (tries >= maxPerBug) break;
           traceScale *= growth;
         }
+        sums[rungAttempts] += tries - triesBefore;
         if (fixed || tries >= maxPerBug) break;
       }
       if (!fixed) allFixed = 0;
@@ -441,6 +705,7 @@ function attemptPath(p: SimParams, random: Random, runs: number, out: Float64Arr
     ledger.price(sums, layout.modelBase, priced);
     record(out, sums, runs, r, p.generationCost, priced[0]!, priced[1]!, priced[2]!, attempts, bugs, ledger.wall, ledger.hits, ledger.followUps, allFixed);
   }
+  for (let k = 0; k < rungCount; k++) sums[rungBase + k * RungSum.stride + RungSum.reached] += reached[k]!;
 }
 
 /** A run's bug count: fixed, or drawn from this chunk's stream (stdlib's samplers on it). */

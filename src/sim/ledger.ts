@@ -63,6 +63,8 @@ export class Ledger {
   lastSeconds = 0;
   /** the last traced request, whose `fixed` the kernel sets once the attempt's outcome is drawn */
   lastTrace: TraceRequest | null = null;
+  /** per model: the input above which a request needs more than the plain cache rule (a tier or a window) */
+  private readonly plain: Float64Array;
 
   constructor(
     readonly models: readonly ModelParams[],
@@ -78,6 +80,7 @@ export class Ledger {
     this.spoke = new Uint8Array(n);
     this.since = new Float64Array(n);
     this.tokens = new Float64Array(n * TOKENS);
+    this.plain = Float64Array.from(models, (m) => Math.min(m.above, m.window));
   }
 
   /** A new run: no conversation, nothing spent; the clock starts after the generation call. */
@@ -104,6 +107,28 @@ export class Ledger {
    * compaction: the run must stop (the request is not made).
    */
   request(m: number, output: number, growth: number, trace: TraceSink | null, run: number, bug: number, role: Role, attempt: number): boolean {
+    const X = this.X;
+    // The common case, kept short: the model that made the last request makes this one too, its
+    // cache alive, below its tier and window, untraced: it pays the last growth as new and rereads the rest.
+    if (m === this.lastModel && this.inConversation && X <= this.plain[m]! && trace === null && this.since[m]! <= this.ttl) {
+      const at = m * TOKENS;
+      const tokens = this.tokens;
+      const last = this.lastGrowth;
+      this.followUps++;
+      this.hits++;
+      tokens[at] += last;
+      tokens[at + 1] += X - last;
+      tokens[at + 2] += output;
+      this.cached[m] = X;
+      this.X = X + growth;
+      this.lastGrowth = growth;
+      if (this.timed) this.clock(m, this.models[m]!, output, role);
+      return true;
+    }
+    return this.requestAny(m, output, growth, trace, run, bug, role, attempt);
+  }
+
+  private requestAny(m: number, output: number, growth: number, trace: TraceSink | null, run: number, bug: number, role: Role, attempt: number): boolean {
     if (!this.inConversation) this.startConversation(this.handoff);
     const model = this.models[m]!;
     if (this.X > model.window) {
@@ -143,10 +168,7 @@ export class Ledger {
     this.X = X + growth;
     this.lastModel = m;
     this.lastGrowth = growth;
-    if (this.timed) {
-      this.since[m] = 0;
-      this.lastSeconds = model.ttftSeconds + output * model.secondsPerToken;
-    }
+    if (this.timed) this.clock(m, model, output, role);
     if (trace !== null) {
       this.lastTrace = {
         run, bug, model: m, role, attempt, fixed: null, input: X, cacheRead: cachedTokens,
@@ -154,7 +176,13 @@ export class Ledger {
       };
       trace(this.lastTrace);
     }
-    if (this.timed && role !== Role.Fix) this.elapse(this.lastSeconds);
+  }
+
+  /** The request's duration starts its model's cache clock; a fix attempt's passes with its tool time (the kernel's). */
+  private clock(m: number, model: ModelParams, output: number, role: Role): void {
+    this.since[m] = 0;
+    this.lastSeconds = model.ttftSeconds + output * model.secondsPerToken;
+    if (role !== Role.Fix) this.elapse(this.lastSeconds);
   }
 
   /**
