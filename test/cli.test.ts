@@ -1,6 +1,6 @@
 /**
- * The command line as a user meets it: the compiled CLI (dist/, built by `npm test` before vitest)
- * run as a child process.
+ * The command line as a user meets it: the bundled CLI (dist/agentsim.mjs, bundled from src/ by the
+ * tests' global setup) run as a child process.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const CLI = join(__dirname, "..", "dist", "agentsim.mjs"); // the bin, as built by `npm test`
+const CLI = join(__dirname, "..", "dist", "agentsim.mjs"); // the bin, bundled from src/ by test/setup/bundle.ts
 
 function agentsim(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });

@@ -15,7 +15,7 @@ import { inShard, parseShard } from "../src/sweep/shard.js";
 import { partialFiles, runSweep, type SweepOptions } from "../src/sweep/sweep.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = resolve(ROOT, "dist/agentsim.mjs"); // the bin, as built by `npm test`
+const CLI = resolve(ROOT, "dist/agentsim.mjs"); // the bin, bundled from src/ by test/setup/bundle.ts
 
 /** The default scenario's parameters, as plain data, with a sweep section. */
 function scenarioData(sweep: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -311,7 +311,7 @@ describe("merge errors", () => {
   });
 });
 
-// The compiled CLI: `npm test` builds dist/ before vitest runs.
+// The bundled CLI (test/setup/bundle.ts bundles it from src/ before the tests).
 describe("cli", () => {
   it("reports a bad sweep as one line with exit code 2", () => {
     const file = join(dir, "bad.json");
