@@ -92,7 +92,7 @@ function tiny(overrides: Record<string, unknown> = {}): Scenario {
     {
       name: "tiny",
       seed: 1,
-      trials: 1,
+      trials: 2,
       models: {
         a: { price: { input: 2, output: 10 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.6, hard: 0.2 } },
       },

@@ -23,3 +23,15 @@ export function withPath<T>(obj: T, path: string, value: unknown): T {
   node[keys[keys.length - 1]!] = value;
   return copy;
 }
+
+/** A key shown as it is: letters, digits, `_`, `-` and `.` (model names and the sweep's dotted keys). */
+const PLAIN_KEY = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * A key path as messages show it: `models.weak.fix.hard`; a key with any other character (a
+ * space, a quote, a newline) or none is JSON-quoted, `strategies."a b".fixer`, so that a message
+ * stays one line and shows where the key begins and ends.
+ */
+export function keyPath(path: readonly PropertyKey[]): string {
+  return path.map((k) => (typeof k === "number" || PLAIN_KEY.test(String(k)) ? String(k) : JSON.stringify(String(k)))).join(".");
+}
