@@ -8,10 +8,10 @@ import { UserError } from "../src/errors.js";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { EXTENSION_COLUMNS, FIXED_COLUMNS, formatNumber } from "../src/sweep/csv.js";
-import { axisValues, expandGrid } from "../src/sweep/grid.js";
+import { axisValues, gridPoints } from "../src/sweep/grid.js";
 import { mergeCsv, mergeFiles, splitRecords } from "../src/sweep/merge.js";
-import { buildSweep, pointSeedKey } from "../src/sweep/points.js";
-import { inShard, parseShard } from "../src/sweep/shard.js";
+import { buildSweep, pointSeedKey, sweepPoints } from "../src/sweep/points.js";
+import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
 import { partialFiles, runSweep, type SweepOptions } from "../src/sweep/sweep.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -79,10 +79,12 @@ afterAll(async () => {
 
 describe("grid", () => {
   it("lists points with the last axis varying fastest", () => {
-    const points = expandGrid([
-      { path: "a", values: [1, 2] },
-      { path: "b", values: [10, 20, 30] },
-    ]);
+    const points = [
+      ...gridPoints([
+        { path: "a", values: [1, 2] },
+        { path: "b", values: [10, 20, 30] },
+      ]),
+    ];
     expect(points.map((p) => p.values)).toEqual([[1, 10], [1, 20], [1, 30], [2, 10], [2, 20], [2, 30]]);
     expect(points.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5]);
   });
@@ -111,18 +113,25 @@ describe("grid", () => {
     const owners = Array.from({ length: 11 }, (_, k) => [1, 2, 3].filter((i) => inShard({ index: i, count: 3 }, k)));
     expect(owners.every((o) => o.length === 1)).toBe(true);
     expect(owners.map((o) => o[0])).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2]);
+    // a shard's points, enumerated without the grid: exactly those inShard picks
+    for (const size of [0, 1, 2, 5, 11]) {
+      for (const shard of [null, { index: 1, count: 3 }, { index: 3, count: 3 }, { index: 4, count: 4 }]) {
+        const listed = Array.from({ length: shardSize(shard, size) }, (_, j) => shardPoint(shard, j));
+        expect(listed).toEqual(Array.from({ length: size }, (_, k) => k).filter((k) => inShard(shard, k)));
+      }
+    }
   });
 });
 
 describe("points", () => {
   it("derives each point's seed from the scenario seed and its values only", () => {
     const sweep = buildSweep(scenarioData({ "caching.readMultiplier": [1, 0.5], "models.weak.fix.hard": [0.1, 0.3] }), "s.yaml");
-    expect(sweep.points.map((p) => p.seedKey)).toEqual([
+    expect([...sweepPoints(sweep)].map((p) => p.seedKey)).toEqual([
       "7|point:1,0.1", "7|point:1,0.3", "7|point:0.5,0.1", "7|point:0.5,0.3",
     ]);
     expect(pointSeedKey("abc", [0.1 + 0.2, 1e21])).toBe("abc|point:0.30000000000000004,1e+21");
-    expect(sweep.points[2]!.scenario.caching.readMultiplier).toBe(0.5);
-    expect(sweep.points[2]!.scenario.models.weak!.fixHard).toBe(0.1);
+    expect(sweep.point(2).scenario.caching.readMultiplier).toBe(0.5);
+    expect(sweep.point(2).scenario.models.weak!.fixHard).toBe(0.1);
   });
 
   it("rejects a bad path, a bad value, trials and seed with one line naming the key", () => {
@@ -132,7 +141,7 @@ describe("points", () => {
       [{ name: [1] }, /^s\.yaml: sweep\.name: no numeric key at that path$/],
       [
         { "models.weak.fix.hard": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.5] },
-        /^s\.yaml: sweep\.models\.weak\.fix\.hard: value 1\.5 at point 7: must be a probability in \(0, 1\]/,
+        /^s\.yaml: sweep\.models\.weak\.fix\.hard: value 1\.5 at point 7: must be a probability in \[0\.0001, 1\]/,
       ],
       [{ "models.weak.bugs.count": [2, 3] }, /^s\.yaml: sweep\.models\.weak\.bugs\.count: value 3 at point 1: models\.weak\.bugs\.hardFraction: /],
       [{ trials: [10, 20] }, /^s\.yaml: sweep\.trials: sweeping trials is meaningless/],
@@ -147,6 +156,15 @@ describe("points", () => {
     }
     const { sweep: _, ...noSweep } = scenarioData({});
     expect(userError(() => buildSweep(noSweep, "s.yaml"))).toMatch(/^s\.yaml: sweep: is missing/);
+  });
+
+  it("bounds the grid before building it: 1e10 points and steps: 10000000 are one line", () => {
+    const huge = { "caching.readMultiplier": { from: 0.1, to: 1, steps: 100_000 }, "models.weak.fix.hard": { from: 0.1, to: 1, steps: 100_000 } };
+    expect(userError(() => buildSweep(scenarioData(huge), "s.yaml"))).toBe(
+      "s.yaml: sweep: the grid has 10,000,000,000 points (100000 x 100000), more than the 100,000 a sweep may have: use fewer values, or several sweeps",
+    );
+    const steps = userError(() => buildSweep(scenarioData({ "caching.readMultiplier": { from: 0.1, to: 1, steps: 10_000_000 } }), "s.yaml"));
+    expect(steps).toMatch(/^s\.yaml: sweep\.caching\.readMultiplier\.steps: must be a whole number in \[1, 100000\]/);
   });
 });
 
@@ -198,7 +216,7 @@ describe("sweep", () => {
     const sweep = buildSweep(data, "t.yaml");
     const rows = full.split("\n").slice(1, -1).map((l) => l.split(","));
     const header = full.split("\n")[0]!.split(",");
-    for (const point of sweep.points) {
+    for (const point of sweepPoints(sweep)) {
       const { results } = await evaluateScenario(pool, point.scenario, { trials: 2000, seedKey: point.seedKey });
       results.forEach((r, j) => {
         const row = rows[point.index * 8 + j]!;
@@ -318,7 +336,7 @@ describe("cli", () => {
     writeFileSync(file, JSON.stringify(scenarioData({ "models.weak.fix.hard": [0.5, 1.5] })));
     const r = spawnSync(process.execPath, [CLI, "sweep", file, "--out", join(dir, "bad.csv")], { encoding: "utf8" });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`agentsim: ${file}: sweep.models.weak.fix.hard: value 1.5 at point 1: must be a probability in (0, 1], got 1.5\n`);
+    expect(r.stderr).toBe(`agentsim: ${file}: sweep.models.weak.fix.hard: value 1.5 at point 1: must be a probability in [0.0001, 1], got 1.5\n`);
     const s = spawnSync(process.execPath, [CLI, "sweep", file, "--shard", "3/2"], { encoding: "utf8" });
     expect(s.status).toBe(2);
     expect(s.stderr.trim().split("\n")).toHaveLength(1);

@@ -17,11 +17,16 @@ export function getPath(obj: unknown, path: string): unknown {
 /** A deep copy of obj with the value at path replaced (the path must exist). */
 export function withPath<T>(obj: T, path: string, value: unknown): T {
   const copy = structuredClone(obj);
+  setPath(copy, path, value);
+  return copy;
+}
+
+/** Replace the value at path in obj itself (the path must exist). */
+export function setPath(obj: unknown, path: string, value: unknown): void {
   const keys = splitPath(path);
-  let node = copy as Record<string, unknown>;
+  let node = obj as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
   node[keys[keys.length - 1]!] = value;
-  return copy;
 }
 
 /** A key shown as it is: letters, digits, `_`, `-` and `.` (model names and the sweep's dotted keys). */

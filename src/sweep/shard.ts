@@ -34,3 +34,15 @@ export function inShard(shard: Shard | null | undefined, k: number): boolean {
 export function shardLabel(shard: Shard): string {
   return `${shard.index}/${shard.count}`;
 }
+
+/** The number of points of a grid of `size` points that the shard takes (no shard: all of them). */
+export function shardSize(shard: Shard | null | undefined, size: number): number {
+  if (!shard) return size;
+  const first = shard.index - 1;
+  return first < size ? Math.ceil((size - first) / shard.count) : 0;
+}
+
+/** The grid index of the shard's j-th point (0-based j < shardSize). */
+export function shardPoint(shard: Shard | null | undefined, j: number): number {
+  return shard ? shard.index - 1 + j * shard.count : j;
+}

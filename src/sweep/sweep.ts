@@ -22,7 +22,7 @@ import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { pointRows, sweepColumns, toCsv } from "./csv.js";
 import type { Sweep } from "./points.js";
-import { inShard, type Shard } from "./shard.js";
+import { shardPoint, shardSize, type Shard } from "./shard.js";
 
 export interface SweepOptions {
   /** the final CSV file */
@@ -84,13 +84,13 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   const { out } = options;
   const trials = options.trials ?? sweep.base.trials;
   const shard = options.shard ?? null;
-  const mine = sweep.points.filter((p) => inShard(shard, p.index));
+  const mine = shardSize(shard, sweep.size);
   const header = toCsv([sweepColumns(sweep.axes, sweep.extensions)]);
   const fingerprint = sweepFingerprint(sweep.raw, trials, shard);
   const files = partialFiles(out);
   await checkWritable(out);
 
-  let state = options.resume ? await resumableState(out, fingerprint, header, mine.length) : null;
+  let state = options.resume ? await resumableState(out, fingerprint, header, mine) : null;
   const resumed = state?.completedPoints ?? 0;
   if (!state) {
     // The old record goes first: a kill before the new one is saved leaves a bare header, which
@@ -102,19 +102,20 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     state = { version: 1, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header) };
     await saveState(files.state, state);
   }
-  options.onProgress?.(state.completedPoints, mine.length);
+  options.onProgress?.(state.completedPoints, mine);
   const file = await open(files.partial, "r+");
   try {
     await file.truncate(state.bytes);
-    for (const point of mine.slice(state.completedPoints)) {
+    for (let j = state.completedPoints; j < mine; j++) {
       options.signal?.throwIfAborted();
+      const point = sweep.point(shardPoint(shard, j));
       const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
       const text = Buffer.from(toCsv(pointRows(point, results, sweep.extensions)));
       await file.write(text, 0, text.length, state.bytes);
       await file.datasync();
       state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
       await saveState(files.state, state);
-      options.onProgress?.(state.completedPoints, mine.length);
+      options.onProgress?.(state.completedPoints, mine);
     }
   } finally {
     await file.close();
@@ -122,8 +123,8 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   await rename(files.partial, out);
   await rm(files.state, { force: true });
   // Strategies and contexts are not numeric keys, so every point has the same rows.
-  const rows = mine.length * sweep.base.strategies.length * sweep.base.contexts.length;
-  return { out, points: mine.length, resumed, rows, trials };
+  const rows = mine * sweep.base.strategies.length * sweep.base.contexts.length;
+  return { out, points: mine, resumed, rows, trials };
 }
 
 /** A one-line UserError, rather than a stack trace, when `out` cannot be written: its folder is made if missing. */

@@ -66,7 +66,7 @@ export const sweepCommand: CommandModule<object, Args> = {
       });
       progress.stop();
       const seconds = (performance.now() - started) / 1000;
-      const of = shard ? ` (shard ${shardLabel(shard)} of ${sweep.points.length} grid points)` : "";
+      const of = shard ? ` (shard ${shardLabel(shard)} of ${sweep.size} grid points)` : "";
       const resumed = outcome.resumed > 0 ? `, ${outcome.resumed} resumed` : "";
       process.stdout.write(
         `Wrote ${outcome.out}: ${outcome.rows} rows, ${outcome.points} points${of} x ${sweep.base.strategies.length} strategies x ` +
