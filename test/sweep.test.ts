@@ -12,6 +12,8 @@ import { axisValues, gridPoints } from "../src/sweep/grid.js";
 import { mergeCsv, mergeFiles, splitRecords } from "../src/sweep/merge.js";
 import { buildSweep, pointSeedKey, sweepPoints } from "../src/sweep/points.js";
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
+import { defaultOut, fileSafe, lockOutput } from "../src/sweep/output.js";
+import { recordFile } from "../src/sweep/record.js";
 import { partialFiles, runSweep, type SweepOptions } from "../src/sweep/sweep.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -259,6 +261,63 @@ describe("sweep", () => {
     // Three shards, one of them a single point, in any order.
     const parts = await Promise.all([1, 2, 3].map((i) => sweepTo(data, `shards/3-${i}.csv`, { shard: { index: i, count: 3 } })));
     expect(mergeCsv(parts.reverse().map((text, i) => ({ file: `p${i}`, text }))).text).toBe(full);
+  });
+
+  it("merge refuses an incomplete set of shards, shards of another sweep and CSVs without their record", async () => {
+    const parts = [1, 2, 3].map((i) => join(dir, `shards/3-${i}.csv`)); // written by the test above
+    const out = join(dir, "merged/refused.csv");
+    expect(await userErrorAsync(mergeFiles(parts.slice(0, 2), out))).toBe("shard 3/3 missing: a merge takes every shard of the sweep");
+    const other = join(dir, "shards/other-3.csv");
+    await runSweep(pool, buildSweep(data, "t.yaml"), { out: other, trials: 1000, shard: { index: 3, count: 3 } });
+    const mixed = await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, other], out));
+    expect(mixed).toMatch(/other-3\.csv: not a shard of the same sweep as .*3-1\.csv \(trials 1000 vs 2000\)$/);
+    const twice = await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, parts[1]!], out));
+    expect(twice).toMatch(/shard 2\/3 is also given as/);
+    const bare = join(dir, "bare.csv");
+    writeFileSync(bare, readFileSync(parts[0]!));
+    expect(await userErrorAsync(mergeFiles([bare], out))).toMatch(/bare\.csv: no .*bare\.csv\.sweep\.json beside it/);
+    writeFileSync(recordFile(bare), readFileSync(recordFile(parts[0]!)));
+    appendFileSync(bare, "99,x\n");
+    expect(await userErrorAsync(mergeFiles([bare], out))).toMatch(/does not describe .*bare\.csv as it is now/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("the merged CSV and its record are byte-identical to the unsharded sweep's", async () => {
+    const merged = join(dir, "merged/all3.csv");
+    await mergeFiles([3, 1, 2].map((i) => join(dir, `shards/3-${i}.csv`)), merged);
+    expect(readFileSync(merged, "utf8")).toBe(full);
+    expect(readFileSync(recordFile(merged), "utf8")).toBe(readFileSync(recordFile(join(dir, "results/full.csv")), "utf8"));
+    expect(JSON.parse(readFileSync(recordFile(merged), "utf8"))).toMatchObject({ scenario: "sweep-test", seed: 7, trials: 2000, gridPoints: 10, shard: null });
+  });
+
+  it("a second sweep to the same output fails at once, and a lock left by a dead process is taken over", async () => {
+    const out = join(dir, "locked.csv");
+    let locked!: () => void;
+    const taken = new Promise<void>((resolve) => (locked = resolve));
+    const first = runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, onLock: () => locked() });
+    await taken;
+    const second = await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 1000 }));
+    expect(second).toMatch(new RegExp(`locked\\.csv: another agentsim \\(process ${process.pid}\\) is writing it`));
+    await first;
+    expect(readFileSync(out, "utf8")).toBe(full);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    // a lock whose process is gone (a kill) does not block
+    const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
+    writeFileSync(`${out}.lock`, dead.stdout);
+    const lock = await lockOutput(out);
+    expect(readFileSync(`${out}.lock`, "utf8")).toBe(`${process.pid}\n`);
+    await lock.release();
+  });
+
+  it("default output names are injective: ., .., ~, non-ASCII and long names each get their own file", () => {
+    const names = [".", "..", "~", "_", "%2E", "café", "cafe", "a b", "a_b", "a.b", "x".repeat(300), "x".repeat(299) + "y"];
+    const outs = names.map((n) => defaultOut(n, null));
+    expect(new Set(outs).size).toBe(names.length);
+    for (const o of outs) expect(o).toMatch(/^results\/[A-Za-z0-9_%~-]+\.csv$/);
+    expect(defaultOut("default", null)).toBe("results/default.csv");
+    expect(defaultOut("sweep-weak-bugs", { index: 2, count: 4 })).toBe("results/sweep-weak-bugs.shard-2-of-4.csv");
+    expect(defaultOut("a.shard-1-of-2", null)).not.toBe(defaultOut("a", { index: 1, count: 2 }));
+    expect(fileSafe("x".repeat(300)).length).toBeLessThanOrEqual(120);
   });
 
   it("leaves no final file when interrupted, and resumes to the same bytes", async () => {
