@@ -25,10 +25,10 @@ const common = {
   absWorkingDir: ROOT,
 };
 
-/** Bundle src/cli/main.ts into dist/agentsim.mjs (the bin) and workers/simulate.ts into dist/worker.mjs. */
+/** Bundle src/cli/bin.ts into dist/agentsim.mjs (the bin) and workers/simulate.ts into dist/worker.mjs. */
 export async function bundle() {
   await Promise.all([
-    build({ ...common, entryPoints: ["src/cli/main.ts"], outfile: "dist/agentsim.mjs" }),
+    build({ ...common, entryPoints: ["src/cli/bin.ts"], outfile: "dist/agentsim.mjs" }),
     build({ ...common, entryPoints: ["workers/simulate.ts"], outfile: "dist/worker.mjs" }),
   ]);
   chmodSync(resolve(ROOT, "dist/agentsim.mjs"), 0o755);

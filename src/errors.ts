@@ -22,6 +22,11 @@ export class ScenarioError extends UserError {
   }
 }
 
+/** A mistake in one command-line flag: the CLI adds a pointer to the command's --help. */
+export class FlagError extends UserError {
+  override name = "FlagError";
+}
+
 /** Text with its control characters written as JSON escapes (`\n`, `\u0000`). */
 export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));

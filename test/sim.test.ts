@@ -12,7 +12,7 @@
  * Every stream has a fixed seed, so each test is deterministic.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runValidation } from "../src/cli/commands/validate.js";
+import { runValidation, scenarioFiles } from "../src/cli/commands/validate.js";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { loadScenario, parseScenario } from "../src/scenario/load.js";
@@ -207,7 +207,7 @@ describe("on the worker pool", () => {
   });
 
   it("passes the validation suite at 20,000 runs per check", async () => {
-    const checks = await runValidation("scenarios/validation", 20_000, 2);
+    const checks = await runValidation(scenarioFiles("scenarios/validation"), 20_000, 2);
     expect(checks.length).toBeGreaterThan(100);
     expect(checks.filter((c) => c.verdict !== "consistent")).toEqual([]);
   });

@@ -5,7 +5,7 @@
  * Points are dealt round-robin: shard i (1-based) takes the points whose grid index k has
  * k % n == i - 1. Neighbouring points often cost about the same, so this balances the shards.
  */
-import { UserError } from "../errors.js";
+import { FlagError } from "../errors.js";
 
 export interface Shard {
   /** 1-based: 1 <= index <= count */
@@ -13,14 +13,14 @@ export interface Shard {
   count: number;
 }
 
-/** Parse `i/n` (whole numbers, 1 <= i <= n); anything else is a one-line UserError. */
+/** Parse `i/n` (whole numbers, 1 <= i <= n); anything else is a one-line FlagError. */
 export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!m) throw new UserError(`--shard must be i/n with whole numbers 1 <= i <= n (e.g. 2/4), got "${text}"`);
+  if (!m) throw new FlagError(`--shard must be i/n with whole numbers 1 <= i <= n (e.g. 2/4), got "${text}"`);
   const index = Number(m[1]);
   const count = Number(m[2]);
   if (!Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
-    throw new UserError(`--shard must be i/n with whole numbers 1 <= i <= n (e.g. 2/4), got "${text}"`);
+    throw new FlagError(`--shard must be i/n with whole numbers 1 <= i <= n (e.g. 2/4), got "${text}"`);
   }
   return { index, count };
 }

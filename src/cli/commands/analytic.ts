@@ -4,6 +4,8 @@ import { analyzeScenario, fixerComparison, type AnalyticResult } from "../../mod
 import { loadScenario } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { money, num, table } from "../format.js";
+import { toJson } from "../json.js";
+import type { Cli } from "../io.js";
 import { DEFAULT_SCENARIO } from "../scenarioArg.js";
 
 interface Args {
@@ -11,7 +13,7 @@ interface Args {
   json: boolean;
 }
 
-export const analyticCommand: CommandModule<object, Args> = {
+export const analyticCommand = (cli: Cli): CommandModule<object, Args> => ({
   command: "analytic [scenario]",
   describe: "Closed-form expected cost of every strategy and context",
   builder: (y) =>
@@ -22,12 +24,12 @@ export const analyticCommand: CommandModule<object, Args> = {
     const { scenario } = loadScenario(args.scenario);
     const results = analyzeScenario(scenario);
     if (args.json) {
-      process.stdout.write(JSON.stringify({ scenario: scenario.name, results }, null, 2) + "\n");
+      cli.stdout.write(toJson({ scenario: scenario.name, results }) + "\n");
       return;
     }
-    process.stdout.write(formatAnalytic(scenario, results, args.scenario));
+    cli.stdout.write(formatAnalytic(scenario, results, args.scenario));
   },
-};
+});
 
 export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], file: string): string {
   const head = ["strategy", "generator", "fixer", "context", "E[cost]", "attempts", "generation", "fix in (new)", "fix in (cached)", "fix out"];

@@ -1,63 +1,79 @@
 /** `agentsim run [scenario]`: simulate every strategy and context and check them against the closed forms. */
 import type { CommandModule } from "yargs";
 import { evaluateScenario, type Evaluation, type SimResult } from "../../evaluate/evaluate.js";
+import { FlagError } from "../../errors.js";
 import { loadScenario } from "../../scenario/load.js";
 import { usesExtensions } from "../../scenario/extensions.js";
 import type { Scenario } from "../../scenario/types.js";
 import type { SimPath } from "../../sim/kernel.js";
+import { fastPathApplies } from "../../sim/params.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
+import { jobsOf } from "../../sim/simulate.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
+import { textFlag, threadsFlag, trialsFlag } from "../args.js";
 import { money, num, percent, seconds, table } from "../format.js";
-import { progressBar } from "../progress.js";
-import { MAX_THREADS, checkTrials, checkWhole } from "../args.js";
-import { DEFAULT_SCENARIO } from "../scenarioArg.js";
+import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
+import { progressBar } from "../progress.js";
+import { DEFAULT_SCENARIO } from "../scenarioArg.js";
 
 interface Args {
   scenario: string;
-  trials?: number;
+  trials?: string;
   seed?: string;
-  threads: number;
+  threads: string;
   path: SimPath;
   json: boolean;
 }
 
-export const runCommand: CommandModule<object, Args> = {
+export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
   command: "run [scenario]",
   describe: "Monte Carlo simulation of every strategy and context, checked against the closed forms",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, describe: "scenario file (YAML or JSON)" })
-      .option("trials", { type: "number", describe: "runs per strategy and context (default: the scenario's)" })
-      .option("seed", { type: "string", describe: "random seed (default: the scenario's)" })
-      .option("threads", { type: "number", default: defaultThreads(), describe: "worker threads" })
-      .option("path", { choices: ["auto", "fast", "attempt"] as const, default: "auto" as const, describe: "simulation path (auto: fast where the base model allows)" })
+      .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
+      .option("seed", { type: "string", requiresArg: true, describe: "random seed (default: the scenario's)" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("path", {
+        choices: ["auto", "fast", "attempt"] as const,
+        default: "auto" as const,
+        requiresArg: true,
+        describe: "simulation path (auto: fast where the base model allows)",
+      })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" }) as never,
   handler: async (args) => {
+    const threads = threadsFlag(args.threads);
+    const trialsGiven = trialsFlag(args.trials);
+    const seedGiven = textFlag("--seed", args.seed);
     const { scenario } = loadScenario(args.scenario);
-    const trials = args.trials ?? scenario.trials;
-    checkTrials(trials);
-    checkWhole("--threads", args.threads, 1, MAX_THREADS);
-    const seed = args.seed ?? String(scenario.seed);
-    const pool = new SimulationPool(args.threads);
-    const progress = progressBar("simulating", "runs");
+    const trials = trialsGiven ?? scenario.trials;
+    const seed = seedGiven ?? String(scenario.seed);
+    if (args.path === "fast" && jobsOf(scenario).some((job) => !fastPathApplies(job.params))) {
+      throw new FlagError(
+        `--path fast simulates the base model only; ${args.scenario} uses extensions (time, cache expiry, variable tokens, ` +
+          `growth, regressions or caps) that need --path attempt (or auto)`,
+      );
+    }
+    const pool = new SimulationPool(threads);
+    const progress = progressBar(cli.stderr, "simulating", "runs");
     const started = performance.now();
     try {
       const evaluation = await evaluateScenario(pool, scenario, { trials, seedKey: seed, path: args.path, onProgress: progress.update });
       const elapsed = (performance.now() - started) / 1000;
       progress.stop();
-      const timing = { seconds: elapsed, threads: args.threads, runsPerSecond: (trials * evaluation.results.length) / elapsed };
+      const timing = { seconds: elapsed, threads, runsPerSecond: (trials * evaluation.results.length) / elapsed };
       if (args.json) {
-        process.stdout.write(toJson({ scenario: scenario.name, seed: args.seed ?? scenario.seed, trials, ...evaluation, timing }) + "\n");
+        cli.stdout.write(toJson({ scenario: scenario.name, seed: seedGiven ?? scenario.seed, trials, ...evaluation, timing }) + "\n");
       } else {
-        process.stdout.write(formatRun(scenario, args.scenario, trials, seed, evaluation, timing));
+        cli.stdout.write(formatRun(scenario, args.scenario, trials, seed, evaluation, timing));
       }
     } finally {
       progress.stop();
       await pool.close();
     }
   },
-};
+});
 
 function formatRun(
   scenario: Scenario,
@@ -86,11 +102,13 @@ function formatRun(
     const mine = results.filter((r) => r.context === ctx);
     const byMean = [...mine].sort((a, b) => a.mean - b.mean)[0]!;
     const byP90 = [...mine].sort((a, b) => a.p90 - b.p90)[0]!;
-    out += `  ${ctx.padEnd(7)} by mean: ${byMean.strategy} (${money(byMean.mean)})   by p90: ${byP90.strategy} (${money(byP90.p90)})\n`;
+    out +=
+      `  ${ctx.padEnd(7)} by mean: ${byMean.strategy} (${money(byMean.mean)}${completion(byMean)})   ` +
+      `by p90: ${byP90.strategy} (${money(byP90.p90)}${completion(byP90)})\n`;
   }
   const names = [...new Set(results.map((r) => r.strategy))];
   if (names.length > 1) {
-    out += `\nP(row strategy is cheaper than column strategy in a run):\n`;
+    out += `\nP(row strategy is cheaper than column strategy in a run), ties counted as half:\n`;
     for (const ctx of scenario.contexts) {
       const cell = (a: string, b: string) =>
         a === b ? "-" : percent(comparisons.find((c) => c.context === ctx && c.a === a && c.b === b)?.probabilityCheaper, 1);
@@ -98,6 +116,11 @@ function formatRun(
     }
   }
   return out;
+}
+
+/** ", but fixes every bug in only 27.8% of runs" when a strategy's runs do not all complete. */
+function completion(r: SimResult): string {
+  return r.allFixedFraction < 1 ? `, but fixes every bug in only ${percent(r.allFixedFraction, 1)} of runs` : "";
 }
 
 function extensionTable(results: SimResult[]): string {

@@ -1,5 +1,5 @@
 /** `agentsim validate`: every curated validation scenario, simulated and checked against its closed form. */
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { evaluateScenario, type SimResult } from "../../evaluate/evaluate.js";
@@ -7,16 +7,18 @@ import { loadScenario } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
-import { toJson } from "../json.js";
-import { money, percent, seconds, table } from "../format.js";
-import { progressBar } from "../progress.js";
+import { FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
-import { MAX_THREADS, checkTrials, checkWhole } from "../args.js";
+import { textFlag, threadsFlag, trialsFlag } from "../args.js";
+import { money, percent, seconds, table } from "../format.js";
+import type { Cli, Output } from "../io.js";
+import { toJson } from "../json.js";
+import { progressBar } from "../progress.js";
 
 interface Args {
   dir: string;
-  trials?: number;
-  threads: number;
+  trials?: string;
+  threads: string;
   json: boolean;
 }
 
@@ -35,33 +37,49 @@ export interface ValidationCheck {
   verdict: "consistent" | "inconsistent";
 }
 
-export const validateCommand: CommandModule<object, Args> = {
+export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
   command: "validate",
   describe: "Check the simulator against the closed forms on every scenario in scenarios/validation/",
   builder: (y) =>
     y
-      .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), describe: "folder of validation scenarios" })
-      .option("trials", { type: "number", describe: "runs per check (default: each scenario's)" })
-      .option("threads", { type: "number", default: defaultThreads(), describe: "worker threads" })
+      .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), requiresArg: true, describe: "folder of validation scenarios" })
+      .option("trials", { type: "string", requiresArg: true, describe: "runs per check, at least 2 (default: each scenario's)" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of lines" }) as never,
   handler: async (args) => {
-    if (args.trials !== undefined) checkTrials(args.trials, 2);
-    checkWhole("--threads", args.threads, 1, MAX_THREADS);
-    const checks = await runValidation(args.dir, args.trials, args.threads);
+    const trials = trialsFlag(args.trials);
+    const threads = threadsFlag(args.threads);
+    const dir = textFlag("--dir", args.dir)!;
+    const checks = await runValidation(scenarioFiles(dir), trials, threads, cli.stderr);
     const failed = checks.filter((c) => c.verdict === "inconsistent").length;
     const threshold = familyThreshold(checks.length);
-    if (args.json) process.stdout.write(toJson({ threshold, checks, failed }) + "\n");
-    else process.stdout.write(formatValidation(checks, threshold, failed));
-    if (failed > 0) process.exitCode = 1;
+    if (args.json) cli.stdout.write(toJson({ threshold, checks, failed }) + "\n");
+    else cli.stdout.write(formatValidation(checks, threshold, failed));
+    if (failed > 0) cli.exitCode = 1;
   },
-};
+});
 
-/** Simulate every scenario of the folder; each strategy x context with a closed form is one check. */
-export async function runValidation(dir: string, trials: number | undefined, threads: number): Promise<ValidationCheck[]> {
-  const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
-  const loaded = files.map((f) => loadScenario(resolve(dir, f)));
+/** The scenario files (.yaml, .yml, .json) of a folder, sorted; a missing or empty folder is a FlagError. */
+export function scenarioFiles(dir: string): string[] {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new FlagError(`--dir ${dir}: no such folder`);
+  if (!stat.isDirectory()) throw new FlagError(`--dir ${dir}: is not a folder`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new FlagError(`--dir ${dir}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const files = names.filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  if (files.length === 0) throw new FlagError(`--dir ${dir}: holds no scenario files (.yaml, .yml, .json)`);
+  return files.map((f) => resolve(dir, f));
+}
+
+/** Simulate every scenario file; each strategy x context with a closed form is one check. */
+export async function runValidation(files: string[], trials: number | undefined, threads: number, stderr?: Output): Promise<ValidationCheck[]> {
+  const loaded = files.map((f) => loadScenario(f));
   const pool = new SimulationPool(threads);
-  const progress = progressBar("validating", "scenarios");
+  const progress = progressBar(stderr ?? { write: () => true }, "validating", "scenarios");
   const results: SimResult[][] = [];
   try {
     for (const [i, { scenario }] of loaded.entries()) {
