@@ -11,7 +11,7 @@ import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { jobsOf } from "../../sim/simulate.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
 import { textFlag, threadsFlag, trialsFlag } from "../args.js";
-import { money, num, percent, seconds, table } from "../format.js";
+import { money, num, percent, seconds, table, tooFewRunsNote } from "../format.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
@@ -95,7 +95,11 @@ function formatRun(
     ]),
     new Set(["closed form", "sim mean", "p50", "p90", "p99", "rel. error", "z"]),
   );
-  out += `\n\nrel. error = (sim mean - closed form) / closed form; z = (sim mean - closed form) / standard error;\nverdict: consistent when |z| <= ${Z_THRESHOLD}\n`;
+  out +=
+    `\n\nrel. error = (sim mean - closed form) / closed form; z = (sim mean - closed form) / standard error;\n` +
+    `verdict: consistent when |z| <= ${Z_THRESHOLD} after correcting z for the skewness of the costs\n`;
+  const tooFew = results.filter((r) => r.verdict === "too few runs").length;
+  if (tooFew > 0) out += `${tooFew} of ${results.length} checks not judged: ${tooFewRunsNote}\n`;
   if (usesExtensions(scenario)) out += extensionTable(results);
   out += `\nCheapest strategy per context:\n`;
   for (const ctx of scenario.contexts) {

@@ -6,6 +6,7 @@ import { evaluateScenario, type SimResult } from "../../evaluate/evaluate.js";
 import { loadScenario } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { checkMean } from "../../stats/check.js";
+import { tooFewRunsNote } from "../format.js";
 import { familyThreshold } from "../../stats/threshold.js";
 import { FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
@@ -32,9 +33,10 @@ export interface ValidationCheck {
   analyticMean: number;
   mean: number;
   stdError: number;
-  z: number;
+  /** null when every run cost the same */
+  z: number | null;
   relError: number;
-  verdict: "consistent" | "inconsistent";
+  verdict: "consistent" | "inconsistent" | "too few runs";
 }
 
 export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
@@ -52,9 +54,10 @@ export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
     const dir = textFlag("--dir", args.dir)!;
     const checks = await runValidation(scenarioFiles(dir), trials, threads, cli.stderr);
     const failed = checks.filter((c) => c.verdict === "inconsistent").length;
+    const tooFewRuns = checks.filter((c) => c.verdict === "too few runs").length;
     const threshold = familyThreshold(checks.length);
-    if (args.json) cli.stdout.write(toJson({ threshold, checks, failed }) + "\n");
-    else cli.stdout.write(formatValidation(checks, threshold, failed));
+    if (args.json) cli.stdout.write(toJson({ threshold, checks, failed, tooFewRuns }) + "\n");
+    else cli.stdout.write(formatValidation(checks, threshold, failed, tooFewRuns));
     if (failed > 0) cli.exitCode = 1;
   },
 });
@@ -94,30 +97,34 @@ export async function runValidation(files: string[], trials: number | undefined,
   const rows = loaded.flatMap(({ scenario }, i) =>
     results[i]!.flatMap((r) => {
       const base = { scenario: scenario.name, strategy: r.strategy, context: r.context, trials: r.trials };
-      const cost = r.analyticMean === null ? [] : [{ ...base, quantity: "cost" as const, expected: r.analyticMean, mean: r.mean, stdError: r.stdError }];
+      const cost =
+        r.analyticMean === null
+          ? []
+          : [{ ...base, quantity: "cost" as const, expected: r.analyticMean, mean: r.mean, stdError: r.stdError, skewness: r.skewness }];
       const wall =
         r.expectedWallSeconds === null || r.meanWallSeconds === null
           ? []
-          : [{ ...base, quantity: "wall seconds" as const, expected: r.expectedWallSeconds, mean: r.meanWallSeconds, stdError: r.wallStdError! }];
+          : [{ ...base, quantity: "wall seconds" as const, expected: r.expectedWallSeconds, mean: r.meanWallSeconds, stdError: r.wallStdError!, skewness: r.wallSkewness! }];
       return [...cost, ...wall];
     }),
   );
   const threshold = familyThreshold(rows.length);
-  return rows.map(({ expected, ...row }) => {
-    const check = checkMean(row.mean, row.stdError, expected, threshold);
-    return { ...row, analyticMean: expected, z: check.z!, relError: check.relError!, verdict: check.verdict as ValidationCheck["verdict"] };
+  return rows.map(({ expected, skewness, ...row }) => {
+    const check = checkMean({ n: row.trials, mean: row.mean, stdError: row.stdError, skewness }, expected, threshold);
+    return { ...row, analyticMean: expected, z: check.z, relError: check.relError!, verdict: check.verdict as ValidationCheck["verdict"] };
   });
 }
 
-function formatValidation(checks: ValidationCheck[], threshold: number, failed: number): string {
+function formatValidation(checks: ValidationCheck[], threshold: number, failed: number, tooFewRuns: number): string {
   const head = ["scenario", "strategy", "context", "quantity", "closed form", "sim mean", "rel. error", "z", "verdict"];
   const value = (c: ValidationCheck, x: number) => (c.quantity === "cost" ? money(x) : seconds(x));
   const rows = checks.map((c) => [
-    c.scenario, c.strategy, c.context, c.quantity, value(c, c.analyticMean), value(c, c.mean), percent(c.relError, 3), c.z.toFixed(2), c.verdict,
+    c.scenario, c.strategy, c.context, c.quantity, value(c, c.analyticMean), value(c, c.mean), percent(c.relError, 3), c.z === null ? "-" : c.z.toFixed(2), c.verdict,
   ]);
   return (
     `${table(head, rows, new Set(["closed form", "sim mean", "rel. error", "z"]))}\n\n` +
-    `${checks.length} checks, ${failed} inconsistent (threshold |z| <= ${threshold.toFixed(2)}: ` +
-    `4 for one check, Bonferroni over ${checks.length})\n`
+    `${checks.length} checks, ${failed} inconsistent (threshold ${threshold.toFixed(2)} on the skewness-corrected z: ` +
+    `4 for one check, Bonferroni over ${checks.length})\n` +
+    (tooFewRuns > 0 ? `${tooFewRuns} ${tooFewRuns === 1 ? "check was" : "checks were"} not judged: ${tooFewRunsNote}\n` : "")
   );
 }
