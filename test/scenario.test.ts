@@ -1,5 +1,5 @@
 /**
- * Scenario validation (model.md section 7 and the extension keys of section 5): every bad input is
+ * Scenario validation (docs/model.md section 7 and the extension keys of section 5): every bad input is
  * a ScenarioError with a one-line message `<file>: <dotted.key.path>: <problem>`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * How many fix attempts bugs take (model page, section 3, and the regressions row of section 5).
+ * How many fix attempts bugs take (docs/model.md, section 3, and the regressions row of section 5).
  *
  * A bug fixed with probability p per attempt takes N ~ Geometric(p) attempts on {1, 2, ...}.
  */

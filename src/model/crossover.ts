@@ -1,5 +1,5 @@
 /**
- * Crossovers (model page, section 4): where two strategies' expected costs are equal.
+ * Crossovers (docs/model.md, section 4): where two strategies' expected costs are equal.
  *
  * In a model's `bugs.count` the difference is at most quadratic (fresh: linear; shared: the I^2
  * term), so its roots are exact. For any other numeric key the roots are found by a sign scan on

@@ -1,5 +1,5 @@
 /**
- * Expected tokens and cost of the fix phase (model page, section 4).
+ * Expected tokens and cost of the fix phase (docs/model.md, section 4).
  *
  * Symbols: L1 = prompt + generation (`handoffTokens`), Delta = G + E per attempt
  * (`contextGrowth`), alpha the cache-read multiplier, w the cache-write multiplier.

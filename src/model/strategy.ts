@@ -1,5 +1,5 @@
 /**
- * Expected cost of a whole strategy (model page, section 4 "A whole strategy", with the closed
+ * Expected cost of a whole strategy (docs/model.md, section 4 "A whole strategy", with the closed
  * forms of section 5 where they exist):
  *
  *   C(strategy) = c_in(gen) L0 + c_out(gen) G0 + C_fix(fixer; bugs left by gen)

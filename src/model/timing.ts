@@ -1,4 +1,4 @@
-/** The time model and cache expiry (model page, section 5: the "time" and "cache TTL" rows). */
+/** The time model and cache expiry (docs/model.md, section 5: the "time" and "cache TTL" rows). */
 import type { Distribution, ModelSpec, Scenario } from "../scenario/types.js";
 import { distributionCdf, distributionMean } from "./distributions.js";
 

@@ -1,4 +1,4 @@
-/** Whether a scenario uses any extension of the model page's section 5 (beyond the base model). */
+/** Whether a scenario uses any extension of section 5 of docs/model.md (beyond the base model). */
 import type { Scenario } from "./types.js";
 
 export function usesExtensions(s: Scenario): boolean {

@@ -197,7 +197,7 @@ function strategies(p: ParsedScenario): Strategy[] {
   return names.flatMap((generator) => names.map((fixer) => ({ name: `${generator}-${fixer}`, generator, fixer })));
 }
 
-/** Tolerance for "count x hardFraction is a whole number" (model page, section 7). */
+/** Tolerance for "count x hardFraction is a whole number" (docs/model.md, section 7). */
 const WHOLE_TOLERANCE = 1e-6;
 
 /** Checks that involve more than one key. */

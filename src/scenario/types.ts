@@ -1,6 +1,6 @@
 /**
  * The normalized scenario that the model and the simulator read: prices in $ per token,
- * defaults filled in, strategies listed. See `../shared/model.md`, sections 2, 5 and 7.
+ * defaults filled in, strategies listed. See `docs/model.md`, sections 2, 5 and 7.
  */
 
 export type Context = "shared" | "fresh";

@@ -1,5 +1,5 @@
 /**
- * Seeded random scenarios in the file's raw shape (model.md section 7 plus the extension keys),
+ * Seeded random scenarios in the file's raw shape (docs/model.md section 7 plus the extension keys),
  * always valid input. Shared by the closed-form tests and the simulation tests.
  *
  * - 2 or 3 models, prices in $ per million tokens, bug counts 0..12 with a hardFraction that
