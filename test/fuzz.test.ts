@@ -6,7 +6,8 @@
  * multi-line error, or NaN, Infinity or an empty number in an output that exits 0.
  *
  * The seed is fixed, so CI runs the same cases every time; AGENTSIM_FUZZ_SEED and
- * AGENTSIM_FUZZ_CASES run others (a failure message names its case's arguments and file).
+ * AGENTSIM_FUZZ_CASES run others (a failure message names its case's arguments and file), and
+ * AGENTSIM_FUZZ_TALLY=1 prints how many cases ended with which exit code.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
