@@ -43,21 +43,59 @@ describe("agentsim run", () => {
     expect(out.timing).toHaveProperty("seconds");
   });
 
-  it("prints an aligned table with the verdicts and the cheapest strategy", () => {
+  it("puts the decision first, in words and numbers, then a table that fits 100 columns", () => {
     const { code, stdout } = agentsim("run", "--trials", "3000", "--threads", "1");
     expect(code).toBe(0);
-    expect(stdout).toMatch(/strategy\s+context\s+closed form\s+sim mean/);
-    expect(stdout).toMatch(/Cheapest strategy per context/);
+    const lines = stdout.split("\n");
+    const first = lines.slice(0, 8).join("\n");
+    expect(first).toMatch(/^Cheapest per run in both contexts: strong-first \(strong generates, weak fixes\)\./);
+    expect(first).toMatch(/shared: \$0\.\d+ per run; \$0\.\d+ \(\d+\.\d%\) less than [a-z-]+; cheaper than it in \d+\.\d% of\s+single runs/);
+    expect(first).toMatch(/fresh: +\$0\.\d+ per run/);
+    expect(first).toMatch(/a tie counts as half/);
+    expect(stdout).toMatch(/strategy +generator +mean +95% interval +p90 +closed +verdict/);
+    expect(stdout).toMatch(/strong-first +strong -> weak +\$0\.\d+ +\$0\.\d+\.\.\$0\.\d+ +\$0\.\d+ +\$0\.\d+ +consistent/);
     expect(stdout).not.toMatch(/inconsistent/);
+    expect(stdout).not.toMatch(/P\(row strategy/);
+    // stdout is a pipe here, so the width is 100
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(100);
+  });
+
+  it("--wide adds the quantiles, z and the P(cheaper) matrix", () => {
+    const { code, stdout } = agentsim("run", "--trials", "3000", "--threads", "1", "--wide");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/p50 +p90 +p99/);
+    expect(stdout).toMatch(/P\(row strategy is cheaper than column strategy in a run; a tie counts half\)/);
+  });
+
+  it("--json carries the decision, whose cheapest strategy has the lowest mean", () => {
+    const out = JSON.parse(agentsim("run", "--json", "--trials", "3000", "--threads", "1").stdout);
+    for (const d of out.decision.contexts) {
+      const mine = out.results.filter((r: { context: string }) => r.context === d.context);
+      const lowest = Math.min(...mine.map((r: { mean: number }) => r.mean));
+      expect(mine.find((r: { strategy: string }) => r.strategy === d.byMean.best.strategy).mean).toBe(lowest);
+      expect(d.byMean.best.completion).toBe(1);
+      expect(d.byMean.savings).toBeGreaterThan(0);
+    }
   });
 });
 
 describe("agentsim analytic and crossover", () => {
+  it("analytic puts the decision by expected cost first", () => {
+    const { code, stdout } = agentsim("analytic");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Cheapest by expected cost in both contexts: strong-first \(strong generates, weak fixes\)\.\n  shared: \$0\.\d+ per run/);
+    expect(Math.max(...stdout.split("\n").map((l) => l.length))).toBeLessThanOrEqual(100);
+  });
+
   it("analytic --json lists every strategy and context", () => {
     const out = JSON.parse(agentsim("analytic", "--json").stdout);
     expect(out.scenario).toBe("default");
     expect(out.results.map((r: { context: string }) => r.context)).toEqual(Array(4).fill(["shared", "fresh"]).flat());
     expect(out.results.every((r: { analyticMean: number }) => r.analyticMean > 0)).toBe(true);
+    for (const d of out.decision.contexts) {
+      const lowest = Math.min(...out.results.filter((r: { context: string }) => r.context === d.context).map((r: { analyticMean: number }) => r.analyticMean));
+      expect(d.byMean.best.value).toBe(lowest);
+    }
   });
 
   it("crossover --json names the parameter, the strategies and the roots", () => {
@@ -77,6 +115,10 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     ["an unknown strategy in --between", ["crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--between", "a,b"], /--between: unknown strategy "a"/],
     ["a crossover key that is not there", ["crossover", "scenarios/default.yaml", "--param", "models.weak.speed", "--from", "0", "--to", "1"], /no numeric key at that path/],
     ["an unknown option", ["run", "--trails", "5"], /Unknown argument: trails/],
+    ["a report crossover key that is not there", ["report", "scenarios/default.yaml", "--crossover", "models.weak.nope", "--out", join(tmpdir(), "agentsim-never.html")], /default\.yaml: --crossover models\.weak\.nope: no numeric key at that path/],
+    ["a report crossover key without a range", ["report", "scenarios/default.yaml", "--crossover", "caching.readMultiplier", "--out", join(tmpdir(), "agentsim-never.html")], /--from and --to are required for --crossover caching\.readMultiplier/],
+    ["an empty report range", ["report", "scenarios/default.yaml", "--from", "3", "--to", "1"], /--from \(3\) must be less than --to \(1\)/],
+    ["a report written to a folder", ["report", "scenarios/default.yaml", "--out", tmpdir()], /is a folder, not a file name/],
   ];
   for (const [what, args, message] of cases) {
     it(what, () => {
@@ -121,8 +163,8 @@ describe("flags mean what they say", () => {
     ["merge --out /dev/null", ["merge", "a.csv", "--out", "/dev/null"], /--out "\/dev\/null": is not a regular file/],
     [
       "a crossover range outside the key's domain names the flags",
-      ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "0", "--to", "1"],
-      /^agentsim: --from 0 --to 1: the range leaves what models\.weak\.fix\.easy may be: must be a probability in \[0\.0001, 1\], got 0/,
+      ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "-2", "--to", "-1"],
+      /^agentsim: --from -2 --to -1: the range leaves what models\.weak\.fix\.easy may be: must be a probability in \[0\.0001, 1\], got -/,
     ],
     ["crossover --steps beyond the bound", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "0.5", "--to", "1", "--steps", "1000000"], /--steps must be a whole number from 1 to 10000/],
     ["crossover --from 1e400", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "1e400", "--to", "1"], /--from must be a finite number, got 1e400/],

@@ -10,7 +10,7 @@
  * AGENTSIM_FUZZ_TALLY=1 prints how many cases ended with which exit code.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import seedrandom from "seedrandom";
@@ -155,8 +155,8 @@ function commandFor(i: number, file: string, data: Data | null): string[] {
 
 /** Random command lines: commands, flags with and without values, repeats, odd values. */
 function flagLine(): string[] {
-  const commands = ["run", "analytic", "crossover", "validate", "sweep", "merge", "rn", "swep", "", "--help", "-V"];
-  const flags = ["--trials", "--seed", "--threads", "--path", "--json", "--param", "--from", "--to", "--steps", "--between", "--context", "--out", "--shard", "--resume", "--dir", "--bogus", "-x"];
+  const commands = ["run", "analytic", "crossover", "validate", "sweep", "merge", "report", "prices", "fit", "rn", "swep", "", "--help", "-V"];
+  const flags = ["--trials", "--seed", "--threads", "--path", "--json", "--param", "--from", "--to", "--steps", "--between", "--context", "--out", "--shard", "--resume", "--dir", "--trace", "--trace-runs", "--wide", "--crossover", "--bootstrap", "--format", "--prices", "--bogus", "-x"];
   const values = ["", "0", "1", "2", "-1", "1e400", "abc", "1/0", "2/1", "1/2", "auto", "fast", "attempt", "shared", "other", "/dev/null", "scenarios/default.yaml", "x".repeat(300), "a,b", "strong-first,weak-first", "models.weak.bugs.count", "9999999999"];
   const line = [pick(commands)];
   if (chance(0.5)) line.push(pick(["scenarios/default.yaml", "scenarios/sweep-weak-bugs.yaml", "nope.yaml", "/dev/zero", "."]));
@@ -166,8 +166,10 @@ function flagLine(): string[] {
     if (chance(0.8)) line.push(pick(values));
   }
   // keep the work small when a line happens to be valid
-  if (["run", "validate", "sweep"].includes(line[0]!)) line.push("--trials", "20", "--threads", "1");
-  if (line[0] === "sweep" && !line.includes("--out")) line.push("--out", join(dir, `flags-${Math.floor(rng() * 1e9)}.csv`));
+  if (["run", "validate", "sweep", "report"].includes(line[0]!)) line.push("--trials", "20", "--threads", "1");
+  if (line[0] === "fit") line.push("--bootstrap", "0", "--threads", "1");
+  if (["sweep", "report"].includes(line[0]!) && !line.includes("--out")) line.push("--out", join(dir, `flags-${Math.floor(rng() * 1e9)}.out`));
+  if (line.includes("--trace")) line.push("--trace-runs", "2");
   return line;
 }
 
@@ -226,6 +228,7 @@ function csvProblems(text: string): string[] {
 }
 
 async function inProcess(args: string[]): Promise<Outcome> {
+  if (process.env.AGENTSIM_FUZZ_LOG) appendFileSync(process.env.AGENTSIM_FUZZ_LOG, JSON.stringify(args) + "\n");
   let stdout = "";
   let stderr = "";
   const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };

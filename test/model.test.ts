@@ -24,6 +24,11 @@ type Raw = Record<string, unknown>;
 
 const clone = <T>(x: T): T => structuredClone(x);
 
+/** The model of a one-rung strategy ({generator, fixer} in the file). */
+const fixerOf = (st: Strategy): string => st.ladder[0]!.model;
+/** A {generator, fixer} strategy as the scenario module builds it. */
+const pair = (name: string, generator: string, fixer: string): Strategy => ({ name, generator, ladder: [{ kind: "fix", model: fixer, attempts: null, fix: null }] });
+
 /** |actual - expected| <= rel * max(|expected|, floor) */
 function expectRel(actual: number | null | undefined, expected: number, rel = 1e-12, floor = 0): void {
   expect(actual).not.toBeNull();
@@ -468,13 +473,13 @@ describe("identities of docs/model.md section 4", () => {
       const Delta = G + (raw.tokens.errorTrace as number);
       for (const st of scenario.strategies) {
         const gen = s.models[st.generator]!;
-        const fix = s.models[st.fixer]!;
-        const { I, V } = moments(raw, st.generator, st.fixer);
+        const fix = s.models[fixerOf(st)]!;
+        const { I, V } = moments(raw, st.generator, fixerOf(st));
         const generation = gen.cin * s.L0 + gen.cout * s.G0;
         const shared = gen.q === 0 ? 0 : I * (fix.cin * L1 + fix.cout * G) + fix.cin * (Delta / 2) * (I * I + V - I);
         // fresh is linear in the bugs: its V is the sum of the per-class variances, without the
         // binomial between-class term (docs/model.md's "c_in Delta V" holds for exact assignment)
-        const V0 = moments({ ...raw, models: { ...raw.models, [st.generator]: { ...raw.models[st.generator], bugs: { ...raw.models[st.generator].bugs, assignment: "exact" } } } }, st.generator, st.fixer).V;
+        const V0 = moments({ ...raw, models: { ...raw.models, [st.generator]: { ...raw.models[st.generator], bugs: { ...raw.models[st.generator].bugs, assignment: "exact" } } } }, st.generator, fixerOf(st)).V;
         const fresh = I * (fix.cin * L1 + fix.cout * G) + fix.cin * Delta * V0;
         const aS = analyzeStrategy(scenario, st, "shared");
         const aF = analyzeStrategy(scenario, st, "fresh");
@@ -503,7 +508,7 @@ describe("identities of docs/model.md section 4", () => {
         const se = parseScenario(raw, "exact.yaml");
         const sb = parseScenario(binomial, "binomial.yaml");
         for (const st of se.strategies.filter((x) => x.generator === name)) {
-          const fix = readRaw(raw).models[st.fixer]!;
+          const fix = readRaw(raw).models[fixerOf(st)]!;
           if (fix.pe === fix.ph) continue;
           const e = { shared: analyzeStrategy(se, st, "shared"), fresh: analyzeStrategy(se, st, "fresh") };
           const b = { shared: analyzeStrategy(sb, st, "shared"), fresh: analyzeStrategy(sb, st, "fresh") };
@@ -680,8 +685,8 @@ const X: Raw = {
     "weak-first": { generator: "weak", fixer: "strong" },
   },
 };
-const A: Strategy = { name: "strong-first", generator: "strong", fixer: "weak" };
-const B: Strategy = { name: "weak-first", generator: "weak", fixer: "strong" };
+const A: Strategy = pair("strong-first", "strong", "weak");
+const B: Strategy = pair("weak-first", "weak", "strong");
 
 /** Cost of a strategy under the code with one key of the raw scenario set (a real bug count allowed). */
 function codeCost(raw: Raw, strategy: Strategy, context: Context, param: string, value: number): number {
@@ -689,7 +694,7 @@ function codeCost(raw: Raw, strategy: Strategy, context: Context, param: string,
   let scenario: Scenario;
   if (countMatch) {
     scenario = parseScenario(raw, "x.yaml", { allowFractionalHardBugs: true });
-    scenario.models[countMatch[1]!]!.bugCount = value;
+    scenario.models[countMatch[1]!]!.bugs = { kind: "fixed", count: value };
   } else {
     scenario = parseScenario(setPath(raw, param, value), "x.yaml", { allowFractionalHardBugs: true });
   }
@@ -706,7 +711,8 @@ function setPath(raw: Raw, path: string, value: number): Raw {
 }
 
 /** Reference cost with one key set; bug counts go through the formula level (real counts). */
-function refCost(raw: Raw, strategy: Strategy, context: Context, param: string, value: number): number {
+function refCost(raw: Raw, st: Strategy, context: Context, param: string, value: number): number {
+  const strategy = { name: st.name, generator: st.generator, fixer: fixerOf(st) };
   const countMatch = /^models\.([^.]+)\.bugs\.count$/.exec(param);
   if (countMatch) {
     return formulaMean(raw, strategy, context, strategy.generator === countMatch[1] ? { q: value } : {});
@@ -813,14 +819,15 @@ describe("crossovers", () => {
       const s1 = scenario.strategies[0] ?? null;
       if (!s1) continue;
       const s2 = scenario.strategies.find((st) => st.generator !== s1.generator) ??
-        { name: "other", generator: names.find((n) => n !== s1.generator)!, fixer: s1.fixer };
+        pair("other", names.find((n) => n !== s1.generator)!, fixerOf(s1));
       const model = s1.generator;
       const param = `models.${model}.bugs.count`;
       const roots = findCrossovers(raw, "x.yaml", { param, between: [s1, s2], contexts: ["shared", "fresh"], steps: 100 });
       for (const context of ["shared", "fresh"] as const) {
         // for q > 0, D(q) is a polynomial of degree <= 2 in q: fit it through q = 1, 2, 3
         // (at q = 0 the shared cost drops to the generation call: no bugs, no fix phase)
-        const D = (q: number) => formulaMean(raw, s1, context, { q }) - formulaMean(raw, s2, context, s2.generator === model ? { q } : {});
+        const [p1, p2] = [s1, s2].map((st) => ({ generator: st.generator, fixer: fixerOf(st) }));
+        const D = (q: number) => formulaMean(raw, p1!, context, { q }) - formulaMean(raw, p2!, context, s2.generator === model ? { q } : {});
         const d1 = D(1);
         const d2 = D(2);
         const d3 = D(3);
@@ -849,10 +856,10 @@ describe("crossovers", () => {
       raw.caching ??= { readMultiplier: 0.5, writeMultiplier: 1 };
       const scenario = parseScenario(raw, "x.yaml");
       const s1 = scenario.strategies[0]!;
-      const s2 = scenario.strategies.find((st) => st.generator !== s1.generator || st.fixer !== s1.fixer);
+      const s2 = scenario.strategies.find((st) => st.generator !== s1.generator || fixerOf(st) !== fixerOf(s1));
       if (!s2) continue;
       for (const [param, from, to] of [
-        [`models.${s1.fixer}.price.input`, 0, 200],
+        [`models.${fixerOf(s1)}.price.input`, 0, 200],
         ["caching.readMultiplier", 0, 1],
       ] as const) {
         const roots = findCrossovers(raw, "x.yaml", { param, between: [s1, s2], contexts: ["shared", "fresh"], from, to, steps: 64 });

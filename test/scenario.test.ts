@@ -78,8 +78,8 @@ function writeTemp(name: string, text: string): string {
 describe("a valid scenario", () => {
   it("parses and normalizes prices to $ per token", () => {
     const s = parseScenario(valid(), FILE);
-    expect(s.models.strong!.inputPrice).toBeCloseTo(15e-6, 18);
-    expect(s.models.weak!.outputPrice).toBeCloseTo(5e-6, 18);
+    expect(s.models.strong!.price.input).toBeCloseTo(15e-6, 18);
+    expect(s.models.weak!.price.output).toBeCloseTo(5e-6, 18);
     expect(s.models.weak!.assignment).toBe("exact");
     expect(s.strategies.map((x) => x.name)).toEqual(["strong-first", "weak-first"]);
   });
@@ -90,7 +90,7 @@ describe("a valid scenario", () => {
       r.models.mid = { price: { input: 3, output: 15 }, bugs: { count: 4, hardFraction: 0.25 }, fix: { easy: 0.8, hard: 0.3 } };
     });
     const s = parseScenario(raw, FILE);
-    const got = s.strategies.map((x) => `${x.name}=${x.generator}/${x.fixer}`).sort();
+    const got = s.strategies.map((x) => `${x.name}=${x.generator}/${x.ladder[0]!.model}`).sort();
     const names = ["strong", "weak", "mid"];
     const want = names.flatMap((g) => names.map((f) => `${g}-${f}=${g}/${f}`)).sort();
     expect(got).toEqual(want);
@@ -369,7 +369,7 @@ describe("files", () => {
     const file = writeTemp("scenario.json", JSON.stringify(valid(), null, 2));
     const loaded = loadScenario(file);
     expect(loaded.scenario.name).toBe("baseline");
-    expect(loaded.scenario.models.weak!.fixHard).toBe(0.15);
+    expect(loaded.scenario.models.weak!.fix.hard).toEqual({ kind: "fixed", p: 0.15 });
     expect(loaded.scenario.strategies.map((s) => s.name)).toEqual(["strong-first", "weak-first"]);
   });
 
@@ -400,7 +400,7 @@ describe("bounds: every number has a range, named in the message", () => {
     ["models.weak.price.output", 10_001, 10_000],
     ["models.weak.fix.hard", 1e-300, 1e-4],
     ["models.weak.fix.easy", 1.0000001, 1],
-    ["models.strong.bugs.count", 1e9, 9999],
+    ["models.strong.bugs.count", 1e9, 999],
     ["caching.readMultiplier", 101, 100],
     ["tokens.errorGrowth", 11, 0],
     ["seed", 2 ** 53, 2 ** 53 - 1],
@@ -416,7 +416,7 @@ describe("bounds: every number has a range, named in the message", () => {
       expectKeyError(edit((r) => set(r, path, bad)), path, / in [[(]/, new RegExp(`got ${String(bad).replace(/[.+]/g, "\\$&")}$`));
       const ok = edit((r) => {
         set(r, path, edge);
-        if (path === "models.strong.bugs.count") r.models.strong.bugs.hardFraction = 0; // 9999 x 1/3 is not whole
+        if (path === "models.strong.bugs.count") r.models.strong.bugs.hardFraction = 0; // 999 x 1/3 is not whole
         if (path.startsWith("models.weak.fix")) r.strategies = { only: { generator: "strong", fixer: "strong" } }; // rare fixes: few bugs
       });
       expect(() => parseScenario(ok, FILE)).not.toThrow();
@@ -429,11 +429,11 @@ describe("bounds: every number has a range, named in the message", () => {
   });
 
   it("a run's expected fix attempts are bounded, naming the fix rate or the cap", () => {
-    // 8 weak bugs, half hard at 1e-4: 40,000 attempts; 10,000 bugs easy at 0.05: 200,000
+    // 8 weak bugs, half hard at 1e-4: 40,000 attempts; 1,000 bugs easy at 0.005: 200,000
     const rare = edit((r) => (r.models.weak.fix.hard = 1e-4));
     expect(() => parseScenario(rare, FILE)).not.toThrow();
     const many = edit((r) => {
-      Object.assign(r.models.weak, { bugs: { count: 10_000, hardFraction: 0 }, fix: { easy: 0.05, hard: 0.5 } });
+      Object.assign(r.models.weak, { bugs: { count: 1000, hardFraction: 0 }, fix: { easy: 0.005, hard: 0.5 } });
       r.strategies["weak-weak"] = { generator: "weak", fixer: "weak" };
     });
     expectKeyError(many, "models.weak.fix.easy", /strategy weak-weak would make 2\.00e\+5 fix attempts per run/, /100000/);
@@ -446,6 +446,18 @@ describe("bounds: every number has a range, named in the message", () => {
       r.strategies = { only: { generator: "strong", fixer: "weak" } };
     });
     expectKeyError(chains, "models.weak.fix.hard", /strategy only/);
+  });
+
+  it("a random count's tail stays within the bug-count range; a ladder's bounded rungs stay listable", () => {
+    const count = (variance: number) =>
+      edit((r) => Object.assign(r.models.weak.bugs, { count: { dist: "negbinomial", mean: 8, variance }, hardFraction: 0.5, assignment: "binomial" }));
+    expect(() => parseScenario(count(200), FILE)).not.toThrow();
+    expectKeyError(count(201), "models.weak.bugs.count.variance", /at most 25 x the mean \(200\), got 201/);
+    const ladder = (attempts: number[]) =>
+      edit((r) => (r.strategies.long = { generator: "strong", ladder: [...attempts.map((a) => ({ fixer: "weak", attempts: a })), { fixer: "strong" }] }));
+    expect(() => parseScenario(ladder([5000, 5000]), FILE)).not.toThrow();
+    expectKeyError(ladder([5000, 5001]), "strategies.long.ladder", /10001 requests/);
+    expectKeyError(ladder([10_001]), "strategies.long.ladder[0].attempts", /in \[1, 10000\]/);
   });
 
   it("error-trace growth under a cap cannot overflow", () => {

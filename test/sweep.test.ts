@@ -133,7 +133,7 @@ describe("points", () => {
     ]);
     expect(pointSeedKey("abc", [0.1 + 0.2, 1e21])).toBe("abc|point:0.30000000000000004,1e+21");
     expect(sweep.point(2).scenario.caching.readMultiplier).toBe(0.5);
-    expect(sweep.point(2).scenario.models.weak!.fixHard).toBe(0.1);
+    expect(sweep.point(2).scenario.models.weak!.fix.hard).toEqual({ kind: "fixed", p: 0.1 });
   });
 
   it("rejects a bad path, a bad value, trials and seed with one line naming the key", () => {

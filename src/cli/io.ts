@@ -5,6 +5,8 @@
 export interface Output {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** the terminal's width, when it is one */
+  columns?: number;
 }
 
 export interface Cli {

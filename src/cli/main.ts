@@ -13,17 +13,20 @@ import { FlagError, UserError } from "../errors.js";
 import { PACKAGE_ROOT } from "../packageRoot.js";
 import { analyticCommand } from "./commands/analytic.js";
 import { crossoverCommand } from "./commands/crossover.js";
+import { fitCommand } from "./commands/fit.js";
 import { mergeCommand } from "./commands/merge.js";
+import { pricesCommand } from "./commands/prices.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
 import type { Cli, Output } from "./io.js";
 
 /** The commands, in the order --help lists them. */
-const COMMANDS = [runCommand, analyticCommand, crossoverCommand, validateCommand, sweepCommand, mergeCommand];
+const COMMANDS = [runCommand, analyticCommand, crossoverCommand, validateCommand, sweepCommand, mergeCommand, pricesCommand, reportCommand, fitCommand];
 
 /** Options that take a list; any other option given twice is a mistake. */
-const LIST_OPTIONS = new Set(["_", "csv"]);
+const LIST_OPTIONS = new Set(["_", "csv", "traces"]);
 
 function version(): string {
   return (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;

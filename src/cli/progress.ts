@@ -27,6 +27,7 @@ export function progressBar(stream: Output, label: string, unit: string): Progre
         );
         bar.start(total, done);
       }
+      if (total !== bar.getTotal()) bar.setTotal(total); // a total that grows as stages are planned
       bar.update(done);
     },
     stop() {

@@ -2,9 +2,10 @@
  * One scenario, simulated and checked: the closed forms, the Monte Carlo runs, their summaries,
  * and the verdicts. The run, validate and sweep commands all report what this returns.
  */
-import { analyzeStrategy, generationCost, type AnalyticResult } from "../model/strategy.js";
+import { analyzeStrategy, generationCost, type AnalyticResult, type ModelCost, type RungStats } from "../model/strategy.js";
+import { ladderText, singleFixer, strategyModels } from "../scenario/ladder.js";
 import type { Context, Scenario } from "../scenario/types.js";
-import { sumColumn, type Column } from "../sim/columns.js";
+import { MODEL_CATEGORIES, ModelSum, RungSum, sumAt, sumColumn, sumsLayout, type Column } from "../sim/columns.js";
 import type { SimPath } from "../sim/kernel.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { jobsOf, simulateJobs, type SimOutput } from "../sim/simulate.js";
@@ -14,7 +15,8 @@ import { probabilityLess, summarize, type Summary } from "../stats/summary.js";
 export interface SimResult extends Omit<Summary, "n"> {
   strategy: string;
   generator: string;
-  fixer: string;
+  /** the single fixer of a one-rung ladder, or null */
+  fixer: string | null;
   context: Context;
   trials: number;
   analyticMean: number | null;
@@ -26,8 +28,8 @@ export interface SimResult extends Omit<Summary, "n"> {
   relError: number | null;
   verdict: Verdict;
   /** the base formula (extensions without closed form dropped) and its relative error */
-  baseMean: number;
-  bias: number;
+  baseMean: number | null;
+  bias: number | null;
   meanAttempts: number;
   expectedAttempts: number | null;
   /** simulated means of the cost breakdown, $ */
@@ -46,6 +48,25 @@ export interface SimResult extends Omit<Summary, "n"> {
   /** share of follow-up requests that found the cache alive; null when there were none */
   cacheHitRate: number | null;
   expectedCacheHitRate: number | null;
+  /** the ladder in short ("weak x3 > strong") */
+  ladder: string;
+  /** simulated $ per run by model and category (section 9) */
+  costByModel: Record<string, ModelCost>;
+  expectedCostByModel: Record<string, ModelCost> | null;
+  /** per rung: simulated share of bugs reaching it and attempts (consults) on it per run */
+  rungs: RungStats[];
+  consultsPerRun: number;
+  compactionsPerRun: number;
+  /** share of runs that stopped at a context window (no compaction) */
+  windowStopFraction: number;
+  /** mean / completion: what a run that fixes every bug costs, counting the incomplete runs' spend; null when none completes */
+  costPerCompletedRun: number | null;
+  expectedCompletion: number | null;
+  /**
+   * Where the expected cost is infinite (a beta rate with a <= 2): the mean of the first and of
+   * the second half of the runs, whose disagreement shows that the mean does not converge.
+   */
+  halfMeans: [number, number] | null;
 }
 
 export interface Comparison {
@@ -59,6 +80,8 @@ export interface Comparison {
 export interface Evaluation {
   results: SimResult[];
   comparisons: Comparison[];
+  /** $ per run of each result, in stream order; only with the `keepCosts` option */
+  costs?: Float64Array[];
 }
 
 export interface EvaluateOptions {
@@ -66,6 +89,8 @@ export interface EvaluateOptions {
   seedKey: string;
   path?: SimPath;
   onProgress?: (done: number, total: number) => void;
+  /** keep every run's cost in `Evaluation.costs` (the report draws their distribution) */
+  keepCosts?: boolean;
 }
 
 export async function evaluateScenario(pool: SimulationPool, scenario: Scenario, options: EvaluateOptions): Promise<Evaluation> {
@@ -87,7 +112,9 @@ export async function evaluateScenario(pool: SimulationPool, scenario: Scenario,
       return toResult(o, analyzeStrategy(scenario, o.strategy, o.context), scenario);
     }),
   );
-  return { results, comparisons: comparisonsOf(results, pairs) };
+  const evaluation: Evaluation = { results, comparisons: comparisonsOf(results, pairs) };
+  if (options.keepCosts) evaluation.costs = jobs.map((_, i) => finished.get(i)!.cost);
+  return evaluation;
 }
 
 function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): SimResult {
@@ -97,10 +124,12 @@ function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): S
   const gen = scenario.models[o.strategy.generator]!;
   const followUps = sumColumn(o.chunkSums, "followUps");
   const wall = o.wallSeconds ? summarize(o.wallSeconds) : null;
+  const allFixed = meanOf("allFixed");
+  const infinite = analytic.reason?.startsWith("infinite") ?? false;
   return {
     strategy: o.strategy.name,
     generator: o.strategy.generator,
-    fixer: o.strategy.fixer,
+    fixer: singleFixer(o.strategy.ladder),
     context: o.context,
     trials: o.runs,
     analyticMean: analytic.analyticMean,
@@ -108,7 +137,7 @@ function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): S
     ...summary,
     ...check,
     baseMean: analytic.baseMean,
-    bias: relativeError(summary.mean, analytic.baseMean),
+    bias: analytic.baseMean === null ? null : relativeError(summary.mean, analytic.baseMean),
     meanAttempts: meanOf("attempts"),
     expectedAttempts: analytic.expectedAttempts,
     breakdown: {
@@ -119,7 +148,7 @@ function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): S
     },
     meanBugs: meanOf("bugs"),
     expectedBugs: analytic.expectedBugs,
-    allFixedFraction: meanOf("allFixed"),
+    allFixedFraction: allFixed,
     meanWallSeconds: wall?.mean ?? null,
     p90WallSeconds: wall?.p90 ?? null,
     wallStdError: wall?.stdError ?? null,
@@ -127,7 +156,54 @@ function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): S
     expectedWallSeconds: analytic.expectedWallSeconds,
     cacheHitRate: followUps > 0 ? sumColumn(o.chunkSums, "cacheHits") / followUps : null,
     expectedCacheHitRate: analytic.cacheHitRate,
+    ladder: ladderText(o.strategy.ladder),
+    costByModel: simulatedCostByModel(o, scenario),
+    expectedCostByModel: analytic.costByModel,
+    rungs: simulatedRungs(o),
+    consultsPerRun: meanOf("consults"),
+    compactionsPerRun: meanOf("compactions"),
+    windowStopFraction: meanOf("windowStops"),
+    costPerCompletedRun: allFixed > 0 ? summary.mean / allFixed : null,
+    expectedCompletion: analytic.expectedCompletion,
+    halfMeans: infinite ? halfMeans(o.cost) : null,
   };
+}
+
+/** $ per run by model and category, from the chunks' sums; the generator's call is its generation. */
+function simulatedCostByModel(o: SimOutput, scenario: Scenario): Record<string, ModelCost> {
+  const names = strategyModels(o.strategy);
+  const layout = sumsLayout(names.length, o.strategy.ladder.length);
+  const out: Record<string, ModelCost> = {};
+  names.forEach((name, i) => {
+    const at = (c: number) => sumAt(o.chunkSums, layout.modelBase + i * ModelSum.stride + c) / o.runs;
+    const cost: ModelCost = { generation: 0, uncachedInput: 0, cacheWrite: 0, cacheRead: 0, output: 0, total: 0 };
+    MODEL_CATEGORIES.forEach((category, c) => (cost[category] = at(c)));
+    if (name === o.strategy.generator) cost.generation = generationCost(scenario, scenario.models[name]!);
+    cost.total = cost.generation + cost.uncachedInput + cost.cacheWrite + cost.cacheRead + cost.output;
+    out[name] = cost;
+  });
+  return out;
+}
+
+/** Per rung: bugs that reached it over all bugs met, and its attempts (consults) per run. */
+function simulatedRungs(o: SimOutput): RungStats[] {
+  const names = strategyModels(o.strategy);
+  const layout = sumsLayout(names.length, o.strategy.ladder.length);
+  const bugs = sumColumn(o.chunkSums, "bugs");
+  return o.strategy.ladder.map((rung, k) => {
+    const at = (c: number) => sumAt(o.chunkSums, layout.rungBase + k * RungSum.stride + c);
+    return { rung: k, kind: rung.kind, model: rung.model, reachFraction: bugs > 0 ? at(RungSum.reached) / bugs : 0, attemptsPerRun: at(RungSum.attempts) / o.runs };
+  });
+}
+
+/** The mean of the first and of the second half of the runs. */
+function halfMeans(cost: Float64Array): [number, number] {
+  const half = Math.floor(cost.length / 2);
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < half; i++) a += cost[i]!;
+  for (let i = half; i < cost.length; i++) b += cost[i]!;
+  return [half > 0 ? a / half : NaN, b / (cost.length - half)];
 }
 
 /**

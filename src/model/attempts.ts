@@ -1,25 +1,15 @@
 /**
- * How many fix attempts bugs take (docs/model.md, section 3, and the regressions row of section 5).
+ * How many fix attempts bugs take (docs/model.md, section 3, the regressions row of section 5, and random bug
+ * counts of section 10).
  *
- * A bug fixed with probability p per attempt takes N ~ Geometric(p) attempts on {1, 2, ...}.
+ * A bug fixed with probability p per attempt takes N ~ Geometric(p) attempts on {1, 2, ...};
+ * rates.ts gives a bug's moments for any rate (fixed or beta, bounded or not) as RateAttempts.
  */
+import type { BugCount } from "../scenario/types.js";
+import { countMean, countVariance } from "./counts.js";
+import type { RateAttempts } from "./rates.js";
 
-/** E[N] = 1/p */
-export function expectedAttempts(p: number): number {
-  return 1 / p;
-}
-
-/** Var(N) = (1-p)/p^2 */
-export function attemptVariance(p: number): number {
-  return (1 - p) / (p * p);
-}
-
-/** E[(N-1)(N-2)/2] = (1-p)^2/p^2: the context increments a bug's own retries read from cache. */
-export function expectedRetryPairs(p: number): number {
-  return ((1 - p) * (1 - p)) / (p * p);
-}
-
-/** Mean and variance of the attempts of one bug that is hard with probability hardFraction. */
+/** Mean and variance of the attempts of some bugs. */
 export interface AttemptMoments {
   mean: number;
   variance: number;
@@ -27,22 +17,21 @@ export interface AttemptMoments {
 
 /**
  * One bug, hard with probability phi: mean (1-phi) me + phi mh and, by the law of total variance,
- * (1-phi) ve + phi vh + phi (1-phi) (mh - me)^2, with m = 1/p and v = (1-p)/p^2.
+ * (1-phi) ve + phi vh + phi (1-phi) (mh - me)^2.
  */
-export function mixtureAttempts(hardFraction: number, fixEasy: number, fixHard: number): AttemptMoments {
-  const me = expectedAttempts(fixEasy);
-  const mh = expectedAttempts(fixHard);
+export function mixtureAttempts(hardFraction: number, easy: RateAttempts, hard: RateAttempts): AttemptMoments {
+  const me = easy.mean;
+  const mh = hard.mean;
   const phi = hardFraction;
   return {
     mean: (1 - phi) * me + phi * mh,
-    variance:
-      (1 - phi) * attemptVariance(fixEasy) + phi * attemptVariance(fixHard) + phi * (1 - phi) * (mh - me) ** 2,
+    variance: (1 - phi) * easy.variance + phi * hard.variance + phi * (1 - phi) * (mh - me) ** 2,
   };
 }
 
 /**
  * The total attempts T of q bugs, a fraction phi hard:
- * I = q((1-phi)/pe + phi/ph) and V = q((1-phi) ve + phi vh) when exactly q*phi are hard;
+ * I = q((1-phi) me + phi mh) and V = q((1-phi) ve + phi vh) when exactly q*phi are hard;
  * binomial assignment (each bug hard with probability phi) adds the between-class term
  * q phi (1-phi) (mh - me)^2.
  */
@@ -50,15 +39,26 @@ export function bugSetAttempts(
   count: number,
   hardFraction: number,
   assignment: "exact" | "binomial",
-  fixEasy: number,
-  fixHard: number,
+  easy: RateAttempts,
+  hard: RateAttempts,
 ): AttemptMoments {
   const phi = hardFraction;
-  const mix = mixtureAttempts(phi, fixEasy, fixHard);
-  const between = phi * (1 - phi) * (expectedAttempts(fixHard) - expectedAttempts(fixEasy)) ** 2;
+  const mix = mixtureAttempts(phi, easy, hard);
+  const between = phi * (1 - phi) * (hard.mean - easy.mean) ** 2;
   return {
     mean: count * mix.mean,
     variance: count * (assignment === "binomial" ? mix.variance : mix.variance - between),
+  };
+}
+
+/**
+ * A random number q of i.i.d. bugs, each with attempts S (compound sum, section 10):
+ * E[T] = E[q] E[S], Var(T) = E[q] Var(S) + Var(q) E[S]^2 (Poisson: lambda E[S^2]).
+ */
+export function compoundAttempts(count: BugCount, perBug: AttemptMoments): AttemptMoments {
+  return {
+    mean: countMean(count) * perBug.mean,
+    variance: countMean(count) * perBug.variance + countVariance(count) * perBug.mean * perBug.mean,
   };
 }
 

@@ -8,6 +8,7 @@
 import { UserError } from "../errors.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
+import { isOneRung } from "../scenario/ladder.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import { analyzeStrategy } from "./strategy.js";
 
@@ -18,8 +19,12 @@ export interface Crossover {
   /** the strategy that is cheaper just below and just above the value */
   cheaperBelow: string;
   cheaperAbove: string;
-  /** "exact" for the closed-form roots in bugs.count, "bisection" otherwise */
-  method: "exact" | "bisection";
+  /**
+   * "exact" for the closed-form roots in bugs.count, "bisection" for a numeric key, "integer"
+   * for a bug count where the cost is not a low polynomial in it (a multi-rung ladder in shared
+   * context): the first whole count on the other side.
+   */
+  method: "exact" | "bisection" | "integer";
 }
 
 export interface CrossoverQuery {
@@ -31,6 +36,11 @@ export interface CrossoverQuery {
   to?: number;
   /** grid intervals for the sign scan */
   steps: number;
+  /**
+   * Called for a context where the search cannot run (no closed form at any point); without it,
+   * such a context is an error.
+   */
+  onSkip?: (context: Context, reason: string, error: UserError) => void;
 }
 
 const RELATIVE_TOLERANCE = 1e-9;
@@ -38,7 +48,8 @@ const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
 
 /** E[C_first] - E[C_second] of a scenario; both must have closed forms. */
 export function costDifference(scenario: Scenario, between: [Strategy, Strategy], context: Context): number {
-  const [a, b] = between.map((st) => analyzeStrategy(scenario, st, context));
+  // the scenario's own strategies: an edited key may be one of a ladder's
+  const [a, b] = between.map((st) => analyzeStrategy(scenario, scenario.strategies.find((s) => s.name === st.name) ?? st, context));
   for (const r of [a!, b!]) {
     if (r.analyticMean === null) throw new UserError(`${r.strategy} (${context}) has no closed form: ${r.reason}`);
   }
@@ -47,6 +58,19 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
 
 /** Every crossover of the query, for each context, in increasing value. */
 export function findCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): Crossover[] {
+  if (!query.onSkip) return searchCrossovers(fileData, file, query);
+  return query.contexts.flatMap((context) => {
+    try {
+      return searchCrossovers(fileData, file, { ...query, contexts: [context] });
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      query.onSkip!(context, err.message, err);
+      return [];
+    }
+  });
+}
+
+function searchCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): Crossover[] {
   const raw = withDefaults(fileData);
   const countModel = COUNT_PATH.exec(query.param)?.[1];
   const value = getPath(raw, query.param);
@@ -55,17 +79,32 @@ export function findCrossovers(fileData: Record<string, unknown>, file: string, 
   }
   if (countModel !== undefined) {
     const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });
-    return query.contexts.flatMap((ctx) => countCrossovers(scenario, countModel, query, ctx));
+    return query.contexts.flatMap((ctx) =>
+      ctx === "fresh" || query.between.every((st) => isOneRung(st.ladder))
+        ? countCrossovers(scenario, countModel, query, ctx)
+        : integerCrossovers(raw, file, query, ctx),
+    );
   }
   if (query.from === undefined || query.to === undefined) {
     throw new UserError(`--from and --to are required for ${query.param} (only bugs.count is solved without a range)`);
   }
   const at = (x: number) => parseScenario(withPath(raw, query.param, x), file, { allowFractionalHardBugs: true });
-  return query.contexts.flatMap((ctx) =>
-    scanCrossovers((x) => costDifference(at(x), query.between, ctx), query.from!, query.to!, query.steps).map(
-      (root) => describe(root.value, root.slope, query.between, ctx, "bisection"),
-    ),
-  );
+  return query.contexts.flatMap((ctx) => {
+    // Where a point has no closed form (a window reached, an infinite expectation), the scan has a gap.
+    let gap: unknown = null;
+    const difference = (x: number) => {
+      try {
+        return costDifference(at(x), query.between, ctx);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        gap = err;
+        return NaN;
+      }
+    };
+    const roots = scanCrossovers(difference, query.from!, query.to!, query.steps);
+    if (gap !== null && roots.length === 0 && Number.isNaN(difference(query.from!)) && Number.isNaN(difference(query.to!))) throw gap;
+    return roots.map((root) => describe(root.value, root.slope, query.between, ctx, "bisection"));
+  });
 }
 
 function describe(value: number, slope: number, between: [Strategy, Strategy], context: Context, method: Crossover["method"]): Crossover {
@@ -88,7 +127,7 @@ function describe(value: number, slope: number, between: [Strategy, Strategy], c
 export function countCrossovers(scenario: Scenario, model: string, query: CrossoverQuery, context: Context): Crossover[] {
   const d = (q: number) => {
     const m = scenario.models[model]!;
-    return costDifference({ ...scenario, models: { ...scenario.models, [model]: { ...m, bugCount: q } } }, query.between, context);
+    return costDifference({ ...scenario, models: { ...scenario.models, [model]: { ...m, bugs: { kind: "fixed", count: q } } } }, query.between, context);
   };
   const [d1, d2, d3] = [d(1), d(2), d(3)];
   let a = (d3 - 2 * d2 + d1) / 2;
@@ -107,6 +146,83 @@ export function countCrossovers(scenario: Scenario, model: string, query: Crosso
     .map((x) => describe(x, slope(x), query.between, context, "exact"));
 }
 
+/**
+ * Crossovers in a bug count where the cost is no polynomial in it (shared context, multi-rung
+ * ladders: the chance that a model speaks in none of the later bugs is a power of the count):
+ * the sign of the difference at every whole count from --from (0) to --to (100); each change is
+ * reported at the first count on the new side.
+ */
+function integerCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery, context: Context): Crossover[] {
+  const from = Math.max(0, Math.ceil(query.from ?? 0));
+  const to = Math.floor(query.to ?? 100);
+  // Under exact assignment only counts with a whole number of hard bugs are scenarios.
+  const d = (q: number): number | null => {
+    let scenario: Scenario;
+    try {
+      scenario = parseScenario(withPath(raw, query.param, q), file);
+    } catch (err) {
+      if (err instanceof UserError) return null;
+      throw err;
+    }
+    return costDifference(scenario, query.between, context);
+  };
+  const out: Crossover[] = [];
+  let previous: number | null = null;
+  for (let q = from; q <= to; q++) {
+    const now = d(q);
+    if (now === null || now === 0) continue;
+    if (previous !== null && Math.sign(now) !== Math.sign(previous)) out.push(describe(q, now - previous, query.between, context, "integer"));
+    previous = now;
+  }
+  return out;
+}
+
+/** The strategy a `strategies.<name>.ladder[i].attempts` key belongs to, or undefined for another key. */
+export function attemptsKeyStrategy(param: string): string | undefined {
+  return /^strategies\.([^.[\]]+)\.ladder(?:\[\d+\]|\.\d+)\.attempts$/.exec(param)?.[1];
+}
+
+/** A whole-number key's best value for one strategy: the one with the lowest expected cost. */
+export interface BestValue {
+  context: Context;
+  strategy: string;
+  best: number;
+  cost: number;
+  /** the expected cost at every value tried (null where there is no closed form) */
+  costs: { value: number; cost: number | null }[];
+  /** the other strategy's expected cost (it does not depend on the key) */
+  other: { strategy: string; cost: number | null };
+}
+
+/**
+ * `strategies.<s>.ladder[i].attempts` is a whole number: rather than a root, the k in [from, to]
+ * (default 1 to 20) with the lowest expected cost of strategy s, in each context.
+ */
+export function bestAttempts(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): BestValue[] {
+  const name = attemptsKeyStrategy(query.param)!;
+  const raw = withDefaults(fileData);
+  if (typeof getPath(raw, query.param) !== "number") throw new UserError(`${file}: --param ${query.param}: no numeric key at that path`);
+  const from = Math.max(1, Math.ceil(query.from ?? 1));
+  const to = Math.floor(query.to ?? 20);
+  if (to < from) throw new UserError(`--from ${from} and --to ${to} leave no whole number of attempts to try`);
+  if (to - from > 10_000) throw new UserError(`--from and --to span ${to - from + 1} values of attempts: at most 10001`);
+  const other = query.between.find((s) => s.name !== name) ?? null;
+  return query.contexts.map((context) => {
+    const costs = [] as { value: number; cost: number | null }[];
+    for (let k = from; k <= to; k++) {
+      const scenario = parseScenario(withPath(raw, query.param, k), file);
+      const st = scenario.strategies.find((s) => s.name === name)!;
+      costs.push({ value: k, cost: analyzeStrategy(scenario, st, context).analyticMean });
+    }
+    const known = costs.filter((c) => c.cost !== null) as { value: number; cost: number }[];
+    if (known.length === 0) throw new UserError(`${name} (${context}) has no closed form for any attempts in [${from}, ${to}]`);
+    const best = known.reduce((a, b) => (b.cost < a.cost ? b : a));
+    const base = parseScenario(raw, file);
+    const otherCost = other ? analyzeStrategy(base, base.strategies.find((s) => s.name === other.name)!, context).analyticMean : null;
+    return { context, strategy: name, best: best.value, cost: best.cost, costs, other: { strategy: other?.name ?? "", cost: otherCost } };
+  });
+}
+
 /** Real roots of a x^2 + b x + c in increasing order (numerically stable form). */
 export function quadraticRoots(a: number, b: number, c: number): number[] {
   if (a === 0) return b === 0 ? [] : [-c / b];
@@ -120,7 +236,8 @@ export function quadraticRoots(a: number, b: number, c: number): number[] {
 /**
  * Every sign change of f on a grid of `steps` intervals over [from, to], each refined by
  * bisection until the bracket is within 1e-9 of its value (relative). A grid point where f is
- * exactly 0 is a root itself. Touching zero without a sign change is not reported.
+ * exactly 0 is a root itself. Touching zero without a sign change is not reported; an interval
+ * with an end where f is NaN (no closed form there) is skipped.
  */
 export function scanCrossovers(f: (x: number) => number, from: number, to: number, steps: number): { value: number; slope: number }[] {
   const roots: { value: number; slope: number }[] = [];
@@ -128,6 +245,7 @@ export function scanCrossovers(f: (x: number) => number, from: number, to: numbe
   const ys = xs.map(f);
   for (let i = 0; i < steps; i++) {
     const [x0, x1, y0, y1] = [xs[i]!, xs[i + 1]!, ys[i]!, ys[i + 1]!];
+    if (Number.isNaN(y0) || Number.isNaN(y1)) continue;
     if (y0 === 0) {
       const before = i > 0 ? ys[i - 1]! : y1 === 0 ? 0 : -y1;
       if (before !== 0 && Math.sign(before) !== Math.sign(y1)) roots.push({ value: x0, slope: y1 - before });
@@ -145,7 +263,7 @@ function bisect(f: (x: number) => number, lo: number, hi: number, fLo: number): 
     const mid = (lo + hi) / 2;
     if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) return mid;
     const fMid = f(mid);
-    if (fMid === 0) return mid;
+    if (fMid === 0 || Number.isNaN(fMid)) return mid;
     if (Math.sign(fMid) === Math.sign(fLo)) [lo, fLo] = [mid, fMid];
     else hi = mid;
   }

@@ -1,18 +1,18 @@
 /**
- * Expected tokens and cost of the fix phase (docs/model.md, section 4).
+ * Expected tokens and cost of a one-rung fix phase (docs/model.md, section 4): one fixer, the classic formulas.
  *
  * Symbols: L1 = prompt + generation (`handoffTokens`), Delta = G + E per attempt
- * (`contextGrowth`), alpha the cache-read multiplier, w the cache-write multiplier.
- * Attempt 1 of a conversation reads L1 new tokens; attempt t >= 2 reads Delta new and
- * L1 + (t-2) Delta cached.
+ * (`contextGrowth`). Attempt 1 of a conversation reads L1 new tokens; attempt t >= 2 reads
+ * Delta new and L1 + (t-2) Delta cached.
  */
-import { expectedAttempts, expectedRetryPairs, type AttemptMoments } from "./attempts.js";
+import type { AttemptMoments } from "./attempts.js";
+import type { RateAttempts } from "./rates.js";
 
 /** Expected fix-phase token counts, before prices. */
 export interface FixTokens {
-  /** input tokens new to the cache (paid at w) */
+  /** input tokens new to the cache (paid at the cache-write price) */
   inputNew: number;
-  /** input tokens read from the cache (paid at alpha) */
+  /** input tokens read from the cache (paid at the cache-read price) */
   inputCached: number;
   output: number;
 }
@@ -51,53 +51,62 @@ export function sharedFixTokens(attempts: AttemptMoments, shape: TokenShape): Fi
 }
 
 /**
- * One bug in a conversation of its own, fixed with probability p per attempt, its k-th
- * error trace scaled by x^(k-1) with x = 1 + g:
+ * One bug in a conversation of its own, fixed with a fixed probability p per attempt and no
+ * bound, its k-th error trace scaled by x^(k-1) with x = 1 + g:
  * new = L1 + G (1-p)/p + E S1, cached = L1 (1-p)/p + G (1-p)^2/p^2 + E S1 (1-p)/p, output = G/p,
  * where S1 = E[sum_{k=1}^{N-1} x^(k-1)] = (1-p)/(1 - (1-p) x), which is (1-p)/p when g = 0.
  */
 export function freshBugTokens(p: number, shape: TokenShape, errorGrowth: number): FixTokens {
   const L1 = shape.handoffTokens;
-  const retries = expectedAttempts(p) - 1;
+  const retries = 1 / p - 1;
   const growthSum = errorGrowth === 0 ? retries : (1 - p) / (1 - (1 - p) * (1 + errorGrowth));
   return {
     inputNew: L1 + shape.meanFixOutput * retries + shape.meanErrorTrace * growthSum,
-    inputCached: L1 * retries + shape.meanFixOutput * expectedRetryPairs(p) + shape.meanErrorTrace * growthSum * retries,
-    output: shape.meanFixOutput * expectedAttempts(p),
+    inputCached: L1 * retries + shape.meanFixOutput * (((1 - p) * (1 - p)) / (p * p)) + shape.meanErrorTrace * growthSum * retries,
+    output: shape.meanFixOutput * (1 / p),
   };
 }
 
+/**
+ * One bug in a conversation of its own from its attempt moments (any rate, bounded or not, no
+ * growth): with N attempts, new = L1 + Delta E[N-1], cached = L1 E[N-1] + Delta E[(N-1)(N-2)/2],
+ * output = G E[N].
+ */
+export function freshMomentTokens(n: RateAttempts, shape: TokenShape): FixTokens {
+  const L1 = shape.handoffTokens;
+  const delta = shape.meanFixOutput + shape.meanErrorTrace;
+  const retries = n.mean - 1;
+  return { inputNew: L1 + delta * retries, inputCached: L1 * retries + delta * n.retryPairs, output: shape.meanFixOutput * n.mean };
+}
+
 /** Fresh mode sums its bugs: expected easy bugs x one easy bug + expected hard bugs x one hard bug. */
-export function freshFixTokens(
-  expectedEasyBugs: number,
-  expectedHardBugs: number,
-  fixEasy: number,
-  fixHard: number,
-  shape: TokenShape,
-  errorGrowth: number,
-): FixTokens {
-  const easy = freshBugTokens(fixEasy, shape, errorGrowth);
-  const hard = freshBugTokens(fixHard, shape, errorGrowth);
-  const sum = (key: keyof FixTokens) => expectedEasyBugs * easy[key] + expectedHardBugs * hard[key];
+export function sumBugTokens(easyBugs: number, easy: FixTokens, hardBugs: number, hard: FixTokens): FixTokens {
+  const sum = (key: keyof FixTokens) => easyBugs * easy[key] + hardBugs * hard[key];
   return { inputNew: sum("inputNew"), inputCached: sum("inputCached"), output: sum("output") };
 }
 
+/** A's tokens + weight x B's. */
+export function addTokens(a: FixTokens, b: FixTokens, weight = 1): FixTokens {
+  return { inputNew: a.inputNew + weight * b.inputNew, inputCached: a.inputCached + weight * b.inputCached, output: a.output + weight * b.output };
+}
+
+/** The three prices that apply to a fixer's tokens, $ per token. */
+export interface TokenPrices {
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+}
+
 /**
- * Prices tokens: c_in w new + c_in alpha_eff cached + c_out output, where alpha_eff = h alpha + (1-h) w
- * (h = 1 with no cache expiry). The expired share (1-h) of the cached tokens is paid as new input,
- * so the breakdown's "cached" is what was really read from the cache.
+ * Prices tokens: cacheWrite x new + cacheRead_eff x cached + output price x output, where
+ * cacheRead_eff = h cacheRead + (1-h) cacheWrite (h = 1 with no cache expiry): the expired share
+ * (1-h) of the cached tokens is paid as new input, so the breakdown's "cached" is what was really
+ * read from the cache. (cacheRead = alpha c_in and cacheWrite = w c_in by default, section 9.)
  */
-export function priceFixTokens(
-  tokens: FixTokens,
-  inputPrice: number,
-  outputPrice: number,
-  readMultiplier: number,
-  writeMultiplier: number,
-  hitProbability = 1,
-): FixCost {
+export function priceFixTokens(tokens: FixTokens, price: TokenPrices, hitProbability = 1): FixCost {
   return {
-    fixInputNew: writeMultiplier * inputPrice * (tokens.inputNew + (1 - hitProbability) * tokens.inputCached),
-    fixInputCached: hitProbability * readMultiplier * inputPrice * tokens.inputCached,
-    fixOutput: outputPrice * tokens.output,
+    fixInputNew: price.cacheWrite * (tokens.inputNew + (1 - hitProbability) * tokens.inputCached),
+    fixInputCached: hitProbability * price.cacheRead * tokens.inputCached,
+    fixOutput: price.output * tokens.output,
   };
 }

@@ -1,29 +1,76 @@
 /**
- * Expected cost of a whole strategy (docs/model.md, section 4 "A whole strategy", with the closed
- * forms of section 5 where they exist):
+ * Expected cost of a whole strategy (docs/model.md, section 4 "A whole strategy", with the closed forms of
+ * sections 5 and 8-10 where they exist):
  *
- *   C(strategy) = c_in(gen) L0 + c_out(gen) G0 + C_fix(fixer; bugs left by gen)
+ *   C(strategy) = c_in(gen) L0 + c_out(gen) G0 + C_fix(ladder; bugs left by gen)
+ *
+ * A one-rung ladder (a single fixer) uses the classic formulas of fixCost.ts; a longer ladder,
+ * or a tier in fresh context, the request schedules of ladder.ts. `closedFormReason` says, in the
+ * order of DECISIONS' table, when there is no closed form.
  */
-import type { Context, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
-import { bugSetAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
+import { fixPhaseModels, fixRungs, isOneRung, ladderText, rungKey, rungRates, singleFixer } from "../scenario/ladder.js";
+import type { Context, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
+import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
+import { countMean, countPgf, probabilityNoBugs } from "./counts.js";
 import { distributionMean, isConstant } from "./distributions.js";
-import { freshFixTokens, priceFixTokens, sharedFixTokens, type FixCost, type FixTokens, type TokenShape } from "./fixCost.js";
+import {
+  addTokens,
+  freshBugTokens,
+  freshMomentTokens,
+  priceFixTokens,
+  sharedFixTokens,
+  sumBugTokens,
+  type FixCost,
+  type FixTokens,
+  type TokenShape,
+} from "./fixCost.js";
+import { firstAbove, freshBugTokens as freshScheduleTokens, sharedBugStats, sharedRunTokens, type TieredTokens, type TokensByModel } from "./ladder.js";
+import { pmfFromSurvival, probabilityAtLeast, runPmf } from "./pmf.js";
+import { generationCost, tierReachable } from "./prices.js";
+import { boundedAttempts, rateMoment, unboundedAttempts, type RateAttempts } from "./rates.js";
+import { bugSchedule, requestReach, tailReach, type BugSchedule } from "./schedule.js";
 import { cacheHitProbability, callSeconds, hasTimeModel, meanToolSeconds } from "./timing.js";
+
+export { generationCost } from "./prices.js";
 
 export interface CostBreakdown extends FixCost {
   generation: number;
 }
 
+/** A model's share of a strategy's cost, $ per run (section 9's categories). */
+export interface ModelCost {
+  generation: number;
+  uncachedInput: number;
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+  total: number;
+}
+
+/** One rung's share of a run's bugs and attempts. */
+export interface RungStats {
+  rung: number;
+  kind: "fix" | "consult";
+  model: string;
+  /** share of bugs that reach the rung */
+  reachFraction: number;
+  /** fix attempts made on it per run (consults per run for a consult rung) */
+  attemptsPerRun: number;
+}
+
 export interface AnalyticResult {
   strategy: string;
   generator: string;
-  fixer: string;
+  /** the single fixer of a one-rung ladder, or null */
+  fixer: string | null;
+  /** the ladder in short ("weak x3 > strong") */
+  ladder: string;
   context: Context;
   /** E[C] in $, or null where no closed form holds (`reason` says why). */
   analyticMean: number | null;
   reason: string | null;
   breakdown: CostBreakdown | null;
-  /** I and V of the fix phase's total attempts. */
+  /** I and V of the fix phase's total fix attempts (V only for one-rung ladders). */
   expectedAttempts: number | null;
   attemptVariance: number | null;
   /** bugs in a run, regressions included */
@@ -31,53 +78,23 @@ export interface AnalyticResult {
   expectedWallSeconds: number | null;
   /** h: share of follow-up requests that find the cache alive */
   cacheHitRate: number | null;
-  /** The base formula with the extensions that lack a closed form dropped (for their bias). */
-  baseMean: number;
+  /** The base formula with the extensions that lack a closed form dropped (for their bias); null where it has none. */
+  baseMean: number | null;
+  costByModel: Record<string, ModelCost> | null;
+  rungs: RungStats[] | null;
+  consultsPerRun: number | null;
+  /** P(every bug of a run is fixed) */
+  expectedCompletion: number | null;
+  /** an upper bound on P(a run reaches a context window); null when no model of the fix phase has one */
+  windowChance: number | null;
 }
 
-/** c_in(gen) L0 + c_out(gen) G0: the generation call, never cached. */
-export function generationCost(scenario: Scenario, generator: ModelSpec): number {
-  return generator.inputPrice * scenario.tokens.prompt + generator.outputPrice * scenario.tokens.generation;
-}
-
-/** Why a scenario's fix phase has no closed form in this context, or null when it has one. */
-export function noClosedFormReason(scenario: Scenario, fixer: ModelSpec, context: Context): string | null {
-  if (scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null) {
-    return "retry caps (limits) have no closed form";
-  }
-  if (context === "shared" && scenario.tokens.errorGrowth > 0) {
-    return "error-trace growth has no closed form in shared context";
-  }
-  if (scenario.caching.ttlSeconds !== null && fixer.speed && !isConstant(scenario.tokens.fixOutput)) {
-    return "cache expiry gaps depend on random output lengths";
-  }
-  return null;
-}
-
-/** The bugs a generator leaves, as the fixer will meet them: attempt moments and class counts. */
-export interface FixWorkload {
-  attempts: AttemptMoments;
-  expectedEasyBugs: number;
-  expectedHardBugs: number;
-}
-
-/** Attempts of the generator's bugs under this fixer, regressions (the fixer's) included. */
-export function fixWorkload(generator: ModelSpec, fixer: ModelSpec): FixWorkload {
-  const q = generator.bugCount;
-  const phi = generator.hardFraction;
-  const base = bugSetAttempts(q, phi, generator.assignment, fixer.fixEasy, fixer.fixHard);
-  const r = fixer.regressions;
-  if (!r || r.probability === 0) {
-    return { attempts: base, expectedEasyBugs: q * (1 - phi), expectedHardBugs: q * phi };
-  }
-  const chain = regressionMoments(q, r.probability, r.offspring);
-  const newBug = mixtureAttempts(r.hardFraction, fixer.fixEasy, fixer.fixHard);
-  return {
-    attempts: withRegressions(base, chain, newBug),
-    expectedEasyBugs: q * (1 - phi) + chain.expectedNewBugs * (1 - r.hardFraction),
-    expectedHardBugs: q * phi + chain.expectedNewBugs * r.hardFraction,
-  };
-}
+/**
+ * Below this chance per run, a context window that a run could reach is ignored by the closed
+ * forms (they are then off by at most about this share of a run's cost in the window's runs:
+ * far below any simulation's standard error). The chance is reported as `windowChance`.
+ */
+export const NEGLIGIBLE_WINDOW = 1e-6;
 
 function tokenShape(scenario: Scenario): TokenShape {
   return {
@@ -87,20 +104,145 @@ function tokenShape(scenario: Scenario): TokenShape {
   };
 }
 
-/** Expected fix-phase tokens of a workload; a run with no bugs has no fix phase. */
-export function fixTokens(scenario: Scenario, workload: FixWorkload, fixer: ModelSpec, context: Context): FixTokens {
+const deltaOf = (shape: TokenShape) => shape.meanFixOutput + shape.meanErrorTrace;
+
+
+/** Whether bugs of each class can occur: originals (phi) and the fixers' regressions. */
+function classesMet(scenario: Scenario, strategy: Strategy): { easy: boolean; hard: boolean } {
+  const gen = scenario.models[strategy.generator]!;
+  const fixers = fixRungs(strategy.ladder).map((r) => scenario.models[r.model]!);
+  const regress = fixers.filter((m) => (m.regressions?.probability ?? 0) > 0).map((m) => m.regressions!.hardFraction);
+  const phis = [gen.hardFraction, ...regress];
+  const some = countMeanOrCount(gen) > 0;
+  return { easy: some && phis.some((f) => f < 1), hard: some && phis.some((f) => f > 0) };
+}
+
+const countMeanOrCount = (m: ModelSpec) => countMean(m.bugs);
+
+/**
+ * Why a (strategy, context) has no closed form, or null when it has one: DECISIONS' table, in
+ * its order (context windows are decided later, from the chance of reaching them).
+ */
+export function closedFormReason(scenario: Scenario, strategy: Strategy, context: Context): string | null {
+  const ladder = strategy.ladder;
+  const oneRung = isOneRung(ladder);
+  const models = fixPhaseModels(ladder).map((m) => scenario.models[m]!);
+  const tiered = models.some(tierReachable);
+  const randomTokens = !isConstant(scenario.tokens.fixOutput) || !isConstant(scenario.tokens.errorTrace);
+  const regressions = fixRungs(ladder).some((r) => (scenario.models[r.model]!.regressions?.probability ?? 0) > 0);
+  const bounded = fixRungs(ladder).some((r) => r.attempts !== null);
+  if (scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null) {
+    return "retry caps (limits) have no closed form";
+  }
+  if (scenario.caching.ttlSeconds !== null) {
+    if (!oneRung) return "cache expiry with a multi-rung ladder has no closed form";
+    if (tiered) return "cache expiry with a long-context tier has no closed form";
+    if (models[0]!.speed && !isConstant(scenario.tokens.fixOutput)) return "cache expiry gaps depend on random output lengths";
+  }
+  if (scenario.tokens.errorGrowth > 0) {
+    if (context === "shared") return "error-trace growth has no closed form in shared context";
+    const rung = fixRungs(ladder)[0]!;
+    const rates = rungRates(scenario.models, rung);
+    if (!oneRung || rung.attempts !== null || rates.easy.kind === "beta" || rates.hard.kind === "beta") {
+      return "error-trace growth has a closed form only for one unbounded fixer with fixed rates";
+    }
+  }
+  if (tiered) {
+    if (randomTokens) return "a long-context tier with random token counts has no closed form";
+    if (context === "shared" && scenario.models[strategy.generator]!.bugs.kind !== "fixed") {
+      return "a long-context tier with a random bug count has no closed form in shared context";
+    }
+    if (context === "shared" && regressions) return "a long-context tier with regressions has no closed form in shared context";
+  }
+  if (regressions && context === "shared" && (!oneRung || bounded)) {
+    return "regressions with a multi-rung or bounded ladder have no closed form in shared context";
+  }
+  return infiniteReason(scenario, strategy);
+}
+
+/**
+ * A beta rate met on the unbounded last rung needs E[1/p^2] (a > 2) for a finite expected cost
+ * (the conversation's cached tokens grow linearly in the attempts), or only E[1/p] (a > 1) when
+ * attempts add nothing to the conversation.
+ */
+function infiniteReason(scenario: Scenario, strategy: Strategy): string | null {
+  const last = strategy.ladder[strategy.ladder.length - 1]!;
+  if (last.kind !== "fix" || last.attempts !== null) return null;
+  const needed = deltaOf(tokenShape(scenario)) > 0 ? 2 : 1;
+  const met = classesMet(scenario, strategy);
+  const rates = rungRates(scenario.models, last);
+  const where = last.fix ? `${rungKey(strategy.name, strategy.ladder.length - 1)}.fix` : `models.${last.model}.fix`;
+  for (const cls of ["easy", "hard"] as const) {
+    const rate: FixRate = rates[cls];
+    if (!met[cls] || rate.kind !== "beta" || rate.a > needed) continue;
+    return (
+      `infinite expected cost: ${where}.${cls} is beta with a = ${+rate.a.toPrecision(6)} <= ${needed} ` +
+      `(E[1/p${needed === 2 ? "^2" : ""}] diverges)`
+    );
+  }
+  return null;
+}
+
+/** A bug's attempt moments on a one-rung ladder's rate (bounded or not). */
+function rungAttempts(rate: FixRate, bound: number | null): RateAttempts {
+  return bound === null ? unboundedAttempts(rate) : boundedAttempts(rate, bound);
+}
+
+/** The bugs a generator leaves, as a one-rung fixer meets them: attempt moments and class counts. */
+export interface FixWorkload {
+  attempts: AttemptMoments;
+  expectedEasyBugs: number;
+  expectedHardBugs: number;
+}
+
+/** Attempts of the generator's bugs under a single fixer rung, regressions (the fixer's) included. */
+export function fixWorkload(generator: ModelSpec, fixer: ModelSpec, rates = fixer.fix, bound: number | null = null): FixWorkload {
+  const phi = generator.hardFraction;
+  const easy = rungAttempts(rates.easy, bound);
+  const hard = rungAttempts(rates.hard, bound);
+  const count = generator.bugs;
+  const q = countMean(count);
+  const fixed = count.kind === "fixed";
+  const base = fixed ? bugSetAttempts(count.count, phi, generator.assignment, easy, hard) : compoundAttempts(count, mixtureAttempts(phi, easy, hard));
+  const r = fixer.regressions;
+  if (!r || r.probability === 0) return { attempts: base, expectedEasyBugs: q * (1 - phi), expectedHardBugs: q * phi };
+  const newBug = mixtureAttempts(r.hardFraction, easy, hard);
+  const attempts = fixed
+    ? withRegressions(base, regressionMoments(count.count, r.probability, r.offspring), newBug)
+    : compoundAttempts(count, withRegressions(mixtureAttempts(phi, easy, hard), regressionMoments(1, r.probability, r.offspring), newBug));
+  const chain = regressionMoments(q, r.probability, r.offspring);
+  return {
+    attempts,
+    expectedEasyBugs: q * (1 - phi) + chain.expectedNewBugs * (1 - r.hardFraction),
+    expectedHardBugs: q * phi + chain.expectedNewBugs * r.hardFraction,
+  };
+}
+
+/**
+ * Expected fix-phase tokens of a one-rung ladder. Shared: the section-4 formula in I and V; with
+ * a random count it also counts runs with no bugs (T = 0), which cost nothing, so their share
+ * P(q = 0) f(0) is taken off, f(0) = (new L1 - Delta, cached -L1 + Delta, output 0). Fresh: the
+ * bugs' sum.
+ */
+function oneRungTokens(scenario: Scenario, generator: ModelSpec, fixer: ModelSpec, strategy: Strategy, context: Context): FixTokens {
+  const rung = fixRungs(strategy.ladder)[0]!;
+  const rates = rungRates(scenario.models, rung);
+  const workload = fixWorkload(generator, fixer, rates, rung.attempts);
   if (workload.attempts.mean === 0) return { inputNew: 0, inputCached: 0, output: 0 };
   const shape = tokenShape(scenario);
-  return context === "shared"
-    ? sharedFixTokens(workload.attempts, shape)
-    : freshFixTokens(
-        workload.expectedEasyBugs,
-        workload.expectedHardBugs,
-        fixer.fixEasy,
-        fixer.fixHard,
-        shape,
-        scenario.tokens.errorGrowth,
-      );
+  if (context === "shared") {
+    const tokens = sharedFixTokens(workload.attempts, shape);
+    const empty = probabilityNoBugs(generator.bugs);
+    if (generator.bugs.kind === "fixed" || empty === 0) return tokens;
+    const delta = deltaOf(shape);
+    const L1 = shape.handoffTokens;
+    return addTokens(tokens, { inputNew: L1 - delta, inputCached: delta - L1, output: 0 }, -empty);
+  }
+  const perBug = (rate: FixRate): FixTokens =>
+    rate.kind === "fixed" && rung.attempts === null
+      ? freshBugTokens(rate.p, shape, scenario.tokens.errorGrowth)
+      : freshMomentTokens(rungAttempts(rate, rung.attempts), shape);
+  return sumBugTokens(workload.expectedEasyBugs, perBug(rates.easy), workload.expectedHardBugs, perBug(rates.hard));
 }
 
 /** h when a TTL is set (1 otherwise): see timing.ts. */
@@ -111,72 +253,434 @@ function hitProbability(scenario: Scenario, fixer: ModelSpec): number {
   return cacheHitProbability(ttl, fixCall, scenario.toolSeconds);
 }
 
-/** Expected fix-phase cost of a workload in one context, cache expiry included. */
-export function fixCost(scenario: Scenario, workload: FixWorkload, fixer: ModelSpec, context: Context): FixCost {
-  const { readMultiplier, writeMultiplier } = scenario.caching;
-  const tokens = fixTokens(scenario, workload, fixer, context);
-  const h = hitProbability(scenario, fixer);
-  return priceFixTokens(tokens, fixer.inputPrice, fixer.outputPrice, readMultiplier, writeMultiplier, h);
+/** A model's fix-phase cost from its tokens at its base tier and at its long-context tier. */
+function modelCost(model: ModelSpec, tokens: TieredTokens, hit = 1): ModelCost {
+  const base = priceFixTokens(tokens.base, model.price, hit);
+  const tier = model.price.longContext ? priceFixTokens(tokens.tier, model.price.longContext, hit) : priceFixTokens(tokens.tier, model.price, hit);
+  const inputNew = base.fixInputNew + tier.fixInputNew;
+  const inputCached = base.fixInputCached + tier.fixInputCached;
+  const output = base.fixOutput + tier.fixOutput;
+  const caches = model.price.caches;
+  return {
+    generation: 0,
+    uncachedInput: caches ? 0 : inputNew + inputCached,
+    cacheWrite: caches ? inputNew : 0,
+    cacheRead: caches ? inputCached : 0,
+    output,
+    total: inputNew + inputCached + output,
+  };
 }
 
-const totalOf = (b: CostBreakdown) => b.generation + b.fixInputNew + b.fixInputCached + b.fixOutput;
+/** The fix phase's expected tokens by model and tier, for every case with a closed form. */
+interface FixPhase {
+  tokens: TokensByModel;
+  /** fix attempts: mean, and variance for one-rung ladders */
+  attempts: number;
+  attemptVariance: number | null;
+  bugs: number;
+  /** null: the fix phase's completion has no closed form here (regressions) */
+  completion: number | null;
+  rungs: RungStats[];
+  consults: number;
+  /** P(a run's requests reach a context window), or 0 when no model has one */
+  windowChance: number;
+  /** shared context, multi-rung ladder: P(a run's requests reach a long-context tier) (0 otherwise) */
+  tierChance: number;
+  /** cache expiry: the hit probability of the one fixer */
+  hit: number;
+  /** expected fix attempts and consults per model, for wall time */
+  requestsByModel: Map<string, { attempts: number; consults: number }>;
+}
+
+/** The schedules of a ladder for an easy and a hard bug. */
+function schedules(scenario: Scenario, strategy: Strategy): { easy: BugSchedule; hard: BugSchedule } {
+  const shape = tokenShape(scenario);
+  const delta = deltaOf(shape);
+  return {
+    easy: bugSchedule(scenario.models, strategy.ladder, false, delta, shape.meanFixOutput),
+    hard: bugSchedule(scenario.models, strategy.ladder, true, delta, shape.meanFixOutput),
+  };
+}
+
+/** Per rung: E[fix attempts on it] (E[consults] for a consult rung) and P(reach it), for a bug of one class. */
+function rungExpectations(schedule: BugSchedule, rungs: number): { reach: number[]; attempts: number[]; fixedBy: Map<string, number> } {
+  const reach = new Array<number>(rungs).fill(0);
+  const attempts = new Array<number>(rungs).fill(0);
+  const seen = new Set<number>();
+  const fixedBy = new Map<string, number>();
+  const requests = schedule.requests;
+  requests.forEach((r, i) => {
+    if (!seen.has(r.rung)) {
+      seen.add(r.rung);
+      reach[r.rung] = r.reach;
+    }
+    attempts[r.rung] += r.reach;
+    if (r.fix) {
+      const next = i + 1 < requests.length ? requests[i + 1]!.reach : schedule.tail ? tailReach(schedule.tail, 1) : schedule.unfixed;
+      fixedBy.set(r.model, (fixedBy.get(r.model) ?? 0) + r.reach - next);
+    }
+  });
+  const tail = schedule.tail;
+  if (tail) {
+    const first = tailReach(tail, 1);
+    if (!seen.has(tail.rung)) reach[tail.rung] = first;
+    // sum_t M(f + t - 1, 0) = M(f, 1)
+    attempts[tail.rung] += tail.factor > 0 ? tail.factor * rateMoment(tail.rate, tail.failed, 1) : 0;
+    fixedBy.set(tail.model, (fixedBy.get(tail.model) ?? 0) + first);
+  }
+  return { reach, attempts, fixedBy };
+}
 
 /**
- * The base model's scenario: exact difficulty classes, constant tokens (their means), a cache
- * that never expires, no regressions, no caps. Its formula's error against a simulation is the
- * bias of those assumptions.
+ * The expected number of bugs of each class over a run, regressions included (a two-type
+ * branching process): v = v0 (I - M)^-1, with M[c][c'] = sum over models of P(a class-c bug is
+ * fixed by the model) x its regression rate x P(the new bug is of class c').
+ */
+function bugsByClass(scenario: Scenario, strategy: Strategy, fixedBy: { easy: Map<string, number>; hard: Map<string, number> }): { easy: number; hard: number } {
+  const gen = scenario.models[strategy.generator]!;
+  const q = countMean(gen.bugs);
+  const phi = gen.hardFraction;
+  const v0 = [q * (1 - phi), q * phi];
+  const M = [
+    [0, 0],
+    [0, 0],
+  ];
+  (["easy", "hard"] as const).forEach((cls, c) => {
+    for (const [name, p] of fixedBy[cls]) {
+      const r = scenario.models[name]!.regressions;
+      if (!r || r.probability === 0) continue;
+      M[c]![0]! += p * r.probability * (1 - r.hardFraction);
+      M[c]![1]! += p * r.probability * r.hardFraction;
+    }
+  });
+  // (I - M)^-1 for a 2 x 2 matrix
+  const a = 1 - M[0]![0]!;
+  const b = -M[0]![1]!;
+  const c = -M[1]![0]!;
+  const d = 1 - M[1]![1]!;
+  const det = a * d - b * c;
+  return { easy: (v0[0]! * d - v0[1]! * c) / det, hard: (-v0[0]! * b + v0[1]! * a) / det };
+}
+
+/** Tokens of both classes' schedules, weighted by the expected bugs of each class. */
+function weighted(easy: TokensByModel, hard: TokensByModel, bugs: { easy: number; hard: number }): TokensByModel {
+  const out: TokensByModel = new Map();
+  for (const [source, weight] of [[easy, bugs.easy], [hard, bugs.hard]] as const) {
+    for (const [m, t] of source) {
+      const into = out.get(m) ?? { base: { inputNew: 0, inputCached: 0, output: 0 }, tier: { inputNew: 0, inputCached: 0, output: 0 } };
+      into.base = addTokens(into.base, t.base, weight);
+      into.tier = addTokens(into.tier, t.tier, weight);
+      out.set(m, into);
+    }
+  }
+  return out;
+}
+
+/** P(every bug of a run is fixed) with no regressions: exact, product over classes; else the count's PGF at the mixture. */
+function completion(generator: ModelSpec, fixedEasy: number, fixedHard: number): number {
+  const count = generator.bugs;
+  if (count.kind === "fixed" && generator.assignment === "exact") {
+    const h = Math.round(count.count * generator.hardFraction);
+    return Math.pow(fixedEasy, count.count - h) * Math.pow(fixedHard, h);
+  }
+  const phi = generator.hardFraction;
+  return countPgf(count, (1 - phi) * fixedEasy + phi * fixedHard);
+}
+
+/**
+ * The chance that some request of a run reads more than its model's context window. Fresh: a
+ * bug's conversation restarts, so per class it is the reach of the bug's first request above the
+ * window, and over a run at most E[bugs] times that (union bound). Shared: a request after i
+ * requests reads at most L1 + i x g_max, so the chance is at most P(the run makes more than
+ * (window - L1)/g_max requests), from the distribution of a run's requests.
+ */
+function thresholdChance(
+  scenario: Scenario,
+  strategy: Strategy,
+  context: Context,
+  sched: { easy: BugSchedule; hard: BugSchedule },
+  bugs: { easy: number; hard: number },
+  limitOf: (m: ModelSpec) => number | null,
+): number {
+  const limit = (name: string) => limitOf(scenario.models[name]!) ?? Infinity;
+  const windows = fixPhaseModels(strategy.ladder).map(limit).filter((w) => w !== Infinity);
+  if (windows.length === 0) return 0;
+  const L1 = scenario.tokens.prompt + scenario.tokens.generation;
+  if (context === "fresh") {
+    const first = (s: BugSchedule) => {
+      for (const r of s.requests) if (L1 + r.w > limit(r.model)) return r.reach;
+      const tail = s.tail;
+      if (!tail) return 0;
+      const w = limit(tail.model);
+      const t = L1 + tail.w > w ? 1 : firstAbove(L1 + tail.w, tail.delta, w);
+      return t === Infinity ? 0 : tailReach(tail, t);
+    };
+    return Math.min(1, bugs.easy * first(sched.easy) + bugs.hard * first(sched.hard));
+  }
+  const growths = [...sched.easy.requests, ...sched.hard.requests].map((r) => r.growth);
+  for (const s of [sched.easy, sched.hard]) if (s.tail) growths.push(s.tail.delta);
+  const gMax = Math.max(0, ...growths);
+  const room = Math.min(...windows) - L1;
+  if (room < 0) return 1;
+  if (gMax === 0) return 0;
+  const requests = Math.floor(room / gMax) + 1; // more requests than room/gMax may overflow
+  // a distribution that long is not worth its convolutions: Markov's bound, P(R >= n) <= E[R]/n
+  if (requests > 20_000) return Math.min(1, (bugs.easy * expectedRequests(sched.easy) + bugs.hard * expectedRequests(sched.hard)) / requests);
+  const gen = scenario.models[strategy.generator]!;
+  const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, requests));
+  return probabilityAtLeast(runPmf(gen, pmf(sched.easy), pmf(sched.hard), requests));
+}
+
+/** E[requests of one bug]: the reach of every potential request, the tail's attempts M(f, 1) included. */
+function expectedRequests(s: BugSchedule): number {
+  let n = 0;
+  for (const r of s.requests) n += r.reach;
+  if (s.tail && s.tail.factor > 0) n += s.tail.factor * rateMoment(s.tail.rate, s.tail.failed, 1);
+  return n;
+}
+
+/**
+ * One-rung shared context with a long-context tier: attempt t reads X_t = L1 + (t-1) Delta and is
+ * priced at the tier from t* on. The tier's tokens are E[sum_{t=t*}^{T} f(t)] for each kind f
+ * (new Delta; cached L1 + (t-2) Delta; output G), = E[F(T)] - sum_{n<t*} P(T = n) F(n) with
+ * F(n) = sum_{t=t*}^{n} f(t), a quadratic in n; E[F(T)] needs E[T] and E[T^2] only, and P(T = n)
+ * for n < t* comes from the convolution of the bugs' attempt distributions.
+ */
+function sharedTierTokens(scenario: Scenario, strategy: Strategy, total: FixTokens, attempts: AttemptMoments, sched: { easy: BugSchedule; hard: BugSchedule }, fixer: ModelSpec): TieredTokens {
+  const shape = tokenShape(scenario);
+  const L1 = shape.handoffTokens;
+  const delta = deltaOf(shape);
+  const above = fixer.price.longContext!.above;
+  const start = L1 > above ? 1 : firstAbove(L1, delta, above);
+  if (start === Infinity || attempts.mean === 0) return { base: total, tier: { inputNew: 0, inputCached: 0, output: 0 } };
+  const gen = scenario.models[strategy.generator]!;
+  const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, start));
+  const below = runPmf(gen, pmf(sched.easy), pmf(sched.hard), start);
+  const I = attempts.mean;
+  const ET2 = attempts.variance + I * I;
+  // F(n) = sum_{t=start}^{n} (A + B t) = (n - start + 1) A + B (n(n+1) - (start-1) start)/2; attempt 1 is (L1, 0, G).
+  const F = (n: number, A: number, B: number) => (n - start + 1) * A + (B * (n * (n + 1) - (start - 1) * start)) / 2;
+  const EF = (A: number, B: number) => (I - start + 1) * A + (B * (ET2 + I - (start - 1) * start)) / 2;
+  const tierSum = (A: number, B: number) => {
+    let s = EF(A, B);
+    for (let n = 0; n < below.length; n++) s -= below[n]! * F(n, A, B);
+    return s;
+  };
+  const G = shape.meanFixOutput;
+  let tier: FixTokens;
+  if (start === 1) tier = total;
+  else tier = { inputNew: tierSum(delta, 0), inputCached: tierSum(L1 - 2 * delta, delta), output: tierSum(G, 0) };
+  return { base: addTokens(total, tier, -1), tier };
+}
+
+/** The fix phase of any ladder with a closed form: tokens by model and tier, and the counts around them. */
+function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): FixPhase {
+  const gen = scenario.models[strategy.generator]!;
+  const ladder = strategy.ladder;
+  const sched = schedules(scenario, strategy);
+  const easy = rungExpectations(sched.easy, ladder.length);
+  const hard = rungExpectations(sched.hard, ladder.length);
+  const bugs = bugsByClass(scenario, strategy, { easy: easy.fixedBy, hard: hard.fixedBy });
+  const totalBugs = bugs.easy + bugs.hard;
+  const regressions = fixRungs(ladder).some((r) => (scenario.models[r.model]!.regressions?.probability ?? 0) > 0);
+  const rungs: RungStats[] = ladder.map((r, k) => ({
+    rung: k,
+    kind: r.kind,
+    model: r.model,
+    reachFraction: totalBugs > 0 ? (bugs.easy * easy.reach[k]! + bugs.hard * hard.reach[k]!) / totalBugs : 0,
+    attemptsPerRun: bugs.easy * easy.attempts[k]! + bugs.hard * hard.attempts[k]!,
+  }));
+  const requestsByModel = new Map<string, { attempts: number; consults: number }>();
+  rungs.forEach((r) => {
+    const e = requestsByModel.get(r.model) ?? { attempts: 0, consults: 0 };
+    if (r.kind === "fix") e.attempts += r.attemptsPerRun;
+    else e.consults += r.attemptsPerRun;
+    requestsByModel.set(r.model, e);
+  });
+  const consults = rungs.filter((r) => r.kind === "consult").reduce((s, r) => s + r.attemptsPerRun, 0);
+  const completionChance = regressions ? null : completion(gen, 1 - sched.easy.unfixed, 1 - sched.hard.unfixed);
+  const windows = thresholdChance(scenario, strategy, context, sched, bugs, (m) => m.contextWindow);
+  // a tier has no closed form in shared context on a longer ladder, unless it is (almost) never reached
+  const tiers = context === "shared" && !isOneRung(ladder) ? thresholdChance(scenario, strategy, context, sched, bugs, (m) => (tierReachable(m) ? m.price.longContext!.above : null)) : 0;
+  const common = { bugs: totalBugs, completion: completionChance, rungs, consults, windowChance: windows, tierChance: tiers, requestsByModel };
+  const single = singleFixer(ladder);
+  const L1 = scenario.tokens.prompt + scenario.tokens.generation;
+  if (single !== null) {
+    const fixer = scenario.models[single]!;
+    const rung = fixRungs(ladder)[0]!;
+    const workload = fixWorkload(gen, fixer, rungRates(scenario.models, rung), rung.attempts);
+    const hit = hitProbability(scenario, fixer);
+    const tiered = tierReachable(fixer);
+    let tokens: TokensByModel;
+    if (tiered && context === "fresh") {
+      tokens = weighted(freshScheduleTokens(sched.easy, scenario.models, L1), freshScheduleTokens(sched.hard, scenario.models, L1), bugs);
+    } else {
+      const total = oneRungTokens(scenario, gen, fixer, strategy, context);
+      const split = tiered ? sharedTierTokens(scenario, strategy, total, workload.attempts, sched, fixer) : { base: total, tier: { inputNew: 0, inputCached: 0, output: 0 } };
+      tokens = new Map([[single, split]]);
+    }
+    return { ...common, tokens, attempts: workload.attempts.mean, attemptVariance: workload.attempts.variance, bugs: workload.expectedEasyBugs + workload.expectedHardBugs, hit };
+  }
+  const attempts = rungs.filter((r) => r.kind === "fix").reduce((s, r) => s + r.attemptsPerRun, 0);
+  let tokens: TokensByModel;
+  if (context === "fresh") {
+    tokens = weighted(freshScheduleTokens(sched.easy, scenario.models, L1), freshScheduleTokens(sched.hard, scenario.models, L1), bugs);
+  } else {
+    const byModel = sharedRunTokens(gen, sharedBugStats(sched.easy), sharedBugStats(sched.hard), L1);
+    tokens = new Map([...byModel].map(([m, t]) => [m, { base: t, tier: { inputNew: 0, inputCached: 0, output: 0 } }]));
+  }
+  return { ...common, tokens, attempts, attemptVariance: null, hit: 1 };
+}
+
+/**
+ * The base model's scenario: exact difficulty classes (binomial for a random count, whose mean
+ * becomes the count), fixed rates at the beta rates' means, constant tokens (their means), a
+ * cache that never expires, no regressions, caps or context windows. Its formula's error against
+ * a simulation is the bias of those assumptions.
  */
 export function baseScenario(scenario: Scenario): Scenario {
+  const fixed = (r: FixRate): FixRate => (r.kind === "beta" ? { kind: "fixed", p: r.mean } : r);
   return {
     ...scenario,
     tokens: { ...scenario.tokens, errorGrowth: 0 },
     caching: { ...scenario.caching, ttlSeconds: null },
     limits: { maxAttemptsPerBug: null, maxAttemptsPerRun: null },
+    compaction: null,
     models: Object.fromEntries(
-      Object.entries(scenario.models).map(([k, m]) => [k, { ...m, assignment: "exact" as const, regressions: null }]),
+      Object.entries(scenario.models).map(([k, m]) => [
+        k,
+        {
+          ...m,
+          bugs: m.bugs.kind === "fixed" ? m.bugs : { kind: "fixed" as const, count: m.bugs.mean },
+          assignment: m.bugs.kind === "fixed" ? ("exact" as const) : ("binomial" as const),
+          fix: { easy: fixed(m.fix.easy), hard: fixed(m.fix.hard) },
+          regressions: null,
+          contextWindow: null,
+        },
+      ]),
     ),
+    strategies: scenario.strategies.map((s) => ({
+      ...s,
+      ladder: s.ladder.map((r) => (r.kind === "fix" && r.fix ? { ...r, fix: { easy: fixed(r.fix.easy), hard: fixed(r.fix.hard) } } : r)),
+    })),
   };
 }
+
+/** E[C] of a scenario's strategy where it has a closed form, else null; with its parts. */
+function expectedCost(
+  scenario: Scenario,
+  strategy: Strategy,
+  context: Context,
+): { reason: string | null; phase: FixPhase | null; costByModel: Record<string, ModelCost> | null; mean: number | null; windowChance: number | null } {
+  let reason = closedFormReason(scenario, strategy, context);
+  if (reason) return { reason, phase: null, costByModel: null, mean: null, windowChance: null };
+  const phase = fixPhase(scenario, strategy, context);
+  if (phase.windowChance >= NEGLIGIBLE_WINDOW) {
+    reason = `a context window is reached in up to ${phase.windowChance.toPrecision(2)} of runs (compaction or stopping has no closed form)`;
+    return { reason, phase: null, costByModel: null, mean: null, windowChance: phase.windowChance };
+  }
+  if (phase.tierChance >= NEGLIGIBLE_WINDOW) {
+    reason = `a long-context tier is reached in up to ${phase.tierChance.toPrecision(2)} of runs, which has no closed form for a multi-rung ladder in shared context`;
+    return { reason, phase: null, costByModel: null, mean: null, windowChance: phase.windowChance };
+  }
+  const gen = scenario.models[strategy.generator]!;
+  const costByModel: Record<string, ModelCost> = {};
+  for (const name of new Set([strategy.generator, ...fixPhaseModels(strategy.ladder)])) {
+    const tokens = phase.tokens.get(name) ?? { base: { inputNew: 0, inputCached: 0, output: 0 }, tier: { inputNew: 0, inputCached: 0, output: 0 } };
+    const cost = modelCost(scenario.models[name]!, tokens, phase.hit);
+    if (name === gen.name) {
+      cost.generation = generationCost(scenario, gen);
+      cost.total += cost.generation;
+    }
+    costByModel[name] = cost;
+  }
+  const breakdown = breakdownOf(phase, scenario, generationCost(scenario, gen));
+  return { reason: null, phase, costByModel, mean: totalOf(breakdown), windowChance: phase.windowChance };
+}
+
+/** The fix phase's new/cached/output $ over all models, and the generation. */
+function breakdownOf(phase: FixPhase, scenario: Scenario, generation: number): CostBreakdown {
+  let fixInputNew = 0;
+  let fixInputCached = 0;
+  let fixOutput = 0;
+  for (const [name, tokens] of phase.tokens) {
+    const model = scenario.models[name]!;
+    const base = priceFixTokens(tokens.base, model.price, phase.hit);
+    const tier = priceFixTokens(tokens.tier, model.price.longContext ?? model.price, phase.hit);
+    fixInputNew += base.fixInputNew + tier.fixInputNew;
+    fixInputCached += base.fixInputCached + tier.fixInputCached;
+    fixOutput += base.fixOutput + tier.fixOutput;
+  }
+  return { generation, fixInputNew, fixInputCached, fixOutput };
+}
+
+const totalOf = (b: CostBreakdown) => b.generation + b.fixInputNew + b.fixInputCached + b.fixOutput;
 
 /** The closed-form answer for one strategy in one context. */
 export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context: Context): AnalyticResult {
-  const generator = scenario.models[strategy.generator]!;
-  const fixer = scenario.models[strategy.fixer]!;
+  const gen = scenario.models[strategy.generator]!;
   const base = baseScenario(scenario);
-  const breakdownOf = (s: Scenario): CostBreakdown => {
-    const g = s.models[strategy.generator]!;
-    const f = s.models[strategy.fixer]!;
-    return { generation: generationCost(s, g), ...fixCost(s, fixWorkload(g, f), f, context) };
-  };
-  const baseMean = totalOf(breakdownOf(base));
-  const result = { strategy: strategy.name, generator: generator.name, fixer: fixer.name, context, baseMean };
-
-  const reason = noClosedFormReason(scenario, fixer, context);
-  const workload = fixWorkload(generator, fixer);
+  const baseStrategy = base.strategies.find((s) => s.name === strategy.name) ?? strategy;
+  let baseMean: number | null = null;
+  try {
+    baseMean = expectedCost(base, baseStrategy, context).mean;
+  } catch {
+    baseMean = null; // e.g. a random count's mean is not a whole number for a multi-rung ladder
+  }
+  const { reason, phase, costByModel, mean, windowChance } = expectedCost(scenario, strategy, context);
   const capped = scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null;
-  const timed = hasTimeModel(scenario, generator, fixer);
-  const wall = timed && !capped ? expectedWallSeconds(scenario, generator, fixer, workload.attempts.mean) : null;
-  const hits = capped || workload.attempts.mean === 0 ? null : reason ? null : hitProbability(scenario, fixer);
-  // With caps nothing about the attempts has a closed form; otherwise only the cost may lack one.
-  const breakdown = reason ? null : breakdownOf(scenario);
+  // Counts and times have closed forms even where the cost has none, but for caps and windows.
+  let counts: FixPhase | null = phase;
+  if (!counts && !capped && !infiniteReason(scenario, strategy)) {
+    try {
+      counts = fixPhase({ ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } }, strategy, context);
+      if (counts.windowChance >= NEGLIGIBLE_WINDOW) counts = null;
+    } catch {
+      counts = null;
+    }
+  }
+  const single = singleFixer(strategy.ladder);
+  const hits = counts === null || counts.attempts === 0 || reason !== null ? null : single ? hitProbability(scenario, scenario.models[single]!) : 1;
+  const breakdown = phase ? breakdownOf(phase, scenario, generationCost(scenario, gen)) : null;
   return {
-    ...result,
-    analyticMean: breakdown ? totalOf(breakdown) : null,
+    strategy: strategy.name,
+    generator: gen.name,
+    fixer: single,
+    ladder: ladderText(strategy.ladder),
+    context,
+    analyticMean: mean,
     reason,
     breakdown,
-    expectedAttempts: capped ? null : workload.attempts.mean,
-    attemptVariance: capped ? null : workload.attempts.variance,
-    expectedBugs: capped ? null : workload.expectedEasyBugs + workload.expectedHardBugs,
-    expectedWallSeconds: wall,
+    expectedAttempts: counts?.attempts ?? null,
+    attemptVariance: counts?.attemptVariance ?? null,
+    expectedBugs: counts?.bugs ?? null,
+    expectedWallSeconds: counts && hasTimeModel(scenario, strategy) ? expectedWallSeconds(scenario, strategy, counts) : null,
     cacheHitRate: hits,
+    baseMean,
+    costByModel,
+    rungs: counts?.rungs ?? null,
+    consultsPerRun: counts?.consults ?? null,
+    expectedCompletion: counts?.completion ?? null,
+    windowChance: fixPhaseModels(strategy.ladder).some((m) => scenario.models[m]!.contextWindow !== null) ? windowChance : null,
   };
 }
 
-/** E[wall seconds] = generation call + I x E[fix call + tool seconds]. */
-export function expectedWallSeconds(scenario: Scenario, generator: ModelSpec, fixer: ModelSpec, expectedAttempts: number): number {
-  const generation = callSeconds(generator, scenario.tokens.generation);
-  const perAttempt = callSeconds(fixer, distributionMean(scenario.tokens.fixOutput)) + meanToolSeconds(scenario.toolSeconds);
-  return generation + expectedAttempts * perAttempt;
+/** E[wall seconds] = generation call + sum over models of E[attempts] x E[call + tool seconds] + E[consults] x consult call. */
+function expectedWallSeconds(scenario: Scenario, strategy: Strategy, phase: FixPhase): number {
+  const gen = scenario.models[strategy.generator]!;
+  let seconds = callSeconds(gen, scenario.tokens.generation);
+  const output = distributionMean(scenario.tokens.fixOutput);
+  const tool = meanToolSeconds(scenario.toolSeconds);
+  const single = singleFixer(strategy.ladder);
+  if (single) return seconds + phase.attempts * (callSeconds(scenario.models[single]!, output) + tool);
+  for (const [name, r] of phase.requestsByModel) {
+    const m = scenario.models[name]!;
+    seconds += r.attempts * (callSeconds(m, output) + tool);
+  }
+  strategy.ladder.forEach((rung, k) => {
+    if (rung.kind === "consult") seconds += phase.rungs[k]!.attemptsPerRun * callSeconds(scenario.models[rung.model]!, rung.output);
+  });
+  return seconds;
 }
 
 /** Every strategy in every context of the scenario, in file order (strategies, then contexts). */
@@ -185,15 +689,14 @@ export function analyzeScenario(scenario: Scenario): AnalyticResult[] {
 }
 
 /**
- * "At the same number of bugs, which fixer is cheaper?": E[C_fix] of each fixer on one and the
- * same bug set (the one `bugsFrom` leaves).
+ * "At the same number of bugs, which fixer is cheaper?": E[C_fix] of each fixer (as a one-rung
+ * ladder) on one and the same bug set (the one `bugsFrom` leaves).
  */
 export function fixerComparison(scenario: Scenario, bugsFrom: string, fixers: string[], context: Context): { fixer: string; fixCost: number | null }[] {
-  const generator = scenario.models[bugsFrom]!;
   return fixers.map((name) => {
-    const fixer = scenario.models[name]!;
-    if (noClosedFormReason(scenario, fixer, context)) return { fixer: name, fixCost: null };
-    const c = fixCost(scenario, fixWorkload(generator, fixer), fixer, context);
-    return { fixer: name, fixCost: c.fixInputNew + c.fixInputCached + c.fixOutput };
+    const strategy: Strategy = { name: `${bugsFrom}-${name}`, generator: bugsFrom, ladder: [{ kind: "fix", model: name, attempts: null, fix: null }] };
+    const r = expectedCost(scenario, strategy, context);
+    if (r.mean === null) return { fixer: name, fixCost: null };
+    return { fixer: name, fixCost: r.mean - generationCost(scenario, scenario.models[bugsFrom]!) };
   });
 }

@@ -1,5 +1,6 @@
 /** The time model and cache expiry (docs/model.md, section 5: the "time" and "cache TTL" rows). */
-import type { Distribution, ModelSpec, Scenario } from "../scenario/types.js";
+import { strategyModels } from "../scenario/ladder.js";
+import type { Distribution, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { distributionCdf, distributionMean } from "./distributions.js";
 
 /** Seconds one call takes: ttft + output tokens / output tokens per second (0 with no speed given). */
@@ -22,7 +23,7 @@ export function cacheHitProbability(ttlSeconds: number, fixCallSeconds: number, 
   return distributionCdf(toolSeconds, slack);
 }
 
-/** Whether a run has a clock: either model has a speed, or the tests take tool time. */
-export function hasTimeModel(scenario: Scenario, generator: ModelSpec, fixer: ModelSpec): boolean {
-  return generator.speed !== null || fixer.speed !== null || scenario.toolSeconds !== null;
+/** Whether a run has a clock: a model of the strategy has a speed, or the tests take tool time. */
+export function hasTimeModel(scenario: Scenario, strategy: Strategy): boolean {
+  return scenario.toolSeconds !== null || strategyModels(strategy).some((m) => scenario.models[m]!.speed !== null);
 }

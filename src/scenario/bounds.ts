@@ -14,13 +14,16 @@
  */
 import { z } from "zod";
 import { ScenarioError } from "../errors.js";
+import { fixRungs, rungKey, rungRates } from "./ladder.js";
 import type { Scenario } from "./types.js";
 
 export interface Range {
   /** the smallest value allowed, or the value every number must exceed when `above` */
   min: number;
   above?: boolean;
+  /** the largest value allowed, or the value every number must stay below when `below` */
   max: number;
+  below?: boolean;
   whole?: boolean;
   /** how a message names the number: "a probability", "a whole number", ... (default "a number") */
   noun?: string;
@@ -33,6 +36,13 @@ export const MAX_TRIALS = 100_000_000;
 
 /** Points of a sweep's grid at most: every point is validated before the first one runs. */
 export const MAX_GRID_POINTS = 100_000;
+
+/**
+ * Requests a bug may make on a ladder's bounded rungs (their attempts and consults) at most: the
+ * closed forms list them one by one, and the shared context's pair each with the others (10,000
+ * take about a second).
+ */
+export const MAX_LADDER_REQUESTS = 10_000;
 
 /** Expected fix attempts per run at most (see `checkExpectedAttempts`). */
 export const MAX_EXPECTED_ATTEMPTS = 100_000;
@@ -53,8 +63,16 @@ export const RANGES = {
   multiplier: { min: 0, max: 100 },
   /** a per-attempt fix probability, away from 0 so that a bug's expected attempts (1/p) stay bounded */
   fixRate: { min: 1e-4, max: 1, noun: "a probability" },
+  /** the mean of a Beta fix rate (its a > 1 on an unbounded rung is checked in checks.ts) */
+  betaMean: { min: 1e-4, max: 1, below: true },
+  /** a Beta fix rate's concentration a + b */
+  concentration: { min: 0, above: true, max: 1e6 },
   fraction: { min: 0, max: 1, noun: "a fraction" },
-  bugCount: { min: 0, max: 10_000, whole: true, noun: "a whole number", unit: "bugs" },
+  bugCount: { min: 0, max: 1000, whole: true, noun: "a whole number", unit: "bugs" },
+  /** the mean of a random bug count */
+  bugMean: { min: 0, above: true, max: 1000, unit: "bugs" },
+  /** the variance of a negative binomial bug count */
+  bugVariance: { min: 0, above: true, max: 1e8 },
   /** error-trace growth per attempt on one bug */
   growth: { min: 0, max: 10 },
   /** coefficient of variation of a lognormal */
@@ -66,8 +84,10 @@ export const RANGES = {
   tokensPerSecond: { min: 1e-3, max: 1e9, unit: "tokens per second" },
   /** chance (bernoulli) or mean number (poisson) of new bugs per fix */
   regression: { min: 0, max: 10 },
-  /** retry caps (limits) and a rung's attempts */
+  /** retry caps (limits) */
   attempts: { min: 1, max: 1e9, whole: true, noun: "a whole number", unit: "attempts" },
+  /** a fixer rung's attempts (see MAX_LADDER_REQUESTS) */
+  rungAttempts: { min: 1, max: 10_000, whole: true, noun: "a whole number", unit: "attempts" },
   /** points of a sweep range */
   gridSteps: { min: 1, max: MAX_GRID_POINTS, whole: true, noun: "a whole number", unit: "points" },
 } as const satisfies Record<string, Range>;
@@ -76,7 +96,7 @@ export type RangeKind = keyof typeof RANGES;
 
 /** "a probability in [0.0001, 1]", "a whole number in [0, 10000] (bugs)", "a number in (0, 10000000] (tokens)". */
 export function describeRange(range: Range): string {
-  const interval = `${range.above ? "(" : "["}${range.min}, ${range.max}]`;
+  const interval = `${range.above ? "(" : "["}${range.min}, ${range.max}${range.below ? ")" : "]"}`;
   return `${range.noun ?? "a number"} in ${interval}${range.unit ? ` (${range.unit})` : ""}`;
 }
 
@@ -87,31 +107,57 @@ export function bounded(kind: RangeKind): z.ZodNumber {
   let schema = z.number({ error });
   if (range.whole) schema = schema.int({ error });
   schema = range.above ? schema.gt(range.min, { error }) : schema.min(range.min, { error });
-  return schema.max(range.max, { error });
+  return range.below ? schema.lt(range.max, { error }) : schema.max(range.max, { error });
 }
 
 /**
  * Expected fix attempts of a run, for every strategy, at most MAX_EXPECTED_ATTEMPTS: a run must
  * finish, and the shared context's cost grows with the square of its attempts.
  *
- * Uncapped, a strategy's fixer makes I = q ((1 - phi)/pe + phi/ph) attempts on its generator's q
- * bugs, plus E[R] ((1 - phi_r)/pe + phi_r/ph) on the E[R] = q r / (1 - r) bugs that regressions
- * add (docs/model.md, sections 3 and 5). A cap bounds it: at most maxAttemptsPerRun, and at most
- * maxAttemptsPerBug per bug met.
+ * A bug of one class climbs the ladder (docs/model.md, section 8): on a fixer rung with rate p
+ * and a bound of k attempts it makes E[min(N, k)] = (1 - (1 - p)^k)/p of them (1/p unbounded)
+ * and moves on with probability (1 - p)^k. A Beta rate counts as E[1/p] = (a + b - 1)/(a - 1)
+ * attempts (at most k), and as moving on surely: an upper bound. A run meets its generator's q
+ * bugs (the mean of a random count), and regressions add E[R] = q r / (1 - r) bugs (r the
+ * largest of the fixing models'), counted at the costlier class. Caps bound the result: at most
+ * maxAttemptsPerRun, and maxAttemptsPerBug per bug.
  */
 export function checkExpectedAttempts(s: Scenario, file: string): void {
   for (const st of s.strategies) {
     const gen = s.models[st.generator]!;
-    const fix = s.models[st.fixer]!;
-    const perBug = (hardFraction: number) => (1 - hardFraction) / fix.fixEasy + hardFraction / fix.fixHard;
-    const r = fix.regressions?.probability ?? 0;
-    const newBugs = r === 0 ? 0 : r < 1 ? (gen.bugCount * r) / (1 - r) : Infinity;
-    const uncapped = gen.bugCount * perBug(gen.hardFraction) + (newBugs === 0 ? 0 : newBugs * perBug(fix.regressions!.hardFraction));
+    const q = gen.bugs.kind === "fixed" ? gen.bugs.count : gen.bugs.mean;
+    const perBug = { easy: 0, hard: 0 };
+    let worst = { key: "", attempts: -1 };
+    for (const cls of ["easy", "hard"] as const) {
+      let reach = 1;
+      fixRungs(st.ladder).forEach((rung) => {
+        const rate = rungRates(s.models, rung)[cls];
+        const k = rung.attempts ?? Infinity;
+        let here: number;
+        let onward: number;
+        if (rate.kind === "fixed") {
+          here = k === Infinity ? 1 / rate.p : -Math.expm1(k * Math.log1p(-rate.p)) / rate.p;
+          onward = k === Infinity ? 0 : Math.pow(1 - rate.p, k);
+        } else {
+          here = Math.min(k, rate.a > 1 ? (rate.a + rate.b - 1) / (rate.a - 1) : Infinity);
+          onward = k === Infinity ? 0 : 1;
+        }
+        perBug[cls] += reach * here;
+        if (reach * here > worst.attempts) {
+          const index = st.ladder.indexOf(rung);
+          worst = { key: `${rung.fix ? `${rungKey(st.name, index)}.fix` : `models.${rung.model}.fix`}.${cls}`, attempts: reach * here };
+        }
+        reach *= onward;
+      });
+    }
+    const r = Math.max(0, ...fixRungs(st.ladder).map((rung) => s.models[rung.model]!.regressions?.probability ?? 0));
+    const newBugs = r === 0 ? 0 : r < 1 ? (q * r) / (1 - r) : Infinity;
+    const uncapped = q * ((1 - gen.hardFraction) * perBug.easy + gen.hardFraction * perBug.hard) + (newBugs === 0 ? 0 : newBugs * Math.max(perBug.easy, perBug.hard));
     let attempts = uncapped;
     let cap: string | null = null;
     const { maxAttemptsPerBug, maxAttemptsPerRun } = s.limits;
-    if (maxAttemptsPerBug !== null && (gen.bugCount + newBugs) * maxAttemptsPerBug < attempts) {
-      [attempts, cap] = [(gen.bugCount + newBugs) * maxAttemptsPerBug, "limits.maxAttemptsPerBug"];
+    if (maxAttemptsPerBug !== null && (q + newBugs) * maxAttemptsPerBug < attempts) {
+      [attempts, cap] = [(q + newBugs) * maxAttemptsPerBug, "limits.maxAttemptsPerBug"];
     }
     if (maxAttemptsPerRun !== null && maxAttemptsPerRun < attempts) [attempts, cap] = [maxAttemptsPerRun, "limits.maxAttemptsPerRun"];
     if (attempts <= MAX_EXPECTED_ATTEMPTS) continue;
@@ -119,13 +165,47 @@ export function checkExpectedAttempts(s: Scenario, file: string): void {
     if (cap !== null) {
       throw new ScenarioError(file, cap, `lets strategy ${st.name} make up to ${attempts.toPrecision(3)} fix attempts per run, ${limit}: lower it`);
     }
-    const hard = fix.fixHard < fix.fixEasy ? "hard" : "easy";
     throw new ScenarioError(
       file,
-      `models.${fix.name}.fix.${hard}`,
+      worst.key,
       `strategy ${st.name} would make ${attempts.toPrecision(3)} fix attempts per run on average ` +
-        `(${gen.bugCount} bugs of ${gen.name}, fix rates ${fix.fixEasy} and ${fix.fixHard}), ${limit}: ` +
+        `(${+q.toPrecision(6)} bugs of ${gen.name}${r > 0 ? `, regressions ${r}` : ""}), ${limit}: ` +
         `raise the fix rates, lower models.${gen.name}.bugs.count or set limits.maxAttemptsPerRun`,
+    );
+  }
+}
+
+/** A negative binomial count's variance at most this many times its mean (see `checkCounts`). */
+export const MAX_DISPERSION = 25;
+
+/**
+ * A random bug count must stay within the bug-count range but for a vanishing tail. A negative
+ * binomial with mean mu and variance v has P(q = n + 1)/P(q = n) -> x = 1 - mu/v, so its tail
+ * beyond n falls like x^n; v <= 25 mu gives x <= 0.96 and a tail beyond 1,000 bugs below e^-40
+ * (and the closed forms' sums over q end by then).
+ */
+export function checkCounts(s: Scenario, file: string): void {
+  for (const m of Object.values(s.models)) {
+    if (m.bugs.kind !== "negbinomial" || m.bugs.variance <= MAX_DISPERSION * m.bugs.mean) continue;
+    throw new ScenarioError(
+      file,
+      `models.${m.name}.bugs.count.variance`,
+      `must be at most ${MAX_DISPERSION} x the mean (${+(MAX_DISPERSION * m.bugs.mean).toPrecision(6)}), got ${m.bugs.variance}: ` +
+        `a larger variance puts runs of more than ${RANGES.bugCount.max} bugs within reach`,
+    );
+  }
+}
+
+/** A bug's requests on a ladder's bounded rungs, at most MAX_LADDER_REQUESTS. */
+export function checkLadders(s: Scenario, file: string): void {
+  for (const st of s.strategies) {
+    const requests = st.ladder.reduce((sum, rung) => sum + (rung.kind === "consult" ? 1 : (rung.attempts ?? 0)), 0);
+    if (requests <= MAX_LADDER_REQUESTS) continue;
+    throw new ScenarioError(
+      file,
+      `strategies.${st.name}.ladder`,
+      `its bounded rungs allow a bug ${requests} requests (attempts and consults), more than ${MAX_LADDER_REQUESTS}: ` +
+        `use fewer or smaller rungs (a last rung without attempts has no bound)`,
     );
   }
 }
@@ -137,20 +217,25 @@ export function checkExpectedAttempts(s: Scenario, file: string): void {
 export const MAX_GROWTH_FACTOR = 1e100;
 
 /**
- * With growth g and a cap of K attempts per bug, the K-th attempt's error trace is (1 + g)^(K-1)
- * times the first: at most MAX_GROWTH_FACTOR. (An uncapped run needs (1 + g)(1 - p) < 1 for a
- * finite expectation, which load.ts checks.)
+ * With growth g and at most K attempts on a bug (a cap, or a ladder whose rungs are all
+ * bounded), the K-th attempt's error trace is (1 + g)^(K-1) times the first: at most
+ * MAX_GROWTH_FACTOR. (An unbounded ladder needs (1 + g)(1 - p) < 1 for a finite expectation,
+ * which checks.ts checks.)
  */
 export function checkGrowth(s: Scenario, file: string): void {
   const g = s.tokens.errorGrowth;
-  const cap = Math.min(s.limits.maxAttemptsPerBug ?? Infinity, s.limits.maxAttemptsPerRun ?? Infinity);
-  if (g === 0 || cap === Infinity) return;
-  const logFactor = (cap - 1) * Math.log1p(g);
-  if (logFactor <= Math.log(MAX_GROWTH_FACTOR)) return;
-  throw new ScenarioError(
-    file,
-    "tokens.errorGrowth",
-    `with up to ${cap} attempts on a bug the last error trace would be (1 + ${g})^${cap - 1}, about ` +
-      `1e${Math.round(logFactor / Math.LN10)} times the first, more than ${MAX_GROWTH_FACTOR}: lower it or the limits`,
-  );
+  if (g === 0) return;
+  for (const st of s.strategies) {
+    const ladder = fixRungs(st.ladder).reduce((sum, rung) => sum + (rung.attempts ?? Infinity), 0);
+    const cap = Math.min(ladder, s.limits.maxAttemptsPerBug ?? Infinity, s.limits.maxAttemptsPerRun ?? Infinity);
+    if (cap === Infinity) continue;
+    const logFactor = (cap - 1) * Math.log1p(g);
+    if (logFactor <= Math.log(MAX_GROWTH_FACTOR)) continue;
+    throw new ScenarioError(
+      file,
+      "tokens.errorGrowth",
+      `with up to ${cap} attempts on a bug (strategy ${st.name}) the last error trace would be (1 + ${g})^${cap - 1}, about ` +
+        `1e${Math.round(logFactor / Math.LN10)} times the first, more than ${MAX_GROWTH_FACTOR}: lower it or the attempts allowed`,
+    );
+  }
 }

@@ -7,11 +7,14 @@
  */
 import type { z } from "zod";
 import { ScenarioError } from "../errors.js";
-import { checkExpectedAttempts, checkGrowth } from "./bounds.js";
+import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders } from "./bounds.js";
+import { crossChecks, shapeChecks, type CheckOptions } from "./checks.js";
+import { normalize } from "./normalize.js";
 import { keyPath } from "./paths.js";
+import { resolvePreset } from "./preset.js";
 import { readScenarioFile } from "./read.js";
-import { scenarioSchema, type DistributionInput, type ParsedScenario } from "./schema.js";
-import type { Distribution, ModelSpec, Scenario, Strategy } from "./types.js";
+import { scenarioSchema } from "./schema.js";
+import type { Scenario } from "./types.js";
 
 export { readScenarioFile };
 
@@ -28,13 +31,7 @@ export function loadScenario(file: string): LoadedScenario {
   return { file, raw, scenario: parseScenario(raw, file) };
 }
 
-export interface ParseOptions {
-  /**
-   * Skip "count x hardFraction is a whole number": the closed forms accept any real number of
-   * hard bugs, and crossover searches move hardFraction continuously. The simulator needs it.
-   */
-  allowFractionalHardBugs?: boolean;
-}
+export type ParseOptions = CheckOptions;
 
 /** Validate plain scenario data and normalize it. `file` is only used in error messages. */
 export function parseScenario(raw: unknown, file: string, options: ParseOptions = {}): Scenario {
@@ -48,8 +45,11 @@ export function parseScenario(raw: unknown, file: string, options: ParseOptions 
     const more = others > 0 ? ` (+${others} more)` : "";
     throw new ScenarioError(file, first.path, first.problem + more);
   }
-  const scenario = normalize(result.data);
+  shapeChecks(result.data, file);
+  const scenario = normalize(result.data, (preset, ttl, key) => resolvePreset(preset, ttl, file, key));
   crossChecks(scenario, file, options);
+  checkCounts(scenario, file);
+  checkLadders(scenario, file);
   checkExpectedAttempts(scenario, file);
   checkGrowth(scenario, file);
   return scenario;
@@ -127,129 +127,4 @@ function allowedKeys(path: PropertyKey[]): string[] | undefined {
   }
   unwrap();
   return node?.def?.type === "object" ? Object.keys(node.def.shape) : undefined;
-}
-
-function distribution(d: DistributionInput): Distribution {
-  if (typeof d === "number") return { kind: "constant", value: d };
-  switch (d.dist) {
-    case "constant":
-      return { kind: "constant", value: d.value };
-    case "uniform":
-      return { kind: "uniform", min: d.min, max: d.max };
-    case "lognormal":
-      return { kind: "lognormal", mean: d.mean, cv: d.cv };
-    case "empirical":
-      return { kind: "empirical", values: [...d.values] };
-  }
-}
-
-const PER_MILLION = 1e6;
-
-function normalize(p: ParsedScenario): Scenario {
-  const models: Record<string, ModelSpec> = {};
-  for (const [name, m] of Object.entries(p.models)) {
-    models[name] = {
-      name,
-      inputPrice: m.price.input / PER_MILLION,
-      outputPrice: m.price.output / PER_MILLION,
-      bugCount: m.bugs.count,
-      hardFraction: m.bugs.hardFraction,
-      assignment: m.bugs.assignment,
-      fixEasy: m.fix.easy,
-      fixHard: m.fix.hard,
-      speed: m.speed ?? null,
-      regressions: m.regressions ?? null,
-    };
-  }
-  return {
-    name: p.name,
-    seed: p.seed,
-    trials: p.trials,
-    models,
-    tokens: {
-      prompt: p.tokens.prompt,
-      generation: p.tokens.generation,
-      fixOutput: distribution(p.tokens.fixOutput),
-      errorTrace: distribution(p.tokens.errorTrace),
-      errorGrowth: p.tokens.errorGrowth,
-    },
-    caching: {
-      readMultiplier: p.caching.readMultiplier,
-      writeMultiplier: p.caching.writeMultiplier,
-      ttlSeconds: p.caching.ttlSeconds ?? null,
-    },
-    toolSeconds: p.toolSeconds === undefined ? null : distribution(p.toolSeconds),
-    contexts: p.contexts,
-    strategies: strategies(p),
-    limits: {
-      maxAttemptsPerBug: p.limits?.maxAttemptsPerBug ?? null,
-      maxAttemptsPerRun: p.limits?.maxAttemptsPerRun ?? null,
-    },
-  };
-}
-
-/** The file's strategies, or every ordered (generator, fixer) pair named `<generator>-<fixer>`. */
-function strategies(p: ParsedScenario): Strategy[] {
-  if (p.strategies) {
-    return Object.entries(p.strategies).map(([name, s]) => ({ name, generator: s.generator, fixer: s.fixer }));
-  }
-  const names = Object.keys(p.models);
-  return names.flatMap((generator) => names.map((fixer) => ({ name: `${generator}-${fixer}`, generator, fixer })));
-}
-
-/** Tolerance for "count x hardFraction is a whole number" (docs/model.md, section 7). */
-const WHOLE_TOLERANCE = 1e-6;
-
-/** Checks that involve more than one key. */
-function crossChecks(s: Scenario, file: string, options: ParseOptions): void {
-  const fail = (path: string, problem: string): never => {
-    throw new ScenarioError(file, path, problem);
-  };
-  for (const m of Object.values(s.models)) {
-    const hard = m.bugCount * m.hardFraction;
-    if (m.assignment === "exact" && !options.allowFractionalHardBugs && Math.abs(hard - Math.round(hard)) > WHOLE_TOLERANCE) {
-      fail(
-        `models.${m.name}.bugs.hardFraction`,
-        `count x hardFraction = ${+hard.toFixed(6)} must be a whole number under assignment: exact ` +
-          `(use a fraction that gives whole hard bugs, or assignment: binomial)`,
-      );
-    }
-  }
-  for (const st of s.strategies) {
-    for (const role of ["generator", "fixer"] as const) {
-      if (!Object.hasOwn(s.models, st[role])) {
-        fail(`strategies.${st.name}.${role}`, `unknown model "${st[role]}" (defined: ${Object.keys(s.models).join(", ")})`);
-      }
-    }
-  }
-  const fixers = new Set(s.strategies.map((st) => st.fixer));
-  for (const m of Object.values(s.models)) {
-    const r = m.regressions;
-    if (!r) continue;
-    const key = `models.${m.name}.regressions.probability`;
-    if (r.offspring === "bernoulli" && r.probability > 1) {
-      fail(key, `must be a probability in [0, 1] with offspring: bernoulli, got ${r.probability}`);
-    }
-    if (fixers.has(m.name) && r.probability >= 1 && s.limits.maxAttemptsPerRun === null) {
-      fail(
-        key,
-        `${r.probability} >= 1 with no limits.maxAttemptsPerRun: every bug fixed breeds at least one more on ` +
-          `average, so a run never ends; lower it below 1 or set limits.maxAttemptsPerRun`,
-      );
-    }
-  }
-  const growth = s.tokens.errorGrowth;
-  if (growth > 0 && s.limits.maxAttemptsPerBug === null && s.limits.maxAttemptsPerRun === null) {
-    for (const name of fixers) {
-      const m = s.models[name]!;
-      const p = Math.min(m.fixEasy, m.fixHard);
-      if ((1 + growth) * (1 - p) >= 1) {
-        fail(
-          "tokens.errorGrowth",
-          `(1 + ${growth}) x (1 - ${p}) >= 1 for fixer ${name}: the expected error trace of a bug is infinite; ` +
-            `lower it below ${+(p / (1 - p)).toPrecision(6)} or set limits.maxAttemptsPerBug`,
-        );
-      }
-    }
-  }
 }

@@ -1,7 +1,10 @@
-/** Dotted key paths (`models.weak.bugs.count`) into a plain scenario object. */
+/**
+ * Dotted key paths into a plain scenario object: `models.weak.bugs.count`, and list items by
+ * index, `strategies.escalate.ladder[0].attempts` (or `ladder.0.attempts`).
+ */
 
 export function splitPath(path: string): string[] {
-  return path.split(".");
+  return path.replace(/\[(\d+)\]/g, ".$1").split(".");
 }
 
 /** The value at a dotted path, or undefined when any step is missing. */
@@ -33,10 +36,16 @@ export function setPath(obj: unknown, path: string, value: unknown): void {
 const PLAIN_KEY = /^[A-Za-z0-9_.-]+$/;
 
 /**
- * A key path as messages show it: `models.weak.fix.hard`; a key with any other character (a
- * space, a quote, a newline) or none is JSON-quoted, `strategies."a b".fixer`, so that a message
- * stays one line and shows where the key begins and ends.
+ * A key path as messages show it: `models.weak.fix.hard`, list items by index
+ * (`strategies.escalate.ladder[1].attempts`); a key with any other character (a space, a quote,
+ * a newline) or none is JSON-quoted, `strategies."a b".fixer`, so that a message stays one line and
+ * shows where the key begins and ends.
  */
 export function keyPath(path: readonly PropertyKey[]): string {
-  return path.map((k) => (typeof k === "number" || PLAIN_KEY.test(String(k)) ? String(k) : JSON.stringify(String(k)))).join(".");
+  let text = "";
+  for (const k of path) {
+    if (typeof k === "number") text += `[${k}]`; // a list item, as splitPath reads it: ladder[1]
+    else text += `${text ? "." : ""}${PLAIN_KEY.test(String(k)) ? String(k) : JSON.stringify(String(k))}`;
+  }
+  return text;
 }

@@ -49,9 +49,17 @@ export function readScenarioFile(file: string): Record<string, unknown> {
 
 /** The file's text: at most MAX_SCENARIO_BYTES, read without trusting its reported size. */
 function readText(file: string): string {
-  const fail = (why: string): never => {
+  return readBoundedText(file, MAX_SCENARIO_BYTES, (why) => {
     throw new ScenarioError(file, "", `cannot read scenario: ${why}`);
-  };
+  });
+}
+
+/**
+ * A file's text, at most `maxBytes` of it, whatever the file is: a regular file's size is checked
+ * first, and a device or a pipe (/dev/zero) is read only up to the bound. Every problem goes to
+ * `fail` as a short reason ("no such file", "larger than ... bytes").
+ */
+export function readBoundedText(file: string, maxBytes: number, fail: (why: string) => never): string {
   const reason = (err: unknown) => {
     const code = (err as NodeJS.ErrnoException).code;
     return code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : String(code ?? err);
@@ -65,22 +73,24 @@ function readText(file: string): string {
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) fail("is a directory");
-    const tooLarge = () => fail(`larger than ${MAX_SCENARIO_BYTES} bytes (1 MiB), the most a scenario file may have`);
-    if (stat.isFile() && stat.size > MAX_SCENARIO_BYTES) tooLarge();
-    const buffer = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+    const tooLarge = () => fail(`larger than ${maxBytes} bytes, the most such a file may have`);
+    if (stat.isFile() && stat.size > maxBytes) tooLarge();
+    const chunks: Buffer[] = [];
     let length = 0;
     for (;;) {
+      const chunk = Buffer.alloc(Math.min(1 << 20, maxBytes + 1 - length));
       let read: number;
       try {
-        read = readSync(fd, buffer, length, buffer.length - length, null);
+        read = readSync(fd, chunk, 0, chunk.length, null);
       } catch (err) {
         return fail(reason(err));
       }
       if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
       length += read;
-      if (length > MAX_SCENARIO_BYTES) tooLarge();
+      if (length > maxBytes) tooLarge();
     }
-    return buffer.toString("utf8", 0, length);
+    return Buffer.concat(chunks, length).toString("utf8");
   } finally {
     closeSync(fd);
   }

@@ -1,11 +1,12 @@
 /**
- * The scenario file's schema (docs/model.md, section 7, and the extension keys of section 5).
+ * The scenario file's schema (docs/model.md, section 7, the extension keys of section 5 and the
+ * keys of sections 8-10).
  *
  * Every object is strict: an unknown key is an error, so a typo never falls back to a default.
  * Every number is bounded by its kind's range in bounds.ts (`n("tokens")`), one table for all
- * keys. Checks that span several keys (whole hard-bug counts, strategies naming models,
- * regressions that never end, expected attempts per run) live in load.ts and bounds.ts, where
- * all keys are known.
+ * keys. Checks that span several keys (strategies naming models, which keys go together in a
+ * rung, whole hard-bug counts, regressions that never end) live in checks.ts, and the bound on a
+ * run's expected fix attempts in bounds.ts, where all keys are known.
  */
 import { z } from "zod";
 import { bounded, type RangeKind } from "./bounds.js";
@@ -39,14 +40,68 @@ function distributionSchema(value: "tokens" | "seconds", mean: "tokenMean" | "po
 const tokenDistribution = distributionSchema("tokens", "tokenMean");
 const secondsDistribution = distributionSchema("seconds", "positiveSeconds");
 
+/** A fix probability: a number, or a Beta distribution drawn once per bug (section 10). */
+const fixRateSchema = z.union(
+  [
+    n("fixRate"),
+    z.strictObject({
+      dist: z.literal("beta", { error: "must be beta" }),
+      mean: n("betaMean"),
+      concentration: n("concentration"),
+    }),
+  ],
+  { error: "must be a probability or {dist: beta, mean, concentration}" },
+);
+const fixRatesSchema = z.strictObject({ easy: fixRateSchema, hard: fixRateSchema });
+
+/** Bugs left by a generator: a whole number, or a count drawn per run (section 10). */
+const bugCountSchema = z.union(
+  [
+    n("bugCount"),
+    z.discriminatedUnion(
+      "dist",
+      [
+        z.strictObject({ dist: z.literal("poisson"), mean: n("bugMean") }),
+        z.strictObject({ dist: z.literal("negbinomial"), mean: n("bugMean"), variance: n("bugVariance") }),
+      ],
+      { error: "must be one of poisson, negbinomial" },
+    ),
+  ],
+  { error: "must be a whole number >= 0 or {dist: poisson|negbinomial, mean, ...}" },
+);
+
+/** Prices of a long-context tier, $ per million tokens (section 9). */
+const tierSchema = z.strictObject({
+  above: n("tokenLimit"),
+  input: n("price"),
+  output: n("price"),
+  cacheRead: n("price").optional(),
+  cacheWrite: n("price").optional(),
+});
+
+/** $ per million tokens by hand, or a preset from the price table (section 9). */
+const priceSchema = z.union(
+  [
+    z.strictObject({
+      input: n("price"),
+      output: n("price"),
+      cacheRead: n("price").optional(),
+      cacheWrite: n("price").optional(),
+      longContext: tierSchema.optional(),
+    }),
+    z.strictObject({ preset: z.string({ error: "must be a string, provider/model" }) }),
+  ],
+  { error: "must be {input, output, ...} in $ per million tokens or {preset: provider/model}" },
+);
+
 const modelSchema = z.strictObject({
-  price: z.strictObject({ input: n("price"), output: n("price") }),
+  price: priceSchema,
   bugs: z.strictObject({
-    count: n("bugCount"),
+    count: bugCountSchema,
     hardFraction: n("fraction"),
-    assignment: z.enum(["exact", "binomial"], { error: "must be exact or binomial" }).default("exact"),
+    assignment: z.enum(["exact", "binomial"], { error: "must be exact or binomial" }).optional(),
   }),
-  fix: z.strictObject({ easy: n("fixRate"), hard: n("fixRate") }),
+  fix: fixRatesSchema,
   speed: z.strictObject({ ttftSeconds: n("seconds"), outputTokensPerSecond: n("tokensPerSecond") }).optional(),
   regressions: z
     .strictObject({
@@ -55,6 +110,26 @@ const modelSchema = z.strictObject({
       hardFraction: n("fraction"),
     })
     .optional(),
+  contextWindow: n("tokenLimit").optional(),
+});
+
+/**
+ * One rung of a fix ladder (section 8): `{fixer, attempts?, fix?}` or `{consult, output}`. Which
+ * keys go together is checked in checks.ts, where a message can name the rung.
+ */
+const rungSchema = z.strictObject({
+  fixer: z.string({ error: "must be a model name" }).optional(),
+  attempts: n("rungAttempts").optional(),
+  fix: fixRatesSchema.optional(),
+  consult: z.string({ error: "must be a model name" }).optional(),
+  output: n("tokens").optional(),
+});
+
+/** A strategy: a generator and either one fixer or a ladder of rungs (exactly one; see checks.ts). */
+const strategySchema = z.strictObject({
+  generator: z.string({ error: "must be a model name" }),
+  fixer: z.string({ error: "must be a model name" }).optional(),
+  ladder: z.array(rungSchema, { error: "must be a list of rungs" }).min(1, { error: "must have at least one rung" }).optional(),
 });
 
 const modelName = z.string().regex(/^[A-Za-z0-9_.]+$/, { error: "model names use letters, digits, _ and . only" });
@@ -98,18 +173,24 @@ export const scenarioSchema = z.strictObject({
     .refine((c) => new Set(c).size === c.length, { error: "must not repeat a context" })
     .default(["shared", "fresh"]),
   strategies: z
-    .record(z.string().min(1), z.strictObject({ generator: z.string(), fixer: z.string() }), {
-      error: "must be a map of strategy name to {generator, fixer}",
+    .record(z.string().min(1), strategySchema, {
+      error: "must be a map of strategy name to {generator, fixer} or {generator, ladder}",
     })
     .refine((m) => Object.keys(m).length >= 1, { error: "must define at least one strategy (or leave strategies out)" })
     .optional(),
   limits: z
     .strictObject({ maxAttemptsPerBug: n("attempts").optional(), maxAttemptsPerRun: n("attempts").optional() })
     .optional(),
+  compaction: z.strictObject({ summary: n("tokens") }).optional(),
   sweep: z.record(z.string(), sweepAxisSchema, { error: "must be a map of dotted key to values" }).optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ParsedScenario = z.output<typeof scenarioSchema>;
 export type DistributionInput = z.output<typeof tokenDistribution>;
+export type FixRateInput = z.output<typeof fixRateSchema>;
+export type FixRatesInput = z.output<typeof fixRatesSchema>;
+export type BugCountInput = z.output<typeof bugCountSchema>;
+export type PriceInput = z.output<typeof priceSchema>;
+export type RungInput = z.output<typeof rungSchema>;
 export type SweepAxis = z.output<typeof sweepAxisSchema>;

@@ -15,55 +15,124 @@ export interface DistParams {
   values: number[];
 }
 
+/** One model as the kernel prices and times its requests: $ per token, seconds. */
+export interface ModelParams {
+  name: string;
+  /** base tier: new tokens (written to the cache), cached tokens (read), output */
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+  /** long-context tier: a request whose input exceeds `above` (Infinity: no tier) is priced at these */
+  above: number;
+  tierCacheWrite: number;
+  tierCacheRead: number;
+  tierOutput: number;
+  /** false: its input is booked as uncached input in the breakdown */
+  caches: boolean;
+  /** tokens a request may read (Infinity: no window) */
+  window: number;
+  ttftSeconds: number;
+  secondsPerToken: number;
+  /** regressions of this model's fixes: 0 when none */
+  regressionProbability: number;
+  poissonOffspring: boolean;
+  regressionHardFraction: number;
+}
+
+/** A fix probability: fixed p, or Beta(a, b) drawn once per bug. */
+export interface RateParams {
+  beta: boolean;
+  p: number;
+  a: number;
+  b: number;
+}
+
+export const RungKind = { Fix: 0, Consult: 1 } as const;
+export type RungKind = (typeof RungKind)[keyof typeof RungKind];
+
+/** One rung: its model (index into models), its bound, its rate sources (indexes into rates) or its output. */
+export interface RungParams {
+  kind: RungKind;
+  model: number;
+  /** fixer rung: attempts at most (Infinity: unbounded) */
+  attempts: number;
+  /** fixer rung: the rate source of an easy / a hard bug */
+  easyRate: number;
+  hardRate: number;
+  /** consult rung: tokens of advice */
+  output: number;
+}
+
+export const CountKind = { Fixed: 0, Poisson: 1, NegativeBinomial: 2 } as const;
+export type CountKind = (typeof CountKind)[keyof typeof CountKind];
+
 export interface SimParams {
   fresh: boolean;
+  /** the generator (index into models), and its call: $ (tier applied), seconds, tokens */
+  generator: number;
   generationCost: number;
   generationSeconds: number;
-  /** fixer prices, $ per token, and the cache multipliers alpha (read) and w (write) */
-  inputPrice: number;
-  outputPrice: number;
-  readMultiplier: number;
-  writeMultiplier: number;
+  generationInput: number;
+  generationOutput: number;
+  /** every model the strategy uses */
+  models: ModelParams[];
+  rungs: RungParams[];
+  /** rate sources: a model's own rate per class, or a rung's own (section 10's "drawn once per bug") */
+  rates: RateParams[];
   /** L1 = prompt + generation */
   handoffTokens: number;
+  countKind: CountKind;
+  /** fixed: the count; poisson: the mean; negative binomial: r and p of stdlib's (failures before r successes) */
   bugCount: number;
+  countR: number;
+  countP: number;
   /** exact assignment: this many of the bugs are hard */
   hardBugs: number;
   binomial: boolean;
   hardFraction: number;
-  fixEasy: number;
-  fixHard: number;
+  /** exact assignment: draw the bugs' order (where order can change the cost) rather than hard bugs first */
+  randomOrder: boolean;
   fixOutput: DistParams;
   errorTrace: DistParams;
   errorGrowth: number;
   /** Infinity when the cache never expires */
   ttlSeconds: number;
   timed: boolean;
-  fixTtftSeconds: number;
-  fixSecondsPerToken: number;
   toolSeconds: DistParams;
-  /** 0 when the fixer causes no regressions */
-  regressionProbability: number;
-  poissonOffspring: boolean;
-  regressionHardFraction: number;
   /** Infinity when uncapped */
   maxAttemptsPerBug: number;
   maxAttemptsPerRun: number;
+  /** summary tokens of a compaction; -1: none (a run that reaches a window stops) */
+  compactionSummary: number;
 }
 
 /**
  * True when the fast path (attempt counts by inversion, priced from the counts) gives the
- * scenario's exact cost distribution: constant tokens, no time, expiry, regressions or caps.
+ * scenario's exact cost distribution: one unbounded fixer rung with fixed rates, a fixed bug count,
+ * constant tokens, no time, expiry, regressions or caps. Long-context tiers and windows are
+ * handled there by replaying the runs that reach them request by request; the bugs' order does
+ * not change a shared run's cost (it depends on the total attempts only), nor a fresh run's unless
+ * it can stop at a window.
  */
 export function fastPathApplies(p: SimParams): boolean {
+  const rung = p.rungs[0]!;
+  const fixer = p.models[rung.model]!;
   return (
+    p.rungs.length === 1 &&
+    rung.kind === RungKind.Fix &&
+    rung.attempts === Infinity &&
+    !p.rates[rung.easyRate]!.beta &&
+    !p.rates[rung.hardRate]!.beta &&
+    p.countKind === CountKind.Fixed &&
     p.fixOutput.kind === DistKind.Constant &&
     p.errorTrace.kind === DistKind.Constant &&
     p.errorGrowth === 0 &&
     p.ttlSeconds === Infinity &&
     !p.timed &&
-    p.regressionProbability === 0 &&
+    fixer.regressionProbability === 0 &&
     p.maxAttemptsPerBug === Infinity &&
-    p.maxAttemptsPerRun === Infinity
+    p.maxAttemptsPerRun === Infinity &&
+    // a fresh run that stops at a window depends on which bugs came first: the bugs' order is drawn
+    !(p.fresh && p.randomOrder && p.compactionSummary < 0)
   );
 }

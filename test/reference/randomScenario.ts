@@ -9,8 +9,12 @@
  * - strategies absent (every ordered pair) or a random non-empty subset,
  * - with `extensions`: regressions on fixers (r < 1), speeds on every model, tool time, cache TTL,
  *   variable fix output / error trace, error-trace growth below the divergence bound, caps.
+ * - with the options of docs/model.md sections 8-10 (each off by default, drawn from a second random
+ *   stream after everything above, so a scenario without them is byte-identical to before):
+ *   `ladders`, `cachePrices`, `longContext`, `beta`, `randomCounts`, `contextWindows`.
  */
 import seedrandom from "seedrandom";
+import { distMean, type RawDist } from "./closedForm.js";
 
 export interface RandomScenarioOptions {
   /** add the section-5 extension keys at random */
@@ -23,6 +27,22 @@ export interface RandomScenarioOptions {
   maxBugs?: number;
   /** allow `limits` among the extensions (default true) */
   limits?: boolean;
+  /**
+   * ladder strategies (docs/model.md section 8) added to a few pair strategies: escalation (weak-ish
+   * k = 1..4 then another model, sometimes a third rung), advisor (consults between fixer rungs,
+   * a rung's own `fix`), bounded last rungs
+   */
+  ladders?: boolean;
+  /** per-model `price.cacheRead` / `price.cacheWrite` ($ per million tokens) */
+  cachePrices?: boolean;
+  /** `price.longContext` tiers whose threshold a shared conversation crosses after 1..12 attempts (sometimes below the prompt) */
+  longContext?: boolean;
+  /** `{ dist: beta }` fix rates (about a third with a <= 2); removes `tokens.errorGrowth` */
+  beta?: boolean;
+  /** poisson / negbinomial bug counts (binomial classes) */
+  randomCounts?: boolean;
+  /** `contextWindow` on some models, with or without `compaction` */
+  contextWindows?: boolean;
 }
 
 const MODEL_NAMES = ["strong", "weak", "mid"];
@@ -93,6 +113,7 @@ export function randomScenario(seed: number, options: RandomScenarioOptions = {}
   }
 
   if (ext) addExtensions(raw, names, { u, int, chance, pick, round, rng }, options);
+  addSection8To10(raw, names, seed, options);
   return raw;
 }
 
@@ -162,6 +183,155 @@ function addExtensions(raw: Record<string, any>, names: string[], r: Rand, optio
   }
   if ((options.limits ?? true) && r.chance(0.1)) {
     raw.limits = r.chance(0.5) ? { maxAttemptsPerBug: r.int(1, 20) } : { maxAttemptsPerRun: r.int(5, 200) };
+  }
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * The keys of docs/model.md sections 8-10, from a second random stream (so that the draws above, and
+ * every scenario made without these options, stay as they were). Always valid: attempts whole
+ * and >= 1, nothing after an unbounded rung, Beta means in (0, 1), negbinomial variance > mean,
+ * random counts binomial, windows above L1 + summary and the prompt.
+ */
+function addSection8To10(raw: Record<string, any>, names: string[], seed: number, options: RandomScenarioOptions): void {
+  const wanted = ["ladders", "cachePrices", "longContext", "beta", "randomCounts", "contextWindows"] as const;
+  if (!wanted.some((k) => options[k])) return;
+  const rng = seedrandom.alea(`agentsim-random-s8-${seed}`);
+  const r: Rand = {
+    rng,
+    u: (lo, hi) => lo + (hi - lo) * rng(),
+    int: (lo, hi) => lo + Math.floor(rng() * (hi - lo + 1)),
+    chance: (p) => rng() < p,
+    pick: (xs) => xs[Math.floor(rng() * xs.length)]!,
+    round: (x, digits) => +x.toFixed(digits),
+  };
+  const models = raw.models as Record<string, any>;
+  const L1 = raw.tokens.prompt + raw.tokens.generation;
+  const Delta = distMean(raw.tokens.fixOutput as RawDist) + distMean(raw.tokens.errorTrace as RawDist);
+  const pMin = options.minFixProbability ?? 0.05;
+
+  const betaRate = (mean: number): Record<string, unknown> => {
+    const m = r.round(Math.min(0.95, Math.max(pMin, 0.05, mean)), 4);
+    // about a third heavy-tailed (a = m c <= 2), the rest with a in (2.2, 40]
+    const c = r.chance(0.35) ? r.u(0.5, 2 / m) : r.u(2.2 / m, Math.max(2.2 / m + 1, 40 / m));
+    return { dist: "beta", mean: m, concentration: r.round(Math.max(c, 0.1), 3) };
+  };
+  const fixRates = (): Record<string, unknown> => {
+    const rate = () => r.round(r.u(Math.max(pMin, 0.05), 0.99), 4);
+    const easy = rate();
+    const hard = rate();
+    return {
+      easy: options.beta && r.chance(0.4) ? betaRate(easy) : easy,
+      hard: options.beta && r.chance(0.4) ? betaRate(hard) : hard,
+    };
+  };
+
+  if (options.beta) {
+    for (const name of names) {
+      const fix = models[name].fix;
+      // a fixed rate of exactly 1 before a heavy-tailed last rung would make that rung unreachable
+      for (const cls of ["easy", "hard"]) if (fix[cls] === 1) fix[cls] = 0.95;
+      for (const cls of ["easy", "hard"]) if (r.chance(0.4)) fix[cls] = betaRate(fix[cls]);
+    }
+    delete raw.tokens.errorGrowth;
+  }
+  if (options.randomCounts) {
+    for (const name of names) {
+      if (!r.chance(0.5)) continue;
+      const bugs = models[name].bugs;
+      const mean = r.round(r.u(0.3, options.maxBugs ?? 12), 3);
+      bugs.count = r.chance(0.5)
+        ? { dist: "poisson", mean }
+        : { dist: "negbinomial", mean, variance: r.round(mean * r.u(1.2, 4), 3) };
+      if (bugs.assignment !== undefined || r.chance(0.3)) bugs.assignment = "binomial";
+    }
+  }
+  if (options.cachePrices) {
+    for (const name of names) {
+      const price = models[name].price;
+      if (r.chance(0.6)) price.cacheRead = r.round(price.input * r.u(0.05, 0.5), 4);
+      if (r.chance(0.6)) price.cacheWrite = r.round(price.input * r.u(1, 2), 4);
+    }
+  }
+  if (options.longContext) {
+    for (const name of names) {
+      if (!r.chance(0.5)) continue;
+      const price = models[name].price;
+      const above = r.chance(0.1) ? r.int(50, Math.max(50, raw.tokens.prompt - 1)) : Math.round(L1 + Delta * r.u(0.5, 12));
+      const tier: Record<string, unknown> = {
+        above,
+        input: r.round(price.input * r.u(1, 2.5), 4),
+        output: r.round(price.output * r.u(1, 2), 4),
+      };
+      if (r.chance(0.3)) tier.cacheRead = r.round((tier.input as number) * r.u(0.05, 0.5), 4);
+      if (r.chance(0.3)) tier.cacheWrite = r.round((tier.input as number) * r.u(1, 2), 4);
+      price.longContext = tier;
+    }
+  }
+  if (options.contextWindows) {
+    const summary = r.chance(0.5) ? r.int(100, 3000) : null;
+    if (summary !== null) raw.compaction = { summary };
+    for (const name of names) {
+      if (!r.chance(0.5)) continue;
+      const floor = Math.max(raw.tokens.prompt, L1 + (summary ?? 0));
+      models[name].contextWindow = Math.ceil(floor + Delta * r.u(1, 15)) + r.int(1, 1000);
+    }
+  }
+  if (options.ladders) {
+    const strategies: Record<string, any> = raw.strategies ?? {};
+    if (!raw.strategies) {
+      // keep a few pairs beside the ladders
+      for (let i = 0; i < 2; i++) {
+        const generator = r.pick(names);
+        const fixer = r.pick(names);
+        strategies[`${generator}-then-${fixer}`] = { generator, fixer };
+      }
+    }
+    const other = (m: string) => r.pick(names.filter((n) => n !== m));
+    const lastRung = (fixer: string): Record<string, unknown> =>
+      r.chance(0.25) ? { fixer, attempts: r.int(1, 6) } : { fixer };
+    const nLadders = r.int(1, 3);
+    for (let i = 0; i < nLadders; i++) {
+      const generator = r.pick(names);
+      const kind = r.int(0, 2);
+      let ladder: Record<string, unknown>[];
+      if (kind === 0) {
+        // escalation: k = 1..4 attempts, then another model (sometimes through a middle rung)
+        const m1 = r.pick(names);
+        ladder = [{ fixer: m1, attempts: r.int(1, 4) }];
+        if (r.chance(0.3)) ladder.push({ fixer: other(m1), attempts: r.int(1, 3) });
+        ladder.push(lastRung(r.chance(0.8) ? other(m1) : m1));
+      } else if (kind === 1) {
+        // advisor: the executor, a consult, the executor again (often with its own fix rates)
+        const executor = r.pick(names);
+        const advisor = r.chance(0.85) ? other(executor) : executor;
+        ladder = [{ fixer: executor, attempts: r.int(1, 3) }, { consult: advisor, output: r.int(0, 3000) }];
+        if (r.chance(0.3)) {
+          ladder.push({ fixer: executor, attempts: r.int(1, 3), ...(r.chance(0.5) ? { fix: fixRates() } : {}) });
+          ladder.push({ consult: advisor, output: r.int(0, 3000) });
+        }
+        const last = lastRung(executor);
+        if (r.chance(0.7)) last.fix = fixRates();
+        ladder.push(last);
+      } else {
+        // bounded throughout: some bugs stay unfixed
+        const m1 = r.pick(names);
+        ladder = [{ fixer: m1, attempts: r.int(1, 6) }];
+        if (r.chance(0.5)) ladder.push({ fixer: other(m1), attempts: r.int(1, 4) });
+        if (r.chance(0.25)) ladder.push({ consult: r.pick(names), output: r.int(0, 2000) });
+      }
+      strategies[`ladder-${i}-${generator}`] = { generator, ladder };
+    }
+    raw.strategies = strategies;
+    // a rung's own rates must keep error-trace growth below its bound too: (1 + g)(1 - p) <= 0.95
+    const g = raw.tokens.errorGrowth;
+    if (g !== undefined) {
+      const rates = Object.values<any>(strategies).flatMap((st) =>
+        (st.ladder ?? []).flatMap((rung: any) => (rung.fix ? [rung.fix.easy, rung.fix.hard] : [])),
+      );
+      if (rates.some((p: unknown) => typeof p !== "number" || (1 + g) * (1 - p) > 0.95)) delete raw.tokens.errorGrowth;
+    }
   }
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */

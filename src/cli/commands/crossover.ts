@@ -1,11 +1,11 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
-import { findCrossovers, type Crossover } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover } from "../../model/crossover.js";
 import { loadScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { numberFlag, textFlag, wholeFlag } from "../args.js";
-import { table } from "../format.js";
+import { money, table } from "../format.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 
@@ -49,21 +49,43 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     const { raw, scenario } = loadScenario(args.scenario);
     const between = pickStrategies(scenario.strategies, args.between);
     const contexts = args.context ? [args.context] : scenario.contexts;
-    let crossovers: Crossover[];
-    try {
-      crossovers = findCrossovers(raw, args.scenario, { param, between, contexts, from, to, steps });
-    } catch (err) {
-      // The file itself is valid (loaded above): a value of the searched range is not.
-      if (!(err instanceof ScenarioError)) throw err;
+    // The file itself is valid (loaded above): a ScenarioError below is about a value of the range.
+    const rangeError = (err: unknown): unknown => {
+      if (!(err instanceof ScenarioError)) return err;
       const where = err.keyPath === param ? "" : ` (${param} moves ${err.keyPath})`;
-      throw new FlagError(`--from ${from ?? "-"} --to ${to ?? "-"}: the range leaves what ${param} may be${where}: ${err.problem}`);
-    }
-    const names = between.map((s) => s.name);
-    if (args.json) {
-      cli.stdout.write(toJson({ param, between: names, from: from ?? null, to: to ?? null, crossovers }) + "\n");
+      return new FlagError(`--from ${from ?? "-"} --to ${to ?? "-"}: the range leaves what ${param} may be${where}: ${err.problem}`);
+    };
+    const inRange = <T>(search: () => T): T => {
+      try {
+        return search();
+      } catch (err) {
+        throw rangeError(err);
+      }
+    };
+    const owner = attemptsKeyStrategy(param);
+    if (owner !== undefined) {
+      if (!scenario.strategies.some((s) => s.name === owner)) throw new FlagError(`--param ${param}: no strategy "${owner}" in the scenario`);
+      const pairWith = between.some((s) => s.name === owner) ? between : ([scenario.strategies.find((s) => s.name === owner)!, between[0].name === owner ? between[1] : between[0]] as [Strategy, Strategy]);
+      const best = inRange(() => bestAttempts(raw, args.scenario, { param, between: pairWith, contexts, from, to, steps }));
+      if (args.json) cli.stdout.write(toJson({ param, strategy: owner, best }) + "\n");
+      else cli.stdout.write(formatBest(param, best));
       return;
     }
-    cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to));
+    const skipped: { context: Context; reason: string }[] = [];
+    let cause: unknown = null;
+    const onSkip = (context: Context, reason: string, error: UserError) => {
+      skipped.push({ context, reason });
+      cause ??= error;
+    };
+    const crossovers = inRange(() => findCrossovers(raw, args.scenario, { param, between, contexts, from, to, steps, onSkip }));
+    // Points outside the key's range are gaps of the scan; a range with no point inside it fails.
+    if (skipped.length === contexts.length) throw rangeError(cause);
+    const names = between.map((s) => s.name);
+    if (args.json) {
+      cli.stdout.write(toJson({ param, between: names, from: from ?? null, to: to ?? null, crossovers, skipped }) + "\n");
+      return;
+    }
+    cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to, skipped));
   },
 });
 
@@ -81,14 +103,38 @@ function pickStrategies(all: Strategy[], between: string | undefined): [Strategy
   }) as [Strategy, Strategy];
 }
 
-function formatCrossovers(param: string, names: string[], contexts: Context[], crossovers: Crossover[], from?: number, to?: number): string {
+function formatBest(param: string, best: BestValue[]): string {
+  const name = best[0]?.strategy ?? "";
+  let out = `${param} is a whole number: the value with the lowest expected cost of ${name}\n\n`;
+  const rows = best.map((b) => [
+    b.context,
+    String(b.best),
+    money(b.cost),
+    b.other.strategy ? `${b.other.strategy} ${money(b.other.cost)}` : "-",
+    b.costs.map((c) => `${c.value}: ${money(c.cost)}`).join(", "),
+  ]);
+  out += table(["context", "best", "E[cost]", "versus", "E[cost] by value"], rows, new Set(["best", "E[cost]"])) + "\n";
+  return out;
+}
+
+function formatCrossovers(
+  param: string,
+  names: string[],
+  contexts: Context[],
+  crossovers: Crossover[],
+  from?: number,
+  to?: number,
+  skipped: { context: Context; reason: string }[] = [],
+): string {
   const range = from !== undefined && to !== undefined ? ` in [${from}, ${to}]` : "";
   let out = `Crossovers of ${names[0]} and ${names[1]} in ${param}${range}\n\n`;
   const rows = contexts.flatMap((ctx) => {
     const found = crossovers.filter((c) => c.context === ctx);
+    if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
     if (found.length === 0) return [[ctx, "none", "-", "-", "-"]];
-    return found.map((c) => [ctx, c.value.toPrecision(10), c.cheaperBelow, c.cheaperAbove, c.method]);
+    return found.map((c) => [ctx, c.method === "integer" ? String(c.value) : c.value.toPrecision(10), c.cheaperBelow, c.cheaperAbove, c.method]);
   });
   out += table(["context", param, "cheaper below", "cheaper above", "method"], rows, new Set([param])) + "\n";
+  for (const k of skipped) out += `\n${k.context}: ${k.reason.replace(/^[^:]*\.ya?ml: /, "")}\n`;
   return out;
 }

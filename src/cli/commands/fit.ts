@@ -1,0 +1,244 @@
+/**
+ * `agentsim fit <trace.jsonl...>`: estimate a scenario from traces (fix rates, hard fractions,
+ * bug counts, tokens) with bootstrap intervals and the decision's confidence; or, with
+ * `--format claude-code`, the token and caching side from Claude Code's logs.
+ */
+import type { CommandModule } from "yargs";
+import { FlagError } from "../../errors.js";
+import { fitClaudeCode, mergeFragment, readUsageLogs, type ClaudeCodeReport } from "../../fit/claudeCode.js";
+import { expandLogPaths } from "../../fit/files.js";
+import { fitRuns, type FitReport, type ParameterRow } from "../../fit/fit.js";
+import { FitPool } from "../../fit/pool.js";
+import { checkWritableRates } from "../../fit/scenario.js";
+import { assembleRuns, readTraceFile } from "../../fit/trace.js";
+import { scenarioYaml, writeWhole } from "../../fit/write.js";
+import { checkOutput } from "../../sweep/output.js";
+import { loadScenario } from "../../scenario/load.js";
+import { defaultThreads } from "../../sim/pool.js";
+import { MAX_THREADS, textFlag, wholeFlag } from "../args.js";
+import type { Cli } from "../io.js";
+import { money, num, percent, table } from "../format.js";
+import { toJson } from "../json.js";
+
+const FORMATS = ["agentsim", "claude-code"] as const;
+
+/** Bootstrap replicates at most: each is a full refit. */
+const MAX_BOOTSTRAP = 100_000;
+
+interface Args {
+  traces: string[];
+  format: (typeof FORMATS)[number];
+  out?: string;
+  prices?: string;
+  bootstrap: string;
+  seed: string;
+  threads: string;
+  json: boolean;
+}
+
+/** The flags once parsed. */
+type Parsed = Omit<Args, "bootstrap" | "threads"> & { bootstrap: number; threads: number };
+
+export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
+  command: "fit <traces..>",
+  describe: "Estimate a scenario from traces (run --trace) or, with --format claude-code, its tokens from Claude Code logs",
+  builder: (y) =>
+    y
+      .positional("traces", { type: "string", array: true, describe: "trace files (JSON lines) or folders of .jsonl files" })
+      .option("format", { choices: FORMATS, default: "agentsim" as const, describe: "agentsim: run --trace output; claude-code: ~/.claude/projects logs (tokens only)" })
+      .option("out", { type: "string", requiresArg: true, describe: "write the fitted scenario (YAML) here" })
+      .option("prices", { type: "string", requiresArg: true, describe: "scenario that prices the models and supplies what the logs do not estimate" })
+      .option("bootstrap", { type: "string", default: "1000", requiresArg: true, describe: "bootstrap replicates for the 95% intervals and the decision (0: none)" })
+      .option("seed", { type: "string", default: "1", requiresArg: true, describe: "seed of the bootstrap's resampling" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads for the bootstrap" })
+      .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" }) as never,
+  handler: async (flags) => {
+    const args: Parsed = {
+      ...flags,
+      bootstrap: wholeFlag("--bootstrap", flags.bootstrap, 0, MAX_BOOTSTRAP)!,
+      threads: wholeFlag("--threads", flags.threads, 1, MAX_THREADS)!,
+      seed: textFlag("--seed", flags.seed)!,
+      out: textFlag("--out", flags.out),
+      prices: textFlag("--prices", flags.prices),
+    };
+    if (args.out !== undefined) await checkOutput(args.out, "--out");
+    if (args.format === "claude-code") return fitClaudeCodeCommand(cli, args);
+    if (args.out && !args.prices) {
+      throw new FlagError(
+        `--out needs --prices <scenario>: a trace has no prices, and the scenario must price every model it names ` +
+          `(the fitted keys replace that scenario's; everything else is kept)`,
+      );
+    }
+    const prices = args.prices ? loadScenario(args.prices) : null;
+    const records = expandLogPaths(args.traces).flatMap(readTraceFile);
+    const runs = assembleRuns(records);
+    const pool = args.bootstrap > 0 ? new FitPool(Math.min(args.threads, Math.ceil(args.bootstrap / 25))) : null;
+    let report: FitReport;
+    try {
+      report = await fitRuns(runs, {
+        bootstrap: args.bootstrap,
+        seed: args.seed,
+        prices: prices && { file: prices.file, raw: prices.raw },
+        runner: pool ? pool.runner : () => Promise.resolve([]),
+      });
+    } finally {
+      await pool?.close();
+    }
+    if (args.out) {
+      checkWritableRates(report.parameters);
+      writeWhole(args.out, scenarioYaml(report.scenario!, scenarioHeader(report, args.traces, args.prices!)));
+    }
+    cli.stdout.write(args.json ? toJson(fitJson(report, args.out ?? null)) + "\n" : formatFit(report, args.out ?? null));
+  },
+});
+
+function scenarioHeader(report: FitReport, traces: string[], prices: string): string[] {
+  return [
+    `Fitted by agentsim fit from ${report.runs} runs in ${traces.join(", ")};`,
+    `prices and every key the traces do not estimate from ${prices}. Estimated keys:`,
+    ...report.parameters.filter((p) => p.value !== null).map((p) => `  ${p.key}`),
+  ];
+}
+
+/** --json: the contract's parameters and decision, with the counts and notes beside them. */
+function fitJson(report: FitReport, out: string | null) {
+  const { scenario: _scenario, tokens, ...rest } = report;
+  return {
+    format: "agentsim",
+    ...rest,
+    tokens: Object.fromEntries(
+      Object.entries(tokens).map(([k, t]) => [k, t && { count: t.count, mean: t.mean, cv: t.cv, constant: t.values === null }]),
+    ),
+    out,
+  };
+}
+
+/** A number for people: whole tokens with separators from 1,000 on, else 4 significant digits. */
+const value = (x: number | null) => (x !== null && Math.abs(x) >= 1000 ? Math.round(x).toLocaleString("en-US") : num(x));
+
+const interval = (p: { ciLow: number | null; ciHigh: number | null }) => (p.ciLow === null ? "-" : `${value(p.ciLow)} .. ${value(p.ciHigh)}`);
+
+function parameterTable(rows: ParameterRow[]): string {
+  const head = ["parameter", "estimate", "95% interval", "from"];
+  return table(
+    head,
+    rows.map((p) => [p.key, p.value === null ? "not identified" : value(p.value), interval(p), p.value === null ? "" : p.basis]),
+    new Set(["estimate", "95% interval"]),
+  );
+}
+
+function decisionText(report: FitReport): string {
+  const d = report.decision;
+  if (!d) return `Decision: needs prices (--prices <scenario>): a trace has none.\n`;
+  let out = `Decision by closed-form expected cost per run (prices from ${d.prices}):\n`;
+  for (const c of d.contexts) {
+    const costs = c.costs
+      .filter((x) => x.expectedCost !== null)
+      .sort((a, b) => a.expectedCost! - b.expectedCost!)
+      .map((x) => `${x.strategy} ${money(x.expectedCost)}`)
+      .join(", ");
+    if (c.cheapest === null) {
+      out += `  ${c.context.padEnd(7)} no strategy has a closed form here\n`;
+      continue;
+    }
+    if (!c.confidence) {
+      out += `  ${c.context.padEnd(7)} ${c.cheapest} is the cheapest at the estimates (${costs}); --bootstrap B says how sure that is\n`;
+      continue;
+    }
+    const ranked = c.confidence.filter((x) => x.share > 0).sort((a, b) => b.share - a.share);
+    const top = ranked[0]!;
+    const others = ranked.slice(1).map((x) => `${x.strategy} ${percent(x.share, 1)}`);
+    if (c.undecided) others.push(`no closed form ${percent(c.undecided, 1)}`);
+    out +=
+      `  ${c.context.padEnd(7)} ${top.strategy} is the cheapest in ${percent(top.share, 1)} of plausible worlds` +
+      `${others.length ? ` (${others.join(", ")})` : ""}; at the estimates: ${costs}\n`;
+  }
+  return out;
+}
+
+export function formatFit(report: FitReport, out: string | null): string {
+  const b = report.bootstrap;
+  let text =
+    `Fitted from ${report.runs.toLocaleString("en-US")} runs (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}): ` +
+    `${report.bugs.toLocaleString("en-US")} bugs, ${report.fixAttempts.toLocaleString("en-US")} fix attempts.\n` +
+    (b
+      ? `95% intervals: percentile bootstrap over runs, B = ${b.replicates.toLocaleString("en-US")}, seed ${b.seed}.\n`
+      : `No intervals (--bootstrap 0).\n`);
+  text += `\n${decisionText(report)}\n${parameterTable(report.parameters)}\n`;
+  const counts = report.bugCounts;
+  text += `\nBugs per generation:\n\n`;
+  text += table(
+    ["generator", "runs", "mean", "variance", "D", "Poisson test"],
+    counts.map((c) => [
+      c.generator, c.runs, num(c.mean), num(c.variance), num(c.dispersion),
+      c.form === "constant" ? "constant count" : `p = ${c.pValue === null ? "-" : c.pValue.toPrecision(2)}: ${c.form === "poisson" ? "fits" : `rejected (${c.form})`}`,
+    ]),
+    new Set(["runs", "mean", "variance", "D"]),
+  );
+  text += `\n\nD = variance / mean; under a Poisson law (runs - 1) D is chi-square with runs - 1 degrees of freedom (two-sided test at 5%).\n`;
+  if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => `  - ${n}`).join("\n")}\n`;
+  if (out) text += `\nWrote ${out}: agentsim analytic ${out}, agentsim run ${out}\n`;
+  return text;
+}
+
+async function fitClaudeCodeCommand(cli: Cli, args: Parsed): Promise<void> {
+  const files = expandLogPaths(args.traces);
+  const prices = args.prices ? loadScenario(args.prices) : null;
+  const report = fitClaudeCode(readUsageLogs(files), files.length, { bootstrap: args.bootstrap, seed: args.seed });
+  if (args.out) {
+    const header = [`Tokens and caching fitted by agentsim fit --format claude-code from ${files.length} log file(s).`];
+    if (prices) {
+      const merged = mergeFragment({ file: prices.file, raw: prices.raw }, report.fragment);
+      writeWhole(args.out, scenarioYaml(merged, [...header, `Everything else from ${prices.file}.`]));
+    } else {
+      writeWhole(args.out, scenarioYaml(report.fragment, [...header, `A fragment: merge it into a scenario, or pass --prices <scenario> to write a whole one.`]));
+    }
+  }
+  cli.stdout.write(args.json ? toJson({ format: "claude-code", ...claudeCodeJson(report), out: args.out ?? null }) + "\n" : formatClaudeCode(report, args.out ?? null));
+}
+
+/** Scenario keys go to `parameters`, the observed shares to `observed`. */
+function claudeCodeJson(report: ClaudeCodeReport) {
+  const { estimates, tokens, ...rest } = report;
+  return {
+    ...rest,
+    parameters: estimates.filter((e) => e.key.includes(".")),
+    observed: estimates.filter((e) => !e.key.includes(".")),
+    tokens: Object.fromEntries(Object.entries(tokens).map(([k, t]) => [k, t && { count: t.count, mean: t.mean, cv: t.cv, constant: t.values === null }])),
+  };
+}
+
+const SHARE_LABELS: Record<string, string> = {
+  cacheReadShare: "input read from the cache",
+  cacheWriteShare: "input written to the cache",
+  uncachedShare: "input not cached",
+  oneHourWriteShare: "cache writes kept 1 hour (vs 5 minutes)",
+};
+
+export function formatClaudeCode(report: ClaudeCodeReport, out: string | null): string {
+  let text =
+    `Claude Code logs: ${report.requests.toLocaleString("en-US")} requests in ${report.conversations.toLocaleString("en-US")} ` +
+    `conversation${report.conversations === 1 ? "" : "s"} (${report.files} file${report.files === 1 ? "" : "s"}).\n` +
+    (report.bootstrap
+      ? `95% intervals: percentile bootstrap over conversations, B = ${report.bootstrap.replicates.toLocaleString("en-US")}, seed ${report.bootstrap.seed}.\n`
+      : `No intervals (--bootstrap 0).\n`);
+  const tokens = report.estimates.filter((e) => e.key.includes("."));
+  const shares = report.estimates.filter((e) => !e.key.includes("."));
+  text += `\n${table(
+    ["scenario key", "estimate", "95% interval"],
+    tokens.map((e) => [e.key, e.value === null ? "not identified" : `${value(e.value)}${e.key.startsWith("tokens.") ? " tokens" : ""}`, interval(e)]),
+    new Set(["estimate", "95% interval"]),
+  )}\n`;
+  const pct = (x: number | null) => (x === null ? "-" : percent(x, 1));
+  text += `\n${table(
+    ["caching", "share", "95% interval"],
+    shares.map((e) => [SHARE_LABELS[e.key] ?? e.key, pct(e.value), e.ciLow === null ? "-" : `${pct(e.ciLow)} .. ${pct(e.ciHigh)}`]),
+    new Set(["share", "95% interval"]),
+  )}\n`;
+  text += `\n${table(["model", "requests", "mean output"], report.models.map((m) => [m.model, m.requests, `${value(m.meanOutput)} tokens`]), new Set(["requests", "mean output"]))}\n`;
+  const c = report.fragment.caching;
+  text += `\nScenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}\n`;
+  if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => `  - ${n}`).join("\n")}\n`;
+  if (out) text += `\nWrote ${out}\n`;
+  return text;
+}

@@ -1,0 +1,108 @@
+/** `agentsim prices [filter] [--json]`: the model price presets, $ per million tokens. */
+import type { CommandModule } from "yargs";
+import { TABLE, listPresets, nearestPresets, type Preset } from "../../prices/index.js";
+import { table } from "../format.js";
+import type { Cli, Output } from "../io.js";
+import { toJson } from "../json.js";
+
+interface Args {
+  filter?: string;
+  json: boolean;
+}
+
+export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
+  command: "prices [filter]",
+  describe: "Model price presets (for price: { preset: <id> }), $ per million tokens",
+  builder: (y) =>
+    y
+      .positional("filter", { type: "string", describe: "show the presets whose id or name contains this (case-insensitive)" })
+      .option("json", { type: "boolean", default: false, describe: "print JSON instead of a table" }) as never,
+  handler: (args) => {
+    const filter = args.filter ?? null;
+    const presets = listPresets(args.filter);
+    if (args.json) {
+      cli.stdout.write(toJson({ table: TABLE, filter, presets }) + "\n");
+      return;
+    }
+    // A filter that matches nothing is an answer, not a mistake: say so and exit 0.
+    if (presets.length === 0) {
+      cli.stdout.write(`no presets match ${JSON.stringify(filter)} (nearest: ${nearestPresets(filter ?? "").join(", ")})\n`);
+      return;
+    }
+    cli.stdout.write(formatPrices(presets, filter, terminalWidth(cli.stdout)));
+  },
+});
+
+/** The terminal's width; COLUMNS when stdout is not a terminal; no limit when neither is known. */
+function terminalWidth(stdout: Output): number {
+  return stdout.columns ?? (Number(process.env.COLUMNS) || Infinity);
+}
+
+/** A price as the shortest decimal that reads back as the same double: copy it into YAML as is. */
+const exact = (x: number | null | undefined): string => (x === null || x === undefined ? "-" : String(x));
+
+interface Column {
+  head: string;
+  cell: (p: Preset) => string;
+  /** 0 is always shown; on a narrow terminal the highest rank goes first */
+  rank: number;
+}
+
+/** The table's columns, in display order; two-line heads keep the number columns narrow. */
+const COLUMNS: Column[] = [
+  { head: "preset", cell: (p) => p.id + (p.deprecated ? "*" : ""), rank: 0 },
+  { head: "input", cell: (p) => exact(p.input), rank: 0 },
+  { head: "output", cell: (p) => exact(p.output), rank: 0 },
+  { head: "cache\nread", cell: (p) => exact(p.cacheRead), rank: 1 },
+  { head: "write\n5m", cell: (p) => exact(p.cacheWrite), rank: 2 },
+  { head: "write\n1h", cell: (p) => exact(p.cacheWrite1h), rank: 7 },
+  { head: "tier\nabove", cell: (p) => exact(p.longContext?.above), rank: 3 },
+  { head: "tier\ninput", cell: (p) => exact(p.longContext?.input), rank: 4 },
+  { head: "tier\noutput", cell: (p) => exact(p.longContext?.output), rank: 5 },
+  { head: "tier\nread", cell: (p) => exact(p.longContext?.cacheRead), rank: 8 },
+  { head: "tier\nwrite", cell: (p) => exact(p.longContext?.cacheWrite), rank: 9 },
+  { head: "tier\n1h", cell: (p) => exact(p.longContext?.cacheWrite1h), rank: 10 },
+  { head: "context", cell: (p) => exact(p.contextWindow), rank: 6 },
+];
+
+const textWidth = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
+
+/**
+ * The columns to show: those with a value for some preset (an all-"-" column says nothing),
+ * then, while the table is wider than `width`, without the highest rank (never rank 0).
+ */
+function chooseColumns(presets: Preset[], width: number): { shown: Column[]; hidden: number } {
+  const cells = new Map(COLUMNS.map((c) => [c, presets.map((p) => c.cell(p))]));
+  const useful = COLUMNS.filter((c) => c.rank === 0 || cells.get(c)!.some((text) => text !== "-"));
+  const widths = new Map(useful.map((c) => [c, Math.max(textWidth(c.head), ...cells.get(c)!.map((text) => text.length))]));
+  const total = (cols: Column[]) => cols.reduce((sum, c) => sum + widths.get(c)!, 0) + 2 * (cols.length - 1);
+  let shown = useful;
+  while (total(shown) > width && shown.some((c) => c.rank > 0)) {
+    const last = Math.max(...shown.map((c) => c.rank));
+    shown = shown.filter((c) => c.rank !== last);
+  }
+  return { shown, hidden: useful.length - shown.length };
+}
+
+/** The presets as an aligned table at most `width` wide where it can be, with its notes. */
+export function formatPrices(presets: Preset[], filter: string | null, width: number): string {
+  const { shown, hidden } = chooseColumns(presets, width);
+  const head = shown.map((c) => c.head);
+  const rows = presets.map((p) => shown.map((c) => c.cell(p)));
+  const count = `${presets.length} preset${presets.length === 1 ? "" : "s"}${filter === null ? "" : ` matching "${filter}"`}`;
+  const notes: string[] = [];
+  if (head.some((h) => h.startsWith("tier"))) {
+    notes.push(`tier: a request whose whole input (new + cached) exceeds "tier above" tokens`, `      pays the tier's prices for all its tokens.`);
+  }
+  notes.push("write 5m / 1h: new input written to the cache for 5 minutes / 1 hour.", "A cache price the table does not give is the input price.");
+  if (presets.some((p) => p.deprecated)) notes.push("* deprecated in the table.");
+  if (hidden > 0) notes.push(`Hidden at this width: ${hidden} column${hidden === 1 ? "" : "s"} (see --json).`);
+  for (const p of presets) {
+    if (p.offPeak) notes.push(`${p.id}: peak-hour prices; the table has cheaper ones at other hours.`);
+    if (p.nextPriceChange !== null) notes.push(`${p.id}: new prices from ${p.nextPriceChange} in the table, not used.`);
+  }
+  return (
+    `${count}, $ per million tokens\n(${TABLE.package} ${TABLE.version}: list prices in effect on ${TABLE.asOf})\n\n` +
+    `${table(head, rows, new Set(head.slice(1)))}\n\n${notes.join("\n")}\n`
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * `agentsim report <scenario>`: one self-contained HTML page with the decision, the scenario and
+ * the charts (src/report), written atomically.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { CommandModule } from "yargs";
+import { FlagError } from "../../errors.js";
+import { PACKAGE_ROOT } from "../../packageRoot.js";
+import { loadScenario } from "../../scenario/load.js";
+import { SimulationPool, defaultThreads } from "../../sim/pool.js";
+import { checkOutput, defaultOut, lockOutput, writeAtomically } from "../../sweep/output.js";
+import { numberFlag, textFlag, threadsFlag, trialsFlag } from "../args.js";
+import type { Cli } from "../io.js";
+import { progressBar } from "../progress.js";
+
+interface Args {
+  scenario: string;
+  out?: string;
+  trials?: string;
+  threads: string;
+  crossover?: string;
+  from?: string;
+  to?: string;
+}
+
+export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
+  command: "report <scenario>",
+  describe: "Write one self-contained HTML page: the decision, the scenario, cost distributions, breakdown, crossover and sweep charts",
+  builder: (y) =>
+    y
+      .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
+      .option("out", { type: "string", requiresArg: true, describe: "HTML file (default: results/<scenario name>.html)" })
+      .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("crossover", { type: "string", requiresArg: true, describe: "dotted numeric key of the crossover chart (default: the bug count of the second strategy's generator)" })
+      .option("from", { type: "string", requiresArg: true, describe: "start of the crossover range (optional for a bugs.count)" })
+      .option("to", { type: "string", requiresArg: true, describe: "end of the crossover range (optional for a bugs.count)" }) as never,
+  handler: async (args) => {
+    const trialsGiven = trialsFlag(args.trials);
+    const threads = threadsFlag(args.threads);
+    const from = numberFlag("--from", args.from);
+    const to = numberFlag("--to", args.to);
+    if (from !== undefined && to !== undefined && !(from < to)) throw new FlagError(`--from (${from}) must be less than --to (${to})`);
+    const given = textFlag("--out", args.out);
+    if (given !== undefined) await checkOutput(given, "--out");
+    const crossover = textFlag("--crossover", args.crossover);
+    const loaded = loadScenario(args.scenario);
+    const trials = trialsGiven ?? loaded.scenario.trials;
+    // the same name as sweep's default output, with .html
+    const out = given ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");
+    if (given === undefined) await checkOutput(out, "the default output");
+    const started = performance.now();
+    const pool = new SimulationPool(threads);
+    const progress = progressBar(cli.stderr, `report ${loaded.scenario.name}`, "runs");
+    // Loaded here, not with the CLI: the charting code is large, and no other command needs it.
+    const [{ collectReport }, { renderPage }] = await Promise.all([import("../../report/collect.js"), import("../../report/page.js")]);
+    let html: string;
+    try {
+      const data = await collectReport(pool, loaded, {
+        trials,
+        seed: String(loaded.scenario.seed),
+        crossover: { key: crossover, from, to },
+        onProgress: progress.update,
+      });
+      progress.stop();
+      html = await renderPage(data, packageVersion());
+    } finally {
+      progress.stop();
+      await pool.close();
+    }
+    // Written whole under a temporary name and renamed, so that no half-written page is left.
+    const lock = await lockOutput(out);
+    try {
+      await writeAtomically(out, html);
+    } finally {
+      await lock.release();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    cli.stdout.write(`Wrote ${out} (${Math.round(html.length / 1024)} kB), ${trials.toLocaleString("en-US")} runs per strategy and context, ${seconds.toFixed(2)} s\n`);
+  },
+});
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}

@@ -1,0 +1,48 @@
+/**
+ * What `agentsim analytic` prints: the decision by expected cost, then the closed forms per
+ * context (expected cost, attempts and the breakdown); with --wide also the attempt variance and
+ * each fixer's fix phase on the same bugs.
+ */
+import type { AnalyticDecision } from "../../decision/decision.js";
+import { fixerComparison, type AnalyticResult } from "../../model/strategy.js";
+import { fixRungs } from "../../scenario/ladder.js";
+import type { Scenario } from "../../scenario/types.js";
+import { money, num, table } from "../format.js";
+import { analyticDecisionLines } from "./decision.js";
+import { sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
+import { PAIR_COLUMN, byContext, noClosedFormNotes } from "./run.js";
+
+const ANALYTIC_COLUMNS: Column<AnalyticResult>[] = [
+  { head: "strategy", cell: (r) => r.strategy },
+  PAIR_COLUMN,
+  { head: "E[cost]", numeric: true, cell: (r) => money(r.analyticMean) },
+  { head: "attempts", numeric: true, drop: 1, cell: (r) => num(r.expectedAttempts) },
+  { head: "attempt\nvariance", numeric: true, wide: true, cell: (r) => num(r.attemptVariance) },
+  { head: "generation", numeric: true, drop: 2, cell: (r) => money(r.breakdown?.generation) },
+  { head: "fix input\nnew", numeric: true, drop: 3, cell: (r) => money(r.breakdown?.fixInputNew) },
+  { head: "fix input\ncached", numeric: true, drop: 3, cell: (r) => money(r.breakdown?.fixInputCached) },
+  { head: "fix\noutput", numeric: true, drop: 3, cell: (r) => money(r.breakdown?.fixOutput) },
+];
+
+export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], decision: AnalyticDecision, file: string, fit: FitOptions): string {
+  const lines = analyticDecisionLines(decision, results, fit.width);
+  lines.push("", ...wrap(`Scenario ${scenario.name} (${file}): closed-form expected cost per run`, fit.width), "");
+  lines.push(sectionTable(ANALYTIC_COLUMNS, byContext(scenario, results), fit), "");
+  lines.push(...noClosedFormNotes(results, fit.width));
+  const fixers = [...new Set(scenario.strategies.flatMap((s) => fixRungs(s.ladder).map((r) => r.model)))];
+  if (!fit.wide) {
+    if (fixers.length > 1) lines.push(...wrap("--wide adds the attempt variance and each fixer's fix phase on the same bugs.", fit.width));
+    return lines.join("\n") + "\n";
+  }
+  let out = lines.join("\n") + "\n";
+  const bugSets = [...new Set(scenario.strategies.map((s) => s.generator))];
+  if (fixers.length > 1) {
+    out += `\nFix phase on the same bugs (E[fix cost]):\n\n`;
+    const compHead = ["bugs of", "context", ...fixers];
+    const compRows = bugSets.flatMap((g) =>
+      scenario.contexts.map((ctx) => [g, ctx, ...fixerComparison(scenario, g, fixers, ctx).map((c) => money(c.fixCost))]),
+    );
+    out += table(compHead, compRows, new Set(fixers)) + "\n";
+  }
+  return out;
+}

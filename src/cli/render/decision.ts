@@ -1,0 +1,153 @@
+/**
+ * The decision in words, first on the screen (run, analytic) and at the top of the report: a
+ * headline naming the cheapest strategy and who generates and who fixes in it, then one sentence
+ * per context with its numbers. A strategy named cheapest always has its completion beside it
+ * when some of its runs end with bugs left.
+ */
+import type { AnalyticDecision, Candidate, Choice, Decision, MeanChoice } from "../../decision/decision.js";
+import { rolesText, type StrategyModels } from "../../decision/describe.js";
+import type { Context } from "../../scenario/types.js";
+import { money, percent } from "../format.js";
+import { wrap } from "./layout.js";
+
+/** The strategies of the results, by name (each result row names its models). */
+export type Roster = (StrategyModels & { strategy: string })[];
+
+/** One context's answer: the cheapest strategy and the sentence that backs it. */
+interface ContextAnswer {
+  context: Context;
+  best: Candidate | null;
+  sentence: string;
+}
+
+/** ", completing 72.6% of runs" when some runs end incomplete, else "". */
+function completing(c: Candidate): string {
+  return c.completion < 1 ? `, completing ${percent(c.completion, 1)} of runs` : "";
+}
+
+/** "strong-first (strong generates, weak fixes[, completing 72.6% of runs])" */
+function named(c: Candidate, roster: Roster): string {
+  const models = roster.find((s) => s.strategy === c.strategy);
+  return `${c.strategy} (${models ? rolesText(models) : "?"}${completing(c)})`;
+}
+
+/** The headline: one strategy cheapest everywhere, or the cheapest of each context. */
+function headline(measure: string, answers: ContextAnswer[], roster: Roster): string {
+  const chosen = answers.filter((a) => a.best !== null);
+  if (chosen.length === 0) return `No strategy has a closed form here; \`agentsim run\` simulates them.`;
+  const names = new Set(chosen.map((a) => a.best!.strategy));
+  if (names.size === 1 && chosen.length === answers.length) {
+    const where = answers.length === 1 ? `the ${answers[0]!.context} context` : answers.length === 2 ? "both contexts" : "every context";
+    const first = chosen[0]!.best!;
+    const incomplete = chosen.filter((a) => a.best!.completion < 1);
+    const models = roster.find((s) => s.strategy === first.strategy);
+    const roles = models ? rolesText(models) : "?";
+    const note = incomplete.length
+      ? `; it fixes every bug in only ${incomplete.map((a) => `${percent(a.best!.completion, 1)} (${a.context})`).join(" and ")} of runs`
+      : "";
+    return `Cheapest ${measure} in ${where}: ${first.strategy} (${roles})${note}.`;
+  }
+  return `Cheapest ${measure}: ${chosen.map((a) => `in ${a.context}, ${named(a.best!, roster)}`).join("; ")}.`;
+}
+
+/** "$0.078173 (30.3%) less than strong-strong[ (completing ...)]" */
+function savingsClause(choice: Choice): string | null {
+  if (choice.savings === null || !choice.runnerUp) return null;
+  const share = choice.savingsShare === null ? "" : ` (${percent(choice.savingsShare, 1)})`;
+  return `${money(choice.savings)}${share} less than ${choice.runnerUp.strategy}${completing(choice.runnerUp)}`;
+}
+
+/** The sentence of a simulated context: mean, savings, P(cheaper), p90, cost per completed run. */
+function simSentence(d: Decision["contexts"][number]): string {
+  const m: MeanChoice = d.byMean;
+  const parts = [`${money(m.best.value)} per run${completing(m.best)}`];
+  const savings = savingsClause(m);
+  if (savings) {
+    const noise =
+      m.savingsLow !== null && m.savingsLow <= 0
+        ? `, which this many runs cannot tell apart (95% interval ${money(m.savingsLow)} to ${money(m.savingsHigh)})`
+        : "";
+    parts.push(savings + noise);
+  }
+  if (m.probabilityCheaper !== null) parts.push(`cheaper than it in ${percent(m.probabilityCheaper, 1)} of single runs`);
+  const p90 = d.byP90;
+  if (p90.best.strategy === m.best.strategy) {
+    parts.push(`lowest p90 too (${money(p90.best.value)})`);
+  } else {
+    const own = p90.ranking.find((c) => c.strategy === m.best.strategy)!;
+    parts.push(`by p90 ${p90.best.strategy} is cheapest (${money(p90.best.value)}${completing(p90.best)}, against ${money(own.value)})`);
+  }
+  if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, m.best.strategy));
+  return parts.join("; ");
+}
+
+/** The ranking by mean / completion, said against the cheapest per run. */
+function completedRunClause(c: Choice, cheapestPerRun: string): string {
+  if (c.best.strategy === cheapestPerRun) {
+    const next = c.runnerUp ? `, against ${money(c.runnerUp.value)} for ${c.runnerUp.strategy}` : "";
+    return `also cheapest per completed run (mean / completion): ${money(c.best.value)}${next}`;
+  }
+  const own = c.ranking.find((x) => x.strategy === cheapestPerRun)!;
+  return (
+    `per completed run (mean / completion) ${c.best.strategy} is cheapest: ${money(c.best.value)}${completing(c.best)}, ` +
+    `against ${money(own.value)} for ${cheapestPerRun}`
+  );
+}
+
+/** The decision in words: a headline, one sentence per context, and a footnote. */
+export interface DecisionText {
+  headline: string;
+  contexts: { context: Context; sentence: string }[];
+  footnote: string | null;
+}
+
+/** Headline and one wrapped sentence per context, indented under it. */
+export function layoutDecision(text: DecisionText, width: number): string[] {
+  const label = Math.max(...text.contexts.map((a) => a.context.length)) + 2;
+  const lines = wrap(text.headline, width);
+  for (const a of text.contexts) {
+    const first = `  ${`${a.context}:`.padEnd(label)}`;
+    lines.push(...wrap(a.sentence, width, first, " ".repeat(first.length)));
+  }
+  if (text.footnote) lines.push(...wrap(text.footnote, width, "  "));
+  return lines;
+}
+
+/** The decision from simulated results in words. */
+export function decisionText(decision: Decision, roster: Roster): DecisionText {
+  const answers = decision.contexts.map((d) => ({ context: d.context, best: d.byMean.best, sentence: simSentence(d) }));
+  const compared = decision.contexts.some((d) => d.byMean.probabilityCheaper !== null);
+  return {
+    headline: headline("per run", answers, roster),
+    contexts: answers,
+    footnote: compared ? "(Single runs compared in pairs; a tie counts as half.)" : null,
+  };
+}
+
+/** The decision from simulated results, as lines of at most `width` characters. */
+export function decisionLines(decision: Decision, roster: Roster, width: number): string[] {
+  return layoutDecision(decisionText(decision, roster), width);
+}
+
+/** The decision from the closed forms alone in words. */
+export function analyticDecisionText(decision: AnalyticDecision, roster: Roster): DecisionText {
+  const answers = decision.contexts.map((d): ContextAnswer => {
+    const parts: string[] = [];
+    if (d.byMean) {
+      parts.push(`${money(d.byMean.best.value)} per run${completing(d.byMean.best)}`);
+      const savings = savingsClause(d.byMean);
+      if (savings) parts.push(savings);
+      if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, d.byMean.best.strategy));
+    }
+    const reasons = [...new Set(d.noClosedForm.map((n) => n.reason))];
+    const missing = reasons.map((why) => `no closed form for ${d.noClosedForm.filter((n) => n.reason === why).map((n) => n.strategy).join(", ")}: ${why}`);
+    if (missing.length) parts.push(d.byMean ? `not ranked, ${missing.join("; ")}` : missing.join("; "));
+    return { context: d.context, best: d.byMean?.best ?? null, sentence: parts.join("; ") };
+  });
+  return { headline: headline("by expected cost", answers, roster), contexts: answers, footnote: null };
+}
+
+/** The decision from the closed forms alone, as lines of at most `width` characters. */
+export function analyticDecisionLines(decision: AnalyticDecision, roster: Roster, width: number): string[] {
+  return layoutDecision(analyticDecisionText(decision, roster), width);
+}

@@ -1,0 +1,84 @@
+/**
+ * Fitting text to the terminal: its width, word wrapping, and tables declared once as a list of
+ * columns, grouped in sections (one per context), that drop their least needed columns when the
+ * terminal is too narrow.
+ */
+import { table } from "../format.js";
+
+/** Columns of the terminal when stdout is one, otherwise (a pipe, a file) 100. */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  return stream.isTTY && stream.columns ? stream.columns : 100;
+}
+
+/** The longest line of a text. */
+export function textWidth(text: string): number {
+  return Math.max(0, ...text.split("\n").map((line) => line.length));
+}
+
+/**
+ * `text` broken at spaces into lines of at most `width` characters (a longer word gets a line of
+ * its own): the first line starts with `first`, the others with `rest` (a hanging indent).
+ */
+export function wrap(text: string, width: number, first = "", rest = first): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(/ +/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest;
+      empty = true;
+    }
+    line += (empty ? "" : " ") + word;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** One column of a table: its header (may be two lines), its cell, and when it may be left out. */
+export interface Column<R> {
+  head: string;
+  cell: (row: R) => string;
+  /** right-aligned */
+  numeric?: boolean;
+  /** shown only with --wide */
+  wide?: boolean;
+  /** when the table is too wide, columns are dropped highest `drop` first; absent: always kept */
+  drop?: number;
+}
+
+export interface Section<R> {
+  title: string;
+  rows: R[];
+}
+
+export interface FitOptions {
+  width: number;
+  /** every column (also the `wide` ones), never dropping any */
+  wide: boolean;
+}
+
+/**
+ * A table whose rows come in titled sections: a section's title on a line of its own in the
+ * first column, its rows indented under it. Without `wide`, columns are dropped (highest `drop`
+ * first) until the table fits `width`; a table that cannot fit is printed as narrow as it goes.
+ */
+export function sectionTable<R>(columns: Column<R>[], sections: Section<R>[], options: FitOptions): string {
+  let shown = columns.filter((c) => options.wide || !c.wide);
+  const render = () => {
+    const rows = sections.flatMap((s) => [
+      [s.title, ...shown.slice(1).map(() => "")],
+      ...s.rows.map((r) => shown.map((c, i) => (i === 0 ? "  " : "") + c.cell(r))),
+    ]);
+    return table(shown.map((c) => c.head), rows, new Set(shown.filter((c) => c.numeric).map((c) => c.head)));
+  };
+  let text = render();
+  while (!options.wide && textWidth(text) > options.width) {
+    const next = shown.filter((c) => c.drop !== undefined).sort((a, b) => b.drop! - a.drop!)[0];
+    if (!next) break;
+    shown = shown.filter((c) => c !== next);
+    text = render();
+  }
+  return text;
+}

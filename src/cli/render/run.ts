@@ -1,0 +1,122 @@
+/**
+ * What `agentsim run` prints: the decision, then a compact table (strategy, who generates and
+ * who fixes, mean, its 95% interval, p90, closed form, verdict) that fits the terminal; with
+ * --wide also p50, p99, relative error and z, the table of the extensions' outputs and
+ * P(cheaper) for every pair.
+ */
+import { costPerCompletedRun, type Decision } from "../../decision/decision.js";
+import { pairLabel, type StrategyModels } from "../../decision/describe.js";
+import type { Evaluation, SimResult } from "../../evaluate/evaluate.js";
+import { usesExtensions } from "../../scenario/extensions.js";
+import type { Scenario } from "../../scenario/types.js";
+import { Z_THRESHOLD } from "../../stats/check.js";
+import { money, num, percent, seconds, table, tooFewRunsNote } from "../format.js";
+import { decisionLines } from "./decision.js";
+import { sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
+
+export interface RunView {
+  scenario: Scenario;
+  /** the scenario file as given on the command line */
+  file: string;
+  trials: number;
+  seed: string;
+  evaluation: Evaluation;
+  decision: Decision;
+  timing: { seconds: number; threads: number };
+}
+
+/** "strong -> weak", under a two-line header so that the column is no wider than its cells. */
+export const PAIR_COLUMN: Column<StrategyModels> = { head: "generator\n-> fixer", cell: (r) => pairLabel(r) };
+
+/** The columns of the run table; "all fixed" and "per completed run" only where runs end incomplete. */
+function runColumns(incomplete: boolean): Column<SimResult>[] {
+  const completion: Column<SimResult>[] = [
+    { head: "all bugs\nfixed", numeric: true, cell: (r) => percent(r.allFixedFraction, 1) },
+    { head: "per completed\nrun", numeric: true, drop: 3, cell: (r) => money(costPerCompletedRun(r.mean, r.allFixedFraction)) },
+  ];
+  return [
+    { head: "strategy", cell: (r) => r.strategy },
+    PAIR_COLUMN,
+    { head: "mean", numeric: true, cell: (r) => money(r.mean) },
+    { head: "95% interval", drop: 2, cell: (r) => `${money(r.ciLow)}..${money(r.ciHigh)}` },
+    { head: "p50", numeric: true, wide: true, cell: (r) => money(r.p50) },
+    { head: "p90", numeric: true, drop: 1, cell: (r) => money(r.p90) },
+    { head: "p99", numeric: true, wide: true, cell: (r) => money(r.p99) },
+    ...(incomplete ? completion : []),
+    { head: "closed\nform", numeric: true, drop: 4, cell: (r) => money(r.analyticMean) },
+    { head: "rel.\nerror", numeric: true, wide: true, cell: (r) => percent(r.relError, 3) },
+    { head: "z", numeric: true, wide: true, cell: (r) => (r.z === null ? "-" : r.z.toFixed(2)) },
+    { head: "verdict", drop: 5, cell: (r) => r.verdict },
+  ];
+}
+
+/** Results grouped by context, in the scenario's order. */
+export function byContext<R extends { context: string }>(scenario: Scenario, results: R[]) {
+  return scenario.contexts.map((ctx) => ({ title: ctx, rows: results.filter((r) => r.context === ctx) }));
+}
+
+/** "no closed form for a/shared, b/fresh: why" lines, one per distinct reason ("for any strategy" when it is all of them). */
+export function noClosedFormNotes(results: { strategy: string; context: string; reason: string | null }[], width: number): string[] {
+  const reasons = [...new Set(results.flatMap((r) => (r.reason ? [r.reason] : [])))];
+  return reasons.flatMap((why) => {
+    const mine = results.filter((r) => r.reason === why);
+    const where = mine.length === results.length ? "any strategy" : mine.map((r) => `${r.strategy}/${r.context}`).join(", ");
+    return wrap(`no closed form for ${where}: ${why}`, width, "", "  ");
+  });
+}
+
+export function formatRun(view: RunView, fit: FitOptions): string {
+  const { scenario, evaluation, trials, timing } = view;
+  const { results } = evaluation;
+  const lines = decisionLines(view.decision, results, fit.width);
+  lines.push("");
+  const threads = `${timing.threads} thread${timing.threads === 1 ? "" : "s"}`;
+  const about =
+    `Scenario ${scenario.name} (${view.file}): ${trials.toLocaleString("en-US")} runs per strategy and context, ` +
+    `seed ${view.seed}, ${threads}, ${timing.seconds.toFixed(2)} s`;
+  lines.push(...wrap(about, fit.width), "");
+  const incomplete = results.some((r) => r.allFixedFraction < 1);
+  lines.push(sectionTable(runColumns(incomplete), byContext(scenario, results), fit), "");
+  lines.push(...noClosedFormNotes(results, fit.width));
+  const tooFew = results.filter((r) => r.verdict === "too few runs").length;
+  if (tooFew > 0) lines.push(...wrap(`${tooFew} of ${results.length} checks not judged: ${tooFewRunsNote}`, fit.width));
+  const verdict = `verdict: consistent when |z| <= ${Z_THRESHOLD} after correcting z for the skewness of the costs`;
+  if (!fit.wide) {
+    const hint = `${verdict}. --wide adds p50, p99, z and relative error, ${usesExtensions(scenario) ? "the extensions' outputs, " : ""}and P(cheaper) for every pair.`;
+    lines.push(...wrap(hint, fit.width));
+    return lines.join("\n") + "\n";
+  }
+  lines.push("rel. error = (mean - closed form) / closed form; z = (mean - closed form) / standard error;", ...wrap(verdict, fit.width));
+  let out = lines.join("\n") + "\n";
+  if (usesExtensions(scenario)) out += extensionTable(results);
+  out += comparisonMatrices(scenario, evaluation);
+  return out;
+}
+
+function extensionTable(results: SimResult[]): string {
+  const head = ["strategy", "context", "base formula", "bias", "attempts", "bugs", "all fixed", "wall mean", "wall p90", "cache hits"];
+  const rows = results.map((r) => [
+    r.strategy, r.context, money(r.baseMean), percent(r.bias),
+    `${num(r.meanAttempts)} (${num(r.expectedAttempts)})`, `${num(r.meanBugs)} (${num(r.expectedBugs)})`,
+    percent(r.allFixedFraction, 1), `${seconds(r.meanWallSeconds)} (${seconds(r.expectedWallSeconds)})`, seconds(r.p90WallSeconds),
+    `${percent(r.cacheHitRate, 1)} (${percent(r.expectedCacheHitRate, 1)})`,
+  ]);
+  return (
+    `\nAssumptions dropped (simulated, closed form in parentheses; bias = sim mean vs the base formula):\n\n` +
+    table(head, rows, new Set(head.slice(2))) +
+    "\n"
+  );
+}
+
+/** P(row strategy is cheaper than column strategy in a run), one matrix per context. */
+function comparisonMatrices(scenario: Scenario, { results, comparisons }: Evaluation): string {
+  const names = [...new Set(results.map((r) => r.strategy))];
+  if (names.length < 2) return "";
+  let out = `\nP(row strategy is cheaper than column strategy in a run; a tie counts half):\n`;
+  for (const ctx of scenario.contexts) {
+    const cell = (a: string, b: string) =>
+      a === b ? "-" : percent(comparisons.find((c) => c.context === ctx && c.a === a && c.b === b)?.probabilityCheaper, 1);
+    out += `\n${table([ctx, ...names], names.map((a) => [a, ...names.map((b) => cell(a, b))]), new Set(names))}\n`;
+  }
+  return out;
+}

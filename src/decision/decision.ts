@@ -1,0 +1,179 @@
+/**
+ * Which strategy to choose, per context: the answer that `run`, `analytic` and `report` print
+ * first. Pure functions over the simulated results (SimResult and the pairwise comparisons) or
+ * the closed forms (AnalyticResult); the CLI and the report only render what these return.
+ *
+ * - By mean: the cheapest strategy by mean cost per run, what it saves over the runner-up
+ *   (savings = runner-up's mean - its mean, in $ and as a share of the runner-up's mean) with a
+ *   95% interval, and P(it costs less than the runner-up in a single run).
+ * - By p90: the same ranking by the 90th percentile of the cost per run.
+ * - By cost per completed run: where runs can end with bugs left (retry caps, bounded ladders,
+ *   a context window without compaction), a cheap strategy may be cheap because it gives up. The
+ *   cost per completed run, mean / completion (completion = share of runs that fixed every bug),
+ *   charges a strategy for the runs it leaves incomplete. Every candidate carries its completion
+ *   so that no renderer names a cheapest strategy without it.
+ */
+import type { Comparison, SimResult } from "../evaluate/evaluate.js";
+import type { AnalyticResult } from "../model/strategy.js";
+import type { Context } from "../scenario/types.js";
+import { Z95 } from "../stats/summary.js";
+
+/** What the decision reads of a simulated result (`ladder` once the results carry it). */
+export type SimRow = Pick<
+  SimResult,
+  "strategy" | "generator" | "fixer" | "context" | "mean" | "stdError" | "p90" | "allFixedFraction"
+> & { ladder?: string | null };
+
+/** What the decision reads of a closed-form result (`expectedCompletion` once the results carry it). */
+export type AnalyticRow = Pick<AnalyticResult, "strategy" | "generator" | "fixer" | "context" | "analyticMean" | "reason"> & {
+  ladder?: string | null;
+  /** expected share of runs that fix every bug; absent or null: every run completes */
+  expectedCompletion?: number | null;
+};
+
+/** A strategy in one ranking. */
+export interface Candidate {
+  strategy: string;
+  /** the ranked quantity in $ per run: the mean, the p90, or mean / completion */
+  value: number;
+  /** share of runs that fixed every bug (1 where no run can end incomplete) */
+  completion: number;
+}
+
+/** The cheapest strategy by one measure, and what it saves over the next cheapest. */
+export interface Choice {
+  /** every candidate by this measure, cheapest first */
+  ranking: Candidate[];
+  best: Candidate;
+  /** null when the context has one strategy */
+  runnerUp: Candidate | null;
+  /** runnerUp.value - best.value, $ per run (>= 0); null without a runner-up or when its value is infinite */
+  savings: number | null;
+  /** savings / runnerUp.value */
+  savingsShare: number | null;
+}
+
+/** The choice by mean cost, with the uncertainty of the simulation. */
+export interface MeanChoice extends Choice {
+  /**
+   * 95% interval of the savings: savings -/+ z_0.975 sqrt(se_best^2 + se_runnerUp^2). The runs of
+   * two strategies come from independent streams, so their mean costs are independent. An
+   * interval that contains 0 means the two cannot be told apart at this trial count.
+   */
+  savingsLow: number | null;
+  savingsHigh: number | null;
+  /** P(best costs less than the runner-up in a single run); ties count half (see Comparison) */
+  probabilityCheaper: number | null;
+}
+
+export interface ContextDecision {
+  context: Context;
+  byMean: MeanChoice;
+  byP90: Choice;
+  /** ranked by mean / completion; null when every run of the context completes */
+  byCompletedRun: Choice | null;
+}
+
+export interface Decision {
+  /** one per context, in the order the results list them */
+  contexts: ContextDecision[];
+}
+
+export interface AnalyticContextDecision {
+  context: Context;
+  /** the strategies with a closed form by expected cost; null when none of the context has one */
+  byMean: Choice | null;
+  /** ranked by expected cost / expected completion; null when every run completes */
+  byCompletedRun: Choice | null;
+  /** strategies left out of the ranking, with the reason */
+  noClosedForm: { strategy: string; reason: string }[];
+}
+
+export interface AnalyticDecision {
+  contexts: AnalyticContextDecision[];
+}
+
+/** The contexts of some results, in the order they first appear. */
+function contextsOf(rows: { context: Context }[]): Context[] {
+  return [...new Set(rows.map((r) => r.context))];
+}
+
+/** Candidates sorted by value, cheapest first; equal values keep their input order. */
+export function rank(candidates: Candidate[]): Candidate[] {
+  return [...candidates].sort((a, b) => a.value - b.value);
+}
+
+/** The cheapest of some candidates and its savings over the next cheapest. Throws when there are none. */
+export function choose(candidates: Candidate[]): Choice {
+  const ranking = rank(candidates);
+  const [best, runnerUp = null] = ranking;
+  if (!best) throw new Error("choose: no candidates");
+  if (!runnerUp || !Number.isFinite(runnerUp.value)) return { ranking, best, runnerUp, savings: null, savingsShare: null };
+  const savings = runnerUp.value - best.value;
+  return { ranking, best, runnerUp, savings, savingsShare: runnerUp.value === 0 ? null : savings / runnerUp.value };
+}
+
+/** Cost per completed run: mean / completion; Infinity when no run completed. */
+export function costPerCompletedRun(mean: number, completion: number): number {
+  return completion > 0 ? mean / completion : Infinity;
+}
+
+/** The choice by cost per completed run, or null when every candidate completes every run. */
+function byCompletedRunOf(byMean: Candidate[]): Choice | null {
+  if (byMean.every((c) => c.completion >= 1)) return null;
+  return choose(byMean.map((c) => ({ ...c, value: costPerCompletedRun(c.value, c.completion) })));
+}
+
+/** P(C_a < C_b) in a single run of one context, from the measured comparisons (ties count half). */
+export function probabilityCheaper(comparisons: Comparison[], context: Context, a: string, b: string): number | null {
+  return comparisons.find((c) => c.context === context && c.a === a && c.b === b)?.probabilityCheaper ?? null;
+}
+
+/** The decision per context from simulated results and their pairwise comparisons. */
+export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
+  return {
+    contexts: contextsOf(results).map((context) => {
+      const mine = results.filter((r) => r.context === context);
+      const candidate = (r: SimRow, value: number): Candidate => ({ strategy: r.strategy, value, completion: r.allFixedFraction });
+      const choice = choose(mine.map((r) => candidate(r, r.mean)));
+      const stdError = (name: string) => mine.find((r) => r.strategy === name)!.stdError;
+      let interval: [number | null, number | null] = [null, null];
+      if (choice.savings !== null) {
+        const half = Z95 * Math.hypot(stdError(choice.best.strategy), stdError(choice.runnerUp!.strategy));
+        interval = [choice.savings - half, choice.savings + half];
+      }
+      return {
+        context,
+        byMean: {
+          ...choice,
+          savingsLow: interval[0],
+          savingsHigh: interval[1],
+          probabilityCheaper: choice.runnerUp
+            ? probabilityCheaper(comparisons, context, choice.best.strategy, choice.runnerUp.strategy)
+            : null,
+        },
+        byP90: choose(mine.map((r) => candidate(r, r.p90))),
+        byCompletedRun: byCompletedRunOf(choice.ranking),
+      };
+    }),
+  };
+}
+
+/** The decision per context from the closed forms alone: the cheapest strategy by expected cost. */
+export function decideAnalytic(results: AnalyticRow[]): AnalyticDecision {
+  return {
+    contexts: contextsOf(results).map((context) => {
+      const mine = results.filter((r) => r.context === context);
+      const candidates = mine
+        .filter((r) => r.analyticMean !== null)
+        .map((r) => ({ strategy: r.strategy, value: r.analyticMean!, completion: r.expectedCompletion ?? 1 }));
+      const byMean = candidates.length > 0 ? choose(candidates) : null;
+      return {
+        context,
+        byMean,
+        byCompletedRun: byMean ? byCompletedRunOf(byMean.ranking) : null,
+        noClosedForm: mine.filter((r) => r.analyticMean === null).map((r) => ({ strategy: r.strategy, reason: r.reason ?? "no closed form" })),
+      };
+    }),
+  };
+}

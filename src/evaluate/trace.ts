@@ -1,0 +1,63 @@
+/**
+ * `run --trace`: every request of the first runs of every strategy and context, as JSON lines
+ * (section 11). The traced runs are simulated again on this thread from the first chunk's stream,
+ * so they are exactly the runs the simulation made and tracing changes no result.
+ */
+import type { Scenario } from "../scenario/types.js";
+import { runTable } from "../sim/columns.js";
+import type { TraceRequest } from "../sim/ledger.js";
+import { Role } from "../sim/ledger.js";
+import { layoutOf, simulateChunk, type SimPath } from "../sim/kernel.js";
+import { CHUNK_RUNS, chunkSeed, jobsOf } from "../sim/simulate.js";
+
+/** One trace line's object, keys in the order of the format. */
+export interface TraceRecord {
+  run: number;
+  strategy: string;
+  context: string;
+  bug: number | null;
+  model: string;
+  role: "generate" | "fix" | "consult" | "compact";
+  attempt: number | null;
+  fixed: boolean | null;
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+  seconds: number | null;
+}
+
+const ROLES = { [Role.Generate]: "generate", [Role.Fix]: "fix", [Role.Consult]: "consult", [Role.Compact]: "compact" } as const;
+
+/** The most runs a trace may take per strategy and context: the first chunk. */
+export const MAX_TRACE_RUNS = CHUNK_RUNS;
+
+/** The trace of the first `runs` runs of every job, one JSON line per request, in job order. */
+export function traceLines(scenario: Scenario, options: { runs: number; seedKey: string; path?: SimPath }): string[] {
+  const lines: string[] = [];
+  for (const job of jobsOf(scenario)) {
+    const models = job.params.models.map((m) => m.name);
+    const record = (r: TraceRequest): TraceRecord => ({
+        run: r.run,
+        strategy: job.strategy.name,
+        context: job.context,
+        bug: r.role === Role.Generate ? null : r.bug,
+        model: models[r.model]!,
+        role: ROLES[r.role],
+        attempt: r.role === Role.Generate ? null : r.attempt,
+        fixed: r.fixed,
+        input: r.input,
+        cacheRead: r.cacheRead,
+        cacheWrite: r.cacheWrite,
+        output: r.output,
+        seconds: r.seconds,
+    });
+    // `fixed` is set on a fix request after its outcome is drawn: convert once the chunk is done.
+    const pending: TraceRequest[] = [];
+    const sink = (r: TraceRequest) => void pending.push(r);
+    const runs = Math.min(options.runs, CHUNK_RUNS);
+    simulateChunk(job.params, chunkSeed(options.seedKey, job.strategy.name, job.context, 0), runs, options.path ?? "auto", runTable(runs, layoutOf(job.params)), sink);
+    for (const r of pending) lines.push(JSON.stringify(record(r)));
+  }
+  return lines;
+}

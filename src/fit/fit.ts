@@ -1,0 +1,225 @@
+/**
+ * `agentsim fit` on traces: from runs to estimates with 95% intervals, the fitted scenario, and how
+ * sure the decision is. Everything a formatter prints is decided here.
+ */
+import { UserError } from "../errors.js";
+import type { Context } from "../scenario/types.js";
+import { bootstrap, percentileInterval, type Replicate, type ReplicateRunner } from "./bootstrap.js";
+import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
+import { compileFitData, patternCounts, unitWeights, type FitData } from "./data.js";
+import { sourceTotals } from "./mixture.js";
+import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterKind, type TokenKey } from "./estimate.js";
+import { observeRun, type RunObservation } from "./observations.js";
+import { cheapestByContext, fittedScenario, type FittedScenario } from "./scenario.js";
+import { summarizeTokens, type TokenSummary } from "./tokens.js";
+import { assembleRuns, parseTraceText, type TraceRun } from "./trace.js";
+
+export interface ParameterRow {
+  /** dotted scenario key */
+  key: string;
+  kind: ParameterKind;
+  /** the estimate; null when the traces do not identify it (a note says why) */
+  value: number | null;
+  /** 95% percentile bootstrap interval; null without a bootstrap or an identified value */
+  ciLow: number | null;
+  ciHigh: number | null;
+  /** standard deviation of the bootstrap replicates */
+  stdError: number | null;
+  /** what the estimate rests on, for people: "1,234 attempts", "constant", "mean of 800 values" */
+  basis: string;
+}
+
+export interface ContextDecision {
+  context: Context;
+  /** the cheapest strategy by expected cost at the estimates (null: no closed form for any) */
+  cheapest: string | null;
+  costs: { strategy: string; expectedCost: number | null }[];
+  /** per strategy, the share of bootstrap replicates in which it is the cheapest (null without a bootstrap) */
+  confidence: { strategy: string; share: number }[] | null;
+  /** the share of replicates in which no strategy had a closed form */
+  undecided: number | null;
+}
+
+export interface Decision {
+  /** where the prices come from */
+  prices: string;
+  replicates: number;
+  contexts: ContextDecision[];
+}
+
+export interface FitReport {
+  runs: number;
+  /** (file, strategy, context) groups of runs */
+  strata: number;
+  bugs: number;
+  fixAttempts: number;
+  bootstrap: { replicates: number; seed: string; method: "percentile"; unconverged: number } | null;
+  parameters: ParameterRow[];
+  bugCounts: CountSummary[];
+  tokens: Record<TokenKey, TokenSummary | null>;
+  /** with prices: the cheapest strategy per context and its bootstrap confidence */
+  decision: Decision | null;
+  /** with prices: the fitted scenario, valid for `run` and `analytic` as is */
+  scenario: Record<string, unknown> | null;
+  notes: string[];
+}
+
+export interface FitOptions {
+  /** B: bootstrap replicates (0: point estimates only) */
+  bootstrap: number;
+  seed: string;
+  /** the scenario that prices the models (and supplies whatever the traces do not estimate) */
+  prices: { file: string; raw: Record<string, unknown> } | null;
+  /** where the replicates are computed: the fit pool's runner, or runReplicates in this thread */
+  runner: ReplicateRunner;
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+
+/** The token sizes as observed: prompt and generation per run, fix output and error trace per attempt. */
+function tokenSummaries(observations: RunObservation[]): Record<TokenKey, TokenSummary | null> {
+  const values: Record<TokenKey, number[]> = {
+    prompt: observations.map((o) => o.prompt),
+    generation: observations.map((o) => o.generation),
+    fixOutput: observations.flatMap((o) => o.fixOutputs),
+    errorTrace: observations.flatMap((o) => o.errorTraces),
+  };
+  return Object.fromEntries(TOKEN_KEYS.map((t) => [t, summarizeTokens(values[t])])) as Record<TokenKey, TokenSummary | null>;
+}
+
+/** Bug counts per generator. */
+function countSummaries(data: FitData): CountSummary[] {
+  return data.generators.map((name, g) =>
+    summarizeCounts(name, [...data.columns.bugs].filter((_, r) => data.runGenerator[r] === g)),
+  );
+}
+
+/** What the estimates rest on, for the basis column. */
+interface Support {
+  attempts: Float64Array; // fix attempts per source
+  counts: CountSummary[];
+  tokens: Record<TokenKey, TokenSummary | null>;
+  oneClass: boolean;
+}
+
+/** What an estimate rests on, and why it is missing where the traces do not identify it. */
+function basisOf(def: ParameterDef, data: FitData, support: Support): { basis: string; missing: string } {
+  const counts = support.counts.find((c) => c.generator === def.subject);
+  switch (def.kind) {
+    case "fixRate":
+      return {
+        basis: plural(support.attempts[data.sources.indexOf(def.subject)]!, "attempt"),
+        missing:
+          def.key.endsWith(".hard") && support.oneClass
+            ? "one class of bugs explains the traces as well as two (no harder class is seen), so the hard fraction is 0 and no hard rate is identified"
+            : `no attempts of ${def.subject} fall in that class`,
+      };
+    case "hardFraction":
+      return { basis: plural(counts!.mean * counts!.runs, "bug"), missing: "no bugs were seen" };
+    case "bugCount":
+      return { basis: `${plural(counts!.runs, "run")}; ${describeCountForm(counts!)}`, missing: "no runs" };
+    case "tokens": {
+      const t = support.tokens[def.subject as TokenKey];
+      const missing = def.subject === "errorTrace" ? "no two fix attempts in one conversation" : "no fix attempts";
+      if (!t) return { basis: "", missing };
+      return { basis: t.values === null ? `constant (${plural(t.count, "value")})` : `mean of ${plural(t.count, "value")}, cv ${t.cv.toFixed(2)}`, missing };
+    }
+  }
+}
+
+/** The decision at the estimates and over the replicates. */
+function decide(fitted: FittedScenario, replicates: Replicate[]): Decision {
+  const choices = cheapestByContext(fitted.scenario);
+  const B = replicates.length;
+  return {
+    prices: fitted.plan.file,
+    replicates: B,
+    contexts: choices.map((c, i) => {
+      if (B === 0) return { ...c, confidence: null, undecided: null };
+      const share = (name: string | null) => replicates.filter((r) => r.cheapest[i] === name).length / B;
+      return {
+        ...c,
+        confidence: c.costs.map(({ strategy }) => ({ strategy, share: share(strategy) })),
+        undecided: share(null),
+      };
+    }),
+  };
+}
+
+/** Fit runs read from traces (see trace.ts: readTraceFile, assembleRuns). */
+export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<FitReport> {
+  if (runs.length === 0) throw new UserError("no runs in the traces");
+  const observations = runs.map(observeRun);
+  const data = compileFitData(observations);
+  const defs = parameterDefs(data);
+  const full = estimate(data, unitWeights(data));
+  const values = defs.map((d) => d.read(full));
+  const counts = countSummaries(data);
+  const tokens = tokenSummaries(observations);
+  const notes: string[] = [];
+
+  const fitted = options.prices
+    ? fittedScenario(options.prices, data, defs, values, counts, { fixOutput: tokens.fixOutput ?? undefined, errorTrace: tokens.errorTrace ?? undefined })
+    : null;
+  if (fitted) notes.push(...fitted.notes);
+
+  const replicates =
+    options.bootstrap > 0
+      ? await bootstrap(
+          options.runner,
+          { data, seed: options.seed, start: full.mixture.oneClass ? null : full.mixture.params, plan: fitted?.plan ?? null },
+          options.bootstrap,
+        )
+      : [];
+
+  const support: Support = {
+    attempts: sourceTotals(data.mixture, patternCounts(data, unitWeights(data))).attempts,
+    counts,
+    tokens,
+    oneClass: full.mixture.oneClass,
+  };
+  const parameters = defs.map((def, i): ParameterRow => {
+    const { basis, missing } = basisOf(def, data, support);
+    const value = values[i]!;
+    if (value === null) {
+      notes.push(`${def.key}: not identified: ${missing}${fitted ? "; the scenario keeps the prices scenario's value" : ""}`);
+      return { key: def.key, kind: def.kind, value: null, ciLow: null, ciHigh: null, stdError: null, basis: "not identified" };
+    }
+    const interval = replicates.length ? percentileInterval(replicates.map((r) => r.values[i]!)) : null;
+    if (interval && interval.replicates < replicates.length) {
+      notes.push(`${def.key}: identified in ${interval.replicates} of ${replicates.length} bootstrap replicates; its interval is over those`);
+    }
+    return { key: def.key, kind: def.kind, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis };
+  });
+
+  for (const t of ["prompt", "generation"] as const) {
+    const s = tokens[t];
+    if (s && s.values !== null) notes.push(`tokens.${t} varies from run to run (cv ${s.cv.toFixed(2)}); a scenario takes one number, its mean (the expected cost is linear in it)`);
+  }
+  for (const c of counts) {
+    if (c.form === "underdispersed") notes.push(`models.${c.generator}.bugs.count: ${describeCountForm(c)}; no count law of the schema is less spread than Poisson`);
+  }
+  const unconverged = replicates.filter((r) => !r.converged).length;
+  if (!full.mixture.converged || unconverged) {
+    notes.push(`EM stopped at its iteration limit before converging (${full.mixture.converged ? "" : "on the data, "}${unconverged} of ${replicates.length} replicates): the likelihood is flat there`);
+  }
+
+  return {
+    runs: data.runs,
+    strata: data.strata.length,
+    bugs: observations.reduce((a, o) => a + o.bugs.length, 0),
+    fixAttempts: observations.reduce((a, o) => a + o.fixOutputs.length, 0),
+    bootstrap: options.bootstrap > 0 ? { replicates: options.bootstrap, seed: options.seed, method: "percentile", unconverged } : null,
+    parameters,
+    bugCounts: counts,
+    tokens,
+    decision: fitted ? decide(fitted, replicates) : null,
+    scenario: fitted?.plan.base ?? null,
+    notes,
+  };
+}
+
+/** Fit the text of a trace file as `run --trace` writes it (`file` names it in error messages). */
+export function fitTraceText(text: string, options: FitOptions, file = "<trace>"): Promise<FitReport> {
+  return fitRuns(assembleRuns(parseTraceText(text, file)), options);
+}

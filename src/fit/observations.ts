@@ -1,0 +1,127 @@
+/**
+ * What a run tells the estimators: its generator and tokens, each bug's fix attempts by rate
+ * source, and the token sizes of its fix phase.
+ *
+ * Error trace (docs/model.md, section 11): between two consecutive fix attempts of one conversation,
+ *
+ *   E = input(later) - input(earlier) - output(earlier) - sum of consult outputs in between,
+ *
+ * since the earlier attempt's output, then its error trace, then any advice join the conversation
+ * before the later attempt reads it. A conversation is the run's whole fix phase in shared context
+ * and one bug's requests in fresh context; a compaction restarts it (the pair across it is skipped).
+ */
+import { LineError } from "./files.js";
+import type { Located, TraceRun } from "./trace.js";
+
+/** Fix attempts one rate source made on one bug. */
+export interface SourceTally {
+  /** the fixer model (attempts after a consult count toward the model's own rates) */
+  source: string;
+  failures: number;
+  /** whether this source's last attempt fixed the bug */
+  fixed: boolean;
+}
+
+export interface BugObservation {
+  /** in order of each source's first attempt on the bug; empty if the bug was never attempted */
+  tallies: SourceTally[];
+}
+
+export interface RunObservation {
+  /** file, strategy and context: the bootstrap resamples runs within each stratum */
+  stratum: string;
+  generator: string;
+  /** L0 and G0 of this run's generation */
+  prompt: number;
+  generation: number;
+  bugs: BugObservation[];
+  /** G of every fix attempt */
+  fixOutputs: number[];
+  /** E of every pair of consecutive fix attempts of one conversation */
+  errorTraces: number[];
+  /** consult requests and their output tokens */
+  consultOutputs: number[];
+}
+
+/**
+ * Slack for a negative error trace: inputs are sums of real-valued draws, so E may come out a few
+ * ulps below zero; anything further below is an inconsistent trace.
+ */
+const GROWTH_SLACK = 1e-6;
+
+/** The rate source of a fix request. One declaration, so that a split by rung can be added here. */
+export function rateSource(request: Located): string {
+  return request.record.model;
+}
+
+/** Tally each bug's fix attempts by rate source. */
+function bugObservations(run: TraceRun): BugObservation[] {
+  const bugs: Map<string, SourceTally>[] = [];
+  for (const request of run.requests) {
+    const r = request.record;
+    const tallies = (bugs[r.bug!] ??= new Map());
+    if (r.role !== "fix") continue;
+    const source = rateSource(request);
+    const tally = tallies.get(source) ?? { source, failures: 0, fixed: false };
+    if (r.fixed) tally.fixed = true;
+    else tally.failures++;
+    tallies.set(source, tally);
+  }
+  return bugs.map((tallies) => ({ tallies: [...(tallies?.values() ?? [])] }));
+}
+
+/** Error traces of the run's conversations (see the module comment). */
+function errorTraces(run: TraceRun): number[] {
+  const out: number[] = [];
+  let previous: Located | null = null; // the conversation's last fix attempt
+  let advice = 0; // consult output since then
+  let bug = -1;
+  for (const located of run.requests) {
+    const r = located.record;
+    if (run.context === "fresh" && r.bug !== bug) {
+      previous = null;
+      advice = 0;
+    }
+    bug = r.bug!;
+    if (r.role === "compact") {
+      previous = null;
+      advice = 0;
+    } else if (r.role === "consult") {
+      if (previous) advice += r.output;
+    } else if (r.role === "fix") {
+      if (previous) {
+        const p = previous.record;
+        const e = r.input - p.input - p.output - advice;
+        if (e < -GROWTH_SLACK * Math.max(1, r.input)) {
+          throw new LineError(
+            located.file,
+            located.line,
+            `input ${r.input} is below the previous fix attempt's input plus its output` +
+              `${advice ? " and the advice since" : ""} (${p.input + p.output + advice}, line ${previous.line}) ` +
+              `with no compaction between: the conversation lost tokens`,
+          );
+        }
+        out.push(Math.max(0, e));
+      }
+      previous = located;
+      advice = 0;
+    }
+  }
+  return out;
+}
+
+/** Everything the estimators read from one run. */
+export function observeRun(run: TraceRun): RunObservation {
+  const g = run.generation.record;
+  const fixes = run.requests.filter((q) => q.record.role === "fix");
+  return {
+    stratum: JSON.stringify([run.file, run.strategy, run.context]),
+    generator: g.model,
+    prompt: g.input,
+    generation: g.output,
+    bugs: bugObservations(run),
+    fixOutputs: fixes.map((q) => q.record.output),
+    errorTraces: errorTraces(run),
+    consultOutputs: run.requests.filter((q) => q.record.role === "consult").map((q) => q.record.output),
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The fitted scenario: a prices scenario (`--prices`) with every estimated key replaced, and the
+ * decision it implies (src/model's analyzeScenario on it, and on each bootstrap replicate's).
+ *
+ * A log has no prices, and it says nothing about models it never shows generating or fixing, so
+ * everything the fit does not estimate comes from the prices scenario as it is.
+ */
+import { ScenarioError, UserError } from "../errors.js";
+import { analyzeScenario } from "../model/strategy.js";
+import { parseScenario } from "../scenario/load.js";
+import { splitPath } from "../scenario/paths.js";
+import type { Context, Scenario } from "../scenario/types.js";
+import type { CountForm, CountSummary } from "./counts.js";
+import type { FitData } from "./data.js";
+import type { ParameterDef, ParameterKind, TokenKey } from "./estimate.js";
+import { tokenValue, type TokenSummary } from "./tokens.js";
+
+/** How a generator's bugs.count is written: the fitted form, or a rounded mean where the schema takes only whole counts. */
+export type WrittenCount = CountForm | "rounded";
+
+/** Everything a worker needs to turn a replicate's values into a scenario (structured-clone safe). */
+export interface ScenarioPlan {
+  /** the prices scenario's file, for messages */
+  file: string;
+  /** the fitted scenario (valid), which replicates edit */
+  base: Record<string, unknown>;
+  counts: Record<string, { written: WrittenCount; dispersion: number | null }>;
+  tokens: Partial<Record<TokenKey, TokenSummary>>;
+}
+
+/**
+ * The smallest fix rate a replicate's scenario gets. A rate of 0 (no bug of a class ever fixed
+ * in a resample) means infinite expected cost; a tiny rate keeps the scenario valid and its cost
+ * astronomically high, so such a strategy is never the cheapest, which is the limit.
+ */
+export const RATE_FLOOR = 1e-9;
+
+/** Set obj at a dotted path, creating objects on the way. */
+function assignPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = splitPath(path);
+  let node = obj;
+  for (const key of keys.slice(0, -1)) {
+    if (node[key] === null || typeof node[key] !== "object") node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+/** The scenario value of bugs.count for a mean, in the written form. */
+export function countValue(mean: number, written: WrittenCount, dispersion: number | null): unknown {
+  switch (written) {
+    case "constant":
+    case "rounded":
+      return Math.round(mean);
+    case "poisson":
+    case "underdispersed":
+      return { dist: "poisson", mean };
+    case "negbinomial":
+      return { dist: "negbinomial", mean, variance: dispersion! * mean };
+  }
+}
+
+/** Write one estimate into a raw scenario. */
+export function writeParameter(raw: Record<string, unknown>, def: ParameterDef, value: number, plan: Pick<ScenarioPlan, "counts" | "tokens">): void {
+  switch (def.kind) {
+    case "fixRate":
+      return assignPath(raw, def.key, Math.max(value, RATE_FLOOR));
+    case "hardFraction":
+      return assignPath(raw, def.key, value);
+    case "bugCount": {
+      const { written, dispersion } = plan.counts[def.subject]!;
+      assignPath(raw, def.key, countValue(value, written, dispersion));
+      const bugs = (raw.models as Record<string, { bugs: Record<string, unknown> }>)[def.subject]!.bugs;
+      // A whole count with a fitted hard fraction: each bug hard with probability phi (the
+      // mixture's own assumption). A random count is binomial by definition, and takes no key.
+      if (written === "constant" || written === "rounded") bugs.assignment = "binomial";
+      else delete bugs.assignment;
+      return;
+    }
+    case "tokens": {
+      const summary = plan.tokens[def.subject as TokenKey];
+      return assignPath(raw, def.key, summary ? tokenValue(summary, value) : value);
+    }
+  }
+}
+
+/** A replicate's scenario: the plan's base with the replicate's values written over it. */
+export function replicateScenario(plan: ScenarioPlan, defs: ParameterDef[], values: (number | null)[]): Record<string, unknown> {
+  const raw = structuredClone(plan.base);
+  defs.forEach((def, i) => {
+    if (values[i] !== null) writeParameter(raw, def, values[i]!, plan);
+  });
+  return raw;
+}
+
+export interface FittedScenario {
+  plan: ScenarioPlan;
+  /** the parsed fitted scenario */
+  scenario: Scenario;
+  notes: string[];
+}
+
+/**
+ * The fitted scenario from the prices scenario and the point estimates. Every model the traces
+ * name must be in the prices scenario. Where this build's schema rejects a random bugs.count
+ * (before random counts land), the rounded mean is written instead and a note says so.
+ */
+export function fittedScenario(
+  prices: { file: string; raw: Record<string, unknown> },
+  data: FitData,
+  defs: ParameterDef[],
+  values: (number | null)[],
+  counts: CountSummary[],
+  tokens: Partial<Record<TokenKey, TokenSummary>>,
+): FittedScenario {
+  const models = (prices.raw.models ?? {}) as Record<string, unknown>;
+  for (const m of [...data.generators, ...data.sources]) {
+    if (!Object.hasOwn(models, m)) {
+      throw new ScenarioError(prices.file, `models.${m}`, `missing: the traces use model ${m}, so the prices scenario must define it`);
+    }
+  }
+  const notes: string[] = [];
+  const { sweep: _sweep, ...rest } = structuredClone(prices.raw);
+  const base: Record<string, unknown> = { ...rest, name: `${String(prices.raw.name ?? "scenario")}-fitted` };
+  const plan: ScenarioPlan = {
+    file: prices.file,
+    base,
+    counts: Object.fromEntries(counts.map((c) => [c.generator, { written: c.form, dispersion: c.dispersion }])),
+    tokens,
+  };
+  const label = `${prices.file} (fitted)`;
+  for (;;) {
+    plan.base = replicateScenario({ ...plan, base }, defs, values);
+    try {
+      return { plan, scenario: parseScenario(plan.base, label), notes };
+    } catch (err) {
+      const g = err instanceof ScenarioError ? /^models\.([^.]+)\.bugs\.count/.exec(err.keyPath)?.[1] : undefined;
+      const count = g === undefined ? undefined : plan.counts[g];
+      if (!count || count.written === "rounded" || count.written === "constant") throw err;
+      const mean = values[defs.findIndex((d) => d.kind === "bugCount" && d.subject === g)]!;
+      notes.push(
+        `models.${g}.bugs.count: the fit calls for a random count (${count.written}), which this build's scenario ` +
+          `schema does not take; wrote the rounded mean ${Math.round(mean)}`,
+      );
+      count.written = "rounded";
+    }
+  }
+}
+
+export interface ContextChoice {
+  context: Context;
+  /** the cheapest strategy by closed-form expected cost; null when no strategy has a closed form */
+  cheapest: string | null;
+  costs: { strategy: string; expectedCost: number | null }[];
+}
+
+/** Per context, the strategy with the lowest closed-form expected cost (the first of equals). */
+export function cheapestByContext(scenario: Scenario): ContextChoice[] {
+  const results = analyzeScenario(scenario);
+  return scenario.contexts.map((context) => {
+    const mine = results.filter((r) => r.context === context);
+    let cheapest: (typeof mine)[number] | null = null;
+    for (const r of mine) {
+      if (r.analyticMean !== null && (cheapest === null || r.analyticMean < cheapest.analyticMean!)) cheapest = r;
+    }
+    return {
+      context,
+      cheapest: cheapest?.strategy ?? null,
+      costs: mine.map((r) => ({ strategy: r.strategy, expectedCost: r.analyticMean })),
+    };
+  });
+}
+
+/** The cheapest strategy per context in a replicate's scenario. */
+export function replicateChoice(plan: ScenarioPlan, defs: ParameterDef[], values: (number | null)[]): (string | null)[] {
+  const scenario = parseScenario(replicateScenario(plan, defs, values), `${plan.file} (bootstrap replicate)`);
+  return cheapestByContext(scenario).map((c) => c.cheapest);
+}
+
+/** --out refuses a scenario with a fix rate estimated as 0: its expected attempts are infinite. */
+export function checkWritableRates(rows: { key: string; kind: ParameterKind; value: number | null }[]): void {
+  for (const row of rows) {
+    if (row.kind === "fixRate" && row.value === 0) {
+      throw new UserError(
+        `cannot write the scenario: ${row.key} is estimated as 0 (no bug of that class was ever fixed), ` +
+          `and a scenario needs a rate > 0; collect logs with more attempts per bug`,
+      );
+    }
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Reading `agentsim run --trace` files: JSON lines, one request each, in the format of the lead's
+ * decisions (notes/DECISIONS.md, "Trace format"; docs/model.md, section 11).
+ *
+ * `parseTraceRecord` checks one line on its own (fields, types, which fields a role may set);
+ * `assembleRuns` checks the order of the lines of each run (the generation first, bugs worked one
+ * after another, attempts counted 1, 2, 3, ..., nothing after a fix). Every problem is one line,
+ * `file:line: what is wrong`, thrown as a LineError (a UserError: exit code 2).
+ */
+import { UserError } from "../errors.js";
+import type { Context } from "../scenario/types.js";
+import { LineError, parseJsonLine, readLogText } from "./files.js";
+
+/** The fields of a trace record, in the order the trace writer puts them. */
+export const TRACE_FIELDS = [
+  "run", "strategy", "context", "bug", "model", "role", "attempt", "fixed",
+  "input", "cacheRead", "cacheWrite", "output", "seconds",
+] as const;
+
+export const ROLES = ["generate", "fix", "consult", "compact"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TraceRecord {
+  /** 0-based run index within its (strategy, context) */
+  run: number;
+  strategy: string;
+  context: Context;
+  /** null for the generation, else the 0-based index of the bug in the order the run works them */
+  bug: number | null;
+  model: string;
+  role: Role;
+  /** fix: 1-based attempt on the bug (across rungs); consult/compact: fix attempts so far; generate: null */
+  attempt: number | null;
+  /** fix: whether this attempt fixed the bug; null otherwise */
+  fixed: boolean | null;
+  input: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+  seconds: number | null;
+}
+
+/** A record and where it was read. */
+export interface Located {
+  file: string;
+  line: number;
+  record: TraceRecord;
+}
+
+/** Model names become scenario keys, so they follow the scenario schema's rule. */
+const MODEL_NAME = /^[A-Za-z0-9_.]+$/;
+
+/**
+ * Slack for "cacheRead + cacheWrite <= input": the simulator draws tokens as real numbers, so sums
+ * may carry rounding of a few ulps.
+ */
+const TOKEN_SLACK = 1e-9;
+
+const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
+
+/** Validate one line of a trace file (already known not to be blank). */
+export function parseTraceRecord(text: string, file: string, line: number): TraceRecord {
+  const fail = (problem: string): never => {
+    throw new LineError(file, line, problem);
+  };
+  const data = parseJsonLine(text, file, line);
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    return fail(`must be a JSON object with the fields ${TRACE_FIELDS.join(", ")}`);
+  }
+  const r = data as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    if (!(TRACE_FIELDS as readonly string[]).includes(key)) fail(`unknown field "${key}" (a trace record has ${TRACE_FIELDS.join(", ")})`);
+  }
+  for (const key of TRACE_FIELDS) if (!Object.hasOwn(r, key)) fail(`missing field "${key}"`);
+
+  const field = (key: string, ok: boolean, what: string) => {
+    if (!ok) fail(`${key}: must be ${what}, got ${show(r[key])}`);
+  };
+  const whole = (v: unknown, min: number) => typeof v === "number" && Number.isInteger(v) && v >= min;
+  const tokens = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+
+  field("role", (ROLES as readonly unknown[]).includes(r.role), `one of ${ROLES.join(", ")}`);
+  const role = r.role as Role;
+  field("run", whole(r.run, 0), "a whole number >= 0");
+  field("strategy", typeof r.strategy === "string" && r.strategy.length > 0, "a non-empty string");
+  field("context", r.context === "shared" || r.context === "fresh", "shared or fresh");
+  field("model", typeof r.model === "string" && MODEL_NAME.test(r.model), "a model name (letters, digits, _ and . only)");
+  if (role === "generate") {
+    field("bug", r.bug === null, "null for a generate request");
+    field("attempt", r.attempt === null, "null for a generate request");
+  } else {
+    field("bug", whole(r.bug, 0), "a whole number >= 0");
+    if (role === "fix") field("attempt", whole(r.attempt, 1), "a whole number >= 1 for a fix request");
+    else field("attempt", whole(r.attempt, 0), `a whole number >= 0 for a ${role} request`);
+  }
+  if (role === "fix") field("fixed", typeof r.fixed === "boolean", "true or false for a fix request");
+  else field("fixed", r.fixed === null, `null for a ${role} request`);
+  for (const key of ["input", "cacheRead", "cacheWrite", "output"] as const) field(key, tokens(r[key]), "a number of tokens >= 0");
+  field("seconds", r.seconds === null || tokens(r.seconds), "null or a number of seconds >= 0");
+  const record = r as unknown as TraceRecord;
+  if (record.cacheRead + record.cacheWrite > record.input * (1 + TOKEN_SLACK)) {
+    fail(`cacheRead + cacheWrite = ${record.cacheRead + record.cacheWrite} exceeds input = ${record.input}`);
+  }
+  return record;
+}
+
+/** Every non-blank line of a trace text as a located record. */
+export function parseTraceText(text: string, file: string): Located[] {
+  const out: Located[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === "") continue;
+    out.push({ file, line: i + 1, record: parseTraceRecord(line, file, i + 1) });
+  }
+  if (out.length === 0) throw new UserError(`${file}: no trace records (expected JSON lines from agentsim run --trace)`);
+  return out;
+}
+
+/** Read and validate one trace file. */
+export function readTraceFile(file: string): Located[] {
+  return parseTraceText(readLogText(file), file);
+}
+
+/** The requests of one run, checked for order. */
+export interface TraceRun {
+  file: string;
+  strategy: string;
+  context: Context;
+  run: number;
+  /** the generation request (the run's first) */
+  generation: Located;
+  /** every later request (fix, consult, compact), in order */
+  requests: Located[];
+}
+
+/** What the order checks remember of one bug. */
+interface BugState {
+  attempts: number;
+  fixedAt: number | null;
+}
+
+interface RunState extends TraceRun {
+  bugs: BugState[];
+}
+
+/**
+ * Group records into runs, keyed by (file, strategy, context, run), in order of first appearance,
+ * and check each run's order:
+ * - its first request is its only generation;
+ * - bugs are numbered 0, 1, 2, ... in the order they are worked, one after another;
+ * - fix attempts on a bug are numbered 1, 2, 3, ... and none follows the one that fixed it;
+ * - a consult or compaction carries the number of fix attempts made on its bug so far;
+ * - every run of a strategy (in one file) has the same generator.
+ */
+export function assembleRuns(records: Located[]): TraceRun[] {
+  const runs = new Map<string, RunState>();
+  const generators = new Map<string, Located>();
+  for (const located of records) {
+    const { file, line, record: r } = located;
+    const fail = (problem: string): never => {
+      throw new LineError(file, line, problem);
+    };
+    const name = `run ${r.run} of ${r.strategy}/${r.context}`;
+    const key = JSON.stringify([file, r.strategy, r.context, r.run]);
+    let run = runs.get(key);
+    if (r.role === "generate") {
+      if (run) fail(`a second generate request in ${name} (the first is at line ${run.generation.line})`);
+      const strategyKey = JSON.stringify([file, r.strategy]);
+      const first = generators.get(strategyKey);
+      if (first && first.record.model !== r.model) {
+        fail(`strategy ${r.strategy} generates with ${r.model} here but with ${first.record.model} at line ${first.line}`);
+      }
+      if (!first) generators.set(strategyKey, located);
+      runs.set(key, { file, strategy: r.strategy, context: r.context, run: r.run, generation: located, requests: [], bugs: [] });
+      continue;
+    }
+    if (!run) return fail(`a ${r.role} request in ${name} before its generate request`);
+    const bug = r.bug!;
+    const current = run.bugs.length - 1;
+    if (bug > current + 1) fail(`bug ${bug} in ${name}, where bug ${current + 1} comes next (bugs are numbered 0, 1, 2, ... in the order they are worked)`);
+    if (bug < current) fail(`bug ${bug} again after bug ${current} in ${name} (a run works its bugs one after another)`);
+    if (bug === current + 1) run.bugs.push({ attempts: 0, fixedAt: null });
+    const state = run.bugs[bug]!;
+    if (state.fixedAt !== null) fail(`a ${r.role} request on bug ${bug} of ${name}, which was already fixed at line ${state.fixedAt}`);
+    if (r.role === "fix") {
+      if (r.attempt !== state.attempts + 1) {
+        fail(`attempt ${r.attempt} on bug ${bug} of ${name}, but the bug has had ${state.attempts} attempt${state.attempts === 1 ? "" : "s"}`);
+      }
+      state.attempts++;
+      if (r.fixed) state.fixedAt = line;
+    } else if (r.attempt !== state.attempts) {
+      fail(`attempt: a ${r.role} request must carry the fix attempts made on bug ${bug} so far (${state.attempts}), got ${r.attempt}`);
+    }
+    run.requests.push(located);
+  }
+  return [...runs.values()].map(({ bugs: _bugs, ...run }) => run);
+}

@@ -1,0 +1,30 @@
+/** Writing a fitted scenario: YAML for people, written whole or not at all. */
+import { renameSync, writeFileSync } from "node:fs";
+import { Document, isScalar, isSeq, visit } from "yaml";
+import { UserError } from "../errors.js";
+
+/**
+ * YAML of a scenario object with a comment header; lists of numbers (empirical token sizes) stay
+ * on one flowing line instead of one line per value.
+ */
+export function scenarioYaml(raw: Record<string, unknown>, header: string[]): string {
+  const doc = new Document(raw);
+  visit(doc, {
+    Seq(_key, node) {
+      if (isSeq(node) && node.items.every((item) => isScalar(item))) node.flow = true;
+    },
+  });
+  doc.commentBefore = header.map((line) => ` ${line}`).join("\n");
+  return doc.toString({ lineWidth: 100 });
+}
+
+/** Write text to a file through a temporary file renamed over it: never a half-written file. */
+export function writeWhole(file: string, text: string): void {
+  const partial = `${file}.partial`;
+  try {
+    writeFileSync(partial, text);
+    renameSync(partial, file);
+  } catch (err) {
+    throw new UserError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+}

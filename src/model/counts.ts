@@ -1,0 +1,79 @@
+/**
+ * The number of bugs a generator leaves (sections 7 and 10): a whole number, or a count drawn per
+ * run — Poisson(lambda), or negative binomial with mean mu and variance v > mu (size
+ * r = mu^2 / (v - mu), so that v = mu + mu^2 / r).
+ */
+import gammaln from "@stdlib/math-base-special-gammaln";
+import type { BugCount } from "../scenario/types.js";
+
+/** E[q] */
+export function countMean(c: BugCount): number {
+  return c.kind === "fixed" ? c.count : c.mean;
+}
+
+/** Var(q): 0, lambda, or v. */
+export function countVariance(c: BugCount): number {
+  return c.kind === "fixed" ? 0 : c.kind === "poisson" ? c.mean : c.variance;
+}
+
+/** r = mu^2 / (v - mu) of a negative binomial count. */
+export function negbinSize(mean: number, variance: number): number {
+  return (mean * mean) / (variance - mean);
+}
+
+/**
+ * The probability generating function E[z^q]: z^q; e^(-lambda (1 - z)); (r / (r + mu (1 - z)))^r.
+ * E[z^q] at z = P(a bug is fixed) is the chance that every bug of a run is fixed.
+ */
+export function countPgf(c: BugCount, z: number): number {
+  switch (c.kind) {
+    case "fixed":
+      return Math.pow(z, c.count);
+    case "poisson":
+      return Math.exp(-c.mean * (1 - z));
+    case "negbinomial": {
+      const r = negbinSize(c.mean, c.variance);
+      return Math.pow(r / (r + c.mean * (1 - z)), r);
+    }
+  }
+}
+
+/** P(q = 0) = E[0^q]. */
+export function probabilityNoBugs(c: BugCount): number {
+  return countPgf(c, 0);
+}
+
+/** Probabilities beyond the point where the rest sums to less than this are dropped. */
+const TAIL = 1e-17;
+
+/**
+ * P(q = n) for n = 0, 1, ... until the rest of the mass is below 1e-17: [1 at count] for a fixed
+ * count; Poisson: p_0 = e^-lambda, p_{n+1} = p_n lambda / (n + 1); negative binomial:
+ * p_0 = (r/(r+mu))^r, p_{n+1} = p_n (n + r)/(n + 1) x mu/(r + mu). Past the mode the ratio
+ * rho_n = p_{n+1}/p_n bounds every later ratio (it falls for Poisson and for r >= 1, and stays
+ * below mu/(r+mu) for r < 1), so the rest is at most p_n rho / (1 - rho).
+ */
+export function countPmf(c: BugCount): Float64Array {
+  if (c.kind === "fixed") {
+    const pmf = new Float64Array(c.count + 1);
+    pmf[c.count] = 1;
+    return pmf;
+  }
+  const r = c.kind === "negbinomial" ? negbinSize(c.mean, c.variance) : 0;
+  const x = c.kind === "negbinomial" ? c.mean / (r + c.mean) : 0;
+  const ratio = (n: number) => (c.kind === "poisson" ? c.mean / (n + 1) : ((n + r) / (n + 1)) * x);
+  const bound = (n: number) => (c.kind === "poisson" || r >= 1 ? ratio(n) : x);
+  // From logs, so that a large mean does not underflow p_0 and every later term with it.
+  const logPmf = (n: number) =>
+    c.kind === "poisson"
+      ? -c.mean + n * Math.log(c.mean) - gammaln(n + 1)
+      : gammaln(n + r) - gammaln(r) - gammaln(n + 1) + r * Math.log(r / (r + c.mean)) + n * Math.log(x);
+  const values: number[] = [];
+  for (let n = 0; ; n++) {
+    const p = Math.exp(logPmf(n));
+    values.push(p);
+    const rho = bound(n);
+    if (n >= c.mean && rho < 1 && (p * rho) / (1 - rho) < TAIL) break;
+  }
+  return Float64Array.from(values);
+}

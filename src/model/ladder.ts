@@ -1,0 +1,280 @@
+/**
+ * Closed forms of a fix ladder (section 8) in both contexts, from the bugs' schedules
+ * (schedule.ts): expected tokens by model, tier (base or long-context) and kind (new, cached,
+ * output), priced afterwards.
+ *
+ * Fresh context: a bug's conversation starts at L1 with every cache cold, so each potential
+ * request's input X = L1 + w, its cached tokens (the same model's previous input in the bug) and
+ * its tier are fixed; a bug's expected tokens are the reach-weighted sum over its requests.
+ *
+ * Shared context (bugs one after another in one conversation, no tier, no expiry): the cache rule
+ * telescopes. Model m's new tokens over the conversation add up to the input of its last request,
+ * NEW_m = X_last(m) (0 if m never spoke); its cached tokens are the sum of its requests' inputs,
+ * INPUTS_m, minus NEW_m. A request of bug b by m reads X = L1 + S_b + w, with S_b the growth of
+ * the bugs before b, so
+ *   INPUTS_m = sum_b n_m(b) (L1 + S_b) + W_m(b),   W_m(b) = sum of w over m's requests in bug b,
+ *   NEW_m = sum_b 1{m speaks in b, silent in every later bug} (L1 + S_b + w_last,m(b)),
+ * and their expectations need, per class, E[n_m], E[W_m], E[D] (a bug's growth), pi_m = P(m
+ * speaks in a bug) and omega_m = E[1{m speaks} w_last,m]. Bugs are independent given their
+ * classes; under exact assignment the classes come in a uniformly random order (DECISIONS), which
+ * makes the pairs in INPUTS half one order, half the other, and NEW_m a sum over how many hard
+ * bugs follow the last bug where m speaks (hypergeometric).
+ */
+import gammaln from "@stdlib/math-base-special-gammaln";
+import type { ModelSpec } from "../scenario/types.js";
+import { tierReachable } from "./prices.js";
+import { countMean, countPmf, countVariance } from "./counts.js";
+import type { FixTokens } from "./fixCost.js";
+import { rateMoment, tailSum } from "./rates.js";
+import { tailReach, type BugSchedule } from "./schedule.js";
+
+/** Expected tokens of one model, at its base tier and at its long-context tier. */
+export interface TieredTokens {
+  base: FixTokens;
+  tier: FixTokens;
+}
+
+export type TokensByModel = Map<string, TieredTokens>;
+
+const zero = (): FixTokens => ({ inputNew: 0, inputCached: 0, output: 0 });
+
+function tally(tokens: TokensByModel, model: string): TieredTokens {
+  let t = tokens.get(model);
+  if (!t) tokens.set(model, (t = { base: zero(), tier: zero() }));
+  return t;
+}
+
+function add(into: FixTokens, weight: number, inputNew: number, inputCached: number, output: number): void {
+  into.inputNew += weight * inputNew;
+  into.inputCached += weight * inputCached;
+  into.output += weight * output;
+}
+
+/** The input above which a model's requests pay its long-context tier (Infinity: never). */
+function threshold(model: ModelSpec): number {
+  return tierReachable(model) ? model.price.longContext!.above : Infinity;
+}
+
+/**
+ * The first attempt t >= 2 of a run of attempts whose input X_t = X1 + (t - 1) Delta exceeds
+ * `above`: X_t > above  <=>  t - 1 > (above - X1)/Delta.
+ */
+export function firstAbove(X1: number, delta: number, above: number): number {
+  if (above === Infinity) return Infinity;
+  if (X1 + delta > above) return 2;
+  if (delta <= 0) return Infinity;
+  return Math.floor((above - X1) / delta) + 2;
+}
+
+/**
+ * A fresh conversation's expected tokens for one bug, by model and tier. Finite requests: X = L1
+ * + w, cached = L1 + w of the model's previous request in the bug (0 if none), new = X - cached.
+ * The unbounded tail: attempt 1 reads X1 = L1 + w (new X1 - P, cached P); attempt t >= 2 reads
+ * Delta new and X1 + (t - 2) Delta cached, so the tail's sums are tailSum's with
+ * new: (A, B) = (Delta, 0), cached: (X1 - 2 Delta, Delta), output: (G, 0), split where X_t passes
+ * the tier's threshold.
+ */
+export function freshBugTokens(schedule: BugSchedule, models: Record<string, ModelSpec>, L1: number): TokensByModel {
+  const tokens: TokensByModel = new Map();
+  for (const r of schedule.requests) {
+    const X = L1 + r.w;
+    const cached = r.previousW >= 0 ? L1 + r.previousW : 0;
+    const t = tally(tokens, r.model);
+    add(X > threshold(models[r.model]!) ? t.tier : t.base, r.reach, X - cached, cached, r.output);
+  }
+  const tail = schedule.tail;
+  if (tail && tail.factor > 0) {
+    const t = tally(tokens, tail.model);
+    const above = threshold(models[tail.model]!);
+    const X1 = L1 + tail.w;
+    const P = tail.previousW >= 0 ? L1 + tail.previousW : 0;
+    add(X1 > above ? t.tier : t.base, tailReach(tail, 1), X1 - P, P, tail.output);
+    const split = Math.max(2, firstAbove(X1, tail.delta, above));
+    const range = (from: number, to: number, A: number, B: number) =>
+      from > to ? 0 : tail.factor * (tailSum(tail.rate, tail.failed, from, A, B) - (to === Infinity ? 0 : tailSum(tail.rate, tail.failed, to + 1, A, B)));
+    const d = tail.delta;
+    const part = (from: number, to: number): FixTokens => ({
+      inputNew: range(from, to, d, 0),
+      inputCached: range(from, to, X1 - 2 * d, d),
+      output: range(from, to, tail.output, 0),
+    });
+    const below = part(2, split - 1);
+    const beyond = split === Infinity ? zero() : part(split, Infinity);
+    add(t.base, 1, below.inputNew, below.inputCached, below.output);
+    add(t.tier, 1, beyond.inputNew, beyond.inputCached, beyond.output);
+  }
+  return tokens;
+}
+
+/** What the shared context needs of one bug of one class, per model m (see the module comment). */
+export interface SharedModelStats {
+  /** E[n_m]: requests */
+  requests: number;
+  /** E[W_m]: sum of the in-bug growth before each of m's requests */
+  inputsW: number;
+  /** E[output tokens of m] */
+  output: number;
+  /** pi_m = P(m speaks in the bug) */
+  speaks: number;
+  /** omega_m = E[1{m speaks} w of m's last request] */
+  lastW: number;
+}
+
+export interface SharedBugStats {
+  /** E[D]: the bug's growth of the conversation */
+  growth: number;
+  byModel: Map<string, SharedModelStats>;
+}
+
+/**
+ * Per-bug expectations of the shared context from a schedule. For the unbounded tail (attempt t
+ * made with probability rho_t = factor M(f + t - 1, 0), at in-bug growth w0 + (t - 1) Delta):
+ * sum rho_t = factor M(f, 1); sum rho_t (w0 + (t-1) Delta) = tailSum with (A, B) = (w0 - Delta, Delta);
+ * and the last attempt's w, by Abel summation, sum_t (rho_t - rho_{t+1}) w_t = rho_1 w0 + Delta sum_{t>=2} rho_t.
+ */
+export function sharedBugStats(schedule: BugSchedule): SharedBugStats {
+  const byModel = new Map<string, SharedModelStats>();
+  const stats = (m: string) => {
+    let s = byModel.get(m);
+    if (!s) byModel.set(m, (s = { requests: 0, inputsW: 0, output: 0, speaks: -1, lastW: 0 }));
+    return s;
+  };
+  const requests = schedule.requests;
+  const tail = schedule.tail;
+  let growth = 0;
+  requests.forEach((r, i) => {
+    const s = stats(r.model);
+    s.requests += r.reach;
+    s.inputsW += r.reach * r.w;
+    s.output += r.reach * r.output;
+    if (s.speaks < 0) s.speaks = r.reach;
+    growth += r.reach * r.growth;
+    // P(this is m's last request) = P(reach it) - P(reach m's next one)
+    let next = 0;
+    const later = requests.findIndex((x, j) => j > i && x.model === r.model);
+    if (later >= 0) next = requests[later]!.reach;
+    else if (tail && tail.model === r.model) next = tailReach(tail, 1);
+    s.lastW += (r.reach - next) * r.w;
+  });
+  if (tail && tail.factor > 0) {
+    const s = stats(tail.model);
+    const first = tailReach(tail, 1);
+    const attempts = tail.factor * rateMoment(tail.rate, tail.failed, 1);
+    s.requests += attempts;
+    s.inputsW += tail.factor * tailSum(tail.rate, tail.failed, 1, tail.w - tail.delta, tail.delta);
+    s.output += tail.output * attempts;
+    if (s.speaks < 0) s.speaks = first;
+    s.lastW += first * tail.w + tail.delta * (attempts - first);
+    growth += tail.delta * attempts;
+  }
+  for (const s of byModel.values()) if (s.speaks < 0) s.speaks = 0;
+  return { growth, byModel };
+}
+
+/** A model's conversation-level expected inputs, new tokens and output in shared context. */
+export interface SharedModelTokens {
+  inputs: number;
+  newTokens: number;
+  output: number;
+}
+
+const noStats: SharedModelStats = { requests: 0, inputsW: 0, output: 0, speaks: 0, lastW: 0 };
+
+/**
+ * The shared context's expected tokens by model for a generator's bugs, from the two classes'
+ * per-bug stats. Cached tokens are inputs - new (the telescoping identity).
+ */
+export function sharedRunTokens(generator: ModelSpec, easy: SharedBugStats, hard: SharedBugStats, L1: number): Map<string, FixTokens> {
+  const out = new Map<string, FixTokens>();
+  const models = new Set([...easy.byModel.keys(), ...hard.byModel.keys()]);
+  for (const m of models) {
+    const e = easy.byModel.get(m) ?? noStats;
+    const h = hard.byModel.get(m) ?? noStats;
+    const t = runTokens(generator, e, h, easy.growth, hard.growth, L1);
+    out.set(m, { inputNew: t.newTokens, inputCached: t.inputs - t.newTokens, output: t.output });
+  }
+  return out;
+}
+
+function runTokens(generator: ModelSpec, e: SharedModelStats, h: SharedModelStats, De: number, Dh: number, L1: number): SharedModelTokens {
+  const phi = generator.hardFraction;
+  const count = generator.bugs;
+  if (count.kind === "fixed" && generator.assignment === "exact") {
+    const q = count.count;
+    const hb = Math.round(q * phi);
+    const eb = q - hb;
+    // every pair of distinct bugs is in each order half the time
+    const pairs = (hb * (hb - 1) * h.requests * Dh + eb * (eb - 1) * e.requests * De + hb * eb * (h.requests * De + e.requests * Dh)) / 2;
+    return {
+      inputs: hb * (h.requests * L1 + h.inputsW) + eb * (e.requests * L1 + e.inputsW) + pairs,
+      newTokens: exactNewTokens(hb, eb, e, h, De, Dh, L1),
+      output: hb * h.output + eb * e.output,
+    };
+  }
+  const mix = (x: number, y: number) => (1 - phi) * x + phi * y;
+  const n = mix(e.requests, h.requests);
+  const W = mix(e.inputsW, h.inputsW);
+  const D = mix(De, Dh);
+  const speaks = mix(e.speaks, h.speaks);
+  const lastW = mix(e.lastW, h.lastW);
+  const out = mix(e.output, h.output);
+  const Eq = countMean(count);
+  const pairs = countVariance(count) + Eq * Eq - Eq; // E[q (q - 1)]
+  const newFor = binomialNewTokens(speaks, lastW, D, L1);
+  let newTokens = 0;
+  if (count.kind === "fixed") newTokens = newFor(count.count);
+  else countPmf(count).forEach((p, q) => (newTokens += p * newFor(q)));
+  return { inputs: Eq * (n * L1 + W) + (n * D * pairs) / 2, newTokens, output: Eq * out };
+}
+
+/**
+ * E[NEW_m] for q i.i.d. bugs: sum_{j=0}^{q-1} sigma^j [pi (L1 + (q - 1 - j) D) + omega], sigma = 1 - pi
+ * (bug q - j is the last where m speaks when the j bugs after it are silent).
+ */
+function binomialNewTokens(speaks: number, lastW: number, D: number, L1: number): (q: number) => number {
+  const sigma = 1 - speaks;
+  return (q) => {
+    let sum = 0;
+    let power = 1;
+    for (let j = 0; j < q; j++) {
+      sum += power * (speaks * (L1 + (q - 1 - j) * D) + lastW);
+      power *= sigma;
+      if (power === 0) break;
+    }
+    return sum;
+  };
+}
+
+/**
+ * E[NEW_m] under exact assignment (hb hard, eb easy bugs in a uniformly random order): with s bugs
+ * after position b, the bug at b of class c, and K hard bugs among the s (hypergeometric from the
+ * other q - 1 bugs), the term is P(c) P(K) sigma_h^K sigma_e^(s-K) [pi_c (L1 + hard before x Dh +
+ * easy before x De) + omega_c].
+ */
+function exactNewTokens(hb: number, eb: number, e: SharedModelStats, h: SharedModelStats, De: number, Dh: number, L1: number): number {
+  const q = hb + eb;
+  if (q === 0) return 0;
+  const logFactorial = new Float64Array(q + 1);
+  for (let n = 2; n <= q; n++) logFactorial[n] = gammaln(n + 1);
+  const logChoose = (n: number, k: number) => logFactorial[n]! - logFactorial[k]! - logFactorial[n - k]!;
+  let total = 0;
+  for (const [cls, count, stats] of [["hard", hb, h], ["easy", eb, e]] as const) {
+    if (count === 0) continue;
+    const H = hb - (cls === "hard" ? 1 : 0); // hard bugs among the other q - 1
+    const E = eb - (cls === "easy" ? 1 : 0);
+    const pClass = count / q;
+    for (let s = 0; s <= q - 1; s++) {
+      const norm = logChoose(q - 1, s);
+      let sum = 0;
+      for (let K = Math.max(0, s - E); K <= Math.min(H, s); K++) {
+        const weight = Math.exp(logChoose(H, K) + logChoose(E, s - K) - norm);
+        const silent = Math.pow(1 - h.speaks, K) * Math.pow(1 - e.speaks, s - K);
+        if (silent === 0 || weight === 0) continue;
+        const before = (H - K) * Dh + (E - (s - K)) * De;
+        sum += weight * silent * (stats.speaks * (L1 + before) + stats.lastW);
+      }
+      total += pClass * sum;
+    }
+  }
+  return total;
+}

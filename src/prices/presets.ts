@@ -1,0 +1,80 @@
+/**
+ * Price presets: a model's list prices by `provider/model` id, for `price: { preset: ... }` in a
+ * scenario and for `agentsim prices`. Everything is in $ per million tokens.
+ */
+import { distance } from "fastest-levenshtein";
+import { matchedId, tablePresets } from "./table.js";
+import type { Preset, ScenarioPrice } from "./types.js";
+
+/** Cache lifetimes above this many seconds are written at the 1-hour price (Anthropic's 5-minute cache). */
+export const DEFAULT_CACHE_SECONDS = 300;
+
+/**
+ * Every preset whose id or name contains `filter` (case-insensitive), in the table's order;
+ * every preset without a filter.
+ */
+export function listPresets(filter?: string): Preset[] {
+  const needle = filter?.toLowerCase() ?? "";
+  return tablePresets().filter((p) => p.id.toLowerCase().includes(needle) || (p.name?.toLowerCase().includes(needle) ?? false));
+}
+
+let byId: Map<string, Preset> | undefined;
+
+/**
+ * The preset for a `provider/model` id. Case does not matter (the table's ids differ in more than
+ * case). An id that is not the table's own is read as the provider's API model name through the
+ * table's matching rules, so "anthropic/claude-sonnet-4-5-20250929" (a dated snapshot) or
+ * "anthropic/claude-sonnet-4.5" give the preset "anthropic/claude-sonnet-4-5"; the returned
+ * preset's `id` is always the table's. The provider part must be the table's provider id.
+ */
+export function findPreset(id: string): Preset | undefined {
+  byId ??= new Map(tablePresets().map((p) => [p.id.toLowerCase(), p]));
+  const key = id.toLowerCase();
+  const exact = byId.get(key);
+  if (exact) return exact;
+  const slash = key.indexOf("/");
+  if (slash < 0) return undefined;
+  const matched = matchedId(key.slice(0, slash), key.slice(slash + 1));
+  return matched === undefined ? undefined : byId.get(matched.toLowerCase());
+}
+
+/**
+ * The `n` preset ids nearest to `id` by edit distance (Levenshtein), for an "unknown preset"
+ * message: measured on the whole id when `id` names a provider ("provider/..."), else on the
+ * model part alone; ties keep the table's order.
+ */
+export function nearestPresets(id: string, n = 3): string[] {
+  const query = id.toLowerCase();
+  const whole = query.includes("/");
+  return tablePresets()
+    .map((p, order) => ({ id: p.id, order, d: distance(query, (whole ? p.id : p.model).toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || a.order - b.order)
+    .slice(0, n)
+    .map((c) => c.id);
+}
+
+/** The write price for a cache lifetime: the 1-hour price above 300 s where there is one. */
+function writePrice(level: { cacheWrite: number; cacheWrite1h: number | null }, oneHour: boolean): number {
+  return oneHour && level.cacheWrite1h !== null ? level.cacheWrite1h : level.cacheWrite;
+}
+
+/**
+ * The scenario-file price a preset stands for, with `caching.ttlSeconds` (null: no TTL): cache
+ * writes at the 1-hour price when ttlSeconds > 300 and the table has one, else at the 5-minute
+ * price; the long-context tier in full (every price explicit, so no default applies to it).
+ * The numbers are the table's own, so the result equals the same prices written by hand.
+ */
+export function presetPrice(preset: Preset, ttlSeconds: number | null): { price: ScenarioPrice; contextWindow: number | null } {
+  const oneHour = ttlSeconds !== null && ttlSeconds > DEFAULT_CACHE_SECONDS;
+  const price: ScenarioPrice = {
+    input: preset.input,
+    output: preset.output,
+    cacheRead: preset.cacheRead,
+    cacheWrite: writePrice(preset, oneHour),
+  };
+  const tier = preset.longContext;
+  if (tier !== null) {
+    price.longContext = { above: tier.above, input: tier.input, output: tier.output, cacheRead: tier.cacheRead, cacheWrite: writePrice(tier, oneHour) };
+  }
+  return { price, contextWindow: preset.contextWindow };
+}

@@ -1,0 +1,294 @@
+/**
+ * The report's charts as vega-lite specifications: pure functions from the report's data to a
+ * spec, which svg.ts renders. Every chart colours a strategy by the same scale (palette.ts) and
+ * labels its cost axis in $ per run.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { EcdfPoint } from "../stats/ecdf.js";
+import type { ColourScale } from "./palette.js";
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+const WIDTH = 620;
+const HEIGHT = 280;
+/** "$0.123" on axes */
+const DOLLARS = "$,.3~f";
+
+/**
+ * The colour channel of a strategy: the same scale in every chart; the legend lists `shown`
+ * (default: every strategy).
+ */
+function strategyColour(colours: ColourScale, shown?: string[]) {
+  return {
+    field: "strategy",
+    type: "nominal" as const,
+    title: "strategy (generator → fixer)",
+    scale: { domain: colours.domain, range: colours.range },
+    legend: {
+      orient: "bottom" as const,
+      columns: 2,
+      labelLimit: 400,
+      titleLimit: 400,
+      ...(shown ? { values: colours.domain.filter((name) => shown.includes(name)) } : {}),
+    },
+  };
+}
+
+/** One strategy's simulated cost distribution in one context. */
+export interface DistributionSeries {
+  /** the strategy's label in the colour scale */
+  strategy: string;
+  points: EcdfPoint[];
+  p50: number;
+  p90: number;
+  p99: number;
+  /** the closed-form mean, null where there is none */
+  analyticMean: number | null;
+}
+
+/** Empirical CDFs of the cost per run, one curve per strategy, p50/p90/p99 and the closed-form means marked. */
+export function distributionChart(title: string, series: DistributionSeries[], colours: ColourScale): TopLevelSpec {
+  const curves = series.flatMap((s) => s.points.map((p) => ({ strategy: s.strategy, cost: p.value, share: p.share })));
+  const quantiles = series.flatMap((s) =>
+    ([["p50", s.p50, 0.5], ["p90", s.p90, 0.9], ["p99", s.p99, 0.99]] as const).map(([quantile, cost, share]) => ({
+      strategy: s.strategy,
+      quantile,
+      cost,
+      share,
+    })),
+  );
+  const means = series.flatMap((s) => (s.analyticMean === null ? [] : [{ strategy: s.strategy, cost: s.analyticMean, what: "closed-form mean" }]));
+  const x = { field: "cost", type: "quantitative" as const, title: "cost ($ per run)", scale: { zero: true }, axis: { format: DOLLARS } };
+  const color = strategyColour(colours);
+  return {
+    $schema: SCHEMA,
+    description: `${title}: share of runs costing at most a given amount, per strategy`,
+    width: WIDTH,
+    height: HEIGHT,
+    layer: [
+      {
+        data: { values: curves },
+        mark: { type: "line", interpolate: "step-after", strokeWidth: 1.6 },
+        encoding: {
+          x,
+          y: { field: "share", type: "quantitative", title: "share of runs costing at most x", axis: { format: "%" }, scale: { domain: [0, 1] } },
+          color,
+        },
+      },
+      {
+        data: { values: means },
+        mark: { type: "rule", strokeWidth: 1.2 },
+        encoding: {
+          x: { field: "cost", type: "quantitative" },
+          color,
+          strokeDash: { field: "what", type: "nominal", title: null, scale: { domain: ["closed-form mean"], range: [[5, 3]] }, legend: { orient: "bottom" } },
+        },
+      },
+      {
+        data: { values: quantiles },
+        mark: { type: "point", filled: true, size: 55, opacity: 1 },
+        encoding: {
+          x: { field: "cost", type: "quantitative" },
+          y: { field: "share", type: "quantitative" },
+          color,
+          shape: {
+            field: "quantile",
+            type: "nominal",
+            title: "marked",
+            scale: { domain: ["p50", "p90", "p99"], range: ["circle", "square", "triangle-up"] },
+            legend: { orient: "bottom" },
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** One bar segment: a strategy's (or a strategy's model's) mean cost in one category. */
+export interface BreakdownRow {
+  /** the bar's label: the strategy, or "strategy · model" */
+  bar: string;
+  context: string;
+  category: string;
+  /** $ per run */
+  value: number;
+}
+
+/** Horizontal stacked bars of the mean cost per run by category, one panel per context. */
+export function breakdownChart(rows: BreakdownRow[], bars: string[], contexts: string[], categories: ColourScale): TopLevelSpec {
+  const order = Object.fromEntries(categories.domain.map((c, i) => [c, i]));
+  return {
+    $schema: SCHEMA,
+    description: "Mean cost per run by category, per strategy and context",
+    data: { values: rows.map((r) => ({ ...r, order: order[r.category] })) },
+    facet: { row: { field: "context", type: "nominal", title: null, sort: contexts, header: { labelAngle: 0, labelAlign: "left", labelFontWeight: "bold" } } },
+    spec: {
+      width: WIDTH - 120,
+      height: { step: 20 },
+      mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
+      encoding: {
+        y: { field: "bar", type: "nominal", title: null, sort: bars, axis: { labelLimit: 300 } },
+        x: { field: "value", type: "quantitative", aggregate: "sum", stack: "zero", title: "mean cost ($ per run)", axis: { format: DOLLARS } },
+        color: {
+          field: "category",
+          type: "nominal",
+          title: "cost",
+          scale: { domain: categories.domain, range: categories.range },
+          legend: { orient: "bottom", columns: 2, labelLimit: 400, titleLimit: 400 },
+        },
+        order: { field: "order", type: "quantitative" },
+      },
+    },
+    resolve: { scale: { y: "independent" } },
+  };
+}
+
+/** A point of a line with an optional 95% interval: a closed form (no interval) or a simulated mean. */
+export interface LinePoint {
+  x: number;
+  strategy: string;
+  mean: number;
+  ciLow?: number;
+  ciHigh?: number;
+}
+
+export interface CrossoverMark {
+  x: number;
+  label: string;
+}
+
+/** Expected cost along a key: closed-form lines, simulated means with intervals, crossovers marked. */
+export function crossoverChart(
+  title: string,
+  key: string,
+  range: [number, number],
+  line: LinePoint[],
+  simulated: LinePoint[],
+  crossovers: CrossoverMark[],
+  colours: ColourScale,
+): TopLevelSpec {
+  const x = { field: "x", type: "quantitative" as const, title: key, scale: { domain: range, nice: false } };
+  const y = { field: "mean", type: "quantitative" as const, title: "expected cost ($ per run)", axis: { format: DOLLARS }, scale: { zero: true } };
+  const color = strategyColour(colours, [...new Set([...line, ...simulated].map((p) => p.strategy))]);
+  return {
+    $schema: SCHEMA,
+    description: `${title}: expected cost of two strategies along ${key}`,
+    width: WIDTH,
+    height: HEIGHT,
+    layer: [
+      { data: { values: line }, mark: { type: "line", strokeWidth: 1.6 }, encoding: { x, y, color } },
+      {
+        data: { values: simulated },
+        mark: { type: "errorbar", ticks: true },
+        encoding: { x, y: { field: "ciLow", type: "quantitative", title: "expected cost ($ per run)" }, y2: { field: "ciHigh" }, color },
+      },
+      { data: { values: simulated }, mark: { type: "point", filled: false, size: 45, strokeWidth: 1.5 }, encoding: { x, y, color } },
+      { data: { values: crossovers }, mark: { type: "rule", strokeDash: [4, 3], color: "#555" }, encoding: { x: { field: "x", type: "quantitative" } } },
+      {
+        data: { values: crossovers },
+        mark: { type: "text", align: "left", dx: 4, dy: 4, baseline: "top", fontSize: 11, color: "#333" },
+        encoding: { x: { field: "x", type: "quantitative" }, y: { value: 0 }, text: { field: "label" } },
+      },
+    ],
+  };
+}
+
+/** One point of a sweep: a strategy's simulated mean with its interval at the swept values. */
+export interface SweepPoint {
+  x: number;
+  /** the second swept key's value, as a label, or "" with one key */
+  row: string;
+  context: string;
+  strategy: string;
+  mean: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
+/** Each strategy's mean cost along the first swept key, one panel per context (and per value of a second key). */
+export function sweepChart(
+  key: string,
+  log: boolean,
+  rowKey: string | null,
+  points: SweepPoint[],
+  order: { contexts: string[]; rows: string[] },
+  colours: ColourScale,
+): TopLevelSpec {
+  const x = { field: "x", type: "quantitative" as const, title: key, scale: log ? { type: "log" as const, nice: false } : { zero: false } };
+  const y = { field: "mean", type: "quantitative" as const, title: "mean cost ($ per run)", axis: { format: DOLLARS } };
+  const color = strategyColour(colours);
+  return {
+    $schema: SCHEMA,
+    description: `Mean cost per run of every strategy along ${key}`,
+    data: { values: points },
+    facet: {
+      column: { field: "context", type: "nominal", title: null, sort: order.contexts, header: { labelFontWeight: "bold" } },
+      ...(rowKey ? { row: { field: "row", type: "nominal" as const, title: rowKey, sort: order.rows } } : {}),
+    },
+    spec: {
+      width: 300,
+      height: 220,
+      layer: [
+        { mark: { type: "line", strokeWidth: 1.4 }, encoding: { x, y, color } },
+        { mark: { type: "errorbar", ticks: true }, encoding: { x, y: { field: "ciLow", type: "quantitative", title: "mean cost ($ per run)" }, y2: { field: "ciHigh" }, color } },
+        { mark: { type: "point", filled: true, size: 30 }, encoding: { x, y, color } },
+      ],
+    },
+  };
+}
+
+/** The cheapest strategy at one point of a two-key sweep. */
+export interface MapCell {
+  a: string;
+  b: string;
+  context: string;
+  strategy: string;
+  /** "clear" or "within noise" */
+  margin: string;
+  /** the completion when below 100%, else "" */
+  note: string;
+}
+
+/** A map of the cheapest strategy over two swept keys, one panel per context. */
+export function cheapestMap(
+  keys: [string, string],
+  orders: { contexts: string[]; a: string[]; b: string[] },
+  cells: MapCell[],
+  colours: ColourScale,
+): TopLevelSpec {
+  return {
+    $schema: SCHEMA,
+    description: `The cheapest strategy by mean cost over ${keys[0]} and ${keys[1]}`,
+    data: { values: cells },
+    facet: { column: { field: "context", type: "nominal", title: null, sort: orders.contexts, header: { labelFontWeight: "bold" } } },
+    spec: {
+      width: { step: 44 },
+      height: { step: 30 },
+      layer: [
+        {
+          mark: { type: "rect", stroke: "white", strokeWidth: 1 },
+          encoding: {
+            x: { field: "a", type: "ordinal", title: keys[0], sort: orders.a, axis: { labelAngle: orders.a.some((l) => l.length > 5) ? -45 : 0 } },
+            y: { field: "b", type: "ordinal", title: keys[1], sort: [...orders.b].reverse() },
+            color: { ...strategyColour(colours, [...new Set(cells.map((c) => c.strategy))]), title: "cheapest by mean" },
+            opacity: {
+              field: "margin",
+              type: "ordinal",
+              sort: ["clear", "within noise"],
+              title: "savings over the runner-up",
+              scale: { domain: ["clear", "within noise"], range: [1, 0.35] },
+              legend: { orient: "bottom", titleLimit: 400 },
+            },
+          },
+        },
+        {
+          mark: { type: "text", fontSize: 10, color: "white" },
+          encoding: {
+            x: { field: "a", type: "ordinal", sort: orders.a },
+            y: { field: "b", type: "ordinal", sort: [...orders.b].reverse() },
+            text: { field: "note" },
+          },
+        },
+      ],
+    },
+  };
+}

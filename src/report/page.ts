@@ -1,0 +1,374 @@
+/**
+ * The report page: one self-contained HTML file (inline CSS and SVG, no scripts, nothing fetched)
+ * drawn from ReportData. The decision comes first, in the same words as `agentsim run`; then the
+ * scenario, the cost distributions, the breakdown, the crossover and the sweep.
+ */
+import { decisionText, analyticDecisionText, type DecisionText } from "../cli/render/decision.js";
+import { money, num, percent } from "../cli/format.js";
+import { costPerCompletedRun, probabilityCheaper, type ContextDecision } from "../decision/decision.js";
+import { pairLabel, rolesText } from "../decision/describe.js";
+import type { SimResult } from "../evaluate/evaluate.js";
+import { distributionMean } from "../model/distributions.js";
+import { ladderText, singleFixer } from "../scenario/ladder.js";
+import type { BugCount, FixRate, Distribution as TokenDistribution, Scenario } from "../scenario/types.js";
+import { formatNumber } from "../sweep/csv.js";
+import {
+  breakdownChart,
+  cheapestMap,
+  crossoverChart,
+  distributionChart,
+  sweepChart,
+  type BreakdownRow,
+  type MapCell,
+} from "./charts.js";
+import { ECDF_UP_TO, type ReportData } from "./collect.js";
+import type { CrossoverData } from "./crossover.js";
+import { esc, figure, htmlTable } from "./html.js";
+import { categoryColours, strategyColours, type ColourScale } from "./palette.js";
+import type { SweepData } from "./sweep.js";
+import { toSvg } from "./svg.js";
+
+/** Costs by model and category, as the results will carry them (docs/model.md section 8). */
+export interface ModelCosts {
+  generation: number;
+  uncachedInput: number;
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+  total?: number;
+}
+
+/** One rung of a ladder as the results will carry it (DECISIONS.md, "Outputs"). */
+export interface RungOutput {
+  rung: number;
+  kind: "fix" | "consult";
+  model: string;
+  /** share of bugs that reach the rung */
+  reachFraction: number;
+  /** mean fix attempts on it per run (consults per run for a consult rung) */
+  attemptsPerRun: number;
+}
+
+/** A simulated result, with the fields of ladders where the results carry them. */
+type Result = SimResult & { ladder?: string | null; costByModel?: Record<string, ModelCosts> | null; rungs?: RungOutput[] | null };
+
+/** "strong-first (strong → weak)": a strategy's name in every chart's colour scale. */
+function strategyLabel(r: { strategy: string; generator: string; fixer: string | null; ladder?: string | null }): string {
+  return `${r.strategy} (${pairLabel(r).replace(" -> ", " → ")})`;
+}
+
+const STYLE = `
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; margin: 0 auto; max-width: 980px; padding: 1.5em 1.2em 4em; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+h3 { font-size: 1.05em; margin-bottom: 0.3em; }
+.meta { color: #555; margin-top: 0; }
+.answer { font-size: 1.2em; font-weight: 600; margin: 0.6em 0; }
+ul.contexts { padding-left: 1.2em; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.9em; }
+th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e4e4e4; text-align: left; vertical-align: top; }
+th { border-bottom: 2px solid #bbb; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, td:first-child { white-space: nowrap; }
+tr.mark td { background: #eef5fb; font-weight: 600; }
+figure.chart { margin: 1em 0 1.8em; }
+figure.chart svg { max-width: 100%; height: auto; display: block; }
+figcaption { color: #444; font-size: 0.88em; margin-top: 0.4em; max-width: 46em; }
+code { font-size: 0.92em; background: #f4f4f4; padding: 0 0.25em; border-radius: 3px; }
+`;
+
+/** The whole page. */
+export async function renderPage(data: ReportData, version: string): Promise<string> {
+  const results = data.evaluation.results as Result[];
+  const colours = strategyColours(data.scenario.strategies.map((st) => strategyLabel(results.find((r) => r.strategy === st.name)!)));
+  const sections = [
+    decisionSection(data, results),
+    scenarioSection(data.scenario),
+    await distributionSection(data, results, colours),
+    await breakdownSection(results),
+    data.crossover ? await crossoverSection(data.crossover, data.scenario, results, colours) : "",
+    data.sweep ? await sweepSection(data.sweep, data.trials, results, colours) : data.sweepNote ? `<h2>Sweep</h2>\n<p>${esc(data.sweepNote)}</p>` : "",
+  ];
+  const title = `agentsim report: ${data.scenario.name}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${esc(title)}</h1>
+<p class="meta">${esc(data.file)}: ${esc(data.trials.toLocaleString("en-US"))} simulated runs per strategy and context, seed ${esc(data.seed)}; agentsim ${esc(version)}. Costs are in $ per run.</p>
+${sections.filter(Boolean).join("\n")}
+</body>
+</html>
+`;
+}
+
+function decisionHtml(text: DecisionText): string {
+  const items = text.contexts.map((c) => `<li><strong>${esc(c.context)}:</strong> ${esc(c.sentence)}</li>`).join("\n");
+  return `<p class="answer">${esc(text.headline)}</p>\n<ul class="contexts">\n${items}\n</ul>${text.footnote ? `\n<p>${esc(text.footnote)}</p>` : ""}`;
+}
+
+function decisionSection(data: ReportData, results: Result[]): string {
+  const tables = data.decision.contexts.map((d) => `<h3>${esc(d.context)} context</h3>\n${rankingTable(d, data, results)}`).join("\n");
+  const closed = analyticDecisionText(data.analyticDecision, data.analytic);
+  return `<h2 id="decision">The decision</h2>
+${decisionHtml(decisionText(data.decision, results))}
+<p><strong>Closed forms alone.</strong> ${esc(closed.headline)} ${esc(closed.contexts.map((c) => `In ${c.context}: ${c.sentence}.`).join(" "))}</p>
+${tables}${rungsTable(results)}`;
+}
+
+/** How far bugs climb each ladder, where the results say (strategies with more than one rung). */
+function rungsTable(results: Result[]): string {
+  const climbing = results.filter((r) => r.rungs && r.rungs.length > 1);
+  if (climbing.length === 0) return "";
+  const rows = climbing.flatMap((r) =>
+    r.rungs!.map((g) => ({
+      cells: [
+        r.strategy, r.context, String(g.rung + 1), g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`,
+        percent(g.reachFraction, 1), num(g.attemptsPerRun),
+      ],
+    })),
+  );
+  const head = ["strategy", "context", "rung", "what", "bugs reaching it", "attempts (consults) per run"];
+  return `\n<h3>Ladders</h3>\n${htmlTable(head, rows, new Set(head.slice(4)))}`;
+}
+
+/** Every strategy of a context, cheapest by mean first. */
+function rankingTable(d: ContextDecision, data: ReportData, results: Result[]): string {
+  const best = d.byMean.best.strategy;
+  const incomplete = d.byMean.ranking.some((c) => c.completion < 1);
+  const head = [
+    "strategy", "generator → fixer", "mean", "95% interval", "p50", "p90", "p99", "closed form",
+    ...(incomplete ? ["all bugs fixed", "per completed run"] : []),
+    `P(cheaper than ${best})`,
+  ];
+  const rows = d.byMean.ranking.map((c) => {
+    const r = results.find((x) => x.strategy === c.strategy && x.context === d.context)!;
+    const p = c.strategy === best ? null : probabilityCheaper(data.evaluation.comparisons, d.context, c.strategy, best);
+    return {
+      mark: c.strategy === best,
+      cells: [
+        r.strategy, pairLabel(r).replace(" -> ", " → "), money(r.mean), `${money(r.ciLow)} to ${money(r.ciHigh)}`,
+        money(r.p50), money(r.p90), money(r.p99), money(r.analyticMean),
+        ...(incomplete ? [percent(r.allFixedFraction, 1), money(costPerCompletedRun(r.mean, r.allFixedFraction))] : []),
+        p === null ? "-" : percent(p, 1),
+      ],
+    };
+  });
+  const numeric = new Set(head.filter((h) => !["strategy", "generator → fixer"].includes(h)));
+  return htmlTable(head, rows, numeric);
+}
+
+/** A scenario's number as written, to six significant digits (0.3333333333 as 0.333333). */
+function plain(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}
+
+/** A token count or a random one, in words. */
+function describeTokens(d: TokenDistribution): string {
+  switch (d.kind) {
+    case "constant":
+      return plain(d.value);
+    case "uniform":
+      return `uniform ${plain(d.min)} to ${plain(d.max)}`;
+    case "lognormal":
+      return `lognormal, mean ${plain(d.mean)}, cv ${plain(d.cv)}`;
+    case "empirical":
+      return `${d.values.length} values, mean ${plain(distributionMean(d))}`;
+  }
+}
+
+function scenarioSection(s: Scenario): string {
+  const perMillion = (x: number) => `$${plain(x * 1e6)}`;
+  const rate = (r: FixRate) => (r.kind === "fixed" ? plain(r.p) : `beta, mean ${plain(r.mean)}, concentration ${plain(r.concentration)}`);
+  const count = (c: BugCount) =>
+    c.kind === "fixed" ? plain(c.count) : c.kind === "poisson" ? `Poisson, mean ${plain(c.mean)}` : `negative binomial, mean ${plain(c.mean)}, variance ${plain(c.variance)}`;
+  const models = htmlTable(
+    ["model", "input $/M tokens", "output $/M tokens", "cache read $/M", "cache write $/M", "bugs left", "hard share", "fixes easy", "fixes hard", "other"],
+    Object.values(s.models).map((m) => ({
+      cells: [
+        m.price.preset ? `${m.name} (${m.price.preset})` : m.name,
+        perMillion(m.price.input), perMillion(m.price.output), perMillion(m.price.cacheRead), perMillion(m.price.cacheWrite),
+        count(m.bugs), plain(m.hardFraction), rate(m.fix.easy), rate(m.fix.hard),
+        [
+          m.assignment === "binomial" ? "binomial difficulty" : "",
+          m.price.longContext ? `above ${plain(m.price.longContext.above)} input tokens: ${perMillion(m.price.longContext.input)} in, ${perMillion(m.price.longContext.output)} out` : "",
+          m.contextWindow !== null ? `context window ${plain(m.contextWindow)} tokens` : "",
+          m.speed ? `${plain(m.speed.ttftSeconds)} s + ${plain(m.speed.outputTokensPerSecond)} tokens/s` : "",
+          m.regressions ? `regressions ${m.regressions.offspring} ${plain(m.regressions.probability)}` : "",
+        ].filter(Boolean).join("; ") || "-",
+      ],
+    })),
+    new Set(["input $/M tokens", "output $/M tokens", "cache read $/M", "cache write $/M", "hard share"]),
+  );
+  const limits = [
+    s.limits.maxAttemptsPerBug !== null ? `${s.limits.maxAttemptsPerBug} attempts per bug` : "",
+    s.limits.maxAttemptsPerRun !== null ? `${s.limits.maxAttemptsPerRun} attempts per run` : "",
+  ].filter(Boolean);
+  const settings: [string, string][] = [
+    ["prompt tokens (L0)", plain(s.tokens.prompt)],
+    ["generation output tokens (G0)", plain(s.tokens.generation)],
+    ["output tokens per fix attempt (G)", describeTokens(s.tokens.fixOutput)],
+    ["error-trace tokens per fix attempt (E)", describeTokens(s.tokens.errorTrace)],
+    ...(s.tokens.errorGrowth > 0 ? [["error-trace growth per retry", plain(s.tokens.errorGrowth)] as [string, string]] : []),
+    ["default cache reads, x input price (alpha)", plain(s.caching.readMultiplier)],
+    ["default cache writes, x input price (w)", plain(s.caching.writeMultiplier)],
+    ...(s.caching.ttlSeconds !== null ? [["cache lifetime", `${plain(s.caching.ttlSeconds)} s`] as [string, string]] : []),
+    ...(s.toolSeconds ? [["test run after each attempt, s", describeTokens(s.toolSeconds)] as [string, string]] : []),
+    ...(limits.length ? [["retry caps", limits.join(", ")] as [string, string]] : []),
+    ["contexts", s.contexts.join(", ")],
+  ];
+  const tokens = htmlTable(["setting", "value"], settings.map((cells) => ({ cells })));
+  const strategies = htmlTable(
+    ["strategy", "generator", "fix ladder", "in words"],
+    s.strategies.map((st) => {
+      const models = { generator: st.generator, fixer: singleFixer(st.ladder), ladder: ladderText(st.ladder) };
+      return { cells: [st.name, st.generator, models.ladder, rolesText(models)] };
+    }),
+  );
+  return `<h2 id="scenario">The scenario</h2>\n<h3>Models</h3>\n${models}\n<h3>Tokens, caching and contexts</h3>\n${tokens}\n<h3>Strategies</h3>\n${strategies}`;
+}
+
+async function distributionSection(data: ReportData, results: Result[], colours: ColourScale): Promise<string> {
+  const figures: string[] = [];
+  for (const context of data.scenario.contexts) {
+    const series = results
+      .map((r, i) => ({ r, d: data.distributions[i]! }))
+      .filter(({ r }) => r.context === context)
+      .map(({ r, d }) => ({ strategy: strategyLabel(r), points: d.points, p50: r.p50, p90: r.p90, p99: r.p99, analyticMean: r.analyticMean }));
+    const svg = await toSvg(distributionChart(`${context} context`, series, colours));
+    figures.push(
+      `<h3>${esc(context)} context</h3>\n` +
+        figure(
+          svg,
+          `Each curve is the distribution of one strategy's cost per run over ${data.trials.toLocaleString("en-US")} simulated runs: ` +
+            `the share of runs that cost at most x. Marked: p50, p90 and p99 (as in the tables); dashed: the closed-form mean. ` +
+            `Curves stop at the ${percent(ECDF_UP_TO, 1)} quantile.`,
+        ),
+    );
+  }
+  return `<h2 id="distribution">Cost per run</h2>\n${figures.join("\n")}`;
+}
+
+/** The fix phase's categories, as the simulated breakdown gives them. */
+const BREAKDOWN_CATEGORIES = [
+  ["generation", "generation"],
+  ["fixInputNew", "fix input, new (cache writes)"],
+  ["fixInputCached", "fix input, cached (cache reads)"],
+  ["fixOutput", "fix output"],
+] as const;
+/** The categories of costByModel. */
+const MODEL_CATEGORIES = [
+  ["generation", "generation"],
+  ["uncachedInput", "uncached input"],
+  ["cacheWrite", "cache writes"],
+  ["cacheRead", "cache reads"],
+  ["output", "output"],
+] as const;
+
+async function breakdownSection(results: Result[]): Promise<string> {
+  const byModel = results.every((r) => r.costByModel);
+  const rows: BreakdownRow[] = [];
+  const bars: string[] = [];
+  const bar = (label: string) => {
+    if (!bars.includes(label)) bars.push(label);
+    return label;
+  };
+  for (const r of results) {
+    if (byModel) {
+      for (const [model, costs] of Object.entries(r.costByModel!)) {
+        const label = bar(`${strategyLabel(r)} · ${model}`);
+        for (const [key, category] of MODEL_CATEGORIES) rows.push({ bar: label, context: r.context, category, value: costs[key] });
+      }
+    } else {
+      const label = bar(strategyLabel(r));
+      for (const [key, category] of BREAKDOWN_CATEGORIES) rows.push({ bar: label, context: r.context, category, value: r.breakdown[key] });
+    }
+  }
+  const categories = categoryColours((byModel ? MODEL_CATEGORIES : BREAKDOWN_CATEGORIES).map(([, c]) => c));
+  const contexts = [...new Set(results.map((r) => r.context))];
+  const svg = await toSvg(breakdownChart(rows, bars, contexts, categories));
+  const how = byModel
+    ? "by the model that made the requests (one bar per strategy and model) and by category"
+    : "by category: the generation call, fix input written to the cache (new tokens), fix input read from it, and fix output";
+  return `<h2 id="breakdown">Where the money goes</h2>\n${figure(svg, `Simulated mean cost per run, ${how}.`)}`;
+}
+
+async function crossoverSection(c: CrossoverData, scenario: Scenario, results: Result[], colours: ColourScale): Promise<string> {
+  const labelOf = (name: string) => strategyLabel(results.find((r) => r.strategy === name)!);
+  const [a, b] = c.plan.between.map((st) => st.name) as [string, string];
+  const figures: string[] = [];
+  for (const context of scenario.contexts) {
+    const mine = <T extends { context: string; strategy: string }>(xs: T[]) =>
+      xs.filter((p) => p.context === context).map((p) => ({ ...p, strategy: labelOf(p.strategy) }));
+    const roots = c.crossovers.filter((x) => x.context === context).map((x) => ({ x: x.value, label: `${num(x.value)}` }));
+    const svg = await toSvg(crossoverChart(`${context} context`, c.plan.key, [c.plan.from, c.plan.to], mine(c.line), mine(c.simulated), roots, colours));
+    figures.push(`<h3>${esc(context)} context</h3>\n${figure(svg, crossoverCaption(c, context))}`);
+  }
+  const rows = c.crossovers.map((x) => ({ cells: [x.context, num(x.value, 6), x.cheaperBelow, x.cheaperAbove, x.method] }));
+  const table = rows.length
+    ? htmlTable(["context", c.plan.key, "cheaper below", "cheaper above", "method"], rows, new Set([c.plan.key]))
+    : `<p>No crossover of the closed forms between ${esc(formatNumber(c.plan.from))} and ${esc(formatNumber(c.plan.to))}.</p>`;
+  const why = c.noClosedForm ? `<p>No closed form (${esc(c.noClosedForm)}): only the simulated means are drawn.</p>` : table;
+  return `<h2 id="crossover">Crossover: ${esc(a)} against ${esc(b)} along <code>${esc(c.plan.key)}</code></h2>\n${why}\n${figures.join("\n")}`;
+}
+
+function crossoverCaption(c: CrossoverData, context: string): string {
+  const count = /\.bugs\.count$/.test(c.plan.key);
+  return (
+    `Expected cost per run in the ${context} context as ${c.plan.key} goes from ${formatNumber(c.plan.from)} to ${formatNumber(c.plan.to)}, ` +
+    `the rest of the scenario as in the file. Lines: the closed form${count ? " at whole bug counts" : ""}; circles: simulated means ` +
+    `(${c.trials.toLocaleString("en-US")} runs each) with 95% intervals, often shorter than the circles; dashed: where the closed forms cross` +
+    `${count ? " (solved exactly, the count taken as a real number)" : ""}.`
+  );
+}
+
+/** Short labels of an axis's values (4 significant digits), or exact ones where those would collide. */
+function axisLabels(values: number[]): Map<number, string> {
+  const short = values.map((v) => String(Number(v.toPrecision(4))));
+  const labels = new Set(short).size === values.length ? short : values.map(formatNumber);
+  return new Map(values.map((v, i) => [v, labels[i]!]));
+}
+
+async function sweepSection(sw: SweepData, trials: number, results: Result[], colours: ColourScale): Promise<string> {
+  const labelOf = (name: string) => strategyLabel(results.find((r) => r.strategy === name)!);
+  const [first, second] = sw.axes;
+  const row = (values: number[]) => (second ? formatNumber(values[1]!) : "");
+  const points = sw.rows.map((r) => ({
+    x: r.values[0]!, row: row(r.values), context: r.context, strategy: labelOf(r.strategy), mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh,
+  }));
+  const rowOrder = second ? second.values.map(formatNumber) : [];
+  const contexts = [...new Set(sw.rows.map((r) => r.context))];
+  const lines = await toSvg(sweepChart(first!.path, first!.log, second?.path ?? null, points, { contexts, rows: rowOrder }, colours));
+  let out =
+    `<h2 id="sweep">Sweep along <code>${esc(sw.axes.map((a) => a.path).join("</code> and <code>"))}</code></h2>\n` +
+    figure(
+      lines,
+      `Simulated mean cost per run at every point of the sweep (${trials.toLocaleString("en-US")} runs per strategy and context, ` +
+        `the same seeds and numbers as agentsim sweep), with 95% intervals; one panel per context` +
+        `${second ? ` and per value of ${second.path}` : ""}.`,
+    );
+  if (second) {
+    const [labelA, labelB] = [axisLabels(first!.values), axisLabels(second.values)];
+    const cells: MapCell[] = sw.cheapest.map((c) => ({
+      a: labelA.get(c.values[0]!)!,
+      b: labelB.get(c.values[1]!)!,
+      context: c.context,
+      strategy: labelOf(c.strategy),
+      margin: c.clear ? "clear" : "within noise",
+      note: c.completion < 1 ? percent(c.completion, 0) : "",
+    }));
+    const orders = { contexts, a: [...labelA.values()], b: [...labelB.values()] };
+    const map = await toSvg(cheapestMap([first!.path, second.path], orders, cells, colours));
+    out += "\n" + figure(
+      map,
+      `The cheapest strategy by mean cost at each point of the sweep; faded where the 95% interval of its savings over the ` +
+        `runner-up includes 0 (this many runs cannot tell the two apart); a percentage is its completion, where below 100%.`,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+/**
+ * The report's sweep charts: every point of the scenario's sweep section simulated as
+ * `agentsim sweep` simulates it (the same seeds, so the same numbers as its CSV), each strategy's
+ * mean with its 95% interval, and the decision at each point.
+ */
+import { decide } from "../decision/decision.js";
+import { evaluateScenario } from "../evaluate/evaluate.js";
+import type { Context } from "../scenario/types.js";
+import type { SimulationPool } from "../sim/pool.js";
+import type { Sweep } from "../sweep/points.js";
+
+/** The report draws sweeps of one or two keys. */
+export const MAX_DRAWN_AXES = 2;
+
+export interface SweepAxisInfo {
+  path: string;
+  values: number[];
+  /** the section asked for a log range */
+  log: boolean;
+}
+
+export interface SweepRow {
+  /** the swept values of the point, one per axis */
+  values: number[];
+  strategy: string;
+  context: Context;
+  mean: number;
+  ciLow: number;
+  ciHigh: number;
+}
+
+export interface SweepCheapest {
+  values: number[];
+  context: Context;
+  strategy: string;
+  completion: number;
+  /** the savings over the runner-up are clear of noise (their 95% interval is above 0) */
+  clear: boolean;
+}
+
+export interface SweepData {
+  axes: SweepAxisInfo[];
+  rows: SweepRow[];
+  cheapest: SweepCheapest[];
+  trials: number;
+}
+
+function isLogAxis(raw: Record<string, unknown>, path: string): boolean {
+  const section = raw.sweep as Record<string, unknown> | undefined;
+  const axis = section?.[path];
+  return typeof axis === "object" && axis !== null && !Array.isArray(axis) && (axis as { scale?: string }).scale === "log";
+}
+
+/** Simulate every point, one after another (each point keeps the pool busy with its own jobs). */
+export async function sweepData(
+  pool: SimulationPool,
+  sweep: Sweep,
+  options: { trials: number; onProgress?: (done: number, total: number) => void },
+): Promise<SweepData> {
+  const { trials } = options;
+  const perPoint = sweep.base.strategies.length * sweep.base.contexts.length * trials;
+  const total = sweep.size * perPoint;
+  const rows: SweepRow[] = [];
+  const cheapest: SweepCheapest[] = [];
+  for (let i = 0; i < sweep.size; i++) {
+    const point = sweep.point(i);
+    const { results, comparisons } = await evaluateScenario(pool, point.scenario, {
+      trials,
+      seedKey: point.seedKey,
+      onProgress: (done) => options.onProgress?.(i * perPoint + done, total),
+    });
+    for (const r of results) {
+      rows.push({ values: point.values, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh });
+    }
+    for (const d of decide(results, comparisons).contexts) {
+      const best = d.byMean.best;
+      const clear = d.byMean.savingsLow === null || d.byMean.savingsLow > 0;
+      cheapest.push({ values: point.values, context: d.context, strategy: best.strategy, completion: best.completion, clear });
+    }
+  }
+  const axes = sweep.axes.map((a) => ({ path: a.path, values: a.values, log: isLogAxis(sweep.raw, a.path) }));
+  return { axes, rows, cheapest, trials };
+}

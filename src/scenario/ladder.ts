@@ -1,0 +1,68 @@
+/**
+ * Questions about a strategy's fix ladder (section 8) that the loader, the model, the simulator
+ * and the CLI all ask, answered in one place.
+ */
+import type { FixRates, FixRung, ModelSpec, Rung, Scenario, Strategy } from "./types.js";
+
+/** The one-rung ladder `[{fixer: model}]`: what `{generator, fixer}` means. */
+export function singleFixerLadder(model: string): Rung[] {
+  return [{ kind: "fix", model, attempts: null, fix: null }];
+}
+
+/** The fixer rungs of a ladder, in order. */
+export function fixRungs(ladder: readonly Rung[]): FixRung[] {
+  return ladder.filter((r): r is FixRung => r.kind === "fix");
+}
+
+/** True for a ladder of one fixer rung (bounded or not): the base model's shape. */
+export function isOneRung(ladder: readonly Rung[]): boolean {
+  return ladder.length === 1 && ladder[0]!.kind === "fix";
+}
+
+/** The model of a one-rung ladder, or null for a longer ladder. */
+export function singleFixer(ladder: readonly Rung[]): string | null {
+  return isOneRung(ladder) ? ladder[0]!.model : null;
+}
+
+/** The models that make requests in the fix phase (fixers and advisors), each once, in ladder order. */
+export function fixPhaseModels(ladder: readonly Rung[]): string[] {
+  return [...new Set(ladder.map((r) => r.model))];
+}
+
+/** Every model the strategy uses: the generator first, then the fix phase's. */
+export function strategyModels(strategy: Strategy): string[] {
+  return [...new Set([strategy.generator, ...fixPhaseModels(strategy.ladder)])];
+}
+
+/** True when the last rung is a bounded fixer rung (or a consult): some bugs may stay unfixed. */
+export function hasBoundedEnd(ladder: readonly Rung[]): boolean {
+  const last = ladder[ladder.length - 1]!;
+  return last.kind !== "fix" || last.attempts !== null;
+}
+
+/** The fix rates a fixer rung applies: its own, or its model's. */
+export function rungRates(models: Record<string, ModelSpec>, rung: FixRung): FixRates {
+  return rung.fix ?? models[rung.model]!.fix;
+}
+
+/**
+ * The ladder in short, for tables: "weak" (one unbounded rung), "weak x3 > strong",
+ * "weak x2 > consult strong > weak*" (* marks a rung with its own fix rates).
+ */
+export function ladderText(ladder: readonly Rung[]): string {
+  return ladder
+    .map((r) =>
+      r.kind === "consult" ? `consult ${r.model}` : `${r.model}${r.fix ? "*" : ""}${r.attempts === null ? "" : ` x${r.attempts}`}`,
+    )
+    .join(" > ");
+}
+
+/** The dotted key of a rung, as error messages and sweeps name it: `strategies.escalate.ladder[1]`. */
+export function rungKey(strategy: string, index: number): string {
+  return `strategies.${strategy}.ladder[${index}]`;
+}
+
+/** Models of the scenario that fix in some strategy (their regressions and growth bounds matter). */
+export function fixingModels(scenario: Pick<Scenario, "strategies">): Set<string> {
+  return new Set(scenario.strategies.flatMap((s) => fixRungs(s.ladder).map((r) => r.model)));
+}

@@ -1,0 +1,146 @@
+/**
+ * From the validated file to the Scenario the model and the simulator read: prices in $ per
+ * token with the cache and long-context defaults of section 9 filled in, fix rates and bug counts
+ * as tagged values, strategies as ladders.
+ */
+import type { BugCountInput, FixRateInput, FixRatesInput, ParsedScenario, PriceInput, RungInput } from "./schema.js";
+import type { BugCount, Distribution, FixRate, FixRates, ModelSpec, Price, Rung, Scenario, Strategy, TierPrice } from "./types.js";
+import type { DistributionInput } from "./schema.js";
+import { singleFixerLadder } from "./ladder.js";
+
+const PER_MILLION = 1e6;
+
+/** A price given by hand, in $ per million tokens, as section 9 writes it. */
+export interface HandPrice {
+  input: number;
+  output: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  longContext?: { above: number; input: number; output: number; cacheRead?: number; cacheWrite?: number };
+}
+
+/** Resolves `price: {preset}` to the prices it stands for (and the model's context window). */
+export type PresetResolver = (preset: string, ttlSeconds: number | null, key: string) => { price: HandPrice; contextWindow: number | null };
+
+export function distribution(d: DistributionInput): Distribution {
+  if (typeof d === "number") return { kind: "constant", value: d };
+  switch (d.dist) {
+    case "constant":
+      return { kind: "constant", value: d.value };
+    case "uniform":
+      return { kind: "uniform", min: d.min, max: d.max };
+    case "lognormal":
+      return { kind: "lognormal", mean: d.mean, cv: d.cv };
+    case "empirical":
+      return { kind: "empirical", values: [...d.values] };
+  }
+}
+
+/** A fix rate: a number is fixed; a beta has a = mean x concentration, b = (1 - mean) x concentration. */
+export function fixRate(r: FixRateInput): FixRate {
+  if (typeof r === "number") return { kind: "fixed", p: r };
+  return { kind: "beta", mean: r.mean, concentration: r.concentration, a: r.mean * r.concentration, b: (1 - r.mean) * r.concentration };
+}
+
+function fixRates(r: FixRatesInput): FixRates {
+  return { easy: fixRate(r.easy), hard: fixRate(r.hard) };
+}
+
+function bugCount(c: BugCountInput): BugCount {
+  if (typeof c === "number") return { kind: "fixed", count: c };
+  return c.dist === "poisson" ? { kind: "poisson", mean: c.mean } : { kind: "negbinomial", mean: c.mean, variance: c.variance };
+}
+
+/**
+ * Prices per token. cacheRead and cacheWrite default to the input price times the caching
+ * multipliers (alpha, w); a long-context tier's default cache prices keep the base tier's ratios
+ * to its input price (the multipliers when the base input is free). A model caches when its cache
+ * prices differ from its input price or are given (by hand or by a preset).
+ */
+export function normalizePrice(p: HandPrice, caching: { readMultiplier: number; writeMultiplier: number }, preset: string | null): Price {
+  const input = p.input / PER_MILLION;
+  const cacheRead = p.cacheRead === undefined ? caching.readMultiplier * input : p.cacheRead / PER_MILLION;
+  const cacheWrite = p.cacheWrite === undefined ? caching.writeMultiplier * input : p.cacheWrite / PER_MILLION;
+  const readRatio = input > 0 ? cacheRead / input : caching.readMultiplier;
+  const writeRatio = input > 0 ? cacheWrite / input : caching.writeMultiplier;
+  let longContext: (TierPrice & { above: number }) | null = null;
+  if (p.longContext) {
+    const t = p.longContext;
+    const tierInput = t.input / PER_MILLION;
+    longContext = {
+      above: t.above,
+      input: tierInput,
+      output: t.output / PER_MILLION,
+      cacheRead: t.cacheRead === undefined ? readRatio * tierInput : t.cacheRead / PER_MILLION,
+      cacheWrite: t.cacheWrite === undefined ? writeRatio * tierInput : t.cacheWrite / PER_MILLION,
+    };
+  }
+  const caches = preset !== null || p.cacheRead !== undefined || p.cacheWrite !== undefined || cacheRead !== input || cacheWrite !== input;
+  return { input, output: p.output / PER_MILLION, cacheRead, cacheWrite, caches, longContext, preset };
+}
+
+function rung(r: RungInput): Rung {
+  if (r.consult !== undefined) return { kind: "consult", model: r.consult, output: r.output ?? 0 };
+  return { kind: "fix", model: r.fixer!, attempts: r.attempts ?? null, fix: r.fix ? fixRates(r.fix) : null };
+}
+
+/** The file's strategies, or every ordered (generator, fixer) pair named `<generator>-<fixer>`. */
+function strategies(p: ParsedScenario): Strategy[] {
+  if (p.strategies) {
+    return Object.entries(p.strategies).map(([name, s]) => ({
+      name,
+      generator: s.generator,
+      ladder: s.ladder ? s.ladder.map(rung) : singleFixerLadder(s.fixer ?? ""),
+    }));
+  }
+  const names = Object.keys(p.models);
+  return names.flatMap((generator) => names.map((fixer) => ({ name: `${generator}-${fixer}`, generator, ladder: singleFixerLadder(fixer) })));
+}
+
+/** The validated file as a Scenario. Call crossChecks (checks.ts) on the result. */
+export function normalize(p: ParsedScenario, resolvePreset: PresetResolver): Scenario {
+  const caching = {
+    readMultiplier: p.caching.readMultiplier,
+    writeMultiplier: p.caching.writeMultiplier,
+    ttlSeconds: p.caching.ttlSeconds ?? null,
+  };
+  const models: Record<string, ModelSpec> = {};
+  for (const [name, m] of Object.entries(p.models)) {
+    const resolved = "preset" in m.price ? resolvePreset(m.price.preset, caching.ttlSeconds, `models.${name}.price.preset`) : null;
+    const hand: HandPrice = resolved ? resolved.price : (m.price as PriceInput & HandPrice);
+    const count = bugCount(m.bugs.count);
+    models[name] = {
+      name,
+      price: normalizePrice(hand, caching, "preset" in m.price ? m.price.preset : null),
+      bugs: count,
+      hardFraction: m.bugs.hardFraction,
+      assignment: m.bugs.assignment ?? (count.kind === "fixed" ? "exact" : "binomial"),
+      fix: fixRates(m.fix),
+      speed: m.speed ?? null,
+      regressions: m.regressions ?? null,
+      contextWindow: m.contextWindow ?? resolved?.contextWindow ?? null,
+    };
+  }
+  return {
+    name: p.name,
+    seed: p.seed,
+    trials: p.trials,
+    models,
+    tokens: {
+      prompt: p.tokens.prompt,
+      generation: p.tokens.generation,
+      fixOutput: distribution(p.tokens.fixOutput),
+      errorTrace: distribution(p.tokens.errorTrace),
+      errorGrowth: p.tokens.errorGrowth,
+    },
+    caching,
+    toolSeconds: p.toolSeconds === undefined ? null : distribution(p.toolSeconds),
+    contexts: p.contexts,
+    strategies: strategies(p),
+    limits: {
+      maxAttemptsPerBug: p.limits?.maxAttemptsPerBug ?? null,
+      maxAttemptsPerRun: p.limits?.maxAttemptsPerRun ?? null,
+    },
+    compaction: p.compaction ? { summary: p.compaction.summary } : null,
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The decision module on hand-made results whose answers are worked out in the comments, and the
+ * strategy descriptions.
+ */
+import { describe, expect, it } from "vitest";
+import { costPerCompletedRun, decide, decideAnalytic, type AnalyticRow, type SimRow } from "../src/decision/decision.js";
+import { pairLabel, rolesText } from "../src/decision/describe.js";
+import type { Comparison } from "../src/evaluate/evaluate.js";
+import type { Context } from "../src/scenario/types.js";
+
+const Z95 = 1.959963984540054; // the two-sided 95% normal quantile
+
+function row(strategy: string, context: Context, mean: number, p90: number, stdError = 0.01, allFixedFraction = 1): SimRow {
+  const [generator, fixer] = strategy.split("-") as [string, string];
+  return { strategy, generator, fixer, context, mean, p90, stdError, allFixedFraction };
+}
+
+function comparison(context: Context, a: string, b: string, probabilityCheaper: number): Comparison {
+  return { context, a, b, probabilityCheaper };
+}
+
+describe("decide", () => {
+  // shared: means 0.30 (strong-weak), 0.20 (weak-strong), 0.25 (weak-weak); p90s 0.35, 0.40, 0.30.
+  const results = [
+    row("strong-weak", "shared", 0.3, 0.35, 0.003),
+    row("weak-strong", "shared", 0.2, 0.4, 0.004),
+    row("weak-weak", "shared", 0.25, 0.3, 0.005),
+    row("strong-weak", "fresh", 1, 1.5),
+    row("weak-strong", "fresh", 2, 2.5),
+  ];
+  const comparisons = [
+    comparison("shared", "weak-strong", "weak-weak", 0.61),
+    comparison("shared", "weak-weak", "weak-strong", 0.39),
+    comparison("fresh", "strong-weak", "weak-strong", 0.97),
+  ];
+  const decision = decide(results, comparisons);
+
+  it("gives one decision per context, in the order of the results", () => {
+    expect(decision.contexts.map((c) => c.context)).toEqual(["shared", "fresh"]);
+    expect(decision.contexts[0]!.byMean.ranking.map((c) => c.strategy)).toEqual(["weak-strong", "weak-weak", "strong-weak"]);
+  });
+
+  it("by mean: the cheapest, the runner-up, the savings in $ and as a share of the runner-up's mean", () => {
+    const m = decision.contexts[0]!.byMean;
+    expect(m.best).toEqual({ strategy: "weak-strong", value: 0.2, completion: 1 });
+    expect(m.runnerUp?.strategy).toBe("weak-weak");
+    expect(m.savings).toBeCloseTo(0.05, 15);
+    expect(m.savingsShare).toBeCloseTo(0.05 / 0.25, 15); // 20%
+  });
+
+  it("by mean: a 95% interval of the savings from the two standard errors (0.004 and 0.005)", () => {
+    const m = decision.contexts[0]!.byMean;
+    const half = Z95 * Math.sqrt(0.004 ** 2 + 0.005 ** 2);
+    expect(m.savingsLow).toBeCloseTo(0.05 - half, 12);
+    expect(m.savingsHigh).toBeCloseTo(0.05 + half, 12);
+  });
+
+  it("by mean: P(cheaper in a single run) is the comparison of the cheapest against the runner-up, in that order", () => {
+    expect(decision.contexts[0]!.byMean.probabilityCheaper).toBe(0.61);
+    expect(decision.contexts[1]!.byMean.probabilityCheaper).toBe(0.97);
+  });
+
+  it("by p90 ranks on its own: weak-weak (0.30) before strong-weak (0.35)", () => {
+    const p = decision.contexts[0]!.byP90;
+    expect(p.best.strategy).toBe("weak-weak");
+    expect(p.runnerUp?.strategy).toBe("strong-weak");
+    expect(p.savings).toBeCloseTo(0.05, 15);
+    expect(p.savingsShare).toBeCloseTo(0.05 / 0.35, 15);
+  });
+
+  it("has no cost-per-completed-run ranking when every run completes", () => {
+    expect(decision.contexts.every((c) => c.byCompletedRun === null)).toBe(true);
+  });
+
+  it("ranks by mean / completion where runs end incomplete, and keeps the completion beside every candidate", () => {
+    // a: mean 1.0, completes 50% -> 2.0 per completed run; b: 1.5, 100% -> 1.5; c: 1.2, 75% -> 1.6.
+    const d = decide(
+      [row("a-x", "fresh", 1, 2, 0.01, 0.5), row("b-x", "fresh", 1.5, 2, 0.01, 1), row("c-x", "fresh", 1.2, 2, 0.01, 0.75)],
+      [],
+    ).contexts[0]!;
+    expect(d.byMean.best).toEqual({ strategy: "a-x", value: 1, completion: 0.5 });
+    const c = d.byCompletedRun!;
+    expect(c.best).toEqual({ strategy: "b-x", value: 1.5, completion: 1 });
+    expect(c.runnerUp?.strategy).toBe("c-x");
+    expect(c.runnerUp?.value).toBeCloseTo(1.6, 15);
+    expect(c.runnerUp?.completion).toBe(0.75);
+    expect(c.savings).toBeCloseTo(0.1, 14);
+    expect(d.byMean.probabilityCheaper).toBeNull(); // no comparison given
+  });
+
+  it("puts a strategy that never completes last, at an infinite cost per completed run, with no savings against it", () => {
+    expect(costPerCompletedRun(0.3, 0)).toBe(Infinity);
+    const d = decide([row("a-x", "shared", 0.1, 0.2, 0.01, 0), row("b-x", "shared", 0.4, 0.5, 0.01, 0.9)], []).contexts[0]!;
+    expect(d.byCompletedRun!.best.strategy).toBe("b-x");
+    expect(d.byCompletedRun!.best.value).toBeCloseTo(0.4 / 0.9, 15);
+    expect(d.byCompletedRun!.runnerUp?.value).toBe(Infinity);
+    expect(d.byCompletedRun!.savings).toBeNull();
+  });
+
+  it("keeps the input order among equal means, and reports zero savings", () => {
+    const d = decide([row("b-x", "shared", 0.5, 0.6), row("a-x", "shared", 0.5, 0.6)], []).contexts[0]!;
+    expect(d.byMean.best.strategy).toBe("b-x");
+    expect(d.byMean.savings).toBe(0);
+  });
+
+  it("with a single strategy names it, with no runner-up and no savings", () => {
+    const d = decide([row("a-x", "shared", 0.1, 0.2)], []).contexts[0]!;
+    expect(d.byMean).toMatchObject({ best: { strategy: "a-x" }, runnerUp: null, savings: null, savingsLow: null, probabilityCheaper: null });
+  });
+});
+
+describe("decideAnalytic", () => {
+  const base = { generator: "g", fixer: "f", reason: null };
+  const results: AnalyticRow[] = [
+    { ...base, strategy: "a", context: "shared", analyticMean: 0.5 },
+    { ...base, strategy: "b", context: "shared", analyticMean: null, reason: "retry caps (limits) have no closed form" },
+    { ...base, strategy: "c", context: "shared", analyticMean: 0.4 },
+    { ...base, strategy: "a", context: "fresh", analyticMean: null, reason: "why" },
+  ];
+  const d = decideAnalytic(results);
+
+  it("ranks the strategies with a closed form and lists the others with their reason", () => {
+    const shared = d.contexts[0]!;
+    expect(shared.byMean?.ranking.map((c) => c.strategy)).toEqual(["c", "a"]);
+    expect(shared.byMean?.savings).toBeCloseTo(0.1, 15);
+    expect(shared.byMean?.savingsShare).toBeCloseTo(0.2, 15);
+    expect(shared.noClosedForm).toEqual([{ strategy: "b", reason: "retry caps (limits) have no closed form" }]);
+    expect(shared.byCompletedRun).toBeNull();
+  });
+
+  it("has no choice in a context where nothing has a closed form", () => {
+    expect(d.contexts[1]).toMatchObject({ context: "fresh", byMean: null, byCompletedRun: null });
+  });
+
+  it("ranks by expected cost per completed run where the results give an expected completion below 1", () => {
+    const e = decideAnalytic([
+      { ...base, strategy: "a", context: "fresh", analyticMean: 0.3, expectedCompletion: 0.5 },
+      { ...base, strategy: "b", context: "fresh", analyticMean: 0.4, expectedCompletion: null },
+    ]).contexts[0]!;
+    expect(e.byMean?.best.strategy).toBe("a");
+    expect(e.byCompletedRun?.best).toEqual({ strategy: "b", value: 0.4, completion: 1 });
+    expect(e.byCompletedRun?.runnerUp).toEqual({ strategy: "a", value: 0.6, completion: 0.5 });
+  });
+});
+
+describe("strategy descriptions", () => {
+  it("say who generates and who fixes", () => {
+    expect(rolesText({ generator: "strong", fixer: "weak" })).toBe("strong generates, weak fixes");
+    expect(rolesText({ generator: "weak", fixer: "weak" })).toBe("weak generates and fixes");
+    expect(pairLabel({ generator: "strong", fixer: "weak" })).toBe("strong -> weak");
+  });
+
+  it("show a ladder in short where there is one, and a one-rung ladder as its fixer", () => {
+    const ladder = { generator: "weak", fixer: "weak", ladder: "weak x3 > strong" };
+    expect(pairLabel(ladder)).toBe("weak -> weak x3 > strong");
+    expect(rolesText(ladder)).toBe("weak generates; fixes climb weak x3 > strong");
+    expect(rolesText({ generator: "weak", fixer: "strong", ladder: "strong" })).toBe("weak generates, strong fixes");
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * `agentsim fit` as a user meets it: the built CLI (dist/, built by `npm test`) as a child process,
+ * on a trace drawn by test/fitSample.ts and on the hand-made Claude Code fixture.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { sampleRecords, toJsonLines } from "./fitSample.js";
+
+const CLI = join(__dirname, "..", "dist", "agentsim.mjs");
+const FIXTURE = join(__dirname, "fixtures", "claude-code");
+
+function agentsim(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "agentsim-fit-"));
+const trace = join(dir, "trace.jsonl");
+
+beforeAll(() => {
+  const weak = { model: "weak", easy: 0.7, hard: 0.15 };
+  const strong = { model: "strong", easy: 0.9, hard: 0.6 };
+  writeFileSync(
+    trace,
+    toJsonLines([
+      ...sampleRecords({ runs: 400, strategy: "strong-first", generator: "strong", count: 3, hardFraction: 1 / 3, assignment: "exact", ladder: [weak], seed: "a" }),
+      ...sampleRecords({ runs: 400, strategy: "weak-first", generator: "weak", count: 8, hardFraction: 0.5, assignment: "exact", ladder: [strong], seed: "b" }),
+    ]),
+  );
+});
+
+describe("agentsim fit on traces", () => {
+  it("--json: parameters by scenario key with intervals, and the decision's confidence per context", () => {
+    const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "100", "--json");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    const keys = out.parameters.map((p: { key: string }) => p.key);
+    expect(keys).toEqual(
+      expect.arrayContaining(["models.weak.fix.easy", "models.weak.fix.hard", "models.strong.bugs.hardFraction", "models.weak.bugs.count", "tokens.errorTrace"]),
+    );
+    for (const p of out.parameters) {
+      expect(p.ciLow).toBeLessThanOrEqual(p.value);
+      expect(p.ciHigh).toBeGreaterThanOrEqual(p.value);
+    }
+    expect(out.decision.replicates).toBe(100);
+    expect(out.decision.contexts.map((c: { context: string }) => c.context)).toEqual(["shared", "fresh"]);
+    for (const c of out.decision.contexts) {
+      const total = c.confidence.reduce((a: number, x: { share: number }) => a + x.share, 0) + c.undecided;
+      expect(total).toBeCloseTo(1, 12);
+      expect(c.costs).toHaveLength(4);
+    }
+  });
+
+  it("--json is the same on 1 and 2 threads", () => {
+    const one = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "60", "--threads", "1", "--json").stdout;
+    const two = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "60", "--threads", "2", "--json").stdout;
+    expect(one.length).toBeGreaterThan(100);
+    expect(two).toBe(one);
+  });
+
+  it("--out writes a scenario that analytic accepts as is, with the fitted values", () => {
+    const out = join(dir, "fitted.yaml");
+    const fit = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "20", "--out", out, "--json");
+    expect(fit.code).toBe(0);
+    const values = Object.fromEntries(JSON.parse(fit.stdout).parameters.map((p: { key: string; value: number }) => [p.key, p.value]));
+    const written = parse(readFileSync(out, "utf8"));
+    expect(written.models.weak.fix.hard).toBe(values["models.weak.fix.hard"]);
+    expect(written.models.strong.bugs).toEqual({ count: 3, hardFraction: values["models.strong.bugs.hardFraction"], assignment: "binomial" });
+    expect(written.tokens).toEqual({ prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 });
+    expect(written.models.weak.price).toEqual({ input: 1, output: 5 }); // from --prices
+    const analytic = agentsim("analytic", out, "--json");
+    expect(analytic.code).toBe(0);
+    expect(JSON.parse(analytic.stdout).results).toHaveLength(8);
+  });
+
+  it("prints the decision first, then the estimates, in aligned tables", () => {
+    const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "50");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Fitted from 800 runs \(2 strategy\/context groups\)/);
+    expect(stdout).toMatch(/shared\s+strong-first is the cheapest in [\d.]+% of plausible worlds/);
+    expect(stdout.indexOf("plausible worlds")).toBeLessThan(stdout.indexOf("parameter"));
+    expect(stdout).toMatch(/models\.weak\.fix\.hard\s+0\.1\d+\s+0\.1\d+ \.\. 0\.\d+/);
+    expect(stdout).not.toMatch(/NaN|undefined/);
+  });
+
+  it("without --prices: estimates, and the decision says what is missing", () => {
+    const { code, stdout } = agentsim("fit", trace, "--bootstrap", "0");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Decision: needs prices \(--prices <scenario>\)/);
+    expect(stdout).toMatch(/No intervals \(--bootstrap 0\)/);
+  });
+});
+
+describe("agentsim fit: user mistakes are one line with exit code 2", () => {
+  const bad = join(dir, "bad.jsonl");
+  const cases: [string, () => string[], RegExp][] = [
+    ["--out without --prices", () => ["fit", trace, "--out", join(dir, "never.yaml")], /--out needs --prices <scenario>/],
+    ["a missing trace file", () => ["fit", join(dir, "none.jsonl")], /none\.jsonl: cannot read: no such file or folder/],
+    [
+      "a bad line",
+      () => {
+        writeFileSync(bad, readFileSync(trace, "utf8").split("\n").slice(0, 3).join("\n") + '\n{"run": 0,\n');
+        return ["fit", bad];
+      },
+      /bad\.jsonl:4: not valid JSON/,
+    ],
+    [
+      "prices that lack a model of the traces",
+      () => {
+        const prices = join(dir, "strong-only.yaml");
+        writeFileSync(prices, readFileSync("scenarios/default.yaml", "utf8").replace(/\n  weak:\n(    .*\n)+/, "\n").replace(/\nstrategies:(\n  .*)+/, ""));
+        return ["fit", trace, "--prices", prices];
+      },
+      /strong-only\.yaml: models\.weak: missing: the traces use model weak, so the prices scenario must define it/,
+    ],
+    ["a bad --bootstrap", () => ["fit", trace, "--bootstrap", "-1"], /--bootstrap must be a whole number from 0 to 100000, got -1/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, () => {
+      const { code, stderr, stdout } = agentsim(...args());
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(stderr).toMatch(/^agentsim: /);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stdout).toBe("");
+    });
+  }
+
+  it("no partial scenario is left behind", () => {
+    expect(existsSync(join(dir, "never.yaml"))).toBe(false);
+    expect(existsSync(join(dir, "never.yaml.partial"))).toBe(false);
+  });
+});
+
+describe("agentsim fit --format claude-code on the hand-made fixture", () => {
+  // Three conversations: session A (4 requests, the first logged on two lines), session B's main
+  // chain (5 requests, a /compact between the 3rd and 4th) and its subagent sidechain (2 requests).
+  it("tokens per request, input growth and cache shares, by hand", () => {
+    const { code, stdout } = agentsim("fit", "--format", "claude-code", FIXTURE, "--bootstrap", "0", "--json");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect([out.files, out.requests, out.conversations, out.restarts]).toEqual([2, 11, 3, 1]);
+    const value = (key: string) => [...out.parameters, ...out.observed].find((e: { key: string }) => e.key === key).value;
+    expect(value("tokens.prompt")).toBeCloseTo((15004 + 12000 + 3000) / 3, 9);
+    expect(value("tokens.generation")).toBeCloseTo((412 + 800 + 100) / 3, 9); // A1 counts once, with 412 output tokens
+    expect(value("tokens.fixOutput")).toBe((650 + 300 + 500 + 400 + 350 + 200 + 250 + 150) / 8);
+    // A: 18400-16800-650, 20000-18400-300; B: 14500-13500-400, then /compact, 5500-5000-200
+    expect(value("tokens.errorTrace")).toBe((950 + 1300 + 600 + 300) / 4);
+    const writes5m = 15000 + 1790 + 1596 + 1597 + 2997 + 497;
+    const writes1h = 11997 + 1497 + 997 + 4997 + 497;
+    const reads = 15004 + 16800 + 18400 + 12000 + 13500 + 5000 + 3000;
+    const uncached = 4 + 6 + 4 + 3 + 3 * 5 + 3 * 2;
+    const input = writes5m + writes1h + reads + uncached;
+    expect(value("cacheReadShare")).toBeCloseTo(reads / input, 12);
+    expect(value("cacheWriteShare")).toBeCloseTo((writes5m + writes1h) / input, 12);
+    expect(value("uncachedShare")).toBeCloseTo(uncached / input, 12);
+    expect(value("oneHourWriteShare")).toBeCloseTo(writes1h / (writes5m + writes1h), 12);
+    expect(out.fragment.tokens.errorTrace).toEqual({ dist: "empirical", values: [300, 600, 950, 1300] });
+    expect(out.fragment.caching.writeMultiplier).toBeCloseTo(1.25 + 0.75 * (writes1h / (writes5m + writes1h)), 12);
+    expect(out.models).toEqual([{ model: "claude-sonnet-4-5-20250929", requests: 11, meanOutput: (412 + 650 + 300 + 500 + 800 + 400 + 350 + 200 + 250 + 100 + 150) / 11 }]);
+  });
+
+  it("--out without --prices writes the tokens and caching fragment; with --prices a scenario analytic accepts", () => {
+    const fragment = join(dir, "cc.yaml");
+    expect(agentsim("fit", "--format", "claude-code", FIXTURE, "--bootstrap", "50", "--out", fragment).code).toBe(0);
+    expect(Object.keys(parse(readFileSync(fragment, "utf8")))).toEqual(["tokens", "caching"]);
+    const whole = join(dir, "cc-whole.yaml");
+    expect(agentsim("fit", "--format", "claude-code", FIXTURE, "--prices", "scenarios/default.yaml", "--out", whole).code).toBe(0);
+    expect(parse(readFileSync(whole, "utf8")).tokens.fixOutput.dist).toBe("empirical");
+    expect(agentsim("analytic", whole).code).toBe(0);
+  });
+
+  it("prints the token table with intervals and the cache shares", () => {
+    const { code, stdout } = agentsim("fit", "--format", "claude-code", FIXTURE, "--bootstrap", "200");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Claude Code logs: 11 requests in 3 conversations \(2 files\)/);
+    expect(stdout).toMatch(/tokens\.prompt\s+10,001 tokens\s+3,000 \.\. 15,004/);
+    expect(stdout).toMatch(/input read from the cache\s+[\d.]+%/);
+    expect(stdout).toMatch(/the input shrank between consecutive requests once/);
+  });
+});

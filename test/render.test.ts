@@ -1,0 +1,89 @@
+/**
+ * The text renderers: word wrapping, tables that fit the terminal, and the decision in words
+ * (a strategy called cheapest always has its completion beside it when runs end incomplete).
+ */
+import { describe, expect, it } from "vitest";
+import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision.js";
+import { sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
+import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
+
+describe("layout", () => {
+  it("uses the terminal's columns only when stdout is a terminal", () => {
+    expect(terminalWidth({ isTTY: true, columns: 80 })).toBe(80);
+    expect(terminalWidth({ isTTY: false, columns: 80 })).toBe(100);
+    expect(terminalWidth({})).toBe(100);
+  });
+
+  it("wraps at spaces with a hanging indent, never splitting a word", () => {
+    expect(wrap("aa bb cc dd", 8, "> ", "  ")).toEqual(["> aa bb", "  cc dd"]);
+    expect(wrap("abcdefghij k", 5)).toEqual(["abcdefghij", "k"]);
+    expect(wrap("", 10, "x")).toEqual(["x"]);
+  });
+
+  const columns: Column<{ a: string; b: string; c: string }>[] = [
+    { head: "name", cell: (r) => r.a },
+    { head: "kept", numeric: true, cell: (r) => r.b },
+    { head: "optional", drop: 1, cell: (r) => r.c },
+    { head: "only wide", wide: true, cell: () => "w" },
+  ];
+  const sections = [{ title: "shared", rows: [{ a: "one", b: "1", c: "x".repeat(30) }] }];
+
+  it("puts each section's title on its own line and indents its rows", () => {
+    const text = sectionTable(columns, sections, { width: 100, wide: false });
+    expect(text.split("\n")).toEqual(["name    kept  optional", "shared", "  one      1  " + "x".repeat(30)]);
+  });
+
+  it("drops the droppable columns when too wide, and shows everything with wide", () => {
+    const narrow = sectionTable(columns, sections, { width: 20, wide: false });
+    expect(narrow).not.toMatch(/optional/);
+    expect(textWidth(narrow)).toBeLessThanOrEqual(20);
+    const wide = sectionTable(columns, sections, { width: 20, wide: true });
+    expect(wide).toMatch(/optional +only wide/);
+  });
+});
+
+function row(strategy: string, mean: number, p90: number, allFixedFraction = 1): SimRow {
+  const [generator, fixer] = strategy.split("-") as [string, string];
+  return { strategy, generator, fixer, context: "shared", mean, p90, stdError: 0.001, allFixedFraction };
+}
+
+describe("the decision in words", () => {
+  it("names the cheapest strategy with who generates and who fixes, its savings and P(cheaper)", () => {
+    const results = [row("strong-weak", 0.2, 0.3), row("weak-strong", 0.4, 0.5)];
+    const comparisons = [{ context: "shared" as const, a: "strong-weak", b: "weak-strong", probabilityCheaper: 0.9 }];
+    const text = decisionLines(decide(results, comparisons), results, 200).join("\n");
+    expect(text).toBe(
+      "Cheapest per run in the shared context: strong-weak (strong generates, weak fixes).\n" +
+        "  shared: $0.20000 per run; $0.20000 (50.0%) less than weak-strong; cheaper than it in 90.0% of single runs; lowest p90 too ($0.30000)\n" +
+        "  (Single runs compared in pairs; a tie counts as half.)",
+    );
+  });
+
+  it("says so when the savings are within the noise, and when p90 picks another strategy", () => {
+    const results = [row("a-x", 0.2, 0.5), row("b-x", 0.2001, 0.3)];
+    const text = decisionLines(decide(results, []), results, 300).join("\n");
+    expect(text).toMatch(/cannot tell apart \(95% interval -\$0\.00\d+ to \$0\.00\d+\)/);
+    expect(text).toMatch(/by p90 b-x is cheapest \(\$0\.30000, against \$0\.50000\)/);
+  });
+
+  it("never names a cheapest strategy without its completion when runs end incomplete", () => {
+    // a: 0.1 per run but completes 40% (0.25 per completed run); b: 0.2, completes every run.
+    const results = [row("a-x", 0.1, 0.15, 0.4), row("b-x", 0.2, 0.3)];
+    const lines = decisionLines(decide(results, []), results, 300);
+    expect(lines[0]).toBe("Cheapest per run in the shared context: a-x (a generates, x fixes); it fixes every bug in only 40.0% (shared) of runs.");
+    expect(lines[1]).toMatch(/^  shared: \$0\.10000 per run, completing 40\.0% of runs; .*lowest p90 too \(\$0\.15000\); per completed run \(mean \/ completion\) b-x is cheapest: \$0\.20000, against \$0\.25000 for a-x$/);
+  });
+
+  it("from the closed forms: the cheapest by expected cost, and the strategies that have none", () => {
+    const base = { generator: "g", fixer: "f", context: "fresh" as const, reason: null };
+    const results = [
+      { ...base, strategy: "g-f", analyticMean: 0.3 },
+      { ...base, strategy: "f-f", generator: "f", analyticMean: null, reason: "retry caps (limits) have no closed form" },
+    ];
+    const lines = analyticDecisionLines(decideAnalytic(results), results, 300);
+    expect(lines).toEqual([
+      "Cheapest by expected cost in the fresh context: g-f (g generates, f fixes).",
+      "  fresh: $0.30000 per run; not ranked, no closed form for f-f: retry caps (limits) have no closed form",
+    ]);
+  });
+});

@@ -1,0 +1,298 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * `agentsim report`: the data behind its charts (distributions, crossover, sweep), and the pages
+ * themselves opened in headless Chromium with JavaScript off: no console errors, every chart
+ * drawn at a non-zero size, nothing fetched, one colour per strategy across charts.
+ *
+ * `UPDATE_SCREENSHOT=1 npx vitest run test/report.test.ts` also writes docs/report.png (the
+ * README's picture) from the default scenario's report at its own trial count.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evaluateScenario, type SimResult } from "../src/evaluate/evaluate.js";
+import { collectReport } from "../src/report/collect.js";
+import { renderPage } from "../src/report/page.js";
+import { planCrossover, crossoverData, CROSSOVER_TRIALS } from "../src/report/crossover.js";
+import { sweepData } from "../src/report/sweep.js";
+import { loadScenario, readScenarioFile } from "../src/scenario/load.js";
+import { SimulationPool } from "../src/sim/pool.js";
+import { checkMean } from "../src/stats/check.js";
+import { ecdfPoints, sortedCopy } from "../src/stats/ecdf.js";
+import { summarize } from "../src/stats/summary.js";
+import { familyThreshold } from "../src/stats/threshold.js";
+import { buildSweep } from "../src/sweep/points.js";
+import { runSweep } from "../src/sweep/sweep.js";
+import { openChromium, type Browser } from "./browser.js";
+
+const ROOT = join(__dirname, "..");
+const CLI = join(ROOT, "dist", "agentsim.mjs"); // the bin, as built by `npm test`
+const DEFAULT = join(ROOT, "scenarios", "default.yaml");
+const SWEEP = join(ROOT, "scenarios", "sweep-weak-bugs.yaml");
+
+function agentsim(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: ROOT });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "agentsim-report-"));
+
+describe("the drawn distribution", () => {
+  it("passes through the quantiles of the tables, rises, and stops at the asked quantile", async () => {
+    const pool = new SimulationPool(1);
+    try {
+      const { scenario } = loadScenario(DEFAULT);
+      const e = await evaluateScenario(pool, scenario, { trials: 5000, seedKey: "ecdf", keepCosts: true });
+      expect(e.costs).toHaveLength(e.results.length);
+      e.results.forEach((r, i) => {
+        const costs = e.costs![i]!;
+        expect(summarize(costs).mean).toBe(r.mean); // the kept costs are the runs summarized
+        const points = ecdfPoints(sortedCopy(costs), 100, 0.999);
+        const at = (p: number) => points.find((x) => x.share === p)!.value;
+        expect([at(0.5), at(0.9), at(0.99)]).toEqual([r.p50, r.p90, r.p99]);
+        expect(points[0]!.value).toBe(r.min);
+        expect(points.at(-1)!.share).toBe(0.999);
+        for (let k = 1; k < points.length; k++) {
+          expect(points[k]!.value).toBeGreaterThanOrEqual(points[k - 1]!.value);
+          expect(points[k]!.share).toBeGreaterThan(points[k - 1]!.share);
+        }
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("the crossover chart", () => {
+  const { raw, scenario } = loadScenario(DEFAULT);
+
+  it("by default compares the first two strategies along the second one's generator's bug count, from 0 to twice it", () => {
+    const plan = planCrossover(raw, scenario, DEFAULT, {})!;
+    expect(plan.key).toBe("models.weak.bugs.count");
+    expect([plan.from, plan.to]).toEqual([0, 16]);
+    expect(plan.between.map((s) => s.name)).toEqual(["strong-first", "weak-first"]);
+  });
+
+  it("rejects a key that is not there, a range that is empty, and a key that needs a range", () => {
+    expect(() => planCrossover(raw, scenario, DEFAULT, { key: "models.weak.nope" })).toThrow(/--crossover models\.weak\.nope: no numeric key/);
+    expect(() => planCrossover(raw, scenario, DEFAULT, { from: 5, to: 2 })).toThrow(/--from \(5\) must be less than --to \(2\)/);
+    expect(() => planCrossover(raw, scenario, DEFAULT, { key: "caching.readMultiplier" })).toThrow(/--from and --to are required/);
+  });
+
+  it("draws closed forms that cross where the crossovers are, and simulated means consistent with them", async () => {
+    const pool = new SimulationPool(2);
+    try {
+      const plan = planCrossover(raw, scenario, DEFAULT, {})!;
+      const c = await crossoverData(pool, raw, scenario, DEFAULT, plan, { trials: 100_000, seedKey: "crossover-test" });
+      expect(c.trials).toBe(CROSSOVER_TRIALS);
+      expect(c.noClosedForm).toBeNull();
+      expect(c.crossovers.length).toBeGreaterThan(0);
+      for (const x of c.crossovers) {
+        // the difference of the two lines changes sign between the whole counts around the root
+        const diff = (q: number) => {
+          const at = (name: string) => c.line.find((p) => p.x === q && p.strategy === name && p.context === x.context)!.mean;
+          return at("strong-first") - at("weak-first");
+        };
+        expect(Math.sign(diff(Math.floor(x.value)))).not.toBe(Math.sign(diff(Math.ceil(x.value))));
+      }
+      // every simulated mean against the closed form at the same value: a family of checks
+      const bound = familyThreshold(c.simulated.length);
+      for (const s of c.simulated) {
+        const line = c.line.find((p) => p.x === s.x && p.strategy === s.strategy && p.context === s.context)!;
+        const stdError = (s.ciHigh! - s.ciLow!) / (2 * 1.959963984540054);
+        // the points carry no skewness: the plain z, read against the family's bound
+        const z = checkMean({ n: c.trials, mean: s.mean, stdError, skewness: 0 }, line.mean, bound);
+        expect(z.verdict, `${s.strategy}/${s.context} at ${s.x}: z = ${z.z}`).toBe("consistent");
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("the sweep chart", () => {
+  it("shows the numbers that agentsim sweep writes to its CSV", async () => {
+    const pool = new SimulationPool(2);
+    try {
+      const sweep = buildSweep(readScenarioFile(SWEEP), SWEEP);
+      const data = await sweepData(pool, sweep, { trials: 2000 });
+      const out = join(tmp, "sweep.csv");
+      await runSweep(pool, sweep, { out, trials: 2000 });
+      const [head, ...lines] = readFileSync(out, "utf8").trim().split("\n");
+      const col = head!.split(",").indexOf("mean");
+      const means = lines.map((l) => Number(l.split(",")[col]));
+      expect(data.rows.map((r) => r.mean)).toEqual(means);
+      expect(data.axes).toEqual([{ path: "models.weak.bugs.count", values: [0, 2, 4, 6, 8, 10, 12, 14], log: false }]);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("the page with the fields that ladders add to the results", () => {
+  it("draws the breakdown by model and category from costByModel, and a table of rungs", async () => {
+    const pool = new SimulationPool(1);
+    try {
+      const loaded = loadScenario(DEFAULT);
+      const data = await collectReport(pool, { ...loaded, scenario: { ...loaded.scenario, contexts: ["fresh"] } }, { trials: 1000, seed: "1", crossover: {} });
+      const costs = { generation: 0.1, uncachedInput: 0, cacheWrite: 0.02, cacheRead: 0.01, output: 0.03, total: 0.16 };
+      for (const r of data.evaluation.results as (SimResult & Record<string, unknown>)[]) {
+        r.costByModel = { [r.generator]: costs, [r.fixer ?? r.generator]: costs };
+        r.rungs = [
+          { rung: 0, kind: "fix", model: r.fixer!, reachFraction: 1, attemptsPerRun: 3 },
+          { rung: 1, kind: "consult", model: "strong", reachFraction: 0.25, attemptsPerRun: 0.5 },
+        ];
+      }
+      const html = await renderPage(data, "test");
+      expect(html).toContain("strong-first (strong → weak) · weak"); // one bar per strategy and model
+      for (const category of ["uncached input", "cache writes", "cache reads"]) expect(html).toContain(`>${category}</text>`);
+      expect(html).toMatch(/<h3>Ladders<\/h3>/);
+      expect(html).toContain("<td>strong advises</td><td class=\"num\">25.0%</td>");
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+/** What a page does in Chromium: requests, console errors, and its charts' sizes. */
+async function inspect(browser: Browser, file: string) {
+  const page = await browser.context.newPage();
+  const url = pathToFileURL(file).href;
+  const requests: string[] = [];
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  // every request is recorded; anything but the page itself is refused
+  await page.route("**/*", (route) => {
+    requests.push(route.request().url());
+    return route.request().url() === url ? route.continue() : route.abort();
+  });
+  await page.goto(url, { waitUntil: "load" });
+  const charts = await page.locator("figure.chart svg").evaluateAll((svgs) =>
+    svgs.map((svg) => {
+      const box = svg.getBoundingClientRect();
+      return { width: box.width, height: box.height, visible: getComputedStyle(svg).visibility === "visible" && getComputedStyle(svg).display !== "none" };
+    }),
+  );
+  const ids = await page.locator("[id]").evaluateAll((els) => els.map((e) => e.id));
+  // legend entries of the strategy scales: label -> the colour of its symbol, in every chart
+  const legend = await page.locator("g.role-legend-entry").evaluateAll((entries) =>
+    entries.flatMap((entry) => {
+      const symbols = [...entry.querySelectorAll("g.role-legend-symbol path")];
+      const labels = [...entry.querySelectorAll("g.role-legend-label text")];
+      return labels.map((t, i) => {
+        const s = symbols[i]!;
+        const fill = s.getAttribute("fill");
+        return { label: t.textContent ?? "", colour: fill && fill !== "transparent" && fill !== "none" ? fill : s.getAttribute("stroke") };
+      });
+    }),
+  );
+  await page.close();
+  return { url, requests, problems, charts, ids, legend };
+}
+
+describe("reports in Chromium", () => {
+  let browser: Browser;
+  const pages = new Map<string, string>();
+
+  beforeAll(async () => {
+    const twoKeys = join(tmp, "two-keys.yaml");
+    writeFileSync(
+      twoKeys,
+      readFileSync(SWEEP, "utf8")
+        .replace("name: sweep-weak-bugs", "name: two-keys")
+        .replace(/sweep:\n.*\n?$/s, "sweep:\n  models.weak.bugs.count: [0, 2, 4, 8]\n  models.strong.price.input: [2, 5, 15]\n"),
+    );
+    const runs: [string, string[]][] = [
+      ["default", [DEFAULT, "--trials", "20000"]],
+      ["sweep", [SWEEP, "--trials", "4000"]],
+      ["two-keys", [twoKeys, "--trials", "2000", "--crossover", "models.strong.price.input", "--from", "1", "--to", "20"]],
+      ["retry-caps", [join(ROOT, "scenarios", "ext-retry-caps.yaml"), "--trials", "3000"]],
+    ];
+    for (const [name, args] of runs) {
+      const out = join(tmp, `${name}.html`);
+      const r = agentsim("report", ...args, "--out", out);
+      expect(r.stderr).toBe(""); // no chart warnings either
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(\\d+ kB\\)`));
+      pages.set(name, out);
+    }
+    browser = await openChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  // distributions (one per context), breakdown, crossover (one per context), sweep lines, map
+  const expectedCharts: [string, number][] = [["default", 5], ["sweep", 6], ["two-keys", 7], ["retry-caps", 5]];
+  for (const [name, count] of expectedCharts) {
+    it(`${name}: renders with JavaScript off, no console errors, every chart visible, nothing fetched`, async () => {
+      const file = pages.get(name)!;
+      const r = await inspect(browser, file);
+      expect(r.problems).toEqual([]);
+      expect(r.requests).toEqual([r.url]);
+      expect(r.charts).toHaveLength(count);
+      for (const c of r.charts) {
+        expect(c.visible).toBe(true);
+        expect(c.width).toBeGreaterThan(100);
+        expect(c.height).toBeGreaterThan(100);
+      }
+      expect(new Set(r.ids).size).toBe(r.ids.length); // ids of several inline SVGs must not clash
+      // one colour per strategy, in every chart that shows it
+      const colours = new Map<string, Set<string>>();
+      for (const { label, colour } of r.legend.filter((l) => l.label.includes("→"))) {
+        colours.set(label, (colours.get(label) ?? new Set()).add(String(colour)));
+      }
+      expect(colours.size).toBeGreaterThanOrEqual(2);
+      for (const [label, set] of colours) expect([label, [...set]]).toEqual([label, [...set].slice(0, 1)]);
+      expect(new Set([...colours.values()].map((s) => [...s][0])).size).toBe(colours.size);
+    });
+  }
+
+  it("is one self-contained file: no scripts, no links to anything outside it", () => {
+    for (const file of pages.values()) {
+      const html = readFileSync(file, "utf8");
+      expect(html).not.toMatch(/<script/i);
+      expect(html).not.toMatch(/\s(src|href|xlink:href)\s*=/i);
+      expect(html).not.toMatch(/@import|url\((?!#)/i);
+    }
+  });
+
+  it("puts the decision and the scenario first", () => {
+    const html = readFileSync(pages.get("default")!, "utf8");
+    const answer = /<p class="answer">([^<]*)<\/p>/.exec(html)?.[1];
+    expect(answer).toBe("Cheapest per run in both contexts: strong-first (strong generates, weak fixes).");
+    expect(html.indexOf('id="decision"')).toBeLessThan(html.indexOf('id="scenario"'));
+    expect(html.indexOf('id="scenario"')).toBeLessThan(html.indexOf("<figure"));
+    for (const text of ["strong-first", "weak-first", "strong-strong", "weak-weak", "$25", "prompt tokens (L0)"]) expect(html).toContain(text);
+  });
+
+  it("gives the completion beside the cheapest, and costs per completed run, where runs end incomplete", () => {
+    const html = readFileSync(pages.get("retry-caps")!, "utf8");
+    expect(/<p class="answer">([^<]*)<\/p>/.exec(html)?.[1]).toMatch(/^Cheapest per run in both contexts: strong-weak \(strong generates, weak fixes\); it fixes every bug in only \d+\.\d% \(shared\) and \d+\.\d% \(fresh\) of runs\.$/);
+    expect(html).toContain("<th class=\"num\">per completed run</th>");
+    expect(html).toContain("only the simulated means are drawn");
+  });
+
+  it.runIf(process.env.UPDATE_SCREENSHOT)("writes docs/report.png from the default report", async () => {
+    const out = join(tmp, "screenshot.html");
+    expect(agentsim("report", "scenarios/default.yaml", "--out", out).code).toBe(0);
+    const shot = await openChromium({ width: 1000, height: 800 });
+    try {
+      const page = await shot.context.newPage();
+      await page.goto(pathToFileURL(out).href);
+      const first = await page.locator("figure.chart").first().boundingBox();
+      const clip = { x: 0, y: 0, width: 1000, height: first!.y + first!.height + 16 };
+      await page.screenshot({ path: resolve(ROOT, "docs", "report.png"), fullPage: true, clip });
+    } finally {
+      await shot.close();
+    }
+  });
+});
