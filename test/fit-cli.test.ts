@@ -71,7 +71,7 @@ describe("agentsim fit on traces", () => {
     expect(written.models.weak.fix.hard).toBe(values["models.weak.fix.hard"]);
     expect(written.models.strong.bugs).toEqual({ count: 3, hardFraction: values["models.strong.bugs.hardFraction"], assignment: "binomial" });
     expect(written.tokens).toEqual({ prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 });
-    expect(written.models.weak.price).toEqual({ input: 1, output: 5 }); // from --prices
+    expect(written.models.weak.price).toEqual({ preset: "anthropic/claude-haiku-4-5" }); // from --prices
     const analytic = agentsim("analytic", out, "--json");
     expect(analytic.code).toBe(0);
     expect(JSON.parse(analytic.stdout).results).toHaveLength(8);

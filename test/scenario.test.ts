@@ -99,7 +99,9 @@ describe("a valid scenario", () => {
   it("the shipped default scenario loads", () => {
     const loaded = loadScenario("scenarios/default.yaml");
     expect(loaded.scenario.strategies.length).toBeGreaterThanOrEqual(2);
-    expect(loaded.scenario.caching.writeMultiplier).toBe(1.25);
+    // Opus 4.5 from the price table: 5-minute cache writes at $6.25 per million tokens
+    expect(loaded.scenario.models.strong!.price.cacheWrite).toBe(6.25 / 1e6);
+    expect(loaded.scenario.models.strong!.price.preset).toBe("anthropic/claude-opus-4-5");
   });
 });
 

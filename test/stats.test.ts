@@ -43,8 +43,10 @@ describe("checkMean", () => {
     expect(runsNeeded(0)).toBe(MIN_CHECK_RUNS);
     expect(runsNeeded(3)).toBe(SKEW_CHECK_RUNS * 9);
     expect(checkMean(sample(999, 1.5, 0.001), 1)).toMatchObject({ verdict: "too few runs", zCorrected: null });
-    expect(checkMean(sample(2699, 1, 0.001, 3), 1).verdict).toBe("too few runs");
-    expect(checkMean(sample(2700, 1, 0.001, 3), 1).verdict).toBe("consistent");
+    expect(checkMean(sample(2699, 1.001, 0.001, 3), 1).verdict).toBe("too few runs");
+    expect(checkMean(sample(2700, 1.001, 0.001, 3), 1).verdict).toBe("consistent");
+    // the closed form to rounding is consistent however few the runs
+    expect(checkMean(sample(20, 1 + 1e-14, 0.001, 3), 1)).toMatchObject({ z: 0, verdict: "consistent" });
   });
 
   it("runs without spread: exact, too few to tell, or inconsistent; never an infinite z", () => {

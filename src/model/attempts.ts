@@ -20,6 +20,9 @@ export interface AttemptMoments {
  * (1-phi) ve + phi vh + phi (1-phi) (mh - me)^2.
  */
 export function mixtureAttempts(hardFraction: number, easy: RateAttempts, hard: RateAttempts): AttemptMoments {
+  // a class that never occurs adds nothing, even where its moments are infinite
+  if (hardFraction === 0) return { mean: easy.mean, variance: easy.variance };
+  if (hardFraction === 1) return { mean: hard.mean, variance: hard.variance };
   const me = easy.mean;
   const mh = hard.mean;
   const phi = hardFraction;
@@ -44,7 +47,7 @@ export function bugSetAttempts(
 ): AttemptMoments {
   const phi = hardFraction;
   const mix = mixtureAttempts(phi, easy, hard);
-  const between = phi * (1 - phi) * (hard.mean - easy.mean) ** 2;
+  const between = phi === 0 || phi === 1 ? 0 : phi * (1 - phi) * (hard.mean - easy.mean) ** 2;
   return {
     mean: count * mix.mean,
     variance: count * (assignment === "binomial" ? mix.variance : mix.variance - between),

@@ -10,6 +10,7 @@ import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
+import { tierReachable } from "./prices.js";
 import { analyzeStrategy } from "./strategy.js";
 
 export interface Crossover {
@@ -79,8 +80,11 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   }
   if (countModel !== undefined) {
     const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });
+    // the cost is a polynomial of degree <= 2 in the count in fresh context, and in shared context
+    // for one-rung ladders whose fixer pays no long-context tier; elsewhere whole counts are scanned
+    const tiered = query.between.some((st) => st.ladder.some((r) => tierReachable(scenario.models[r.model]!)));
     return query.contexts.flatMap((ctx) =>
-      ctx === "fresh" || query.between.every((st) => isOneRung(st.ladder))
+      ctx === "fresh" || (query.between.every((st) => isOneRung(st.ladder)) && !tiered)
         ? countCrossovers(scenario, countModel, query, ctx)
         : integerCrossovers(raw, file, query, ctx),
     );
@@ -155,25 +159,28 @@ export function countCrossovers(scenario: Scenario, model: string, query: Crosso
 function integerCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery, context: Context): Crossover[] {
   const from = Math.max(0, Math.ceil(query.from ?? 0));
   const to = Math.floor(query.to ?? 100);
-  // Under exact assignment only counts with a whole number of hard bugs are scenarios.
+  // Under exact assignment only counts with a whole number of hard bugs are scenarios; a count
+  // without a closed form (a window in reach) is skipped.
   const d = (q: number): number | null => {
-    let scenario: Scenario;
     try {
-      scenario = parseScenario(withPath(raw, query.param, q), file);
+      return costDifference(parseScenario(withPath(raw, query.param, q), file), query.between, context);
     } catch (err) {
       if (err instanceof UserError) return null;
       throw err;
     }
-    return costDifference(scenario, query.between, context);
   };
   const out: Crossover[] = [];
   let previous: number | null = null;
+  let known = 0;
   for (let q = from; q <= to; q++) {
     const now = d(q);
-    if (now === null || now === 0) continue;
+    if (now === null) continue;
+    known++;
+    if (now === 0) continue;
     if (previous !== null && Math.sign(now) !== Math.sign(previous)) out.push(describe(q, now - previous, query.between, context, "integer"));
     previous = now;
   }
+  if (known === 0) throw new UserError(`${query.between.map((s) => s.name).join(" and ")} have no closed form at any whole count in [${from}, ${to}] (${context})`);
   return out;
 }
 

@@ -81,12 +81,15 @@ export function freshMomentTokens(n: RateAttempts, shape: TokenShape): FixTokens
 
 /** Fresh mode sums its bugs: expected easy bugs x one easy bug + expected hard bugs x one hard bug. */
 export function sumBugTokens(easyBugs: number, easy: FixTokens, hardBugs: number, hard: FixTokens): FixTokens {
-  const sum = (key: keyof FixTokens) => easyBugs * easy[key] + hardBugs * hard[key];
+  // a class with no bugs adds nothing, even where one of its bugs would cost infinitely much
+  const term = (bugs: number, x: number) => (bugs === 0 ? 0 : bugs * x);
+  const sum = (key: keyof FixTokens) => term(easyBugs, easy[key]) + term(hardBugs, hard[key]);
   return { inputNew: sum("inputNew"), inputCached: sum("inputCached"), output: sum("output") };
 }
 
 /** A's tokens + weight x B's. */
 export function addTokens(a: FixTokens, b: FixTokens, weight = 1): FixTokens {
+  if (weight === 0) return a;
   return { inputNew: a.inputNew + weight * b.inputNew, inputCached: a.inputCached + weight * b.inputCached, output: a.output + weight * b.output };
 }
 

@@ -8,6 +8,7 @@
  * or a tier in fresh context, the request schedules of ladder.ts. `closedFormReason` says, in the
  * order of DECISIONS' table, when there is no closed form.
  */
+import { baseScenario as baseScenarioOf } from "../scenario/extensions.js";
 import { fixPhaseModels, fixRungs, isOneRung, ladderText, rungKey, rungRates, singleFixer } from "../scenario/ladder.js";
 import type { Context, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
@@ -172,9 +173,13 @@ function infiniteReason(scenario: Scenario, strategy: Strategy): string | null {
   const met = classesMet(scenario, strategy);
   const rates = rungRates(scenario.models, last);
   const where = last.fix ? `${rungKey(strategy.name, strategy.ladder.length - 1)}.fix` : `models.${last.model}.fix`;
+  const sched = schedules(scenario, strategy);
   for (const cls of ["easy", "hard"] as const) {
     const rate: FixRate = rates[cls];
     if (!met[cls] || rate.kind !== "beta" || rate.a > needed) continue;
+    // a class that never gets past the earlier rungs never meets the last one's rate
+    const tail = sched[cls].tail;
+    if (!tail || tailReach(tail, 1) === 0) continue;
     return (
       `infinite expected cost: ${where}.${cls} is beta with a = ${+rate.a.toPrecision(6)} <= ${needed} ` +
       `(E[1/p${needed === 2 ? "^2" : ""}] diverges)`
@@ -362,6 +367,11 @@ function bugsByClass(scenario: Scenario, strategy: Strategy, fixedBy: { easy: Ma
   return { easy: (v0[0]! * d - v0[1]! * c) / det, hard: (-v0[0]! * b + v0[1]! * a) / det };
 }
 
+/** bugs.easy x easy + bugs.hard x hard, where a class with no bugs adds nothing (even an infinite amount). */
+function byClass(bugs: { easy: number; hard: number }, easy: number, hard: number): number {
+  return (bugs.easy === 0 ? 0 : bugs.easy * easy) + (bugs.hard === 0 ? 0 : bugs.hard * hard);
+}
+
 /** Tokens of both classes' schedules, weighted by the expected bugs of each class. */
 function weighted(easy: TokensByModel, hard: TokensByModel, bugs: { easy: number; hard: number }): TokensByModel {
   const out: TokensByModel = new Map();
@@ -487,8 +497,8 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
     rung: k,
     kind: r.kind,
     model: r.model,
-    reachFraction: totalBugs > 0 ? (bugs.easy * easy.reach[k]! + bugs.hard * hard.reach[k]!) / totalBugs : 0,
-    attemptsPerRun: bugs.easy * easy.attempts[k]! + bugs.hard * hard.attempts[k]!,
+    reachFraction: totalBugs > 0 ? byClass(bugs, easy.reach[k]!, hard.reach[k]!) / totalBugs : 0,
+    attemptsPerRun: byClass(bugs, easy.attempts[k]!, hard.attempts[k]!),
   }));
   const requestsByModel = new Map<string, { attempts: number; consults: number }>();
   rungs.forEach((r) => {
@@ -505,7 +515,9 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
   const common = { bugs: totalBugs, completion: completionChance, rungs, consults, windowChance: windows, tierChance: tiers, requestsByModel };
   const single = singleFixer(ladder);
   const L1 = scenario.tokens.prompt + scenario.tokens.generation;
-  if (single !== null) {
+  const oneRungClassic = single !== null && !(regressions && fixRungs(ladder)[0]!.attempts !== null);
+  if (single !== null && oneRungClassic) {
+    // the section-4 formulas; a bounded rung whose fixes breed new bugs is a ladder below (only fixed bugs breed)
     const fixer = scenario.models[single]!;
     const rung = fixRungs(ladder)[0]!;
     const workload = fixWorkload(gen, fixer, rungRates(scenario.models, rung), rung.attempts);
@@ -529,42 +541,10 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
     const byModel = sharedRunTokens(gen, sharedBugStats(sched.easy), sharedBugStats(sched.hard), L1);
     tokens = new Map([...byModel].map(([m, t]) => [m, { base: t, tier: { inputNew: 0, inputCached: 0, output: 0 } }]));
   }
-  return { ...common, tokens, attempts, attemptVariance: null, hit: 1 };
+  return { ...common, tokens, attempts, attemptVariance: null, hit: single !== null ? hitProbability(scenario, scenario.models[single]!) : 1 };
 }
 
-/**
- * The base model's scenario: exact difficulty classes (binomial for a random count, whose mean
- * becomes the count), fixed rates at the beta rates' means, constant tokens (their means), a
- * cache that never expires, no regressions, caps or context windows. Its formula's error against
- * a simulation is the bias of those assumptions.
- */
-export function baseScenario(scenario: Scenario): Scenario {
-  const fixed = (r: FixRate): FixRate => (r.kind === "beta" ? { kind: "fixed", p: r.mean } : r);
-  return {
-    ...scenario,
-    tokens: { ...scenario.tokens, errorGrowth: 0 },
-    caching: { ...scenario.caching, ttlSeconds: null },
-    limits: { maxAttemptsPerBug: null, maxAttemptsPerRun: null },
-    compaction: null,
-    models: Object.fromEntries(
-      Object.entries(scenario.models).map(([k, m]) => [
-        k,
-        {
-          ...m,
-          bugs: m.bugs.kind === "fixed" ? m.bugs : { kind: "fixed" as const, count: m.bugs.mean },
-          assignment: m.bugs.kind === "fixed" ? ("exact" as const) : ("binomial" as const),
-          fix: { easy: fixed(m.fix.easy), hard: fixed(m.fix.hard) },
-          regressions: null,
-          contextWindow: null,
-        },
-      ]),
-    ),
-    strategies: scenario.strategies.map((s) => ({
-      ...s,
-      ladder: s.ladder.map((r) => (r.kind === "fix" && r.fix ? { ...r, fix: { easy: fixed(r.fix.easy), hard: fixed(r.fix.hard) } } : r)),
-    })),
-  };
-}
+export { baseScenario } from "../scenario/extensions.js";
 
 /** E[C] of a scenario's strategy where it has a closed form, else null; with its parts. */
 function expectedCost(
@@ -619,7 +599,7 @@ const totalOf = (b: CostBreakdown) => b.generation + b.fixInputNew + b.fixInputC
 /** The closed-form answer for one strategy in one context. */
 export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context: Context): AnalyticResult {
   const gen = scenario.models[strategy.generator]!;
-  const base = baseScenario(scenario);
+  const base = baseScenarioOf(scenario);
   const baseStrategy = base.strategies.find((s) => s.name === strategy.name) ?? strategy;
   let baseMean: number | null = null;
   try {

@@ -55,7 +55,8 @@ function bugCount(c: BugCountInput): BugCount {
  * Prices per token. cacheRead and cacheWrite default to the input price times the caching
  * multipliers (alpha, w); a long-context tier's default cache prices keep the base tier's ratios
  * to its input price (the multipliers when the base input is free). A model caches when its cache
- * prices differ from its input price or are given (by hand or by a preset).
+ * prices differ from its input price or are given (by hand, for either tier, or by a preset); the
+ * prices apply as given either way, "caches" only says how the breakdown books its input.
  */
 export function normalizePrice(p: HandPrice, caching: { readMultiplier: number; writeMultiplier: number }, preset: string | null): Price {
   const input = p.input / PER_MILLION;
@@ -75,7 +76,8 @@ export function normalizePrice(p: HandPrice, caching: { readMultiplier: number; 
       cacheWrite: t.cacheWrite === undefined ? writeRatio * tierInput : t.cacheWrite / PER_MILLION,
     };
   }
-  const caches = preset !== null || p.cacheRead !== undefined || p.cacheWrite !== undefined || cacheRead !== input || cacheWrite !== input;
+  const given = [p.cacheRead, p.cacheWrite, p.longContext?.cacheRead, p.longContext?.cacheWrite].some((x) => x !== undefined);
+  const caches = preset !== null || given || cacheRead !== input || cacheWrite !== input;
   return { input, output: p.output / PER_MILLION, cacheRead, cacheWrite, caches, longContext, preset };
 }
 

@@ -165,6 +165,10 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array,
   // A run whose largest request reads more than this (a tier or a window) is replayed request by
   // request; runs a hair below it are replayed too, so that rounding never decides.
   const threshold = Math.min(fixer.above, fixer.window) * (1 - 1e-12);
+  // A fresh run that stops at a window depends on which bugs came before the one that reached it:
+  // under exact assignment (drawn hard bugs first) such a run's bugs are put in a random order.
+  const shuffleAtWindow = fresh && p.randomOrder && p.compactionSummary < 0;
+  const window = fixer.window * (1 - 1e-12);
   const replayable = threshold < Infinity || trace !== null;
   const counts = new Int32Array(replayable ? q : 0);
   const ledger = replayable ? new Ledger(p.models, L1, Infinity, false, p.compactionSummary) : null;
@@ -194,6 +198,7 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array,
       }
     }
     if (replayable && (trace !== null || (total > 0 && L1 + ((fresh ? most : total) - 1) * delta > threshold))) {
+      if (shuffleAtWindow && L1 + (most - 1) * delta > window) shuffle(counts, random);
       replay(p, ledger!, counts, r, out, sums, runs, scratch, priced, trace);
       continue;
     }
@@ -227,6 +232,16 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array,
   sums[at + ModelSum.output] = sums[Col.fixOutput]!;
   sums[layout.rungBase + RungSum.reached] = sums[Col.bugs]!;
   sums[layout.rungBase + RungSum.attempts] = sums[Col.attempts]!;
+}
+
+/** Fisher-Yates: a uniformly random order of the run's bugs (their attempt counts). */
+function shuffle(counts: Int32Array, random: Random): void {
+  for (let i = counts.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = counts[i]!;
+    counts[i] = counts[j]!;
+    counts[j] = t;
+  }
 }
 
 /** One fast-path run, request by request from its attempt counts (a tier, a window, or a trace). */

@@ -112,7 +112,7 @@ export interface SimParams {
  * constant tokens, no time, expiry, regressions or caps. Long-context tiers and windows are
  * handled there by replaying the runs that reach them request by request; the bugs' order does
  * not change a shared run's cost (it depends on the total attempts only), nor a fresh run's unless
- * it can stop at a window.
+ * it stops at a window, and such a run's bugs are shuffled before the replay.
  */
 export function fastPathApplies(p: SimParams): boolean {
   const rung = p.rungs[0]!;
@@ -131,8 +131,6 @@ export function fastPathApplies(p: SimParams): boolean {
     !p.timed &&
     fixer.regressionProbability === 0 &&
     p.maxAttemptsPerBug === Infinity &&
-    p.maxAttemptsPerRun === Infinity &&
-    // a fresh run that stops at a window depends on which bugs came first: the bugs' order is drawn
-    !(p.fresh && p.randomOrder && p.compactionSummary < 0)
+    p.maxAttemptsPerRun === Infinity
   );
 }

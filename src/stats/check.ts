@@ -54,11 +54,17 @@ export interface Sample {
   skewness: number;
 }
 
-/** z-score of a simulated mean against E; with zero spread it is 0 or +/-Infinity. */
+/**
+ * z-score of a simulated mean against E. A difference within rounding (1e-12 relative) is 0:
+ * runs that all cost the same amount have a spread of rounding noise, which would make any
+ * last-digit difference look like a thousand standard errors. With zero spread and a larger
+ * difference it is +/-Infinity.
+ */
 export function zScore(mean: number, stdError: number, expected: number): number {
   const diff = mean - expected;
+  if (Math.abs(diff) <= 1e-12 * Math.abs(expected)) return 0;
   if (stdError > 0) return diff / stdError;
-  return Math.abs(diff) <= 1e-9 * Math.abs(expected) ? 0 : Math.sign(diff) * Infinity;
+  return Math.sign(diff) * Infinity;
 }
 
 /**
@@ -86,11 +92,12 @@ export function checkMean(sample: Sample, expected: number | null, threshold = Z
   if (expected === null) return { z: null, zCorrected: null, relError: null, verdict: "no closed form" };
   const relError = relativeError(sample.mean, expected);
   const z = zScore(sample.mean, sample.stdError, expected);
+  // The closed form to rounding: consistent, however few the runs.
+  if (z === 0) return { z: 0, zCorrected: 0, relError, verdict: "consistent" };
   const enough = sample.n >= runsNeeded(sample.skewness);
   if (sample.stdError === 0) {
-    // Every run cost the same: exactly the closed form, or (with enough runs to rule out
-    // chance) not it at all. z is infinite then, and reported as null.
-    if (z === 0) return { z: 0, zCorrected: 0, relError, verdict: "consistent" };
+    // Every run cost the same, and not the closed form: with enough runs to rule out chance, it
+    // is not. z is infinite then, and reported as null.
     return { z: null, zCorrected: null, relError, verdict: enough ? "inconsistent" : "too few runs" };
   }
   if (!enough) return { z, zCorrected: null, relError, verdict: "too few runs" };

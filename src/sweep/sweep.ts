@@ -24,7 +24,7 @@ import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
-import { pointRows, sweepColumns, toCsv } from "./csv.js";
+import { csvLayout, pointRows, sweepColumns, toCsv } from "./csv.js";
 import { checkOutput, lockOutput, type Lock } from "./output.js";
 import { fileSha256, makeRecord, writeRecord } from "./record.js";
 import type { Sweep } from "./points.js";
@@ -93,7 +93,8 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   const trials = options.trials ?? sweep.base.trials;
   const shard = options.shard ?? null;
   const mine = shardSize(shard, sweep.size);
-  const header = toCsv([sweepColumns(sweep.axes, sweep.extensions)]);
+  const layout = csvLayout(sweep.base, sweep.extensions);
+  const header = toCsv([sweepColumns(sweep.axes, layout)]);
   const fingerprint = sweepFingerprint(sweep.raw, trials, shard);
   const files = partialFiles(out);
   await checkOutput(out);
@@ -121,7 +122,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
         options.signal?.throwIfAborted();
         const point = sweep.point(shardPoint(shard, j));
         const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
-        const text = Buffer.from(toCsv(pointRows(point, results, sweep.extensions)));
+        const text = Buffer.from(toCsv(pointRows(point, results, layout)));
         await file.write(text, 0, text.length, state.bytes);
         await file.datasync();
         state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };

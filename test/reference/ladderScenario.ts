@@ -90,7 +90,7 @@ export interface LScenario {
  *   cacheWrite = price.cacheWrite ?? input * caching.writeMultiplier (1 without a caching section)
  *   tier cacheRead/cacheWrite default: tier input * (base cacheRead / base input), the same for
  *   writes; with a base input price of 0, tier input * the caching multipliers.
- * A model caches when the scenario has a caching section or its price gives cacheRead/cacheWrite.
+ * A model caches when the scenario has a caching section or its price (or its tier) gives cacheRead/cacheWrite.
  */
 export function readPrices(price: any, alpha: number, w: number, hasCaching: boolean): ModelPrices {
   if (price.preset !== undefined) throw new Error("reference: price presets are not supported; write prices by hand");
@@ -111,7 +111,8 @@ export function readPrices(price: any, alpha: number, w: number, hasCaching: boo
       cacheWrite: (lc.cacheWrite ?? lc.input * writeRatio) / 1e6,
     };
   }
-  const caches = hasCaching || price.cacheRead !== undefined || price.cacheWrite !== undefined;
+  const lcKeys = price.longContext as { cacheRead?: number; cacheWrite?: number } | undefined;
+  const caches = hasCaching || price.cacheRead !== undefined || price.cacheWrite !== undefined || lcKeys?.cacheRead !== undefined || lcKeys?.cacheWrite !== undefined;
   return { base, tier, caches };
 }
 

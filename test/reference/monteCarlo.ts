@@ -104,6 +104,8 @@ export interface McResult {
   bugs: Estimate;
   /** per rung: mean bugs reaching it per run, mean attempts (consults) on it per run */
   rungs: { reachPerRun: number; attemptsPerRun: number }[];
+  /** every run's cost, in run order (for comparing distributions) */
+  costs: Float64Array;
 }
 
 const CATEGORIES = ["uncachedInput", "cacheWrite", "cacheRead", "output"] as const;
@@ -150,6 +152,7 @@ export function simulateStrategy(
     perModel[m] = { uncachedInput: new Moments(), cacheWrite: new Moments(), cacheRead: new Moments(), output: new Moments() };
   }
   const cost = new Moments();
+  const costs = new Float64Array(runs);
   const completion = new Moments();
   const attemptsM = new Moments();
   const consultsM = new Moments();
@@ -265,6 +268,7 @@ export function simulateStrategy(
       if (!fixed) complete = false;
     }
     cost.add(runCost);
+    costs[cost.n - 1] = runCost;
     completion.add(complete ? 1 : 0);
     attemptsM.add(attempts);
     consultsM.add(consults);
@@ -291,5 +295,6 @@ export function simulateStrategy(
     consults: consultsM.estimate(),
     bugs: bugsM.estimate(),
     rungs: st.rungs.map((_, r) => ({ reachPerRun: rungReach[r]! / runs, attemptsPerRun: rungAttempts[r]! / runs })),
+    costs,
   };
 }

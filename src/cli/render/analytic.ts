@@ -10,7 +10,7 @@ import type { Scenario } from "../../scenario/types.js";
 import { money, num, table } from "../format.js";
 import { analyticDecisionLines } from "./decision.js";
 import { sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
-import { PAIR_COLUMN, byContext, noClosedFormNotes } from "./run.js";
+import { PAIR_COLUMN, byContext, ladderTable, modelCostTable, noClosedFormNotes } from "./run.js";
 
 const ANALYTIC_COLUMNS: Column<AnalyticResult>[] = [
   { head: "strategy", cell: (r) => r.strategy },
@@ -29,12 +29,15 @@ export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], de
   lines.push("", ...wrap(`Scenario ${scenario.name} (${file}): closed-form expected cost per run`, fit.width), "");
   lines.push(sectionTable(ANALYTIC_COLUMNS, byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
+  const ladders = ladderTable(results);
+  if (ladders) lines.push("", ladders);
   const fixers = [...new Set(scenario.strategies.flatMap((s) => fixRungs(s.ladder).map((r) => r.model)))];
   if (!fit.wide) {
-    if (fixers.length > 1) lines.push(...wrap("--wide adds the attempt variance and each fixer's fix phase on the same bugs.", fit.width));
+    lines.push(...wrap(`--wide adds the attempt variance, the cost by model${fixers.length > 1 ? " and each fixer's fix phase on the same bugs" : ""}.`, fit.width));
     return lines.join("\n") + "\n";
   }
   let out = lines.join("\n") + "\n";
+  out += modelCostTable(results, "closed form");
   const bugSets = [...new Set(scenario.strategies.map((s) => s.generator))];
   if (fixers.length > 1) {
     out += `\nFix phase on the same bugs (E[fix cost]):\n\n`;

@@ -78,19 +78,71 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   const incomplete = results.some((r) => r.allFixedFraction < 1);
   lines.push(sectionTable(runColumns(incomplete), byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
+  lines.push(...divergenceNotes(results, fit.width));
   const tooFew = results.filter((r) => r.verdict === "too few runs").length;
   if (tooFew > 0) lines.push(...wrap(`${tooFew} of ${results.length} checks not judged: ${tooFewRunsNote}`, fit.width));
+  const ladders = ladderTable(results);
+  if (ladders) lines.push("", ladders);
   const verdict = `verdict: consistent when |z| <= ${Z_THRESHOLD} after correcting z for the skewness of the costs`;
   if (!fit.wide) {
-    const hint = `${verdict}. --wide adds p50, p99, z and relative error, ${usesExtensions(scenario) ? "the extensions' outputs, " : ""}and P(cheaper) for every pair.`;
+    const hint = `${verdict}. --wide adds p50, p99, z and relative error, ${usesExtensions(scenario) ? "the extensions' outputs, " : ""}the cost by model and P(cheaper) for every pair.`;
     lines.push(...wrap(hint, fit.width));
     return lines.join("\n") + "\n";
   }
   lines.push("rel. error = (mean - closed form) / closed form; z = (mean - closed form) / standard error;", ...wrap(verdict, fit.width));
   let out = lines.join("\n") + "\n";
   if (usesExtensions(scenario)) out += extensionTable(results);
+  out += modelCostTable(results.map((r) => ({ ...r, costByModel: r.costByModel })), "simulated");
   out += comparisonMatrices(scenario, evaluation);
   return out;
+}
+
+/**
+ * Where the expected cost is infinite (a beta rate with a <= 2), the simulated mean is no
+ * estimate of anything: say so, with the means of the two halves of the runs.
+ */
+function divergenceNotes(results: SimResult[], width: number): string[] {
+  return results.flatMap((r) =>
+    r.halfMeans
+      ? wrap(
+          `${r.strategy}/${r.context}: the expected cost is infinite, so the simulated mean does not converge ` +
+            `(first half of the runs ${money(r.halfMeans[0])}, second half ${money(r.halfMeans[1])}); the quantiles still hold.`,
+          width,
+          "",
+          "  ",
+        )
+      : [],
+  );
+}
+
+/** How far bugs climb each ladder: per rung, the share of bugs reaching it and its attempts (consults) per run. */
+export function ladderTable(results: { strategy: string; context: string; rungs: { rung: number; kind: string; model: string; reachFraction: number; attemptsPerRun: number }[] | null }[]): string | null {
+  const climbing = results.filter((r) => r.rungs && r.rungs.length > 1);
+  if (climbing.length === 0) return null;
+  const rows = climbing.flatMap((r) =>
+    r.rungs!.map((g) => [
+      g.rung === 0 ? r.strategy : "", g.rung === 0 ? r.context : "", String(g.rung + 1),
+      g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`, percent(g.reachFraction, 1), num(g.attemptsPerRun),
+    ]),
+  );
+  const head = ["strategy", "context", "rung", "what", "bugs reaching", "attempts (consults) per run"];
+  return `Ladders:\n\n${table(head, rows, new Set(head.slice(4)))}\n`;
+}
+
+/** Each model's share of a run's cost: generation, uncached input, cache writes, cache reads, output. */
+export function modelCostTable(
+  results: { strategy: string; context: string; costByModel: Record<string, { generation: number; uncachedInput: number; cacheWrite: number; cacheRead: number; output: number; total: number }> | null }[],
+  what: string,
+): string {
+  const rows = results.flatMap((r) =>
+    Object.entries(r.costByModel ?? {}).map(([model, c], i) => [
+      i === 0 ? r.strategy : "", i === 0 ? r.context : "", model,
+      money(c.generation), money(c.uncachedInput), money(c.cacheWrite), money(c.cacheRead), money(c.output), money(c.total),
+    ]),
+  );
+  if (rows.length === 0) return "";
+  const head = ["strategy", "context", "model", "generation", "uncached in", "cache writes", "cache reads", "output", "total"];
+  return `\nCost by model, $ per run (${what}):\n\n${table(head, rows, new Set(head.slice(3)))}\n`;
 }
 
 function extensionTable(results: SimResult[]): string {

@@ -1,0 +1,112 @@
+/**
+ * The round trip of docs/model.md section 11: traces written by `run --trace` (the simulator's own runs)
+ * from scenarios whose parameters are known, fitted back by `agentsim fit`.
+ *
+ * - Every fitted fix rate and hard fraction lies within 4 bootstrap standard errors of the truth
+ *   (a normal tail of 6.3e-5 per estimate), on random scenarios in both contexts, under both
+ *   assignments, with and without censoring (a cap on attempts per bug, or a bounded last rung);
+ * - constant token sizes are recovered exactly;
+ * - over repeated traces of one scenario, the 95% intervals cover the truth in about 95% of them:
+ *   with n interval checks the share is within 4 sqrt(0.95 x 0.05 / n) of 95%.
+ */
+import seedrandom from "seedrandom";
+import { describe, expect, it } from "vitest";
+import { traceLines } from "../src/evaluate/trace.js";
+import { inThisThread } from "../src/fit/bootstrap.js";
+import { fitTraceText, type FitReport } from "../src/fit/fit.js";
+import { getPath } from "../src/scenario/paths.js";
+import { parseScenario } from "../src/scenario/load.js";
+
+type Raw = Record<string, unknown>;
+
+/**
+ * A scenario with two models whose classes a fit can tell apart (easy rates 0.55..0.95, hard
+ * 0.06..0.35), constant tokens, no regressions (a trace cannot tell a regression from a bug the
+ * generator left), and strategies that are pairs or escalation ladders without a rung's own rates.
+ */
+function knownScenario(seed: number, options: { context: "shared" | "fresh"; binomial: boolean; censored: boolean }): Raw {
+  const rng = seedrandom.alea(`fit-roundtrip-${seed}`);
+  const u = (lo: number, hi: number) => +(lo + (hi - lo) * rng()).toFixed(3);
+  const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
+  const model = () => {
+    const count = int(3, 7);
+    const hard = int(1, count - 1);
+    return {
+      price: { input: u(0.5, 10), output: u(2, 40) },
+      bugs: options.binomial ? { count, hardFraction: u(0.2, 0.7), assignment: "binomial" } : { count, hardFraction: hard / count },
+      fix: { easy: u(0.55, 0.95), hard: u(0.06, 0.35) },
+    };
+  };
+  const strategies: Raw = {
+    "a-b": { generator: "a", fixer: "b" },
+    "b-a": { generator: "b", fixer: "a" },
+    escalate: { generator: "b", ladder: [{ fixer: "b", attempts: int(1, 3) }, options.censored ? { fixer: "a", attempts: int(2, 4) } : { fixer: "a" }] },
+  };
+  return {
+    name: `roundtrip-${seed}`,
+    seed,
+    trials: 1000,
+    models: { a: model(), b: model() },
+    tokens: { prompt: int(500, 5000), generation: int(500, 5000), fixOutput: int(100, 1500), errorTrace: int(50, 2000) },
+    caching: { readMultiplier: 0.1, writeMultiplier: 1.25 },
+    contexts: [options.context],
+    strategies,
+    ...(options.censored ? { limits: { maxAttemptsPerBug: int(3, 6) } } : {}),
+  };
+}
+
+async function fitTrace(raw: Raw, runs: number, seedKey: string, bootstrap: number): Promise<FitReport> {
+  const scenario = parseScenario(raw, String(raw.name));
+  const text = traceLines(scenario, { runs, seedKey }).join("\n") + "\n";
+  return fitTraceText(text, { bootstrap, seed: seedKey, prices: null, runner: inThisThread });
+}
+
+const RATE_KINDS = new Set(["fixRate", "hardFraction"]);
+
+describe("fit recovers the scenario that wrote the traces", () => {
+  it("fix rates and hard fractions within 4 standard errors, constant tokens exactly", async () => {
+    let estimates = 0;
+    let seed = 1;
+    for (const context of ["shared", "fresh"] as const) {
+      for (const binomial of [false, true]) {
+        for (const censored of [false, true]) {
+          const raw = knownScenario(seed++, { context, binomial, censored });
+          const report = await fitTrace(raw, 600, `roundtrip-${seed}`, 200);
+          for (const p of report.parameters) {
+            const truth = getPath(raw, p.key);
+            if (p.kind === "tokens") {
+              expect(p.value, `${raw.name} ${p.key}`).toBe(truth);
+              continue;
+            }
+            if (!RATE_KINDS.has(p.kind)) continue;
+            expect(p.value, `${raw.name} ${p.key}`).not.toBeNull();
+            expect(p.stdError, `${raw.name} ${p.key}`).toBeGreaterThan(0);
+            const z = (p.value! - (truth as number)) / p.stdError!;
+            expect(Math.abs(z), `${raw.name} (${context}, ${binomial ? "binomial" : "exact"}, ${censored ? "censored" : "uncensored"}) ${p.key}: ${p.value} vs ${truth}`).toBeLessThanOrEqual(4);
+            estimates++;
+          }
+        }
+      }
+    }
+    expect(estimates).toBeGreaterThanOrEqual(8 * 6);
+  });
+
+  it("the 95% intervals cover the truth about 95% of the time over repeated traces", async () => {
+    const raw = knownScenario(100, { context: "shared", binomial: true, censored: false });
+    let covered = 0;
+    let checks = 0;
+    for (let rep = 0; rep < 40; rep++) {
+      const report = await fitTrace(raw, 300, `coverage-${rep}`, 200);
+      for (const p of report.parameters) {
+        if (!RATE_KINDS.has(p.kind) || p.ciLow === null) continue;
+        const truth = getPath(raw, p.key) as number;
+        checks++;
+        if (p.ciLow <= truth && truth <= p.ciHigh!) covered++;
+      }
+    }
+    const share = covered / checks;
+    const bound = 4 * Math.sqrt((0.95 * 0.05) / checks);
+    expect(checks).toBe(40 * 6);
+    expect(Math.abs(share - 0.95), `coverage ${covered}/${checks} = ${share}`).toBeLessThanOrEqual(bound);
+  });
+});

@@ -1,0 +1,207 @@
+/**
+ * Fix ladders, per-model prices, tiers, beta rates and random counts (docs/model.md sections 8-10):
+ * the closed forms of src/model against the independent reference of test/reference (written
+ * from docs/model.md alone), and the simulator against both.
+ *
+ * Thresholds: closed form against reference, 1e-9 relative (both are exact; they differ only in
+ * rounding); a simulated mean against a closed form, |z| <= 4.5 (two-sided normal tail 6.8e-6
+ * per check, so a few hundred checks raise a false alarm with probability below 0.3%); two
+ * simulations of n runs each, the Kolmogorov-Smirnov distance D <= c sqrt(2/n) with
+ * c = sqrt(-ln(alpha/2)/2) = 1.9495 for alpha = 0.001.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { evaluateScenario } from "../src/evaluate/evaluate.js";
+import { analyzeStrategy } from "../src/model/strategy.js";
+import { ScenarioError } from "../src/errors.js";
+import { parseScenario } from "../src/scenario/load.js";
+import type { Scenario } from "../src/scenario/types.js";
+import { column } from "../src/sim/columns.js";
+import { compileParams } from "../src/sim/compile.js";
+import { simulateChunk } from "../src/sim/kernel.js";
+import { SimulationPool } from "../src/sim/pool.js";
+import { referenceStrategy } from "./reference/ladder.js";
+import { simulateStrategy } from "./reference/monteCarlo.js";
+import { randomScenario, type RandomScenarioOptions } from "./reference/randomScenario.js";
+
+type Raw = Record<string, unknown>;
+
+const NEW_FEATURES: RandomScenarioOptions = { ladders: true, cachePrices: true, longContext: true, beta: true, randomCounts: true };
+
+function close(actual: number, expected: number, what: string, rel = 1e-9, floor = 1e-12): void {
+  if (!(Math.abs(actual - expected) <= rel * Math.max(Math.abs(expected), floor))) {
+    expect.fail(`${what}: ${actual} vs reference ${expected}`);
+  }
+}
+
+/** Whether a model of the strategy's fix phase has a long-context tier or a context window. */
+function thresholds(s: Scenario, name: string): boolean {
+  const st = s.strategies.find((x) => x.name === name)!;
+  return st.ladder.some((r) => s.models[r.model]!.price.longContext !== null || s.models[r.model]!.contextWindow !== null);
+}
+
+describe("closed forms against the independent reference", () => {
+  it("agree on random scenarios with ladders, cache prices, tiers, beta rates and random counts", () => {
+    let compared = 0;
+    let ladders = 0;
+    for (let seed = 1; seed <= 160; seed++) {
+      const raw = randomScenario(seed, { ...NEW_FEATURES, extensions: seed % 3 === 0, limits: false, maxBugs: 8 }) as Raw;
+      const s = parsed(raw, seed);
+      if (!s) continue;
+      for (const st of s.strategies) {
+        for (const context of s.contexts) {
+          const mine = analyzeStrategy(s, st, context);
+          const ref = referenceStrategy(raw, st.name, context);
+          const what = `seed ${seed} ${st.name} ${context}`;
+          if (ref.mean === null || mine.analyticMean === null) {
+            // The reference has no closed form for a tier in shared context on a longer ladder; src
+            // keeps one where the tier is reached in under 1e-6 of runs. Otherwise both say none.
+            const tierOnly = mine.analyticMean !== null && thresholds(s, st.name) && context === "shared";
+            expect(mine.analyticMean === null || tierOnly, `${what}: ${mine.reason} vs ${ref.reason}`).toBe(true);
+            // the same key named; the digits of a may be printed differently
+            if (ref.reason?.startsWith("infinite")) expect(mine.reason?.split(" is beta")[0], what).toBe(ref.reason.split(" is beta")[0]);
+            continue;
+          }
+          close(mine.analyticMean, ref.mean, `${what} mean`);
+          for (const [model, cost] of Object.entries(ref.byModel!)) {
+            const m = mine.costByModel![model]!;
+            close(m.generation, cost.generation, `${what} ${model} generation`);
+            close(m.uncachedInput + m.cacheWrite + m.cacheRead, cost.uncachedInput + cost.cacheWrite + cost.cacheRead, `${what} ${model} input`);
+            close(m.output, cost.output, `${what} ${model} output`);
+            if (s.models[model]!.price.caches) close(m.cacheRead, cost.cacheRead, `${what} ${model} cache reads`);
+          }
+          if (ref.rungs && mine.rungs) {
+            ref.rungs.forEach((r, k) => {
+              close(mine.rungs![k]!.attemptsPerRun, r.attemptsPerRun, `${what} rung ${k} attempts`);
+              if (r.reachFraction !== null) close(mine.rungs![k]!.reachFraction, r.reachFraction, `${what} rung ${k} reach`);
+            });
+          }
+          if (mine.expectedCompletion !== null && ref.expectedCompletion !== null) {
+            close(mine.expectedCompletion, ref.expectedCompletion, `${what} completion`);
+          }
+          compared++;
+          if (st.ladder.length > 1) ladders++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(400);
+    expect(ladders).toBeGreaterThan(100);
+  });
+});
+
+describe("the simulator", () => {
+  let pool: SimulationPool;
+  beforeAll(() => {
+    pool = new SimulationPool(2);
+  });
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  it("agrees with the closed forms on unseen random ladder scenarios (|z| <= 4.5)", async () => {
+    let checks = 0;
+    let ladders = 0;
+    for (let seed = 1001; seed <= 1030; seed++) {
+      const raw = randomScenario(seed, { ...NEW_FEATURES, contextWindows: seed % 4 === 0, limits: false, minFixProbability: 0.1, maxBugs: 8 });
+      const s = parsed(raw, seed);
+      if (!s) continue;
+      const { results } = await evaluateScenario(pool, s, { trials: 20_000, seedKey: `ladder-${seed}` });
+      for (const r of results) {
+        if (r.analyticMean === null) continue;
+        checks++;
+        if (r.ladder.includes(">")) ladders++;
+        expect(Math.abs(r.z!), `seed ${seed} ${r.strategy} ${r.context}: sim ${r.mean} vs ${r.analyticMean}`).toBeLessThanOrEqual(4.5);
+      }
+    }
+    expect(checks).toBeGreaterThan(100);
+    expect(ladders).toBeGreaterThan(30);
+  });
+
+  it("agrees in distribution with the reference's own Monte Carlo on ladder scenarios (KS, alpha 0.001)", () => {
+    const runs = 20_000;
+    const bound = Math.sqrt(-Math.log(0.001 / 2) / 2) * Math.sqrt(2 / runs);
+    let compared = 0;
+    for (let seed = 2001; compared < 12 && seed < 2100; seed++) {
+      const raw = randomScenario(seed, { ladders: true, cachePrices: true, longContext: true, beta: seed % 2 === 0, limits: false, minFixProbability: 0.1, maxBugs: 6 });
+      const s = parsed(raw, seed);
+      if (!s) continue;
+      for (const st of s.strategies.filter((x) => x.ladder.length > 1).slice(0, 1)) {
+        for (const context of s.contexts) {
+          const mine = column(simulateChunk(compileParams(s, st, context), `ks-${seed}`, runs).columns, runs, "cost");
+          const theirs = simulateStrategy(raw, st.name, context, runs, seed).costs;
+          expect(ksDistance(mine, theirs), `seed ${seed} ${st.name} ${context}`).toBeLessThanOrEqual(bound);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(12);
+  });
+});
+
+/**
+ * The Kolmogorov-Smirnov distance of two samples. Costs are taken to 12 significant digits first:
+ * many runs of a ladder cost one of a few exact amounts, which two programs add up in different
+ * orders, and a last-digit difference would otherwise count as a jump of the whole atom.
+ */
+/**
+ * The scenario, or null when validation refuses it for runs that would never end (a beta rate with
+ * a <= 1 on an unbounded rung: E[attempts] is infinite), which the generator allows on purpose.
+ */
+function parsed(raw: Raw, seed: number): Scenario | null {
+  try {
+    return parseScenario(raw, `random-${seed}`);
+  } catch (err) {
+    if (err instanceof ScenarioError && /runs would not end/.test(err.message)) return null;
+    throw err;
+  }
+}
+
+describe("fast path replays", () => {
+  const runs = 40_000;
+  const bound = Math.sqrt(-Math.log(0.001 / 2) / 2) * Math.sqrt(2 / runs);
+  const raw = (compaction: boolean): Raw => ({
+    name: "windows",
+    seed: 1,
+    trials: 1000,
+    models: {
+      a: {
+        price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, longContext: { above: 12000, input: 6, output: 22.5 } },
+        bugs: { count: 6, hardFraction: 0.5 },
+        fix: { easy: 0.7, hard: 0.2 },
+        contextWindow: 20000,
+      },
+    },
+    tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+    ...(compaction ? { compaction: { summary: 2000 } } : {}),
+  });
+  for (const compaction of [false, true]) {
+    it(`agree in distribution with the attempt path where runs cross a tier and reach a window (${compaction ? "compaction" : "stop"})`, () => {
+      const s = parseScenario(raw(compaction), "windows.yaml");
+      for (const context of ["shared", "fresh"] as const) {
+        const p = compileParams(s, s.strategies[0]!, context);
+        const fast = simulateChunk(p, "fast", runs, "fast");
+        const step = simulateChunk(p, "step", runs, "attempt");
+        expect(ksDistance(column(fast.columns, runs, "cost"), column(step.columns, runs, "cost")), `${context} cost`).toBeLessThanOrEqual(bound);
+        expect(ksDistance(column(fast.columns, runs, "attempts"), column(step.columns, runs, "attempts")), `${context} attempts`).toBeLessThanOrEqual(bound);
+        const stops = (t: { sums: Float64Array }) => t.sums[12]! / runs;
+        // some runs reach the window: the replay is exercised
+        expect(compaction ? fast.sums[11]! : stops(fast), context).toBeGreaterThan(0.01);
+      }
+    });
+  }
+});
+
+function ksDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const round = (v: number) => Number(v.toPrecision(12));
+  const x = Float64Array.from(a, round).sort();
+  const y = Float64Array.from(b, round).sort();
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < x.length && j < y.length) {
+    const v = Math.min(x[i]!, y[j]!);
+    while (i < x.length && x[i] === v) i++;
+    while (j < y.length && y[j] === v) j++;
+    d = Math.max(d, Math.abs(i / x.length - j / y.length));
+  }
+  return d;
+}

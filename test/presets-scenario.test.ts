@@ -1,0 +1,75 @@
+/**
+ * Section 9's presets: a scenario written with `price: {preset}` gives byte-identical closed forms
+ * and simulations to the same scenario with the preset's prices (and context window) written by
+ * hand, because a preset stands for exactly the numbers a user would type.
+ */
+import { describe, expect, it } from "vitest";
+import { analyzeScenario } from "../src/model/strategy.js";
+import { findPreset, presetPrice } from "../src/prices/index.js";
+import { parseScenario } from "../src/scenario/load.js";
+import { column } from "../src/sim/columns.js";
+import { compileParams } from "../src/sim/compile.js";
+import { simulateChunk } from "../src/sim/kernel.js";
+
+type Raw = Record<string, unknown>;
+
+function scenario(prices: { strong: unknown; weak: unknown }, windows: { strong?: number; weak?: number } = {}): Raw {
+  return {
+    name: "presets",
+    seed: 1,
+    trials: 1000,
+    models: {
+      strong: { price: prices.strong, bugs: { count: 3, hardFraction: 0.3333333333 }, fix: { easy: 0.9, hard: 0.6 }, ...(windows.strong ? { contextWindow: windows.strong } : {}) },
+      weak: { price: prices.weak, bugs: { count: 8, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.15 }, ...(windows.weak ? { contextWindow: windows.weak } : {}) },
+    },
+    tokens: { prompt: 40000, generation: 4000, fixOutput: 800, errorTrace: 2400 },
+    strategies: {
+      "strong-first": { generator: "strong", fixer: "weak" },
+      "weak-first": { generator: "weak", fixer: "strong" },
+      escalate: { generator: "weak", ladder: [{ fixer: "weak", attempts: 3 }, { consult: "strong", output: 1500 }, { fixer: "strong" }] },
+    },
+  };
+}
+
+/** The scenario with each preset replaced by the prices and window the table gives, as a user would write them. */
+function byHand(presets: { strong: string; weak: string }, ttl: number | null): Raw {
+  const hand = (id: string) => presetPrice(findPreset(id)!, ttl);
+  const strong = hand(presets.strong);
+  const weak = hand(presets.weak);
+  return scenario(
+    { strong: strong.price, weak: weak.price },
+    { ...(strong.contextWindow ? { strong: strong.contextWindow } : {}), ...(weak.contextWindow ? { weak: weak.contextWindow } : {}) },
+  );
+}
+
+describe("a scenario with presets equals the same scenario with the prices written by hand", () => {
+  const pairs = [
+    { strong: "anthropic/claude-opus-4-5", weak: "anthropic/claude-haiku-4-5" },
+    { strong: "google/gemini-2.5-pro", weak: "google/gemini-2.5-flash" },
+    { strong: "openai/gpt-5", weak: "openai/gpt-5-mini" },
+  ];
+  for (const presets of pairs) {
+    it(`${presets.strong} and ${presets.weak}: closed forms and simulated runs, byte for byte`, () => {
+      const withPresets = parseScenario(scenario({ strong: { preset: presets.strong }, weak: { preset: presets.weak } }), "presets.yaml");
+      const handWritten = parseScenario(byHand(presets, null), "hand.yaml");
+      expect(JSON.stringify(analyzeScenario(withPresets))).toBe(JSON.stringify(analyzeScenario(handWritten)));
+      for (const st of withPresets.strategies) {
+        for (const context of withPresets.contexts) {
+          const run = (s: typeof withPresets) => column(simulateChunk(compileParams(s, s.strategies.find((x) => x.name === st.name)!, context), "presets", 5000).columns, 5000, "cost");
+          expect(Buffer.from(run(withPresets).buffer).equals(Buffer.from(run(handWritten).buffer))).toBe(true);
+        }
+      }
+    });
+  }
+
+  it("a cache lifetime above 5 minutes takes the 1-hour write price where the table has one", () => {
+    const presets = { strong: "anthropic/claude-opus-4-5", weak: "anthropic/claude-haiku-4-5" };
+    const raw = scenario({ strong: { preset: presets.strong }, weak: { preset: presets.weak } });
+    raw.caching = { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 3600 };
+    const hand = byHand(presets, 3600);
+    hand.caching = { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 3600 };
+    const a = parseScenario(raw, "presets.yaml");
+    expect(a.models.strong!.price.cacheWrite).toBe(10 / 1e6); // Opus 4.5: $10 per million for 1-hour writes
+    expect(JSON.stringify(analyzeScenario(a))).toBe(JSON.stringify(analyzeScenario(parseScenario(hand, "hand.yaml"))));
+  });
+});
