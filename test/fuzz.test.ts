@@ -29,7 +29,7 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
 const chance = (p: number) => rng() < p;
 
 const dir = mkdtempSync(join(tmpdir(), "agentsim-fuzz-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => process.env.AGENTSIM_FUZZ_KEEP || rmSync(dir, { recursive: true, force: true }));
 
 /** The shipped scenarios, the seeds of every mutation. */
 const BASES = ["scenarios", "scenarios/validation"].flatMap((d) =>
@@ -228,7 +228,7 @@ function csvProblems(text: string): string[] {
 }
 
 async function inProcess(args: string[]): Promise<Outcome> {
-  if (process.env.AGENTSIM_FUZZ_LOG) appendFileSync(process.env.AGENTSIM_FUZZ_LOG, JSON.stringify(args) + "\n");
+  if (process.env.AGENTSIM_FUZZ_LOG) appendFileSync(process.env.AGENTSIM_FUZZ_LOG, `${Date.now()} ${JSON.stringify(args)}\n`);
   let stdout = "";
   let stderr = "";
   const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };

@@ -462,6 +462,17 @@ describe("bounds: every number has a range, named in the message", () => {
     expectKeyError(ladder([10_001]), "strategies.long.ladder[0].attempts", /in \[1, 10000\]/);
   });
 
+  it("a long-context tier within 100,000 attempts of a shared conversation's start", () => {
+    const tier = (fixOutput: number, errorTrace: number) =>
+      edit((r) => {
+        r.models.weak.price.longContext = { above: 15_000, input: 2, output: 10 };
+        Object.assign(r.tokens, { fixOutput, errorTrace });
+      });
+    expect(() => parseScenario(tier(0.05, 0.04), FILE)).not.toThrow(); // (15000 - 6000)/0.09 = 100,000
+    expectKeyError(tier(0.001, 0.001), "models.weak.price.longContext.above", /only after 4\.50e\+6 attempts/);
+    expect(() => parseScenario(tier(0, 0), FILE)).not.toThrow(); // a conversation that never grows never reaches it
+  });
+
   it("error-trace growth under a cap cannot overflow", () => {
     const raw = edit((r) => ((r.tokens.errorGrowth = 10), (r.limits = { maxAttemptsPerRun: 200 })));
     expectKeyError(raw, "tokens.errorGrowth", /\(1 \+ 10\)\^199/);

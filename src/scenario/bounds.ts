@@ -196,6 +196,35 @@ export function checkCounts(s: Scenario, file: string): void {
   }
 }
 
+/**
+ * A long-context tier must be within MAX_EXPECTED_ATTEMPTS attempts of a shared conversation's
+ * start: the closed form sums the attempt distribution up to the first attempt priced at the tier,
+ * t* = (above - L1)/Delta + 2 (docs/model.md, section 9), which took 87 s for a tier 4.5 million
+ * attempts away (0.002 tokens per attempt). Checked where that sum is made: shared context,
+ * constant tokens, a tier on a model that fixes or consults, above L1.
+ */
+export function checkTiers(s: Scenario, file: string): void {
+  const { fixOutput, errorTrace, prompt, generation } = s.tokens;
+  if (!s.contexts.includes("shared") || fixOutput.kind !== "constant" || errorTrace.kind !== "constant") return;
+  const delta = fixOutput.value + errorTrace.value;
+  const L1 = prompt + generation;
+  for (const st of s.strategies) {
+    for (const name of new Set(st.ladder.map((r) => r.model))) {
+      const tier = s.models[name]!.price.longContext;
+      if (tier === null || delta === 0 || L1 > tier.above) continue;
+      const attempts = (tier.above - L1) / delta;
+      if (attempts <= MAX_EXPECTED_ATTEMPTS) continue;
+      throw new ScenarioError(
+        file,
+        `models.${name}.price.longContext.above`,
+        `a shared conversation from ${L1} tokens, growing by ${delta} per attempt (tokens.fixOutput + tokens.errorTrace), ` +
+          `reaches ${tier.above} only after ${attempts.toPrecision(3)} attempts, more than the ${MAX_EXPECTED_ATTEMPTS} the closed ` +
+          `form sums: lower the threshold, raise the tokens, or leave the tier out`,
+      );
+    }
+  }
+}
+
 /** A bug's requests on a ladder's bounded rungs, at most MAX_LADDER_REQUESTS. */
 export function checkLadders(s: Scenario, file: string): void {
   for (const st of s.strategies) {

@@ -7,7 +7,7 @@
  */
 import type { z } from "zod";
 import { ScenarioError } from "../errors.js";
-import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders } from "./bounds.js";
+import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders, checkTiers } from "./bounds.js";
 import { crossChecks, shapeChecks, type CheckOptions } from "./checks.js";
 import { normalize } from "./normalize.js";
 import { keyPath } from "./paths.js";
@@ -50,6 +50,7 @@ export function parseScenario(raw: unknown, file: string, options: ParseOptions 
   crossChecks(scenario, file, options);
   checkCounts(scenario, file);
   checkLadders(scenario, file);
+  checkTiers(scenario, file);
   checkExpectedAttempts(scenario, file);
   checkGrowth(scenario, file);
   return scenario;
