@@ -7,7 +7,9 @@
  *
  * The seed is fixed, so CI runs the same cases every time; AGENTSIM_FUZZ_SEED and
  * AGENTSIM_FUZZ_CASES run others (a failure message names its case's arguments and file), and
- * AGENTSIM_FUZZ_TALLY=1 prints how many cases ended with which exit code.
+ * AGENTSIM_FUZZ_TALLY=1 prints how many cases ended with which exit code; AGENTSIM_FUZZ_LOG=FILE
+ * appends each case's start time and arguments (to find a slow one), and AGENTSIM_FUZZ_KEEP=1
+ * keeps the generated files.
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
