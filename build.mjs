@@ -1,11 +1,16 @@
 /**
- * Bundles the CLI and the worker entry point, each into one file (and the CLI's lazily loaded
+ * Bundles the CLI and the worker entry points, each into one file (and the CLI's lazily loaded
  * parts into chunks), so that a command starts without resolving and reading hundreds of small
- * modules (tsc has already type-checked and
- * compiled everything into dist/). piscina stays outside: it starts its own worker script.
+ * modules. `npm run build` runs tsc first (type checks, dist/bench); the tests' global setup calls
+ * `bundle()` alone, so that they always run the code as it is in src/, never a stale bundle.
+ * piscina stays outside: it starts its own worker script.
  */
 import { chmodSync, rmSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+
+const ROOT = dirname(fileURLToPath(import.meta.url));
 
 const common = {
   bundle: true,
@@ -17,19 +22,30 @@ const common = {
   // CommonJS dependencies (seedrandom, @stdlib) call require(); give the ES module one.
   banner: { js: "import { createRequire as __agentsimRequire } from 'node:module'; const require = __agentsimRequire(import.meta.url);" },
   logLevel: "warning",
+  absWorkingDir: ROOT,
 };
 
-rmSync("dist/chunks", { recursive: true, force: true }); // chunk names carry hashes: no stale ones
-// Split: what a command loads with import() (the report's charts) goes to dist/chunks/ and is
-// read only by the command that needs it, so the other commands start as fast as before.
-await build({
-  ...common,
-  entryPoints: { agentsim: "src/cli/main.ts" },
-  outdir: "dist",
-  splitting: true,
-  outExtension: { ".js": ".mjs" },
-  chunkNames: "chunks/[name]-[hash]",
-});
-await build({ ...common, entryPoints: ["workers/simulate.ts"], outfile: "dist/worker.mjs" });
-await build({ ...common, entryPoints: ["workers/fit.ts"], outfile: "dist/fit-worker.mjs" });
-chmodSync("dist/agentsim.mjs", 0o755);
+/**
+ * src/cli/bin.ts into dist/agentsim.mjs (the bin), workers/simulate.ts into dist/worker.mjs and
+ * workers/fit.ts into dist/fit-worker.mjs.
+ */
+export async function bundle() {
+  rmSync(resolve(ROOT, "dist/chunks"), { recursive: true, force: true }); // chunk names carry hashes: no stale ones
+  await Promise.all([
+    // Split: what a command loads with import() (the report's charts) goes to dist/chunks/ and is
+    // read only by the command that needs it, so the other commands start as fast as before.
+    build({
+      ...common,
+      entryPoints: { agentsim: "src/cli/bin.ts" },
+      outdir: "dist",
+      splitting: true,
+      outExtension: { ".js": ".mjs" },
+      chunkNames: "chunks/[name]-[hash]",
+    }),
+    build({ ...common, entryPoints: ["workers/simulate.ts"], outfile: "dist/worker.mjs" }),
+    build({ ...common, entryPoints: ["workers/fit.ts"], outfile: "dist/fit-worker.mjs" }),
+  ]);
+  chmodSync(resolve(ROOT, "dist/agentsim.mjs"), 0o755);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await bundle();

@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // dist/agentsim.mjs and dist/worker.mjs, bundled from src/ before the tests (see the file)
+    globalSetup: ["test/setup/bundle.ts"],
     testTimeout: 120_000,
     // Worker-pool tests spawn their own threads; running files one at a time keeps a
     // 2-core CI machine from being oversubscribed.

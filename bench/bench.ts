@@ -22,7 +22,7 @@ const scenario = parseScenario(
   {
     name: "bench",
     seed: 1,
-    trials: 1,
+    trials: 2,
     models: {
       strong: { price: { input: 5, output: 25 }, bugs: { count: BUGS_PER_RUN, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.3 } },
     },

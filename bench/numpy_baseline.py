@@ -1,7 +1,7 @@
 """A vectorised numpy Monte Carlo of a base-model scenario, for comparison with `agentsim run`.
 
 Same work as `agentsim run --path fast`: for every strategy and context, `trials` runs whose bug
-attempt counts are geometric draws, priced with the token accounting of model.md section 4, then
+attempt counts are geometric draws, priced with the token accounting of docs/model.md section 4, then
 mean, standard error and p50/p90/p99 of the cost. Used only to measure (see the README's
 Performance section); not part of the tests.
 

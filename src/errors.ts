@@ -1,9 +1,13 @@
 /**
  * A mistake in the user's input: the CLI prints its one-line message and exits with code 2,
- * never a stack trace.
+ * never a stack trace. Control characters (a newline in a key, a file name or a value) are
+ * escaped, so the message stays one line whatever the input held.
  */
 export class UserError extends Error {
   override name = "UserError";
+  constructor(message: string) {
+    super(oneLine(message));
+  }
 }
 
 /** A problem with one key of one scenario file: `file: key.path: what is wrong`. */
@@ -16,4 +20,14 @@ export class ScenarioError extends UserError {
   ) {
     super(keyPath ? `${file}: ${keyPath}: ${problem}` : `${file}: ${problem}`);
   }
+}
+
+/** A mistake in one command-line flag: the CLI adds a pointer to the command's --help. */
+export class FlagError extends UserError {
+  override name = "FlagError";
+}
+
+/** Text with its control characters written as JSON escapes (`\n`, `\u0000`). */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }

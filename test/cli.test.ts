@@ -1,14 +1,15 @@
 /**
- * The command line as a user meets it: the compiled CLI (dist/, built by `npm test` before vitest)
- * run as a child process.
+ * The command line as a user meets it: the bundled CLI (dist/agentsim.mjs, bundled from src/ by the
+ * tests' global setup) run as a child process, and main() in-process where a child is not needed.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { main } from "../src/cli/main.js";
 
-const CLI = join(__dirname, "..", "dist", "agentsim.mjs"); // the bin, as built by `npm test`
+const CLI = join(__dirname, "..", "dist", "agentsim.mjs"); // the bin, bundled from src/ by test/setup/bundle.ts
 
 function agentsim(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
@@ -108,16 +109,16 @@ describe("agentsim analytic and crossover", () => {
 describe("user mistakes are one line on stderr with exit code 2", () => {
   const cases: [string, string[], RegExp][] = [
     ["a missing scenario file", ["analytic", "no/such.yaml"], /no\/such\.yaml: cannot read scenario: no such file/],
-    ["a bad key", ["run", scenarioFile("name: x\nseed: 1\ntrials: 0\n")], /s\.yaml: trials: must be a whole number >= 1/],
+    ["a bad key", ["run", scenarioFile("name: x\nseed: 1\ntrials: 0\n")], /s\.yaml: trials: must be a whole number in \[2, 100000000\] \(runs\), got 0/],
     ["broken YAML", ["analytic", scenarioFile("name: x\nmodels: {a: [1,\n")], /s\.yaml: line \d+, column \d+: invalid YAML/],
-    ["a bad --trials", ["run", "--trials", "0"], /--trials must be a whole number from 1 to 100000000, got 0/],
+    ["a bad --trials", ["run", "--trials", "0"], /--trials must be a whole number from 2 to 100000000, got 0 \(see agentsim run --help\)\n$/],
     ["an unknown strategy in --between", ["crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--between", "a,b"], /--between: unknown strategy "a"/],
     ["a crossover key that is not there", ["crossover", "scenarios/default.yaml", "--param", "models.weak.speed", "--from", "0", "--to", "1"], /no numeric key at that path/],
     ["an unknown option", ["run", "--trails", "5"], /Unknown argument: trails/],
     ["a report crossover key that is not there", ["report", "scenarios/default.yaml", "--crossover", "models.weak.nope", "--out", join(tmpdir(), "agentsim-never.html")], /default\.yaml: --crossover models\.weak\.nope: no numeric key at that path/],
     ["a report crossover key without a range", ["report", "scenarios/default.yaml", "--crossover", "caching.readMultiplier", "--out", join(tmpdir(), "agentsim-never.html")], /--from and --to are required for --crossover caching\.readMultiplier/],
     ["an empty report range", ["report", "scenarios/default.yaml", "--from", "3", "--to", "1"], /--from \(3\) must be less than --to \(1\)/],
-    ["a report written to a folder", ["report", "scenarios/default.yaml", "--out", tmpdir()], /is a directory, not a file name/],
+    ["a report written to a folder", ["report", "scenarios/default.yaml", "--out", tmpdir()], /is a folder, not a file name/],
   ];
   for (const [what, args, message] of cases) {
     it(what, () => {
@@ -130,4 +131,72 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
       expect(stdout).toBe("");
     });
   }
+});
+
+/** The CLI in-process: main() with its output in strings. */
+async function inProcess(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  return { code, stdout, stderr };
+}
+
+describe("flags mean what they say", () => {
+  const dir = mkdtempSync(join(tmpdir(), "agentsim-flags-"));
+  mkdirSync(join(dir, "empty"));
+  const cases: [string, string[], RegExp][] = [
+    ["a flag without its value", ["run", "--seed"], /^agentsim: --seed needs a value \(see agentsim run --help\)\n$/],
+    ["--trials without its value", ["run", "--trials", "--json"], /^agentsim: --trials needs a value/],
+    ["a repeated flag", ["run", "--seed", "1", "--seed", "2"], /^agentsim: --seed was given 2 times; it takes one value \(see agentsim run --help\)\n$/],
+    ["run --trials 1: no standard error", ["run", "--trials", "1"], /--trials must be a whole number from 2 to 100000000, got 1/],
+    ["a number that is not one", ["run", "--trials", "lots"], /--trials must be a whole number from 2 to 100000000, got lots/],
+    ["a choice that is not one", ["run", "--path", "bogus"], /^agentsim: --path must be one of "auto", "fast", "attempt", got "bogus" \(see agentsim run --help\)\n$/],
+    ["--path fast on an extension scenario", ["run", "scenarios/ext-regressions.yaml", "--path", "fast"], /--path fast simulates the base model only/],
+    ["a typo'd command", ["rn"], /^agentsim: unknown command "rn" \(did you mean run\?\) \(see agentsim --help\)\n$/],
+    ["validate --dir that is missing", ["validate", "--dir", join(dir, "nope")], /--dir .*nope: no such folder \(see agentsim validate --help\)/],
+    ["validate --dir that is a file", ["validate", "--dir", "README.md"], /--dir README\.md: is not a folder/],
+    ["validate --dir with no scenarios", ["validate", "--dir", join(dir, "empty")], /holds no scenario files/],
+    ["sweep --out ''", ["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", ""], /^agentsim: --out must not be empty/],
+    ["sweep --out /dev/null", ["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", "/dev/null"], /--out "\/dev\/null": is not a regular file/],
+    ["sweep --out a folder", ["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", dir], /is a folder, not a file name/],
+    ["sweep --out of 300 characters", ["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", "x".repeat(300)], /the file name is 300 bytes long/],
+    ["merge --out /dev/null", ["merge", "a.csv", "--out", "/dev/null"], /--out "\/dev\/null": is not a regular file/],
+    [
+      "a crossover range outside the key's domain names the flags",
+      ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "-2", "--to", "-1"],
+      /^agentsim: --from -2 --to -1: the range leaves what models\.weak\.fix\.easy may be: must be a probability in \[0\.0001, 1\], got -/,
+    ],
+    ["crossover --steps beyond the bound", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "0.5", "--to", "1", "--steps", "1000000"], /--steps must be a whole number from 1 to 10000/],
+    ["crossover --from 1e400", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "1e400", "--to", "1"], /--from must be a finite number, got 1e400/],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const { code, stdout, stderr } = await inProcess(...args);
+      expect(stderr).toMatch(message);
+      expect(code).toBe(2);
+      expect(stderr.split("\n")).toHaveLength(2); // one line and its newline
+      expect(stdout).toBe("");
+    });
+  }
+
+  it("--version, -V, -h and bare agentsim work as in every CLI", async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) expect(await inProcess(flag)).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    for (const args of [["-h"], ["--help"], []]) {
+      const r = await inProcess(...args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^agentsim <command> \[options\]/);
+      expect(r.stdout).toMatch(/agentsim crossover <scenario>/);
+      expect(r.stderr).toBe("");
+    }
+    const sub = await inProcess("sweep", "--help");
+    expect(sub.stdout).toMatch(/^agentsim sweep <scenario>/);
+    expect(sub.code).toBe(0);
+  });
+
+  it("the bin behaves the same as a process: version, and a one-line error", () => {
+    expect(agentsim("-V")).toMatchObject({ code: 0, stderr: "" });
+    const r = agentsim("run", "--threads");
+    expect(r).toMatchObject({ code: 2, stdout: "", stderr: "agentsim: --threads needs a value (see agentsim run --help)\n" });
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * The round trip of model.md section 11: traces written by `run --trace` (the simulator's own runs)
+ * The round trip of docs/model.md section 11: traces written by `run --trace` (the simulator's own runs)
  * from scenarios whose parameters are known, fitted back by `agentsim fit`.
  *
  * - Every fitted fix rate and hard fraction lies within 4 bootstrap standard errors of the truth

@@ -1,7 +1,7 @@
 /**
- * Fix ladders, per-model prices, tiers, beta rates and random counts (model.md sections 8-10):
+ * Fix ladders, per-model prices, tiers, beta rates and random counts (docs/model.md sections 8-10):
  * the closed forms of src/model against the independent reference of test/reference (written
- * from the model page alone), and the simulator against both.
+ * from docs/model.md alone), and the simulator against both.
  *
  * Thresholds: closed form against reference, 1e-9 relative (both are exact; they differ only in
  * rounding); a simulated mean against a closed form, |z| <= 4.5 (two-sided normal tail 6.8e-6

@@ -1,6 +1,6 @@
 /**
  * Price presets: known entries against the providers' published list prices, the mapping of the
- * table onto model.md section 9 checked against the package's own price engine, name lookup and
+ * table onto docs/model.md section 9 checked against the package's own price engine, name lookup and
  * suggestions, the 5-minute / 1-hour write choice, and `agentsim prices` as built.
  */
 import { spawnSync } from "node:child_process";

@@ -126,7 +126,7 @@ describe("laws: Beta moments and bug-count PMFs", () => {
   });
 });
 
-describe("prices per model (model.md section 9, DECISIONS.md)", () => {
+describe("prices per model (docs/model.md section 9, DECISIONS.md)", () => {
   it("defaults of cache and tier prices", () => {
     // caching read 0.1, write 1.25; input 1 -> cacheRead 0.1, cacheWrite 1.25 ($/M)
     // tier input 2: cacheRead 2 * (0.1/1) = 0.2, cacheWrite 2 * (1.25/1) = 2.5
@@ -1056,7 +1056,7 @@ describe("random scenarios with ladders, cache prices, tiers, Beta rates, random
     expect(hash.digest("hex")).toBe(EXISTING_DIGEST);
   });
 
-  it("deterministic per seed and valid in the ways model.md and DECISIONS.md require", () => {
+  it("deterministic per seed and valid in the ways docs/model.md and DECISIONS.md require", () => {
     const all: RandomScenarioOptions = { ...NEW_OPTIONS, contextWindows: true, extensions: true };
     expect(randomScenario(9, all)).toEqual(randomScenario(9, all));
     let ladders = 0;

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * `agentsim report`: the data behind its charts (distributions, crossover, sweep), and the pages
  * themselves opened in headless Chromium with JavaScript off: no console errors, every chart
@@ -102,7 +104,8 @@ describe("the crossover chart", () => {
       for (const s of c.simulated) {
         const line = c.line.find((p) => p.x === s.x && p.strategy === s.strategy && p.context === s.context)!;
         const stdError = (s.ciHigh! - s.ciLow!) / (2 * 1.959963984540054);
-        const z = checkMean(s.mean, stdError, line.mean, bound);
+        // the points carry no skewness: the plain z, read against the family's bound
+        const z = checkMean({ n: c.trials, mean: s.mean, stdError, skewness: 0 }, line.mean, bound);
         expect(z.verdict, `${s.strategy}/${s.context} at ${s.x}: z = ${z.z}`).toBe("consistent");
       }
     } finally {
@@ -136,11 +139,11 @@ describe("the page with the fields that ladders add to the results", () => {
     try {
       const loaded = loadScenario(DEFAULT);
       const data = await collectReport(pool, { ...loaded, scenario: { ...loaded.scenario, contexts: ["fresh"] } }, { trials: 1000, seed: "1", crossover: {} });
-      const costs = { generation: 0.1, uncachedInput: 0, cacheWrite: 0.02, cacheRead: 0.01, output: 0.03 };
+      const costs = { generation: 0.1, uncachedInput: 0, cacheWrite: 0.02, cacheRead: 0.01, output: 0.03, total: 0.16 };
       for (const r of data.evaluation.results as (SimResult & Record<string, unknown>)[]) {
-        r.costByModel = { [r.generator]: costs, [r.fixer]: costs };
+        r.costByModel = { [r.generator]: costs, [r.fixer ?? r.generator]: costs };
         r.rungs = [
-          { rung: 0, kind: "fix", model: r.fixer, reachFraction: 1, attemptsPerRun: 3 },
+          { rung: 0, kind: "fix", model: r.fixer!, reachFraction: 1, attemptsPerRun: 3 },
           { rung: 1, kind: "consult", model: "strong", reachFraction: 0.25, attemptsPerRun: 0.5 },
         ];
       }

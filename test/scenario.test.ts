@@ -1,5 +1,5 @@
 /**
- * Scenario validation (model.md section 7 and the extension keys of section 5): every bad input is
+ * Scenario validation (docs/model.md section 7 and the extension keys of section 5): every bad input is
  * a ScenarioError with a one-line message `<file>: <dotted.key.path>: <problem>`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -126,24 +126,25 @@ describe("validation errors name the key path, on one line", () => {
   });
 
   it("negative price", () => {
-    expectKeyError(edit((r) => (r.models.strong.price.output = -1)), "models.strong.price.output", />= 0/);
+    expectKeyError(edit((r) => (r.models.strong.price.output = -1)), "models.strong.price.output", /in \[0, 10000\] \(\$ per million tokens\), got -1$/);
   });
 
   it("negative token count", () => {
-    expectKeyError(edit((r) => (r.tokens.prompt = -5)), "tokens.prompt", />= 0/);
+    expectKeyError(edit((r) => (r.tokens.prompt = -5)), "tokens.prompt", /in \[0, 10000000\] \(tokens\), got -5$/);
     expectKeyError(edit((r) => (r.tokens.errorTrace = -1)), "tokens.errorTrace");
   });
 
   it("trials beyond what memory holds", () => {
-    expectKeyError(edit((r) => (r.trials = 200_000_000)), "trials", /at most 100000000/);
+    expectKeyError(edit((r) => (r.trials = 200_000_000)), "trials", /in \[2, 100000000\] \(runs\)/);
   });
 
   it("an empty strategies map", () => {
     expectKeyError(edit((r) => (r.strategies = {})), "strategies", /at least one strategy/);
   });
 
-  it("trials 0", () => {
-    expectKeyError(edit((r) => (r.trials = 0)), "trials", />= 1/);
+  it("trials below 2: no standard error", () => {
+    expectKeyError(edit((r) => (r.trials = 0)), "trials", /whole number in \[2, /);
+    expectKeyError(edit((r) => (r.trials = 1)), "trials", /whole number in \[2, /);
   });
 
   it("non-integer bug count", () => {
@@ -388,5 +389,177 @@ describe("files", () => {
     const err = thrown(() => loadScenario(file));
     expect(err.message.startsWith(`${file}: models.weak.fix.hard: `)).toBe(true);
     expect(err.message).not.toMatch(/\n/);
+  });
+});
+
+describe("bounds: every number has a range, named in the message", () => {
+  // [key path, a value just outside, the boundary value (accepted)]
+  const cases: [string, number, number][] = [
+    ["tokens.prompt", 1e7 + 1, 1e7],
+    ["tokens.generation", -1, 0],
+    ["tokens.fixOutput", 1e308, 1e7],
+    ["models.weak.price.input", 1e308, 1e4],
+    ["models.weak.price.output", 10_001, 10_000],
+    ["models.weak.fix.hard", 1e-300, 1e-4],
+    ["models.weak.fix.easy", 1.0000001, 1],
+    ["models.strong.bugs.count", 1e9, 999],
+    ["caching.readMultiplier", 101, 100],
+    ["tokens.errorGrowth", 11, 0],
+    ["seed", 2 ** 53, 2 ** 53 - 1],
+  ];
+  const set = (raw: Raw, path: string, value: number) => {
+    const keys = path.split(".");
+    let node = raw;
+    for (const k of keys.slice(0, -1)) node = node[k];
+    node[keys.at(-1)!] = value;
+  };
+  for (const [path, bad, edge] of cases) {
+    it(`${path}: ${bad} rejected, ${edge} accepted`, () => {
+      expectKeyError(edit((r) => set(r, path, bad)), path, / in [[(]/, new RegExp(`got ${String(bad).replace(/[.+]/g, "\\$&")}$`));
+      const ok = edit((r) => {
+        set(r, path, edge);
+        if (path === "models.strong.bugs.count") r.models.strong.bugs.hardFraction = 0; // 999 x 1/3 is not whole
+        if (path.startsWith("models.weak.fix")) r.strategies = { only: { generator: "strong", fixer: "strong" } }; // rare fixes: few bugs
+      });
+      expect(() => parseScenario(ok, FILE)).not.toThrow();
+    });
+  }
+
+  it("non-finite numbers given as data are shown as what they are", () => {
+    expectKeyError(edit((r) => (r.tokens.prompt = Number.NaN)), "tokens.prompt", /got NaN$/);
+    expectKeyError(edit((r) => (r.models.weak.price.input = Infinity)), "models.weak.price.input", /got Infinity$/);
+  });
+
+  it("a run's expected fix attempts are bounded, naming the fix rate or the cap", () => {
+    // 8 weak bugs, half hard at 1e-4: 40,000 attempts; 1,000 bugs easy at 0.005: 200,000
+    const rare = edit((r) => (r.models.weak.fix.hard = 1e-4));
+    expect(() => parseScenario(rare, FILE)).not.toThrow();
+    const many = edit((r) => {
+      Object.assign(r.models.weak, { bugs: { count: 1000, hardFraction: 0 }, fix: { easy: 0.005, hard: 0.5 } });
+      r.strategies["weak-weak"] = { generator: "weak", fixer: "weak" };
+    });
+    expectKeyError(many, "models.weak.fix.easy", /strategy weak-weak would make 2\.00e\+5 fix attempts per run/, /100000/);
+    // a run cap makes it finite, unless the cap itself is above the bound
+    expect(() => parseScenario({ ...many, limits: { maxAttemptsPerRun: 100_000 } }, FILE)).not.toThrow();
+    expectKeyError({ ...many, limits: { maxAttemptsPerRun: 100_001 } }, "limits.maxAttemptsPerRun", /up to 1\.00e\+5/);
+    // regressions multiply the bugs: r = 0.99 gives 100 bugs per original
+    const chains = edit((r) => {
+      r.models.weak.regressions = { probability: 0.9999, hardFraction: 0.5 };
+      r.strategies = { only: { generator: "strong", fixer: "weak" } };
+    });
+    expectKeyError(chains, "models.weak.fix.hard", /strategy only/);
+  });
+
+  it("a random count's tail stays within the bug-count range; a ladder's bounded rungs stay listable", () => {
+    const count = (variance: number) =>
+      edit((r) => Object.assign(r.models.weak.bugs, { count: { dist: "negbinomial", mean: 8, variance }, hardFraction: 0.5, assignment: "binomial" }));
+    expect(() => parseScenario(count(200), FILE)).not.toThrow();
+    expectKeyError(count(201), "models.weak.bugs.count.variance", /at most 25 x the mean \(200\), got 201/);
+    const ladder = (attempts: number[]) =>
+      edit((r) => (r.strategies.long = { generator: "strong", ladder: [...attempts.map((a) => ({ fixer: "weak", attempts: a })), { fixer: "strong" }] }));
+    expect(() => parseScenario(ladder([5000, 5000]), FILE)).not.toThrow();
+    expectKeyError(ladder([5000, 5001]), "strategies.long.ladder", /10001 requests/);
+    expectKeyError(ladder([10_001]), "strategies.long.ladder[0].attempts", /in \[1, 10000\]/);
+  });
+
+  it("a long-context tier within 100,000 attempts of a shared conversation's start", () => {
+    const tier = (fixOutput: number, errorTrace: number) =>
+      edit((r) => {
+        r.models.weak.price.longContext = { above: 15_000, input: 2, output: 10 };
+        Object.assign(r.tokens, { fixOutput, errorTrace });
+      });
+    expect(() => parseScenario(tier(0.05, 0.04), FILE)).not.toThrow(); // (15000 - 6000)/0.09 = 100,000
+    expectKeyError(tier(0.001, 0.001), "models.weak.price.longContext.above", /only after 4\.50e\+6 attempts/);
+    expect(() => parseScenario(tier(0, 0), FILE)).not.toThrow(); // a conversation that never grows never reaches it
+  });
+
+  it("error-trace growth under a cap cannot overflow", () => {
+    const raw = edit((r) => ((r.tokens.errorGrowth = 10), (r.limits = { maxAttemptsPerRun: 200 })));
+    expectKeyError(raw, "tokens.errorGrowth", /\(1 \+ 10\)\^199/);
+    expect(() => parseScenario(edit((r) => ((r.tokens.errorGrowth = 10), (r.limits = { maxAttemptsPerBug: 90 }))), FILE)).not.toThrow();
+  });
+});
+
+describe("names and keys", () => {
+  it("__proto__ as a model or strategy name is refused, never dropped", () => {
+    for (const where of ["models", "strategies"] as const) {
+      const raw = JSON.parse(JSON.stringify(valid()).replace(where === "models" ? '"strong":' : '"strong-first":', '"__proto__":'));
+      expect(Object.hasOwn(raw[where], "__proto__")).toBe(true);
+      expectKeyError(raw, `${where}.__proto__`, /reserved/);
+    }
+  });
+
+  it("a key with a newline or a space is JSON-quoted in the message", () => {
+    expectKeyError(edit((r) => (r["bad\nkey"] = 1)), '"bad\\nkey"', /unknown key/);
+    expectKeyError(edit((r) => (r.tokens["pro mpt"] = 1)), 'tokens."pro mpt"', /unknown key/);
+    const err = thrown(() => parseScenario(edit((r) => (r.strategies["a\nb"] = { generator: "x", fixer: "weak" })), FILE));
+    expect(err.message).not.toMatch(/[\r\n]/);
+    expect(err.message).toContain("a\\nb");
+  });
+});
+
+describe("reading files", () => {
+  const base = [
+    "name: t",
+    "seed: 1",
+    "trials: 10",
+    "models:",
+    "  strong: { price: { input: 15, output: 75 }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: 0.9, hard: 0.6 } }",
+    "tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 }",
+  ].join("\n");
+  const fileError = (name: string, text: string) => {
+    const err = thrown(() => loadScenario(writeTemp(name, text)));
+    expect(err.message).not.toMatch(/[\r\n]/);
+    return err;
+  };
+
+  it("YAML aliases: too many expansions, a billion-laughs bomb, an undefined anchor", () => {
+    const scalar = base + "\nx: &a 1\n" + Array.from({ length: 150 }, (_, i) => `k${i}: *a`).join("\n") + "\n";
+    expect(fileError("alias.yaml", scalar).message).toMatch(/alias\.yaml: invalid YAML: aliases expand to too many nodes/);
+    let bomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (let i = 1; i < 9; i++) {
+      const [prev, cur] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
+      bomb += `${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(", ")}]\n`;
+    }
+    expect(fileError("bomb.yaml", bomb).message).toMatch(/invalid YAML: aliases expand/);
+    const undefinedAlias = fileError("undef.yaml", base.replace("trials: 10", "trials: *nope"));
+    expect(undefinedAlias.keyPath).toBe("trials");
+    expect(undefinedAlias.problem).toMatch(/^line 3, column 9: alias \*nope names no anchor/);
+    // an alias within bounds is fine
+    expect(loadScenario(writeTemp("ok-alias.yaml", base.replace("trials: 10", "trials: &n 10\nseed2: *n").replace("seed2: *n", ""))).scenario.trials).toBe(10);
+  });
+
+  it(".nan, .inf and 1e400 are reported as written", () => {
+    for (const [text, shownAs] of [[".nan", ".nan"], [".inf", ".inf"], ["-.Inf", "-.Inf"], ["1e400", "1e400"]]) {
+      const err = fileError("nan.yaml", base.replace("prompt: 2000", `prompt: ${text}`));
+      expect(err.keyPath).toBe("tokens.prompt");
+      expect(err.problem).toMatch(new RegExp(`got ${shownAs.replace(".", "\\.")}, which is not a finite number$`));
+    }
+    const json = fileError("nan.json", JSON.stringify({ name: "t", trials: 1 }).replace("1}", "1e400}"));
+    expect(json.message).toMatch(/trials: .*got 1e400/);
+  });
+
+  it("a duplicate key names both lines", () => {
+    const err = fileError("dup.yaml", base + "\nseed: 2\n");
+    expect(err.keyPath).toBe("seed");
+    expect(err.problem).toMatch(/^line 7, column 1: duplicate key \(first at line 2, column 1\)$/);
+  });
+
+  it("40,000 unknown keys: the first is named (in linear time: the yaml library's own check is quadratic)", () => {
+    const text = base + "\n" + Array.from({ length: 40_000 }, (_, i) => `u${i}: 1`).join("\n") + "\n";
+    expect(fileError("many.yaml", text).message).toMatch(/many\.yaml: u0: unknown key/);
+  });
+
+  it("refuses more than 1 MiB, from a file or a device, without reading it all", () => {
+    expect(fileError("big.yaml", base + "\n#" + "x".repeat(1 << 20) + "\n").message).toMatch(/larger than 1048576 bytes/);
+    if (process.platform !== "win32") {
+      const err = thrown(() => loadScenario("/dev/zero"));
+      expect(err.message).toMatch(/^\/dev\/zero: cannot read scenario: larger than 1048576 bytes/);
+    }
+    expect(thrown(() => loadScenario(dir)).message).toMatch(/is a directory/);
+  });
+
+  it("a file nested too deeply is a YAML error", () => {
+    expect(fileError("deep.yaml", `a: ${"[".repeat(5000)}${"]".repeat(5000)}\n`).message).toMatch(/deep\.yaml: line 1, column \d+: invalid YAML/);
   });
 });

@@ -12,7 +12,7 @@
  * Every stream has a fixed seed, so each test is deterministic.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runValidation } from "../src/cli/commands/validate.js";
+import { runValidation, scenarioFiles } from "../src/cli/commands/validate.js";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { loadScenario, parseScenario } from "../src/scenario/load.js";
@@ -92,7 +92,7 @@ function tiny(overrides: Record<string, unknown> = {}): Scenario {
     {
       name: "tiny",
       seed: 1,
-      trials: 1,
+      trials: 2,
       models: {
         a: { price: { input: 2, output: 10 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.6, hard: 0.2 } },
       },
@@ -207,8 +207,12 @@ describe("on the worker pool", () => {
   });
 
   it("passes the validation suite at 20,000 runs per check", async () => {
-    const checks = await runValidation("scenarios/validation", 20_000, 2);
+    const checks = await runValidation(scenarioFiles("scenarios/validation"), 20_000, 2);
     expect(checks.length).toBeGreaterThan(100);
-    expect(checks.filter((c) => c.verdict !== "consistent")).toEqual([]);
+    expect(checks.filter((c) => c.verdict === "inconsistent")).toEqual([]);
+    // Only error-trace growth and Beta fix rates make costs so skewed that 20,000 runs are too few to judge.
+    const judged = checks.filter((c) => c.verdict === "consistent");
+    expect(judged.length).toBeGreaterThan(150);
+    expect([...new Set(checks.filter((c) => c.verdict === "too few runs").map((c) => c.scenario))]).toEqual(["beta-rates", "growth-fresh"]);
   });
 });

@@ -8,14 +8,16 @@ import { UserError } from "../src/errors.js";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { EXTENSION_COLUMNS, FIXED_COLUMNS, formatNumber } from "../src/sweep/csv.js";
-import { axisValues, expandGrid } from "../src/sweep/grid.js";
+import { axisValues, gridPoints } from "../src/sweep/grid.js";
 import { mergeCsv, mergeFiles, splitRecords } from "../src/sweep/merge.js";
-import { buildSweep, pointSeedKey } from "../src/sweep/points.js";
-import { inShard, parseShard } from "../src/sweep/shard.js";
+import { buildSweep, pointSeedKey, sweepPoints } from "../src/sweep/points.js";
+import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
+import { defaultOut, fileSafe, lockOutput } from "../src/sweep/output.js";
+import { recordFile } from "../src/sweep/record.js";
 import { partialFiles, runSweep, type SweepOptions } from "../src/sweep/sweep.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = resolve(ROOT, "dist/agentsim.mjs"); // the bin, as built by `npm test`
+const CLI = resolve(ROOT, "dist/agentsim.mjs"); // the bin, bundled from src/ by test/setup/bundle.ts
 
 /** The default scenario's parameters, as plain data, with a sweep section. */
 function scenarioData(sweep: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -79,10 +81,12 @@ afterAll(async () => {
 
 describe("grid", () => {
   it("lists points with the last axis varying fastest", () => {
-    const points = expandGrid([
-      { path: "a", values: [1, 2] },
-      { path: "b", values: [10, 20, 30] },
-    ]);
+    const points = [
+      ...gridPoints([
+        { path: "a", values: [1, 2] },
+        { path: "b", values: [10, 20, 30] },
+      ]),
+    ];
     expect(points.map((p) => p.values)).toEqual([[1, 10], [1, 20], [1, 30], [2, 10], [2, 20], [2, 30]]);
     expect(points.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5]);
   });
@@ -111,18 +115,25 @@ describe("grid", () => {
     const owners = Array.from({ length: 11 }, (_, k) => [1, 2, 3].filter((i) => inShard({ index: i, count: 3 }, k)));
     expect(owners.every((o) => o.length === 1)).toBe(true);
     expect(owners.map((o) => o[0])).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2]);
+    // a shard's points, enumerated without the grid: exactly those inShard picks
+    for (const size of [0, 1, 2, 5, 11]) {
+      for (const shard of [null, { index: 1, count: 3 }, { index: 3, count: 3 }, { index: 4, count: 4 }]) {
+        const listed = Array.from({ length: shardSize(shard, size) }, (_, j) => shardPoint(shard, j));
+        expect(listed).toEqual(Array.from({ length: size }, (_, k) => k).filter((k) => inShard(shard, k)));
+      }
+    }
   });
 });
 
 describe("points", () => {
   it("derives each point's seed from the scenario seed and its values only", () => {
     const sweep = buildSweep(scenarioData({ "caching.readMultiplier": [1, 0.5], "models.weak.fix.hard": [0.1, 0.3] }), "s.yaml");
-    expect(sweep.points.map((p) => p.seedKey)).toEqual([
+    expect([...sweepPoints(sweep)].map((p) => p.seedKey)).toEqual([
       "7|point:1,0.1", "7|point:1,0.3", "7|point:0.5,0.1", "7|point:0.5,0.3",
     ]);
     expect(pointSeedKey("abc", [0.1 + 0.2, 1e21])).toBe("abc|point:0.30000000000000004,1e+21");
-    expect(sweep.points[2]!.scenario.caching.readMultiplier).toBe(0.5);
-    expect(sweep.points[2]!.scenario.models.weak!.fix.hard).toEqual({ kind: "fixed", p: 0.1 });
+    expect(sweep.point(2).scenario.caching.readMultiplier).toBe(0.5);
+    expect(sweep.point(2).scenario.models.weak!.fix.hard).toEqual({ kind: "fixed", p: 0.1 });
   });
 
   it("rejects a bad path, a bad value, trials and seed with one line naming the key", () => {
@@ -132,7 +143,7 @@ describe("points", () => {
       [{ name: [1] }, /^s\.yaml: sweep\.name: no numeric key at that path$/],
       [
         { "models.weak.fix.hard": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.5] },
-        /^s\.yaml: sweep\.models\.weak\.fix\.hard: value 1\.5 at point 7: must be a probability in \(0, 1\]/,
+        /^s\.yaml: sweep\.models\.weak\.fix\.hard: value 1\.5 at point 7: must be a probability in \[0\.0001, 1\]/,
       ],
       [{ "models.weak.bugs.count": [2, 3] }, /^s\.yaml: sweep\.models\.weak\.bugs\.count: value 3 at point 1: models\.weak\.bugs\.hardFraction: /],
       [{ trials: [10, 20] }, /^s\.yaml: sweep\.trials: sweeping trials is meaningless/],
@@ -147,6 +158,15 @@ describe("points", () => {
     }
     const { sweep: _, ...noSweep } = scenarioData({});
     expect(userError(() => buildSweep(noSweep, "s.yaml"))).toMatch(/^s\.yaml: sweep: is missing/);
+  });
+
+  it("bounds the grid before building it: 1e10 points and steps: 10000000 are one line", () => {
+    const huge = { "caching.readMultiplier": { from: 0.1, to: 1, steps: 100_000 }, "models.weak.fix.hard": { from: 0.1, to: 1, steps: 100_000 } };
+    expect(userError(() => buildSweep(scenarioData(huge), "s.yaml"))).toBe(
+      "s.yaml: sweep: the grid has 10,000,000,000 points (100000 x 100000), more than the 100,000 a sweep may have: use fewer values, or several sweeps",
+    );
+    const steps = userError(() => buildSweep(scenarioData({ "caching.readMultiplier": { from: 0.1, to: 1, steps: 10_000_000 } }), "s.yaml"));
+    expect(steps).toMatch(/^s\.yaml: sweep\.caching\.readMultiplier\.steps: must be a whole number in \[1, 100000\]/);
   });
 });
 
@@ -198,7 +218,7 @@ describe("sweep", () => {
     const sweep = buildSweep(data, "t.yaml");
     const rows = full.split("\n").slice(1, -1).map((l) => l.split(","));
     const header = full.split("\n")[0]!.split(",");
-    for (const point of sweep.points) {
+    for (const point of sweepPoints(sweep)) {
       const { results } = await evaluateScenario(pool, point.scenario, { trials: 2000, seedKey: point.seedKey });
       results.forEach((r, j) => {
         const row = rows[point.index * 8 + j]!;
@@ -241,6 +261,63 @@ describe("sweep", () => {
     // Three shards, one of them a single point, in any order.
     const parts = await Promise.all([1, 2, 3].map((i) => sweepTo(data, `shards/3-${i}.csv`, { shard: { index: i, count: 3 } })));
     expect(mergeCsv(parts.reverse().map((text, i) => ({ file: `p${i}`, text }))).text).toBe(full);
+  });
+
+  it("merge refuses an incomplete set of shards, shards of another sweep and CSVs without their record", async () => {
+    const parts = [1, 2, 3].map((i) => join(dir, `shards/3-${i}.csv`)); // written by the test above
+    const out = join(dir, "merged/refused.csv");
+    expect(await userErrorAsync(mergeFiles(parts.slice(0, 2), out))).toBe("shard 3/3 missing: a merge takes every shard of the sweep");
+    const other = join(dir, "shards/other-3.csv");
+    await runSweep(pool, buildSweep(data, "t.yaml"), { out: other, trials: 1000, shard: { index: 3, count: 3 } });
+    const mixed = await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, other], out));
+    expect(mixed).toMatch(/other-3\.csv: not a shard of the same sweep as .*3-1\.csv \(trials 1000 vs 2000\)$/);
+    const twice = await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, parts[1]!], out));
+    expect(twice).toMatch(/shard 2\/3 is also given as/);
+    const bare = join(dir, "bare.csv");
+    writeFileSync(bare, readFileSync(parts[0]!));
+    expect(await userErrorAsync(mergeFiles([bare], out))).toMatch(/bare\.csv: no .*bare\.csv\.sweep\.json beside it/);
+    writeFileSync(recordFile(bare), readFileSync(recordFile(parts[0]!)));
+    appendFileSync(bare, "99,x\n");
+    expect(await userErrorAsync(mergeFiles([bare], out))).toMatch(/does not describe .*bare\.csv as it is now/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("the merged CSV and its record are byte-identical to the unsharded sweep's", async () => {
+    const merged = join(dir, "merged/all3.csv");
+    await mergeFiles([3, 1, 2].map((i) => join(dir, `shards/3-${i}.csv`)), merged);
+    expect(readFileSync(merged, "utf8")).toBe(full);
+    expect(readFileSync(recordFile(merged), "utf8")).toBe(readFileSync(recordFile(join(dir, "results/full.csv")), "utf8"));
+    expect(JSON.parse(readFileSync(recordFile(merged), "utf8"))).toMatchObject({ scenario: "sweep-test", seed: 7, trials: 2000, gridPoints: 10, shard: null });
+  });
+
+  it("a second sweep to the same output fails at once, and a lock left by a dead process is taken over", async () => {
+    const out = join(dir, "locked.csv");
+    let locked!: () => void;
+    const taken = new Promise<void>((resolve) => (locked = resolve));
+    const first = runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, onLock: () => locked() });
+    await taken;
+    const second = await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 1000 }));
+    expect(second).toMatch(new RegExp(`locked\\.csv: another agentsim \\(process ${process.pid}\\) is writing it`));
+    await first;
+    expect(readFileSync(out, "utf8")).toBe(full);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    // a lock whose process is gone (a kill) does not block
+    const dead = spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" });
+    writeFileSync(`${out}.lock`, dead.stdout);
+    const lock = await lockOutput(out);
+    expect(readFileSync(`${out}.lock`, "utf8")).toBe(`${process.pid}\n`);
+    await lock.release();
+  });
+
+  it("default output names are injective: ., .., ~, non-ASCII and long names each get their own file", () => {
+    const names = [".", "..", "~", "_", "%2E", "café", "cafe", "a b", "a_b", "a.b", "x".repeat(300), "x".repeat(299) + "y"];
+    const outs = names.map((n) => defaultOut(n, null));
+    expect(new Set(outs).size).toBe(names.length);
+    for (const o of outs) expect(o).toMatch(/^results\/[A-Za-z0-9_%~-]+\.csv$/);
+    expect(defaultOut("default", null)).toBe("results/default.csv");
+    expect(defaultOut("sweep-weak-bugs", { index: 2, count: 4 })).toBe("results/sweep-weak-bugs.shard-2-of-4.csv");
+    expect(defaultOut("a.shard-1-of-2", null)).not.toBe(defaultOut("a", { index: 1, count: 2 }));
+    expect(fileSafe("x".repeat(300)).length).toBeLessThanOrEqual(120);
   });
 
   it("leaves no final file when interrupted, and resumes to the same bytes", async () => {
@@ -311,14 +388,14 @@ describe("merge errors", () => {
   });
 });
 
-// The compiled CLI: `npm test` builds dist/ before vitest runs.
+// The bundled CLI (test/setup/bundle.ts bundles it from src/ before the tests).
 describe("cli", () => {
   it("reports a bad sweep as one line with exit code 2", () => {
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify(scenarioData({ "models.weak.fix.hard": [0.5, 1.5] })));
     const r = spawnSync(process.execPath, [CLI, "sweep", file, "--out", join(dir, "bad.csv")], { encoding: "utf8" });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`agentsim: ${file}: sweep.models.weak.fix.hard: value 1.5 at point 1: must be a probability in (0, 1], got 1.5\n`);
+    expect(r.stderr).toBe(`agentsim: ${file}: sweep.models.weak.fix.hard: value 1.5 at point 1: must be a probability in [0.0001, 1], got 1.5\n`);
     const s = spawnSync(process.execPath, [CLI, "sweep", file, "--shard", "3/2"], { encoding: "utf8" });
     expect(s.status).toBe(2);
     expect(s.stderr.trim().split("\n")).toHaveLength(1);

@@ -1,19 +1,50 @@
-/** Checks of command-line numbers that yargs' types do not cover. */
-import { UserError } from "../errors.js";
-import { MAX_TRIALS } from "../scenario/schema.js";
-
-/** A whole number in [min, max], or a one-line UserError naming the flag. */
-export function checkWhole(flag: string, value: number, min: number, max = Infinity): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    const range = max === Infinity ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new UserError(`${flag} must be a whole number ${range}, got ${value}`);
-  }
-}
-
-/** --trials: the same bounds as the scenario key. */
-export function checkTrials(value: number, min = 1): void {
-  checkWhole("--trials", value, min, MAX_TRIALS);
-}
+/**
+ * Command-line values. Numbers are declared to yargs as strings and parsed here, so that a
+ * message quotes what was typed ("got abc", "got 1e400") rather than a converted NaN, and every
+ * problem is a FlagError naming the flag; the CLI adds a pointer to the command's --help.
+ */
+import { FlagError } from "../errors.js";
+import { MAX_TRIALS } from "../scenario/bounds.js";
 
 /** --threads at most: each thread is a worker with its own heap. */
 export const MAX_THREADS = 256;
+
+/** What was typed, as a message shows it: plain when it is a plain token, else JSON-quoted. */
+function typed(text: string): string {
+  return /^[\w.+-]+$/.test(text) ? text : JSON.stringify(text);
+}
+
+/** A finite number, or undefined when the flag was not given. */
+export function numberFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = text.trim() === "" ? NaN : Number(text);
+  if (!Number.isFinite(value)) throw new FlagError(`${flag} must be a finite number, got ${typed(text)}`);
+  return value;
+}
+
+/** A whole number in [min, max], or undefined when the flag was not given. */
+export function wholeFlag(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = text.trim() === "" ? NaN : Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new FlagError(`${flag} must be a whole number from ${min} to ${max}, got ${typed(text)}`);
+  }
+  return value;
+}
+
+/** --trials: the scenario key's bounds (at least 2 runs: below that there is no standard error). */
+export function trialsFlag(text: string | undefined): number | undefined {
+  return wholeFlag("--trials", text, 2, MAX_TRIALS);
+}
+
+/** --threads: 1 to MAX_THREADS. */
+export function threadsFlag(text: string): number {
+  return wholeFlag("--threads", text, 1, MAX_THREADS)!;
+}
+
+/** A non-empty text value, or undefined when the flag was not given. */
+export function textFlag(flag: string, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (text === "") throw new FlagError(`${flag} must not be empty`);
+  return text;
+}

@@ -1,5 +1,6 @@
 /** Text for people: aligned tables and units. */
 import Table from "cli-table3";
+import { MIN_CHECK_RUNS, SKEW_CHECK_RUNS } from "../stats/check.js";
 
 /** A borderless table with right-aligned number columns (those whose header is in `numeric`). */
 export function table(head: string[], rows: (string | number)[][], numeric: Set<string> = new Set()): string {
@@ -41,3 +42,8 @@ export function seconds(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "-";
   return `${x.toPrecision(4)} s`;
 }
+
+/** Why a check says "too few runs" (see stats/check.ts and docs/model.md, section 6). */
+export const tooFewRunsNote =
+  `too few runs for the normal approximation behind z (a check needs at least ${MIN_CHECK_RUNS} runs and ` +
+  `${SKEW_CHECK_RUNS} x skewness^2 of them): raise --trials`;

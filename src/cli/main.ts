@@ -1,8 +1,16 @@
-#!/usr/bin/env node
-/** The agentsim command line: one yargs command per module in ./commands. */
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
-import { UserError } from "../errors.js";
+/**
+ * The agentsim command line: one yargs command per module in ./commands.
+ *
+ * `main(argv, io)` runs one command line and returns its exit code: 0 done, 1 a finding
+ * (validate: a check failed), 2 a user mistake, reported as one line on stderr. Anything else
+ * is a bug and is thrown with its stack. bin.ts calls it with the process's arguments and
+ * streams; tests call it in-process.
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import yargs, { type CommandModule } from "yargs";
+import { FlagError, UserError } from "../errors.js";
+import { PACKAGE_ROOT } from "../packageRoot.js";
 import { analyticCommand } from "./commands/analytic.js";
 import { crossoverCommand } from "./commands/crossover.js";
 import { fitCommand } from "./commands/fit.js";
@@ -12,39 +20,77 @@ import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
+import type { Cli, Output } from "./io.js";
 
-/** A user mistake is one line on stderr and exit code 2; anything else is a bug and keeps its stack. */
-function reportAndExit(err: unknown): never {
-  if (err instanceof UserError) {
-    process.stderr.write(`agentsim: ${err.message}\n`);
-    process.exit(2);
-  }
-  throw err;
+/** The commands, in the order --help lists them. */
+const COMMANDS = [runCommand, analyticCommand, crossoverCommand, validateCommand, sweepCommand, mergeCommand, pricesCommand, reportCommand, fitCommand];
+
+/** Options that take a list; any other option given twice is a mistake. */
+const LIST_OPTIONS = new Set(["_", "csv", "traces"]);
+
+function version(): string {
+  return (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
 
-try {
-  await yargs(hideBin(process.argv))
-    .scriptName("agentsim")
-    .usage("$0 <command> [options]\n\nExpected cost and Monte Carlo simulation of generate-and-fix agent workflows.")
-    .command(runCommand)
-    .command(analyticCommand)
-    .command(crossoverCommand)
-    .command(validateCommand)
-    .command(sweepCommand)
-    .command(mergeCommand)
-    .command(pricesCommand)
-    .command(reportCommand)
-    .command(fitCommand)
-    .demandCommand(1, "name a command (see --help)")
-    .strict()
-    .fail((msg, err) => {
-      if (err) reportAndExit(err);
-      process.stderr.write(`agentsim: ${msg} (see agentsim --help)\n`);
-      process.exit(2);
-    })
-    .help()
-    .version(false)
-    .parseAsync();
-} catch (err) {
-  reportAndExit(err);
+export async function main(argv: readonly string[], io: { stdout: Output; stderr: Output }): Promise<number> {
+  const cli: Cli = { ...io, exitCode: 0 };
+  const commands: CommandModule<object, never>[] = COMMANDS.map((make) => make(cli) as CommandModule<object, never>);
+  const names = commands.map((c) => String(c.command).split(" ")[0]!);
+  // Bare `agentsim` shows the usage, as --help does.
+  const args = argv.length === 0 ? ["--help"] : [...argv];
+  const command = names.includes(args[0]!) ? args[0]! : null;
+  let output = "";
+  try {
+    let parser = yargs(args)
+      .scriptName("agentsim")
+      .usage("$0 <command> [options]\n\nExpected cost and Monte Carlo simulation of generate-and-fix agent workflows.");
+    for (const c of commands) parser = parser.command(c);
+    await parser
+      .middleware((parsed) => {
+        for (const [key, value] of Object.entries(parsed)) {
+          if (Array.isArray(value) && !LIST_OPTIONS.has(key)) throw new FlagError(`--${key} was given ${value.length} times; it takes one value`);
+        }
+      }, true)
+      .recommendCommands()
+      .strict()
+      .exitProcess(false)
+      .fail((message, err) => {
+        throw err ?? new FlagError(yargsMessage(message, args[0]!, command, names));
+      })
+      .help()
+      .alias("h", "help")
+      .version(version())
+      .alias("V", "version")
+      .wrap(null)
+      // With a callback yargs hands over --help and --version text instead of printing it.
+      .parseAsync(args, {}, (_err, _parsed, text) => {
+        output = text;
+      });
+  } catch (thrown) {
+    // yargs throws some parse errors (a flag without its value) past .fail as a YError
+    const err = thrown instanceof Error && thrown.name === "YError" ? new FlagError(yargsMessage(thrown.message, args[0]!, command, names)) : thrown;
+    if (!(err instanceof UserError)) throw err;
+    const hint = err instanceof FlagError ? ` (see agentsim ${command ? `${command} ` : ""}--help)` : "";
+    io.stderr.write(`agentsim: ${err.message}${hint}\n`);
+    return 2;
+  }
+  if (output) io.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
+  return cli.exitCode;
+}
+
+/** One line for each of yargs' messages, in this tool's words where they are unclear. */
+function yargsMessage(message: string, first: string, command: string | null, names: string[]): string {
+  const line = message.replace(/\s*\n\s*/g, " ").trim();
+  if (command === null && !first.startsWith("-")) {
+    const near = /^Did you mean (\S+)\?/.exec(line)?.[1];
+    return `unknown command ${JSON.stringify(first)} (${near ? `did you mean ${near}?` : `commands: ${names.join(", ")}`})`;
+  }
+  let m = /^Not enough arguments following: (\S+)$/.exec(line);
+  if (m) return `--${m[1]} needs a value`;
+  m = /^Invalid values: Argument: (\S+), Given: (.*), Choices: (.*)$/.exec(line);
+  if (m) return `--${m[1]} must be one of ${m[3]}, got ${m[2]}`;
+  m = /^Missing required argument: (\S+)$/.exec(line);
+  if (m) return `--${m[1]} is required`;
+  if (/^Not enough non-option arguments/.test(line)) return `${command ?? "the command"} needs its file argument`;
+  return line;
 }

@@ -1,5 +1,6 @@
 /** A progress bar on stderr, shown only on a terminal and only once a job has run for a moment. */
 import { SingleBar, Presets } from "cli-progress";
+import type { Output } from "./io.js";
 
 const SHOW_AFTER_MS = 700;
 
@@ -8,8 +9,8 @@ export interface Progress {
   stop(): void;
 }
 
-export function progressBar(label: string, unit: string): Progress {
-  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+export function progressBar(stream: Output, label: string, unit: string): Progress {
+  if (!stream.isTTY) return { update() {}, stop() {} };
   const started = Date.now();
   let bar: SingleBar | null = null;
   return {
@@ -17,7 +18,11 @@ export function progressBar(label: string, unit: string): Progress {
       if (!bar && Date.now() - started < SHOW_AFTER_MS) return;
       if (!bar) {
         bar = new SingleBar(
-          { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`, hideCursor: true },
+          {
+            stream: stream as NodeJS.WritableStream,
+            format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`,
+            hideCursor: true,
+          },
           Presets.shades_classic,
         );
         bar.start(total, done);

@@ -1,6 +1,6 @@
 /**
  * A strategy in words: who generates and who fixes. A strategy is a generator and a fixer, or
- * (model page, section 8) a generator and a ladder of fixer and consult rungs, which the results
+ * (docs/model.md, section 8) a generator and a ladder of fixer and consult rungs, which the results
  * carry as short text (`ladder`, e.g. "weak x3 > strong").
  */
 

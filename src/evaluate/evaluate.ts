@@ -23,6 +23,8 @@ export interface SimResult extends Omit<Summary, "n"> {
   /** why there is no closed form, when analyticMean is null */
   reason: string | null;
   z: number | null;
+  /** the skewness-corrected z the verdict reads (see stats/check.ts) */
+  zCorrected: number | null;
   relError: number | null;
   verdict: Verdict;
   /** the base formula (extensions without closed form dropped) and its relative error */
@@ -40,6 +42,8 @@ export interface SimResult extends Omit<Summary, "n"> {
   meanWallSeconds: number | null;
   p90WallSeconds: number | null;
   wallStdError: number | null;
+  /** skewness of the wall seconds per run, for their check */
+  wallSkewness: number | null;
   expectedWallSeconds: number | null;
   /** share of follow-up requests that found the cache alive; null when there were none */
   cacheHitRate: number | null;
@@ -69,7 +73,7 @@ export interface Comparison {
   context: Context;
   a: string;
   b: string;
-  /** P(C_a < C_b) in a run, ties counted half */
+  /** P(C_a < C_b) + P(C_a = C_b) / 2 in a run: ties counted as half */
   probabilityCheaper: number;
 }
 
@@ -115,8 +119,8 @@ export async function evaluateScenario(pool: SimulationPool, scenario: Scenario,
 
 function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): SimResult {
   const meanOf = (name: Column) => sumColumn(o.chunkSums, name) / o.runs;
-  const { n: _n, ...summary } = summarize(o.cost);
-  const check = checkMean(summary.mean, summary.stdError, analytic.analyticMean);
+  const { n, ...summary } = summarize(o.cost);
+  const check = checkMean({ n, ...summary }, analytic.analyticMean);
   const gen = scenario.models[o.strategy.generator]!;
   const followUps = sumColumn(o.chunkSums, "followUps");
   const wall = o.wallSeconds ? summarize(o.wallSeconds) : null;
@@ -148,6 +152,7 @@ function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): S
     meanWallSeconds: wall?.mean ?? null,
     p90WallSeconds: wall?.p90 ?? null,
     wallStdError: wall?.stdError ?? null,
+    wallSkewness: wall?.skewness ?? null,
     expectedWallSeconds: analytic.expectedWallSeconds,
     cacheHitRate: followUps > 0 ? sumColumn(o.chunkSums, "cacheHits") / followUps : null,
     expectedCacheHitRate: analytic.cacheHitRate,

@@ -1,7 +1,8 @@
 /** Log files (traces, Claude Code logs): finding them, reading them, and one-line errors about their lines. */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import { readBoundedText } from "../scenario/read.js";
 
 /** Every *.jsonl file under the given files and folders, folders in sorted order. */
 export function expandLogPaths(paths: string[]): string[] {
@@ -16,7 +17,8 @@ export function expandLogPaths(paths: string[]): string[] {
     if (stat.isDirectory()) {
       for (const name of readdirSync(path).sort()) {
         const child = join(path, name);
-        if (statSync(child).isDirectory() || name.endsWith(".jsonl")) walk(child, false);
+        const isFolder = statSync(child, { throwIfNoEntry: false })?.isDirectory() ?? false; // a dangling link is skipped
+        if (isFolder || name.endsWith(".jsonl")) walk(child, false);
       }
     } else if (top || path.endsWith(".jsonl")) out.push(path);
   };
@@ -37,15 +39,14 @@ export class LineError extends UserError {
   }
 }
 
-/** A log file's text, or a one-line error. */
+/** The most a log file may have: a JavaScript string holds about 512 MiB. */
+export const MAX_LOG_BYTES = 256 * 2 ** 20;
+
+/** A log file's text, or a one-line error (a device such as /dev/zero is read only up to the bound). */
 export function readLogText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? err);
+  return readBoundedText(file, MAX_LOG_BYTES, (why) => {
     throw new UserError(`${file}: cannot read: ${why}`);
-  }
+  });
 }
 
 /** The JSON value on one line of a JSON-lines file. */

@@ -1,6 +1,6 @@
 /**
  * Fix rates and hard fractions by maximum likelihood: a two-class mixture of geometrics with
- * censoring, fitted by EM (model page, sections 3 and 11).
+ * censoring, fitted by EM (docs/model.md, sections 3 and 11).
  *
  * A bug left by generator g is hard with probability phi_g. Every fix attempt on it by rate source
  * s (a fixer model) succeeds with probability p_s,c for the bug's class c, independently given the

@@ -2,7 +2,7 @@
  * What a run tells the estimators: its generator and tokens, each bug's fix attempts by rate
  * source, and the token sizes of its fix phase.
  *
- * Error trace (model page, section 11): between two consecutive fix attempts of one conversation,
+ * Error trace (docs/model.md, section 11): between two consecutive fix attempts of one conversation,
  *
  *   E = input(later) - input(earlier) - output(earlier) - sum of consult outputs in between,
  *

@@ -1,5 +1,5 @@
 /**
- * How many fix attempts bugs take (section 3, the regressions row of section 5, and random bug
+ * How many fix attempts bugs take (docs/model.md, section 3, the regressions row of section 5, and random bug
  * counts of section 10).
  *
  * A bug fixed with probability p per attempt takes N ~ Geometric(p) attempts on {1, 2, ...};

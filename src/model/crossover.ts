@@ -1,5 +1,5 @@
 /**
- * Crossovers (model page, section 4): where two strategies' expected costs are equal.
+ * Crossovers (docs/model.md, section 4): where two strategies' expected costs are equal.
  *
  * In a model's `bugs.count` the difference is at most quadratic (fresh: linear; shared: the I^2
  * term), so its roots are exact. For any other numeric key the roots are found by a sign scan on
@@ -41,7 +41,7 @@ export interface CrossoverQuery {
    * Called for a context where the search cannot run (no closed form at any point); without it,
    * such a context is an error.
    */
-  onSkip?: (context: Context, reason: string) => void;
+  onSkip?: (context: Context, reason: string, error: UserError) => void;
 }
 
 const RELATIVE_TOLERANCE = 1e-9;
@@ -65,7 +65,7 @@ export function findCrossovers(fileData: Record<string, unknown>, file: string, 
       return searchCrossovers(fileData, file, { ...query, contexts: [context] });
     } catch (err) {
       if (!(err instanceof UserError)) throw err;
-      query.onSkip!(context, err.message);
+      query.onSkip!(context, err.message, err);
       return [];
     }
   });

@@ -1,5 +1,5 @@
 /**
- * Expected tokens and cost of a one-rung fix phase (section 4): one fixer, the classic formulas.
+ * Expected tokens and cost of a one-rung fix phase (docs/model.md, section 4): one fixer, the classic formulas.
  *
  * Symbols: L1 = prompt + generation (`handoffTokens`), Delta = G + E per attempt
  * (`contextGrowth`). Attempt 1 of a conversation reads L1 new tokens; attempt t >= 2 reads

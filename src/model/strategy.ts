@@ -1,5 +1,5 @@
 /**
- * Expected cost of a whole strategy (section 4 "A whole strategy", with the closed forms of
+ * Expected cost of a whole strategy (docs/model.md, section 4 "A whole strategy", with the closed forms of
  * sections 5 and 8-10 where they exist):
  *
  *   C(strategy) = c_in(gen) L0 + c_out(gen) G0 + C_fix(ladder; bugs left by gen)

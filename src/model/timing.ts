@@ -1,4 +1,4 @@
-/** The time model and cache expiry (section 5: the "time" and "cache TTL" rows). */
+/** The time model and cache expiry (docs/model.md, section 5: the "time" and "cache TTL" rows). */
 import { strategyModels } from "../scenario/ladder.js";
 import type { Distribution, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { distributionCdf, distributionMean } from "./distributions.js";

@@ -106,7 +106,7 @@ function priceOf(p: TablePrice, inTier: boolean): number | undefined {
 }
 
 /**
- * The prices of one level. The table's tier semantics are model.md section 9's: a request whose
+ * The prices of one level. The table's tier semantics are docs/model.md section 9's: a request whose
  * whole input exceeds the threshold pays the tier price for every token of a tiered key, and a
  * key without tiers keeps its price above the threshold, so the tier lists it unchanged. An
  * absent cache price bills those tokens as input, at the input price of the same level.

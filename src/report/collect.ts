@@ -76,7 +76,7 @@ export async function collectReport(pool: SimulationPool, loaded: LoadedScenario
 
   const jobs = scenario.strategies.length * scenario.contexts.length;
   const progress = stagedProgress(
-    [jobs * trials, 0, drawn ? drawn.points.length * jobs * trials : 0],
+    [jobs * trials, 0, drawn ? drawn.size * jobs * trials : 0],
     request.onProgress,
   );
   const evaluation = await evaluateScenario(pool, scenario, { trials, seedKey: seed, keepCosts: true, onProgress: progress(0) });

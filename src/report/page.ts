@@ -28,7 +28,7 @@ import { categoryColours, strategyColours, type ColourScale } from "./palette.js
 import type { SweepData } from "./sweep.js";
 import { toSvg } from "./svg.js";
 
-/** Costs by model and category, as the results will carry them (model.md section 8). */
+/** Costs by model and category, as the results will carry them (docs/model.md section 8). */
 export interface ModelCosts {
   generation: number;
   uncachedInput: number;

@@ -59,10 +59,11 @@ export async function sweepData(
 ): Promise<SweepData> {
   const { trials } = options;
   const perPoint = sweep.base.strategies.length * sweep.base.contexts.length * trials;
-  const total = sweep.points.length * perPoint;
+  const total = sweep.size * perPoint;
   const rows: SweepRow[] = [];
   const cheapest: SweepCheapest[] = [];
-  for (const [i, point] of sweep.points.entries()) {
+  for (let i = 0; i < sweep.size; i++) {
+    const point = sweep.point(i);
     const { results, comparisons } = await evaluateScenario(pool, point.scenario, {
       trials,
       seedKey: point.seedKey,

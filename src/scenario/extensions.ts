@@ -1,5 +1,5 @@
 /**
- * The assumptions of the base model that a scenario may drop (sections 5 and 10), declared once:
+ * The assumptions of the base model that a scenario may drop (docs/model.md, sections 5 and 10), declared once:
  * for each, whether a scenario drops it, and how the base model's scenario puts it back. A run
  * reports the base formula's error (the bias) for every scenario that uses one, and the sweep CSV
  * carries the extension columns for it.

@@ -5,15 +5,18 @@
  * sweeps and crossovers do after changing one key. Both throw a ScenarioError naming the file,
  * the dotted key path and what is allowed.
  */
-import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ScenarioError } from "../errors.js";
+import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders, checkTiers } from "./bounds.js";
 import { crossChecks, shapeChecks, type CheckOptions } from "./checks.js";
 import { normalize } from "./normalize.js";
+import { keyPath } from "./paths.js";
 import { resolvePreset } from "./preset.js";
+import { readScenarioFile } from "./read.js";
 import { scenarioSchema } from "./schema.js";
 import type { Scenario } from "./types.js";
+
+export { readScenarioFile };
 
 export interface LoadedScenario {
   file: string;
@@ -28,45 +31,45 @@ export function loadScenario(file: string): LoadedScenario {
   return { file, raw, scenario: parseScenario(raw, file) };
 }
 
-/** Read a YAML/JSON file into plain data; syntax errors are reported with their line. */
-export function readScenarioFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? err);
-    throw new ScenarioError(file, "", `cannot read scenario: ${why}`);
-  }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  const syntax = doc.errors[0];
-  if (syntax) {
-    const where = syntax.linePos ? `line ${syntax.linePos[0].line}, column ${syntax.linePos[0].col}: ` : "";
-    const what = syntax.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new ScenarioError(file, "", `${where}invalid YAML: ${what}`);
-  }
-  const data: unknown = doc.toJS();
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new ScenarioError(file, "", "must be a mapping of keys (name, seed, trials, models, tokens, ...)");
-  }
-  return data as Record<string, unknown>;
-}
-
 export type ParseOptions = CheckOptions;
 
 /** Validate plain scenario data and normalize it. `file` is only used in error messages. */
 export function parseScenario(raw: unknown, file: string, options: ParseOptions = {}): Scenario {
+  rejectProtoKeys(raw, file);
   const result = scenarioSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const issues = result.error.issues;
     const first = describeIssue(issues[0]!);
-    const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : "";
+    // other keys with problems (zod may report one key twice, e.g. a whole number beyond 2^53)
+    const others = new Set(issues.map((i) => keyPath(i.path))).size - 1;
+    const more = others > 0 ? ` (+${others} more)` : "";
     throw new ScenarioError(file, first.path, first.problem + more);
   }
   shapeChecks(result.data, file);
   const scenario = normalize(result.data, (preset, ttl, key) => resolvePreset(preset, ttl, file, key));
   crossChecks(scenario, file, options);
+  checkCounts(scenario, file);
+  checkLadders(scenario, file);
+  checkTiers(scenario, file);
+  checkExpectedAttempts(scenario, file);
+  checkGrowth(scenario, file);
   return scenario;
+}
+
+/**
+ * `__proto__` cannot name a model, a strategy or any key: assigning it to an object sets the
+ * object's prototype instead of adding an entry, so it would vanish without a word.
+ */
+function rejectProtoKeys(raw: unknown, file: string): void {
+  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: raw, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "__proto__") throw new ScenarioError(file, keyPath([...path, key]), "__proto__ is reserved and cannot be used as a name or key");
+      if (value !== null && typeof value === "object") stack.push({ node: value, path: [...path, Array.isArray(node) ? Number(key) : key] });
+    }
+  }
 }
 
 /**
@@ -91,20 +94,21 @@ function describeIssue(issue: Issue, prefix: PropertyKey[] = []): { path: string
     const allowed = allowedKeys(path);
     const key = issue.keys[0]!;
     return {
-      path: dotted([...path, key]),
+      path: keyPath([...path, key]),
       problem: `unknown key${allowed ? ` (allowed here: ${allowed.join(", ")})` : ""}`,
     };
   }
   let problem = issue.message;
   if (issue.code === "invalid_type" && issue.input === undefined) problem = "is required";
   else if ("input" in issue && issue.input !== undefined && typeof issue.input !== "object") {
-    problem += `, got ${JSON.stringify(issue.input)}`;
+    problem += `, got ${shown(issue.input)}`;
   }
-  return { path: dotted(path), problem };
+  return { path: keyPath(path), problem };
 }
 
-function dotted(path: PropertyKey[]): string {
-  return path.map(String).join(".");
+/** A value as a message shows it: numbers as JavaScript writes them (NaN, Infinity), the rest as JSON. */
+function shown(value: unknown): string {
+  return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
 }
 
 /** The keys the schema allows at a path, for "unknown key" messages. */

@@ -20,9 +20,32 @@ export function getPath(obj: unknown, path: string): unknown {
 /** A deep copy of obj with the value at path replaced (the path must exist). */
 export function withPath<T>(obj: T, path: string, value: unknown): T {
   const copy = structuredClone(obj);
+  setPath(copy, path, value);
+  return copy;
+}
+
+/** Replace the value at path in obj itself (the path must exist). */
+export function setPath(obj: unknown, path: string, value: unknown): void {
   const keys = splitPath(path);
-  let node = copy as Record<string, unknown>;
+  let node = obj as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) node = node[key] as Record<string, unknown>;
   node[keys[keys.length - 1]!] = value;
-  return copy;
+}
+
+/** A key shown as it is: letters, digits, `_`, `-` and `.` (model names and the sweep's dotted keys). */
+const PLAIN_KEY = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * A key path as messages show it: `models.weak.fix.hard`, list items by index
+ * (`strategies.escalate.ladder[1].attempts`); a key with any other character (a space, a quote,
+ * a newline) or none is JSON-quoted, `strategies."a b".fixer`, so that a message stays one line and
+ * shows where the key begins and ends.
+ */
+export function keyPath(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const k of path) {
+    if (typeof k === "number") text += `[${k}]`; // a list item, as splitPath reads it: ladder[1]
+    else text += `${text ? "." : ""}${PLAIN_KEY.test(String(k)) ? String(k) : JSON.stringify(String(k))}`;
+  }
+  return text;
 }

@@ -1,5 +1,5 @@
 /** Summaries of simulated per-run values (simple-statistics does the arithmetic). */
-import { max, mean, min, quantile, sampleStandardDeviation } from "simple-statistics";
+import { max, mean, min, quantile, sampleSkewness, sampleStandardDeviation } from "simple-statistics";
 import { twoSidedQuantile } from "./threshold.js";
 
 export interface Summary {
@@ -11,6 +11,8 @@ export interface Summary {
   /** mean -/+ z_0.975 s/sqrt(n) */
   ciLow: number;
   ciHigh: number;
+  /** m3 / m2^(3/2), the skewness the z-check corrects for; 0 for fewer than 3 values or no spread */
+  skewness: number;
   p50: number;
   p90: number;
   p99: number;
@@ -29,6 +31,7 @@ export function summarize(values: Float64Array): Summary {
   const m = mean(asArray(values));
   const stdDev = n > 1 ? sampleStandardDeviation(asArray(values)) : 0;
   const stdError = stdDev / Math.sqrt(n);
+  const skewness = n >= 3 && stdDev > 0 ? sampleSkewness(asArray(values), true) : 0;
   // quickselect on a copy: linear time, where a full sort of a million runs is not
   const [p50, p90, p99] = quantile(asArray(values), [0.5, 0.9, 0.99]) as number[];
   return {
@@ -38,6 +41,7 @@ export function summarize(values: Float64Array): Summary {
     stdError,
     ciLow: m - Z95 * stdError,
     ciHigh: m + Z95 * stdError,
+    skewness,
     p50: p50!,
     p90: p90!,
     p99: p99!,

@@ -63,7 +63,8 @@ export function pointAt(axes: readonly Axis[], index: number): GridPoint {
   return { index, values };
 }
 
-/** Every point of the grid, in grid order. */
-export function expandGrid(axes: readonly Axis[]): GridPoint[] {
-  return Array.from({ length: gridSize(axes) }, (_, k) => pointAt(axes, k));
+/** The points of the grid in grid order, one at a time (a grid is never held in memory whole). */
+export function* gridPoints(axes: readonly Axis[]): Generator<GridPoint> {
+  const size = gridSize(axes);
+  for (let k = 0; k < size; k++) yield pointAt(axes, k);
 }

@@ -1,14 +1,16 @@
 /**
  * Merging sweep CSVs (the shards of one sweep) into one file.
  *
- * Every input must have the same header line. Rows are ordered by their `point` column, a point's
- * rows keeping their order; a point found in two inputs, or a gap in 0..(largest point), is an
- * error. Rows are copied byte for byte, so merging the shards of a sweep gives exactly the file
- * the unsharded sweep writes.
+ * The inputs' records (record.ts) must make up every shard of one sweep, once each. Every input
+ * must have the same header line. Rows are ordered by their `point` column, a point's rows
+ * keeping their order; a point found in two inputs, or a gap in 0..(largest point), is an error.
+ * Rows are copied byte for byte, so merging the shards of a sweep gives exactly the file (and
+ * the record) the unsharded sweep writes.
  */
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
-import { checkWritable } from "./sweep.js";
+import { checkOutput, lockOutput, writeAtomically } from "./output.js";
+import { checkShardSet, makeRecord, readRecord, sha256, writeRecord } from "./record.js";
 
 /**
  * The records of CSV text, without their "\n" delimiters; a "\n" inside a quoted field does not
@@ -102,32 +104,35 @@ function firstDifference(a: string, b: string): string {
   return "";
 }
 
-/** Read the CSV files, merge them and write `out` atomically (a temporary file renamed into place). */
+/**
+ * Read the CSV files and their records, check that they are every shard of one sweep, merge
+ * them and write `out` and its record atomically, holding `out`'s lock.
+ */
 export async function mergeFiles(files: readonly string[], out: string): Promise<Merged> {
+  await checkOutput(out);
   const inputs = await Promise.all(
     files.map(async (file) => {
+      let text: string;
       try {
-        return { file, text: await readFile(file, "utf8") };
+        text = await readFile(file, "utf8");
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         throw new UserError(`${file}: cannot read: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? err)}`);
       }
+      return { file, text, record: await readRecord(file, text) };
     }),
   );
+  const identity = checkShardSet(inputs);
   const merged = mergeCsv(inputs);
-  await writeAtomically(out, merged.text);
-  return merged;
-}
-
-/** Write text to `file` through a temporary file in the same folder, renamed when complete. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
-  await checkWritable(file);
-  const tmp = `${file}.${process.pid}.partial`;
-  try {
-    await writeFile(tmp, text, { flush: true });
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw new UserError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  if (merged.points !== identity.gridPoints) {
+    throw new UserError(`the shards hold ${merged.points} points of a grid of ${identity.gridPoints}: a merge takes complete shards`);
   }
+  const lock = await lockOutput(out);
+  try {
+    await writeAtomically(out, merged.text);
+    await writeRecord(out, makeRecord(identity, null, sha256(merged.text)));
+  } finally {
+    await lock.release();
+  }
+  return merged;
 }

@@ -1,16 +1,19 @@
 /**
- * A sweep's points, built and validated up front: every point is the scenario file (without its
- * `sweep` section) with the swept keys replaced, checked by the same validation as any scenario.
- * A bad path or a value that validation rejects is a one-line ScenarioError before anything runs.
+ * A sweep's points, validated up front: every point is the scenario file (without its `sweep`
+ * section) with the swept keys replaced, checked by the same validation as any scenario. A bad
+ * path, a grid of more than MAX_GRID_POINTS points or a value that validation rejects is a
+ * one-line ScenarioError before anything runs. Points are built one at a time, when validated
+ * and again when run, so a large grid is never held in memory.
  */
 import { ScenarioError } from "../errors.js";
+import { MAX_GRID_POINTS } from "../scenario/bounds.js";
 import { usesExtensions } from "../scenario/extensions.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
-import { getPath, withPath } from "../scenario/paths.js";
+import { getPath, setPath } from "../scenario/paths.js";
 import type { SweepAxis } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/types.js";
 import { formatNumber } from "./csv.js";
-import { axisValues, expandGrid, type Axis, type GridPoint } from "./grid.js";
+import { axisValues, gridPoints, gridSize, pointAt, type Axis, type GridPoint } from "./grid.js";
 
 /** Keys a sweep may not vary: every point shares the run count and the seed. */
 const UNSWEEPABLE: Record<string, string> = {
@@ -32,8 +35,10 @@ export interface Sweep {
   /** the file as written, validated: its name, seed and trials apply to every point */
   base: Scenario;
   axes: Axis[];
-  /** every point of the grid, in grid order (shards pick theirs from these) */
-  points: SweepPoint[];
+  /** the number of points of the grid */
+  size: number;
+  /** point k of the grid (0 <= k < size), validated */
+  point(k: number): SweepPoint;
   /** whether any point uses an extension, so the CSV carries the extension columns */
   extensions: boolean;
 }
@@ -64,6 +69,18 @@ export function buildSweep(raw: Record<string, unknown>, file: string): Sweep {
   const { sweep: _sweep, ...rest } = withDefaults(raw);
   const entries = Object.entries(section);
   if (entries.length === 0) throw new ScenarioError(file, "sweep", "must name at least one key to vary");
+  // The grid's size from the axes' lengths, before any axis is expanded.
+  const lengths = entries.map(([, axis]) => (Array.isArray(axis) ? axis.length : axis.steps));
+  const size = lengths.reduce((a, b) => a * b, 1);
+  if (size > MAX_GRID_POINTS) {
+    const product = lengths.length > 1 ? ` (${lengths.join(" x ")})` : "";
+    throw new ScenarioError(
+      file,
+      "sweep",
+      `the grid has ${size.toLocaleString("en-US")} points${product}, more than the ${MAX_GRID_POINTS.toLocaleString("en-US")} ` +
+        `a sweep may have: use fewer values, or several sweeps`,
+    );
+  }
   const axes = entries.map(([path, axis]): Axis => {
     if (Object.hasOwn(UNSWEEPABLE, path)) throw new ScenarioError(file, `sweep.${path}`, UNSWEEPABLE[path]!);
     if (typeof getPath(rest, path) !== "number") throw new ScenarioError(file, `sweep.${path}`, "no numeric key at that path");
@@ -71,18 +88,24 @@ export function buildSweep(raw: Record<string, unknown>, file: string): Sweep {
     const normalized = Array.isArray(axis) ? axis : { ...axis, scale: axis.scale ?? "linear" };
     return { path, values: axisValues(path, normalized, file) };
   });
-  const points = expandGrid(axes).map((point) => ({
-    ...point,
-    scenario: validatePoint(rest, axes, point, file),
-    seedKey: pointSeedKey(base.seed, point.values),
-  }));
-  return { file, raw, base, axes, points, extensions: points.some((p) => usesExtensions(p.scenario)) };
+  let extensions = false;
+  for (const point of gridPoints(axes)) extensions = usesExtensions(validatePoint(rest, axes, point, file)) || extensions;
+  const point = (k: number): SweepPoint => {
+    const at = pointAt(axes, k);
+    return { ...at, scenario: validatePoint(rest, axes, at, file), seedKey: pointSeedKey(base.seed, at.values) };
+  };
+  return { file, raw, base, axes, size: gridSize(axes), point, extensions };
+}
+
+/** The points of a sweep in grid order, built one at a time. */
+export function* sweepPoints(sweep: Sweep): Generator<SweepPoint> {
+  for (let k = 0; k < sweep.size; k++) yield sweep.point(k);
 }
 
 /** One point applied to the file and validated; a rejection names the swept key, value and point. */
 function validatePoint(rest: Record<string, unknown>, axes: readonly Axis[], point: GridPoint, file: string): Scenario {
-  let data = rest;
-  axes.forEach((axis, j) => (data = withPath(data, axis.path, point.values[j])));
+  const data = structuredClone(rest);
+  axes.forEach((axis, j) => setPath(data, axis.path, point.values[j]));
   try {
     return parseScenario(data, file);
   } catch (err) {

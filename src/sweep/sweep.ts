@@ -13,16 +13,22 @@
  * resume and the sweep starts fresh (so an array job can always pass --resume when retried);
  * so it does when the partial file holds no more than the header. A partial file with completed
  * rows and a missing or different sidecar is an error rather than a silent restart.
+ *
+ * Only one process writes an output at a time: `<out>.lock` is held from the start to the end
+ * (output.ts), so a second sweep (or merge) to the same file fails with one line instead of
+ * splicing its rows into the first one's. A finished CSV gets its record, `<out>.sweep.json`
+ * (record.ts), which merge needs.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { csvLayout, pointRows, sweepColumns, toCsv } from "./csv.js";
+import { checkOutput, lockOutput, type Lock } from "./output.js";
+import { fileSha256, makeRecord, writeRecord } from "./record.js";
 import type { Sweep } from "./points.js";
-import { inShard, type Shard } from "./shard.js";
+import { shardPoint, shardSize, type Shard } from "./shard.js";
 
 export interface SweepOptions {
   /** the final CSV file */
@@ -37,6 +43,8 @@ export interface SweepOptions {
   onProgress?: (done: number, total: number) => void;
   /** checked between points: aborting stops the sweep as an interruption would, partial file kept */
   signal?: AbortSignal;
+  /** called with the output's lock once taken (the CLI releases it when a signal ends the process) */
+  onLock?: (lock: Lock) => void;
 }
 
 export interface SweepOutcome {
@@ -79,61 +87,60 @@ export function sweepFingerprint(raw: Record<string, unknown>, trials: number, s
   return createHash("sha256").update(canonicalJson({ format: "agentsim-sweep/1", scenario: raw, trials, shard })).digest("hex");
 }
 
-/** Run the sweep (or one shard of it) and write its CSV to `options.out`. */
+/** Run the sweep (or one shard of it) and write its CSV to `options.out`, with its record beside it. */
 export async function runSweep(pool: SimulationPool, sweep: Sweep, options: SweepOptions): Promise<SweepOutcome> {
   const { out } = options;
   const trials = options.trials ?? sweep.base.trials;
   const shard = options.shard ?? null;
-  const mine = sweep.points.filter((p) => inShard(shard, p.index));
+  const mine = shardSize(shard, sweep.size);
   const layout = csvLayout(sweep.base, sweep.extensions);
   const header = toCsv([sweepColumns(sweep.axes, layout)]);
   const fingerprint = sweepFingerprint(sweep.raw, trials, shard);
   const files = partialFiles(out);
-  await checkWritable(out);
-
-  let state = options.resume ? await resumableState(out, fingerprint, header, mine.length) : null;
-  const resumed = state?.completedPoints ?? 0;
-  if (!state) {
-    // The old record goes first: a kill before the new one is saved leaves a bare header, which
-    // --resume treats as nothing to resume.
-    await rm(files.state, { force: true });
-    await writeFile(files.partial, header).catch((err: NodeJS.ErrnoException) => {
-      throw new UserError(`cannot write ${files.partial}: ${err.code ?? String(err)}`);
-    });
-    state = { version: 1, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header) };
-    await saveState(files.state, state);
-  }
-  options.onProgress?.(state.completedPoints, mine.length);
-  const file = await open(files.partial, "r+");
+  await checkOutput(out);
+  const lock = await lockOutput(out);
+  options.onLock?.(lock);
   try {
-    await file.truncate(state.bytes);
-    for (const point of mine.slice(state.completedPoints)) {
-      options.signal?.throwIfAborted();
-      const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
-      const text = Buffer.from(toCsv(pointRows(point, results, layout)));
-      await file.write(text, 0, text.length, state.bytes);
-      await file.datasync();
-      state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
+    let state = options.resume ? await resumableState(out, fingerprint, header, mine) : null;
+    const resumed = state?.completedPoints ?? 0;
+    if (!state) {
+      // The old record goes first: a kill before the new one is saved leaves a bare header, which
+      // --resume treats as nothing to resume.
+      await rm(files.state, { force: true });
+      await rm(files.partial, { force: true });
+      await writeFile(files.partial, header, { flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
+        throw new UserError(`cannot write ${files.partial}: ${err.code ?? String(err)}`);
+      });
+      state = { version: 1, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header) };
       await saveState(files.state, state);
-      options.onProgress?.(state.completedPoints, mine.length);
     }
+    options.onProgress?.(state.completedPoints, mine);
+    const file = await open(files.partial, "r+");
+    try {
+      await file.truncate(state.bytes);
+      for (let j = state.completedPoints; j < mine; j++) {
+        options.signal?.throwIfAborted();
+        const point = sweep.point(shardPoint(shard, j));
+        const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
+        const text = Buffer.from(toCsv(pointRows(point, results, layout)));
+        await file.write(text, 0, text.length, state.bytes);
+        await file.datasync();
+        state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
+        await saveState(files.state, state);
+        options.onProgress?.(state.completedPoints, mine);
+      }
+    } finally {
+      await file.close();
+    }
+    const identity = { scenario: sweep.base.name, seed: sweep.base.seed, trials, sweep: sweepFingerprint(sweep.raw, trials, null), gridPoints: sweep.size };
+    await writeRecord(out, makeRecord(identity, shard, await fileSha256(files.partial)));
+    await rename(files.partial, out);
+    await rm(files.state, { force: true });
+    // Strategies and contexts are not numeric keys, so every point has the same rows.
+    const rows = mine * sweep.base.strategies.length * sweep.base.contexts.length;
+    return { out, points: mine, resumed, rows, trials };
   } finally {
-    await file.close();
-  }
-  await rename(files.partial, out);
-  await rm(files.state, { force: true });
-  // Strategies and contexts are not numeric keys, so every point has the same rows.
-  const rows = mine.length * sweep.base.strategies.length * sweep.base.contexts.length;
-  return { out, points: mine.length, resumed, rows, trials };
-}
-
-/** A one-line UserError, rather than a stack trace, when `out` cannot be written: its folder is made if missing. */
-export async function checkWritable(out: string): Promise<void> {
-  if ((await stat(out).catch(() => null))?.isDirectory()) throw new UserError(`${out}: is a directory, not a file name`);
-  try {
-    await mkdir(dirname(out), { recursive: true });
-  } catch (err) {
-    throw new UserError(`cannot create the folder of ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    await lock.release();
   }
 }
 

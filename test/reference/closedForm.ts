@@ -1,6 +1,6 @@
 /**
  * An independent reference for the expected cost of a strategy, written from
- * ../shared/model.md alone (not from src/model).
+ * docs/model.md alone (not from src/model).
  *
  * It reads the raw scenario object (the file's shape: prices in $ per million tokens) with its own
  * defaults, and computes:
@@ -8,7 +8,7 @@
  * - shared context, no regressions: the exact distribution of the total attempts T (the bugs'
  *   per-attempt geometric PMFs, or the easy/hard mixture under binomial assignment, convolved and
  *   truncated where the tail mass is below 1e-17), then E[C_fix] = sum_t C_fix(t) P(T = t) with
- *   C_fix(t) accumulated attempt by attempt from the token accounting of model.md section 4;
+ *   C_fix(t) accumulated attempt by attempt from the token accounting of docs/model.md section 4;
  * - fresh context: per bug, sum over the PMF of N of the attempt-by-attempt cost of one
  *   conversation (error-trace growth included), summed over bugs;
  * - regressions: moments of T from a branching-process argument (subtree sizes), then the
@@ -16,7 +16,7 @@
  * - TTL: alpha_eff = h alpha + (1 - h) w on the cached tokens, h = P(call + tool <= ttl);
  * - wall time: generation call + I * (fixer call + mean tool time).
  *
- * `formulaMean` is a second, formula-level implementation (model.md's I, V, Vc expressions) that
+ * `formulaMean` is a second, formula-level implementation (docs/model.md's I, V, Vc expressions) that
  * accepts a real bug count, used for crossover checks.
  */
 
@@ -69,7 +69,7 @@ export interface RefResult {
   generator: string;
   fixer: string;
   context: "shared" | "fresh";
-  /** null where model.md / the decided semantics give no closed form */
+  /** null where docs/model.md / the decided semantics give no closed form */
   mean: number | null;
   breakdown: RefBreakdown | null;
   /** moments of the total attempts T (uncapped) */
@@ -286,7 +286,7 @@ export function pmfMoments(pmf: Float64Array): { mean: number; variance: number 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Token accounting of model.md section 4, attempt by attempt
+// Token accounting of docs/model.md section 4, attempt by attempt
 
 export interface Tokens {
   /** input tokens new to the cache */
@@ -523,7 +523,7 @@ export function referenceCost(
     };
   }
   // With a TTL, a follow-up request finds the cache alive with probability h; otherwise its whole
-  // input is new and paid at w (model.md section 5). In expectation the cached tokens cost
+  // input is new and paid at w (docs/model.md section 5). In expectation the cached tokens cost
   // alpha_eff = h alpha + (1 - h) w; the breakdown books the missed share (1 - h) as new input.
   const breakdown: RefBreakdown = {
     generation,
@@ -542,7 +542,7 @@ export function referenceAll(raw: Record<string, unknown>): RefResult[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Formula level (model.md sections 3-4), real bug counts allowed; base model plus caching only.
+// Formula level (docs/model.md sections 3-4), real bug counts allowed; base model plus caching only.
 
 export function formulaMean(
   raw: Record<string, unknown> | RefScenario,

@@ -1,6 +1,6 @@
 /**
  * Independent reference for ladders, per-model prices and caches, long-context tiers, Beta fix
- * rates and random bug counts (model.md sections 3-5 and 8-10, DECISIONS.md), written without
+ * rates and random bug counts (docs/model.md sections 3-5 and 8-10, DECISIONS.md), written without
  * reading src/. Entry point: `referenceStrategy(raw, strategyName, context)`.
  *
  * Methods (each chosen to differ from the textbook closed form where that is cheap):

@@ -1,6 +1,6 @@
 /**
  * The reference's own reading of a raw scenario (the YAML shape, prices in $ per million tokens)
- * for ladders, per-model prices, tiers, Beta rates and random counts (model.md sections 8-10 and
+ * for ladders, per-model prices, tiers, Beta rates and random counts (docs/model.md sections 8-10 and
  * DECISIONS.md), with its own defaults. Written without src/.
  */
 import type { RawDist } from "./closedForm.js";
@@ -85,7 +85,7 @@ export interface LScenario {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 /**
- * Per-model prices (model.md section 9, DECISIONS.md "Prices"):
+ * Per-model prices (docs/model.md section 9, DECISIONS.md "Prices"):
  *   cacheRead  = price.cacheRead  ?? input * caching.readMultiplier  (1 without a caching section)
  *   cacheWrite = price.cacheWrite ?? input * caching.writeMultiplier (1 without a caching section)
  *   tier cacheRead/cacheWrite default: tier input * (base cacheRead / base input), the same for

@@ -1,5 +1,5 @@
 /**
- * Probability laws of the reference implementation (written from /work/shared/model.md sections 3
+ * Probability laws of the reference implementation (written from docs/model.md sections 3
  * and 10 and the lead's DECISIONS.md, not from src/): per-attempt fix rates (a fixed number or a
  * Beta draw per bug) and bug counts (fixed, Poisson, negative binomial).
  *
@@ -64,7 +64,7 @@ export function survival(law: RateLaw, K: number): number {
  *   = [B(a - j, b + K) / B(a - j, b)] [B(a - j, b) / B(a, b)]
  *   = prod_{i=0}^{K-1} (b + i)/(a - j + b + i)  *  prod_{i=1}^{j} (a + b - i)/(a - i),
  * finite only for a > j (the density near p = 0 is p^(a-1)): Infinity otherwise.
- * With K = 0: E[1/p] = (a+b-1)/(a-1), E[1/p^2] = (a+b-1)(a+b-2)/((a-1)(a-2)) (model.md section 10).
+ * With K = 0: E[1/p] = (a+b-1)/(a-1), E[1/p^2] = (a+b-1)(a+b-2)/((a-1)(a-2)) (docs/model.md section 10).
  */
 export function mixed(law: RateLaw, K: number, j: 1 | 2): number {
   if (law.kind === "fixed") {

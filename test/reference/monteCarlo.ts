@@ -1,5 +1,5 @@
 /**
- * A small Monte Carlo of the fix phase, the reference's own (not src/sim): it plays model.md
+ * A small Monte Carlo of the fix phase, the reference's own (not src/sim): it plays docs/model.md
  * section 8's semantics request by request, so that the reference's closed forms can be checked
  * against something that shares none of their algebra.
  *

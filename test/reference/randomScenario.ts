@@ -1,5 +1,5 @@
 /**
- * Seeded random scenarios in the file's raw shape (model.md section 7 plus the extension keys),
+ * Seeded random scenarios in the file's raw shape (docs/model.md section 7 plus the extension keys),
  * always valid input. Shared by the closed-form tests and the simulation tests.
  *
  * - 2 or 3 models, prices in $ per million tokens, bug counts 0..12 with a hardFraction that
@@ -9,7 +9,7 @@
  * - strategies absent (every ordered pair) or a random non-empty subset,
  * - with `extensions`: regressions on fixers (r < 1), speeds on every model, tool time, cache TTL,
  *   variable fix output / error trace, error-trace growth below the divergence bound, caps.
- * - with the options of model.md sections 8-10 (each off by default, drawn from a second random
+ * - with the options of docs/model.md sections 8-10 (each off by default, drawn from a second random
  *   stream after everything above, so a scenario without them is byte-identical to before):
  *   `ladders`, `cachePrices`, `longContext`, `beta`, `randomCounts`, `contextWindows`.
  */
@@ -28,7 +28,7 @@ export interface RandomScenarioOptions {
   /** allow `limits` among the extensions (default true) */
   limits?: boolean;
   /**
-   * ladder strategies (model.md section 8) added to a few pair strategies: escalation (weak-ish
+   * ladder strategies (docs/model.md section 8) added to a few pair strategies: escalation (weak-ish
    * k = 1..4 then another model, sometimes a third rung), advisor (consults between fixer rungs,
    * a rung's own `fix`), bounded last rungs
    */
@@ -189,7 +189,7 @@ function addExtensions(raw: Record<string, any>, names: string[], r: Rand, optio
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
- * The keys of model.md sections 8-10, from a second random stream (so that the draws above, and
+ * The keys of docs/model.md sections 8-10, from a second random stream (so that the draws above, and
  * every scenario made without these options, stay as they were). Always valid: attempts whole
  * and >= 1, nothing after an unbounded rung, Beta means in (0, 1), negbinomial variance > mean,
  * random counts binomial, windows above L1 + summary and the prompt.

@@ -1,5 +1,5 @@
 /**
- * One bug's climb of a ladder as a list of *potential requests* (model.md section 8), each with the
+ * One bug's climb of a ladder as a list of *potential requests* (docs/model.md section 8), each with the
  * probability that it happens and the conversation growth before it, which are deterministic:
  * a request happens only if every earlier potential request of the bug happened, and reaching
  * attempt n of a rung means every earlier fixer rung used all its attempts and failed.
@@ -206,7 +206,7 @@ export function walkLadder(rungs: Rung[], cls: BugClass, tok: WalkTokens, option
 }
 
 // ---------------------------------------------------------------------------------------------
-// Per-bug expectations that a shared conversation needs (model.md section 8, the telescoping
+// Per-bug expectations that a shared conversation needs (docs/model.md section 8, the telescoping
 // identity): per model, its requests, the sum of their offsets, the chance it speaks at all and
 // the offset of its last request.
 

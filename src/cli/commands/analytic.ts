@@ -3,6 +3,8 @@ import type { CommandModule } from "yargs";
 import { decideAnalytic } from "../../decision/decision.js";
 import { analyzeScenario } from "../../model/strategy.js";
 import { loadScenario } from "../../scenario/load.js";
+import type { Cli } from "../io.js";
+import { toJson } from "../json.js";
 import { formatAnalytic } from "../render/analytic.js";
 import { terminalWidth } from "../render/layout.js";
 import { DEFAULT_SCENARIO } from "../scenarioArg.js";
@@ -13,7 +15,7 @@ interface Args {
   wide: boolean;
 }
 
-export const analyticCommand: CommandModule<object, Args> = {
+export const analyticCommand = (cli: Cli): CommandModule<object, Args> => ({
   command: "analytic [scenario]",
   describe: "Closed-form expected cost of every strategy and context",
   builder: (y) =>
@@ -26,9 +28,9 @@ export const analyticCommand: CommandModule<object, Args> = {
     const results = analyzeScenario(scenario);
     const decision = decideAnalytic(results);
     if (args.json) {
-      process.stdout.write(JSON.stringify({ scenario: scenario.name, results, decision }, null, 2) + "\n");
+      cli.stdout.write(toJson({ scenario: scenario.name, results, decision }) + "\n");
       return;
     }
-    process.stdout.write(formatAnalytic(scenario, results, decision, args.scenario, { width: terminalWidth(), wide: args.wide }));
+    cli.stdout.write(formatAnalytic(scenario, results, decision, args.scenario, { width: terminalWidth(cli.stdout), wide: args.wide }));
   },
-};
+});

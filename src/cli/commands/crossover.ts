@@ -1,65 +1,93 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
-import { UserError } from "../../errors.js";
+import { FlagError, ScenarioError, UserError } from "../../errors.js";
 import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover } from "../../model/crossover.js";
 import { loadScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
-import { checkWhole } from "../args.js";
+import { numberFlag, textFlag, wholeFlag } from "../args.js";
 import { money, table } from "../format.js";
+import type { Cli } from "../io.js";
+import { toJson } from "../json.js";
+
+/**
+ * Grid intervals of the sign scan at most. Each costs two closed-form evaluations per context
+ * (about 0.1 ms with the scenario's validation), so the largest scan takes about a second; the
+ * bisection then refines each root to 1e-9 whatever the grid.
+ */
+export const MAX_STEPS = 10_000;
 
 interface Args {
   scenario: string;
   param: string;
-  from?: number;
-  to?: number;
+  from?: string;
+  to?: string;
   between?: string;
   context?: Context;
-  steps: number;
+  steps: string;
   json: boolean;
 }
 
-export const crossoverCommand: CommandModule<object, Args> = {
+export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
   command: "crossover <scenario>",
   describe: "Parameter values where two strategies' expected costs are equal",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
-      .option("param", { type: "string", demandOption: true, describe: "dotted numeric key, e.g. models.weak.bugs.count" })
-      .option("from", { type: "number", describe: "start of the range searched (optional for bugs.count)" })
-      .option("to", { type: "number", describe: "end of the range searched (optional for bugs.count)" })
-      .option("between", { type: "string", describe: "two strategies, S1,S2 (default: the first two)" })
-      .option("context", { choices: ["shared", "fresh"] as const, describe: "one context (default: the scenario's)" })
-      .option("steps", { type: "number", default: 400, describe: "grid intervals of the sign scan" })
+      .option("param", { type: "string", demandOption: true, requiresArg: true, describe: "dotted numeric key, e.g. models.weak.bugs.count" })
+      .option("from", { type: "string", requiresArg: true, describe: "start of the range searched (optional for bugs.count)" })
+      .option("to", { type: "string", requiresArg: true, describe: "end of the range searched (optional for bugs.count)" })
+      .option("between", { type: "string", requiresArg: true, describe: "two strategies, S1,S2 (default: the first two)" })
+      .option("context", { choices: ["shared", "fresh"] as const, requiresArg: true, describe: "one context (default: the scenario's)" })
+      .option("steps", { type: "string", default: "400", requiresArg: true, describe: `grid intervals of the sign scan, at most ${MAX_STEPS}` })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of a table" }) as never,
   handler: (args) => {
+    const param = textFlag("--param", args.param)!;
+    const from = numberFlag("--from", args.from);
+    const to = numberFlag("--to", args.to);
+    if (from !== undefined && to !== undefined && !(from < to)) throw new FlagError(`--from (${from}) must be less than --to (${to})`);
+    const steps = wholeFlag("--steps", args.steps, 1, MAX_STEPS)!;
     const { raw, scenario } = loadScenario(args.scenario);
     const between = pickStrategies(scenario.strategies, args.between);
-    if (args.from !== undefined && args.to !== undefined && !(args.from < args.to)) {
-      throw new UserError(`--from (${args.from}) must be less than --to (${args.to})`);
-    }
-    checkWhole("--steps", args.steps, 1, 1_000_000);
     const contexts = args.context ? [args.context] : scenario.contexts;
-    const owner = attemptsKeyStrategy(args.param);
+    // The file itself is valid (loaded above): a ScenarioError below is about a value of the range.
+    const rangeError = (err: unknown): unknown => {
+      if (!(err instanceof ScenarioError)) return err;
+      const where = err.keyPath === param ? "" : ` (${param} moves ${err.keyPath})`;
+      return new FlagError(`--from ${from ?? "-"} --to ${to ?? "-"}: the range leaves what ${param} may be${where}: ${err.problem}`);
+    };
+    const inRange = <T>(search: () => T): T => {
+      try {
+        return search();
+      } catch (err) {
+        throw rangeError(err);
+      }
+    };
+    const owner = attemptsKeyStrategy(param);
     if (owner !== undefined) {
-      if (!scenario.strategies.some((s) => s.name === owner)) throw new UserError(`--param ${args.param}: no strategy "${owner}" in the scenario`);
+      if (!scenario.strategies.some((s) => s.name === owner)) throw new FlagError(`--param ${param}: no strategy "${owner}" in the scenario`);
       const pairWith = between.some((s) => s.name === owner) ? between : ([scenario.strategies.find((s) => s.name === owner)!, between[0].name === owner ? between[1] : between[0]] as [Strategy, Strategy]);
-      const best = bestAttempts(raw, args.scenario, { param: args.param, between: pairWith, contexts, from: args.from, to: args.to, steps: args.steps });
-      if (args.json) process.stdout.write(JSON.stringify({ param: args.param, strategy: owner, best }, null, 2) + "\n");
-      else process.stdout.write(formatBest(args.param, best));
+      const best = inRange(() => bestAttempts(raw, args.scenario, { param, between: pairWith, contexts, from, to, steps }));
+      if (args.json) cli.stdout.write(toJson({ param, strategy: owner, best }) + "\n");
+      else cli.stdout.write(formatBest(param, best));
       return;
     }
     const skipped: { context: Context; reason: string }[] = [];
-    const onSkip = (context: Context, reason: string) => void skipped.push({ context, reason });
-    const crossovers = findCrossovers(raw, args.scenario, { param: args.param, between, contexts, from: args.from, to: args.to, steps: args.steps, onSkip });
-    if (skipped.length === contexts.length) throw new UserError(skipped[0]!.reason);
+    let cause: unknown = null;
+    const onSkip = (context: Context, reason: string, error: UserError) => {
+      skipped.push({ context, reason });
+      cause ??= error;
+    };
+    const crossovers = inRange(() => findCrossovers(raw, args.scenario, { param, between, contexts, from, to, steps, onSkip }));
+    // Points outside the key's range are gaps of the scan; a range with no point inside it fails.
+    if (skipped.length === contexts.length) throw rangeError(cause);
     const names = between.map((s) => s.name);
     if (args.json) {
-      process.stdout.write(JSON.stringify({ param: args.param, between: names, from: args.from ?? null, to: args.to ?? null, crossovers, skipped }, null, 2) + "\n");
+      cli.stdout.write(toJson({ param, between: names, from: from ?? null, to: to ?? null, crossovers, skipped }) + "\n");
       return;
     }
-    process.stdout.write(formatCrossovers(args.param, names, contexts, crossovers, args.from, args.to, skipped));
+    cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to, skipped));
   },
-};
+});
 
 function pickStrategies(all: Strategy[], between: string | undefined): [Strategy, Strategy] {
   if (between === undefined) {
@@ -67,10 +95,10 @@ function pickStrategies(all: Strategy[], between: string | undefined): [Strategy
     return [all[0]!, all[1]!];
   }
   const names = between.split(",").map((s) => s.trim());
-  if (names.length !== 2 || names[0] === names[1]) throw new UserError(`--between takes two different strategies, S1,S2`);
+  if (names.length !== 2 || names[0] === names[1]) throw new FlagError(`--between takes two different strategies, S1,S2`);
   return names.map((n) => {
     const st = all.find((s) => s.name === n);
-    if (!st) throw new UserError(`--between: unknown strategy "${n}" (the scenario has: ${all.map((s) => s.name).join(", ")})`);
+    if (!st) throw new FlagError(`--between: unknown strategy ${JSON.stringify(n)} (the scenario has: ${all.map((s) => s.name).join(", ")})`);
     return st;
   }) as [Strategy, Strategy];
 }

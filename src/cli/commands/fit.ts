@@ -4,7 +4,7 @@
  * `--format claude-code`, the token and caching side from Claude Code's logs.
  */
 import type { CommandModule } from "yargs";
-import { UserError } from "../../errors.js";
+import { FlagError } from "../../errors.js";
 import { fitClaudeCode, mergeFragment, readUsageLogs, type ClaudeCodeReport } from "../../fit/claudeCode.js";
 import { expandLogPaths } from "../../fit/files.js";
 import { fitRuns, type FitReport, type ParameterRow } from "../../fit/fit.js";
@@ -12,9 +12,11 @@ import { FitPool } from "../../fit/pool.js";
 import { checkWritableRates } from "../../fit/scenario.js";
 import { assembleRuns, readTraceFile } from "../../fit/trace.js";
 import { scenarioYaml, writeWhole } from "../../fit/write.js";
+import { checkOutput } from "../../sweep/output.js";
 import { loadScenario } from "../../scenario/load.js";
 import { defaultThreads } from "../../sim/pool.js";
-import { MAX_THREADS, checkWhole } from "../args.js";
+import { MAX_THREADS, textFlag, wholeFlag } from "../args.js";
+import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
 import { toJson } from "../json.js";
 
@@ -28,31 +30,41 @@ interface Args {
   format: (typeof FORMATS)[number];
   out?: string;
   prices?: string;
-  bootstrap: number;
+  bootstrap: string;
   seed: string;
-  threads: number;
+  threads: string;
   json: boolean;
 }
 
-export const fitCommand: CommandModule<object, Args> = {
+/** The flags once parsed. */
+type Parsed = Omit<Args, "bootstrap" | "threads"> & { bootstrap: number; threads: number };
+
+export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
   command: "fit <traces..>",
   describe: "Estimate a scenario from traces (run --trace) or, with --format claude-code, its tokens from Claude Code logs",
   builder: (y) =>
     y
       .positional("traces", { type: "string", array: true, describe: "trace files (JSON lines) or folders of .jsonl files" })
       .option("format", { choices: FORMATS, default: "agentsim" as const, describe: "agentsim: run --trace output; claude-code: ~/.claude/projects logs (tokens only)" })
-      .option("out", { type: "string", describe: "write the fitted scenario (YAML) here" })
-      .option("prices", { type: "string", describe: "scenario that prices the models and supplies what the logs do not estimate" })
-      .option("bootstrap", { type: "number", default: 1000, describe: "bootstrap replicates for the 95% intervals and the decision (0: none)" })
-      .option("seed", { type: "string", default: "1", describe: "seed of the bootstrap's resampling" })
-      .option("threads", { type: "number", default: defaultThreads(), describe: "worker threads for the bootstrap" })
+      .option("out", { type: "string", requiresArg: true, describe: "write the fitted scenario (YAML) here" })
+      .option("prices", { type: "string", requiresArg: true, describe: "scenario that prices the models and supplies what the logs do not estimate" })
+      .option("bootstrap", { type: "string", default: "1000", requiresArg: true, describe: "bootstrap replicates for the 95% intervals and the decision (0: none)" })
+      .option("seed", { type: "string", default: "1", requiresArg: true, describe: "seed of the bootstrap's resampling" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads for the bootstrap" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" }) as never,
-  handler: async (args) => {
-    checkWhole("--bootstrap", args.bootstrap, 0, MAX_BOOTSTRAP);
-    checkWhole("--threads", args.threads, 1, MAX_THREADS);
-    if (args.format === "claude-code") return fitClaudeCodeCommand(args);
+  handler: async (flags) => {
+    const args: Parsed = {
+      ...flags,
+      bootstrap: wholeFlag("--bootstrap", flags.bootstrap, 0, MAX_BOOTSTRAP)!,
+      threads: wholeFlag("--threads", flags.threads, 1, MAX_THREADS)!,
+      seed: textFlag("--seed", flags.seed)!,
+      out: textFlag("--out", flags.out),
+      prices: textFlag("--prices", flags.prices),
+    };
+    if (args.out !== undefined) await checkOutput(args.out, "--out");
+    if (args.format === "claude-code") return fitClaudeCodeCommand(cli, args);
     if (args.out && !args.prices) {
-      throw new UserError(
+      throw new FlagError(
         `--out needs --prices <scenario>: a trace has no prices, and the scenario must price every model it names ` +
           `(the fitted keys replace that scenario's; everything else is kept)`,
       );
@@ -76,9 +88,9 @@ export const fitCommand: CommandModule<object, Args> = {
       checkWritableRates(report.parameters);
       writeWhole(args.out, scenarioYaml(report.scenario!, scenarioHeader(report, args.traces, args.prices!)));
     }
-    process.stdout.write(args.json ? toJson(fitJson(report, args.out ?? null)) + "\n" : formatFit(report, args.out ?? null));
+    cli.stdout.write(args.json ? toJson(fitJson(report, args.out ?? null)) + "\n" : formatFit(report, args.out ?? null));
   },
-};
+});
 
 function scenarioHeader(report: FitReport, traces: string[], prices: string): string[] {
   return [
@@ -169,7 +181,7 @@ export function formatFit(report: FitReport, out: string | null): string {
   return text;
 }
 
-async function fitClaudeCodeCommand(args: Args): Promise<void> {
+async function fitClaudeCodeCommand(cli: Cli, args: Parsed): Promise<void> {
   const files = expandLogPaths(args.traces);
   const prices = args.prices ? loadScenario(args.prices) : null;
   const report = fitClaudeCode(readUsageLogs(files), files.length, { bootstrap: args.bootstrap, seed: args.seed });
@@ -182,7 +194,7 @@ async function fitClaudeCodeCommand(args: Args): Promise<void> {
       writeWhole(args.out, scenarioYaml(report.fragment, [...header, `A fragment: merge it into a scenario, or pass --prices <scenario> to write a whole one.`]));
     }
   }
-  process.stdout.write(args.json ? toJson({ format: "claude-code", ...claudeCodeJson(report), out: args.out ?? null }) + "\n" : formatClaudeCode(report, args.out ?? null));
+  cli.stdout.write(args.json ? toJson({ format: "claude-code", ...claudeCodeJson(report), out: args.out ?? null }) + "\n" : formatClaudeCode(report, args.out ?? null));
 }
 
 /** Scenario keys go to `parameters`, the observed shares to `observed`. */

@@ -2,6 +2,7 @@
 import type { CommandModule } from "yargs";
 import { TABLE, listPresets, nearestPresets, type Preset } from "../../prices/index.js";
 import { table } from "../format.js";
+import type { Cli, Output } from "../io.js";
 import { toJson } from "../json.js";
 
 interface Args {
@@ -9,7 +10,7 @@ interface Args {
   json: boolean;
 }
 
-export const pricesCommand: CommandModule<object, Args> = {
+export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
   command: "prices [filter]",
   describe: "Model price presets (for price: { preset: <id> }), $ per million tokens",
   builder: (y) =>
@@ -20,21 +21,21 @@ export const pricesCommand: CommandModule<object, Args> = {
     const filter = args.filter ?? null;
     const presets = listPresets(args.filter);
     if (args.json) {
-      process.stdout.write(toJson({ table: TABLE, filter, presets }) + "\n");
+      cli.stdout.write(toJson({ table: TABLE, filter, presets }) + "\n");
       return;
     }
     // A filter that matches nothing is an answer, not a mistake: say so and exit 0.
     if (presets.length === 0) {
-      process.stdout.write(`no presets match "${filter}" (nearest: ${nearestPresets(filter ?? "").join(", ")})\n`);
+      cli.stdout.write(`no presets match ${JSON.stringify(filter)} (nearest: ${nearestPresets(filter ?? "").join(", ")})\n`);
       return;
     }
-    process.stdout.write(formatPrices(presets, filter, terminalWidth()));
+    cli.stdout.write(formatPrices(presets, filter, terminalWidth(cli.stdout)));
   },
-};
+});
 
 /** The terminal's width; COLUMNS when stdout is not a terminal; no limit when neither is known. */
-function terminalWidth(): number {
-  return process.stdout.columns ?? (Number(process.env.COLUMNS) || Infinity);
+function terminalWidth(stdout: Output): number {
+  return stdout.columns ?? (Number(process.env.COLUMNS) || Infinity);
 }
 
 /** A price as the shortest decimal that reads back as the same double: copy it into YAML as is. */

@@ -3,54 +3,56 @@
  * the charts (src/report), written atomically.
  */
 import { readFileSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { UserError } from "../../errors.js";
+import { FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { loadScenario } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
-import { checkWritable } from "../../sweep/sweep.js";
-import { MAX_THREADS, checkTrials, checkWhole } from "../args.js";
+import { checkOutput, defaultOut, lockOutput, writeAtomically } from "../../sweep/output.js";
+import { numberFlag, textFlag, threadsFlag, trialsFlag } from "../args.js";
+import type { Cli } from "../io.js";
 import { progressBar } from "../progress.js";
-import { defaultOut } from "./sweep.js";
 
 interface Args {
   scenario: string;
   out?: string;
-  trials?: number;
-  threads: number;
+  trials?: string;
+  threads: string;
   crossover?: string;
-  from?: number;
-  to?: number;
+  from?: string;
+  to?: string;
 }
 
-export const reportCommand: CommandModule<object, Args> = {
+export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
   command: "report <scenario>",
   describe: "Write one self-contained HTML page: the decision, the scenario, cost distributions, breakdown, crossover and sweep charts",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
-      .option("out", { type: "string", describe: "HTML file (default: results/<scenario name>.html)" })
-      .option("trials", { type: "number", describe: "runs per strategy and context (default: the scenario's)" })
-      .option("threads", { type: "number", default: defaultThreads(), describe: "worker threads" })
-      .option("crossover", { type: "string", describe: "dotted numeric key of the crossover chart (default: the bug count of the second strategy's generator)" })
-      .option("from", { type: "number", describe: "start of the crossover range (optional for a bugs.count)" })
-      .option("to", { type: "number", describe: "end of the crossover range (optional for a bugs.count)" }) as never,
+      .option("out", { type: "string", requiresArg: true, describe: "HTML file (default: results/<scenario name>.html)" })
+      .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("crossover", { type: "string", requiresArg: true, describe: "dotted numeric key of the crossover chart (default: the bug count of the second strategy's generator)" })
+      .option("from", { type: "string", requiresArg: true, describe: "start of the crossover range (optional for a bugs.count)" })
+      .option("to", { type: "string", requiresArg: true, describe: "end of the crossover range (optional for a bugs.count)" }) as never,
   handler: async (args) => {
+    const trialsGiven = trialsFlag(args.trials);
+    const threads = threadsFlag(args.threads);
+    const from = numberFlag("--from", args.from);
+    const to = numberFlag("--to", args.to);
+    if (from !== undefined && to !== undefined && !(from < to)) throw new FlagError(`--from (${from}) must be less than --to (${to})`);
+    const given = textFlag("--out", args.out);
+    if (given !== undefined) await checkOutput(given, "--out");
+    const crossover = textFlag("--crossover", args.crossover);
     const loaded = loadScenario(args.scenario);
-    const trials = args.trials ?? loaded.scenario.trials;
-    checkTrials(trials);
-    checkWhole("--threads", args.threads, 1, MAX_THREADS);
-    if (args.from !== undefined && args.to !== undefined && !(args.from < args.to)) {
-      throw new UserError(`--from (${args.from}) must be less than --to (${args.to})`);
-    }
+    const trials = trialsGiven ?? loaded.scenario.trials;
     // the same name as sweep's default output, with .html
-    const out = args.out ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");
-    await checkWritable(out);
+    const out = given ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");
+    if (given === undefined) await checkOutput(out, "the default output");
     const started = performance.now();
-    const pool = new SimulationPool(args.threads);
-    const progress = progressBar(`report ${loaded.scenario.name}`, "runs");
+    const pool = new SimulationPool(threads);
+    const progress = progressBar(cli.stderr, `report ${loaded.scenario.name}`, "runs");
     // Loaded here, not with the CLI: the charting code is large, and no other command needs it.
     const [{ collectReport }, { renderPage }] = await Promise.all([import("../../report/collect.js"), import("../../report/page.js")]);
     let html: string;
@@ -58,7 +60,7 @@ export const reportCommand: CommandModule<object, Args> = {
       const data = await collectReport(pool, loaded, {
         trials,
         seed: String(loaded.scenario.seed),
-        crossover: { key: args.crossover, from: args.from, to: args.to },
+        crossover: { key: crossover, from, to },
         onProgress: progress.update,
       });
       progress.stop();
@@ -68,18 +70,16 @@ export const reportCommand: CommandModule<object, Args> = {
       await pool.close();
     }
     // Written whole under a temporary name and renamed, so that no half-written page is left.
-    const partial = `${out}.partial`;
+    const lock = await lockOutput(out);
     try {
-      await writeFile(partial, html);
-      await rename(partial, out);
-    } catch (err) {
-      await rm(partial, { force: true });
-      throw new UserError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      await writeAtomically(out, html);
+    } finally {
+      await lock.release();
     }
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`Wrote ${out} (${Math.round(html.length / 1024)} kB), ${trials.toLocaleString("en-US")} runs per strategy and context, ${seconds.toFixed(2)} s\n`);
+    cli.stdout.write(`Wrote ${out} (${Math.round(html.length / 1024)} kB), ${trials.toLocaleString("en-US")} runs per strategy and context, ${seconds.toFixed(2)} s\n`);
   },
-};
+});
 
 function packageVersion(): string {
   return (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;

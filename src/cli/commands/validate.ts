@@ -1,22 +1,24 @@
 /** `agentsim validate`: every curated validation scenario, simulated and checked against its closed form. */
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { evaluateScenario, type SimResult } from "../../evaluate/evaluate.js";
 import { loadScenario } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
+import { FlagError } from "../../errors.js";
+import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
+import { textFlag, threadsFlag, trialsFlag } from "../args.js";
+import { money, percent, seconds, table, tooFewRunsNote } from "../format.js";
+import type { Cli, Output } from "../io.js";
 import { toJson } from "../json.js";
-import { money, percent, seconds, table } from "../format.js";
 import { progressBar } from "../progress.js";
-import { PACKAGE_ROOT } from "../../packageRoot.js";
-import { MAX_THREADS, checkTrials, checkWhole } from "../args.js";
 
 interface Args {
   dir: string;
-  trials?: number;
-  threads: number;
+  trials?: string;
+  threads: string;
   json: boolean;
 }
 
@@ -30,38 +32,56 @@ export interface ValidationCheck {
   analyticMean: number;
   mean: number;
   stdError: number;
-  z: number;
+  /** null when every run cost the same */
+  z: number | null;
   relError: number;
-  verdict: "consistent" | "inconsistent";
+  verdict: "consistent" | "inconsistent" | "too few runs";
 }
 
-export const validateCommand: CommandModule<object, Args> = {
+export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
   command: "validate",
   describe: "Check the simulator against the closed forms on every scenario in scenarios/validation/",
   builder: (y) =>
     y
-      .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), describe: "folder of validation scenarios" })
-      .option("trials", { type: "number", describe: "runs per check (default: each scenario's)" })
-      .option("threads", { type: "number", default: defaultThreads(), describe: "worker threads" })
+      .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), requiresArg: true, describe: "folder of validation scenarios" })
+      .option("trials", { type: "string", requiresArg: true, describe: "runs per check, at least 2 (default: each scenario's)" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of lines" }) as never,
   handler: async (args) => {
-    if (args.trials !== undefined) checkTrials(args.trials, 2);
-    checkWhole("--threads", args.threads, 1, MAX_THREADS);
-    const checks = await runValidation(args.dir, args.trials, args.threads);
+    const trials = trialsFlag(args.trials);
+    const threads = threadsFlag(args.threads);
+    const dir = textFlag("--dir", args.dir)!;
+    const checks = await runValidation(scenarioFiles(dir), trials, threads, cli.stderr);
     const failed = checks.filter((c) => c.verdict === "inconsistent").length;
+    const tooFewRuns = checks.filter((c) => c.verdict === "too few runs").length;
     const threshold = familyThreshold(checks.length);
-    if (args.json) process.stdout.write(toJson({ threshold, checks, failed }) + "\n");
-    else process.stdout.write(formatValidation(checks, threshold, failed));
-    if (failed > 0) process.exitCode = 1;
+    if (args.json) cli.stdout.write(toJson({ threshold, checks, failed, tooFewRuns }) + "\n");
+    else cli.stdout.write(formatValidation(checks, threshold, failed, tooFewRuns));
+    if (failed > 0) cli.exitCode = 1;
   },
-};
+});
 
-/** Simulate every scenario of the folder; each strategy x context with a closed form is one check. */
-export async function runValidation(dir: string, trials: number | undefined, threads: number): Promise<ValidationCheck[]> {
-  const files = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
-  const loaded = files.map((f) => loadScenario(resolve(dir, f)));
+/** The scenario files (.yaml, .yml, .json) of a folder, sorted; a missing or empty folder is a FlagError. */
+export function scenarioFiles(dir: string): string[] {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new FlagError(`--dir ${dir}: no such folder`);
+  if (!stat.isDirectory()) throw new FlagError(`--dir ${dir}: is not a folder`);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    throw new FlagError(`--dir ${dir}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const files = names.filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  if (files.length === 0) throw new FlagError(`--dir ${dir}: holds no scenario files (.yaml, .yml, .json)`);
+  return files.map((f) => resolve(dir, f));
+}
+
+/** Simulate every scenario file; each strategy x context with a closed form is one check. */
+export async function runValidation(files: string[], trials: number | undefined, threads: number, stderr?: Output): Promise<ValidationCheck[]> {
+  const loaded = files.map((f) => loadScenario(f));
   const pool = new SimulationPool(threads);
-  const progress = progressBar("validating", "scenarios");
+  const progress = progressBar(stderr ?? { write: () => true }, "validating", "scenarios");
   const results: SimResult[][] = [];
   try {
     for (const [i, { scenario }] of loaded.entries()) {
@@ -76,30 +96,34 @@ export async function runValidation(dir: string, trials: number | undefined, thr
   const rows = loaded.flatMap(({ scenario }, i) =>
     results[i]!.flatMap((r) => {
       const base = { scenario: scenario.name, strategy: r.strategy, context: r.context, trials: r.trials };
-      const cost = r.analyticMean === null ? [] : [{ ...base, quantity: "cost" as const, expected: r.analyticMean, mean: r.mean, stdError: r.stdError }];
+      const cost =
+        r.analyticMean === null
+          ? []
+          : [{ ...base, quantity: "cost" as const, expected: r.analyticMean, mean: r.mean, stdError: r.stdError, skewness: r.skewness }];
       const wall =
         r.expectedWallSeconds === null || r.meanWallSeconds === null
           ? []
-          : [{ ...base, quantity: "wall seconds" as const, expected: r.expectedWallSeconds, mean: r.meanWallSeconds, stdError: r.wallStdError! }];
+          : [{ ...base, quantity: "wall seconds" as const, expected: r.expectedWallSeconds, mean: r.meanWallSeconds, stdError: r.wallStdError!, skewness: r.wallSkewness! }];
       return [...cost, ...wall];
     }),
   );
   const threshold = familyThreshold(rows.length);
-  return rows.map(({ expected, ...row }) => {
-    const check = checkMean(row.mean, row.stdError, expected, threshold);
-    return { ...row, analyticMean: expected, z: check.z!, relError: check.relError!, verdict: check.verdict as ValidationCheck["verdict"] };
+  return rows.map(({ expected, skewness, ...row }) => {
+    const check = checkMean({ n: row.trials, mean: row.mean, stdError: row.stdError, skewness }, expected, threshold);
+    return { ...row, analyticMean: expected, z: check.z, relError: check.relError!, verdict: check.verdict as ValidationCheck["verdict"] };
   });
 }
 
-function formatValidation(checks: ValidationCheck[], threshold: number, failed: number): string {
+function formatValidation(checks: ValidationCheck[], threshold: number, failed: number, tooFewRuns: number): string {
   const head = ["scenario", "strategy", "context", "quantity", "closed form", "sim mean", "rel. error", "z", "verdict"];
   const value = (c: ValidationCheck, x: number) => (c.quantity === "cost" ? money(x) : seconds(x));
   const rows = checks.map((c) => [
-    c.scenario, c.strategy, c.context, c.quantity, value(c, c.analyticMean), value(c, c.mean), percent(c.relError, 3), c.z.toFixed(2), c.verdict,
+    c.scenario, c.strategy, c.context, c.quantity, value(c, c.analyticMean), value(c, c.mean), percent(c.relError, 3), c.z === null ? "-" : c.z.toFixed(2), c.verdict,
   ]);
   return (
     `${table(head, rows, new Set(["closed form", "sim mean", "rel. error", "z"]))}\n\n` +
-    `${checks.length} checks, ${failed} inconsistent (threshold |z| <= ${threshold.toFixed(2)}: ` +
-    `4 for one check, Bonferroni over ${checks.length})\n`
+    `${checks.length} checks, ${failed} inconsistent (threshold ${threshold.toFixed(2)} on the skewness-corrected z: ` +
+    `4 for one check, Bonferroni over ${checks.length})\n` +
+    (tooFewRuns > 0 ? `${tooFewRuns} ${tooFewRuns === 1 ? "check was" : "checks were"} not judged: ${tooFewRunsNote}\n` : "")
   );
 }

@@ -10,7 +10,7 @@ import type { Evaluation, SimResult } from "../../evaluate/evaluate.js";
 import { usesExtensions } from "../../scenario/extensions.js";
 import type { Scenario } from "../../scenario/types.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
-import { money, num, percent, seconds, table } from "../format.js";
+import { money, num, percent, seconds, table, tooFewRunsNote } from "../format.js";
 import { decisionLines } from "./decision.js";
 import { sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
 
@@ -79,17 +79,17 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   lines.push(sectionTable(runColumns(incomplete), byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
   lines.push(...divergenceNotes(results, fit.width));
+  const tooFew = results.filter((r) => r.verdict === "too few runs").length;
+  if (tooFew > 0) lines.push(...wrap(`${tooFew} of ${results.length} checks not judged: ${tooFewRunsNote}`, fit.width));
   const ladders = ladderTable(results);
   if (ladders) lines.push("", ladders);
+  const verdict = `verdict: consistent when |z| <= ${Z_THRESHOLD} after correcting z for the skewness of the costs`;
   if (!fit.wide) {
-    const hint = `verdict: consistent when |z| <= ${Z_THRESHOLD}. --wide adds p50, p99, z and relative error, ${usesExtensions(scenario) ? "the extensions' outputs, " : ""}the cost by model and P(cheaper) for every pair.`;
+    const hint = `${verdict}. --wide adds p50, p99, z and relative error, ${usesExtensions(scenario) ? "the extensions' outputs, " : ""}the cost by model and P(cheaper) for every pair.`;
     lines.push(...wrap(hint, fit.width));
     return lines.join("\n") + "\n";
   }
-  lines.push(
-    "rel. error = (mean - closed form) / closed form; z = (mean - closed form) / standard error;",
-    `verdict: consistent when |z| <= ${Z_THRESHOLD}`,
-  );
+  lines.push("rel. error = (mean - closed form) / closed form; z = (mean - closed form) / standard error;", ...wrap(verdict, fit.width));
   let out = lines.join("\n") + "\n";
   if (usesExtensions(scenario)) out += extensionTable(results);
   out += modelCostTable(results.map((r) => ({ ...r, costByModel: r.costByModel })), "simulated");

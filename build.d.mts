@@ -1,0 +1,2 @@
+/** Types of build.mjs, for the tests' global setup. */
+export function bundle(): Promise<void>;

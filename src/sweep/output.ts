@@ -1,0 +1,130 @@
+/**
+ * Where sweep and merge write: the default file name, checks of an output path before any work,
+ * an exclusive lock, and atomic replacement.
+ *
+ * - The default name `results/<name>.csv` encodes the scenario name injectively: letters,
+ *   digits, `_` and `-` as they are, every other byte of its UTF-8 as `%XX` (so `.`, `..`, `~`
+ *   and `é` each get their own file), a long name cut with a hash of the whole.
+ * - Only a regular file is ever replaced: a device, a pipe or a link under the output's name is
+ *   refused (as root, renaming over /dev/null would replace the device).
+ * - `<out>.lock` is created exclusively (linked into place, so it always holds its owner's pid)
+ *   for as long as a sweep or merge writes `out`; a second one fails at once. A lock whose
+ *   process is gone (a kill) is taken over.
+ */
+import { createHash } from "node:crypto";
+import { rmSync } from "node:fs";
+import { link, lstat, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname } from "node:path";
+import { UserError } from "../errors.js";
+import type { Shard } from "./shard.js";
+
+/** The longest suffix added to an output's name (`<out>.partial.json.tmp`). */
+const LONGEST_SUFFIX = ".partial.json.tmp".length;
+/** Bytes of a file name on common file systems. */
+const NAME_MAX = 255;
+/** Longest encoded scenario name kept whole in a default file name. */
+const NAME_KEPT = 120;
+
+/** `results/<name>.csv`, or `results/<name>.shard-<i>-of-<n>.csv`, the name encoded injectively. */
+export function defaultOut(name: string, shard: Shard | null): string {
+  return `results/${fileSafe(name)}${shard ? `.shard-${shard.index}-of-${shard.count}` : ""}.csv`;
+}
+
+/** Letters, digits, `_` and `-` kept, other bytes `%XX`; past NAME_KEPT, cut and `~` + a hash of the name. */
+export function fileSafe(name: string): string {
+  let text = "";
+  for (const byte of Buffer.from(name, "utf8")) {
+    const c = String.fromCharCode(byte);
+    text += /[A-Za-z0-9_-]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  if (text.length <= NAME_KEPT) return text;
+  // `~` is otherwise always encoded, so a cut name never equals a whole one
+  return `${text.slice(0, NAME_KEPT - 17)}~${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
+}
+
+/**
+ * Fail with one line, before any work, when `out` cannot be written: empty, too long a name,
+ * a folder or anything but a regular file, or a folder that cannot be made. `label` names where
+ * the path came from (`--out`). Makes the output's folder when missing.
+ */
+export async function checkOutput(out: string, label = "--out"): Promise<void> {
+  const fail = (why: string): never => {
+    throw new UserError(`${label} ${JSON.stringify(out)}: ${why}`);
+  };
+  if (out === "") fail("must name a file");
+  const bytes = Buffer.byteLength(basename(out));
+  if (bytes + LONGEST_SUFFIX > NAME_MAX) fail(`the file name is ${bytes} bytes long; at most ${NAME_MAX - LONGEST_SUFFIX}`);
+  const existing = await lstat(out).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(errorText(err))));
+  if (existing?.isDirectory()) fail("is a folder, not a file name");
+  if (existing && !existing.isFile()) fail("is not a regular file (a device, pipe, socket or link); refusing to replace it");
+  await mkdir(dirname(out), { recursive: true }).catch((err: NodeJS.ErrnoException) => fail(`cannot create its folder: ${errorText(err)}`));
+}
+
+function errorText(err: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = {
+    ENAMETOOLONG: "the name is too long",
+    ENOTDIR: "a part of the path is not a folder",
+    EACCES: "permission denied",
+    EROFS: "read-only file system",
+    EEXIST: "a part of the path is a file",
+  };
+  return known[err.code ?? ""] ?? err.code ?? String(err);
+}
+
+export interface Lock {
+  /** remove the lock (after the output is complete, or on failure) */
+  release(): Promise<void>;
+  /** the same, synchronously, for a signal handler about to exit */
+  releaseSync(): void;
+}
+
+/** Take `<out>.lock`, or fail with one line when another live process holds it. */
+export async function lockOutput(out: string): Promise<Lock> {
+  const lock = `${out}.lock`;
+  const mine = `${lock}.${process.pid}`;
+  await writeFile(mine, `${process.pid}\n`).catch((err: NodeJS.ErrnoException) => {
+    throw new UserError(`cannot create ${lock}: ${errorText(err)}`);
+  });
+  try {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await link(mine, lock); // fails if the lock exists: exclusive
+        return {
+          release: () => rm(lock, { force: true }),
+          releaseSync: () => rmSync(lock, { force: true }),
+        };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UserError(`cannot create ${lock}: ${errorText(err as NodeJS.ErrnoException)}`);
+      }
+      const owner = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
+        throw new UserError(`${out}: another agentsim (process ${owner}) is writing it; wait for it, or write elsewhere with --out`);
+      }
+      await rm(lock, { force: true }); // its process is gone: take it over
+    }
+    throw new UserError(`${out}: another agentsim is writing it; wait for it, or write elsewhere with --out`);
+  } finally {
+    await rm(mine, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Write text to `file` through a temporary file in the same folder, renamed when complete. */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, text, { flush: true });
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw new UserError(`cannot write ${file}: ${errorText(err as NodeJS.ErrnoException)}`);
+  }
+}

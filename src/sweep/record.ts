@@ -1,0 +1,115 @@
+/**
+ * The record beside every sweep CSV, `<csv>.sweep.json`: which sweep the CSV belongs to (the
+ * scenario, seed and trials, and a fingerprint of all of them), which shard of it, how many
+ * points the whole grid has, and a hash of the CSV's bytes, so that a record always describes
+ * the very file beside it. `merge` reads the records to refuse an incomplete set of shards or
+ * shards of different sweeps. The CSV itself stays plain CSV for any tool; an unsharded sweep and
+ * the merge of its shards write the same CSV and the same record, byte for byte.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { UserError } from "../errors.js";
+import { writeAtomically } from "./output.js";
+import type { Shard } from "./shard.js";
+
+export const RECORD_FORMAT = "agentsim-sweep-record/1";
+
+export interface SweepRecord {
+  format: typeof RECORD_FORMAT;
+  scenario: string;
+  seed: number | string;
+  trials: number;
+  /** sha256 of the scenario file's data and the trial count: the same for every shard of one sweep */
+  sweep: string;
+  /** points of the whole grid */
+  gridPoints: number;
+  shard: Shard | null;
+  /** sha256 of the CSV's bytes */
+  csv: string;
+}
+
+/** What every shard of one sweep shares. */
+export type SweepIdentity = Pick<SweepRecord, "scenario" | "seed" | "trials" | "sweep" | "gridPoints">;
+
+export function recordFile(csv: string): string {
+  return `${csv}.sweep.json`;
+}
+
+/** A record with its keys always in the same order, so equal records are equal text. */
+export function makeRecord(identity: SweepIdentity, shard: Shard | null, csvHash: string): SweepRecord {
+  const { scenario, seed, trials, sweep, gridPoints } = identity;
+  return { format: RECORD_FORMAT, scenario, seed, trials, sweep, gridPoints, shard, csv: csvHash };
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** sha256 of a file's bytes, read as a stream (a sweep's CSV may be large). */
+export async function fileSha256(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+export async function writeRecord(csv: string, record: SweepRecord): Promise<void> {
+  await writeAtomically(recordFile(csv), JSON.stringify(record, null, 2) + "\n");
+}
+
+/** The record of `csv`, checked against the CSV's text; a missing or foreign record is a one-line UserError. */
+export async function readRecord(csv: string, csvText: string): Promise<SweepRecord> {
+  const file = recordFile(csv);
+  const text = await readFile(file, "utf8").catch(() => null);
+  if (text === null) {
+    throw new UserError(`${csv}: no ${file} beside it: merge takes the CSVs that agentsim sweep wrote, each with its record`);
+  }
+  let record: SweepRecord;
+  try {
+    record = JSON.parse(text) as SweepRecord;
+  } catch {
+    throw new UserError(`${file}: not valid JSON`);
+  }
+  const shardOk =
+    record?.shard === null ||
+    (Number.isInteger(record?.shard?.index) && Number.isInteger(record?.shard?.count) && record.shard!.index >= 1 && record.shard!.index <= record.shard!.count);
+  if (record?.format !== RECORD_FORMAT || typeof record.sweep !== "string" || !Number.isInteger(record.gridPoints) || !shardOk) {
+    throw new UserError(`${file}: not a sweep record (${RECORD_FORMAT})`);
+  }
+  if (record.csv !== sha256(csvText)) throw new UserError(`${file}: does not describe ${csv} as it is now (was the CSV changed or replaced?)`);
+  return record;
+}
+
+/**
+ * Check that records are the complete set of shards of one sweep: the same sweep, the same
+ * shard count, every shard once. Returns what they share.
+ */
+export function checkShardSet(inputs: readonly { file: string; record: SweepRecord }[]): SweepIdentity {
+  const [first, ...rest] = inputs;
+  if (!first) throw new UserError("merge needs at least one CSV file");
+  for (const { file, record } of rest) {
+    if (record.sweep === first.record.sweep) continue;
+    const differs = (["scenario", "seed", "trials", "gridPoints"] as const)
+      .filter((k) => record[k] !== first.record[k])
+      .map((k) => `${k} ${JSON.stringify(record[k])} vs ${JSON.stringify(first.record[k])}`);
+    throw new UserError(
+      `${file}: not a shard of the same sweep as ${first.file} (${differs.length ? differs.join(", ") : "the scenario files differ"})`,
+    );
+  }
+  const count = first.record.shard?.count ?? 1;
+  const seen = new Map<number, string>();
+  for (const { file, record } of inputs) {
+    const shard = record.shard ?? { index: 1, count: 1 };
+    if (shard.count !== count) throw new UserError(`${file}: is shard ${shard.index}/${shard.count}, but ${first.file} is one of ${count}`);
+    const other = seen.get(shard.index);
+    if (other) throw new UserError(`${file}: shard ${shard.index}/${count} is also given as ${other}`);
+    seen.set(shard.index, file);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) {
+    const list = missing.slice(0, 5).map((i) => `${i}/${count}`).join(", ") + (missing.length > 5 ? `, ... (${missing.length} in all)` : "");
+    throw new UserError(`shard${missing.length === 1 ? "" : "s"} ${list} missing: a merge takes every shard of the sweep`);
+  }
+  const { scenario, seed, trials, sweep, gridPoints } = first.record;
+  return { scenario, seed, trials, sweep, gridPoints };
+}

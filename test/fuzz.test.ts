@@ -1,0 +1,290 @@
+/**
+ * A seeded fuzz test of the command line: hundreds of mutated scenario files and random flag
+ * lines, each run through main() in-process (a few through the bundled bin as real processes).
+ * Whatever the input, the CLI must either succeed with numbers and nothing else, or fail with
+ * one line on stderr and exit code 2: never a crash (a thrown error, a stack trace), a hang, a
+ * multi-line error, or NaN, Infinity or an empty number in an output that exits 0.
+ *
+ * The seed is fixed, so CI runs the same cases every time; AGENTSIM_FUZZ_SEED and
+ * AGENTSIM_FUZZ_CASES run others (a failure message names its case's arguments and file), and
+ * AGENTSIM_FUZZ_TALLY=1 prints how many cases ended with which exit code; AGENTSIM_FUZZ_LOG=FILE
+ * appends each case's start time and arguments (to find a slow one), and AGENTSIM_FUZZ_KEEP=1
+ * keeps the generated files.
+ */
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import seedrandom from "seedrandom";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { main } from "../src/cli/main.js";
+import { FIXED_COLUMNS } from "../src/sweep/csv.js";
+
+const ROOT = resolve(__dirname, "..");
+const CLI = resolve(ROOT, "dist/agentsim.mjs");
+const SEED = process.env.AGENTSIM_FUZZ_SEED ?? "agentsim-fuzz-1";
+const CASES = Number(process.env.AGENTSIM_FUZZ_CASES ?? 300);
+
+const rng = seedrandom.alea(SEED);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)]!;
+const chance = (p: number) => rng() < p;
+
+const dir = mkdtempSync(join(tmpdir(), "agentsim-fuzz-"));
+afterAll(() => process.env.AGENTSIM_FUZZ_KEEP || rmSync(dir, { recursive: true, force: true }));
+
+/** The shipped scenarios, the seeds of every mutation. */
+const BASES = ["scenarios", "scenarios/validation"].flatMap((d) =>
+  readdirSync(resolve(ROOT, d))
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => ({ name: `${d}/${f}`, text: readFileSync(resolve(ROOT, d, f), "utf8") })),
+);
+
+/** Values that have broken parsers and arithmetic before. */
+const EDGE_VALUES: unknown[] = [
+  0, -0, -1, 1, 2, 0.5, 1e-4, 9.9e-5, 1e-300, 5e-324, 1e7, 1e7 + 1, 1e9, 1e308, -1e308, 2 ** 53, 2 ** 53 + 2, Number.NaN,
+  Infinity, -Infinity, "", "abc", "1e400", "0x10", null, true, false, [], {}, [1, 2], [0.1, 0.5], { from: 0, to: 1, steps: 3 },
+  { dist: "lognormal", mean: 1e7, cv: 10 }, { dist: "uniform", min: 5, max: 1 }, { dist: "empirical", values: [] }, "__proto__",
+];
+/** Values at or near the ends of the allowed ranges, where arithmetic is most likely to break. */
+const EXTREME_VALUES = [0, 1e-4, 1.5e-4, 1e-3, 0.0625, 0.5, 0.9999, 1, 2, 10, 100, 999, 1e4, 9999, 1e5, 1e6, 1e7];
+const ODD_KEYS = ["__proto__", "constructor", "a\nb", "a b", "é", "x.y", "", "0", "toString", "sweep", "models"];
+
+type Data = Record<string, unknown>;
+
+/** Every path to a value in the data (objects and lists), as key lists. */
+function paths(node: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (node === null || typeof node !== "object") return [prefix];
+  const entries = Array.isArray(node) ? node.map((v, i) => [i, v] as const) : Object.entries(node as Data);
+  return [prefix, ...entries.flatMap(([k, v]) => paths(v, [...prefix, k]))];
+}
+
+function parentOf(data: Data, path: (string | number)[]): { parent: Data; key: string | number } | null {
+  if (path.length === 0) return null;
+  let node: unknown = data;
+  for (const k of path.slice(0, -1)) node = (node as Data)[k as string];
+  return { parent: node as Data, key: path.at(-1)! };
+}
+
+/** One to three structural edits of the scenario's data. */
+function mutateData(data: Data): Data {
+  const edits = 1 + Math.floor(rng() * 3);
+  for (let e = 0; e < edits; e++) {
+    const at = parentOf(data, pick(paths(data)));
+    if (!at) continue;
+    const { parent, key } = at;
+    const r = rng();
+    if (r < 0.55) parent[key as string] = structuredClone(pick(EDGE_VALUES));
+    else if (r < 0.7 && !Array.isArray(parent)) delete parent[key as string];
+    else if (r < 0.85 && !Array.isArray(parent)) {
+      Object.defineProperty(parent, pick(ODD_KEYS), { value: parent[key as string], enumerable: true, configurable: true, writable: true });
+      delete parent[key as string];
+    } else if (typeof parent[key as string] === "number") parent[key as string] = (parent[key as string] as number) * pick([10, 1000, 1e6, -1, 1e-6]);
+    else parent[key as string] = structuredClone(data);
+  }
+  return data;
+}
+
+/** One to three numbers set to extreme but mostly allowed values: the runs that succeed must stay finite. */
+function mutateNumbers(data: Data): Data {
+  const numeric = paths(data).filter((p) => typeof p.reduce<unknown>((n, k) => (n as Data)?.[k as string], data) === "number");
+  const edits = 1 + Math.floor(rng() * 3);
+  for (let e = 0; e < edits && numeric.length > 0; e++) {
+    const at = parentOf(data, pick(numeric));
+    if (at) at.parent[at.key as string] = pick(EXTREME_VALUES);
+  }
+  return data;
+}
+
+/** Text edits: a cut, a stray character, an alias, a line dropped or repeated. */
+function mutateText(text: string): string {
+  const lines = text.split("\n");
+  switch (Math.floor(rng() * 6)) {
+    case 0:
+      return text.slice(0, Math.floor(rng() * text.length));
+    case 1: {
+      const i = Math.floor(rng() * text.length);
+      return text.slice(0, i) + pick(["{", "[", ":", "*a", "&a ", "\t", "\u0000", '"', "\n  x: 1\n", "é", "#"]) + text.slice(i);
+    }
+    case 2:
+      return text + pick(["x: &a 1\n" + "y: [" + Array(200).fill("*a").join(", ") + "]\n", "z: *nope\n", "name: again\n", "models:\n  a: 1\n"]);
+    case 3:
+      lines.splice(Math.floor(rng() * lines.length), 1);
+      return lines.join("\n");
+    case 4: {
+      const i = Math.floor(rng() * lines.length);
+      lines.splice(i, 0, lines[i]!);
+      return lines.join("\n");
+    }
+    default:
+      return JSON.stringify(parse(text), (_k, v: unknown) => (typeof v === "number" && chance(0.1) ? 1e400 : v)).replace(/null/g, "1e400");
+  }
+}
+
+function mutatedScenario(i: number): { file: string; base: string; data: Data | null } {
+  const base = pick(BASES);
+  const file = join(dir, `case-${i}.${chance(0.2) ? "json" : "yaml"}`);
+  let text: string;
+  let data: Data | null = null;
+  const r = rng();
+  if (r < 0.75) {
+    data = r < 0.4 ? mutateNumbers(parse(base.text) as Data) : mutateData(parse(base.text) as Data);
+    text = file.endsWith(".json") ? JSON.stringify(data) : stringify(data);
+  } else {
+    text = mutateText(base.text);
+  }
+  writeFileSync(file, text);
+  return { file, base: base.name, data };
+}
+
+/** A numeric key of the data, for crossover's --param. */
+function numericPath(data: Data | null): string {
+  const numeric = data ? paths(data).filter((p) => typeof p.reduce<unknown>((n, k) => (n as Data)?.[k as string], data) === "number") : [];
+  return numeric.length > 0 && chance(0.85) ? pick(numeric).join(".") : pick(["models.weak.bugs.count", "caching.readMultiplier", "nope.x", ""]);
+}
+
+function commandFor(i: number, file: string, data: Data | null): string[] {
+  const json = chance(0.3) ? ["--json"] : [];
+  const r = rng();
+  const sweep = data !== null && typeof data === "object" && "sweep" in data;
+  if (sweep && r < 0.6) return ["sweep", file, "--out", join(dir, `out-${i}.csv`), "--trials", pick(["2", "30"]), "--threads", "1"];
+  if (r < 0.4) return ["analytic", file, ...json];
+  if (r < 0.7) return ["run", file, "--trials", pick(["2", "40", "200"]), "--threads", "1", ...json];
+    const from = pick(["0", "0.01", "1", "-5", "1e-300", "100"]);
+    const to = pick(["1", "2", "10", "1e6", "0.5"]);
+  return ["crossover", file, "--param", numericPath(data), "--from", from, "--to", to, "--steps", pick(["5", "50"]), ...json];
+}
+
+/** Random command lines: commands, flags with and without values, repeats, odd values. */
+function flagLine(): string[] {
+  const commands = ["run", "analytic", "crossover", "validate", "sweep", "merge", "report", "prices", "fit", "rn", "swep", "", "--help", "-V"];
+  const flags = ["--trials", "--seed", "--threads", "--path", "--json", "--param", "--from", "--to", "--steps", "--between", "--context", "--out", "--shard", "--resume", "--dir", "--trace", "--trace-runs", "--wide", "--crossover", "--bootstrap", "--format", "--prices", "--bogus", "-x"];
+  const values = ["", "0", "1", "2", "-1", "1e400", "abc", "1/0", "2/1", "1/2", "auto", "fast", "attempt", "shared", "other", "/dev/null", "scenarios/default.yaml", "x".repeat(300), "a,b", "strong-first,weak-first", "models.weak.bugs.count", "9999999999"];
+  const line = [pick(commands)];
+  if (chance(0.5)) line.push(pick(["scenarios/default.yaml", "scenarios/sweep-weak-bugs.yaml", "nope.yaml", "/dev/zero", "."]));
+  const n = Math.floor(rng() * 5);
+  for (let k = 0; k < n; k++) {
+    line.push(pick(flags));
+    if (chance(0.8)) line.push(pick(values));
+  }
+  // keep the work small when a line happens to be valid
+  if (["run", "validate", "sweep", "report"].includes(line[0]!)) line.push("--trials", "20", "--threads", "1");
+  if (line[0] === "fit") line.push("--bootstrap", "0", "--threads", "1");
+  if (["sweep", "report"].includes(line[0]!) && !line.includes("--out")) line.push("--out", join(dir, `flags-${Math.floor(rng() * 1e9)}.out`));
+  if (line.includes("--trace")) line.push("--trace-runs", "2");
+  return line;
+}
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Everything the CLI promises about an outcome, as a list of broken promises (empty: fine). */
+function problems(args: string[], o: Outcome): string[] {
+  const found: string[] = [];
+  if (/\n\s+at /.test(o.stderr)) found.push("a stack trace");
+  if (o.code === 2) {
+    if (!/^agentsim: [^\n]+\n$/.test(o.stderr)) found.push(`exit 2 without exactly one line "agentsim: ..." on stderr`);
+    if (o.stdout !== "") found.push("output on stdout with exit 2");
+  } else if (o.code === 0 || o.code === 1) {
+    if (o.stderr !== "") found.push("stderr with exit 0/1");
+    if (/\bNaN\b|Infinity|undefined/.test(o.stdout)) found.push("NaN, Infinity or undefined printed");
+    if (args.includes("--json") && o.stdout.startsWith("{")) found.push(...jsonProblems(o.stdout));
+    const out = args[args.indexOf("--out") + 1];
+    if (args[0] === "sweep" && o.code === 0 && out && existsSync(out)) found.push(...csvProblems(readFileSync(out, "utf8")));
+  } else {
+    found.push(`exit code ${o.code}`);
+  }
+  return found;
+}
+
+/** Results must carry finite numbers where a number is promised; null only with a reason. */
+function jsonProblems(text: string): string[] {
+  const found: string[] = [];
+  const data = JSON.parse(text) as { results?: Record<string, unknown>[] };
+  for (const r of data.results ?? []) {
+    for (const key of ["mean", "stdError", "ciLow", "ciHigh", "p50", "p90", "p99", "meanAttempts"]) {
+      if (key in r && !Number.isFinite(r[key])) found.push(`results[].${key} is ${JSON.stringify(r[key])}`);
+    }
+    if (r.analyticMean === null ? typeof r.reason !== "string" : !Number.isFinite(r.analyticMean)) found.push(`analyticMean ${r.analyticMean} without a reason`);
+  }
+  return found;
+}
+
+/** Every simulated number of a sweep CSV is a finite number (never an empty cell). */
+function csvProblems(text: string): string[] {
+  const [head, ...rows] = text.trimEnd().split("\n");
+  const columns = head!.split(",");
+  const required = ["mean", "stdError", "ciLow", "ciHigh", "p50", "p90", "p99", "meanAttempts"].filter((c) => (FIXED_COLUMNS as readonly string[]).includes(c));
+  const found: string[] = [];
+  for (const row of rows) {
+    const cells = row.split(",");
+    for (const c of required) {
+      const cell = cells[columns.indexOf(c)];
+      if (cell === undefined || cell === "" || !Number.isFinite(Number(cell))) found.push(`CSV ${c} cell ${JSON.stringify(cell)}`);
+    }
+  }
+  return found;
+}
+
+async function inProcess(args: string[]): Promise<Outcome> {
+  if (process.env.AGENTSIM_FUZZ_LOG) appendFileSync(process.env.AGENTSIM_FUZZ_LOG, `${Date.now()} ${JSON.stringify(args)}\n`);
+  let stdout = "";
+  let stderr = "";
+  const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } };
+  const code = await main(args, io); // a throw here is a crash: the test fails with its stack
+  return { code, stdout, stderr };
+}
+
+function describeCase(args: string[], file?: string): string {
+  const text = file && existsSync(file) ? readFileSync(file, "utf8").slice(0, 2000) : "";
+  return `agentsim ${args.map((a) => JSON.stringify(a)).join(" ")}${text ? `\n--- ${file}:\n${text}` : ""}`;
+}
+
+describe(`fuzz (seed ${SEED})`, () => {
+  it(`${CASES} mutated scenario files`, async () => {
+    let failures = 0;
+    const tally: Record<string, number> = {};
+    for (let i = 0; i < CASES; i++) {
+      const { file, data } = mutatedScenario(i);
+      const args = commandFor(i, file, data);
+      const outcome = await inProcess(args);
+      tally[`${args[0]} exit ${outcome.code}`] = (tally[`${args[0]} exit ${outcome.code}`] ?? 0) + 1;
+      const found = problems(args, outcome);
+      if (found.length > 0) {
+        failures++;
+        expect.soft(found, describeCase(args, file)).toEqual([]);
+      }
+    }
+    if (process.env.AGENTSIM_FUZZ_TALLY) console.log(tally);
+    expect(failures).toBe(0);
+  });
+
+  it(`${Math.ceil(CASES / 2)} random flag lines`, async () => {
+    for (let i = 0; i < Math.ceil(CASES / 2); i++) {
+      const args = flagLine();
+      expect.soft(problems(args, await inProcess(args)), describeCase(args)).toEqual([]);
+    }
+  });
+
+  it("a few cases as real processes (the bundled bin), each within 10 s", () => {
+    const lines: string[][] = [
+      ["run", "--seed"],
+      ["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", ""],
+      ["analytic", "/dev/zero"],
+      ["rn"],
+      [],
+    ];
+    for (let i = 0; i < 4; i++) {
+      const { file } = mutatedScenario(CASES + i);
+      lines.push(["analytic", file]);
+    }
+    for (const args of lines) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: ROOT, timeout: 10_000 });
+      expect(r.error, describeCase(args)).toBeUndefined(); // a timeout would be an error here
+      expect(problems(args, { code: r.status, stdout: r.stdout, stderr: r.stderr }), describeCase(args)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * The z-check (docs/model.md, section 6) and the pairwise comparison, on hand-made samples.
+ * The false-alarm rate that motivates the skewness correction is measured by
+ * bench/false-alarms.ts, not here.
+ */
+import { describe, expect, it } from "vitest";
+import { checkMean, hallZ, MIN_CHECK_RUNS, runsNeeded, SKEW_CHECK_RUNS } from "../src/stats/check.js";
+import { probabilityLess, summarize } from "../src/stats/summary.js";
+
+describe("Hall's skewness correction", () => {
+  it("is the identity without skewness, up to nothing", () => {
+    for (const z of [-5, -1, 0, 2.5]) expect(hallZ(z, 2000, 0)).toBe(z);
+  });
+
+  it("equals sqrt(n) ((1 + g A/3)^3 - 1) / g + g / (6 sqrt(n)), its cubic form", () => {
+    for (const [z, n, g] of [[-4, 2000, 2.5], [4, 2000, 2.5], [-3, 1000, 1], [1, 50_000, -0.7]] as const) {
+      const a = z / Math.sqrt(n);
+      const cubic = (Math.sqrt(n) * ((1 + (g * a) / 3) ** 3 - 1)) / g + g / (6 * Math.sqrt(n));
+      expect(Math.abs(hallZ(z, n, g) - cubic)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(cubic)));
+    }
+  });
+
+  it("moves z up for right-skewed costs: a low z toward 0, a high one further out", () => {
+    // with g > 0 the plain z's lower tail is too heavy, so the correction moves low z toward 0
+    expect(hallZ(-4, 2000, 2.5)).toBeGreaterThan(-4);
+    expect(hallZ(4, 2000, 2.5)).toBeGreaterThan(4);
+  });
+});
+
+describe("checkMean", () => {
+  const sample = (n: number, mean: number, stdError: number, skewness = 0) => ({ n, mean, stdError, skewness });
+
+  it("judges with enough runs, reading the corrected z", () => {
+    const c = checkMean(sample(2000, 1.004, 0.001, 2), 1);
+    expect(c.z).toBeCloseTo(4, 9);
+    expect(c.zCorrected).toBeCloseTo(hallZ(4, 2000, 2), 12);
+    expect(c.verdict).toBe(Math.abs(c.zCorrected!) <= 4 ? "consistent" : "inconsistent");
+    expect(checkMean(sample(2000, 1.01, 0.001, 0), 1).verdict).toBe("inconsistent");
+    expect(checkMean(sample(2000, 1.001, 0.001, 0), 1).verdict).toBe("consistent");
+  });
+
+  it("says too few runs below 1000 runs or 300 x skewness^2", () => {
+    expect(runsNeeded(0)).toBe(MIN_CHECK_RUNS);
+    expect(runsNeeded(3)).toBe(SKEW_CHECK_RUNS * 9);
+    expect(checkMean(sample(999, 1.5, 0.001), 1)).toMatchObject({ verdict: "too few runs", zCorrected: null });
+    expect(checkMean(sample(2699, 1.001, 0.001, 3), 1).verdict).toBe("too few runs");
+    expect(checkMean(sample(2700, 1.001, 0.001, 3), 1).verdict).toBe("consistent");
+    // the closed form to rounding is consistent however few the runs
+    expect(checkMean(sample(20, 1 + 1e-14, 0.001, 3), 1)).toMatchObject({ z: 0, verdict: "consistent" });
+  });
+
+  it("runs without spread: exact, too few to tell, or inconsistent; never an infinite z", () => {
+    expect(checkMean(sample(2, 1, 0), 1)).toMatchObject({ z: 0, verdict: "consistent" });
+    expect(checkMean(sample(20, 1.1, 0), 1)).toMatchObject({ z: null, verdict: "too few runs" });
+    expect(checkMean(sample(5000, 1.1, 0), 1)).toMatchObject({ z: null, verdict: "inconsistent" });
+  });
+
+  it("without a closed form there is no verdict", () => {
+    expect(checkMean(sample(5000, 1, 0.1), null)).toEqual({ z: null, zCorrected: null, relError: null, verdict: "no closed form" });
+  });
+});
+
+describe("summaries", () => {
+  it("skewness is the moment ratio m3 / m2^(3/2), 0 without spread", () => {
+    // values 0, 0, 3: mean 1, m2 = (1 + 1 + 4)/3 = 2, m3 = (-1 - 1 + 8)/3 = 2, g = 2 / 2^1.5
+    expect(summarize(Float64Array.from([0, 0, 3])).skewness).toBeCloseTo(2 / 2 ** 1.5, 12);
+    expect(summarize(Float64Array.from([4, 4, 4])).skewness).toBe(0);
+    expect(summarize(Float64Array.from([1, 2])).skewness).toBe(0);
+  });
+
+  it("P(cheaper) counts ties as half", () => {
+    // run 1 ties, run 2 a is cheaper, run 3 b is cheaper: (0.5 + 1 + 0) / 3
+    expect(probabilityLess(Float64Array.from([1, 2, 5]), Float64Array.from([1, 3, 4]))).toBeCloseTo(0.5, 15);
+    expect(probabilityLess(Float64Array.from([1, 1]), Float64Array.from([1, 1]))).toBe(0.5);
+  });
+});
