@@ -25,8 +25,22 @@ export interface RunView {
   timing: { seconds: number; threads: number };
 }
 
-/** "strong -> weak", under a two-line header so that the column is no wider than its cells. */
-export const PAIR_COLUMN: Column<StrategyModels> = { head: "generator\n-> fixer", cell: (r) => pairLabel(r) };
+/** Labels longer than this (long ladders) are shortened in tables; the Ladders table spells them out. */
+const PAIR_WIDTH = 30;
+
+/**
+ * "strong -> weak", under a two-line header so that the column is no wider than its cells; a long
+ * ladder is shortened to its models ("weak -> weak..strong").
+ */
+export const PAIR_COLUMN: Column<StrategyModels> = {
+  head: "generator\n-> fixer",
+  cell: (r) => {
+    const label = pairLabel(r);
+    if (label.length <= PAIR_WIDTH || !r.ladder) return label;
+    const models = r.ladder.split(" > ").map((x) => x.replace(/^consult /, "").replace(/[* ].*$/, ""));
+    return `${r.generator} -> ${models[0]}..${models[models.length - 1]}`;
+  },
+};
 
 /** The columns of the run table; "all fixed" and "per completed run" only where runs end incomplete. */
 function runColumns(incomplete: boolean): Column<SimResult>[] {
@@ -75,7 +89,8 @@ export function formatRun(view: RunView, fit: FitOptions): string {
     `Scenario ${scenario.name} (${view.file}): ${trials.toLocaleString("en-US")} runs per strategy and context, ` +
     `seed ${view.seed}, ${threads}, ${timing.seconds.toFixed(2)} s`;
   lines.push(...wrap(about, fit.width), "");
-  const incomplete = results.some((r) => r.allFixedFraction < 1);
+  // a completion column only where some strategy visibly falls short of 100.0%
+  const incomplete = results.some((r) => r.allFixedFraction < 0.9995);
   lines.push(sectionTable(runColumns(incomplete), byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
   lines.push(...divergenceNotes(results, fit.width));
