@@ -11,10 +11,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
+import { findCrossovers } from "../src/model/crossover.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
+import { buildSweep, sweepPoints } from "../src/sweep/points.js";
 import { ScenarioError } from "../src/errors.js";
 import { parseScenario } from "../src/scenario/load.js";
-import type { Scenario } from "../src/scenario/types.js";
+import type { Scenario, Strategy } from "../src/scenario/types.js";
 import { column } from "../src/sim/columns.js";
 import { compileParams } from "../src/sim/compile.js";
 import { simulateChunk } from "../src/sim/kernel.js";
@@ -154,6 +156,41 @@ function parsed(raw: Raw, seed: number): Scenario | null {
     throw err;
   }
 }
+
+describe("the new numeric keys", () => {
+  const raw: Raw = {
+    name: "keys",
+    seed: 1,
+    trials: 1000,
+    models: {
+      strong: { price: { input: 5, output: 25 }, bugs: { count: 3, hardFraction: 0.3333333333 }, fix: { easy: 0.9, hard: 0.6 } },
+      weak: {
+        price: { input: 1, output: 5 },
+        bugs: { count: { dist: "poisson", mean: 8 }, hardFraction: 0.5 },
+        fix: { easy: 0.7, hard: { dist: "beta", mean: 0.15, concentration: 20 } },
+      },
+    },
+    tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+    strategies: { "strong-first": { generator: "strong", fixer: "weak" }, "weak-first": { generator: "weak", fixer: "strong" } },
+  };
+
+  it("a sweep and a crossover take a beta rate's concentration and a random count's mean", () => {
+    const sweep = buildSweep({ ...raw, sweep: { "models.weak.fix.hard.concentration": [14, 40], "models.weak.bugs.count.mean": [2, 8] } }, "keys.yaml");
+    const points = [...sweepPoints(sweep)];
+    expect(points.map((p) => p.values)).toEqual([[14, 2], [14, 8], [40, 2], [40, 8]]);
+    const hard = points[1]!.scenario.models.weak!.fix.hard;
+    expect(hard.kind === "beta" && hard.concentration === 14 && hard.a).toBeCloseTo(2.1, 12);
+    expect(points[3]!.scenario.models.weak!.bugs).toEqual({ kind: "poisson", mean: 8 });
+    const [first, second] = parseScenario(raw, "keys.yaml").strategies as [Strategy, Strategy];
+    // strong-first (the weak model fixing) gets dearer as the weak model's hard bugs spread out
+    const cross = findCrossovers(raw, "keys.yaml", { param: "models.weak.fix.hard.concentration", between: [first, second], contexts: ["shared"], from: 13.5, to: 1000, steps: 200 });
+    expect(cross).toHaveLength(1);
+    expect(cross[0]!.cheaperBelow).toBe("weak-first");
+    const count = findCrossovers(raw, "keys.yaml", { param: "models.weak.bugs.count.mean", between: [first, second], contexts: ["fresh"], from: 0.5, to: 20, steps: 100 });
+    expect(count).toHaveLength(1);
+    expect(count[0]!.cheaperBelow).toBe("weak-first");
+  });
+});
 
 describe("fast path replays", () => {
   const runs = 40_000;

@@ -203,7 +203,7 @@ describe("sweep", () => {
     expect(lines.at(-1)).toBe("");
     expect(lines[0]).toBe(["point", "models.weak.bugs.count", ...FIXED_COLUMNS].join(","));
     expect(FIXED_COLUMNS.join(",")).toBe(
-      "strategy,generator,fixer,context,trials,analyticMean,mean,stdError,ciLow,ciHigh,p50,p90,p99,z,relError,verdict,meanAttempts",
+      "strategy,generator,fixer,context,trials,analyticMean,reason,mean,stdError,ciLow,ciHigh,p50,p90,p99,z,relError,verdict,meanAttempts",
     );
     const rows = lines.slice(1, -1).map((l) => l.split(","));
     expect(rows).toHaveLength(80);

@@ -20,6 +20,7 @@ export function table(head: string[], rows: (string | number)[][], numeric: Set<
 
 /** Dollars to 5 significant digits: $0.061234, $12.345. */
 export function money(x: number | null | undefined): string {
+  if (x === Infinity) return "infinite";
   if (x === null || x === undefined || !Number.isFinite(x)) return "-";
   if (x === 0) return "$0";
   const abs = Math.abs(x);
@@ -47,3 +48,8 @@ export function seconds(x: number | null | undefined): string {
 export const tooFewRunsNote =
   `too few runs for the normal approximation behind z (a check needs at least ${MIN_CHECK_RUNS} runs and ` +
   `${SKEW_CHECK_RUNS} x skewness^2 of them): raise --trials`;
+
+/** A closed form's cell: its dollars, "infinite" where the expectation diverges, "-" where there is none. */
+export function closedForm(r: { analyticMean: number | null; reason: string | null }): string {
+  return r.analyticMean === null && r.reason?.startsWith("infinite") ? "infinite" : money(r.analyticMean);
+}

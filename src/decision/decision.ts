@@ -22,7 +22,20 @@ import { Z95 } from "../stats/summary.js";
 export type SimRow = Pick<
   SimResult,
   "strategy" | "generator" | "fixer" | "context" | "mean" | "stdError" | "p90" | "allFixedFraction"
-> & { ladder?: string | null };
+> & {
+  ladder?: string | null;
+  /** why the closed form is missing; "infinite ..." marks an infinite expected cost */
+  reason?: string | null;
+};
+
+/**
+ * The value ranked by mean: the simulated mean, or Infinity where the expected cost is infinite (a
+ * beta rate with a <= 2): such a mean estimates nothing and grows with the number of runs, so the
+ * strategy cannot be the cheapest by mean, however low its sample mean.
+ */
+export function rankedMean(r: SimRow): number {
+  return r.reason?.startsWith("infinite") ? Infinity : r.mean;
+}
 
 /** What the decision reads of a closed-form result (`expectedCompletion` once the results carry it). */
 export type AnalyticRow = Pick<AnalyticResult, "strategy" | "generator" | "fixer" | "context" | "analyticMean" | "reason"> & {
@@ -135,7 +148,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
     contexts: contextsOf(results).map((context) => {
       const mine = results.filter((r) => r.context === context);
       const candidate = (r: SimRow, value: number): Candidate => ({ strategy: r.strategy, value, completion: r.allFixedFraction });
-      const choice = choose(mine.map((r) => candidate(r, r.mean)));
+      const choice = choose(mine.map((r) => candidate(r, rankedMean(r))));
       const stdError = (name: string) => mine.find((r) => r.strategy === name)!.stdError;
       let interval: [number | null, number | null] = [null, null];
       if (choice.savings !== null) {

@@ -4,7 +4,7 @@
  * scenario, the cost distributions, the breakdown, the crossover and the sweep.
  */
 import { decisionText, analyticDecisionText, type DecisionText } from "../cli/render/decision.js";
-import { money, num, percent } from "../cli/format.js";
+import { closedForm, money, num, percent } from "../cli/format.js";
 import { costPerCompletedRun, probabilityCheaper, type ContextDecision } from "../decision/decision.js";
 import { pairLabel, rolesText } from "../decision/describe.js";
 import type { SimResult } from "../evaluate/evaluate.js";
@@ -153,7 +153,7 @@ function rankingTable(d: ContextDecision, data: ReportData, results: Result[]): 
       mark: c.strategy === best,
       cells: [
         r.strategy, pairLabel(r).replace(" -> ", " → "), money(r.mean), `${money(r.ciLow)} to ${money(r.ciHigh)}`,
-        money(r.p50), money(r.p90), money(r.p99), money(r.analyticMean),
+        money(r.p50), money(r.p90), money(r.p99), closedForm(r),
         ...(incomplete ? [percent(r.allFixedFraction, 1), money(costPerCompletedRun(r.mean, r.allFixedFraction))] : []),
         p === null ? "-" : percent(p, 1),
       ],

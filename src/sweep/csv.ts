@@ -18,7 +18,7 @@ import type { Axis, GridPoint } from "./grid.js";
 
 /** The result columns every sweep CSV has, in order. */
 export const FIXED_COLUMNS = [
-  "strategy", "generator", "fixer", "context", "trials", "analyticMean", "mean", "stdError", "ciLow", "ciHigh",
+  "strategy", "generator", "fixer", "context", "trials", "analyticMean", "reason", "mean", "stdError", "ciLow", "ciHigh",
   "p50", "p90", "p99", "z", "relError", "verdict", "meanAttempts",
 ] as const satisfies readonly (keyof SimResult)[];
 

@@ -7,7 +7,7 @@ import type { AnalyticDecision } from "../../decision/decision.js";
 import { fixerComparison, type AnalyticResult } from "../../model/strategy.js";
 import { fixRungs } from "../../scenario/ladder.js";
 import type { Scenario } from "../../scenario/types.js";
-import { money, num, table } from "../format.js";
+import { money, num, table, closedForm } from "../format.js";
 import { analyticDecisionLines } from "./decision.js";
 import { sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
 import { PAIR_COLUMN, byContext, ladderTable, modelCostTable, noClosedFormNotes } from "./run.js";
@@ -15,7 +15,7 @@ import { PAIR_COLUMN, byContext, ladderTable, modelCostTable, noClosedFormNotes 
 const ANALYTIC_COLUMNS: Column<AnalyticResult>[] = [
   { head: "strategy", cell: (r) => r.strategy },
   PAIR_COLUMN,
-  { head: "E[cost]", numeric: true, cell: (r) => money(r.analyticMean) },
+  { head: "E[cost]", numeric: true, cell: (r) => closedForm(r) },
   { head: "attempts", numeric: true, drop: 1, cell: (r) => num(r.expectedAttempts) },
   { head: "attempt\nvariance", numeric: true, wide: true, cell: (r) => num(r.attemptVariance) },
   { head: "generation", numeric: true, drop: 2, cell: (r) => money(r.breakdown?.generation) },

@@ -68,8 +68,12 @@ function simSentence(d: Decision["contexts"][number]): string {
         ? `, which this many runs cannot tell apart (95% interval ${money(m.savingsLow)} to ${money(m.savingsHigh)})`
         : "";
     parts.push(savings + noise);
+  } else if (m.runnerUp && m.runnerUp.value === Infinity) {
+    parts.push(`${m.runnerUp.strategy}'s expected cost is infinite`);
   }
-  if (m.probabilityCheaper !== null) parts.push(`cheaper than it in ${percent(m.probabilityCheaper, 1)} of single runs`);
+  if (m.probabilityCheaper !== null && m.runnerUp) {
+    parts.push(`cheaper than ${savings ? "it" : m.runnerUp.strategy} in ${percent(m.probabilityCheaper, 1)} of single runs`);
+  }
   const p90 = d.byP90;
   if (p90.best.strategy === m.best.strategy) {
     parts.push(`lowest p90 too (${money(p90.best.value)})`);

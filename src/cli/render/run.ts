@@ -10,7 +10,7 @@ import type { Evaluation, SimResult } from "../../evaluate/evaluate.js";
 import { usesExtensions } from "../../scenario/extensions.js";
 import type { Scenario } from "../../scenario/types.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
-import { money, num, percent, seconds, table, tooFewRunsNote } from "../format.js";
+import { money, num, percent, seconds, table, tooFewRunsNote, closedForm } from "../format.js";
 import { decisionLines } from "./decision.js";
 import { sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
 
@@ -57,7 +57,7 @@ function runColumns(incomplete: boolean): Column<SimResult>[] {
     { head: "p90", numeric: true, drop: 1, cell: (r) => money(r.p90) },
     { head: "p99", numeric: true, wide: true, cell: (r) => money(r.p99) },
     ...(incomplete ? completion : []),
-    { head: "closed\nform", numeric: true, drop: 4, cell: (r) => money(r.analyticMean) },
+    { head: "closed\nform", numeric: true, drop: 4, cell: (r) => closedForm(r) },
     { head: "rel.\nerror", numeric: true, wide: true, cell: (r) => percent(r.relError, 3) },
     { head: "z", numeric: true, wide: true, cell: (r) => (r.z === null ? "-" : r.z.toFixed(2)) },
     { head: "verdict", drop: 5, cell: (r) => r.verdict },

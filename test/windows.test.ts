@@ -1,0 +1,89 @@
+/**
+ * Context windows and compaction (docs/model.md section 10), on a case small enough to compute by
+ * hand: one model that fixes every bug at its first attempt (p = 1), so every run is the same.
+ *
+ * L1 = 600 + 400 = 1000, Delta = 300 + 200 = 500, six bugs, shared context, window 2600 tokens.
+ * Requests read X = 1000, 1500, 2000, 2500, then 3000 > 2600 for the fifth bug.
+ * Prices ($ per million): input 1, output 5, cache read 0.1, cache write 1.25.
+ *
+ * Without compaction the run stops before the fifth request: four attempts,
+ *   new   = 1000 + 500 + 500 + 500 = 2500    cached = 1000 + 1500 + 2000 = 4500    output = 4 x 300 = 1200
+ *   cost  = 2500 x 1.25e-6 + 4500 x 0.1e-6 + 1200 x 5e-6 = 0.003125 + 0.00045 + 0.006 = 0.009575
+ *   plus the generation: 600 x 1e-6 + 400 x 5e-6 = 0.0026, so 0.012175; not complete.
+ * With compaction (summary 200): before the fifth request the model summarizes, reading X = 3000
+ * (2500 cached, 500 new) and writing 200; the conversation restarts at 1000 + 200 = 1200 with a
+ * cold cache. Request 5 reads 1200 (all new), request 6 reads 1700 (1200 cached, 500 new).
+ *   new    = 2500 + 500 (compaction) + 1200 + 500 = 4700
+ *   cached = 4500 + 2500 (compaction) + 1200 = 8200
+ *   output = 6 x 300 + 200 = 2000
+ *   cost   = 4700 x 1.25e-6 + 8200 x 0.1e-6 + 2000 x 5e-6 + 0.0026
+ *          = 0.005875 + 0.00082 + 0.01 + 0.0026 = 0.019295; complete, one compaction.
+ */
+import { describe, expect, it } from "vitest";
+import { traceLines } from "../src/evaluate/trace.js";
+import { parseScenario } from "../src/scenario/load.js";
+import { COL, column } from "../src/sim/columns.js";
+import { compileParams } from "../src/sim/compile.js";
+import { simulateChunk } from "../src/sim/kernel.js";
+
+function scenario(compaction: boolean) {
+  return parseScenario(
+    {
+      name: "window",
+      seed: 1,
+      trials: 10,
+      models: {
+        a: {
+          price: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+          bugs: { count: 6, hardFraction: 0.5 },
+          fix: { easy: 1, hard: 1 },
+          contextWindow: 2600,
+        },
+      },
+      tokens: { prompt: 600, generation: 400, fixOutput: 300, errorTrace: 200 },
+      contexts: ["shared"],
+      ...(compaction ? { compaction: { summary: 200 } } : {}),
+    },
+    "window.yaml",
+  );
+}
+
+const close = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-12);
+
+describe("a shared conversation that reaches the window", () => {
+  for (const path of ["fast", "attempt"] as const) {
+    it(`stops there without compaction (${path} path)`, () => {
+      const s = scenario(false);
+      const t = simulateChunk(compileParams(s, s.strategies[0]!, "shared"), "w", 10, path);
+      for (const c of column(t.columns, 10, "cost")) close(c, 0.012175);
+      expect([...column(t.columns, 10, "attempts")]).toEqual(Array(10).fill(4));
+      expect([...column(t.columns, 10, "allFixed")]).toEqual(Array(10).fill(0));
+      expect(t.sums[COL.windowStops]).toBe(10);
+      expect(t.sums[COL.compactions]).toBe(0);
+    });
+
+    it(`compacts and goes on with compaction (${path} path)`, () => {
+      const s = scenario(true);
+      const t = simulateChunk(compileParams(s, s.strategies[0]!, "shared"), "w", 10, path);
+      for (const c of column(t.columns, 10, "cost")) close(c, 0.019295);
+      expect([...column(t.columns, 10, "attempts")]).toEqual(Array(10).fill(6));
+      expect([...column(t.columns, 10, "allFixed")]).toEqual(Array(10).fill(1));
+      expect(t.sums[COL.compactions]).toBe(10);
+      expect(t.sums[COL.windowStops]).toBe(0);
+    });
+  }
+
+  it("the trace shows the compaction between the fourth and the fifth bug", () => {
+    const lines = traceLines(scenario(true), { runs: 1, seedKey: "w" }).map((l) => JSON.parse(l));
+    expect(lines.map((r) => `${r.role}:${r.input}:${r.cacheRead}:${r.cacheWrite}:${r.output}`)).toEqual([
+      "generate:600:0:0:400",
+      "fix:1000:0:1000:300",
+      "fix:1500:1000:500:300",
+      "fix:2000:1500:500:300",
+      "fix:2500:2000:500:300",
+      "compact:3000:2500:500:200",
+      "fix:1200:0:1200:300",
+      "fix:1700:1200:500:300",
+    ]);
+  });
+});
