@@ -426,9 +426,7 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
       bug++;
       let hard: boolean;
       if (originalsLeft > 0) {
-        if (binomial) hard = random() < phi;
-        else if (randomOrder) hard = random() * originalsLeft < hardLeft;
-        else hard = hardLeft > 0;
+        hard = nextOriginalHard(random, binomial, randomOrder, phi, originalsLeft, hardLeft);
         if (hard && !binomial) hardLeft--;
         originalsLeft--;
       } else {
@@ -526,9 +524,7 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
         if (trace) emit(trace, r, bug, m, Role.Fix, tries, input, cached, caches ? input - cached : 0, output, timed ? seconds : null, fixed);
         if (fixed) {
           if (regression > 0) {
-            let offspring = 0;
-            if (!poisson) offspring = random() < regression ? 1 : 0;
-            else for (let prod = random(); prod > poissonZero; prod *= random()) offspring++;
+            const offspring = offspringCount(random, regression, poisson, poissonZero);
             newLeft += offspring;
             bugs += offspring;
           }
@@ -554,6 +550,25 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
   sums[Sum.windowStops] += windowStops;
   sums[layout.rungBase + RungSum.reached] += started;
   sums[layout.rungBase + RungSum.attempts] += sums[Col.attempts]!;
+}
+
+/**
+ * Whether the next of a run's original bugs is hard: with probability phi (binomial); under exact
+ * assignment, hardLeft of the originalsLeft still to come (a uniformly random order), or hard
+ * bugs first where the order cannot change the cost.
+ */
+function nextOriginalHard(random: Random, binomial: boolean, randomOrder: boolean, phi: number, originalsLeft: number, hardLeft: number): boolean {
+  if (binomial) return random() < phi;
+  if (randomOrder) return random() * originalsLeft < hardLeft;
+  return hardLeft > 0;
+}
+
+/** New bugs a fix breeds: Bernoulli(r), or Poisson(r) by Knuth's product of uniforms (poissonZero = e^-r). */
+function offspringCount(random: Random, r: number, poisson: boolean, poissonZero: number): number {
+  if (!poisson) return random() < r ? 1 : 0;
+  let offspring = 0;
+  for (let prod = random(); prod > poissonZero; prod *= random()) offspring++;
+  return offspring;
 }
 
 /** A traced request (`fixed` for a fix attempt). */
@@ -620,9 +635,7 @@ function ladderPath(p: SimParams, random: Random, runs: number, out: Float64Arra
       bug++;
       let hard: boolean;
       if (originalsLeft > 0) {
-        if (binomial) hard = random() < phi;
-        else if (randomOrder) hard = random() * originalsLeft < hardLeft;
-        else hard = hardLeft > 0;
+        hard = nextOriginalHard(random, binomial, randomOrder, phi, originalsLeft, hardLeft);
         if (hard && !binomial) hardLeft--;
         originalsLeft--;
       } else {
@@ -682,9 +695,7 @@ function ladderPath(p: SimParams, random: Random, runs: number, out: Float64Arra
             if (trace) ledger.lastTrace!.fixed = true;
             const rp = model.regressionProbability;
             if (rp > 0) {
-              let offspring = 0;
-              if (!model.poissonOffspring) offspring = random() < rp ? 1 : 0;
-              else for (let prod = random(); prod > poissonZero[m]!; prod *= random()) offspring++;
+              const offspring = offspringCount(random, rp, model.poissonOffspring, poissonZero[m]!);
               pending[m] += offspring;
               newLeft += offspring;
               bugs += offspring;
