@@ -10,22 +10,8 @@ import { Role } from "../sim/ledger.js";
 import { layoutOf, simulateChunk, type SimPath } from "../sim/kernel.js";
 import { CHUNK_RUNS, chunkSeed, jobsOf } from "../sim/simulate.js";
 
-/** One trace line's object, keys in the order of the format. */
-export interface TraceRecord {
-  run: number;
-  strategy: string;
-  context: string;
-  bug: number | null;
-  model: string;
-  role: "generate" | "fix" | "consult" | "compact";
-  attempt: number | null;
-  fixed: boolean | null;
-  input: number;
-  cacheRead: number;
-  cacheWrite: number;
-  output: number;
-  seconds: number | null;
-}
+export { TRACE_ROLES, type TraceRecord, type TraceRole } from "./traceRecord.js";
+import type { TraceRecord } from "./traceRecord.js";
 
 const ROLES = { [Role.Generate]: "generate", [Role.Fix]: "fix", [Role.Consult]: "consult", [Role.Compact]: "compact" } as const;
 

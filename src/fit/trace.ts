@@ -17,28 +17,9 @@ export const TRACE_FIELDS = [
   "input", "cacheRead", "cacheWrite", "output", "seconds",
 ] as const;
 
-export const ROLES = ["generate", "fix", "consult", "compact"] as const;
-export type Role = (typeof ROLES)[number];
-
-export interface TraceRecord {
-  /** 0-based run index within its (strategy, context) */
-  run: number;
-  strategy: string;
-  context: Context;
-  /** null for the generation, else the 0-based index of the bug in the order the run works them */
-  bug: number | null;
-  model: string;
-  role: Role;
-  /** fix: 1-based attempt on the bug (across rungs); consult/compact: fix attempts so far; generate: null */
-  attempt: number | null;
-  /** fix: whether this attempt fixed the bug; null otherwise */
-  fixed: boolean | null;
-  input: number;
-  cacheRead: number;
-  cacheWrite: number;
-  output: number;
-  seconds: number | null;
-}
+/** The trace format is the one `run --trace` writes (src/evaluate/trace.ts). */
+export { TRACE_ROLES as ROLES, type TraceRecord, type TraceRole as Role } from "../evaluate/traceRecord.js";
+import { TRACE_ROLES as ROLES, type TraceRecord, type TraceRole as Role } from "../evaluate/traceRecord.js";
 
 /** A record and where it was read. */
 export interface Located {
