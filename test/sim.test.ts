@@ -210,9 +210,10 @@ describe("on the worker pool", () => {
     const checks = await runValidation(scenarioFiles("scenarios/validation"), 20_000, 2);
     expect(checks.length).toBeGreaterThan(100);
     expect(checks.filter((c) => c.verdict === "inconsistent")).toEqual([]);
-    // Only error-trace growth and Beta fix rates make costs so skewed that 20,000 runs are too few to judge.
+    // Only error-trace growth makes costs so skewed that 20,000 runs are too few to judge (the beta
+    // rates of beta-rates.yaml keep a > 4, so the costs' variance and skewness are moderate).
     const judged = checks.filter((c) => c.verdict === "consistent");
     expect(judged.length).toBeGreaterThan(150);
-    expect([...new Set(checks.filter((c) => c.verdict === "too few runs").map((c) => c.scenario))]).toEqual(["beta-rates", "growth-fresh"]);
+    expect([...new Set(checks.filter((c) => c.verdict === "too few runs").map((c) => c.scenario))]).toEqual(["growth-fresh"]);
   });
 });

@@ -67,6 +67,8 @@ export interface SimResult extends Omit<Summary, "n"> {
    * the second half of the runs, whose disagreement shows that the mean does not converge.
    */
   halfMeans: [number, number] | null;
+  /** why the cost's variance is infinite (a beta rate with a <= 4): no interval or z holds then */
+  varianceReason: string | null;
 }
 
 export interface Comparison {
@@ -120,7 +122,7 @@ export async function evaluateScenario(pool: SimulationPool, scenario: Scenario,
 function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): SimResult {
   const meanOf = (name: Column) => sumColumn(o.chunkSums, name) / o.runs;
   const { n, ...summary } = summarize(o.cost);
-  const check = checkMean({ n, ...summary }, analytic.analyticMean);
+  const check = checkMean({ n, ...summary }, analytic.analyticMean, undefined, analytic.varianceReason !== null);
   const gen = scenario.models[o.strategy.generator]!;
   const followUps = sumColumn(o.chunkSums, "followUps");
   const wall = o.wallSeconds ? summarize(o.wallSeconds) : null;
@@ -166,6 +168,7 @@ function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): S
     costPerCompletedRun: allFixed > 0 ? summary.mean / allFixed : null,
     expectedCompletion: analytic.expectedCompletion,
     halfMeans: infinite ? halfMeans(o.cost) : null,
+    varianceReason: analytic.varianceReason,
   };
 }
 

@@ -88,6 +88,8 @@ export interface AnalyticResult {
   expectedCompletion: number | null;
   /** an upper bound on P(a run reaches a context window); null when no model of the fix phase has one */
   windowChance: number | null;
+  /** why the cost per run has an infinite variance (a beta rate with a <= 4), so that no z-check holds; else null */
+  varianceReason: string | null;
 }
 
 /**
@@ -167,9 +169,25 @@ export function closedFormReason(scenario: Scenario, strategy: Strategy, context
  * attempts add nothing to the conversation.
  */
 function infiniteReason(scenario: Scenario, strategy: Strategy): string | null {
+  return divergence(scenario, strategy, "cost");
+}
+
+/**
+ * Why a run's cost has an infinite variance, or null: E[cost^2] needs E[1/p^4] (a > 4) where the
+ * cost is quadratic in a bug's attempts (cached tokens grow with each retry), E[1/p^2] (a > 2)
+ * where attempts add nothing to the conversation. Then no standard error estimates anything and
+ * a z-check of the mean is meaningless, even where the mean is finite.
+ */
+export function infiniteVarianceReason(scenario: Scenario, strategy: Strategy): string | null {
+  return divergence(scenario, strategy, "variance");
+}
+
+/** The first beta rate met on the unbounded last rung whose a is too small for the cost's mean (or variance) to be finite. */
+function divergence(scenario: Scenario, strategy: Strategy, of: "cost" | "variance"): string | null {
   const last = strategy.ladder[strategy.ladder.length - 1]!;
   if (last.kind !== "fix" || last.attempts !== null) return null;
-  const needed = deltaOf(tokenShape(scenario)) > 0 ? 2 : 1;
+  const growing = deltaOf(tokenShape(scenario)) > 0;
+  const needed = of === "cost" ? (growing ? 2 : 1) : growing ? 4 : 2;
   const met = classesMet(scenario, strategy);
   const rates = rungRates(scenario.models, last);
   const where = last.fix ? `${rungKey(strategy.name, strategy.ladder.length - 1)}.fix` : `models.${last.model}.fix`;
@@ -181,8 +199,8 @@ function infiniteReason(scenario: Scenario, strategy: Strategy): string | null {
     const tail = sched[cls].tail;
     if (!tail || tailReach(tail, 1) === 0) continue;
     return (
-      `infinite expected cost: ${where}.${cls} is beta with a = ${+rate.a.toPrecision(6)} <= ${needed} ` +
-      `(E[1/p${needed === 2 ? "^2" : ""}] diverges)`
+      `infinite ${of === "cost" ? "expected cost" : "variance of the cost"}: ${where}.${cls} is beta with a = ${+rate.a.toPrecision(6)} <= ${needed} ` +
+      `(E[1/p${needed === 1 ? "" : `^${needed}`}] diverges)`
     );
   }
   return null;
@@ -642,6 +660,7 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
     consultsPerRun: counts?.consults ?? null,
     expectedCompletion: counts?.completion ?? null,
     windowChance: fixPhaseModels(strategy.ladder).some((m) => scenario.models[m]!.contextWindow !== null) ? windowChance : null,
+    varianceReason: mean === null ? null : infiniteVarianceReason(scenario, strategy),
   };
 }
 

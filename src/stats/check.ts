@@ -33,7 +33,7 @@ export const MIN_CHECK_RUNS = 1000;
  */
 export const SKEW_CHECK_RUNS = 300;
 
-export type Verdict = "consistent" | "inconsistent" | "too few runs" | "no closed form";
+export type Verdict = "consistent" | "inconsistent" | "too few runs" | "no closed form" | "infinite variance";
 
 export interface Check {
   /** (m - E) / (s / sqrt(n)); null without a closed form or without spread */
@@ -88,8 +88,16 @@ export function relativeError(mean: number, expected: number): number {
   return expected === 0 ? (mean === 0 ? 0 : Infinity) : (mean - expected) / expected;
 }
 
-export function checkMean(sample: Sample, expected: number | null, threshold = Z_THRESHOLD): Check {
+/**
+ * The verdict on a simulated mean against its closed form. `infiniteVariance`: the cost's variance
+ * is infinite (a heavy-tailed beta rate), so the standard error estimates nothing and there is no
+ * check, only z and the relative error to look at.
+ */
+export function checkMean(sample: Sample, expected: number | null, threshold = Z_THRESHOLD, infiniteVariance = false): Check {
   if (expected === null) return { z: null, zCorrected: null, relError: null, verdict: "no closed form" };
+  if (infiniteVariance) {
+    return { z: zScore(sample.mean, sample.stdError, expected), zCorrected: null, relError: relativeError(sample.mean, expected), verdict: "infinite variance" };
+  }
   const relError = relativeError(sample.mean, expected);
   const z = zScore(sample.mean, sample.stdError, expected);
   // The closed form to rounding: consistent, however few the runs.

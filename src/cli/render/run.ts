@@ -117,7 +117,11 @@ export function formatRun(view: RunView, fit: FitOptions): string {
  * estimate of anything: say so, with the means of the two halves of the runs.
  */
 function divergenceNotes(results: SimResult[], width: number): string[] {
-  return results.flatMap((r) =>
+  const variance = [...new Set(results.flatMap((r) => (r.varianceReason ? [r.varianceReason] : [])))].flatMap((why) => {
+    const where = results.filter((r) => r.varianceReason === why).map((r) => `${r.strategy}/${r.context}`).join(", ");
+    return wrap(`${where}: ${why}; the simulated mean converges slowly and its interval and z mean nothing, so there is no verdict.`, width, "", "  ");
+  });
+  return variance.concat(results.flatMap((r) =>
     r.halfMeans
       ? wrap(
           `${r.strategy}/${r.context}: the expected cost is infinite, so the simulated mean does not converge ` +
@@ -127,7 +131,7 @@ function divergenceNotes(results: SimResult[], width: number): string[] {
           "  ",
         )
       : [],
-  );
+  ));
 }
 
 /** How far bugs climb each ladder: per rung, the share of bugs reaching it and its attempts (consults) per run. */
