@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
-import { loadScenario } from "../../scenario/load.js";
+import { openScenario } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { checkOutput, defaultOut, lockOutput, writeAtomically } from "../../sweep/output.js";
 import { numberFlag, textFlag, threadsFlag, trialsFlag } from "../args.js";
@@ -25,8 +25,6 @@ interface Args {
 }
 
 export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "report <scenario>",
-  describe: "Write one self-contained HTML page: the decision, the scenario, cost distributions, breakdown, crossover and sweep charts",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
@@ -45,7 +43,7 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     const given = textFlag("--out", args.out);
     if (given !== undefined) await checkOutput(given, "--out");
     const crossover = textFlag("--crossover", args.crossover);
-    const loaded = loadScenario(args.scenario);
+    const loaded = await openScenario(args.scenario);
     const trials = trialsGiven ?? loaded.scenario.trials;
     // the same name as sweep's default output, with .html
     const out = given ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");

@@ -3,10 +3,10 @@
  * it) and write one tidy CSV, atomically, resumable after an interruption.
  */
 import type { CommandModule } from "yargs";
-import { parseScenario, readScenarioFile } from "../../scenario/load.js";
+import { loadPriceTableFor, parseScenario, readScenarioFile } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { checkOutput, defaultOut, type Lock } from "../../sweep/output.js";
-import { buildSweep } from "../../sweep/points.js";
+import { prepareSweep } from "../../sweep/prepare.js";
 import { parseShard, shardLabel } from "../../sweep/shard.js";
 import { partialFiles, runSweep } from "../../sweep/sweep.js";
 import { textFlag, threadsFlag, trialsFlag } from "../args.js";
@@ -23,8 +23,6 @@ interface Args {
 }
 
 export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "sweep <scenario>",
-  describe: "Simulate every point of the scenario's sweep section and write one CSV row per point, strategy and context",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file with a sweep section (YAML or JSON)" })
@@ -45,10 +43,14 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     // An output given on the command line is checked before any work.
     if (given !== undefined) await checkOutput(given, "--out");
     const raw = readScenarioFile(args.scenario);
+    await loadPriceTableFor(raw);
     const out = given ?? defaultOut(parseScenario(raw, args.scenario).name, shard);
     if (given === undefined) await checkOutput(out, "the default output");
-    const sweep = buildSweep(raw, args.scenario);
     const pool = new SimulationPool(threads);
+    const sweep = await prepareSweep(pool, raw, args.scenario).catch(async (err: unknown) => {
+      await pool.close();
+      throw err;
+    });
     const progress = progressBar(cli.stderr, `sweeping ${sweep.base.name}`, "points");
     let done = 0;
     let total = 0;
