@@ -1,6 +1,6 @@
 /**
- * Running a sweep: every point of the grid (or of one shard of it), one after another on one
- * SimulationPool, into one CSV.
+ * Running a sweep: every point of the grid (or of one shard of it) on one SimulationPool, into one
+ * CSV. Several points are evaluated at a time (`pointRunner`); their rows are written in grid order.
  *
  * Safety: rows go to `<out>.partial`, one append per completed point in grid order, and after each
  * point the sidecar `<out>.partial.json` records how many points and bytes are complete. Only a
@@ -24,10 +24,12 @@ import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
-import { csvLayout, pointRows, sweepColumns, toCsv } from "./csv.js";
+import { isSmall, jobsOf } from "../sim/simulate.js";
+import { csvLayout, pointRows, sweepColumns, toCsv, type CsvLayout } from "./csv.js";
 import { checkOutput, lockOutput, type Lock } from "./output.js";
 import { fileSha256, makeRecord, writeRecord } from "./record.js";
-import type { Sweep } from "./points.js";
+import { pointAt } from "./grid.js";
+import { pointSeedKey, type Sweep } from "./points.js";
 import { shardPoint, shardSize, type Shard } from "./shard.js";
 
 export interface SweepOptions {
@@ -118,11 +120,15 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     const file = await open(files.partial, "r+");
     try {
       await file.truncate(state.bytes);
+      const runner = pointRunner(pool, sweep, trials, layout);
+      const pending = new Map<number, Promise<string>>();
       for (let j = state.completedPoints; j < mine; j++) {
+        for (let next = j; next < Math.min(mine, j + runner.ahead); next++) {
+          if (!pending.has(next)) pending.set(next, handled(runner.rows(shardPoint(shard, next))));
+        }
         options.signal?.throwIfAborted();
-        const point = sweep.point(shardPoint(shard, j));
-        const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
-        const text = Buffer.from(toCsv(pointRows(point, results, layout)));
+        const text = Buffer.from(await pending.get(j)!);
+        pending.delete(j);
         await file.write(text, 0, text.length, state.bytes);
         await file.datasync();
         state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
@@ -142,6 +148,36 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * How the points are evaluated, and how many ahead of the one being written: on a pool of one
+ * thread, on this thread one at a time; small points (see isSmall) whole on the workers, a few per
+ * thread at a time (validation, closed forms, runs, summaries and CSV rows: this thread only writes
+ * them); larger ones with their chunks spread over the threads, two points at a time.
+ */
+function pointRunner(pool: SimulationPool, sweep: Sweep, trials: number, layout: CsvLayout): { ahead: number; rows: (k: number) => Promise<string> } {
+  const here = async (k: number): Promise<string> => {
+    const point = sweep.point(k);
+    const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
+    return toCsv(pointRows(point, results, layout));
+  };
+  if (pool.inline) return { ahead: 2, rows: here }; // the next point runs while this one is written
+  if (!isSmall(jobsOf(sweep.base), trials)) return { ahead: 2, rows: here };
+  const onWorker = (k: number): Promise<string> => {
+    const { index, values } = pointAt(sweep.axes, k); // a point not kept is validated on the worker
+    const seedKey = pointSeedKey(sweep.base.seed, values);
+    return pool.call("evaluatePoint", { raw: sweep.raw, file: sweep.file, index, values, scenario: sweep.kept(k), trials, seedKey, layout });
+  };
+  return { ahead: POINTS_AHEAD_PER_THREAD * pool.threads, rows: onWorker };
+}
+
+const POINTS_AHEAD_PER_THREAD = 4;
+
+/** The promise, marked as handled: a point evaluated ahead may fail before its turn to be awaited. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 /** Write the sidecar atomically (a temporary file renamed over it). */
