@@ -24,7 +24,7 @@ export async function validatePoints(task: ValidateTask): Promise<ValidatedRange
   return (await import("../src/sweep/tasks.js")).validatePoints(task);
 }
 
-/** Evaluate one small sweep point into its CSV rows. */
-export async function evaluatePoint(task: PointTask): Promise<string> {
-  return (await import("../src/sweep/tasks.js")).evaluatePoint(task);
+/** Evaluate small sweep points into their CSV rows. */
+export async function evaluatePoints(tasks: PointTask[]): Promise<string[]> {
+  return (await import("../src/sweep/tasks.js")).evaluatePoints(tasks);
 }

@@ -1,6 +1,6 @@
 /**
  * The sweep's work that runs on the pool's workers (workers/simulate.ts hands it out): validating
- * a range of grid points, and evaluating one small point, from its validation to its CSV rows, so
+ * a range of grid points, and evaluating small points, each from its scenario to its CSV rows, so
  * that the main thread only writes them.
  */
 import { evaluateScenario } from "../evaluate/evaluate.js";
@@ -52,7 +52,8 @@ export async function validatePoints(task: ValidateTask): Promise<ValidatedRange
 }
 
 export interface PointTask {
-  raw: Record<string, unknown>;
+  /** the file's data, for a point to validate here */
+  raw: Record<string, unknown> | null;
   file: string;
   index: number;
   values: number[];
@@ -63,12 +64,19 @@ export interface PointTask {
   layout: CsvLayout;
 }
 
-/** Evaluate one point on this worker's thread and return its CSV rows. */
+/** Evaluate points one after another on this worker's thread; their CSV rows. */
+export async function evaluatePoints(tasks: PointTask[]): Promise<string[]> {
+  const rows: string[] = [];
+  for (const task of tasks) rows.push(await evaluatePoint(task));
+  return rows;
+}
+
+/** Evaluate one point on this thread and return its CSV rows. */
 export async function evaluatePoint(task: PointTask): Promise<string> {
   let scenario = task.scenario;
   if (!scenario) {
     await loadPriceTableFor(task.raw);
-    scenario = gridPointScenario(sweepGrid(task.raw, task.file), task.index);
+    scenario = gridPointScenario(sweepGrid(task.raw!, task.file), task.index);
   }
   const { results } = await evaluateScenario(new SimulationPool(1), scenario, { trials: task.trials, seedKey: task.seedKey });
   return toCsv(pointRows({ index: task.index, values: task.values }, results, task.layout));
