@@ -9,9 +9,9 @@ import type { PointTask, ValidatedRange, ValidateTask } from "../src/sweep/tasks
 
 export { loadAndRunChunk as default } from "../src/sim/chunk.js";
 
-/** p50, p90, p99 of a job's per-run values. */
-export function quantiles(values: Float64Array): [number, number, number] {
-  return summaryQuantiles(values);
+/** p50, p90, p99 of a job's per-run values (between min and max). */
+export function quantiles({ values, min, max }: { values: Float64Array; min: number; max: number }): [number, number, number] {
+  return summaryQuantiles(values, min, max);
 }
 
 /** P(C_a < C_b) of two jobs' paired runs (ties half). */

@@ -99,8 +99,11 @@ export async function evaluateScenario(pool: SimulationPool, scenario: Scenario,
   // the pool's workers (over the shared per-run arrays), or on this thread for a small job.
   const jobs = jobsOf(scenario);
   const inline = runsInline(pool, jobs, options.trials, options.path);
-  const summary = async (values: Float64Array, moments: Moments[]): Promise<Summary> =>
-    summaryOf(joinMoments(moments), inline ? summaryQuantiles(values) : await pool.call("quantiles", values));
+  const summary = async (values: Float64Array, parts: Moments[]): Promise<Summary> => {
+    const moments = joinMoments(parts);
+    const { min, max } = moments;
+    return summaryOf(moments, inline ? summaryQuantiles(values, min, max) : await pool.call("quantiles", { values, min, max }));
+  };
   const less = (a: Float64Array, b: Float64Array): Promise<number> => (inline ? Promise.resolve(probabilityLess(a, b)) : pool.call("pair", { a, b }));
   const finished = new Map<number, SimOutput>();
   /** P(C_i < C_j) for jobs i < j of one context, keyed "i,j" (orientation fixed by job order) */

@@ -1,13 +1,15 @@
 /**
- * Summaries of simulated per-run values (simple-statistics does the sums and the quantiles).
+ * Summaries of simulated per-run values.
  *
  * A summary is built from two parts that can be had separately: the moments (mean, central
  * moment sums, extremes), which each chunk of runs computes while its values are at hand and
  * which combine exactly in chunk order (`combineMoments`), and the quantiles, which need all the
- * values at once (selection on a copy: linear time).
+ * values at once (quantiles.ts: linear time).
  */
-import { quantile, sum } from "simple-statistics";
+import { summaryQuantiles } from "./quantiles.js";
 import { twoSidedQuantile } from "./threshold.js";
+
+export { summaryQuantiles };
 
 export interface Summary {
   n: number;
@@ -40,26 +42,32 @@ export interface Moments {
 /** z_0.975 = 1.959964: the two-sided 95% normal quantile. */
 export const Z95 = twoSidedQuantile(0.05);
 
-const asArray = (x: Float64Array) => x as unknown as number[];
-
 const NO_VALUES: Moments = { n: 0, mean: 0, m2: 0, m3: 0, min: Infinity, max: -Infinity };
 
-/** The moments of values: the mean (a compensated sum), then the deviations from it. */
+/**
+ * The moments of values, in two passes: the sum (and the extremes), then the deviations from the
+ * mean. A chunk's values are of one magnitude, so a plain sum loses nothing that matters (n eps
+ * relative, 1e-11 for 50,000 runs), and the chunks are combined below.
+ */
 export function momentsOf(values: Float64Array): Moments {
   const n = values.length;
   if (n === 0) return NO_VALUES;
-  const mean = sum(asArray(values)) / n;
-  let m2 = 0;
-  let m3 = 0;
+  let sum = 0;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < n; i++) {
     const x = values[i]!;
-    const d = x - mean;
-    m2 += d * d;
-    m3 += d * d * d;
+    sum += x;
     if (x < min) min = x;
     if (x > max) max = x;
+  }
+  const mean = sum / n;
+  let m2 = 0;
+  let m3 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = values[i]! - mean;
+    m2 += d * d;
+    m3 += d * d * d;
   }
   return { n, mean, m2, m3, min, max };
 }
@@ -91,10 +99,6 @@ export function joinMoments(parts: readonly Moments[]): Moments {
   return parts.reduce(combineMoments, NO_VALUES);
 }
 
-/** The quantiles a summary reports: p50, p90, p99 (quickselect on a copy). */
-export function summaryQuantiles(values: Float64Array): [number, number, number] {
-  return quantile(asArray(values), [0.5, 0.9, 0.99]) as [number, number, number];
-}
 
 /** A summary from the moments and the quantiles of n >= 1 values. */
 export function summaryOf(m: Moments, [p50, p90, p99]: readonly [number, number, number]): Summary {
@@ -119,7 +123,8 @@ export function summaryOf(m: Moments, [p50, p90, p99]: readonly [number, number,
 
 /** Mean, spread, a 95% interval for the mean, and quantiles of n >= 1 values. */
 export function summarize(values: Float64Array): Summary {
-  return summaryOf(momentsOf(values), summaryQuantiles(values));
+  const moments = momentsOf(values);
+  return summaryOf(moments, summaryQuantiles(values, moments.min, moments.max));
 }
 
 /** The share of runs in which a is below b (ties count half): P(C_a < C_b) for paired runs. */
