@@ -43,7 +43,7 @@ export interface ChunkResult {
 /** Simulate the chunk (the samplers it needs loaded, see samplers.ts). */
 export function runChunk(task: ChunkTask): ChunkResult[] {
   const tables = task.params.map((p, i) => tableFor(i, p, task.runs));
-  simulateContexts(task.params, task.seed, task.runs, task.path, tables);
+  simulateContexts(task.params, task.seed, task.runs, task.path, tables, null, true);
   return tables.map((table, i) => {
     const cost = column(table.columns, task.runs, "cost");
     task.cost[i]!.set(cost);

@@ -55,7 +55,8 @@ export function takesFastPath(p: SimParams, path: SimPath): boolean {
  * Simulate `runs` runs of one strategy in each of its contexts (`ps`, parameters that differ in the
  * context only) from the stream named by `seed`, into `tables`. Only the fast path can price one
  * stream's runs in several contexts (the counts it draws do not depend on the context); the
- * attempt path draws differently in each and takes one context.
+ * attempt path draws differently in each and takes one context. With `costOnly` the fast path
+ * writes each run's cost and no other column (the sums are complete): what a chunk task keeps.
  */
 export function simulateContexts(
   ps: readonly SimParams[],
@@ -64,6 +65,7 @@ export function simulateContexts(
   path: SimPath,
   tables: readonly RunTable[] = ps.map((p) => runTable(runs, layoutOf(p))),
   trace: TraceSink | null = null,
+  costOnly = false,
 ): RunTable[] {
   tables.forEach((table, i) => {
     const layout = layoutOf(ps[i]!);
@@ -73,14 +75,14 @@ export function simulateContexts(
   const fast = takesFastPath(ps[0]!, path);
   if (!fast && ps.length > 1) throw new Error("the attempt path simulates one context per stream");
   const random: Random = seedrandom.alea(seed);
-  if (fast) fastPath(ps, random, seed, runs, tables, trace);
+  if (fast) fastPath(ps, random, seed, runs, tables, trace, costOnly);
   else attemptPath(ps[0]!, random, runs, tables[0]!.columns, tables[0]!.sums, layoutOf(ps[0]!), trace);
   return [...tables];
 }
 
 /**
- * Write run r's row (column c of run r is out[c * runs + r], see columns.ts) and add it to the
- * column sums: cost = generation + new + cached + output, each in $.
+ * Write run r's row (column c of run r is out[c * runs + r], see columns.ts; its cost only, with
+ * `costOnly`) and add it to the column sums: cost = generation + new + cached + output, each in $.
  */
 function record(
   out: Float64Array,
@@ -97,18 +99,21 @@ function record(
   cacheHits: number,
   followUps: number,
   allFixed: number,
+  costOnly = false,
 ): void {
   const cost = generation + costNew + costCached + costOut;
   out[Col.cost * runs + r] = cost;
-  out[Col.fixInputNew * runs + r] = costNew;
-  out[Col.fixInputCached * runs + r] = costCached;
-  out[Col.fixOutput * runs + r] = costOut;
-  out[Col.attempts * runs + r] = attempts;
-  out[Col.bugs * runs + r] = bugs;
-  out[Col.wallSeconds * runs + r] = wallSeconds;
-  out[Col.cacheHits * runs + r] = cacheHits;
-  out[Col.followUps * runs + r] = followUps;
-  out[Col.allFixed * runs + r] = allFixed;
+  if (!costOnly) {
+    out[Col.fixInputNew * runs + r] = costNew;
+    out[Col.fixInputCached * runs + r] = costCached;
+    out[Col.fixOutput * runs + r] = costOut;
+    out[Col.attempts * runs + r] = attempts;
+    out[Col.bugs * runs + r] = bugs;
+    out[Col.wallSeconds * runs + r] = wallSeconds;
+    out[Col.cacheHits * runs + r] = cacheHits;
+    out[Col.followUps * runs + r] = followUps;
+    out[Col.allFixed * runs + r] = allFixed;
+  }
   sums[Col.cost] += cost;
   sums[Col.fixInputNew] += costNew;
   sums[Col.fixInputCached] += costCached;
@@ -172,8 +177,8 @@ function buildInversionTable(fixProbability: number): Int32Array {
  * Section 4's accounting from the counts: shared context, one conversation of T attempts; fresh,
  * q conversations, each opening with L1 new, each retry adding Delta new and rereading the rest.
  */
-function fastPath(ps: readonly SimParams[], random: Random, seed: string, runs: number, tables: readonly RunTable[], trace: TraceSink | null): void {
-  const plan = fastPlan(ps, seed, runs, tables, trace);
+function fastPath(ps: readonly SimParams[], random: Random, seed: string, runs: number, tables: readonly RunTable[], trace: TraceSink | null, costOnly: boolean): void {
+  const plan = fastPlan(ps, seed, runs, tables, trace, costOnly);
   // In slices: a short loop called often is optimized as a whole, sooner than one long loop.
   for (let from = 0; from < runs; from += FAST_SLICE) fastRuns(plan, random, from, Math.min(runs, from + FAST_SLICE));
   ps.forEach((pc, i) => fastSums(pc, tables[i]!.sums, layoutOf(pc)));
@@ -205,6 +210,8 @@ interface FastPlan {
   G: number;
   delta: number;
   contexts: FastContext[];
+  /** write each run's cost only, not its other columns (their sums are kept) */
+  costOnly: boolean;
   /** whether any context replays runs (then the counts are kept), or needs retryPairs and most */
   replayable: boolean;
   needsPairs: boolean;
@@ -217,7 +224,7 @@ interface FastPlan {
   order: Random | null;
 }
 
-function fastPlan(ps: readonly SimParams[], seed: string, runs: number, tables: readonly RunTable[], trace: TraceSink | null): FastPlan {
+function fastPlan(ps: readonly SimParams[], seed: string, runs: number, tables: readonly RunTable[], trace: TraceSink | null, costOnly: boolean): FastPlan {
   const p = ps[0]!; // the draws depend only on what the contexts share: the fixer's rates and the bugs
   const rung = p.rungs[0]!;
   const fixer = p.models[rung.model]!;
@@ -245,6 +252,7 @@ function fastPlan(ps: readonly SimParams[], seed: string, runs: number, tables: 
     G: p.fixOutput.a,
     delta: p.fixOutput.a + p.errorTrace.a,
     contexts,
+    costOnly,
     replayable,
     needsPairs: replayable || contexts.some((c) => c.fresh),
     counts: new Int32Array(p.bugCount),
@@ -254,7 +262,7 @@ function fastPlan(ps: readonly SimParams[], seed: string, runs: number, tables: 
 
 /** Runs [from, to) of the chunk: draw each run's counts once, price them in every context. */
 function fastRuns(plan: FastPlan, random: Random, from: number, to: number): void {
-  const { runs, trace, q, hardBugs, binomial, phi, invLogEasy, invLogHard, tableEasy, tableHard, contexts, replayable, needsPairs, counts } = plan;
+  const { runs, trace, q, hardBugs, binomial, phi, invLogEasy, invLogHard, tableEasy, tableHard, contexts, replayable, needsPairs, counts, costOnly } = plan;
   const { newToken, cachedToken, outputToken, generation, L1, G, delta } = plan;
   for (let r = from; r < to; r++) {
     let total = 0; // T
@@ -304,7 +312,7 @@ function fastRuns(plan: FastPlan, random: Random, from: number, to: number): voi
       const costNew = newToken * newTokens;
       const costCached = cachedToken * cachedTokens;
       const costOut = outputToken * (G * total);
-      record(x.out, x.sums, runs, r, generation, costNew, costCached, costOut, total, q, 0, followUps, followUps, 1);
+      record(x.out, x.sums, runs, r, generation, costNew, costCached, costOut, total, q, 0, followUps, followUps, 1, costOnly);
     }
   }
 }

@@ -44,9 +44,9 @@ export interface SimOutput {
   wallMoments: Moments[] | null;
 }
 
-/** A per-run array in memory that the worker threads write to directly. */
-function sharedArray(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+/** A per-run array: in memory that the worker threads write to directly, unless the job runs on this thread. */
+function perRunArray(length: number, shared: boolean): Float64Array {
+  return shared ? new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT)) : new Float64Array(length);
 }
 
 /** The stream name of chunk k of a job (see the top of this file). */
@@ -122,8 +122,8 @@ export function simulateJobs(pool: SimulationPool, jobs: SimJob[], options: Simu
     strategy: job.strategy,
     context: job.context,
     runs: trials,
-    cost: sharedArray(trials),
-    wallSeconds: job.params.timed ? sharedArray(trials) : null,
+    cost: perRunArray(trials, !inline),
+    wallSeconds: job.params.timed ? perRunArray(trials, !inline) : null,
     chunkSums: new Array<Float64Array>(chunkCount),
     costMoments: new Array<Moments>(chunkCount),
     wallMoments: job.params.timed ? new Array<Moments>(chunkCount) : null,
