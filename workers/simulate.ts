@@ -2,10 +2,11 @@
  * Worker entry point: the tasks a SimulationPool hands out (see src/sim/pool.ts), each an export
  * named as the task. The default task simulates one chunk of runs (src/sim/chunk.ts); `quantiles`
  * and `pair` read a finished job's per-run values in shared memory, so that the main thread only
- * gathers; the sweep's tasks validate grid points and evaluate small points whole.
+ * gathers; the sweep's task evaluates small points whole.
  */
 import { probabilityLess, summaryQuantiles } from "../src/stats/summary.js";
-import type { PointTask, ValidatedRange, ValidateTask } from "../src/sweep/tasks.js";
+import { workerData } from "node:worker_threads";
+import type { PointTask } from "../src/sweep/tasks.js";
 
 export { loadAndRunChunk as default } from "../src/sim/chunk.js";
 
@@ -19,12 +20,10 @@ export function pair({ a, b }: { a: Float64Array; b: Float64Array }): number {
   return probabilityLess(a, b);
 }
 
-/** Validate a range of a sweep's grid points (src/sweep/tasks.ts, loaded only by a sweep). */
-export async function validatePoints(task: ValidateTask): Promise<ValidatedRange> {
-  return (await import("../src/sweep/tasks.js")).validatePoints(task);
-}
+/** The sweep's tasks (src/sweep/tasks.ts), loaded only by a sweep: as the worker starts, when its pool says so. */
+const sweepTasks = (workerData as { preload?: string } | undefined)?.preload === "sweep" ? import("../src/sweep/tasks.js") : null;
 
 /** Evaluate small sweep points into their CSV rows. */
 export async function evaluatePoints(tasks: PointTask[]): Promise<string[]> {
-  return (await import("../src/sweep/tasks.js")).evaluatePoints(tasks);
+  return (await (sweepTasks ?? import("../src/sweep/tasks.js"))).evaluatePoints(tasks);
 }

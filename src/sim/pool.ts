@@ -16,7 +16,7 @@ import type { ChunkResult, ChunkTask } from "./chunk.js";
 export type { ChunkTask };
 
 /** The worker's exports other than the chunk (the default). */
-export type TaskName = "quantiles" | "pair" | "validatePoints" | "evaluatePoints";
+export type TaskName = "quantiles" | "pair" | "evaluatePoints";
 
 /** The bundled worker entry point. */
 function workerFile(): string {
@@ -32,7 +32,14 @@ export function defaultThreads(): number {
 export class SimulationPool {
   private pool: Promise<Piscina> | null = null;
 
-  constructor(readonly threads: number = defaultThreads()) {}
+  /**
+   * `preload: "sweep"`: each worker loads the sweep's tasks as it starts (see workers/simulate.ts),
+   * so that a sweep's first points do not wait for them.
+   */
+  constructor(
+    readonly threads: number = defaultThreads(),
+    private readonly preload: "sweep" | null = null,
+  ) {}
 
   /** One thread: the work is done on this one, and no worker is started. */
   get inline(): boolean {
@@ -50,9 +57,15 @@ export class SimulationPool {
           // Tasks wait at each worker (simulate.ts hands out a few per thread ahead), so that a
           // worker never idles while the main thread gathers a finished task.
           concurrentTasksPerWorker: 8,
+          workerData: { preload: this.preload },
         }),
     );
     return this.pool;
+  }
+
+  /** Start the threads now (they start with the first task otherwise), unless they are not used. */
+  start(): void {
+    if (!this.inline) void this.workers();
   }
 
   /** Simulate a chunk on a worker. */

@@ -119,7 +119,7 @@ export const KEPT_POINTS = 8192;
  * The sweep of a checked grid whose points have all been validated: `kept` holds the scenarios of
  * the first points (see KEPT_POINTS), the others are validated again when run.
  */
-export function sweepOf(grid: SweepGrid, kept: readonly Scenario[], extensions: boolean): Sweep {
+function sweepOf(grid: SweepGrid, kept: readonly Scenario[], extensions: boolean): Sweep {
   const point = (k: number): SweepPoint => {
     const at = pointAt(grid.axes, k);
     return { ...at, scenario: kept[k] ?? gridPointScenario(grid, k), seedKey: pointSeedKey(grid.base.seed, at.values) };
@@ -128,9 +128,8 @@ export function sweepOf(grid: SweepGrid, kept: readonly Scenario[], extensions: 
 }
 
 /**
- * Build and validate every point of the scenario's sweep section, on this thread (see sweepGrid
- * for what the file must be; prepare.ts validates on a pool). `file` is only used in error
- * messages.
+ * Build and validate every point of the scenario's sweep section (see sweepGrid for what the file
+ * must be). `file` is only used in error messages.
  */
 export function buildSweep(raw: Record<string, unknown>, file: string): Sweep {
   const grid = sweepGrid(raw, file);

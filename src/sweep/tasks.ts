@@ -1,55 +1,13 @@
 /**
- * The sweep's work that runs on the pool's workers (workers/simulate.ts hands it out): validating
- * a range of grid points, and evaluating small points, each from its scenario to its CSV rows, so
- * that the main thread only writes them.
+ * The sweep's work that runs on the pool's workers (workers/simulate.ts hands it out): evaluating
+ * small points, each from its scenario to its CSV rows, so that the main thread only writes them.
  */
 import { evaluateScenario } from "../evaluate/evaluate.js";
-import { ScenarioError } from "../errors.js";
-import { usesExtensions } from "../scenario/extensions.js";
 import { loadPriceTableFor } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
 import { SimulationPool } from "../sim/pool.js";
 import { pointRows, toCsv, type CsvLayout } from "./csv.js";
 import { gridPointScenario, sweepGrid } from "./points.js";
-
-export interface ValidateTask {
-  raw: Record<string, unknown>;
-  file: string;
-  /** grid points [from, to) */
-  from: number;
-  to: number;
-  /** return the scenarios of the points below this */
-  keepBelow: number;
-}
-
-export interface ValidatedRange {
-  /** the scenarios of the range's points below keepBelow */
-  kept: Scenario[];
-  /** whether a point of the range uses an extension */
-  extensions: boolean;
-  /** the first point of the range that validation rejects, as its error's parts */
-  error: { file: string; keyPath: string; problem: string } | null;
-}
-
-/** Validate grid points [from, to), stopping at the first rejected one. */
-export async function validatePoints(task: ValidateTask): Promise<ValidatedRange> {
-  await loadPriceTableFor(task.raw);
-  const grid = sweepGrid(task.raw, task.file);
-  const kept: Scenario[] = [];
-  let extensions = false;
-  for (let k = task.from; k < task.to; k++) {
-    let scenario: Scenario;
-    try {
-      scenario = gridPointScenario(grid, k);
-    } catch (err) {
-      if (!(err instanceof ScenarioError)) throw err;
-      return { kept, extensions, error: { file: err.file, keyPath: err.keyPath, problem: err.problem } };
-    }
-    extensions = usesExtensions(scenario) || extensions;
-    if (k < task.keepBelow) kept.push(scenario);
-  }
-  return { kept, extensions, error: null };
-}
 
 export interface PointTask {
   /** the file's data, for a point to validate here */

@@ -6,7 +6,7 @@ import type { CommandModule } from "yargs";
 import { loadPriceTableFor, parseScenario, readScenarioFile } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { checkOutput, defaultOut, type Lock } from "../../sweep/output.js";
-import { prepareSweep } from "../../sweep/prepare.js";
+import { buildSweep } from "../../sweep/points.js";
 import { parseShard, shardLabel } from "../../sweep/shard.js";
 import { partialFiles, runSweep } from "../../sweep/sweep.js";
 import { textFlag, threadsFlag, trialsFlag } from "../args.js";
@@ -46,11 +46,16 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     await loadPriceTableFor(raw);
     const out = given ?? defaultOut(parseScenario(raw, args.scenario).name, shard);
     if (given === undefined) await checkOutput(out, "the default output");
-    const pool = new SimulationPool(threads);
-    const sweep = await prepareSweep(pool, raw, args.scenario).catch(async (err: unknown) => {
+    // The workers start (and load the sweep's code) while this thread validates the points.
+    const pool = new SimulationPool(threads, "sweep");
+    pool.start();
+    let sweep: ReturnType<typeof buildSweep>;
+    try {
+      sweep = buildSweep(raw, args.scenario);
+    } catch (err) {
       await pool.close();
       throw err;
-    });
+    }
     const progress = progressBar(cli.stderr, `sweeping ${sweep.base.name}`, "points");
     let done = 0;
     let total = 0;
