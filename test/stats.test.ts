@@ -88,6 +88,7 @@ describe("summaries in parts", () => {
   const samples: [string, Float64Array][] = [
     ["continuous, skewed", sample(50_000, (u) => Math.exp(3 * u))],
     ["discrete, few values", sample(60_001, (u) => 0.1 * Math.floor(1 / (1 - u) ** 0.5))],
+    ["discrete, 1,500 values", sample(1500, (u) => 0.25 * Math.floor(1 / (1 - u)), 7)],
     ["one far outlier", Float64Array.from(sample(20_000, (u) => u), (x, i) => (i === 7 ? 1e9 : x))],
     ["all equal", new Float64Array(10_000).fill(0.25)],
     ["small", sample(37, (u) => u * u)],

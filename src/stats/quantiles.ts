@@ -9,7 +9,7 @@ import { quantile } from "simple-statistics";
 export const SUMMARY_PROBABILITIES = [0.5, 0.9, 0.99] as const;
 
 /** Below this many values, quickselect (simple-statistics) is the faster. */
-const COUNTING_FROM = 8192;
+const COUNTING_FROM = 1024;
 
 /** p50, p90, p99 of values whose least and greatest are min and max. */
 export function summaryQuantiles(values: Float64Array, min: number, max: number): [number, number, number] {
@@ -25,11 +25,14 @@ export function summaryQuantiles(values: Float64Array, min: number, max: number)
   }) as [number, number, number];
 }
 
-const BUCKETS = 4096;
+/** Buckets for n values: about one per two values, from 64 to 4,096. */
+function bucketsFor(n: number): number {
+  return 2 ** Math.min(12, Math.max(6, Math.floor(Math.log2(n / 2))));
+}
 
 /**
  * x_(r) for each rank r (ascending, 0-based) of values in [min, max], in two passes: count the
- * values per bucket, bucket(x) = floor((x - min) B / (max - min)) (non-decreasing in x, so the
+ * values per bucket, bucket(x) = floor((x - min) B / (max - min)) (B about n/2) (non-decreasing in x, so the
  * buckets are in value order, the maximum joining the last), find each rank's bucket from the
  * running counts, then gather only those buckets' values and sort them (a bucket of equal values,
  * frequent in discrete costs, needs no sort). Linear time.
@@ -37,13 +40,14 @@ const BUCKETS = 4096;
 export function orderStatistics(values: Float64Array, min: number, max: number, ranks: readonly number[]): number[] {
   if (min === max) return ranks.map(() => min);
   const n = values.length;
-  const scale = BUCKETS / (max - min);
-  const counts = new Int32Array(BUCKETS + 1);
+  const buckets = bucketsFor(n);
+  const scale = buckets / (max - min);
+  const counts = new Int32Array(buckets + 1);
   for (let i = 0; i < n; i++) counts[((values[i]! - min) * scale) | 0]!++;
-  counts[BUCKETS - 1]! += counts[BUCKETS]!;
-  counts[BUCKETS] = 0;
+  counts[buckets - 1]! += counts[buckets]!;
+  counts[buckets] = 0;
   // the wanted buckets: each one's slot among the gathered, and each rank's slot and offset in it
-  const slot = new Int32Array(BUCKETS + 1).fill(-1);
+  const slot = new Int32Array(buckets + 1).fill(-1);
   const sizes: number[] = [];
   const at: { slot: number; offset: number }[] = [];
   let bucket = 0;
@@ -56,7 +60,7 @@ export function orderStatistics(values: Float64Array, min: number, max: number, 
     }
     at.push({ slot: slot[bucket]!, offset: rank - before });
   }
-  slot[BUCKETS] = slot[BUCKETS - 1]!; // the maximum's own index
+  slot[buckets] = slot[buckets - 1]!; // the maximum's own index
   const gathered = sizes.map((size) => new Float64Array(size));
   const filled = new Int32Array(sizes.length);
   for (let i = 0; i < n; i++) {
