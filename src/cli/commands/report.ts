@@ -30,7 +30,7 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
       .option("out", { type: "string", requiresArg: true, describe: "HTML file (default: results/<scenario name>.html)" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
       .option("crossover", { type: "string", requiresArg: true, describe: "dotted numeric key of the crossover chart (default: the bug count of the second strategy's generator)" })
       .option("from", { type: "string", requiresArg: true, describe: "start of the crossover range (optional for a bugs.count)" })
       .option("to", { type: "string", requiresArg: true, describe: "end of the crossover range (optional for a bugs.count)" }) as never,

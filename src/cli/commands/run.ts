@@ -37,7 +37,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, describe: "scenario file (YAML or JSON)" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
       .option("seed", { type: "string", requiresArg: true, describe: "random seed (default: the scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
       .option("path", {
         choices: ["auto", "fast", "attempt"] as const,
         default: "auto" as const,

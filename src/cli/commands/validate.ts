@@ -43,7 +43,7 @@ export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
     y
       .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), requiresArg: true, describe: "folder of validation scenarios" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per check, at least 2 (default: each scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of lines" }) as never,
   handler: async (args) => {
     const trials = trialsFlag(args.trials);
