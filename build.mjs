@@ -30,7 +30,8 @@ const common = {
  * workers/fit.ts into dist/fit-worker.mjs.
  */
 export async function bundle() {
-  rmSync(resolve(ROOT, "dist/chunks"), { recursive: true, force: true }); // chunk names carry hashes: no stale ones
+  // chunk names carry hashes: no stale ones
+  for (const dir of ["dist/chunks", "dist/worker-chunks"]) rmSync(resolve(ROOT, dir), { recursive: true, force: true });
   await Promise.all([
     // Split: what a command loads with import() (the report's charts) goes to dist/chunks/ and is
     // read only by the command that needs it, so the other commands start as fast as before.
@@ -42,7 +43,15 @@ export async function bundle() {
       outExtension: { ".js": ".mjs" },
       chunkNames: "chunks/[name]-[hash]",
     }),
-    build({ ...common, entryPoints: ["workers/simulate.ts"], outfile: "dist/worker.mjs" }),
+    // The sweep's tasks (scenario validation, closed forms) are a chunk that only a sweep loads.
+    build({
+      ...common,
+      entryPoints: { worker: "workers/simulate.ts" },
+      outdir: "dist",
+      splitting: true,
+      outExtension: { ".js": ".mjs" },
+      chunkNames: "worker-chunks/[name]-[hash]",
+    }),
     build({ ...common, entryPoints: ["workers/fit.ts"], outfile: "dist/fit-worker.mjs" }),
   ]);
   chmodSync(resolve(ROOT, "dist/agentsim.mjs"), 0o755);

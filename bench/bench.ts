@@ -1,12 +1,19 @@
 /**
- * `npm run bench`: simulation throughput on a fixed scenario of 20 bugs per run.
+ * `npm run bench [-- --baseline DIR] [--rounds N]`: the simulation kernels' throughput, then whole
+ * processes against numpy and against another build (processes.ts).
  *
+ * Kernels, on a fixed scenario of 20 bugs per run:
  * - fast path in simulated bugs per second, per-attempt path in simulated attempts per second;
- * - on one thread (the kernel called directly, then through a 1-thread pool) and on all threads;
+ * - on one thread (the kernel called directly, then through simulateJobs, which a 1-thread pool
+ *   runs on the main thread) and on all threads (the worker pool);
  * - each figure is the best of seven timed repetitions after a warm-up (this machine's speed
  *   varies from second to second; the best run is the least disturbed one).
  */
 import { availableParallelism, cpus } from "node:os";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { measureProcesses } from "./processes.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { COL } from "../src/sim/columns.js";
 import { simulateChunk, type SimPath } from "../src/sim/kernel.js";
@@ -51,8 +58,8 @@ function kernelRate(p: SimParams, path: SimPath, runs: number): { runsPerSecond:
 }
 
 /**
- * Best of REPEATS: runs/s through a 1-thread pool and an all-thread pool, timed alternately so
- * that a slow spell of the machine does not fall on one of them only.
+ * Best of REPEATS: runs/s through a 1-thread pool (the main thread) and an all-thread pool, timed
+ * alternately so that a slow spell of the machine does not fall on one of them only.
  */
 async function poolRates(threads: number, job: SimJob, runs: number): Promise<[number, number]> {
   const pools = [new SimulationPool(1), new SimulationPool(threads)];
@@ -73,6 +80,7 @@ async function poolRates(threads: number, job: SimJob, runs: number): Promise<[n
   }
 }
 
+const { values: flags } = parseArgs({ options: { baseline: { type: "string" }, rounds: { type: "string", default: "3" } } });
 const fmt = (x: number) => `${(x / 1e6).toFixed(1)} M/s`;
 const threads = availableParallelism();
 const fastRuns = 4_000_000;
@@ -90,10 +98,14 @@ console.log(`machine: ${threads} cores available (${cpus()[0]?.model ?? "unknown
 const rows: [string, string, string][] = [
   ["", "fast path (bugs)", "per-attempt path (attempts)"],
   ["1 thread, kernel on main thread", fmt(fastKernel.runsPerSecond * BUGS_PER_RUN), fmt(attemptKernel.runsPerSecond * perRun)],
-  ["1 thread, worker pool", fmt(fastPool1 * BUGS_PER_RUN), fmt(attemptPool1 * perRun)],
+  ["1 thread, simulateJobs", fmt(fastPool1 * BUGS_PER_RUN), fmt(attemptPool1 * perRun)],
   [`${threads} threads, worker pool`, fmt(fastPoolAll * BUGS_PER_RUN), fmt(attemptPoolAll * perRun)],
   [`speed-up ${threads} threads / 1`, `${(fastPoolAll / fastPool1).toFixed(2)}x`, `${(attemptPoolAll / attemptPool1).toFixed(2)}x`],
 ];
 const width = rows.map((r) => r.map((c) => c.length)).reduce((a, b) => a.map((x, i) => Math.max(x, b[i]!)));
 for (const r of rows) console.log(`${r[0].padEnd(width[0]!)}  ${r[1].padStart(width[1]!)}  ${r[2].padStart(width[2]!)}`);
 console.log(`\ntargets (one core of a 2-core machine): fast >= 25 M bugs/s, per-attempt >= 15 M attempts/s, 2 threads >= 1.8x`);
+
+// dist/bench/bench.js: the package is two folders up
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+console.log(`\n${measureProcesses({ root, baseline: flags.baseline ?? null, rounds: Number(flags.rounds) })}`);

@@ -10,7 +10,7 @@
  */
 import erfc from "@stdlib/math-base-special-erfc";
 import { analyzeStrategy } from "../src/model/strategy.js";
-import { loadScenario } from "../src/scenario/load.js";
+import { openScenario } from "../src/scenario/load.js";
 import type { Context } from "../src/scenario/types.js";
 import { column } from "../src/sim/columns.js";
 import { compileParams } from "../src/sim/compile.js";
@@ -21,7 +21,7 @@ import { summarize } from "../src/stats/summary.js";
 const [file = "scenarios/default.yaml", runsText = "2000", checksText = "200000", context = "shared"] = process.argv.slice(2);
 const runs = Number(runsText);
 const checks = Number(checksText);
-const { scenario } = loadScenario(file);
+const { scenario } = await openScenario(file);
 const nominal = erfc(Z_THRESHOLD / Math.SQRT2);
 
 console.log(`${file}, ${context} context: ${checks} checks of ${runs} runs per strategy; nominal rate ${nominal.toExponential(2)}`);

@@ -2,10 +2,11 @@
 
 Same work as `agentsim run --path fast`: for every strategy and context, `trials` runs whose bug
 attempt counts are geometric draws, priced with the token accounting of docs/model.md section 4, then
-mean, standard error and p50/p90/p99 of the cost. Used only to measure (see the README's
-Performance section); not part of the tests.
+mean, standard error and p50/p90/p99 of the cost. Each context draws its own counts. Used only to
+measure (`npm run bench`, bench/processes.ts; see the README's Performance section); not part of
+the tests.
 
-    /usr/bin/python3 bench/numpy_baseline.py scenarios/default.yaml 1000000
+    python3 bench/numpy_baseline.py bench/scenario.yaml 1000000
 """
 import sys
 import time

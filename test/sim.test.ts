@@ -17,8 +17,9 @@ import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import type { Scenario } from "../src/scenario/types.js";
-import { column } from "../src/sim/columns.js";
-import { simulateChunk, type SimPath } from "../src/sim/kernel.js";
+import { column, runTable } from "../src/sim/columns.js";
+import { layoutOf, simulateChunk, simulateContexts, type SimPath } from "../src/sim/kernel.js";
+import { jobsOf, runsInline, streamName } from "../src/sim/simulate.js";
 import { compileParams } from "../src/sim/compile.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { summarize } from "../src/stats/summary.js";
@@ -177,11 +178,49 @@ describe("on the worker pool", () => {
   it("gives identical results on 1 and 2 threads, for a trial count that is not a whole number of chunks", async () => {
     for (const file of ["default.yaml", "ext-cache-ttl.yaml"]) {
       const s = scenario(file);
-      const options = { trials: 60_001, seedKey: "threads" }; // two chunks, the second one partial
+      // five chunks, the last one partial: enough work for the 2-thread pool's workers, while
+      // one thread simulates on this thread (and a small job on any pool does too)
+      const options = { trials: 200_001, seedKey: "threads" };
+      expect(runsInline(two, jobsOf(s), options.trials)).toBe(false);
       const a = await evaluateScenario(one, s, options);
       const b = await evaluateScenario(two, s, options);
       expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+      const small = { trials: 2001, seedKey: "small" };
+      expect(runsInline(two, jobsOf(s), small.trials)).toBe(true);
+      expect(JSON.stringify(await evaluateScenario(two, s, small))).toBe(JSON.stringify(await evaluateScenario(one, s, small)));
     }
+  });
+
+  it("gives a context the same runs whether the scenario lists it alone or with the other", async () => {
+    const both = scenario("default.yaml");
+    for (const context of ["shared", "fresh"] as const) {
+      const alone = { ...both, contexts: [context] };
+      const options = { trials: 60_001, seedKey: "contexts", keepCosts: true };
+      const a = await evaluateScenario(two, both, options);
+      const b = await evaluateScenario(two, alone, options);
+      const mine = a.results.flatMap((r, i) => (r.context === context ? [{ result: r, cost: a.costs![i]! }] : []));
+      expect(JSON.stringify(b.results)).toBe(JSON.stringify(mine.map((m) => m.result)));
+      b.costs!.forEach((cost, i) => expect(cost).toEqual(mine[i]!.cost));
+    }
+  });
+
+  it("the kernel prices one draw of the counts in both contexts exactly as in each alone", () => {
+    const s = scenario("long-context.yaml"); // runs that cross a tier are replayed request by request
+    for (const strategy of s.strategies) {
+      const ps = (["shared", "fresh"] as const).map((c) => compileParams(s, strategy, c));
+      const together = simulateContexts(ps, "together", 20_000, "fast");
+      ps.forEach((p, i) => expect(together[i]!.columns).toEqual(simulateChunk(p, "together", 20_000, "fast").columns));
+    }
+  });
+
+  it("a trace re-simulates exactly the first runs the simulation made", async () => {
+    const s = scenario("default.yaml");
+    const { costs } = await evaluateScenario(two, s, { trials: 3000, seedKey: "traced", keepCosts: true });
+    jobsOf(s).forEach((job, i) => {
+      const runs = 50;
+      const traced = simulateChunk(job.params, streamName("traced", job, "auto", 0), runs, "auto", runTable(runs, layoutOf(job.params)), () => {});
+      expect(column(traced.columns, runs, "cost")).toEqual(costs![i]!.subarray(0, runs));
+    });
   });
 
   it("a different seed gives different numbers", async () => {

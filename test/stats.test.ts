@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkMean, hallZ, MIN_CHECK_RUNS, runsNeeded, SKEW_CHECK_RUNS } from "../src/stats/check.js";
-import { probabilityLess, summarize } from "../src/stats/summary.js";
+import { max, mean, min, quantile, sampleSkewness, sampleStandardDeviation } from "simple-statistics";
+import { joinMoments, momentsOf, probabilityLess, summarize, summaryOf, summaryQuantiles } from "../src/stats/summary.js";
 
 describe("Hall's skewness correction", () => {
   it("is the identity without skewness, up to nothing", () => {
@@ -72,5 +73,49 @@ describe("summaries", () => {
     // run 1 ties, run 2 a is cheaper, run 3 b is cheaper: (0.5 + 1 + 0) / 3
     expect(probabilityLess(Float64Array.from([1, 2, 5]), Float64Array.from([1, 3, 4]))).toBeCloseTo(0.5, 15);
     expect(probabilityLess(Float64Array.from([1, 1]), Float64Array.from([1, 1]))).toBe(0.5);
+  });
+});
+
+describe("summaries in parts", () => {
+  /** A seeded sample of n values: x -> f(u) for u from a linear congruential stream. */
+  function sample(n: number, f: (u: number) => number, seed = 1): Float64Array {
+    let s = seed;
+    return Float64Array.from({ length: n }, () => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return f(s / 2 ** 31);
+    });
+  }
+  const samples: [string, Float64Array][] = [
+    ["continuous, skewed", sample(50_000, (u) => Math.exp(3 * u))],
+    ["discrete, few values", sample(60_001, (u) => 0.1 * Math.floor(1 / (1 - u) ** 0.5))],
+    ["discrete, 1,500 values", sample(1500, (u) => 0.25 * Math.floor(1 / (1 - u)), 7)],
+    ["one far outlier", Float64Array.from(sample(20_000, (u) => u), (x, i) => (i === 7 ? 1e9 : x))],
+    ["all equal", new Float64Array(10_000).fill(0.25)],
+    ["small", sample(37, (u) => u * u)],
+  ];
+
+  it("quantiles by counting are exactly simple-statistics' quantiles", () => {
+    for (const [name, x] of samples) {
+      const expected = quantile(x as unknown as number[], [0.5, 0.9, 0.99]);
+      expect(summaryQuantiles(x, min(x as unknown as number[]), max(x as unknown as number[])), name).toEqual(expected);
+    }
+  });
+
+  it("moments of chunks combine to the moments of the whole (mean, sd and skewness to n eps)", () => {
+    for (const [name, x] of samples) {
+      const whole = summarize(x);
+      const parts = joinMoments([0, 1000, 1001, 9000, x.length].flatMap((a, i, cuts) => (i + 1 < cuts.length ? [momentsOf(x.subarray(Math.min(a, x.length), Math.min(cuts[i + 1]!, x.length)))] : [])));
+      const joined = summaryOf(parts, summaryQuantiles(x, parts.min, parts.max));
+      const close = (a: number, b: number, tolerance = 1e-12) => Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(b));
+      // Each moment is a sum of n terms, added in another order than simple-statistics adds them
+      // (and without its compensation): a sum of n terms of one sign errs by at most (n - 1) eps.
+      const sumTolerance = x.length * Number.EPSILON;
+      const xs = x as unknown as number[];
+      expect(close(joined.mean, mean(xs), sumTolerance), name).toBe(true);
+      expect(close(whole.mean, mean(xs), sumTolerance), name).toBe(true);
+      if (x.length > 1) expect(close(joined.stdDev, sampleStandardDeviation(xs), sumTolerance), name).toBe(true);
+      if (whole.stdDev > 0) expect(close(joined.skewness, sampleSkewness(xs, true), sumTolerance), name).toBe(true);
+      expect([joined.min, joined.max, joined.p50, joined.p99]).toEqual([min(xs), max(xs), whole.p50, whole.p99]);
+    }
   });
 });

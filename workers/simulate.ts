@@ -1,19 +1,29 @@
 /**
- * Worker entry point: simulate one chunk of runs into this worker's run table, copy its per-run
- * cost (and wall seconds) into the job's shared arrays, and return the sums.
+ * Worker entry point: the tasks a SimulationPool hands out (see src/sim/pool.ts), each an export
+ * named as the task. The default task simulates one chunk of runs (src/sim/chunk.ts); `quantiles`
+ * and `pair` read a finished job's per-run values in shared memory, so that the main thread only
+ * gathers; the sweep's task evaluates small points whole.
  */
-import { column, runTable, type RunTable } from "../src/sim/columns.js";
-import { layoutOf, simulateChunk } from "../src/sim/kernel.js";
-import type { ChunkTask } from "../src/sim/pool.js";
+import { probabilityLess, summaryQuantiles } from "../src/stats/summary.js";
+import { workerData } from "node:worker_threads";
+import type { PointTask } from "../src/sweep/tasks.js";
 
-/** Reused from chunk to chunk of the same shape: no fresh memory to fault in and zero. */
-let table: RunTable | null = null;
+export { loadAndRunChunk as default } from "../src/sim/chunk.js";
 
-export default function simulate(task: ChunkTask): Float64Array {
-  const layout = layoutOf(task.params);
-  if (!table || table.runs !== task.runs || table.sums.length !== layout.length) table = runTable(task.runs, layout);
-  simulateChunk(task.params, task.seed, task.runs, task.path, table);
-  task.cost.set(column(table.columns, task.runs, "cost"));
-  task.wallSeconds?.set(column(table.columns, task.runs, "wallSeconds"));
-  return table.sums.slice();
+/** p50, p90, p99 of a job's per-run values (between min and max). */
+export function quantiles({ values, min, max }: { values: Float64Array; min: number; max: number }): [number, number, number] {
+  return summaryQuantiles(values, min, max);
+}
+
+/** P(C_a < C_b) of two jobs' paired runs (ties half). */
+export function pair({ a, b }: { a: Float64Array; b: Float64Array }): number {
+  return probabilityLess(a, b);
+}
+
+/** The sweep's tasks (src/sweep/tasks.ts), loaded only by a sweep: as the worker starts, when its pool says so. */
+const sweepTasks = (workerData as { preload?: string } | undefined)?.preload === "sweep" ? import("../src/sweep/tasks.js") : null;
+
+/** Evaluate small sweep points into their CSV rows. */
+export async function evaluatePoints(tasks: PointTask[]): Promise<string[]> {
+  return (await (sweepTasks ?? import("../src/sweep/tasks.js"))).evaluatePoints(tasks);
 }

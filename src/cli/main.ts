@@ -11,19 +11,8 @@ import { resolve } from "node:path";
 import yargs, { type CommandModule } from "yargs";
 import { FlagError, UserError } from "../errors.js";
 import { PACKAGE_ROOT } from "../packageRoot.js";
-import { analyticCommand } from "./commands/analytic.js";
-import { crossoverCommand } from "./commands/crossover.js";
-import { fitCommand } from "./commands/fit.js";
-import { mergeCommand } from "./commands/merge.js";
-import { pricesCommand } from "./commands/prices.js";
-import { reportCommand } from "./commands/report.js";
-import { runCommand } from "./commands/run.js";
-import { sweepCommand } from "./commands/sweep.js";
-import { validateCommand } from "./commands/validate.js";
+import { COMMANDS, commandName } from "./commands/index.js";
 import type { Cli, Output } from "./io.js";
-
-/** The commands, in the order --help lists them. */
-const COMMANDS = [runCommand, analyticCommand, crossoverCommand, validateCommand, sweepCommand, mergeCommand, pricesCommand, reportCommand, fitCommand];
 
 /** Options that take a list; any other option given twice is a mistake. */
 const LIST_OPTIONS = new Set(["_", "csv", "traces"]);
@@ -34,11 +23,17 @@ function version(): string {
 
 export async function main(argv: readonly string[], io: { stdout: Output; stderr: Output }): Promise<number> {
   const cli: Cli = { ...io, exitCode: 0 };
-  const commands: CommandModule<object, never>[] = COMMANDS.map((make) => make(cli) as CommandModule<object, never>);
-  const names = commands.map((c) => String(c.command).split(" ")[0]!);
+  const names = COMMANDS.map(commandName);
   // Bare `agentsim` shows the usage, as --help does.
   const args = argv.length === 0 ? ["--help"] : [...argv];
   const command = names.includes(args[0]!) ? args[0]! : null;
+  // Only the command that runs is loaded; the others are their usage lines for --help.
+  const commands: CommandModule<object, never>[] = await Promise.all(
+    COMMANDS.map(async (entry, i) => {
+      const usage = { command: entry.command, describe: entry.describe };
+      return names[i] === command ? { ...usage, ...(await entry.load())(cli) } : { ...usage, handler: () => {} };
+    }),
+  );
   let output = "";
   try {
     let parser = yargs(args)

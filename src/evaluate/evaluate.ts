@@ -8,9 +8,9 @@ import type { Context, Scenario } from "../scenario/types.js";
 import { MODEL_CATEGORIES, ModelSum, RungSum, sumAt, sumColumn, sumsLayout, type Column } from "../sim/columns.js";
 import type { SimPath } from "../sim/kernel.js";
 import type { SimulationPool } from "../sim/pool.js";
-import { jobsOf, simulateJobs, type SimOutput } from "../sim/simulate.js";
+import { jobsOf, runsInline, simulateJobs, type SimOutput } from "../sim/simulate.js";
 import { checkMean, relativeError, type Verdict } from "../stats/check.js";
-import { probabilityLess, summarize, type Summary } from "../stats/summary.js";
+import { joinMoments, probabilityLess, summaryOf, summaryQuantiles, type Moments, type Summary } from "../stats/summary.js";
 
 export interface SimResult extends Omit<Summary, "n"> {
   strategy: string;
@@ -97,35 +97,45 @@ export interface EvaluateOptions {
 
 export async function evaluateScenario(pool: SimulationPool, scenario: Scenario, options: EvaluateOptions): Promise<Evaluation> {
   // Each job is summarized, and compared with the jobs of its context already in, as soon as its
-  // chunks are in, while the pool works on the others.
+  // chunks are in, while the pool works on the others. The summaries run where the chunks do: on
+  // the pool's workers (over the shared per-run arrays), or on this thread for a small job.
   const jobs = jobsOf(scenario);
+  const inline = runsInline(pool, jobs, options.trials, options.path);
+  const summary = async (values: Float64Array, parts: Moments[]): Promise<Summary> => {
+    const moments = joinMoments(parts);
+    const { min, max } = moments;
+    return summaryOf(moments, inline ? summaryQuantiles(values, min, max) : await pool.call("quantiles", { values, min, max }));
+  };
+  const less = (a: Float64Array, b: Float64Array): Promise<number> => (inline ? Promise.resolve(probabilityLess(a, b)) : pool.call("pair", { a, b }));
   const finished = new Map<number, SimOutput>();
   /** P(C_i < C_j) for jobs i < j of one context, keyed "i,j" (orientation fixed by job order) */
-  const pairs = new Map<string, number>();
+  const pairs = new Map<string, Promise<number>>();
   const results = await Promise.all(
-    simulateJobs(pool, jobs, options).map(async (pending, i) => {
+    simulateJobs(pool, jobs, { ...options, inline }).map(async (pending, i) => {
       const o = await pending;
       for (const [j, other] of finished) {
         if (other.context !== o.context) continue;
-        if (i < j) pairs.set(`${i},${j}`, probabilityLess(o.cost, other.cost));
-        else pairs.set(`${j},${i}`, probabilityLess(other.cost, o.cost));
+        if (i < j) pairs.set(`${i},${j}`, less(o.cost, other.cost));
+        else pairs.set(`${j},${i}`, less(other.cost, o.cost));
       }
       finished.set(i, o);
-      return toResult(o, analyzeStrategy(scenario, o.strategy, o.context), scenario);
+      const [cost, wall] = await Promise.all([summary(o.cost, o.costMoments), o.wallSeconds ? summary(o.wallSeconds, o.wallMoments!) : null]);
+      return toResult(o, cost, wall, analyzeStrategy(scenario, o.strategy, o.context), scenario);
     }),
   );
-  const evaluation: Evaluation = { results, comparisons: comparisonsOf(results, pairs) };
+  const measured = new Map(await Promise.all([...pairs].map(async ([key, p]) => [key, await p] as const)));
+  const evaluation: Evaluation = { results, comparisons: comparisonsOf(results, measured) };
   if (options.keepCosts) evaluation.costs = jobs.map((_, i) => finished.get(i)!.cost);
   return evaluation;
 }
 
-function toResult(o: SimOutput, analytic: AnalyticResult, scenario: Scenario): SimResult {
+/** A job's result from its sums and the summaries of its cost (and wall seconds) per run. */
+function toResult(o: SimOutput, cost: Summary, wall: Summary | null, analytic: AnalyticResult, scenario: Scenario): SimResult {
   const meanOf = (name: Column) => sumColumn(o.chunkSums, name) / o.runs;
-  const { n, ...summary } = summarize(o.cost);
-  const check = checkMean({ n, ...summary }, analytic.analyticMean, undefined, analytic.varianceReason !== null);
+  const { n, ...summary } = cost;
+  const check = checkMean(cost, analytic.analyticMean, undefined, analytic.varianceReason !== null);
   const gen = scenario.models[o.strategy.generator]!;
   const followUps = sumColumn(o.chunkSums, "followUps");
-  const wall = o.wallSeconds ? summarize(o.wallSeconds) : null;
   const allFixed = meanOf("allFixed");
   const infinite = analytic.reason?.startsWith("infinite") ?? false;
   return {

@@ -1,14 +1,15 @@
 /**
  * `run --trace`: every request of the first runs of every strategy and context, as JSON lines
  * (section 11). The traced runs are simulated again on this thread from the first chunk's stream,
- * so they are exactly the runs the simulation made and tracing changes no result.
+ * so they are exactly the runs the simulation made and tracing changes no result (on the fast
+ * path a context alone draws what it draws beside the other, see simulate.ts).
  */
 import type { Scenario } from "../scenario/types.js";
 import { runTable } from "../sim/columns.js";
 import type { TraceRequest } from "../sim/ledger.js";
 import { Role } from "../sim/ledger.js";
 import { layoutOf, simulateChunk, type SimPath } from "../sim/kernel.js";
-import { CHUNK_RUNS, chunkSeed, jobsOf } from "../sim/simulate.js";
+import { CHUNK_RUNS, jobsOf, streamName } from "../sim/simulate.js";
 
 export { TRACE_ROLES, type TraceRecord, type TraceRole } from "./traceRecord.js";
 import type { TraceRecord } from "./traceRecord.js";
@@ -42,7 +43,8 @@ export function traceLines(scenario: Scenario, options: { runs: number; seedKey:
     const pending: TraceRequest[] = [];
     const sink = (r: TraceRequest) => void pending.push(r);
     const runs = Math.min(options.runs, CHUNK_RUNS);
-    simulateChunk(job.params, chunkSeed(options.seedKey, job.strategy.name, job.context, 0), runs, options.path ?? "auto", runTable(runs, layoutOf(job.params)), sink);
+    const path = options.path ?? "auto";
+    simulateChunk(job.params, streamName(options.seedKey, job, path, 0), runs, path, runTable(runs, layoutOf(job.params)), sink);
     for (const r of pending) lines.push(JSON.stringify(record(r)));
   }
   return lines;

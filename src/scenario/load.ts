@@ -2,7 +2,8 @@
  * Reading and validating scenario files (YAML, or JSON as its subset).
  *
  * `loadScenario` reads a file; `parseScenario` validates an already-parsed object, which is what
- * sweeps and crossovers do after changing one key. Both throw a ScenarioError naming the file,
+ * sweeps and crossovers do after changing one key. Data that names a price preset needs the price
+ * table, which is loaded only then: `openScenario`, or `loadPriceTableFor(raw)` before parsing. Both throw a ScenarioError naming the file,
  * the dotted key path and what is allowed.
  */
 import type { z } from "zod";
@@ -11,12 +12,12 @@ import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders, checkTie
 import { crossChecks, shapeChecks, type CheckOptions } from "./checks.js";
 import { normalize } from "./normalize.js";
 import { keyPath } from "./paths.js";
-import { resolvePreset } from "./preset.js";
+import { loadPriceTableFor, resolvePreset } from "./preset.js";
 import { readScenarioFile } from "./read.js";
 import { scenarioSchema } from "./schema.js";
 import type { Scenario } from "./types.js";
 
-export { readScenarioFile };
+export { loadPriceTableFor, readScenarioFile };
 
 export interface LoadedScenario {
   file: string;
@@ -25,9 +26,19 @@ export interface LoadedScenario {
   scenario: Scenario;
 }
 
-/** Read, parse and validate a scenario file. */
+/**
+ * Read, parse and validate a scenario file. A file that names a price preset needs the price
+ * table loaded first (`openScenario` does that).
+ */
 export function loadScenario(file: string): LoadedScenario {
   const raw = readScenarioFile(file);
+  return { file, raw, scenario: parseScenario(raw, file) };
+}
+
+/** `loadScenario`, with the price table loaded first when the file names a preset. */
+export async function openScenario(file: string): Promise<LoadedScenario> {
+  const raw = readScenarioFile(file);
+  await loadPriceTableFor(raw);
   return { file, raw, scenario: parseScenario(raw, file) };
 }
 

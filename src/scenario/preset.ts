@@ -2,15 +2,44 @@
  * `price: {preset: provider/model}` (section 9): the prices and context window a preset stands
  * for, from the price table (src/prices). An unknown preset is a one-line error naming the key
  * and the nearest names.
+ *
+ * The price table is large (every provider's models), so it is loaded only for data that names a
+ * preset: `loadPriceTableFor(raw)` before parsing such data. A scenario priced by hand never
+ * loads it.
  */
 import { ScenarioError } from "../errors.js";
-import { findPreset, nearestPresets, presetPrice } from "../prices/index.js";
+import type * as PriceTable from "../prices/index.js";
 import type { HandPrice } from "./normalize.js";
 
-export function resolvePreset(preset: string, ttlSeconds: number | null, file: string, key: string): { price: HandPrice; contextWindow: number | null } {
-  const found = findPreset(preset);
-  if (!found) {
-    throw new ScenarioError(file, key, `unknown preset ${JSON.stringify(preset)} (nearest: ${nearestPresets(preset).join(", ")}; see agentsim prices)`);
+let table: typeof PriceTable | null = null;
+
+/** Load the price table, once. */
+export async function loadPriceTable(): Promise<void> {
+  table ??= await import("../prices/index.js");
+}
+
+/** Whether plain scenario data has a `preset` key anywhere (only a price has one). */
+export function namesPreset(raw: unknown): boolean {
+  const stack = [raw];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== "object") continue;
+    if (!Array.isArray(node) && Object.hasOwn(node, "preset")) return true;
+    stack.push(...Object.values(node));
   }
-  return presetPrice(found, ttlSeconds);
+  return false;
+}
+
+/** Load the price table when the data names a preset, so that parseScenario can resolve it. */
+export async function loadPriceTableFor(raw: unknown): Promise<void> {
+  if (namesPreset(raw)) await loadPriceTable();
+}
+
+export function resolvePreset(preset: string, ttlSeconds: number | null, file: string, key: string): { price: HandPrice; contextWindow: number | null } {
+  if (!table) throw new Error(`${file}: ${key}: the price table is not loaded (call loadPriceTableFor before parseScenario)`);
+  const found = table.findPreset(preset);
+  if (!found) {
+    throw new ScenarioError(file, key, `unknown preset ${JSON.stringify(preset)} (nearest: ${table.nearestPresets(preset).join(", ")}; see agentsim prices)`);
+  }
+  return table.presetPrice(found, ttlSeconds);
 }

@@ -6,20 +6,20 @@
  *   N = 1 + floor(ln(1-U) / ln(1-p)), one uniform per bug (binomial difficulty reuses it: U < phi
  *   is hard, and U/phi is again uniform), and the run priced from the counts with the formulas of
  *   section 4. A guide table over U answers most draws without the logarithm (`inversionTable`).
- *   A run whose conversation reaches a long-context tier or a context window, and a traced run, is
- *   replayed request by request through the Ledger from the same counts;
+ *   The counts do not depend on the context, so one stream's runs are priced in both contexts
+ *   of a strategy (`simulateContexts`). A run whose conversation reaches a long-context tier or a
+ *   context window, and a traced run, is replayed request by request through the Ledger from the
+ *   same counts;
  * - attempt: every request of the ladder stepped through (ledger.ts), which the extensions and
  *   ladders need: rungs in order, consults, per-model caches, time, expiry, variable tokens,
  *   growth, regressions, caps, beta rates, random bug counts, windows.
  * Neither allocates per run or per attempt (tracing aside).
  */
 import seedrandom from "seedrandom";
-import betaSampler from "@stdlib/random-base-beta";
-import negativeBinomialSampler from "@stdlib/random-base-negative-binomial";
-import poissonSampler from "@stdlib/random-base-poisson";
 import { Col, ModelSum, RungSum, Sum, runTable, sumsLayout, type RunTable, type SumsLayout } from "./columns.js";
 import { Ledger, Role, type TraceSink } from "./ledger.js";
 import { CountKind, DistKind, RungKind, fastPathApplies, type DistParams, type SimParams } from "./params.js";
+import { samplers } from "./samplers.js";
 
 export type SimPath = "auto" | "fast" | "attempt";
 type Random = () => number;
@@ -42,20 +42,47 @@ export function simulateChunk(
   table = runTable(runs, layoutOf(p)),
   trace: TraceSink | null = null,
 ): RunTable {
-  const layout = layoutOf(p);
-  if (table.runs !== runs || table.sums.length !== layout.length) throw new Error(`a run table of ${table.runs} runs cannot take ${runs} of this strategy`);
-  table.sums.fill(0);
-  const random: Random = seedrandom.alea(seed);
-  const fast = path === "fast" || (path === "auto" && fastPathApplies(p));
-  if (fast && !fastPathApplies(p)) throw new Error("the fast path only simulates the base model");
-  if (fast) fastPath(p, random, runs, table.columns, table.sums, layout, trace);
-  else attemptPath(p, random, runs, table.columns, table.sums, layout, trace);
-  return table;
+  return simulateContexts([p], seed, runs, path, [table], trace)[0]!;
+}
+
+/** Whether a simulation of these parameters takes the fast path. */
+export function takesFastPath(p: SimParams, path: SimPath): boolean {
+  if (path === "fast" && !fastPathApplies(p)) throw new Error("the fast path only simulates the base model");
+  return path === "fast" || (path === "auto" && fastPathApplies(p));
 }
 
 /**
- * Write run r's row (column c of run r is out[c * runs + r], see columns.ts) and add it to the
- * column sums: cost = generation + new + cached + output, each in $.
+ * Simulate `runs` runs of one strategy in each of its contexts (`ps`, parameters that differ in the
+ * context only) from the stream named by `seed`, into `tables`. Only the fast path can price one
+ * stream's runs in several contexts (the counts it draws do not depend on the context); the
+ * attempt path draws differently in each and takes one context. With `costOnly` the fast path
+ * writes each run's cost and no other column (the sums are complete): what a chunk task keeps.
+ */
+export function simulateContexts(
+  ps: readonly SimParams[],
+  seed: string,
+  runs: number,
+  path: SimPath,
+  tables: readonly RunTable[] = ps.map((p) => runTable(runs, layoutOf(p))),
+  trace: TraceSink | null = null,
+  costOnly = false,
+): RunTable[] {
+  tables.forEach((table, i) => {
+    const layout = layoutOf(ps[i]!);
+    if (table.runs !== runs || table.sums.length !== layout.length) throw new Error(`a run table of ${table.runs} runs cannot take ${runs} of this strategy`);
+    table.sums.fill(0);
+  });
+  const fast = takesFastPath(ps[0]!, path);
+  if (!fast && ps.length > 1) throw new Error("the attempt path simulates one context per stream");
+  const random: Random = seedrandom.alea(seed);
+  if (fast) fastPath(ps, random, seed, runs, tables, trace, costOnly);
+  else attemptPath(ps[0]!, random, runs, tables[0]!.columns, tables[0]!.sums, layoutOf(ps[0]!), trace);
+  return [...tables];
+}
+
+/**
+ * Write run r's row (column c of run r is out[c * runs + r], see columns.ts; its cost only, with
+ * `costOnly`) and add it to the column sums: cost = generation + new + cached + output, each in $.
  */
 function record(
   out: Float64Array,
@@ -72,18 +99,21 @@ function record(
   cacheHits: number,
   followUps: number,
   allFixed: number,
+  costOnly = false,
 ): void {
   const cost = generation + costNew + costCached + costOut;
   out[Col.cost * runs + r] = cost;
-  out[Col.fixInputNew * runs + r] = costNew;
-  out[Col.fixInputCached * runs + r] = costCached;
-  out[Col.fixOutput * runs + r] = costOut;
-  out[Col.attempts * runs + r] = attempts;
-  out[Col.bugs * runs + r] = bugs;
-  out[Col.wallSeconds * runs + r] = wallSeconds;
-  out[Col.cacheHits * runs + r] = cacheHits;
-  out[Col.followUps * runs + r] = followUps;
-  out[Col.allFixed * runs + r] = allFixed;
+  if (!costOnly) {
+    out[Col.fixInputNew * runs + r] = costNew;
+    out[Col.fixInputCached * runs + r] = costCached;
+    out[Col.fixOutput * runs + r] = costOut;
+    out[Col.attempts * runs + r] = attempts;
+    out[Col.bugs * runs + r] = bugs;
+    out[Col.wallSeconds * runs + r] = wallSeconds;
+    out[Col.cacheHits * runs + r] = cacheHits;
+    out[Col.followUps * runs + r] = followUps;
+    out[Col.allFixed * runs + r] = allFixed;
+  }
   sums[Col.cost] += cost;
   sums[Col.fixInputNew] += costNew;
   sums[Col.fixInputCached] += costCached;
@@ -139,43 +169,102 @@ function buildInversionTable(fixProbability: number): Int32Array {
   return table;
 }
 
-function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array, sums: Float64Array, layout: SumsLayout, trace: TraceSink | null): void {
+/**
+ * The fast path for the contexts of one strategy: each run's attempt counts are drawn once (they
+ * do not depend on the context) and priced in every context, so a context's runs are the same
+ * whether it is simulated alone or beside the other.
+ *
+ * Section 4's accounting from the counts: shared context, one conversation of T attempts; fresh,
+ * q conversations, each opening with L1 new, each retry adding Delta new and rereading the rest.
+ */
+function fastPath(ps: readonly SimParams[], random: Random, seed: string, runs: number, tables: readonly RunTable[], trace: TraceSink | null, costOnly: boolean): void {
+  const plan = fastPlan(ps, seed, runs, tables, trace, costOnly);
+  // In slices: a short loop called often is optimized as a whole, sooner than one long loop.
+  for (let from = 0; from < runs; from += FAST_SLICE) fastRuns(plan, random, from, Math.min(runs, from + FAST_SLICE));
+  ps.forEach((pc, i) => fastSums(pc, tables[i]!.sums, layoutOf(pc)));
+}
+
+/** Runs per call of fastRuns. */
+const FAST_SLICE = 256;
+
+/** What the fast path's runs read, worked out once per chunk. */
+interface FastPlan {
+  seed: string;
+  runs: number;
+  trace: TraceSink | null;
+  q: number;
+  hardBugs: number;
+  binomial: boolean;
+  phi: number;
+  /** 1/ln(1-p); -0 when p = 1, which makes every N exactly 1 */
+  invLogEasy: number;
+  invLogHard: number;
+  tableEasy: Int32Array;
+  tableHard: Int32Array;
+  /** $ per token of the fixer: new, cached, output */
+  newToken: number;
+  cachedToken: number;
+  outputToken: number;
+  generation: number;
+  L1: number;
+  G: number;
+  delta: number;
+  contexts: FastContext[];
+  /** write each run's cost only, not its other columns (their sums are kept) */
+  costOnly: boolean;
+  /** whether any context replays runs (then the counts are kept), or needs retryPairs and most */
+  replayable: boolean;
+  needsPairs: boolean;
+  counts: Int32Array;
+  /**
+   * A fresh run that stops at a window puts its bugs in a random order: from a stream of its
+   * own, made when first needed, so that the shared stream's draws are the same whichever
+   * contexts are simulated.
+   */
+  order: Random | null;
+}
+
+function fastPlan(ps: readonly SimParams[], seed: string, runs: number, tables: readonly RunTable[], trace: TraceSink | null, costOnly: boolean): FastPlan {
+  const p = ps[0]!; // the draws depend only on what the contexts share: the fixer's rates and the bugs
   const rung = p.rungs[0]!;
-  const m = rung.model;
-  const fixer = p.models[m]!;
-  const q = p.bugCount;
-  const hardBugs = p.hardBugs;
-  const binomial = p.binomial;
-  const phi = p.hardFraction;
+  const fixer = p.models[rung.model]!;
   const pe = p.rates[rung.easyRate]!.p;
   const ph = p.rates[rung.hardRate]!.p;
-  // 1/ln(1-p); -0 when p = 1, which makes every N exactly 1.
-  const invLogEasy = 1 / Math.log1p(-pe);
-  const invLogHard = 1 / Math.log1p(-ph);
-  const tableEasy = inversionTable(pe);
-  const tableHard = inversionTable(ph);
-  const newToken = fixer.cacheWrite;
-  const cachedToken = fixer.cacheRead;
-  const outputToken = fixer.output;
-  const generation = p.generationCost;
-  const L1 = p.handoffTokens;
-  const G = p.fixOutput.a;
-  const delta = G + p.errorTrace.a;
-  const fresh = p.fresh;
-  // A run whose largest request reads more than this (a tier or a window) is replayed request by
-  // request; runs a hair below it are replayed too, so that rounding never decides.
-  const threshold = Math.min(fixer.above, fixer.window) * (1 - 1e-12);
-  // A fresh run that stops at a window depends on which bugs came before the one that reached it:
-  // under exact assignment (drawn hard bugs first) such a run's bugs are put in a random order.
-  const shuffleAtWindow = fresh && p.randomOrder && p.compactionSummary < 0;
-  const window = fixer.window * (1 - 1e-12);
-  const replayable = threshold < Infinity || trace !== null;
-  const counts = new Int32Array(replayable ? q : 0);
-  const ledger = replayable ? new Ledger(p.models, L1, Infinity, false, p.compactionSummary) : null;
-  const scratch = new Float64Array(layout.length);
-  const priced = new Float64Array(3);
+  const contexts = ps.map((pc, i) => fastContext(pc, tables[i]!, trace));
+  const replayable = contexts.some((c) => c.replayable);
+  return {
+    seed,
+    runs,
+    trace,
+    q: p.bugCount,
+    hardBugs: p.hardBugs,
+    binomial: p.binomial,
+    phi: p.hardFraction,
+    invLogEasy: 1 / Math.log1p(-pe),
+    invLogHard: 1 / Math.log1p(-ph),
+    tableEasy: inversionTable(pe),
+    tableHard: inversionTable(ph),
+    newToken: fixer.cacheWrite,
+    cachedToken: fixer.cacheRead,
+    outputToken: fixer.output,
+    generation: p.generationCost,
+    L1: p.handoffTokens,
+    G: p.fixOutput.a,
+    delta: p.fixOutput.a + p.errorTrace.a,
+    contexts,
+    costOnly,
+    replayable,
+    needsPairs: replayable || contexts.some((c) => c.fresh),
+    counts: new Int32Array(p.bugCount),
+    order: null,
+  };
+}
 
-  for (let r = 0; r < runs; r++) {
+/** Runs [from, to) of the chunk: draw each run's counts once, price them in every context. */
+function fastRuns(plan: FastPlan, random: Random, from: number, to: number): void {
+  const { runs, trace, q, hardBugs, binomial, phi, invLogEasy, invLogHard, tableEasy, tableHard, contexts, replayable, needsPairs, counts, costOnly } = plan;
+  const { newToken, cachedToken, outputToken, generation, L1, G, delta } = plan;
+  for (let r = from; r < to; r++) {
     let total = 0; // T
     let retryPairs = 0; // sum over bugs of (N-1)(N-2)/2, for fresh context
     let most = 0; // the largest N, for fresh context's largest request
@@ -191,41 +280,88 @@ function fastPath(p: SimParams, random: Random, runs: number, out: Float64Array,
       let n = (hard ? tableHard : tableEasy)[(u * TABLE_CELLS) | 0]!;
       if (n === 0) n = 1 + Math.floor(Math.log(1 - u) * (hard ? invLogHard : invLogEasy));
       total += n;
-      if (fresh) retryPairs += ((n - 1) * (n - 2)) / 2;
-      if (replayable) {
-        counts[j] = n;
+      if (needsPairs) {
+        retryPairs += ((n - 1) * (n - 2)) / 2;
         if (n > most) most = n;
+        if (replayable) counts[j] = n;
       }
     }
-    if (replayable && (trace !== null || (total > 0 && L1 + ((fresh ? most : total) - 1) * delta > threshold))) {
-      if (shuffleAtWindow && L1 + (most - 1) * delta > window) shuffle(counts, random);
-      replay(p, ledger!, counts, r, out, sums, runs, scratch, priced, trace);
-      continue;
-    }
-    let newTokens = 0;
-    let cachedTokens = 0;
-    let followUps = 0;
-    if (total > 0) {
-      if (fresh) {
-        // q conversations: each opens with L1 new; each retry adds Delta new and rereads the rest.
-        followUps = total - q;
-        newTokens = q * L1 + followUps * delta;
-        cachedTokens = followUps * L1 + delta * retryPairs;
-      } else {
-        // one conversation of T attempts
-        followUps = total - 1;
-        newTokens = L1 + followUps * delta;
-        cachedTokens = followUps * L1 + (delta * followUps * (total - 2)) / 2;
+    for (let c = 0; c < contexts.length; c++) {
+      const x = contexts[c]!;
+      const fresh = x.fresh;
+      if (x.replayable && (trace !== null || (total > 0 && L1 + ((fresh ? most : total) - 1) * delta > x.threshold))) {
+        x.ordered.set(counts);
+        if (x.shuffleAtWindow && L1 + (most - 1) * delta > x.window) shuffle(x.ordered, (plan.order ??= seedrandom.alea(`${plan.seed}|order`)));
+        replay(x.p, x.ledger!, x.ordered, r, x.out, x.sums, runs, x.scratch, x.priced, trace);
+        continue;
       }
+      let newTokens = 0;
+      let cachedTokens = 0;
+      let followUps = 0;
+      if (total > 0) {
+        if (fresh) {
+          followUps = total - q;
+          newTokens = q * L1 + followUps * delta;
+          cachedTokens = followUps * L1 + delta * retryPairs;
+        } else {
+          followUps = total - 1;
+          newTokens = L1 + followUps * delta;
+          cachedTokens = followUps * L1 + (delta * followUps * (total - 2)) / 2;
+        }
+      }
+      const costNew = newToken * newTokens;
+      const costCached = cachedToken * cachedTokens;
+      const costOut = outputToken * (G * total);
+      record(x.out, x.sums, runs, r, generation, costNew, costCached, costOut, total, q, 0, followUps, followUps, 1, costOnly);
     }
-    const costNew = newToken * newTokens;
-    const costCached = cachedToken * cachedTokens;
-    const costOut = outputToken * (G * total);
-    record(out, sums, runs, r, generation, costNew, costCached, costOut, total, q, 0, followUps, followUps, 1);
   }
-  // One model makes every fix-phase request: its categories are the fix-phase columns.
+}
+
+/** What the fast path keeps per context: its table, and how it replays a run request by request. */
+interface FastContext {
+  p: SimParams;
+  fresh: boolean;
+  out: Float64Array;
+  sums: Float64Array;
+  /** a run is replayed when it is traced, or its largest request reads more than this (a tier or a window) */
+  replayable: boolean;
+  threshold: number;
+  /** a fresh run that stops at a window depends on which bugs came first: put them in a random order */
+  shuffleAtWindow: boolean;
+  window: number;
+  ledger: Ledger | null;
+  ordered: Int32Array;
+  scratch: Float64Array;
+  priced: Float64Array;
+}
+
+function fastContext(p: SimParams, table: RunTable, trace: TraceSink | null): FastContext {
+  const fixer = p.models[p.rungs[0]!.model]!;
+  // Runs a hair below the tier or the window are replayed too, so that rounding never decides.
+  const threshold = Math.min(fixer.above, fixer.window) * (1 - 1e-12);
+  const replayable = threshold < Infinity || trace !== null;
+  return {
+    p,
+    fresh: p.fresh,
+    out: table.columns,
+    sums: table.sums,
+    replayable,
+    threshold,
+    // under exact assignment (drawn hard bugs first) such a run's bugs are put in a random order
+    shuffleAtWindow: p.fresh && p.randomOrder && p.compactionSummary < 0,
+    window: fixer.window * (1 - 1e-12),
+    ledger: replayable ? new Ledger(p.models, p.handoffTokens, Infinity, false, p.compactionSummary) : null,
+    ordered: new Int32Array(replayable ? p.bugCount : 0),
+    scratch: new Float64Array(layoutOf(p).length),
+    priced: new Float64Array(3),
+  };
+}
+
+/** One model makes every fix-phase request: its categories are the fix-phase columns. */
+function fastSums(p: SimParams, sums: Float64Array, layout: SumsLayout): void {
+  const m = p.rungs[0]!.model;
   const at = layout.modelBase + m * ModelSum.stride;
-  if (fixer.caches) {
+  if (p.models[m]!.caches) {
     sums[at + ModelSum.cacheWrite] = sums[Col.fixInputNew]!;
     sums[at + ModelSum.cacheRead] = sums[Col.fixInputCached]!;
   } else sums[at + ModelSum.uncachedInput] = sums[Col.fixInputNew]! + sums[Col.fixInputCached]!;
@@ -327,7 +463,7 @@ function tokenSampler(random: Random): (d: DistParams) => number {
 
 /** Beta samplers of the rate sources on the chunk's stream (null for a fixed rate). */
 function betaSamplers(p: SimParams, random: Random): ((() => number) | null)[] {
-  return p.rates.map((r) => (r.beta ? betaSampler.factory(r.a, r.b, { prng: random }) : null));
+  return p.rates.map((r) => (r.beta ? samplers().beta.factory(r.a, r.b, { prng: random }) : null));
 }
 
 /** P(no offspring) of each model's regressions, for Knuth's Poisson sampler. */
@@ -719,7 +855,7 @@ function ladderPath(p: SimParams, random: Random, runs: number, out: Float64Arra
   for (let k = 0; k < rungCount; k++) sums[rungBase + k * RungSum.stride + RungSum.reached] += reached[k]!;
 }
 
-/** A run's bug count: fixed, or drawn from this chunk's stream (stdlib's samplers on it). */
+/** A run's bug count: fixed, or drawn from this chunk's stream (stdlib's samplers on it, see samplers.ts). */
 function countSampler(p: SimParams, random: Random): () => number {
   switch (p.countKind) {
     case CountKind.Fixed: {
@@ -727,8 +863,8 @@ function countSampler(p: SimParams, random: Random): () => number {
       return () => q;
     }
     case CountKind.Poisson:
-      return poissonSampler.factory(p.bugCount, { prng: random });
+      return samplers().poisson.factory(p.bugCount, { prng: random });
     default:
-      return negativeBinomialSampler.factory(p.countR, p.countP, { prng: random });
+      return samplers().negativeBinomial.factory(p.countR, p.countP, { prng: random });
   }
 }

@@ -1,25 +1,22 @@
 /**
  * The worker-thread pool: one per process, reused for every strategy, context and sweep point.
- * Workers run workers/simulate.ts, bundled by the build into dist/worker.mjs.
+ * Workers run workers/simulate.ts, bundled by the build into dist/worker.mjs; its exports are the
+ * tasks (`run` a chunk, `call` any other by name).
+ *
+ * The threads start with the first task, not with the pool: a job small enough for the main
+ * thread (see simulate.ts), or a pool of one thread, never starts them (`inline`).
  */
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { Piscina } from "piscina";
+import type { Piscina } from "piscina";
 import { PACKAGE_ROOT } from "../packageRoot.js";
-import type { SimPath } from "./kernel.js";
-import type { SimParams } from "./params.js";
+import type { ChunkResult, ChunkTask } from "./chunk.js";
 
-export interface ChunkTask {
-  params: SimParams;
-  seed: string;
-  runs: number;
-  path: SimPath;
-  /** where the chunk's per-run cost goes: a view of its job's shared array */
-  cost: Float64Array;
-  /** where its per-run wall seconds go, when the job has a time model */
-  wallSeconds: Float64Array | null;
-}
+export type { ChunkTask };
+
+/** The worker's exports other than the chunk (the default). */
+export type TaskName = "quantiles" | "pair" | "evaluatePoints";
 
 /** The bundled worker entry point. */
 function workerFile(): string {
@@ -33,26 +30,56 @@ export function defaultThreads(): number {
 }
 
 export class SimulationPool {
-  /** a task returns its chunk's column sums */
-  private readonly pool: Piscina<ChunkTask, Float64Array>;
+  private pool: Promise<Piscina> | null = null;
 
-  constructor(readonly threads: number = defaultThreads()) {
-    this.pool = new Piscina({
-      filename: workerFile(),
-      minThreads: threads,
-      maxThreads: threads,
-      idleTimeout: 60_000,
-      // Chunks wait at each worker (up to IN_FLIGHT_PER_THREAD are handed out, see simulate.ts),
-      // so that it never idles while the main thread is busy summarizing a finished job.
-      concurrentTasksPerWorker: 64,
-    });
+  /**
+   * `preload: "sweep"`: each worker loads the sweep's tasks as it starts (see workers/simulate.ts),
+   * so that a sweep's first points do not wait for them.
+   */
+  constructor(
+    readonly threads: number = defaultThreads(),
+    private readonly preload: "sweep" | null = null,
+  ) {}
+
+  /** One thread: the work is done on this one, and no worker is started. */
+  get inline(): boolean {
+    return this.threads === 1;
   }
 
-  run(task: ChunkTask): Promise<Float64Array> {
-    return this.pool.run(task);
+  private workers(): Promise<Piscina> {
+    this.pool ??= import("piscina").then(
+      ({ Piscina }) =>
+        new Piscina({
+          filename: workerFile(),
+          minThreads: this.threads,
+          maxThreads: this.threads,
+          idleTimeout: 60_000,
+          // Tasks wait at each worker (simulate.ts hands out a few per thread ahead), so that a
+          // worker never idles while the main thread gathers a finished task.
+          concurrentTasksPerWorker: 8,
+          workerData: { preload: this.preload },
+        }),
+    );
+    return this.pool;
+  }
+
+  /** Start the threads now (they start with the first task otherwise), unless they are not used. */
+  start(): void {
+    if (!this.inline) void this.workers();
+  }
+
+  /** Simulate a chunk on a worker. */
+  async run(task: ChunkTask): Promise<ChunkResult[]> {
+    return (await this.workers()).run(task);
+  }
+
+  /** Run the worker's task `name`. */
+  async call<R>(name: TaskName, task: unknown): Promise<R> {
+    return (await this.workers()).run(task, { name }) as Promise<R>;
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    if (this.pool) await (await this.pool).destroy();
+    this.pool = null;
   }
 }

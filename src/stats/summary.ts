@@ -1,6 +1,15 @@
-/** Summaries of simulated per-run values (simple-statistics does the arithmetic). */
-import { max, mean, min, quantile, sampleSkewness, sampleStandardDeviation } from "simple-statistics";
+/**
+ * Summaries of simulated per-run values.
+ *
+ * A summary is built from two parts that can be had separately: the moments (mean, central
+ * moment sums, extremes), which each chunk of runs computes while its values are at hand and
+ * which combine exactly in chunk order (`combineMoments`), and the quantiles, which need all the
+ * values at once (quantiles.ts: linear time).
+ */
+import { summaryQuantiles } from "./quantiles.js";
 import { twoSidedQuantile } from "./threshold.js";
+
+export { summaryQuantiles };
 
 export interface Summary {
   n: number;
@@ -20,34 +29,102 @@ export interface Summary {
   max: number;
 }
 
+/** Of n values: their mean, M2 = sum (x - mean)^2, M3 = sum (x - mean)^3, min and max. */
+export interface Moments {
+  n: number;
+  mean: number;
+  m2: number;
+  m3: number;
+  min: number;
+  max: number;
+}
+
 /** z_0.975 = 1.959964: the two-sided 95% normal quantile. */
 export const Z95 = twoSidedQuantile(0.05);
 
-const asArray = (x: Float64Array) => x as unknown as number[];
+const NO_VALUES: Moments = { n: 0, mean: 0, m2: 0, m3: 0, min: Infinity, max: -Infinity };
+
+/**
+ * The moments of values, in two passes: the sum (and the extremes), then the deviations from the
+ * mean. A chunk's values are of one magnitude, so a plain sum loses nothing that matters (n eps
+ * relative, 1e-11 for 50,000 runs), and the chunks are combined below.
+ */
+export function momentsOf(values: Float64Array): Moments {
+  const n = values.length;
+  if (n === 0) return NO_VALUES;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = values[i]!;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  const mean = sum / n;
+  let m2 = 0;
+  let m3 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = values[i]! - mean;
+    m2 += d * d;
+    m3 += d * d * d;
+  }
+  return { n, mean, m2, m3, min, max };
+}
+
+/**
+ * The moments of two samples together (Chan, Golub and LeVeque's pairwise update, with Pebay's
+ * third moment): with n = na + nb and d = mean_b - mean_a,
+ *   mean = mean_a + d nb / n
+ *   M2 = M2a + M2b + d^2 na nb / n
+ *   M3 = M3a + M3b + d^3 na nb (na - nb) / n^2 + 3 d (na M2b - nb M2a) / n.
+ */
+export function combineMoments(a: Moments, b: Moments): Moments {
+  if (a.n === 0) return b;
+  if (b.n === 0) return a;
+  const n = a.n + b.n;
+  const d = b.mean - a.mean;
+  return {
+    n,
+    mean: a.mean + (d * b.n) / n,
+    m2: a.m2 + b.m2 + (d * d * a.n * b.n) / n,
+    m3: a.m3 + b.m3 + (d * d * d * a.n * b.n * (a.n - b.n)) / (n * n) + (3 * d * (a.n * b.m2 - b.n * a.m2)) / n,
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+  };
+}
+
+/** The moments of consecutive parts of one sample, combined in order. */
+export function joinMoments(parts: readonly Moments[]): Moments {
+  return parts.reduce(combineMoments, NO_VALUES);
+}
+
+
+/** A summary from the moments and the quantiles of n >= 1 values. */
+export function summaryOf(m: Moments, [p50, p90, p99]: readonly [number, number, number]): Summary {
+  const n = m.n;
+  const stdDev = n > 1 ? Math.sqrt(m.m2 / (n - 1)) : 0;
+  const stdError = stdDev / Math.sqrt(n);
+  return {
+    n,
+    mean: m.mean,
+    stdDev,
+    stdError,
+    ciLow: m.mean - Z95 * stdError,
+    ciHigh: m.mean + Z95 * stdError,
+    skewness: n >= 3 && stdDev > 0 ? m.m3 / n / (m.m2 / n) ** 1.5 : 0,
+    p50,
+    p90,
+    p99,
+    min: m.min,
+    max: m.max,
+  };
+}
 
 /** Mean, spread, a 95% interval for the mean, and quantiles of n >= 1 values. */
 export function summarize(values: Float64Array): Summary {
-  const n = values.length;
-  const m = mean(asArray(values));
-  const stdDev = n > 1 ? sampleStandardDeviation(asArray(values)) : 0;
-  const stdError = stdDev / Math.sqrt(n);
-  const skewness = n >= 3 && stdDev > 0 ? sampleSkewness(asArray(values), true) : 0;
-  // quickselect on a copy: linear time, where a full sort of a million runs is not
-  const [p50, p90, p99] = quantile(asArray(values), [0.5, 0.9, 0.99]) as number[];
-  return {
-    n,
-    mean: m,
-    stdDev,
-    stdError,
-    ciLow: m - Z95 * stdError,
-    ciHigh: m + Z95 * stdError,
-    skewness,
-    p50: p50!,
-    p90: p90!,
-    p99: p99!,
-    min: min(asArray(values)),
-    max: max(asArray(values)),
-  };
+  const moments = momentsOf(values);
+  return summaryOf(moments, summaryQuantiles(values, moments.min, moments.max));
 }
 
 /** The share of runs in which a is below b (ties count half): P(C_a < C_b) for paired runs. */

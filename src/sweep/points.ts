@@ -2,8 +2,9 @@
  * A sweep's points, validated up front: every point is the scenario file (without its `sweep`
  * section) with the swept keys replaced, checked by the same validation as any scenario. A bad
  * path, a grid of more than MAX_GRID_POINTS points or a value that validation rejects is a
- * one-line ScenarioError before anything runs. Points are built one at a time, when validated
- * and again when run, so a large grid is never held in memory.
+ * one-line ScenarioError before anything runs. The first KEPT_POINTS validated points are kept
+ * for the run; the rest of a larger grid is validated one point at a time, up front and again
+ * when run, so a large grid is never held in memory.
  */
 import { ScenarioError } from "../errors.js";
 import { MAX_GRID_POINTS } from "../scenario/bounds.js";
@@ -13,7 +14,7 @@ import { getPath, setPath } from "../scenario/paths.js";
 import type { SweepAxis } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/types.js";
 import { formatNumber } from "./csv.js";
-import { axisValues, gridPoints, gridSize, pointAt, type Axis, type GridPoint } from "./grid.js";
+import { axisValues, gridSize, pointAt, type Axis, type GridPoint } from "./grid.js";
 
 /** Keys a sweep may not vary: every point shares the run count and the seed. */
 const UNSWEEPABLE: Record<string, string> = {
@@ -39,6 +40,8 @@ export interface Sweep {
   size: number;
   /** point k of the grid (0 <= k < size), validated */
   point(k: number): SweepPoint;
+  /** point k's scenario as the up-front validation kept it, or null (see KEPT_POINTS) */
+  kept(k: number): Scenario | null;
   /** whether any point uses an extension, so the CSV carries the extension columns */
   extensions: boolean;
 }
@@ -52,14 +55,24 @@ export function pointSeedKey(seed: number | string, values: readonly number[]): 
   return `${String(seed)}|point:${values.map(formatNumber).join(",")}`;
 }
 
+/** What every point of a sweep is made from: the checked axes, and the file's data without its sweep section. */
+export interface SweepGrid {
+  file: string;
+  raw: Record<string, unknown>;
+  base: Scenario;
+  axes: Axis[];
+  size: number;
+  /** the file's data with the schema's defaults, without the sweep section: each point edits a copy */
+  rest: Record<string, unknown>;
+}
+
 /**
- * Build and validate every point of the scenario's sweep section.
- *
- * The file itself must be a valid scenario (its values are the defaults the sweep overrides) with
- * a non-empty sweep section. Each swept path must hold a number in the file or in the schema's
- * defaults; `trials` and `seed` may not be swept. `file` is only used in error messages.
+ * The grid of the scenario's sweep section, checked: the file itself must be a valid scenario
+ * (its values are the defaults the sweep overrides) with a non-empty sweep section. Each swept
+ * path must hold a number in the file or in the schema's defaults; `trials` and `seed` may not be
+ * swept. The points themselves are not validated here. `file` is only used in error messages.
  */
-export function buildSweep(raw: Record<string, unknown>, file: string): Sweep {
+export function sweepGrid(raw: Record<string, unknown>, file: string): SweepGrid {
   const base = parseScenario(raw, file);
   const section = raw.sweep as Record<string, SweepAxis> | undefined;
   if (section === undefined) {
@@ -88,13 +101,46 @@ export function buildSweep(raw: Record<string, unknown>, file: string): Sweep {
     const normalized = Array.isArray(axis) ? axis : { ...axis, scale: axis.scale ?? "linear" };
     return { path, values: axisValues(path, normalized, file) };
   });
-  let extensions = false;
-  for (const point of gridPoints(axes)) extensions = usesExtensions(validatePoint(rest, axes, point, file)) || extensions;
+  return { file, raw, base, axes, size: gridSize(axes), rest };
+}
+
+/** Point k of the grid, validated (a rejection names the swept key, the value and the point). */
+export function gridPointScenario(grid: SweepGrid, k: number): Scenario {
+  return validatePoint(grid.rest, grid.axes, pointAt(grid.axes, k), grid.file);
+}
+
+/**
+ * Validated points kept from the up-front validation, so that running a point does not validate
+ * it again: the first ones of the grid, as many as memory comfortably holds.
+ */
+export const KEPT_POINTS = 8192;
+
+/**
+ * The sweep of a checked grid whose points have all been validated: `kept` holds the scenarios of
+ * the first points (see KEPT_POINTS), the others are validated again when run.
+ */
+function sweepOf(grid: SweepGrid, kept: readonly Scenario[], extensions: boolean): Sweep {
   const point = (k: number): SweepPoint => {
-    const at = pointAt(axes, k);
-    return { ...at, scenario: validatePoint(rest, axes, at, file), seedKey: pointSeedKey(base.seed, at.values) };
+    const at = pointAt(grid.axes, k);
+    return { ...at, scenario: kept[k] ?? gridPointScenario(grid, k), seedKey: pointSeedKey(grid.base.seed, at.values) };
   };
-  return { file, raw, base, axes, size: gridSize(axes), point, extensions };
+  return { file: grid.file, raw: grid.raw, base: grid.base, axes: grid.axes, size: grid.size, point, kept: (k) => kept[k] ?? null, extensions };
+}
+
+/**
+ * Build and validate every point of the scenario's sweep section (see sweepGrid for what the file
+ * must be). `file` is only used in error messages.
+ */
+export function buildSweep(raw: Record<string, unknown>, file: string): Sweep {
+  const grid = sweepGrid(raw, file);
+  const kept: Scenario[] = [];
+  let extensions = false;
+  for (let k = 0; k < grid.size; k++) {
+    const scenario = gridPointScenario(grid, k);
+    extensions = usesExtensions(scenario) || extensions;
+    if (k < KEPT_POINTS) kept.push(scenario);
+  }
+  return sweepOf(grid, kept, extensions);
 }
 
 /** The points of a sweep in grid order, built one at a time. */

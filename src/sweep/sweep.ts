@@ -1,9 +1,10 @@
 /**
- * Running a sweep: every point of the grid (or of one shard of it), one after another on one
- * SimulationPool, into one CSV.
+ * Running a sweep: every point of the grid (or of one shard of it) on one SimulationPool, into one
+ * CSV. Several points are evaluated at a time (`pointRunner`); their rows are written in grid order.
  *
- * Safety: rows go to `<out>.partial`, one append per completed point in grid order, and after each
- * point the sidecar `<out>.partial.json` records how many points and bytes are complete. Only a
+ * Safety: rows go to `<out>.partial`, one append per completed point in grid order, synced to
+ * disk, and after each point the sidecar `<out>.partial.json` (rewritten in place) records how
+ * many points and bytes are complete. Only a
  * finished sweep is renamed to `<out>` (and the sidecar removed), so an interrupted sweep never
  * leaves a truncated CSV under the final name. `resume` checks the sidecar's fingerprint (the
  * scenario file, the trial count and the shard), cuts the partial file back to the recorded bytes
@@ -20,14 +21,18 @@
  * (record.ts), which merge needs.
  */
 import { createHash } from "node:crypto";
+import { fdatasyncSync, writeSync } from "node:fs";
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
-import { csvLayout, pointRows, sweepColumns, toCsv } from "./csv.js";
+import { isSmall, jobsOf } from "../sim/simulate.js";
+import { csvLayout, pointRows, sweepColumns, toCsv, type CsvLayout } from "./csv.js";
 import { checkOutput, lockOutput, type Lock } from "./output.js";
 import { fileSha256, makeRecord, writeRecord } from "./record.js";
-import type { Sweep } from "./points.js";
+import { pointAt } from "./grid.js";
+import { pointSeedKey, type Sweep } from "./points.js";
+import type { PointTask } from "./tasks.js";
 import { shardPoint, shardSize, type Shard } from "./shard.js";
 
 export interface SweepOptions {
@@ -116,21 +121,33 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     }
     options.onProgress?.(state.completedPoints, mine);
     const file = await open(files.partial, "r+");
+    const record = await open(files.state, "r+");
     try {
       await file.truncate(state.bytes);
+      const runner = pointRunner(pool, sweep, trials, layout);
+      const pending = new Map<number, Promise<string>>();
+      let handedOut = state.completedPoints;
       for (let j = state.completedPoints; j < mine; j++) {
+        while (handedOut < Math.min(mine, j + runner.ahead)) {
+          const js = Array.from({ length: Math.min(runner.batch, mine - handedOut) }, (_, i) => handedOut + i);
+          runner.rows(js.map((x) => shardPoint(shard, x))).forEach((rows, i) => pending.set(js[i]!, handled(rows)));
+          handedOut += js.length;
+        }
         options.signal?.throwIfAborted();
-        const point = sweep.point(shardPoint(shard, j));
-        const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
-        const text = Buffer.from(toCsv(pointRows(point, results, layout)));
-        await file.write(text, 0, text.length, state.bytes);
-        await file.datasync();
+        const text = Buffer.from(await pending.get(j)!);
+        pending.delete(j);
+        // Three syscalls, done synchronously: awaiting each on libuv's threads costs more than the
+        // syscall (measured), and the workers keep evaluating the points ahead meanwhile. The
+        // rows are on disk before the record says so.
+        writeSync(file.fd, text, 0, text.length, state.bytes);
+        fdatasyncSync(file.fd);
         state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
-        await saveState(files.state, state);
+        writeSync(record.fd, stateText(state), 0);
         options.onProgress?.(state.completedPoints, mine);
       }
     } finally {
       await file.close();
+      await record.close();
     }
     const identity = { scenario: sweep.base.name, seed: sweep.base.seed, trials, sweep: sweepFingerprint(sweep.raw, trials, null), gridPoints: sweep.size };
     await writeRecord(out, makeRecord(identity, shard, await fileSha256(files.partial)));
@@ -144,9 +161,66 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   }
 }
 
-/** Write the sidecar atomically (a temporary file renamed over it). */
+/**
+ * How the points are evaluated, and how many ahead of the one being written: on a pool of one
+ * thread, on this thread one at a time; small points (see isSmall) whole on the workers, a few per
+ * thread at a time (validation, closed forms, runs, summaries and CSV rows: this thread only writes
+ * them); larger ones with their chunks spread over the threads, two points at a time.
+ */
+function pointRunner(pool: SimulationPool, sweep: Sweep, trials: number, layout: CsvLayout): PointRunner {
+  const here = (ks: number[]): Promise<string>[] =>
+    ks.map(async (k) => {
+      const point = sweep.point(k);
+      const { results } = await evaluateScenario(pool, point.scenario, { trials, seedKey: point.seedKey });
+      return toCsv(pointRows(point, results, layout));
+    });
+  if (pool.inline) return { ahead: 1, batch: 1, rows: here };
+  if (!isSmall(jobsOf(sweep.base), trials)) return { ahead: 2, batch: 1, rows: here };
+  const onWorker = (ks: number[]): Promise<string>[] => {
+    const points = ks.map((k): PointTask => {
+      const { index, values } = pointAt(sweep.axes, k);
+      const scenario = sweep.kept(k); // a point not kept is validated on the worker
+      const seedKey = pointSeedKey(sweep.base.seed, values);
+      return { raw: scenario ? null : sweep.raw, file: sweep.file, index, values, scenario, trials, seedKey, layout };
+    });
+    const texts = pool.call<string[]>("evaluatePoints", points);
+    return ks.map((_, i) => texts.then((t) => t[i]!));
+  };
+  return { ahead: POINTS_AHEAD_PER_THREAD * pool.threads, batch: POINTS_PER_TASK, rows: onWorker };
+}
+
+interface PointRunner {
+  /** points evaluated ahead of the one being written */
+  ahead: number;
+  /** points handed out together */
+  batch: number;
+  /** the CSV rows of grid points ks */
+  rows: (ks: number[]) => Promise<string>[];
+}
+
+/** Small points per worker task (a task's round trip costs this thread more than a point's rows). */
+const POINTS_PER_TASK = 4;
+const POINTS_AHEAD_PER_THREAD = 4 * POINTS_PER_TASK;
+
+/** The promise, marked as handled: a point evaluated ahead may fail before its turn to be awaited. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+/**
+ * The sidecar's text: the record's JSON padded to a fixed length, so that a sweep rewrites it in
+ * place, point after point, with one write of one block (which a kill cannot tear).
+ */
+function stateText(state: PartialState): string {
+  return JSON.stringify(state).padEnd(STATE_BYTES - 1) + "\n";
+}
+
+const STATE_BYTES = 256;
+
+/** Create the sidecar atomically (a temporary file renamed over it). */
 async function saveState(file: string, state: PartialState): Promise<void> {
-  await writeFile(`${file}.tmp`, JSON.stringify(state) + "\n");
+  await writeFile(`${file}.tmp`, stateText(state));
   await rename(`${file}.tmp`, file);
 }
 

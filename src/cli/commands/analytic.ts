@@ -2,7 +2,7 @@
 import type { CommandModule } from "yargs";
 import { decideAnalytic } from "../../decision/decision.js";
 import { analyzeScenario } from "../../model/strategy.js";
-import { loadScenario } from "../../scenario/load.js";
+import { openScenario } from "../../scenario/load.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { formatAnalytic } from "../render/analytic.js";
@@ -16,15 +16,13 @@ interface Args {
 }
 
 export const analyticCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "analytic [scenario]",
-  describe: "Closed-form expected cost of every strategy and context",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, describe: "scenario file (YAML or JSON)" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" })
       .option("wide", { type: "boolean", default: false, describe: "every column, and each fixer's fix phase on the same bugs" }) as never,
-  handler: (args) => {
-    const { scenario } = loadScenario(args.scenario);
+  handler: async (args) => {
+    const { scenario } = await openScenario(args.scenario);
     const results = analyzeScenario(scenario);
     const decision = decideAnalytic(results);
     if (args.json) {

@@ -2,7 +2,7 @@
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
 import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover } from "../../model/crossover.js";
-import { loadScenario } from "../../scenario/load.js";
+import { openScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { numberFlag, textFlag, wholeFlag } from "../args.js";
 import { money, table } from "../format.js";
@@ -28,8 +28,6 @@ interface Args {
 }
 
 export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "crossover <scenario>",
-  describe: "Parameter values where two strategies' expected costs are equal",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
@@ -40,13 +38,13 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
       .option("context", { choices: ["shared", "fresh"] as const, requiresArg: true, describe: "one context (default: the scenario's)" })
       .option("steps", { type: "string", default: "400", requiresArg: true, describe: `grid intervals of the sign scan, at most ${MAX_STEPS}` })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of a table" }) as never,
-  handler: (args) => {
+  handler: async (args) => {
     const param = textFlag("--param", args.param)!;
     const from = numberFlag("--from", args.from);
     const to = numberFlag("--to", args.to);
     if (from !== undefined && to !== undefined && !(from < to)) throw new FlagError(`--from (${from}) must be less than --to (${to})`);
     const steps = wholeFlag("--steps", args.steps, 1, MAX_STEPS)!;
-    const { raw, scenario } = loadScenario(args.scenario);
+    const { raw, scenario } = await openScenario(args.scenario);
     const between = pickStrategies(scenario.strategies, args.between);
     const contexts = args.context ? [args.context] : scenario.contexts;
     // The file itself is valid (loaded above): a ScenarioError below is about a value of the range.

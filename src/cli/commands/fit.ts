@@ -13,7 +13,7 @@ import { checkWritableRates } from "../../fit/scenario.js";
 import { assembleRuns, readTraceFile } from "../../fit/trace.js";
 import { scenarioYaml, writeWhole } from "../../fit/write.js";
 import { checkOutput } from "../../sweep/output.js";
-import { loadScenario } from "../../scenario/load.js";
+import { openScenario } from "../../scenario/load.js";
 import { defaultThreads } from "../../sim/pool.js";
 import { MAX_THREADS, textFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
@@ -40,8 +40,6 @@ interface Args {
 type Parsed = Omit<Args, "bootstrap" | "threads"> & { bootstrap: number; threads: number };
 
 export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "fit <traces..>",
-  describe: "Estimate a scenario from traces (run --trace) or, with --format claude-code, its tokens from Claude Code logs",
   builder: (y) =>
     y
       .positional("traces", { type: "string", array: true, describe: "trace files (JSON lines) or folders of .jsonl files" })
@@ -69,7 +67,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
           `(the fitted keys replace that scenario's; everything else is kept)`,
       );
     }
-    const prices = args.prices ? loadScenario(args.prices) : null;
+    const prices = args.prices ? await openScenario(args.prices) : null;
     const records = expandLogPaths(args.traces).flatMap(readTraceFile);
     const runs = assembleRuns(records);
     const pool = args.bootstrap > 0 ? new FitPool(Math.min(args.threads, Math.ceil(args.bootstrap / 25))) : null;
@@ -183,7 +181,7 @@ export function formatFit(report: FitReport, out: string | null): string {
 
 async function fitClaudeCodeCommand(cli: Cli, args: Parsed): Promise<void> {
   const files = expandLogPaths(args.traces);
-  const prices = args.prices ? loadScenario(args.prices) : null;
+  const prices = args.prices ? await openScenario(args.prices) : null;
   const report = fitClaudeCode(readUsageLogs(files), files.length, { bootstrap: args.bootstrap, seed: args.seed });
   if (args.out) {
     const header = [`Tokens and caching fitted by agentsim fit --format claude-code from ${files.length} log file(s).`];

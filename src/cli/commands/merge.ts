@@ -10,8 +10,6 @@ interface Args {
 }
 
 export const mergeCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "merge <csv...>",
-  describe: "Merge sweep CSVs (the shards of one sweep) into one, ordered by point",
   builder: (y) =>
     y
       .positional("csv", { type: "string", array: true, demandOption: true, describe: "sweep CSV files (e.g. the outputs of --shard i/n)" })

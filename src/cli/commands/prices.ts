@@ -11,8 +11,6 @@ interface Args {
 }
 
 export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "prices [filter]",
-  describe: "Model price presets (for price: { preset: <id> }), $ per million tokens",
   builder: (y) =>
     y
       .positional("filter", { type: "string", describe: "show the presets whose id or name contains this (case-insensitive)" })

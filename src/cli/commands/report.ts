@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
-import { loadScenario } from "../../scenario/load.js";
+import { openScenario } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { checkOutput, defaultOut, lockOutput, writeAtomically } from "../../sweep/output.js";
 import { numberFlag, textFlag, threadsFlag, trialsFlag } from "../args.js";
@@ -25,14 +25,12 @@ interface Args {
 }
 
 export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "report <scenario>",
-  describe: "Write one self-contained HTML page: the decision, the scenario, cost distributions, breakdown, crossover and sweep charts",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
       .option("out", { type: "string", requiresArg: true, describe: "HTML file (default: results/<scenario name>.html)" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
       .option("crossover", { type: "string", requiresArg: true, describe: "dotted numeric key of the crossover chart (default: the bug count of the second strategy's generator)" })
       .option("from", { type: "string", requiresArg: true, describe: "start of the crossover range (optional for a bugs.count)" })
       .option("to", { type: "string", requiresArg: true, describe: "end of the crossover range (optional for a bugs.count)" }) as never,
@@ -45,7 +43,7 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     const given = textFlag("--out", args.out);
     if (given !== undefined) await checkOutput(given, "--out");
     const crossover = textFlag("--crossover", args.crossover);
-    const loaded = loadScenario(args.scenario);
+    const loaded = await openScenario(args.scenario);
     const trials = trialsGiven ?? loaded.scenario.trials;
     // the same name as sweep's default output, with .html
     const out = given ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");

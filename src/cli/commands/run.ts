@@ -4,10 +4,11 @@ import { decide } from "../../decision/decision.js";
 import { FlagError } from "../../errors.js";
 import { evaluateScenario } from "../../evaluate/evaluate.js";
 import { MAX_TRACE_RUNS, traceLines } from "../../evaluate/trace.js";
-import { loadScenario } from "../../scenario/load.js";
+import { openScenario } from "../../scenario/load.js";
 import type { SimPath } from "../../sim/kernel.js";
 import { fastPathApplies } from "../../sim/params.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
+import { loadSamplersFor } from "../../sim/samplers.js";
 import { jobsOf } from "../../sim/simulate.js";
 import { checkOutput, writeAtomically } from "../../sweep/output.js";
 import { textFlag, threadsFlag, trialsFlag, wholeFlag } from "../args.js";
@@ -31,14 +32,12 @@ interface Args {
 }
 
 export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "run [scenario]",
-  describe: "Monte Carlo simulation of every strategy and context, checked against the closed forms",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, describe: "scenario file (YAML or JSON)" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
       .option("seed", { type: "string", requiresArg: true, describe: "random seed (default: the scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
       .option("path", {
         choices: ["auto", "fast", "attempt"] as const,
         default: "auto" as const,
@@ -56,7 +55,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     const trace = textFlag("--trace", args.trace);
     const traceRuns = wholeFlag("--trace-runs", args.traceRuns, 1, MAX_TRACE_RUNS)!;
     if (trace !== undefined) await checkOutput(trace, "--trace");
-    const { scenario } = loadScenario(args.scenario);
+    const { scenario } = await openScenario(args.scenario);
     const trials = trialsGiven ?? scenario.trials;
     const seed = seedGiven ?? String(scenario.seed);
     if (args.path === "fast" && jobsOf(scenario).some((job) => !fastPathApplies(job.params))) {
@@ -66,6 +65,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       );
     }
     if (trace !== undefined) {
+      await loadSamplersFor(jobsOf(scenario).map((job) => job.params));
       const lines = traceLines(scenario, { runs: Math.min(traceRuns, trials), seedKey: seed, path: args.path });
       await writeAtomically(trace, lines.map((l) => l + "\n").join(""));
     }

@@ -3,7 +3,7 @@
  * it) and write one tidy CSV, atomically, resumable after an interruption.
  */
 import type { CommandModule } from "yargs";
-import { parseScenario, readScenarioFile } from "../../scenario/load.js";
+import { loadPriceTableFor, parseScenario, readScenarioFile } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { checkOutput, defaultOut, type Lock } from "../../sweep/output.js";
 import { buildSweep } from "../../sweep/points.js";
@@ -23,8 +23,6 @@ interface Args {
 }
 
 export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "sweep <scenario>",
-  describe: "Simulate every point of the scenario's sweep section and write one CSV row per point, strategy and context",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file with a sweep section (YAML or JSON)" })
@@ -34,7 +32,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
         describe: "CSV file (default: results/<scenario name>.csv, or results/<name>.shard-<i>-of-<n>.csv with --shard)",
       })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context at every point, at least 2 (default: the scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
       .option("shard", { type: "string", requiresArg: true, describe: "run the i-th of n disjoint parts of the grid, i/n (merge the parts with agentsim merge)" })
       .option("resume", { type: "boolean", default: false, describe: "continue an interrupted sweep from its completed points" }) as never,
   handler: async (args) => {
@@ -45,10 +43,19 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     // An output given on the command line is checked before any work.
     if (given !== undefined) await checkOutput(given, "--out");
     const raw = readScenarioFile(args.scenario);
+    await loadPriceTableFor(raw);
     const out = given ?? defaultOut(parseScenario(raw, args.scenario).name, shard);
     if (given === undefined) await checkOutput(out, "the default output");
-    const sweep = buildSweep(raw, args.scenario);
-    const pool = new SimulationPool(threads);
+    // The workers start (and load the sweep's code) while this thread validates the points.
+    const pool = new SimulationPool(threads, "sweep");
+    pool.start();
+    let sweep: ReturnType<typeof buildSweep>;
+    try {
+      sweep = buildSweep(raw, args.scenario);
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
     const progress = progressBar(cli.stderr, `sweeping ${sweep.base.name}`, "points");
     let done = 0;
     let total = 0;

@@ -3,7 +3,7 @@ import { readdirSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { evaluateScenario, type SimResult } from "../../evaluate/evaluate.js";
-import { loadScenario } from "../../scenario/load.js";
+import { openScenario } from "../../scenario/load.js";
 import { SimulationPool, defaultThreads } from "../../sim/pool.js";
 import { FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
@@ -39,13 +39,11 @@ export interface ValidationCheck {
 }
 
 export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
-  command: "validate",
-  describe: "Check the simulator against the closed forms on every scenario in scenarios/validation/",
   builder: (y) =>
     y
       .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), requiresArg: true, describe: "folder of validation scenarios" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per check, at least 2 (default: each scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads" })
+      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of lines" }) as never,
   handler: async (args) => {
     const trials = trialsFlag(args.trials);
@@ -79,7 +77,7 @@ export function scenarioFiles(dir: string): string[] {
 
 /** Simulate every scenario file; each strategy x context with a closed form is one check. */
 export async function runValidation(files: string[], trials: number | undefined, threads: number, stderr?: Output): Promise<ValidationCheck[]> {
-  const loaded = files.map((f) => loadScenario(f));
+  const loaded = await Promise.all(files.map((f) => openScenario(f)));
   const pool = new SimulationPool(threads);
   const progress = progressBar(stderr ?? { write: () => true }, "validating", "scenarios");
   const results: SimResult[][] = [];
