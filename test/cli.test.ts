@@ -103,6 +103,18 @@ describe("agentsim analytic and crossover", () => {
     expect(out.param).toBe("models.weak.bugs.count");
     expect(out.between).toEqual(["strong-first", "weak-first"]);
     expect(out.crossovers.map((c: { context: string }) => c.context).sort()).toEqual(["fresh", "shared"]);
+    expect(out.gaps).toEqual([]);
+  });
+
+  it("crossover names a stretch of the range without a closed form, and the side it knows", () => {
+    const args = ["crossover", "scenarios/escalation.yaml", "--param", "models.weak.fix.hard", "--between", "strong-escalate,strong-first", "--from", "0.02", "--to", "0.5"];
+    const out = JSON.parse(agentsim(...args, "--context", "fresh", "--json").stdout);
+    expect(out.crossovers).toEqual([]);
+    expect(out.gaps).toHaveLength(1);
+    expect(out.gaps[0]).toMatchObject({ context: "fresh", from: 0.02, cheaperBefore: null, cheaperAfter: "strong-first" });
+    const text = agentsim(...args).stdout;
+    expect(text).toMatch(/^shared: no closed form for models\.weak\.fix\.hard from 0\.02 to 0\.08\d*\. strong-first is cheaper after/m);
+    expect(Math.max(...text.split("\n").map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 });
 

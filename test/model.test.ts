@@ -3,8 +3,10 @@
  * section 4, an independent reference (test/reference/closedForm.ts) on random scenarios, and the
  * crossover search.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { findCrossovers } from "../src/model/crossover.js";
+import { parse as parseYaml } from "yaml";
+import { findCrossovers, gapsOf, type Gap } from "../src/model/crossover.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { parseScenario } from "../src/scenario/load.js";
 import type { Context, Scenario, Strategy } from "../src/scenario/types.js";
@@ -807,6 +809,52 @@ describe("crossovers", () => {
     }
     // no root in a range without a sign change
     expect(findCrossovers(X, "x.yaml", { param: "models.strong.price.input", between: [A, B], contexts: ["shared", "fresh"], from: 20, to: 100, steps: 40 })).toEqual([]);
+  });
+
+  it("gaps: runs of values without a closed form, with the cheaper strategy on either side", () => {
+    // D = first - second: negative means the first (A) is cheaper. Values 2 and 3 have no closed
+    // form; value 4 may not be taken (NaN without a reason), so the gap's far side is 5.
+    const D = new Map([[0, -1], [1, -0.5], [2, NaN], [3, NaN], [4, NaN], [5, 0.5], [6, NaN]]);
+    const why = new Map([[2, "no closed form at 2"], [3, "no closed form at 3"], [6, "no closed form at 6"]]);
+    const gaps = gapsOf([0, 1, 2, 3, 4, 5, 6], (x) => D.get(x)!, (x) => why.get(x), [A, B], "shared");
+    expect(gaps).toEqual([
+      { context: "shared", from: 2, to: 3, reason: "no closed form at 2", cheaperBefore: A.name, cheaperAfter: B.name },
+      { context: "shared", from: 6, to: 6, reason: "no closed form at 6", cheaperBefore: B.name, cheaperAfter: null },
+    ]);
+    // values the key may not take alone are no gap
+    expect(gapsOf([0, 1, 2], (x) => (x === 1 ? NaN : x - 0.5), () => undefined, [A, B], "fresh")).toEqual([]);
+  });
+
+  it("a scan across values where a context window comes into reach reports the gap, not 'none'", () => {
+    // the escalation scenario: below a weak hard rate of about 0.08, the weak fixer of
+    // strong-first reaches its 200K window in more than 1e-6 of runs, so it has no closed form
+    const raw = parseYaml(readFileSync("scenarios/escalation.yaml", "utf8"));
+    const scenario = parseScenario(raw, "escalation.yaml");
+    const by = (n: string) => scenario.strategies.find((s) => s.name === n)!;
+    const gaps: Gap[] = [];
+    const roots = findCrossovers(raw, "escalation.yaml", {
+      param: "models.weak.fix.hard",
+      between: [by("strong-escalate"), by("strong-first")],
+      contexts: ["shared"],
+      from: 0.02,
+      to: 0.5,
+      steps: 48,
+      onGap: (g) => gaps.push(g),
+    });
+    expect(roots).toEqual([]);
+    expect(gaps).toHaveLength(1);
+    const [gap] = gaps;
+    expect(gap!.from).toBe(0.02);
+    expect(gap!.reason).toMatch(/strong-first \(shared\) has no closed form: a context window is reached/);
+    expect(gap!.cheaperBefore).toBeNull();
+    expect(gap!.cheaperAfter).toBe("strong-first");
+    // the gap ends at the last grid value (step 0.01) without a closed form
+    const at = (x: number) => {
+      const s = parseScenario({ ...raw, models: { ...raw.models, weak: { ...raw.models.weak, fix: { ...raw.models.weak.fix, hard: x } } } }, "x.yaml");
+      return analyzeStrategy(s, s.strategies.find((st) => st.name === "strong-first")!, "shared").analyticMean;
+    };
+    expect(at(gap!.to)).toBeNull();
+    expect(at(gap!.to + 0.01)).not.toBeNull();
   });
 
   it("random scenarios: bug-count roots match the closed-form polynomial, plug back, and have the right sides", () => {

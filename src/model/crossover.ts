@@ -42,6 +42,25 @@ export interface CrossoverQuery {
    * such a context is an error.
    */
   onSkip?: (context: Context, reason: string, error: UserError) => void;
+  /** Called for each stretch of the scanned range where a strategy has no closed form. */
+  onGap?: (gap: Gap) => void;
+}
+
+/**
+ * A stretch of the scanned range where a strategy has no closed form (a context window in reach,
+ * an infinite expectation): the scan cannot see a crossover inside it. Where the cheaper strategy
+ * differs on its two sides, the costs cross somewhere in it, and only simulation can say where.
+ */
+export interface Gap {
+  context: Context;
+  /** the first and last values scanned without a closed form */
+  from: number;
+  to: number;
+  /** why, at the first of them */
+  reason: string;
+  /** the strategy cheaper at the nearest value scanned before and after it (null at the range's end) */
+  cheaperBefore: string | null;
+  cheaperAfter: string | null;
 }
 
 const RELATIVE_TOLERANCE = 1e-9;
@@ -94,21 +113,81 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   }
   const at = (x: number) => parseScenario(withPath(raw, query.param, x), file, { allowFractionalHardBugs: true });
   return query.contexts.flatMap((ctx) => {
-    // Where a point has no closed form (a window reached, an infinite expectation), the scan has a gap.
-    let gap: unknown = null;
+    // A value the key may not take is no scenario, and is left out; a scenario without a closed
+    // form (a window reached, an infinite expectation) is a gap, which is reported.
+    let invalid: unknown = null;
+    const noClosedForm = new Map<number, string>();
     const difference = (x: number) => {
+      let scenario: Scenario;
       try {
-        return costDifference(at(x), query.between, ctx);
+        scenario = at(x);
       } catch (err) {
         if (!(err instanceof UserError)) throw err;
-        gap = err;
+        invalid = err;
+        return NaN;
+      }
+      try {
+        return costDifference(scenario, query.between, ctx);
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
+        noClosedForm.set(x, err.message);
         return NaN;
       }
     };
-    const roots = scanCrossovers(difference, query.from!, query.to!, query.steps);
-    if (gap !== null && roots.length === 0 && Number.isNaN(difference(query.from!)) && Number.isNaN(difference(query.to!))) throw gap;
+    const xs = grid(query.from!, query.to!, query.steps);
+    const ys = new Map(xs.map((x) => [x, difference(x)]));
+    const roots = scanCrossovers((x) => ys.get(x) ?? difference(x), query.from!, query.to!, query.steps);
+    if (roots.length === 0 && xs.every((x) => Number.isNaN(ys.get(x)))) {
+      const first = noClosedForm.get(xs.find((x) => noClosedForm.has(x)) ?? NaN);
+      throw first !== undefined ? new UserError(first) : invalid;
+    }
+    if (query.onGap) {
+      for (const gap of gapsOf(xs, (x) => ys.get(x)!, (x) => noClosedForm.get(x), query.between, ctx)) query.onGap(gap);
+    }
     return roots.map((root) => describe(root.value, root.slope, query.between, ctx, "bisection"));
   });
+}
+
+/** The scan's points: `steps` equal intervals over [from, to], ending exactly at `to`. */
+function grid(from: number, to: number, steps: number): number[] {
+  return Array.from({ length: steps + 1 }, (_, i) => (i === steps ? to : from + ((to - from) * i) / steps));
+}
+
+/**
+ * The maximal runs of scanned values without a closed form, each with the cheaper strategy at
+ * the nearest values with one on either side (values the key may not take are passed over).
+ */
+export function gapsOf(
+  xs: number[],
+  difference: (x: number) => number,
+  reason: (x: number) => string | undefined,
+  between: [Strategy, Strategy],
+  context: Context,
+): Gap[] {
+  const cheaper = (x: number | undefined) => {
+    const d = x === undefined ? NaN : difference(x);
+    return Number.isNaN(d) || d === 0 ? null : d < 0 ? between[0].name : between[1].name;
+  };
+  const known = (x: number) => !Number.isNaN(difference(x));
+  const gaps: Gap[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    if (reason(xs[i]!) === undefined) continue;
+    let j = i;
+    while (j + 1 < xs.length && !known(xs[j + 1]!)) j++;
+    const inside = xs.slice(i, j + 1).filter((x) => reason(x) !== undefined);
+    const before = xs.slice(0, i).reverse().find(known);
+    const after = xs.slice(j + 1).find(known);
+    gaps.push({
+      context,
+      from: inside[0]!,
+      to: inside[inside.length - 1]!,
+      reason: reason(xs[i]!)!,
+      cheaperBefore: cheaper(before),
+      cheaperAfter: cheaper(after),
+    });
+    i = j;
+  }
+  return gaps;
 }
 
 function describe(value: number, slope: number, between: [Strategy, Strategy], context: Context, method: Crossover["method"]): Crossover {
@@ -160,27 +239,49 @@ function integerCrossovers(raw: Record<string, unknown>, file: string, query: Cr
   const from = Math.max(0, Math.ceil(query.from ?? 0));
   const to = Math.floor(query.to ?? 100);
   // Under exact assignment only counts with a whole number of hard bugs are scenarios; a count
-  // without a closed form (a window in reach) is skipped.
+  // without a closed form (a window in reach) is a gap.
+  const noClosedForm = new Map<number, string>();
   const d = (q: number): number | null => {
+    let scenario: Scenario;
     try {
-      return costDifference(parseScenario(withPath(raw, query.param, q), file), query.between, context);
+      scenario = parseScenario(withPath(raw, query.param, q), file);
     } catch (err) {
       if (err instanceof UserError) return null;
       throw err;
     }
+    try {
+      return costDifference(scenario, query.between, context);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      noClosedForm.set(q, err.message);
+      return null;
+    }
   };
+  const counts = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+  const values = new Map(counts.map((q) => [q, d(q)]));
   const out: Crossover[] = [];
   let previous: number | null = null;
   let known = 0;
-  for (let q = from; q <= to; q++) {
-    const now = d(q);
-    if (now === null) continue;
+  let gapSincePrevious = false; // a flip across a gap is the gap's to report, not a crossover
+  for (const q of counts) {
+    const now = values.get(q)!;
+    if (now === null) {
+      gapSincePrevious ||= noClosedForm.has(q);
+      continue;
+    }
     known++;
     if (now === 0) continue;
-    if (previous !== null && Math.sign(now) !== Math.sign(previous)) out.push(describe(q, now - previous, query.between, context, "integer"));
+    if (previous !== null && !gapSincePrevious && Math.sign(now) !== Math.sign(previous)) out.push(describe(q, now - previous, query.between, context, "integer"));
     previous = now;
+    gapSincePrevious = false;
   }
-  if (known === 0) throw new UserError(`${query.between.map((s) => s.name).join(" and ")} have no closed form at any whole count in [${from}, ${to}] (${context})`);
+  if (known === 0) {
+    const reason = [...noClosedForm.values()][0];
+    throw new UserError(reason ?? `${query.between.map((s) => s.name).join(" and ")} have no closed form at any whole count in [${from}, ${to}] (${context})`);
+  }
+  if (query.onGap) {
+    for (const gap of gapsOf(counts, (q) => values.get(q) ?? NaN, (q) => noClosedForm.get(q), query.between, context)) query.onGap(gap);
+  }
   return out;
 }
 
@@ -248,7 +349,7 @@ export function quadraticRoots(a: number, b: number, c: number): number[] {
  */
 export function scanCrossovers(f: (x: number) => number, from: number, to: number, steps: number): { value: number; slope: number }[] {
   const roots: { value: number; slope: number }[] = [];
-  const xs = Array.from({ length: steps + 1 }, (_, i) => (i === steps ? to : from + ((to - from) * i) / steps));
+  const xs = grid(from, to, steps);
   const ys = xs.map(f);
   for (let i = 0; i < steps; i++) {
     const [x0, x1, y0, y1] = [xs[i]!, xs[i + 1]!, ys[i]!, ys[i + 1]!];

@@ -1,11 +1,12 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
-import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover, type Gap } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { numberFlag, textFlag, wholeFlag } from "../args.js";
 import { money, table } from "../format.js";
+import { terminalWidth, wrap } from "../render/layout.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 
@@ -75,15 +76,17 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
       skipped.push({ context, reason });
       cause ??= error;
     };
-    const crossovers = inRange(() => findCrossovers(raw, args.scenario, { param, between, contexts, from, to, steps, onSkip }));
+    const gaps: Gap[] = [];
+    const onGap = (gap: Gap) => gaps.push({ ...gap, reason: gap.reason.replace(/^[^:]*\.(ya?ml|json): /, "") });
+    const crossovers = inRange(() => findCrossovers(raw, args.scenario, { param, between, contexts, from, to, steps, onSkip, onGap }));
     // Points outside the key's range are gaps of the scan; a range with no point inside it fails.
     if (skipped.length === contexts.length) throw rangeError(cause);
     const names = between.map((s) => s.name);
     if (args.json) {
-      cli.stdout.write(toJson({ param, between: names, from: from ?? null, to: to ?? null, crossovers, skipped }) + "\n");
+      cli.stdout.write(toJson({ param, between: names, from: from ?? null, to: to ?? null, crossovers, gaps, skipped }) + "\n");
       return;
     }
-    cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to, skipped));
+    cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to, skipped, gaps, terminalWidth(cli.stdout)));
   },
 });
 
@@ -115,6 +118,10 @@ function formatBest(param: string, best: BestValue[]): string {
   return out;
 }
 
+/** A gap with a different strategy cheaper on each side: the costs cross inside it. */
+const flips = (g: Gap) => g.cheaperBefore !== null && g.cheaperAfter !== null && g.cheaperBefore !== g.cheaperAfter;
+const short = (x: number) => String(Number(x.toPrecision(6)));
+
 function formatCrossovers(
   param: string,
   names: string[],
@@ -123,16 +130,35 @@ function formatCrossovers(
   from?: number,
   to?: number,
   skipped: { context: Context; reason: string }[] = [],
+  gaps: Gap[] = [],
+  width = 100,
 ): string {
   const range = from !== undefined && to !== undefined ? ` in [${from}, ${to}]` : "";
   let out = `Crossovers of ${names[0]} and ${names[1]} in ${param}${range}\n\n`;
   const rows = contexts.flatMap((ctx) => {
-    const found = crossovers.filter((c) => c.context === ctx);
     if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
+    // crossovers and the gaps the choice flips across, in order of value
+    const found = [
+      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : c.value.toPrecision(10), c.cheaperBelow, c.cheaperAbove, c.method] })),
+      ...gaps
+        .filter((g) => g.context === ctx && flips(g))
+        .map((g) => ({ at: g.from, row: [ctx, `${short(g.from)} to ${short(g.to)}`, g.cheaperBefore!, g.cheaperAfter!, "in a gap"] })),
+    ].sort((a, b) => a.at - b.at);
     if (found.length === 0) return [[ctx, "none", "-", "-", "-"]];
-    return found.map((c) => [ctx, c.method === "integer" ? String(c.value) : c.value.toPrecision(10), c.cheaperBelow, c.cheaperAbove, c.method]);
+    return found.map((f) => f.row);
   });
   out += table(["context", param, "cheaper below", "cheaper above", "method"], rows, new Set([param])) + "\n";
-  for (const k of skipped) out += `\n${k.context}: ${k.reason.replace(/^[^:]*\.ya?ml: /, "")}\n`;
+  for (const k of skipped) out += "\n" + wrap(`${k.context}: ${k.reason.replace(/^[^:]*\.(ya?ml|json): /, "")}`, width, "", "  ").join("\n") + "\n";
+  for (const g of gaps) {
+    const sides = flips(g)
+      ? `${g.cheaperBefore} is cheaper before it and ${g.cheaperAfter} after it: they cross inside, where only simulation can say (agentsim sweep)`
+      : g.cheaperBefore !== null && g.cheaperBefore === g.cheaperAfter
+        ? `${g.cheaperBefore} is cheaper on both sides; a crossover inside would come with a second one`
+        : g.cheaperBefore ?? g.cheaperAfter
+          ? `${g.cheaperBefore ?? g.cheaperAfter} is cheaper ${g.cheaperBefore ? "before" : "after"} it; the scan cannot see inside`
+          : `the scan cannot see inside`;
+    const text = `${g.context}: no closed form for ${param} from ${short(g.from)} to ${short(g.to)}. ${sides}. At ${short(g.from)}, ${g.reason}`;
+    out += "\n" + wrap(text, width, "", "  ").join("\n") + "\n";
+  }
   return out;
 }
