@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
-import { findCrossovers } from "../src/model/crossover.js";
+import { bestAttempts, findCrossovers } from "../src/model/crossover.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { buildSweep, sweepPoints } from "../src/sweep/points.js";
 import { ScenarioError } from "../src/errors.js";
@@ -190,6 +190,45 @@ describe("the new numeric keys", () => {
     const count = findCrossovers(raw, "keys.yaml", { param: "models.weak.bugs.count.mean", between: [first, second], contexts: ["fresh"], from: 0.5, to: 20, steps: 100 });
     expect(count).toHaveLength(1);
     expect(count[0]!.cheaperBelow).toBe("weak-first");
+  });
+});
+
+describe("the best number of attempts of a rung", () => {
+  it("is the k with the lowest reference cost, in each context, and the other strategy's cost is its own", () => {
+    // the escalation scenario written out by hand (list prices of Opus 4.5 and Haiku 4.5)
+    const raw: Raw = {
+      name: "best-k",
+      seed: 1,
+      trials: 1000,
+      models: {
+        strong: { price: { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 }, bugs: { count: 3, hardFraction: 1 / 3 }, fix: { easy: 0.9, hard: 0.6 } },
+        weak: { price: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 }, bugs: { count: 8, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.15 } },
+      },
+      tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+      strategies: {
+        "strong-first": { generator: "strong", fixer: "weak" },
+        escalate: { generator: "weak", ladder: [{ fixer: "weak", attempts: 3 }, { fixer: "strong" }] },
+      },
+    };
+    const scenario = parseScenario(raw, "best.yaml");
+    const [first, escalate] = scenario.strategies as [Strategy, Strategy];
+    const param = "strategies.escalate.ladder[0].attempts";
+    const search = (to: number) => bestAttempts(raw, "best.yaml", { param, between: [escalate, first], contexts: ["shared", "fresh"], from: 1, to, steps: 1 });
+    const [best, short] = [search(25), search(6)];
+    for (const b of [...best, ...short]) {
+      const reference = b.costs.map(({ value }) => {
+        const at = { ...raw, strategies: { ...(raw.strategies as Raw), escalate: { generator: "weak", ladder: [{ fixer: "weak", attempts: value }, { fixer: "strong" }] } } };
+        return referenceStrategy(at, "escalate", b.context).mean!;
+      });
+      b.costs.forEach((c, i) => close(c.cost!, reference[i]!, `escalate k=${c.value} ${b.context}`));
+      const lowest = reference.indexOf(Math.min(...reference));
+      expect(b.best).toBe(lowest + 1);
+      close(b.cost, reference[lowest]!, `best ${b.context}`);
+      close(b.other.cost!, referenceStrategy(raw, "strong-first", b.context).mean!, `strong-first ${b.context}`);
+    }
+    // in shared context the cost first rises with k, then falls: the best of 1..6 is 1, of 1..25 is 25
+    expect(best.map((b) => b.best)).toEqual([25, 25]);
+    expect(short.map((b) => b.best)).toEqual([1, 6]);
   });
 });
 

@@ -106,15 +106,15 @@ function pickStrategies(all: Strategy[], between: string | undefined): [Strategy
 
 function formatBest(param: string, best: BestValue[]): string {
   const name = best[0]?.strategy ?? "";
-  let out = `${param} is a whole number: the value with the lowest expected cost of ${name}\n\n`;
-  const rows = best.map((b) => [
-    b.context,
-    String(b.best),
-    money(b.cost),
-    b.other.strategy ? `${b.other.strategy} ${money(b.other.cost)}` : "-",
-    b.costs.map((c) => `${c.value}: ${money(c.cost)}`).join(", "),
-  ]);
-  out += table(["context", "best", "E[cost]", "versus", "E[cost] by value"], rows, new Set(["best", "E[cost]"])) + "\n";
+  let out = `The best ${param} (a whole number) for ${name}, by expected cost:\n\n`;
+  const pad = Math.max(...best.map((b) => b.context.length)) + 1;
+  for (const b of best) {
+    const versus = b.other.strategy ? ` (${b.other.strategy}: ${b.other.cost === null ? "no closed form" : money(b.other.cost)})` : "";
+    out += `${(b.context + ":").padEnd(pad)} ${b.best}, at ${money(b.cost)} per run${versus}\n`;
+  }
+  // every value tried, one row each, a column per context; * marks the best
+  const rows = best[0]!.costs.map((c, i) => [String(c.value), ...best.map((b) => money(b.costs[i]!.cost) + (b.costs[i]!.value === b.best ? " *" : "  "))]);
+  out += "\n" + table(["attempts", ...best.map((b) => b.context)], rows, new Set(["attempts", ...best.map((b) => b.context)])) + "\n";
   return out;
 }
 
