@@ -119,6 +119,34 @@ describe("the simulator", () => {
     expect(ladders).toBeGreaterThan(30);
   });
 
+  it("gives a heavy-tailed cost no interval: infinite variance (2 < a <= 4) and infinite mean (a <= 2)", async () => {
+    const raw = (concentration: number): Raw => ({
+      name: "heavy",
+      seed: 1,
+      trials: 4000,
+      models: {
+        strong: { price: { input: 5, output: 25 }, bugs: { count: 3, hardFraction: 1 / 3 }, fix: { easy: 0.9, hard: 0.6 } },
+        weak: { price: { input: 1, output: 5 }, bugs: { count: 8, hardFraction: 0.5 }, fix: { easy: 0.7, hard: { dist: "beta", mean: 0.15, concentration } } },
+      },
+      tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+      strategies: { "strong-first": { generator: "strong", fixer: "weak" }, "weak-first": { generator: "weak", fixer: "strong" } },
+    });
+    // a = 0.15 c: c = 20 gives a = 3 (finite mean, infinite variance), c = 10 gives a = 1.5
+    for (const [c, verdict] of [[20, "infinite variance"], [10, "infinite mean"]] as const) {
+      const { results } = await evaluateScenario(pool, parseScenario(raw(c), "heavy.yaml"), { trials: 4000, seedKey: `heavy-${c}` });
+      const heavy = results.filter((r) => r.strategy === "strong-first");
+      expect(heavy).toHaveLength(2);
+      for (const r of heavy) {
+        expect(r.verdict).toBe(verdict);
+        expect([r.ciLow, r.ciHigh]).toEqual([null, null]);
+        if (c === 10) expect([r.analyticMean, r.bias, r.halfMeans?.length]).toEqual([null, null, 2]);
+        else expect(r.bias).not.toBeNull();
+      }
+      // the strategy with light tails keeps its interval
+      for (const r of results.filter((x) => x.strategy === "weak-first")) expect(r.ciLow).toBeLessThan(r.ciHigh!);
+    }
+  });
+
   it("agrees in distribution with the reference's own Monte Carlo on ladder scenarios (KS, alpha 0.001)", () => {
     const runs = 20_000;
     const bound = Math.sqrt(-Math.log(0.001 / 2) / 2) * Math.sqrt(2 / runs);

@@ -26,6 +26,8 @@ export type SimRow = Pick<
   ladder?: string | null;
   /** why the closed form is missing; "infinite ..." marks an infinite expected cost */
   reason?: string | null;
+  /** why the cost's variance is infinite: no interval holds for its mean */
+  varianceReason?: string | null;
 };
 
 /**
@@ -149,9 +151,11 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
       const mine = results.filter((r) => r.context === context);
       const candidate = (r: SimRow, value: number): Candidate => ({ strategy: r.strategy, value, completion: r.allFixedFraction });
       const choice = choose(mine.map((r) => candidate(r, rankedMean(r))));
-      const stdError = (name: string) => mine.find((r) => r.strategy === name)!.stdError;
+      const row = (name: string) => mine.find((r) => r.strategy === name)!;
+      const stdError = (name: string) => row(name).stdError;
       let interval: [number | null, number | null] = [null, null];
-      if (choice.savings !== null) {
+      const heavy = (name: string) => (row(name).varianceReason ?? null) !== null || rankedMean(row(name)) === Infinity;
+      if (choice.savings !== null && Number.isFinite(choice.savings) && !heavy(choice.best.strategy) && !heavy(choice.runnerUp!.strategy)) {
         const half = Z95 * Math.hypot(stdError(choice.best.strategy), stdError(choice.runnerUp!.strategy));
         interval = [choice.savings - half, choice.savings + half];
       }

@@ -12,7 +12,10 @@ import { jobsOf, runsInline, simulateJobs, type SimOutput } from "../sim/simulat
 import { checkMean, relativeError, type Verdict } from "../stats/check.js";
 import { joinMoments, probabilityLess, summaryOf, summaryQuantiles, type Moments, type Summary } from "../stats/summary.js";
 
-export interface SimResult extends Omit<Summary, "n"> {
+export interface SimResult extends Omit<Summary, "n" | "ciLow" | "ciHigh"> {
+  /** mean -/+ z_0.975 s/sqrt(n); null where the cost's variance (or mean) is infinite, as no interval holds then */
+  ciLow: number | null;
+  ciHigh: number | null;
   strategy: string;
   generator: string;
   /** the single fixer of a one-rung ladder, or null */
@@ -147,9 +150,12 @@ function toResult(o: SimOutput, cost: Summary, wall: Summary | null, analytic: A
     analyticMean: analytic.analyticMean,
     reason: analytic.reason,
     ...summary,
+    ...(analytic.varianceReason === null && !infinite ? {} : { ciLow: null, ciHigh: null }),
     ...check,
+    ...(infinite ? { verdict: "infinite mean" as const } : {}),
     baseMean: analytic.baseMean,
-    bias: analytic.baseMean === null ? null : relativeError(summary.mean, analytic.baseMean),
+    // with an infinite expected cost the bias is infinite too, whatever the runs' mean
+    bias: analytic.baseMean === null || infinite ? null : relativeError(summary.mean, analytic.baseMean),
     meanAttempts: meanOf("attempts"),
     expectedAttempts: analytic.expectedAttempts,
     breakdown: {

@@ -200,8 +200,8 @@ export interface SweepPoint {
   context: string;
   strategy: string;
   mean: number;
-  ciLow: number;
-  ciHigh: number;
+  ciLow: number | null;
+  ciHigh: number | null;
 }
 
 /** Each strategy's mean cost along the first swept key, one panel per context (and per value of a second key). */

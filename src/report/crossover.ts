@@ -168,7 +168,7 @@ export async function crossoverData(
     ),
   );
   const simulated = evaluations.flatMap((e, i) =>
-    e.results.map((r) => ({ x: values[i]!.x, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh })),
+    e.results.map((r) => ({ x: values[i]!.x, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow ?? undefined, ciHigh: r.ciHigh ?? undefined })),
   );
   return { plan, line, simulated, trials, crossovers, noClosedForm };
 }

@@ -152,7 +152,7 @@ function rankingTable(d: ContextDecision, data: ReportData, results: Result[]): 
     return {
       mark: c.strategy === best,
       cells: [
-        r.strategy, pairLabel(r).replace(" -> ", " → "), money(r.mean), `${money(r.ciLow)} to ${money(r.ciHigh)}`,
+        r.strategy, pairLabel(r).replace(" -> ", " → "), money(r.mean), r.ciLow === null ? "none (infinite variance)" : `${money(r.ciLow)} to ${money(r.ciHigh)}`,
         money(r.p50), money(r.p90), money(r.p99), closedForm(r),
         ...(incomplete ? [percent(r.allFixedFraction, 1), money(costPerCompletedRun(r.mean, r.allFixedFraction))] : []),
         p === null ? "-" : percent(p, 1),

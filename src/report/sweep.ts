@@ -25,8 +25,9 @@ export interface SweepRow {
   strategy: string;
   context: Context;
   mean: number;
-  ciLow: number;
-  ciHigh: number;
+  /** null where the cost's variance is infinite (no interval holds; the chart draws no bar) */
+  ciLow: number | null;
+  ciHigh: number | null;
 }
 
 export interface SweepCheapest {

@@ -33,7 +33,7 @@ export const MIN_CHECK_RUNS = 1000;
  */
 export const SKEW_CHECK_RUNS = 300;
 
-export type Verdict = "consistent" | "inconsistent" | "too few runs" | "no closed form" | "infinite variance";
+export type Verdict = "consistent" | "inconsistent" | "too few runs" | "no closed form" | "infinite variance" | "infinite mean";
 
 export interface Check {
   /** (m - E) / (s / sqrt(n)); null without a closed form or without spread */

@@ -52,7 +52,7 @@ function runColumns(incomplete: boolean): Column<SimResult>[] {
     { head: "strategy", cell: (r) => r.strategy },
     PAIR_COLUMN,
     { head: "mean", numeric: true, cell: (r) => money(r.mean) },
-    { head: "95% interval", drop: 2, cell: (r) => `${money(r.ciLow)}..${money(r.ciHigh)}` },
+    { head: "95% interval", drop: 2, cell: (r) => (r.ciLow === null ? "none (heavy tail)" : `${money(r.ciLow)}..${money(r.ciHigh)}`) },
     { head: "p50", numeric: true, wide: true, cell: (r) => money(r.p50) },
     { head: "p90", numeric: true, drop: 1, cell: (r) => money(r.p90) },
     { head: "p99", numeric: true, wide: true, cell: (r) => money(r.p99) },
