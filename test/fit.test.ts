@@ -184,7 +184,7 @@ describe("bug counts", () => {
 
   it("constant, Poisson and overdispersed counts are told apart", () => {
     expect(summarizeCounts("g", [3, 3, 3]).form).toBe("constant");
-    expect(describeCountForm(summarizeCounts("g", [3, 3, 3]))).toBe("constant: 3 bugs in every run");
+    expect(describeCountForm(summarizeCounts("g", [3, 3, 3]))).toBe("3 bugs in each");
     // equal mean and variance: T = n - 1, right in the middle of chi-square(n - 1)
     const poissonLike = [0, 1, 1, 2, 2, 2, 3, 3, 4, 2]; // mean 2, variance 1.33
     expect(summarizeCounts("g", poissonLike).form).toBe("poisson");

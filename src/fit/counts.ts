@@ -57,12 +57,12 @@ export function summarizeCounts(generator: string, counts: number[]): CountSumma
   return { generator, runs: n, mean, variance, min, max, dispersion, pValue, form };
 }
 
-/** One sentence for people: "constant: 3 bugs", "Poisson fits (D = 1.04, p = 0.41)", ... */
+/** One sentence for people: "3 bugs in each" (a constant count), "Poisson fits (D = 1.04, p = 0.41)", ... */
 export function describeCountForm(c: CountSummary): string {
   const test = c.pValue === null ? "" : ` (D = ${c.dispersion!.toFixed(3)}, p = ${c.pValue.toPrecision(2)})`;
   switch (c.form) {
     case "constant":
-      return `constant: ${c.mean} bug${c.mean === 1 ? "" : "s"} in every run`;
+      return `${c.mean} bug${c.mean === 1 ? "" : "s"} in each`;
     case "poisson":
       return `Poisson fits${test}`;
     case "negbinomial":

@@ -19,6 +19,7 @@ import { MAX_THREADS, textFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
 import { toJson } from "../json.js";
+import { terminalWidth, wrap } from "../render/layout.js";
 
 const FORMATS = ["agentsim", "claude-code"] as const;
 
@@ -86,7 +87,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
       checkWritableRates(report.parameters);
       writeWhole(args.out, scenarioYaml(report.scenario!, scenarioHeader(report, args.traces, args.prices!)));
     }
-    cli.stdout.write(args.json ? toJson(fitJson(report, args.out ?? null)) + "\n" : formatFit(report, args.out ?? null));
+    cli.stdout.write(args.json ? toJson(fitJson(report, args.out ?? null)) + "\n" : formatFit(report, args.out ?? null, terminalWidth(cli.stdout)));
   },
 });
 
@@ -125,7 +126,9 @@ function parameterTable(rows: ParameterRow[]): string {
   );
 }
 
-function decisionText(report: FitReport): string {
+function decisionText(report: FitReport, width: number): string {
+  // each context's line wrapped under its text: "  shared  strong-first is ..."
+  const line = (context: string, text: string) => wrap(text, width, `  ${context.padEnd(7)} `, " ".repeat(10)).join("\n") + "\n";
   const d = report.decision;
   if (!d) return `Decision: needs prices (--prices <scenario>): a trace has none.\n`;
   let out = `Decision by closed-form expected cost per run (prices from ${d.prices}):\n`;
@@ -136,25 +139,27 @@ function decisionText(report: FitReport): string {
       .map((x) => `${x.strategy} ${money(x.expectedCost)}`)
       .join(", ");
     if (c.cheapest === null) {
-      out += `  ${c.context.padEnd(7)} no strategy has a closed form here\n`;
+      out += line(c.context, `no strategy has a closed form here`);
       continue;
     }
     if (!c.confidence) {
-      out += `  ${c.context.padEnd(7)} ${c.cheapest} is the cheapest at the estimates (${costs}); --bootstrap B says how sure that is\n`;
+      out += line(c.context, `${c.cheapest} is the cheapest at the estimates (${costs}); --bootstrap B says how sure that is`);
       continue;
     }
     const ranked = c.confidence.filter((x) => x.share > 0).sort((a, b) => b.share - a.share);
     const top = ranked[0]!;
     const others = ranked.slice(1).map((x) => `${x.strategy} ${percent(x.share, 1)}`);
     if (c.undecided) others.push(`no closed form ${percent(c.undecided, 1)}`);
-    out +=
-      `  ${c.context.padEnd(7)} ${top.strategy} is the cheapest in ${percent(top.share, 1)} of plausible worlds` +
-      `${others.length ? ` (${others.join(", ")})` : ""}; at the estimates: ${costs}\n`;
+    out += line(
+      c.context,
+      `${top.strategy} is the cheapest in ${percent(top.share, 1)} of plausible worlds` +
+        `${others.length ? ` (${others.join(", ")})` : ""}; at the estimates: ${costs}`,
+    );
   }
   return out;
 }
 
-export function formatFit(report: FitReport, out: string | null): string {
+export function formatFit(report: FitReport, out: string | null, width = 100): string {
   const b = report.bootstrap;
   let text =
     `Fitted from ${report.runs.toLocaleString("en-US")} runs (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}): ` +
@@ -162,7 +167,7 @@ export function formatFit(report: FitReport, out: string | null): string {
     (b
       ? `95% intervals: percentile bootstrap over runs, B = ${b.replicates.toLocaleString("en-US")}, seed ${b.seed}.\n`
       : `No intervals (--bootstrap 0).\n`);
-  text += `\n${decisionText(report)}\n${parameterTable(report.parameters)}\n`;
+  text += `\n${decisionText(report, width)}\n${parameterTable(report.parameters)}\n`;
   const counts = report.bugCounts;
   text += `\nBugs per generation:\n\n`;
   text += table(
@@ -173,8 +178,8 @@ export function formatFit(report: FitReport, out: string | null): string {
     ]),
     new Set(["runs", "mean", "variance", "D"]),
   );
-  text += `\n\nD = variance / mean; under a Poisson law (runs - 1) D is chi-square with runs - 1 degrees of freedom (two-sided test at 5%).\n`;
-  if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => `  - ${n}`).join("\n")}\n`;
+  text += `\n\n${wrap("D = variance / mean; under a Poisson law (runs - 1) D is chi-square with runs - 1 degrees of freedom (two-sided test at 5%).", width).join("\n")}\n`;
+  if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => wrap(n, width, "  - ", "    ").join("\n")).join("\n")}\n`;
   if (out) text += `\nWrote ${out}: agentsim analytic ${out}, agentsim run ${out}\n`;
   return text;
 }
@@ -235,7 +240,7 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null): 
   )}\n`;
   text += `\n${table(["model", "requests", "mean output"], report.models.map((m) => [m.model, m.requests, `${value(m.meanOutput)} tokens`]), new Set(["requests", "mean output"]))}\n`;
   const c = report.fragment.caching;
-  text += `\nScenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}\n`;
+  text += `\n${wrap(`Scenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}`, 100, "", "  ").join("\n")}\n`;
   if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => `  - ${n}`).join("\n")}\n`;
   if (out) text += `\nWrote ${out}\n`;
   return text;
