@@ -223,8 +223,8 @@ describe("agentsim prices (the built CLI)", () => {
   /** The table's lines: from the column heads to the blank line after the rows. */
   const tableLines = (stdout: string) => stdout.split("\n\n")[1]!.split("\n");
 
-  it("prints every column for a filter when the width is not limited", () => {
-    const { code, stdout } = agentsim(["prices", "claude-sonnet-4-5"]);
+  it("prints every column for a filter on a wide terminal", () => {
+    const { code, stdout } = agentsim(["prices", "claude-sonnet-4-5"], { COLUMNS: "200" });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\d+ presets matching "claude-sonnet-4-5", \$ per million tokens\n\(@pydantic\/genai-prices 0\.1\.8: list prices in effect on 2026-09-23\)/);
     expect(stdout).toMatch(/^anthropic\/claude-sonnet-4-5\s+3\s+15\s+0\.3\s+3\.75\s+6\s+200000\s+6\s+22\.5\s+0\.6\s+7\.5\s+12\s+200000$/m);
@@ -237,6 +237,13 @@ describe("agentsim prices (the built CLI)", () => {
     for (const line of tableLines(stdout)) expect(line.length).toBeLessThanOrEqual(80);
     expect(stdout).toMatch(/Hidden at this width: \d+ columns \(see --json\)/);
     expect(stdout).toMatch(/^anthropic\/claude-sonnet-4-5\s+3\s+15\b/m);
+  });
+
+  it("fits 100 columns when stdout is no terminal, wrapping the longest ids after a slash", () => {
+    const { code, stdout } = agentsim(["prices"]);
+    expect(code).toBe(0);
+    for (const line of stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
+    expect(stdout).toMatch(/^huggingface_sambanova\/tokyotech-llm\/\s+0\.6\s+1\.2\b.*\nLlama-3\.3-Swallow-70B-Instruct-v0\.4$/m);
   });
 
   it("--json gives the table's version and every preset field", () => {

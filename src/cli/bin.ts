@@ -3,4 +3,10 @@
 import { hideBin } from "yargs/helpers";
 import { main } from "./main.js";
 
+// A reader that stops early (`agentsim prices | head`) closes the pipe: what is left to print is
+// dropped, quietly, instead of crashing on EPIPE.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code !== "EPIPE") throw err;
+});
+
 process.exitCode = await main(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr });

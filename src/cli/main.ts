@@ -56,7 +56,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       .alias("h", "help")
       .version(version())
       .alias("V", "version")
-      .wrap(null)
+      .wrap(Math.min(100, io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 100))
       // With a callback yargs hands over --help and --version text instead of printing it.
       .parseAsync(args, {}, (_err, _parsed, text) => {
         output = text;

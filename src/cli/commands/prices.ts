@@ -31,13 +31,16 @@ export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
   },
 });
 
-/** The terminal's width; COLUMNS when stdout is not a terminal; no limit when neither is known. */
+/** The terminal's width; COLUMNS when stdout is not a terminal; else 100, as for every command. */
 function terminalWidth(stdout: Output): number {
-  return stdout.columns ?? (Number(process.env.COLUMNS) || Infinity);
+  return stdout.columns ?? (Number(process.env.COLUMNS) || 100);
 }
 
-/** A price as the shortest decimal that reads back as the same double: copy it into YAML as is. */
-const exact = (x: number | null | undefined): string => (x === null || x === undefined ? "-" : String(x));
+/**
+ * A price to 12 significant digits (the table stores some sums with float noise, such as
+ * 0.18000000000000002); `--json` has the exact doubles.
+ */
+const exact = (x: number | null | undefined): string => (x === null || x === undefined ? "-" : String(Number(x.toPrecision(12))));
 
 interface Column {
   head: string;
@@ -67,26 +70,44 @@ const textWidth = (text: string) => Math.max(...text.split("\n").map((line) => l
 
 /**
  * The columns to show: those with a value for some preset (an all-"-" column says nothing),
- * then, while the table is wider than `width`, without the highest rank (never rank 0).
+ * then, while the table is wider than `width`, without the highest rank (never rank 0). The
+ * preset column is at most `idWidth` wide (longer ids wrap in it): 55% of the width, at least
+ * 30, so that the prices beside it keep most of the room.
  */
-function chooseColumns(presets: Preset[], width: number): { shown: Column[]; hidden: number } {
+function chooseColumns(presets: Preset[], width: number): { shown: Column[]; hidden: number; idWidth: number } {
   const cells = new Map(COLUMNS.map((c) => [c, presets.map((p) => c.cell(p))]));
   const useful = COLUMNS.filter((c) => c.rank === 0 || cells.get(c)!.some((text) => text !== "-"));
   const widths = new Map(useful.map((c) => [c, Math.max(textWidth(c.head), ...cells.get(c)!.map((text) => text.length))]));
   const total = (cols: Column[]) => cols.reduce((sum, c) => sum + widths.get(c)!, 0) + 2 * (cols.length - 1);
+  const id = COLUMNS[0]!;
+  const idWidth = Math.min(widths.get(id)!, Math.max(30, Math.floor(width * 0.55)));
+  widths.set(id, idWidth);
   let shown = useful;
   while (total(shown) > width && shown.some((c) => c.rank > 0)) {
     const last = Math.max(...shown.map((c) => c.rank));
     shown = shown.filter((c) => c.rank !== last);
   }
-  return { shown, hidden: useful.length - shown.length };
+  return { shown, hidden: useful.length - shown.length, idWidth };
+}
+
+/** An id in lines of at most `width` characters, broken after a "/" where it can be. */
+function wrapId(id: string, width: number): string {
+  const lines: string[] = [];
+  let rest = id;
+  while (rest.length > width) {
+    const slash = rest.lastIndexOf("/", width - 1);
+    const cut = slash > 0 ? slash + 1 : width;
+    lines.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  return [...lines, rest].join("\n");
 }
 
 /** The presets as an aligned table at most `width` wide where it can be, with its notes. */
 export function formatPrices(presets: Preset[], filter: string | null, width: number): string {
-  const { shown, hidden } = chooseColumns(presets, width);
+  const { shown, hidden, idWidth } = chooseColumns(presets, width);
   const head = shown.map((c) => c.head);
-  const rows = presets.map((p) => shown.map((c) => c.cell(p)));
+  const rows = presets.map((p) => shown.map((c, i) => (i === 0 ? wrapId(c.cell(p), idWidth) : c.cell(p))));
   const count = `${presets.length} preset${presets.length === 1 ? "" : "s"}${filter === null ? "" : ` matching "${filter}"`}`;
   const notes: string[] = [];
   if (head.some((h) => h.startsWith("tier"))) {
