@@ -117,23 +117,10 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     // form (a window reached, an infinite expectation) is a gap, which is reported.
     let invalid: unknown = null;
     const noClosedForm = new Map<number, string>();
-    const difference = (x: number) => {
-      let scenario: Scenario;
-      try {
-        scenario = at(x);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
+    const difference = (x: number) =>
+      differenceAt(x, at, query.between, ctx, noClosedForm, (err) => {
         invalid = err;
-        return NaN;
-      }
-      try {
-        return costDifference(scenario, query.between, ctx);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        noClosedForm.set(x, err.message);
-        return NaN;
-      }
-    };
+      });
     const xs = grid(query.from!, query.to!, query.steps);
     const ys = new Map(xs.map((x) => [x, difference(x)]));
     const roots = scanCrossovers((x) => ys.get(x) ?? difference(x), query.from!, query.to!, query.steps);
@@ -146,6 +133,36 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     }
     return roots.map((root) => describe(root.value, root.slope, query.between, ctx, "bisection"));
   });
+}
+
+/**
+ * The cost difference at value x of the key, or NaN: where x is no scenario (`at` throws: a value
+ * the key may not take, passed to `onInvalid`), or where a strategy has no closed form (recorded
+ * in `noClosedForm` with why).
+ */
+function differenceAt(
+  x: number,
+  at: (x: number) => Scenario,
+  between: [Strategy, Strategy],
+  context: Context,
+  noClosedForm: Map<number, string>,
+  onInvalid: (err: UserError) => void = () => {},
+): number {
+  let scenario: Scenario;
+  try {
+    scenario = at(x);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    onInvalid(err);
+    return NaN;
+  }
+  try {
+    return costDifference(scenario, between, context);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    noClosedForm.set(x, err.message);
+    return NaN;
+  }
 }
 
 /** The scan's points: `steps` equal intervals over [from, to], ending exactly at `to`. */
@@ -241,21 +258,10 @@ function integerCrossovers(raw: Record<string, unknown>, file: string, query: Cr
   // Under exact assignment only counts with a whole number of hard bugs are scenarios; a count
   // without a closed form (a window in reach) is a gap.
   const noClosedForm = new Map<number, string>();
+  const at = (q: number) => parseScenario(withPath(raw, query.param, q), file);
   const d = (q: number): number | null => {
-    let scenario: Scenario;
-    try {
-      scenario = parseScenario(withPath(raw, query.param, q), file);
-    } catch (err) {
-      if (err instanceof UserError) return null;
-      throw err;
-    }
-    try {
-      return costDifference(scenario, query.between, context);
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      noClosedForm.set(q, err.message);
-      return null;
-    }
+    const value = differenceAt(q, at, query.between, context, noClosedForm);
+    return Number.isNaN(value) ? null : value;
   };
   const counts = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
   const values = new Map(counts.map((q) => [q, d(q)]));
