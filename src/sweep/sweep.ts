@@ -122,6 +122,14 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     options.onProgress?.(state.completedPoints, mine);
     const file = await open(files.partial, "r+");
     const record = await open(files.state, "r+");
+    let synced = performance.now();
+    let saved = state.completedPoints;
+    const save = () => {
+      fdatasyncSync(file.fd);
+      writeSync(record.fd, stateText(state!), 0);
+      synced = performance.now();
+      saved = state!.completedPoints;
+    };
     try {
       await file.truncate(state.bytes);
       const runner = pointRunner(pool, sweep, trials, layout);
@@ -136,16 +144,19 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
         options.signal?.throwIfAborted();
         const text = Buffer.from(await pending.get(j)!);
         pending.delete(j);
-        // Three syscalls, done synchronously: awaiting each on libuv's threads costs more than the
-        // syscall (measured), and the workers keep evaluating the points ahead meanwhile. The
-        // rows are on disk before the record says so.
+        // Synchronous syscalls: awaiting each on libuv's threads costs more than the syscall
+        // (measured), and the workers keep evaluating the points ahead meanwhile. The rows are
+        // written at once; they are synced, and the record moved past them, at most every
+        // SYNC_MS and after the last point, so the record never claims rows that are not on disk,
+        // and a crash loses at most that much work (--resume redoes it).
         writeSync(file.fd, text, 0, text.length, state.bytes);
-        fdatasyncSync(file.fd);
         state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
-        writeSync(record.fd, stateText(state), 0);
+        if (j === mine - 1 || performance.now() - synced >= SYNC_MS) save();
         options.onProgress?.(state.completedPoints, mine);
       }
     } finally {
+      // an interrupted sweep (a signal, an error) keeps every point it wrote
+      if (state.completedPoints > saved) save();
       await file.close();
       await record.close();
     }
@@ -160,6 +171,9 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     await lock.release();
   }
 }
+
+/** How often, at most, a sweep syncs its rows and saves its resume record (ms). */
+const SYNC_MS = 100;
 
 /**
  * How the points are evaluated, and how many ahead of the one being written: on a pool of one
