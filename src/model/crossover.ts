@@ -70,9 +70,8 @@ const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
 export function costDifference(scenario: Scenario, between: [Strategy, Strategy], context: Context): number {
   // the scenario's own strategies: an edited key may be one of a ladder's
   const [a, b] = between.map((st) => analyzeStrategy(scenario, scenario.strategies.find((s) => s.name === st.name) ?? st, context));
-  for (const r of [a!, b!]) {
-    if (r.analyticMean === null) throw new UserError(`${r.strategy} (${context}) has no closed form: ${r.reason}`);
-  }
+  const missing = [a!, b!].filter((r) => r.analyticMean === null);
+  if (missing.length > 0) throw new UserError(missing.map((r) => `${r.strategy} (${context}) has no closed form: ${r.reason}`).join("; "));
   return a!.analyticMean! - b!.analyticMean!;
 }
 
