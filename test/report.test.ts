@@ -127,6 +127,27 @@ describe("the sweep chart", () => {
       const means = lines.map((l) => Number(l.split(",")[col]));
       expect(data.rows.map((r) => r.mean)).toEqual(means);
       expect(data.axes).toEqual([{ path: "models.weak.bugs.count", values: [0, 2, 4, 6, 8, 10, 12, 14], log: false }]);
+      expect(data.infinite).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("leaves out a point whose expected cost is infinite, and has no interval where the variance is", async () => {
+    const pool = new SimulationPool(1);
+    try {
+      // a = 0.15 x concentration: 10 gives a = 1.5 (infinite mean), 20 gives a = 3 (infinite variance)
+      const raw = readScenarioFile("scenarios/beta-difficulty.yaml");
+      const sweep = buildSweep({ ...raw, sweep: { "models.weak.fix.hard.concentration": [10, 20, 100] } }, "beta.yaml");
+      const data = await sweepData(pool, sweep, { trials: 1000 });
+      expect(data.infinite).toEqual([
+        { values: [10], strategy: "strong-first", context: "shared" },
+        { values: [10], strategy: "strong-first", context: "fresh" },
+      ]);
+      // at 100 (a = 15) the variance is finite again: an interval
+      const heavy = data.rows.filter((r) => r.strategy === "strong-first");
+      expect(heavy.map((r) => [r.values[0], r.ciLow === null])).toEqual([[20, true], [20, true], [100, false], [100, false]]);
+      expect(data.rows.filter((r) => r.strategy === "weak-first").every((r) => r.ciLow !== null && r.ciLow < r.mean)).toBe(true);
     } finally {
       await pool.close();
     }

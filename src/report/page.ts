@@ -350,7 +350,8 @@ async function sweepSection(sw: SweepData, trials: number, results: Result[], co
       lines,
       `Simulated mean cost per run at every point of the sweep (${trials.toLocaleString("en-US")} runs per strategy and context, ` +
         `the same seeds and numbers as agentsim sweep), with 95% intervals; one panel per context` +
-        `${second ? ` and per value of ${second.path}` : ""}.`,
+        `${second ? ` and per value of ${second.path}` : ""}.` +
+        infiniteNote(sw.infinite, sw.axes.map((a) => a.path)),
     );
   if (second) {
     const [labelA, labelB] = [axisLabels(first!.values), axisLabels(second.values)];
@@ -371,4 +372,11 @@ async function sweepSection(sw: SweepData, trials: number, results: Result[], co
     );
   }
   return out;
+}
+
+/** The points a sweep chart leaves out because the expected cost is infinite there, in words. */
+function infiniteNote(points: { values: number[]; strategy: string; context: string }[], paths: string[]): string {
+  if (points.length === 0) return "";
+  const at = points.map((p) => `${p.strategy} (${p.context}) at ${p.values.map((v, i) => `${paths[i]} = ${v}`).join(", ")}`);
+  return ` Left out, as their expected cost is infinite and a simulated mean estimates nothing: ${at.join("; ")}.`;
 }

@@ -44,6 +44,8 @@ export interface SweepData {
   rows: SweepRow[];
   cheapest: SweepCheapest[];
   trials: number;
+  /** points left out of the chart: a strategy whose expected cost is infinite there (its simulated mean estimates nothing) */
+  infinite: { values: number[]; strategy: string; context: Context }[];
 }
 
 function isLogAxis(raw: Record<string, unknown>, path: string): boolean {
@@ -63,6 +65,7 @@ export async function sweepData(
   const total = sweep.size * perPoint;
   const rows: SweepRow[] = [];
   const cheapest: SweepCheapest[] = [];
+  const infinite: SweepData["infinite"] = [];
   for (let i = 0; i < sweep.size; i++) {
     const point = sweep.point(i);
     const { results, comparisons } = await evaluateScenario(pool, point.scenario, {
@@ -71,14 +74,17 @@ export async function sweepData(
       onProgress: (done) => options.onProgress?.(i * perPoint + done, total),
     });
     for (const r of results) {
-      rows.push({ values: point.values, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh });
+      if (r.verdict === "infinite mean") infinite.push({ values: point.values, strategy: r.strategy, context: r.context });
+      else rows.push({ values: point.values, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh });
     }
     for (const d of decide(results, comparisons).contexts) {
       const best = d.byMean.best;
-      const clear = d.byMean.savingsLow === null || d.byMean.savingsLow > 0;
+      // clear: no runner-up, an infinitely dearer one, or savings whose interval lies above 0
+      const { runnerUp, savings, savingsLow } = d.byMean;
+      const clear = runnerUp === null || savings === Infinity || (savingsLow !== null && savingsLow > 0);
       cheapest.push({ values: point.values, context: d.context, strategy: best.strategy, completion: best.completion, clear });
     }
   }
   const axes = sweep.axes.map((a) => ({ path: a.path, values: a.values, log: isLogAxis(sweep.raw, a.path) }));
-  return { axes, rows, cheapest, trials };
+  return { axes, rows, cheapest, trials, infinite };
 }
