@@ -107,6 +107,21 @@ describe("decide", () => {
     const d = decide([row("a-x", "shared", 0.1, 0.2)], []).contexts[0]!;
     expect(d.byMean).toMatchObject({ best: { strategy: "a-x" }, runnerUp: null, savings: null, savingsLow: null, probabilityCheaper: null });
   });
+
+  it("names a heavy-tailed best or runner-up with its expected cost, and gives no savings interval then", () => {
+    const heavy = { ...row("strong-weak", "shared", 0.2, 0.3), varianceReason: "beta with a = 3", analyticMean: 0.26 };
+    const infinite = { ...row("weak-weak", "shared", 0.5, 0.3), reason: "infinite expected cost: ...", varianceReason: "beta with a = 1.5" };
+    const plain = row("weak-strong", "shared", 0.25, 0.35);
+    const d = decide([heavy, plain, infinite], []).contexts[0]!.byMean;
+    expect(d.ranking.map((c) => c.strategy)).toEqual(["strong-weak", "weak-strong", "weak-weak"]);
+    expect(d.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26 }]);
+    expect([d.savingsLow, d.savingsHigh]).toEqual([null, null]);
+    expect(decide([plain, heavy], []).contexts[0]!.byMean.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26 }]);
+    // against a runner-up of infinite expected cost the choice is clear, and nothing is heavy-tailed to say
+    const clear = decide([plain, infinite], []).contexts[0]!.byMean;
+    expect(clear).toMatchObject({ savings: null, savingsLow: null, heavyTailed: [] });
+    expect(decide([plain, row("a-x", "shared", 0.3, 0.3)], []).contexts[0]!.byMean.heavyTailed).toEqual([]);
+  });
 });
 
 describe("decideAnalytic", () => {

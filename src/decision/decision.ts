@@ -28,6 +28,8 @@ export type SimRow = Pick<
   reason?: string | null;
   /** why the cost's variance is infinite: no interval holds for its mean */
   varianceReason?: string | null;
+  /** the closed form's expected cost, where there is one */
+  analyticMean?: number | null;
 };
 
 /**
@@ -79,6 +81,12 @@ export interface MeanChoice extends Choice {
   savingsHigh: number | null;
   /** P(best costs less than the runner-up in a single run); ties count half (see Comparison) */
   probabilityCheaper: number | null;
+  /**
+   * The best and the runner-up where the cost's variance is infinite (a heavy-tailed Beta rate):
+   * their simulated mean estimates the expected cost poorly (mostly too low), so the choice is
+   * said with the closed form's expected cost beside it (null where the expectation is infinite).
+   */
+  heavyTailed: { strategy: string; expected: number | null }[];
 }
 
 export interface ContextDecision {
@@ -168,6 +176,9 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
           probabilityCheaper: choice.runnerUp
             ? probabilityCheaper(comparisons, context, choice.best.strategy, choice.runnerUp.strategy)
             : null,
+          heavyTailed: [choice.best, choice.runnerUp]
+            .filter((c): c is Candidate => c !== null && (row(c.strategy).varianceReason ?? null) !== null && rankedMean(row(c.strategy)) !== Infinity)
+            .map((c) => ({ strategy: c.strategy, expected: row(c.strategy).analyticMean ?? null })),
         },
         byP90: choose(mine.map((r) => candidate(r, r.p90))),
         byCompletedRun: byCompletedRunOf(choice.ranking),

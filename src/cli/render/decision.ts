@@ -82,6 +82,10 @@ function simSentence(d: Decision["contexts"][number]): string {
     parts.push(`by p90 ${p90.best.strategy} is cheapest (${money(p90.best.value)}${completing(p90.best)}, against ${money(own.value)})`);
   }
   if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, m.best.strategy));
+  for (const h of m.heavyTailed) {
+    const expected = h.expected === null ? "" : ` (expected ${money(h.expected)})`;
+    parts.push(`${h.strategy}'s cost has infinite variance, so its simulated mean is unreliable${expected}`);
+  }
   return parts.join("; ");
 }
 
