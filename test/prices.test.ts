@@ -246,6 +246,14 @@ describe("agentsim prices (the built CLI)", () => {
     expect(stdout).toMatch(/^huggingface_sambanova\/tokyotech-llm\/\s+0\.6\s+1\.2\b.*\nLlama-3\.3-Swallow-70B-Instruct-v0\.4$/m);
   });
 
+  it("stops quietly when its reader closes the pipe early (agentsim prices | head)", () => {
+    // pipefail: the pipeline fails when agentsim does (it crashed on EPIPE, exit 1)
+    const line = `set -o pipefail; "${process.execPath}" "${CLI}" prices | head -n 1 > /dev/null`;
+    const r = spawnSync("bash", ["-c", line], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
   it("--json gives the table's version and every preset field", () => {
     const out = JSON.parse(agentsim(["prices", "gemini-2.5-pro", "--json"]).stdout);
     expect(out.table).toEqual({ package: "@pydantic/genai-prices", version: "0.1.8", asOf: "2026-09-23" });
