@@ -85,6 +85,8 @@ describe("agentsim fit on traces", () => {
     expect(stdout.indexOf("plausible worlds")).toBeLessThan(stdout.indexOf("parameter"));
     expect(stdout).toMatch(/models\.weak\.fix\.hard\s+0\.1\d+\s+0\.1\d+ \.\. 0\.\d+/);
     expect(stdout).not.toMatch(/NaN|undefined/);
+    // stdout is no terminal here: every line fits 100 columns
+    expect(Math.max(...stdout.split("\n").map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 
   it("without --prices: estimates, and the decision says what is missing", () => {
