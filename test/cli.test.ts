@@ -106,6 +106,19 @@ describe("agentsim analytic and crossover", () => {
     expect(out.gaps).toEqual([]);
   });
 
+  it("run --trace writes the requests and changes no number of --json", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "agentsim-trace-")), "t.jsonl");
+    const args = ["run", "scenarios/escalation.yaml", "--trials", "2000", "--threads", "2", "--json"];
+    const strip = (text: string) => ({ ...JSON.parse(text), timing: null });
+    const plain = agentsim(...args);
+    const traced = agentsim(...args, "--trace", file, "--trace-runs", "20");
+    expect(traced.code).toBe(0);
+    expect(strip(traced.stdout)).toEqual(strip(plain.stdout));
+    const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    // 20 runs of 5 strategies in 2 contexts, each with a generation request first
+    expect(new Set(lines.map((l) => `${l.strategy}/${l.context}/${l.run}`)).size).toBe(20 * 5 * 2);
+  });
+
   it("crossover names a stretch of the range without a closed form, and the side it knows", () => {
     const args = ["crossover", "scenarios/escalation.yaml", "--param", "models.weak.fix.hard", "--between", "strong-escalate,strong-first", "--from", "0.02", "--to", "0.5"];
     const out = JSON.parse(agentsim(...args, "--context", "fresh", "--json").stdout);
