@@ -5,6 +5,7 @@
  */
 import { FlagError } from "../errors.js";
 import { MAX_TRIALS } from "../scenario/bounds.js";
+import { defaultThreads } from "../sim/pool.js";
 
 /** --threads at most: each thread is a worker with its own heap. */
 export const MAX_THREADS = 256;
@@ -41,6 +42,23 @@ export function trialsFlag(text: string | undefined): number | undefined {
 export function threadsFlag(text: string): number {
   return wholeFlag("--threads", text, 1, MAX_THREADS)!;
 }
+
+/** --from and --to: finite numbers, each optional, and from < to when both are given. */
+export function rangeFlags(fromText: string | undefined, toText: string | undefined): { from: number | undefined; to: number | undefined } {
+  const from = numberFlag("--from", fromText);
+  const to = numberFlag("--to", toText);
+  if (from !== undefined && to !== undefined && !(from < to)) throw new FlagError(`--from (${from}) must be less than --to (${to})`);
+  return { from, to };
+}
+
+/** The yargs declaration of --threads, as every simulating command takes it. */
+export const threadsOption = () =>
+  ({
+    type: "string",
+    default: String(defaultThreads()),
+    requiresArg: true,
+    describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)",
+  }) as const;
 
 /** A non-empty text value, or undefined when the flag was not given. */
 export function textFlag(flag: string, text: string | undefined): string | undefined {

@@ -4,7 +4,7 @@ import { FlagError, ScenarioError, UserError } from "../../errors.js";
 import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover, type Gap } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
-import { numberFlag, textFlag, wholeFlag } from "../args.js";
+import { rangeFlags, textFlag, wholeFlag } from "../args.js";
 import { money, table } from "../format.js";
 import { terminalWidth, wrap } from "../render/layout.js";
 import type { Cli } from "../io.js";
@@ -41,9 +41,7 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of a table" }) as never,
   handler: async (args) => {
     const param = textFlag("--param", args.param)!;
-    const from = numberFlag("--from", args.from);
-    const to = numberFlag("--to", args.to);
-    if (from !== undefined && to !== undefined && !(from < to)) throw new FlagError(`--from (${from}) must be less than --to (${to})`);
+    const { from, to } = rangeFlags(args.from, args.to);
     const steps = wholeFlag("--steps", args.steps, 1, MAX_STEPS)!;
     const { raw, scenario } = await openScenario(args.scenario);
     const between = pickStrategies(scenario.strategies, args.between);

@@ -5,12 +5,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { openScenario } from "../../scenario/load.js";
-import { SimulationPool, defaultThreads } from "../../sim/pool.js";
+import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, lockOutput, writeAtomically } from "../../sweep/output.js";
-import { numberFlag, textFlag, threadsFlag, trialsFlag } from "../args.js";
+import { rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { progressBar } from "../progress.js";
 
@@ -30,16 +29,14 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
       .option("out", { type: "string", requiresArg: true, describe: "HTML file (default: results/<scenario name>.html)" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
+      .option("threads", threadsOption())
       .option("crossover", { type: "string", requiresArg: true, describe: "dotted numeric key of the crossover chart (default: the bug count of the second strategy's generator)" })
       .option("from", { type: "string", requiresArg: true, describe: "start of the crossover range (optional for a bugs.count)" })
       .option("to", { type: "string", requiresArg: true, describe: "end of the crossover range (optional for a bugs.count)" }) as never,
   handler: async (args) => {
     const trialsGiven = trialsFlag(args.trials);
     const threads = threadsFlag(args.threads);
-    const from = numberFlag("--from", args.from);
-    const to = numberFlag("--to", args.to);
-    if (from !== undefined && to !== undefined && !(from < to)) throw new FlagError(`--from (${from}) must be less than --to (${to})`);
+    const { from, to } = rangeFlags(args.from, args.to);
     const given = textFlag("--out", args.out);
     if (given !== undefined) await checkOutput(given, "--out");
     const crossover = textFlag("--crossover", args.crossover);

@@ -7,11 +7,11 @@ import { MAX_TRACE_RUNS, traceLines } from "../../evaluate/trace.js";
 import { openScenario } from "../../scenario/load.js";
 import type { SimPath } from "../../sim/kernel.js";
 import { fastPathApplies } from "../../sim/params.js";
-import { SimulationPool, defaultThreads } from "../../sim/pool.js";
+import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
 import { jobsOf } from "../../sim/simulate.js";
 import { checkOutput, writeAtomically } from "../../sweep/output.js";
-import { textFlag, threadsFlag, trialsFlag, wholeFlag } from "../args.js";
+import { textFlag, threadsFlag, threadsOption, trialsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
@@ -37,7 +37,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, describe: "scenario file (YAML or JSON)" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
       .option("seed", { type: "string", requiresArg: true, describe: "random seed (default: the scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
+      .option("threads", threadsOption())
       .option("path", {
         choices: ["auto", "fast", "attempt"] as const,
         default: "auto" as const,

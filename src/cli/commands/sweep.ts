@@ -4,12 +4,12 @@
  */
 import type { CommandModule } from "yargs";
 import { loadPriceTableFor, parseScenario, readScenarioFile } from "../../scenario/load.js";
-import { SimulationPool, defaultThreads } from "../../sim/pool.js";
+import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, type Lock } from "../../sweep/output.js";
 import { buildSweep } from "../../sweep/points.js";
 import { parseShard, shardLabel } from "../../sweep/shard.js";
 import { partialFiles, runSweep } from "../../sweep/sweep.js";
-import { textFlag, threadsFlag, trialsFlag } from "../args.js";
+import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { progressBar } from "../progress.js";
 
@@ -32,7 +32,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
         describe: "CSV file (default: results/<scenario name>.csv, or results/<name>.shard-<i>-of-<n>.csv with --shard)",
       })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context at every point, at least 2 (default: the scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
+      .option("threads", threadsOption())
       .option("shard", { type: "string", requiresArg: true, describe: "run the i-th of n disjoint parts of the grid, i/n (merge the parts with agentsim merge)" })
       .option("resume", { type: "boolean", default: false, describe: "continue an interrupted sweep from its completed points" }) as never,
   handler: async (args) => {

@@ -4,12 +4,12 @@ import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
 import { evaluateScenario, type SimResult } from "../../evaluate/evaluate.js";
 import { openScenario } from "../../scenario/load.js";
-import { SimulationPool, defaultThreads } from "../../sim/pool.js";
+import { SimulationPool } from "../../sim/pool.js";
 import { FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
-import { textFlag, threadsFlag, trialsFlag } from "../args.js";
+import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import { money, percent, seconds, table, tooFewRunsNote } from "../format.js";
 import type { Cli, Output } from "../io.js";
 import { toJson } from "../json.js";
@@ -43,7 +43,7 @@ export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
     y
       .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), requiresArg: true, describe: "folder of validation scenarios" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per check, at least 2 (default: each scenario's)" })
-      .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)" })
+      .option("threads", threadsOption())
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of lines" }) as never,
   handler: async (args) => {
     const trials = trialsFlag(args.trials);
