@@ -12,9 +12,7 @@ import { layoutOf, simulateChunk, type SimPath } from "../sim/kernel.js";
 import { CHUNK_RUNS, jobsOf, streamName } from "../sim/simulate.js";
 
 export { TRACE_ROLES, type TraceRecord, type TraceRole } from "./traceRecord.js";
-import type { TraceRecord } from "./traceRecord.js";
-
-const ROLES = { [Role.Generate]: "generate", [Role.Fix]: "fix", [Role.Consult]: "consult", [Role.Compact]: "compact" } as const;
+import { TRACE_ROLES, type TraceRecord } from "./traceRecord.js";
 
 /** The most runs a trace may take per strategy and context: the first chunk. */
 export const MAX_TRACE_RUNS = CHUNK_RUNS;
@@ -30,7 +28,7 @@ export function traceLines(scenario: Scenario, options: { runs: number; seedKey:
         context: job.context,
         bug: r.role === Role.Generate ? null : r.bug,
         model: models[r.model]!,
-        role: ROLES[r.role],
+        role: TRACE_ROLES[r.role]!, // the kernel's Role numbers the trace's roles in this order
         attempt: r.role === Role.Generate ? null : r.attempt,
         fixed: r.fixed,
         input: r.input,

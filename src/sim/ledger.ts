@@ -15,7 +15,7 @@
  */
 import type { ModelParams } from "./params.js";
 
-/** What a request is, for traces. */
+/** What a request is, for traces: the index of its name in the trace format's TRACE_ROLES. */
 export const Role = { Generate: 0, Fix: 1, Consult: 2, Compact: 3 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 

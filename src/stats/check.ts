@@ -95,11 +95,9 @@ export function relativeError(mean: number, expected: number): number {
  */
 export function checkMean(sample: Sample, expected: number | null, threshold = Z_THRESHOLD, infiniteVariance = false): Check {
   if (expected === null) return { z: null, zCorrected: null, relError: null, verdict: "no closed form" };
-  if (infiniteVariance) {
-    return { z: zScore(sample.mean, sample.stdError, expected), zCorrected: null, relError: relativeError(sample.mean, expected), verdict: "infinite variance" };
-  }
   const relError = relativeError(sample.mean, expected);
   const z = zScore(sample.mean, sample.stdError, expected);
+  if (infiniteVariance) return { z, zCorrected: null, relError, verdict: "infinite variance" };
   // The closed form to rounding: consistent, however few the runs.
   if (z === 0) return { z: 0, zCorrected: 0, relError, verdict: "consistent" };
   const enough = sample.n >= runsNeeded(sample.skewness);
