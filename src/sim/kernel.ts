@@ -292,7 +292,7 @@ function fastRuns(plan: FastPlan, random: Random, from: number, to: number): voi
       if (x.replayable && (trace !== null || (total > 0 && L1 + ((fresh ? most : total) - 1) * delta > x.threshold))) {
         x.ordered.set(counts);
         if (x.shuffleAtWindow && L1 + (most - 1) * delta > x.window) shuffle(x.ordered, (plan.order ??= seedrandom.alea(`${plan.seed}|order`)));
-        replay(x.p, x.ledger!, x.ordered, r, x.out, x.sums, runs, x.scratch, x.priced, trace);
+        replay(x.p, x.ledger!, x.ordered, r, x.out, x.sums, runs, x.priced, trace);
         continue;
       }
       let newTokens = 0;
@@ -331,7 +331,6 @@ interface FastContext {
   window: number;
   ledger: Ledger | null;
   ordered: Int32Array;
-  scratch: Float64Array;
   priced: Float64Array;
 }
 
@@ -352,7 +351,6 @@ function fastContext(p: SimParams, table: RunTable, trace: TraceSink | null): Fa
     window: fixer.window * (1 - 1e-12),
     ledger: replayable ? new Ledger(p.models, p.handoffTokens, Infinity, false, p.compactionSummary) : null,
     ordered: new Int32Array(replayable ? p.bugCount : 0),
-    scratch: new Float64Array(layoutOf(p).length),
     priced: new Float64Array(3),
   };
 }
@@ -389,7 +387,6 @@ function replay(
   out: Float64Array,
   sums: Float64Array,
   runs: number,
-  scratch: Float64Array,
   priced: Float64Array,
   trace: TraceSink | null,
 ): void {
@@ -414,7 +411,8 @@ function replay(
     }
   }
   sums[Sum.compactions] += ledger.compactions;
-  ledger.price(scratch, 0, priced);
+  // the per-model sums come from the columns afterwards (fastSums)
+  ledger.price(null, 0, priced);
   record(out, sums, runs, r, p.generationCost, priced[0]!, priced[1]!, priced[2]!, attempts, counts.length, 0, ledger.hits, ledger.followUps, allFixed);
 }
 

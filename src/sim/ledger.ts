@@ -197,10 +197,10 @@ export class Ledger {
 
   /**
    * This run's fix-phase cost, priced per model and tier: adds $ per category into `byModel`
-   * (stride 4 per model: uncached input, cache write, cache read, output, from `base`) and
-   * writes the totals [new, cached, output] into `out`.
+   * (stride 4 per model: uncached input, cache write, cache read, output, from `base`), unless
+   * it is null, and writes the totals [new, cached, output] into `out`.
    */
-  price(byModel: Float64Array, base: number, out: Float64Array): void {
+  price(byModel: Float64Array | null, base: number, out: Float64Array): void {
     let costNew = 0;
     let costCached = 0;
     let costOut = 0;
@@ -211,12 +211,14 @@ export class Ledger {
       const mNew = model.cacheWrite * tokens[t]! + model.tierCacheWrite * tokens[t + 3]!;
       const mCached = model.cacheRead * tokens[t + 1]! + model.tierCacheRead * tokens[t + 4]!;
       const mOut = model.output * tokens[t + 2]! + model.tierOutput * tokens[t + 5]!;
-      const at = base + m * 4;
-      if (model.caches) {
-        byModel[at + 1] += mNew;
-        byModel[at + 2] += mCached;
-      } else byModel[at] += mNew + mCached;
-      byModel[at + 3] += mOut;
+      if (byModel) {
+        const at = base + m * 4;
+        if (model.caches) {
+          byModel[at + 1] += mNew;
+          byModel[at + 2] += mCached;
+        } else byModel[at] += mNew + mCached;
+        byModel[at + 3] += mOut;
+      }
       costNew += mNew;
       costCached += mCached;
       costOut += mOut;
