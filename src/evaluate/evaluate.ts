@@ -5,7 +5,7 @@
 import { analyzeStrategy, generationCost, type AnalyticResult, type ModelCost, type RungStats } from "../model/strategy.js";
 import { ladderText, singleFixer, strategyModels } from "../scenario/ladder.js";
 import type { Context, Scenario } from "../scenario/types.js";
-import { MODEL_CATEGORIES, ModelSum, RungSum, sumAt, sumColumn, sumsLayout, type Column } from "../sim/columns.js";
+import { MODEL_CATEGORIES, ModelSum, RungSum, sumAt, sumColumn, sumsLayout, type Column, type SumsLayout } from "../sim/columns.js";
 import type { SimPath } from "../sim/kernel.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { jobsOf, runsInline, simulateJobs, type SimOutput } from "../sim/simulate.js";
@@ -141,6 +141,10 @@ function toResult(o: SimOutput, cost: Summary, wall: Summary | null, analytic: A
   const followUps = sumColumn(o.chunkSums, "followUps");
   const allFixed = meanOf("allFixed");
   const infinite = analytic.reason?.startsWith("infinite") ?? false;
+  // the models in the order the kernel keeps their sums (compile.ts), and where those sums are
+  const models = strategyModels(o.strategy);
+  const layout = sumsLayout(models.length, o.strategy.ladder.length);
+  const generation = generationCost(scenario, gen);
   return {
     strategy: o.strategy.name,
     generator: o.strategy.generator,
@@ -159,7 +163,7 @@ function toResult(o: SimOutput, cost: Summary, wall: Summary | null, analytic: A
     meanAttempts: meanOf("attempts"),
     expectedAttempts: analytic.expectedAttempts,
     breakdown: {
-      generation: generationCost(scenario, gen),
+      generation,
       fixInputNew: meanOf("fixInputNew"),
       fixInputCached: meanOf("fixInputCached"),
       fixOutput: meanOf("fixOutput"),
@@ -175,9 +179,9 @@ function toResult(o: SimOutput, cost: Summary, wall: Summary | null, analytic: A
     cacheHitRate: followUps > 0 ? sumColumn(o.chunkSums, "cacheHits") / followUps : null,
     expectedCacheHitRate: analytic.cacheHitRate,
     ladder: ladderText(o.strategy.ladder),
-    costByModel: simulatedCostByModel(o, scenario),
+    costByModel: simulatedCostByModel(o, models, layout, generation),
     expectedCostByModel: analytic.costByModel,
-    rungs: simulatedRungs(o),
+    rungs: simulatedRungs(o, layout),
     consultsPerRun: meanOf("consults"),
     compactionsPerRun: meanOf("compactions"),
     windowStopFraction: meanOf("windowStops"),
@@ -189,15 +193,13 @@ function toResult(o: SimOutput, cost: Summary, wall: Summary | null, analytic: A
 }
 
 /** $ per run by model and category, from the chunks' sums; the generator's call is its generation. */
-function simulatedCostByModel(o: SimOutput, scenario: Scenario): Record<string, ModelCost> {
-  const names = strategyModels(o.strategy);
-  const layout = sumsLayout(names.length, o.strategy.ladder.length);
+function simulatedCostByModel(o: SimOutput, names: string[], layout: SumsLayout, generation: number): Record<string, ModelCost> {
   const out: Record<string, ModelCost> = {};
   names.forEach((name, i) => {
     const at = (c: number) => sumAt(o.chunkSums, layout.modelBase + i * ModelSum.stride + c) / o.runs;
     const cost: ModelCost = { generation: 0, uncachedInput: 0, cacheWrite: 0, cacheRead: 0, output: 0, total: 0 };
     MODEL_CATEGORIES.forEach((category, c) => (cost[category] = at(c)));
-    if (name === o.strategy.generator) cost.generation = generationCost(scenario, scenario.models[name]!);
+    if (name === o.strategy.generator) cost.generation = generation;
     cost.total = cost.generation + cost.uncachedInput + cost.cacheWrite + cost.cacheRead + cost.output;
     out[name] = cost;
   });
@@ -205,9 +207,7 @@ function simulatedCostByModel(o: SimOutput, scenario: Scenario): Record<string, 
 }
 
 /** Per rung: bugs that reached it over all bugs met, and its attempts (consults) per run. */
-function simulatedRungs(o: SimOutput): RungStats[] {
-  const names = strategyModels(o.strategy);
-  const layout = sumsLayout(names.length, o.strategy.ladder.length);
+function simulatedRungs(o: SimOutput, layout: SumsLayout): RungStats[] {
   const bugs = sumColumn(o.chunkSums, "bugs");
   return o.strategy.ladder.map((rung, k) => {
     const at = (c: number) => sumAt(o.chunkSums, layout.rungBase + k * RungSum.stride + c);
