@@ -11,7 +11,7 @@ import { getPath, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import { tierReachable } from "./prices.js";
-import { analyzeStrategy } from "./strategy.js";
+import { expectedMean } from "./strategy.js";
 
 export interface Crossover {
   context: Context;
@@ -69,10 +69,13 @@ const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
 /** E[C_first] - E[C_second] of a scenario; both must have closed forms. */
 export function costDifference(scenario: Scenario, between: [Strategy, Strategy], context: Context): number {
   // the scenario's own strategies: an edited key may be one of a ladder's
-  const [a, b] = between.map((st) => analyzeStrategy(scenario, scenario.strategies.find((s) => s.name === st.name) ?? st, context));
-  const missing = [a!, b!].filter((r) => r.analyticMean === null);
-  if (missing.length > 0) throw new UserError(missing.map((r) => `${r.strategy} (${context}) has no closed form: ${r.reason}`).join("; "));
-  return a!.analyticMean! - b!.analyticMean!;
+  const [a, b] = between.map((st) => {
+    const strategy = scenario.strategies.find((s) => s.name === st.name) ?? st;
+    return { name: strategy.name, ...expectedMean(scenario, strategy, context) };
+  });
+  const missing = [a!, b!].filter((r) => r.mean === null);
+  if (missing.length > 0) throw new UserError(missing.map((r) => `${r.name} (${context}) has no closed form: ${r.reason}`).join("; "));
+  return a!.mean! - b!.mean!;
 }
 
 /** Every crossover of the query, for each context, in increasing value. */
@@ -320,18 +323,17 @@ export function bestAttempts(fileData: Record<string, unknown>, file: string, qu
   if (to < from) throw new UserError(`--from ${from} and --to ${to} leave no whole number of attempts to try`);
   if (to - from > 10_000) throw new UserError(`--from and --to span ${to - from + 1} values of attempts: at most 10001`);
   const other = query.between.find((s) => s.name !== name) ?? null;
+  const scenarios = Array.from({ length: to - from + 1 }, (_, i) => ({ k: from + i, scenario: parseScenario(withPath(raw, query.param, from + i), file) }));
+  const base = parseScenario(raw, file);
   return query.contexts.map((context) => {
-    const costs = [] as { value: number; cost: number | null }[];
-    for (let k = from; k <= to; k++) {
-      const scenario = parseScenario(withPath(raw, query.param, k), file);
+    const costs = scenarios.map(({ k, scenario }) => {
       const st = scenario.strategies.find((s) => s.name === name)!;
-      costs.push({ value: k, cost: analyzeStrategy(scenario, st, context).analyticMean });
-    }
+      return { value: k, cost: expectedMean(scenario, st, context).mean };
+    });
     const known = costs.filter((c) => c.cost !== null) as { value: number; cost: number }[];
     if (known.length === 0) throw new UserError(`${name} (${context}) has no closed form for any attempts in [${from}, ${to}]`);
     const best = known.reduce((a, b) => (b.cost < a.cost ? b : a));
-    const base = parseScenario(raw, file);
-    const otherCost = other ? analyzeStrategy(base, base.strategies.find((s) => s.name === other.name)!, context).analyticMean : null;
+    const otherCost = other ? expectedMean(base, base.strategies.find((s) => s.name === other.name)!, context).mean : null;
     return { context, strategy: name, best: best.value, cost: best.cost, costs, other: { strategy: other?.name ?? "", cost: otherCost } };
   });
 }

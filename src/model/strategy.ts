@@ -596,6 +596,15 @@ function expectedCost(
   return { reason: null, phase, costByModel, mean: totalOf(breakdown), windowChance: phase.windowChance };
 }
 
+/**
+ * E[C] of a scenario's strategy and why it has none (null where it has one): `analyzeStrategy`'s
+ * `analyticMean` and `reason`, without the counts, times and base model it adds.
+ */
+export function expectedMean(scenario: Scenario, strategy: Strategy, context: Context): { mean: number | null; reason: string | null } {
+  const { mean, reason } = expectedCost(scenario, strategy, context);
+  return { mean, reason };
+}
+
 /** The fix phase's new/cached/output $ over all models, and the generation. */
 function breakdownOf(phase: FixPhase, scenario: Scenario, generation: number): CostBreakdown {
   let fixInputNew = 0;

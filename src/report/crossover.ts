@@ -7,7 +7,7 @@
 import { UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import { findCrossovers, type Crossover } from "../model/crossover.js";
-import { analyzeStrategy } from "../model/strategy.js";
+import { expectedMean } from "../model/strategy.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
@@ -132,7 +132,7 @@ export async function crossoverData(
 ): Promise<CrossoverData> {
   const raw = withDefaults(fileData);
   const contexts = scenario.contexts;
-  const missing = plan.between.flatMap((st) => contexts.map((ctx) => analyzeStrategy(scenario, st, ctx))).find((r) => r.analyticMean === null);
+  const missing = plan.between.flatMap((st) => contexts.map((ctx) => expectedMean(scenario, st, ctx))).find((r) => r.mean === null);
   const noClosedForm = missing ? missing.reason : null;
 
   const line: CrossoverPoint[] = [];
@@ -141,7 +141,7 @@ export async function crossoverData(
       const at = parseScenario(withPath(raw, plan.key, x), file, { allowFractionalHardBugs: true });
       for (const st of plan.between) {
         for (const context of contexts) {
-          const mean = analyzeStrategy(at, st, context).analyticMean;
+          const mean = expectedMean(at, st, context).mean;
           if (mean !== null) line.push({ x, strategy: st.name, context, mean });
         }
       }
