@@ -18,11 +18,6 @@ import type { FixRate } from "../scenario/types.js";
 /** Products longer than this are taken through log-gamma. */
 const PRODUCT_TERMS = 2000;
 
-/** Whether M(n, k) is finite: always for a fixed p > 0; for a beta rate when a > k. */
-export function hasMoment(rate: FixRate, k: number): boolean {
-  return rate.kind === "fixed" ? rate.p > 0 || k === 0 : rate.a > k;
-}
-
 /** M(n, k) = E[(1 - p)^n / p^k]; Infinity where the moment diverges. */
 export function rateMoment(rate: FixRate, n: number, k: number): number {
   if (rate.kind === "fixed") return Math.pow(1 - rate.p, n) / Math.pow(rate.p, k);
@@ -36,11 +31,6 @@ export function rateMoment(rate: FixRate, n: number, k: number): number {
   let survive = 1;
   for (let j = 0; j < n; j++) survive *= (b + j) / (a + b - k + j);
   return inverse * survive;
-}
-
-/** P(the first n attempts all fail) = M(n, 0). */
-export function survival(rate: FixRate, n: number): number {
-  return rateMoment(rate, n, 0);
 }
 
 /** M(n + 1, 0) from s = M(n, 0): x (1 - p) for a fixed p, x (b + n)/(a + b + n) for a beta one. */

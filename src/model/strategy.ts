@@ -8,7 +8,7 @@
  * or a tier in fresh context, the request schedules of ladder.ts. `closedFormReason` says, in the
  * order of DECISIONS' table, when there is no closed form.
  */
-import { baseScenario as baseScenarioOf } from "../scenario/extensions.js";
+import { baseScenario } from "../scenario/extensions.js";
 import { fixPhaseModels, fixRungs, isOneRung, ladderText, rungKey, rungRates, singleFixer } from "../scenario/ladder.js";
 import type { Context, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
@@ -116,11 +116,9 @@ function classesMet(scenario: Scenario, strategy: Strategy): { easy: boolean; ha
   const fixers = fixRungs(strategy.ladder).map((r) => scenario.models[r.model]!);
   const regress = fixers.filter((m) => (m.regressions?.probability ?? 0) > 0).map((m) => m.regressions!.hardFraction);
   const phis = [gen.hardFraction, ...regress];
-  const some = countMeanOrCount(gen) > 0;
+  const some = countMean(gen.bugs) > 0;
   return { easy: some && phis.some((f) => f < 1), hard: some && phis.some((f) => f > 0) };
 }
-
-const countMeanOrCount = (m: ModelSpec) => countMean(m.bugs);
 
 /**
  * Why a (strategy, context) has no closed form, or null when it has one: DECISIONS' table, in
@@ -160,15 +158,9 @@ export function closedFormReason(scenario: Scenario, strategy: Strategy, context
   if (regressions && context === "shared" && (!oneRung || bounded)) {
     return "regressions with a multi-rung or bounded ladder have no closed form in shared context";
   }
-  return infiniteReason(scenario, strategy);
-}
-
-/**
- * A beta rate met on the unbounded last rung needs E[1/p^2] (a > 2) for a finite expected cost
- * (the conversation's cached tokens grow linearly in the attempts), or only E[1/p] (a > 1) when
- * attempts add nothing to the conversation.
- */
-function infiniteReason(scenario: Scenario, strategy: Strategy): string | null {
+  // A beta rate met on the unbounded last rung needs E[1/p^2] (a > 2) for a finite expected cost
+  // (the conversation's cached tokens grow linearly in the attempts), or only E[1/p] (a > 1) when
+  // attempts add nothing to the conversation.
   return divergence(scenario, strategy, "cost");
 }
 
@@ -562,8 +554,6 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
   return { ...common, tokens, attempts, attemptVariance: null, hit: single !== null ? hitProbability(scenario, scenario.models[single]!) : 1 };
 }
 
-export { baseScenario } from "../scenario/extensions.js";
-
 /** E[C] of a scenario's strategy where it has a closed form, else null; with its parts. */
 function expectedCost(
   scenario: Scenario,
@@ -626,7 +616,7 @@ const totalOf = (b: CostBreakdown) => b.generation + b.fixInputNew + b.fixInputC
 /** The closed-form answer for one strategy in one context. */
 export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context: Context): AnalyticResult {
   const gen = scenario.models[strategy.generator]!;
-  const base = baseScenarioOf(scenario);
+  const base = baseScenario(scenario);
   const baseStrategy = base.strategies.find((s) => s.name === strategy.name) ?? strategy;
   let baseMean: number | null = null;
   try {
@@ -638,7 +628,7 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   const capped = scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null;
   // Counts and times have closed forms even where the cost has none, but for caps and windows.
   let counts: FixPhase | null = phase;
-  if (!counts && !capped && !infiniteReason(scenario, strategy)) {
+  if (!counts && !capped && !divergence(scenario, strategy, "cost")) {
     try {
       counts = fixPhase({ ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } }, strategy, context);
       if (counts.windowChance >= NEGLIGIBLE_WINDOW) counts = null;

@@ -89,11 +89,6 @@ export function usesExtensions(s: Scenario): boolean {
   return EXTENSIONS.some((e) => e.used(s));
 }
 
-/** The names of the extensions a scenario uses. */
-export function extensionsUsed(s: Scenario): string[] {
-  return EXTENSIONS.filter((e) => e.used(s)).map((e) => e.name);
-}
-
 /**
  * The base model's scenario: every dropped assumption put back (exact difficulty classes, a fixed
  * count at the mean, fixed rates at the beta means, no expiry, growth, regressions, caps or windows).
