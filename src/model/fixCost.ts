@@ -17,6 +17,9 @@ export interface FixTokens {
   output: number;
 }
 
+/** No tokens: a fresh object each call (callers add into it). */
+export const noTokens = (): FixTokens => ({ inputNew: 0, inputCached: 0, output: 0 });
+
 /** Expected fix-phase cost in $, split as the breakdown reports it. */
 export interface FixCost {
   fixInputNew: number;

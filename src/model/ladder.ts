@@ -24,7 +24,7 @@ import gammaln from "@stdlib/math-base-special-gammaln";
 import type { ModelSpec } from "../scenario/types.js";
 import { tierReachable } from "./prices.js";
 import { countMean, countPmf, countVariance } from "./counts.js";
-import type { FixTokens } from "./fixCost.js";
+import { noTokens, type FixTokens } from "./fixCost.js";
 import { rateMoment, tailSum } from "./rates.js";
 import { tailReach, type BugSchedule } from "./schedule.js";
 
@@ -36,11 +36,9 @@ export interface TieredTokens {
 
 export type TokensByModel = Map<string, TieredTokens>;
 
-const zero = (): FixTokens => ({ inputNew: 0, inputCached: 0, output: 0 });
-
 function tally(tokens: TokensByModel, model: string): TieredTokens {
   let t = tokens.get(model);
-  if (!t) tokens.set(model, (t = { base: zero(), tier: zero() }));
+  if (!t) tokens.set(model, (t = { base: noTokens(), tier: noTokens() }));
   return t;
 }
 
@@ -51,7 +49,7 @@ function add(into: FixTokens, weight: number, inputNew: number, inputCached: num
 }
 
 /** The input above which a model's requests pay its long-context tier (Infinity: never). */
-function threshold(model: ModelSpec): number {
+export function threshold(model: ModelSpec): number {
   return tierReachable(model) ? model.price.longContext!.above : Infinity;
 }
 
@@ -99,7 +97,7 @@ export function freshBugTokens(schedule: BugSchedule, models: Record<string, Mod
       output: range(from, to, tail.output, 0),
     });
     const below = part(2, split - 1);
-    const beyond = split === Infinity ? zero() : part(split, Infinity);
+    const beyond = split === Infinity ? noTokens() : part(split, Infinity);
     add(t.base, 1, below.inputNew, below.inputCached, below.output);
     add(t.tier, 1, beyond.inputNew, beyond.inputCached, beyond.output);
   }

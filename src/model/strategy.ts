@@ -9,8 +9,8 @@
  * order of DECISIONS' table, when there is no closed form.
  */
 import { baseScenario } from "../scenario/extensions.js";
-import { fixPhaseModels, fixRungs, isOneRung, ladderText, rungKey, rungRates, singleFixer } from "../scenario/ladder.js";
-import type { Context, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
+import { fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
+import type { Context, FixRate, FixRung, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
 import { countMean, countPgf, probabilityNoBugs } from "./counts.js";
 import { distributionMean, isConstant } from "./distributions.js";
@@ -20,12 +20,13 @@ import {
   freshMomentTokens,
   priceFixTokens,
   sharedFixTokens,
+  noTokens,
   sumBugTokens,
   type FixCost,
   type FixTokens,
   type TokenShape,
 } from "./fixCost.js";
-import { firstAbove, freshBugTokens as freshScheduleTokens, sharedBugStats, sharedRunTokens, type TieredTokens, type TokensByModel } from "./ladder.js";
+import { firstAbove, freshBugTokens as freshScheduleTokens, sharedBugStats, sharedRunTokens, threshold, type TieredTokens, type TokensByModel } from "./ladder.js";
 import { pmfFromSurvival, probabilityAtLeast, runPmf } from "./pmf.js";
 import { generationCost, tierReachable } from "./prices.js";
 import { boundedAttempts, rateMoment, unboundedAttempts, type RateAttempts } from "./rates.js";
@@ -176,13 +177,13 @@ export function infiniteVarianceReason(scenario: Scenario, strategy: Strategy): 
 
 /** The first beta rate met on the unbounded last rung whose a is too small for the cost's mean (or variance) to be finite. */
 function divergence(scenario: Scenario, strategy: Strategy, of: "cost" | "variance"): string | null {
-  const last = strategy.ladder[strategy.ladder.length - 1]!;
-  if (last.kind !== "fix" || last.attempts !== null) return null;
+  if (hasBoundedEnd(strategy.ladder)) return null;
+  const last = strategy.ladder[strategy.ladder.length - 1] as FixRung; // an unbounded end is a fixer rung
   const growing = deltaOf(tokenShape(scenario)) > 0;
   const needed = of === "cost" ? (growing ? 2 : 1) : growing ? 4 : 2;
   const met = classesMet(scenario, strategy);
   const rates = rungRates(scenario.models, last);
-  const where = last.fix ? `${rungKey(strategy.name, strategy.ladder.length - 1)}.fix` : `models.${last.model}.fix`;
+  const where = rateKey(strategy.name, strategy.ladder.length - 1, last);
   const sched = schedules(scenario, strategy);
   for (const cls of ["easy", "hard"] as const) {
     const rate: FixRate = rates[cls];
@@ -243,7 +244,7 @@ function oneRungTokens(scenario: Scenario, generator: ModelSpec, fixer: ModelSpe
   const rung = fixRungs(strategy.ladder)[0]!;
   const rates = rungRates(scenario.models, rung);
   const workload = fixWorkload(generator, fixer, rates, rung.attempts);
-  if (workload.attempts.mean === 0) return { inputNew: 0, inputCached: 0, output: 0 };
+  if (workload.attempts.mean === 0) return noTokens();
   const shape = tokenShape(scenario);
   if (context === "shared") {
     const tokens = sharedFixTokens(workload.attempts, shape);
@@ -387,7 +388,7 @@ function weighted(easy: TokensByModel, hard: TokensByModel, bugs: { easy: number
   const out: TokensByModel = new Map();
   for (const [source, weight] of [[easy, bugs.easy], [hard, bugs.hard]] as const) {
     for (const [m, t] of source) {
-      const into = out.get(m) ?? { base: { inputNew: 0, inputCached: 0, output: 0 }, tier: { inputNew: 0, inputCached: 0, output: 0 } };
+      const into = out.get(m) ?? { base: noTokens(), tier: noTokens() };
       into.base = addTokens(into.base, t.base, weight);
       into.tier = addTokens(into.tier, t.tier, weight);
       out.set(m, into);
@@ -472,7 +473,7 @@ function sharedTierTokens(scenario: Scenario, strategy: Strategy, total: FixToke
   const delta = deltaOf(shape);
   const above = fixer.price.longContext!.above;
   const start = L1 > above ? 1 : firstAbove(L1, delta, above);
-  if (start === Infinity || attempts.mean === 0) return { base: total, tier: { inputNew: 0, inputCached: 0, output: 0 } };
+  if (start === Infinity || attempts.mean === 0) return { base: total, tier: noTokens() };
   const gen = scenario.models[strategy.generator]!;
   const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, start));
   const below = runPmf(gen, pmf(sched.easy), pmf(sched.hard), start);
@@ -521,7 +522,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
   const completionChance = regressions ? null : completion(gen, 1 - sched.easy.unfixed, 1 - sched.hard.unfixed);
   const windows = thresholdChance(scenario, strategy, context, sched, bugs, (m) => m.contextWindow);
   // a tier has no closed form in shared context on a longer ladder, unless it is (almost) never reached
-  const tiers = context === "shared" && !isOneRung(ladder) ? thresholdChance(scenario, strategy, context, sched, bugs, (m) => (tierReachable(m) ? m.price.longContext!.above : null)) : 0;
+  const tiers = context === "shared" && !isOneRung(ladder) ? thresholdChance(scenario, strategy, context, sched, bugs, threshold) : 0;
   const common = { bugs: totalBugs, completion: completionChance, rungs, consults, windowChance: windows, tierChance: tiers, requestsByModel };
   const single = singleFixer(ladder);
   const L1 = scenario.tokens.prompt + scenario.tokens.generation;
@@ -538,7 +539,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
       tokens = weighted(freshScheduleTokens(sched.easy, scenario.models, L1), freshScheduleTokens(sched.hard, scenario.models, L1), bugs);
     } else {
       const total = oneRungTokens(scenario, gen, fixer, strategy, context);
-      const split = tiered ? sharedTierTokens(scenario, strategy, total, workload.attempts, sched, fixer) : { base: total, tier: { inputNew: 0, inputCached: 0, output: 0 } };
+      const split = tiered ? sharedTierTokens(scenario, strategy, total, workload.attempts, sched, fixer) : { base: total, tier: noTokens() };
       tokens = new Map([[single, split]]);
     }
     return { ...common, tokens, attempts: workload.attempts.mean, attemptVariance: workload.attempts.variance, bugs: workload.expectedEasyBugs + workload.expectedHardBugs, hit };
@@ -549,7 +550,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
     tokens = weighted(freshScheduleTokens(sched.easy, scenario.models, L1), freshScheduleTokens(sched.hard, scenario.models, L1), bugs);
   } else {
     const byModel = sharedRunTokens(gen, sharedBugStats(sched.easy), sharedBugStats(sched.hard), L1);
-    tokens = new Map([...byModel].map(([m, t]) => [m, { base: t, tier: { inputNew: 0, inputCached: 0, output: 0 } }]));
+    tokens = new Map([...byModel].map(([m, t]) => [m, { base: t, tier: noTokens() }]));
   }
   return { ...common, tokens, attempts, attemptVariance: null, hit: single !== null ? hitProbability(scenario, scenario.models[single]!) : 1 };
 }
@@ -573,8 +574,8 @@ function expectedCost(
   }
   const gen = scenario.models[strategy.generator]!;
   const costByModel: Record<string, ModelCost> = {};
-  for (const name of new Set([strategy.generator, ...fixPhaseModels(strategy.ladder)])) {
-    const tokens = phase.tokens.get(name) ?? { base: { inputNew: 0, inputCached: 0, output: 0 }, tier: { inputNew: 0, inputCached: 0, output: 0 } };
+  for (const name of strategyModels(strategy)) {
+    const tokens = phase.tokens.get(name) ?? { base: noTokens(), tier: noTokens() };
     const cost = modelCost(scenario.models[name]!, tokens, phase.hit);
     if (name === gen.name) {
       cost.generation = generationCost(scenario, gen);

@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import { ScenarioError } from "../errors.js";
-import { fixRungs, rungKey, rungRates } from "./ladder.js";
+import { fixPhaseModels, fixRungs, rateKey, rungRates } from "./ladder.js";
 import type { Scenario } from "./types.js";
 
 export interface Range {
@@ -145,7 +145,7 @@ export function checkExpectedAttempts(s: Scenario, file: string): void {
         perBug[cls] += reach * here;
         if (reach * here > worst.attempts) {
           const index = st.ladder.indexOf(rung);
-          worst = { key: `${rung.fix ? `${rungKey(st.name, index)}.fix` : `models.${rung.model}.fix`}.${cls}`, attempts: reach * here };
+          worst = { key: `${rateKey(st.name, index, rung)}.${cls}`, attempts: reach * here };
         }
         reach *= onward;
       });
@@ -209,7 +209,7 @@ export function checkTiers(s: Scenario, file: string): void {
   const delta = fixOutput.value + errorTrace.value;
   const L1 = prompt + generation;
   for (const st of s.strategies) {
-    for (const name of new Set(st.ladder.map((r) => r.model))) {
+    for (const name of fixPhaseModels(st.ladder)) {
       const tier = s.models[name]!.price.longContext;
       if (tier === null || delta === 0 || L1 > tier.above) continue;
       const attempts = (tier.above - L1) / delta;

@@ -5,9 +5,9 @@
  * normalized scenario).
  */
 import { ScenarioError } from "../errors.js";
-import { fixingModels, rungKey, rungRates } from "./ladder.js";
+import { fixingModels, hasBoundedEnd, rateKey, rungKey, rungRates } from "./ladder.js";
 import type { ParsedScenario } from "./schema.js";
-import type { FixRate, Scenario } from "./types.js";
+import type { FixRate, FixRung, Scenario } from "./types.js";
 
 export interface CheckOptions {
   /**
@@ -116,10 +116,10 @@ function checkDivergence(s: Scenario, fail: Fail): void {
   if (s.limits.maxAttemptsPerBug !== null) return;
   const growth = s.tokens.errorGrowth;
   for (const st of s.strategies) {
-    const last = st.ladder[st.ladder.length - 1]!;
-    if (last.kind !== "fix" || last.attempts !== null) continue;
+    if (hasBoundedEnd(st.ladder)) continue;
+    const last = st.ladder[st.ladder.length - 1] as FixRung; // an unbounded end is a fixer rung
     const rates = rungRates(s.models, last);
-    const where = last.fix ? `${rungKey(st.name, st.ladder.length - 1)}.fix` : `models.${last.model}.fix`;
+    const where = rateKey(st.name, st.ladder.length - 1, last);
     for (const cls of ["easy", "hard"] as const) {
       const rate: FixRate = rates[cls];
       if (rate.kind === "beta" && rate.a <= 1 && s.limits.maxAttemptsPerRun === null) {

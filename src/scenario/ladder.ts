@@ -62,6 +62,14 @@ export function rungKey(strategy: string, index: number): string {
   return `strategies.${strategy}.ladder[${index}]`;
 }
 
+/**
+ * The dotted key of the fix rates a fixer rung applies, as error messages name it: the rung's own
+ * (`strategies.escalate.ladder[1].fix`) or its model's (`models.weak.fix`).
+ */
+export function rateKey(strategy: string, index: number, rung: FixRung): string {
+  return rung.fix ? `${rungKey(strategy, index)}.fix` : `models.${rung.model}.fix`;
+}
+
 /** Models of the scenario that fix in some strategy (their regressions and growth bounds matter). */
 export function fixingModels(scenario: Pick<Scenario, "strategies">): Set<string> {
   return new Set(scenario.strategies.flatMap((s) => fixRungs(s.ladder).map((r) => r.model)));
