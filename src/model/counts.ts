@@ -4,7 +4,18 @@
  * r = mu^2 / (v - mu), so that v = mu + mu^2 / r).
  */
 import gammaln from "@stdlib/math-base-special-gammaln";
-import type { BugCount } from "../scenario/types.js";
+import type { BugCount, ModelSpec } from "../scenario/types.js";
+
+/**
+ * The generator's bugs by class where the split is fixed: a whole count under exact assignment
+ * has round(q phi) hard bugs and the rest easy. Null for binomial assignment or a random count.
+ */
+export function exactClasses(generator: ModelSpec): { easy: number; hard: number } | null {
+  const count = generator.bugs;
+  if (count.kind !== "fixed" || generator.assignment !== "exact") return null;
+  const hard = Math.round(count.count * generator.hardFraction);
+  return { easy: count.count - hard, hard };
+}
 
 /** E[q] */
 export function countMean(c: BugCount): number {

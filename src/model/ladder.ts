@@ -23,7 +23,7 @@
 import gammaln from "@stdlib/math-base-special-gammaln";
 import type { ModelSpec } from "../scenario/types.js";
 import { tierReachable } from "./prices.js";
-import { countMean, countPmf, countVariance } from "./counts.js";
+import { countMean, countPmf, countVariance, exactClasses } from "./counts.js";
 import { noTokens, type FixTokens } from "./fixCost.js";
 import { rateMoment, tailSum } from "./rates.js";
 import { tailReach, type BugSchedule } from "./schedule.js";
@@ -197,10 +197,9 @@ export function sharedRunTokens(generator: ModelSpec, easy: SharedBugStats, hard
 function runTokens(generator: ModelSpec, e: SharedModelStats, h: SharedModelStats, De: number, Dh: number, L1: number): SharedModelTokens {
   const phi = generator.hardFraction;
   const count = generator.bugs;
-  if (count.kind === "fixed" && generator.assignment === "exact") {
-    const q = count.count;
-    const hb = Math.round(q * phi);
-    const eb = q - hb;
+  const exact = exactClasses(generator);
+  if (exact) {
+    const { easy: eb, hard: hb } = exact;
     // every pair of distinct bugs is in each order half the time
     const pairs = (hb * (hb - 1) * h.requests * Dh + eb * (eb - 1) * e.requests * De + hb * eb * (h.requests * De + e.requests * Dh)) / 2;
     return {

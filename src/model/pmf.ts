@@ -5,7 +5,7 @@
  * dropped exactly.
  */
 import type { BugCount, ModelSpec } from "../scenario/types.js";
-import { countPmf } from "./counts.js";
+import { countPmf, exactClasses } from "./counts.js";
 
 /** (a * b)(t) for t < limit. */
 export function convolve(a: Float64Array, b: Float64Array, limit: number): Float64Array {
@@ -45,10 +45,8 @@ export function pmfFromSurvival(atLeast: Float64Array): Float64Array {
 export function runPmf(generator: ModelSpec, easy: Float64Array, hard: Float64Array, limit: number): Float64Array {
   const phi = generator.hardFraction;
   const count: BugCount = generator.bugs;
-  if (count.kind === "fixed" && generator.assignment === "exact") {
-    const h = Math.round(count.count * phi);
-    return convolve(convolutionPower(easy, count.count - h, limit), convolutionPower(hard, h, limit), limit);
-  }
+  const exact = exactClasses(generator);
+  if (exact) return convolve(convolutionPower(easy, exact.easy, limit), convolutionPower(hard, exact.hard, limit), limit);
   const mix = new Float64Array(Math.min(limit, Math.max(easy.length, hard.length)));
   for (let i = 0; i < mix.length; i++) mix[i] = (1 - phi) * (easy[i] ?? 0) + phi * (hard[i] ?? 0);
   if (count.kind === "fixed") return convolutionPower(mix, count.count, limit);

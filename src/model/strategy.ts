@@ -12,7 +12,7 @@ import { baseScenario } from "../scenario/extensions.js";
 import { fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
 import type { Context, FixRate, FixRung, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
-import { countMean, countPgf, probabilityNoBugs } from "./counts.js";
+import { countMean, countPgf, exactClasses, probabilityNoBugs } from "./counts.js";
 import { distributionMean, isConstant } from "./distributions.js";
 import {
   addTokens,
@@ -399,13 +399,10 @@ function weighted(easy: TokensByModel, hard: TokensByModel, bugs: { easy: number
 
 /** P(every bug of a run is fixed) with no regressions: exact, product over classes; else the count's PGF at the mixture. */
 function completion(generator: ModelSpec, fixedEasy: number, fixedHard: number): number {
-  const count = generator.bugs;
-  if (count.kind === "fixed" && generator.assignment === "exact") {
-    const h = Math.round(count.count * generator.hardFraction);
-    return Math.pow(fixedEasy, count.count - h) * Math.pow(fixedHard, h);
-  }
+  const exact = exactClasses(generator);
+  if (exact) return Math.pow(fixedEasy, exact.easy) * Math.pow(fixedHard, exact.hard);
   const phi = generator.hardFraction;
-  return countPgf(count, (1 - phi) * fixedEasy + phi * fixedHard);
+  return countPgf(generator.bugs, (1 - phi) * fixedEasy + phi * fixedHard);
 }
 
 /**
