@@ -184,11 +184,12 @@ function divergence(scenario: Scenario, strategy: Strategy, of: "cost" | "varian
   const met = classesMet(scenario, strategy);
   const rates = rungRates(scenario.models, last);
   const where = rateKey(strategy.name, strategy.ladder.length - 1, last);
-  const sched = schedules(scenario, strategy);
+  let sched: { easy: BugSchedule; hard: BugSchedule } | null = null; // built only for a rate that may diverge
   for (const cls of ["easy", "hard"] as const) {
     const rate: FixRate = rates[cls];
     if (!met[cls] || rate.kind !== "beta" || rate.a > needed) continue;
     // a class that never gets past the earlier rungs never meets the last one's rate
+    sched ??= schedules(scenario, strategy);
     const tail = sched[cls].tail;
     if (!tail || tailReach(tail, 1) === 0) continue;
     return (
