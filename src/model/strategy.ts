@@ -558,17 +558,24 @@ function expectedCost(
   scenario: Scenario,
   strategy: Strategy,
   context: Context,
-): { reason: string | null; phase: FixPhase | null; costByModel: Record<string, ModelCost> | null; mean: number | null; windowChance: number | null } {
+): {
+  reason: string | null;
+  phase: FixPhase | null;
+  costByModel: Record<string, ModelCost> | null;
+  breakdown: CostBreakdown | null;
+  mean: number | null;
+  windowChance: number | null;
+} {
   let reason = closedFormReason(scenario, strategy, context);
-  if (reason) return { reason, phase: null, costByModel: null, mean: null, windowChance: null };
+  if (reason) return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: null };
   const phase = fixPhase(scenario, strategy, context);
   if (phase.windowChance >= NEGLIGIBLE_WINDOW) {
     reason = `a context window is reached in up to ${phase.windowChance.toPrecision(2)} of runs (compaction or stopping has no closed form)`;
-    return { reason, phase: null, costByModel: null, mean: null, windowChance: phase.windowChance };
+    return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
   }
   if (phase.tierChance >= NEGLIGIBLE_WINDOW) {
     reason = `a long-context tier is reached in up to ${phase.tierChance.toPrecision(2)} of runs, which has no closed form for a multi-rung ladder in shared context`;
-    return { reason, phase: null, costByModel: null, mean: null, windowChance: phase.windowChance };
+    return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
   }
   const gen = scenario.models[strategy.generator]!;
   const costByModel: Record<string, ModelCost> = {};
@@ -582,7 +589,7 @@ function expectedCost(
     costByModel[name] = cost;
   }
   const breakdown = breakdownOf(phase, scenario, generationCost(scenario, gen));
-  return { reason: null, phase, costByModel, mean: totalOf(breakdown), windowChance: phase.windowChance };
+  return { reason: null, phase, costByModel, breakdown, mean: totalOf(breakdown), windowChance: phase.windowChance };
 }
 
 /**
@@ -623,7 +630,7 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   } catch {
     baseMean = null; // e.g. a random count's mean is not a whole number for a multi-rung ladder
   }
-  const { reason, phase, costByModel, mean, windowChance } = expectedCost(scenario, strategy, context);
+  const { reason, phase, costByModel, breakdown, mean, windowChance } = expectedCost(scenario, strategy, context);
   const capped = scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null;
   // Counts and times have closed forms even where the cost has none, but for caps and windows.
   let counts: FixPhase | null = phase;
@@ -637,7 +644,6 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   }
   const single = singleFixer(strategy.ladder);
   const hits = counts === null || counts.attempts === 0 || reason !== null ? null : single ? hitProbability(scenario, scenario.models[single]!) : 1;
-  const breakdown = phase ? breakdownOf(phase, scenario, generationCost(scenario, gen)) : null;
   return {
     strategy: strategy.name,
     generator: gen.name,
