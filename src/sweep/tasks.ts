@@ -7,7 +7,7 @@ import { loadPriceTableFor } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
 import { SimulationPool } from "../sim/pool.js";
 import { pointRows, toCsv, type CsvLayout } from "./csv.js";
-import { gridPointScenario, sweepGrid } from "./points.js";
+import { gridPointScenario, sweepGrid, type SweepGrid } from "./points.js";
 
 export interface PointTask {
   /** the file's data, for a point to validate here */
@@ -22,20 +22,29 @@ export interface PointTask {
   layout: CsvLayout;
 }
 
-/** Evaluate points one after another on this worker's thread; their CSV rows. */
+/**
+ * Evaluate points one after another on this worker's thread; their CSV rows. Every task of a batch
+ * comes from the same sweep, so the grid of the points not kept is checked once per batch.
+ */
 export async function evaluatePoints(tasks: PointTask[]): Promise<string[]> {
+  let grid: SweepGrid | null = null;
   const rows: string[] = [];
-  for (const task of tasks) rows.push(await evaluatePoint(task));
+  for (const task of tasks) {
+    let scenario = task.scenario;
+    if (!scenario) {
+      if (!grid) {
+        await loadPriceTableFor(task.raw);
+        grid = sweepGrid(task.raw!, task.file);
+      }
+      scenario = gridPointScenario(grid, task.index);
+    }
+    rows.push(await evaluatePoint(task, scenario));
+  }
   return rows;
 }
 
-/** Evaluate one point on this thread and return its CSV rows. */
-export async function evaluatePoint(task: PointTask): Promise<string> {
-  let scenario = task.scenario;
-  if (!scenario) {
-    await loadPriceTableFor(task.raw);
-    scenario = gridPointScenario(sweepGrid(task.raw!, task.file), task.index);
-  }
+/** Evaluate one point's validated scenario on this thread and return its CSV rows. */
+async function evaluatePoint(task: PointTask, scenario: Scenario): Promise<string> {
   const { results } = await evaluateScenario(new SimulationPool(1), scenario, { trials: task.trials, seedKey: task.seedKey });
   return toCsv(pointRows({ index: task.index, values: task.values }, results, task.layout));
 }
