@@ -70,7 +70,7 @@ export async function collectReport(pool: SimulationPool, loaded: LoadedScenario
   const { trials, seed } = request;
   const plan = planCrossover(raw, scenario, file, request.crossover);
   const section = raw.sweep as Record<string, unknown> | undefined;
-  const sweep = section === undefined ? null : buildSweep(raw, file);
+  const sweep = section === undefined ? null : buildSweep(raw, file, scenario);
   const drawn = sweep && sweep.axes.length <= MAX_DRAWN_AXES ? sweep : null;
   const sweepNote = sweep && !drawn ? `The report draws sweeps of one or two keys; this one has ${sweep.axes.length} (agentsim sweep writes them all to CSV).` : null;
 

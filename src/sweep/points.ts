@@ -70,10 +70,10 @@ export interface SweepGrid {
  * The grid of the scenario's sweep section, checked: the file itself must be a valid scenario
  * (its values are the defaults the sweep overrides) with a non-empty sweep section. Each swept
  * path must hold a number in the file or in the schema's defaults; `trials` and `seed` may not be
- * swept. The points themselves are not validated here. `file` is only used in error messages.
+ * swept. The points themselves are not validated here. `file` is only used in error messages;
+ * `base` is the file already validated (parseScenario of `raw`), when the caller has it.
  */
-export function sweepGrid(raw: Record<string, unknown>, file: string): SweepGrid {
-  const base = parseScenario(raw, file);
+export function sweepGrid(raw: Record<string, unknown>, file: string, base: Scenario = parseScenario(raw, file)): SweepGrid {
   const section = raw.sweep as Record<string, SweepAxis> | undefined;
   if (section === undefined) {
     throw new ScenarioError(file, "sweep", "is missing (add sweep: {<dotted key>: [values] or {from, to, steps, scale}})");
@@ -129,10 +129,10 @@ function sweepOf(grid: SweepGrid, kept: readonly Scenario[], extensions: boolean
 
 /**
  * Build and validate every point of the scenario's sweep section (see sweepGrid for what the file
- * must be). `file` is only used in error messages.
+ * must be). `file` is only used in error messages; `base` is the file already validated, if at hand.
  */
-export function buildSweep(raw: Record<string, unknown>, file: string): Sweep {
-  const grid = sweepGrid(raw, file);
+export function buildSweep(raw: Record<string, unknown>, file: string, base?: Scenario): Sweep {
+  const grid = sweepGrid(raw, file, base);
   const kept: Scenario[] = [];
   let extensions = false;
   for (let k = 0; k < grid.size; k++) {

@@ -3,7 +3,7 @@
  * it) and write one tidy CSV, atomically, resumable after an interruption.
  */
 import type { CommandModule } from "yargs";
-import { loadPriceTableFor, parseScenario, readScenarioFile } from "../../scenario/load.js";
+import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, type Lock } from "../../sweep/output.js";
 import { buildSweep } from "../../sweep/points.js";
@@ -42,16 +42,15 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     const given = textFlag("--out", args.out);
     // An output given on the command line is checked before any work.
     if (given !== undefined) await checkOutput(given, "--out");
-    const raw = readScenarioFile(args.scenario);
-    await loadPriceTableFor(raw);
-    const out = given ?? defaultOut(parseScenario(raw, args.scenario).name, shard);
+    const { raw, scenario } = await openScenario(args.scenario);
+    const out = given ?? defaultOut(scenario.name, shard);
     if (given === undefined) await checkOutput(out, "the default output");
     // The workers start (and load the sweep's code) while this thread validates the points.
     const pool = new SimulationPool(threads, "sweep");
     pool.start();
     let sweep: ReturnType<typeof buildSweep>;
     try {
-      sweep = buildSweep(raw, args.scenario);
+      sweep = buildSweep(raw, args.scenario, scenario);
     } catch (err) {
       await pool.close();
       throw err;
