@@ -28,30 +28,6 @@ import { categoryColours, strategyColours, type ColourScale } from "./palette.js
 import type { SweepData } from "./sweep.js";
 import { toSvg } from "./svg.js";
 
-/** Costs by model and category, as the results will carry them (docs/model.md section 8). */
-export interface ModelCosts {
-  generation: number;
-  uncachedInput: number;
-  cacheWrite: number;
-  cacheRead: number;
-  output: number;
-  total?: number;
-}
-
-/** One rung of a ladder as the results will carry it (DECISIONS.md, "Outputs"). */
-export interface RungOutput {
-  rung: number;
-  kind: "fix" | "consult";
-  model: string;
-  /** share of bugs that reach the rung */
-  reachFraction: number;
-  /** mean fix attempts on it per run (consults per run for a consult rung) */
-  attemptsPerRun: number;
-}
-
-/** A simulated result, with the fields of ladders where the results carry them. */
-type Result = SimResult & { ladder?: string | null; costByModel?: Record<string, ModelCosts> | null; rungs?: RungOutput[] | null };
-
 /** "strong-first (strong → weak)": a strategy's name in every chart's colour scale. */
 function strategyLabel(r: { strategy: string; generator: string; fixer: string | null; ladder?: string | null }): string {
   return `${r.strategy} (${pairLabel(r).replace(" -> ", " → ")})`;
@@ -79,7 +55,7 @@ code { font-size: 0.92em; background: #f4f4f4; padding: 0 0.25em; border-radius:
 
 /** The whole page. */
 export async function renderPage(data: ReportData, version: string): Promise<string> {
-  const results = data.evaluation.results as Result[];
+  const results = data.evaluation.results;
   const colours = strategyColours(data.scenario.strategies.map((st) => strategyLabel(results.find((r) => r.strategy === st.name)!)));
   const sections = [
     decisionSection(data, results),
@@ -112,7 +88,7 @@ function decisionHtml(text: DecisionText): string {
   return `<p class="answer">${esc(text.headline)}</p>\n<ul class="contexts">\n${items}\n</ul>${text.footnote ? `\n<p>${esc(text.footnote)}</p>` : ""}`;
 }
 
-function decisionSection(data: ReportData, results: Result[]): string {
+function decisionSection(data: ReportData, results: SimResult[]): string {
   const tables = data.decision.contexts.map((d) => `<h3>${esc(d.context)} context</h3>\n${rankingTable(d, data, results)}`).join("\n");
   const closed = analyticDecisionText(data.analyticDecision, data.analytic);
   return `<h2 id="decision">The decision</h2>
@@ -122,11 +98,11 @@ ${tables}${rungsTable(results)}`;
 }
 
 /** How far bugs climb each ladder, where the results say (strategies with more than one rung). */
-function rungsTable(results: Result[]): string {
-  const climbing = results.filter((r) => r.rungs && r.rungs.length > 1);
+function rungsTable(results: SimResult[]): string {
+  const climbing = results.filter((r) => r.rungs.length > 1);
   if (climbing.length === 0) return "";
   const rows = climbing.flatMap((r) =>
-    r.rungs!.map((g) => ({
+    r.rungs.map((g) => ({
       cells: [
         r.strategy, r.context, String(g.rung + 1), g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`,
         percent(g.reachFraction, 1), num(g.attemptsPerRun),
@@ -138,7 +114,7 @@ function rungsTable(results: Result[]): string {
 }
 
 /** Every strategy of a context, cheapest by mean first. */
-function rankingTable(d: ContextDecision, data: ReportData, results: Result[]): string {
+function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]): string {
   const best = d.byMean.best.strategy;
   const incomplete = d.byMean.ranking.some((c) => c.completion < 1);
   const head = [
@@ -233,7 +209,7 @@ function scenarioSection(s: Scenario): string {
   return `<h2 id="scenario">The scenario</h2>\n<h3>Models</h3>\n${models}\n<h3>Tokens, caching and contexts</h3>\n${tokens}\n<h3>Strategies</h3>\n${strategies}`;
 }
 
-async function distributionSection(data: ReportData, results: Result[], colours: ColourScale): Promise<string> {
+async function distributionSection(data: ReportData, results: SimResult[], colours: ColourScale): Promise<string> {
   const figures: string[] = [];
   for (const context of data.scenario.contexts) {
     const series = results
@@ -254,13 +230,6 @@ async function distributionSection(data: ReportData, results: Result[], colours:
   return `<h2 id="distribution">Cost per run</h2>\n${figures.join("\n")}`;
 }
 
-/** The fix phase's categories, as the simulated breakdown gives them. */
-const BREAKDOWN_CATEGORIES = [
-  ["generation", "generation"],
-  ["fixInputNew", "fix input, new (cache writes)"],
-  ["fixInputCached", "fix input, cached (cache reads)"],
-  ["fixOutput", "fix output"],
-] as const;
 /** The categories of costByModel. */
 const MODEL_CATEGORIES = [
   ["generation", "generation"],
@@ -270,8 +239,7 @@ const MODEL_CATEGORIES = [
   ["output", "output"],
 ] as const;
 
-async function breakdownSection(results: Result[]): Promise<string> {
-  const byModel = results.every((r) => r.costByModel);
+async function breakdownSection(results: SimResult[]): Promise<string> {
   const rows: BreakdownRow[] = [];
   const bars: string[] = [];
   const bar = (label: string) => {
@@ -279,26 +247,19 @@ async function breakdownSection(results: Result[]): Promise<string> {
     return label;
   };
   for (const r of results) {
-    if (byModel) {
-      for (const [model, costs] of Object.entries(r.costByModel!)) {
-        const label = bar(`${strategyLabel(r)} · ${model}`);
-        for (const [key, category] of MODEL_CATEGORIES) rows.push({ bar: label, context: r.context, category, value: costs[key] });
-      }
-    } else {
-      const label = bar(strategyLabel(r));
-      for (const [key, category] of BREAKDOWN_CATEGORIES) rows.push({ bar: label, context: r.context, category, value: r.breakdown[key] });
+    for (const [model, costs] of Object.entries(r.costByModel)) {
+      const label = bar(`${strategyLabel(r)} · ${model}`);
+      for (const [key, category] of MODEL_CATEGORIES) rows.push({ bar: label, context: r.context, category, value: costs[key] });
     }
   }
-  const categories = categoryColours((byModel ? MODEL_CATEGORIES : BREAKDOWN_CATEGORIES).map(([, c]) => c));
+  const categories = categoryColours(MODEL_CATEGORIES.map(([, c]) => c));
   const contexts = [...new Set(results.map((r) => r.context))];
   const svg = await toSvg(breakdownChart(rows, bars, contexts, categories));
-  const how = byModel
-    ? "by the model that made the requests (one bar per strategy and model) and by category"
-    : "by category: the generation call, fix input written to the cache (new tokens), fix input read from it, and fix output";
-  return `<h2 id="breakdown">Where the money goes</h2>\n${figure(svg, `Simulated mean cost per run, ${how}.`)}`;
+  const caption = "Simulated mean cost per run, by the model that made the requests (one bar per strategy and model) and by category.";
+  return `<h2 id="breakdown">Where the money goes</h2>\n${figure(svg, caption)}`;
 }
 
-async function crossoverSection(c: CrossoverData, scenario: Scenario, results: Result[], colours: ColourScale): Promise<string> {
+async function crossoverSection(c: CrossoverData, scenario: Scenario, results: SimResult[], colours: ColourScale): Promise<string> {
   const labelOf = (name: string) => strategyLabel(results.find((r) => r.strategy === name)!);
   const [a, b] = c.plan.between.map((st) => st.name) as [string, string];
   const figures: string[] = [];
@@ -334,7 +295,7 @@ function axisLabels(values: number[]): Map<number, string> {
   return new Map(values.map((v, i) => [v, labels[i]!]));
 }
 
-async function sweepSection(sw: SweepData, trials: number, results: Result[], colours: ColourScale): Promise<string> {
+async function sweepSection(sw: SweepData, trials: number, results: SimResult[], colours: ColourScale): Promise<string> {
   const labelOf = (name: string) => strategyLabel(results.find((r) => r.strategy === name)!);
   const [first, second] = sw.axes;
   const row = (values: number[]) => (second ? formatNumber(values[1]!) : "");

@@ -107,7 +107,7 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   lines.push("rel. error = (mean - closed form) / closed form; z = (mean - closed form) / standard error;", ...wrap(verdict, fit.width));
   let out = lines.join("\n") + "\n";
   if (usesExtensions(scenario)) out += extensionTable(results);
-  out += modelCostTable(results.map((r) => ({ ...r, costByModel: r.costByModel })), "simulated");
+  out += modelCostTable(results, "simulated");
   out += comparisonMatrices(scenario, evaluation);
   return out;
 }
