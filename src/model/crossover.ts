@@ -168,7 +168,7 @@ function differenceAt(
 }
 
 /** The scan's points: `steps` equal intervals over [from, to], ending exactly at `to`. */
-function grid(from: number, to: number, steps: number): number[] {
+export function grid(from: number, to: number, steps: number): number[] {
   return Array.from({ length: steps + 1 }, (_, i) => (i === steps ? to : from + ((to - from) * i) / steps));
 }
 

@@ -6,7 +6,7 @@
  */
 import { UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
-import { findCrossovers, type Crossover } from "../model/crossover.js";
+import { findCrossovers, grid, type Crossover } from "../model/crossover.js";
 import { expectedMean } from "../model/strategy.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
@@ -88,11 +88,6 @@ export interface CrossoverData {
   noClosedForm: string | null;
 }
 
-/** `count` values spread evenly over [from, to] (from and to included). */
-function spread(from: number, to: number, count: number): number[] {
-  return Array.from({ length: count }, (_, i) => (i === count - 1 ? to : from + ((to - from) * i) / (count - 1)));
-}
-
 /** Whole numbers in [from, to]. */
 function wholeNumbers(from: number, to: number): number[] {
   const values: number[] = [];
@@ -105,12 +100,12 @@ function wholeNumbers(from: number, to: number): number[] {
  * other; a crossover root between two counts is the polynomial's), any other key on a fine grid.
  */
 function lineValues(plan: CrossoverPlan): number[] {
-  return COUNT_KEY.test(plan.key) ? wholeNumbers(plan.from, plan.to) : spread(plan.from, plan.to, LINE_STEPS + 1);
+  return COUNT_KEY.test(plan.key) ? wholeNumbers(plan.from, plan.to) : grid(plan.from, plan.to, LINE_STEPS);
 }
 
 /** The values to simulate: whole numbers for a bug count, and only values the simulator accepts. */
 function simulatedValues(raw: Record<string, unknown>, file: string, plan: CrossoverPlan): { x: number; scenario: Scenario }[] {
-  const candidates = COUNT_KEY.test(plan.key) ? wholeNumbers(plan.from, plan.to) : spread(plan.from, plan.to, SIMULATED_POINTS);
+  const candidates = COUNT_KEY.test(plan.key) ? wholeNumbers(plan.from, plan.to) : grid(plan.from, plan.to, SIMULATED_POINTS - 1);
   const valid = candidates.flatMap((x) => {
     try {
       return [{ x, scenario: parseScenario(withPath(raw, plan.key, x), file) }];
@@ -119,7 +114,7 @@ function simulatedValues(raw: Record<string, unknown>, file: string, plan: Cross
     }
   });
   if (valid.length <= SIMULATED_POINTS) return valid;
-  return spread(0, valid.length - 1, SIMULATED_POINTS).map((i) => valid[Math.round(i)]!);
+  return grid(0, valid.length - 1, SIMULATED_POINTS - 1).map((i) => valid[Math.round(i)]!);
 }
 
 export async function crossoverData(
