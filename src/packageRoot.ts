@@ -1,5 +1,5 @@
 /** The folder of agentsim's package.json, found from this module whether it runs from src/, dist/ or a bundle. */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,3 +14,8 @@ function findPackageRoot(): string {
 }
 
 export const PACKAGE_ROOT = findPackageRoot();
+
+/** agentsim's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}

@@ -6,20 +6,14 @@
  * is a bug and is thrown with its stack. bin.ts calls it with the process's arguments and
  * streams; tests call it in-process.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import yargs, { type CommandModule } from "yargs";
 import { FlagError, UserError } from "../errors.js";
-import { PACKAGE_ROOT } from "../packageRoot.js";
+import { packageVersion } from "../packageRoot.js";
 import { COMMANDS, commandName } from "./commands/index.js";
-import type { Cli, Output } from "./io.js";
+import { terminalWidth, type Cli, type Output } from "./io.js";
 
 /** Options that take a list; any other option given twice is a mistake. */
 const LIST_OPTIONS = new Set(["_", "csv", "traces"]);
-
-function version(): string {
-  return (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
-}
 
 export async function main(argv: readonly string[], io: { stdout: Output; stderr: Output }): Promise<number> {
   const cli: Cli = { ...io, exitCode: 0 };
@@ -54,9 +48,9 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       })
       .help()
       .alias("h", "help")
-      .version(version())
+      .version(packageVersion())
       .alias("V", "version")
-      .wrap(Math.min(100, io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 100))
+      .wrap(Math.min(100, terminalWidth(io.stdout)))
       // With a callback yargs hands over --help and --version text instead of printing it.
       .parseAsync(args, {}, (_err, _parsed, text) => {
         output = text;

@@ -4,6 +4,7 @@ import { TABLE, listPresets, nearestPresets, type Preset } from "../../prices/in
 import { table } from "../format.js";
 import type { Cli, Output } from "../io.js";
 import { toJson } from "../json.js";
+import { textWidth } from "../render/layout.js";
 
 interface Args {
   filter?: string;
@@ -31,7 +32,10 @@ export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
   },
 });
 
-/** The terminal's width; COLUMNS when stdout is not a terminal; else 100, as for every command. */
+/**
+ * The width of stdout's terminal (its columns, whatever isTTY says); without columns, COLUMNS; else
+ * 100. Unlike the other commands' terminalWidth (cli/io.ts), this one reads COLUMNS.
+ */
 function terminalWidth(stdout: Output): number {
   return stdout.columns ?? (Number(process.env.COLUMNS) || 100);
 }
@@ -65,8 +69,6 @@ const COLUMNS: Column[] = [
   { head: "tier\n1h", cell: (p) => exact(p.longContext?.cacheWrite1h), rank: 10 },
   { head: "context", cell: (p) => exact(p.contextWindow), rank: 6 },
 ];
-
-const textWidth = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
 
 /**
  * The columns to show: those with a value for some preset (an all-"-" column says nothing),

@@ -2,10 +2,8 @@
  * `agentsim report <scenario>`: one self-contained HTML page with the decision, the scenario and
  * the charts (src/report), written atomically.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { CommandModule } from "yargs";
-import { PACKAGE_ROOT } from "../../packageRoot.js";
+import { packageVersion } from "../../packageRoot.js";
 import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, lockOutput, writeAtomically } from "../../sweep/output.js";
@@ -75,7 +73,3 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     cli.stdout.write(`Wrote ${out} (${Math.round(html.length / 1024)} kB), ${trials.toLocaleString("en-US")} runs per strategy and context, ${seconds.toFixed(2)} s\n`);
   },
 });
-
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
-}

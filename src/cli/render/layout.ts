@@ -5,10 +5,7 @@
  */
 import { table } from "../format.js";
 
-/** Columns of the terminal when stdout is one, otherwise (a pipe, a file) 100. */
-export function terminalWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
-  return stream.isTTY && stream.columns ? stream.columns : 100;
-}
+export { terminalWidth } from "../io.js";
 
 /** The longest line of a text. */
 export function textWidth(text: string): number {
