@@ -5,17 +5,19 @@
  */
 import type { CommandModule } from "yargs";
 import { FlagError } from "../../errors.js";
+import { REPLICATES_PER_TASK } from "../../fit/bootstrap.js";
 import { fitClaudeCode, mergeFragment, readUsageLogs, type ClaudeCodeReport } from "../../fit/claudeCode.js";
 import { expandLogPaths } from "../../fit/files.js";
 import { fitRuns, type FitReport, type ParameterRow } from "../../fit/fit.js";
 import { FitPool } from "../../fit/pool.js";
 import { checkWritableRates } from "../../fit/scenario.js";
+import type { TokenSummary } from "../../fit/tokens.js";
 import { assembleRuns, readTraceFile } from "../../fit/trace.js";
 import { scenarioYaml, writeWhole } from "../../fit/write.js";
 import { checkOutput } from "../../sweep/output.js";
 import { openScenario } from "../../scenario/load.js";
 import { defaultThreads } from "../../sim/pool.js";
-import { MAX_THREADS, textFlag, wholeFlag } from "../args.js";
+import { textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
 import { toJson } from "../json.js";
@@ -55,7 +57,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
     const args: Parsed = {
       ...flags,
       bootstrap: wholeFlag("--bootstrap", flags.bootstrap, 0, MAX_BOOTSTRAP)!,
-      threads: wholeFlag("--threads", flags.threads, 1, MAX_THREADS)!,
+      threads: threadsFlag(flags.threads),
       seed: textFlag("--seed", flags.seed)!,
       out: textFlag("--out", flags.out),
       prices: textFlag("--prices", flags.prices),
@@ -71,7 +73,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
     const prices = args.prices ? await openScenario(args.prices) : null;
     const records = expandLogPaths(args.traces).flatMap(readTraceFile);
     const runs = assembleRuns(records);
-    const pool = args.bootstrap > 0 ? new FitPool(Math.min(args.threads, Math.ceil(args.bootstrap / 25))) : null;
+    const pool = args.bootstrap > 0 ? new FitPool(Math.min(args.threads, Math.ceil(args.bootstrap / REPLICATES_PER_TASK))) : null;
     let report: FitReport;
     try {
       report = await fitRuns(runs, {
@@ -105,11 +107,14 @@ function fitJson(report: FitReport, out: string | null) {
   return {
     format: "agentsim",
     ...rest,
-    tokens: Object.fromEntries(
-      Object.entries(tokens).map(([k, t]) => [k, t && { count: t.count, mean: t.mean, cv: t.cv, constant: t.values === null }]),
-    ),
+    tokens: tokensJson(tokens),
     out,
   };
+}
+
+/** The token summaries as --json gives them: count, mean, cv and whether the value is constant, without the values. */
+function tokensJson(tokens: Record<string, TokenSummary | null>) {
+  return Object.fromEntries(Object.entries(tokens).map(([k, t]) => [k, t && { count: t.count, mean: t.mean, cv: t.cv, constant: t.values === null }]));
 }
 
 /** A number for people: whole tokens with separators from 1,000 on, else 4 significant digits. */
@@ -207,7 +212,7 @@ function claudeCodeJson(report: ClaudeCodeReport) {
     ...rest,
     parameters: estimates.filter((e) => e.key.includes(".")),
     observed: estimates.filter((e) => !e.key.includes(".")),
-    tokens: Object.fromEntries(Object.entries(tokens).map(([k, t]) => [k, t && { count: t.count, mean: t.mean, cv: t.cv, constant: t.values === null }])),
+    tokens: tokensJson(tokens),
   };
 }
 
