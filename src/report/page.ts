@@ -5,7 +5,7 @@
  */
 import { decisionText, analyticDecisionText, type DecisionText } from "../cli/render/decision.js";
 import { closedForm, money, num, percent } from "../cli/format.js";
-import { costPerCompletedRun, probabilityCheaper, type ContextDecision } from "../decision/decision.js";
+import { probabilityCheaper, type ContextDecision } from "../decision/decision.js";
 import { pairLabel, rolesText } from "../decision/describe.js";
 import type { SimResult } from "../evaluate/evaluate.js";
 import { distributionMean } from "../model/distributions.js";
@@ -33,6 +33,11 @@ function strategyLabel(r: { strategy: string; generator: string; fixer: string |
   return `${r.strategy} (${pairLabel(r).replace(" -> ", " → ")})`;
 }
 
+/** A strategy's label (strategyLabel) by its name, from the results that name it. */
+function strategyLabelOf(results: SimResult[]): (name: string) => string {
+  return (name) => strategyLabel(results.find((r) => r.strategy === name)!);
+}
+
 const STYLE = `
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; margin: 0 auto; max-width: 980px; padding: 1.5em 1.2em 4em; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
@@ -56,7 +61,8 @@ code { font-size: 0.92em; background: #f4f4f4; padding: 0 0.25em; border-radius:
 /** The whole page. */
 export async function renderPage(data: ReportData, version: string): Promise<string> {
   const results = data.evaluation.results;
-  const colours = strategyColours(data.scenario.strategies.map((st) => strategyLabel(results.find((r) => r.strategy === st.name)!)));
+  const labelOf = strategyLabelOf(results);
+  const colours = strategyColours(data.scenario.strategies.map((st) => labelOf(st.name)));
   const sections = [
     decisionSection(data, results),
     scenarioSection(data.scenario),
@@ -130,7 +136,7 @@ function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]
       cells: [
         r.strategy, pairLabel(r).replace(" -> ", " → "), money(r.mean), r.ciLow === null ? "none (infinite variance)" : `${money(r.ciLow)} to ${money(r.ciHigh)}`,
         money(r.p50), money(r.p90), money(r.p99), closedForm(r),
-        ...(incomplete ? [percent(r.allFixedFraction, 1), money(costPerCompletedRun(r.mean, r.allFixedFraction))] : []),
+        ...(incomplete ? [percent(r.allFixedFraction, 1), money(r.costPerCompletedRun ?? Infinity)] : []),
         p === null ? "-" : percent(p, 1),
       ],
     };
@@ -260,7 +266,7 @@ async function breakdownSection(results: SimResult[]): Promise<string> {
 }
 
 async function crossoverSection(c: CrossoverData, scenario: Scenario, results: SimResult[], colours: ColourScale): Promise<string> {
-  const labelOf = (name: string) => strategyLabel(results.find((r) => r.strategy === name)!);
+  const labelOf = strategyLabelOf(results);
   const [a, b] = c.plan.between.map((st) => st.name) as [string, string];
   const figures: string[] = [];
   for (const context of scenario.contexts) {
@@ -296,7 +302,7 @@ function axisLabels(values: number[]): Map<number, string> {
 }
 
 async function sweepSection(sw: SweepData, trials: number, results: SimResult[], colours: ColourScale): Promise<string> {
-  const labelOf = (name: string) => strategyLabel(results.find((r) => r.strategy === name)!);
+  const labelOf = strategyLabelOf(results);
   const [first, second] = sw.axes;
   const row = (values: number[]) => (second ? formatNumber(values[1]!) : "");
   const points = sw.rows.map((r) => ({

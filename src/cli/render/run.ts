@@ -4,7 +4,7 @@
  * --wide also p50, p99, relative error and z, the table of the extensions' outputs and
  * P(cheaper) for every pair.
  */
-import { costPerCompletedRun, type Decision } from "../../decision/decision.js";
+import type { Decision } from "../../decision/decision.js";
 import { pairLabel, type StrategyModels } from "../../decision/describe.js";
 import type { Evaluation, SimResult } from "../../evaluate/evaluate.js";
 import { usesExtensions } from "../../scenario/extensions.js";
@@ -46,7 +46,7 @@ export const PAIR_COLUMN: Column<StrategyModels> = {
 function runColumns(incomplete: boolean): Column<SimResult>[] {
   const completion: Column<SimResult>[] = [
     { head: "all bugs\nfixed", numeric: true, cell: (r) => percent(r.allFixedFraction, 1) },
-    { head: "per completed\nrun", numeric: true, drop: 3, cell: (r) => money(costPerCompletedRun(r.mean, r.allFixedFraction)) },
+    { head: "per completed\nrun", numeric: true, drop: 3, cell: (r) => money(r.costPerCompletedRun ?? Infinity) },
   ];
   return [
     { head: "strategy", cell: (r) => r.strategy },
