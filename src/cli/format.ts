@@ -1,4 +1,5 @@
 /** Text for people: aligned tables and units. */
+import { hasInfiniteCost } from "../model/strategy.js";
 import Table from "cli-table3";
 import { MIN_CHECK_RUNS, SKEW_CHECK_RUNS } from "../stats/check.js";
 
@@ -51,5 +52,5 @@ export const tooFewRunsNote =
 
 /** A closed form's cell: its dollars, "infinite" where the expectation diverges, "-" where there is none. */
 export function closedForm(r: { analyticMean: number | null; reason: string | null }): string {
-  return r.analyticMean === null && r.reason?.startsWith("infinite") ? "infinite" : money(r.analyticMean);
+  return r.analyticMean === null && hasInfiniteCost(r) ? "infinite" : money(r.analyticMean);
 }

@@ -14,7 +14,7 @@
  *   so that no renderer names a cheapest strategy without it.
  */
 import type { Comparison, SimResult } from "../evaluate/evaluate.js";
-import type { AnalyticResult } from "../model/strategy.js";
+import { hasInfiniteCost, type AnalyticResult } from "../model/strategy.js";
 import type { Context } from "../scenario/types.js";
 import { Z95 } from "../stats/summary.js";
 
@@ -24,7 +24,7 @@ export type SimRow = Pick<
   "strategy" | "generator" | "fixer" | "context" | "mean" | "stdError" | "p90" | "allFixedFraction"
 > & {
   ladder?: string | null;
-  /** why the closed form is missing; "infinite ..." marks an infinite expected cost */
+  /** why the closed form is missing (hasInfiniteCost tells an infinite expected cost) */
   reason?: string | null;
   /** why the cost's variance is infinite: no interval holds for its mean */
   varianceReason?: string | null;
@@ -38,7 +38,7 @@ export type SimRow = Pick<
  * strategy cannot be the cheapest by mean, however low its sample mean.
  */
 export function rankedMean(r: SimRow): number {
-  return r.reason?.startsWith("infinite") ? Infinity : r.mean;
+  return hasInfiniteCost(r) ? Infinity : r.mean;
 }
 
 /** What the decision reads of a closed-form result (`expectedCompletion` once the results carry it). */

@@ -2,7 +2,7 @@
  * One scenario, simulated and checked: the closed forms, the Monte Carlo runs, their summaries,
  * and the verdicts. The run, validate and sweep commands all report what this returns.
  */
-import { analyzeStrategy, generationCost, type AnalyticResult, type ModelCost, type RungStats } from "../model/strategy.js";
+import { analyzeStrategy, generationCost, hasInfiniteCost, type AnalyticResult, type ModelCost, type RungStats } from "../model/strategy.js";
 import { ladderText, singleFixer, strategyModels } from "../scenario/ladder.js";
 import type { Context, Scenario } from "../scenario/types.js";
 import { MODEL_CATEGORIES, ModelSum, RungSum, sumAt, sumColumn, sumsLayout, type Column, type SumsLayout } from "../sim/columns.js";
@@ -140,7 +140,7 @@ function toResult(o: SimOutput, cost: Summary, wall: Summary | null, analytic: A
   const gen = scenario.models[o.strategy.generator]!;
   const followUps = sumColumn(o.chunkSums, "followUps");
   const allFixed = meanOf("allFixed");
-  const infinite = analytic.reason?.startsWith("infinite") ?? false;
+  const infinite = hasInfiniteCost(analytic);
   // the models in the order the kernel keeps their sums (compile.ts), and where those sums are
   const models = strategyModels(o.strategy);
   const layout = sumsLayout(models.length, o.strategy.ladder.length);

@@ -175,6 +175,14 @@ export function infiniteVarianceReason(scenario: Scenario, strategy: Strategy): 
   return divergence(scenario, strategy, "variance");
 }
 
+/** How a `reason` for an infinite expected cost begins: the one mark its readers go by. */
+const INFINITE_COST = "infinite expected cost";
+
+/** Whether a result's closed form is missing because the expected cost is infinite. */
+export function hasInfiniteCost(r: { reason?: string | null }): boolean {
+  return r.reason?.startsWith(INFINITE_COST) ?? false;
+}
+
 /** The first beta rate met on the unbounded last rung whose a is too small for the cost's mean (or variance) to be finite. */
 function divergence(scenario: Scenario, strategy: Strategy, of: "cost" | "variance"): string | null {
   if (hasBoundedEnd(strategy.ladder)) return null;
@@ -193,7 +201,7 @@ function divergence(scenario: Scenario, strategy: Strategy, of: "cost" | "varian
     const tail = sched[cls].tail;
     if (!tail || tailReach(tail, 1) === 0) continue;
     return (
-      `infinite ${of === "cost" ? "expected cost" : "variance of the cost"}: ${where}.${cls} is beta with a = ${+rate.a.toPrecision(6)} <= ${needed} ` +
+      `${of === "cost" ? INFINITE_COST : "infinite variance of the cost"}: ${where}.${cls} is beta with a = ${+rate.a.toPrecision(6)} <= ${needed} ` +
       `(E[1/p${needed === 1 ? "" : `^${needed}`}] diverges)`
     );
   }
