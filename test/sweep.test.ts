@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../src/errors.js";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { SimulationPool } from "../src/sim/pool.js";
-import { EXTENSION_COLUMNS, FIXED_COLUMNS, formatNumber } from "../src/sweep/csv.js";
-import { axisValues, gridPoints } from "../src/sweep/grid.js";
+import { EXTENSION_COLUMNS, FIXED_COLUMNS, csvLayout, formatNumber } from "../src/sweep/csv.js";
+import { evaluatePoints, type PointTask } from "../src/sweep/tasks.js";
+import { axisValues, gridPoints, pointAt } from "../src/sweep/grid.js";
 import { mergeCsv, mergeFiles, splitRecords } from "../src/sweep/merge.js";
 import { buildSweep, pointSeedKey, sweepPoints } from "../src/sweep/points.js";
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
@@ -134,6 +135,21 @@ describe("points", () => {
     expect(pointSeedKey("abc", [0.1 + 0.2, 1e21])).toBe("abc|point:0.30000000000000004,1e+21");
     expect(sweep.point(2).scenario.caching.readMultiplier).toBe(0.5);
     expect(sweep.point(2).scenario.models.weak!.fix.hard).toEqual({ kind: "fixed", p: 0.1 });
+  });
+
+  it("a worker evaluates a point the grid did not keep (beyond KEPT_POINTS) to the same rows as a kept one", async () => {
+    const sweep = buildSweep(scenarioData({ "caching.readMultiplier": [1, 0.5], "models.weak.fix.hard": [0.1, 0.3] }), "s.yaml");
+    const layout = csvLayout(sweep.base, sweep.extensions);
+    const task = (k: number, kept: boolean): PointTask => {
+      const { index, values } = pointAt(sweep.axes, k);
+      return { raw: kept ? null : sweep.raw, file: sweep.file, index, values, scenario: kept ? sweep.kept(k) : null, trials: 500, seedKey: pointSeedKey(sweep.base.seed, values), layout };
+    };
+    const ks = [0, 1, 2, 3];
+    const kept = await evaluatePoints(ks.map((k) => task(k, true)));
+    // a batch of points not kept (validated once for the batch), and one that mixes both kinds
+    expect(await evaluatePoints(ks.map((k) => task(k, false)))).toEqual(kept);
+    expect(await evaluatePoints(ks.map((k) => task(k, k % 2 === 0)))).toEqual(kept);
+    expect(new Set(kept).size).toBe(4);
   });
 
   it("rejects a bad path, a bad value, trials and seed with one line naming the key", () => {
