@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { findCrossovers, gapsOf, type Gap } from "../src/model/crossover.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
+import { baseScenario } from "../src/scenario/extensions.js";
 import { parseScenario } from "../src/scenario/load.js";
 import type { Context, Scenario, Strategy } from "../src/scenario/types.js";
 import {
@@ -349,6 +350,23 @@ describe("hand-computed example (2 bugs, one easy one hard)", () => {
         expectRel(res.baseMean, context === "shared" ? 0.244 : 0.212);
       }
     }
+  });
+
+  it("the base model's scenario: a base-model scenario is its own; otherwise only what is dropped is put back", () => {
+    const plain = parseScenario(handWith(null), "test.yaml");
+    expect(baseScenario(plain)).toBe(plain);
+    const res = analyze(handWith(null), "weak-first", "shared");
+    expect(res.baseMean).toBe(res.analyticMean);
+    const raw = handWith(null) as any;
+    raw.limits = { maxAttemptsPerBug: 3 };
+    raw.tokens.errorGrowth = 0.2;
+    const capped = parseScenario(raw, "test.yaml");
+    const base = baseScenario(capped);
+    expect(base).not.toBe(capped);
+    expect(base.limits).toEqual({ maxAttemptsPerBug: null, maxAttemptsPerRun: null });
+    expect(base.tokens).toEqual({ ...capped.tokens, errorGrowth: 0 });
+    expect(base.models).toEqual(capped.models);
+    expect(base.strategies).toEqual(capped.strategies);
   });
 
   it("variable Delta: the closed form uses the means of fixOutput and errorTrace", () => {

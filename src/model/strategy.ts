@@ -630,15 +630,16 @@ const totalOf = (b: CostBreakdown) => b.generation + b.fixInputNew + b.fixInputC
 /** The closed-form answer for one strategy in one context. */
 export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context: Context): AnalyticResult {
   const gen = scenario.models[strategy.generator]!;
-  const base = baseScenario(scenario);
-  const baseStrategy = base.strategies.find((s) => s.name === strategy.name) ?? strategy;
-  let baseMean: number | null = null;
-  try {
-    baseMean = expectedCost(base, baseStrategy, context).mean;
-  } catch {
-    baseMean = null; // e.g. a random count's mean is not a whole number for a multi-rung ladder
-  }
   const { reason, phase, costByModel, breakdown, mean, windowChance } = expectedCost(scenario, strategy, context);
+  const base = baseScenario(scenario);
+  let baseMean: number | null = mean;
+  if (base !== scenario) {
+    try {
+      baseMean = expectedCost(base, base.strategies.find((s) => s.name === strategy.name) ?? strategy, context).mean;
+    } catch {
+      baseMean = null; // e.g. a random count's mean is not a whole number for a multi-rung ladder
+    }
+  }
   const capped = scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null;
   // Counts and times have closed forms even where the cost has none, but for caps and windows.
   let counts: FixPhase | null = phase;

@@ -92,7 +92,9 @@ export function usesExtensions(s: Scenario): boolean {
 /**
  * The base model's scenario: every dropped assumption put back (exact difficulty classes, a fixed
  * count at the mean, fixed rates at the beta means, no expiry, growth, regressions, caps or windows).
+ * Only the assumptions the scenario drops are put back, so a scenario of the base model is its own
+ * base (the same object: the closed forms then see one shape of scenario, and need not run twice).
  */
 export function baseScenario(s: Scenario): Scenario {
-  return EXTENSIONS.reduce((acc, e) => e.base(acc), s);
+  return EXTENSIONS.reduce((acc, e) => (e.used(acc) ? e.base(acc) : acc), s);
 }
