@@ -18,7 +18,7 @@ import { analyzeStrategy } from "../src/model/strategy.js";
 import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import type { Scenario } from "../src/scenario/types.js";
 import { column, runTable } from "../src/sim/columns.js";
-import { layoutOf, simulateChunk, simulateContexts, type SimPath } from "../src/sim/kernel.js";
+import { inversionTable, layoutOf, simulateChunk, simulateContexts, type SimPath } from "../src/sim/kernel.js";
 import { jobsOf, runsInline, streamName } from "../src/sim/simulate.js";
 import { compileParams } from "../src/sim/compile.js";
 import { SimulationPool } from "../src/sim/pool.js";
@@ -84,6 +84,21 @@ describe("fast path and per-attempt path", () => {
   it("the fast path refuses a scenario with extensions", () => {
     const s = scenario("ext-regressions.yaml");
     expect(() => costs(s, 0, "shared", "x", 10, "fast")).toThrow(/base model/);
+  });
+
+  it("the inversion guide table holds the kernel's N = 1 + floor(ln(1-u) (1/ln(1-p))) where N is the same at both ends of a cell", () => {
+    const cells = 4096;
+    for (const p of [1e-9, 0.001, 0.05, 0.3, 0.5, 0.7, 0.9, 0.999999, 1]) {
+      const invLog = 1 / Math.log1p(-p); // as the kernel computes it when a cell holds 0
+      const attempts = (u: number) => 1 + Math.floor(Math.log(1 - u) * invLog);
+      const table = inversionTable(p);
+      expect(table.length).toBe(cells);
+      for (let c = 0; c < cells; c++) {
+        const first = attempts(c / cells);
+        const last = attempts((c + 1) / cells - 2 ** -53);
+        expect(table[c]).toBe(first === last ? first : 0);
+      }
+    }
   });
 });
 

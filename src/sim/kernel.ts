@@ -157,14 +157,21 @@ export function inversionTable(fixProbability: number): Int32Array {
 const tableCache = new Map<number, Int32Array>();
 const TABLE_CACHE_SIZE = 64;
 
+/**
+ * One logarithm per cell: N at the start of the next cell equal to N at this cell's start means,
+ * N being nondecreasing, the same N all through the cell; only where they differ is the cell's
+ * last u worked out too (a sweep builds a table for each new rate, often for fewer draws than
+ * cells).
+ */
 function buildInversionTable(fixProbability: number): Int32Array {
   const invLog = 1 / Math.log1p(-fixProbability);
   const attempts = (u: number) => 1 + Math.floor(Math.log(1 - u) * invLog);
   const table = new Int32Array(TABLE_CELLS);
+  let first = attempts(0);
   for (let c = 0; c < TABLE_CELLS; c++) {
-    const first = attempts(c / TABLE_CELLS);
-    const last = attempts((c + 1) / TABLE_CELLS - 2 ** -53);
-    table[c] = first === last ? first : 0;
+    const next = attempts((c + 1) / TABLE_CELLS);
+    table[c] = first === next || first === attempts((c + 1) / TABLE_CELLS - 2 ** -53) ? first : 0;
+    first = next;
   }
   return table;
 }
