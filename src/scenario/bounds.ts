@@ -12,7 +12,7 @@
  * The schema builds each key's validator from its kind here (`bounded`), so a new key gets its
  * range, and its message, by naming a kind.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ScenarioError } from "../errors.js";
 import { fixPhaseModels, fixRungs, rateKey, rungRates } from "./ladder.js";
 import type { Scenario } from "./types.js";

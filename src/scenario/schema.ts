@@ -8,7 +8,7 @@
  * rung, whole hard-bug counts, regressions that never end) live in checks.ts, and the bound on a
  * run's expected fix attempts in bounds.ts, where all keys are known.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { bounded, type RangeKind } from "./bounds.js";
 
 export { MAX_TRIALS } from "./bounds.js";
