@@ -30,7 +30,9 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
   );
   let output = "";
   try {
-    let parser = yargs(args)
+    let parser = yargs(args);
+    skipHelpCache(parser);
+    parser = parser
       .scriptName("agentsim")
       .usage("$0 <command> [options]\n\nExpected cost and Monte Carlo simulation of generate-and-fix agent workflows.");
     for (const c of commands) parser = parser.command(c);
@@ -65,6 +67,21 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
   }
   if (output) io.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
   return cli.exitCode;
+}
+
+/**
+ * After calling a command's handler, yargs renders that command's help text and keeps it, for a
+ * handler that might call showHelp() later; none of ours does. The rendering measures every line's
+ * width with string-width, whose first use compiles its emoji regular expressions: 15-35 ms of
+ * every command. This turns it off, through yargs' internal methods, and says whether it could;
+ * where a version of yargs lacks them, nothing changes but the time (a test tells).
+ */
+export function skipHelpCache(parser: object): boolean {
+  const internal = parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = internal.getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage !== "function") return false;
+  usage.cacheHelpMessage = () => {};
+  return true;
 }
 
 /** One line for each of yargs' messages, in this tool's words where they are unclear. */
