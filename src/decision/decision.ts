@@ -162,7 +162,10 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
       const row = (name: string) => mine.find((r) => r.strategy === name)!;
       const stdError = (name: string) => row(name).stdError;
       let interval: [number | null, number | null] = [null, null];
-      const heavy = (name: string) => (row(name).varianceReason ?? null) !== null || rankedMean(row(name)) === Infinity;
+      // an infinite variance (or mean) leaves no standard error to build the savings' interval on
+      const infiniteVariance = (name: string) => (row(name).varianceReason ?? null) !== null;
+      const infiniteMean = (name: string) => rankedMean(row(name)) === Infinity;
+      const heavy = (name: string) => infiniteVariance(name) || infiniteMean(name);
       if (choice.savings !== null && Number.isFinite(choice.savings) && !heavy(choice.best.strategy) && !heavy(choice.runnerUp!.strategy)) {
         const half = Z95 * Math.hypot(stdError(choice.best.strategy), stdError(choice.runnerUp!.strategy));
         interval = [choice.savings - half, choice.savings + half];
@@ -177,7 +180,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
             ? probabilityCheaper(comparisons, context, choice.best.strategy, choice.runnerUp.strategy)
             : null,
           heavyTailed: [choice.best, choice.runnerUp]
-            .filter((c): c is Candidate => c !== null && (row(c.strategy).varianceReason ?? null) !== null && rankedMean(row(c.strategy)) !== Infinity)
+            .filter((c): c is Candidate => c !== null && infiniteVariance(c.strategy) && !infiniteMean(c.strategy))
             .map((c) => ({ strategy: c.strategy, expected: row(c.strategy).analyticMean ?? null })),
         },
         byP90: choose(mine.map((r) => candidate(r, r.p90))),
