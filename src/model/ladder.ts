@@ -36,9 +36,12 @@ export interface TieredTokens {
 
 export type TokensByModel = Map<string, TieredTokens>;
 
+/** Tokens that never reach a long-context tier (none at all by default): a fresh object each call. */
+export const untiered = (base: FixTokens = noTokens()): TieredTokens => ({ base, tier: noTokens() });
+
 function tally(tokens: TokensByModel, model: string): TieredTokens {
   let t = tokens.get(model);
-  if (!t) tokens.set(model, (t = { base: noTokens(), tier: noTokens() }));
+  if (!t) tokens.set(model, (t = untiered()));
   return t;
 }
 

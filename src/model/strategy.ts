@@ -26,7 +26,7 @@ import {
   type FixTokens,
   type TokenShape,
 } from "./fixCost.js";
-import { firstAbove, freshBugTokens as freshScheduleTokens, sharedBugStats, sharedRunTokens, threshold, type TieredTokens, type TokensByModel } from "./ladder.js";
+import { firstAbove, freshBugTokens as freshScheduleTokens, sharedBugStats, sharedRunTokens, threshold, untiered, type TieredTokens, type TokensByModel } from "./ladder.js";
 import { pmfFromSurvival, probabilityAtLeast, runPmf } from "./pmf.js";
 import { generationCost, tierReachable } from "./prices.js";
 import { boundedAttempts, rateMoment, unboundedAttempts, type RateAttempts } from "./rates.js";
@@ -397,7 +397,7 @@ function weighted(easy: TokensByModel, hard: TokensByModel, bugs: { easy: number
   const out: TokensByModel = new Map();
   for (const [source, weight] of [[easy, bugs.easy], [hard, bugs.hard]] as const) {
     for (const [m, t] of source) {
-      const into = out.get(m) ?? { base: noTokens(), tier: noTokens() };
+      const into = out.get(m) ?? untiered();
       into.base = addTokens(into.base, t.base, weight);
       into.tier = addTokens(into.tier, t.tier, weight);
       out.set(m, into);
@@ -479,7 +479,7 @@ function sharedTierTokens(scenario: Scenario, strategy: Strategy, total: FixToke
   const delta = deltaOf(shape);
   const above = fixer.price.longContext!.above;
   const start = L1 > above ? 1 : firstAbove(L1, delta, above);
-  if (start === Infinity || attempts.mean === 0) return { base: total, tier: noTokens() };
+  if (start === Infinity || attempts.mean === 0) return untiered(total);
   const gen = scenario.models[strategy.generator]!;
   const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, start));
   const below = runPmf(gen, pmf(sched.easy), pmf(sched.hard), start);
@@ -545,7 +545,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
       tokens = weighted(freshScheduleTokens(sched.easy, scenario.models, L1), freshScheduleTokens(sched.hard, scenario.models, L1), bugs);
     } else {
       const total = oneRungTokens(scenario, gen, fixer, strategy, context);
-      const split = tiered ? sharedTierTokens(scenario, strategy, total, workload.attempts, sched, fixer) : { base: total, tier: noTokens() };
+      const split = tiered ? sharedTierTokens(scenario, strategy, total, workload.attempts, sched, fixer) : untiered(total);
       tokens = new Map([[single, split]]);
     }
     return { ...common, tokens, attempts: workload.attempts.mean, attemptVariance: workload.attempts.variance, bugs: workload.expectedEasyBugs + workload.expectedHardBugs, hit };
@@ -556,7 +556,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
     tokens = weighted(freshScheduleTokens(sched.easy, scenario.models, L1), freshScheduleTokens(sched.hard, scenario.models, L1), bugs);
   } else {
     const byModel = sharedRunTokens(gen, sharedBugStats(sched.easy), sharedBugStats(sched.hard), L1);
-    tokens = new Map([...byModel].map(([m, t]) => [m, { base: t, tier: noTokens() }]));
+    tokens = new Map([...byModel].map(([m, t]) => [m, untiered(t)]));
   }
   return { ...common, tokens, attempts, attemptVariance: null, hit: single !== null ? hitProbability(scenario, scenario.models[single]!) : 1 };
 }
@@ -588,7 +588,7 @@ function expectedCost(
   const gen = scenario.models[strategy.generator]!;
   const costByModel: Record<string, ModelCost> = {};
   for (const name of strategyModels(strategy)) {
-    const tokens = phase.tokens.get(name) ?? { base: noTokens(), tier: noTokens() };
+    const tokens = phase.tokens.get(name) ?? untiered();
     const cost = modelCost(scenario.models[name]!, tokens, phase.hit);
     if (name === gen.name) {
       cost.generation = generationCost(scenario, gen);
