@@ -11,7 +11,6 @@ import { Role } from "../sim/ledger.js";
 import { layoutOf, simulateChunk, type SimPath } from "../sim/kernel.js";
 import { CHUNK_RUNS, jobsOf, streamName } from "../sim/simulate.js";
 
-export { TRACE_ROLES, type TraceRecord, type TraceRole } from "./traceRecord.js";
 import { TRACE_ROLES, type TraceRecord } from "./traceRecord.js";
 
 /** The most runs a trace may take per strategy and context: the first chunk. */

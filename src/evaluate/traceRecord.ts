@@ -8,6 +8,12 @@ import type { Context } from "../scenario/types.js";
 export const TRACE_ROLES = ["generate", "fix", "consult", "compact"] as const;
 export type TraceRole = (typeof TRACE_ROLES)[number];
 
+/** The fields of a trace record, in the order the trace writer puts them (those of TraceRecord). */
+export const TRACE_FIELDS = [
+  "run", "strategy", "context", "bug", "model", "role", "attempt", "fixed",
+  "input", "cacheRead", "cacheWrite", "output", "seconds",
+] as const satisfies readonly (keyof TraceRecord)[];
+
 /** One trace line's object (docs/model.md section 11), keys in the order of the format. */
 export interface TraceRecord {
   /** 0-based run index within its (strategy, context) */

@@ -8,18 +8,12 @@
  * `file:line: what is wrong`, thrown as a LineError (a UserError: exit code 2).
  */
 import { UserError } from "../errors.js";
+// the format is the one `run --trace` writes
+import { TRACE_FIELDS, TRACE_ROLES, type TraceRecord, type TraceRole } from "../evaluate/traceRecord.js";
 import type { Context } from "../scenario/types.js";
 import { LineError, parseJsonLine, readLogText } from "./files.js";
 
-/** The fields of a trace record, in the order the trace writer puts them. */
-export const TRACE_FIELDS = [
-  "run", "strategy", "context", "bug", "model", "role", "attempt", "fixed",
-  "input", "cacheRead", "cacheWrite", "output", "seconds",
-] as const;
-
-/** The trace format is the one `run --trace` writes (src/evaluate/trace.ts). */
-export { TRACE_ROLES as ROLES, type TraceRecord, type TraceRole as Role } from "../evaluate/traceRecord.js";
-import { TRACE_ROLES as ROLES, type TraceRecord, type TraceRole as Role } from "../evaluate/traceRecord.js";
+export type { TraceRecord };
 
 /** A record and where it was read. */
 export interface Located {
@@ -60,8 +54,8 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   const whole = (v: unknown, min: number) => typeof v === "number" && Number.isInteger(v) && v >= min;
   const tokens = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
 
-  field("role", (ROLES as readonly unknown[]).includes(r.role), `one of ${ROLES.join(", ")}`);
-  const role = r.role as Role;
+  field("role", (TRACE_ROLES as readonly unknown[]).includes(r.role), `one of ${TRACE_ROLES.join(", ")}`);
+  const role = r.role as TraceRole;
   field("run", whole(r.run, 0), "a whole number >= 0");
   field("strategy", typeof r.strategy === "string" && r.strategy.length > 0, "a non-empty string");
   field("context", r.context === "shared" || r.context === "fresh", "shared or fresh");
