@@ -184,4 +184,13 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(stdout).toMatch(/input read from the cache\s+[\d.]+%/);
     expect(stdout).toMatch(/the input shrank between consecutive requests once/);
   });
+
+  it("wraps its sentences and notes to the width COLUMNS gives a pipe", () => {
+    const r = spawnSync(process.execPath, [CLI, "fit", "--format", "claude-code", FIXTURE, "--bootstrap", "50"], { encoding: "utf8", env: { ...process.env, COLUMNS: "50" } });
+    expect(r.status).toBe(0);
+    const prose = r.stdout.split("\n\n").filter((block) => !/ {2}\S/.test(block.split("\n")[0]!)); // tables have a gap in their head
+    expect(prose.join("\n")).toMatch(/^Claude Code logs/);
+    expect(prose.join("\n")).toMatch(/Notes:\n {2}- the input shrank/);
+    for (const line of prose.join("\n").split("\n")) expect(line.length, line).toBeLessThanOrEqual(50);
+  });
 });

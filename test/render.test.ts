@@ -8,10 +8,12 @@ import { sectionTable, terminalWidth, textWidth, wrap, type Column } from "../sr
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
 
 describe("layout", () => {
-  it("uses the terminal's columns only when stdout is a terminal", () => {
-    expect(terminalWidth({ isTTY: true, columns: 80 })).toBe(80);
-    expect(terminalWidth({ isTTY: false, columns: 80 })).toBe(100);
-    expect(terminalWidth({})).toBe(100);
+  it("uses the terminal's columns when stdout is one, else COLUMNS when it is a whole number, else 100", () => {
+    expect(terminalWidth({ isTTY: true, columns: 80 }, { COLUMNS: "60" })).toBe(80);
+    expect(terminalWidth({ isTTY: false, columns: 80 }, {})).toBe(100);
+    expect(terminalWidth({}, {})).toBe(100);
+    expect(terminalWidth({}, { COLUMNS: "60" })).toBe(60);
+    for (const bad of ["", "0", "-5", "7.5", "wide", "1e400"]) expect(terminalWidth({}, { COLUMNS: bad })).toBe(100);
   });
 
   it("wraps at spaces with a hanging indent, never splitting a word", () => {

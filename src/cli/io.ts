@@ -17,7 +17,16 @@ export interface Cli {
   exitCode: number;
 }
 
-/** Columns of the terminal when stdout is one, otherwise (a pipe, a file) 100. */
-export function terminalWidth(stream: { isTTY?: boolean; columns?: number } = process.stdout): number {
-  return stream.isTTY && stream.columns ? stream.columns : 100;
+/**
+ * How wide a command's text may be: the terminal's columns when the stream is one; otherwise (a
+ * pipe, a file) COLUMNS when it is a whole number of at least 1, as in `COLUMNS=80 agentsim run ...
+ * | less`; otherwise 100.
+ */
+export function terminalWidth(
+  stream: { isTTY?: boolean; columns?: number } = process.stdout,
+  env: Record<string, string | undefined> = process.env,
+): number {
+  if (stream.isTTY && stream.columns) return stream.columns;
+  const columns = Number(env.COLUMNS);
+  return Number.isInteger(columns) && columns >= 1 ? columns : 100;
 }

@@ -202,7 +202,7 @@ async function fitClaudeCodeCommand(cli: Cli, args: Parsed): Promise<void> {
       writeWhole(args.out, scenarioYaml(report.fragment, [...header, `A fragment: merge it into a scenario, or pass --prices <scenario> to write a whole one.`]));
     }
   }
-  cli.stdout.write(args.json ? toJson({ format: "claude-code", ...claudeCodeJson(report), out: args.out ?? null }) + "\n" : formatClaudeCode(report, args.out ?? null));
+  cli.stdout.write(args.json ? toJson({ format: "claude-code", ...claudeCodeJson(report), out: args.out ?? null }) + "\n" : formatClaudeCode(report, args.out ?? null, terminalWidth(cli.stdout)));
 }
 
 /** Scenario keys go to `parameters`, the observed shares to `observed`. */
@@ -223,13 +223,18 @@ const SHARE_LABELS: Record<string, string> = {
   oneHourWriteShare: "cache writes kept 1 hour (vs 5 minutes)",
 };
 
-export function formatClaudeCode(report: ClaudeCodeReport, out: string | null): string {
+export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, width = 100): string {
+  const lines = (sentence: string) => wrap(sentence, width).join("\n") + "\n";
   let text =
-    `Claude Code logs: ${report.requests.toLocaleString("en-US")} requests in ${report.conversations.toLocaleString("en-US")} ` +
-    `conversation${report.conversations === 1 ? "" : "s"} (${report.files} file${report.files === 1 ? "" : "s"}).\n` +
-    (report.bootstrap
-      ? `95% intervals: percentile bootstrap over conversations, B = ${report.bootstrap.replicates.toLocaleString("en-US")}, seed ${report.bootstrap.seed}.\n`
-      : `No intervals (--bootstrap 0).\n`);
+    lines(
+      `Claude Code logs: ${report.requests.toLocaleString("en-US")} requests in ${report.conversations.toLocaleString("en-US")} ` +
+        `conversation${report.conversations === 1 ? "" : "s"} (${report.files} file${report.files === 1 ? "" : "s"}).`,
+    ) +
+    lines(
+      report.bootstrap
+        ? `95% intervals: percentile bootstrap over conversations, B = ${report.bootstrap.replicates.toLocaleString("en-US")}, seed ${report.bootstrap.seed}.`
+        : `No intervals (--bootstrap 0).`,
+    );
   const tokens = report.estimates.filter((e) => e.key.includes("."));
   const shares = report.estimates.filter((e) => !e.key.includes("."));
   text += `\n${table(
@@ -245,8 +250,8 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null): 
   )}\n`;
   text += `\n${table(["model", "requests", "mean output"], report.models.map((m) => [m.model, m.requests, `${value(m.meanOutput)} tokens`]), new Set(["requests", "mean output"]))}\n`;
   const c = report.fragment.caching;
-  text += `\n${wrap(`Scenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}`, 100, "", "  ").join("\n")}\n`;
-  if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => `  - ${n}`).join("\n")}\n`;
+  text += `\n${wrap(`Scenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}`, width, "", "  ").join("\n")}\n`;
+  if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => wrap(n, width, "  - ", "    ").join("\n")).join("\n")}\n`;
   if (out) text += `\nWrote ${out}\n`;
   return text;
 }

@@ -2,9 +2,9 @@
 import type { CommandModule } from "yargs";
 import { TABLE, listPresets, nearestPresets, type Preset } from "../../prices/index.js";
 import { table } from "../format.js";
-import type { Cli, Output } from "../io.js";
+import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
-import { textWidth } from "../render/layout.js";
+import { terminalWidth, textWidth } from "../render/layout.js";
 
 interface Args {
   filter?: string;
@@ -31,14 +31,6 @@ export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
     cli.stdout.write(formatPrices(presets, filter, terminalWidth(cli.stdout)));
   },
 });
-
-/**
- * The width of stdout's terminal (its columns, whatever isTTY says); without columns, COLUMNS; else
- * 100. Unlike the other commands' terminalWidth (cli/io.ts), this one reads COLUMNS.
- */
-function terminalWidth(stdout: Output): number {
-  return stdout.columns ?? (Number(process.env.COLUMNS) || 100);
-}
 
 /**
  * A price to 12 significant digits (the table stores some sums with float noise, such as
