@@ -12,11 +12,11 @@
  * keeps the generated files.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import seedrandom from "seedrandom";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { main } from "../src/cli/main.js";
 import { FIXED_COLUMNS } from "../src/sweep/csv.js";
@@ -32,6 +32,18 @@ const chance = (p: number) => rng() < p;
 
 const dir = mkdtempSync(join(tmpdir(), "agentsim-fuzz-"));
 afterAll(() => process.env.AGENTSIM_FUZZ_KEEP || rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The cases run in a folder of their own, where `scenarios` leads to the shipped ones: a relative
+ * path that a flag line passes to --out, --trace or --dir (such as "1/0") is written there, not
+ * into the repository.
+ */
+const WORK = join(dir, "cwd");
+mkdirSync(WORK);
+symlinkSync(resolve(ROOT, "scenarios"), join(WORK, "scenarios"));
+const startedIn = process.cwd();
+beforeAll(() => process.chdir(WORK));
+afterAll(() => process.chdir(startedIn));
 
 /** The shipped scenarios, the seeds of every mutation. */
 const BASES = ["scenarios", "scenarios/validation"].flatMap((d) =>
@@ -288,7 +300,7 @@ describe(`fuzz (seed ${SEED})`, () => {
       lines.push(["analytic", file]);
     }
     for (const args of lines) {
-      const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: ROOT, timeout: 10_000 });
+      const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", cwd: WORK, timeout: 10_000 });
       expect(r.error, describeCase(args)).toBeUndefined(); // a timeout would be an error here
       expect(problems(args, { code: r.status, stdout: r.stdout, stderr: r.stderr }), describeCase(args)).toEqual([]);
     }
