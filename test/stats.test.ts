@@ -101,6 +101,22 @@ describe("summaries in parts", () => {
     }
   });
 
+  it("moments of a long sample, pass by pass in slices, are exactly those of one plain loop", () => {
+    for (const [name, x] of samples) {
+      let sum = 0;
+      for (const v of x) sum += v;
+      const mean = sum / x.length;
+      let m2 = 0;
+      let m3 = 0;
+      for (const v of x) {
+        m2 += (v - mean) ** 2;
+        m3 += (v - mean) * (v - mean) * (v - mean);
+      }
+      const xs = x as unknown as number[];
+      expect(momentsOf(x), name).toEqual({ n: x.length, mean, m2, m3, min: min(xs), max: max(xs) });
+    }
+  });
+
   it("moments of chunks combine to the moments of the whole (mean, sd and skewness to n eps)", () => {
     for (const [name, x] of samples) {
       const whole = summarize(x);

@@ -42,8 +42,7 @@ export function orderStatistics(values: Float64Array, min: number, max: number, 
   const n = values.length;
   const buckets = bucketsFor(n);
   const scale = buckets / (max - min);
-  const counts = new Int32Array(buckets + 1);
-  for (let i = 0; i < n; i++) counts[((values[i]! - min) * scale) | 0]!++;
+  const counts = bucketCounts(values, min, scale, buckets);
   counts[buckets - 1]! += counts[buckets]!;
   counts[buckets] = 0;
   // the wanted buckets: each one's slot among the gathered, and each rank's slot and offset in it
@@ -62,14 +61,32 @@ export function orderStatistics(values: Float64Array, min: number, max: number, 
   }
   slot[buckets] = slot[buckets - 1]!; // the maximum's own index
   const gathered = sizes.map((size) => new Float64Array(size));
-  const filled = new Int32Array(sizes.length);
-  for (let i = 0; i < n; i++) {
+  gather(values, min, scale, slot, gathered);
+  for (const g of gathered) if (!allEqual(g)) g.sort();
+  return at.map(({ slot: s, offset }) => gathered[s]![offset]!);
+}
+
+/*
+ * The two passes over the values are functions that end with their loop: V8 compiles a long loop
+ * while it runs, and code after it that needs type feedback would deoptimize (see momentsOf in
+ * summary.ts).
+ */
+
+/** How many values fall in each bucket floor((x - min) scale), 0..buckets (the maximum's own). */
+function bucketCounts(values: Float64Array, min: number, scale: number, buckets: number): Int32Array {
+  const counts = new Int32Array(buckets + 1);
+  for (let i = 0; i < values.length; i++) counts[((values[i]! - min) * scale) | 0]!++;
+  return counts;
+}
+
+/** Each value whose bucket has a slot (slot >= 0) into that slot's array, in order. */
+function gather(values: Float64Array, min: number, scale: number, slot: Int32Array, gathered: Float64Array[]): void {
+  const filled = new Int32Array(gathered.length);
+  for (let i = 0; i < values.length; i++) {
     const x = values[i]!;
     const s = slot[((x - min) * scale) | 0]!;
     if (s >= 0) gathered[s]![filled[s]!++] = x;
   }
-  for (const g of gathered) if (!allEqual(g)) g.sort();
-  return at.map(({ slot: s, offset }) => gathered[s]![offset]!);
 }
 
 function allEqual(values: Float64Array): boolean {
