@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision.js";
 import { sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
+import { groupDigits } from "../src/text.js";
 
 describe("layout", () => {
   it("uses the terminal's columns when stdout is one, else COLUMNS when it is a whole number, else 100", () => {
@@ -14,6 +15,13 @@ describe("layout", () => {
     expect(terminalWidth({}, {})).toBe(100);
     expect(terminalWidth({}, { COLUMNS: "60" })).toBe(60);
     for (const bad of ["", "0", "-5", "7.5", "wide", "1e400"]) expect(terminalWidth({}, { COLUMNS: bad })).toBe(100);
+  });
+
+  it("groups a count's digits by threes as en-US does (Intl's own toLocaleString is the reference)", () => {
+    const counts = [0, 7, 999, 1000, 12_345, 100_000, 999_999, 1_000_000, 4_294_967_296, Number.MAX_SAFE_INTEGER, -1, -1234, -999_999_999];
+    for (let k = 0; k < 200; k++) counts.push(Math.floor(1.2 ** k), -Math.floor(1.17 ** k));
+    for (const n of counts) expect(groupDigits(n), String(n)).toBe(n.toLocaleString("en-US"));
+    for (const n of [0.5, 1234.5678, 1e21, -1e300, Infinity, Number.NaN]) expect(groupDigits(n)).toBe(n.toLocaleString("en-US"));
   });
 
   it("wraps at spaces with a hanging indent, never splitting a word", () => {

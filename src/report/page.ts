@@ -12,6 +12,7 @@ import { distributionMean } from "../model/distributions.js";
 import { ladderText, singleFixer } from "../scenario/ladder.js";
 import type { BugCount, FixRate, Distribution as TokenDistribution, Scenario } from "../scenario/types.js";
 import { formatNumber } from "../sweep/csv.js";
+import { groupDigits } from "../text.js";
 import {
   breakdownChart,
   cheapestMap,
@@ -82,7 +83,7 @@ export async function renderPage(data: ReportData, version: string): Promise<str
 </head>
 <body>
 <h1>${esc(title)}</h1>
-<p class="meta">${esc(data.file)}: ${esc(data.trials.toLocaleString("en-US"))} simulated runs per strategy and context, seed ${esc(data.seed)}; agentsim ${esc(version)}. Costs are in $ per run.</p>
+<p class="meta">${esc(data.file)}: ${esc(groupDigits(data.trials))} simulated runs per strategy and context, seed ${esc(data.seed)}; agentsim ${esc(version)}. Costs are in $ per run.</p>
 ${sections.filter(Boolean).join("\n")}
 </body>
 </html>
@@ -227,7 +228,7 @@ async function distributionSection(data: ReportData, results: SimResult[], colou
       `<h3>${esc(context)} context</h3>\n` +
         figure(
           svg,
-          `Each curve is the distribution of one strategy's cost per run over ${data.trials.toLocaleString("en-US")} simulated runs: ` +
+          `Each curve is the distribution of one strategy's cost per run over ${groupDigits(data.trials)} simulated runs: ` +
             `the share of runs that cost at most x. Marked: p50, p90 and p99 (as in the tables); dashed: the closed-form mean. ` +
             `Curves stop at the ${percent(ECDF_UP_TO, 1)} quantile.`,
         ),
@@ -289,7 +290,7 @@ function crossoverCaption(c: CrossoverData, context: string): string {
   return (
     `Expected cost per run in the ${context} context as ${c.plan.key} goes from ${formatNumber(c.plan.from)} to ${formatNumber(c.plan.to)}, ` +
     `the rest of the scenario as in the file. Lines: the closed form${count ? " at whole bug counts" : ""}; circles: simulated means ` +
-    `(${c.trials.toLocaleString("en-US")} runs each) with 95% intervals, often shorter than the circles; dashed: where the closed forms cross` +
+    `(${groupDigits(c.trials)} runs each) with 95% intervals, often shorter than the circles; dashed: where the closed forms cross` +
     `${count ? " (solved exactly, the count taken as a real number)" : ""}.`
   );
 }
@@ -315,7 +316,7 @@ async function sweepSection(sw: SweepData, trials: number, results: SimResult[],
     `<h2 id="sweep">Sweep along <code>${esc(sw.axes.map((a) => a.path).join("</code> and <code>"))}</code></h2>\n` +
     figure(
       lines,
-      `Simulated mean cost per run at every point of the sweep (${trials.toLocaleString("en-US")} runs per strategy and context, ` +
+      `Simulated mean cost per run at every point of the sweep (${groupDigits(trials)} runs per strategy and context, ` +
         `the same seeds and numbers as agentsim sweep), with 95% intervals; one panel per context` +
         `${second ? ` and per value of ${second.path}` : ""}.` +
         infiniteNote(sw.infinite, sw.axes.map((a) => a.path)),

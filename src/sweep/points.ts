@@ -13,6 +13,7 @@ import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, setPath } from "../scenario/paths.js";
 import type { SweepAxis } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/types.js";
+import { groupDigits } from "../text.js";
 import { formatNumber } from "./csv.js";
 import { axisValues, gridSize, pointAt, type Axis, type GridPoint } from "./grid.js";
 
@@ -90,7 +91,7 @@ export function sweepGrid(raw: Record<string, unknown>, file: string, base: Scen
     throw new ScenarioError(
       file,
       "sweep",
-      `the grid has ${size.toLocaleString("en-US")} points${product}, more than the ${MAX_GRID_POINTS.toLocaleString("en-US")} ` +
+      `the grid has ${groupDigits(size)} points${product}, more than the ${groupDigits(MAX_GRID_POINTS)} ` +
         `a sweep may have: use fewer values, or several sweeps`,
     );
   }

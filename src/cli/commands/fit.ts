@@ -17,6 +17,7 @@ import { scenarioYaml, writeWhole } from "../../fit/write.js";
 import { checkOutput } from "../../sweep/output.js";
 import { openScenario } from "../../scenario/load.js";
 import { defaultThreads } from "../../sim/pool.js";
+import { groupDigits } from "../../text.js";
 import { textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
@@ -118,7 +119,7 @@ function tokensJson(tokens: Record<string, TokenSummary | null>) {
 }
 
 /** A number for people: whole tokens with separators from 1,000 on, else 4 significant digits. */
-const value = (x: number | null) => (x !== null && Math.abs(x) >= 1000 ? Math.round(x).toLocaleString("en-US") : num(x));
+const value = (x: number | null) => (x !== null && Math.abs(x) >= 1000 ? groupDigits(Math.round(x)) : num(x));
 
 const interval = (p: { ciLow: number | null; ciHigh: number | null }) => (p.ciLow === null ? "-" : `${value(p.ciLow)} .. ${value(p.ciHigh)}`);
 
@@ -167,10 +168,10 @@ function decisionText(report: FitReport, width: number): string {
 export function formatFit(report: FitReport, out: string | null, width = 100): string {
   const b = report.bootstrap;
   let text =
-    `Fitted from ${report.runs.toLocaleString("en-US")} runs (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}): ` +
-    `${report.bugs.toLocaleString("en-US")} bugs, ${report.fixAttempts.toLocaleString("en-US")} fix attempts.\n` +
+    `Fitted from ${groupDigits(report.runs)} runs (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}): ` +
+    `${groupDigits(report.bugs)} bugs, ${groupDigits(report.fixAttempts)} fix attempts.\n` +
     (b
-      ? `95% intervals: percentile bootstrap over runs, B = ${b.replicates.toLocaleString("en-US")}, seed ${b.seed}.\n`
+      ? `95% intervals: percentile bootstrap over runs, B = ${groupDigits(b.replicates)}, seed ${b.seed}.\n`
       : `No intervals (--bootstrap 0).\n`);
   text += `\n${decisionText(report, width)}\n${parameterTable(report.parameters)}\n`;
   const counts = report.bugCounts;
@@ -227,12 +228,12 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, w
   const lines = (sentence: string) => wrap(sentence, width).join("\n") + "\n";
   let text =
     lines(
-      `Claude Code logs: ${report.requests.toLocaleString("en-US")} requests in ${report.conversations.toLocaleString("en-US")} ` +
+      `Claude Code logs: ${groupDigits(report.requests)} requests in ${groupDigits(report.conversations)} ` +
         `conversation${report.conversations === 1 ? "" : "s"} (${report.files} file${report.files === 1 ? "" : "s"}).`,
     ) +
     lines(
       report.bootstrap
-        ? `95% intervals: percentile bootstrap over conversations, B = ${report.bootstrap.replicates.toLocaleString("en-US")}, seed ${report.bootstrap.seed}.`
+        ? `95% intervals: percentile bootstrap over conversations, B = ${groupDigits(report.bootstrap.replicates)}, seed ${report.bootstrap.seed}.`
         : `No intervals (--bootstrap 0).`,
     );
   const tokens = report.estimates.filter((e) => e.key.includes("."));

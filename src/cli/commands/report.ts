@@ -7,6 +7,7 @@ import { packageVersion } from "../../packageRoot.js";
 import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, lockOutput, writeAtomically } from "../../sweep/output.js";
+import { groupDigits } from "../../text.js";
 import { rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { progressBar } from "../progress.js";
@@ -70,6 +71,6 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
       await lock.release();
     }
     const seconds = (performance.now() - started) / 1000;
-    cli.stdout.write(`Wrote ${out} (${Math.round(html.length / 1024)} kB), ${trials.toLocaleString("en-US")} runs per strategy and context, ${seconds.toFixed(2)} s\n`);
+    cli.stdout.write(`Wrote ${out} (${Math.round(html.length / 1024)} kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)} s\n`);
   },
 });

@@ -9,6 +9,7 @@ import { checkOutput, defaultOut, type Lock } from "../../sweep/output.js";
 import { buildSweep } from "../../sweep/points.js";
 import { parseShard, shardLabel } from "../../sweep/shard.js";
 import { partialFiles, runSweep } from "../../sweep/sweep.js";
+import { groupDigits } from "../../text.js";
 import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { progressBar } from "../progress.js";
@@ -90,7 +91,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
       const resumed = outcome.resumed > 0 ? `, ${outcome.resumed} resumed` : "";
       cli.stdout.write(
         `Wrote ${outcome.out}: ${outcome.rows} rows, ${outcome.points} points${of} x ${sweep.base.strategies.length} strategies x ` +
-          `${sweep.base.contexts.length} contexts, ${outcome.trials.toLocaleString("en-US")} runs each${resumed}, ${seconds.toFixed(2)} s\n`,
+          `${sweep.base.contexts.length} contexts, ${groupDigits(outcome.trials)} runs each${resumed}, ${seconds.toFixed(2)} s\n`,
       );
     } finally {
       process.off("SIGINT", interrupted).off("SIGTERM", interrupted);

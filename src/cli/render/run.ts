@@ -10,6 +10,7 @@ import type { Evaluation, SimResult } from "../../evaluate/evaluate.js";
 import { usesExtensions } from "../../scenario/extensions.js";
 import type { Scenario } from "../../scenario/types.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
+import { groupDigits } from "../../text.js";
 import { money, num, percent, seconds, table, tooFewRunsNote, closedForm } from "../format.js";
 import { decisionLines } from "./decision.js";
 import { sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
@@ -86,7 +87,7 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   lines.push("");
   const threads = `${timing.threads} thread${timing.threads === 1 ? "" : "s"}`;
   const about =
-    `Scenario ${scenario.name} (${view.file}): ${trials.toLocaleString("en-US")} runs per strategy and context, ` +
+    `Scenario ${scenario.name} (${view.file}): ${groupDigits(trials)} runs per strategy and context, ` +
     `seed ${view.seed}, ${threads}, ${timing.seconds.toFixed(2)} s`;
   lines.push(...wrap(about, fit.width), "");
   // a completion column only where some strategy visibly falls short of 100.0%
