@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /** The agentsim program: the command line of the process, on its own streams. */
+import { restoreSegmenter } from "./lazySegmenter.js"; // before yargs: see the file
 import { hideBin } from "yargs/helpers";
 import { main } from "./main.js";
+
+restoreSegmenter();
 
 // A reader that stops early (`agentsim prices | head`) closes the pipe: what is left to print is
 // dropped, quietly, instead of crashing on EPIPE.
