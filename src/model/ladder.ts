@@ -257,6 +257,9 @@ function exactNewTokens(hb: number, eb: number, e: SharedModelStats, h: SharedMo
   const logFactorial = new Float64Array(q + 1);
   for (let n = 2; n <= q; n++) logFactorial[n] = gammaln(n + 1);
   const logChoose = (n: number, k: number) => logFactorial[n]! - logFactorial[k]! - logFactorial[n - k]!;
+  // sigma_h^K and sigma_e^j, looked up rather than raised for every term (the same values)
+  const silentHard = powers(1 - h.speaks, q);
+  const silentEasy = powers(1 - e.speaks, q);
   let total = 0;
   for (const [cls, count, stats] of [["hard", hb, h], ["easy", eb, e]] as const) {
     if (count === 0) continue;
@@ -267,9 +270,10 @@ function exactNewTokens(hb: number, eb: number, e: SharedModelStats, h: SharedMo
       const norm = logChoose(q - 1, s);
       let sum = 0;
       for (let K = Math.max(0, s - E); K <= Math.min(H, s); K++) {
+        const silent = silentHard[K]! * silentEasy[s - K]!;
+        if (silent === 0) continue;
         const weight = Math.exp(logChoose(H, K) + logChoose(E, s - K) - norm);
-        const silent = Math.pow(1 - h.speaks, K) * Math.pow(1 - e.speaks, s - K);
-        if (silent === 0 || weight === 0) continue;
+        if (weight === 0) continue;
         const before = (H - K) * Dh + (E - (s - K)) * De;
         sum += weight * silent * (stats.speaks * (L1 + before) + stats.lastW);
       }
@@ -277,4 +281,9 @@ function exactNewTokens(hb: number, eb: number, e: SharedModelStats, h: SharedMo
     }
   }
   return total;
+}
+
+/** x^k for k = 0..n-1, each as Math.pow gives it. */
+function powers(x: number, n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, k) => Math.pow(x, k));
 }
