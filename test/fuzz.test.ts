@@ -294,6 +294,8 @@ describe(`fuzz (seed ${SEED})`, () => {
       ["analytic", "/dev/zero"],
       ["rn"],
       [],
+      // a count scanned whole number by whole number (a ladder in shared context), far past its range
+      ["crossover", "scenarios/advisor.yaml", "--param", "models.executor.bugs.count", "--to", "1e6", "--json"],
     ];
     for (let i = 0; i < 4; i++) {
       const { file } = mutatedScenario(CASES + i);

@@ -875,6 +875,22 @@ describe("crossovers", () => {
     expect(at(gap!.to + 0.01)).not.toBeNull();
   });
 
+  it("a whole-number scan of a bug count stops at the count's range (1,000 bugs), whatever --to says", () => {
+    // advisor.yaml's advised strategy is a ladder: in shared context its cost in the executor's
+    // bug count is scanned count by count; from 4 bugs on, executor-alone may reach its window
+    const raw = parseYaml(readFileSync("scenarios/advisor.yaml", "utf8"));
+    const scenario = parseScenario(raw, "advisor.yaml");
+    const by = (n: string) => scenario.strategies.find((s) => s.name === n)!;
+    const scan = (to: number) => {
+      const gaps: Gap[] = [];
+      const query = { param: "models.executor.bugs.count", between: [by("executor-alone"), by("advised")] as [Strategy, Strategy], contexts: ["shared" as const], from: 2, to, steps: 50 };
+      return { roots: findCrossovers(raw, "advisor.yaml", { ...query, onGap: (g) => gaps.push(g) }), gaps };
+    };
+    const whole = scan(1000);
+    expect(whole.gaps.map((g) => [g.from, g.to])).toEqual([[4, 1000]]);
+    expect(scan(1e9)).toEqual(whole);
+  });
+
   it("random scenarios: bug-count roots match the closed-form polynomial, plug back, and have the right sides", () => {
     let found = 0;
     for (let seed = 40_000; seed < 40_060; seed++) {

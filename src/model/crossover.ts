@@ -6,6 +6,7 @@
  * a grid over the user's range, each sign change refined by bisection to 1e-9 relative.
  */
 import { UserError } from "../errors.js";
+import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
@@ -256,7 +257,8 @@ export function countCrossovers(scenario: Scenario, model: string, query: Crosso
  */
 function integerCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery, context: Context): Crossover[] {
   const from = Math.max(0, Math.ceil(query.from ?? 0));
-  const to = Math.floor(query.to ?? 100);
+  // a count above the bug-count range is no scenario: it would be read (and refused) for nothing
+  const to = Math.min(Math.floor(query.to ?? 100), RANGES.bugCount.max);
   // Under exact assignment only counts with a whole number of hard bugs are scenarios; a count
   // without a closed form (a window in reach) is a gap.
   const noClosedForm = new Map<number, string>();
