@@ -296,6 +296,8 @@ describe(`fuzz (seed ${SEED})`, () => {
       [],
       // a count scanned whole number by whole number (a ladder in shared context), far past its range
       ["crossover", "scenarios/advisor.yaml", "--param", "models.executor.bugs.count", "--to", "1e6", "--json"],
+      // an attempts scan whose values each take longer the larger they are
+      ["crossover", "scenarios/advisor.yaml", "--param", "strategies.advised.ladder[0].attempts", "--to", "9997"],
     ];
     for (let i = 0; i < 4; i++) {
       const { file } = mutatedScenario(CASES + i);

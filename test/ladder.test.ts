@@ -257,6 +257,10 @@ describe("the best number of attempts of a rung", () => {
     // in shared context the cost first rises with k, then falls: the best of 1..6 is 1, of 1..25 is 25
     expect(best.map((b) => b.best)).toEqual([25, 25]);
     expect(short.map((b) => b.best)).toEqual([1, 6]);
+    // each value's closed forms go through a bug's requests: the attempts summed over the range are bounded
+    const scan = (from: number, to: number) => () => bestAttempts(raw, "best.yaml", { param, between: [escalate, first], contexts: ["shared"], from, to, steps: 1 });
+    expect(scan(1, 1415)).toThrow(/--from 1 --to 1415: 1,415 values of attempts, 1,001,820 attempts between them; at most 1,000,000/);
+    expect(scan(9950, 10_000)).not.toThrow(/at most 1,000,000/); // 507,525 attempts
   });
 });
 

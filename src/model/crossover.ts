@@ -11,6 +11,7 @@ import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
+import { groupDigits } from "../text.js";
 import { tierReachable } from "./prices.js";
 import { expectedMean } from "./strategy.js";
 
@@ -313,6 +314,13 @@ export interface BestValue {
 }
 
 /**
+ * Attempts summed over the values an attempts scan tries, at most: each value's closed forms go
+ * through a bug's requests one by one, so the scan's time grows with this sum (1 to 1,400, or
+ * 9,950 to 10,000, take a few seconds).
+ */
+export const MAX_SCAN_ATTEMPTS = 1_000_000;
+
+/**
  * `strategies.<s>.ladder[i].attempts` is a whole number: rather than a root, the k in [from, to]
  * (default 1 to 20) with the lowest expected cost of strategy s, in each context.
  */
@@ -323,7 +331,13 @@ export function bestAttempts(fileData: Record<string, unknown>, file: string, qu
   const from = Math.max(1, Math.ceil(query.from ?? 1));
   const to = Math.floor(query.to ?? 20);
   if (to < from) throw new UserError(`--from ${from} and --to ${to} leave no whole number of attempts to try`);
-  if (to - from > 10_000) throw new UserError(`--from and --to span ${to - from + 1} values of attempts: at most 10001`);
+  const work = ((from + to) * (to - from + 1)) / 2; // attempts summed over the values tried
+  if (work > MAX_SCAN_ATTEMPTS) {
+    throw new UserError(
+      `--from ${from} --to ${to}: ${groupDigits(to - from + 1)} values of attempts, ${groupDigits(work)} attempts between them; ` +
+        `at most ${groupDigits(MAX_SCAN_ATTEMPTS)} (for example --from 1 --to 1400): narrow the range`,
+    );
+  }
   const other = query.between.find((s) => s.name !== name) ?? null;
   const scenarios = Array.from({ length: to - from + 1 }, (_, i) => ({ k: from + i, scenario: parseScenario(withPath(raw, query.param, from + i), file) }));
   const base = parseScenario(raw, file);
