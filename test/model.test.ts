@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { findCrossovers, gapsOf, type Gap } from "../src/model/crossover.js";
+import { runPmfWork } from "../src/model/pmf.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { baseScenario } from "../src/scenario/extensions.js";
 import { parseScenario } from "../src/scenario/load.js";
@@ -873,6 +874,48 @@ describe("crossovers", () => {
     };
     expect(at(gap!.to)).toBeNull();
     expect(at(gap!.to + 0.01)).not.toBeNull();
+  });
+
+  it("runPmfWork counts convolve's multiply-adds from the PMFs' lengths", () => {
+    const weak = (assignment: "exact" | "binomial") => {
+      const models = X.models as Record<string, Record<string, Record<string, unknown>>>;
+      const raw = { ...X, models: { ...models, weak: { ...models.weak, bugs: { ...models.weak!.bugs, assignment } } } };
+      return parseScenario(raw, "x.yaml").models.weak!; // 2 bugs, half of them hard
+    };
+    const pmf = (n: number) => Float64Array.from({ length: n + 2 }, (_, i) => (i < n ? 1 / n : 0)); // n entries, then zeros
+    // binomial assignment: the mixture (3 entries) squared, 3 x 3 = 9, then 1 x 5 = 5
+    expect(runPmfWork(weak("binomial"), pmf(3), pmf(2), 100)).toBe(9 + 5);
+    // below a limit of 4: the square's inner loop runs 3, 3 and 2 times (8), then 1 x 4
+    expect(runPmfWork(weak("binomial"), pmf(3), pmf(3), 4)).toBe(8 + 4);
+    // exact assignment, one easy and one hard bug: 1 x 3, 1 x 2, then 3 x 2
+    expect(runPmfWork(weak("exact"), pmf(3), pmf(2), 100)).toBe(3 + 2 + 6);
+  });
+
+  it("a run's requests too costly to convolve: the window check takes Markov's bound E[R]/n", () => {
+    // Poisson(1,000) bugs, a 19,200-token window, 200 tokens of hand-off and 1 per attempt: a run
+    // may make n = 19,001 requests before one overflows; convolving the mixture's powers that far
+    // would take about 5e10 multiply-adds (a minute and a half)
+    const raw = {
+      name: "long-runs",
+      seed: 1,
+      trials: 1000,
+      models: {
+        strong: { price: { input: 5, output: 25 }, bugs: { count: { dist: "poisson", mean: 1000 }, hardFraction: 0.5 }, fix: { easy: 0.9, hard: 0.6 }, contextWindow: 19200 },
+        weak: { price: { input: 1, output: 5 }, bugs: { count: { dist: "poisson", mean: 1000 }, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.3 }, contextWindow: 19200 },
+      },
+      tokens: { prompt: 100, generation: 100, fixOutput: 1, errorTrace: 0 },
+      contexts: ["shared"],
+      strategies: { "strong-first": { generator: "strong", fixer: "weak" }, "weak-first": { generator: "weak", fixer: "strong" } },
+    };
+    const scenario = parseScenario(raw, "long-runs.yaml");
+    const n = 19_001;
+    // E[R] = E[bugs] (1/2 / p_easy + 1/2 / p_hard): one request per attempt, 1/p attempts a bug
+    const expected = { "strong-first": (1000 * (0.5 / 0.7 + 0.5 / 0.3)) / n, "weak-first": (1000 * (0.5 / 0.9 + 0.5 / 0.6)) / n };
+    for (const st of scenario.strategies) {
+      const r = analyzeStrategy(scenario, st, "shared");
+      expect(r.windowChance, st.name).toBeCloseTo(expected[st.name as keyof typeof expected], 12);
+      expect(r.analyticMean).toBeNull();
+    }
   });
 
   it("a whole-number scan of a bug count stops at the count's range (1,000 bugs), whatever --to says", () => {

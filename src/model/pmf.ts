@@ -7,15 +7,26 @@
 import type { BugCount, ModelSpec } from "../scenario/types.js";
 import { countPmf, exactClasses } from "./counts.js";
 
-/** (a * b)(t) for t < limit. */
+/**
+ * (a * b)(t) for t < limit. Trailing zeros (a PMF's tail that underflowed, or a count that cannot
+ * reach them) are left out: they add nothing, and the result is as long as what it can hold.
+ */
 export function convolve(a: Float64Array, b: Float64Array, limit: number): Float64Array {
-  const out = new Float64Array(Math.min(limit, a.length + b.length - 1));
-  for (let i = 0; i < a.length && i < out.length; i++) {
-    const ai = a[i]!;
-    if (ai === 0) continue;
-    for (let j = 0; j < b.length && i + j < out.length; j++) out[i + j] += ai * b[j]!;
+  const [x, y] = [support(a), support(b)];
+  const out = new Float64Array(Math.max(0, Math.min(limit, x.length + y.length - 1)));
+  for (let i = 0; i < x.length && i < out.length; i++) {
+    const xi = x[i]!;
+    if (xi === 0) continue;
+    for (let j = 0; j < y.length && i + j < out.length; j++) out[i + j] += xi * y[j]!;
   }
   return out;
+}
+
+/** A PMF without its trailing zeros. */
+function support(a: Float64Array): Float64Array {
+  let n = a.length;
+  while (n > 0 && a[n - 1] === 0) n--;
+  return n === a.length ? a : a.subarray(0, n);
 }
 
 /** a^{*k}, the PMF of a sum of k independent copies, for t < limit (binary powers). */
@@ -58,6 +69,51 @@ export function runPmf(generator: ModelSpec, easy: Float64Array, hard: Float64Ar
     power = convolve(power, mix, limit);
   }
   return out;
+}
+
+/**
+ * Multiply-adds of a run's PMF worth doing, at most (a few seconds at worst: a random count's
+ * mixture skips fewest zeros); a window check beyond it uses Markov's bound instead.
+ */
+export const MAX_PMF_WORK = 1e9;
+
+/**
+ * The multiply-adds runPmf(generator, easy, hard, limit) takes, worked out from the lengths of the
+ * PMFs alone (without their trailing zeros): a convolution of n and m entries takes at most n m
+ * and has min(limit, n + m - 1); powers go by squaring, a random count's mixture adds one copy
+ * per possible count.
+ */
+export function runPmfWork(generator: ModelSpec, easy: Float64Array, hard: Float64Array, limit: number): number {
+  const length = (n: number, m: number) => Math.min(limit, n + m - 1);
+  // convolve's inner loop runs min(m, L - i) times for each i < min(n, L), L the result's length
+  const steps = (n: number, m: number) => {
+    const L = length(n, m);
+    const full = Math.max(0, Math.min(n, L - m + 1)); // the i whose every j lands below L
+    const rest = Math.min(n, L) - full; // then L - i for the others: L - full down to L - full - rest + 1
+    return full * m + rest * (L - full) - (rest * (rest - 1)) / 2;
+  };
+  const power = (n: number, k: number): { work: number; length: number } => {
+    let work = 0;
+    let result = 1;
+    let square = Math.min(n, limit);
+    for (let r = k; r > 0; r = Math.floor(r / 2)) {
+      if (r % 2 === 1) [work, result] = [work + steps(result, square), length(result, square)];
+      if (r > 1) [work, square] = [work + steps(square, square), length(square, square)];
+    }
+    return { work, length: result };
+  };
+  const [e, h] = [support(easy).length, support(hard).length];
+  const exact = exactClasses(generator);
+  if (exact) {
+    const [pe, ph] = [power(e, exact.easy), power(h, exact.hard)];
+    return pe.work + ph.work + steps(pe.length, ph.length);
+  }
+  const mix = Math.min(limit, Math.max(e, h));
+  if (generator.bugs.kind === "fixed") return power(mix, generator.bugs.count).work;
+  let work = 0;
+  let n = 1;
+  for (let q = 1; q < countPmf(generator.bugs).length; q++) [work, n] = [work + steps(n, mix), length(n, mix)];
+  return work;
 }
 
 /** P(total >= limit) = 1 - sum_{t < limit} P(t). */

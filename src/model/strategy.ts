@@ -27,7 +27,7 @@ import {
   type TokenShape,
 } from "./fixCost.js";
 import { firstAbove, freshBugTokens as freshScheduleTokens, sharedBugStats, sharedRunTokens, threshold, untiered, type TieredTokens, type TokensByModel } from "./ladder.js";
-import { pmfFromSurvival, probabilityAtLeast, runPmf } from "./pmf.js";
+import { MAX_PMF_WORK, pmfFromSurvival, probabilityAtLeast, runPmf, runPmfWork } from "./pmf.js";
 import { generationCost, tierReachable } from "./prices.js";
 import { boundedAttempts, rateMoment, unboundedAttempts, type RateAttempts } from "./rates.js";
 import { bugSchedule, requestReach, tailReach, type BugSchedule } from "./schedule.js";
@@ -451,11 +451,14 @@ function thresholdChance(
   if (room < 0) return 1;
   if (gMax === 0) return 0;
   const requests = Math.floor(room / gMax) + 1; // more requests than room/gMax may overflow
-  // a distribution that long is not worth its convolutions: Markov's bound, P(R >= n) <= E[R]/n
-  if (requests > 20_000) return Math.min(1, (bugs.easy * expectedRequests(sched.easy) + bugs.hard * expectedRequests(sched.hard)) / requests);
+  // a distribution too long to convolve (a second or more) is not worth it: Markov's bound, P(R >= n) <= E[R]/n
+  const markov = () => Math.min(1, (bugs.easy * expectedRequests(sched.easy) + bugs.hard * expectedRequests(sched.hard)) / requests);
+  if (requests > 20_000) return markov();
   const gen = scenario.models[strategy.generator]!;
   const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, requests));
-  return probabilityAtLeast(runPmf(gen, pmf(sched.easy), pmf(sched.hard), requests));
+  const [easy, hard] = [pmf(sched.easy), pmf(sched.hard)];
+  if (runPmfWork(gen, easy, hard, requests) > MAX_PMF_WORK) return markov();
+  return probabilityAtLeast(runPmf(gen, easy, hard, requests));
 }
 
 /** E[requests of one bug]: the reach of every potential request, the tail's attempts M(f, 1) included. */
