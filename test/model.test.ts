@@ -918,6 +918,25 @@ describe("crossovers", () => {
     }
   });
 
+  it("a long-context tier too far to sum the attempt distribution up to: no closed form, and why", () => {
+    // 101 tokens of hand-off, 3 per attempt: Gemini 2.5 Pro's tier at 200,000 tokens is attempt
+    // 66,635 in, and rates of 0.05 and 0.02 leave the attempt distribution that long (52 s before)
+    const raw = {
+      name: "tier-far",
+      seed: 1,
+      trials: 100,
+      models: { f: { price: { preset: "google/gemini-2.5-pro" }, contextWindow: 1e9, bugs: { count: 6, hardFraction: 0.5 }, fix: { easy: 0.05, hard: 0.02 } } },
+      tokens: { prompt: 1, generation: 100, fixOutput: 2, errorTrace: 1 },
+      contexts: ["shared"],
+      strategies: { alone: { generator: "f", fixer: "f" } },
+    };
+    const scenario = parseScenario(raw, "tier-far.yaml");
+    const r = analyzeStrategy(scenario, scenario.strategies[0]!, "shared");
+    expect(r.analyticMean).toBeNull();
+    expect(r.reason).toBe("the long-context tier starts at attempt 66,635, too far for the closed form to sum a run's attempt distribution up to (more than 1,000,000,000 multiply-adds)");
+    expect(r.expectedAttempts).toBeCloseTo(6 * (0.5 / 0.05 + 0.5 / 0.02), 9); // the counts keep their closed form
+  });
+
   it("a whole-number scan of a bug count stops at the count's range (1,000 bugs), whatever --to says", () => {
     // advisor.yaml's advised strategy is a ladder: in shared context its cost in the executor's
     // bug count is scanned count by count; from 4 bugs on, executor-alone may reach its window

@@ -11,6 +11,7 @@
 import { baseScenario } from "../scenario/extensions.js";
 import { fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
 import type { Context, FixRate, FixRung, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
+import { groupDigits } from "../text.js";
 import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
 import { countMean, countPgf, exactClasses, probabilityNoBugs } from "./counts.js";
 import { distributionMean, isConstant } from "./distributions.js";
@@ -315,6 +316,8 @@ interface FixPhase {
   hit: number;
   /** expected fix attempts and consults per model, for wall time */
   requestsByModel: Map<string, { attempts: number; consults: number }>;
+  /** why the tokens have no closed form after all (a tier too far to sum up to), else null */
+  tokensReason: string | null;
 }
 
 /** The schedules of a ladder for an easy and a hard bug. */
@@ -474,9 +477,10 @@ function expectedRequests(s: BugSchedule): number {
  * priced at the tier from t* on. The tier's tokens are E[sum_{t=t*}^{T} f(t)] for each kind f
  * (new Delta; cached L1 + (t-2) Delta; output G), = E[F(T)] - sum_{n<t*} P(T = n) F(n) with
  * F(n) = sum_{t=t*}^{n} f(t), a quadratic in n; E[F(T)] needs E[T] and E[T^2] only, and P(T = n)
- * for n < t* comes from the convolution of the bugs' attempt distributions.
+ * for n < t* comes from the convolution of the bugs' attempt distributions. Where that would take
+ * more than MAX_PMF_WORK multiply-adds, there is no closed form: the reason why.
  */
-function sharedTierTokens(scenario: Scenario, strategy: Strategy, total: FixTokens, attempts: AttemptMoments, sched: { easy: BugSchedule; hard: BugSchedule }, fixer: ModelSpec): TieredTokens {
+function sharedTierTokens(scenario: Scenario, strategy: Strategy, total: FixTokens, attempts: AttemptMoments, sched: { easy: BugSchedule; hard: BugSchedule }, fixer: ModelSpec): TieredTokens | string {
   const shape = tokenShape(scenario);
   const L1 = shape.handoffTokens;
   const delta = deltaOf(shape);
@@ -485,7 +489,11 @@ function sharedTierTokens(scenario: Scenario, strategy: Strategy, total: FixToke
   if (start === Infinity || attempts.mean === 0) return untiered(total);
   const gen = scenario.models[strategy.generator]!;
   const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, start));
-  const below = runPmf(gen, pmf(sched.easy), pmf(sched.hard), start);
+  const [easy, hard] = [pmf(sched.easy), pmf(sched.hard)];
+  if (runPmfWork(gen, easy, hard, start) > MAX_PMF_WORK) {
+    return `the long-context tier starts at attempt ${groupDigits(start)}, too far for the closed form to sum a run's attempt distribution up to (more than ${groupDigits(MAX_PMF_WORK)} multiply-adds)`;
+  }
+  const below = runPmf(gen, easy, hard, start);
   const I = attempts.mean;
   const ET2 = attempts.variance + I * I;
   // F(n) = sum_{t=start}^{n} (A + B t) = (n - start + 1) A + B (n(n+1) - (start-1) start)/2; attempt 1 is (L1, 0, G).
@@ -532,7 +540,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
   const windows = thresholdChance(scenario, strategy, context, sched, bugs, (m) => m.contextWindow);
   // a tier has no closed form in shared context on a longer ladder, unless it is (almost) never reached
   const tiers = context === "shared" && !isOneRung(ladder) ? thresholdChance(scenario, strategy, context, sched, bugs, threshold) : 0;
-  const common = { bugs: totalBugs, completion: completionChance, rungs, consults, windowChance: windows, tierChance: tiers, requestsByModel };
+  const common = { bugs: totalBugs, completion: completionChance, rungs, consults, windowChance: windows, tierChance: tiers, requestsByModel, tokensReason: null };
   const single = singleFixer(ladder);
   const L1 = scenario.tokens.prompt + scenario.tokens.generation;
   const oneRungClassic = single !== null && !(regressions && fixRungs(ladder)[0]!.attempts !== null);
@@ -549,6 +557,10 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
     } else {
       const total = oneRungTokens(scenario, gen, fixer, strategy, context);
       const split = tiered ? sharedTierTokens(scenario, strategy, total, workload.attempts, sched, fixer) : untiered(total);
+      if (typeof split === "string") {
+        const counts = { attempts: workload.attempts.mean, attemptVariance: workload.attempts.variance, bugs: workload.expectedEasyBugs + workload.expectedHardBugs };
+        return { ...common, ...counts, tokens: new Map(), hit, tokensReason: split };
+      }
       tokens = new Map([[single, split]]);
     }
     return { ...common, tokens, attempts: workload.attempts.mean, attemptVariance: workload.attempts.variance, bugs: workload.expectedEasyBugs + workload.expectedHardBugs, hit };
@@ -584,6 +596,7 @@ function expectedCost(
     reason = `a context window is reached in up to ${phase.windowChance.toPrecision(2)} of runs (compaction or stopping has no closed form)`;
     return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
   }
+  if (phase.tokensReason !== null) return { reason: phase.tokensReason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
   if (phase.tierChance >= NEGLIGIBLE_WINDOW) {
     reason = `a long-context tier is reached in up to ${phase.tierChance.toPrecision(2)} of runs, which has no closed form for a multi-rung ladder in shared context`;
     return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
