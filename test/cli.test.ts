@@ -192,7 +192,7 @@ describe("flags mean what they say", () => {
       ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "-2", "--to", "-1"],
       /^agentsim: --from -2 --to -1: the range leaves what models\.weak\.fix\.easy may be: must be a probability in \[0\.0001, 1\], got -/,
     ],
-    ["crossover --steps beyond the bound", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "0.5", "--to", "1", "--steps", "1000000"], /--steps must be a whole number from 1 to 10000/],
+    ["crossover --steps beyond the bound", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "0.5", "--to", "1", "--steps", "1000000"], /--steps must be a whole number from 1 to 1000/],
     ["crossover --from 1e400", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "1e400", "--to", "1"], /--from must be a finite number, got 1e400/],
   ];
   for (const [what, args, message] of cases) {
