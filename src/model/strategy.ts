@@ -551,19 +551,17 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
     const workload = fixWorkload(gen, fixer, rungRates(scenario.models, rung), rung.attempts);
     const hit = hitProbability(scenario, fixer);
     const tiered = tierReachable(fixer);
+    const counts = { attempts: workload.attempts.mean, attemptVariance: workload.attempts.variance, bugs: workload.expectedEasyBugs + workload.expectedHardBugs, hit };
     let tokens: TokensByModel;
     if (tiered && context === "fresh") {
       tokens = weighted(freshScheduleTokens(sched.easy, scenario.models, L1), freshScheduleTokens(sched.hard, scenario.models, L1), bugs);
     } else {
       const total = oneRungTokens(scenario, gen, fixer, strategy, context);
       const split = tiered ? sharedTierTokens(scenario, strategy, total, workload.attempts, sched, fixer) : untiered(total);
-      if (typeof split === "string") {
-        const counts = { attempts: workload.attempts.mean, attemptVariance: workload.attempts.variance, bugs: workload.expectedEasyBugs + workload.expectedHardBugs };
-        return { ...common, ...counts, tokens: new Map(), hit, tokensReason: split };
-      }
+      if (typeof split === "string") return { ...common, ...counts, tokens: new Map(), tokensReason: split };
       tokens = new Map([[single, split]]);
     }
-    return { ...common, tokens, attempts: workload.attempts.mean, attemptVariance: workload.attempts.variance, bugs: workload.expectedEasyBugs + workload.expectedHardBugs, hit };
+    return { ...common, ...counts, tokens };
   }
   const attempts = rungs.filter((r) => r.kind === "fix").reduce((s, r) => s + r.attemptsPerRun, 0);
   let tokens: TokensByModel;
