@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { findCrossovers, gapsOf, type Gap } from "../src/model/crossover.js";
-import { runPmfWork } from "../src/model/pmf.js";
+import { convolutionWork, convolve, pmfFromSurvival, runPmfWork } from "../src/model/pmf.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { baseScenario } from "../src/scenario/extensions.js";
 import { parseScenario } from "../src/scenario/load.js";
@@ -891,6 +891,30 @@ describe("crossovers", () => {
     expect(runPmfWork(weak("exact"), pmf(3), pmf(2), 100)).toBe(3 + 2 + 6);
   });
 
+  it("pmfFromSurvival: P(X = i) from the survival, up to where less than 1e-17 of the mass is left", () => {
+    // a geometric count from 1: P(X >= i) = (1 - p)^(i - 1); for p = 1/2, P(X > i) = 2^-i is first
+    // below 1e-17 at i = 57 (2^-56 is about 1.4e-17, 2^-57 about 6.9e-18)
+    const survival = (p: number, n: number) => Float64Array.from({ length: n }, (_, k) => Math.pow(1 - p, k)); // P(X >= k + 1)
+    const pmf = pmfFromSurvival(survival(0.5, 1000));
+    expect(pmf.length).toBe(58); // P(X = 0) .. P(X = 57)
+    expect(Math.pow(0.5, 57)).toBeLessThan(1e-17);
+    expect(Math.pow(0.5, 56)).toBeGreaterThan(1e-17);
+    expect(pmf[0]).toBe(0);
+    for (let i = 1; i < pmf.length; i++) expect(pmf[i]).toBe(Math.pow(0.5, i - 1) - Math.pow(0.5, i));
+    // a slow rate's tail is kept to the limit: nothing dropped where the rest is not negligible
+    expect(pmfFromSurvival(survival(0.001, 500)).length).toBe(500);
+  });
+
+  it("convolve: counts its multiply-adds, and sets probabilities below 1e-154 to 0", () => {
+    const before = convolutionWork();
+    const out = convolve(Float64Array.of(0.5, 0.5, 0), Float64Array.of(0.25, 0.75), 100);
+    expect(Array.from(out)).toEqual([0.125, 0.5, 0.375]);
+    expect(convolutionWork() - before).toBe(4); // 2 x 2: the trailing zero is left out
+    // 1e-100 x 1e-60 = 1e-160 would be kept as a product far below any digit shown
+    const tiny = convolve(Float64Array.of(1e-100, 1), Float64Array.of(1e-60, 1), 100);
+    expect(Array.from(tiny)).toEqual([0, 1e-60 + 1e-100, 1]);
+  });
+
   it("a run's requests too costly to convolve: the window check takes Markov's bound E[R]/n", () => {
     // Poisson(1,000) bugs, a 19,200-token window, 200 tokens of hand-off and 1 per attempt: a run
     // may make n = 19,001 requests before one overflows; convolving the mixture's powers that far
@@ -919,13 +943,14 @@ describe("crossovers", () => {
   });
 
   it("a long-context tier too far to sum the attempt distribution up to: no closed form, and why", () => {
-    // 101 tokens of hand-off, 3 per attempt: Gemini 2.5 Pro's tier at 200,000 tokens is attempt
-    // 66,635 in, and rates of 0.05 and 0.02 leave the attempt distribution that long (52 s before)
+    // 101 tokens of hand-off, 3 per attempt: a tier at 200,000 tokens (Gemini 2.5 Pro's) is attempt
+    // 66,635 in, and rates of 0.0005 and 0.0002 leave a bug's attempt distribution that long (its
+    // tail beyond is still far above 1e-17), so a run's would take about 1e10 multiply-adds
     const raw = {
       name: "tier-far",
       seed: 1,
       trials: 100,
-      models: { f: { price: { preset: "google/gemini-2.5-pro" }, contextWindow: 1e9, bugs: { count: 6, hardFraction: 0.5 }, fix: { easy: 0.05, hard: 0.02 } } },
+      models: { f: { price: { input: 1.25, output: 10, longContext: { above: 200000, input: 2.5, output: 15 } }, bugs: { count: 6, hardFraction: 0.5 }, fix: { easy: 0.0005, hard: 0.0002 } } },
       tokens: { prompt: 1, generation: 100, fixOutput: 2, errorTrace: 1 },
       contexts: ["shared"],
       strategies: { alone: { generator: "f", fixer: "f" } },
@@ -933,8 +958,8 @@ describe("crossovers", () => {
     const scenario = parseScenario(raw, "tier-far.yaml");
     const r = analyzeStrategy(scenario, scenario.strategies[0]!, "shared");
     expect(r.analyticMean).toBeNull();
-    expect(r.reason).toBe("the long-context tier starts at attempt 66,635, too far for the closed form to sum a run's attempt distribution up to (more than 1,000,000,000 multiply-adds)");
-    expect(r.expectedAttempts).toBeCloseTo(6 * (0.5 / 0.05 + 0.5 / 0.02), 9); // the counts keep their closed form
+    expect(r.reason).toBe("the long-context tier starts at attempt 66,635, too far for the closed form to sum a run's attempt distribution up to (more than 250,000,000 multiply-adds)");
+    expect(r.expectedAttempts).toBeCloseTo(6 * (0.5 / 0.0005 + 0.5 / 0.0002), 6); // the counts keep their closed form
   });
 
   it("a whole-number scan of a bug count stops at the count's range (1,000 bugs), whatever --to says", () => {

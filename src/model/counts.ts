@@ -54,8 +54,11 @@ export function probabilityNoBugs(c: BugCount): number {
   return countPgf(c, 0);
 }
 
-/** Probabilities beyond the point where the rest sums to less than this are dropped. */
-const TAIL = 1e-17;
+/**
+ * Probabilities beyond the point where the rest sums to less than this are dropped (here, and
+ * from a bug's request distribution in pmf.ts).
+ */
+export const TAIL = 1e-17;
 
 /**
  * P(q = n) for n = 0, 1, ... until the rest of the mass is below 1e-17: [1 at count] for a fixed

@@ -5,7 +5,7 @@
  * dropped exactly.
  */
 import type { BugCount, ModelSpec } from "../scenario/types.js";
-import { countPmf, exactClasses } from "./counts.js";
+import { countPmf, exactClasses, TAIL } from "./counts.js";
 
 /**
  * (a * b)(t) for t < limit. Trailing zeros (a PMF's tail that underflowed, or a count that cannot
@@ -17,9 +17,32 @@ export function convolve(a: Float64Array, b: Float64Array, limit: number): Float
   for (let i = 0; i < x.length && i < out.length; i++) {
     const xi = x[i]!;
     if (xi === 0) continue;
-    for (let j = 0; j < y.length && i + j < out.length; j++) out[i + j] += xi * y[j]!;
+    const n = Math.min(y.length, out.length - i); // the j with i + j < out.length
+    for (let j = 0; j < n; j++) out[i + j] += xi * y[j]!;
+    multiplyAdds += n;
   }
+  for (let k = 0; k < out.length; k++) if (out[k]! < NEGLIGIBLE) out[k] = 0;
   return out;
+}
+
+/**
+ * Probabilities below this are set to 0 in a convolution's result: the product of two of them
+ * would fall into the subnormal range, whose arithmetic is tens of times slower, and all of them
+ * together add less than 1e-140 to any sum a closed form takes.
+ */
+const NEGLIGIBLE = 1e-154;
+
+/** Multiply-adds done by `convolve` on this thread since it started (see convolutionWork). */
+let multiplyAdds = 0;
+
+/**
+ * The multiply-adds `convolve` has done on this thread so far: the measure of the closed forms'
+ * work that varies most (a context window's check can take a second), by which a scan of many
+ * closed forms bounds its time (model/crossover.ts). A count, not a clock: the same scan stops at
+ * the same point on every machine.
+ */
+export function convolutionWork(): number {
+  return multiplyAdds;
 }
 
 /** A PMF without its trailing zeros. */
@@ -40,12 +63,20 @@ export function convolutionPower(a: Float64Array, k: number, limit: number): Flo
   return result;
 }
 
-/** P(X = i) = P(X >= i) - P(X >= i + 1) from a count's survival P(X >= i), i = 1..limit (index i - 1). */
+/**
+ * P(X = i) = P(X >= i) - P(X >= i + 1) from a count's survival P(X >= i), i = 1..limit (index
+ * i - 1), for i < limit, up to the first i with P(X > i) < TAIL (1e-17): the rest is dropped, as
+ * from a bug count's distribution (counts.ts). What a long tail's values would add is below any
+ * digit shown, and products of such values fall into the subnormal range, where arithmetic is
+ * tens of times slower. The mass dropped only lowers P(R < n) below its true value, so
+ * probabilityAtLeast stays an upper bound.
+ */
 export function pmfFromSurvival(atLeast: Float64Array): Float64Array {
-  const pmf = new Float64Array(atLeast.length + 1);
-  pmf[0] = 1 - (atLeast[0] ?? 0);
-  for (let i = 1; i <= atLeast.length; i++) pmf[i] = atLeast[i - 1]! - (atLeast[i] ?? 0);
-  return pmf.subarray(0, atLeast.length);
+  let n = 0; // P(X = i) for i < n is kept
+  while (n < atLeast.length && (n === 0 || atLeast[n - 1]! >= TAIL)) n++;
+  const pmf = new Float64Array(n);
+  for (let i = 0; i < n; i++) pmf[i] = (i === 0 ? 1 : atLeast[i - 1]!) - (atLeast[i] ?? 0);
+  return pmf;
 }
 
 /**
@@ -72,10 +103,11 @@ export function runPmf(generator: ModelSpec, easy: Float64Array, hard: Float64Ar
 }
 
 /**
- * Multiply-adds of a run's PMF worth doing, at most (a few seconds at worst: a random count's
- * mixture skips fewest zeros); a window check beyond it uses Markov's bound instead.
+ * Multiply-adds of a run's PMF worth doing, at most: about 0.7 s here (3e8 to 4e8 a second on long
+ * PMFs), so that a scenario's few checks, one or two per strategy in shared context, stay within
+ * seconds. A window check beyond it uses Markov's bound instead; a tier has no closed form.
  */
-export const MAX_PMF_WORK = 1e9;
+export const MAX_PMF_WORK = 2.5e8;
 
 /**
  * The multiply-adds runPmf(generator, easy, hard, limit) takes, worked out from the lengths of the
@@ -110,9 +142,10 @@ export function runPmfWork(generator: ModelSpec, easy: Float64Array, hard: Float
   }
   const mix = Math.min(limit, Math.max(e, h));
   if (generator.bugs.kind === "fixed") return power(mix, generator.bugs.count).work;
+  const counts = countPmf(generator.bugs).length;
   let work = 0;
   let n = 1;
-  for (let q = 1; q < countPmf(generator.bugs).length; q++) [work, n] = [work + steps(n, mix), length(n, mix)];
+  for (let q = 1; q < counts; q++) [work, n] = [work + steps(n, mix), length(n, mix)];
   return work;
 }
 
