@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { findCrossovers, gapsOf, type Gap } from "../src/model/crossover.js";
-import { convolutionWork, convolve, pmfFromSurvival, runPmfWork } from "../src/model/pmf.js";
+import { findCrossovers, gapsOf, MAX_SCAN_WORK, ScanTooLong, type Gap } from "../src/model/crossover.js";
+import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmfWork } from "../src/model/pmf.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { baseScenario } from "../src/scenario/extensions.js";
 import { parseScenario } from "../src/scenario/load.js";
@@ -913,6 +913,44 @@ describe("crossovers", () => {
     // 1e-100 x 1e-60 = 1e-160 would be kept as a product far below any digit shown
     const tiny = convolve(Float64Array.of(1e-100, 1), Float64Array.of(1e-60, 1), 100);
     expect(Array.from(tiny)).toEqual([0, 1e-60 + 1e-100, 1]);
+  });
+
+  it("a crossover whose closed forms convolve too much stops with one line naming its flags and where", () => {
+    // every value needs a run's request distribution up to a 19,200-token window (about 6,400
+    // requests) under Poisson(1,000) or Poisson(10) bugs: about 4.5e7 multiply-adds each, so 400
+    // steps would take about 20 s; the scan stops once it passes MAX_SCAN_WORK
+    const raw = {
+      name: "long-scan",
+      seed: 1,
+      trials: 100,
+      models: {
+        a: { price: { input: 1.25, output: 10 }, bugs: { count: { dist: "poisson", mean: 10 }, hardFraction: 0.5 }, fix: { easy: 1, hard: 0.5 }, contextWindow: 2000 },
+        b: { price: { input: 3, output: 15 }, bugs: { count: { dist: "poisson", mean: 1000 }, hardFraction: 0.5 }, fix: { easy: 1, hard: 0.5 }, contextWindow: 19200 },
+      },
+      tokens: { prompt: 100, generation: 1, fixOutput: 2, errorTrace: 1 },
+      contexts: ["shared"],
+      strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { fixer: "a" }] } },
+    };
+    const scenario = parseScenario(raw, "long-scan.yaml");
+    const query = { param: "models.b.fix.hard", between: scenario.strategies as [Strategy, Strategy], contexts: ["shared" as const], from: 0.001, to: 0.9, steps: 400 };
+    const before = convolutionWork();
+    let error: unknown = null;
+    try {
+      // onSkip takes a context's errors, but not this one: it is the whole command's
+      findCrossovers(raw, "long-scan.yaml", { ...query, onSkip: () => {} });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ScanTooLong);
+    expect((error as Error).message).toBe(
+      "--from 0.001 --to 0.9 --steps 400: at models.b.fix.hard = 0.0481975 (the 22nd value scanned) the closed forms passed " +
+        "1,000,000,000 multiply-adds of run distributions (a context window or tier many requests away); about 19 values fit: " +
+        "scan fewer (--steps) or a narrower range",
+    );
+    const work = convolutionWork() - before;
+    expect(work).toBeGreaterThan(MAX_SCAN_WORK);
+    // stopped right after the value that passed it: two strategies' window checks, each at most MAX_PMF_WORK
+    expect(work).toBeLessThanOrEqual(MAX_SCAN_WORK + 2 * MAX_PMF_WORK);
   });
 
   it("a run's requests too costly to convolve: the window check takes Markov's bound E[R]/n", () => {

@@ -5,13 +5,14 @@
  * term), so its roots are exact. For any other numeric key the roots are found by a sign scan on
  * a grid over the user's range, each sign change refined by bisection to 1e-9 relative.
  */
-import { UserError } from "../errors.js";
+import { FlagError, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import { groupDigits } from "../text.js";
+import { convolutionWork } from "./pmf.js";
 import { tierReachable } from "./prices.js";
 import { expectedMean } from "./strategy.js";
 
@@ -80,21 +81,77 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
   return a!.mean! - b!.mean!;
 }
 
-/** Every crossover of the query, for each context, in increasing value. */
-export function findCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): Crossover[] {
-  if (!query.onSkip) return searchCrossovers(fileData, file, query);
+/**
+ * Multiply-adds of run distributions (pmf.ts's convolutionWork) that one scan, a crossover or an
+ * attempts scan, may spend on its closed forms: about 3 s here. A value whose context window or
+ * long-context tier lies thousands of requests away can take up to MAX_PMF_WORK (pmf.ts) per
+ * check, and a scan of hundreds of such values would run for minutes.
+ */
+export const MAX_SCAN_WORK = 1e9;
+
+/** A scan stopped by MAX_SCAN_WORK: an error of the whole command, never one context's skip. */
+export class ScanTooLong extends FlagError {
+  override name = "ScanTooLong";
+}
+
+/**
+ * The meter of a scan over values of `param`, chosen by `flags` (--steps among them or not):
+ * called after each value, it throws ScanTooLong once the closed forms since it was made have done
+ * more than MAX_SCAN_WORK multiply-adds. A count of work, not a clock: the same scan stops at the
+ * same value on every machine.
+ */
+export function scanMeter(param: string, flags: string, steps: boolean): Meter {
+  const start = convolutionWork();
+  let done = 0;
+  return (value) => {
+    done++;
+    const work = convolutionWork() - start;
+    if (work <= MAX_SCAN_WORK) return;
+    const fit = Math.floor((MAX_SCAN_WORK * done) / work);
+    const advice =
+      fit >= 10
+        ? `about ${groupDigits(fit)} values fit: scan ${steps ? "fewer (--steps) or " : ""}a narrower range`
+        : "too slow to scan here: compare the strategies with `agentsim analytic` at a few values";
+    throw new ScanTooLong(
+      `${flags}: at ${param} = ${Number(value.toPrecision(6))} (the ${ordinal(done)} value scanned) the closed forms passed ` +
+        `${groupDigits(MAX_SCAN_WORK)} multiply-adds of run distributions (a context window or tier many requests away); ${advice}`,
+    );
+  };
+}
+
+export type Meter = (value: number) => void;
+
+/** 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st. */
+function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : (["th", "st", "nd", "rd"][n % 10] ?? "th");
+  return `${groupDigits(n)}${suffix}`;
+}
+
+/** The flags that chose a scan's values, for its messages. */
+function rangeFlags(query: CrossoverQuery, steps: boolean): string {
+  return `--from ${query.from ?? "-"} --to ${query.to ?? "-"}${steps ? ` --steps ${query.steps}` : ""}`;
+}
+
+/**
+ * Every crossover of the query, for each context, in increasing value; the scan's work is bounded
+ * by `meter` (by default one of MAX_SCAN_WORK that names --from, --to and --steps).
+ */
+export function findCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery, meter?: Meter): Crossover[] {
+  const stepped = !COUNT_PATH.test(query.param);
+  meter ??= scanMeter(query.param, rangeFlags(query, stepped), stepped);
+  if (!query.onSkip) return searchCrossovers(fileData, file, query, meter);
   return query.contexts.flatMap((context) => {
     try {
-      return searchCrossovers(fileData, file, { ...query, contexts: [context] });
+      return searchCrossovers(fileData, file, { ...query, contexts: [context] }, meter);
     } catch (err) {
-      if (!(err instanceof UserError)) throw err;
+      if (!(err instanceof UserError) || err instanceof ScanTooLong) throw err;
       query.onSkip!(context, err.message, err);
       return [];
     }
   });
 }
 
-function searchCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): Crossover[] {
+function searchCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery, meter: Meter): Crossover[] {
   const raw = withDefaults(fileData);
   const countModel = COUNT_PATH.exec(query.param)?.[1];
   const value = getPath(raw, query.param);
@@ -109,7 +166,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     return query.contexts.flatMap((ctx) =>
       ctx === "fresh" || (query.between.every((st) => isOneRung(st.ladder)) && !tiered)
         ? countCrossovers(scenario, countModel, query, ctx)
-        : integerCrossovers(raw, file, query, ctx),
+        : integerCrossovers(raw, file, query, ctx, meter),
     );
   }
   if (query.from === undefined || query.to === undefined) {
@@ -121,10 +178,13 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     // form (a window reached, an infinite expectation) is a gap, which is reported.
     let invalid: unknown = null;
     const noClosedForm = new Map<number, string>();
-    const difference = (x: number) =>
-      differenceAt(x, at, query.between, ctx, noClosedForm, (err) => {
+    const difference = (x: number) => {
+      const d = differenceAt(x, at, query.between, ctx, noClosedForm, (err) => {
         invalid = err;
       });
+      meter(x);
+      return d;
+    };
     const xs = grid(query.from!, query.to!, query.steps);
     const ys = new Map(xs.map((x) => [x, difference(x)]));
     const roots = scanCrossovers((x) => ys.get(x) ?? difference(x), query.from!, query.to!, query.steps);
@@ -256,7 +316,7 @@ export function countCrossovers(scenario: Scenario, model: string, query: Crosso
  * the sign of the difference at every whole count from --from (0) to --to (100); each change is
  * reported at the first count on the new side.
  */
-function integerCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery, context: Context): Crossover[] {
+function integerCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery, context: Context, meter: Meter): Crossover[] {
   const from = Math.max(0, Math.ceil(query.from ?? 0));
   // a count above the bug-count range is no scenario: it would be read (and refused) for nothing
   const to = Math.min(Math.floor(query.to ?? 100), RANGES.bugCount.max);
@@ -266,6 +326,7 @@ function integerCrossovers(raw: Record<string, unknown>, file: string, query: Cr
   const at = (q: number) => parseScenario(withPath(raw, query.param, q), file);
   const d = (q: number): number | null => {
     const value = differenceAt(q, at, query.between, context, noClosedForm);
+    meter(q);
     return Number.isNaN(value) ? null : value;
   };
   const counts = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
@@ -341,10 +402,13 @@ export function bestAttempts(fileData: Record<string, unknown>, file: string, qu
   const other = query.between.find((s) => s.name !== name) ?? null;
   const scenarios = Array.from({ length: to - from + 1 }, (_, i) => ({ k: from + i, scenario: parseScenario(withPath(raw, query.param, from + i), file) }));
   const base = parseScenario(raw, file);
+  const meter = scanMeter(query.param, rangeFlags({ ...query, from, to }, false), false);
   return query.contexts.map((context) => {
     const costs = scenarios.map(({ k, scenario }) => {
       const st = scenario.strategies.find((s) => s.name === name)!;
-      return { value: k, cost: expectedMean(scenario, st, context).mean };
+      const cost = expectedMean(scenario, st, context).mean;
+      meter(k);
+      return { value: k, cost };
     });
     const known = costs.filter((c) => c.cost !== null) as { value: number; cost: number }[];
     if (known.length === 0) throw new UserError(`${name} (${context}) has no closed form for any attempts in [${from}, ${to}]`);

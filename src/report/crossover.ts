@@ -6,7 +6,7 @@
  */
 import { UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
-import { findCrossovers, grid, type Crossover } from "../model/crossover.js";
+import { findCrossovers, grid, scanMeter, type Crossover } from "../model/crossover.js";
 import { expectedMean } from "../model/strategy.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
@@ -130,6 +130,11 @@ export async function crossoverData(
   const missing = plan.between.flatMap((st) => contexts.map((ctx) => expectedMean(scenario, st, ctx))).find((r) => r.mean === null);
   const noClosedForm = missing ? missing.reason : null;
 
+  // the search and the lines share one bound on the closed forms' work, which names this command's flags
+  const meter = scanMeter(plan.key, `--crossover ${plan.key} --from ${plan.from} --to ${plan.to}`, false);
+  const crossovers = noClosedForm
+    ? []
+    : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts, from: plan.from, to: plan.to, steps: SEARCH_STEPS }, meter);
   const line: CrossoverPoint[] = [];
   if (!noClosedForm) {
     for (const x of lineValues(plan)) {
@@ -140,11 +145,9 @@ export async function crossoverData(
           if (mean !== null) line.push({ x, strategy: st.name, context, mean });
         }
       }
+      meter(x);
     }
   }
-  const crossovers = noClosedForm
-    ? []
-    : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts, from: plan.from, to: plan.to, steps: SEARCH_STEPS });
 
   const trials = Math.min(options.trials, CROSSOVER_TRIALS);
   const values = simulatedValues(raw, file, plan);
