@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { main } from "../src/cli/main.js";
 import { FIXED_COLUMNS } from "../src/sweep/csv.js";
+import { LONG_SCAN } from "./longScan.js";
 
 const ROOT = resolve(__dirname, "..");
 const CLI = resolve(ROOT, "dist/agentsim.mjs");
@@ -303,26 +304,10 @@ describe(`fuzz (seed ${SEED})`, () => {
       const { file } = mutatedScenario(CASES + i);
       lines.push(["analytic", file]);
     }
-    // a crossover whose every value convolves a run's requests thousands long (about 20 s of work
-    // for 400 steps): stopped by its bound on the closed forms' work
+    // a crossover whose every value convolves a run's requests thousands long: stopped by its
+    // bound on the closed forms' work
     const longScan = join(WORK, "long-scan.json");
-    const fix = { easy: 1, hard: 0.5 };
-    const count = (mean: number) => ({ count: { dist: "poisson", mean }, hardFraction: 0.5 });
-    writeFileSync(
-      longScan,
-      JSON.stringify({
-        name: "long-scan",
-        seed: 1,
-        trials: 100,
-        models: {
-          a: { price: { input: 1.25, output: 10 }, bugs: count(10), fix, contextWindow: 2000 },
-          b: { price: { input: 3, output: 15 }, bugs: count(1000), fix, contextWindow: 19200 },
-        },
-        tokens: { prompt: 100, generation: 1, fixOutput: 2, errorTrace: 1 },
-        contexts: ["shared"],
-        strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { fixer: "a" }] } },
-      }),
-    );
+    writeFileSync(longScan, JSON.stringify(LONG_SCAN));
     const longScanArgs = ["crossover", longScan, "--param", "models.b.fix.hard", "--from", "0.001", "--to", "0.9"];
     lines.push(longScanArgs);
     for (const args of lines) {

@@ -22,6 +22,7 @@ import {
   sharedTokensExact,
   totalAttemptsPmfWithRegressions,
 } from "./reference/closedForm.js";
+import { LONG_SCAN } from "./longScan.js";
 import { randomScenario } from "./reference/randomScenario.js";
 
 type Raw = Record<string, unknown>;
@@ -916,21 +917,7 @@ describe("crossovers", () => {
   });
 
   it("a crossover whose closed forms convolve too much stops with one line naming its flags and where", () => {
-    // every value needs a run's request distribution up to a 19,200-token window (about 6,400
-    // requests) under Poisson(1,000) or Poisson(10) bugs: about 4.5e7 multiply-adds each, so 400
-    // steps would take about 20 s; the scan stops once it passes MAX_SCAN_WORK
-    const raw = {
-      name: "long-scan",
-      seed: 1,
-      trials: 100,
-      models: {
-        a: { price: { input: 1.25, output: 10 }, bugs: { count: { dist: "poisson", mean: 10 }, hardFraction: 0.5 }, fix: { easy: 1, hard: 0.5 }, contextWindow: 2000 },
-        b: { price: { input: 3, output: 15 }, bugs: { count: { dist: "poisson", mean: 1000 }, hardFraction: 0.5 }, fix: { easy: 1, hard: 0.5 }, contextWindow: 19200 },
-      },
-      tokens: { prompt: 100, generation: 1, fixOutput: 2, errorTrace: 1 },
-      contexts: ["shared"],
-      strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { fixer: "a" }] } },
-    };
+    const raw = LONG_SCAN; // see its comment: about 20 s of closed forms over 400 steps
     const scenario = parseScenario(raw, "long-scan.yaml");
     const query = { param: "models.b.fix.hard", between: scenario.strategies as [Strategy, Strategy], contexts: ["shared" as const], from: 0.001, to: 0.9, steps: 400 };
     const before = convolutionWork();
