@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { main } from "../src/cli/main.js";
 import { FIXED_COLUMNS } from "../src/sweep/csv.js";
-import { LONG_SCAN } from "./longScan.js";
+import { LONG_LADDER, LONG_SCAN } from "./longScan.js";
 
 const ROOT = resolve(__dirname, "..");
 const CLI = resolve(ROOT, "dist/agentsim.mjs");
@@ -308,6 +308,9 @@ describe(`fuzz (seed ${SEED})`, () => {
     // bound on the closed forms' work
     const longScan = join(WORK, "long-scan.json");
     writeFileSync(longScan, JSON.stringify(LONG_SCAN));
+    const longLadder = join(WORK, "long-ladder.json");
+    writeFileSync(longLadder, JSON.stringify(LONG_LADDER));
+    lines.push(["crossover", longLadder, "--param", "models.a.fix.hard", "--from", "0.0001", "--to", "0.9"]);
     const longScanArgs = ["crossover", longScan, "--param", "models.b.fix.hard", "--from", "0.001", "--to", "0.9"];
     lines.push(longScanArgs);
     for (const args of lines) {

@@ -1,13 +1,16 @@
 /**
- * A valid scenario whose closed forms are slow at every value of models.b.fix.hard: each needs a
- * run's request distribution up to a 19,200-token window (about 6,400 requests) under Poisson(10)
- * or Poisson(1,000) bugs, about 4.5e7 multiply-adds, so a crossover of 400 steps over
- * [0.001, 0.9] would take about 20 s (minutes before the run distributions' tails were cut). Used
- * by model.test.ts (the scan's bound) and fuzz.test.ts (the same scan as a real process).
+ * Valid scenarios whose crossovers once ran for many seconds or minutes, for model.test.ts and
+ * for fuzz.test.ts's real-process cases.
  */
 const fix = { easy: 1, hard: 0.5 };
 const count = (mean: number) => ({ count: { dist: "poisson", mean }, hardFraction: 0.5 });
 
+/**
+ * Closed forms slow at every value of models.b.fix.hard: each needs a run's request distribution
+ * up to a 19,200-token window (about 6,400 requests) under Poisson(10) or Poisson(1,000) bugs,
+ * about 4.5e7 multiply-adds, so a crossover of 400 steps over [0.001, 0.9] would take about 20 s
+ * (minutes before the run distributions' tails were cut): the scan's bound stops it.
+ */
 export const LONG_SCAN = {
   name: "long-scan",
   seed: 1,
@@ -19,4 +22,22 @@ export const LONG_SCAN = {
   tokens: { prompt: 100, generation: 1, fixOutput: 2, errorTrace: 1 },
   contexts: ["shared"],
   strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { fixer: "a" }] } },
+};
+
+/**
+ * A rung of 9,999 attempts in shared context: its schedule has 10,000 requests, and the shared
+ * context's per-model sums once searched forward from each of them for the model's next request
+ * (O(n^2)): a crossover over models.a.fix.hard took 17 s, and takes 2 s with one pass backwards.
+ */
+export const LONG_LADDER = {
+  name: "long-ladder",
+  seed: 1,
+  trials: 100,
+  models: {
+    a: { price: { input: 1, output: 5 }, bugs: { count: 6, hardFraction: 1 }, fix: { easy: 1, hard: 0.5 }, contextWindow: 19200 },
+    b: { price: { input: 1, output: 5 }, bugs: count(300), fix: { easy: 0.01, hard: 0.5 } },
+  },
+  tokens: { prompt: 100, generation: 100, fixOutput: 2, errorTrace: 6000 },
+  contexts: ["shared"],
+  strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", ladder: [{ fixer: "b", attempts: 9999 }, { fixer: "a" }] } },
 };

@@ -142,6 +142,16 @@ export function sharedBugStats(schedule: BugSchedule): SharedBugStats {
   };
   const requests = schedule.requests;
   const tail = schedule.tail;
+  // P(reaching the next request of the same model) after each request: the tail's first when
+  // the tail is that model's, 0 when none; from one pass backwards (a search forward from each
+  // request took O(n^2) on a rung of 10,000 attempts)
+  const nextReach = new Float64Array(requests.length);
+  const reachOf = new Map<string, number>();
+  for (let i = requests.length - 1; i >= 0; i--) {
+    const m = requests[i]!.model;
+    nextReach[i] = reachOf.get(m) ?? (tail && tail.model === m ? tailReach(tail, 1) : 0);
+    reachOf.set(m, requests[i]!.reach);
+  }
   let growth = 0;
   requests.forEach((r, i) => {
     const s = stats(r.model);
@@ -151,11 +161,7 @@ export function sharedBugStats(schedule: BugSchedule): SharedBugStats {
     if (s.speaks < 0) s.speaks = r.reach;
     growth += r.reach * r.growth;
     // P(this is m's last request) = P(reach it) - P(reach m's next one)
-    let next = 0;
-    const later = requests.findIndex((x, j) => j > i && x.model === r.model);
-    if (later >= 0) next = requests[later]!.reach;
-    else if (tail && tail.model === r.model) next = tailReach(tail, 1);
-    s.lastW += (r.reach - next) * r.w;
+    s.lastW += (r.reach - nextReach[i]!) * r.w;
   });
   if (tail && tail.factor > 0) {
     const s = stats(tail.model);
