@@ -41,3 +41,22 @@ export const LONG_LADDER = {
   contexts: ["shared"],
   strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", ladder: [{ fixer: "b", attempts: 9999 }, { fixer: "a" }] } },
 };
+
+/**
+ * Closed forms whose window check is long but unchanged by a price: Poisson(1,000) bugs, fast fix
+ * rates and a window about 6,400 requests away (about 2e8 multiply-adds per check, a chance far
+ * below 1e-6, so both strategies have closed forms). A crossover in models.a.price.input once
+ * redid those checks at every value; now they are convolved once.
+ */
+export const PRICE_SCAN = {
+  name: "price-scan",
+  seed: 1,
+  trials: 100,
+  models: {
+    a: { price: { input: 1.25, output: 10 }, bugs: count(1000), fix: { easy: 1, hard: 0.9 }, contextWindow: 19200 },
+    b: { price: { input: 3, output: 15 }, bugs: count(1000), fix: { easy: 1, hard: 0.8 }, contextWindow: 19200 },
+  },
+  tokens: { prompt: 100, generation: 1, fixOutput: 2, errorTrace: 1 },
+  contexts: ["shared"],
+  strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", fixer: "a" } },
+};

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { findCrossovers, gapsOf, MAX_SCAN_WORK, ScanTooLong, type Gap } from "../src/model/crossover.js";
-import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmfWork } from "../src/model/pmf.js";
+import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmf, runPmfWork } from "../src/model/pmf.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { baseScenario } from "../src/scenario/extensions.js";
 import { parseScenario } from "../src/scenario/load.js";
@@ -22,7 +22,7 @@ import {
   sharedTokensExact,
   totalAttemptsPmfWithRegressions,
 } from "./reference/closedForm.js";
-import { LONG_SCAN } from "./longScan.js";
+import { LONG_SCAN, PRICE_SCAN } from "./longScan.js";
 import { randomScenario } from "./reference/randomScenario.js";
 
 type Raw = Record<string, unknown>;
@@ -938,6 +938,45 @@ describe("crossovers", () => {
     expect(work).toBeGreaterThan(MAX_SCAN_WORK);
     // stopped right after the value that passed it: two strategies' window checks, each at most MAX_PMF_WORK
     expect(work).toBeLessThanOrEqual(MAX_SCAN_WORK + 2 * MAX_PMF_WORK);
+  });
+
+  it("runPmf: the same inputs give back the same PMF; any other input is convolved afresh", () => {
+    const gen = (hardFraction: number) => parseScenario({ ...X, models: { ...(X.models as object), weak: { ...(X.models as any).weak, bugs: { count: { dist: "poisson", mean: 3 }, hardFraction } } } }, "x.yaml").models.weak!;
+    const easy = Float64Array.of(0, 0.5, 0.25, 0.25);
+    const hard = Float64Array.of(0, 0.2, 0.3, 0.5);
+    const first = runPmf(gen(0.5), easy, hard, 30);
+    let work = convolutionWork();
+    expect(runPmf(gen(0.5), easy.slice(), hard.slice(), 30)).toBe(first); // equal inputs: no work
+    expect(convolutionWork()).toBe(work);
+    const changed = easy.slice();
+    changed[3] = 0.2500001;
+    const others = [() => runPmf(gen(0.5), changed, hard, 30), () => runPmf(gen(0.5), easy, hard, 20), () => runPmf(gen(0.4), easy, hard, 30)].map((compute) => {
+      const other = compute();
+      expect(convolutionWork()).toBeGreaterThan(work);
+      work = convolutionWork();
+      expect(other).not.toBe(first);
+      return other;
+    });
+    expect(others[1]!.length).toBe(20);
+    // P(R = 1): one bug with one request; the mixture's P(1) is (1 - phi) 0.5 + phi 0.2
+    const oneRequest = (phi: number) => 3 * Math.exp(-3) * ((1 - phi) * 0.5 + phi * 0.2);
+    expect(first[1]).toBeCloseTo(oneRequest(0.5), 15);
+    expect(others[2]![1]).toBeCloseTo(oneRequest(0.4), 15);
+  });
+
+  it("a crossover in a price convolves the unchanged window checks once, not at every value", () => {
+    const scenario = parseScenario(PRICE_SCAN, "price-scan.yaml");
+    const query = { param: "models.a.price.input", between: scenario.strategies as [Strategy, Strategy], contexts: ["shared" as const], from: 1, to: 10, steps: 400 };
+    const start = convolutionWork();
+    analyzeStrategy(parseScenario({ ...PRICE_SCAN, name: "other" }, "x.yaml"), scenario.strategies[0]!, "shared");
+    const check = convolutionWork() - start; // one strategy's window check
+    // at every value of the scan (401 and the bisection's), two such checks would pass the scan's bound
+    expect(2 * 401 * check).toBeGreaterThan(MAX_SCAN_WORK);
+    const before = convolutionWork();
+    const roots = findCrossovers(PRICE_SCAN, "price-scan.yaml", query);
+    expect(roots.length).toBe(1);
+    // the scan convolves s2's check once (s1's was held from above): about one check's work
+    expect(convolutionWork() - before).toBeLessThan(3 * check);
   });
 
   it("a run's requests too costly to convolve: the window check takes Markov's bound E[R]/n", () => {

@@ -82,9 +82,35 @@ export function pmfFromSurvival(atLeast: Float64Array): Float64Array {
 /**
  * The PMF below `limit` of a run's total over its bugs, each bug's count having PMF `easy` or
  * `hard` by its class: exact assignment, easy^{*e} * hard^{*h}; binomial, the mixture to the
- * q-th power; a random count, the mixture's powers weighted by P(q).
+ * q-th power; a random count, the mixture's powers weighted by P(q). Read only: the same array is
+ * returned again for the same inputs (see recentRuns).
  */
 export function runPmf(generator: ModelSpec, easy: Float64Array, hard: Float64Array, limit: number): Float64Array {
+  const key = JSON.stringify([generator.bugs, generator.hardFraction, generator.assignment, limit]);
+  const hit = recentRuns.find((r) => r.key === key && equalArrays(r.easy, easy) && equalArrays(r.hard, hard));
+  if (hit) return hit.pmf;
+  const pmf = convolveRun(generator, easy, hard, limit);
+  recentRuns.unshift({ key, easy: easy.slice(), hard: hard.slice(), pmf });
+  recentRuns.length = Math.min(recentRuns.length, RECENT_RUNS);
+  return pmf;
+}
+
+/**
+ * The last few run PMFs with what they were computed from (the generator's count, split and
+ * assignment, the limit, and the two bug PMFs, compared entry by entry): a crossover over a key
+ * that leaves them as they were, such as a price, convolves them once rather than at every value.
+ */
+const recentRuns: { key: string; easy: Float64Array; hard: Float64Array; pmf: Float64Array }[] = [];
+const RECENT_RUNS = 4;
+
+function equalArrays(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** runPmf's computation. */
+function convolveRun(generator: ModelSpec, easy: Float64Array, hard: Float64Array, limit: number): Float64Array {
   const phi = generator.hardFraction;
   const count: BugCount = generator.bugs;
   const exact = exactClasses(generator);
