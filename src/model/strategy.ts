@@ -454,14 +454,22 @@ function thresholdChance(
   if (room < 0) return 1;
   if (gMax === 0) return 0;
   const requests = Math.floor(room / gMax) + 1; // more requests than room/gMax may overflow
-  // a distribution too long to convolve (a second or more) is not worth it: Markov's bound, P(R >= n) <= E[R]/n
+  // a distribution too long to convolve (see runRequestsBelow) is not worth it: Markov's bound, P(R >= n) <= E[R]/n
   const markov = () => Math.min(1, (bugs.easy * expectedRequests(sched.easy) + bugs.hard * expectedRequests(sched.hard)) / requests);
   if (requests > 20_000) return markov();
+  const below = runRequestsBelow(scenario, strategy, sched, requests);
+  return below ? probabilityAtLeast(below) : markov();
+}
+
+/**
+ * P(a run makes n requests) for n < limit, from its bugs' schedules (pmf.ts's runPmf), or null
+ * where that would take more than MAX_PMF_WORK multiply-adds.
+ */
+function runRequestsBelow(scenario: Scenario, strategy: Strategy, sched: { easy: BugSchedule; hard: BugSchedule }, limit: number): Float64Array | null {
   const gen = scenario.models[strategy.generator]!;
-  const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, requests));
+  const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, limit));
   const [easy, hard] = [pmf(sched.easy), pmf(sched.hard)];
-  if (runPmfWork(gen, easy, hard, requests) > MAX_PMF_WORK) return markov();
-  return probabilityAtLeast(runPmf(gen, easy, hard, requests));
+  return runPmfWork(gen, easy, hard, limit) > MAX_PMF_WORK ? null : runPmf(gen, easy, hard, limit);
 }
 
 /** E[requests of one bug]: the reach of every potential request, the tail's attempts M(f, 1) included. */
@@ -487,13 +495,10 @@ function sharedTierTokens(scenario: Scenario, strategy: Strategy, total: FixToke
   const above = fixer.price.longContext!.above;
   const start = L1 > above ? 1 : firstAbove(L1, delta, above);
   if (start === Infinity || attempts.mean === 0) return untiered(total);
-  const gen = scenario.models[strategy.generator]!;
-  const pmf = (s: BugSchedule) => pmfFromSurvival(requestReach(s, start));
-  const [easy, hard] = [pmf(sched.easy), pmf(sched.hard)];
-  if (runPmfWork(gen, easy, hard, start) > MAX_PMF_WORK) {
+  const below = runRequestsBelow(scenario, strategy, sched, start);
+  if (!below) {
     return `the long-context tier starts at attempt ${groupDigits(start)}, too far for the closed form to sum a run's attempt distribution up to (more than ${groupDigits(MAX_PMF_WORK)} multiply-adds)`;
   }
-  const below = runPmf(gen, easy, hard, start);
   const I = attempts.mean;
   const ET2 = attempts.variance + I * I;
   // F(n) = sum_{t=start}^{n} (A + B t) = (n - start + 1) A + B (n(n+1) - (start-1) start)/2; attempt 1 is (L1, 0, G).
