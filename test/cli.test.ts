@@ -130,6 +130,19 @@ describe("agentsim analytic and crossover", () => {
     expect(text).toMatch(/^shared: no closed form for models\.weak\.fix\.hard from 0\.02 to 0\.08\d*\. strong-first is cheaper after/m);
     expect(Math.max(...text.split("\n").map((l) => l.length))).toBeLessThanOrEqual(100);
   });
+
+  it("crossover says which values of the range it left out, and why", () => {
+    // steps of 0.1 from -0.5: the six values -0.5, -0.4, ..., 0 are below the rate's range [0.0001, 1]
+    const args = ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "-0.5", "--to", "0.5", "--steps", "10"];
+    const out = JSON.parse(agentsim(...args, "--json").stdout);
+    expect(out.leftOut).toEqual([{ from: -0.5, to: 0, values: 6, reason: "models.weak.fix.easy: must be a probability in [0.0001, 1], got -0.5" }]);
+    const text = agentsim(...args);
+    expect(text.code).toBe(0);
+    // wrapped to the terminal (100 columns here)
+    expect(text.stdout.replace(/\n  /g, " ")).toMatch(/^Left out of the scan: models\.weak\.fix\.easy from -0\.5 to 0 \(6 of the 11 values\), which it may not take: models\.weak\.fix\.easy: must be a probability in \[0\.0001, 1\], got -0\.5$/m);
+    // a range inside the key's has nothing left out
+    expect(JSON.parse(agentsim(...args.slice(0, 4), "--from", "0.5", "--to", "1", "--json").stdout).leftOut).toEqual([]);
+  });
 });
 
 describe("user mistakes are one line on stderr with exit code 2", () => {

@@ -47,6 +47,22 @@ export interface CrossoverQuery {
   onSkip?: (context: Context, reason: string, error: UserError) => void;
   /** Called for each stretch of the scanned range where a strategy has no closed form. */
   onGap?: (gap: Gap) => void;
+  /** Called once for each stretch of the grid scan's values that the key may not take. */
+  onLeftOut?: (stretch: LeftOut) => void;
+}
+
+/**
+ * A stretch of the grid scan's values that are no scenario (the key may not take them: a rate of
+ * 0, a negative count), left out of the scan. A range wholly outside is an error instead.
+ */
+export interface LeftOut {
+  /** the first and last values left out */
+  from: number;
+  to: number;
+  /** how many of the grid's values */
+  values: number;
+  /** why, at the first of them: the scenario's validation message */
+  reason: string;
 }
 
 /**
@@ -139,6 +155,18 @@ function rangeFlags(query: CrossoverQuery, steps: boolean): string {
 export function findCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery, meter?: Meter): Crossover[] {
   const stepped = !COUNT_PATH.test(query.param);
   meter ??= scanMeter(query.param, rangeFlags(query, stepped), stepped);
+  if (query.onLeftOut) {
+    // every context scans the same values: each stretch is reported once
+    const report = query.onLeftOut;
+    const seen = new Set<string>();
+    const once = (stretch: LeftOut) => {
+      const key = `${stretch.from},${stretch.to}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      report(stretch);
+    };
+    query = { ...query, onLeftOut: once };
+  }
   if (!query.onSkip) return searchCrossovers(fileData, file, query, meter);
   return query.contexts.flatMap((context) => {
     try {
@@ -176,12 +204,10 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   return query.contexts.flatMap((ctx) => {
     // A value the key may not take is no scenario, and is left out; a scenario without a closed
     // form (a window reached, an infinite expectation) is a gap, which is reported.
-    let invalid: unknown = null;
+    const invalid = new Map<number, UserError>();
     const noClosedForm = new Map<number, string>();
     const difference = (x: number) => {
-      const d = differenceAt(x, at, query.between, ctx, noClosedForm, (err) => {
-        invalid = err;
-      });
+      const d = differenceAt(x, at, query.between, ctx, noClosedForm, (err) => invalid.set(x, err));
       meter(x);
       return d;
     };
@@ -190,10 +216,13 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     const roots = scanCrossovers((x) => ys.get(x) ?? difference(x), query.from!, query.to!, query.steps);
     if (roots.length === 0 && xs.every((x) => Number.isNaN(ys.get(x)))) {
       const first = noClosedForm.get(xs.find((x) => noClosedForm.has(x)) ?? NaN);
-      throw first !== undefined ? new UserError(first) : invalid;
+      throw first !== undefined ? new UserError(first) : invalid.values().next().value;
     }
     if (query.onGap) {
       for (const gap of gapsOf(xs, (x) => ys.get(x)!, (x) => noClosedForm.get(x), query.between, ctx)) query.onGap(gap);
+    }
+    for (const run of runsOf(xs, (x) => invalid.has(x))) {
+      query.onLeftOut?.({ from: run[0]!, to: run.at(-1)!, values: run.length, reason: invalid.get(run[0]!)!.message });
     }
     return roots.map((root) => describe(root.value, root.slope, query.between, ctx, "bisection"));
   });
@@ -232,6 +261,18 @@ function differenceAt(
 /** The scan's points: `steps` equal intervals over [from, to], ending exactly at `to`. */
 export function grid(from: number, to: number, steps: number): number[] {
   return Array.from({ length: steps + 1 }, (_, i) => (i === steps ? to : from + ((to - from) * i) / steps));
+}
+
+/** The maximal runs of consecutive xs for which `inside` holds. */
+export function runsOf<T>(xs: readonly T[], inside: (x: T) => boolean): T[][] {
+  const runs: T[][] = [];
+  let run: T[] | null = null;
+  for (const x of xs) {
+    if (!inside(x)) run = null;
+    else if (run) run.push(x);
+    else runs.push((run = [x]));
+  }
+  return runs;
 }
 
 /**

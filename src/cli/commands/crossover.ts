@@ -1,7 +1,7 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
-import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover, type Gap } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { rangeFlags, textFlag, wholeFlag } from "../args.js";
@@ -9,6 +9,7 @@ import { money, table } from "../format.js";
 import { terminalWidth, wrap } from "../render/layout.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
+import { groupDigits } from "../../text.js";
 
 /**
  * Grid intervals of the sign scan at most. Each costs two closed-form evaluations per context
@@ -76,16 +77,22 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
       cause ??= error;
     };
     const gaps: Gap[] = [];
-    const onGap = (gap: Gap) => gaps.push({ ...gap, reason: gap.reason.replace(/^[^:]*\.(ya?ml|json): /, "") });
-    const crossovers = inRange(() => findCrossovers(raw, args.scenario, { param, between, contexts, from, to, steps, onSkip, onGap }));
+    const onGap = (gap: Gap) => gaps.push({ ...gap, reason: withoutFile(gap.reason) });
+    const leftOut: LeftOut[] = [];
+    const onLeftOut = (stretch: LeftOut) => leftOut.push({ ...stretch, reason: withoutFile(stretch.reason) });
+    const crossovers = inRange(() => findCrossovers(raw, args.scenario, { param, between, contexts, from, to, steps, onSkip, onGap, onLeftOut }));
     // Points outside the key's range are gaps of the scan; a range with no point inside it fails.
     if (skipped.length === contexts.length) throw rangeError(cause);
     const names = between.map((s) => s.name);
     if (args.json) {
-      cli.stdout.write(toJson({ param, between: names, from: from ?? null, to: to ?? null, crossovers, gaps, skipped }) + "\n");
+      cli.stdout.write(toJson({ param, between: names, from: from ?? null, to: to ?? null, crossovers, gaps, skipped, leftOut }) + "\n");
       return;
     }
     cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to, skipped, gaps, terminalWidth(cli.stdout)));
+    for (const l of leftOut) {
+      const values = `${groupDigits(l.values)} of the ${groupDigits(steps + 1)} values`;
+      cli.stdout.write("\n" + wrap(`Left out of the scan: ${param} from ${short(l.from)} to ${short(l.to)} (${values}), which it may not take: ${l.reason}`, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
+    }
   },
 });
 
@@ -117,6 +124,9 @@ function formatBest(param: string, best: BestValue[]): string {
   return out;
 }
 
+/** A validation message without the scenario file's name (the command's header names the key). */
+const withoutFile = (message: string) => message.replace(/^[^:]*\.(ya?ml|json): /, "");
+
 /** A gap with a different strategy cheaper on each side: the costs cross inside it. */
 const flips = (g: Gap) => g.cheaperBefore !== null && g.cheaperAfter !== null && g.cheaperBefore !== g.cheaperAfter;
 const short = (x: number) => String(Number(x.toPrecision(6)));
@@ -147,7 +157,7 @@ function formatCrossovers(
     return found.map((f) => f.row);
   });
   out += table(["context", param, "cheaper below", "cheaper above", "method"], rows, new Set([param])) + "\n";
-  for (const k of skipped) out += "\n" + wrap(`${k.context}: ${k.reason.replace(/^[^:]*\.(ya?ml|json): /, "")}`, width, "", "  ").join("\n") + "\n";
+  for (const k of skipped) out += "\n" + wrap(`${k.context}: ${withoutFile(k.reason)}`, width, "", "  ").join("\n") + "\n";
   for (const g of gaps) {
     const sides = flips(g)
       ? `${g.cheaperBefore} is cheaper before it and ${g.cheaperAfter} after it: they cross inside, where only simulation can say (agentsim sweep)`
