@@ -226,29 +226,31 @@ function runTokens(generator: ModelSpec, e: SharedModelStats, h: SharedModelStat
   const out = mix(e.output, h.output);
   const Eq = countMean(count);
   const pairs = countVariance(count) + Eq * Eq - Eq; // E[q (q - 1)]
-  const newFor = binomialNewTokens(speaks, lastW, D, L1);
-  let newTokens = 0;
-  if (count.kind === "fixed") newTokens = newFor(count.count);
-  else countPmf(count).forEach((p, q) => (newTokens += p * newFor(q)));
+  const newTokens = binomialNewTokens(countPmf(count), speaks, lastW, D, L1);
   return { inputs: Eq * (n * L1 + W) + (n * D * pairs) / 2, newTokens, output: Eq * out };
 }
 
 /**
- * E[NEW_m] for q i.i.d. bugs: sum_{j=0}^{q-1} sigma^j [pi (L1 + (q - 1 - j) D) + omega], sigma = 1 - pi
+ * E[NEW_m] for i.i.d. bugs, averaged over the bug count's PMF. For q bugs,
+ * N(q) = sum_{j=0}^{q-1} sigma^j [pi (L1 + (q - 1 - j) D) + omega], sigma = 1 - pi
  * (bug q - j is the last where m speaks when the j bugs after it are silent).
+ * With A(q) = sum_{j<q} sigma^j and B(q) = sum_{j<q} (q - 1 - j) sigma^j,
+ * N(q) = (pi L1 + omega) A(q) + pi D B(q), A(q + 1) = A(q) + sigma^q and B(q + 1) = B(q) + A(q):
+ * every count of the PMF in one pass, O(q) rather than O(q^2), by sums of terms >= 0.
  */
-function binomialNewTokens(speaks: number, lastW: number, D: number, L1: number): (q: number) => number {
+function binomialNewTokens(pmf: Float64Array, speaks: number, lastW: number, D: number, L1: number): number {
   const sigma = 1 - speaks;
-  return (q) => {
-    let sum = 0;
-    let power = 1;
-    for (let j = 0; j < q; j++) {
-      sum += power * (speaks * (L1 + (q - 1 - j) * D) + lastW);
-      power *= sigma;
-      if (power === 0) break;
-    }
-    return sum;
-  };
+  let A = 0;
+  let B = 0;
+  let power = 1; // sigma^q
+  let total = 0;
+  for (let q = 0; q < pmf.length; q++) {
+    if (pmf[q]! > 0) total += pmf[q]! * ((speaks * L1 + lastW) * A + speaks * D * B);
+    B += A;
+    A += power;
+    power *= sigma;
+  }
+  return total;
 }
 
 /**
