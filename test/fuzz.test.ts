@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { main } from "../src/cli/main.js";
 import { FIXED_COLUMNS } from "../src/sweep/csv.js";
-import { LONG_LADDER, LONG_SCAN } from "./longScan.js";
+import { LONG_EXACT, LONG_LADDER, LONG_SCAN } from "./longScan.js";
 
 const ROOT = resolve(__dirname, "..");
 const CLI = resolve(ROOT, "dist/agentsim.mjs");
@@ -311,6 +311,9 @@ describe(`fuzz (seed ${SEED})`, () => {
     const longLadder = join(WORK, "long-ladder.json");
     writeFileSync(longLadder, JSON.stringify(LONG_LADDER));
     lines.push(["crossover", longLadder, "--param", "models.a.fix.hard", "--from", "0.0001", "--to", "0.9"]);
+    const longExact = join(WORK, "long-exact.json");
+    writeFileSync(longExact, JSON.stringify(LONG_EXACT));
+    lines.push(["crossover", longExact, "--param", "strategies.s2.ladder[0].attempts", "--from", "1", "--to", "1400"]);
     const longScanArgs = ["crossover", longScan, "--param", "models.b.fix.hard", "--from", "0.001", "--to", "0.9"];
     lines.push(longScanArgs);
     for (const args of lines) {

@@ -12,6 +12,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { bestAttempts, findCrossovers } from "../src/model/crossover.js";
+import { exactNewTokens } from "../src/model/ladder.js";
+import { gaussLegendre } from "../src/model/quadrature.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { buildSweep, sweepPoints } from "../src/sweep/points.js";
 import { ScenarioError } from "../src/errors.js";
@@ -21,7 +23,8 @@ import { column } from "../src/sim/columns.js";
 import { compileParams } from "../src/sim/compile.js";
 import { simulateChunk } from "../src/sim/kernel.js";
 import { SimulationPool } from "../src/sim/pool.js";
-import { referenceStrategy } from "./reference/ladder.js";
+import { exactOrdersByPosition, referenceStrategy } from "./reference/ladder.js";
+import type { Block } from "./reference/walk.js";
 import { simulateStrategy } from "./reference/monteCarlo.js";
 import { randomScenario, type RandomScenarioOptions } from "./reference/randomScenario.js";
 
@@ -185,6 +188,48 @@ function parsed(raw: Raw, seed: number): Scenario | null {
     throw err;
   }
 }
+
+describe("new tokens under exact assignment, by Gauss-Legendre quadrature", () => {
+  it("the n-node rule integrates u^k over [0, 1] exactly for k <= 2n - 1, and misses u^(2n) by its error term", () => {
+    const choose = (n: number, k: number) => Array.from({ length: k }, (_, i) => (n - i) / (i + 1)).reduce((a, b) => a * b, 1);
+    for (const n of [1, 2, 3, 10, 100, 501]) {
+      const { nodes, weights } = gaussLegendre(n);
+      const moment = (k: number) => nodes.reduce((sum, u, i) => sum + weights[i]! * u ** k, 0);
+      // a node exact to rounding (1.1e-16) moves u^k by k x 1.1e-16 relative: 1.1e-13 at k = 1001
+      for (const k of [0, 1, n, 2 * n - 1]) close(moment(k), 1 / (k + 1), `n ${n}, u^${k}`, 1e-12);
+      // Gauss-Legendre's error for u^(2n) on [0, 1]: (n!)^4 / ((2n + 1) ((2n)!)^2) = 1 / ((2n + 1) C(2n, n)^2),
+      // above rounding up to n = 10 (3e-11 of the integral there)
+      if (n <= 10) close(moment(2 * n), 1 / (2 * n + 1) - 1 / ((2 * n + 1) * choose(2 * n, n) ** 2), `n ${n}, u^${2 * n}`, 1e-13);
+    }
+  });
+
+  it("agrees with the reference's sum over positions, up to hundreds of bugs", () => {
+    // per class: pi (speaks), omega (lastW) and the growth D; the reference's block holds the same
+    const classes = [
+      { speaks: 0.9, lastW: 30, D: 1200 },
+      { speaks: 0.125, lastW: 5, D: 300 },
+      { speaks: 1, lastW: 0, D: 1 },
+      { speaks: 0, lastW: 0, D: 800 },
+      { speaks: 0.999, lastW: 2e4, D: 0 },
+    ];
+    const block = (c: (typeof classes)[number]): Block => ({
+      models: { m: { requests: 0, fixAttempts: 0, consults: 0, offsetSum: 0, speaks: c.speaks, lastOffset: c.lastW, outputTokens: 0 } },
+      growth: c.D,
+    });
+    const stats = (c: (typeof classes)[number]) => ({ requests: 0, inputsW: 0, output: 0, speaks: c.speaks, lastW: c.lastW });
+    let compared = 0;
+    for (const [q, H] of [[1, 0], [1, 1], [2, 1], [7, 3], [60, 20], [200, 120], [301, 1], [301, 300]] as const) {
+      for (const [i, easy] of classes.entries()) {
+        const hard = classes[(i + 1) % classes.length]!;
+        const L1 = 2100;
+        const expected = exactOrdersByPosition(block(easy), block(hard), q, H, L1, ["m"]).m!.last;
+        close(exactNewTokens(H, q - H, stats(easy), stats(hard), easy.D, hard.D, L1), expected, `q ${q}, ${H} hard, classes ${i}`);
+        compared++;
+      }
+    }
+    expect(compared).toBe(40);
+  });
+});
 
 describe("the new numeric keys", () => {
   const raw: Raw = {

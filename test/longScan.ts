@@ -60,3 +60,22 @@ export const PRICE_SCAN = {
   contexts: ["shared"],
   strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", fixer: "a" } },
 };
+
+/**
+ * A fixed count of 1,000 bugs under exact assignment (500 hard), fixed by a two-model ladder in
+ * shared context: each model's expected new tokens once summed over the bugs after the last one
+ * where it speaks and the hard ones among them, O(q^2) (about 1e6 terms per model and value), so
+ * an attempts scan over 1 to 1,400 took 17 s; by quadrature, O(q), it takes 1.6 s.
+ */
+export const LONG_EXACT = {
+  name: "long-exact",
+  seed: 1,
+  trials: 100,
+  models: {
+    a: { price: { input: 1.25, output: 10 }, bugs: { count: 1, hardFraction: 1 }, fix: { easy: 0.01, hard: 0.1 } },
+    b: { price: { input: 1.25, output: 10 }, bugs: { count: 1000, hardFraction: 0.5 }, fix: { easy: 0.9, hard: 0.5 } },
+  },
+  tokens: { prompt: 100, generation: 8000, fixOutput: 800, errorTrace: 1 },
+  contexts: ["shared", "fresh"],
+  strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", ladder: [{ fixer: "b", attempts: 3 }, { fixer: "a" }] } },
+};

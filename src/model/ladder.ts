@@ -17,14 +17,14 @@
  * and their expectations need, per class, E[n_m], E[W_m], E[D] (a bug's growth), pi_m = P(m
  * speaks in a bug) and omega_m = E[1{m speaks} w_last,m]. Bugs are independent given their
  * classes; under exact assignment the classes come in a uniformly random order (DECISIONS), which
- * makes the pairs in INPUTS half one order, half the other, and NEW_m a sum over how many hard
- * bugs follow the last bug where m speaks (hypergeometric).
+ * makes the pairs in INPUTS half one order, half the other, and NEW_m an integral over a bug's
+ * uniform time (see exactNewTokens).
  */
-import gammaln from "@stdlib/math-base-special-gammaln";
 import type { ModelSpec } from "../scenario/types.js";
 import { tierReachable } from "./prices.js";
 import { countMean, countPmf, countVariance, exactClasses } from "./counts.js";
 import { noTokens, type FixTokens } from "./fixCost.js";
+import { gaussLegendre } from "./quadrature.js";
 import { rateMoment, tailSum } from "./rates.js";
 import { tailReach, type BugSchedule } from "./schedule.js";
 
@@ -254,44 +254,41 @@ function binomialNewTokens(pmf: Float64Array, speaks: number, lastW: number, D: 
 }
 
 /**
- * E[NEW_m] under exact assignment (hb hard, eb easy bugs in a uniformly random order): with s bugs
- * after position b, the bug at b of class c, and K hard bugs among the s (hypergeometric from the
- * other q - 1 bugs), the term is P(c) P(K) sigma_h^K sigma_e^(s-K) [pi_c (L1 + hard before x Dh +
- * easy before x De) + omega_c].
+ * E[NEW_m] under exact assignment (hb hard, eb easy bugs in a uniformly random order). Give every
+ * bug an independent uniform time u: their order is then a uniformly random order. Given the time
+ * u of a bug of class c, each of the other bugs comes before it with chance u and after it with
+ * chance 1 - u, independently, and m is silent in a later bug of class k with chance sigma_k, so
+ * with f_k(u) = u + (1 - u) sigma_k = sigma_k + pi_k u and H, E the other hard and easy bugs,
+ *   E[NEW_m] = sum_c n_c int_0^1 [ (pi_c L1 + omega_c) f_h^H f_e^E
+ *                                  + pi_c u (H Dh f_h^(H-1) f_e^E + E De f_h^H f_e^(E-1)) ] du
+ * (the second line: the bugs before it, each adding its growth). The integrand is a polynomial of
+ * degree q - 1 in u, which Gauss-Legendre quadrature of floor(q/2) + 1 nodes integrates exactly:
+ * O(q) per class, where a sum over the bugs after it and the hard ones among them (hypergeometric)
+ * is O(q^2). A fixed count is at most 1,000 (RANGES.bugCount), so at most 501 nodes.
  */
-function exactNewTokens(hb: number, eb: number, e: SharedModelStats, h: SharedModelStats, De: number, Dh: number, L1: number): number {
+export function exactNewTokens(hb: number, eb: number, e: SharedModelStats, h: SharedModelStats, De: number, Dh: number, L1: number): number {
   const q = hb + eb;
   if (q === 0) return 0;
-  const logFactorial = new Float64Array(q + 1);
-  for (let n = 2; n <= q; n++) logFactorial[n] = gammaln(n + 1);
-  const logChoose = (n: number, k: number) => logFactorial[n]! - logFactorial[k]! - logFactorial[n - k]!;
-  // sigma_h^K and sigma_e^j, looked up rather than raised for every term (the same values)
-  const silentHard = powers(1 - h.speaks, q);
-  const silentEasy = powers(1 - e.speaks, q);
+  const { nodes, weights } = gaussLegendre(Math.floor(q / 2) + 1);
   let total = 0;
-  for (const [cls, count, stats] of [["hard", hb, h], ["easy", eb, e]] as const) {
+  for (const [count, stats, hard] of [[hb, h, true], [eb, e, false]] as const) {
     if (count === 0) continue;
-    const H = hb - (cls === "hard" ? 1 : 0); // hard bugs among the other q - 1
-    const E = eb - (cls === "easy" ? 1 : 0);
-    const pClass = count / q;
-    for (let s = 0; s <= q - 1; s++) {
-      const norm = logChoose(q - 1, s);
-      let sum = 0;
-      for (let K = Math.max(0, s - E); K <= Math.min(H, s); K++) {
-        const silent = silentHard[K]! * silentEasy[s - K]!;
-        if (silent === 0) continue;
-        const weight = Math.exp(logChoose(H, K) + logChoose(E, s - K) - norm);
-        if (weight === 0) continue;
-        const before = (H - K) * Dh + (E - (s - K)) * De;
-        sum += weight * silent * (stats.speaks * (L1 + before) + stats.lastW);
-      }
-      total += pClass * sum;
+    const H = hb - (hard ? 1 : 0); // the other bugs, by class
+    const E = eb - (hard ? 0 : 1);
+    let integral = 0;
+    for (let i = 0; i < nodes.length; i++) {
+      const u = nodes[i]!;
+      const fh = 1 - h.speaks + h.speaks * u;
+      const fe = 1 - e.speaks + e.speaks * u;
+      // f^(H-1) and f^H from one power (f^(-1) is never used: its factor H is 0)
+      const fhBelow = H > 0 ? Math.pow(fh, H - 1) : 0;
+      const feBelow = E > 0 ? Math.pow(fe, E - 1) : 0;
+      const fhH = H > 0 ? fhBelow * fh : 1;
+      const feE = E > 0 ? feBelow * fe : 1;
+      const before = u * (H * Dh * fhBelow * feE + E * De * fhH * feBelow);
+      integral += weights[i]! * ((stats.speaks * L1 + stats.lastW) * fhH * feE + stats.speaks * before);
     }
+    total += count * integral;
   }
   return total;
-}
-
-/** x^k for k = 0..n-1, each as Math.pow gives it. */
-function powers(x: number, n: number): Float64Array {
-  return Float64Array.from({ length: n }, (_, k) => Math.pow(x, k));
 }
