@@ -295,6 +295,15 @@ describe("sweep", () => {
     writeFileSync(recordFile(bare), readFileSync(recordFile(parts[0]!)));
     appendFileSync(bare, "99,x\n");
     expect(await userErrorAsync(mergeFiles([bare], out))).toMatch(/does not describe .*bare\.csv as it is now/);
+    // a record edited to a huge shard count: the missing shards are counted, not listed (an array
+    // of 2^32 entries was a RangeError, of 1e9 an out-of-memory abort)
+    const huge = join(dir, "huge.csv");
+    writeFileSync(huge, readFileSync(parts[0]!));
+    const record = JSON.parse(readFileSync(recordFile(parts[0]!), "utf8"));
+    writeFileSync(recordFile(huge), JSON.stringify({ ...record, shard: { index: 1, count: 2 ** 32 } }));
+    expect(await userErrorAsync(mergeFiles([huge], out))).toBe(
+      "shards 2/4294967296, 3/4294967296, 4/4294967296, 5/4294967296, 6/4294967296, ... (4,294,967,295 in all) missing: a merge takes every shard of the sweep",
+    );
     expect(existsSync(out)).toBe(false);
   });
 

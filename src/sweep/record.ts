@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
+import { groupDigits } from "../text.js";
 import { writeAtomically } from "./output.js";
 import type { Shard } from "./shard.js";
 
@@ -105,10 +106,14 @@ export function checkShardSet(inputs: readonly { file: string; record: SweepReco
     if (other) throw new UserError(`${file}: shard ${shard.index}/${count} is also given as ${other}`);
     seen.set(shard.index, file);
   }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length > 0) {
-    const list = missing.slice(0, 5).map((i) => `${i}/${count}`).join(", ") + (missing.length > 5 ? `, ... (${missing.length} in all)` : "");
-    throw new UserError(`shard${missing.length === 1 ? "" : "s"} ${list} missing: a merge takes every shard of the sweep`);
+  // every index seen is in 1..count: the rest are missing (a record's count may be huge, so the
+  // missing ones are counted, and only the first few listed)
+  const missing = count - seen.size;
+  if (missing > 0) {
+    const first: number[] = [];
+    for (let i = 1; first.length < Math.min(missing, 5); i++) if (!seen.has(i)) first.push(i);
+    const list = first.map((i) => `${i}/${count}`).join(", ") + (missing > 5 ? `, ... (${groupDigits(missing)} in all)` : "");
+    throw new UserError(`shard${missing === 1 ? "" : "s"} ${list} missing: a merge takes every shard of the sweep`);
   }
   const { scenario, seed, trials, sweep, gridPoints } = first.record;
   return { scenario, seed, trials, sweep, gridPoints };
