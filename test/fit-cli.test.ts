@@ -3,11 +3,12 @@
  * on a trace drawn by test/fitSample.ts and on the hand-made Claude Code fixture.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expandLogPaths } from "../src/fit/files.js";
 import { sampleRecords, toJsonLines } from "./fitSample.js";
 
 const CLI = join(__dirname, "..", "dist", "agentsim.mjs");
@@ -120,6 +121,14 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
       /strong-only\.yaml: models\.weak: missing: the traces use model weak, so the prices scenario must define it/,
     ],
     ["a bad --bootstrap", () => ["fit", trace, "--bootstrap", "-1"], /--bootstrap must be a whole number from 0 to 100000, got -1/],
+    [
+      "a trace that is a link to itself",
+      () => {
+        symlinkSync("self.jsonl", join(dir, "self.jsonl"));
+        return ["fit", join(dir, "self.jsonl")];
+      },
+      /self\.jsonl: cannot read: a loop of symbolic links\n/,
+    ],
   ];
   for (const [what, args, message] of cases) {
     it(what, () => {
@@ -131,6 +140,17 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
       expect(stdout).toBe("");
     });
   }
+
+  it("a folder's links back up and looping links are followed once or passed over (they once crashed on ELOOP)", () => {
+    const root = mkdtempSync(join(tmpdir(), "agentsim-links-"));
+    mkdirSync(join(root, "logs"));
+    copyFileSync(trace, join(root, "logs", "a.jsonl"));
+    symlinkSync("..", join(root, "logs", "up")); // a loop of folders
+    symlinkSync("loop.jsonl", join(root, "logs", "loop.jsonl")); // a link to itself
+    symlinkSync("gone.jsonl", join(root, "logs", "dangling.jsonl"));
+    writeFileSync(join(root, "b.jsonl"), ""); // reached through logs/up
+    expect(expandLogPaths([join(root, "logs")])).toEqual([join(root, "logs", "a.jsonl"), join(root, "logs", "up", "b.jsonl")]);
+  });
 
   it("no partial scenario is left behind", () => {
     expect(existsSync(join(dir, "never.yaml"))).toBe(false);

@@ -4,20 +4,39 @@ import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { readBoundedText } from "../scenario/read.js";
 
-/** Every *.jsonl file under the given files and folders, folders in sorted order. */
+/**
+ * Every *.jsonl file under the given files and folders, folders in sorted order. A folder reached
+ * again (a link back up) is walked once; a broken or looping link inside a folder is passed over.
+ */
 export function expandLogPaths(paths: string[]): string[] {
   const out: string[] = [];
+  const walked = new Set<string>(); // folders, by device and inode
   const walk = (path: string, top: boolean) => {
     let stat;
     try {
       stat = statSync(path);
-    } catch {
-      throw new UserError(`${path}: cannot read: no such file or folder`);
+    } catch (err) {
+      throw new UserError(`${path}: cannot read: ${fileProblem(err)}`);
     }
     if (stat.isDirectory()) {
-      for (const name of readdirSync(path).sort()) {
+      const id = `${stat.dev}:${stat.ino}`;
+      if (walked.has(id)) return;
+      walked.add(id);
+      let names: string[];
+      try {
+        names = readdirSync(path);
+      } catch (err) {
+        throw new UserError(`${path}: cannot read the folder: ${fileProblem(err)}`);
+      }
+      for (const name of names.sort()) {
         const child = join(path, name);
-        const isFolder = statSync(child, { throwIfNoEntry: false })?.isDirectory() ?? false; // a dangling link is skipped
+        let isFolder: boolean;
+        try {
+          isFolder = statSync(child).isDirectory();
+        } catch (err) {
+          if (BROKEN_LINK.has((err as NodeJS.ErrnoException).code ?? "")) continue;
+          throw new UserError(`${child}: cannot read: ${fileProblem(err)}`);
+        }
         if (isFolder || name.endsWith(".jsonl")) walk(child, false);
       }
     } else if (top || path.endsWith(".jsonl")) out.push(path);
@@ -25,6 +44,19 @@ export function expandLogPaths(paths: string[]): string[] {
   for (const p of paths) walk(p, true);
   if (out.length === 0) throw new UserError(`${paths.join(", ")}: no .jsonl files`);
   return out;
+}
+
+/** What stat says of a link that leads nowhere (dangling) or to itself (a loop). */
+const BROKEN_LINK = new Set(["ENOENT", "ELOOP"]);
+
+/** Why a file or folder cannot be read, in words. */
+function fileProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file or folder";
+  if (code === "ELOOP") return "a loop of symbolic links";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENAMETOOLONG") return "the name is too long";
+  return code ?? String(err);
 }
 
 /** One line of one log file is wrong: `file:line: problem` (a UserError: exit code 2). */
