@@ -18,7 +18,10 @@ import { fitMixture, type MixtureParams } from "../src/fit/mixture.js";
 import { observeRun } from "../src/fit/observations.js";
 import { FitPool } from "../src/fit/pool.js";
 import { assembleRuns, type Located, type TraceRecord } from "../src/fit/trace.js";
+import { RATE_FLOOR, replicateChoice } from "../src/fit/scenario.js";
 import { sampleRecords, toJsonLines, type SampleSpec } from "./fitSample.js";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 
 const located = (records: TraceRecord[]): Located[] => records.map((record, i) => ({ file: "t.jsonl", line: i + 1, record }));
 const runsOf = (records: TraceRecord[]) => assembleRuns(located(records));
@@ -173,6 +176,29 @@ describe("degenerate data give numbers or 'not identified', never NaN", () => {
     const hard = param(report, "models.f.fix.hard").value ?? easy;
     // E[N] = (1 - phi)/pe + phi/ph estimates 1/0.5 = 2 (its SE over 1,600 bugs is about 0.035)
     expect(Math.abs((1 - phi) / easy + phi / hard - 2)).toBeLessThan(4 * 0.035);
+  });
+});
+
+describe("a bootstrap replicate whose estimates make no valid scenario", () => {
+  const base = parse(readFileSync("scenarios/default.yaml", "utf8")) as Record<string, unknown>;
+  const plan = { file: "default.yaml", base, counts: {}, tokens: {} };
+  const hardRate = { key: "models.weak.fix.hard", kind: "fixRate" as const, subject: "weak", read: () => null };
+
+  it("a fix rate estimated as 0 becomes the smallest a scenario holds, and the replicate still decides", () => {
+    expect(RATE_FLOOR).toBe(1e-4);
+    const choice = replicateChoice(plan, [hardRate], [0]);
+    expect(choice.outOfBounds).toBeNull();
+    // the weak model fixing at 1e-4 makes every strategy where it fixes the dearest (strong-first
+    // is the cheapest at default.yaml's own rates): the strong model fixes in the cheapest one
+    expect(choice.cheapest).toEqual(["strong-strong", "strong-strong"]);
+  });
+
+  it("decides nothing, and says why, where even that rate makes a run too long (it once crashed the fit)", () => {
+    const many = structuredClone(base) as { models: { strong: { bugs: { count: number } } } };
+    many.models.strong.bugs.count = 30; // 10 hard bugs at 1e-4: 1e5 attempts expected, past the bound
+    const choice = replicateChoice({ ...plan, base: many }, [hardRate], [0]);
+    expect(choice.cheapest).toEqual([]);
+    expect(choice.outOfBounds).toMatch(/^models\.weak\.fix\.hard: strategy strong-first would make .* fix attempts per run on average/);
   });
 });
 

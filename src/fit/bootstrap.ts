@@ -43,8 +43,10 @@ export function resampleWeights(strata: number[][], runs: number, seed: string, 
 export interface Replicate {
   /** every parameter's value (parameterDefs order); null where the resample says nothing */
   values: (number | null)[];
-  /** per context of the plan's scenario, the cheapest strategy; empty without a plan */
+  /** per context of the plan's scenario, the cheapest strategy; empty without a plan, or when out of bounds */
   cheapest: (string | null)[];
+  /** why the replicate's estimates make no valid scenario (then it decides nothing), or null */
+  outOfBounds: string | null;
   /** whether EM converged */
   converged: boolean;
 }
@@ -70,7 +72,8 @@ export function runReplicates(task: BootstrapTask): Replicate[] {
   for (let i = task.from; i < task.to; i++) {
     const e = estimate(data, resampleWeights(strata, data.runs, seed, i), start ? [start] : undefined);
     const values = defs.map((d) => d.read(e));
-    out.push({ values, cheapest: plan ? replicateChoice(plan, defs, values) : [], converged: e.mixture.converged });
+    const choice = plan ? replicateChoice(plan, defs, values) : { cheapest: [], outOfBounds: null };
+    out.push({ values, ...choice, converged: e.mixture.converged });
   }
   return out;
 }

@@ -39,6 +39,8 @@ export interface ContextDecision {
   confidence: { strategy: string; share: number }[] | null;
   /** the share of replicates in which no strategy had a closed form */
   undecided: number | null;
+  /** the share of replicates whose estimates made no valid scenario (they decide nothing) */
+  outOfBounds: number | null;
 }
 
 export interface Decision {
@@ -136,12 +138,13 @@ function decide(fitted: FittedScenario, replicates: Replicate[]): Decision {
     prices: fitted.plan.file,
     replicates: B,
     contexts: choices.map((c, i) => {
-      if (B === 0) return { ...c, confidence: null, undecided: null };
-      const share = (name: string | null) => replicates.filter((r) => r.cheapest[i] === name).length / B;
+      if (B === 0) return { ...c, confidence: null, undecided: null, outOfBounds: null };
+      const share = (name: string | null) => replicates.filter((r) => r.outOfBounds === null && r.cheapest[i] === name).length / B;
       return {
         ...c,
         confidence: c.costs.map(({ strategy }) => ({ strategy, share: share(strategy) })),
         undecided: share(null),
+        outOfBounds: replicates.filter((r) => r.outOfBounds !== null).length / B,
       };
     }),
   };
@@ -199,6 +202,13 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
   }
   for (const c of counts) {
     if (c.form === "underdispersed") notes.push(`models.${c.generator}.bugs.count: ${describeCountForm(c)}; no count law of the schema is less spread than Poisson`);
+  }
+  const outOfBounds = replicates.filter((r) => r.outOfBounds !== null);
+  if (outOfBounds.length > 0) {
+    notes.push(
+      `${outOfBounds.length} of ${replicates.length} bootstrap replicates estimate a scenario agentsim does not take ` +
+        `(the first: ${outOfBounds[0]!.outOfBounds}); they count for no strategy in the decision`,
+    );
   }
   const unconverged = replicates.filter((r) => !r.converged).length;
   if (!full.mixture.converged || unconverged) {

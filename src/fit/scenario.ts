@@ -7,6 +7,7 @@
  */
 import { ScenarioError, UserError } from "../errors.js";
 import { analyzeScenario } from "../model/strategy.js";
+import { RANGES } from "../scenario/bounds.js";
 import { parseScenario } from "../scenario/load.js";
 import { splitPath } from "../scenario/paths.js";
 import type { Context, Scenario } from "../scenario/types.js";
@@ -29,11 +30,13 @@ export interface ScenarioPlan {
 }
 
 /**
- * The smallest fix rate a replicate's scenario gets. A rate of 0 (no bug of a class ever fixed
- * in a resample) means infinite expected cost; a tiny rate keeps the scenario valid and its cost
- * astronomically high, so such a strategy is never the cheapest, which is the limit.
+ * The smallest fix rate a replicate's scenario gets: the smallest a scenario may hold. A rate of
+ * 0 (no bug of a class ever fixed in a resample) means infinite expected cost; the floor keeps the
+ * scenario valid where it can and its cost very high, so such a strategy is not the cheapest,
+ * which is the limit. (A replicate whose scenario is still out of bounds, say past the attempts a
+ * run may take, decides nothing: see replicateChoice.)
  */
-export const RATE_FLOOR = 1e-9;
+export const RATE_FLOOR = RANGES.fixRate.min;
 
 /** Set obj at a dotted path, creating objects on the way. */
 function assignPath(obj: Record<string, unknown>, path: string, value: unknown): void {
@@ -171,10 +174,20 @@ export function cheapestByContext(scenario: Scenario): ContextChoice[] {
   });
 }
 
-/** The cheapest strategy per context in a replicate's scenario. */
-export function replicateChoice(plan: ScenarioPlan, defs: ParameterDef[], values: (number | null)[]): (string | null)[] {
-  const scenario = parseScenario(replicateScenario(plan, defs, values), `${plan.file} (bootstrap replicate)`);
-  return cheapestByContext(scenario).map((c) => c.cheapest);
+/**
+ * The cheapest strategy per context in a replicate's scenario; where the resample's estimates
+ * make no valid scenario (a bound the fitted scenario keeps, such as the attempts a run may take),
+ * none (`cheapest` empty), and why (`outOfBounds`).
+ */
+export function replicateChoice(plan: ScenarioPlan, defs: ParameterDef[], values: (number | null)[]): { cheapest: (string | null)[]; outOfBounds: string | null } {
+  let scenario: Scenario;
+  try {
+    scenario = parseScenario(replicateScenario(plan, defs, values), `${plan.file} (bootstrap replicate)`);
+  } catch (err) {
+    if (!(err instanceof ScenarioError)) throw err;
+    return { cheapest: [], outOfBounds: err.keyPath ? `${err.keyPath}: ${err.problem}` : err.problem };
+  }
+  return { cheapest: cheapestByContext(scenario).map((c) => c.cheapest), outOfBounds: null };
 }
 
 /** --out refuses a scenario with a fix rate estimated as 0: its expected attempts are infinite. */

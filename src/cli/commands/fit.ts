@@ -156,6 +156,7 @@ function decisionText(report: FitReport, width: number): string {
     const top = ranked[0]!;
     const others = ranked.slice(1).map((x) => `${x.strategy} ${percent(x.share, 1)}`);
     if (c.undecided) others.push(`no closed form ${percent(c.undecided, 1)}`);
+    if (c.outOfBounds) others.push(`no valid scenario ${percent(c.outOfBounds, 1)}`);
     out += line(
       c.context,
       `${top.strategy} is the cheapest in ${percent(top.share, 1)} of plausible worlds` +
