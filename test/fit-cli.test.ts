@@ -122,6 +122,16 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
     ],
     ["a bad --bootstrap", () => ["fit", trace, "--bootstrap", "-1"], /--bootstrap must be a whole number from 0 to 100000, got -1/],
     [
+      "tokens beyond any context window (1e300 once printed Infinity and NaN with exit code 0)",
+      () => {
+        const lines = readFileSync(trace, "utf8").split("\n").slice(0, 3);
+        lines[1] = lines[1]!.replace(/"output":\d+/, '"output":1e300');
+        writeFileSync(bad, lines.join("\n") + "\n");
+        return ["fit", bad];
+      },
+      /bad\.jsonl:2: output: must be a number of tokens from 0 to 1,000,000,000, got 1e\+300\n/,
+    ],
+    [
       "a trace that is a link to itself",
       () => {
         symlinkSync("self.jsonl", join(dir, "self.jsonl"));
@@ -203,6 +213,17 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(stdout).toMatch(/tokens\.prompt\s+10,001 tokens\s+3,000 \.\. 15,004/);
     expect(stdout).toMatch(/input read from the cache\s+[\d.]+%/);
     expect(stdout).toMatch(/the input shrank between consecutive requests once/);
+  });
+
+  it("usage beyond any context window is one line, exit code 2 (1e308 once printed ∞ and wrote prompt: .inf)", () => {
+    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
+    writeFileSync(join(logs, "big.jsonl"), readFileSync(source, "utf8").replace(/"input_tokens":\s*\d+/, '"input_tokens": 1e308'));
+    const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0", "--out", join(logs, "never.yaml"));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^agentsim: .*big\.jsonl:\d+: message\.usage\.input_tokens: must be a number of tokens from 0 to 1,000,000,000, got 1e\+308\n$/);
+    expect(stdout).toBe("");
+    expect(existsSync(join(logs, "never.yaml"))).toBe(false);
   });
 
   it("wraps its sentences and notes to the width COLUMNS gives a pipe", () => {

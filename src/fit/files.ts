@@ -2,7 +2,9 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
+import { RANGES } from "../scenario/bounds.js";
 import { readBoundedText } from "../scenario/read.js";
+import { groupDigits } from "../text.js";
 
 /**
  * Every *.jsonl file under the given files and folders, folders in sorted order. A folder reached
@@ -58,6 +60,21 @@ function fileProblem(err: unknown): string {
   if (code === "ENAMETOOLONG") return "the name is too long";
   return code ?? String(err);
 }
+
+/**
+ * The most tokens one field of one request may hold in a log (input, cache reads and writes,
+ * output): the largest context window a scenario may name. Bounded so that the fit's sums and
+ * squares stay finite (a log of 1e308 tokens once gave Infinity and NaN).
+ */
+export const MAX_REQUEST_TOKENS = RANGES.tokenLimit.max;
+
+/** Whether v is a number of tokens a log may hold (see MAX_REQUEST_TOKENS). */
+export function isLogTokens(v: unknown): v is number {
+  return typeof v === "number" && v >= 0 && v <= MAX_REQUEST_TOKENS;
+}
+
+/** What isLogTokens takes, for messages. */
+export const LOG_TOKENS = `a number of tokens from 0 to ${groupDigits(MAX_REQUEST_TOKENS)}`;
 
 /** One line of one log file is wrong: `file:line: problem` (a UserError: exit code 2). */
 export class LineError extends UserError {

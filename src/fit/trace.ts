@@ -11,7 +11,7 @@ import { UserError } from "../errors.js";
 // the format is the one `run --trace` writes
 import { TRACE_FIELDS, TRACE_ROLES, type TraceRecord, type TraceRole } from "../evaluate/traceRecord.js";
 import type { Context } from "../scenario/types.js";
-import { LineError, parseJsonLine, readLogText } from "./files.js";
+import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText } from "./files.js";
 
 export type { TraceRecord };
 
@@ -52,7 +52,6 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
     if (!ok) fail(`${key}: must be ${what}, got ${show(r[key])}`);
   };
   const whole = (v: unknown, min: number) => typeof v === "number" && Number.isInteger(v) && v >= min;
-  const tokens = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
 
   field("role", (TRACE_ROLES as readonly unknown[]).includes(r.role), `one of ${TRACE_ROLES.join(", ")}`);
   const role = r.role as TraceRole;
@@ -70,8 +69,8 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   }
   if (role === "fix") field("fixed", typeof r.fixed === "boolean", "true or false for a fix request");
   else field("fixed", r.fixed === null, `null for a ${role} request`);
-  for (const key of ["input", "cacheRead", "cacheWrite", "output"] as const) field(key, tokens(r[key]), "a number of tokens >= 0");
-  field("seconds", r.seconds === null || tokens(r.seconds), "null or a number of seconds >= 0");
+  for (const key of ["input", "cacheRead", "cacheWrite", "output"] as const) field(key, isLogTokens(r[key]), LOG_TOKENS);
+  field("seconds", r.seconds === null || (typeof r.seconds === "number" && Number.isFinite(r.seconds) && r.seconds >= 0), "null or a number of seconds >= 0");
   const record = r as unknown as TraceRecord;
   if (record.cacheRead + record.cacheWrite > record.input * (1 + TOKEN_SLACK)) {
     fail(`cacheRead + cacheWrite = ${record.cacheRead + record.cacheWrite} exceeds input = ${record.input}`);
