@@ -155,6 +155,11 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     ["a crossover key that is not there", ["crossover", "scenarios/default.yaml", "--param", "models.weak.speed", "--from", "0", "--to", "1"], /no numeric key at that path/],
     ["an unknown option", ["run", "--trails", "5"], /Unknown argument: trails/],
     ["a report crossover key that is not there", ["report", "scenarios/default.yaml", "--crossover", "models.weak.nope", "--out", join(tmpdir(), "agentsim-never.html")], /default\.yaml: --crossover models\.weak\.nope: no numeric key at that path/],
+    [
+      "a report crossover over more bugs than a scenario may hold (2e8 once aborted V8 listing them)",
+      ["report", "scenarios/default.yaml", "--crossover", "models.weak.bugs.count", "--to", "2e8", "--out", join(tmpdir(), "agentsim-never.html")],
+      /--from 0 --to 200000000: models\.weak\.bugs\.count is a whole number in \[0, 1000\] \(bugs\); draw it over a range inside that/,
+    ],
     ["a report crossover key without a range", ["report", "scenarios/default.yaml", "--crossover", "caching.readMultiplier", "--out", join(tmpdir(), "agentsim-never.html")], /--from and --to are required for --crossover caching\.readMultiplier/],
     ["an empty report range", ["report", "scenarios/default.yaml", "--from", "3", "--to", "1"], /--from \(3\) must be less than --to \(1\)/],
     ["a report written to a folder", ["report", "scenarios/default.yaml", "--out", tmpdir()], /is a folder, not a file name/],

@@ -4,10 +4,11 @@
  * simulated means with 95% intervals at a few values, and the crossovers that findCrossovers
  * finds between them.
  */
-import { UserError } from "../errors.js";
+import { FlagError, UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import { findCrossovers, grid, scanMeter, type Crossover } from "../model/crossover.js";
 import { expectedMean } from "../model/strategy.js";
+import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
@@ -42,7 +43,7 @@ const COUNT_KEY = /^models\.([^.]+)\.bugs\.count$/;
  * The crossover to draw: the scenario's first two strategies (as `agentsim crossover` takes
  * them), along --crossover KEY over --from..--to; by default along the bug count of the second
  * strategy's generator (of the first's when they share it), from 0 to twice its value (at least
- * to 4). A bug count needs no range; any other key does. Null when there are fewer than two
+ * to 4, at most to the largest count a scenario may hold). A bug count needs no range; any other key does. Null when there are fewer than two
  * strategies and nothing was asked for.
  */
 export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, file: string, flags: CrossoverFlags): CrossoverPlan | null {
@@ -59,9 +60,14 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
   if (!isCount && (flags.from === undefined || flags.to === undefined)) {
     throw new UserError(`--from and --to are required for --crossover ${key} (only a bugs.count has a default range)`);
   }
+  const { min, max } = RANGES.bugCount;
   const from = flags.from ?? 0;
-  const to = flags.to ?? Math.max(2 * value, 4);
+  const to = flags.to ?? Math.min(Math.max(2 * value, 4), max);
   if (!(from < to)) throw new UserError(`--from (${from}) must be less than --to (${to})`);
+  // a count is drawn at every whole number of the range: only those a scenario may hold
+  if (isCount && (from < min || to > max)) {
+    throw new FlagError(`--from ${from} --to ${to}: ${key} is a whole number in [${min}, ${max}] (bugs); draw it over a range inside that`);
+  }
   return { key, from, to, between };
 }
 
