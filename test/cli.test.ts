@@ -3,7 +3,7 @@
  * tests' global setup) run as a child process, and main() in-process where a child is not needed.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -222,6 +222,27 @@ describe("flags mean what they say", () => {
       expect(stdout).toBe("");
     });
   }
+
+  it("a command that fails leaves no folder it would have made for its output", () => {
+    const root = mkdtempSync(join(tmpdir(), "agentsim-folders-"));
+    writeFileSync(join(root, "afile"), "");
+    const failing: [string[], RegExp][] = [
+      [["report", "no/such.yaml", "--out", join(root, "r", "deep", "r.html")], /no\/such\.yaml: cannot read scenario/],
+      [["merge", "/dev/null", "--out", join(root, "m", "deep", "m.csv")], /no \/dev\/null\.sweep\.json beside it/],
+      [["fit", join(root, "none.jsonl"), "--prices", "scenarios/default.yaml", "--out", join(root, "f", "deep", "f.yaml")], /none\.jsonl: cannot read/],
+      [["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", join(root, "afile", "s.csv")], /afile\/s\.csv": a part of the path is not a folder/],
+    ];
+    for (const [args, message] of failing) {
+      const r = agentsim(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(readdirSync(root)).toEqual(["afile"]);
+    // a folder is made when the output is written
+    const out = join(root, "new", "deeper", "s.csv");
+    expect(agentsim("sweep", "scenarios/sweep-weak-bugs.yaml", "--trials", "20", "--threads", "1", "--out", out).code).toBe(0);
+    expect(readdirSync(join(root, "new", "deeper")).sort()).toEqual(["s.csv", "s.csv.sweep.json"]);
+  });
 
   it("--version, -V, -h and bare agentsim work as in every CLI", async () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };

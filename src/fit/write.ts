@@ -1,5 +1,6 @@
 /** Writing a fitted scenario: YAML for people, written whole or not at all. */
-import { renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Document, isScalar, isSeq, visit } from "yaml";
 import { UserError } from "../errors.js";
 
@@ -22,6 +23,7 @@ export function scenarioYaml(raw: Record<string, unknown>, header: string[]): st
 export function writeWhole(file: string, text: string): void {
   const partial = `${file}.partial`;
   try {
+    mkdirSync(dirname(file), { recursive: true }); // checkOutput made sure it can be
     writeFileSync(partial, text);
     renameSync(partial, file);
   } catch (err) {

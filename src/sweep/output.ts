@@ -12,8 +12,8 @@
  *   process is gone (a kill) is taken over.
  */
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
-import { link, lstat, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { constants, rmSync } from "node:fs";
+import { access, link, lstat, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
@@ -45,7 +45,8 @@ export function fileSafe(name: string): string {
 /**
  * Fail with one line, before any work, when `out` cannot be written: empty, too long a name,
  * a folder or anything but a regular file, or a folder that cannot be made. `label` names where
- * the path came from (`--out`). Makes the output's folder when missing.
+ * the path came from (`--out`). Nothing is created: a missing folder is made when the output is
+ * written (`makeFolderOf`), so a command that fails first leaves no empty folder behind.
  */
 export async function checkOutput(out: string, label = "--out"): Promise<void> {
   const fail = (why: string): never => {
@@ -57,7 +58,21 @@ export async function checkOutput(out: string, label = "--out"): Promise<void> {
   const existing = await lstat(out).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(errorText(err))));
   if (existing?.isDirectory()) fail("is a folder, not a file name");
   if (existing && !existing.isFile()) fail("is not a regular file (a device, pipe, socket or link); refusing to replace it");
-  await mkdir(dirname(out), { recursive: true }).catch((err: NodeJS.ErrnoException) => fail(`cannot create its folder: ${errorText(err)}`));
+  // the nearest folder of the path that exists must be a folder this process may write in
+  for (let dir = dirname(out); ; dir = dirname(dir)) {
+    const found = await stat(dir).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(`cannot create its folder: ${errorText(err)}`)));
+    if (found === null && dirname(dir) !== dir) continue;
+    if (!found?.isDirectory()) fail(`cannot create its folder: ${errorText({ code: "ENOTDIR" } as NodeJS.ErrnoException)}`);
+    await access(dir, constants.W_OK).catch((err: NodeJS.ErrnoException) => fail(`cannot write in ${dir}: ${errorText(err)}`));
+    return;
+  }
+}
+
+/** Make the folder `out` goes in, when missing (one line on failure). */
+export async function makeFolderOf(out: string): Promise<void> {
+  await mkdir(dirname(out), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    throw new UserError(`cannot create the folder of ${out}: ${errorText(err)}`);
+  });
 }
 
 function errorText(err: NodeJS.ErrnoException): string {
@@ -82,6 +97,7 @@ export interface Lock {
 export async function lockOutput(out: string): Promise<Lock> {
   const lock = `${out}.lock`;
   const mine = `${lock}.${process.pid}`;
+  await makeFolderOf(out);
   await writeFile(mine, `${process.pid}\n`).catch((err: NodeJS.ErrnoException) => {
     throw new UserError(`cannot create ${lock}: ${errorText(err)}`);
   });
@@ -120,6 +136,7 @@ function processAlive(pid: number): boolean {
 /** Write text to `file` through a temporary file in the same folder, renamed when complete. */
 export async function writeAtomically(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
+  await makeFolderOf(file);
   try {
     await writeFile(tmp, text, { flush: true });
     await rename(tmp, file);
