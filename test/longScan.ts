@@ -79,3 +79,22 @@ export const LONG_EXACT = {
   contexts: ["shared", "fresh"],
   strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", ladder: [{ fixer: "b", attempts: 3 }, { fixer: "a" }] } },
 };
+
+/**
+ * A long-context tier about 70,000 attempts away (a 60,000-token prompt growing by 2 tokens an
+ * attempt, the tier at 200,000): every value of a scan over the generator's count summed each
+ * bug's request reach out to that attempt, though only the first few dozen entries are above
+ * 1e-17 and read; a scan of the count from 0 to 1,000 took 7.9 s, and takes 1.5 s.
+ */
+export const LONG_TIER = {
+  name: "long-tier",
+  seed: 1,
+  trials: 100,
+  models: {
+    a: { price: { input: 1, output: 5 }, bugs: { count: 999, hardFraction: 0 }, fix: { easy: 0.3, hard: 0.5 }, contextWindow: 200000 },
+    b: { price: { input: 1.25, output: 10, longContext: { above: 200000, input: 2.5, output: 15 } }, bugs: count(10), fix: { easy: 0.01, hard: 0.1 } },
+  },
+  tokens: { prompt: 60000, generation: 8000, fixOutput: 2, errorTrace: 0 },
+  contexts: ["shared", "fresh"],
+  strategies: { s1: { generator: "a", fixer: "b" }, s2: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { fixer: "a" }] } },
+};

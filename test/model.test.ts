@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { findCrossovers, gapsOf, MAX_SCAN_WORK, ScanTooLong, type Gap } from "../src/model/crossover.js";
 import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmf, runPmfWork } from "../src/model/pmf.js";
+import { bugSchedule, requestReach } from "../src/model/schedule.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { baseScenario } from "../src/scenario/extensions.js";
 import { parseScenario } from "../src/scenario/load.js";
@@ -22,7 +23,7 @@ import {
   sharedTokensExact,
   totalAttemptsPmfWithRegressions,
 } from "./reference/closedForm.js";
-import { LONG_SCAN, PRICE_SCAN } from "./longScan.js";
+import { LONG_SCAN, LONG_TIER, PRICE_SCAN } from "./longScan.js";
 import { randomScenario } from "./reference/randomScenario.js";
 
 type Raw = Record<string, unknown>;
@@ -904,6 +905,20 @@ describe("crossovers", () => {
     for (let i = 1; i < pmf.length; i++) expect(pmf[i]).toBe(Math.pow(0.5, i - 1) - Math.pow(0.5, i));
     // a slow rate's tail is kept to the limit: nothing dropped where the rest is not negligible
     expect(pmfFromSurvival(survival(0.001, 500)).length).toBe(500);
+  });
+
+  it("requestReach ends at the first reach below 1e-17, however far the limit (a tier 70,000 attempts away)", () => {
+    const s = parseScenario(LONG_TIER, "long-tier.yaml");
+    const st = s.strategies.find((x) => x.name === "s1")!; // b fixes, one unbounded rung: easy rate 0.01
+    const reach = requestReach(bugSchedule(s.models, st.ladder, false, 2, 2), 70_000);
+    // P(at least i requests) = 0.99^(i - 1), below 1e-17 from i - 1 = 3,895 (ln 1e-17 / ln 0.99 = 3,894.8)
+    expect(reach.length).toBe(3896);
+    expect(reach[reach.length - 1]).toBeLessThan(1e-17);
+    expect(reach[reach.length - 2]).toBeGreaterThanOrEqual(1e-17);
+    for (const i of [0, 1, 100, 3895]) expect(Math.abs(reach[i]! / 0.99 ** i - 1), `reach of request ${i + 1}`).toBeLessThan(1e-11);
+    // what pmfFromSurvival reads of it is all there: the same PMF as from the whole list
+    const whole = Float64Array.from({ length: 70_000 }, (_, i) => reach[i] ?? 0.99 ** i);
+    expect(Array.from(pmfFromSurvival(reach))).toEqual(Array.from(pmfFromSurvival(whole)));
   });
 
   it("convolve: counts its multiply-adds, and sets probabilities below 1e-154 to 0", () => {

@@ -14,6 +14,7 @@
  */
 import { rungRates } from "../scenario/ladder.js";
 import type { FixRate, ModelSpec, Rung } from "../scenario/types.js";
+import { TAIL } from "./counts.js";
 import { nextSurvival, rateMoment } from "./rates.js";
 
 export interface ScheduledRequest {
@@ -103,19 +104,24 @@ export function tailReach(tail: ScheduledTail, t: number): number {
 
 /**
  * P(the bug makes at least i requests), i = 1, 2, ... up to `limit` (index i - 1 of the result),
- * consults included: the reach of its i-th potential request.
+ * consults included: the reach of its i-th potential request. The list ends at the first reach
+ * below TAIL (or at `limit`): what pmfFromSurvival (pmf.ts) reads, no more; a tail out to a
+ * limit tens of thousands of requests away is otherwise filled with values it never reads.
  */
 export function requestReach(schedule: BugSchedule, limit: number): Float64Array {
-  const out = new Float64Array(limit);
+  const out: number[] = [];
   const finite = Math.min(limit, schedule.requests.length);
-  for (let i = 0; i < finite; i++) out[i] = schedule.requests[i]!.reach;
+  for (let i = 0; i < finite; i++) out.push(schedule.requests[i]!.reach);
   const tail = schedule.tail;
-  if (tail) {
+  if (!tail) {
+    if (finite < limit) out.push(0);
+  } else {
     let survive = rateMoment(tail.rate, tail.failed, 0); // M(failed + t - 1, 0) for t = 1
     for (let i = finite, t = 1; i < limit; i++, t++) {
-      out[i] = tail.factor * survive;
+      out.push(tail.factor * survive);
+      if (out[i]! < TAIL) break;
       survive = nextSurvival(tail.rate, tail.failed + t - 1, survive);
     }
   }
-  return out;
+  return Float64Array.from(out);
 }
