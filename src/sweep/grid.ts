@@ -26,7 +26,8 @@ export interface GridPoint {
  *
  * Linear range: `from + (to - from) * i / (steps - 1)` for i = 0..steps-1, the last point set to
  * exactly `to`. Log range: geometric spacing `from * (to / from)^(i / (steps - 1))`, again ending
- * exactly at `to`; it needs from > 0 and to > 0. `steps: 1` is just `from`.
+ * exactly at `to`; it needs from > 0 and to > 0. `steps: 1` is just `from`. A value within
+ * rounding of a whole number is that number (nearWhole).
  * `file` is only used in error messages.
  */
 export function axisValues(path: string, axis: SweepAxis, file: string): number[] {
@@ -39,8 +40,18 @@ export function axisValues(path: string, axis: SweepAxis, file: string): number[
   return Array.from({ length: steps }, (_, i) => {
     if (i === steps - 1) return to;
     const t = i / (steps - 1);
-    return scale === "log" ? from * Math.pow(to / from, t) : from + (to - from) * t;
+    return nearWhole(scale === "log" ? from * Math.pow(to / from, t) : from + (to - from) * t);
   });
+}
+
+/**
+ * x, or the whole number within 1e-13 of it (relative): a range's arithmetic lands a few units in
+ * the last place off a whole number it means (1 + 39 x 25/39 = 26.000000000000004, 1 x 1000^(1/3)
+ * = 9.999999999999998), and a whole-number key (attempts, a bug count) must get the whole number.
+ */
+function nearWhole(x: number): number {
+  const whole = Math.round(x);
+  return Math.abs(x - whole) <= 1e-13 * Math.abs(x) ? whole : x;
 }
 
 /** The number of points of the grid (the product of the axis lengths). */
