@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +13,7 @@ import { axisValues, gridPoints, pointAt } from "../src/sweep/grid.js";
 import { mergeCsv, mergeFiles, splitRecords } from "../src/sweep/merge.js";
 import { buildSweep, pointSeedKey, sweepPoints } from "../src/sweep/points.js";
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
-import { defaultOut, fileSafe, lockOutput } from "../src/sweep/output.js";
+import { defaultOut, fileSafe, lockOutput, removeCreatedFolders } from "../src/sweep/output.js";
 import { recordFile } from "../src/sweep/record.js";
 import { partialFiles, runSweep, type SweepOptions } from "../src/sweep/sweep.js";
 
@@ -469,5 +469,48 @@ describe("cli", () => {
     await runSweep(pool, buildSweep(data, file), { out: reference, trials: 40000 });
     expect(readFileSync(out, "utf8")).toBe(readFileSync(reference, "utf8"));
     expect(existsSync(files.partial)).toBe(false);
+  });
+
+  it("Ctrl-C saves the record up to the last row written: the count it prints is what --resume finds", async () => {
+    const file = join(dir, "kill.json"); // the test above's scenario
+    const out = join(dir, "interrupted/out.csv");
+    const files = partialFiles(out);
+    const child = spawn(process.execPath, [CLI, "sweep", file, "--out", out, "--trials", "40000", "--threads", "2"], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((done) => child.once("exit", done));
+    for (let waited = 0; waited < 60_000 && !existsSync(files.state); waited += 10) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 300)); // a few points in, the record most likely behind
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    const said = /^agentsim: interrupted \(SIGINT\) after (\d+) of 10 points; they are kept in/.exec(stderr);
+    if (said) expect(JSON.parse(readFileSync(files.state, "utf8")).completedPoints).toBe(Number(said[1]));
+    else expect(stderr).toBe("agentsim: interrupted (SIGINT) before the first point was done\n");
+  });
+
+  it("a lock's leftovers and the folders made for an output go when they should", async () => {
+    const root = mkdtempSync(join(tmpdir(), "agentsim-lock-"));
+    // a process killed while taking the lock left <out>.lock.<pid>; a live one's is kept
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    mkdirSync(join(root, "a"));
+    writeFileSync(join(root, "a", `o.csv.lock.${gone}`), `${gone}\n`);
+    writeFileSync(join(root, "a", `o.csv.lock.${process.ppid}`), `${process.ppid}\n`);
+    const lock = await lockOutput(join(root, "a", "o.csv"));
+    expect(readdirSync(join(root, "a")).sort()).toEqual(["o.csv.lock", `o.csv.lock.${process.ppid}`]);
+    expect(lock.createdFolder).toBeNull();
+    lock.releaseSync();
+    // the outermost folder made is reported, and removed with the ones inside while empty
+    const deep = join(root, "b", "c", "o.csv");
+    const made = await lockOutput(deep);
+    expect(made.createdFolder).toBe(join(root, "b"));
+    made.releaseSync();
+    removeCreatedFolders(deep, made.createdFolder);
+    expect(existsSync(join(root, "b"))).toBe(false);
+    // a folder that holds something stays
+    const kept = await lockOutput(deep);
+    writeFileSync(join(root, "b", "c", "other"), "");
+    kept.releaseSync();
+    removeCreatedFolders(deep, kept.createdFolder);
+    expect(readdirSync(join(root, "b", "c"))).toEqual(["other"]);
   });
 });

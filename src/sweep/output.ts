@@ -12,9 +12,9 @@
  *   process is gone (a kill) is taken over.
  */
 import { createHash } from "node:crypto";
-import { constants, rmSync } from "node:fs";
-import { access, link, lstat, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname } from "node:path";
+import { constants, linkSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { access, lstat, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
 
@@ -46,7 +46,7 @@ export function fileSafe(name: string): string {
  * Fail with one line, before any work, when `out` cannot be written: empty, too long a name,
  * a folder or anything but a regular file, or a folder that cannot be made. `label` names where
  * the path came from (`--out`). Nothing is created: a missing folder is made when the output is
- * written (`makeFolderOf`), so a command that fails first leaves no empty folder behind.
+ * written (`makeFolderOfSync`), so a command that fails first leaves no empty folder behind.
  */
 export async function checkOutput(out: string, label = "--out"): Promise<void> {
   const fail = (why: string): never => {
@@ -68,11 +68,13 @@ export async function checkOutput(out: string, label = "--out"): Promise<void> {
   }
 }
 
-/** Make the folder `out` goes in, when missing (one line on failure). */
-export async function makeFolderOf(out: string): Promise<void> {
-  await mkdir(dirname(out), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-    throw new UserError(`cannot create the folder of ${out}: ${errorText(err)}`);
-  });
+/** Make the folder `out` goes in, when missing (one line on failure); the outermost folder made, or null. */
+export function makeFolderOfSync(out: string): string | null {
+  try {
+    return mkdirSync(dirname(out), { recursive: true }) ?? null;
+  } catch (err) {
+    throw new UserError(`cannot create the folder of ${out}: ${errorText(err as NodeJS.ErrnoException)}`);
+  }
 }
 
 function errorText(err: NodeJS.ErrnoException): string {
@@ -91,36 +93,90 @@ export interface Lock {
   release(): Promise<void>;
   /** the same, synchronously, for a signal handler about to exit */
   releaseSync(): void;
+  /** the outermost folder taking the lock created (the output's folder was missing), or null */
+  createdFolder: string | null;
 }
 
-/** Take `<out>.lock`, or fail with one line when another live process holds it. */
+/**
+ * Take `<out>.lock`, or fail with one line when another live process holds it. Synchronous
+ * inside: a signal handler (which runs between event-loop turns) never finds it half taken.
+ * A `<out>.lock.<pid>` left by a process killed while taking it is removed.
+ */
 export async function lockOutput(out: string): Promise<Lock> {
   const lock = `${out}.lock`;
   const mine = `${lock}.${process.pid}`;
-  await makeFolderOf(out);
-  await writeFile(mine, `${process.pid}\n`).catch((err: NodeJS.ErrnoException) => {
-    throw new UserError(`cannot create ${lock}: ${errorText(err)}`);
-  });
+  const createdFolder = makeFolderOfSync(out);
+  removeStaleLockFiles(lock);
+  try {
+    writeFileSync(mine, `${process.pid}\n`);
+  } catch (err) {
+    throw new UserError(`cannot create ${lock}: ${errorText(err as NodeJS.ErrnoException)}`);
+  }
   try {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await link(mine, lock); // fails if the lock exists: exclusive
+        linkSync(mine, lock); // fails if the lock exists: exclusive
         return {
           release: () => rm(lock, { force: true }),
           releaseSync: () => rmSync(lock, { force: true }),
+          createdFolder,
         };
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UserError(`cannot create ${lock}: ${errorText(err as NodeJS.ErrnoException)}`);
       }
-      const owner = Number((await readFile(lock, "utf8").catch(() => "")).trim());
-      if (Number.isInteger(owner) && owner > 0 && processAlive(owner)) {
+      const owner = ownerOf(lock);
+      if (owner !== null && processAlive(owner)) {
         throw new UserError(`${out}: another agentsim (process ${owner}) is writing it; wait for it, or write elsewhere with --out`);
       }
-      await rm(lock, { force: true }); // its process is gone: take it over
+      rmSync(lock, { force: true }); // its process is gone: take it over
     }
     throw new UserError(`${out}: another agentsim is writing it; wait for it, or write elsewhere with --out`);
   } finally {
-    await rm(mine, { force: true });
+    rmSync(mine, { force: true });
+  }
+}
+
+/** The pid a lock file holds, or null. */
+function ownerOf(file: string): number | null {
+  let text = "";
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+  const owner = Number(text.trim());
+  return Number.isInteger(owner) && owner > 0 ? owner : null;
+}
+
+/** `<lock>.<pid>` files of processes that are gone (killed while taking the lock). */
+function removeStaleLockFiles(lock: string): void {
+  const prefix = `${basename(lock)}.`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dirname(lock));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) rmSync(join(dirname(lock), name), { force: true });
+  }
+}
+
+/**
+ * Remove the folders made for `out` (from its own folder up to `created`, the outermost made),
+ * where they are empty: after a command stopped before it wrote anything there.
+ */
+export function removeCreatedFolders(out: string, created: string | null): void {
+  if (created === null) return;
+  const top = resolve(created);
+  for (let dir = resolve(dirname(out)); dir.startsWith(top); dir = dirname(dir)) {
+    try {
+      rmdirSync(dir); // only an empty folder
+    } catch {
+      return;
+    }
+    if (dir === top) return;
   }
 }
 
@@ -136,7 +192,7 @@ function processAlive(pid: number): boolean {
 /** Write text to `file` through a temporary file in the same folder, renamed when complete. */
 export async function writeAtomically(file: string, text: string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await makeFolderOf(file);
+  makeFolderOfSync(file);
   try {
     await writeFile(tmp, text, { flush: true });
     await rename(tmp, file);

@@ -50,6 +50,19 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** called with the output's lock once taken (the CLI releases it when a signal ends the process) */
   onLock?: (lock: Lock) => void;
+  /** filled in as the sweep goes, for a signal handler that ends the process (see SweepHandle) */
+  handle?: SweepHandle;
+}
+
+/**
+ * What a signal handler needs to end a sweep cleanly without waiting for it: `flush` saves the
+ * record of every row written so far (synchronously; null until the files are open), and
+ * `createdPartial` says whether this run started the partial file (so that one with no point done
+ * can go, while a partial file resumed from is kept).
+ */
+export interface SweepHandle {
+  flush: (() => void) | null;
+  createdPartial: boolean;
 }
 
 export interface SweepOutcome {
@@ -113,6 +126,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       // --resume treats as nothing to resume.
       await rm(files.state, { force: true });
       await rm(files.partial, { force: true });
+      if (options.handle) options.handle.createdPartial = true;
       await writeFile(files.partial, header, { flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
         throw new UserError(`cannot write ${files.partial}: ${err.code ?? String(err)}`);
       });
@@ -130,6 +144,11 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       synced = performance.now();
       saved = state!.completedPoints;
     };
+    if (options.handle) {
+      options.handle.flush = () => {
+        if (state!.completedPoints > saved) save();
+      };
+    }
     try {
       await file.truncate(state.bytes);
       const runner = pointRunner(pool, sweep, trials, layout);
@@ -157,6 +176,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     } finally {
       // an interrupted sweep (a signal, an error) keeps every point it wrote
       if (state.completedPoints > saved) save();
+      if (options.handle) options.handle.flush = null;
       await file.close();
       await record.close();
     }

@@ -2,13 +2,14 @@
  * `agentsim sweep <scenario>`: run every point of the scenario's sweep section (or one shard of
  * it) and write one tidy CSV, atomically, resumable after an interruption.
  */
+import { rmSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
-import { checkOutput, defaultOut, type Lock } from "../../sweep/output.js";
+import { checkOutput, defaultOut, removeCreatedFolders, type Lock } from "../../sweep/output.js";
 import { buildSweep } from "../../sweep/points.js";
 import { parseShard, shardLabel } from "../../sweep/shard.js";
-import { partialFiles, runSweep } from "../../sweep/sweep.js";
+import { partialFiles, runSweep, type SweepHandle } from "../../sweep/sweep.js";
 import { groupDigits } from "../../text.js";
 import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
@@ -60,10 +61,18 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     let done = 0;
     let total = 0;
     let lock: Lock | null = null;
-    // A kill leaves a resumable partial file anyway; on Ctrl-C or a batch system's SIGTERM, say so.
+    const handle: SweepHandle = { flush: null, createdPartial: false };
+    // A kill leaves a resumable partial file anyway; on Ctrl-C or a batch system's SIGTERM, the
+    // record is saved up to the last row written (so the message's count is what --resume finds),
+    // and a sweep stopped before its first point leaves nothing: no partial file, lock or folder.
     const interrupted = (signal: NodeJS.Signals) => {
       progress.stop();
+      handle.flush?.();
+      if (done === 0 && handle.createdPartial) {
+        for (const f of Object.values(partialFiles(out))) rmSync(f, { force: true });
+      }
       lock?.releaseSync();
+      if (done === 0) removeCreatedFolders(out, lock?.createdFolder ?? null);
       const kept =
         done > 0
           ? `after ${done} of ${total} points; they are kept in ${partialFiles(out).partial}: run the same command with --resume to continue`
@@ -80,6 +89,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
         shard,
         resume: args.resume,
         onLock: (taken) => (lock = taken),
+        handle,
         onProgress: (d, t) => {
           [done, total] = [d, t];
           progress.update(d, t);
