@@ -378,6 +378,39 @@ describe("sweep", () => {
     expect(await sweepTo(data, "fresh.csv", { resume: true })).toBe(full);
   });
 
+  it("refuses to resume from rows or a record changed after they were written", async () => {
+    const out = join(dir, "edited.csv");
+    const files = partialFiles(out);
+    const interrupt = async () => {
+      const controller = new AbortController();
+      const run = runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, signal: controller.signal, onProgress: (done) => done === 3 && controller.abort() });
+      await expect(run).rejects.toThrow();
+      return { record: readFileSync(files.state, "utf8"), rows: readFileSync(files.partial) };
+    };
+    const resume = () => userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true }));
+    const { record, rows } = await interrupt();
+    const state = JSON.parse(record);
+    expect(state.sha256).toMatch(/^[0-9a-f]{64}$/);
+    // one point more or fewer than the rows hold (8 rows a point: strategies x contexts)
+    writeFileSync(files.state, JSON.stringify({ ...state, completedPoints: 4 }));
+    expect(await resume()).toMatch(/edited\.csv\.partial\.json does not match .*edited\.csv\.partial \(4 points would be 33 lines, the file has 25\)/);
+    writeFileSync(files.state, JSON.stringify({ ...state, completedPoints: 2 }));
+    expect(await resume()).toMatch(/\(2 points would be 17 lines, the file has 25\)/);
+    // a record cut into a row, and a digit changed in a row: the checksum differs
+    writeFileSync(files.state, JSON.stringify({ ...state, bytes: state.bytes - 7 }));
+    expect(await resume()).toMatch(/edited\.csv\.partial was changed after it was written \(its checksum differs/);
+    writeFileSync(files.state, record);
+    const flipped = Buffer.from(rows);
+    const at = flipped.indexOf(",", flipped.indexOf("\n") + 1) - 1; // the first row's point index
+    flipped[at] = flipped[at] === 0x37 ? 0x38 : 0x37;
+    writeFileSync(files.partial, flipped);
+    expect(await resume()).toMatch(/changed after it was written/);
+    // as written, it resumes to the bytes of an uninterrupted sweep
+    writeFileSync(files.partial, rows);
+    await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true });
+    expect(readFileSync(out, "utf8")).toBe(full);
+  });
+
   it("refuses to resume a partial file whose progress record is missing", async () => {
     const out = join(dir, "orphan.csv");
     writeFileSync(partialFiles(out).partial, "point\n");

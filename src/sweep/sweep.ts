@@ -20,8 +20,8 @@
  * splicing its rows into the first one's. A finished CSV gets its record, `<out>.sweep.json`
  * (record.ts), which merge needs.
  */
-import { createHash } from "node:crypto";
-import { fdatasyncSync, writeSync } from "node:fs";
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream, fdatasyncSync, writeSync } from "node:fs";
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
@@ -78,12 +78,14 @@ export interface SweepOutcome {
 
 /** What the sidecar records about a partial file. */
 interface PartialState {
-  version: 1;
+  version: 2;
   fingerprint: string;
   /** points of this shard whose rows are complete in the partial file */
   completedPoints: number;
   /** the partial file's length after those rows (header included) */
   bytes: number;
+  /** sha256 of those bytes: --resume goes on only from rows exactly as written */
+  sha256: string;
 }
 
 /** The temporary CSV and its sidecar of a sweep writing to `out`. */
@@ -119,7 +121,11 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   const lock = await lockOutput(out);
   options.onLock?.(lock);
   try {
-    let state = options.resume ? await resumableState(out, fingerprint, header, mine) : null;
+    const rowsPerPoint = sweep.base.strategies.length * sweep.base.contexts.length;
+    const resumable = options.resume ? await resumableState(out, fingerprint, header, mine, rowsPerPoint) : null;
+    let state = resumable?.state ?? null;
+    // the sha256 of the partial file so far, kept up to date row by row
+    const content = resumable?.content ?? createHash("sha256").update(header);
     const resumed = state?.completedPoints ?? 0;
     if (!state) {
       // The old record goes first: a kill before the new one is saved leaves a bare header, which
@@ -130,7 +136,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       await writeFile(files.partial, header, { flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
         throw new UserError(`cannot write ${files.partial}: ${err.code ?? String(err)}`);
       });
-      state = { version: 1, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header) };
+      state = { version: 2, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header), sha256: digestOf(content) };
       await saveState(files.state, state);
     }
     options.onProgress?.(state.completedPoints, mine);
@@ -140,7 +146,8 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     let saved = state.completedPoints;
     const save = () => {
       fdatasyncSync(file.fd);
-      writeSync(record.fd, stateText(state!), 0);
+      state = { ...state!, sha256: digestOf(content) };
+      writeSync(record.fd, stateText(state), 0);
       synced = performance.now();
       saved = state!.completedPoints;
     };
@@ -169,6 +176,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
         // SYNC_MS and after the last point, so the record never claims rows that are not on disk,
         // and a crash loses at most that much work (--resume redoes it).
         writeSync(file.fd, text, 0, text.length, state.bytes);
+        content.update(text);
         state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
         if (j === mine - 1 || performance.now() - synced >= SYNC_MS) save();
         options.onProgress?.(state.completedPoints, mine);
@@ -263,7 +271,13 @@ async function saveState(file: string, state: PartialState): Promise<void> {
  * that cannot be resumed (sidecar missing, unreadable, of another sweep, or not matching the file)
  * is a one-line UserError.
  */
-async function resumableState(out: string, fingerprint: string, header: string, points: number): Promise<PartialState | null> {
+async function resumableState(
+  out: string,
+  fingerprint: string,
+  header: string,
+  points: number,
+  rowsPerPoint: number,
+): Promise<{ state: PartialState; content: Hash } | null> {
   const files = partialFiles(out);
   const size = await stat(files.partial).then((s) => s.size, () => null);
   if (size === null) return null;
@@ -283,7 +297,7 @@ async function resumableState(out: string, fingerprint: string, header: string, 
     return fail(`${files.state} is not valid JSON`);
   }
   if (
-    state?.version !== 1 || typeof state.fingerprint !== "string" ||
+    state?.version !== 2 || typeof state.fingerprint !== "string" || typeof state.sha256 !== "string" ||
     !Number.isInteger(state.completedPoints) || !Number.isInteger(state.bytes) || state.completedPoints < 0 || state.bytes < headerBytes
   ) {
     fail(`${files.state} is not a sweep progress record`);
@@ -299,5 +313,36 @@ async function resumableState(out: string, fingerprint: string, header: string, 
   } finally {
     await file.close();
   }
-  return state;
+  // the recorded bytes must be the rows as written: their checksum, and whole rows of the points
+  const { content, records, endsWithRow } = await readRows(files.partial, state.bytes);
+  if (digestOf(content) !== state.sha256) fail(`${files.partial} was changed after it was written (its checksum differs from ${files.state})`);
+  if (!endsWithRow || records !== 1 + state.completedPoints * rowsPerPoint) {
+    fail(`${files.state} does not match ${files.partial} (${state.completedPoints} points would be ${1 + state.completedPoints * rowsPerPoint} lines, the file has ${records})`);
+  }
+  return { state, content };
+}
+
+/** The sha256 so far, the hash going on. */
+function digestOf(hash: Hash): string {
+  return hash.copy().digest("hex");
+}
+
+/**
+ * The first `bytes` bytes of a partial file, streamed: their sha256 (to go on with), the CSV
+ * records they end (a newline inside a quoted field ends none), and whether they end with one.
+ */
+async function readRows(file: string, bytes: number): Promise<{ content: Hash; records: number; endsWithRow: boolean }> {
+  const content = createHash("sha256");
+  let records = 0;
+  let quoted = false;
+  let last = -1;
+  for await (const chunk of createReadStream(file, { start: 0, end: bytes - 1 }) as AsyncIterable<Buffer>) {
+    content.update(chunk);
+    for (const byte of chunk) {
+      if (byte === 34 /* " */) quoted = !quoted;
+      else if (byte === 10 /* \n */ && !quoted) records++;
+    }
+    last = chunk[chunk.length - 1] ?? last;
+  }
+  return { content, records, endsWithRow: last === 10 && !quoted };
 }
