@@ -12,3 +12,8 @@ export function groupDigits(n: number): string {
   const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ",");
   return n < 0 ? `-${digits}` : digits;
 }
+
+/** The word for n of a thing: "point" for 1, else "points" (or the plural given). */
+export function noun(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}

@@ -4,7 +4,7 @@
  */
 import { UserError } from "../errors.js";
 import type { Context } from "../scenario/types.js";
-import { groupDigits } from "../text.js";
+import { groupDigits, noun } from "../text.js";
 import { bootstrap, percentileInterval, type Replicate, type ReplicateRunner } from "./bootstrap.js";
 import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
 import { compileFitData, patternCounts, unitWeights, type FitData } from "./data.js";
@@ -77,7 +77,7 @@ export interface FitOptions {
   runner: ReplicateRunner;
 }
 
-const plural = (n: number, word: string) => `${groupDigits(n)} ${word}${n === 1 ? "" : "s"}`;
+const plural = (n: number, word: string) => `${groupDigits(n)} ${noun(n, word)}`;
 
 /** The token sizes as observed: prompt and generation per run, fix output and error trace per attempt. */
 function tokenSummaries(observations: RunObservation[]): Record<TokenKey, TokenSummary | null> {

@@ -10,7 +10,7 @@ import { checkOutput, defaultOut, removeCreatedFolders, type Lock } from "../../
 import { buildSweep } from "../../sweep/points.js";
 import { parseShard, shardLabel } from "../../sweep/shard.js";
 import { partialFiles, runSweep, type SweepHandle } from "../../sweep/sweep.js";
-import { groupDigits } from "../../text.js";
+import { groupDigits, noun } from "../../text.js";
 import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { progressBar } from "../progress.js";
@@ -99,9 +99,11 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
       const seconds = (performance.now() - started) / 1000;
       const of = shard ? ` (shard ${shardLabel(shard)} of ${sweep.size} grid points)` : "";
       const resumed = outcome.resumed > 0 ? `, ${outcome.resumed} resumed` : "";
+      const [strategies, contexts] = [sweep.base.strategies.length, sweep.base.contexts.length];
       cli.stdout.write(
-        `Wrote ${outcome.out}: ${outcome.rows} rows, ${outcome.points} points${of} x ${sweep.base.strategies.length} strategies x ` +
-          `${sweep.base.contexts.length} contexts, ${groupDigits(outcome.trials)} runs each${resumed}, ${seconds.toFixed(2)} s\n`,
+        `Wrote ${outcome.out}: ${outcome.rows} ${noun(outcome.rows, "row")}, ${outcome.points} ${noun(outcome.points, "point")}${of} x ` +
+          `${strategies} ${noun(strategies, "strategy", "strategies")} x ${contexts} ${noun(contexts, "context")}, ` +
+          `${groupDigits(outcome.trials)} ${noun(outcome.trials, "run")} each${resumed}, ${seconds.toFixed(2)} s\n`,
       );
     } finally {
       process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
