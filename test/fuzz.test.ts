@@ -1,6 +1,6 @@
 /**
  * A seeded fuzz test of the command line: hundreds of mutated scenario files and random flag
- * lines, each run through main() in-process (a few through the bundled bin as real processes).
+ * lines, and mutated traces (fit) and sweep shards (merge), each run through main() in-process (a few through the bundled bin as real processes).
  * Whatever the input, the CLI must either succeed with numbers and nothing else, or fail with
  * one line on stderr and exit code 2: never a crash (a thrown error, a stack trace), a hang, a
  * multi-line error, or NaN, Infinity or an empty number in an output that exits 0.
@@ -14,7 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import seedrandom from "seedrandom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
@@ -188,6 +188,52 @@ function flagLine(): string[] {
   return line;
 }
 
+/**
+ * A trace's JSON lines with one to three edits: a field set to an edge value, a number scaled, a
+ * line dropped, repeated or cut; or every line's tokens scaled alike (a consistent trace of
+ * absurd sizes, whose sums once overflowed).
+ */
+function mutatedTrace(lines: string[]): string {
+  if (chance(0.15)) {
+    const factor = pick([1e9, 1e200, 1e300, 1e-300]);
+    const scaled = lines.map((line) => {
+      const record = JSON.parse(line) as Data;
+      for (const key of ["input", "cacheRead", "cacheWrite", "output"]) record[key] = (record[key] as number) * factor;
+      return JSON.stringify(record);
+    });
+    return scaled.join("\n") + "\n";
+  }
+  const out = [...lines];
+  const edits = 1 + Math.floor(rng() * 3);
+  for (let e = 0; e < edits; e++) {
+    const i = Math.floor(rng() * out.length);
+    const r = rng();
+    if (r < 0.45) {
+      const record = JSON.parse(out[i]!) as Data;
+      const key = pick([...Object.keys(record), ...ODD_KEYS]);
+      if (chance(0.5) && typeof record[key] === "number") record[key] = (record[key] as number) * pick([1e200, 1e300, -1, 0, 1e-300, 0.5]);
+      else record[key] = structuredClone(pick(EDGE_VALUES));
+      out[i] = JSON.stringify(record);
+    } else if (r < 0.6) out.splice(i, 1);
+    else if (r < 0.75) out.splice(i, 0, out[i]!);
+    else if (r < 0.9) out[i] = out[i]!.slice(0, Math.floor(rng() * out[i]!.length));
+    else out.splice(i, 0, pick(["", "{}", "[]", "null", '{"run": 0}', "\u0000"]));
+  }
+  return out.join("\n") + "\n";
+}
+
+/** A sweep record (.sweep.json) with one to three structural edits, or a CSV with a row edited, dropped or doubled. */
+function mutatedShard(csv: string, record: string): { csv: string; record: string } {
+  if (chance(0.6)) return { csv, record: chance(0.1) ? record.slice(0, Math.floor(rng() * record.length)) : JSON.stringify(mutateData(JSON.parse(record) as Data)) };
+  const rows = csv.split("\n");
+  const i = 1 + Math.floor(rng() * Math.max(1, rows.length - 2));
+  const r = rng();
+  if (r < 0.4) rows[i] = rows[i]!.replace(/\d/, pick(["7", "", "x", "-", "1e400"]));
+  else if (r < 0.7) rows.splice(i, 1);
+  else rows.splice(i, 0, rows[i]!);
+  return { csv: rows.join("\n"), record };
+}
+
 interface Outcome {
   code: number | null;
   stdout: string;
@@ -203,7 +249,7 @@ function problems(args: string[], o: Outcome): string[] {
     if (o.stdout !== "") found.push("output on stdout with exit 2");
   } else if (o.code === 0 || o.code === 1) {
     if (o.stderr !== "") found.push("stderr with exit 0/1");
-    if (/\bNaN\b|Infinity|undefined/.test(o.stdout)) found.push("NaN, Infinity or undefined printed");
+    if (/\bNaN\b|Infinity|undefined|∞|\.inf\b/.test(o.stdout)) found.push("NaN, Infinity or undefined printed");
     if (args.includes("--json") && o.stdout.startsWith("{")) found.push(...jsonProblems(o.stdout));
     const out = args[args.indexOf("--out") + 1];
     if (args[0] === "sweep" && o.code === 0 && out && existsSync(out)) found.push(...csvProblems(readFileSync(out, "utf8")));
@@ -285,6 +331,42 @@ describe(`fuzz (seed ${SEED})`, () => {
     for (let i = 0; i < Math.ceil(CASES / 2); i++) {
       const args = flagLine();
       expect.soft(problems(args, await inProcess(args)), describeCase(args)).toEqual([]);
+    }
+  });
+
+  it(`${Math.ceil(CASES / 3)} mutated traces for fit and ${Math.ceil(CASES / 3)} mutated shards for merge`, async () => {
+    // a trace and a two-shard sweep to mutate, made once
+    const trace = join(dir, "base-trace.jsonl");
+    expect((await inProcess(["run", "scenarios/default.yaml", "--trials", "40", "--threads", "1", "--trace", trace, "--trace-runs", "8"])).code).toBe(0);
+    const lines = readFileSync(trace, "utf8").trimEnd().split("\n");
+    const shards = [1, 2].map((i) => join(dir, `base-shard-${i}.csv`));
+    for (const [i, out] of shards.entries()) {
+      expect((await inProcess(["sweep", "scenarios/sweep-weak-bugs.yaml", "--trials", "20", "--threads", "1", "--shard", `${i + 1}/2`, "--out", out])).code).toBe(0);
+    }
+    for (let i = 0; i < Math.ceil(CASES / 3); i++) {
+      const file = join(dir, `trace-${i}.jsonl`);
+      writeFileSync(file, mutatedTrace(lines));
+      const out = join(dir, `fitted-${i}`, "s.yaml");
+      const args = ["fit", file, "--bootstrap", pick(["0", "20"]), "--threads", "1", ...(chance(0.5) ? ["--prices", "scenarios/default.yaml"] : []), ...(chance(0.3) ? ["--json"] : [])];
+      if (args.includes("--prices") && chance(0.5)) args.push("--out", out);
+      const outcome = await inProcess(args);
+      expect.soft(problems(args, outcome), describeCase(args, file)).toEqual([]);
+      if (outcome.code !== 0) expect.soft(existsSync(dirname(out)), `${describeCase(args, file)}\nleft ${dirname(out)}`).toBe(false);
+    }
+    for (let i = 0; i < Math.ceil(CASES / 3); i++) {
+      const which = Math.floor(rng() * 2);
+      const copies = shards.map((s, k) => {
+        const copy = join(dir, `merge-${i}-${k}.csv`);
+        const edited = k === which ? mutatedShard(readFileSync(s, "utf8"), readFileSync(`${s}.sweep.json`, "utf8")) : { csv: readFileSync(s, "utf8"), record: readFileSync(`${s}.sweep.json`, "utf8") };
+        writeFileSync(copy, edited.csv);
+        writeFileSync(`${copy}.sweep.json`, edited.record);
+        return copy;
+      });
+      const out = join(dir, `merged-${i}`, "m.csv");
+      const args = ["merge", ...copies, "--out", out];
+      const outcome = await inProcess(args);
+      expect.soft(problems(args, outcome), describeCase(args, `${copies[which]}.sweep.json`)).toEqual([]);
+      if (outcome.code !== 0) expect.soft(existsSync(dirname(out)), `${describeCase(args)}\nleft ${dirname(out)}`).toBe(false);
     }
   });
 
