@@ -405,6 +405,12 @@ describe("sweep", () => {
     flipped[at] = flipped[at] === 0x37 ? 0x38 : 0x37;
     writeFileSync(files.partial, flipped);
     expect(await resume()).toMatch(/changed after it was written/);
+    // a record of the format before the checksum
+    const { sha256: _sha256, ...older } = state;
+    writeFileSync(files.state, JSON.stringify({ ...older, version: 1 }));
+    writeFileSync(files.partial, rows);
+    expect(await resume()).toMatch(/edited\.csv\.partial\.json was written by an older agentsim, without a checksum of its rows \(run without --resume to start over\)$/);
+    writeFileSync(files.state, record);
     // as written, it resumes to the bytes of an uninterrupted sweep
     writeFileSync(files.partial, rows);
     await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true });

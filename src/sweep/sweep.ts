@@ -296,6 +296,7 @@ async function resumableState(
   } catch {
     return fail(`${files.state} is not valid JSON`);
   }
+  if ((state as { version?: number } | null)?.version === 1) fail(`${files.state} was written by an older agentsim, without a checksum of its rows`);
   if (
     state?.version !== 2 || typeof state.fingerprint !== "string" || typeof state.sha256 !== "string" ||
     !Number.isInteger(state.completedPoints) || !Number.isInteger(state.bytes) || state.completedPoints < 0 || state.bytes < headerBytes
