@@ -31,3 +31,22 @@ export class FlagError extends UserError {
 export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
+
+/** What a file operation's error code means, in words (the code itself where none is known). */
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "is a directory",
+  ENOTDIR: "a part of the path is not a folder",
+  EEXIST: "a part of the path is a file",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "read-only file system",
+  ENAMETOOLONG: "the name is too long",
+  ELOOP: "a loop of symbolic links",
+};
+
+/** Why a file operation failed, for a one-line message; `words` overrides a code's words where a caller says it better. */
+export function fileErrorText(err: unknown, words: Record<string, string> = {}): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return (code && (words[code] ?? FILE_ERRORS[code])) ?? code ?? String(err);
+}

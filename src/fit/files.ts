@@ -1,7 +1,7 @@
 /** Log files (traces, Claude Code logs): finding them, reading them, and one-line errors about their lines. */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../errors.js";
+import { fileErrorText, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { readBoundedText } from "../scenario/read.js";
 import { groupDigits } from "../text.js";
@@ -51,15 +51,8 @@ export function expandLogPaths(paths: string[]): string[] {
 /** What stat says of a link that leads nowhere (dangling) or to itself (a loop). */
 const BROKEN_LINK = new Set(["ENOENT", "ELOOP"]);
 
-/** Why a file or folder cannot be read, in words. */
-function fileProblem(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return "no such file or folder";
-  if (code === "ELOOP") return "a loop of symbolic links";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "ENAMETOOLONG") return "the name is too long";
-  return code ?? String(err);
-}
+/** Why a file or folder cannot be read, in words: a path here may name either. */
+const fileProblem = (err: unknown) => fileErrorText(err, { ENOENT: "no such file or folder" });
 
 /**
  * The most tokens one field of one request may hold in a log (input, cache reads and writes,

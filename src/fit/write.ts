@@ -2,7 +2,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Document, isScalar, isSeq, visit } from "yaml";
-import { UserError } from "../errors.js";
+import { fileErrorText, UserError } from "../errors.js";
 
 /**
  * YAML of a scenario object with a comment header; lists of numbers (empirical token sizes) stay
@@ -27,6 +27,6 @@ export function writeWhole(file: string, text: string): void {
     writeFileSync(partial, text);
     renameSync(partial, file);
   } catch (err) {
-    throw new UserError(`cannot write ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new UserError(`cannot write ${file}: ${fileErrorText(err)}`);
   }
 }

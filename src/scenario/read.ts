@@ -13,7 +13,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
-import { ScenarioError } from "../errors.js";
+import { fileErrorText, ScenarioError } from "../errors.js";
 import { keyPath } from "./paths.js";
 
 /** A scenario file is a few kilobytes; 1 MiB leaves room for long sweep lists and empirical values. */
@@ -60,10 +60,7 @@ function readText(file: string): string {
  * `fail` as a short reason ("no such file", "larger than ... bytes").
  */
 export function readBoundedText(file: string, maxBytes: number, fail: (why: string) => never): string {
-  const reason = (err: unknown) => {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : String(code ?? err);
-  };
+  const reason = (err: unknown) => fileErrorText(err);
   let fd: number;
   try {
     fd = openSync(file, "r");

@@ -8,7 +8,7 @@
  * the record) the unsharded sweep writes.
  */
 import { readFile } from "node:fs/promises";
-import { UserError } from "../errors.js";
+import { fileErrorText, UserError } from "../errors.js";
 import { checkOutput, lockOutput, writeAtomically } from "./output.js";
 import { checkShardSet, makeRecord, readRecord, sha256, writeRecord } from "./record.js";
 
@@ -116,8 +116,7 @@ export async function mergeFiles(files: readonly string[], out: string): Promise
       try {
         text = await readFile(file, "utf8");
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        throw new UserError(`${file}: cannot read: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? err)}`);
+        throw new UserError(`${file}: cannot read: ${fileErrorText(err)}`);
       }
       return { file, text, record: await readRecord(file, text) };
     }),

@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { constants, linkSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { access, lstat, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { UserError } from "../errors.js";
+import { fileErrorText, UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
 
 /** The longest suffix added to an output's name (`<out>.partial.json.tmp`). */
@@ -55,15 +55,15 @@ export async function checkOutput(out: string, label = "--out"): Promise<void> {
   if (out === "") fail("must name a file");
   const bytes = Buffer.byteLength(basename(out));
   if (bytes + LONGEST_SUFFIX > NAME_MAX) fail(`the file name is ${bytes} bytes long; at most ${NAME_MAX - LONGEST_SUFFIX}`);
-  const existing = await lstat(out).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(errorText(err))));
+  const existing = await lstat(out).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(fileErrorText(err))));
   if (existing?.isDirectory()) fail("is a folder, not a file name");
   if (existing && !existing.isFile()) fail("is not a regular file (a device, pipe, socket or link); refusing to replace it");
   // the nearest folder of the path that exists must be a folder this process may write in
   for (let dir = dirname(out); ; dir = dirname(dir)) {
-    const found = await stat(dir).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(`cannot create its folder: ${errorText(err)}`)));
+    const found = await stat(dir).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(`cannot create its folder: ${fileErrorText(err)}`)));
     if (found === null && dirname(dir) !== dir) continue;
-    if (!found?.isDirectory()) fail(`cannot create its folder: ${errorText({ code: "ENOTDIR" } as NodeJS.ErrnoException)}`);
-    await access(dir, constants.W_OK).catch((err: NodeJS.ErrnoException) => fail(`cannot write in ${dir}: ${errorText(err)}`));
+    if (!found?.isDirectory()) fail(`cannot create its folder: ${fileErrorText({ code: "ENOTDIR" })}`);
+    await access(dir, constants.W_OK).catch((err: NodeJS.ErrnoException) => fail(`cannot write in ${dir}: ${fileErrorText(err)}`));
     return;
   }
 }
@@ -73,19 +73,8 @@ export function makeFolderOfSync(out: string): string | null {
   try {
     return mkdirSync(dirname(out), { recursive: true }) ?? null;
   } catch (err) {
-    throw new UserError(`cannot create the folder of ${out}: ${errorText(err as NodeJS.ErrnoException)}`);
+    throw new UserError(`cannot create the folder of ${out}: ${fileErrorText(err)}`);
   }
-}
-
-function errorText(err: NodeJS.ErrnoException): string {
-  const known: Record<string, string> = {
-    ENAMETOOLONG: "the name is too long",
-    ENOTDIR: "a part of the path is not a folder",
-    EACCES: "permission denied",
-    EROFS: "read-only file system",
-    EEXIST: "a part of the path is a file",
-  };
-  return known[err.code ?? ""] ?? err.code ?? String(err);
 }
 
 export interface Lock {
@@ -110,7 +99,7 @@ export async function lockOutput(out: string): Promise<Lock> {
   try {
     writeFileSync(mine, `${process.pid}\n`);
   } catch (err) {
-    throw new UserError(`cannot create ${lock}: ${errorText(err as NodeJS.ErrnoException)}`);
+    throw new UserError(`cannot create ${lock}: ${fileErrorText(err)}`);
   }
   try {
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -122,7 +111,7 @@ export async function lockOutput(out: string): Promise<Lock> {
           createdFolder,
         };
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UserError(`cannot create ${lock}: ${errorText(err as NodeJS.ErrnoException)}`);
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UserError(`cannot create ${lock}: ${fileErrorText(err)}`);
       }
       const owner = ownerOf(lock);
       if (owner !== null && processAlive(owner)) {
@@ -198,6 +187,6 @@ export async function writeAtomically(file: string, text: string): Promise<void>
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw new UserError(`cannot write ${file}: ${errorText(err as NodeJS.ErrnoException)}`);
+    throw new UserError(`cannot write ${file}: ${fileErrorText(err)}`);
   }
 }

@@ -23,7 +23,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream, fdatasyncSync, writeSync } from "node:fs";
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { UserError } from "../errors.js";
+import { fileErrorText, UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { isSmall, jobsOf } from "../sim/simulate.js";
@@ -134,7 +134,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       await rm(files.partial, { force: true });
       if (options.handle) options.handle.createdPartial = true;
       await writeFile(files.partial, header, { flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
-        throw new UserError(`cannot write ${files.partial}: ${err.code ?? String(err)}`);
+        throw new UserError(`cannot write ${files.partial}: ${fileErrorText(err)}`);
       });
       state = { version: 2, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header), sha256: digestOf(content) };
       await saveState(files.state, state);

@@ -5,7 +5,7 @@ import type { CommandModule } from "yargs";
 import { evaluateScenario, type SimResult } from "../../evaluate/evaluate.js";
 import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
-import { FlagError } from "../../errors.js";
+import { fileErrorText, FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
@@ -68,7 +68,7 @@ export function scenarioFiles(dir: string): string[] {
   try {
     names = readdirSync(dir);
   } catch (err) {
-    throw new FlagError(`--dir ${dir}: cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new FlagError(`--dir ${dir}: cannot read: ${fileErrorText(err)}`);
   }
   const files = names.filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
   if (files.length === 0) throw new FlagError(`--dir ${dir}: holds no scenario files (.yaml, .yml, .json)`);
