@@ -134,6 +134,7 @@ function basisOf(def: ParameterDef, data: FitData, support: Support): { basis: s
 function decide(fitted: FittedScenario, replicates: Replicate[]): Decision {
   const choices = cheapestByContext(fitted.scenario);
   const B = replicates.length;
+  const outOfBounds = replicates.filter((r) => r.outOfBounds !== null).length; // the same in every context
   return {
     prices: fitted.plan.file,
     replicates: B,
@@ -144,7 +145,7 @@ function decide(fitted: FittedScenario, replicates: Replicate[]): Decision {
         ...c,
         confidence: c.costs.map(({ strategy }) => ({ strategy, share: share(strategy) })),
         undecided: share(null),
-        outOfBounds: replicates.filter((r) => r.outOfBounds !== null).length / B,
+        outOfBounds: outOfBounds / B,
       };
     }),
   };
