@@ -27,9 +27,21 @@ export class FlagError extends UserError {
   override name = "FlagError";
 }
 
-/** Text with its control characters written as JSON escapes (`\n`, `\u0000`). */
+/**
+ * Characters that do not print as themselves: controls (a newline, ESC, which starts a terminal's
+ * escape sequences, DEL, the C1 controls), formatting characters (a right-to-left override, a
+ * zero-width space) and the line and paragraph separators.
+ */
+export const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/** Text with its UNPRINTABLE characters written as escapes (`\n`, `\u001b`, `\u202e`). */
 export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return text.replace(UNPRINTABLE, (c) => {
+    const json = JSON.stringify(c).slice(1, -1);
+    if (json !== c) return json;
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
 }
 
 /** What a file operation's error code means, in words (the code itself where none is known). */

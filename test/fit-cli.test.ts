@@ -226,6 +226,20 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(existsSync(join(logs, "never.yaml"))).toBe(false);
   });
 
+  it("a model id that would not print as itself (ESC, a right-to-left override) is one line, exit code 2", () => {
+    const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
+    for (const [id, shown] of [["\\u001b[2Jclaude", "\\u001b[2Jclaude"], ["claude\\u202e", "claude\\u202e"]]) {
+      const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+      writeFileSync(join(logs, "odd.jsonl"), readFileSync(source, "utf8").replace(/"model":\s*"claude-sonnet-4-5-20250929"/, `"model": "${id}"`));
+      const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
+      expect(code).toBe(2);
+      expect(stderr).toContain(`odd.jsonl:`);
+      expect(stderr).toContain(`message.model: must be a model id without control or formatting characters, got "${shown}"`);
+      expect(stderr).not.toMatch(/[\u001b\u202e]/);
+      expect(stdout).toBe("");
+    }
+  });
+
   it("wraps its sentences and notes to the width COLUMNS gives a pipe", () => {
     const r = spawnSync(process.execPath, [CLI, "fit", "--format", "claude-code", FIXTURE, "--bootstrap", "50"], { encoding: "utf8", env: { ...process.env, COLUMNS: "50" } });
     expect(r.status).toBe(0);

@@ -33,6 +33,7 @@ describe("bad traces are one line naming file and line", () => {
     ["an unknown role", text(rec({ role: "review" as never })), /^bad\.jsonl:1: role: must be one of generate, fix, consult, compact, got "review"$/],
     ["an unknown context", text(rec({ role: "generate", context: "hybrid" as never })), /^bad\.jsonl:1: context: must be shared or fresh, got "hybrid"$/],
     ["a model name that cannot be a scenario key", text(rec({ role: "generate", model: "claude-haiku" })), /^bad\.jsonl:1: model: must be a model name/],
+    ["a model name longer than a scenario's", text(rec({ role: "generate", model: "m".repeat(25) })), /^bad\.jsonl:1: model: must be a model name \(letters, digits, _ and \. only, at most 24 characters\)/],
     ["fixed missing on a fix", text(GEN, rec({ fixed: null })), /^bad\.jsonl:2: fixed: must be true or false for a fix request, got null$/],
     ["a bug on the generation", text(rec({ role: "generate", bug: 0 })), /^bad\.jsonl:1: bug: must be null for a generate request, got 0$/],
     ["cache tokens above the input", text(GEN, rec({ cacheRead: 5000, cacheWrite: 2000 })), /^bad\.jsonl:2: cacheRead \+ cacheWrite = 7000 exceeds input = 6000$/],

@@ -19,6 +19,7 @@ import seedrandom from "seedrandom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { main } from "../src/cli/main.js";
+import { NAME_LENGTH } from "../src/scenario/schema.js";
 import { FIXED_COLUMNS } from "../src/sweep/csv.js";
 import { LONG_EXACT, LONG_LADDER, LONG_SCAN } from "./longScan.js";
 
@@ -61,7 +62,7 @@ const EDGE_VALUES: unknown[] = [
 ];
 /** Values at or near the ends of the allowed ranges, where arithmetic is most likely to break. */
 const EXTREME_VALUES = [0, 1e-4, 1.5e-4, 1e-3, 0.0625, 0.5, 0.9999, 1, 2, 10, 100, 999, 1e4, 9999, 1e5, 1e6, 1e7];
-const ODD_KEYS = ["__proto__", "constructor", "a\nb", "a b", "é", "x.y", "", "0", "toString", "sweep", "models"];
+const ODD_KEYS = ["__proto__", "constructor", "a\nb", "a b", "é", "x.y", "", "0", "toString", "sweep", "models", "\u001b[2J", "a\u202eb", "m".repeat(NAME_LENGTH.model + 1)];
 
 type Data = Record<string, unknown>;
 
@@ -246,10 +247,13 @@ function problems(args: string[], o: Outcome): string[] {
   if (/\n\s+at /.test(o.stderr)) found.push("a stack trace");
   if (o.code === 2) {
     if (!/^agentsim: [^\n]+\n$/.test(o.stderr)) found.push(`exit 2 without exactly one line "agentsim: ..." on stderr`);
+    if (/[^\P{C}\n]|[\p{Zl}\p{Zp}]/u.test(o.stderr)) found.push("a control or formatting character in the message");
     if (o.stdout !== "") found.push("output on stdout with exit 2");
   } else if (o.code === 0 || o.code === 1) {
     if (o.stderr !== "") found.push("stderr with exit 0/1");
     if (/\bNaN\b|Infinity|undefined|∞|\.inf\b/.test(o.stdout)) found.push("NaN, Infinity or undefined printed");
+    // a name or value that does not print as itself (ESC, a right-to-left override) reached the terminal
+    if (/[^\P{C}\n]|[\p{Zl}\p{Zp}]/u.test(o.stdout)) found.push("a control or formatting character printed");
     if (args.includes("--json") && o.stdout.startsWith("{")) found.push(...jsonProblems(o.stdout));
     const out = args[args.indexOf("--out") + 1];
     if (args[0] === "sweep" && o.code === 0 && out && existsSync(out)) found.push(...csvProblems(readFileSync(out, "utf8")));

@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ScenarioError } from "../src/errors.js";
+import { oneLine, ScenarioError, UNPRINTABLE } from "../src/errors.js";
 import { loadScenario, parseScenario } from "../src/scenario/load.js";
+import { isModelName, NAME_LENGTH } from "../src/scenario/schema.js";
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -495,6 +496,59 @@ describe("names and keys", () => {
     const err = thrown(() => parseScenario(edit((r) => (r.strategies["a\nb"] = { generator: "x", fixer: "weak" })), FILE));
     expect(err.message).not.toMatch(/[\r\n]/);
     expect(err.message).toContain("a\\nb");
+  });
+});
+
+describe("names that print as themselves", () => {
+  // ESC starts a terminal's escape sequence (this one clears the screen), U+202E reverses the
+  // text after it, U+200B is invisible, U+0085 and U+2028 break lines in some terminals
+  const unprintable = ["\u001b[2J", "a\u202eb", "zero\u200bwidth", "next\u0085line", "a\u2028b", "del\u007f"];
+
+  it("a strategy, scenario or seed string with a control or formatting character is refused, naming it", () => {
+    for (const name of unprintable) {
+      const code = `U+${name.match(/[^ -~]/u)![0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+      const strategy = thrown(() => parseScenario(edit((r) => (r.strategies[name] = { generator: "strong", fixer: "weak" })), FILE));
+      expect(strategy.keyPath).toBe(`strategies.${JSON.stringify(name)}`);
+      expect(strategy.message).toContain(`is not a valid name: must not contain control or formatting characters (it holds ${code})`);
+      expect(strategy.message.search(UNPRINTABLE), strategy.message).toBe(-1);
+      const scenario = expectKeyError(edit((r) => (r.name = name)), "name", `(it holds ${code})`);
+      expect(scenario.message.search(UNPRINTABLE), scenario.message).toBe(-1);
+      expectKeyError(edit((r) => (r.seed = name)), "seed", /control or formatting/);
+    }
+    // what prints is kept: accents, other scripts, emoji, spaces
+    for (const name of ["café", "日本語の戦略", "🚀 fast", "a b"]) {
+      const scenario = parseScenario(edit((r) => ((r.name = name), (r.seed = name), (r.strategies[name] = { generator: "strong", fixer: "weak" }))), FILE);
+      expect(scenario.name).toBe(name);
+      expect(scenario.strategies.map((s) => s.name)).toContain(name);
+    }
+  });
+
+  it(`a model name has at most ${NAME_LENGTH.model} characters, a strategy's ${NAME_LENGTH.strategy}: room for <generator>-<fixer>`, () => {
+    const at = (n: number) => "m".repeat(n);
+    const strategy = (name: string) => edit((r) => (r.strategies[name] = { generator: "strong", fixer: "weak" }));
+    expect(() => parseScenario(strategy(at(NAME_LENGTH.strategy)), FILE)).not.toThrow();
+    expect(() => parseScenario(strategy("日".repeat(NAME_LENGTH.strategy)), FILE)).not.toThrow();
+    const long = at(NAME_LENGTH.strategy + 1);
+    expectKeyError(strategy(long), `strategies.${long}`, `at most ${NAME_LENGTH.strategy} characters (it has ${NAME_LENGTH.strategy + 1})`);
+    const model = at(NAME_LENGTH.model + 1);
+    expectKeyError(edit((r) => (r.models[model] = r.models.weak)), `models.${model}`, `at most ${NAME_LENGTH.model} characters (it has 25)`);
+    expect(isModelName(at(NAME_LENGTH.model))).toBe(true);
+    expect(isModelName(at(NAME_LENGTH.model + 1))).toBe(false);
+    // two models of the longest names: the default strategies' names are valid names too
+    const a = at(NAME_LENGTH.model);
+    const b = "n".repeat(NAME_LENGTH.model);
+    const both = parseScenario(edit((r) => ((r.models = { [a]: r.models.strong, [b]: r.models.weak }), delete r.strategies)), FILE);
+    for (const s of both.strategies) expect(() => parseScenario(edit((r) => ((r.models = { [a]: r.models.strong, [b]: r.models.weak }), (r.strategies = { [s.name]: { generator: a, fixer: b } }))), FILE)).not.toThrow();
+    expect(Math.max(...both.strategies.map((s) => s.name.length))).toBe(NAME_LENGTH.strategy);
+  });
+
+  it("a model name the key rule refuses gets the rule's own sentence", () => {
+    expectKeyError(edit((r) => (r.models["we ak"] = r.models.weak)), 'models."we ak"', /is not a valid name: model names use letters, digits, _ and \. only$/);
+  });
+
+  it("messages escape what does not print, whatever its source", () => {
+    expect(oneLine("a\u001b[31mb\u202ec\u2028d\u{e0001}")).toBe("a\\u001b[31mb\\u202ec\\u2028d\\u{e0001}");
+    expect(oneLine("line\nbreak\ttab é 日 🚀")).toBe("line\\nbreak\\ttab é 日 🚀");
   });
 });
 

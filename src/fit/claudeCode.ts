@@ -20,7 +20,7 @@
  * input price (reads 0.1x, 5-minute writes 1.25x, 1-hour writes 2x), the writes weighted by the
  * logged split.
  */
-import { UserError } from "../errors.js";
+import { UNPRINTABLE, UserError } from "../errors.js";
 import { parseScenario } from "../scenario/load.js";
 import { percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
 import { weightedRatio } from "./estimate.js";
@@ -60,6 +60,10 @@ export function parseUsageLine(text: string, file: string, line: number): (Usage
   const message = data.message;
   if (message.model === "<synthetic>") return null;
   if (typeof message.model !== "string") fail(`message.model: must be a string, got ${JSON.stringify(message.model)}`);
+  // the model's id is printed in fit's table of models
+  if (message.model === "" || (message.model as string).search(UNPRINTABLE) >= 0) {
+    fail(`message.model: must be a model id without control or formatting characters, got ${JSON.stringify(message.model)}`);
+  }
   if (!isObject(message.usage)) return fail(`message.usage: must be an object`);
   const usage = message.usage;
   const tokens = (obj: Record<string, unknown>, key: string, path: string, optional: boolean): number => {

@@ -10,6 +10,7 @@
 import { UserError } from "../errors.js";
 // the format is the one `run --trace` writes
 import { TRACE_FIELDS, TRACE_ROLES, type TraceRecord, type TraceRole } from "../evaluate/traceRecord.js";
+import { isModelName, NAME_LENGTH } from "../scenario/schema.js";
 import type { Context } from "../scenario/types.js";
 import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText } from "./files.js";
 
@@ -21,9 +22,6 @@ export interface Located {
   line: number;
   record: TraceRecord;
 }
-
-/** Model names become scenario keys, so they follow the scenario schema's rule. */
-const MODEL_NAME = /^[A-Za-z0-9_.]+$/;
 
 /**
  * Slack for "cacheRead + cacheWrite <= input": the simulator draws tokens as real numbers, so sums
@@ -58,7 +56,8 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   field("run", whole(r.run, 0), "a whole number >= 0");
   field("strategy", typeof r.strategy === "string" && r.strategy.length > 0, "a non-empty string");
   field("context", r.context === "shared" || r.context === "fresh", "shared or fresh");
-  field("model", typeof r.model === "string" && MODEL_NAME.test(r.model), "a model name (letters, digits, _ and . only)");
+  // model names become scenario keys, so they follow the scenario schema's rule
+  field("model", typeof r.model === "string" && isModelName(r.model), `a model name (letters, digits, _ and . only, at most ${NAME_LENGTH.model} characters)`);
   if (role === "generate") {
     field("bug", r.bug === null, "null for a generate request");
     field("attempt", r.attempt === null, "null for a generate request");

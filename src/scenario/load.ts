@@ -104,6 +104,11 @@ function describeIssue(issue: Issue, prefix: PropertyKey[] = []): { path: string
     const branch = issue.errors.find((errs) => errs.length > 0 && errs.some((e) => e.path.length > 0 || e.code !== "invalid_type"));
     if (branch && !("note" in issue && issue.note)) return describeIssue(branch[0]!, path);
   }
+  if (issue.code === "invalid_key" && issue.issues.length > 0) {
+    // a name the record's key schema refused: its own sentence, not the record's
+    const inner = describeIssue({ ...issue.issues[0]!, path: [], input: undefined } as Issue, path);
+    return { path: inner.path, problem: `is not a valid name: ${inner.problem}` };
+  }
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeys(path);
     const key = issue.keys[0]!;

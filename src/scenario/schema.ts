@@ -9,6 +9,7 @@
  * run's expected fix attempts in bounds.ts, where all keys are known.
  */
 import * as z from "zod";
+import { UNPRINTABLE } from "../errors.js";
 import { bounded, type RangeKind } from "./bounds.js";
 
 export { MAX_TRIALS } from "./bounds.js";
@@ -17,6 +18,37 @@ export { MAX_TRIALS } from "./bounds.js";
 const n: (kind: RangeKind) => z.ZodNumber = bounded;
 /** Any finite number (sweep ranges: their points are validated as scenario values). */
 const num = () => z.number({ error: "must be a number" });
+
+/**
+ * The longest names, in characters: names head the rows of tables, and a strategy's row also
+ * shows its models. A strategy's leaves room for a default strategy's name, `<generator>-<fixer>`.
+ */
+export const NAME_LENGTH = { model: 24, strategy: 2 * 24 + 1 } as const;
+
+/**
+ * Text printed as given (a name in tables, the decision and the report): no control or
+ * formatting character (see UNPRINTABLE); the message names the first one.
+ */
+function printable(schema: z.ZodString): z.ZodString {
+  return schema.refine((s) => s.search(UNPRINTABLE) < 0, {
+    error: (issue) => `must not contain control or formatting characters (it holds ${codePoint(String(issue.input).match(UNPRINTABLE)![0])})`,
+  });
+}
+
+/** A character as U+XXXX. */
+function codePoint(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** A model's or strategy's name: printable, 1 to NAME_LENGTH[kind] characters. */
+function nameOf(kind: keyof typeof NAME_LENGTH, schema: z.ZodString): z.ZodString {
+  const most = NAME_LENGTH[kind];
+  return printable(
+    schema.min(1, { error: "must not be empty" }).refine((s) => [...s].length <= most, {
+      error: (issue) => `must be at most ${most} characters (it has ${[...String(issue.input)].length})`,
+    }),
+  );
+}
 
 /** A random quantity of tokens or seconds: a plain number is a constant. */
 function distributionSchema(value: "tokens" | "seconds", mean: "tokenMean" | "positiveSeconds") {
@@ -132,7 +164,14 @@ const strategySchema = z.strictObject({
   ladder: z.array(rungSchema, { error: "must be a list of rungs" }).min(1, { error: "must have at least one rung" }).optional(),
 });
 
-const modelName = z.string().regex(/^[A-Za-z0-9_.]+$/, { error: "model names use letters, digits, _ and . only" });
+/** The characters of a model's name: it is a key of the file, and of every dotted path under it. */
+export const MODEL_NAME = /^[A-Za-z0-9_.]+$/;
+const modelName = nameOf("model", z.string().regex(MODEL_NAME, { error: "model names use letters, digits, _ and . only" }));
+
+/** Whether `s` may name a model (a trace's model names become the keys of a fitted scenario). */
+export function isModelName(s: string): boolean {
+  return MODEL_NAME.test(s) && s.length <= NAME_LENGTH.model;
+}
 
 const rangeSchema = z.strictObject({
   from: num(),
@@ -146,8 +185,8 @@ export const sweepAxisSchema = z.union(
 );
 
 export const scenarioSchema = z.strictObject({
-  name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
-  seed: z.union([n("seed"), z.string()], { error: "must be a whole number >= 0 or a string" }),
+  name: printable(z.string({ error: "must be a string" }).min(1, { error: "must not be empty" })),
+  seed: z.union([n("seed"), printable(z.string())], { error: "must be a whole number >= 0 or a string" }),
   trials: n("trials"),
   models: z
     .record(modelName, modelSchema, { error: "must be a map of model name to model" })
@@ -173,7 +212,7 @@ export const scenarioSchema = z.strictObject({
     .refine((c) => new Set(c).size === c.length, { error: "must not repeat a context" })
     .default(["shared", "fresh"]),
   strategies: z
-    .record(z.string().min(1), strategySchema, {
+    .record(nameOf("strategy", z.string()), strategySchema, {
       error: "must be a map of strategy name to {generator, fixer} or {generator, ladder}",
     })
     .refine((m) => Object.keys(m).length >= 1, { error: "must define at least one strategy (or leave strategies out)" })
