@@ -15,6 +15,9 @@ describe("layout", () => {
     expect(terminalWidth({}, {})).toBe(100);
     expect(terminalWidth({}, { COLUMNS: "60" })).toBe(60);
     for (const bad of ["", "0", "-5", "7.5", "wide", "1e400"]) expect(terminalWidth({}, { COLUMNS: bad })).toBe(100);
+    // narrower than 40 columns, a sentence would be a column of single words
+    expect(terminalWidth({}, { COLUMNS: "3" })).toBe(40);
+    expect(terminalWidth({ isTTY: true, columns: 12 }, {})).toBe(40);
   });
 
   it("groups a count's digits by threes as en-US does (Intl's own toLocaleString is the reference)", () => {

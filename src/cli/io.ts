@@ -20,13 +20,17 @@ export interface Cli {
 /**
  * How wide a command's text may be: the terminal's columns when the stream is one; otherwise (a
  * pipe, a file) COLUMNS when it is a whole number of at least 1, as in `COLUMNS=80 agentsim run ...
- * | less`; otherwise 100.
+ * | less`; otherwise 100. Never less than MIN_WIDTH: narrower, a sentence would be a column of
+ * single words and no table would fit anyway.
  */
 export function terminalWidth(
   stream: { isTTY?: boolean; columns?: number } = process.stdout,
   env: Record<string, string | undefined> = process.env,
 ): number {
-  if (stream.isTTY && stream.columns) return stream.columns;
+  if (stream.isTTY && stream.columns) return Math.max(MIN_WIDTH, stream.columns);
   const columns = Number(env.COLUMNS);
-  return Number.isInteger(columns) && columns >= 1 ? columns : 100;
+  return Number.isInteger(columns) && columns >= 1 ? Math.max(MIN_WIDTH, columns) : 100;
 }
+
+/** The narrowest width text is laid out for. */
+export const MIN_WIDTH = 40;
