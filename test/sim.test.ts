@@ -228,6 +228,39 @@ describe("on the worker pool", () => {
     }
   });
 
+  it("P(cheaper) is the share of paired runs in which a costs less, ties half, however the chunks come in", async () => {
+    // counted chunk by chunk as chunks finish: compared here with one count over the whole runs
+    // two models alike but in name: a run's cost is set by its attempt count, so paired runs often tie
+    const model = { price: { input: 3, output: 15 }, bugs: { count: 8, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.4 } };
+    const s = parseScenario(
+      {
+        name: "ties",
+        seed: 1,
+        trials: 1000,
+        models: { x: model, y: model },
+        tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+        strategies: { "x-y": { generator: "x", fixer: "y" }, "y-x": { generator: "y", fixer: "x" }, "x-x": { generator: "x", fixer: "x" } },
+      },
+      "ties.yaml",
+    );
+    let tied = 0;
+    expect(runsInline(two, jobsOf(s), 150_001)).toBe(false); // four chunks per job, on two workers
+    for (const pool of [one, two]) {
+      const { results, comparisons, costs } = await evaluateScenario(pool, s, { trials: 150_001, seedKey: "pairs", keepCosts: true });
+      expect(comparisons.length).toBeGreaterThan(0);
+      for (const c of comparisons) {
+        const a = results.findIndex((r) => r.strategy === c.a && r.context === c.context);
+        const b = results.findIndex((r) => r.strategy === c.b && r.context === c.context);
+        let less = 0;
+        let ties = 0;
+        costs![a]!.forEach((x, i) => (x < costs![b]![i]! ? less++ : x === costs![b]![i]! ? ties++ : 0));
+        expect(c.probabilityCheaper).toBeCloseTo((less + ties / 2) / 150_001, 14);
+        tied += ties;
+      }
+    }
+    expect(tied).toBeGreaterThan(100_000);
+  });
+
   it("a trace re-simulates exactly the first runs the simulation made", async () => {
     const s = scenario("default.yaml");
     const { costs } = await evaluateScenario(two, s, { trials: 3000, seedKey: "traced", keepCosts: true });

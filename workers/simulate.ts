@@ -1,10 +1,10 @@
 /**
  * Worker entry point: the tasks a SimulationPool hands out (see src/sim/pool.ts), each an export
  * named as the task. The default task simulates one chunk of runs (src/sim/chunk.ts); `quantiles`
- * and `pair` read a finished job's per-run values in shared memory, so that the main thread only
- * gathers; the sweep's task evaluates small points whole.
+ * reads a finished job's per-run values in shared memory, so that the main thread only gathers;
+ * the sweep's task evaluates small points whole.
  */
-import { probabilityLess, summaryQuantiles } from "../src/stats/summary.js";
+import { summaryQuantiles } from "../src/stats/summary.js";
 import { workerData } from "node:worker_threads";
 import type { PointTask } from "../src/sweep/tasks.js";
 
@@ -13,11 +13,6 @@ export { loadAndRunChunk as default } from "../src/sim/chunk.js";
 /** p50, p90, p99 of a job's per-run values (between min and max). */
 export function quantiles({ values, min, max }: { values: Float64Array; min: number; max: number }): [number, number, number] {
   return summaryQuantiles(values, min, max);
-}
-
-/** P(C_a < C_b) of two jobs' paired runs (ties half). */
-export function pair({ a, b }: { a: Float64Array; b: Float64Array }): number {
-  return probabilityLess(a, b);
 }
 
 /** The sweep's tasks (src/sweep/tasks.ts), loaded only by a sweep: as the worker starts, when its pool says so. */

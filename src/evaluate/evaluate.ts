@@ -10,7 +10,7 @@ import type { SimPath } from "../sim/kernel.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { jobsOf, runsInline, simulateJobs, type SimOutput } from "../sim/simulate.js";
 import { checkMean, relativeError, type Verdict } from "../stats/check.js";
-import { joinMoments, probabilityLess, summaryOf, summaryQuantiles, type Moments, type Summary } from "../stats/summary.js";
+import { joinMoments, pairsLess, summaryOf, summaryQuantiles, type Moments, type Summary } from "../stats/summary.js";
 
 export interface SimResult extends Omit<Summary, "n" | "ciLow" | "ciHigh"> {
   /** mean -/+ z_0.975 s/sqrt(n); null where the cost's variance (or mean) is infinite, as no interval holds then */
@@ -99,9 +99,10 @@ export interface EvaluateOptions {
 }
 
 export async function evaluateScenario(pool: SimulationPool, scenario: Scenario, options: EvaluateOptions): Promise<Evaluation> {
-  // Each job is summarized, and compared with the jobs of its context already in, as soon as its
-  // chunks are in, while the pool works on the others. The summaries run where the chunks do: on
-  // the pool's workers (over the shared per-run arrays), or on this thread for a small job.
+  // Each job is summarized as soon as its chunks are in, while the pool works on the others. The
+  // summaries run where the chunks do: on the pool's workers (over the shared per-run arrays), or
+  // on this thread for a small job. Pairs of jobs are compared chunk by chunk, here, as chunks
+  // come in (see PairCounts), so that no comparison waits for the last job.
   const jobs = jobsOf(scenario);
   const inline = runsInline(pool, jobs, options.trials, options.path);
   const summary = async (values: Float64Array, parts: Moments[]): Promise<Summary> => {
@@ -109,27 +110,52 @@ export async function evaluateScenario(pool: SimulationPool, scenario: Scenario,
     const { min, max } = moments;
     return summaryOf(moments, inline ? summaryQuantiles(values, min, max) : await pool.call("quantiles", { values, min, max }));
   };
-  const less = (a: Float64Array, b: Float64Array): Promise<number> => (inline ? Promise.resolve(probabilityLess(a, b)) : pool.call("pair", { a, b }));
+  const pairs = new PairCounts(jobs.map((job) => job.context));
   const finished = new Map<number, SimOutput>();
-  /** P(C_i < C_j) for jobs i < j of one context, keyed "i,j" (orientation fixed by job order) */
-  const pairs = new Map<string, Promise<number>>();
   const results = await Promise.all(
-    simulateJobs(pool, jobs, { ...options, inline }).map(async (pending, i) => {
+    simulateJobs(pool, jobs, { ...options, inline, onChunk: (j, k, cost) => pairs.add(j, k, cost) }).map(async (pending, i) => {
       const o = await pending;
-      for (const [j, other] of finished) {
-        if (other.context !== o.context) continue;
-        if (i < j) pairs.set(`${i},${j}`, less(o.cost, other.cost));
-        else pairs.set(`${j},${i}`, less(other.cost, o.cost));
-      }
       finished.set(i, o);
       const [cost, wall] = await Promise.all([summary(o.cost, o.costMoments), o.wallSeconds ? summary(o.wallSeconds, o.wallMoments!) : null]);
       return toResult(o, cost, wall, analyzeStrategy(scenario, o.strategy, o.context), scenario);
     }),
   );
-  const measured = new Map(await Promise.all([...pairs].map(async ([key, p]) => [key, await p] as const)));
-  const evaluation: Evaluation = { results, comparisons: comparisonsOf(results, measured) };
+  const evaluation: Evaluation = { results, comparisons: comparisonsOf(results, pairs.probabilities(options.trials)) };
   if (options.keepCosts) evaluation.costs = jobs.map((_, i) => finished.get(i)!.cost);
   return evaluation;
+}
+
+/**
+ * P(C_i < C_j) for the jobs i < j of each context, counted chunk by chunk: when chunk k of one
+ * job comes in, it is compared with chunk k of every other job of its context already in (ties
+ * half, `pairsLess`). The counts are whole numbers and halves, so they add up exactly in
+ * whatever order chunks finish: the same probabilities on any number of threads.
+ */
+class PairCounts {
+  /** per job, its chunks' costs in so far, by chunk index */
+  private readonly chunks: Float64Array[][];
+  /** "i,j" (i < j) -> runs in which job i costs less, ties half */
+  private readonly less = new Map<string, number>();
+
+  constructor(private readonly contexts: readonly Context[]) {
+    this.chunks = contexts.map(() => []);
+  }
+
+  add(job: number, k: number, cost: Float64Array): void {
+    this.chunks[job]![k] = cost;
+    this.contexts.forEach((context, other) => {
+      const theirs = this.chunks[other]![k];
+      if (other === job || context !== this.contexts[job] || !theirs) return;
+      const [i, a, b] = job < other ? [job, cost, theirs] : [other, theirs, cost];
+      const key = `${i},${Math.max(job, other)}`;
+      this.less.set(key, (this.less.get(key) ?? 0) + pairsLess(a, b));
+    });
+  }
+
+  /** "i,j" -> P(C_i < C_j) over `runs` paired runs */
+  probabilities(runs: number): Map<string, number> {
+    return new Map([...this.less].map(([key, less]) => [key, less / runs]));
+  }
 }
 
 /** A job's result from its sums and the summaries of its cost (and wall seconds) per run. */

@@ -16,7 +16,7 @@ import type { ChunkResult, ChunkTask } from "./chunk.js";
 export type { ChunkTask };
 
 /** The worker's exports other than the chunk (the default). */
-export type TaskName = "quantiles" | "pair" | "evaluatePoints";
+export type TaskName = "quantiles" | "evaluatePoints";
 
 /** The bundled worker entry point. */
 function workerFile(): string {

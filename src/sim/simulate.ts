@@ -104,6 +104,8 @@ export interface SimulateOptions {
   inline?: boolean;
   /** called after every finished chunk with the runs done so far and the total */
   onProgress?: (done: number, total: number) => void;
+  /** called for each job of every finished chunk k, with the chunk's cost per run (a view of the job's array) */
+  onChunk?: (job: number, k: number, cost: Float64Array) => void;
 }
 
 /**
@@ -153,6 +155,7 @@ export function simulateJobs(pool: SimulationPool, jobs: SimJob[], options: Simu
         out.chunkSums[k] = results[i]!.sums;
         out.costMoments[k] = results[i]!.cost;
         if (out.wallMoments) out.wallMoments[k] = results[i]!.wallSeconds!;
+        options.onChunk?.(j, k, out.cost.subarray(first, first + runs));
         done += runs;
         if (--remaining[j]! === 0) settle[j]!.resolve(outputs[j]!);
       });

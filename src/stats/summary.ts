@@ -172,8 +172,11 @@ export function probabilityLess(a: Float64Array, b: Float64Array): number {
   return pairsLess(a, b) / a.length;
 }
 
-/** The runs in which a is below b, ties counting half (a pass that ends with its loop: see momentsOf). */
-function pairsLess(a: Float64Array, b: Float64Array): number {
+/**
+ * The runs in which a is below b, ties counting half (a pass that ends with its loop: see
+ * momentsOf). A whole number or a half, so counts of parts add up exactly, in any order.
+ */
+export function pairsLess(a: Float64Array, b: Float64Array): number {
   let less = 0;
   for (let i = 0; i < a.length; i++) less += a[i]! < b[i]! ? 1 : a[i] === b[i] ? 0.5 : 0;
   return less;
