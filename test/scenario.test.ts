@@ -543,7 +543,9 @@ describe("names that print as themselves", () => {
   });
 
   it("a model name the key rule refuses gets the rule's own sentence", () => {
-    expectKeyError(edit((r) => (r.models["we ak"] = r.models.weak)), 'models."we ak"', /is not a valid name: model names use letters, digits, _ and \. only$/);
+    expectKeyError(edit((r) => (r.models["we ak"] = r.models.weak)), 'models."we ak"', /is not a valid name: model names use letters, digits and _ only/);
+    // a dot would split models.<name>.bugs.count, the key sweeps, crossovers, reports and fits address
+    expectKeyError(edit((r) => (r.models["weak.v2"] = r.models.weak)), "models.weak.v2", /a dot would split the dotted keys under the model/);
   });
 
   it("messages escape what does not print, whatever its source", () => {

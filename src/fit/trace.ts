@@ -57,7 +57,7 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   field("strategy", typeof r.strategy === "string" && r.strategy.length > 0, "a non-empty string");
   field("context", r.context === "shared" || r.context === "fresh", "shared or fresh");
   // model names become scenario keys, so they follow the scenario schema's rule
-  field("model", typeof r.model === "string" && isModelName(r.model), `a model name (letters, digits, _ and . only, at most ${NAME_LENGTH.model} characters)`);
+  field("model", typeof r.model === "string" && isModelName(r.model), `a model name (letters, digits and _ only, at most ${NAME_LENGTH.model} characters)`);
   if (role === "generate") {
     field("bug", r.bug === null, "null for a generate request");
     field("attempt", r.attempt === null, "null for a generate request");

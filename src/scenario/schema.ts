@@ -164,9 +164,16 @@ const strategySchema = z.strictObject({
   ladder: z.array(rungSchema, { error: "must be a list of rungs" }).min(1, { error: "must have at least one rung" }).optional(),
 });
 
-/** The characters of a model's name: it is a key of the file, and of every dotted path under it. */
-export const MODEL_NAME = /^[A-Za-z0-9_.]+$/;
-const modelName = nameOf("model", z.string().regex(MODEL_NAME, { error: "model names use letters, digits, _ and . only" }));
+/**
+ * The characters of a model's name: it is a key of the file, and a step of every dotted key under
+ * it (models.<name>.bugs.count), which sweeps, crossovers, reports and fits address; a dot would
+ * split it.
+ */
+export const MODEL_NAME = /^[A-Za-z0-9_]+$/;
+const modelName = nameOf(
+  "model",
+  z.string().regex(MODEL_NAME, { error: "model names use letters, digits and _ only (a dot would split the dotted keys under the model)" }),
+);
 
 /** Whether `s` may name a model (a trace's model names become the keys of a fitted scenario). */
 export function isModelName(s: string): boolean {
