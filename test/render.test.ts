@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision.js";
+import { PAIR_COLUMN } from "../src/cli/render/run.js";
 import { sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
 import { groupDigits } from "../src/text.js";
@@ -59,6 +60,17 @@ function row(strategy: string, mean: number, p90: number, allFixedFraction = 1):
   const [generator, fixer] = strategy.split("-") as [string, string];
   return { strategy, generator, fixer, context: "shared", mean, p90, stdError: 0.001, allFixedFraction };
 }
+
+describe("generator -> fixer", () => {
+  const m = (c: string) => c.repeat(24);
+  it("a single fixer is named in full, however long its name", () => {
+    expect(PAIR_COLUMN.cell({ generator: m("g"), fixer: m("f"), ladder: m("f") })).toBe(`${m("g")} -> ${m("f")}`);
+  });
+  it("a long ladder is shortened to its first and last models", () => {
+    expect(PAIR_COLUMN.cell({ generator: "weak", fixer: null, ladder: "weak x3 > consult strong > weak* x2 > strong" })).toBe("weak -> weak..strong");
+    expect(PAIR_COLUMN.cell({ generator: "weak", fixer: null, ladder: "weak x3 > strong" })).toBe("weak -> weak x3 > strong");
+  });
+});
 
 describe("the decision in words", () => {
   it("names the cheapest strategy with who generates and who fixes, its savings and P(cheaper)", () => {

@@ -37,9 +37,11 @@ export const PAIR_COLUMN: Column<StrategyModels> = {
   head: "generator\n-> fixer",
   cell: (r) => {
     const label = pairLabel(r);
-    if (label.length <= PAIR_WIDTH || !r.ladder) return label;
+    // a single fixer (long model names) is its label: there is no range of models to shorten to
+    if (label.length <= PAIR_WIDTH || !r.ladder || r.fixer !== null) return label;
     const models = r.ladder.split(" > ").map((x) => x.replace(/^consult /, "").replace(/[* ].*$/, ""));
-    return `${r.generator} -> ${models[0]}..${models[models.length - 1]}`;
+    const short = `${r.generator} -> ${models[0]}..${models[models.length - 1]}`;
+    return short.length < label.length ? short : label;
   },
 };
 
