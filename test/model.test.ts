@@ -11,7 +11,7 @@ import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmf, runPm
 import { bugSchedule, requestReach } from "../src/model/schedule.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
 import { baseScenario } from "../src/scenario/extensions.js";
-import { parseScenario } from "../src/scenario/load.js";
+import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import type { Context, Scenario, Strategy } from "../src/scenario/types.js";
 import {
   formulaMean,
@@ -781,6 +781,18 @@ describe("crossovers", () => {
     expect(roots[0]!.cheaperBelow).toBe("weak-first");
     expect(roots[0]!.cheaperAbove).toBe("strong-first");
     checkRoot(X, [A, B], "models.weak.bugs.count", roots[0]!, []);
+  });
+
+  it("no crossover at a count of 0, where strategies with the same generator tie with nothing to fix", () => {
+    // strong-strong and strong-weak: the same generation, so equal at 0 bugs; a root there came
+    // out as 7.9e-31 in rounding and was printed as a crossover with a 'cheaper below' side
+    const file = "scenarios/validation/no-caching.yaml";
+    const raw = loadScenario(file).raw;
+    const s = parseScenario(raw, file);
+    const pick = (name: string) => s.strategies.find((x) => x.name === name)!;
+    const roots = findCrossovers(raw, file, { param: "models.strong.bugs.count", between: [pick("strong-strong"), pick("strong-weak")], contexts: ["shared", "fresh"], steps: 50 });
+    expect(roots.map((r) => r.context)).toEqual(["shared"]);
+    expect(roots[0]!.value).toBeGreaterThan(1);
   });
 
   it("hand-solvable shared quadratic crossover in the weak model's bug count", () => {

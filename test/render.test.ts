@@ -5,6 +5,8 @@
 import { describe, expect, it } from "vitest";
 import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision.js";
 import { PAIR_COLUMN } from "../src/cli/render/run.js";
+import { percent } from "../src/cli/format.js";
+import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
 import { sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
 import { groupDigits } from "../src/text.js";
@@ -61,6 +63,23 @@ function row(strategy: string, mean: number, p90: number, allFixedFraction = 1):
   return { strategy, generator, fixer, context: "shared", mean, p90, stdError: 0.001, allFixedFraction };
 }
 
+describe("numbers", () => {
+  it("a share that rounds to zero has no sign", () => {
+    expect(percent(-1e-12, 3)).toBe("0.000%");
+    expect(percent(-0, 1)).toBe("0.0%");
+    expect(percent(-0.0004, 1)).toBe("0.0%");
+    expect(percent(-0.0006, 1)).toBe("-0.1%");
+  });
+  it("values all equal have that mean and no spread, however they were summed", () => {
+    const values = new Float64Array(100_001).fill(0.1 + 0.2);
+    const parts = [momentsOf(values.subarray(0, 33_333)), momentsOf(values.subarray(33_333))];
+    const s = summaryOf(joinMoments(parts), [0.3, 0.3, 0.3]);
+    expect(s.mean).toBe(0.1 + 0.2);
+    expect([s.stdDev, s.stdError, s.skewness]).toEqual([0, 0, 0]);
+    expect([s.ciLow, s.ciHigh]).toEqual([s.mean, s.mean]);
+  });
+});
+
 describe("generator -> fixer", () => {
   const m = (c: string) => c.repeat(24);
   it("a single fixer is named in full, however long its name", () => {
@@ -97,6 +116,21 @@ describe("the decision in words", () => {
     const lines = decisionLines(decide(results, []), results, 300);
     expect(lines[0]).toBe("Cheapest per run in the shared context: a-x (a generates, x fixes); it fixes every bug in only 40.0% (shared) of runs.");
     expect(lines[1]).toMatch(/^  shared: \$0\.10000 per run, completing 40\.0% of runs; .*lowest p90 too \(\$0\.15000\); per completed run \(mean \/ completion\) b-x is cheapest: \$0\.20000, against \$0\.25000 for a-x$/);
+  });
+
+  it("two strategies that cost the same in every run are said to, without an interval of rounding", () => {
+    const results = [{ ...row("a-x", 0.022, 0.022), stdError: 0 }, { ...row("b-x", 0.022, 0.022), stdError: 0 }];
+    const comparisons = [{ context: "shared" as const, a: "a-x", b: "b-x", probabilityCheaper: 0.5 }];
+    const text = decisionLines(decide(results, comparisons), results, 300).join("\n");
+    expect(text).toMatch(/\$0\.022000 per run; the same as b-x in every run; lowest p90 too/);
+    expect(text).not.toMatch(/cannot tell apart|single runs/);
+  });
+
+  it("when no strategy ever fixes every bug, none is named cheapest per completed run", () => {
+    const results = [row("a-x", 0.1, 0.15, 0), row("b-x", 0.2, 0.3, 0)];
+    const text = decisionLines(decide(results, []), results, 300).join("\n");
+    expect(text).toMatch(/no strategy fixes every bug in any run, so none has a cost per completed run/);
+    expect(text).not.toMatch(/infinite/);
   });
 
   it("from the closed forms: the cheapest by expected cost, and the strategies that have none", () => {

@@ -37,7 +37,9 @@ export function num(x: number | null | undefined, digits = 4): string {
 
 export function percent(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "-";
-  return `${(100 * x).toFixed(digits)}%`;
+  const text = (100 * x).toFixed(digits);
+  // a tiny negative share rounds to zero: no sign on it ("0.000%", not "-0.000%")
+  return `${/^-0(\.0*)?$/.test(text) ? text.slice(1) : text}%`;
 }
 
 export function seconds(x: number | null | undefined): string {

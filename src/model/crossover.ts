@@ -347,9 +347,14 @@ export function countCrossovers(scenario: Scenario, model: string, query: Crosso
       for (let i = 0; i < 3 && slope(x) !== 0; i++) x -= d(x) / slope(x);
       return x;
     })
-    .filter((x) => x >= lo && x <= hi)
+    // No count lies below 0, so a root at 0 is no crossing: there, strategies with the same
+    // generator tie, having nothing to fix (a root of 1e-31 is that 0, in rounding).
+    .filter((x) => x > ZERO_COUNT && x >= lo && x <= hi)
     .map((x) => describe(x, slope(x), query.between, context, "exact"));
 }
+
+/** Roots of a count's cost difference at most this far from 0 are 0 (the difference at 0 is a sum of terms that cancel). */
+const ZERO_COUNT = 1e-9;
 
 /**
  * Crossovers in a bug count where the cost is no polynomial in it (shared context, multi-rung

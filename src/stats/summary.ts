@@ -140,18 +140,24 @@ export function joinMoments(parts: readonly Moments[]): Moments {
 }
 
 
-/** A summary from the moments and the quantiles of n >= 1 values. */
+/**
+ * A summary from the moments and the quantiles of n >= 1 values. Values all equal (min = max)
+ * have that value as their mean and no spread, exactly: summed in parts, they would leave
+ * rounding (a standard error of 1e-18, an interval of -$3e-17 to $3e-17 around a zero difference).
+ */
 export function summaryOf(m: Moments, [p50, p90, p99]: readonly [number, number, number]): Summary {
   const n = m.n;
-  const stdDev = n > 1 ? Math.sqrt(m.m2 / (n - 1)) : 0;
+  const constant = m.min === m.max;
+  const mean = constant ? m.min : m.mean;
+  const stdDev = n > 1 && !constant ? Math.sqrt(m.m2 / (n - 1)) : 0;
   const stdError = stdDev / Math.sqrt(n);
   return {
     n,
-    mean: m.mean,
+    mean,
     stdDev,
     stdError,
-    ciLow: m.mean - Z95 * stdError,
-    ciHigh: m.mean + Z95 * stdError,
+    ciLow: mean - Z95 * stdError,
+    ciHigh: mean + Z95 * stdError,
     skewness: n >= 3 && stdDev > 0 ? m.m3 / n / (m.m2 / n) ** 1.5 : 0,
     p50,
     p90,

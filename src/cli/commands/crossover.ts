@@ -148,7 +148,7 @@ function formatCrossovers(
     if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
     // crossovers and the gaps the choice flips across, in order of value
     const found = [
-      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : c.value.toPrecision(10), c.cheaperBelow, c.cheaperAbove, c.method] })),
+      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : String(Number(c.value.toPrecision(10))), c.cheaperBelow, c.cheaperAbove, c.method] })),
       ...gaps
         .filter((g) => g.context === ctx && flips(g))
         .map((g) => ({ at: g.from, row: [ctx, `${short(g.from)} to ${short(g.to)}`, g.cheaperBefore!, g.cheaperAfter!, "in a gap"] })),

@@ -61,8 +61,12 @@ function savingsClause(choice: Choice): string | null {
 function simSentence(d: Decision["contexts"][number]): string {
   const m: MeanChoice = d.byMean;
   const parts = [`${money(m.best.value)} per run${completing(m.best)}`];
-  const savings = savingsClause(m);
-  if (savings) {
+  // both cost the same in every run: their costs are constant (no spread) and equal
+  const same = m.runnerUp !== null && m.savings === 0 && m.savingsLow === 0 && m.savingsHigh === 0;
+  const savings = same ? `the same as ${m.runnerUp!.strategy}${completing(m.runnerUp!)} in every run` : savingsClause(m);
+  if (same) {
+    parts.push(savings!);
+  } else if (savings) {
     const noise =
       m.savingsLow !== null && m.savingsLow <= 0
         ? `, which this many runs cannot tell apart (95% interval ${money(m.savingsLow)} to ${money(m.savingsHigh)})`
@@ -71,7 +75,7 @@ function simSentence(d: Decision["contexts"][number]): string {
   } else if (m.runnerUp && m.runnerUp.value === Infinity) {
     parts.push(`${m.runnerUp.strategy}'s expected cost is infinite`);
   }
-  if (m.probabilityCheaper !== null && m.runnerUp) {
+  if (m.probabilityCheaper !== null && m.runnerUp && !same) {
     parts.push(`cheaper than ${savings ? "it" : m.runnerUp.strategy} in ${percent(m.probabilityCheaper, 1)} of single runs`);
   }
   const p90 = d.byP90;
@@ -91,6 +95,7 @@ function simSentence(d: Decision["contexts"][number]): string {
 
 /** The ranking by mean / completion, said against the cheapest per run. */
 function completedRunClause(c: Choice, cheapestPerRun: string): string {
+  if (c.best.value === Infinity) return "no strategy fixes every bug in any run, so none has a cost per completed run";
   if (c.best.strategy === cheapestPerRun) {
     const next = c.runnerUp ? `, against ${money(c.runnerUp.value)} for ${c.runnerUp.strategy}` : "";
     return `also cheapest per completed run (mean / completion): ${money(c.best.value)}${next}`;
