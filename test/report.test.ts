@@ -80,7 +80,42 @@ describe("the crossover chart", () => {
   it("rejects a key that is not there, a range that is empty, and a key that needs a range", () => {
     expect(() => planCrossover(raw, scenario, DEFAULT, { key: "models.weak.nope" })).toThrow(/--crossover models\.weak\.nope: no numeric key/);
     expect(() => planCrossover(raw, scenario, DEFAULT, { from: 5, to: 2 })).toThrow(/--from \(5\) must be less than --to \(2\)/);
+    expect(() => planCrossover(raw, scenario, DEFAULT, { from: 20 })).toThrow(/--from \(20\) must be less than --to \(16 by default: twice the count, at least 4\)/);
     expect(() => planCrossover(raw, scenario, DEFAULT, { key: "caching.readMultiplier" })).toThrow(/--from and --to are required/);
+  });
+
+  it("for a random bug count, by default along its mean, from half to twice it (not an error about a flag not given)", () => {
+    const file = join(ROOT, "scenarios", "validation", "random-counts.yaml");
+    const loaded = loadScenario(file);
+    const plan = planCrossover(loaded.raw, loaded.scenario, file, {})!;
+    expect(plan.key).toMatch(/^models\.\w+\.bugs\.count\.mean$/);
+    expect(plan.to / plan.from).toBeCloseTo(4, 12);
+    expect(plan.line.length).toBeGreaterThan(100);
+  });
+
+  it("draws a whole-number key (a rung's attempts) at whole values only", () => {
+    const file = join(ROOT, "scenarios", "validation", "ladder-escalation.yaml");
+    const loaded = loadScenario(file);
+    const plan = planCrossover(loaded.raw, loaded.scenario, file, { key: "strategies.escalate.ladder[0].attempts", from: 1, to: 20 })!;
+    expect(plan.whole).toBe(true);
+    expect(plan.line.map((p) => p.x)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(plan.simulated.every((p) => Number.isInteger(p.x))).toBe(true);
+    expect(plan.simulated.length).toBeLessThanOrEqual(9);
+  });
+
+  it("leaves out the values of the range the key may not take, and refuses a range with none, naming the flags, before simulating", () => {
+    const plan = planCrossover(raw, scenario, DEFAULT, { key: "models.weak.fix.hard", from: 0, to: 1 })!;
+    expect(plan.leftOut).toEqual([{ from: 0, to: 0, values: 1, reason: expect.stringMatching(/models\.weak\.fix\.hard: must be a probability/) }]);
+    expect(plan.line[0]!.x).toBeGreaterThan(0);
+    const err = (() => {
+      try {
+        planCrossover(raw, scenario, DEFAULT, { key: "models.weak.fix.hard", from: -2, to: -1 });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err?.name).toBe("FlagError");
+    expect(err?.message).toMatch(/^--crossover models\.weak\.fix\.hard: no value between --from -2 and --to -1 is a valid scenario/);
   });
 
   it("draws closed forms that cross where the crossovers are, and simulated means consistent with them", async () => {
@@ -276,6 +311,17 @@ describe("reports in Chromium", () => {
       expect(new Set([...colours.values()].map((s) => [...s][0])).size).toBe(colours.size);
     });
   }
+
+  it("names each swept key in its own code span, and writes the scenario's whole numbers exactly", () => {
+    const html = readFileSync(pages.get("two-keys")!, "utf8");
+    expect(html).toContain('<h2 id="sweep">Sweep along <code>models.weak.bugs.count</code> and <code>models.strong.price.input</code></h2>');
+    expect(html).not.toContain("&lt;/code&gt;");
+    const out = join(tmp, "window.html");
+    const windowed = join(tmp, "window.yaml");
+    writeFileSync(windowed, readFileSync(DEFAULT, "utf8").replace("name: default", "name: window").replace(/^  weak:\n/m, "  weak:\n    contextWindow: 1048576\n"));
+    expect(agentsim("report", windowed, "--trials", "500", "--out", out).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain("context window 1,048,576 tokens"); // not 1048580
+  });
 
   it("is one self-contained file: no scripts, no links to anything outside it", () => {
     for (const file of pages.values()) {

@@ -6,21 +6,30 @@
  */
 import { FlagError, UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
-import { findCrossovers, grid, scanMeter, type Crossover } from "../model/crossover.js";
+import { findCrossovers, grid, runsOf, scanMeter, type Crossover, type LeftOut } from "../model/crossover.js";
 import { expectedMean } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
-import { parseScenario, withDefaults } from "../scenario/load.js";
+import { parseScenario, takesWholeNumbers, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { formatNumber } from "../sweep/csv.js";
+import { groupDigits } from "../text.js";
 
-/** What to draw: two strategies, a key and its range. */
+/** What to draw: two strategies, a key and its range, and the values of the range that are scenarios. */
 export interface CrossoverPlan {
   key: string;
   from: number;
   to: number;
   between: [Strategy, Strategy];
+  /** the key takes whole numbers only (a bug count, a rung's attempts, a cap, a window) */
+  whole: boolean;
+  /** where the closed forms are drawn: the values of the range the key may take */
+  line: { x: number; scenario: Scenario }[];
+  /** the values to simulate (at most SIMULATED_POINTS of them) */
+  simulated: { x: number; scenario: Scenario }[];
+  /** stretches of the range left out: values the key may not take */
+  leftOut: LeftOut[];
 }
 
 export interface CrossoverFlags {
@@ -34,6 +43,8 @@ const LINE_STEPS = 120;
 const SEARCH_STEPS = 400;
 /** Values of the key that are simulated, at most. */
 const SIMULATED_POINTS = 9;
+/** Whole values a whole-number key is drawn at, at most (every one of them: crossovers lie between neighbours). */
+const MAX_WHOLE_VALUES = 1000;
 /** Runs per strategy and context at each simulated value (at most; fewer if the report runs fewer). */
 export const CROSSOVER_TRIALS = 20_000;
 
@@ -43,7 +54,10 @@ const COUNT_KEY = /^models\.([^.]+)\.bugs\.count$/;
  * The crossover to draw: the scenario's first two strategies (as `agentsim crossover` takes
  * them), along --crossover KEY over --from..--to; by default along the bug count of the second
  * strategy's generator (of the first's when they share it), from 0 to twice its value (at least
- * to 4, at most to the largest count a scenario may hold). A bug count needs no range; any other key does. Null when there are fewer than two
+ * to 4, at most to the largest count a scenario may hold), or for a random count along its mean,
+ * from half to twice it. A bug count needs no range; any other key does. Every value of the range
+ * is checked here, before anything is simulated: values the key may not take are left out (and
+ * said), and a range with none it may take is a FlagError. Null when there are fewer than two
  * strategies and nothing was asked for.
  */
 export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, file: string, flags: CrossoverFlags): CrossoverPlan | null {
@@ -52,23 +66,66 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
     return null;
   }
   const between: [Strategy, Strategy] = [scenario.strategies[0]!, scenario.strategies[1]!];
-  const owner = between[1].generator !== between[0].generator ? between[1].generator : between[0].generator;
-  const key = flags.key ?? `models.${owner}.bugs.count`;
-  const value = getPath(withDefaults(raw), key);
-  if (typeof value !== "number") throw new UserError(`${file}: --crossover ${key}: no numeric key at that path`);
+  const data = withDefaults(raw);
+  const defaultKey = (): string => {
+    const owner = between[1].generator !== between[0].generator ? between[1].generator : between[0].generator;
+    const count = `models.${owner}.bugs.count`;
+    return typeof getPath(data, count) === "number" ? count : `${count}.mean`; // a random count: its mean
+  };
+  const key = flags.key ?? defaultKey();
+  const named = flags.key === undefined ? `the default crossover key ${key}` : `--crossover ${key}`;
+  const value = getPath(data, key);
+  if (typeof value !== "number") throw new UserError(`${file}: ${named}: no numeric key at that path`);
   const isCount = COUNT_KEY.test(key);
-  if (!isCount && (flags.from === undefined || flags.to === undefined)) {
+  const isMean = flags.key === undefined && !isCount;
+  if (!isCount && !isMean && (flags.from === undefined || flags.to === undefined)) {
     throw new UserError(`--from and --to are required for --crossover ${key} (only a bugs.count has a default range)`);
   }
   const { min, max } = RANGES.bugCount;
-  const from = flags.from ?? 0;
-  const to = flags.to ?? Math.min(Math.max(2 * value, 4), max);
-  if (!(from < to)) throw new UserError(`--from (${from}) must be less than --to (${to})`);
+  const defaultTo = isMean ? Math.min(2 * value, max) : Math.min(Math.max(2 * value, 4), max);
+  const from = flags.from ?? (isMean ? value / 2 : 0);
+  const to = flags.to ?? defaultTo;
+  if (!(from < to)) {
+    const given = flags.to === undefined ? ` by default: ${isMean ? "twice the mean" : "twice the count, at least 4"}` : "";
+    throw new FlagError(`--from (${formatNumber(from)}) must be less than --to (${formatNumber(to)}${given})`);
+  }
   // a count is drawn at every whole number of the range: only those a scenario may hold
   if (isCount && (from < min || to > max)) {
     throw new FlagError(`--from ${from} --to ${to}: ${key} is a whole number in [${min}, ${max}] (bugs); draw it over a range inside that`);
   }
-  return { key, from, to, between };
+  const whole = isCount || takesWholeNumbers(key);
+  const wholes = whole ? wholeNumbers(from, to) : [];
+  if (whole && wholes.length > MAX_WHOLE_VALUES) {
+    throw new FlagError(`--from ${from} --to ${to}: ${groupDigits(wholes.length)} whole values of ${key}, more than the ${groupDigits(MAX_WHOLE_VALUES)} a report draws`);
+  }
+  const lineXs = whole ? wholes : grid(from, to, LINE_STEPS);
+  const invalid = new Map<number, string>();
+  const scenarioAt = (x: number, fractionalHardBugs: boolean): Scenario | null => {
+    try {
+      return parseScenario(withPath(data, key, x), file, { allowFractionalHardBugs: fractionalHardBugs });
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      invalid.set(x, err.message);
+      return null;
+    }
+  };
+  // a bug count whose hard bugs are not a whole number is drawn as a line only (the polynomial's)
+  const line = lineXs.flatMap((x) => {
+    const at = scenarioAt(x, isCount);
+    return at ? [{ x, scenario: at }] : [];
+  });
+  if (line.length === 0) {
+    const range = flags.from === undefined && flags.to === undefined ? `over its default range ${formatNumber(from)} to ${formatNumber(to)}` : `between --from ${formatNumber(from)} and --to ${formatNumber(to)}`;
+    throw new FlagError(`${named}: no value ${range} is a valid scenario (at ${formatNumber(lineXs[0]!)}: ${invalid.get(lineXs[0]!)})`);
+  }
+  const leftOut = runsOf(lineXs, (x) => invalid.has(x)).map((run) => ({ from: run[0]!, to: run.at(-1)!, values: run.length, reason: invalid.get(run[0]!)! }));
+  const candidates = whole ? line.map((p) => p.x) : grid(from, to, SIMULATED_POINTS - 1);
+  const simulated = candidates.flatMap((x) => {
+    const at = isCount ? scenarioAt(x, false) : (line.find((p) => p.x === x)?.scenario ?? scenarioAt(x, false));
+    return at ? [{ x, scenario: at }] : [];
+  });
+  const picked = simulated.length <= SIMULATED_POINTS ? simulated : grid(0, simulated.length - 1, SIMULATED_POINTS - 1).map((i) => simulated[Math.round(i)]!);
+  return { key, from, to, between, whole, line, simulated: picked, leftOut };
 }
 
 /** One closed-form value, or one simulated mean with its interval. */
@@ -101,28 +158,6 @@ function wholeNumbers(from: number, to: number): number[] {
   return values;
 }
 
-/**
- * Where the closed form is drawn: a bug count only at whole counts (the scenario schema takes no
- * other; a crossover root between two counts is the polynomial's), any other key on a fine grid.
- */
-function lineValues(plan: CrossoverPlan): number[] {
-  return COUNT_KEY.test(plan.key) ? wholeNumbers(plan.from, plan.to) : grid(plan.from, plan.to, LINE_STEPS);
-}
-
-/** The values to simulate: whole numbers for a bug count, and only values the simulator accepts. */
-function simulatedValues(raw: Record<string, unknown>, file: string, plan: CrossoverPlan): { x: number; scenario: Scenario }[] {
-  const candidates = COUNT_KEY.test(plan.key) ? wholeNumbers(plan.from, plan.to) : grid(plan.from, plan.to, SIMULATED_POINTS - 1);
-  const valid = candidates.flatMap((x) => {
-    try {
-      return [{ x, scenario: parseScenario(withPath(raw, plan.key, x), file) }];
-    } catch {
-      return []; // e.g. a bug count whose hard bugs are not a whole number: drawn as a line only
-    }
-  });
-  if (valid.length <= SIMULATED_POINTS) return valid;
-  return grid(0, valid.length - 1, SIMULATED_POINTS - 1).map((i) => valid[Math.round(i)]!);
-}
-
 export async function crossoverData(
   pool: SimulationPool,
   fileData: Record<string, unknown>,
@@ -131,20 +166,22 @@ export async function crossoverData(
   plan: CrossoverPlan,
   options: { trials: number; seedKey: string; onProgress?: (done: number, total: number) => void },
 ): Promise<CrossoverData> {
-  const raw = withDefaults(fileData);
   const contexts = scenario.contexts;
   const missing = plan.between.flatMap((st) => contexts.map((ctx) => expectedMean(scenario, st, ctx))).find((r) => r.mean === null);
   const noClosedForm = missing ? missing.reason : null;
 
   // the search and the lines share one bound on the closed forms' work, which names this command's flags
   const meter = scanMeter(plan.key, `--crossover ${plan.key} --from ${plan.from} --to ${plan.to}`, false);
-  const crossovers = noClosedForm
+  // A whole-number key is searched at whole values only, each crossing reported at the first whole
+  // value on the other side (as `crossover` does for a bug count it cannot solve).
+  const [searchFrom, searchTo, steps] = plan.whole && !COUNT_KEY.test(plan.key) ? [plan.line[0]!.x, plan.line.at(-1)!.x, Math.max(1, plan.line.at(-1)!.x - plan.line[0]!.x)] : [plan.from, plan.to, SEARCH_STEPS];
+  const found = noClosedForm
     ? []
-    : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts, from: plan.from, to: plan.to, steps: SEARCH_STEPS }, meter);
+    : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts, from: searchFrom, to: searchTo, steps }, meter);
+  const crossovers = plan.whole && !COUNT_KEY.test(plan.key) ? found.map((c) => ({ ...c, value: Math.ceil(c.value), method: "integer" as const })) : found;
   const line: CrossoverPoint[] = [];
   if (!noClosedForm) {
-    for (const x of lineValues(plan)) {
-      const at = parseScenario(withPath(raw, plan.key, x), file, { allowFractionalHardBugs: true });
+    for (const { x, scenario: at } of plan.line) {
       for (const st of plan.between) {
         for (const context of contexts) {
           const mean = expectedMean(at, st, context).mean;
@@ -156,7 +193,7 @@ export async function crossoverData(
   }
 
   const trials = Math.min(options.trials, CROSSOVER_TRIALS);
-  const values = simulatedValues(raw, file, plan);
+  const values = plan.simulated;
   const done = values.map(() => 0);
   const total = values.length * plan.between.length * contexts.length * trials;
   const evaluations = await Promise.all(

@@ -146,9 +146,12 @@ function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]
   return htmlTable(head, rows, numeric);
 }
 
-/** A scenario's number as written, to six significant digits (0.3333333333 as 0.333333). */
+/**
+ * A scenario's number as written: a whole number exactly, digits grouped (a context window of
+ * 1,048,576 tokens); any other to six significant digits (0.3333333333 as 0.333333).
+ */
 function plain(x: number): string {
-  return String(Number(x.toPrecision(6)));
+  return Number.isInteger(x) ? groupDigits(x) : String(Number(x.toPrecision(6)));
 }
 
 /** A token count or a random one, in words. */
@@ -282,14 +285,17 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
     ? htmlTable(["context", c.plan.key, "cheaper below", "cheaper above", "method"], rows, new Set([c.plan.key]))
     : `<p>No crossover of the closed forms between ${esc(formatNumber(c.plan.from))} and ${esc(formatNumber(c.plan.to))}.</p>`;
   const why = c.noClosedForm ? `<p>No closed form (${esc(c.noClosedForm)}): only the simulated means are drawn.</p>` : table;
-  return `<h2 id="crossover">Crossover: ${esc(a)} against ${esc(b)} along <code>${esc(c.plan.key)}</code></h2>\n${why}\n${figures.join("\n")}`;
+  const leftOut = c.plan.leftOut.map(
+    (l) => `<p>Left out: ${l.values === 1 ? formatNumber(l.from) : `${formatNumber(l.from)} to ${formatNumber(l.to)} (${groupDigits(l.values)} values)`}, no scenario: ${esc(l.reason)}</p>`,
+  );
+  return [`<h2 id="crossover">Crossover: ${esc(a)} against ${esc(b)} along <code>${esc(c.plan.key)}</code></h2>`, why, ...leftOut, ...figures].join("\n");
 }
 
 function crossoverCaption(c: CrossoverData, context: string): string {
   const count = /\.bugs\.count$/.test(c.plan.key);
   return (
     `Expected cost per run in the ${context} context as ${c.plan.key} goes from ${formatNumber(c.plan.from)} to ${formatNumber(c.plan.to)}, ` +
-    `the rest of the scenario as in the file. Lines: the closed form${count ? " at whole bug counts" : ""}; circles: simulated means ` +
+    `the rest of the scenario as in the file. Lines: the closed form${count ? " at whole bug counts" : c.plan.whole ? " at whole values" : ""}; circles: simulated means ` +
     `(${groupDigits(c.trials)} runs each) with 95% intervals, often shorter than the circles; dashed: where the closed forms cross` +
     `${count ? " (solved exactly, the count taken as a real number)" : ""}.`
   );
@@ -313,7 +319,7 @@ async function sweepSection(sw: SweepData, trials: number, results: SimResult[],
   const contexts = [...new Set(sw.rows.map((r) => r.context))];
   const lines = await toSvg(sweepChart(first!.path, first!.log, second?.path ?? null, points, { contexts, rows: rowOrder }, colours));
   let out =
-    `<h2 id="sweep">Sweep along <code>${esc(sw.axes.map((a) => a.path).join("</code> and <code>"))}</code></h2>\n` +
+    `<h2 id="sweep">Sweep along ${sw.axes.map((a) => `<code>${esc(a.path)}</code>`).join(" and ")}</h2>\n` +
     figure(
       lines,
       `Simulated mean cost per run at every point of the sweep (${groupDigits(trials)} runs per strategy and context, ` +

@@ -11,7 +11,7 @@ import { ScenarioError } from "../errors.js";
 import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders, checkTiers } from "./bounds.js";
 import { crossChecks, shapeChecks, type CheckOptions } from "./checks.js";
 import { normalize } from "./normalize.js";
-import { keyPath } from "./paths.js";
+import { keyPath, splitPath } from "./paths.js";
 import { loadPriceTableFor, resolvePreset } from "./preset.js";
 import { readScenarioFile } from "./read.js";
 import { scenarioSchema } from "./schema.js";
@@ -128,6 +128,32 @@ function describeIssue(issue: Issue, prefix: PropertyKey[] = []): { path: string
 /** A value as a message shows it: numbers as JavaScript writes them (NaN, Infinity), the rest as JSON. */
 function shown(value: unknown): string {
   return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Whether the key at a dotted path takes whole numbers only (a rung's attempts, a cap, a context
+ * window, a bug count): every number the schema allows there is an integer one. Unions (a count
+ * or its distribution) are followed into each of their options.
+ */
+export function takesWholeNumbers(path: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const expand = (node: any): any[] => {
+    while (node?.def && ["optional", "default", "nullable", "pipe"].includes(node.def.type)) node = node.def.innerType ?? node.def.in;
+    return node?.def?.type === "union" ? node.def.options.flatMap(expand) : [node];
+  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let nodes: any[] = expand(scenarioSchema);
+  for (const key of splitPath(path)) {
+    nodes = nodes.flatMap((node) => {
+      const type = node?.def?.type;
+      if (type === "object") return node.def.shape[key] ? expand(node.def.shape[key]) : [];
+      if (type === "record") return expand(node.def.valueType);
+      if (type === "array" && /^\d+$/.test(key)) return expand(node.def.element);
+      return [];
+    });
+  }
+  const numbers = nodes.filter((node) => node?.def?.type === "number");
+  return numbers.length > 0 && numbers.every((node) => node.isInt === true);
 }
 
 /** The keys the schema allows at a path, for "unknown key" messages. */
