@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateScenario, type SimResult } from "../src/evaluate/evaluate.js";
 import { collectReport } from "../src/report/collect.js";
 import { renderPage } from "../src/report/page.js";
+import { dollarFormat } from "../src/report/charts.js";
 import { planCrossover, crossoverData, CROSSOVER_TRIALS } from "../src/report/crossover.js";
 import { sweepData } from "../src/report/sweep.js";
 import { loadScenario, readScenarioFile } from "../src/scenario/load.js";
@@ -64,6 +65,17 @@ describe("the drawn distribution", () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("dollar axes", () => {
+  it("carry enough decimals that neighbouring ticks differ: three, more where the values span little", () => {
+    expect(dollarFormat([0.1, 0.5])).toBe("$,.3~f");
+    expect(dollarFormat([12, 80])).toBe("$,.3~f");
+    expect(dollarFormat([0.00002, 0.00013])).toBe("$,.5~f"); // every tick read "$0" to three decimals
+    expect(dollarFormat([0.3001, 0.3003], false)).toBe("$,.5~f"); // an axis that does not start at 0
+    expect(dollarFormat([0.3001, 0.3003])).toBe("$,.3~f"); // one that does spans 0 to 0.3
+    expect(dollarFormat([0, 0])).toBe("$,.3~f");
   });
 });
 
@@ -204,7 +216,10 @@ describe("the page with the fields that ladders add to the results", () => {
         ];
       }
       const html = await renderPage(data, "test");
-      expect(html).toContain("strong-first (strong → weak) · weak"); // one bar per strategy and model
+      // one bar per model and strategy, the model first: what tells a strategy's bars apart survives a cut
+      expect(html).toContain("weak · strong-first");
+      expect(html).toContain("strong · strong-first");
+      expect(html).not.toMatch(/·[^<]*…</); // no label cut short
       for (const category of ["uncached input", "cache writes", "cache reads"]) expect(html).toContain(`>${category}</text>`);
       expect(html).toMatch(/<h3>Ladders<\/h3>/);
       expect(html).toContain("<td>strong advises</td><td class=\"num\">25.0%</td>");

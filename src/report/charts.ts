@@ -10,8 +10,18 @@ import type { ColourScale } from "./palette.js";
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 const WIDTH = 620;
 const HEIGHT = 280;
-/** "$0.123" on axes */
-const DOLLARS = "$,.3~f";
+/**
+ * The d3 format of a dollar axis over these values (and 0, for an axis that starts there): "$0.123", with more decimals where the
+ * values span less (about ten ticks), so that neighbouring ticks never read alike ($0.00012
+ * where every tick would read "$0" to three decimals).
+ */
+export function dollarFormat(values: readonly number[], fromZero = true): string {
+  const finite = values.filter(Number.isFinite);
+  const ends = fromZero ? [...finite, 0] : finite;
+  const span = finite.length ? Math.max(...ends) - Math.min(...ends) : 0;
+  const decimals = span > 0 ? Math.min(12, Math.max(3, Math.ceil(-Math.log10(span / 10)))) : 3;
+  return `$,.${decimals}~f`;
+}
 
 /**
  * The colour channel of a strategy: the same scale in every chart; the legend lists `shown`
@@ -57,7 +67,7 @@ export function distributionChart(title: string, series: DistributionSeries[], c
     })),
   );
   const means = series.flatMap((s) => (s.analyticMean === null ? [] : [{ strategy: s.strategy, cost: s.analyticMean, what: "closed-form mean" }]));
-  const x = { field: "cost", type: "quantitative" as const, title: "cost ($ per run)", scale: { zero: true }, axis: { format: DOLLARS } };
+  const x = { field: "cost", type: "quantitative" as const, title: "cost ($ per run)", scale: { zero: true }, axis: { format: dollarFormat(curves.map((c) => c.cost)) } };
   const color = strategyColour(colours);
   return {
     $schema: SCHEMA,
@@ -113,6 +123,13 @@ export interface BreakdownRow {
   value: number;
 }
 
+/** Each bar's length: the sum of its segments, per context. */
+function barTotals(rows: readonly BreakdownRow[]): number[] {
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(`${r.context}\u0000${r.bar}`, (totals.get(`${r.context}\u0000${r.bar}`) ?? 0) + r.value);
+  return [...totals.values()];
+}
+
 /** Horizontal stacked bars of the mean cost per run by category, one panel per context. */
 export function breakdownChart(rows: BreakdownRow[], bars: string[], contexts: string[], categories: ColourScale): TopLevelSpec {
   const order = Object.fromEntries(categories.domain.map((c, i) => [c, i]));
@@ -126,8 +143,9 @@ export function breakdownChart(rows: BreakdownRow[], bars: string[], contexts: s
       height: { step: 20 },
       mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
       encoding: {
-        y: { field: "bar", type: "nominal", title: null, sort: bars, axis: { labelLimit: 300 } },
-        x: { field: "value", type: "quantitative", aggregate: "sum", stack: "zero", title: "mean cost ($ per run)", axis: { format: DOLLARS } },
+        // room for the longest label, a model's and a strategy's names (24 + 49 characters)
+        y: { field: "bar", type: "nominal", title: null, sort: bars, axis: { labelLimit: 480 } },
+        x: { field: "value", type: "quantitative", aggregate: "sum", stack: "zero", title: "mean cost ($ per run)", axis: { format: dollarFormat(barTotals(rows)) } },
         color: {
           field: "category",
           type: "nominal",
@@ -167,7 +185,7 @@ export function crossoverChart(
   colours: ColourScale,
 ): TopLevelSpec {
   const x = { field: "x", type: "quantitative" as const, title: key, scale: { domain: range, nice: false } };
-  const y = { field: "mean", type: "quantitative" as const, title: "expected cost ($ per run)", axis: { format: DOLLARS }, scale: { zero: true } };
+  const y = { field: "mean", type: "quantitative" as const, title: "expected cost ($ per run)", axis: { format: dollarFormat([...line, ...simulated].flatMap((p) => [p.mean, p.ciLow ?? p.mean, p.ciHigh ?? p.mean])) }, scale: { zero: true } };
   const color = strategyColour(colours, [...new Set([...line, ...simulated].map((p) => p.strategy))]);
   return {
     $schema: SCHEMA,
@@ -214,7 +232,7 @@ export function sweepChart(
   colours: ColourScale,
 ): TopLevelSpec {
   const x = { field: "x", type: "quantitative" as const, title: key, scale: log ? { type: "log" as const, nice: false } : { zero: false } };
-  const y = { field: "mean", type: "quantitative" as const, title: "mean cost ($ per run)", axis: { format: DOLLARS } };
+  const y = { field: "mean", type: "quantitative" as const, title: "mean cost ($ per run)", axis: { format: dollarFormat(points.flatMap((p) => [p.mean, p.ciLow ?? p.mean, p.ciHigh ?? p.mean]), false) } };
   const color = strategyColour(colours);
   return {
     $schema: SCHEMA,

@@ -47,7 +47,8 @@ h3 { font-size: 1.05em; margin-bottom: 0.3em; }
 .meta { color: #555; margin-top: 0; }
 .answer { font-size: 1.2em; font-weight: 600; margin: 0.6em 0; }
 ul.contexts { padding-left: 1.2em; }
-table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.9em; }
+h1, h2, h3, p, li, figcaption { overflow-wrap: anywhere; }
+table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.9em; display: block; max-width: 100%; overflow-x: auto; }
 th, td { padding: 0.25em 0.7em; border-bottom: 1px solid #e4e4e4; text-align: left; vertical-align: top; }
 th { border-bottom: 2px solid #bbb; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -258,14 +259,15 @@ async function breakdownSection(results: SimResult[]): Promise<string> {
   };
   for (const r of results) {
     for (const [model, costs] of Object.entries(r.costByModel)) {
-      const label = bar(`${strategyLabel(r)} · ${model}`);
+      // the model first: it is what tells a strategy's bars apart, and a long label is cut at its end
+      const label = bar(`${model} · ${r.strategy}`);
       for (const [key, category] of MODEL_CATEGORIES) rows.push({ bar: label, context: r.context, category, value: costs[key] });
     }
   }
   const categories = categoryColours(MODEL_CATEGORIES.map(([, c]) => c));
   const contexts = [...new Set(results.map((r) => r.context))];
   const svg = await toSvg(breakdownChart(rows, bars, contexts, categories));
-  const caption = "Simulated mean cost per run, by the model that made the requests (one bar per strategy and model) and by category.";
+  const caption = "Simulated mean cost per run, by the model that made the requests (one bar per model and strategy, labelled model · strategy) and by category.";
   return `<h2 id="breakdown">Where the money goes</h2>\n${figure(svg, caption)}`;
 }
 
