@@ -44,6 +44,15 @@ describe("layout", () => {
   ];
   const sections = [{ title: "shared", rows: [{ a: "one", b: "1", c: "x".repeat(30) }] }];
 
+  it("measures text in terminal columns: a Chinese character or an emoji takes two", () => {
+    expect(textWidth("strategy")).toBe(8);
+    expect(textWidth("日本語の戦略")).toBe(12);
+    expect(textWidth("ab\n🚀 fast")).toBe(7);
+    // each line of the wrapped sentence fits 20 columns, though its characters number fewer
+    for (const line of wrap("日本語 日本語 日本語 日本語 日本語", 20)) expect(textWidth(line)).toBeLessThanOrEqual(20);
+    expect(wrap("日本語 日本語 日本語 日本語 日本語", 20)).toEqual(["日本語 日本語 日本語", "日本語 日本語"]); // 20 columns, then 13
+  });
+
   it("puts each section's title on its own line and indents its rows", () => {
     const text = sectionTable(columns, sections, { width: 100, wide: false });
     expect(text.split("\n")).toEqual(["name    kept  optional", "shared", "  one      1  " + "x".repeat(30)]);

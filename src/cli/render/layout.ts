@@ -3,17 +3,26 @@
  * columns, grouped in sections (one per context), that drop their least needed columns when the
  * terminal is too narrow.
  */
+import stringWidth from "string-width";
 import { table } from "../format.js";
 
 export { terminalWidth } from "../io.js";
 
-/** The longest line of a text. */
+/**
+ * The columns a line of text takes on a terminal: a Chinese character or an emoji takes two, a
+ * combining accent none (string-width, as the tables measure their cells).
+ */
+export function displayWidth(line: string): number {
+  return /^[\x20-\x7e]*$/.test(line) ? line.length : stringWidth(line);
+}
+
+/** The widest line of a text, in terminal columns. */
 export function textWidth(text: string): number {
-  return Math.max(0, ...text.split("\n").map((line) => line.length));
+  return Math.max(0, ...text.split("\n").map(displayWidth));
 }
 
 /**
- * `text` broken at spaces into lines of at most `width` characters (a longer word gets a line of
+ * `text` broken at spaces into lines of at most `width` columns (a longer word gets a line of
  * its own): the first line starts with `first`, the others with `rest` (a hanging indent).
  */
 export function wrap(text: string, width: number, first = "", rest = first): string[] {
@@ -21,7 +30,7 @@ export function wrap(text: string, width: number, first = "", rest = first): str
   let line = first;
   let empty = true;
   for (const word of text.split(/ +/).filter(Boolean)) {
-    if (!empty && line.length + 1 + word.length > width) {
+    if (!empty && displayWidth(line) + 1 + displayWidth(word) > width) {
       lines.push(line);
       line = rest;
       empty = true;
