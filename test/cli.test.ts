@@ -286,3 +286,28 @@ describe("flags mean what they say", () => {
     expect(r).toMatchObject({ code: 2, stdout: "", stderr: "agentsim: --threads needs a value (see agentsim run --help)\n" });
   });
 });
+
+describe("text fits the width COLUMNS gives a pipe", () => {
+  const at = (columns: number, ...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, COLUMNS: String(columns) } });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout;
+  };
+  const widest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
+
+  it("run's ladder table, crossover's title and table, and validate's checks", () => {
+    const ladders = at(80, "run", "scenarios/escalation.yaml", "--trials", "2000");
+    expect(ladders).toMatch(/Ladders:/);
+    expect(widest(ladders)).toBeLessThanOrEqual(80); // the ladder table was 81 to 89 wide
+    const crossover = at(60, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
+    expect(widest(crossover)).toBeLessThanOrEqual(60); // 69, title and table
+    const best = at(80, "crossover", "scenarios/escalation.yaml", "--param", "strategies.escalate.ladder[0].attempts", "--to", "8");
+    expect(widest(best)).toBeLessThanOrEqual(80); // 96, its title
+    const dir = mkdtempSync(join(tmpdir(), "agentsim-validate-"));
+    writeFileSync(join(dir, "binomial.yaml"), readFileSync("scenarios/validation/binomial.yaml", "utf8"));
+    const checks = at(60, "validate", "--dir", dir, "--trials", "200", "--threads", "1");
+    expect(checks.split("\n")[1]).toBe("binomial"); // a section per scenario, not a column
+    expect(checks).toMatch(/\d+ checks, \d+ inconsistent/);
+    expect(widest(checks)).toBeLessThanOrEqual(60); // 113 to 118 at any width
+  });
+});

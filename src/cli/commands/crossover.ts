@@ -6,7 +6,7 @@ import { openScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { rangeFlags, textFlag, wholeFlag } from "../args.js";
 import { money, table } from "../format.js";
-import { terminalWidth, wrap } from "../render/layout.js";
+import { terminalWidth, textWidth, wrap } from "../render/layout.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { groupDigits } from "../../text.js";
@@ -67,7 +67,7 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
       const pairWith = between.some((s) => s.name === owner) ? between : ([scenario.strategies.find((s) => s.name === owner)!, between[0].name === owner ? between[1] : between[0]] as [Strategy, Strategy]);
       const best = inRange(() => bestAttempts(raw, args.scenario, { param, between: pairWith, contexts, from, to, steps }));
       if (args.json) cli.stdout.write(toJson({ param, strategy: owner, best }) + "\n");
-      else cli.stdout.write(formatBest(param, best));
+      else cli.stdout.write(formatBest(param, best, terminalWidth(cli.stdout)));
       return;
     }
     const skipped: { context: Context; reason: string }[] = [];
@@ -110,9 +110,9 @@ function pickStrategies(all: Strategy[], between: string | undefined): [Strategy
   }) as [Strategy, Strategy];
 }
 
-function formatBest(param: string, best: BestValue[]): string {
+function formatBest(param: string, best: BestValue[], width = 100): string {
   const name = best[0]?.strategy ?? "";
-  let out = `The best ${param} (a whole number) for ${name}, by expected cost:\n\n`;
+  let out = `${wrap(`The best ${param} (a whole number) for ${name}, by expected cost:`, width).join("\n")}\n\n`;
   const pad = Math.max(...best.map((b) => b.context.length)) + 1;
   for (const b of best) {
     const versus = b.other.strategy ? ` (${b.other.strategy}: ${b.other.cost === null ? "no closed form" : money(b.other.cost)})` : "";
@@ -143,7 +143,7 @@ function formatCrossovers(
   width = 100,
 ): string {
   const range = from !== undefined && to !== undefined ? ` in [${from}, ${to}]` : "";
-  let out = `Crossovers of ${names[0]} and ${names[1]} in ${param}${range}\n\n`;
+  let out = `${wrap(`Crossovers of ${names[0]} and ${names[1]} in ${param}${range}`, width).join("\n")}\n\n`;
   const rows = contexts.flatMap((ctx) => {
     if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
     // crossovers and the gaps the choice flips across, in order of value
@@ -156,7 +156,11 @@ function formatCrossovers(
     if (found.length === 0) return [[ctx, "none", "-", "-", "-"]];
     return found.map((f) => f.row);
   });
-  out += table(["context", param, "cheaper below", "cheaper above", "method"], rows, new Set([param])) + "\n";
+  const head = ["context", param, "cheaper\nbelow", "cheaper\nabove", "method"];
+  let text = table(head, rows, new Set([param]));
+  // too wide for the terminal: the method, the least needed column, goes (--json keeps it)
+  if (textWidth(text) > width) text = table(head.slice(0, -1), rows.map((r) => r.slice(0, -1)), new Set([param]));
+  out += text + "\n";
   for (const k of skipped) out += "\n" + wrap(`${k.context}: ${withoutFile(k.reason)}`, width, "", "  ").join("\n") + "\n";
   for (const g of gaps) {
     const sides = flips(g)

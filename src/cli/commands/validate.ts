@@ -10,7 +10,8 @@ import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
 import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
-import { money, percent, seconds, table, tooFewRunsNote } from "../format.js";
+import { money, percent, seconds, tooFewRunsNote } from "../format.js";
+import { sectionTable, terminalWidth, wrap, type Column } from "../render/layout.js";
 import type { Cli, Output } from "../io.js";
 import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
@@ -54,7 +55,7 @@ export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
     const tooFewRuns = checks.filter((c) => c.verdict === "too few runs").length;
     const threshold = familyThreshold(checks.length);
     if (args.json) cli.stdout.write(toJson({ threshold, checks, failed, tooFewRuns }) + "\n");
-    else cli.stdout.write(formatValidation(checks, threshold, failed, tooFewRuns));
+    else cli.stdout.write(formatValidation(checks, threshold, failed, tooFewRuns, terminalWidth(cli.stdout)));
     if (failed > 0) cli.exitCode = 1;
   },
 });
@@ -113,16 +114,23 @@ export async function runValidation(files: string[], trials: number | undefined,
   });
 }
 
-function formatValidation(checks: ValidationCheck[], threshold: number, failed: number, tooFewRuns: number): string {
-  const head = ["scenario", "strategy", "context", "quantity", "closed form", "sim mean", "rel. error", "z", "verdict"];
+/** The checks, a section per scenario, fitted to `width` (the least needed columns dropped first), and the tally. */
+function formatValidation(checks: ValidationCheck[], threshold: number, failed: number, tooFewRuns: number, width = 100): string {
   const value = (c: ValidationCheck, x: number) => (c.quantity === "cost" ? money(x) : seconds(x));
-  const rows = checks.map((c) => [
-    c.scenario, c.strategy, c.context, c.quantity, value(c, c.analyticMean), value(c, c.mean), percent(c.relError, 3), c.z === null ? "-" : c.z.toFixed(2), c.verdict,
-  ]);
-  return (
-    `${table(head, rows, new Set(["closed form", "sim mean", "rel. error", "z"]))}\n\n` +
+  const columns: Column<ValidationCheck>[] = [
+    { head: "strategy", cell: (c) => c.strategy },
+    { head: "context", cell: (c) => c.context },
+    { head: "quantity", cell: (c) => c.quantity, drop: 2 },
+    { head: "closed form", numeric: true, cell: (c) => value(c, c.analyticMean) },
+    { head: "sim mean", numeric: true, cell: (c) => value(c, c.mean), drop: 1 },
+    { head: "rel. error", numeric: true, cell: (c) => percent(c.relError, 3), drop: 3 },
+    { head: "z", numeric: true, cell: (c) => (c.z === null ? "-" : c.z.toFixed(2)) },
+    { head: "verdict", cell: (c) => c.verdict },
+  ];
+  const sections = [...new Set(checks.map((c) => c.scenario))].map((title) => ({ title, rows: checks.filter((c) => c.scenario === title) }));
+  const tally =
     `${checks.length} checks, ${failed} inconsistent (threshold ${threshold.toFixed(2)} on the skewness-corrected z: ` +
-    `4 for one check, Bonferroni over ${checks.length})\n` +
-    (tooFewRuns > 0 ? `${tooFewRuns} ${tooFewRuns === 1 ? "check was" : "checks were"} not judged: ${tooFewRunsNote}\n` : "")
-  );
+    `4 for one check, Bonferroni over ${checks.length})`;
+  const note = tooFewRuns > 0 ? [`${tooFewRuns} ${tooFewRuns === 1 ? "check was" : "checks were"} not judged: ${tooFewRunsNote}`] : [];
+  return `${sectionTable(columns, sections, { width, wide: false })}\n\n${[tally, ...note].flatMap((text) => wrap(text, width)).join("\n")}\n`;
 }

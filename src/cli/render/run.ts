@@ -147,7 +147,7 @@ export function ladderTable(results: { strategy: string; context: string; rungs:
       g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`, percent(g.reachFraction, 1), num(g.attemptsPerRun),
     ]),
   );
-  const head = ["strategy", "context", "rung", "what", "bugs reaching", "attempts (consults) per run"];
+  const head = ["strategy", "context", "rung", "what", "bugs\nreaching", "attempts\n(consults)\nper run"];
   return `Ladders:\n\n${table(head, rows, new Set(head.slice(4)))}\n`;
 }
 
