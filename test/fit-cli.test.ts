@@ -90,6 +90,13 @@ describe("agentsim fit on traces", () => {
     expect(Math.max(...stdout.split("\n").map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 
+  it("fits 80 columns too: its sentences wrap, and the estimates' basis goes before a line overflows", () => {
+    const r = spawnSync(process.execPath, [CLI, "fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "20"], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
+    expect(r.status).toBe(0);
+    expect(Math.max(...r.stdout.split("\n").map((l) => l.length))).toBeLessThanOrEqual(80); // 87 before
+    expect(r.stdout).toMatch(/models\.weak\.fix\.hard\s+0\.1\d+\s+0\.1\d+ \.\. 0\.\d+/);
+  });
+
   it("without --prices: estimates, and the decision says what is missing", () => {
     const { code, stdout } = agentsim("fit", trace, "--bootstrap", "0");
     expect(code).toBe(0);

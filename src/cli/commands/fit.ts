@@ -22,7 +22,7 @@ import { textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
 import { toJson } from "../json.js";
-import { terminalWidth, wrap } from "../render/layout.js";
+import { terminalWidth, textWidth, wrap } from "../render/layout.js";
 
 const FORMATS = ["agentsim", "claude-code"] as const;
 
@@ -123,13 +123,12 @@ const value = (x: number | null) => (x !== null && Math.abs(x) >= 1000 ? groupDi
 
 const interval = (p: { ciLow: number | null; ciHigh: number | null }) => (p.ciLow === null ? "-" : `${value(p.ciLow)} .. ${value(p.ciHigh)}`);
 
-function parameterTable(rows: ParameterRow[]): string {
+/** The estimates; the column of what each is estimated from goes when the table is too wide for `width` (--json keeps it). */
+function parameterTable(rows: ParameterRow[], width = 100): string {
   const head = ["parameter", "estimate", "95% interval", "from"];
-  return table(
-    head,
-    rows.map((p) => [p.key, p.value === null ? "not identified" : value(p.value), interval(p), p.value === null ? "" : p.basis]),
-    new Set(["estimate", "95% interval"]),
-  );
+  const cells = rows.map((p) => [p.key, p.value === null ? "not identified" : value(p.value), interval(p), p.value === null ? "" : p.basis]);
+  const text = table(head, cells, new Set(["estimate", "95% interval"]));
+  return textWidth(text) <= width ? text : table(head.slice(0, -1), cells.map((c) => c.slice(0, -1)), new Set(["estimate", "95% interval"]));
 }
 
 function decisionText(report: FitReport, width: number): string {
@@ -137,7 +136,7 @@ function decisionText(report: FitReport, width: number): string {
   const line = (context: string, text: string) => wrap(text, width, `  ${context.padEnd(7)} `, " ".repeat(10)).join("\n") + "\n";
   const d = report.decision;
   if (!d) return `Decision: needs prices (--prices <scenario>): a trace has none.\n`;
-  let out = `Decision by closed-form expected cost per run (prices from ${d.prices}):\n`;
+  let out = `${wrap(`Decision by closed-form expected cost per run (prices from ${d.prices}):`, width).join("\n")}\n`;
   for (const c of d.contexts) {
     const costs = c.costs
       .filter((x) => x.expectedCost !== null)
@@ -168,13 +167,13 @@ function decisionText(report: FitReport, width: number): string {
 
 export function formatFit(report: FitReport, out: string | null, width = 100): string {
   const b = report.bootstrap;
-  let text =
+  const head = [
     `Fitted from ${groupDigits(report.runs)} runs (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}): ` +
-    `${groupDigits(report.bugs)} bugs, ${groupDigits(report.fixAttempts)} fix attempts.\n` +
-    (b
-      ? `95% intervals: percentile bootstrap over runs, B = ${groupDigits(b.replicates)}, seed ${b.seed}.\n`
-      : `No intervals (--bootstrap 0).\n`);
-  text += `\n${decisionText(report, width)}\n${parameterTable(report.parameters)}\n`;
+      `${groupDigits(report.bugs)} bugs, ${groupDigits(report.fixAttempts)} fix attempts.`,
+    b ? `95% intervals: percentile bootstrap over runs, B = ${groupDigits(b.replicates)}, seed ${b.seed}.` : `No intervals (--bootstrap 0).`,
+  ];
+  let text = `${head.flatMap((sentence) => wrap(sentence, width)).join("\n")}\n`;
+  text += `\n${decisionText(report, width)}\n${parameterTable(report.parameters, width)}\n`;
   const counts = report.bugCounts;
   text += `\nBugs per generation:\n\n`;
   text += table(
