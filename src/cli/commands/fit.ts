@@ -179,7 +179,7 @@ export function formatFit(report: FitReport, out: string | null, width = 100): s
   text += table(
     ["generator", "runs", "mean", "variance", "D", "Poisson test"],
     counts.map((c) => [
-      c.generator, c.runs, num(c.mean), num(c.variance), num(c.dispersion),
+      c.generator, groupDigits(c.runs), num(c.mean), num(c.variance), num(c.dispersion),
       c.form === "constant" ? "constant count" : `p = ${c.pValue === null ? "-" : c.pValue.toPrecision(2)}: ${c.form === "poisson" ? "fits" : `rejected (${c.form})`}`,
     ]),
     new Set(["runs", "mean", "variance", "D"]),

@@ -5,6 +5,7 @@ import { table } from "../format.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { terminalWidth, textWidth } from "../render/layout.js";
+import { groupDigits, noun } from "../../text.js";
 
 interface Args {
   filter?: string;
@@ -102,7 +103,7 @@ export function formatPrices(presets: Preset[], filter: string | null, width: nu
   const { shown, hidden, idWidth } = chooseColumns(presets, width);
   const head = shown.map((c) => c.head);
   const rows = presets.map((p) => shown.map((c, i) => (i === 0 ? wrapId(c.cell(p), idWidth) : c.cell(p))));
-  const count = `${presets.length} preset${presets.length === 1 ? "" : "s"}${filter === null ? "" : ` matching "${filter}"`}`;
+  const count = `${groupDigits(presets.length)} ${noun(presets.length, "preset")}${filter === null ? "" : ` matching "${filter}"`}`;
   const notes: string[] = [];
   if (head.some((h) => h.startsWith("tier"))) {
     notes.push(`tier: a request whose whole input (new + cached) exceeds "tier above" tokens`, `      pays the tier's prices for all its tokens.`);

@@ -40,7 +40,7 @@ export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], de
   out += modelCostTable(results, "closed form");
   const bugSets = [...new Set(scenario.strategies.map((s) => s.generator))];
   if (fixers.length > 1) {
-    out += `\nFix phase on the same bugs (E[fix cost]):\n\n`;
+    out += `\n${wrap("Fix phase on the same bugs (E[fix cost]):", fit.width).join("\n")}\n\n`;
     const compHead = ["bugs of", "context", ...fixers];
     const compRows = bugSets.flatMap((g) =>
       scenario.contexts.map((ctx) => [g, ctx, ...fixerComparison(scenario, g, fixers, ctx).map((c) => money(c.fixCost))]),

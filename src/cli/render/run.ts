@@ -107,11 +107,11 @@ export function formatRun(view: RunView, fit: FitOptions): string {
     lines.push(...wrap(hint, fit.width));
     return lines.join("\n") + "\n";
   }
-  lines.push("rel. error = (mean - closed form) / closed form; z = (mean - closed form) / standard error;", ...wrap(verdict, fit.width));
+  lines.push(...wrap(`rel. error = (mean - closed form) / closed form; z = (mean - closed form) / standard error; ${verdict}`, fit.width));
   let out = lines.join("\n") + "\n";
-  if (usesExtensions(scenario)) out += extensionTable(results);
+  if (usesExtensions(scenario)) out += extensionTable(results, fit.width);
   out += modelCostTable(results, "simulated");
-  out += comparisonMatrices(scenario, evaluation);
+  out += comparisonMatrices(scenario, evaluation, fit.width);
   return out;
 }
 
@@ -167,7 +167,7 @@ export function modelCostTable(
   return `\nCost by model, $ per run (${what}):\n\n${table(head, rows, new Set(head.slice(3)))}\n`;
 }
 
-function extensionTable(results: SimResult[]): string {
+function extensionTable(results: SimResult[], width: number): string {
   const head = ["strategy", "context", "base formula", "bias", "attempts", "bugs", "all fixed", "wall mean", "wall p90", "cache hits"];
   const rows = results.map((r) => [
     r.strategy, r.context, money(r.baseMean), percent(r.bias),
@@ -176,17 +176,17 @@ function extensionTable(results: SimResult[]): string {
     `${percent(r.cacheHitRate, 1)} (${percent(r.expectedCacheHitRate, 1)})`,
   ]);
   return (
-    `\nAssumptions dropped (simulated, closed form in parentheses; bias = sim mean vs the base formula):\n\n` +
+    `\n${wrap("Assumptions dropped (simulated, closed form in parentheses; bias = sim mean vs the base formula):", width).join("\n")}\n\n` +
     table(head, rows, new Set(head.slice(2))) +
     "\n"
   );
 }
 
 /** P(row strategy is cheaper than column strategy in a run), one matrix per context. */
-function comparisonMatrices(scenario: Scenario, { results, comparisons }: Evaluation): string {
+function comparisonMatrices(scenario: Scenario, { results, comparisons }: Evaluation, width: number): string {
   const names = [...new Set(results.map((r) => r.strategy))];
   if (names.length < 2) return "";
-  let out = `\nP(row strategy is cheaper than column strategy in a run; a tie counts half):\n`;
+  let out = `\n${wrap("P(row strategy is cheaper than column strategy in a run; a tie counts half):", width).join("\n")}\n`;
   for (const ctx of scenario.contexts) {
     const cell = (a: string, b: string) =>
       a === b ? "-" : percent(comparisons.find((c) => c.context === ctx && c.a === a && c.b === b)?.probabilityCheaper, 1);
