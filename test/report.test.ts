@@ -130,6 +130,22 @@ describe("the crossover chart", () => {
     expect(err?.message).toMatch(/^--crossover models\.weak\.fix\.hard: no value between --from -2 and --to -1 is a valid scenario/);
   });
 
+  it("keeps the line of the strategy that has a closed form when the other has none", async () => {
+    const file = join(tmp, "one-sided.yaml");
+    writeFileSync(file, readFileSync(join(ROOT, "scenarios", "beta-difficulty.yaml"), "utf8").replace("mean: 0.15, concentration: 20", "mean: 0.15, concentration: 10").replace(/sweep:\n.*\n?$/s, ""));
+    const loaded = loadScenario(file); // strong-first's weak fixer: a Beta rate with a = 1.5, an infinite expected cost
+    const pool = new SimulationPool(1);
+    try {
+      const c = await crossoverData(pool, loaded.raw, loaded.scenario, file, planCrossover(loaded.raw, loaded.scenario, file, {})!, { trials: 500, seedKey: "one-sided" });
+      expect(c.without).toEqual(["strong-first"]);
+      expect(c.noClosedForm).toMatch(/infinite expected cost/);
+      expect(new Set(c.line.map((p) => p.strategy))).toEqual(new Set(["weak-first"]));
+      expect(c.crossovers).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("draws closed forms that cross where the crossovers are, and simulated means consistent with them", async () => {
     const pool = new SimulationPool(2);
     try {

@@ -147,8 +147,10 @@ export interface CrossoverData {
   /** runs per strategy and context at each simulated value */
   trials: number;
   crossovers: Crossover[];
-  /** why there are no lines, when the two strategies have no closed form at the scenario's value */
+  /** why a strategy has no line, when one (or both) has no closed form at the scenario's value */
   noClosedForm: string | null;
+  /** the strategies without a closed form there */
+  without: string[];
 }
 
 /** Whole numbers in [from, to]. */
@@ -167,8 +169,12 @@ export async function crossoverData(
   options: { trials: number; seedKey: string; onProgress?: (done: number, total: number) => void },
 ): Promise<CrossoverData> {
   const contexts = scenario.contexts;
-  const missing = plan.between.flatMap((st) => contexts.map((ctx) => expectedMean(scenario, st, ctx))).find((r) => r.mean === null);
-  const noClosedForm = missing ? missing.reason : null;
+  // a strategy without a closed form at the file's value (an infinite expectation, caps) has no
+  // line; the other keeps its own, but nothing crosses
+  const reasons = plan.between.map((st) => contexts.map((ctx) => expectedMean(scenario, st, ctx)).find((r) => r.mean === null)?.reason ?? null);
+  const lined = plan.between.filter((_, i) => reasons[i] === null);
+  const noClosedForm = reasons.find((r) => r !== null) ?? null;
+  const without = plan.between.filter((_, i) => reasons[i] !== null).map((st) => st.name);
 
   // the search and the lines share one bound on the closed forms' work, which names this command's flags
   const meter = scanMeter(plan.key, `--crossover ${plan.key} --from ${plan.from} --to ${plan.to}`, false);
@@ -180,9 +186,9 @@ export async function crossoverData(
     : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts, from: searchFrom, to: searchTo, steps }, meter);
   const crossovers = plan.whole && !COUNT_KEY.test(plan.key) ? found.map((c) => ({ ...c, value: Math.ceil(c.value), method: "integer" as const })) : found;
   const line: CrossoverPoint[] = [];
-  if (!noClosedForm) {
+  if (lined.length > 0) {
     for (const { x, scenario: at } of plan.line) {
-      for (const st of plan.between) {
+      for (const st of lined) {
         for (const context of contexts) {
           const mean = expectedMean(at, st, context).mean;
           if (mean !== null) line.push({ x, strategy: st.name, context, mean });
@@ -211,5 +217,5 @@ export async function crossoverData(
   const simulated = evaluations.flatMap((e, i) =>
     e.results.map((r) => ({ x: values[i]!.x, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow ?? undefined, ciHigh: r.ciHigh ?? undefined })),
   );
-  return { plan, line, simulated, trials, crossovers, noClosedForm };
+  return { plan, line, simulated, trials, crossovers, noClosedForm, without };
 }

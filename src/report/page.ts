@@ -286,7 +286,11 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
   const table = rows.length
     ? htmlTable(["context", c.plan.key, "cheaper below", "cheaper above", "method"], rows, new Set([c.plan.key]))
     : `<p>No crossover of the closed forms between ${esc(formatNumber(c.plan.from))} and ${esc(formatNumber(c.plan.to))}.</p>`;
-  const why = c.noClosedForm ? `<p>No closed form (${esc(c.noClosedForm)}): only the simulated means are drawn.</p>` : table;
+  const why = !c.noClosedForm
+    ? table
+    : c.without.length === 2
+      ? `<p>No closed form (${esc(c.noClosedForm)}): only the simulated means are drawn.</p>`
+      : `<p>${esc(c.without[0]!)} has no closed form (${esc(c.noClosedForm)}): only its simulated means are drawn, and no crossover is sought.</p>`;
   const leftOut = c.plan.leftOut.map(
     (l) => `<p>Left out: ${l.values === 1 ? formatNumber(l.from) : `${formatNumber(l.from)} to ${formatNumber(l.to)} (${groupDigits(l.values)} values)`}, no scenario: ${esc(l.reason)}</p>`,
   );
