@@ -354,6 +354,17 @@ describe("reports in Chromium", () => {
     expect(readFileSync(out, "utf8")).toContain("context window 1,048,576 tokens"); // not 1048580
   });
 
+  it("free models (every cost $0): cost axes keep a length, and the breakdown says there is nothing to show", () => {
+    const free = join(tmp, "free.yaml");
+    writeFileSync(free, readFileSync(DEFAULT, "utf8").replace("name: default", "name: free").replace(/price: \{[^}]*\}/g, "price: { input: 0, output: 0 }"));
+    const out = join(tmp, "free.html");
+    expect(agentsim("report", free, "--trials", "500", "--out", out).code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain("Every strategy costs $0 per run: there is nothing to break down.");
+    const ticks = new Set([...html.matchAll(/>(\$[\d.,]+)<\/text>/g)].map((m) => m[1]));
+    expect(ticks.size).toBeGreaterThan(2); // not a lone "$0" in the middle of an axis of no length
+  });
+
   it("is one self-contained file: no scripts, no links to anything outside it", () => {
     for (const file of pages.values()) {
       const html = readFileSync(file, "utf8");

@@ -67,7 +67,8 @@ export function distributionChart(title: string, series: DistributionSeries[], c
     })),
   );
   const means = series.flatMap((s) => (s.analyticMean === null ? [] : [{ strategy: s.strategy, cost: s.analyticMean, what: "closed-form mean" }]));
-  const x = { field: "cost", type: "quantitative" as const, title: "cost ($ per run)", scale: { zero: true }, axis: { format: dollarFormat(curves.map((c) => c.cost)) } };
+  const costs = curves.map((c) => c.cost);
+  const x = { field: "cost", type: "quantitative" as const, title: "cost ($ per run)", scale: costScale(costs), axis: { format: dollarFormat(costs) } };
   const color = strategyColour(colours);
   return {
     $schema: SCHEMA,
@@ -121,6 +122,11 @@ export interface BreakdownRow {
   category: string;
   /** $ per run */
   value: number;
+}
+
+/** A cost axis from 0; over [0, 1 cent] where every value is 0 (free models), which would leave it no length. */
+function costScale(values: readonly number[]): { zero: true; domain?: [number, number] } {
+  return values.some((v) => v !== 0) ? { zero: true } : { zero: true, domain: [0, 0.01] };
 }
 
 /** Each bar's length: the sum of its segments, per context. */
@@ -185,7 +191,8 @@ export function crossoverChart(
   colours: ColourScale,
 ): TopLevelSpec {
   const x = { field: "x", type: "quantitative" as const, title: key, scale: { domain: range, nice: false } };
-  const y = { field: "mean", type: "quantitative" as const, title: "expected cost ($ per run)", axis: { format: dollarFormat([...line, ...simulated].flatMap((p) => [p.mean, p.ciLow ?? p.mean, p.ciHigh ?? p.mean])) }, scale: { zero: true } };
+  const costs = [...line, ...simulated].flatMap((p) => [p.mean, p.ciLow ?? p.mean, p.ciHigh ?? p.mean]);
+  const y = { field: "mean", type: "quantitative" as const, title: "expected cost ($ per run)", axis: { format: dollarFormat(costs) }, scale: costScale(costs) };
   const color = strategyColour(colours, [...new Set([...line, ...simulated].map((p) => p.strategy))]);
   return {
     $schema: SCHEMA,

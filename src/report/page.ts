@@ -264,6 +264,7 @@ async function breakdownSection(results: SimResult[]): Promise<string> {
       for (const [key, category] of MODEL_CATEGORIES) rows.push({ bar: label, context: r.context, category, value: costs[key] });
     }
   }
+  if (rows.every((r) => r.value === 0)) return `<h2 id="breakdown">Where the money goes</h2>\n<p>Every strategy costs $0 per run: there is nothing to break down.</p>`;
   const categories = categoryColours(MODEL_CATEGORIES.map(([, c]) => c));
   const contexts = [...new Set(results.map((r) => r.context))];
   const svg = await toSvg(breakdownChart(rows, bars, contexts, categories));
