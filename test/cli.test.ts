@@ -299,6 +299,8 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     const ladders = at(80, "run", "scenarios/escalation.yaml", "--trials", "2000");
     expect(ladders).toMatch(/Ladders:/);
     expect(widest(ladders)).toBeLessThanOrEqual(80); // the ladder table was 81 to 89 wide
+    expect(widest(at(60, "run", "scenarios/escalation.yaml", "--trials", "2000"))).toBeLessThanOrEqual(60);
+    expect(ladders).toMatch(/\nescalate \(shared\)\n {2}1 +weak fixes +100\.0%/); // a section per strategy and context
     const crossover = at(60, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
     expect(widest(crossover)).toBeLessThanOrEqual(60); // 69, title and table
     const best = at(80, "crossover", "scenarios/escalation.yaml", "--param", "strategies.escalate.ladder[0].attempts", "--to", "8");

@@ -29,7 +29,7 @@ export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], de
   lines.push("", ...wrap(`Scenario ${scenario.name} (${file}): closed-form expected cost per run`, fit.width), "");
   lines.push(sectionTable(ANALYTIC_COLUMNS, byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
-  const ladders = ladderTable(results);
+  const ladders = ladderTable(results, fit.width);
   if (ladders) lines.push("", ladders);
   const fixers = [...new Set(scenario.strategies.flatMap((s) => fixRungs(s.ladder).map((r) => r.model)))];
   if (!fit.wide) {

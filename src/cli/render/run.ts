@@ -99,7 +99,7 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   lines.push(...divergenceNotes(results, fit.width));
   const tooFew = results.filter((r) => r.verdict === "too few runs").length;
   if (tooFew > 0) lines.push(...wrap(`${tooFew} of ${results.length} checks not judged: ${tooFewRunsNote}`, fit.width));
-  const ladders = ladderTable(results);
+  const ladders = ladderTable(results, fit.width);
   if (ladders) lines.push("", ladders);
   const verdict = `verdict: consistent when |z| <= ${Z_THRESHOLD} after correcting z for the skewness of the costs`;
   if (!fit.wide) {
@@ -137,18 +137,22 @@ function divergenceNotes(results: SimResult[], width: number): string[] {
   ));
 }
 
-/** How far bugs climb each ladder: per rung, the share of bugs reaching it and its attempts (consults) per run. */
-export function ladderTable(results: { strategy: string; context: string; rungs: { rung: number; kind: string; model: string; reachFraction: number; attemptsPerRun: number }[] | null }[]): string | null {
+type Rung = { rung: number; kind: string; model: string; reachFraction: number; attemptsPerRun: number };
+
+/** The columns of the Ladders table: a rung, who acts on it, how many bugs reach it, its attempts (consults) per run. */
+const RUNG_COLUMNS: Column<Rung>[] = [
+  { head: "rung", cell: (g) => String(g.rung + 1) },
+  { head: "what", cell: (g) => (g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`) },
+  { head: "bugs\nreaching", numeric: true, cell: (g) => percent(g.reachFraction, 1) },
+  { head: "attempts\n(consults)\nper run", numeric: true, cell: (g) => num(g.attemptsPerRun) },
+];
+
+/** How far bugs climb each ladder: per rung, the share of bugs reaching it and its attempts (consults) per run; a section per strategy and context. */
+export function ladderTable(results: { strategy: string; context: string; rungs: Rung[] | null }[], width = 100): string | null {
   const climbing = results.filter((r) => r.rungs && r.rungs.length > 1);
   if (climbing.length === 0) return null;
-  const rows = climbing.flatMap((r) =>
-    r.rungs!.map((g) => [
-      g.rung === 0 ? r.strategy : "", g.rung === 0 ? r.context : "", String(g.rung + 1),
-      g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`, percent(g.reachFraction, 1), num(g.attemptsPerRun),
-    ]),
-  );
-  const head = ["strategy", "context", "rung", "what", "bugs\nreaching", "attempts\n(consults)\nper run"];
-  return `Ladders:\n\n${table(head, rows, new Set(head.slice(4)))}\n`;
+  const sections = climbing.map((r) => ({ title: `${r.strategy} (${r.context})`, rows: r.rungs! }));
+  return `Ladders:\n\n${sectionTable(RUNG_COLUMNS, sections, { width, wide: false })}\n`;
 }
 
 /** Each model's share of a run's cost: generation, uncached input, cache writes, cache reads, output. */
