@@ -163,7 +163,12 @@ function commandFor(i: number, file: string, data: Data | null): string[] {
   const sweep = data !== null && typeof data === "object" && "sweep" in data;
   if (sweep && r < 0.6) return ["sweep", file, "--out", join(dir, `out-${i}.csv`), "--trials", pick(["2", "30"]), "--threads", "1"];
   if (r < 0.4) return ["analytic", file, ...json];
-  if (r < 0.7) return ["run", file, "--trials", pick(["2", "40", "200"]), "--threads", "1", ...json];
+  if (r < 0.65) return ["run", file, "--trials", pick(["2", "40", "200"]), "--threads", "1", ...json];
+  // the report along its default crossover, or along a key of the file over an odd range
+  if (r < 0.72) {
+    const along = chance(0.5) ? [] : ["--crossover", numericPath(data), "--from", pick(["0", "0.5", "1", "-1"]), "--to", pick(["1", "3", "20"])];
+    return ["report", file, "--trials", pick(["2", "40"]), "--threads", "1", "--out", join(dir, `report-${i}.html`), ...along];
+  }
     const from = pick(["0", "0.01", "1", "-5", "1e-300", "100"]);
     const to = pick(["1", "2", "10", "1e6", "0.5"]);
   return ["crossover", file, "--param", numericPath(data), "--from", from, "--to", to, "--steps", pick(["5", "50"]), ...json];
@@ -257,6 +262,9 @@ function problems(args: string[], o: Outcome): string[] {
     if (args.includes("--json") && o.stdout.startsWith("{")) found.push(...jsonProblems(o.stdout));
     const out = args[args.indexOf("--out") + 1];
     if (args[0] === "sweep" && o.code === 0 && out && existsSync(out)) found.push(...csvProblems(readFileSync(out, "utf8")));
+    if (args[0] === "report" && o.code === 0 && out && existsSync(out) && /\bNaN\b|Infinity|undefined/.test(readFileSync(out, "utf8"))) {
+      found.push("NaN, Infinity or undefined in the report");
+    }
   } else {
     found.push(`exit code ${o.code}`);
   }
