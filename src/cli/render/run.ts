@@ -107,7 +107,7 @@ export function formatRun(view: RunView, fit: FitOptions): string {
     lines.push(...wrap(hint, fit.width));
     return lines.join("\n") + "\n";
   }
-  lines.push(...wrap(`rel. error = (mean - closed form) / closed form; z = (mean - closed form) / standard error; ${verdict}`, fit.width));
+  lines.push(...wrap("rel. error = (mean - closed form) / closed form; z = (mean - closed form) / standard error;", fit.width), ...wrap(verdict, fit.width));
   let out = lines.join("\n") + "\n";
   if (usesExtensions(scenario)) out += extensionTable(results, fit.width);
   out += modelCostTable(results, "simulated");
