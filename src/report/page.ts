@@ -300,12 +300,14 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
 
 function crossoverCaption(c: CrossoverData, context: string): string {
   const count = /\.bugs\.count$/.test(c.plan.key);
-  return (
-    `Expected cost per run in the ${context} context as ${c.plan.key} goes from ${formatNumber(c.plan.from)} to ${formatNumber(c.plan.to)}, ` +
-    `the rest of the scenario as in the file. Lines: the closed form${count ? " at whole bug counts" : c.plan.whole ? " at whole values" : ""}; circles: simulated means ` +
-    `(${groupDigits(c.trials)} runs each) with 95% intervals, often shorter than the circles; dashed: where the closed forms cross` +
-    `${count ? " (solved exactly, the count taken as a real number)" : ""}.`
-  );
+  const circles = `circles: simulated means (${groupDigits(c.trials)} runs each) with 95% intervals, often shorter than the circles`;
+  // what the lines are, only where there are lines (a strategy without a closed form has none, and nothing crosses)
+  const lines =
+    c.without.length === c.plan.between.length
+      ? `${circles[0]!.toUpperCase()}${circles.slice(1)}.`
+      : `Lines: the closed form${count ? " at whole bug counts" : c.plan.whole ? " at whole values" : ""}${c.without.length ? ` (none for ${c.without.join(", ")})` : ""}; ${circles}` +
+        (c.without.length ? "." : `; dashed: where the closed forms cross${count ? " (solved exactly, the count taken as a real number)" : ""}.`);
+  return `Expected cost per run in the ${context} context as ${c.plan.key} goes from ${formatNumber(c.plan.from)} to ${formatNumber(c.plan.to)}, the rest of the scenario as in the file. ${lines}`;
 }
 
 /** Short labels of an axis's values (4 significant digits), or exact ones where those would collide. */
