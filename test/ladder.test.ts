@@ -266,6 +266,30 @@ describe("the new numeric keys", () => {
   });
 });
 
+describe("a generator that leaves no bug", () => {
+  it("has a closed form, its generation alone, whatever tier or window lies below the first fix request", () => {
+    // a multi-rung ladder in shared context with a tier under prompt + generation: the tier's
+    // chance was taken as 1 (no room under it), though no fix request is ever made
+    const raw = {
+      name: "zero",
+      seed: 1,
+      trials: 1000,
+      models: {
+        a: { price: { input: 1, output: 5, longContext: { above: 5000, input: 2, output: 7.5 } }, bugs: { count: 0, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.2 } },
+        b: { price: { input: 3, output: 15 }, bugs: { count: 2, hardFraction: 0.5 }, fix: { easy: 0.9, hard: 0.6 } },
+      },
+      tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+      contexts: ["shared"],
+      strategies: { s: { generator: "a", ladder: [{ fixer: "a", attempts: 2 }, { fixer: "b" }] } },
+    };
+    const s = parseScenario(raw, "zero.yaml");
+    const r = analyzeStrategy(s, s.strategies[0]!, "shared");
+    expect(r.reason).toBeNull();
+    expect(r.analyticMean).toBeCloseTo(2000 * 1e-6 + 4000 * 5e-6, 15); // the generation, at the base tier
+    expect(r.expectedAttempts).toBe(0);
+  });
+});
+
 describe("the best number of attempts of a rung", () => {
   it("is the k with the lowest reference cost, in each context, and the other strategy's cost is its own", () => {
     // the escalation scenario written out by hand (list prices of Opus 4.5 and Haiku 4.5)

@@ -434,7 +434,8 @@ function thresholdChance(
 ): number {
   const limit = (name: string) => limitOf(scenario.models[name]!) ?? Infinity;
   const windows = fixPhaseModels(strategy.ladder).map(limit).filter((w) => w !== Infinity);
-  if (windows.length === 0) return 0;
+  // no bug, no fix-phase request: none can reach a threshold, however small the room under it
+  if (windows.length === 0 || bugs.easy + bugs.hard === 0) return 0;
   const L1 = scenario.tokens.prompt + scenario.tokens.generation;
   if (context === "fresh") {
     const first = (s: BugSchedule) => {
