@@ -287,6 +287,16 @@ describe("flags mean what they say", () => {
   });
 });
 
+describe("JSON says why a number is missing", () => {
+  it("crossover's best attempts: the other strategy's null cost comes with its reason", () => {
+    const r = agentsim("crossover", "scenarios/advisor.yaml", "--param", "strategies.advised.ladder[0].attempts", "--between", "advised,executor-alone", "--to", "5", "--json");
+    expect(r.code).toBe(0);
+    const others = JSON.parse(r.stdout).best.map((b: { other: unknown }) => b.other);
+    expect(others).toContainEqual({ strategy: "executor-alone", cost: null, reason: expect.stringMatching(/context window/) });
+    for (const o of others) expect(o.cost === null).toBe(o.reason !== null);
+  });
+});
+
 describe("text fits the width COLUMNS gives a pipe", () => {
   const at = (columns: number, ...args: string[]) => {
     const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, COLUMNS: String(columns) } });

@@ -35,6 +35,15 @@ beforeAll(() => {
 });
 
 describe("agentsim fit on traces", () => {
+  it("--json: where no strategy has a closed form, each cost's null comes with its reason", () => {
+    const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/ext-retry-caps.yaml", "--bootstrap", "0", "--json");
+    expect(code).toBe(0);
+    for (const c of JSON.parse(stdout).decision.contexts) {
+      expect(c.cheapest).toBeNull();
+      for (const cost of c.costs) expect(cost).toEqual({ strategy: expect.any(String), expectedCost: null, reason: expect.stringMatching(/retry caps/) });
+    }
+  });
+
   it("--json: parameters by scenario key with intervals, and the decision's confidence per context", () => {
     const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "100", "--json");
     expect(code).toBe(0);

@@ -34,7 +34,7 @@ export interface ContextDecision {
   context: Context;
   /** the cheapest strategy by expected cost at the estimates (null: no closed form for any) */
   cheapest: string | null;
-  costs: { strategy: string; expectedCost: number | null }[];
+  costs: { strategy: string; expectedCost: number | null; reason: string | null }[];
   /** per strategy, the share of bootstrap replicates in which it is the cheapest (null without a bootstrap) */
   confidence: { strategy: string; share: number }[] | null;
   /** the share of replicates in which no strategy had a closed form */

@@ -154,7 +154,8 @@ export interface ContextChoice {
   context: Context;
   /** the cheapest strategy by closed-form expected cost; null when no strategy has a closed form */
   cheapest: string | null;
-  costs: { strategy: string; expectedCost: number | null }[];
+  /** each strategy's closed-form expected cost, or null and why there is none */
+  costs: { strategy: string; expectedCost: number | null; reason: string | null }[];
 }
 
 /** Per context, the strategy with the lowest closed-form expected cost (the first of equals). */
@@ -169,7 +170,7 @@ export function cheapestByContext(scenario: Scenario): ContextChoice[] {
     return {
       context,
       cheapest: cheapest?.strategy ?? null,
-      costs: mine.map((r) => ({ strategy: r.strategy, expectedCost: r.analyticMean })),
+      costs: mine.map((r) => ({ strategy: r.strategy, expectedCost: r.analyticMean, reason: r.reason })),
     };
   });
 }

@@ -416,8 +416,8 @@ export interface BestValue {
   cost: number;
   /** the expected cost at every value tried (null where there is no closed form) */
   costs: { value: number; cost: number | null }[];
-  /** the other strategy's expected cost (it does not depend on the key) */
-  other: { strategy: string; cost: number | null };
+  /** the other strategy's expected cost (it does not depend on the key), or null and why there is none */
+  other: { strategy: string; cost: number | null; reason: string | null };
 }
 
 /**
@@ -459,8 +459,8 @@ export function bestAttempts(fileData: Record<string, unknown>, file: string, qu
     const known = costs.filter((c) => c.cost !== null) as { value: number; cost: number }[];
     if (known.length === 0) throw new UserError(`${name} (${context}) has no closed form for any attempts in [${from}, ${to}]`);
     const best = known.reduce((a, b) => (b.cost < a.cost ? b : a));
-    const otherCost = other ? expectedMean(base, base.strategies.find((s) => s.name === other.name)!, context).mean : null;
-    return { context, strategy: name, best: best.value, cost: best.cost, costs, other: { strategy: other?.name ?? "", cost: otherCost } };
+    const theirs = other ? expectedMean(base, base.strategies.find((s) => s.name === other.name)!, context) : null;
+    return { context, strategy: name, best: best.value, cost: best.cost, costs, other: { strategy: other?.name ?? "", cost: theirs?.mean ?? null, reason: theirs?.reason ?? null } };
   });
 }
 
