@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateScenario, type SimResult } from "../src/evaluate/evaluate.js";
 import { collectReport } from "../src/report/collect.js";
 import { renderPage } from "../src/report/page.js";
-import { dollarFormat } from "../src/report/charts.js";
+import { dollarFormat, sweepChart } from "../src/report/charts.js";
+import { strategyColours } from "../src/report/palette.js";
 import { planCrossover, crossoverData, CROSSOVER_TRIALS } from "../src/report/crossover.js";
 import { sweepData } from "../src/report/sweep.js";
 import { loadScenario, readScenarioFile } from "../src/scenario/load.js";
@@ -76,6 +77,18 @@ describe("dollar axes", () => {
     expect(dollarFormat([0.3001, 0.3003], false)).toBe("$,.5~f"); // an axis that does not start at 0
     expect(dollarFormat([0.3001, 0.3003])).toBe("$,.3~f"); // one that does spans 0 to 0.3
     expect(dollarFormat([0, 0])).toBe("$,.3~f");
+  });
+});
+
+describe("the sweep chart's axis", () => {
+  it("gives a sweep of one value an axis around it, with that value as its one tick", () => {
+    const point = (x: number) => ({ x, row: "", context: "shared", strategy: "a", mean: 0.2, ciLow: 0.19, ciHigh: 0.21 });
+    const x = (points: ReturnType<typeof point>[], log = false) =>
+      (sweepChart("k", log, null, points, { contexts: ["shared"], rows: [] }, strategyColours(["a"])) as { spec: { layer: { encoding: { x: { scale: unknown; axis?: unknown } } }[] } }).spec.layer[0]!.encoding.x;
+    expect(x([point(4)])).toMatchObject({ scale: { zero: false, domain: [2, 6] }, axis: { values: [4] } }); // was 4 to 4, "4.000000"
+    expect(x([point(0)]).scale).toMatchObject({ domain: [-1, 1] });
+    expect(x([point(8)], true).scale).toMatchObject({ type: "log", domain: [4, 16] });
+    expect(x([point(4), point(8)])).toEqual({ field: "x", type: "quantitative", title: "k", scale: { zero: false } });
   });
 });
 

@@ -238,7 +238,18 @@ export function sweepChart(
   order: { contexts: string[]; rows: string[] },
   colours: ColourScale,
 ): TopLevelSpec {
-  const x = { field: "x", type: "quantitative" as const, title: key, scale: log ? { type: "log" as const, nice: false } : { zero: false } };
+  // one value along the key leaves the axis no length: give it one around the value, ticks as written
+  const xs = [...new Set(points.map((p) => p.x))];
+  const one = xs.length === 1 ? xs[0]! : null;
+  const around: [number, number] | null = one === null ? null : log ? [one / 2, one * 2] : one === 0 ? [-1, 1] : [one - Math.abs(one) / 2, one + Math.abs(one) / 2];
+  const scale = log ? { type: "log" as const, nice: false } : { zero: false };
+  const x = {
+    field: "x",
+    type: "quantitative" as const,
+    title: key,
+    scale: around ? { ...scale, domain: around } : scale,
+    ...(one !== null ? { axis: { values: [one], format: "~g" } } : {}),
+  };
   const y = { field: "mean", type: "quantitative" as const, title: "mean cost ($ per run)", axis: { format: dollarFormat(points.flatMap((p) => [p.mean, p.ciLow ?? p.mean, p.ciHigh ?? p.mean]), false) } };
   const color = strategyColour(colours);
   return {
