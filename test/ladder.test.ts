@@ -288,6 +288,47 @@ describe("a generator that leaves no bug", () => {
     expect(r.analyticMean).toBeCloseTo(2000 * 1e-6 + 4000 * 5e-6, 15); // the generation, at the base tier
     expect(r.expectedAttempts).toBe(0);
   });
+
+  it("has one with error-trace growth in shared context too: growth acts on retries, and there are none", () => {
+    const raw = {
+      name: "zero-growth",
+      seed: 1,
+      trials: 1000,
+      models: {
+        a: { price: { input: 1, output: 5 }, bugs: { count: 0, hardFraction: 0 }, fix: { easy: 0.6, hard: 0.3 } },
+        b: { price: { input: 3, output: 15 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.9, hard: 0.6 } },
+      },
+      tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400, errorGrowth: 0.2 },
+      contexts: ["shared"],
+      strategies: { "a-b": { generator: "a", fixer: "b" }, "b-a": { generator: "b", fixer: "a" } },
+    };
+    const s = parseScenario(raw, "zero-growth.yaml");
+    const none = analyzeStrategy(s, s.strategies[0]!, "shared");
+    expect(none.reason).toBeNull();
+    expect(none.analyticMean).toBeCloseTo(2000 * 1e-6 + 4000 * 5e-6, 15);
+    // with bugs to fix, growth in shared context still has no closed form
+    expect(analyzeStrategy(s, s.strategies[1]!, "shared").reason).toMatch(/error-trace growth has no closed form in shared context/);
+  });
+});
+
+describe("a Beta rate with 1 < a <= 2", () => {
+  it("has infinite expected cost but finite expected attempts, E[1/p] = (a + b - 1)/(a - 1), which analytic gives", () => {
+    const raw = {
+      name: "beta",
+      seed: 1,
+      trials: 1000,
+      models: { m: { price: { input: 1, output: 5 }, bugs: { count: 2, hardFraction: 0 }, fix: { easy: { dist: "beta", mean: 0.18, concentration: 10 }, hard: 0.5 } } },
+      tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+      contexts: ["shared"],
+    };
+    const s = parseScenario(raw, "beta.yaml");
+    const r = analyzeStrategy(s, s.strategies[0]!, "shared");
+    expect(r.analyticMean).toBeNull();
+    expect(r.reason).toMatch(/infinite expected cost: .* a = 1\.8 <= 2/);
+    // a = 1.8, b = 8.2: E[1/p] = 9/0.8 = 11.25 attempts a bug, 2 bugs
+    expect(r.expectedAttempts).toBeCloseTo(2 * (1.8 + 8.2 - 1) / (1.8 - 1), 12);
+    expect(r.expectedBugs).toBe(2);
+  });
 });
 
 describe("the best number of attempts of a rung", () => {

@@ -142,7 +142,8 @@ export function closedFormReason(scenario: Scenario, strategy: Strategy, context
     if (tiered) return "cache expiry with a long-context tier has no closed form";
     if (models[0]!.speed && !isConstant(scenario.tokens.fixOutput)) return "cache expiry gaps depend on random output lengths";
   }
-  if (scenario.tokens.errorGrowth > 0) {
+  // (a generator that leaves no bug makes no fix request: growth, which acts on retries, is moot)
+  if (scenario.tokens.errorGrowth > 0 && countMean(scenario.models[strategy.generator]!.bugs) > 0) {
     if (context === "shared") return "error-trace growth has no closed form in shared context";
     const rung = fixRungs(ladder)[0]!;
     const rates = rungRates(scenario.models, rung);
@@ -185,11 +186,12 @@ export function hasInfiniteCost(r: { reason?: string | null }): boolean {
 }
 
 /** The first beta rate met on the unbounded last rung whose a is too small for the cost's mean (or variance) to be finite. */
-function divergence(scenario: Scenario, strategy: Strategy, of: "cost" | "variance"): string | null {
+function divergence(scenario: Scenario, strategy: Strategy, of: "cost" | "variance" | "attempts"): string | null {
   if (hasBoundedEnd(strategy.ladder)) return null;
   const last = strategy.ladder[strategy.ladder.length - 1] as FixRung; // an unbounded end is a fixer rung
   const growing = deltaOf(tokenShape(scenario)) > 0;
-  const needed = of === "cost" ? (growing ? 2 : 1) : growing ? 4 : 2;
+  // the attempts need E[1/p] (a > 1) whatever the tokens
+  const needed = of === "attempts" ? 1 : of === "cost" ? (growing ? 2 : 1) : growing ? 4 : 2;
   const met = classesMet(scenario, strategy);
   const rates = rungRates(scenario.models, last);
   const where = rateKey(strategy.name, strategy.ladder.length - 1, last);
@@ -202,7 +204,7 @@ function divergence(scenario: Scenario, strategy: Strategy, of: "cost" | "varian
     const tail = sched[cls].tail;
     if (!tail || tailReach(tail, 1) === 0) continue;
     return (
-      `${of === "cost" ? INFINITE_COST : "infinite variance of the cost"}: ${where}.${cls} is beta with a = ${+rate.a.toPrecision(6)} <= ${needed} ` +
+      `${of === "variance" ? "infinite variance of the cost" : of === "attempts" ? "infinite expected attempts" : INFINITE_COST}: ${where}.${cls} is beta with a = ${+rate.a.toPrecision(6)} <= ${needed} ` +
       `(E[1/p${needed === 1 ? "" : `^${needed}`}] diverges)`
     );
   }
@@ -663,7 +665,7 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   const capped = scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null;
   // Counts and times have closed forms even where the cost has none, but for caps and windows.
   let counts: FixPhase | null = phase;
-  if (!counts && !capped && !divergence(scenario, strategy, "cost")) {
+  if (!counts && !capped && !divergence(scenario, strategy, "attempts")) {
     try {
       counts = fixPhase({ ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } }, strategy, context);
       if (counts.windowChance >= NEGLIGIBLE_WINDOW) counts = null;

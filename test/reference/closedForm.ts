@@ -452,9 +452,10 @@ export function hitProbability(s: RefScenario, fix: RefModel): number {
   return distCdf(s.tool, room);
 }
 
-function noClosedForm(s: RefScenario, fix: RefModel, context: "shared" | "fresh"): boolean {
+function noClosedForm(s: RefScenario, gen: RefModel, fix: RefModel, context: "shared" | "fresh"): boolean {
   if (s.hasLimits) return true;
-  if (context === "shared" && s.g > 0) return true;
+  // growth in shared context has none, but a generator that leaves no bug makes no retry to grow
+  if (context === "shared" && s.g > 0 && gen.q > 0) return true;
   if (s.ttl !== null && fix.speed !== null && !distIsConstant(s.G)) return true;
   return false;
 }
@@ -491,7 +492,7 @@ export function referenceCost(
       : null;
 
   const result = { strategy: strategy.name, generator: gen.name, fixer: fix.name, context, I, V, bugs, wall, h };
-  if (noClosedForm(s, fix, context)) return { ...result, mean: null, breakdown: null };
+  if (noClosedForm(s, gen, fix, context)) return { ...result, mean: null, breakdown: null };
 
   let tokens: Tokens;
   if (context === "shared") {

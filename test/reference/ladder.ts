@@ -144,7 +144,10 @@ export function ruleReason(s: LScenario, st: LStrategy, context: Context): { rul
       return { rule: 3, reason: "caching.ttlSeconds with a fixer speed and a random tokens.fixOutput has no closed form" };
     }
   }
-  if (s.g > 0) {
+  // a generator that leaves no bug makes no retry for the growth to act on
+  const generator = s.models[st.generator]!;
+  const leavesBugs = generator.count.kind === "fixed" ? generator.count.q > 0 : generator.count.mean > 0;
+  if (s.g > 0 && leavesBugs) {
     const rung = st.rungs[0]!;
     const fixedRates = rung.kind === "fix" && rung.source.easy.kind === "fixed" && rung.source.hard.kind === "fixed";
     if (!(context === "fresh" && oneRung && fixedRates)) {
