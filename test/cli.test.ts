@@ -305,6 +305,14 @@ describe("text fits the width COLUMNS gives a pipe", () => {
   };
   const widest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
 
+  it("run's and analytic's main table fit 40 columns: the generator and fixer go last", () => {
+    for (const command of ["run", "analytic"]) {
+      const text = at(40, command, "scenarios/default.yaml", ...(command === "run" ? ["--trials", "2000"] : []));
+      expect(widest(text)).toBeLessThanOrEqual(40); // 43-57 before
+      expect(text).toMatch(/\n {2}strong-first +\$0\.\d+/);
+    }
+  });
+
   it("run's ladder table, crossover's title and table, and validate's checks", () => {
     const ladders = at(80, "run", "scenarios/escalation.yaml", "--trials", "2000");
     expect(ladders).toMatch(/Ladders:/);

@@ -35,6 +35,8 @@ const PAIR_WIDTH = 30;
  */
 export const PAIR_COLUMN: Column<StrategyModels> = {
   head: "generator\n-> fixer",
+  // the last to go when the terminal is narrow: the strategy's name stays, and the decision says who fixes
+  drop: 0,
   cell: (r) => {
     const label = pairLabel(r);
     // a single fixer (long model names) is its label: there is no range of models to shorten to
