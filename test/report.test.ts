@@ -77,6 +77,8 @@ describe("dollar axes", () => {
     expect(dollarFormat([0.3001, 0.3003], false)).toBe("$,.5~f"); // an axis that does not start at 0
     expect(dollarFormat([0.3001, 0.3003])).toBe("$,.3~f"); // one that does spans 0 to 0.3
     expect(dollarFormat([0, 0])).toBe("$,.3~f");
+    // a 40,000-point sweep's chart: as many values as no spread into Math.max takes (it threw)
+    expect(dollarFormat(Array.from({ length: 500_000 }, (_, i) => 0.3 + i * 1e-9), false)).toBe("$,.5~f");
   });
 });
 

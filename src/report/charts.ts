@@ -16,9 +16,15 @@ const HEIGHT = 280;
  * where every tick would read "$0" to three decimals).
  */
 export function dollarFormat(values: readonly number[], fromZero = true): string {
-  const finite = values.filter(Number.isFinite);
-  const ends = fromZero ? [...finite, 0] : finite;
-  const span = finite.length ? Math.max(...ends) - Math.min(...ends) : 0;
+  // a loop, not Math.max(...values): a sweep's chart may hold hundreds of thousands of values
+  let low = fromZero ? 0 : Infinity;
+  let high = fromZero ? 0 : -Infinity;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    low = Math.min(low, v);
+    high = Math.max(high, v);
+  }
+  const span = high > low ? high - low : 0;
   const decimals = span > 0 ? Math.min(12, Math.max(3, Math.ceil(-Math.log10(span / 10)))) : 3;
   return `$,.${decimals}~f`;
 }
