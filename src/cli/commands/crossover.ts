@@ -6,7 +6,7 @@ import { openScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { rangeFlags, textFlag, wholeFlag } from "../args.js";
 import { money, table } from "../format.js";
-import { terminalWidth, textWidth, wrap } from "../render/layout.js";
+import { plainTable, terminalWidth, wrap, type Column } from "../render/layout.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { groupDigits } from "../../text.js";
@@ -156,11 +156,15 @@ function formatCrossovers(
     if (found.length === 0) return [[ctx, "none", "-", "-", "-"]];
     return found.map((f) => f.row);
   });
-  const head = ["context", param, "cheaper\nbelow", "cheaper\nabove", "method"];
-  let text = table(head, rows, new Set([param]));
-  // too wide for the terminal: the method, the least needed column, goes (--json keeps it)
-  if (textWidth(text) > width) text = table(head.slice(0, -1), rows.map((r) => r.slice(0, -1)), new Set([param]));
-  out += text + "\n";
+  const columns: Column<string[]>[] = [
+    { head: "context", cell: (r) => r[0]! },
+    { head: param, numeric: true, cell: (r) => r[1]! },
+    { head: "cheaper\nbelow", cell: (r) => r[2]! },
+    { head: "cheaper\nabove", cell: (r) => r[3]! },
+    // too wide for the terminal: the method, the least needed column, goes (--json keeps it)
+    { head: "method", drop: 1, cell: (r) => r[4]! },
+  ];
+  out += plainTable(columns, rows, { width, wide: false }) + "\n";
   for (const k of skipped) out += "\n" + wrap(`${k.context}: ${withoutFile(k.reason)}`, width, "", "  ").join("\n") + "\n";
   for (const g of gaps) {
     const sides = flips(g)

@@ -22,7 +22,7 @@ import { textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
 import { toJson } from "../json.js";
-import { terminalWidth, textWidth, wrap } from "../render/layout.js";
+import { plainTable, terminalWidth, wrap, type Column } from "../render/layout.js";
 
 const FORMATS = ["agentsim", "claude-code"] as const;
 
@@ -123,13 +123,13 @@ const value = (x: number | null) => (x !== null && Math.abs(x) >= 1000 ? groupDi
 
 const interval = (p: { ciLow: number | null; ciHigh: number | null }) => (p.ciLow === null ? "-" : `${value(p.ciLow)} .. ${value(p.ciHigh)}`);
 
-/** The estimates; the column of what each is estimated from goes when the table is too wide for `width` (--json keeps it). */
-function parameterTable(rows: ParameterRow[], width = 100): string {
-  const head = ["parameter", "estimate", "95% interval", "from"];
-  const cells = rows.map((p) => [p.key, p.value === null ? "not identified" : value(p.value), interval(p), p.value === null ? "" : p.basis]);
-  const text = table(head, cells, new Set(["estimate", "95% interval"]));
-  return textWidth(text) <= width ? text : table(head.slice(0, -1), cells.map((c) => c.slice(0, -1)), new Set(["estimate", "95% interval"]));
-}
+/** The estimates' columns; what each is estimated from goes when the table is too wide (--json keeps it). */
+const PARAMETER_COLUMNS: Column<ParameterRow>[] = [
+  { head: "parameter", cell: (p) => p.key },
+  { head: "estimate", numeric: true, cell: (p) => (p.value === null ? "not identified" : value(p.value)) },
+  { head: "95% interval", numeric: true, cell: interval },
+  { head: "from", drop: 1, cell: (p) => (p.value === null ? "" : p.basis) },
+];
 
 function decisionText(report: FitReport, width: number): string {
   // each context's line wrapped under its text: "  shared  strong-first is ..."
@@ -173,7 +173,7 @@ export function formatFit(report: FitReport, out: string | null, width = 100): s
     b ? `95% intervals: percentile bootstrap over runs, B = ${groupDigits(b.replicates)}, seed ${b.seed}.` : `No intervals (--bootstrap 0).`,
   ];
   let text = `${head.flatMap((sentence) => wrap(sentence, width)).join("\n")}\n`;
-  text += `\n${decisionText(report, width)}\n${parameterTable(report.parameters, width)}\n`;
+  text += `\n${decisionText(report, width)}\n${plainTable(PARAMETER_COLUMNS, report.parameters, { width, wide: false })}\n`;
   const counts = report.bugCounts;
   text += `\nBugs per generation:\n\n`;
   text += table(

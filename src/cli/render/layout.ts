@@ -71,14 +71,23 @@ export interface FitOptions {
  * first) until the table fits `width`; a table that cannot fit is printed as narrow as it goes.
  */
 export function sectionTable<R>(columns: Column<R>[], sections: Section<R>[], options: FitOptions): string {
-  let shown = columns.filter((c) => options.wide || !c.wide);
-  const render = () => {
-    const rows = sections.flatMap((s) => [
+  return fitted(columns, options, (shown) =>
+    sections.flatMap((s) => [
       [s.title, ...shown.slice(1).map(() => "")],
       ...s.rows.map((r) => shown.map((c, i) => (i === 0 ? "  " : "") + c.cell(r))),
-    ]);
-    return table(shown.map((c) => c.head), rows, new Set(shown.filter((c) => c.numeric).map((c) => c.head)));
-  };
+    ]),
+  );
+}
+
+/** A table of rows, fitted to the width as sectionTable's are. */
+export function plainTable<R>(columns: Column<R>[], rows: R[], options: FitOptions): string {
+  return fitted(columns, options, (shown) => rows.map((r) => shown.map((c) => c.cell(r))));
+}
+
+/** The table of the columns shown (`cells` gives its rows), dropping columns (highest `drop` first) until it fits. */
+function fitted<R>(columns: Column<R>[], options: FitOptions, cells: (shown: Column<R>[]) => string[][]): string {
+  let shown = columns.filter((c) => options.wide || !c.wide);
+  const render = () => table(shown.map((c) => c.head), cells(shown), new Set(shown.filter((c) => c.numeric).map((c) => c.head)));
   let text = render();
   while (!options.wide && textWidth(text) > options.width) {
     const next = shown.filter((c) => c.drop !== undefined).sort((a, b) => b.drop! - a.drop!)[0];
