@@ -173,11 +173,6 @@ export function summarize(values: Float64Array): Summary {
   return summaryOf(moments, summaryQuantiles(values, moments.min, moments.max));
 }
 
-/** The share of runs in which a is below b (ties count half): P(C_a < C_b) for paired runs. */
-export function probabilityLess(a: Float64Array, b: Float64Array): number {
-  return pairsLess(a, b) / a.length;
-}
-
 /**
  * The runs in which a is below b, ties counting half (a pass that ends with its loop: see
  * momentsOf). A whole number or a half, so counts of parts add up exactly, in any order.
