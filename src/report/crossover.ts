@@ -178,13 +178,16 @@ export async function crossoverData(
 
   // the search and the lines share one bound on the closed forms' work, which names this command's flags
   const meter = scanMeter(plan.key, `--crossover ${plan.key} --from ${plan.from} --to ${plan.to}`, false);
-  // A whole-number key is searched at whole values only, each crossing reported at the first whole
-  // value on the other side (as `crossover` does for a bug count it cannot solve).
-  const [searchFrom, searchTo, steps] = plan.whole && !COUNT_KEY.test(plan.key) ? [plan.line[0]!.x, plan.line.at(-1)!.x, Math.max(1, plan.line.at(-1)!.x - plan.line[0]!.x)] : [plan.from, plan.to, SEARCH_STEPS];
+  // A whole-number key other than a bug count (whose roots are exact) is searched at whole values
+  // only, each crossing reported at the first whole value on the other side (as `crossover` does
+  // for a bug count it cannot solve).
+  const stepped = plan.whole && !COUNT_KEY.test(plan.key);
+  const [first, last] = [plan.line[0]!.x, plan.line.at(-1)!.x];
+  const [searchFrom, searchTo, steps] = stepped ? [first, last, Math.max(1, last - first)] : [plan.from, plan.to, SEARCH_STEPS];
   const found = noClosedForm
     ? []
     : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts, from: searchFrom, to: searchTo, steps }, meter);
-  const crossovers = plan.whole && !COUNT_KEY.test(plan.key) ? found.map((c) => ({ ...c, value: Math.ceil(c.value), method: "integer" as const })) : found;
+  const crossovers = stepped ? found.map((c) => ({ ...c, value: Math.ceil(c.value), method: "integer" as const })) : found;
   const line: CrossoverPoint[] = [];
   if (lined.length > 0) {
     for (const { x, scenario: at } of plan.line) {

@@ -137,8 +137,8 @@ function shown(value: unknown): string {
  */
 export function takesWholeNumbers(path: string): boolean {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const expand = (node: any): any[] => {
-    while (node?.def && ["optional", "default", "nullable", "pipe"].includes(node.def.type)) node = node.def.innerType ?? node.def.in;
+  const expand = (wrapped: any): any[] => {
+    const node = unwrapped(wrapped);
     return node?.def?.type === "union" ? node.def.options.flatMap(expand) : [node];
   };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -159,18 +159,18 @@ export function takesWholeNumbers(path: string): boolean {
 /** The keys the schema allows at a path, for "unknown key" messages. */
 function allowedKeys(path: PropertyKey[]): string[] | undefined {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  let node: any = scenarioSchema;
-  const unwrap = () => {
-    while (node?.def && ["optional", "default", "nullable", "pipe"].includes(node.def.type)) {
-      node = node.def.innerType ?? node.def.in;
-    }
-  };
+  let node: any = unwrapped(scenarioSchema);
   for (const key of path) {
-    unwrap();
-    if (node?.def?.type === "object") node = node.def.shape[key as string];
-    else if (node?.def?.type === "record") node = node.def.valueType;
+    if (node?.def?.type === "object") node = unwrapped(node.def.shape[key as string]);
+    else if (node?.def?.type === "record") node = unwrapped(node.def.valueType);
     else return undefined;
   }
-  unwrap();
   return node?.def?.type === "object" ? Object.keys(node.def.shape) : undefined;
+}
+
+/** A schema node without the wrappers that do not change what it accepts here (optional, default, nullable, pipe). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function unwrapped(node: any): any {
+  while (node?.def && ["optional", "default", "nullable", "pipe"].includes(node.def.type)) node = node.def.innerType ?? node.def.in;
+  return node;
 }
