@@ -101,6 +101,14 @@ describe("decide", () => {
     const d = decide([row("b-x", "shared", 0.5, 0.6), row("a-x", "shared", 0.5, 0.6)], []).contexts[0]!;
     expect(d.byMean.best.strategy).toBe("b-x");
     expect(d.byMean.savings).toBe(0);
+    expect(d.byMean.tied).toEqual(["a-x"]);
+  });
+
+  it("ties only equal means: a mean one part in 10^15 above is not tied", () => {
+    const d = decide([row("a-x", "shared", 0.5, 0.6), row("b-x", "shared", 0.5 * (1 + 1e-15), 0.6), row("c-x", "shared", 0.5, 0.6)], []).contexts[0]!;
+    expect(d.byMean.ranking.map((c) => c.strategy)).toEqual(["a-x", "c-x", "b-x"]);
+    expect(d.byMean.tied).toEqual(["c-x"]);
+    expect(d.byP90.tied).toEqual(["b-x", "c-x"]);
   });
 
   it("with a single strategy names it, with no runner-up and no savings", () => {
@@ -141,6 +149,27 @@ describe("decideAnalytic", () => {
     expect(shared.byMean?.savingsShare).toBeCloseTo(0.2, 15);
     expect(shared.noClosedForm).toEqual([{ strategy: "b", reason: "retry caps (limits) have no closed form" }]);
     expect(shared.byCompletedRun).toBeNull();
+  });
+
+  it("ties expected costs within one part in 10^12 (rounding), and no further apart", () => {
+    const e = decideAnalytic([
+      { ...base, strategy: "a", context: "shared", analyticMean: 0.3 },
+      { ...base, strategy: "b", context: "shared", analyticMean: 0.3 * (1 + 5e-13) },
+      { ...base, strategy: "c", context: "shared", analyticMean: 0.3 * (1 + 5e-12) },
+    ]).contexts[0]!;
+    expect(e.byMean?.best.strategy).toBe("a");
+    expect(e.byMean?.tied).toEqual(["b"]);
+    expect(e.byMean?.runnerUp?.strategy).toBe("b");
+  });
+
+  it("ties nothing with an infinite cost", () => {
+    const e = decideAnalytic([
+      { ...base, strategy: "a", context: "shared", analyticMean: 0.3, expectedCompletion: 0 },
+      { ...base, strategy: "b", context: "shared", analyticMean: 0.3, expectedCompletion: 0 },
+    ]).contexts[0]!;
+    expect(e.byMean?.tied).toEqual(["b"]);
+    expect(e.byCompletedRun?.best.value).toBe(Infinity);
+    expect(e.byCompletedRun?.tied).toEqual([]);
   });
 
   it("has no choice in a context where nothing has a closed form", () => {

@@ -18,7 +18,8 @@ import { fitMixture, type MixtureParams } from "../src/fit/mixture.js";
 import { observeRun } from "../src/fit/observations.js";
 import { FitPool } from "../src/fit/pool.js";
 import { assembleRuns, type Located, type TraceRecord } from "../src/fit/trace.js";
-import { RATE_FLOOR, replicateChoice } from "../src/fit/scenario.js";
+import { cheapestByContext, RATE_FLOOR, replicateChoice } from "../src/fit/scenario.js";
+import { parseScenario } from "../src/scenario/load.js";
 import { sampleRecords, toJsonLines, type SampleSpec } from "./fitSample.js";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
@@ -199,6 +200,15 @@ describe("a bootstrap replicate whose estimates make no valid scenario", () => {
     const choice = replicateChoice({ ...plan, base: many }, [hardRate], [0]);
     expect(choice.cheapest).toEqual([]);
     expect(choice.outOfBounds).toMatch(/^models\.weak\.fix\.hard: strategy strong-first would make .* fix attempts per run on average/);
+  });
+});
+
+describe("the choice at the estimates", () => {
+  it("is analytic's: the same strategy twice under two names is a tie, not a win", () => {
+    const base = parse(readFileSync("scenarios/default.yaml", "utf8")) as { strategies: Record<string, unknown> };
+    base.strategies = { ...base.strategies, "strong-first-again": base.strategies["strong-first"] };
+    const [shared] = cheapestByContext(parseScenario(base, "default.yaml"));
+    expect(shared).toMatchObject({ context: "shared", cheapest: "strong-first", tied: ["strong-first-again"] });
   });
 });
 

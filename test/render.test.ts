@@ -133,6 +133,25 @@ describe("the decision in words", () => {
     const text = decisionLines(decide(results, comparisons), results, 300).join("\n");
     expect(text).toMatch(/\$0\.022000 per run; the same as b-x in every run; lowest p90 too/);
     expect(text).not.toMatch(/cannot tell apart|single runs/);
+    expect(text).toMatch(/^Cheapest per run in the shared context: a-x \(a generates, x fixes\), tied with b-x\.$/m);
+  });
+
+  it("from the closed forms: strategies of the same expected cost are tied, in the headline and the sentence", () => {
+    const base = { generator: "g", fixer: "f", reason: null };
+    const results = [
+      { ...base, strategy: "a", context: "shared" as const, analyticMean: 0.3 },
+      { ...base, strategy: "b", context: "shared" as const, analyticMean: 0.3 },
+      { ...base, strategy: "c", context: "shared" as const, analyticMean: 0.3 },
+      { ...base, strategy: "d", context: "shared" as const, analyticMean: 0.4 },
+      { ...base, strategy: "a", context: "fresh" as const, analyticMean: 0.3 },
+      { ...base, strategy: "b", context: "fresh" as const, analyticMean: 0.35 },
+    ];
+    const lines = analyticDecisionLines(decideAnalytic(results), results, 300);
+    expect(lines).toEqual([
+      "Cheapest by expected cost in both contexts: a (g generates, f fixes), tied with b and c in shared.",
+      "  shared: $0.30000 per run; the same as b and c",
+      "  fresh:  $0.30000 per run; $0.050000 (14.3%) less than b",
+    ]);
   });
 
   it("when no strategy ever fixes every bug, none is named cheapest per completed run", () => {

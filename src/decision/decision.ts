@@ -64,6 +64,11 @@ export interface Choice {
   best: Candidate;
   /** null when the context has one strategy */
   runnerUp: Candidate | null;
+  /**
+   * The other candidates that cost the same as `best` (see `sameCost`), in ranking order: `best`
+   * is first among equals only by the input's order, so none of them is cheaper than the others.
+   */
+  tied: string[];
   /** runnerUp.value - best.value, $ per run (>= 0); null without a runner-up or when its value is infinite */
   savings: number | null;
   /** savings / runnerUp.value */
@@ -121,19 +126,40 @@ function contextsOf(rows: { context: Context }[]): Context[] {
   return [...new Set(rows.map((r) => r.context))];
 }
 
+/**
+ * Two values of a ranking that are the same cost: equal, as two simulated means are when both
+ * strategies cost the same constant in every run.
+ */
+export type SameCost = (a: number, b: number) => boolean;
+
+const equal: SameCost = (a, b) => a === b;
+
+/**
+ * Closed forms that differ by less than this share of their value are the same expected cost: two
+ * formulas equal in exact arithmetic (two models with the same parameters under two names, a
+ * ladder and the plain strategy it amounts to) may round apart by a few units in the last place.
+ */
+export const CLOSED_FORM_TIE = 1e-12;
+
+const sameExpectedCost: SameCost = (a, b) => Math.abs(a - b) <= CLOSED_FORM_TIE * Math.max(Math.abs(a), Math.abs(b));
+
 /** Candidates sorted by value, cheapest first; equal values keep their input order. */
 export function rank(candidates: Candidate[]): Candidate[] {
   return [...candidates].sort((a, b) => a.value - b.value);
 }
 
-/** The cheapest of some candidates and its savings over the next cheapest. Throws when there are none. */
-export function choose(candidates: Candidate[]): Choice {
+/**
+ * The cheapest of some candidates, the others that cost the same (finite values only), and its
+ * savings over the next cheapest. Throws when there are none.
+ */
+export function choose(candidates: Candidate[], same: SameCost = equal): Choice {
   const ranking = rank(candidates);
   const [best, runnerUp = null] = ranking;
   if (!best) throw new Error("choose: no candidates");
-  if (!runnerUp || !Number.isFinite(runnerUp.value)) return { ranking, best, runnerUp, savings: null, savingsShare: null };
+  const tied = Number.isFinite(best.value) ? ranking.slice(1).filter((c) => same(c.value, best.value)).map((c) => c.strategy) : [];
+  if (!runnerUp || !Number.isFinite(runnerUp.value)) return { ranking, best, runnerUp, tied, savings: null, savingsShare: null };
   const savings = runnerUp.value - best.value;
-  return { ranking, best, runnerUp, savings, savingsShare: runnerUp.value === 0 ? null : savings / runnerUp.value };
+  return { ranking, best, runnerUp, tied, savings, savingsShare: runnerUp.value === 0 ? null : savings / runnerUp.value };
 }
 
 /** Cost per completed run: mean / completion; Infinity when no run completed. */
@@ -142,9 +168,9 @@ export function costPerCompletedRun(mean: number, completion: number): number {
 }
 
 /** The choice by cost per completed run, or null when every candidate completes every run. */
-function byCompletedRunOf(byMean: Candidate[]): Choice | null {
+function byCompletedRunOf(byMean: Candidate[], same: SameCost): Choice | null {
   if (byMean.every((c) => c.completion >= 1)) return null;
-  return choose(byMean.map((c) => ({ ...c, value: costPerCompletedRun(c.value, c.completion) })));
+  return choose(byMean.map((c) => ({ ...c, value: costPerCompletedRun(c.value, c.completion) })), same);
 }
 
 /** P(C_a < C_b) in a single run of one context, from the measured comparisons (ties count half). */
@@ -184,7 +210,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
             .map((c) => ({ strategy: c.strategy, expected: row(c.strategy).analyticMean ?? null })),
         },
         byP90: choose(mine.map((r) => candidate(r, r.p90))),
-        byCompletedRun: byCompletedRunOf(choice.ranking),
+        byCompletedRun: byCompletedRunOf(choice.ranking, equal),
       };
     }),
   };
@@ -198,11 +224,11 @@ export function decideAnalytic(results: AnalyticRow[]): AnalyticDecision {
       const candidates = mine
         .filter((r) => r.analyticMean !== null)
         .map((r) => ({ strategy: r.strategy, value: r.analyticMean!, completion: r.expectedCompletion ?? 1 }));
-      const byMean = candidates.length > 0 ? choose(candidates) : null;
+      const byMean = candidates.length > 0 ? choose(candidates, sameExpectedCost) : null;
       return {
         context,
         byMean,
-        byCompletedRun: byMean ? byCompletedRunOf(byMean.ranking) : null,
+        byCompletedRun: byMean ? byCompletedRunOf(byMean.ranking, sameExpectedCost) : null,
         noClosedForm: mine.filter((r) => r.analyticMean === null).map((r) => ({ strategy: r.strategy, reason: r.reason ?? "no closed form" })),
       };
     }),

@@ -3,7 +3,6 @@
  * sure the decision is. Everything a formatter prints is decided here.
  */
 import { UserError } from "../errors.js";
-import type { Context } from "../scenario/types.js";
 import { groupDigits, noun } from "../text.js";
 import { bootstrap, percentileInterval, type Replicate, type ReplicateRunner } from "./bootstrap.js";
 import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
@@ -11,7 +10,7 @@ import { compileFitData, patternCounts, unitWeights, type FitData } from "./data
 import { sourceTotals } from "./mixture.js";
 import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterKind, type TokenKey } from "./estimate.js";
 import { observeRun, type RunObservation } from "./observations.js";
-import { cheapestByContext, fittedScenario, type FittedScenario } from "./scenario.js";
+import { cheapestByContext, fittedScenario, type ContextChoice, type FittedScenario } from "./scenario.js";
 import { summarizeTokens, type TokenSummary } from "./tokens.js";
 import { assembleRuns, parseTraceText, type TraceRun } from "./trace.js";
 
@@ -30,11 +29,8 @@ export interface ParameterRow {
   basis: string;
 }
 
-export interface ContextDecision {
-  context: Context;
-  /** the cheapest strategy by expected cost at the estimates (null: no closed form for any) */
-  cheapest: string | null;
-  costs: { strategy: string; expectedCost: number | null; reason: string | null }[];
+/** The choice at the estimates (see ContextChoice), and how sure it is over the bootstrap replicates. */
+export interface ContextDecision extends ContextChoice {
   /** per strategy, the share of bootstrap replicates in which it is the cheapest (null without a bootstrap) */
   confidence: { strategy: string; share: number }[] | null;
   /** the share of replicates in which no strategy had a closed form */

@@ -5,6 +5,7 @@
  * A log has no prices, and it says nothing about models it never shows generating or fixing, so
  * everything the fit does not estimate comes from the prices scenario as it is.
  */
+import { decideAnalytic } from "../decision/decision.js";
 import { ScenarioError, UserError } from "../errors.js";
 import { analyzeScenario } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
@@ -154,25 +155,21 @@ export interface ContextChoice {
   context: Context;
   /** the cheapest strategy by closed-form expected cost; null when no strategy has a closed form */
   cheapest: string | null;
+  /** the strategies of the same expected cost as the cheapest (see decideAnalytic) */
+  tied: string[];
   /** each strategy's closed-form expected cost, or null and why there is none */
   costs: { strategy: string; expectedCost: number | null; reason: string | null }[];
 }
 
-/** Per context, the strategy with the lowest closed-form expected cost (the first of equals). */
+/** Per context, the strategy with the lowest closed-form expected cost (the first of equals), as `analytic` decides. */
 export function cheapestByContext(scenario: Scenario): ContextChoice[] {
   const results = analyzeScenario(scenario);
-  return scenario.contexts.map((context) => {
-    const mine = results.filter((r) => r.context === context);
-    let cheapest: (typeof mine)[number] | null = null;
-    for (const r of mine) {
-      if (r.analyticMean !== null && (cheapest === null || r.analyticMean < cheapest.analyticMean!)) cheapest = r;
-    }
-    return {
-      context,
-      cheapest: cheapest?.strategy ?? null,
-      costs: mine.map((r) => ({ strategy: r.strategy, expectedCost: r.analyticMean, reason: r.reason })),
-    };
-  });
+  return decideAnalytic(results).contexts.map(({ context, byMean }) => ({
+    context,
+    cheapest: byMean?.best.strategy ?? null,
+    tied: byMean?.tied ?? [],
+    costs: results.filter((r) => r.context === context).map((r) => ({ strategy: r.strategy, expectedCost: r.analyticMean, reason: r.reason })),
+  }));
 }
 
 /**

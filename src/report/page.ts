@@ -134,7 +134,7 @@ function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]
     const r = results.find((x) => x.strategy === c.strategy && x.context === d.context)!;
     const p = c.strategy === best ? null : probabilityCheaper(data.evaluation.comparisons, d.context, c.strategy, best);
     return {
-      mark: c.strategy === best,
+      mark: c.strategy === best || d.byMean.tied.includes(c.strategy),
       cells: [
         r.strategy, pairLabel(r).replace(" -> ", " → "), money(r.mean), r.ciLow === null ? "none (infinite variance)" : `${money(r.ciLow)} to ${money(r.ciHigh)}`,
         money(r.p50), money(r.p90), money(r.p99), closedForm(r),

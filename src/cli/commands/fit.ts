@@ -147,8 +147,9 @@ function decisionText(report: FitReport, width: number): string {
       out += line(c.context, `no strategy has a closed form here`);
       continue;
     }
+    const tied = c.tied.length > 0 ? `, tied with ${c.tied.join(" and ")},` : "";
     if (!c.confidence) {
-      out += line(c.context, `${c.cheapest} is the cheapest at the estimates (${costs}); --bootstrap B says how sure that is`);
+      out += line(c.context, `${c.cheapest}${tied} is the cheapest at the estimates (${costs}); --bootstrap B says how sure that is`);
       continue;
     }
     const ranked = c.confidence.filter((x) => x.share > 0).sort((a, b) => b.share - a.share);
@@ -159,7 +160,7 @@ function decisionText(report: FitReport, width: number): string {
     out += line(
       c.context,
       `${top.strategy} is the cheapest in ${percent(top.share, 1)} of plausible worlds` +
-        `${others.length ? ` (${others.join(", ")})` : ""}; at the estimates: ${costs}`,
+        `${others.length ? ` (${others.join(", ")})` : ""}; at the estimates: ${costs}${c.tied.length > 0 ? ` (${c.cheapest} tied with ${c.tied.join(" and ")})` : ""}`,
     );
   }
   return out;

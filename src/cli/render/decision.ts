@@ -13,11 +13,22 @@ import { wrap } from "./layout.js";
 /** The strategies of the results, by name (each result row names its models). */
 export type Roster = (StrategyModels & { strategy: string })[];
 
-/** One context's answer: the cheapest strategy and the sentence that backs it. */
+/** One context's answer: the cheapest strategy, those that cost the same, and the sentence that backs it. */
 interface ContextAnswer {
   context: Context;
   best: Candidate | null;
+  tied: string[];
   sentence: string;
+}
+
+/** "a", "a and b", "a, b and c" */
+function listed(names: readonly string[]): string {
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+/** ", tied with b[ and c]" where others cost the same as the cheapest, else "". */
+function tiedWith(tied: readonly string[]): string {
+  return tied.length > 0 ? `, tied with ${listed(tied)}` : "";
 }
 
 /** ", completing 72.6% of runs" when some runs end incomplete, else "". */
@@ -45,13 +56,18 @@ function headline(measure: string, answers: ContextAnswer[], roster: Roster): st
     const note = incomplete.length
       ? `; it fixes every bug in only ${incomplete.map((a) => `${percent(a.best!.completion, 1)} (${a.context})`).join(" and ")} of runs`
       : "";
-    return `Cheapest ${measure} in ${where}: ${first.strategy} (${roles})${note}.`;
+    // the same ties everywhere are said once; else each context's, with the context
+    const ties = new Set(chosen.map((a) => a.tied.join("\n")));
+    const tie =
+      ties.size === 1 ? tiedWith(chosen[0]!.tied) : chosen.filter((a) => a.tied.length > 0).map((a) => `${tiedWith(a.tied)} in ${a.context}`).join("");
+    return `Cheapest ${measure} in ${where}: ${first.strategy} (${roles})${tie}${note}.`;
   }
-  return `Cheapest ${measure}: ${chosen.map((a) => `in ${a.context}, ${named(a.best!, roster)}`).join("; ")}.`;
+  return `Cheapest ${measure}: ${chosen.map((a) => `in ${a.context}, ${named(a.best!, roster)}${tiedWith(a.tied)}`).join("; ")}.`;
 }
 
-/** "$0.078173 (30.3%) less than strong-strong[ (completing ...)]" */
+/** "$0.078173 (30.3%) less than strong-strong[ (completing ...)]", or "the same as b" in a tie */
 function savingsClause(choice: Choice): string | null {
+  if (choice.tied.length > 0) return `the same as ${listed(choice.tied)}`;
   if (choice.savings === null || !choice.runnerUp) return null;
   const share = choice.savingsShare === null ? "" : ` (${percent(choice.savingsShare, 1)})`;
   return `${money(choice.savings)}${share} less than ${choice.runnerUp.strategy}${completing(choice.runnerUp)}`;
@@ -96,8 +112,9 @@ function simSentence(d: Decision["contexts"][number]): string {
 /** The ranking by mean / completion, said against the cheapest per run. */
 function completedRunClause(c: Choice, cheapestPerRun: string): string {
   if (c.best.value === Infinity) return "no strategy fixes every bug in any run, so none has a cost per completed run";
-  if (c.best.strategy === cheapestPerRun) {
-    const next = c.runnerUp ? `, against ${money(c.runnerUp.value)} for ${c.runnerUp.strategy}` : "";
+  if (c.best.strategy === cheapestPerRun || c.tied.includes(cheapestPerRun)) {
+    const others = [c.best.strategy, ...c.tied].filter((name) => name !== cheapestPerRun);
+    const next = others.length > 0 ? tiedWith(others) : c.runnerUp ? `, against ${money(c.runnerUp.value)} for ${c.runnerUp.strategy}` : "";
     return `also cheapest per completed run (mean / completion): ${money(c.best.value)}${next}`;
   }
   const own = c.ranking.find((x) => x.strategy === cheapestPerRun)!;
@@ -128,7 +145,7 @@ export function layoutDecision(text: DecisionText, width: number): string[] {
 
 /** The decision from simulated results in words. */
 export function decisionText(decision: Decision, roster: Roster): DecisionText {
-  const answers = decision.contexts.map((d) => ({ context: d.context, best: d.byMean.best, sentence: simSentence(d) }));
+  const answers = decision.contexts.map((d) => ({ context: d.context, best: d.byMean.best, tied: d.byMean.tied, sentence: simSentence(d) }));
   const compared = decision.contexts.some((d) => d.byMean.probabilityCheaper !== null);
   return {
     headline: headline("per run", answers, roster),
@@ -155,7 +172,7 @@ export function analyticDecisionText(decision: AnalyticDecision, roster: Roster)
     const reasons = [...new Set(d.noClosedForm.map((n) => n.reason))];
     const missing = reasons.map((why) => `no closed form for ${d.noClosedForm.filter((n) => n.reason === why).map((n) => n.strategy).join(", ")}: ${why}`);
     if (missing.length) parts.push(d.byMean ? `not ranked, ${missing.join("; ")}` : missing.join("; "));
-    return { context: d.context, best: d.byMean?.best ?? null, sentence: parts.join("; ") };
+    return { context: d.context, best: d.byMean?.best ?? null, tied: d.byMean?.tied ?? [], sentence: parts.join("; ") };
   });
   return { headline: headline("by expected cost", answers, roster), contexts: answers, footnote: null };
 }
