@@ -523,6 +523,15 @@ describe("names that print as themselves", () => {
     }
   });
 
+  it("a strategy, scenario or seed string with white space at an end is refused: it cannot be seen", () => {
+    for (const [name, where, code] of [["   ", "begins", "U+0020"], ["a ", "ends", "U+0020"], ["\u3000x", "begins", "U+3000"], ["x\u00a0", "ends", "U+00A0"]]) {
+      const strategy = thrown(() => parseScenario(edit((r) => (r.strategies[name!] = { generator: "strong", fixer: "weak" })), FILE));
+      expect(strategy.message).toContain(`is not a valid name: must not begin or end with white space (it ${where} with ${code})`);
+      expectKeyError(edit((r) => (r.name = name)), "name", `(it ${where} with ${code})`);
+      expectKeyError(edit((r) => (r.seed = name)), "seed", /white space/);
+    }
+  });
+
   it(`a model name has at most ${NAME_LENGTH.model} characters, a strategy's ${NAME_LENGTH.strategy}: room for <generator>-<fixer>`, () => {
     const at = (n: number) => "m".repeat(n);
     const strategy = (name: string) => edit((r) => (r.strategies[name] = { generator: "strong", fixer: "weak" }));

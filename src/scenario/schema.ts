@@ -27,12 +27,18 @@ export const NAME_LENGTH = { model: 24, strategy: 2 * 24 + 1 } as const;
 
 /**
  * Text printed as given (a name in tables, the decision and the report): no control or
- * formatting character (see UNPRINTABLE); the message names the first one.
+ * formatting character (see UNPRINTABLE; the message names the first one), and no white space
+ * at either end, where it cannot be seen (a name of spaces alone would print as nothing, and
+ * "a" and "a " as the same name).
  */
 function printable(schema: z.ZodString): z.ZodString {
-  return schema.refine((s) => s.search(UNPRINTABLE) < 0, {
-    error: (issue) => `must not contain control or formatting characters (it holds ${codePoint(String(issue.input).match(UNPRINTABLE)![0])})`,
-  });
+  return schema
+    .refine((s) => s.search(UNPRINTABLE) < 0, {
+      error: (issue) => `must not contain control or formatting characters (it holds ${codePoint(String(issue.input).match(UNPRINTABLE)![0])})`,
+    })
+    .refine((s) => !/^\s|\s$/u.test(s), {
+      error: (issue) => `must not begin or end with white space (it ${/^\s/u.test(String(issue.input)) ? "begins" : "ends"} with ${codePoint(String(issue.input).match(/^\s|\s$/u)![0])})`,
+    });
 }
 
 /** A character as U+XXXX. */
