@@ -7,7 +7,7 @@ import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision
 import { PAIR_COLUMN } from "../src/cli/render/run.js";
 import { percent } from "../src/cli/format.js";
 import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
-import { sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
+import { GLUE, sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
 import { groupDigits } from "../src/text.js";
 
@@ -34,6 +34,11 @@ describe("layout", () => {
     expect(wrap("aa bb cc dd", 8, "> ", "  ")).toEqual(["> aa bb", "  cc dd"]);
     expect(wrap("abcdefghij k", 5)).toEqual(["abcdefghij", "k"]);
     expect(wrap("", 10, "x")).toEqual(["x"]);
+  });
+
+  it("keeps a number and its unit on one line, printed with a plain space", () => {
+    expect(wrap(`2 threads, 0.02${GLUE}s`, 15)).toEqual(["2 threads,", "0.02 s"]);
+    expect(wrap(`2 threads, 0.02 s`, 15)).toEqual(["2 threads, 0.02", "s"]);
   });
 
   const columns: Column<{ a: string; b: string; c: string }>[] = [

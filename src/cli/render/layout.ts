@@ -21,9 +21,13 @@ export function textWidth(text: string): number {
   return Math.max(0, ...text.split("\n").map(displayWidth));
 }
 
+/** A space that `wrap` never breaks a line at, printed as a plain space: between a number and its unit ("0.02 s"). */
+export const GLUE = "\u00a0";
+
 /**
  * `text` broken at spaces into lines of at most `width` columns (a longer word gets a line of
  * its own): the first line starts with `first`, the others with `rest` (a hanging indent).
+ * Words joined by GLUE stay on one line.
  */
 export function wrap(text: string, width: number, first = "", rest = first): string[] {
   const lines: string[] = [];
@@ -39,7 +43,7 @@ export function wrap(text: string, width: number, first = "", rest = first): str
     empty = false;
   }
   lines.push(line);
-  return lines;
+  return lines.map((l) => l.replaceAll(GLUE, " "));
 }
 
 /** One column of a table: its header (may be two lines), its cell, and when it may be left out. */

@@ -13,7 +13,7 @@ import { Z_THRESHOLD } from "../../stats/check.js";
 import { groupDigits } from "../../text.js";
 import { money, num, percent, seconds, table, tooFewRunsNote, closedForm } from "../format.js";
 import { decisionLines } from "./decision.js";
-import { sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
+import { GLUE, sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
 
 export interface RunView {
   scenario: Scenario;
@@ -92,7 +92,7 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   const threads = `${timing.threads} thread${timing.threads === 1 ? "" : "s"}`;
   const about =
     `Scenario ${scenario.name} (${view.file}): ${groupDigits(trials)} runs per strategy and context, ` +
-    `seed ${view.seed}, ${threads}, ${timing.seconds.toFixed(2)} s`;
+    `seed ${view.seed}, ${threads}, ${timing.seconds.toFixed(2)}${GLUE}s`;
   lines.push(...wrap(about, fit.width), "");
   // a completion column only where some strategy visibly falls short of 100.0%
   const incomplete = results.some((r) => r.allFixedFraction < 0.9995);
