@@ -60,7 +60,15 @@ describe("layout", () => {
 
   it("puts each section's title on its own line and indents its rows", () => {
     const text = sectionTable(columns, sections, { width: 100, wide: false });
-    expect(text.split("\n")).toEqual(["name    kept  optional", "shared", "  one      1  " + "x".repeat(30)]);
+    // the title is wider than the first column's cells ("  one"), which keep their own width
+    expect(text.split("\n")).toEqual(["name   kept  optional", "shared", "  one     1  " + "x".repeat(30)]);
+  });
+
+  it("does not widen the first column for a long title, with two-line heads too", () => {
+    const title = "strong-escalate (shared)";
+    const two: Column<{ a: string; b: string; c: string }>[] = [columns[0]!, { ...columns[1]!, head: "kept\nper run" }];
+    const text = sectionTable(two, [{ title, rows: [{ a: "one", b: "1", c: "" }] }, { title: "fresh", rows: [{ a: "two", b: "2", c: "" }] }], { width: 100, wide: false });
+    expect(text.split("\n")).toEqual(["name      kept", "       per run", title, "  one        1", "fresh", "  two        2"]);
   });
 
   it("drops the droppable columns when too wide, and shows everything with wide", () => {

@@ -70,17 +70,24 @@ export interface FitOptions {
 }
 
 /**
- * A table whose rows come in titled sections: a section's title on a line of its own in the
- * first column, its rows indented under it. Without `wide`, columns are dropped (highest `drop`
- * first) until the table fits `width`; a table that cannot fit is printed as narrow as it goes.
+ * A table whose rows come in titled sections: a section's title on a line of its own, from the
+ * first column on (a title wider than the first column does not widen it), its rows indented
+ * under it. Without `wide`, columns are dropped (highest `drop` first) until the table fits
+ * `width`; a table that cannot fit is printed as narrow as it goes.
  */
 export function sectionTable<R>(columns: Column<R>[], sections: Section<R>[], options: FitOptions): string {
-  return fitted(columns, options, (shown) =>
-    sections.flatMap((s) => [
-      [s.title, ...shown.slice(1).map(() => "")],
-      ...s.rows.map((r) => shown.map((c, i) => (i === 0 ? "  " : "") + c.cell(r))),
-    ]),
+  const text = fitted(columns, options, (shown) =>
+    sections.flatMap((s) => [shown.map(() => ""), ...s.rows.map((r) => shown.map((c, i) => (i === 0 ? "  " : "") + c.cell(r)))]),
   );
+  // The title rows were laid out empty; each table line is one row, under the header's lines.
+  const lines = text.split("\n");
+  const rows = sections.reduce((n, s) => n + 1 + s.rows.length, 0);
+  let at = lines.length - rows;
+  for (const s of sections) {
+    lines[at] = s.title;
+    at += 1 + s.rows.length;
+  }
+  return lines.join("\n");
 }
 
 /** A table of rows, fitted to the width as sectionTable's are. */
