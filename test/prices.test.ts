@@ -246,6 +246,14 @@ describe("agentsim prices (the built CLI)", () => {
     expect(stdout).toMatch(/^huggingface_sambanova\/tokyotech-llm\/\s+0\.6\s+1\.2\b.*\nLlama-3\.3-Swallow-70B-Instruct-v0\.4$/m);
   });
 
+  it("fits 40 columns, notes included: ids break after a slash, else after a hyphen", () => {
+    const { code, stdout } = agentsim(["prices"], { COLUMNS: "40" });
+    expect(code).toBe(0);
+    for (const line of stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(stdout).toMatch(/^anthropic\/\s+0\.8\s+4\nclaude-3-5-haiku-\nlatest$/m);
+    expect(stdout).toMatch(/^deepseek\/deepseek-chat: peak-hour\n  prices;/m);
+  });
+
   it("stops quietly when its reader closes the pipe early (agentsim prices | head)", () => {
     // pipefail: the pipeline fails when agentsim does (it crashed on EPIPE, exit 1)
     const line = `set -o pipefail; "${process.execPath}" "${CLI}" prices | head -n 1 > /dev/null`;

@@ -4,7 +4,7 @@ import { TABLE, listPresets, nearestPresets, type Preset } from "../../prices/in
 import { table } from "../format.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
-import { terminalWidth, textWidth } from "../render/layout.js";
+import { terminalWidth, textWidth, wrap } from "../render/layout.js";
 import { groupDigits, noun } from "../../text.js";
 
 interface Args {
@@ -67,7 +67,8 @@ const COLUMNS: Column[] = [
  * The columns to show: those with a value for some preset (an all-"-" column says nothing),
  * then, while the table is wider than `width`, without the highest rank (never rank 0). The
  * preset column is at most `idWidth` wide (longer ids wrap in it): 55% of the width, at least
- * 30, so that the prices beside it keep most of the room.
+ * 30, so that the prices beside it keep most of the room; on a narrow terminal, no more than the
+ * input and output prices leave.
  */
 function chooseColumns(presets: Preset[], width: number): { shown: Column[]; hidden: number; idWidth: number } {
   const cells = new Map(COLUMNS.map((c) => [c, presets.map((p) => c.cell(p))]));
@@ -75,7 +76,8 @@ function chooseColumns(presets: Preset[], width: number): { shown: Column[]; hid
   const widths = new Map(useful.map((c) => [c, Math.max(textWidth(c.head), ...cells.get(c)!.map((text) => text.length))]));
   const total = (cols: Column[]) => cols.reduce((sum, c) => sum + widths.get(c)!, 0) + 2 * (cols.length - 1);
   const id = COLUMNS[0]!;
-  const idWidth = Math.min(widths.get(id)!, Math.max(30, Math.floor(width * 0.55)));
+  const room = width - total(useful.filter((c) => c.rank === 0 && c !== id)) - 2;
+  const idWidth = Math.min(widths.get(id)!, Math.max(Math.min(30, room), Math.floor(width * 0.55)));
   widths.set(id, idWidth);
   let shown = useful;
   while (total(shown) > width && shown.some((c) => c.rank > 0)) {
@@ -85,13 +87,14 @@ function chooseColumns(presets: Preset[], width: number): { shown: Column[]; hid
   return { shown, hidden: useful.length - shown.length, idWidth };
 }
 
-/** An id in lines of at most `width` characters, broken after a "/" where it can be. */
+/** An id in lines of at most `width` characters, broken after a "/" where it can be, else after a "-". */
 function wrapId(id: string, width: number): string {
   const lines: string[] = [];
   let rest = id;
   while (rest.length > width) {
     const slash = rest.lastIndexOf("/", width - 1);
-    const cut = slash > 0 ? slash + 1 : width;
+    const at = slash > 0 ? slash : rest.lastIndexOf("-", width - 1);
+    const cut = at > 0 ? at + 1 : width;
     lines.push(rest.slice(0, cut));
     rest = rest.slice(cut);
   }
@@ -106,7 +109,7 @@ export function formatPrices(presets: Preset[], filter: string | null, width: nu
   const count = `${groupDigits(presets.length)} ${noun(presets.length, "preset")}${filter === null ? "" : ` matching "${filter}"`}`;
   const notes: string[] = [];
   if (head.some((h) => h.startsWith("tier"))) {
-    notes.push(`tier: a request whose whole input (new + cached) exceeds "tier above" tokens`, `      pays the tier's prices for all its tokens.`);
+    notes.push(`tier: a request whose whole input (new + cached) exceeds "tier above" tokens pays the tier's prices for all its tokens.`);
   }
   notes.push("write 5m / 1h: new input written to the cache for 5 minutes / 1 hour.", "A cache price the table does not give is the input price.");
   if (presets.some((p) => p.deprecated)) notes.push("* deprecated in the table.");
@@ -115,8 +118,9 @@ export function formatPrices(presets: Preset[], filter: string | null, width: nu
     if (p.offPeak) notes.push(`${p.id}: peak-hour prices; the table has cheaper ones at other hours.`);
     if (p.nextPriceChange !== null) notes.push(`${p.id}: new prices from ${p.nextPriceChange} in the table, not used.`);
   }
+  const lines = (text: string, indent = "") => wrap(text, width, "", indent).join("\n");
   return (
-    `${count}, $ per million tokens\n(${TABLE.package} ${TABLE.version}: list prices in effect on ${TABLE.asOf})\n\n` +
-    `${table(head, rows, new Set(head.slice(1)))}\n\n${notes.join("\n")}\n`
+    `${lines(`${count}, $ per million tokens`)}\n${lines(`(${TABLE.package} ${TABLE.version}: list prices in effect on ${TABLE.asOf})`)}\n\n` +
+    `${table(head, rows, new Set(head.slice(1)))}\n\n${notes.map((n) => lines(n, "  ")).join("\n")}\n`
   );
 }
