@@ -165,8 +165,9 @@ describe("degenerate data give numbers or 'not identified', never NaN", () => {
   it("runs with no fix attempts at all: no fixer, token sizes of the fix phase not identified", async () => {
     const report = await fitRuns(runsOf(sampleRecords({ runs: 10, strategy: "s", generator: "g", count: 0, hardFraction: 0, ladder: [], seed: "1" })), options(20));
     noNaN(report);
-    expect(param(report, "tokens.fixOutput").value).toBeNull();
-    expect(param(report, "tokens.prompt").value).toBe(2000);
+    expect(param(report, "tokens.fixOutput")).toMatchObject({ value: null, reason: "no fix attempts" });
+    expect(param(report, "tokens.errorTrace")).toMatchObject({ value: null, reason: "no two fix attempts in one conversation" });
+    expect(param(report, "tokens.prompt")).toMatchObject({ value: 2000, reason: null });
   });
 
   it("one class of bugs (equal rates): finite estimates whose mixture mean matches the geometric's", async () => {

@@ -27,6 +27,8 @@ export interface ParameterRow {
   stdError: number | null;
   /** what the estimate rests on, for people: "1,234 attempts", "constant", "mean of 800 values" */
   basis: string;
+  /** why the traces do not identify it ("no fix attempts"); null when there is an estimate */
+  reason: string | null;
 }
 
 /** The choice at the estimates (see ContextChoice), and how sure it is over the bootstrap replicates. */
@@ -184,13 +186,13 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
     const value = values[i]!;
     if (value === null) {
       notes.push(`${def.key}: not identified: ${missing}${fitted ? "; the scenario keeps the prices scenario's value" : ""}`);
-      return { key: def.key, kind: def.kind, value: null, ciLow: null, ciHigh: null, stdError: null, basis: "not identified" };
+      return { key: def.key, kind: def.kind, value: null, ciLow: null, ciHigh: null, stdError: null, basis: "not identified", reason: missing };
     }
     const interval = replicates.length ? percentileInterval(replicates.map((r) => r.values[i]!)) : null;
     if (interval && interval.replicates < replicates.length) {
       notes.push(`${def.key}: identified in ${interval.replicates} of ${replicates.length} bootstrap replicates; its interval is over those`);
     }
-    return { key: def.key, kind: def.kind, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis };
+    return { key: def.key, kind: def.kind, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis, reason: null };
   });
 
   for (const t of ["prompt", "generation"] as const) {
