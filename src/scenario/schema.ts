@@ -181,9 +181,9 @@ const modelName = nameOf(
   z.string().regex(MODEL_NAME, { error: "model names use letters, digits and _ only (a dot would split the dotted keys under the model)" }),
 );
 
-/** Whether `s` may name a model (a trace's model names become the keys of a fitted scenario). */
+/** Whether `s` may name a model (a trace's model names become the keys of a fitted scenario): the schema's own rule. */
 export function isModelName(s: string): boolean {
-  return MODEL_NAME.test(s) && s.length <= NAME_LENGTH.model;
+  return modelName.safeParse(s).success;
 }
 
 const rangeSchema = z.strictObject({
