@@ -156,6 +156,10 @@ describe("the crossover chart", () => {
       expect(c.noClosedForm).toMatch(/infinite expected cost/);
       expect(new Set(c.line.map((p) => p.strategy))).toEqual(new Set(["weak-first"]));
       expect(c.crossovers).toEqual([]);
+      // its simulated means estimate nothing: no circle of it, every value listed as left out
+      expect(new Set(c.simulated.map((p) => p.strategy))).toEqual(new Set(["weak-first"]));
+      expect(c.infinite.length).toBe(c.plan.simulated.length * 2);
+      expect(c.infinite.every((p) => p.strategy === "strong-first")).toBe(true);
     } finally {
       await pool.close();
     }
@@ -380,6 +384,17 @@ describe("reports in Chromium", () => {
     expect(ticks.size).toBeGreaterThan(2); // not a lone "$0" in the middle of an axis of no length
   });
 
+  it("a crossover draws no circle where the expected cost is infinite, and says where", () => {
+    // strong-first's weak fixer: a Beta rate with a = 0.15 x concentration; its shared-context cost needs a > 2
+    const beta = join(tmp, "beta.yaml");
+    writeFileSync(beta, readFileSync(join(ROOT, "scenarios", "beta-difficulty.yaml"), "utf8").replace(/sweep:\n.*\n?$/s, ""));
+    const out = join(tmp, "beta.html");
+    const r = agentsim("report", beta, "--trials", "2000", "--crossover", "models.weak.fix.hard.concentration", "--from", "2", "--to", "40", "--out", out);
+    expect(r.code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).toMatch(/No circle where the expected cost is infinite, as a simulated mean estimates nothing there: strong-first at [\d., ]+\.<\/figcaption>/);
+  });
+
   it("is one self-contained file: no scripts, no links to anything outside it", () => {
     for (const file of pages.values()) {
       const html = readFileSync(file, "utf8");
@@ -402,7 +417,7 @@ describe("reports in Chromium", () => {
     const html = readFileSync(pages.get("retry-caps")!, "utf8");
     expect(/<p class="answer">([^<]*)<\/p>/.exec(html)?.[1]).toMatch(/^Cheapest per run in both contexts: strong-weak \(strong generates, weak fixes\); it fixes every bug in only \d+\.\d% \(shared\) and \d+\.\d% \(fresh\) of runs\.$/);
     expect(html).toContain("<th class=\"num\">per completed run</th>");
-    expect(html).toContain("only the simulated means are drawn");
+    expect(html).toMatch(/<p>No closed form \([^<]*\): only their simulated means are drawn\.<\/p>/);
   });
 
   it.runIf(process.env.UPDATE_SCREENSHOT)("writes docs/report.png from the default report", async () => {

@@ -142,8 +142,10 @@ export interface CrossoverData {
   plan: CrossoverPlan;
   /** closed-form expected costs on a grid of the range (values without a closed form left out) */
   line: CrossoverPoint[];
-  /** simulated means with 95% intervals */
+  /** simulated means with 95% intervals, where the expected cost is finite */
   simulated: CrossoverPoint[];
+  /** the simulated values left out: the expected cost is infinite there, and a simulated mean estimates nothing */
+  infinite: { x: number; strategy: string; context: Context }[];
   /** runs per strategy and context at each simulated value */
   trials: number;
   crossovers: Crossover[];
@@ -217,8 +219,10 @@ export async function crossoverData(
       }),
     ),
   );
-  const simulated = evaluations.flatMap((e, i) =>
-    e.results.map((r) => ({ x: values[i]!.x, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow ?? undefined, ciHigh: r.ciHigh ?? undefined })),
-  );
-  return { plan, line, simulated, trials, crossovers, noClosedForm, without };
+  const results = evaluations.flatMap((e, i) => e.results.map((r) => ({ x: values[i]!.x, r })));
+  const simulated = results
+    .filter(({ r }) => r.verdict !== "infinite mean")
+    .map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow ?? undefined, ciHigh: r.ciHigh ?? undefined }));
+  const infinite = results.filter(({ r }) => r.verdict === "infinite mean").map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context }));
+  return { plan, line, simulated, infinite, trials, crossovers, noClosedForm, without };
 }

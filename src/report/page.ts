@@ -290,12 +290,22 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
   const why = !c.noClosedForm
     ? table
     : c.without.length === 2
-      ? `<p>No closed form (${esc(c.noClosedForm)}): only the simulated means are drawn.</p>`
-      : `<p>${esc(c.without[0]!)} has no closed form (${esc(c.noClosedForm)}): only its simulated means are drawn, and no crossover is sought.</p>`;
+      ? `<p>No closed form (${esc(c.noClosedForm)}): ${drawnWithout(c)}.</p>`
+      : `<p>${esc(c.without[0]!)} has no closed form (${esc(c.noClosedForm)}): ${drawnWithout(c)}; no crossover is sought.</p>`;
   const leftOut = c.plan.leftOut.map(
     (l) => `<p>Left out: ${l.values === 1 ? formatNumber(l.from) : `${formatNumber(l.from)} to ${formatNumber(l.to)} (${groupDigits(l.values)} values)`}, no scenario: ${esc(l.reason)}</p>`,
   );
   return [`<h2 id="crossover">Crossover: ${esc(a)} against ${esc(b)} along <code>${esc(c.plan.key)}</code></h2>`, why, ...leftOut, ...figures].join("\n");
+}
+
+/** What a crossover chart draws of the strategies without a closed form, in words. */
+function drawnWithout(c: CrossoverData): string {
+  const one = c.without.length === 1;
+  if (!c.without.some((st) => c.simulated.some((p) => p.strategy === st))) {
+    return `${one ? "its expected cost is" : "their expected costs are"} infinite, and no circle is drawn`;
+  }
+  const partly = c.infinite.some((p) => c.without.includes(p.strategy));
+  return `only ${one ? "its" : "their"} simulated means are drawn${partly ? ", where the expected cost is finite" : ""}`;
 }
 
 function crossoverCaption(c: CrossoverData, context: string): string {
@@ -307,7 +317,11 @@ function crossoverCaption(c: CrossoverData, context: string): string {
       ? `${circles[0]!.toUpperCase()}${circles.slice(1)}.`
       : `Lines: the closed form${count ? " at whole bug counts" : c.plan.whole ? " at whole values" : ""}${c.without.length ? ` (none for ${c.without.join(", ")})` : ""}; ${circles}` +
         (c.without.length ? "." : `; dashed: where the closed forms cross${count ? " (solved exactly, the count taken as a real number)" : ""}.`);
-  return `Expected cost per run in the ${context} context as ${c.plan.key} goes from ${formatNumber(c.plan.from)} to ${formatNumber(c.plan.to)}, the rest of the scenario as in the file. ${lines}`;
+  const infinite = c.infinite.filter((p) => p.context === context);
+  const strategies = [...new Set(infinite.map((p) => p.strategy))];
+  const leftOut = strategies.map((st) => `${st} at ${infinite.filter((p) => p.strategy === st).map((p) => formatNumber(p.x)).join(", ")}`);
+  const note = leftOut.length ? ` No circle where the expected cost is infinite, as a simulated mean estimates nothing there: ${leftOut.join("; ")}.` : "";
+  return `Expected cost per run in the ${context} context as ${c.plan.key} goes from ${formatNumber(c.plan.from)} to ${formatNumber(c.plan.to)}, the rest of the scenario as in the file. ${lines}${note}`;
 }
 
 /** Short labels of an axis's values (4 significant digits), or exact ones where those would collide. */
