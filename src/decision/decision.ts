@@ -65,7 +65,7 @@ export interface Choice {
   /** null when the context has one strategy */
   runnerUp: Candidate | null;
   /**
-   * The other candidates that cost the same as `best` (see `sameCost`), in ranking order: `best`
+   * The other candidates that cost the same as `best` (see SameCost), in ranking order: `best`
    * is first among equals only by the input's order, so none of them is cheaper than the others.
    */
   tied: string[];
