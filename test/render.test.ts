@@ -132,6 +132,14 @@ describe("the decision in words", () => {
     expect(text).toMatch(/by p90 b-x is cheapest \(\$0\.30000, against \$0\.50000\)/);
   });
 
+  it("a p90 equal to the cheapest's is a tie, not a win", () => {
+    const results = [row("a-x", 0.2, 0.3), row("b-x", 0.25, 0.3), row("c-x", 0.3, 0.5)];
+    const text = decisionLines(decide(results, []), results, 300).join("\n");
+    expect(text).toMatch(/lowest p90 too \(\$0\.30000, tied with b-x\)/);
+    const flipped = [row("b-x", 0.25, 0.3), row("a-x", 0.2, 0.3)];
+    expect(decisionLines(decide(flipped, []), flipped, 300).join("\n")).toMatch(/lowest p90 too \(\$0\.30000, tied with b-x\)/);
+  });
+
   it("never names a cheapest strategy without its completion when runs end incomplete", () => {
     // a: 0.1 per run but completes 40% (0.25 per completed run); b: 0.2, completes every run.
     const results = [row("a-x", 0.1, 0.15, 0.4), row("b-x", 0.2, 0.3)];

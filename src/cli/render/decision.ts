@@ -95,8 +95,9 @@ function simSentence(d: Decision["contexts"][number]): string {
     parts.push(`cheaper than ${savings ? "it" : m.runnerUp.strategy} in ${percent(m.probabilityCheaper, 1)} of single runs`);
   }
   const p90 = d.byP90;
-  if (p90.best.strategy === m.best.strategy) {
-    parts.push(`lowest p90 too (${money(p90.best.value)})`);
+  if (p90.best.strategy === m.best.strategy || p90.tied.includes(m.best.strategy)) {
+    const others = [p90.best.strategy, ...p90.tied].filter((name) => name !== m.best.strategy);
+    parts.push(`lowest p90 too (${money(p90.best.value)}${tiedWith(others)})`);
   } else {
     const own = p90.ranking.find((c) => c.strategy === m.best.strategy)!;
     parts.push(`by p90 ${p90.best.strategy} is cheapest (${money(p90.best.value)}${completing(p90.best)}, against ${money(own.value)})`);
