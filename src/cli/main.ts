@@ -41,6 +41,13 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
         for (const [key, value] of Object.entries(parsed)) {
           if (Array.isArray(value) && !LIST_OPTIONS.has(key)) throw new FlagError(`--${key} was given ${value.length} times; it takes one value`);
         }
+        // yargs reads `--json=yes` as false: a switch takes no value but true or false
+        for (const token of args.slice(0, args.includes("--") ? args.indexOf("--") : args.length)) {
+          const m = /^--([^=]+)=(.*)$/s.exec(token);
+          if (m && typeof parsed[m[1]!] === "boolean" && m[2] !== "true" && m[2] !== "false") {
+            throw new FlagError(`--${m[1]} is a switch and takes no value, got ${JSON.stringify(m[2])}`);
+          }
+        }
       }, true)
       .recommendCommands()
       .strict()

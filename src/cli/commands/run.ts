@@ -19,6 +19,9 @@ import { terminalWidth } from "../render/layout.js";
 import { formatRun } from "../render/run.js";
 import { DEFAULT_SCENARIO } from "../scenarioArg.js";
 
+/** Runs traced per strategy and context when --trace-runs is not given. */
+const DEFAULT_TRACE_RUNS = 100;
+
 interface Args {
   scenario: string;
   trials?: string;
@@ -27,7 +30,7 @@ interface Args {
   path: SimPath;
   json: boolean;
   trace?: string;
-  traceRuns: string;
+  traceRuns?: string;
   wide: boolean;
 }
 
@@ -46,14 +49,15 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" })
       .option("trace", { type: "string", requiresArg: true, describe: "write every request of the first runs of each strategy and context to FILE (JSON lines)" })
-      .option("trace-runs", { type: "string", default: "100", requiresArg: true, describe: `runs traced per strategy and context (at most ${MAX_TRACE_RUNS})` })
+      .option("trace-runs", { type: "string", requiresArg: true, describe: `runs traced per strategy and context, with --trace (default ${DEFAULT_TRACE_RUNS}, at most ${MAX_TRACE_RUNS})` })
       .option("wide", { type: "boolean", default: false, describe: "every column (p50, p99, z, ...), the extensions' outputs and P(cheaper) for every pair" }) as never,
   handler: async (args) => {
     const threads = threadsFlag(args.threads);
     const trialsGiven = trialsFlag(args.trials);
     const seedGiven = textFlag("--seed", args.seed);
     const trace = textFlag("--trace", args.trace);
-    const traceRuns = wholeFlag("--trace-runs", args.traceRuns, 1, MAX_TRACE_RUNS)!;
+    const traceRuns = wholeFlag("--trace-runs", args.traceRuns, 1, MAX_TRACE_RUNS) ?? DEFAULT_TRACE_RUNS;
+    if (args.traceRuns !== undefined && trace === undefined) throw new FlagError("--trace-runs needs --trace FILE: without it nothing is traced");
     if (trace !== undefined) await checkOutput(trace, "--trace");
     const { scenario } = await openScenario(args.scenario);
     const trials = trialsGiven ?? scenario.trials;
