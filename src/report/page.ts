@@ -202,8 +202,9 @@ function scenarioSection(s: Scenario): string {
     ["output tokens per fix attempt (G)", describeTokens(s.tokens.fixOutput)],
     ["error-trace tokens per fix attempt (E)", describeTokens(s.tokens.errorTrace)],
     ...(s.tokens.errorGrowth > 0 ? [["error-trace growth per retry", plain(s.tokens.errorGrowth)] as [string, string]] : []),
-    ["default cache reads, x input price (alpha)", plain(s.caching.readMultiplier)],
-    ["default cache writes, x input price (w)", plain(s.caching.writeMultiplier)],
+    // the models' own cache prices are in the models table; these apply where prices by hand give none
+    ["cache reads where a model's prices give none, x input price (alpha)", plain(s.caching.readMultiplier)],
+    ["cache writes where a model's prices give none, x input price (w)", plain(s.caching.writeMultiplier)],
     ...(s.caching.ttlSeconds !== null ? [["cache lifetime", `${plain(s.caching.ttlSeconds)} s`] as [string, string]] : []),
     ...(s.toolSeconds ? [["test run after each attempt, s", describeTokens(s.toolSeconds)] as [string, string]] : []),
     ...(limits.length ? [["retry caps", limits.join(", ")] as [string, string]] : []),
