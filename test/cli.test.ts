@@ -135,7 +135,7 @@ describe("agentsim analytic and crossover", () => {
     // steps of 0.1 from -0.5: the six values -0.5, -0.4, ..., 0 are below the rate's range [0.0001, 1]
     const args = ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "-0.5", "--to", "0.5", "--steps", "10"];
     const out = JSON.parse(agentsim(...args, "--json").stdout);
-    expect(out.leftOut).toEqual([{ from: -0.5, to: 0, values: 6, reason: "models.weak.fix.easy: must be a probability in [0.0001, 1], got -0.5" }]);
+    expect(out.leftOut).toEqual([{ from: -0.5, to: 0, values: 6, scanned: 11, reason: "models.weak.fix.easy: must be a probability in [0.0001, 1], got -0.5" }]);
     const text = agentsim(...args);
     expect(text.code).toBe(0);
     // wrapped to the terminal (100 columns here)

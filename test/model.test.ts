@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { findCrossovers, gapsOf, MAX_SCAN_WORK, ScanTooLong, type Gap } from "../src/model/crossover.js";
+import { findCrossovers, gapsOf, MAX_SCAN_WORK, scanCrossovers, ScanTooLong, type Gap } from "../src/model/crossover.js";
 import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmf, runPmfWork } from "../src/model/pmf.js";
 import { bugSchedule, requestReach } from "../src/model/schedule.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
@@ -842,6 +842,75 @@ describe("crossovers", () => {
     }
     // no root in a range without a sign change
     expect(findCrossovers(X, "x.yaml", { param: "models.strong.price.input", between: [A, B], contexts: ["shared", "fresh"], from: 20, to: 100, steps: 40 })).toEqual([]);
+  });
+
+  it("a zero of the difference is a root only between values of opposite signs, probed one step past an end", () => {
+    // f = -1 at 0, 0 at 1, +1 at 2: a root at 1; a NaN neighbour (no scenario) makes no side
+    expect(scanCrossovers((x) => [-1, 0, 1][x]!, 0, 2, 2)).toEqual([{ value: 1, slope: 2 }]);
+    expect(scanCrossovers((x) => [NaN, 0, 1][x]!, 0, 2, 2)).toEqual([]);
+    // zeros between two signs: the first zero; zeros between the same sign: a touch, no root
+    expect(scanCrossovers((x) => [-1, 0, 0, 1][x]!, 0, 3, 3)).toEqual([{ value: 1, slope: 2 }]);
+    expect(scanCrossovers((x) => [1, 0, 0, 1][x]!, 0, 3, 3)).toEqual([]);
+    // a zero at an end: the value one step beyond decides, and a value the key may not take decides nothing
+    const line = (x: number) => x - 1; // 0 at x = 1
+    expect(scanCrossovers(line, 1, 3, 2)).toEqual([{ value: 1, slope: 2 }]);
+    expect(scanCrossovers(line, -1, 1, 2)).toEqual([{ value: 1, slope: 2 }]);
+    const upToOne = (x: number) => (x > 1 ? NaN : x - 1);
+    expect(scanCrossovers(upToOne, -1, 1, 2)).toEqual([]);
+    const fromOne = (x: number) => (x < 1 ? NaN : x - 1);
+    expect(scanCrossovers(fromOne, 1, 3, 2)).toEqual([]);
+  });
+
+  it("found by an independent finder: no false root next to a left-out value or at a range's end", () => {
+    const load = (name: string) => {
+      const file = `test/fixtures/crossover/${name}.yaml`;
+      const { raw, scenario } = loadScenario(file);
+      const pick = (n: string) => scenario.strategies.find((x) => x.name === n)!;
+      return { raw, file, pick };
+    };
+    // d = 0.002 x in the strong input price x: B cheaper for every x > 0; x < 0 is no scenario
+    const z = load("zero-next-to-left-out");
+    const leftOut: unknown[] = [];
+    expect(findCrossovers(z.raw, z.file, { param: "models.strong.price.input", between: [z.pick("A"), z.pick("B")], contexts: ["shared"], from: -1, to: 2, steps: 300, onLeftOut: (l) => leftOut.push(l) })).toEqual([]);
+    expect(leftOut).toHaveLength(1);
+    // the two tie at a fix rate of 1, the largest allowed: no crossing there
+    const e = load("zero-at-range-end");
+    expect(findCrossovers(e.raw, e.file, { param: "models.weak.fix.easy", between: [e.pick("A"), e.pick("B")], contexts: ["shared"], from: 0.5, to: 1, steps: 50 })).toEqual([]);
+  });
+
+  it("a hard fraction is scanned only where it makes whole hard bugs (exact assignment), the rest left out", () => {
+    const file = "test/fixtures/crossover/hardfraction-exact.yaml";
+    const { raw, scenario } = loadScenario(file);
+    const [escalate, weakWeak] = ["escalate", "weak-weak"].map((n) => scenario.strategies.find((x) => x.name === n)!) as [Strategy, Strategy];
+    const leftOut: { from: number; to: number; values: number }[] = [];
+    const roots = findCrossovers(raw, file, { param: "models.weak.bugs.hardFraction", between: [escalate, weakWeak], contexts: ["shared"], from: 0, to: 1, steps: 400, onLeftOut: (l) => leftOut.push(l) });
+    // analytic at 0, 0.25, ..., 1: escalate dearer at every one, so nothing crosses
+    expect(roots).toEqual([]);
+    expect(leftOut.map((l) => l.values)).toEqual([99, 99, 99, 99]);
+    expect(leftOut[0]).toMatchObject({ from: 0.0025, to: 0.2475 });
+  });
+
+  it("a count root in range is kept when the polynomial's other root, far outside, has no closed form", () => {
+    // d(q) = 0.0009 q^2 - 0.05808 q + 0.05742: roots 1.00426 and 63.53, where a context window is reached
+    const file = "test/fixtures/crossover/count-root-past-window.yaml";
+    const { raw, scenario } = loadScenario(file);
+    const [a, b] = scenario.strategies as [Strategy, Strategy];
+    const roots = findCrossovers(raw, file, { param: "models.weak.bugs.count", between: [a, b], contexts: ["shared"], to: 10, steps: 50 });
+    expect(roots).toHaveLength(1);
+    expectRel(roots[0]!.value, (0.05808 - Math.sqrt(0.05808 ** 2 - 4 * 0.0009 * 0.05742)) / (2 * 0.0009), 1e-9);
+    expect(roots[0]).toMatchObject({ cheaperBelow: "B", cheaperAbove: "A", method: "exact" });
+  });
+
+  it("a whole-count scan: counts a rule forbids are one left-out stretch, and a range without a whole count is a flag error", () => {
+    const file = "test/fixtures/crossover/integer-scan.yaml";
+    const { raw, scenario } = loadScenario(file);
+    const between = scenario.strategies.slice(0, 2) as [Strategy, Strategy];
+    const leftOut: { from: number; to: number; values: number; scanned: number }[] = [];
+    findCrossovers(raw, file, { param: "models.weak.bugs.count", between, contexts: ["shared"], to: 12, steps: 50, onLeftOut: (l) => leftOut.push(l) });
+    expect(leftOut).toEqual([expect.objectContaining({ from: 1, to: 11, values: 6, scanned: 13 })]);
+    expect(() => findCrossovers(raw, file, { param: "models.weak.bugs.count", between, contexts: ["shared"], from: 2.2, to: 2.9, steps: 50, onSkip: () => {} })).toThrow(
+      /^--from 2\.2 --to 2\.9 hold no whole count of bugs$/,
+    );
   });
 
   it("gaps: runs of values without a closed form, with the cheaper strategy on either side", () => {

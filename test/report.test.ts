@@ -132,7 +132,8 @@ describe("the crossover chart", () => {
 
   it("leaves out the values of the range the key may not take, and refuses a range with none, naming the flags, before simulating", () => {
     const plan = planCrossover(raw, scenario, DEFAULT, { key: "models.weak.fix.hard", from: 0, to: 1 })!;
-    expect(plan.leftOut).toEqual([{ from: 0, to: 0, values: 1, reason: expect.stringMatching(/models\.weak\.fix\.hard: must be a probability/) }]);
+    // the line's 121 values (120 steps), of which 0 is no probability
+    expect(plan.leftOut).toEqual([{ from: 0, to: 0, values: 1, scanned: 121, reason: expect.stringMatching(/models\.weak\.fix\.hard: must be a probability/) }]);
     expect(plan.line[0]!.x).toBeGreaterThan(0);
     const err = (() => {
       try {

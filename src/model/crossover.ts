@@ -5,7 +5,7 @@
  * term), so its roots are exact. For any other numeric key the roots are found by a sign scan on
  * a grid over the user's range, each sign change refined by bisection to 1e-9 relative.
  */
-import { FlagError, UserError } from "../errors.js";
+import { FlagError, ScenarioError, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { getPath, withPath } from "../scenario/paths.js";
@@ -59,8 +59,10 @@ export interface LeftOut {
   /** the first and last values left out */
   from: number;
   to: number;
-  /** how many of the grid's values */
+  /** how many values were left out (of a whole-count scan: those between from and to that break the rule, not every one) */
   values: number;
+  /** how many values the scan tried: the grid's, or the whole counts' */
+  scanned: number;
   /** why, at the first of them: the scenario's validation message */
   reason: string;
 }
@@ -172,7 +174,8 @@ export function findCrossovers(fileData: Record<string, unknown>, file: string, 
     try {
       return searchCrossovers(fileData, file, { ...query, contexts: [context] }, meter);
     } catch (err) {
-      if (!(err instanceof UserError) || err instanceof ScanTooLong) throw err;
+      // a context without a closed form is skipped; the flags' own problems are every context's
+      if (!(err instanceof UserError) || err instanceof ScanTooLong || err instanceof FlagError) throw err;
       query.onSkip!(context, err.message, err);
       return [];
     }
@@ -200,7 +203,9 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   if (query.from === undefined || query.to === undefined) {
     throw new UserError(`--from and --to are required for ${query.param} (only bugs.count is solved without a range)`);
   }
-  const at = (x: number) => parseScenario(withPath(raw, query.param, x), file, { allowFractionalHardBugs: true });
+  // each value as a scenario file would be read: under exact assignment a hard fraction that
+  // makes no whole number of hard bugs is no scenario, and is left out
+  const at = (x: number) => parseScenario(withPath(raw, query.param, x), file);
   return query.contexts.flatMap((ctx) => {
     // A value the key may not take is no scenario, and is left out; a scenario without a closed
     // form (a window reached, an infinite expectation) is a gap, which is reported.
@@ -222,7 +227,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
       for (const gap of gapsOf(xs, (x) => ys.get(x)!, (x) => noClosedForm.get(x), query.between, ctx)) query.onGap(gap);
     }
     for (const run of runsOf(xs, (x) => invalid.has(x))) {
-      query.onLeftOut?.({ from: run[0]!, to: run.at(-1)!, values: run.length, reason: invalid.get(run[0]!)!.message });
+      query.onLeftOut?.({ from: run[0]!, to: run.at(-1)!, values: run.length, scanned: xs.length, reason: invalid.get(run[0]!)!.message });
     }
     return roots.map((root) => describe(root.value, root.slope, query.between, ctx, "bisection"));
   });
@@ -342,19 +347,27 @@ export function countCrossovers(scenario: Scenario, model: string, query: Crosso
   const slope = (x: number) => 2 * a * x + b;
   const lo = query.from ?? 0;
   const hi = query.to ?? Infinity;
+  // No count lies below 0, so a root at 0 is no crossing: there, strategies with the same
+  // generator tie, having nothing to fix (a root of 1e-31 is that 0, in rounding).
+  const kept = (x: number) => x > ZERO_COUNT && x >= lo && x <= hi;
+  // Only the polynomial's roots near the range are polished: d itself may have no closed form at
+  // a root far outside it (a context window in reach at 60 bugs), which must not stop the others.
+  const near = (x: number) => x >= lo - POLISH_MARGIN * (1 + Math.abs(lo)) && x <= hi + POLISH_MARGIN * (1 + Math.abs(hi));
   return quadraticRoots(a, b, c)
+    .filter(near)
     .map((x) => {
       for (let i = 0; i < 3 && slope(x) !== 0; i++) x -= d(x) / slope(x);
       return x;
     })
-    // No count lies below 0, so a root at 0 is no crossing: there, strategies with the same
-    // generator tie, having nothing to fix (a root of 1e-31 is that 0, in rounding).
-    .filter((x) => x > ZERO_COUNT && x >= lo && x <= hi)
+    .filter(kept)
     .map((x) => describe(x, slope(x), query.between, context, "exact"));
 }
 
 /** Roots of a count's cost difference at most this far from 0 are 0 (the difference at 0 is a sum of terms that cancel). */
 const ZERO_COUNT = 1e-9;
+
+/** How far (relative) outside --from..--to a polynomial root is still polished, as polishing may move it inside. */
+const POLISH_MARGIN = 1e-6;
 
 /**
  * Crossovers in a bug count where the cost is no polynomial in it (shared context, multi-rung
@@ -369,14 +382,26 @@ function integerCrossovers(raw: Record<string, unknown>, file: string, query: Cr
   // Under exact assignment only counts with a whole number of hard bugs are scenarios; a count
   // without a closed form (a window in reach) is a gap.
   const noClosedForm = new Map<number, string>();
+  const invalid = new Map<number, UserError>();
   const at = (q: number) => parseScenario(withPath(raw, query.param, q), file);
   const d = (q: number): number | null => {
-    const value = differenceAt(q, at, query.between, context, noClosedForm);
+    const value = differenceAt(q, at, query.between, context, noClosedForm, (err) => invalid.set(q, err));
     meter(q);
     return Number.isNaN(value) ? null : value;
   };
-  const counts = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+  if (to < from) throw new FlagError(`--from ${query.from ?? 0} --to ${query.to ?? 100} hold no whole count of bugs`);
+  const counts = Array.from({ length: to - from + 1 }, (_, i) => from + i);
   const values = new Map(counts.map((q) => [q, d(q)]));
+  // Counts a rule forbids come every other count or so (odd counts with half of them hard, under
+  // exact assignment): one stretch per rule, from the first to the last such count, not one per count.
+  const byRule = new Map<string, [number, UserError][]>();
+  for (const [q, err] of invalid) {
+    const rule = err instanceof ScenarioError ? err.keyPath : err.message;
+    byRule.set(rule, [...(byRule.get(rule) ?? []), [q, err]]);
+  }
+  for (const left of byRule.values()) {
+    query.onLeftOut?.({ from: left[0]![0], to: left.at(-1)![0], values: left.length, scanned: counts.length, reason: left[0]![1].message });
+  }
   const out: Crossover[] = [];
   let previous: number | null = null;
   let known = 0;
@@ -476,25 +501,42 @@ export function quadraticRoots(a: number, b: number, c: number): number[] {
 
 /**
  * Every sign change of f on a grid of `steps` intervals over [from, to], each refined by
- * bisection until the bracket is within 1e-9 of its value (relative). A grid point where f is
- * exactly 0 is a root itself. Touching zero without a sign change is not reported; an interval
- * with an end where f is NaN (no closed form there) is skipped.
+ * bisection until the bracket is within 1e-9 of its value (relative). Where f is exactly 0 at
+ * grid points between two of opposite signs, the first of those points is the root. Touching
+ * zero without a sign change is not reported, nor is a change across a point where f is NaN (no
+ * scenario, or no closed form there). A zero at an end of the range is a root only if f beyond
+ * that end, one grid step away, has the other sign (a value the key may not take has none).
  */
 export function scanCrossovers(f: (x: number) => number, from: number, to: number, steps: number): { value: number; slope: number }[] {
   const roots: { value: number; slope: number }[] = [];
   const xs = grid(from, to, steps);
   const ys = xs.map(f);
-  for (let i = 0; i < steps; i++) {
-    const [x0, x1, y0, y1] = [xs[i]!, xs[i + 1]!, ys[i]!, ys[i + 1]!];
-    if (Number.isNaN(y0) || Number.isNaN(y1)) continue;
-    if (y0 === 0) {
-      const before = i > 0 ? ys[i - 1]! : y1 === 0 ? 0 : -y1;
-      if (before !== 0 && Math.sign(before) !== Math.sign(y1)) roots.push({ value: x0, slope: y1 - before });
-      continue;
+  const h = (to - from) / steps;
+  // the last nonzero value (index, value) with no NaN since, and where the zeros after it start
+  let last: { i: number; y: number } | null = null;
+  let zeros = -1;
+  const beforeStart = ys[0] === 0 ? f(from - h) : NaN;
+  if (Number.isFinite(beforeStart) && beforeStart !== 0) [last, zeros] = [{ i: -1, y: beforeStart }, 0];
+  const cross = (j: number, y: number) => {
+    if (!last || Math.sign(y) === Math.sign(last.y)) return;
+    if (zeros >= 0) roots.push({ value: xs[zeros]!, slope: y - last.y });
+    else roots.push({ value: bisect(f, xs[last.i]!, xs[j]!, last.y), slope: y - last.y });
+  };
+  for (let j = 0; j <= steps; j++) {
+    const y = ys[j]!;
+    if (Number.isNaN(y)) {
+      [last, zeros] = [null, -1];
+    } else if (y === 0) {
+      if (last && zeros < 0) zeros = j;
+    } else {
+      cross(j, y);
+      [last, zeros] = [{ i: j, y }, -1];
     }
-    if (y1 === 0 && i === steps - 1 && y0 !== 0) roots.push({ value: x1, slope: -y0 });
-    if (y1 === 0 || Math.sign(y0) === Math.sign(y1)) continue;
-    roots.push({ value: bisect(f, x0, x1, y0), slope: y1 - y0 });
+  }
+  // zeros up to the end: a root if f one step beyond the end has the other sign
+  if (last && zeros >= 0) {
+    const beyond = f(to + h);
+    if (Number.isFinite(beyond) && beyond !== 0) cross(steps + 1, beyond);
   }
   return roots;
 }

@@ -118,7 +118,7 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
     const range = flags.from === undefined && flags.to === undefined ? `over its default range ${formatNumber(from)} to ${formatNumber(to)}` : `between --from ${formatNumber(from)} and --to ${formatNumber(to)}`;
     throw new FlagError(`${named}: no value ${range} is a valid scenario (at ${formatNumber(lineXs[0]!)}: ${invalid.get(lineXs[0]!)})`);
   }
-  const leftOut = runsOf(lineXs, (x) => invalid.has(x)).map((run) => ({ from: run[0]!, to: run.at(-1)!, values: run.length, reason: invalid.get(run[0]!)! }));
+  const leftOut = runsOf(lineXs, (x) => invalid.has(x)).map((run) => ({ from: run[0]!, to: run.at(-1)!, values: run.length, scanned: lineXs.length, reason: invalid.get(run[0]!)! }));
   const candidates = whole ? line.map((p) => p.x) : grid(from, to, SIMULATED_POINTS - 1);
   const simulated = candidates.flatMap((x) => {
     const at = isCount ? scenarioAt(x, false) : (line.find((p) => p.x === x)?.scenario ?? scenarioAt(x, false));

@@ -90,7 +90,7 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
     cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to, skipped, gaps, terminalWidth(cli.stdout)));
     for (const l of leftOut) {
-      const values = `${groupDigits(l.values)} of the ${groupDigits(steps + 1)} values`;
+      const values = `${groupDigits(l.values)} of the ${groupDigits(l.scanned)} values`;
       cli.stdout.write("\n" + wrap(`Left out of the scan: ${param} from ${short(l.from)} to ${short(l.to)} (${values}), which it may not take: ${l.reason}`, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
     }
   },
