@@ -359,6 +359,7 @@ export function countCrossovers(scenario: Scenario, model: string, query: Crosso
       for (let i = 0; i < 3 && slope(x) !== 0; i++) x -= d(x) / slope(x);
       return x;
     })
+    .sort((x, y) => x - y) // polishing may swap the two roots of a near-double root
     .filter(kept)
     .map((x) => describe(x, slope(x), query.between, context, "exact"));
 }
