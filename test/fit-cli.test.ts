@@ -74,7 +74,7 @@ describe("agentsim fit on traces", () => {
 
   it("--out writes a scenario that analytic accepts as is, with the fitted values", () => {
     const out = join(dir, "fitted.yaml");
-    const fit = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "20", "--out", out, "--json");
+    const fit = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "40", "--out", out, "--json");
     expect(fit.code).toBe(0);
     const values = Object.fromEntries(JSON.parse(fit.stdout).parameters.map((p: { key: string; value: number }) => [p.key, p.value]));
     const written = parse(readFileSync(out, "utf8"));
@@ -100,7 +100,7 @@ describe("agentsim fit on traces", () => {
   });
 
   it("fits 80 columns too: its sentences wrap, and the estimates' basis goes before a line overflows", () => {
-    const r = spawnSync(process.execPath, [CLI, "fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "20"], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
+    const r = spawnSync(process.execPath, [CLI, "fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "40"], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
     expect(r.status).toBe(0);
     expect(Math.max(...r.stdout.split("\n").map((l) => l.length))).toBeLessThanOrEqual(80); // 87 before
     expect(r.stdout).toMatch(/models\.weak\.fix\.hard\s+0\.1\d+\s+0\.1\d+ \.\. 0\.\d+/);
@@ -137,6 +137,7 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
       /strong-only\.yaml: models\.weak: missing: the traces use model weak, so the prices scenario must define it/,
     ],
     ["a bad --bootstrap", () => ["fit", trace, "--bootstrap", "-1"], /--bootstrap must be a whole number from 0 to 100000, got -1/],
+    ["too few replicates for a 95% interval", () => ["fit", trace, "--bootstrap", "1"], /--bootstrap must be 0 \(no intervals\) or from 40 to 100,000, got 1: fewer replicates cannot place/],
     [
       "tokens beyond any context window (1e300 once printed Infinity and NaN with exit code 0)",
       () => {

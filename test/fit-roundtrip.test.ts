@@ -91,6 +91,30 @@ describe("fit recovers the scenario that wrote the traces", () => {
     expect(estimates).toBeGreaterThanOrEqual(8 * 6);
   });
 
+  it("a trace of both contexts, whose runs of one index share their draws, is as sure as one context alone", async () => {
+    // On the fast path `run --trace` draws a strategy's run i in both contexts from one stream: the
+    // same bugs and fix outcomes twice. Counted as independent, they made every interval about
+    // 1/sqrt(2) too narrow; resampled together, rates, hard fractions and counts have the very
+    // intervals of the shared context's runs alone (the error trace differs by context).
+    // (the fast path's strategies only: a ladder draws each context from a stream of its own)
+    const known = knownScenario(7, { context: "shared", binomial: true, censored: false });
+    const { escalate: _ladder, ...pairs } = known.strategies as Raw;
+    const raw = { ...known, contexts: ["shared", "fresh"], strategies: pairs };
+    const scenario = parseScenario(raw, "both.yaml");
+    const lines = traceLines(scenario, { runs: 300, seedKey: "both" });
+    const options = { bootstrap: 100, seed: "both", prices: null, runner: inThisThread };
+    const both = await fitTraceText(lines.join("\n") + "\n", options);
+    const shared = await fitTraceText(lines.filter((l) => l.includes('"context":"shared"')).join("\n") + "\n", options);
+    const compared = both.parameters.filter((p) => p.kind !== "tokens");
+    expect(compared.length).toBeGreaterThanOrEqual(6);
+    for (const p of compared) {
+      const q = shared.parameters.find((x) => x.key === p.key)!;
+      for (const field of ["value", "ciLow", "ciHigh"] as const) {
+        expect(Math.abs(p[field]! - q[field]!), `${p.key} ${field}: ${p[field]} against ${q[field]}`).toBeLessThanOrEqual(1e-6 * Math.abs(q[field]!));
+      }
+    }
+  });
+
   it("the 95% intervals cover the truth about 95% of the time over repeated traces", async () => {
     const raw = knownScenario(100, { context: "shared", binomial: true, censored: false });
     let covered = 0;

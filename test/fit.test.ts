@@ -204,6 +204,28 @@ describe("a bootstrap replicate whose estimates make no valid scenario", () => {
   });
 });
 
+describe("notes where the intervals or the decision say less than they seem to", () => {
+  const model = { price: { input: 1, output: 5 }, bugs: { count: 2, hardFraction: 0.5 }, fix: { easy: 0.5, hard: 0.5 } };
+  const prices = {
+    file: "prices.yaml",
+    raw: { name: "p", seed: 1, trials: 1000, models: { g: model, f: model, unseen: model }, tokens: { prompt: 1, generation: 1, fixOutput: 1, errorTrace: 1 } },
+  };
+
+  it("a group of fewer than 20 runs: its intervals run short (one run never varies in a resample)", async () => {
+    const few = await fitRuns(runsOf(sampleRecords({ runs: 5, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "few" })), options(40));
+    expect(few.notes.join("\n")).toMatch(/^s \(shared\) in t\.jsonl: 5 runs; a bootstrap over fewer than 20 runs understates the uncertainty/m);
+    const enough = await fitRuns(runsOf(sampleRecords({ runs: 20, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "few" })), options(40));
+    expect(enough.notes.join("\n")).not.toMatch(/understates/);
+  });
+
+  it("a model of the prices scenario that the traces never show keeps its values, outside the confidence", async () => {
+    const runs = runsOf(sampleRecords({ runs: 50, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "unseen" }));
+    const report = await fitRuns(runs, { ...options(0), prices });
+    expect(report.notes).toContain("models.unseen: not in the traces; its bugs and fix rates are prices.yaml's, as written, and the decision's confidence does not cover them");
+    expect(report.notes.join("\n")).not.toMatch(/models\.(g|f): not in the traces/);
+  });
+});
+
 describe("the choice at the estimates", () => {
   it("is analytic's: the same strategy twice under two names is a tie, not a win", () => {
     const base = parse(readFileSync("scenarios/default.yaml", "utf8")) as { strategies: Record<string, unknown> };

@@ -359,7 +359,7 @@ describe(`fuzz (seed ${SEED})`, () => {
       const file = join(dir, `trace-${i}.jsonl`);
       writeFileSync(file, mutatedTrace(lines));
       const out = join(dir, `fitted-${i}`, "s.yaml");
-      const args = ["fit", file, "--bootstrap", pick(["0", "20"]), "--threads", "1", ...(chance(0.5) ? ["--prices", "scenarios/default.yaml"] : []), ...(chance(0.3) ? ["--json"] : [])];
+      const args = ["fit", file, "--bootstrap", pick(["0", "40"]), "--threads", "1", ...(chance(0.5) ? ["--prices", "scenarios/default.yaml"] : []), ...(chance(0.3) ? ["--json"] : [])];
       if (args.includes("--prices") && chance(0.5)) args.push("--out", out);
       const outcome = await inProcess(args);
       expect.soft(problems(args, outcome), describeCase(args, file)).toEqual([]);

@@ -1,12 +1,15 @@
 /**
  * The bootstrap over runs: replicate i resamples, within each stratum (file, strategy, context),
- * as many runs as the stratum has, with replacement, from its own seeded stream
+ * as many units as the stratum has, with replacement, from its own seeded stream
  * (`<seed>|bootstrap|<i>`), and re-estimates everything on the resample. Replicates depend on the
  * seed and their index only, so any split of them over threads gives the same numbers.
  *
- * Runs are the unit because everything within a run is dependent (its bugs share the generator's
+ * The unit is a run because everything within a run is dependent (its bugs share the generator's
  * draw of a count and, under exact assignment, of a hard/easy split; its conversation ties its
- * token sizes together); runs are independent of each other.
+ * token sizes together), and runs are independent of each other, but one: a strategy's run of
+ * one index in both contexts, which `run --trace` draws from one stream (RunObservation.unit).
+ * Such a pair is one unit, drawn together, in the stratum of its first run; counted as two
+ * independent runs, it made every interval about 1/sqrt(2) too narrow (a coverage of about 82%).
  *
  * Intervals are percentile intervals: the 2.5% and 97.5% quantiles of the replicates' values (see
  * the README for the coverage measured on data drawn from the model).
@@ -18,10 +21,20 @@ import { estimate, parameterDefs } from "./estimate.js";
 import type { MixtureParams } from "./mixture.js";
 import { replicateChoice, type ScenarioPlan } from "./scenario.js";
 
-/** The runs of each stratum, by index. */
-export function strataRuns(data: FitData): number[][] {
-  const out: number[][] = data.strata.map(() => []);
-  for (let r = 0; r < data.runs; r++) out[data.runStratum[r]!]!.push(r);
+/** The units of each stratum (see the top of this file), each with its runs, in order of first appearance. */
+export function strataUnits(data: FitData): number[][][] {
+  const out: number[][][] = data.strata.map(() => []);
+  const unitRuns = new Map<number, number[]>();
+  for (let r = 0; r < data.runs; r++) {
+    const u = data.runUnit[r]!;
+    const runs = unitRuns.get(u);
+    if (runs) runs.push(r);
+    else {
+      const first = [r];
+      unitRuns.set(u, first);
+      out[data.runStratum[r]!]!.push(first);
+    }
+  }
   return out;
 }
 
@@ -30,12 +43,12 @@ export function replicateSeed(seed: string, i: number): string {
   return `${seed}|bootstrap|${i}`;
 }
 
-/** How many times replicate i draws each run: n draws from each stratum of n runs. */
-export function resampleWeights(strata: number[][], runs: number, seed: string, i: number): Float64Array {
+/** How many times replicate i draws each run: n draws from each stratum of n units, each drawing all its runs. */
+export function resampleWeights(strata: number[][][], runs: number, seed: string, i: number): Float64Array {
   const rng = seedrandom.alea(replicateSeed(seed, i));
   const weights = new Float64Array(runs);
-  for (const members of strata) {
-    for (let j = 0; j < members.length; j++) weights[members[Math.floor(rng() * members.length)]!]++;
+  for (const units of strata) {
+    for (let j = 0; j < units.length; j++) for (const r of units[Math.floor(rng() * units.length)]!) weights[r]++;
   }
   return weights;
 }
@@ -67,7 +80,7 @@ export interface BootstrapTask {
 export function runReplicates(task: BootstrapTask): Replicate[] {
   const { data, seed, start, plan } = task;
   const defs = parameterDefs(data);
-  const strata = strataRuns(data);
+  const strata = strataUnits(data);
   const out: Replicate[] = [];
   for (let i = task.from; i < task.to; i++) {
     const e = estimate(data, resampleWeights(strata, data.runs, seed, i), start ? [start] : undefined);

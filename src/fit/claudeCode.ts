@@ -228,7 +228,7 @@ export function fitClaudeCode(conversations: UsageRecord[][], files: number, opt
   const ratios = ESTIMATES.map((e) => ({ num: sumOf(e.num), den: e.den ? sumOf(e.den) : null }));
   const evaluate = (w: Float64Array) => ratios.map((r) => weightedRatio(w, r.num, r.den));
   const point = evaluate(new Float64Array(n).fill(1));
-  const everyone = [Array.from({ length: n }, (_, i) => i)];
+  const everyone = [Array.from({ length: n }, (_, i) => [i])]; // one stratum, each conversation a unit
   const replicates = Array.from({ length: options.bootstrap }, (_, b) => evaluate(resampleWeights(everyone, n, options.seed, b)));
   const estimates = ESTIMATES.map(({ key }, j): Estimate => {
     const interval: Interval | null = point[j] === null || replicates.length === 0 ? null : percentileInterval(replicates.map((r) => r[j]!));

@@ -22,10 +22,12 @@ export interface FitData {
   /** rate sources (fixer models) and generators, in order of first appearance */
   sources: string[];
   generators: string[];
-  /** (file, strategy, context) of the runs: the bootstrap resamples within each */
+  /** (file, strategy, context) of the runs */
   strata: string[];
   runs: number;
   runStratum: Int32Array;
+  /** each run's bootstrap unit, (file, strategy, run index): its runs in both contexts (see RunObservation.unit) */
+  runUnit: Int32Array;
   runGenerator: Int32Array;
   columns: Record<RunColumn, Float64Array>;
   /** the bug patterns of the mixture likelihood */
@@ -60,6 +62,7 @@ export function compileFitData(observations: RunObservation[]): FitData {
   const sources = indexer();
   const generators = indexer();
   const strata = indexer();
+  const units = indexer();
   for (const run of observations) for (const bug of run.bugs) for (const t of bug.tallies) sources.index(t.source);
   const S = sources.names.length;
 
@@ -67,6 +70,7 @@ export function compileFitData(observations: RunObservation[]): FitData {
   const patternRows: { generator: number; failures: number[]; fixes: number[] }[] = [];
   const runs = observations.length;
   const runStratum = new Int32Array(runs);
+  const runUnit = new Int32Array(runs);
   const runGenerator = new Int32Array(runs);
   const columns = Object.fromEntries(RUN_COLUMNS.map((c) => [c, new Float64Array(runs)])) as Record<RunColumn, Float64Array>;
   const patternStart = new Int32Array(runs + 1);
@@ -76,6 +80,7 @@ export function compileFitData(observations: RunObservation[]): FitData {
   observations.forEach((run, r) => {
     const g = generators.index(run.generator);
     runStratum[r] = strata.index(run.stratum);
+    runUnit[r] = units.index(run.unit);
     runGenerator[r] = g;
     columns.bugs[r] = run.bugs.length;
     columns.prompt[r] = run.prompt;
@@ -111,6 +116,7 @@ export function compileFitData(observations: RunObservation[]): FitData {
     strata: strata.names,
     runs,
     runStratum,
+    runUnit,
     runGenerator,
     columns,
     mixture: {

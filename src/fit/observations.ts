@@ -28,8 +28,14 @@ export interface BugObservation {
 }
 
 export interface RunObservation {
-  /** file, strategy and context: the bootstrap resamples runs within each stratum */
+  /** file, strategy and context: a group of runs, as the report counts them */
   stratum: string;
+  /**
+   * file, strategy and run index: the bootstrap's unit. `run --trace` draws a strategy's run i in
+   * both contexts from one stream on the fast path (the same bugs, the same fix outcomes), so the
+   * two are one observation, resampled together; runs of different indices are independent.
+   */
+  unit: string;
   generator: string;
   /** L0 and G0 of this run's generation */
   prompt: number;
@@ -116,6 +122,7 @@ export function observeRun(run: TraceRun): RunObservation {
   const fixes = run.requests.filter((q) => q.record.role === "fix");
   return {
     stratum: JSON.stringify([run.file, run.strategy, run.context]),
+    unit: JSON.stringify([run.file, run.strategy, run.run]),
     generator: g.model,
     prompt: g.input,
     generation: g.output,

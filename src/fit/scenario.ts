@@ -124,6 +124,12 @@ export function fittedScenario(
     }
   }
   const notes: string[] = [];
+  // a model the traces never show generating or fixing keeps the prices scenario's values, which
+  // no replicate varies: the decision's confidence says nothing about them
+  const seen = new Set([...data.generators, ...data.sources]);
+  for (const m of Object.keys(models).filter((name) => !seen.has(name))) {
+    notes.push(`models.${m}: not in the traces; its bugs and fix rates are ${prices.file}'s, as written, and the decision's confidence does not cover them`);
+  }
   const { sweep: _sweep, ...rest } = structuredClone(prices.raw);
   const base: Record<string, unknown> = { ...rest, name: `${String(prices.raw.name ?? "scenario")}-fitted` };
   const plan: ScenarioPlan = {

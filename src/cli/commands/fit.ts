@@ -29,6 +29,12 @@ const FORMATS = ["agentsim", "claude-code"] as const;
 /** Bootstrap replicates at most: each is a full refit. */
 const MAX_BOOTSTRAP = 100_000;
 
+/**
+ * Bootstrap replicates at least (but for 0, no intervals): 1 / 0.025, so that a 2.5% and a 97.5%
+ * quantile fall inside the replicates rather than on their smallest and largest.
+ */
+const MIN_BOOTSTRAP = 40;
+
 interface Args {
   traces: string[];
   format: (typeof FORMATS)[number];
@@ -43,6 +49,15 @@ interface Args {
 /** The flags once parsed. */
 type Parsed = Omit<Args, "bootstrap" | "threads"> & { bootstrap: number; threads: number };
 
+/** --bootstrap: 0, or MIN_BOOTSTRAP to MAX_BOOTSTRAP. */
+function bootstrapFlag(text: string): number {
+  const b = wholeFlag("--bootstrap", text, 0, MAX_BOOTSTRAP)!;
+  if (b > 0 && b < MIN_BOOTSTRAP) {
+    throw new FlagError(`--bootstrap must be 0 (no intervals) or from ${MIN_BOOTSTRAP} to ${groupDigits(MAX_BOOTSTRAP)}, got ${b}: fewer replicates cannot place a 95% interval's ends inside them`);
+  }
+  return b;
+}
+
 export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
   builder: (y) =>
     y
@@ -50,14 +65,14 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
       .option("format", { choices: FORMATS, default: "agentsim" as const, describe: "agentsim: run --trace output; claude-code: ~/.claude/projects logs (tokens only)" })
       .option("out", { type: "string", requiresArg: true, describe: "write the fitted scenario (YAML) here" })
       .option("prices", { type: "string", requiresArg: true, describe: "scenario that prices the models and supplies what the logs do not estimate" })
-      .option("bootstrap", { type: "string", default: "1000", requiresArg: true, describe: "bootstrap replicates for the 95% intervals and the decision (0: none)" })
+      .option("bootstrap", { type: "string", default: "1000", requiresArg: true, describe: `bootstrap replicates for the 95% intervals and the decision (0: none; else at least ${MIN_BOOTSTRAP})` })
       .option("seed", { type: "string", default: "1", requiresArg: true, describe: "seed of the bootstrap's resampling" })
       .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads for the bootstrap" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" }) as never,
   handler: async (flags) => {
     const args: Parsed = {
       ...flags,
-      bootstrap: wholeFlag("--bootstrap", flags.bootstrap, 0, MAX_BOOTSTRAP)!,
+      bootstrap: bootstrapFlag(flags.bootstrap),
       threads: threadsFlag(flags.threads),
       seed: textFlag("--seed", flags.seed)!,
       out: textFlag("--out", flags.out),
@@ -169,7 +184,9 @@ function decisionText(report: FitReport, width: number): string {
 export function formatFit(report: FitReport, out: string | null, width = 100): string {
   const b = report.bootstrap;
   const head = [
-    `Fitted from ${groupDigits(report.runs)} runs (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}): ` +
+    `Fitted from ${groupDigits(report.runs)} runs (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}` +
+      (report.units < report.runs ? `; resampled as ${groupDigits(report.units)}, a strategy's runs of one index in both contexts together` : "") +
+      `): ` +
       `${groupDigits(report.bugs)} bugs, ${groupDigits(report.fixAttempts)} fix attempts.`,
     b ? `95% intervals: percentile bootstrap over runs, B = ${groupDigits(b.replicates)}, seed ${b.seed}.` : `No intervals (--bootstrap 0).`,
   ];
