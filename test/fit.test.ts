@@ -218,6 +218,16 @@ describe("notes where the intervals or the decision say less than they seem to",
     expect(enough.notes.join("\n")).not.toMatch(/understates/);
   });
 
+  it("a rate estimated at 1 in every resample: the note gives the lowest rate such traces fit one time in 20", async () => {
+    // 30 runs of 2 bugs, every attempt fixes: 60 attempts, all fixed; 0.05^(1/60) = 0.9513
+    const report = await fitRuns(runsOf(sampleRecords({ runs: 30, strategy: "s", generator: "g", count: 2, hardFraction: 0, assignment: "binomial", ladder: [{ model: "f", easy: 1, hard: 1 }], seed: "top" })), options(40));
+    expect(param(report, "models.f.fix.easy")).toMatchObject({ value: 1, ciLow: 1, ciHigh: 1 });
+    expect(report.notes).toContain(
+      "models.f.fix.easy: estimated at 1 in every resample, so its interval is [1, 1], which does not show how far below 1 the rate may be; " +
+        `all 60 attempts fixed their bug, as they do at least one time in 20 at any rate of ${(0.05 ** (1 / 60)).toFixed(4)} or more`,
+    );
+  });
+
   it("a model of the prices scenario that the traces never show keeps its values, outside the confidence", async () => {
     const runs = runsOf(sampleRecords({ runs: 50, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "unseen" }));
     const report = await fitRuns(runs, { ...options(0), prices });

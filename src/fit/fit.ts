@@ -179,8 +179,9 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
 
   if (replicates.length > 0) notes.push(...smallStrataNotes(data));
 
+  const totals = sourceTotals(data.mixture, patternCounts(data, unitWeights(data)));
   const support: Support = {
-    attempts: sourceTotals(data.mixture, patternCounts(data, unitWeights(data))).attempts,
+    attempts: totals.attempts,
     counts,
     tokens,
     oneClass: full.mixture.oneClass,
@@ -195,6 +196,16 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
     const interval = replicates.length ? percentileInterval(replicates.map((r) => r.values[i]!)) : null;
     if (interval && interval.replicates < replicates.length) {
       notes.push(`${def.key}: identified in ${interval.replicates} of ${replicates.length} bootstrap replicates; its interval is over those`);
+    }
+    if (def.kind === "fixRate" && value === 1 && interval?.ciLow === 1) {
+      // every resample sits on the boundary too: the percentile interval cannot leave it
+      const s = data.sources.indexOf(def.subject);
+      const n = totals.attempts[s]!;
+      const allFixed = totals.fixes[s] === n;
+      notes.push(
+        `${def.key}: estimated at 1 in every resample, so its interval is [1, 1], which does not show how far below 1 the rate may be` +
+          (allFixed ? `; all ${plural(n, "attempt")} fixed their bug, as they do at least one time in 20 at any rate of ${(0.05 ** (1 / n)).toFixed(4)} or more` : ""),
+      );
     }
     return { key: def.key, kind: def.kind, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis, reason: null };
   });
