@@ -19,7 +19,7 @@ import { keyPath } from "./paths.js";
 /** A scenario file is a few kilobytes; 1 MiB leaves room for long sweep lists and empirical values. */
 export const MAX_SCENARIO_BYTES = 1 << 20;
 
-/** The yaml library's default: an anchor's nodes times its aliases, at most. */
+/** The yaml library's default bound: an anchor's uses times the aliases inside its value (it stops a "billion laughs" file). */
 const MAX_ALIAS_COUNT = 100;
 
 /** Read, parse and check a YAML/JSON file into plain data. */
@@ -38,7 +38,7 @@ export function readScenarioFile(file: string): Record<string, unknown> {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    const why = /alias/i.test(String(err)) ? `aliases expand to too many nodes (more than ${MAX_ALIAS_COUNT})` : String(err).split("\n")[0];
+    const why = /alias/i.test(String(err)) ? `an anchor used too often (more than ${MAX_ALIAS_COUNT} times, fewer when its value holds aliases)` : String(err).split("\n")[0];
     throw new ScenarioError(file, "", `invalid YAML: ${why}`);
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
