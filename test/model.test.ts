@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { findCrossovers, gapsOf, MAX_SCAN_WORK, scanCrossovers, ScanTooLong, type Gap } from "../src/model/crossover.js";
+import { costDifference, findCrossovers, gapsOf, MAX_SCAN_WORK, scanCrossovers, ScanTooLong, type Gap } from "../src/model/crossover.js";
 import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmf, runPmfWork } from "../src/model/pmf.js";
 import { bugSchedule, requestReach } from "../src/model/schedule.js";
 import { analyzeStrategy } from "../src/model/strategy.js";
@@ -859,6 +859,9 @@ describe("crossovers", () => {
     expect(scanCrossovers(upToOne, -1, 1, 2)).toEqual([]);
     const fromOne = (x: number) => (x < 1 ? NaN : x - 1);
     expect(scanCrossovers(fromOne, 1, 3, 2)).toEqual([]);
+    // a bracket whose midpoint has no value cannot be halved: its upper end, as a step
+    const holed = (x: number) => (x === 1 ? NaN : x - 1.5);
+    expect(scanCrossovers(holed, 0, 2, 1)).toEqual([{ value: 2, slope: 2, step: true }]);
   });
 
   it("found by an independent finder: no false root next to a left-out value or at a range's end", () => {
@@ -878,16 +881,42 @@ describe("crossovers", () => {
     expect(findCrossovers(e.raw, e.file, { param: "models.weak.fix.easy", between: [e.pick("A"), e.pick("B")], contexts: ["shared"], from: 0.5, to: 1, steps: 50 })).toEqual([]);
   });
 
-  it("a hard fraction is scanned only where it makes whole hard bugs (exact assignment), the rest left out", () => {
+  it("a hard fraction under exact assignment is compared at its allowed values only, the multiples of 1/count", () => {
     const file = "test/fixtures/crossover/hardfraction-exact.yaml";
     const { raw, scenario } = loadScenario(file);
     const [escalate, weakWeak] = ["escalate", "weak-weak"].map((n) => scenario.strategies.find((x) => x.name === n)!) as [Strategy, Strategy];
-    const leftOut: { from: number; to: number; values: number }[] = [];
+    const leftOut: unknown[] = [];
     const roots = findCrossovers(raw, file, { param: "models.weak.bugs.hardFraction", between: [escalate, weakWeak], contexts: ["shared"], from: 0, to: 1, steps: 400, onLeftOut: (l) => leftOut.push(l) });
-    // analytic at 0, 0.25, ..., 1: escalate dearer at every one, so nothing crosses
+    // analytic at 0, 0.25, ..., 1: escalate dearer at every one, so nothing crosses (it once
+    // reported two crossovers between them, at values that make no whole number of hard bugs)
     expect(roots).toEqual([]);
-    expect(leftOut.map((l) => l.values)).toEqual([99, 99, 99, 99]);
-    expect(leftOut[0]).toMatchObject({ from: 0.0025, to: 0.2475 });
+    expect(leftOut).toEqual([]);
+    // 8 strong bugs: strong-first - weak-weak is -0.0126 at 0.25 and +0.036 at 0.375 (shared), so the
+    // change is reported at 0.375, whatever the grid (a bisection once stopped at 0.1875, 1.5 hard bugs)
+    const crossing = "test/fixtures/crossover/hardfraction-crossing.yaml";
+    const c = loadScenario(crossing);
+    const pair = ["strong-first", "weak-weak"].map((n) => c.scenario.strategies.find((x) => x.name === n)!) as [Strategy, Strategy];
+    for (const steps of [2, 16]) {
+      const found = findCrossovers(c.raw, crossing, { param: "models.strong.bugs.hardFraction", between: pair, contexts: ["shared"], from: 0, to: 0.75, steps });
+      expect(found).toEqual([{ context: "shared", value: 0.375, cheaperBelow: "strong-first", cheaperAbove: "weak-weak", method: "step" }]);
+      const at = (x: number) => costDifference(parseScenario({ ...c.raw, models: { ...(c.raw.models as object), strong: { ...(c.raw.models as Record<string, Record<string, unknown>>).strong, bugs: { count: 8, hardFraction: x } } } }, crossing), pair, "shared");
+      expect(at(0.25)).toBeLessThan(0);
+      expect(at(0.375)).toBeGreaterThan(0);
+    }
+  });
+
+  it("a count root where a context window is reached is a gap, not a crossover, and not the whole context's loss", () => {
+    const file = "scenarios/default.yaml";
+    const { raw, scenario } = loadScenario(file);
+    const pair = ["strong-first", "strong-strong"].map((n) => scenario.strategies.find((x) => x.name === n)!) as [Strategy, Strategy];
+    const gaps: Gap[] = [];
+    const skipped: string[] = [];
+    const roots = findCrossovers(raw, file, { param: "models.strong.bugs.count", between: pair, contexts: ["shared", "fresh"], steps: 50, onGap: (g) => gaps.push(g), onSkip: (ctx) => skipped.push(ctx) });
+    expect(roots).toEqual([]);
+    expect(skipped).toEqual([]);
+    expect(gaps).toHaveLength(1);
+    expect(gaps[0]).toMatchObject({ context: "shared", cheaperBefore: null, cheaperAfter: null, reason: expect.stringMatching(/context window is reached/) });
+    expect(gaps[0]!.from).toBeGreaterThan(100);
   });
 
   it("a count root in range is kept when the polynomial's other root, far outside, has no closed form", () => {

@@ -28,7 +28,13 @@ export interface Crossover {
    * for a bug count where the cost is not a low polynomial in it (a multi-rung ladder in shared
    * context): the first whole count on the other side.
    */
-  method: "exact" | "bisection" | "integer";
+  /**
+   * exact: a root of the polynomial in a bug count; bisection: narrowed to 1e-9; integer: the first
+   * whole count past the change; step: the first allowed value past the change, where the key takes
+   * separate values only (a hard fraction under exact assignment) or the values inside the last
+   * bracket are not allowed
+   */
+  method: "exact" | "bisection" | "integer" | "step";
 }
 
 export interface CrossoverQuery {
@@ -203,8 +209,8 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   if (query.from === undefined || query.to === undefined) {
     throw new UserError(`--from and --to are required for ${query.param} (only bugs.count is solved without a range)`);
   }
-  // each value as a scenario file would be read: under exact assignment a hard fraction that
-  // makes no whole number of hard bugs is no scenario, and is left out
+  const lattice = hardFractionLattice(raw, query.param);
+  if (lattice !== null) return query.contexts.flatMap((ctx) => latticeCrossovers(raw, file, query, ctx, meter, lattice));
   const at = (x: number) => parseScenario(withPath(raw, query.param, x), file);
   return query.contexts.flatMap((ctx) => {
     // A value the key may not take is no scenario, and is left out; a scenario without a closed
@@ -229,7 +235,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     for (const run of runsOf(xs, (x) => invalid.has(x))) {
       query.onLeftOut?.({ from: run[0]!, to: run.at(-1)!, values: run.length, scanned: xs.length, reason: invalid.get(run[0]!)!.message });
     }
-    return roots.map((root) => describe(root.value, root.slope, query.between, ctx, "bisection"));
+    return roots.map((root) => describe(root.value, root.slope, query.between, ctx, root.step ? "step" : "bisection"));
   });
 }
 
@@ -353,12 +359,19 @@ export function countCrossovers(scenario: Scenario, model: string, query: Crosso
   // Only the polynomial's roots near the range are polished: d itself may have no closed form at
   // a root far outside it (a context window in reach at 60 bugs), which must not stop the others.
   const near = (x: number) => x >= lo - POLISH_MARGIN * (1 + Math.abs(lo)) && x <= hi + POLISH_MARGIN * (1 + Math.abs(hi));
-  return quadraticRoots(a, b, c)
-    .filter(near)
-    .map((x) => {
+  // A root where d itself has no closed form (a context window reached at that many bugs) is the
+  // polynomial's only: it is reported as a gap, not a crossover, and the other roots stand.
+  const polished: number[] = [];
+  for (let x of quadraticRoots(a, b, c).filter(near)) {
+    try {
       for (let i = 0; i < 3 && slope(x) !== 0; i++) x -= d(x) / slope(x);
-      return x;
-    })
+      polished.push(x);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      if (kept(x)) query.onGap?.({ context, from: x, to: x, reason: err.message, cheaperBefore: null, cheaperAfter: null });
+    }
+  }
+  return polished
     .sort((x, y) => x - y) // polishing may swap the two roots of a near-double root
     .filter(kept)
     .map((x) => describe(x, slope(x), query.between, context, "exact"));
@@ -380,8 +393,51 @@ function integerCrossovers(raw: Record<string, unknown>, file: string, query: Cr
   const from = Math.max(0, Math.ceil(query.from ?? 0));
   // a count above the bug-count range is no scenario: it would be read (and refused) for nothing
   const to = Math.min(Math.floor(query.to ?? 100), RANGES.bugCount.max);
-  // Under exact assignment only counts with a whole number of hard bugs are scenarios; a count
-  // without a closed form (a window in reach) is a gap.
+  if (to < from) throw new FlagError(`--from ${query.from ?? 0} --to ${query.to ?? 100} hold no whole count of bugs`);
+  const counts = Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  return steppedCrossovers(raw, file, query, context, meter, counts, "integer", `any whole count in [${from}, ${to}]`);
+}
+
+/**
+ * The values a hard fraction may take under exact assignment with a fixed count of n bugs: the
+ * multiples of 1/n (section 7). n for such a key, else null.
+ */
+function hardFractionLattice(raw: Record<string, unknown>, param: string): number | null {
+  const model = /^models\.([^.]+)\.bugs\.hardFraction$/.exec(param)?.[1];
+  if (model === undefined) return null;
+  const bugs = getPath(raw, `models.${model}.bugs`) as { count?: unknown; assignment?: unknown } | undefined;
+  const n = bugs?.count;
+  return typeof n === "number" && n > 0 && (bugs!.assignment ?? "exact") === "exact" ? n : null;
+}
+
+/**
+ * Crossovers in a hard fraction under exact assignment: only the multiples of 1/n are scenarios,
+ * so they are compared one by one (as whole counts are), each change reported at the first value
+ * on the new side (method `step`).
+ */
+function latticeCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery, context: Context, meter: Meter, n: number): Crossover[] {
+  const lo = Math.max(0, Math.ceil(query.from! * n - 1e-9));
+  const hi = Math.min(n, Math.floor(query.to! * n + 1e-9));
+  if (hi < lo) throw new FlagError(`--from ${query.from} --to ${query.to} hold no hard fraction of ${n} bugs (a multiple of 1/${n})`);
+  const values = Array.from({ length: hi - lo + 1 }, (_, i) => (lo + i) / n);
+  return steppedCrossovers(raw, file, query, context, meter, values, "step", `any multiple of 1/${n} in [${query.from}, ${query.to}]`);
+}
+
+/**
+ * The sign of the difference at each of `values` in turn (whole counts, or a hard fraction's
+ * multiples of 1/n); each change is reported at the first value on the new side. A value a rule
+ * forbids is left out (one stretch per rule), one without a closed form is a gap.
+ */
+function steppedCrossovers(
+  raw: Record<string, unknown>,
+  file: string,
+  query: CrossoverQuery,
+  context: Context,
+  meter: Meter,
+  counts: number[],
+  method: "integer" | "step",
+  where: string,
+): Crossover[] {
   const noClosedForm = new Map<number, string>();
   const invalid = new Map<number, UserError>();
   const at = (q: number) => parseScenario(withPath(raw, query.param, q), file);
@@ -390,8 +446,6 @@ function integerCrossovers(raw: Record<string, unknown>, file: string, query: Cr
     meter(q);
     return Number.isNaN(value) ? null : value;
   };
-  if (to < from) throw new FlagError(`--from ${query.from ?? 0} --to ${query.to ?? 100} hold no whole count of bugs`);
-  const counts = Array.from({ length: to - from + 1 }, (_, i) => from + i);
   const values = new Map(counts.map((q) => [q, d(q)]));
   // Counts a rule forbids come every other count or so (odd counts with half of them hard, under
   // exact assignment): one stretch per rule, from the first to the last such count, not one per count.
@@ -415,13 +469,13 @@ function integerCrossovers(raw: Record<string, unknown>, file: string, query: Cr
     }
     known++;
     if (now === 0) continue;
-    if (previous !== null && !gapSincePrevious && Math.sign(now) !== Math.sign(previous)) out.push(describe(q, now - previous, query.between, context, "integer"));
+    if (previous !== null && !gapSincePrevious && Math.sign(now) !== Math.sign(previous)) out.push(describe(q, now - previous, query.between, context, method));
     previous = now;
     gapSincePrevious = false;
   }
   if (known === 0) {
     const reason = [...noClosedForm.values()][0];
-    throw new UserError(reason ?? `${query.between.map((s) => s.name).join(" and ")} have no closed form at any whole count in [${from}, ${to}] (${context})`);
+    throw new UserError(reason ?? `${query.between.map((s) => s.name).join(" and ")} have no closed form at ${where} (${context})`);
   }
   if (query.onGap) {
     for (const gap of gapsOf(counts, (q) => values.get(q) ?? NaN, (q) => noClosedForm.get(q), query.between, context)) query.onGap(gap);
@@ -508,8 +562,8 @@ export function quadraticRoots(a: number, b: number, c: number): number[] {
  * scenario, or no closed form there). A zero at an end of the range is a root only if f beyond
  * that end, one grid step away, has the other sign (a value the key may not take has none).
  */
-export function scanCrossovers(f: (x: number) => number, from: number, to: number, steps: number): { value: number; slope: number }[] {
-  const roots: { value: number; slope: number }[] = [];
+export function scanCrossovers(f: (x: number) => number, from: number, to: number, steps: number): { value: number; slope: number; step?: true }[] {
+  const roots: { value: number; slope: number; step?: true }[] = [];
   const xs = grid(from, to, steps);
   const ys = xs.map(f);
   const h = (to - from) / steps;
@@ -521,7 +575,7 @@ export function scanCrossovers(f: (x: number) => number, from: number, to: numbe
   const cross = (j: number, y: number) => {
     if (!last || Math.sign(y) === Math.sign(last.y)) return;
     if (zeros >= 0) roots.push({ value: xs[zeros]!, slope: y - last.y });
-    else roots.push({ value: bisect(f, xs[last.i]!, xs[j]!, last.y), slope: y - last.y });
+    else roots.push({ ...bisect(f, xs[last.i]!, xs[j]!, last.y), slope: y - last.y });
   };
   for (let j = 0; j <= steps; j++) {
     const y = ys[j]!;
@@ -542,14 +596,20 @@ export function scanCrossovers(f: (x: number) => number, from: number, to: numbe
   return roots;
 }
 
-function bisect(f: (x: number) => number, lo: number, hi: number, fLo: number): number {
+/**
+ * The sign change of f in [lo, hi] narrowed by halving. Where f has no value at a midpoint (no
+ * scenario, or no closed form there), the bracket cannot be halved: its upper end is returned, the
+ * first value known to be past the change, as a step.
+ */
+function bisect(f: (x: number) => number, lo: number, hi: number, fLo: number): { value: number; step?: true } {
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
-    if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) return mid;
+    if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) return { value: mid };
     const fMid = f(mid);
-    if (fMid === 0 || Number.isNaN(fMid)) return mid;
+    if (fMid === 0) return { value: mid };
+    if (Number.isNaN(fMid)) return { value: hi, step: true };
     if (Math.sign(fMid) === Math.sign(fLo)) [lo, fLo] = [mid, fMid];
     else hi = mid;
   }
-  return (lo + hi) / 2;
+  return { value: (lo + hi) / 2 };
 }

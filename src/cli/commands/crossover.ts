@@ -173,7 +173,7 @@ function formatCrossovers(
         ? `${g.cheaperBefore} is cheaper on both sides; a crossover inside would come with a second one`
         : g.cheaperBefore ?? g.cheaperAfter
           ? `${g.cheaperBefore ?? g.cheaperAfter} is cheaper ${g.cheaperBefore ? "before" : "after"} it; the scan cannot see inside`
-          : `the scan cannot see inside`;
+          : `Neither side is known: the scan cannot see inside`;
     const text = `${g.context}: no closed form for ${param} from ${short(g.from)} to ${short(g.to)}. ${sides}. At ${short(g.from)}, ${g.reason}`;
     out += "\n" + wrap(text, width, "", "  ").join("\n") + "\n";
   }
