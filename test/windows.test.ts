@@ -87,3 +87,34 @@ describe("a shared conversation that reaches the window", () => {
     ]);
   });
 });
+
+describe("a hand-off larger than the fixer's window", () => {
+  // L1 = 1000 + 5000 = 6000 tokens against a window of 3000: no fix request can be made, so every
+  // run stops before its first one, costing its generation alone: 1000 x 1e-6 + 5000 x 1e-6 = 0.006.
+  // The one-fixer attempt path once made these requests anyway (fresh: every bug fixed, 0.0243).
+  const s = parseScenario(
+    {
+      name: "hand-off",
+      seed: 3,
+      trials: 10,
+      models: {
+        g: { price: { input: 1, output: 1 }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: 1, hard: 1 } },
+        f: { price: { input: 1, output: 1 }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: 1, hard: 1 }, contextWindow: 3000 },
+      },
+      tokens: { prompt: 1000, generation: 5000, fixOutput: 100, errorTrace: 100 },
+      strategies: { s: { generator: "g", fixer: "f" } },
+    },
+    "hand-off.yaml",
+  );
+  for (const path of ["fast", "attempt"] as const) {
+    for (const context of ["shared", "fresh"] as const) {
+      it(`stops every run before its first fix request (${path} path, ${context})`, () => {
+        const t = simulateChunk(compileParams(s, s.strategies[0]!, context), "h", 10, path);
+        for (const c of column(t.columns, 10, "cost")) close(c, 0.006);
+        expect([...column(t.columns, 10, "attempts")]).toEqual(Array(10).fill(0));
+        expect([...column(t.columns, 10, "allFixed")]).toEqual(Array(10).fill(0));
+        expect(t.sums[COL.windowStops]).toBe(10);
+      });
+    }
+  }
+});

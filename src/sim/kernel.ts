@@ -628,6 +628,14 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
             start = L1 + summary;
           }
           if (!inConversation) {
+            // a conversation whose first request (the hand-off) exceeds the window cannot begin:
+            // the run stops before it, as the fast path's and the ladder's do (compaction's own
+            // restart, L1 + summary, is below every window by validation)
+            if (start > window) {
+              allFixed = 0;
+              windowStops++;
+              break run;
+            }
             inConversation = true;
             context = start;
           } else {
