@@ -55,10 +55,14 @@ function rateParams(r: FixRate): RateParams {
   return r.kind === "fixed" ? { beta: false, p: r.p, a: 0, b: 0 } : { beta: true, p: NaN, a: r.a, b: r.b };
 }
 
-/** Whether the order of an exact assignment's bugs can change a run's cost (section 8). */
+/**
+ * Whether the order of an exact assignment's bugs can change a run's cost (section 8): ladders in
+ * shared context, error-trace growth in shared context (a bug's later, larger traces are reread by
+ * every bug after it), caps and context windows.
+ */
 export function orderMatters(scenario: Scenario, strategy: Strategy, context: Context): boolean {
   return (
-    (context === "shared" && strategy.ladder.length > 1) ||
+    (context === "shared" && (strategy.ladder.length > 1 || scenario.tokens.errorGrowth > 0)) ||
     scenario.limits.maxAttemptsPerRun !== null ||
     strategy.ladder.some((r) => scenario.models[r.model]!.contextWindow !== null)
   );
