@@ -73,6 +73,19 @@ describe("a shared conversation that reaches the window", () => {
     });
   }
 
+  it("a tier the window cannot reach is never paid, not even by the compaction that reads past the window (both paths)", () => {
+    // the compaction reads 3000 tokens, above a tier at the window's 2600; the tier is unreachable
+    // (docs/model.md section 9), so the run costs what it costs without one: 0.019295
+    const s = scenario(true);
+    const a = s.models.a!;
+    const tiered = { ...s, models: { a: { ...a, price: { ...a.price, longContext: { above: 2600, input: 1000, output: 1000, cacheRead: 1000, cacheWrite: 1000 } } } } };
+    for (const path of ["fast", "attempt"] as const) {
+      const t = simulateChunk(compileParams(tiered, tiered.strategies[0]!, "shared"), "w", 10, path);
+      for (const c of column(t.columns, 10, "cost")) close(c, 0.019295);
+      expect(t.sums[COL.compactions]).toBe(10);
+    }
+  });
+
   it("the trace shows the compaction between the fourth and the fifth bug", () => {
     const lines = traceLines(scenario(true), { runs: 1, seedKey: "w" }).map((l) => JSON.parse(l));
     expect(lines.map((r) => `${r.role}:${r.input}:${r.cacheRead}:${r.cacheWrite}:${r.output}`)).toEqual([

@@ -4,7 +4,7 @@
  * the generation call identically.
  */
 import { lognormalParameters } from "../model/lognormal.js";
-import { generationCost } from "../model/prices.js";
+import { generationCost, tierReachable } from "../model/prices.js";
 import { callSeconds, hasTimeModel } from "../model/timing.js";
 import { rungRates, strategyModels } from "../scenario/ladder.js";
 import type { Context, Distribution, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
@@ -37,7 +37,9 @@ function modelParams(m: ModelSpec): ModelParams {
     cacheWrite: price.cacheWrite,
     cacheRead: price.cacheRead,
     output: price.output,
-    above: tier?.above ?? Infinity,
+    // a tier the window cannot reach is never paid (section 9), not even by a compaction, which
+    // reads the conversation that no longer fits
+    above: tierReachable(m) ? tier!.above : Infinity,
     tierCacheWrite: tier?.cacheWrite ?? price.cacheWrite,
     tierCacheRead: tier?.cacheRead ?? price.cacheRead,
     tierOutput: tier?.output ?? price.output,
