@@ -236,6 +236,20 @@ describe("notes where the intervals or the decision say less than they seem to",
   });
 });
 
+describe("the decision's confidence with a tie", () => {
+  it("says in how many replicates the cheapest ties with another, instead of giving the first of them every one", async () => {
+    const model = { price: { input: 1, output: 5 }, bugs: { count: 3, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.15 } };
+    const prices = {
+      file: "prices.yaml",
+      raw: { name: "p", seed: 1, trials: 1000, models: { g: model, f: model }, tokens: { prompt: 1, generation: 1, fixOutput: 1, errorTrace: 1 }, contexts: ["shared"], strategies: { a: { generator: "g", fixer: "f" }, b: { generator: "g", fixer: "f" } } },
+    };
+    const runs = runsOf(sampleRecords({ runs: 60, strategy: "a", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "tie" }));
+    const report = await fitRuns(runs, { ...options(40), prices });
+    const shared = report.decision!.contexts[0]!;
+    expect(shared).toMatchObject({ cheapest: "a", tied: ["b"], tiedShare: 1 });
+  });
+});
+
 describe("the choice at the estimates", () => {
   it("is analytic's: the same strategy twice under two names is a tie, not a win", () => {
     const base = parse(readFileSync("scenarios/default.yaml", "utf8")) as { strategies: Record<string, unknown> };

@@ -58,6 +58,8 @@ export interface Replicate {
   values: (number | null)[];
   /** per context of the plan's scenario, the cheapest strategy; empty without a plan, or when out of bounds */
   cheapest: (string | null)[];
+  /** per context, whether other strategies cost the same as the cheapest (then it is first of them only by order) */
+  tied: boolean[];
   /** why the replicate's estimates make no valid scenario (then it decides nothing), or null */
   outOfBounds: string | null;
   /** whether EM converged */
@@ -85,7 +87,7 @@ export function runReplicates(task: BootstrapTask): Replicate[] {
   for (let i = task.from; i < task.to; i++) {
     const e = estimate(data, resampleWeights(strata, data.runs, seed, i), start ? [start] : undefined);
     const values = defs.map((d) => d.read(e));
-    const choice = plan ? replicateChoice(plan, defs, values) : { cheapest: [], outOfBounds: null };
+    const choice = plan ? replicateChoice(plan, defs, values) : { cheapest: [], tied: [], outOfBounds: null };
     out.push({ values, ...choice, converged: e.mixture.converged });
   }
   return out;

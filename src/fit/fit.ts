@@ -39,6 +39,8 @@ export interface ContextDecision extends ContextChoice {
   undecided: number | null;
   /** the share of replicates whose estimates made no valid scenario (they decide nothing) */
   outOfBounds: number | null;
+  /** the share of replicates in which the cheapest ties with another strategy (counted for the first of them) */
+  tiedShare: number | null;
 }
 
 export interface Decision {
@@ -139,13 +141,14 @@ function decide(fitted: FittedScenario, replicates: Replicate[]): Decision {
     prices: fitted.plan.file,
     replicates: B,
     contexts: choices.map((c, i) => {
-      if (B === 0) return { ...c, confidence: null, undecided: null, outOfBounds: null };
+      if (B === 0) return { ...c, confidence: null, undecided: null, outOfBounds: null, tiedShare: null };
       const share = (name: string | null) => replicates.filter((r) => r.outOfBounds === null && r.cheapest[i] === name).length / B;
       return {
         ...c,
         confidence: c.costs.map(({ strategy }) => ({ strategy, share: share(strategy) })),
         undecided: share(null),
         outOfBounds: outOfBounds / B,
+        tiedShare: replicates.filter((r) => r.outOfBounds === null && r.tied[i]).length / B,
       };
     }),
   };

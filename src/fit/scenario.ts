@@ -183,15 +183,20 @@ export function cheapestByContext(scenario: Scenario): ContextChoice[] {
  * make no valid scenario (a bound the fitted scenario keeps, such as the attempts a run may take),
  * none (`cheapest` empty), and why (`outOfBounds`).
  */
-export function replicateChoice(plan: ScenarioPlan, defs: ParameterDef[], values: (number | null)[]): { cheapest: (string | null)[]; outOfBounds: string | null } {
+export function replicateChoice(
+  plan: ScenarioPlan,
+  defs: ParameterDef[],
+  values: (number | null)[],
+): { cheapest: (string | null)[]; tied: boolean[]; outOfBounds: string | null } {
   let scenario: Scenario;
   try {
     scenario = parseScenario(replicateScenario(plan, defs, values), `${plan.file} (bootstrap replicate)`);
   } catch (err) {
     if (!(err instanceof ScenarioError)) throw err;
-    return { cheapest: [], outOfBounds: err.keyPath ? `${err.keyPath}: ${err.problem}` : err.problem };
+    return { cheapest: [], tied: [], outOfBounds: err.keyPath ? `${err.keyPath}: ${err.problem}` : err.problem };
   }
-  return { cheapest: cheapestByContext(scenario).map((c) => c.cheapest), outOfBounds: null };
+  const choices = cheapestByContext(scenario);
+  return { cheapest: choices.map((c) => c.cheapest), tied: choices.map((c) => c.tied.length > 0), outOfBounds: null };
 }
 
 /** --out refuses a scenario with a fix rate estimated as 0: its expected attempts are infinite. */

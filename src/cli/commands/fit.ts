@@ -168,15 +168,18 @@ function decisionText(report: FitReport, width: number): string {
       continue;
     }
     const ranked = c.confidence.filter((x) => x.share > 0).sort((a, b) => b.share - a.share);
-    const top = ranked[0]!;
     const others = ranked.slice(1).map((x) => `${x.strategy} ${percent(x.share, 1)}`);
     if (c.undecided) others.push(`no closed form ${percent(c.undecided, 1)}`);
     if (c.outOfBounds) others.push(`no valid scenario ${percent(c.outOfBounds, 1)}`);
-    out += line(
-      c.context,
-      `${top.strategy} is the cheapest in ${percent(top.share, 1)} of plausible worlds` +
-        `${others.length ? ` (${others.join(", ")})` : ""}; at the estimates: ${costs}${c.tied.length > 0 ? ` (${c.cheapest} tied with ${c.tied.join(" and ")})` : ""}`,
-    );
+    // a replicate whose cheapest ties counts for the first of the tied strategies: say how often
+    if (c.tiedShare) others.push(`the cheapest tied with another strategy in ${percent(c.tiedShare, 1)}`);
+    const atEstimates = `at the estimates: ${costs}${c.tied.length > 0 ? ` (${c.cheapest} tied with ${c.tied.join(" and ")})` : ""}`;
+    const top = ranked[0];
+    if (!top) {
+      out += line(c.context, `no bootstrap replicate names a cheapest strategy (${others.join(", ")}); ${atEstimates}`);
+      continue;
+    }
+    out += line(c.context, `${top.strategy} is the cheapest in ${percent(top.share, 1)} of plausible worlds${others.length ? ` (${others.join(", ")})` : ""}; ${atEstimates}`);
   }
   return out;
 }
