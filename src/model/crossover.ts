@@ -24,15 +24,11 @@ export interface Crossover {
   cheaperBelow: string;
   cheaperAbove: string;
   /**
-   * "exact" for the closed-form roots in bugs.count, "bisection" for a numeric key, "integer"
-   * for a bug count where the cost is not a low polynomial in it (a multi-rung ladder in shared
-   * context): the first whole count on the other side.
-   */
-  /**
-   * exact: a root of the polynomial in a bug count; bisection: narrowed to 1e-9; integer: the first
-   * whole count past the change; step: the first allowed value past the change, where the key takes
-   * separate values only (a hard fraction under exact assignment) or the values inside the last
-   * bracket are not allowed
+   * exact: a root of the polynomial in a bug count; bisection: a numeric key's root narrowed to
+   * 1e-9; integer: for a bug count where the cost is no low polynomial in it (a multi-rung ladder
+   * in shared context), the first whole count past the change; step: the first allowed value past
+   * the change, where the key takes separate values only (a hard fraction under exact assignment)
+   * or the values inside the last bracket are not allowed
    */
   method: "exact" | "bisection" | "integer" | "step";
 }
@@ -424,7 +420,7 @@ function latticeCrossovers(raw: Record<string, unknown>, file: string, query: Cr
 }
 
 /**
- * The sign of the difference at each of `values` in turn (whole counts, or a hard fraction's
+ * The sign of the difference at each of `points` in turn (whole counts, or a hard fraction's
  * multiples of 1/n); each change is reported at the first value on the new side. A value a rule
  * forbids is left out (one stretch per rule), one without a closed form is a gap.
  */
@@ -434,7 +430,7 @@ function steppedCrossovers(
   query: CrossoverQuery,
   context: Context,
   meter: Meter,
-  counts: number[],
+  points: number[],
   method: "integer" | "step",
   where: string,
 ): Crossover[] {
@@ -446,22 +442,23 @@ function steppedCrossovers(
     meter(q);
     return Number.isNaN(value) ? null : value;
   };
-  const values = new Map(counts.map((q) => [q, d(q)]));
+  const values = new Map(points.map((q) => [q, d(q)]));
   // Counts a rule forbids come every other count or so (odd counts with half of them hard, under
   // exact assignment): one stretch per rule, from the first to the last such count, not one per count.
   const byRule = new Map<string, [number, UserError][]>();
   for (const [q, err] of invalid) {
     const rule = err instanceof ScenarioError ? err.keyPath : err.message;
-    byRule.set(rule, [...(byRule.get(rule) ?? []), [q, err]]);
+    const left = byRule.get(rule) ?? byRule.set(rule, []).get(rule)!;
+    left.push([q, err]);
   }
   for (const left of byRule.values()) {
-    query.onLeftOut?.({ from: left[0]![0], to: left.at(-1)![0], values: left.length, scanned: counts.length, reason: left[0]![1].message });
+    query.onLeftOut?.({ from: left[0]![0], to: left.at(-1)![0], values: left.length, scanned: points.length, reason: left[0]![1].message });
   }
   const out: Crossover[] = [];
   let previous: number | null = null;
   let known = 0;
   let gapSincePrevious = false; // a flip across a gap is the gap's to report, not a crossover
-  for (const q of counts) {
+  for (const q of points) {
     const now = values.get(q)!;
     if (now === null) {
       gapSincePrevious ||= noClosedForm.has(q);
@@ -478,7 +475,7 @@ function steppedCrossovers(
     throw new UserError(reason ?? `${query.between.map((s) => s.name).join(" and ")} have no closed form at ${where} (${context})`);
   }
   if (query.onGap) {
-    for (const gap of gapsOf(counts, (q) => values.get(q) ?? NaN, (q) => noClosedForm.get(q), query.between, context)) query.onGap(gap);
+    for (const gap of gapsOf(points, (q) => values.get(q) ?? NaN, (q) => noClosedForm.get(q), query.between, context)) query.onGap(gap);
   }
   return out;
 }
