@@ -17,3 +17,8 @@ export function groupDigits(n: number): string {
 export function noun(n: number, one: string, many = `${one}s`): string {
   return n === 1 ? one : many;
 }
+
+/** Names in a sentence: "a", "a and b", "a, b and c". */
+export function listed(names: readonly string[]): string {
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}

@@ -17,7 +17,7 @@ import { scenarioYaml, writeWhole } from "../../fit/write.js";
 import { checkOutput } from "../../sweep/output.js";
 import { openScenario } from "../../scenario/load.js";
 import { defaultThreads } from "../../sim/pool.js";
-import { groupDigits } from "../../text.js";
+import { groupDigits, listed } from "../../text.js";
 import { textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
@@ -162,7 +162,7 @@ function decisionText(report: FitReport, width: number): string {
       out += line(c.context, `no strategy has a closed form here`);
       continue;
     }
-    const tied = c.tied.length > 0 ? `, tied with ${c.tied.join(" and ")},` : "";
+    const tied = c.tied.length > 0 ? `, tied with ${listed(c.tied)},` : "";
     if (!c.confidence) {
       out += line(c.context, `${c.cheapest}${tied} is the cheapest at the estimates (${costs}); --bootstrap B says how sure that is`);
       continue;
@@ -173,7 +173,7 @@ function decisionText(report: FitReport, width: number): string {
     if (c.outOfBounds) others.push(`no valid scenario ${percent(c.outOfBounds, 1)}`);
     // a replicate whose cheapest ties counts for the first of the tied strategies: say how often
     if (c.tiedShare) others.push(`the cheapest tied with another strategy in ${percent(c.tiedShare, 1)}`);
-    const atEstimates = `at the estimates: ${costs}${c.tied.length > 0 ? ` (${c.cheapest} tied with ${c.tied.join(" and ")})` : ""}`;
+    const atEstimates = `at the estimates: ${costs}${c.tied.length > 0 ? ` (${c.cheapest} tied with ${listed(c.tied)})` : ""}`;
     const top = ranked[0];
     if (!top) {
       out += line(c.context, `no bootstrap replicate names a cheapest strategy (${others.join(", ")}); ${atEstimates}`);

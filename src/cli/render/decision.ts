@@ -8,6 +8,7 @@ import type { AnalyticDecision, Candidate, Choice, Decision, MeanChoice } from "
 import { rolesText, type StrategyModels } from "../../decision/describe.js";
 import type { Context } from "../../scenario/types.js";
 import { money, percent } from "../format.js";
+import { listed } from "../../text.js";
 import { wrap } from "./layout.js";
 
 /** The strategies of the results, by name (each result row names its models). */
@@ -21,14 +22,15 @@ interface ContextAnswer {
   sentence: string;
 }
 
-/** "a", "a and b", "a, b and c" */
-function listed(names: readonly string[]): string {
-  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
-}
-
 /** ", tied with b[ and c]" where others cost the same as the cheapest, else "". */
 function tiedWith(tied: readonly string[]): string {
   return tied.length > 0 ? `, tied with ${listed(tied)}` : "";
+}
+
+/** The other strategies cheapest with `name` by this choice (tied with it), or null when `name` is not among the cheapest. */
+function cheapestBeside(choice: Choice, name: string): string[] | null {
+  const cheapest = [choice.best.strategy, ...choice.tied];
+  return cheapest.includes(name) ? cheapest.filter((other) => other !== name) : null;
 }
 
 /** ", completing 72.6% of runs" when some runs end incomplete, else "". */
@@ -95,9 +97,9 @@ function simSentence(d: Decision["contexts"][number]): string {
     parts.push(`cheaper than ${savings ? "it" : m.runnerUp.strategy} in ${percent(m.probabilityCheaper, 1)} of single runs`);
   }
   const p90 = d.byP90;
-  if (p90.best.strategy === m.best.strategy || p90.tied.includes(m.best.strategy)) {
-    const others = [p90.best.strategy, ...p90.tied].filter((name) => name !== m.best.strategy);
-    parts.push(`lowest p90 too (${money(p90.best.value)}${tiedWith(others)})`);
+  const lowestP90With = cheapestBeside(p90, m.best.strategy);
+  if (lowestP90With) {
+    parts.push(`lowest p90 too (${money(p90.best.value)}${tiedWith(lowestP90With)})`);
   } else {
     const own = p90.ranking.find((c) => c.strategy === m.best.strategy)!;
     parts.push(`by p90 ${p90.best.strategy} is cheapest (${money(p90.best.value)}${completing(p90.best)}, against ${money(own.value)})`);
@@ -113,8 +115,8 @@ function simSentence(d: Decision["contexts"][number]): string {
 /** The ranking by mean / completion, said against the cheapest per run. */
 function completedRunClause(c: Choice, cheapestPerRun: string): string {
   if (c.best.value === Infinity) return "no strategy fixes every bug in any run, so none has a cost per completed run";
-  if (c.best.strategy === cheapestPerRun || c.tied.includes(cheapestPerRun)) {
-    const others = [c.best.strategy, ...c.tied].filter((name) => name !== cheapestPerRun);
+  const others = cheapestBeside(c, cheapestPerRun);
+  if (others) {
     const next = others.length > 0 ? tiedWith(others) : c.runnerUp ? `, against ${money(c.runnerUp.value)} for ${c.runnerUp.strategy}` : "";
     return `also cheapest per completed run (mean / completion): ${money(c.best.value)}${next}`;
   }
