@@ -25,6 +25,9 @@ const num = () => z.number({ error: "must be a number" });
  */
 export const NAME_LENGTH = { model: 24, strategy: 2 * 24 + 1 } as const;
 
+/** White space at either end of a text. */
+const EDGE_SPACE = /^\s|\s$/u;
+
 /**
  * Text printed as given (a name in tables, the decision and the report): no control or
  * formatting character (see UNPRINTABLE; the message names the first one), and no white space
@@ -36,8 +39,11 @@ function printable(schema: z.ZodString): z.ZodString {
     .refine((s) => s.search(UNPRINTABLE) < 0, {
       error: (issue) => `must not contain control or formatting characters (it holds ${codePoint(String(issue.input).match(UNPRINTABLE)![0])})`,
     })
-    .refine((s) => !/^\s|\s$/u.test(s), {
-      error: (issue) => `must not begin or end with white space (it ${/^\s/u.test(String(issue.input)) ? "begins" : "ends"} with ${codePoint(String(issue.input).match(/^\s|\s$/u)![0])})`,
+    .refine((s) => !EDGE_SPACE.test(s), {
+      error: (issue) => {
+        const edge = String(issue.input).match(EDGE_SPACE)!;
+        return `must not begin or end with white space (it ${edge.index === 0 ? "begins" : "ends"} with ${codePoint(edge[0])})`;
+      },
     });
 }
 
