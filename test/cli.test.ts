@@ -321,7 +321,11 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     expect(ladders).toMatch(/Ladders:/);
     expect(widest(ladders)).toBeLessThanOrEqual(80); // the ladder table was 81 to 89 wide
     expect(widest(at(60, "run", "scenarios/escalation.yaml", "--trials", "2000"))).toBeLessThanOrEqual(60);
-    expect(ladders).toMatch(/\nescalate \(shared\)\n {2}1 +weak fixes +100\.0%/); // a section per strategy and context
+    expect(ladders).toMatch(/\nescalate \(shared\)\n {2}1 weak fixes +100\.0%/); // a section per strategy and context
+    const advised = at(40, "run", "scenarios/advisor.yaml", "--trials", "2000");
+    expect(widest(advised)).toBeLessThanOrEqual(40); // 43 when the rung and the model had a column each
+    expect(advised).toMatch(/\n {2}2 advisor advises +\d+\.\d%/);
+    expect(advised).toMatch(/An advising rung's attempts are its\s+consults\./);
     const crossover = at(60, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
     expect(widest(crossover)).toBeLessThanOrEqual(60); // 69, title and table
     const best = at(80, "crossover", "scenarios/escalation.yaml", "--param", "strategies.escalate.ladder[0].attempts", "--to", "8");

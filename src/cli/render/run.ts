@@ -141,12 +141,15 @@ function divergenceNotes(results: SimResult[], width: number): string[] {
 
 type Rung = { rung: number; kind: string; model: string; reachFraction: number; attemptsPerRun: number };
 
-/** The columns of the Ladders table: a rung, who acts on it, how many bugs reach it, its attempts (consults) per run. */
+/**
+ * The columns of the Ladders table: a rung and who acts on it ("2 advisor advises"), how many bugs
+ * reach it, its attempts per run (an advising rung's are its consults). Narrow enough for 40
+ * columns: the number and the model share a column.
+ */
 const RUNG_COLUMNS: Column<Rung>[] = [
-  { head: "rung", cell: (g) => String(g.rung + 1) },
-  { head: "what", cell: (g) => (g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`) },
+  { head: "rung", cell: (g) => `${g.rung + 1} ${g.model} ${g.kind === "fix" ? "fixes" : "advises"}` },
   { head: "bugs\nreaching", numeric: true, cell: (g) => percent(g.reachFraction, 1) },
-  { head: "attempts\n(consults)\nper run", numeric: true, cell: (g) => num(g.attemptsPerRun) },
+  { head: "attempts\nper run", numeric: true, cell: (g) => num(g.attemptsPerRun) },
 ];
 
 /** How far bugs climb each ladder: per rung, the share of bugs reaching it and its attempts (consults) per run; a section per strategy and context. */
@@ -154,7 +157,9 @@ export function ladderTable(results: { strategy: string; context: string; rungs:
   const climbing = results.filter((r) => r.rungs && r.rungs.length > 1);
   if (climbing.length === 0) return null;
   const sections = climbing.map((r) => ({ title: `${r.strategy} (${r.context})`, rows: r.rungs! }));
-  return `Ladders:\n\n${sectionTable(RUNG_COLUMNS, sections, { width, wide: false })}\n`;
+  const consults = climbing.some((r) => r.rungs!.some((g) => g.kind !== "fix"));
+  const note = consults ? `\n${wrap("An advising rung's attempts are its consults.", width).join("\n")}\n` : "";
+  return `Ladders:\n\n${sectionTable(RUNG_COLUMNS, sections, { width, wide: false })}\n${note}`;
 }
 
 /** Each model's share of a run's cost: generation, uncached input, cache writes, cache reads, output. */
