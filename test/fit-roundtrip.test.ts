@@ -91,6 +91,29 @@ describe("fit recovers the scenario that wrote the traces", () => {
     expect(estimates).toBeGreaterThanOrEqual(8 * 6);
   });
 
+  it("a consult whose next rung fixes at its own rates: the model's own rates, from the attempts before the consult", async () => {
+    // The attempts after a consult were counted toward the model's rates, though the advised rung
+    // fixes at its own (here far higher) rates: the executor's hard rate came out about 0.13
+    // against 0.10, some 9 standard errors off, and the advisor scenario's decision reversed.
+    const known = knownScenario(11, { context: "shared", binomial: true, censored: false });
+    const models = known.models as Record<string, { fix: { easy: number; hard: number } }>;
+    const advised = { easy: Math.min(0.99, models.b!.fix.easy + 0.2), hard: Math.min(0.9, models.b!.fix.hard + 0.4) };
+    const raw = {
+      ...known,
+      strategies: {
+        "a-b": { generator: "a", fixer: "b" },
+        advised: { generator: "b", ladder: [{ fixer: "b", attempts: 2 }, { consult: "a", output: 1000 }, { fixer: "b", fix: advised }] },
+      },
+    };
+    const report = await fitTrace(raw, 800, "advised", 200);
+    for (const key of ["models.b.fix.easy", "models.b.fix.hard", "models.b.bugs.hardFraction"]) {
+      const p = report.parameters.find((x) => x.key === key)!;
+      const z = (p.value! - (getPath(raw, key) as number)) / p.stdError!;
+      expect(Math.abs(z), `${key}: ${p.value} vs ${getPath(raw, key)} (SE ${p.stdError})`).toBeLessThanOrEqual(4);
+    }
+    expect(report.notes.join("\n")).toMatch(/fix attempts followed a consult on their bug and are left out of the fix rates/);
+  });
+
   it("a trace of both contexts, whose runs of one index share their draws, is as sure as one context alone", async () => {
     // On the fast path `run --trace` draws a strategy's run i in both contexts from one stream: the
     // same bugs and fix outcomes twice. Counted as independent, they made every interval about

@@ -91,10 +91,12 @@ describe("observations", () => {
     expect(o.errorTraces).toEqual([400, 500, 600]);
     expect(o.fixOutputs).toEqual([800, 700, 900, 800, 800]);
     expect(o.consultOutputs).toEqual([1500]);
+    // bug 0 is open at its consult (after one failure); its two attempts after it are left out
     expect(o.bugs).toEqual([
-      { tallies: [{ source: "weak", failures: 2, fixed: true }] },
+      { tallies: [{ source: "weak", failures: 1, fixed: false }] },
       { tallies: [{ source: "weak", failures: 1, fixed: true }] },
     ]);
+    expect(o.advisedAttempts).toBe(2);
     expect([o.generator, o.prompt, o.generation]).toEqual(["strong", 2000, 4000]);
   });
 

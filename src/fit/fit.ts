@@ -220,6 +220,14 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
   for (const c of counts) {
     if (c.form === "underdispersed") notes.push(`models.${c.generator}.bugs.count: ${describeCountForm(c)}; no count law of the schema is less spread than Poisson`);
   }
+  const advised = observations.reduce((a, o) => a + o.advisedAttempts, 0);
+  if (advised > 0) {
+    notes.push(
+      `${plural(advised, "fix attempt")} followed a consult on their bug and are left out of the fix rates (each such bug counts as ` +
+        `open at its first consult): the rung after a consult may fix at its own rates, which fit does not estimate` +
+        (fitted ? `; the scenario keeps ${fitted.plan.file}'s rungs as written` : ""),
+    );
+  }
   const outOfBounds = replicates.filter((r) => r.outOfBounds !== null);
   if (outOfBounds.length > 0) {
     notes.push(

@@ -15,7 +15,7 @@ import type { Located, TraceRun } from "./trace.js";
 
 /** Fix attempts one rate source made on one bug. */
 export interface SourceTally {
-  /** the fixer model (attempts after a consult count toward the model's own rates) */
+  /** the fixer model */
   source: string;
   failures: number;
   /** whether this source's last attempt fixed the bug */
@@ -23,7 +23,10 @@ export interface SourceTally {
 }
 
 export interface BugObservation {
-  /** in order of each source's first attempt on the bug; empty if the bug was never attempted */
+  /**
+   * in order of each source's first attempt on the bug, up to its first consult (see
+   * bugObservations); empty if the bug was never attempted
+   */
   tallies: SourceTally[];
 }
 
@@ -47,6 +50,8 @@ export interface RunObservation {
   errorTraces: number[];
   /** consult requests and their output tokens */
   consultOutputs: number[];
+  /** fix attempts made after a consult on their bug, left out of the rates (see bugObservations) */
+  advisedAttempts: number;
 }
 
 /**
@@ -60,20 +65,34 @@ export function rateSource(request: Located): string {
   return request.record.model;
 }
 
-/** Tally each bug's fix attempts by rate source. */
-function bugObservations(run: TraceRun): BugObservation[] {
+/**
+ * Tally each bug's fix attempts by rate source, up to the bug's first consult. The rung after a
+ * consult may fix at its own rates (an advised executor does better than its model alone), which
+ * a trace cannot tell from the model's own: counting its attempts toward the model made the
+ * advisor scenario's executor look worse than it is and reversed the decision. A bug still open
+ * at its first consult is censored there, which the consult's timing (after a fixed number of
+ * failed attempts) leaves unbiased; the attempts after it are only counted (`advisedAttempts`).
+ */
+function bugObservations(run: TraceRun): { bugs: BugObservation[]; advisedAttempts: number } {
   const bugs: Map<string, SourceTally>[] = [];
+  const advised: boolean[] = [];
+  let advisedAttempts = 0;
   for (const request of run.requests) {
     const r = request.record;
     const tallies = (bugs[r.bug!] ??= new Map());
+    if (r.role === "consult") advised[r.bug!] = true;
     if (r.role !== "fix") continue;
+    if (advised[r.bug!]) {
+      advisedAttempts++;
+      continue;
+    }
     const source = rateSource(request);
     const tally = tallies.get(source) ?? { source, failures: 0, fixed: false };
     if (r.fixed) tally.fixed = true;
     else tally.failures++;
     tallies.set(source, tally);
   }
-  return bugs.map((tallies) => ({ tallies: [...(tallies?.values() ?? [])] }));
+  return { bugs: bugs.map((tallies) => ({ tallies: [...(tallies?.values() ?? [])] })), advisedAttempts };
 }
 
 /** Error traces of the run's conversations (see the module comment). */
@@ -120,15 +139,17 @@ function errorTraces(run: TraceRun): number[] {
 export function observeRun(run: TraceRun): RunObservation {
   const g = run.generation.record;
   const fixes = run.requests.filter((q) => q.record.role === "fix");
+  const { bugs, advisedAttempts } = bugObservations(run);
   return {
     stratum: JSON.stringify([run.file, run.strategy, run.context]),
     unit: JSON.stringify([run.file, run.strategy, run.run]),
     generator: g.model,
     prompt: g.input,
     generation: g.output,
-    bugs: bugObservations(run),
+    bugs,
     fixOutputs: fixes.map((q) => q.record.output),
     errorTraces: errorTraces(run),
     consultOutputs: run.requests.filter((q) => q.record.role === "consult").map((q) => q.record.output),
+    advisedAttempts,
   };
 }
