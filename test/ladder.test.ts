@@ -331,6 +331,42 @@ describe("a Beta rate with 1 < a <= 2", () => {
   });
 });
 
+describe("a Beta rate with 1 < a <= 2 where attempts add no tokens (Delta = 0)", () => {
+  it("has a finite expected cost, which needs E[1/p] alone, as the reference computes it", () => {
+    // It gave NaN (0 x an infinite second moment), printed as "-" and ranked the cheapest.
+    const beta = { dist: "beta", mean: 0.15, concentration: 10 }; // a = 1.5
+    const raw = {
+      name: "beta-delta0",
+      seed: 1,
+      trials: 1000,
+      models: {
+        strong: { price: { input: 5, output: 25 }, bugs: { count: 3, hardFraction: 1 / 3 }, fix: { easy: 0.9, hard: 0.6 } },
+        weak: { price: { input: 1, output: 5 }, bugs: { count: 8, hardFraction: 0.5 }, fix: { easy: 0.7, hard: beta } },
+      },
+      tokens: { prompt: 2000, generation: 4000, fixOutput: 0, errorTrace: 0 },
+      caching: { readMultiplier: 0.1, writeMultiplier: 1.25 },
+      contexts: ["shared", "fresh"],
+      strategies: {
+        "strong-first": { generator: "strong", fixer: "weak" },
+        escalate: { generator: "strong", ladder: [{ fixer: "strong", attempts: 1 }, { fixer: "weak" }] },
+      },
+    };
+    const s = parseScenario(raw, "beta-delta0.yaml");
+    let compared = 0;
+    for (const st of s.strategies) {
+      for (const context of s.contexts) {
+        const mine = analyzeStrategy(s, st, context);
+        const ref = referenceStrategy(raw, st.name, context);
+        expect(ref.mean, `${st.name} ${context}: the reference's`).toBeTypeOf("number");
+        expect(mine.analyticMean, `${st.name} ${context}: ${mine.reason}`).toBeTypeOf("number");
+        close(mine.analyticMean!, ref.mean!, `${st.name} ${context}`);
+        compared++;
+      }
+    }
+    expect(compared).toBe(4);
+  });
+});
+
 describe("the best number of attempts of a rung", () => {
   it("is the k with the lowest reference cost, in each context, and the other strategy's cost is its own", () => {
     // the escalation scenario written out by hand (list prices of Opus 4.5 and Haiku 4.5)

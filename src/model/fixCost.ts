@@ -37,6 +37,15 @@ export interface TokenShape {
 }
 
 /**
+ * c x m, where a zero coefficient adds nothing even to an infinite moment: with Delta = 0 the
+ * cost needs no second moment of the attempts, which a beta rate with 1 < a <= 2 makes infinite
+ * (0 x Infinity would be NaN).
+ */
+export function times(coefficient: number, moment: number): number {
+  return coefficient === 0 ? 0 : coefficient * moment;
+}
+
+/**
  * One conversation over all attempts, T of them with E[T] = I and Var(T) = V (T >= 1):
  * new = L1 + (I-1) Delta, cached = (I-1) L1 + Delta (V + I^2 - 3I + 2)/2, output = G I.
  * The I^2 term is the cross-bug context growth penalty.
@@ -48,7 +57,7 @@ export function sharedFixTokens(attempts: AttemptMoments, shape: TokenShape): Fi
   const contextGrowth = shape.meanFixOutput + shape.meanErrorTrace;
   return {
     inputNew: L1 + (I - 1) * contextGrowth,
-    inputCached: (I - 1) * L1 + (contextGrowth * (V + I * I - 3 * I + 2)) / 2,
+    inputCached: (I - 1) * L1 + times(contextGrowth, V + I * I - 3 * I + 2) / 2,
     output: shape.meanFixOutput * I,
   };
 }
@@ -79,7 +88,7 @@ export function freshMomentTokens(n: RateAttempts, shape: TokenShape): FixTokens
   const L1 = shape.handoffTokens;
   const delta = shape.meanFixOutput + shape.meanErrorTrace;
   const retries = n.mean - 1;
-  return { inputNew: L1 + delta * retries, inputCached: L1 * retries + delta * n.retryPairs, output: shape.meanFixOutput * n.mean };
+  return { inputNew: L1 + delta * retries, inputCached: L1 * retries + times(delta, n.retryPairs), output: shape.meanFixOutput * n.mean };
 }
 
 /** Fresh mode sums its bugs: expected easy bugs x one easy bug + expected hard bugs x one hard bug. */

@@ -305,17 +305,19 @@ function formatA(a: number): string {
 /**
  * Rule 7: a Beta rate with a <= 2 met on the unbounded last rung by a class that occurs, when
  * the rung is reached with positive probability: E[1/p^2] diverges, and with it the expected
- * cached input of the rung's run of attempts.
+ * cached input of the rung's run of attempts, which grows by Delta an attempt. With Delta = 0
+ * every attempt reads the same tokens and the cost needs E[1/p] alone: infinite for a <= 1.
  */
-function infiniteReason(s: LScenario, st: LStrategy, walks: PerClass<Walk>): string | null {
+function infiniteReason(s: LScenario, st: LStrategy, walks: PerClass<Walk>, Delta: number): string | null {
   const gen = s.models[st.generator]!;
   const last = st.rungs.length - 1;
   const rung = st.rungs[last]!;
   if (rung.kind !== "fix" || rung.attempts !== null) return null;
+  const bound = Delta > 0 ? 2 : 1;
   for (const c of possibleClasses(s, st, gen)) {
     const law: RateLaw = rung.source[c];
-    if (law.kind === "beta" && law.a <= 2 && walks[c].reach[last]! > 0) {
-      return `infinite expected cost: ${rung.source.key}.${c} is beta with a = ${formatA(law.a)} <= 2 (E[1/p^2] diverges)`;
+    if (law.kind === "beta" && law.a <= bound && walks[c].reach[last]! > 0) {
+      return `infinite expected cost: ${rung.source.key}.${c} is beta with a = ${formatA(law.a)} <= ${bound} (E[1/p${bound === 2 ? "^2" : ""}] diverges)`;
     }
   }
   return null;
@@ -749,7 +751,8 @@ export function sharedOneRung(
     coefA * (tau - tStar + 1) + coefB * ((tau * (tau + 1)) / 2 - ((tStar - 1) * tStar) / 2);
   for (const key of CATS) {
     if (a[key] === 0 && b[key] === 0) continue;
-    let v = a[key] * (ET - tStar + 1) + b[key] * ((ET2 + ET) / 2 - ((tStar - 1) * tStar) / 2);
+    // b = 0 when Delta = 0: then E[T^2] (infinite for a Beta rate with a <= 2) is not needed
+    let v = a[key] * (ET - tStar + 1) + times(b[key], (ET2 + ET) / 2 - ((tStar - 1) * tStar) / 2);
     for (let tau = 0; tau < tStar - 1; tau++) v -= low[tau]! * H(tau, a[key], b[key]);
     cats[key] += v;
   }
@@ -899,7 +902,7 @@ export function referenceStrategy(
   const expectedCompletion = runCompletion(gen, completionPerBug(s, st, walks));
   const stats = { ...base, rungs, attempts, consultsPerRun, bugs, expectedCompletion };
   if (rule) return { ...stats, reason: rule.reason };
-  const infinite = infiniteReason(s, st, walks);
+  const infinite = infiniteReason(s, st, walks, Delta);
   if (infinite) return { ...stats, reason: infinite };
 
   // the expected cost

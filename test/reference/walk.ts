@@ -179,7 +179,9 @@ export function walkLadder(rungs: Rung[], cls: BugClass, tok: WalkTokens, option
         G: tok.G,
         P0: prob(n0),
         Z0,
-        Z1: pre * mixed(law, K + n0, 2),
+        // Z1 only ever multiplies Delta: with Delta = 0 it adds nothing, even where a Beta rate
+        // with a <= 2 makes it infinite
+        Z1: Delta === 0 ? 0 : pre * mixed(law, K + n0, 2),
       };
       onRung += Z0;
     } else {
