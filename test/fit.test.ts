@@ -234,6 +234,19 @@ describe("notes where the intervals or the decision say less than they seem to",
     expect(report.notes).toContain("models.unseen: not in the traces; its bugs and fix rates are prices.yaml's, as written, and the decision's confidence does not cover them");
     expect(report.notes.join("\n")).not.toMatch(/models\.(g|f): not in the traces/);
   });
+
+  it("the prices scenario's regressions of the traced models are left out: the fitted counts already hold their bugs", async () => {
+    // Kept, they counted the regression bugs twice: +16% to +31% on ext-regressions.yaml.
+    const regressions = { probability: 0.2, hardFraction: 0.5 };
+    const regressing = { ...prices, raw: { ...prices.raw, models: { g: model, f: { ...model, regressions }, unseen: { ...model, regressions } } } };
+    const runs = runsOf(sampleRecords({ runs: 50, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "reg" }));
+    const report = await fitRuns(runs, { ...options(0), prices: regressing });
+    const written = report.scenario!.models as Record<string, Record<string, unknown>>;
+    expect(written.f!.regressions).toBeUndefined();
+    expect(written.unseen!.regressions).toEqual(regressions); // not in the traces: as written
+    expect(report.notes.join("\n")).toMatch(/^models\.f\.regressions: left out of the fitted scenario: a trace does not say which bugs a fix introduced/m);
+    expect((regressing.raw.models.f as Record<string, unknown>).regressions).toEqual(regressions); // the prices scenario itself is untouched
+  });
 });
 
 describe("the decision's confidence with a tie", () => {
