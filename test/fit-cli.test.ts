@@ -218,9 +218,15 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(agentsim("fit", "--format", "claude-code", FIXTURE, "--bootstrap", "50", "--out", fragment).code).toBe(0);
     expect(Object.keys(parse(readFileSync(fragment, "utf8")))).toEqual(["tokens", "caching"]);
     const whole = join(dir, "cc-whole.yaml");
-    expect(agentsim("fit", "--format", "claude-code", FIXTURE, "--prices", "scenarios/default.yaml", "--out", whole).code).toBe(0);
+    const merged = agentsim("fit", "--format", "claude-code", FIXTURE, "--prices", "scenarios/default.yaml", "--out", whole);
+    expect(merged.code).toBe(0);
     expect(parse(readFileSync(whole, "utf8")).tokens.fixOutput.dist).toBe("empirical");
     expect(agentsim("analytic", whole).code).toBe(0);
+    // default.yaml prices both models by presets, which the measured write multiplier does not reach
+    expect(merged.stdout.replace(/\s+/g, " ")).toContain(
+      "models.strong and models.weak are priced by presets, which take the price table's cache write price (its 5-minute one here): " +
+        "the measured caching.writeMultiplier 1.595 applies to models priced by hand only",
+    );
   });
 
   it("prints the token table with intervals and the cache shares", () => {

@@ -247,6 +247,18 @@ describe("notes where the intervals or the decision say less than they seem to",
     expect(report.notes.join("\n")).toMatch(/^models\.f\.regressions: left out of the fitted scenario: a trace does not say which bugs a fix introduced/m);
     expect((regressing.raw.models.f as Record<string, unknown>).regressions).toEqual(regressions); // the prices scenario itself is untouched
   });
+
+  it("a Beta rate of the prices scenario, written over with a class's one rate, is named", async () => {
+    const beta = { dist: "beta", mean: 0.3, concentration: 5 };
+    const betaPrices = { ...prices, raw: { ...prices.raw, models: { ...prices.raw.models, f: { ...model, fix: { easy: 0.5, hard: beta } } } } };
+    const runs = runsOf(sampleRecords({ runs: 50, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "beta" }));
+    const report = await fitRuns(runs, { ...options(0), prices: betaPrices });
+    expect(report.notes).toContain(
+      "models.f.fix.hard: a Beta rate in the prices scenario, written over with the fitted rate of the class (the fit gives each class one rate), " +
+        "which drops the Beta's heavy tail of slow bugs",
+    );
+    expect(typeof (report.scenario!.models as Record<string, { fix: Record<string, unknown> }>).f!.fix.hard).toBe("number");
+  });
 });
 
 describe("the decision's confidence with a tie", () => {

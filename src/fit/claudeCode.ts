@@ -21,6 +21,7 @@
  * logged split.
  */
 import { UNPRINTABLE, UserError } from "../errors.js";
+import { listed } from "../text.js";
 import { parseScenario } from "../scenario/load.js";
 import { percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
 import { weightedRatio } from "./estimate.js";
@@ -297,13 +298,23 @@ export function fitClaudeCode(conversations: UsageRecord[][], files: number, opt
 
 /**
  * The fragment merged into a prices scenario: its tokens keys and caching multipliers replaced
- * (ttlSeconds set or removed by the logs), validated as a whole scenario.
+ * (ttlSeconds set or removed by the logs), validated as a whole scenario. A model priced by a
+ * preset takes the table's cache write price, not the multiplier: a note names such models.
  */
-export function mergeFragment(prices: { file: string; raw: Record<string, unknown> }, fragment: ClaudeCodeReport["fragment"]): Record<string, unknown> {
+export function mergeFragment(
+  prices: { file: string; raw: Record<string, unknown> },
+  fragment: ClaudeCodeReport["fragment"],
+): { merged: Record<string, unknown>; notes: string[] } {
   const { sweep: _sweep, ...raw } = structuredClone(prices.raw);
   const tokens = { ...((raw.tokens as Record<string, unknown>) ?? {}), ...fragment.tokens };
   const { ttlSeconds: _ttl, ...caching } = (raw.caching as Record<string, unknown>) ?? {};
   const merged = { ...raw, name: `${String(raw.name ?? "scenario")}-fitted`, tokens, caching: { ...caching, ...fragment.caching } };
-  parseScenario(merged, `${prices.file} (fitted)`);
-  return merged;
+  const scenario = parseScenario(merged, `${prices.file} (fitted)`);
+  const presets = Object.entries(raw.models as Record<string, { price: Record<string, unknown> }>).filter(([, m]) => m.price.preset !== undefined);
+  const notes = presets.length === 0 ? [] : [
+    `${listed(presets.map(([name]) => `models.${name}`))} ${presets.length === 1 ? "is priced by a preset, which takes" : "are priced by presets, which take"} the ` +
+      `price table's cache write price (its ${(scenario.caching.ttlSeconds ?? 0) > 300 ? "1-hour" : "5-minute"} one here): the ` +
+      `measured caching.writeMultiplier ${+Number(fragment.caching.writeMultiplier).toFixed(3)} applies to models priced by hand only`,
+  ];
+  return { merged, notes };
 }

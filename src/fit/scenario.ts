@@ -12,6 +12,7 @@ import { RANGES } from "../scenario/bounds.js";
 import { parseScenario } from "../scenario/load.js";
 import { splitPath } from "../scenario/paths.js";
 import type { Context, Scenario } from "../scenario/types.js";
+import { listed } from "../text.js";
 import type { CountForm, CountSummary } from "./counts.js";
 import type { FitData } from "./data.js";
 import type { ParameterDef, ParameterKind, TokenKey } from "./estimate.js";
@@ -132,7 +133,7 @@ export function fittedScenario(
   }
   const { sweep: _sweep, ...rest } = structuredClone(prices.raw);
   const base: Record<string, unknown> = { ...rest, name: `${String(prices.raw.name ?? "scenario")}-fitted` };
-  notes.push(...dropRegressions(base, seen));
+  notes.push(...dropRegressions(base, seen), ...betaRateNotes(base, data.sources));
   const plan: ScenarioPlan = {
     file: prices.file,
     base,
@@ -174,6 +175,23 @@ function dropRegressions(base: Record<string, unknown>, seen: Set<string>): stri
     return [
       `models.${m}.regressions: left out of the fitted scenario: a trace does not say which bugs a fix introduced, so the ` +
         `fitted bug counts and hard fractions already hold them, as bugs of the generation, whatever the fixer`,
+    ];
+  });
+}
+
+/**
+ * The fit's model gives each class one rate: a prices scenario's Beta rate of a traced fixer is
+ * written over with the fitted class rate, which drops the Beta's heavy tail (an audit saw a
+ * decision flip on beta-difficulty.yaml); a note says so.
+ */
+function betaRateNotes(base: Record<string, unknown>, sources: readonly string[]): string[] {
+  const models = base.models as Record<string, { fix?: Record<string, unknown> }>;
+  return sources.flatMap((m) => {
+    const beta = (["easy", "hard"] as const).filter((c) => (models[m]?.fix?.[c] as { dist?: unknown } | undefined)?.dist === "beta");
+    if (beta.length === 0) return [];
+    return [
+      `${listed(beta.map((c) => `models.${m}.fix.${c}`))}: a Beta rate in the prices scenario, written over with the fitted ` +
+        `rate of the class (the fit gives each class one rate), which drops the Beta's heavy tail of slow bugs`,
     ];
   });
 }

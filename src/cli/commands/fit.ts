@@ -218,7 +218,8 @@ async function fitClaudeCodeCommand(cli: Cli, args: Parsed): Promise<void> {
   if (args.out) {
     const header = [`Tokens and caching fitted by agentsim fit --format claude-code from ${files.length} log file(s).`];
     if (prices) {
-      const merged = mergeFragment({ file: prices.file, raw: prices.raw }, report.fragment);
+      const { merged, notes } = mergeFragment({ file: prices.file, raw: prices.raw }, report.fragment);
+      report.notes.push(...notes);
       writeWhole(args.out, scenarioYaml(merged, [...header, `Everything else from ${prices.file}.`]));
     } else {
       writeWhole(args.out, scenarioYaml(report.fragment, [...header, `A fragment: merge it into a scenario, or pass --prices <scenario> to write a whole one.`]));
