@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision.js";
-import { PAIR_COLUMN } from "../src/cli/render/run.js";
+import { ladderTable, PAIR_COLUMN } from "../src/cli/render/run.js";
+import { ladderText } from "../src/scenario/ladder.js";
+import type { Rung } from "../src/scenario/types.js";
 import { percent } from "../src/cli/format.js";
 import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
 import { GLUE, sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
@@ -193,5 +195,26 @@ describe("the decision in words", () => {
       "Cheapest by expected cost in the fresh context: g-f (g generates, f fixes).",
       "  fresh: $0.30000 per run; not ranked, no closed form for f-f: retry caps (limits) have no closed form",
     ]);
+  });
+});
+
+describe("a ladder of thousands of rungs", () => {
+  // 4,999 fixer/consult pairs filled a 400 KB headline and took 17-21 s to print (cli-table3's
+  // layout of a 10,000-row Ladders table is quadratic); --json took 1 s.
+  const ladder: Rung[] = Array.from({ length: 9998 }, (_, i) =>
+    i % 2 === 0 ? { kind: "fix", model: "weak", attempts: 1, fix: null } : { kind: "consult", model: "strong", output: 1500 },
+  ) as Rung[];
+
+  it("is named by its first and last rungs around the count of the others", () => {
+    expect(ladderText(ladder)).toBe("weak x1 > consult strong > ... 9,994 rungs ... > weak x1 > consult strong");
+    expect(ladderText(ladder.slice(0, 8))).toBe(Array(4).fill("weak x1 > consult strong").join(" > ")); // 8 rungs: in full
+  });
+
+  it("shows its first 40 rungs in the Ladders table, and says so", () => {
+    const rungs = ladder.map((r, k) => ({ rung: k, kind: r.kind, model: r.model, reachFraction: 0.5 ** (k >> 1), attemptsPerRun: 1 }));
+    const text = ladderTable([{ strategy: "x", context: "shared", rungs }], 80)!;
+    expect(text).toMatch(/\n {2}40 strong advises /);
+    expect(text).not.toMatch(/\n {2}41 /);
+    expect(text).toContain("A ladder's first 40 rungs are shown; --json lists every rung.");
   });
 });

@@ -2,6 +2,7 @@
  * Questions about a strategy's fix ladder (section 8) that the loader, the model, the simulator
  * and the CLI all ask, answered in one place.
  */
+import { groupDigits } from "../text.js";
 import type { FixRates, FixRung, ModelSpec, Rung, Scenario, Strategy } from "./types.js";
 
 /** The one-rung ladder `[{fixer: model}]`: what `{generator, fixer}` means. */
@@ -47,15 +48,22 @@ export function rungRates(models: Record<string, ModelSpec>, rung: FixRung): Fix
 
 /**
  * The ladder in short, for tables: "weak" (one unbounded rung), "weak x3 > strong",
- * "weak x2 > consult strong > weak*" (* marks a rung with its own fix rates).
+ * "weak x2 > consult strong > weak*" (* marks a rung with its own fix rates). A ladder of more
+ * than LADDER_TEXT_RUNGS rungs shows its first and last ones around the count of the others
+ * ("weak x1 > consult strong > ... 3,995 rungs ... > consult strong > weak"): a ladder of
+ * thousands of rungs once filled 400 KB of a headline.
  */
 export function ladderText(ladder: readonly Rung[]): string {
-  return ladder
-    .map((r) =>
-      r.kind === "consult" ? `consult ${r.model}` : `${r.model}${r.fix ? "*" : ""}${r.attempts === null ? "" : ` x${r.attempts}`}`,
-    )
-    .join(" > ");
+  const label = (r: Rung) =>
+    r.kind === "consult" ? `consult ${r.model}` : `${r.model}${r.fix ? "*" : ""}${r.attempts === null ? "" : ` x${r.attempts}`}`;
+  if (ladder.length <= LADDER_TEXT_RUNGS) return ladder.map(label).join(" > ");
+  const hidden = ladder.length - LADDER_TEXT_ENDS * 2;
+  return [...ladder.slice(0, LADDER_TEXT_ENDS).map(label), `... ${groupDigits(hidden)} rungs ...`, ...ladder.slice(-LADDER_TEXT_ENDS).map(label)].join(" > ");
 }
+
+/** Rungs a ladder's short text lists in full; a longer ladder shows LADDER_TEXT_ENDS at each end. */
+const LADDER_TEXT_RUNGS = 8;
+const LADDER_TEXT_ENDS = 2;
 
 /** The dotted key of a rung, as error messages and sweeps name it: `strategies.escalate.ladder[1]`. */
 export function rungKey(strategy: string, index: number): string {
