@@ -403,6 +403,11 @@ describe("the best number of attempts of a rung", () => {
     // in shared context the cost first rises with k, then falls: the best of 1..6 is 1, of 1..25 is 25
     expect(best.map((b) => b.best)).toEqual([25, 25]);
     expect(short.map((b) => b.best)).toEqual([1, 6]);
+    // a best at the end of the range says that the lowest cost may lie beyond it; k = 1 is the least there is
+    expect(best.map((b) => b.edge)).toEqual(["to", "to"]);
+    expect(short.map((b) => b.edge)).toEqual([null, "to"]);
+    const inner = bestAttempts(raw, "best.yaml", { param, between: [escalate, first], contexts: ["shared"], from: 2, to: 6, steps: 1 });
+    expect(inner.map((b) => [b.best, b.edge])).toEqual([[2, "from"]]);
     // each value's closed forms go through a bug's requests: the attempts summed over the range are bounded
     const scan = (from: number, to: number) => () => bestAttempts(raw, "best.yaml", { param, between: [escalate, first], contexts: ["shared"], from, to, steps: 1 });
     expect(scan(1, 1415)).toThrow(/--from 1 --to 1415: 1,415 values of attempts, 1,001,820 attempts between them; at most 1,000,000/);

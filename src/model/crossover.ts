@@ -495,6 +495,11 @@ export interface BestValue {
   costs: { value: number; cost: number | null }[];
   /** the other strategy's expected cost (it does not depend on the key), or null and why there is none */
   other: { strategy: string; cost: number | null; reason: string | null };
+  /**
+   * "to" ("from") when the best is the largest (smallest) value tried and the key could go
+   * further: the lowest cost may lie beyond the range; else null
+   */
+  edge: "from" | "to" | null;
 }
 
 /**
@@ -537,7 +542,8 @@ export function bestAttempts(fileData: Record<string, unknown>, file: string, qu
     if (known.length === 0) throw new UserError(`${name} (${context}) has no closed form for any attempts in [${from}, ${to}]`);
     const best = known.reduce((a, b) => (b.cost < a.cost ? b : a));
     const theirs = other ? expectedMean(base, base.strategies.find((s) => s.name === other.name)!, context) : null;
-    return { context, strategy: name, best: best.value, cost: best.cost, costs, other: { strategy: other?.name ?? "", cost: theirs?.mean ?? null, reason: theirs?.reason ?? null } };
+    const edge = from === to ? null : best.value === to && to < RANGES.rungAttempts.max ? "to" : best.value === from && from > RANGES.rungAttempts.min ? "from" : null;
+    return { context, strategy: name, best: best.value, cost: best.cost, costs, other: { strategy: other?.name ?? "", cost: theirs?.mean ?? null, reason: theirs?.reason ?? null }, edge };
   });
 }
 

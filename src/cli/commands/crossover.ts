@@ -116,7 +116,8 @@ function formatBest(param: string, best: BestValue[], width = 100): string {
   const pad = Math.max(...best.map((b) => b.context.length)) + 1;
   for (const b of best) {
     const versus = b.other.strategy ? ` (${b.other.strategy}: ${b.other.cost === null ? "no closed form" : money(b.other.cost)})` : "";
-    out += `${(b.context + ":").padEnd(pad)} ${b.best}, at ${money(b.cost)} per run${versus}\n`;
+    const edge = b.edge === "to" ? "; the largest tried: a larger one may cost less (see --to)" : b.edge === "from" ? "; the smallest tried: a smaller one may cost less (see --from)" : "";
+    out += `${wrap(`${b.best}, at ${money(b.cost)} per run${versus}${edge}`, width, `${(b.context + ":").padEnd(pad)} `, " ".repeat(pad + 1)).join("\n")}\n`;
   }
   // every value tried, one row each, a column per context; * marks the best
   const rows = best[0]!.costs.map((c, i) => [String(c.value), ...best.map((b) => money(b.costs[i]!.cost) + (b.costs[i]!.value === b.best ? " *" : "  "))]);
