@@ -249,6 +249,22 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(existsSync(join(logs, "never.yaml"))).toBe(false);
   });
 
+  it("a conversation's requests out of time order are one line, exit code 2 (a reversed log once gave prompt 20,000, not 15,004)", () => {
+    const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
+    // every line a second after the one before it, as Claude Code appends them
+    const lines = readFileSync(source, "utf8").trimEnd().split("\n").map((l, i) => l.replace(/"timestamp":\s*"[^"]*"/, `"timestamp": "2026-10-02T09:00:${String(10 + i)}.000Z"`));
+    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    writeFileSync(join(logs, "ordered.jsonl"), lines.join("\n") + "\n");
+    expect(agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0").code).toBe(0); // a request's later lines (req_A1) are not "earlier"
+    const reversed = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    writeFileSync(join(reversed, "reversed.jsonl"), [...lines].reverse().join("\n") + "\n");
+    const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", reversed, "--bootstrap", "0");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^agentsim: .*reversed\.jsonl:\d+: timestamp 2026-10-02T09:00:\d+\.000Z is before line \d+'s \(2026-10-02T09:00:\d+\.000Z\) in the same conversation: the log's requests are out of order/);
+    expect(stderr.trimEnd()).not.toContain("\n");
+    expect(stdout).toBe("");
+  });
+
   it("a model id that would not print as itself (ESC, a right-to-left override) is one line, exit code 2", () => {
     const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
     for (const [id, shown] of [["\\u001b[2Jclaude", "\\u001b[2Jclaude"], ["claude\\u202e", "claude\\u202e"]]) {

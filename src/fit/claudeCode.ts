@@ -36,6 +36,8 @@ export interface UsageRecord {
   file: string;
   line: number;
   conversation: string;
+  /** the line's `timestamp` in ms since the epoch, or null where it has none (or none Date reads) */
+  time: number | null;
   model: string;
   /** new input, cache writes (5-minute, 1-hour, unsplit) and cache reads, in tokens */
   uncached: number;
@@ -87,6 +89,7 @@ export function parseUsageLine(text: string, file: string, line: number): (Usage
     file,
     line,
     conversation: JSON.stringify([file, String(data.sessionId ?? ""), sidechain]),
+    time: typeof data.timestamp === "string" && Number.isFinite(Date.parse(data.timestamp)) ? Date.parse(data.timestamp) : null,
     model: message.model as string,
     uncached: tokens(usage, "input_tokens", "message.usage", false),
     write5m,
@@ -117,7 +120,7 @@ export function readUsageLogs(files: string[]): UsageRecord[][] {
         order.push(record);
         if (requestKey !== null) byKey.set(requestKey, record);
       } else if (record.output >= seen.output) {
-        Object.assign(seen, { ...record, file: seen.file, line: seen.line, conversation: seen.conversation });
+        Object.assign(seen, { ...record, file: seen.file, line: seen.line, conversation: seen.conversation, time: seen.time });
       }
     });
   }
@@ -125,10 +128,28 @@ export function readUsageLogs(files: string[]): UsageRecord[][] {
   const conversations = new Map<string, UsageRecord[]>();
   for (const r of order) {
     const list = conversations.get(r.conversation) ?? [];
+    checkOrder(list, r);
     list.push(r);
     conversations.set(r.conversation, list);
   }
   return [...conversations.values()];
+}
+
+/**
+ * A conversation's requests are taken in file order (Claude Code appends them as they are made),
+ * which the token sizes depend on: a reordered file gave a wrong prompt and error trace with no
+ * warning. A request logged earlier than the conversation's one before it is a one-line error.
+ */
+function checkOrder(conversation: readonly UsageRecord[], next: UsageRecord): void {
+  let before: UsageRecord | undefined;
+  for (let i = conversation.length - 1; i >= 0 && !before; i--) if (conversation[i]!.time !== null) before = conversation[i];
+  if (next.time === null || !before || next.time >= before.time!) return;
+  throw new LineError(
+    next.file,
+    next.line,
+    `timestamp ${new Date(next.time).toISOString()} is before line ${before.line}'s (${new Date(before.time!).toISOString()}) ` +
+      `in the same conversation: the log's requests are out of order, and its token sizes would be wrong`,
+  );
 }
 
 /** Per-conversation sums that the estimates are ratios of. One declaration for all of them. */
