@@ -3,7 +3,7 @@
  * tests' global setup) run as a child process, and main() in-process where a child is not needed.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -225,6 +225,33 @@ describe("flags mean what they say", () => {
       expect(stdout).toBe("");
     });
   }
+
+  it("an output that is one of the command's inputs, under any name, is refused before any work", async () => {
+    // run --trace s.yaml, report/sweep --out s.yaml, merge --out <a shard> and fit --out <a trace>
+    // each replaced their own input with exit 0
+    const own = mkdtempSync(join(tmpdir(), "agentsim-own-"));
+    const scenario = join(own, "s.yaml");
+    const text = readFileSync("scenarios/sweep-weak-bugs.yaml", "utf8");
+    writeFileSync(scenario, text);
+    symlinkSync(scenario, join(own, "link.yaml"));
+    writeFileSync(join(own, "t.jsonl"), "");
+    const cases: [string[], RegExp][] = [
+      [["run", scenario, "--trace", scenario], /^agentsim: --trace ".*s\.yaml": is an input of this command; refusing to write over it\n$/],
+      [["run", join(own, "link.yaml"), "--trace", scenario], /--trace ".*s\.yaml": is ".*link\.yaml", an input of this command/],
+      [["report", scenario, "--out", scenario], /--out ".*s\.yaml": is an input of this command/],
+      [["sweep", scenario, "--out", scenario], /--out ".*s\.yaml": is an input of this command/],
+      [["merge", scenario, "--out", scenario], /--out ".*s\.yaml": is an input of this command/],
+      [["fit", join(own, "t.jsonl"), "--prices", scenario, "--out", join(own, "t.jsonl")], /--out ".*t\.jsonl": is an input of this command/],
+      [["fit", join(own, "t.jsonl"), "--prices", scenario, "--out", scenario], /--out ".*s\.yaml": is an input of this command/],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = await inProcess(...args);
+      expect(stderr, args.join(" ")).toMatch(message);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+    }
+    expect(readFileSync(scenario, "utf8")).toBe(text);
+  });
 
   it("a command that fails leaves no folder it would have made for its output", () => {
     const root = mkdtempSync(join(tmpdir(), "agentsim-folders-"));

@@ -44,20 +44,29 @@ export function fileSafe(name: string): string {
 
 /**
  * Fail with one line, before any work, when `out` cannot be written: empty, too long a name,
- * a folder or anything but a regular file, or a folder that cannot be made. `label` names where
- * the path came from (`--out`). Nothing is created: a missing folder is made when the output is
- * written (`makeFolderOfSync`), so a command that fails first leaves no empty folder behind.
+ * a folder or anything but a regular file, one of the command's `inputs` (the same file, under
+ * any name), or a folder that cannot be made. `label` names where the path came from (`--out`).
+ * Nothing is created: a missing folder is made when the output is written (`makeFolderOfSync`),
+ * so a command that fails first leaves no empty folder behind.
  */
-export async function checkOutput(out: string, label = "--out"): Promise<void> {
+export async function checkOutput(out: string, label = "--out", inputs: readonly string[] = []): Promise<void> {
   const fail = (why: string): never => {
     throw new UserError(`${label} ${JSON.stringify(out)}: ${why}`);
   };
   if (out === "") fail("must name a file");
   const bytes = Buffer.byteLength(basename(out));
   if (bytes + LONGEST_SUFFIX > NAME_MAX) fail(`the file name is ${bytes} bytes long; at most ${NAME_MAX - LONGEST_SUFFIX}`);
-  const existing = await lstat(out).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(fileErrorText(err))));
+  const existing = await lstat(out, { bigint: true }).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(fileErrorText(err))));
   if (existing?.isDirectory()) fail("is a folder, not a file name");
   if (existing && !existing.isFile()) fail("is not a regular file (a device, pipe, socket or link); refusing to replace it");
+  if (existing) {
+    for (const input of inputs) {
+      const read = await stat(input, { bigint: true }).catch(() => null);
+      if (read && read.dev === existing.dev && read.ino === existing.ino) {
+        fail(`is ${input === out ? "an input" : `${JSON.stringify(input)}, an input`} of this command; refusing to write over it`);
+      }
+    }
+  }
   // the nearest folder of the path that exists must be a folder this process may write in
   for (let dir = dirname(out); ; dir = dirname(dir)) {
     const found = await stat(dir).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(`cannot create its folder: ${fileErrorText(err)}`)));

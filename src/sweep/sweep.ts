@@ -117,7 +117,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   const header = toCsv([sweepColumns(sweep.axes, layout)]);
   const fingerprint = sweepFingerprint(sweep.raw, trials, shard);
   const files = partialFiles(out);
-  await checkOutput(out);
+  await checkOutput(out, "--out", [sweep.file]);
   const lock = await lockOutput(out);
   options.onLock?.(lock);
   try {

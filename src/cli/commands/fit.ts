@@ -78,7 +78,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
       out: textFlag("--out", flags.out),
       prices: textFlag("--prices", flags.prices),
     };
-    if (args.out !== undefined) await checkOutput(args.out, "--out");
+    if (args.out !== undefined) await checkOutput(args.out, "--out", [...inputFiles(args.traces), ...(args.prices ? [args.prices] : [])]);
     if (args.format === "claude-code") return fitClaudeCodeCommand(cli, args);
     if (args.out && !args.prices) {
       throw new FlagError(
@@ -209,6 +209,15 @@ export function formatFit(report: FitReport, out: string | null, width = 100): s
   if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => wrap(n, width, "  - ", "    ").join("\n")).join("\n")}\n`;
   if (out) text += `\nWrote ${out}: agentsim analytic ${out}, agentsim run ${out}\n`;
   return text;
+}
+
+/** The files `fit` reads, for the check that --out is none of them (paths it cannot expand are reported later). */
+function inputFiles(paths: string[]): string[] {
+  try {
+    return expandLogPaths(paths);
+  } catch {
+    return paths;
+  }
 }
 
 async function fitClaudeCodeCommand(cli: Cli, args: Parsed): Promise<void> {

@@ -37,13 +37,13 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     const threads = threadsFlag(args.threads);
     const { from, to } = rangeFlags(args.from, args.to);
     const given = textFlag("--out", args.out);
-    if (given !== undefined) await checkOutput(given, "--out");
+    if (given !== undefined) await checkOutput(given, "--out", [args.scenario]);
     const crossover = textFlag("--crossover", args.crossover);
     const loaded = await openScenario(args.scenario);
     const trials = trialsGiven ?? loaded.scenario.trials;
     // the same name as sweep's default output, with .html
     const out = given ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");
-    if (given === undefined) await checkOutput(out, "the default output");
+    if (given === undefined) await checkOutput(out, "the default output", [args.scenario]);
     const started = performance.now();
     const pool = new SimulationPool(threads);
     const progress = progressBar(cli.stderr, `report ${loaded.scenario.name}`, "runs");

@@ -58,7 +58,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     const trace = textFlag("--trace", args.trace);
     const traceRuns = wholeFlag("--trace-runs", args.traceRuns, 1, MAX_TRACE_RUNS) ?? DEFAULT_TRACE_RUNS;
     if (args.traceRuns !== undefined && trace === undefined) throw new FlagError("--trace-runs needs --trace FILE: without it nothing is traced");
-    if (trace !== undefined) await checkOutput(trace, "--trace");
+    if (trace !== undefined) await checkOutput(trace, "--trace", [args.scenario]);
     const { scenario } = await openScenario(args.scenario);
     const trials = trialsGiven ?? scenario.trials;
     const seed = seedGiven ?? String(scenario.seed);

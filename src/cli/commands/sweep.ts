@@ -43,10 +43,10 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     const shard = args.shard === undefined ? null : parseShard(args.shard);
     const given = textFlag("--out", args.out);
     // An output given on the command line is checked before any work.
-    if (given !== undefined) await checkOutput(given, "--out");
+    if (given !== undefined) await checkOutput(given, "--out", [args.scenario]);
     const { raw, scenario } = await openScenario(args.scenario);
     const out = given ?? defaultOut(scenario.name, shard);
-    if (given === undefined) await checkOutput(out, "the default output");
+    if (given === undefined) await checkOutput(out, "the default output", [args.scenario]);
     // The workers start (and load the sweep's code) at this thread's first await, after the points
     // are validated: piscina is imported asynchronously. Starting them before the validation was
     // measured and gained nothing on two cores, where the two compete for the same cores.
