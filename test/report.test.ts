@@ -237,6 +237,21 @@ describe("the sweep chart", () => {
   });
 });
 
+describe("a sweep the report does not draw", () => {
+  it("is too large (a 300 x 300 grid once ran the report out of memory): a note, and no point is built or run", async () => {
+    const pool = new SimulationPool(1);
+    try {
+      const loaded = loadScenario(SWEEP);
+      const raw = { ...loaded.raw, sweep: { "tokens.prompt": { from: 1000, to: 5000, steps: 300 }, "tokens.generation": { from: 1000, to: 5000, steps: 300 } } };
+      const data = await collectReport(pool, { ...loaded, raw }, { trials: 200, seed: "1", crossover: {} });
+      expect(data.sweep).toBeNull();
+      expect(data.sweepNote).toBe("The report draws sweeps of at most 2,000 points; this one has 90,000 (agentsim sweep writes every point to CSV).");
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("the page with the fields that ladders add to the results", () => {
   it("draws the breakdown by model and category from costByModel, and a table of rungs", async () => {
     const pool = new SimulationPool(1);

@@ -10,9 +10,9 @@ import type { LoadedScenario } from "../scenario/load.js";
 import type { Context, Scenario } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { ecdfPoints, sortedCopy, type EcdfPoint } from "../stats/ecdf.js";
-import { buildSweep } from "../sweep/points.js";
+import { buildSweep, sweepGrid } from "../sweep/points.js";
 import { crossoverData, planCrossover, type CrossoverData, type CrossoverFlags } from "./crossover.js";
-import { MAX_DRAWN_AXES, sweepData, type SweepData } from "./sweep.js";
+import { sweepData, sweepNotDrawn, type SweepData } from "./sweep.js";
 
 /** Probability steps of each drawn distribution, and where it stops (the far tail is left out). */
 const ECDF_STEPS = 400;
@@ -70,9 +70,11 @@ export async function collectReport(pool: SimulationPool, loaded: LoadedScenario
   const { trials, seed } = request;
   const plan = planCrossover(raw, scenario, file, request.crossover);
   const section = raw.sweep as Record<string, unknown> | undefined;
-  const sweep = section === undefined ? null : buildSweep(raw, file, scenario);
-  const drawn = sweep && sweep.axes.length <= MAX_DRAWN_AXES ? sweep : null;
-  const sweepNote = sweep && !drawn ? `The report draws sweeps of one or two keys; this one has ${sweep.axes.length} (agentsim sweep writes them all to CSV).` : null;
+  // the grid is counted (and its file checked) before any point is built
+  const grid = section === undefined ? null : sweepGrid(raw, file, scenario);
+  const why = grid === null ? null : sweepNotDrawn(grid.axes.length, grid.size);
+  const drawn = grid && why === null ? buildSweep(raw, file, scenario) : null;
+  const sweepNote = why && `${why} (agentsim sweep writes every point to CSV).`;
 
   const jobs = scenario.strategies.length * scenario.contexts.length;
   const progress = stagedProgress(

@@ -8,9 +8,23 @@ import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { Context } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
 import type { Sweep } from "../sweep/points.js";
+import { groupDigits } from "../text.js";
 
 /** The report draws sweeps of one or two keys. */
 export const MAX_DRAWN_AXES = 2;
+
+/**
+ * Points of a sweep the report draws at most: a one-key sweep of 2,000 points makes a page of
+ * about 15 MB, and a 300 x 300 grid (within a sweep's own bound) once ran the report out of memory.
+ */
+export const MAX_DRAWN_POINTS = 2_000;
+
+/** Why the report leaves a sweep undrawn (too many keys or points), or null when it draws it. */
+export function sweepNotDrawn(axes: number, points: number): string | null {
+  if (axes > MAX_DRAWN_AXES) return `The report draws sweeps of one or two keys; this one has ${axes}`;
+  if (points > MAX_DRAWN_POINTS) return `The report draws sweeps of at most ${groupDigits(MAX_DRAWN_POINTS)} points; this one has ${groupDigits(points)}`;
+  return null;
+}
 
 export interface SweepAxisInfo {
   path: string;
