@@ -594,6 +594,14 @@ describe("reading files", () => {
     expect(loadScenario(writeTemp("ok-alias.yaml", base.replace("trials: 10", "trials: &n 10\nseed2: *n").replace("seed2: *n", ""))).scenario.trials).toBe(10);
   });
 
+  it("a list or a map as a key: one line naming it, not a stringified key and a warning of several lines", () => {
+    const seqKey = fileError("seq-key.yaml", base + "\nstrategies:\n  ? [x]\n  : { generator: strong, fixer: strong }\n");
+    expect(seqKey.keyPath).toBe("strategies");
+    expect(seqKey.problem).toMatch(/^line 8, column 5: a key must be a plain name, not a list or a map$/);
+    expect(fileError("map-key.yaml", base + "\n? { a: 1 }\n: 2\n").problem).toMatch(/a key must be a plain name/);
+    expect(fileError("alias-key.yaml", base + "\nx: &k [1]\n*k : 2\n").problem).toMatch(/a key must be a plain name/);
+  });
+
   it(".nan, .inf and 1e400 are reported as written", () => {
     for (const [text, shownAs] of [[".nan", ".nan"], [".inf", ".inf"], ["-.Inf", "-.Inf"], ["1e400", "1e400"]]) {
       const err = fileError("nan.yaml", base.replace("prompt: 2000", `prompt: ${text}`));

@@ -109,6 +109,9 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
       const seen = new Map<string, Node>();
       for (const pair of node.items) {
         const keyNode = pair.key as Node | null;
+        // a list or a map as a key (`? [x]`) would be stringified, with a warning of several lines
+        const plain = isAlias(keyNode) ? keyNode.resolve(doc) : keyNode;
+        if (isMap(plain) || isSeq(plain)) throw new ScenarioError(file, keyPath(path), `${at(keyNode)}a key must be a plain name, not a list or a map`);
         const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
         const first = seen.get(key);
         if (first) {
