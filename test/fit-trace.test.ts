@@ -29,6 +29,8 @@ describe("bad traces are one line naming file and line", () => {
     ["a missing field", text(GEN, (({ output: _o, ...r }) => r)(rec({}))), /^bad\.jsonl:2: missing field "output"$/],
     ["an unknown field", text(rec({ role: "generate", difficulty: "hard" })), /^bad\.jsonl:1: unknown field "difficulty"/],
     ["negative tokens", text(GEN, rec({ input: -5 })), /^bad\.jsonl:2: input: must be a number of tokens from 0 to 1,000,000,000, got -5$/],
+    // JSON.parse reads 1e400 as Infinity, which JSON.stringify writes "null"
+    ["tokens beyond a double", text(GEN, JSON.stringify(rec({})).replace('"output":800', '"output":1e400')), /^bad\.jsonl:2: output: must be a number of tokens from 0 to 1,000,000,000, got a number too large to represent \(such as 1e400\)$/],
     ["tokens as text", text(GEN, rec({ output: "800" as never })), /^bad\.jsonl:2: output: must be a number of tokens from 0 to 1,000,000,000, got "800"$/],
     ["an unknown role", text(rec({ role: "review" as never })), /^bad\.jsonl:1: role: must be one of generate, fix, consult, compact, got "review"$/],
     ["an unknown context", text(rec({ role: "generate", context: "hybrid" as never })), /^bad\.jsonl:1: context: must be shared or fresh, got "hybrid"$/],

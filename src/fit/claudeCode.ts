@@ -26,7 +26,7 @@ import { parseScenario } from "../scenario/load.js";
 import { percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
 import { weightedRatio } from "./estimate.js";
 import { summarizeTokens, tokenValue, type TokenSummary } from "./tokens.js";
-import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText } from "./files.js";
+import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText, shownValue } from "./files.js";
 
 /** Anthropic's cache prices as multiples of the input price. */
 export const ANTHROPIC_CACHE_MULTIPLIERS = { read: 0.1, write5m: 1.25, write1h: 2 } as const;
@@ -72,7 +72,7 @@ export function parseUsageLine(text: string, file: string, line: number): (Usage
   const tokens = (obj: Record<string, unknown>, key: string, path: string, optional: boolean): number => {
     const v = obj[key];
     if (v === undefined || v === null) return optional ? 0 : fail(`${path}.${key}: missing`);
-    if (!isLogTokens(v)) fail(`${path}.${key}: must be ${LOG_TOKENS}, got ${JSON.stringify(v)}`);
+    if (!isLogTokens(v)) fail(`${path}.${key}: must be ${LOG_TOKENS}, got ${shownValue(v)}`);
     return v as number;
   };
   const writes = tokens(usage, "cache_creation_input_tokens", "message.usage", true);

@@ -69,6 +69,16 @@ export function isLogTokens(v: unknown): v is number {
 /** What isLogTokens takes, for messages. */
 export const LOG_TOKENS = `a number of tokens from 0 to ${groupDigits(MAX_REQUEST_TOKENS)}`;
 
+/**
+ * A logged value as an error message shows it: JSON, "nothing" for a missing one, and for a
+ * number JSON.parse took as infinite (1e400, or 400 digits) words for it, not JSON's "null".
+ */
+export function shownValue(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (typeof v === "number" && !Number.isFinite(v)) return `a number ${v > 0 ? "too large" : "too far below 0"} to represent (such as 1e400)`;
+  return JSON.stringify(v);
+}
+
 /** One line of one log file is wrong: `file:line: problem` (a UserError: exit code 2). */
 export class LineError extends UserError {
   override name = "LineError";

@@ -12,7 +12,7 @@ import { UserError } from "../errors.js";
 import { TRACE_FIELDS, TRACE_ROLES, type TraceRecord, type TraceRole } from "../evaluate/traceRecord.js";
 import { isModelName, NAME_LENGTH } from "../scenario/schema.js";
 import type { Context } from "../scenario/types.js";
-import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText } from "./files.js";
+import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText, shownValue } from "./files.js";
 
 export type { TraceRecord };
 
@@ -29,7 +29,6 @@ export interface Located {
  */
 const TOKEN_SLACK = 1e-9;
 
-const show = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
 
 /** Validate one line of a trace file (already known not to be blank). */
 export function parseTraceRecord(text: string, file: string, line: number): TraceRecord {
@@ -47,7 +46,7 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   for (const key of TRACE_FIELDS) if (!Object.hasOwn(r, key)) fail(`missing field "${key}"`);
 
   const field = (key: string, ok: boolean, what: string) => {
-    if (!ok) fail(`${key}: must be ${what}, got ${show(r[key])}`);
+    if (!ok) fail(`${key}: must be ${what}, got ${shownValue(r[key])}`);
   };
   const whole = (v: unknown, min: number) => typeof v === "number" && Number.isInteger(v) && v >= min;
 
