@@ -2,8 +2,8 @@
  * The command line as a user meets it: the bundled CLI (dist/agentsim.mjs, bundled from src/ by the
  * tests' global setup) run as a child process, and main() in-process where a child is not needed.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -226,6 +226,26 @@ describe("flags mean what they say", () => {
     });
   }
 
+  it("report: --out that names a folder, or one no page can be written in, fails before any work; Ctrl-C leaves nothing", async () => {
+    expect((await inProcess("report", "scenarios/default.yaml", "--out", "newdir/")).stderr).toBe('agentsim: --out "newdir/": ends with a slash, so it names a folder, not a file\n');
+    // the lock is taken first: /proc takes no file, and a million runs per strategy are never simulated
+    const proc = agentsim("report", "scenarios/default.yaml", "--out", "/proc/agentsim-report.html", "--trials", "100000000", "--threads", "1");
+    // (as root the folder passes the write check, and the lock is what fails)
+    expect(proc.code).toBe(2);
+    expect(proc.stderr).toMatch(/^agentsim: (cannot create \/proc\/agentsim-report\.html\.lock|--out "\/proc\/agentsim-report\.html": cannot write in \/proc): [^\n]+\n$/);
+    const root = mkdtempSync(join(tmpdir(), "agentsim-report-int-"));
+    const out = join(root, "made", "r.html");
+    const child = spawn(process.execPath, [CLI, "report", "scenarios/default.yaml", "--out", out, "--trials", "20000000", "--threads", "1"], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((done) => child.once("exit", done));
+    for (let waited = 0; waited < 60_000 && !existsSync(`${out}.lock`); waited += 10) await new Promise((r) => setTimeout(r, 10));
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toBe("agentsim: interrupted (SIGINT); nothing was written\n");
+    expect(readdirSync(root)).toEqual([]); // no page, no lock, no folder
+  });
+
   it("an output that is one of the command's inputs, under any name, is refused before any work", async () => {
     // run --trace s.yaml, report/sweep --out s.yaml, merge --out <a shard> and fit --out <a trace>
     // each replaced their own input with exit 0
@@ -258,6 +278,8 @@ describe("flags mean what they say", () => {
     writeFileSync(join(root, "afile"), "");
     const failing: [string[], RegExp][] = [
       [["report", "no/such.yaml", "--out", join(root, "r", "deep", "r.html")], /no\/such\.yaml: cannot read scenario/],
+      // after the report took its lock (and made its folder), before it wrote
+      [["report", "scenarios/default.yaml", "--crossover", "no.such.key", "--out", join(root, "r2", "deep", "r.html")], /--crossover no\.such\.key: no numeric key at that path/],
       [["merge", "/dev/null", "--out", join(root, "m", "deep", "m.csv")], /no \/dev\/null\.sweep\.json beside it/],
       [["fit", join(root, "none.jsonl"), "--prices", "scenarios/default.yaml", "--out", join(root, "f", "deep", "f.yaml")], /none\.jsonl: cannot read/],
       [["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", join(root, "afile", "s.csv")], /afile\/s\.csv": a part of the path is not a folder/],

@@ -6,7 +6,7 @@ import type { CommandModule } from "yargs";
 import { packageVersion } from "../../packageRoot.js";
 import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
-import { checkOutput, defaultOut, lockOutput, writeAtomically } from "../../sweep/output.js";
+import { checkOutput, defaultOut, lockOutput, removeCreatedFolders, writeAtomically } from "../../sweep/output.js";
 import { groupDigits } from "../../text.js";
 import { rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
@@ -45,30 +45,44 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     const out = given ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");
     if (given === undefined) await checkOutput(out, "the default output", [args.scenario]);
     const started = performance.now();
-    const pool = new SimulationPool(threads);
-    const progress = progressBar(cli.stderr, `report ${loaded.scenario.name}`, "runs");
-    // Loaded here, not with the CLI: the charting code is large, and no other command needs it.
-    const [{ collectReport }, { renderPage }] = await Promise.all([import("../../report/collect.js"), import("../../report/page.js")]);
-    let html: string;
-    try {
-      const data = await collectReport(pool, loaded, {
-        trials,
-        seed: String(loaded.scenario.seed),
-        crossover: { key: crossover, from, to },
-        onProgress: progress.update,
-      });
-      progress.stop();
-      html = await renderPage(data, packageVersion());
-    } finally {
-      progress.stop();
-      await pool.close();
-    }
-    // Written whole under a temporary name and renamed, so that no half-written page is left.
+    // Taken before the work: a folder where the page cannot be written (/proc, as root) fails at
+    // once, and a second report to the same file does not run in vain.
     const lock = await lockOutput(out);
+    // Ctrl-C or SIGTERM before the page is written leaves nothing: no lock, no folder made for it.
+    const interrupted = (signal: NodeJS.Signals) => {
+      lock.releaseSync();
+      removeCreatedFolders(out, lock.createdFolder);
+      cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}); nothing was written\n`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+    let html: string;
+    let written = false;
     try {
+      const pool = new SimulationPool(threads);
+      const progress = progressBar(cli.stderr, `report ${loaded.scenario.name}`, "runs");
+      // Loaded here, not with the CLI: the charting code is large, and no other command needs it.
+      const [{ collectReport }, { renderPage }] = await Promise.all([import("../../report/collect.js"), import("../../report/page.js")]);
+      try {
+        const data = await collectReport(pool, loaded, {
+          trials,
+          seed: String(loaded.scenario.seed),
+          crossover: { key: crossover, from, to },
+          onProgress: progress.update,
+        });
+        progress.stop();
+        html = await renderPage(data, packageVersion());
+      } finally {
+        progress.stop();
+        await pool.close();
+      }
+      // Written whole under a temporary name and renamed, so that no half-written page is left.
       await writeAtomically(out, html);
+      written = true;
     } finally {
+      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
       await lock.release();
+      if (!written) removeCreatedFolders(out, lock.createdFolder);
     }
     const seconds = (performance.now() - started) / 1000;
     cli.stdout.write(`Wrote ${out} (${Math.round(html.length / 1024)} kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)} s\n`);
