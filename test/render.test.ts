@@ -7,7 +7,7 @@ import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision
 import { ladderTable, PAIR_COLUMN } from "../src/cli/render/run.js";
 import { ladderText } from "../src/scenario/ladder.js";
 import type { Rung } from "../src/scenario/types.js";
-import { percent } from "../src/cli/format.js";
+import { percent, percentStrict } from "../src/cli/format.js";
 import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
 import { GLUE, sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
@@ -93,6 +93,17 @@ describe("numbers", () => {
     expect(percent(-0, 1)).toBe("0.0%");
     expect(percent(-0.0004, 1)).toBe("0.0%");
     expect(percent(-0.0006, 1)).toBe("-0.1%");
+  });
+  it("a completion short of all (or above none) never rounds to 100% (0%)", () => {
+    // 99.955% of runs completing printed "100.0%", hiding what the column is there to show
+    expect(percentStrict(0.99955, 1)).toBe(">99.9%");
+    expect(percentStrict(0.9994, 1)).toBe("99.9%");
+    expect(percentStrict(1, 1)).toBe("100.0%");
+    expect(percentStrict(0.0004, 1)).toBe("<0.1%");
+    expect(percentStrict(0.001, 0)).toBe("<1%");
+    expect(percentStrict(0.996, 0)).toBe(">99%");
+    expect(percentStrict(0, 1)).toBe("0.0%");
+    expect(percentStrict(null, 1)).toBe("-");
   });
   it("values all equal have that mean and no spread, however they were summed", () => {
     const values = new Float64Array(100_001).fill(0.1 + 0.2);

@@ -42,6 +42,20 @@ export function percent(x: number | null | undefined, digits = 2): string {
   return `${/^-0(\.0*)?$/.test(text) ? text.slice(1) : text}%`;
 }
 
+/**
+ * A share such as the runs that complete, where the difference from none or all is the point:
+ * as `percent`, but a share strictly between 0 and 1 never rounds to 0% or 100% (0.99955 at one
+ * digit is ">99.9%", not "100.0%", and 0.0004 is "<0.1%").
+ */
+export function percentStrict(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || !Number.isFinite(x) || x <= 0 || x >= 1) return percent(x, digits);
+  const step = 10 ** -digits;
+  const text = percent(x, digits);
+  if (Number(text.slice(0, -1)) >= 100) return `>${(100 - step).toFixed(digits)}%`;
+  if (Number(text.slice(0, -1)) <= 0) return `<${step.toFixed(digits)}%`;
+  return text;
+}
+
 export function seconds(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "-";
   return `${x.toPrecision(4)} s`;

@@ -4,7 +4,7 @@
  * scenario, the cost distributions, the breakdown, the crossover and the sweep.
  */
 import { decisionText, analyticDecisionText, type DecisionText } from "../cli/render/decision.js";
-import { closedForm, money, num, percent } from "../cli/format.js";
+import { closedForm, money, num, percent, percentStrict } from "../cli/format.js";
 import { probabilityCheaper, type ContextDecision } from "../decision/decision.js";
 import { pairLabel, rolesText } from "../decision/describe.js";
 import type { SimResult } from "../evaluate/evaluate.js";
@@ -138,7 +138,7 @@ function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]
       cells: [
         r.strategy, pairLabel(r).replace(" -> ", " → "), money(r.mean), r.ciLow === null ? "none (infinite variance)" : `${money(r.ciLow)} to ${money(r.ciHigh)}`,
         money(r.p50), money(r.p90), money(r.p99), closedForm(r),
-        ...(incomplete ? [percent(r.allFixedFraction, 1), money(r.costPerCompletedRun ?? Infinity)] : []),
+        ...(incomplete ? [percentStrict(r.allFixedFraction, 1), money(r.costPerCompletedRun ?? Infinity)] : []),
         p === null ? "-" : percent(p, 1),
       ],
     };
@@ -359,7 +359,7 @@ async function sweepSection(sw: SweepData, trials: number, results: SimResult[],
       context: c.context,
       strategy: labelOf(c.strategy),
       margin: c.clear ? "clear" : "within noise",
-      note: c.completion < 1 ? percent(c.completion, 0) : "",
+      note: c.completion < 1 ? percentStrict(c.completion, 0) : "",
     }));
     const orders = { contexts, a: [...labelA.values()], b: [...labelB.values()] };
     const map = await toSvg(cheapestMap([first!.path, second.path], orders, cells, colours));

@@ -7,7 +7,7 @@
 import type { AnalyticDecision, Candidate, Choice, Decision, MeanChoice } from "../../decision/decision.js";
 import { rolesText, type StrategyModels } from "../../decision/describe.js";
 import type { Context } from "../../scenario/types.js";
-import { money, percent } from "../format.js";
+import { money, percent, percentStrict } from "../format.js";
 import { listed } from "../../text.js";
 import { wrap } from "./layout.js";
 
@@ -35,7 +35,7 @@ function cheapestBeside(choice: Choice, name: string): string[] | null {
 
 /** ", completing 72.6% of runs" when some runs end incomplete, else "". */
 function completing(c: Candidate): string {
-  return c.completion < 1 ? `, completing ${percent(c.completion, 1)} of runs` : "";
+  return c.completion < 1 ? `, completing ${percentStrict(c.completion, 1)} of runs` : "";
 }
 
 /** "strong-first (strong generates, weak fixes[, completing 72.6% of runs])" */
@@ -56,7 +56,7 @@ function headline(measure: string, answers: ContextAnswer[], roster: Roster): st
     const models = roster.find((s) => s.strategy === first.strategy);
     const roles = models ? rolesText(models) : "?";
     const note = incomplete.length
-      ? `; it fixes every bug in only ${incomplete.map((a) => `${percent(a.best!.completion, 1)} (${a.context})`).join(" and ")} of runs`
+      ? `; it fixes every bug in only ${incomplete.map((a) => `${percentStrict(a.best!.completion, 1)} (${a.context})`).join(" and ")} of runs`
       : "";
     // the same ties everywhere are said once; else each context's, with the context
     const ties = new Set(chosen.map((a) => a.tied.join("\n")));

@@ -11,7 +11,7 @@ import { usesExtensions } from "../../scenario/extensions.js";
 import type { Scenario } from "../../scenario/types.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
 import { groupDigits } from "../../text.js";
-import { money, num, percent, seconds, table, tooFewRunsNote, closedForm } from "../format.js";
+import { money, num, percent, percentStrict, seconds, table, tooFewRunsNote, closedForm } from "../format.js";
 import { decisionLines } from "./decision.js";
 import { GLUE, sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
 
@@ -50,7 +50,7 @@ export const PAIR_COLUMN: Column<StrategyModels> = {
 /** The columns of the run table; "all fixed" and "per completed run" only where runs end incomplete. */
 function runColumns(incomplete: boolean): Column<SimResult>[] {
   const completion: Column<SimResult>[] = [
-    { head: "all bugs\nfixed", numeric: true, cell: (r) => percent(r.allFixedFraction, 1) },
+    { head: "all bugs\nfixed", numeric: true, cell: (r) => percentStrict(r.allFixedFraction, 1) },
     { head: "per completed\nrun", numeric: true, drop: 3, cell: (r) => money(r.costPerCompletedRun ?? Infinity) },
   ];
   return [
@@ -94,8 +94,8 @@ export function formatRun(view: RunView, fit: FitOptions): string {
     `Scenario ${scenario.name} (${view.file}): ${groupDigits(trials)} runs per strategy and context, ` +
     `seed ${view.seed}, ${threads}, ${timing.seconds.toFixed(2)}${GLUE}s`;
   lines.push(...wrap(about, fit.width), "");
-  // a completion column only where some strategy visibly falls short of 100.0%
-  const incomplete = results.some((r) => r.allFixedFraction < 0.9995);
+  // a completion column only where some strategy falls short of 100%
+  const incomplete = results.some((r) => r.allFixedFraction < 1);
   lines.push(sectionTable(runColumns(incomplete), byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
   lines.push(...divergenceNotes(results, fit.width));
@@ -189,7 +189,7 @@ function extensionTable(results: SimResult[], width: number): string {
   const rows = results.map((r) => [
     r.strategy, r.context, money(r.baseMean), percent(r.bias),
     `${num(r.meanAttempts)} (${num(r.expectedAttempts)})`, `${num(r.meanBugs)} (${num(r.expectedBugs)})`,
-    percent(r.allFixedFraction, 1), `${seconds(r.meanWallSeconds)} (${seconds(r.expectedWallSeconds)})`, seconds(r.p90WallSeconds),
+    percentStrict(r.allFixedFraction, 1), `${seconds(r.meanWallSeconds)} (${seconds(r.expectedWallSeconds)})`, seconds(r.p90WallSeconds),
     `${percent(r.cacheHitRate, 1)} (${percent(r.expectedCacheHitRate, 1)})`,
   ]);
   return (
