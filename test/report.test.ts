@@ -197,6 +197,36 @@ describe("the crossover chart", () => {
   });
 });
 
+describe("a crossover whose range runs into a context window", () => {
+  it("names the stretch without a closed form, as crossover does, and the circles whose runs do not all finish", async () => {
+    // The report said only "No crossover", though crossover names the window's gap, and its
+    // circles at 200,000 prompt tokens (no run finishes) showed the order flipped without a word.
+    const { raw, scenario } = loadScenario(DEFAULT);
+    const pool = new SimulationPool(1);
+    try {
+      const flags = { key: "tokens.prompt", from: 0, to: 200_000 };
+      const plan = planCrossover(raw, scenario, DEFAULT, flags)!;
+      const c = await crossoverData(pool, raw, scenario, DEFAULT, plan, { trials: 500, seedKey: "gap" });
+      expect(c.gaps.map((g) => [g.context, g.to, g.cheaperBefore])).toEqual([["shared", 200_000, "strong-first"], ["fresh", 200_000, "strong-first"]]);
+      expect(c.gaps.every((g) => g.from > 50_000 && /context window/.test(g.reason))).toBe(true);
+      const last = c.incomplete.filter((p) => p.x === 200_000);
+      expect(last.length).toBe(4); // both strategies in both contexts: no run fits the window
+      expect(last.every((p) => p.completion === 0)).toBe(true);
+      const html = await renderPage({ ...(await collectReport(pool, { raw, scenario, file: DEFAULT }, { trials: 500, seed: "1", crossover: flags })) }, "test");
+      expect(html).toMatch(/shared: no closed form from \d+ to 200000, where the lines stop; the search cannot see a crossover inside it\./);
+      expect(html).toMatch(/Circles where not every run fixes every bug: [^<]*strong-first at 200000 \(0\.0% complete\)/);
+      // the default crossover, along weak's bug count under exact assignment (hard fraction 0.5)
+      const counts = await collectReport(pool, { raw, scenario, file: DEFAULT }, { trials: 500, seed: "1", crossover: {} });
+      expect(counts.crossover!.plan.polynomial).toEqual([1, 3, 5, 7, 9, 11, 13, 15]);
+      expect(await renderPage(counts, "test")).toContain(
+        "At counts 1, 3, 5 and 5 more, whose hard bugs are not a whole number under exact assignment (no scenario, no circle), the line is the closed form&#39;s polynomial in the count.",
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("the sweep chart", () => {
   it("shows the numbers that agentsim sweep writes to its CSV", async () => {
     const pool = new SimulationPool(2);

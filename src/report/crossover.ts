@@ -6,7 +6,7 @@
  */
 import { FlagError, UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
-import { findCrossovers, grid, runsOf, scanMeter, type Crossover, type LeftOut } from "../model/crossover.js";
+import { findCrossovers, grid, runsOf, scanMeter, type Crossover, type Gap, type LeftOut } from "../model/crossover.js";
 import { expectedMean } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, takesWholeNumbers, withDefaults } from "../scenario/load.js";
@@ -30,6 +30,11 @@ export interface CrossoverPlan {
   simulated: { x: number; scenario: Scenario }[];
   /** stretches of the range left out: values the key may not take */
   leftOut: LeftOut[];
+  /**
+   * bug counts drawn on the line that are no scenario (hard bugs not a whole number under exact
+   * assignment): the closed form's polynomial in the count there, which the crossovers solve
+   */
+  polynomial: number[];
 }
 
 export interface CrossoverFlags {
@@ -125,7 +130,8 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
     return at ? [{ x, scenario: at }] : [];
   });
   const picked = simulated.length <= SIMULATED_POINTS ? simulated : grid(0, simulated.length - 1, SIMULATED_POINTS - 1).map((i) => simulated[Math.round(i)]!);
-  return { key, from, to, between, whole, line, simulated: picked, leftOut };
+  const polynomial = isCount ? line.map((p) => p.x).filter((x) => !simulated.some((q) => q.x === x)) : [];
+  return { key, from, to, between, whole, line, simulated: picked, leftOut, polynomial };
 }
 
 /** One closed-form value, or one simulated mean with its interval. */
@@ -153,6 +159,10 @@ export interface CrossoverData {
   noClosedForm: string | null;
   /** the strategies without a closed form there */
   without: string[];
+  /** stretches of the range without a closed form (a window reached, say), which the search cannot see into, as `crossover` reports them */
+  gaps: Gap[];
+  /** simulated values where a strategy's runs do not all fix every bug: their means are not what a finished run costs */
+  incomplete: { x: number; strategy: string; context: Context; completion: number }[];
 }
 
 /** Whole numbers in [from, to]. */
@@ -186,9 +196,10 @@ export async function crossoverData(
   const stepped = plan.whole && !COUNT_KEY.test(plan.key);
   const [first, last] = [plan.line[0]!.x, plan.line.at(-1)!.x];
   const [searchFrom, searchTo, steps] = stepped ? [first, last, Math.max(1, last - first)] : [plan.from, plan.to, SEARCH_STEPS];
+  const gaps: Gap[] = [];
   const found = noClosedForm
     ? []
-    : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts, from: searchFrom, to: searchTo, steps }, meter);
+    : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts, from: searchFrom, to: searchTo, steps, onGap: (g) => gaps.push(g) }, meter);
   const crossovers = stepped ? found.map((c) => ({ ...c, value: Math.ceil(c.value), method: "integer" as const })) : found;
   const line: CrossoverPoint[] = [];
   if (lined.length > 0) {
@@ -224,5 +235,6 @@ export async function crossoverData(
     .filter(({ r }) => r.verdict !== "infinite mean")
     .map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow ?? undefined, ciHigh: r.ciHigh ?? undefined }));
   const infinite = results.filter(({ r }) => r.verdict === "infinite mean").map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context }));
-  return { plan, line, simulated, infinite, trials, crossovers, noClosedForm, without };
+  const incomplete = results.filter(({ r }) => r.allFixedFraction < 1).map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context, completion: r.allFixedFraction }));
+  return { plan, line, simulated, infinite, trials, crossovers, noClosedForm, without, gaps, incomplete };
 }

@@ -12,7 +12,7 @@ import { distributionMean } from "../model/distributions.js";
 import { ladderText, singleFixer } from "../scenario/ladder.js";
 import type { BugCount, FixRate, Distribution as TokenDistribution, Scenario } from "../scenario/types.js";
 import { formatNumber } from "../sweep/csv.js";
-import { groupDigits } from "../text.js";
+import { groupDigits, listed } from "../text.js";
 import {
   breakdownChart,
   cheapestMap,
@@ -287,7 +287,7 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
   const rows = c.crossovers.map((x) => ({ cells: [x.context, num(x.value, 6), x.cheaperBelow, x.cheaperAbove, x.method] }));
   const table = rows.length
     ? htmlTable(["context", c.plan.key, "cheaper below", "cheaper above", "method"], rows, new Set([c.plan.key]))
-    : `<p>No crossover of the closed forms between ${esc(formatNumber(c.plan.from))} and ${esc(formatNumber(c.plan.to))}.</p>`;
+    : `<p>No crossover of the closed forms between ${esc(formatNumber(c.plan.from))} and ${esc(formatNumber(c.plan.to))}${c.gaps.length ? ", outside the stretches without one below" : ""}.</p>`;
   const why = !c.noClosedForm
     ? table
     : c.without.length === 2
@@ -296,7 +296,13 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
   const leftOut = c.plan.leftOut.map(
     (l) => `<p>Left out: ${l.values === 1 ? formatNumber(l.from) : `${formatNumber(l.from)} to ${formatNumber(l.to)} (${groupDigits(l.values)} values)`}, no scenario: ${esc(l.reason)}</p>`,
   );
-  return [`<h2 id="crossover">Crossover: ${esc(a)} against ${esc(b)} along <code>${esc(c.plan.key)}</code></h2>`, why, ...leftOut, ...figures].join("\n");
+  // as `crossover` says them: where the lines stop, the search cannot see a crossover
+  const gaps = c.gaps.map((g) => {
+    const where = g.from === g.to ? `at ${formatNumber(g.from)}` : `from ${formatNumber(g.from)} to ${formatNumber(g.to)}`;
+    const before = g.cheaperBefore ? ` ${esc(g.cheaperBefore)} is cheaper before it.` : "";
+    return `<p>${esc(g.context)}: no closed form ${where}, where the lines stop; the search cannot see a crossover inside it.${before} Why: ${esc(g.reason)}. The circles there are simulated.</p>`;
+  });
+  return [`<h2 id="crossover">Crossover: ${esc(a)} against ${esc(b)} along <code>${esc(c.plan.key)}</code></h2>`, why, ...gaps, ...leftOut, ...figures].join("\n");
 }
 
 /** What a crossover chart draws of the strategies without a closed form, in words. */
@@ -321,8 +327,17 @@ function crossoverCaption(c: CrossoverData, context: string): string {
   const infinite = c.infinite.filter((p) => p.context === context);
   const strategies = [...new Set(infinite.map((p) => p.strategy))];
   const leftOut = strategies.map((st) => `${st} at ${infinite.filter((p) => p.strategy === st).map((p) => formatNumber(p.x)).join(", ")}`);
+  const odd = c.plan.polynomial;
+  const polynomial = odd.length && c.without.length < c.plan.between.length
+    ? ` At ${odd.length === 1 ? "the count" : "counts"} ${odd.length > 3 ? `${odd.slice(0, 3).map(formatNumber).join(", ")} and ${odd.length - 3} more` : listed(odd.map(formatNumber))}, whose hard bugs are not a whole number under exact assignment (no scenario, no circle), the line is the closed form's polynomial in the count.`
+    : "";
   const note = leftOut.length ? ` No circle where the expected cost is infinite, as a simulated mean estimates nothing there: ${leftOut.join("; ")}.` : "";
-  return `Expected cost per run in the ${context} context as ${c.plan.key} goes from ${formatNumber(c.plan.from)} to ${formatNumber(c.plan.to)}, the rest of the scenario as in the file. ${lines}${note}`;
+  // a mean over runs that stopped short (a window, a cap) is not what a finished run costs
+  const short = c.incomplete.filter((p) => p.context === context);
+  const unfinished = short.length
+    ? ` Circles where not every run fixes every bug: ${short.map((p) => `${p.strategy} at ${formatNumber(p.x)} (${percentStrict(p.completion, 1)} complete)`).join("; ")}.`
+    : "";
+  return `Expected cost per run in the ${context} context as ${c.plan.key} goes from ${formatNumber(c.plan.from)} to ${formatNumber(c.plan.to)}, the rest of the scenario as in the file. ${lines}${polynomial}${note}${unfinished}`;
 }
 
 /** Short labels of an axis's values (4 significant digits), or exact ones where those would collide. */
