@@ -532,6 +532,17 @@ describe("names that print as themselves", () => {
     }
   });
 
+  it("names that print alike are alike: NFC only, no lone surrogate; and no comma in a strategy's name", () => {
+    // "café" with a combining accent and with one character were two strategies printed alike;
+    // a lone surrogate printed as U+FFFD; "a,b" could never be named by --between
+    const strategy = (name: string) => thrown(() => parseScenario(edit((r) => (r.strategies[name] = { generator: "strong", fixer: "weak" })), FILE)).message;
+    expect(strategy("cafe\u0301")).toContain("is not a valid name: must be in Unicode's composed form, NFC");
+    expect(strategy("x\ud800")).toContain("is not a valid name: must be valid Unicode (it holds a lone surrogate, U+D800");
+    expect(strategy("a,b")).toContain("is not a valid name: must not contain a comma: --between names two strategies separated by one");
+    expectKeyError(edit((r) => (r.name = "cafe\u0301")), "name", /NFC/);
+    expect(parseScenario(edit((r) => (r.strategies["caf\u00e9"] = { generator: "strong", fixer: "weak" })), FILE).strategies.map((s) => s.name)).toContain("café");
+  });
+
   it(`a model name has at most ${NAME_LENGTH.model} characters, a strategy's ${NAME_LENGTH.strategy}: room for <generator>-<fixer>`, () => {
     const at = (n: number) => "m".repeat(n);
     const strategy = (name: string) => edit((r) => (r.strategies[name] = { generator: "strong", fixer: "weak" }));

@@ -44,8 +44,18 @@ function printable(schema: z.ZodString): z.ZodString {
         const edge = String(issue.input).match(EDGE_SPACE)!;
         return `must not begin or end with white space (it ${edge.index === 0 ? "begins" : "ends"} with ${codePoint(edge[0])})`;
       },
+    })
+    .refine((s) => !LONE_SURROGATE.test(s), {
+      error: (issue) => `must be valid Unicode (it holds a lone surrogate, ${codePoint(String(issue.input).match(LONE_SURROGATE)![0])}, which prints as \uFFFD)`,
+    })
+    // "café" typed as e + a combining accent prints as "café" typed as one character: two names alike
+    .refine((s) => s === s.normalize("NFC"), {
+      error: "must be in Unicode's composed form, NFC (it holds a letter and a combining mark where one character exists), so that names that print alike are alike",
     });
 }
+
+/** Half of a surrogate pair on its own: no character. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** A character as U+XXXX. */
 function codePoint(c: string): string {
@@ -231,9 +241,15 @@ export const scenarioSchema = z.strictObject({
     .refine((c) => new Set(c).size === c.length, { error: "must not repeat a context" })
     .default(["shared", "fresh"]),
   strategies: z
-    .record(nameOf("strategy", z.string()), strategySchema, {
-      error: "must be a map of strategy name to {generator, fixer} or {generator, ladder}",
-    })
+    .record(
+      nameOf("strategy", z.string()).refine((name) => !name.includes(","), {
+        error: "must not contain a comma: --between names two strategies separated by one",
+      }),
+      strategySchema,
+      {
+        error: "must be a map of strategy name to {generator, fixer} or {generator, ladder}",
+      },
+    )
     .refine((m) => Object.keys(m).length >= 1, { error: "must define at least one strategy (or leave strategies out)" })
     .optional(),
   limits: z
