@@ -44,6 +44,12 @@ describe("agentsim fit on traces", () => {
     }
   });
 
+  it("text: the strategies without a closed form are named with a reason, not left out of the decision in silence", () => {
+    const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/ext-retry-caps.yaml", "--bootstrap", "0");
+    expect(code).toBe(0);
+    expect(stdout.replace(/\s+/g, " ")).toMatch(/shared no strategy has a closed form here: strong-strong, strong-weak, weak-strong and weak-weak have no closed form \(strong-strong: [^)]*retry caps/);
+  });
+
   it("--json: parameters by scenario key with intervals, and the decision's confidence per context", () => {
     const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "100", "--json");
     expect(code).toBe(0);

@@ -158,13 +158,19 @@ function decisionText(report: FitReport, width: number): string {
       .sort((a, b) => a.expectedCost! - b.expectedCost!)
       .map((x) => `${x.strategy} ${money(x.expectedCost)}`)
       .join(", ");
+    // strategies without a closed form are named, with the first one's reason, never dropped in silence
+    const without = c.costs.filter((x) => x.expectedCost === null);
+    const missing = without.length
+      ? `${listed(without.map((x) => x.strategy))} ${without.length === 1 ? "has" : "have"} no closed form (${without[0]!.strategy}: ${without[0]!.reason ?? "no closed form"})`
+      : "";
     if (c.cheapest === null) {
-      out += line(c.context, `no strategy has a closed form here`);
+      out += line(c.context, `no strategy has a closed form here: ${missing}`);
       continue;
     }
+    const aside = missing ? `; ${missing}` : "";
     const tied = c.tied.length > 0 ? `, tied with ${listed(c.tied)},` : "";
     if (!c.confidence) {
-      out += line(c.context, `${c.cheapest}${tied} is the cheapest at the estimates (${costs}); --bootstrap B says how sure that is`);
+      out += line(c.context, `${c.cheapest}${tied} is the cheapest at the estimates (${costs})${aside}; --bootstrap B says how sure that is`);
       continue;
     }
     const ranked = c.confidence.filter((x) => x.share > 0).sort((a, b) => b.share - a.share);
@@ -176,10 +182,10 @@ function decisionText(report: FitReport, width: number): string {
     const atEstimates = `at the estimates: ${costs}${c.tied.length > 0 ? ` (${c.cheapest} tied with ${listed(c.tied)})` : ""}`;
     const top = ranked[0];
     if (!top) {
-      out += line(c.context, `no bootstrap replicate names a cheapest strategy (${others.join(", ")}); ${atEstimates}`);
+      out += line(c.context, `no bootstrap replicate names a cheapest strategy (${others.join(", ")}); ${atEstimates}${aside}`);
       continue;
     }
-    out += line(c.context, `${top.strategy} is the cheapest in ${percent(top.share, 1)} of plausible worlds${others.length ? ` (${others.join(", ")})` : ""}; ${atEstimates}`);
+    out += line(c.context, `${top.strategy} is the cheapest in ${percent(top.share, 1)} of plausible worlds${others.length ? ` (${others.join(", ")})` : ""}; ${atEstimates}${aside}`);
   }
   return out;
 }
