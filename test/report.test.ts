@@ -79,6 +79,9 @@ describe("dollar axes", () => {
     expect(dollarFormat([0, 0])).toBe("$,.3~f");
     // a 40,000-point sweep's chart: as many values as no spread into Math.max takes (it threw)
     expect(dollarFormat(Array.from({ length: 500_000 }, (_, i) => 0.3 + i * 1e-9), false)).toBe("$,.5~f");
+    // costs of prices of 1e-300 $/M: twelve decimals read "$0" on every tick; exponents tell them apart
+    expect(dollarFormat([1e-298, 5e-298])).toBe("$.3~e");
+    expect(dollarFormat([0, 3e-11])).toBe("$,.12~f"); // the most decimals before exponents
   });
 });
 

@@ -13,7 +13,8 @@ const HEIGHT = 280;
 /**
  * The d3 format of a dollar axis over these values (and 0, for an axis that starts there): "$0.123", with more decimals where the
  * values span less (about ten ticks), so that neighbouring ticks never read alike ($0.00012
- * where every tick would read "$0" to three decimals).
+ * where every tick would read "$0" to three decimals), and exponents ($1.2e-300) where even
+ * MAX_DECIMALS would not tell them apart.
  */
 export function dollarFormat(values: readonly number[], fromZero = true): string {
   // a loop, not Math.max(...values): a sweep's chart may hold hundreds of thousands of values
@@ -25,9 +26,13 @@ export function dollarFormat(values: readonly number[], fromZero = true): string
     high = Math.max(high, v);
   }
   const span = high > low ? high - low : 0;
-  const decimals = span > 0 ? Math.min(12, Math.max(3, Math.ceil(-Math.log10(span / 10)))) : 3;
-  return `$,.${decimals}~f`;
+  const needed = span > 0 ? Math.max(3, Math.ceil(-Math.log10(span / 10))) : 3;
+  // past 12 decimals (costs of a 1e-300 price, say) every tick would read "$0": exponents then
+  return needed > MAX_DECIMALS ? "$.3~e" : `$,.${needed}~f`;
 }
+
+/** Decimals a dollar axis writes at most before it turns to exponent notation. */
+const MAX_DECIMALS = 12;
 
 /**
  * The colour channel of a strategy: the same scale in every chart; the legend lists `shown`
