@@ -227,7 +227,8 @@ describe("flags mean what they say", () => {
   }
 
   it("report: --out that names a folder, or one no page can be written in, fails before any work; Ctrl-C leaves nothing", async () => {
-    expect((await inProcess("report", "scenarios/default.yaml", "--out", "newdir/")).stderr).toBe('agentsim: --out "newdir/": ends with a slash, so it names a folder, not a file\n');
+    expect((await inProcess("report", "scenarios/default.yaml", "--out", "newdir/")).stderr).toBe('agentsim: --out "newdir/": names a folder (it ends with a slash, . or ..), not a file\n');
+    expect((await inProcess("report", "scenarios/default.yaml", "--out", "newdir/.")).stderr).toMatch(/--out "newdir\/\.": names a folder/);
     // the lock is taken first: /proc takes no file, and a million runs per strategy are never simulated
     const proc = agentsim("report", "scenarios/default.yaml", "--out", "/proc/agentsim-report.html", "--trials", "100000000", "--threads", "1");
     // (as root the folder passes the write check, and the lock is what fails)
@@ -255,12 +256,14 @@ describe("flags mean what they say", () => {
     writeFileSync(scenario, text);
     symlinkSync(scenario, join(own, "link.yaml"));
     writeFileSync(join(own, "t.jsonl"), "");
+    writeFileSync(`${scenario}.sweep.json`, "{}"); // as merge reads beside a shard
     const cases: [string[], RegExp][] = [
       [["run", scenario, "--trace", scenario], /^agentsim: --trace ".*s\.yaml": is an input of this command; refusing to write over it\n$/],
       [["run", join(own, "link.yaml"), "--trace", scenario], /--trace ".*s\.yaml": is ".*link\.yaml", an input of this command/],
       [["report", scenario, "--out", scenario], /--out ".*s\.yaml": is an input of this command/],
       [["sweep", scenario, "--out", scenario], /--out ".*s\.yaml": is an input of this command/],
       [["merge", scenario, "--out", scenario], /--out ".*s\.yaml": is an input of this command/],
+      [["merge", scenario, "--out", `${scenario}.sweep.json`], /--out ".*s\.yaml\.sweep\.json": is an input of this command/],
       [["fit", join(own, "t.jsonl"), "--prices", scenario, "--out", join(own, "t.jsonl")], /--out ".*t\.jsonl": is an input of this command/],
       [["fit", join(own, "t.jsonl"), "--prices", scenario, "--out", scenario], /--out ".*s\.yaml": is an input of this command/],
     ];

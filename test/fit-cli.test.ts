@@ -230,8 +230,8 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(agentsim("analytic", whole).code).toBe(0);
     // default.yaml prices both models by presets, which the measured write multiplier does not reach
     expect(merged.stdout.replace(/\s+/g, " ")).toContain(
-      "models.strong and models.weak are priced by presets, which take the price table's cache write price (its 5-minute one here): " +
-        "the measured caching.writeMultiplier 1.595 applies to models priced by hand only",
+      "models.strong and models.weak are priced by presets, which take the price table's cache write price (its 5-minute one here), " +
+        "not the measured caching.writeMultiplier 1.595",
     );
   });
 
@@ -269,6 +269,15 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(stderr).toMatch(/^agentsim: .*reversed\.jsonl:\d+: timestamp 2026-10-02T09:00:\d+\.000Z is before line \d+'s \(2026-10-02T09:00:\d+\.000Z\) in the same conversation: the log's requests are out of order/);
     expect(stderr.trimEnd()).not.toContain("\n");
     expect(stdout).toBe("");
+  });
+
+  it("a model id that is a number beyond a double is named as such, not 'got null'", () => {
+    const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
+    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    writeFileSync(join(logs, "num.jsonl"), readFileSync(source, "utf8").replace(/"model":\s*"claude-sonnet-4-5-20250929"/, '"model": 1e400'));
+    const { code, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/num\.jsonl:\d+: message\.model: must be a string, got a number too large to represent \(such as 1e400\)\n$/);
   });
 
   it("a model id that would not print as itself (ESC, a right-to-left override) is one line, exit code 2", () => {

@@ -82,6 +82,7 @@ describe("dollar axes", () => {
     // costs of prices of 1e-300 $/M: twelve decimals read "$0" on every tick; exponents tell them apart
     expect(dollarFormat([1e-298, 5e-298])).toBe("$.3~e");
     expect(dollarFormat([0, 3e-11])).toBe("$,.12~f"); // the most decimals before exponents
+    expect(dollarFormat([0.32959, 0.32959 + 1e-15], false)).toBe("$,.12~f"); // rounding apart: exponents would not tell them apart either
   });
 });
 

@@ -62,7 +62,7 @@ export function parseUsageLine(text: string, file: string, line: number): (Usage
   if (!isObject(data) || data.type !== "assistant" || !isObject(data.message) || data.message.usage === undefined) return null;
   const message = data.message;
   if (message.model === "<synthetic>") return null;
-  if (typeof message.model !== "string") fail(`message.model: must be a string, got ${JSON.stringify(message.model)}`);
+  if (typeof message.model !== "string") fail(`message.model: must be a string, got ${shownValue(message.model)}`);
   // the model's id is printed in fit's table of models
   if (message.model === "" || (message.model as string).search(UNPRINTABLE) >= 0) {
     fail(`message.model: must be a model id without control or formatting characters, got ${JSON.stringify(message.model)}`);
@@ -320,7 +320,8 @@ export function fitClaudeCode(conversations: UsageRecord[][], files: number, opt
 /**
  * The fragment merged into a prices scenario: its tokens keys and caching multipliers replaced
  * (ttlSeconds set or removed by the logs), validated as a whole scenario. A model priced by a
- * preset takes the table's cache write price, not the multiplier: a note names such models.
+ * preset (the table's cache write price) or with its own `cacheWrite` does not take the
+ * multiplier: a note names such models.
  */
 export function mergeFragment(
   prices: { file: string; raw: Record<string, unknown> },
@@ -331,11 +332,18 @@ export function mergeFragment(
   const { ttlSeconds: _ttl, ...caching } = (raw.caching as Record<string, unknown>) ?? {};
   const merged = { ...raw, name: `${String(raw.name ?? "scenario")}-fitted`, tokens, caching: { ...caching, ...fragment.caching } };
   const scenario = parseScenario(merged, `${prices.file} (fitted)`);
-  const presets = Object.entries(raw.models as Record<string, { price: Record<string, unknown> }>).filter(([, m]) => m.price.preset !== undefined);
-  const notes = presets.length === 0 ? [] : [
-    `${listed(presets.map(([name]) => `models.${name}`))} ${presets.length === 1 ? "is priced by a preset, which takes" : "are priced by presets, which take"} the ` +
-      `price table's cache write price (its ${(scenario.caching.ttlSeconds ?? 0) > 300 ? "1-hour" : "5-minute"} one here): the ` +
-      `measured caching.writeMultiplier ${+Number(fragment.caching.writeMultiplier).toFixed(3)} applies to models priced by hand only`,
+  const models = Object.entries(raw.models as Record<string, { price: Record<string, unknown> }>);
+  const presets = models.filter(([, m]) => m.price.preset !== undefined).map(([name]) => `models.${name}`);
+  const own = models.filter(([, m]) => m.price.cacheWrite !== undefined).map(([name]) => `models.${name}`);
+  const multiplier = +Number(fragment.caching.writeMultiplier).toFixed(3);
+  const notes = [
+    ...(presets.length === 0 ? [] : [
+      `${listed(presets)} ${presets.length === 1 ? "is priced by a preset, which takes" : "are priced by presets, which take"} the price ` +
+        `table's cache write price (its ${(scenario.caching.ttlSeconds ?? 0) > 300 ? "1-hour" : "5-minute"} one here), not the measured caching.writeMultiplier ${multiplier}`,
+    ]),
+    ...(own.length === 0 ? [] : [
+      `${listed(own)} ${own.length === 1 ? "gives its own" : "give their own"} price.cacheWrite, which the measured caching.writeMultiplier ${multiplier} does not change`,
+    ]),
   ];
   return { merged, notes };
 }

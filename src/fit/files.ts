@@ -75,7 +75,7 @@ export const LOG_TOKENS = `a number of tokens from 0 to ${groupDigits(MAX_REQUES
  */
 export function shownValue(v: unknown): string {
   if (v === undefined) return "nothing";
-  if (typeof v === "number" && !Number.isFinite(v)) return `a number ${v > 0 ? "too large" : "too far below 0"} to represent (such as 1e400)`;
+  if (typeof v === "number" && !Number.isFinite(v)) return v > 0 ? "a number too large to represent (such as 1e400)" : "a number too far below 0 to represent (such as -1e400)";
   return JSON.stringify(v);
 }
 

@@ -133,7 +133,7 @@ export function fittedScenario(
   }
   const { sweep: _sweep, ...rest } = structuredClone(prices.raw);
   const base: Record<string, unknown> = { ...rest, name: `${String(prices.raw.name ?? "scenario")}-fitted` };
-  notes.push(...dropRegressions(base, seen), ...betaRateNotes(base, data.sources));
+  notes.push(...dropRegressions(base, data.sources), ...betaRateNotes(base, data.sources, defs, values));
   const plan: ScenarioPlan = {
     file: prices.file,
     base,
@@ -162,13 +162,13 @@ export function fittedScenario(
 /**
  * A trace does not say which of a run's bugs a fix introduced, so the bug counts and hard
  * fractions fitted from it already hold the regressions' bugs (as bugs of the generation). The
- * prices scenario's regressions of the models in the traces are therefore left out of the
- * fitted scenario, which would count those bugs twice (an audit measured +16% to +31% and a
- * reversed ranking on ext-regressions.yaml); a note names each.
+ * prices scenario's regressions of the traces' fixers (regressions are a fixer's) are therefore
+ * left out of the fitted scenario, which would count those bugs twice (an audit measured +16%
+ * to +31% and a reversed ranking on ext-regressions.yaml); a note names each.
  */
-function dropRegressions(base: Record<string, unknown>, seen: Set<string>): string[] {
+function dropRegressions(base: Record<string, unknown>, fixers: readonly string[]): string[] {
   const models = base.models as Record<string, Record<string, unknown>>;
-  return [...seen].flatMap((m) => {
+  return fixers.flatMap((m) => {
     const model = models[m];
     if (!model || model.regressions === undefined) return [];
     delete model.regressions;
@@ -181,13 +181,16 @@ function dropRegressions(base: Record<string, unknown>, seen: Set<string>): stri
 
 /**
  * The fit's model gives each class one rate: a prices scenario's Beta rate of a traced fixer is
- * written over with the fitted class rate, which drops the Beta's heavy tail (an audit saw a
- * decision flip on beta-difficulty.yaml); a note says so.
+ * written over with the fitted class rate, where there is one, which drops the Beta's heavy tail
+ * (an audit saw a decision flip on beta-difficulty.yaml); a note says so.
  */
-function betaRateNotes(base: Record<string, unknown>, sources: readonly string[]): string[] {
+function betaRateNotes(base: Record<string, unknown>, sources: readonly string[], defs: ParameterDef[], values: (number | null)[]): string[] {
   const models = base.models as Record<string, { fix?: Record<string, unknown> }>;
+  const written = (key: string) => values[defs.findIndex((d) => d.key === key)] != null;
   return sources.flatMap((m) => {
-    const beta = (["easy", "hard"] as const).filter((c) => (models[m]?.fix?.[c] as { dist?: unknown } | undefined)?.dist === "beta");
+    const beta = (["easy", "hard"] as const).filter(
+      (c) => (models[m]?.fix?.[c] as { dist?: unknown } | undefined)?.dist === "beta" && written(`models.${m}.fix.${c}`),
+    );
     if (beta.length === 0) return [];
     return [
       `${listed(beta.map((c) => `models.${m}.fix.${c}`))}: a Beta rate in the prices scenario, written over with the fitted ` +

@@ -27,8 +27,10 @@ export function dollarFormat(values: readonly number[], fromZero = true): string
   }
   const span = high > low ? high - low : 0;
   const needed = span > 0 ? Math.max(3, Math.ceil(-Math.log10(span / 10))) : 3;
-  // past 12 decimals (costs of a 1e-300 price, say) every tick would read "$0": exponents then
-  return needed > MAX_DECIMALS ? "$.3~e" : `$,.${needed}~f`;
+  if (needed <= MAX_DECIMALS) return `$,.${needed}~f`;
+  // Past 12 decimals: tiny costs (of a 1e-300 price, say), whose every tick would read "$0", in
+  // exponents; costs that differ by rounding alone stay as they read best, to 12 decimals.
+  return Math.max(Math.abs(low), Math.abs(high)) < 10 ** -MAX_DECIMALS ? "$.3~e" : `$,.${MAX_DECIMALS}~f`;
 }
 
 /** Decimals a dollar axis writes at most before it turns to exponent notation. */

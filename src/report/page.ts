@@ -9,7 +9,7 @@ import { probabilityCheaper, type ContextDecision } from "../decision/decision.j
 import { pairLabel, rolesText } from "../decision/describe.js";
 import type { SimResult } from "../evaluate/evaluate.js";
 import { distributionMean } from "../model/distributions.js";
-import { ladderText, singleFixer } from "../scenario/ladder.js";
+import { ladderText, RUNGS_SHOWN, singleFixer } from "../scenario/ladder.js";
 import type { BugCount, FixRate, Distribution as TokenDistribution, Scenario } from "../scenario/types.js";
 import { formatNumber } from "../sweep/csv.js";
 import { groupDigits, listed } from "../text.js";
@@ -105,12 +105,12 @@ ${decisionHtml(decisionText(data.decision, results))}
 ${tables}${rungsTable(results)}`;
 }
 
-/** How far bugs climb each ladder, where the results say (strategies with more than one rung). */
+/** How far bugs climb each ladder, where the results say (strategies with more than one rung; a ladder's first RUNGS_SHOWN). */
 function rungsTable(results: SimResult[]): string {
   const climbing = results.filter((r) => r.rungs.length > 1);
   if (climbing.length === 0) return "";
   const rows = climbing.flatMap((r) =>
-    r.rungs.map((g) => ({
+    r.rungs.slice(0, RUNGS_SHOWN).map((g) => ({
       cells: [
         r.strategy, r.context, String(g.rung + 1), g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`,
         percent(g.reachFraction, 1), num(g.attemptsPerRun),
@@ -118,7 +118,8 @@ function rungsTable(results: SimResult[]): string {
     })),
   );
   const head = ["strategy", "context", "rung", "what", "bugs reaching it", "attempts (consults) per run"];
-  return `\n<h3>Ladders</h3>\n${htmlTable(head, rows, new Set(head.slice(4)))}`;
+  const cut = climbing.some((r) => r.rungs.length > RUNGS_SHOWN) ? `\n<p>A ladder's first ${RUNGS_SHOWN} rungs are shown; run --json lists every rung.</p>` : "";
+  return `\n<h3>Ladders</h3>\n${htmlTable(head, rows, new Set(head.slice(4)))}${cut}`;
 }
 
 /** Every strategy of a context, cheapest by mean first. */

@@ -47,23 +47,23 @@ export function rungRates(models: Record<string, ModelSpec>, rung: FixRung): Fix
 }
 
 /**
+ * Rungs of a ladder shown one by one, in its short text and in the tables of rungs: a ladder
+ * may have thousands (an audit's of 9,998 filled a 400 KB headline and took 20 s to print).
+ */
+export const RUNGS_SHOWN = 40;
+
+/**
  * The ladder in short, for tables: "weak" (one unbounded rung), "weak x3 > strong",
  * "weak x2 > consult strong > weak*" (* marks a rung with its own fix rates). A ladder of more
- * than LADDER_TEXT_RUNGS rungs shows its first and last ones around the count of the others
- * ("weak x1 > consult strong > ... 3,995 rungs ... > consult strong > weak"): a ladder of
- * thousands of rungs once filled 400 KB of a headline.
+ * than RUNGS_SHOWN rungs shows two at each end around the count of the others
+ * ("weak x1 > consult strong > ... 9,994 rungs ... > weak x1 > consult strong").
  */
 export function ladderText(ladder: readonly Rung[]): string {
   const label = (r: Rung) =>
     r.kind === "consult" ? `consult ${r.model}` : `${r.model}${r.fix ? "*" : ""}${r.attempts === null ? "" : ` x${r.attempts}`}`;
-  if (ladder.length <= LADDER_TEXT_RUNGS) return ladder.map(label).join(" > ");
-  const hidden = ladder.length - LADDER_TEXT_ENDS * 2;
-  return [...ladder.slice(0, LADDER_TEXT_ENDS).map(label), `... ${groupDigits(hidden)} rungs ...`, ...ladder.slice(-LADDER_TEXT_ENDS).map(label)].join(" > ");
+  if (ladder.length <= RUNGS_SHOWN) return ladder.map(label).join(" > ");
+  return [...ladder.slice(0, 2).map(label), `... ${groupDigits(ladder.length - 4)} rungs ...`, ...ladder.slice(-2).map(label)].join(" > ");
 }
-
-/** Rungs a ladder's short text lists in full; a longer ladder shows LADDER_TEXT_ENDS at each end. */
-const LADDER_TEXT_RUNGS = 8;
-const LADDER_TEXT_ENDS = 2;
 
 /** The dotted key of a rung, as error messages and sweeps name it: `strategies.escalate.ladder[1]`. */
 export function rungKey(strategy: string, index: number): string {

@@ -50,7 +50,7 @@ function printable(schema: z.ZodString): z.ZodString {
     })
     // "café" typed as e + a combining accent prints as "café" typed as one character: two names alike
     .refine((s) => s === s.normalize("NFC"), {
-      error: "must be in Unicode's composed form, NFC (it holds a letter and a combining mark where one character exists), so that names that print alike are alike",
+      error: "must be in Unicode's composed form, NFC (as written it prints like a different string, such as a letter and a combining accent for one accented letter)",
     });
 }
 

@@ -109,7 +109,7 @@ function firstDifference(a: string, b: string): string {
  * them and write `out` and its record atomically, holding `out`'s lock.
  */
 export async function mergeFiles(files: readonly string[], out: string): Promise<Merged> {
-  await checkOutput(out, "--out", files);
+  await checkOutput(out, "--out", files.flatMap((f) => [f, `${f}.sweep.json`])); // each shard's record is read too
   const inputs = await Promise.all(
     files.map(async (file) => {
       let text: string;

@@ -54,7 +54,7 @@ export async function checkOutput(out: string, label = "--out", inputs: readonly
     throw new UserError(`${label} ${JSON.stringify(out)}: ${why}`);
   };
   if (out === "") fail("must name a file");
-  if (/[\\/]$/.test(out)) fail("ends with a slash, so it names a folder, not a file");
+  if (/(^|[\\/])\.{0,2}$/.test(out)) fail("names a folder (it ends with a slash, . or ..), not a file");
   const bytes = Buffer.byteLength(basename(out));
   if (bytes + LONGEST_SUFFIX > NAME_MAX) fail(`the file name is ${bytes} bytes long; at most ${NAME_MAX - LONGEST_SUFFIX}`);
   const existing = await lstat(out, { bigint: true }).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(fileErrorText(err))));

@@ -8,6 +8,7 @@ import type { Decision } from "../../decision/decision.js";
 import { pairLabel, type StrategyModels } from "../../decision/describe.js";
 import type { Evaluation, SimResult } from "../../evaluate/evaluate.js";
 import { usesExtensions } from "../../scenario/extensions.js";
+import { RUNGS_SHOWN } from "../../scenario/ladder.js";
 import type { Scenario } from "../../scenario/types.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
 import { groupDigits } from "../../text.js";
@@ -152,17 +153,14 @@ const RUNG_COLUMNS: Column<Rung>[] = [
   { head: "attempts\nper run", numeric: true, cell: (g) => num(g.attemptsPerRun) },
 ];
 
-/** Rungs of a ladder the Ladders table shows (a ladder may have thousands). */
-const MAX_RUNGS_SHOWN = 40;
-
 /** How far bugs climb each ladder: per rung, the share of bugs reaching it and its attempts (consults) per run; a section per strategy and context. */
 export function ladderTable(results: { strategy: string; context: string; rungs: Rung[] | null }[], width = 100): string | null {
   const climbing = results.filter((r) => r.rungs && r.rungs.length > 1);
   if (climbing.length === 0) return null;
-  const sections = climbing.map((r) => ({ title: `${r.strategy} (${r.context})`, rows: r.rungs!.slice(0, MAX_RUNGS_SHOWN) }));
+  const sections = climbing.map((r) => ({ title: `${r.strategy} (${r.context})`, rows: r.rungs!.slice(0, RUNGS_SHOWN) }));
   const notes = [
     ...(climbing.some((r) => r.rungs!.some((g) => g.kind !== "fix")) ? ["An advising rung's attempts are its consults."] : []),
-    ...(climbing.some((r) => r.rungs!.length > MAX_RUNGS_SHOWN) ? [`A ladder's first ${MAX_RUNGS_SHOWN} rungs are shown; --json lists every rung.`] : []),
+    ...(climbing.some((r) => r.rungs!.length > RUNGS_SHOWN) ? [`A ladder's first ${RUNGS_SHOWN} rungs are shown; --json lists every rung.`] : []),
   ];
   const note = notes.length ? `\n${notes.flatMap((n) => wrap(n, width)).join("\n")}\n` : "";
   return `Ladders:\n\n${sectionTable(RUNG_COLUMNS, sections, { width, wide: false })}\n${note}`;
