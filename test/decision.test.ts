@@ -116,15 +116,20 @@ describe("decide", () => {
     expect(d.byMean).toMatchObject({ best: { strategy: "a-x" }, runnerUp: null, savings: null, savingsLow: null, probabilityCheaper: null });
   });
 
-  it("names a heavy-tailed best or runner-up with its expected cost, and gives no savings interval then", () => {
+  it("ranks a heavy-tailed strategy by its expected cost, names it with both, and gives no savings interval then", () => {
+    // Its sample mean (0.2) is mostly far too low where the variance is infinite: ranked by it, an
+    // audit's strategy was named cheapest at $0.253 against $0.258, its expected cost being $0.376.
     const heavy = { ...row("strong-weak", "shared", 0.2, 0.3), varianceReason: "beta with a = 3", analyticMean: 0.26 };
     const infinite = { ...row("weak-weak", "shared", 0.5, 0.3), reason: "infinite expected cost: ...", varianceReason: "beta with a = 1.5" };
     const plain = row("weak-strong", "shared", 0.25, 0.35);
     const d = decide([heavy, plain, infinite], []).contexts[0]!.byMean;
-    expect(d.ranking.map((c) => c.strategy)).toEqual(["strong-weak", "weak-strong", "weak-weak"]);
-    expect(d.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26 }]);
+    expect(d.ranking.map((c) => [c.strategy, c.value])).toEqual([["weak-strong", 0.25], ["strong-weak", 0.26], ["weak-weak", Infinity]]);
+    expect(d.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26, simulated: 0.2 }]);
     expect([d.savingsLow, d.savingsHigh]).toEqual([null, null]);
-    expect(decide([plain, heavy], []).contexts[0]!.byMean.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26 }]);
+    expect(decide([plain, heavy], []).contexts[0]!.byMean.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26, simulated: 0.2 }]);
+    // without a closed form the sample mean is all there is
+    const bare = { ...heavy, analyticMean: null };
+    expect(decide([bare, plain], []).contexts[0]!.byMean).toMatchObject({ best: { strategy: "strong-weak", value: 0.2 }, heavyTailed: [{ expected: null, simulated: 0.2 }] });
     // against a runner-up of infinite expected cost the choice is clear, and nothing is heavy-tailed to say
     const clear = decide([plain, infinite], []).contexts[0]!.byMean;
     expect(clear).toMatchObject({ savings: null, savingsLow: null, heavyTailed: [] });

@@ -170,6 +170,37 @@ describe("the decision in words", () => {
     expect(text).toMatch(/^Cheapest per run in the shared context: a-x \(a generates, x fixes\), tied with b-x\.$/m);
   });
 
+  it("three that cost the same in every run: the sentence names both others, as the headline does", () => {
+    const constant = (name: string) => ({ ...row(name, 0.022, 0.022), stdError: 0 });
+    const results = [constant("a-x"), constant("b-x"), constant("d-x")];
+    const text = decisionLines(decide(results, []), results, 300).join("\n");
+    expect(text).toMatch(/tied with b-x and d-x\.\n/);
+    expect(text).toMatch(/per run; the same as b-x and d-x in every run;/); // it named b-x alone
+  });
+
+  it("every expected cost infinite: none is cheapest by mean (the first listed was), p90 decides the sentence", () => {
+    const infinite = (name: string, mean: number, p90: number) => ({ ...row(name, mean, p90), reason: "infinite expected cost: beta with a = 1.5" });
+    const results = [infinite("a-x", 0.9, 0.5), infinite("b-x", 0.3, 0.4)];
+    const comparisons = [{ context: "shared" as const, a: "a-x", b: "b-x", probabilityCheaper: 0.2 }];
+    const lines = decisionLines(decide(results, comparisons), results, 300);
+    expect(lines).toEqual([
+      "No strategy is cheapest per run here: every expected cost is infinite (see each context's p90).",
+      "  shared: every strategy's expected cost is infinite, so none is cheapest by mean; by p90 b-x is cheapest ($0.40000)",
+    ]);
+    // with runs that end incomplete too: no "none fixes every bug in any run" where some do
+    const capped = [{ ...infinite("a-x", 0.9, 0.5), allFixedFraction: 0.9 }, infinite("b-x", 0.3, 0.4)];
+    const completed = decide(capped, []).contexts[0]!.byCompletedRun!;
+    expect(completed.best.value).toBe(Infinity);
+  });
+
+  it("a p90 that prints as the cheapest's is not said to beat it; a share near 100% is not rounded to it", () => {
+    const results = [row("a-x", 0.2, 0.3000001), row("b-x", 0.25, 0.3)];
+    const comparisons = [{ context: "shared" as const, a: "a-x", b: "b-x", probabilityCheaper: 0.99956 }];
+    const text = decisionLines(decide(results, comparisons), results, 300).join("\n");
+    expect(text).toMatch(/lowest p90 too, to the digits shown \(\$0\.30000, as b-x's\)/);
+    expect(text).toMatch(/cheaper than it in >99\.9% of single runs/);
+  });
+
   it("from the closed forms: strategies of the same expected cost are tied, in the headline and the sentence", () => {
     const base = { generator: "g", fixer: "f", reason: null };
     const results = [

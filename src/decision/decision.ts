@@ -33,12 +33,16 @@ export type SimRow = Pick<
 };
 
 /**
- * The value ranked by mean: the simulated mean, or Infinity where the expected cost is infinite (a
+ * The value ranked by mean: the simulated mean; Infinity where the expected cost is infinite (a
  * beta rate with a <= 2): such a mean estimates nothing and grows with the number of runs, so the
- * strategy cannot be the cheapest by mean, however low its sample mean.
+ * strategy cannot be the cheapest by mean, however low its sample mean; and the closed form's
+ * expected cost where the cost's variance is infinite and there is one: such a sample mean is
+ * mostly far too low (an audit's strategy was named cheapest at $0.253 against $0.258, where its
+ * expected cost is $0.376).
  */
 export function rankedMean(r: SimRow): number {
-  return hasInfiniteCost(r) ? Infinity : r.mean;
+  if (hasInfiniteCost(r)) return Infinity;
+  return r.varianceReason && r.analyticMean != null ? r.analyticMean : r.mean;
 }
 
 /** What the decision reads of a closed-form result (`expectedCompletion` once the results carry it). */
@@ -88,10 +92,12 @@ export interface MeanChoice extends Choice {
   probabilityCheaper: number | null;
   /**
    * The best and the runner-up where the cost's variance is infinite (a heavy-tailed Beta rate):
-   * their simulated mean estimates the expected cost poorly (mostly too low), so the choice is
-   * said with the closed form's expected cost beside it (null where the expectation is infinite).
+   * their simulated mean estimates the expected cost poorly (mostly too low), so they are ranked
+   * by the closed form's expected cost where there is one (`expected`, else null; see rankedMean)
    */
-  heavyTailed: { strategy: string; expected: number | null }[];
+  heavyTailed: { strategy: string; expected: number | null; simulated: number }[];
+  /** every strategy's expected cost is infinite: none is cheapest by mean (`best` is only the first listed) */
+  allInfinite: boolean;
 }
 
 export interface ContextDecision {
@@ -207,7 +213,8 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
             : null,
           heavyTailed: [choice.best, choice.runnerUp]
             .filter((c): c is Candidate => c !== null && infiniteVariance(c.strategy) && !infiniteMean(c.strategy))
-            .map((c) => ({ strategy: c.strategy, expected: row(c.strategy).analyticMean ?? null })),
+            .map((c) => ({ strategy: c.strategy, expected: row(c.strategy).analyticMean ?? null, simulated: row(c.strategy).mean })),
+          allInfinite: choice.best.value === Infinity,
         },
         byP90: choose(mine.map((r) => candidate(r, r.p90))),
         byCompletedRun: byCompletedRunOf(choice.ranking, equal),

@@ -7,7 +7,7 @@
 import type { AnalyticDecision, Candidate, Choice, Decision, MeanChoice } from "../../decision/decision.js";
 import { rolesText, type StrategyModels } from "../../decision/describe.js";
 import type { Context } from "../../scenario/types.js";
-import { money, percent, percentStrict } from "../format.js";
+import { money, percentStrict } from "../format.js";
 import { listed } from "../../text.js";
 import { wrap } from "./layout.js";
 
@@ -47,7 +47,11 @@ function named(c: Candidate, roster: Roster): string {
 /** The headline: one strategy cheapest everywhere, or the cheapest of each context. */
 function headline(measure: string, answers: ContextAnswer[], roster: Roster): string {
   const chosen = answers.filter((a) => a.best !== null);
-  if (chosen.length === 0) return `No strategy has a closed form here; \`agentsim run\` simulates them.`;
+  if (chosen.length === 0) {
+    return measure === "per run"
+      ? "No strategy is cheapest per run here: every expected cost is infinite (see each context's p90)."
+      : `No strategy has a closed form here; \`agentsim run\` simulates them.`;
+  }
   const names = new Set(chosen.map((a) => a.best!.strategy));
   if (names.size === 1 && chosen.length === answers.length) {
     const where = answers.length === 1 ? `the ${answers[0]!.context} context` : answers.length === 2 ? "both contexts" : "every context";
@@ -71,17 +75,19 @@ function headline(measure: string, answers: ContextAnswer[], roster: Roster): st
 function savingsClause(choice: Choice): string | null {
   if (choice.tied.length > 0) return `the same as ${listed(choice.tied)}`;
   if (choice.savings === null || !choice.runnerUp) return null;
-  const share = choice.savingsShare === null ? "" : ` (${percent(choice.savingsShare, 1)})`;
+  const share = choice.savingsShare === null ? "" : ` (${percentStrict(choice.savingsShare, 1)})`;
   return `${money(choice.savings)}${share} less than ${choice.runnerUp.strategy}${completing(choice.runnerUp)}`;
 }
 
 /** The sentence of a simulated context: mean, savings, P(cheaper), p90, cost per completed run. */
 function simSentence(d: Decision["contexts"][number]): string {
   const m: MeanChoice = d.byMean;
+  if (m.allInfinite) return `every strategy's expected cost is infinite, so none is cheapest by mean; ${p90Clause(d.byP90, null)}`;
   const parts = [`${money(m.best.value)} per run${completing(m.best)}`];
-  // both cost the same in every run: their costs are constant (no spread) and equal
+  // costs constant (no spread) and equal: the same in every run, for every strategy tied
   const same = m.runnerUp !== null && m.savings === 0 && m.savingsLow === 0 && m.savingsHigh === 0;
-  const savings = same ? `the same as ${m.runnerUp!.strategy}${completing(m.runnerUp!)} in every run` : savingsClause(m);
+  const sameAs = listed(m.tied.length > 0 ? m.tied : [m.runnerUp?.strategy ?? ""]);
+  const savings = same ? `the same as ${sameAs}${m.tied.length > 0 ? "" : completing(m.runnerUp!)} in every run` : savingsClause(m);
   if (same) {
     parts.push(savings!);
   } else if (savings) {
@@ -94,27 +100,39 @@ function simSentence(d: Decision["contexts"][number]): string {
     parts.push(`${m.runnerUp.strategy}'s expected cost is infinite`);
   }
   if (m.probabilityCheaper !== null && m.runnerUp && !same) {
-    parts.push(`cheaper than ${savings ? "it" : m.runnerUp.strategy} in ${percent(m.probabilityCheaper, 1)} of single runs`);
+    parts.push(`cheaper than ${savings ? "it" : m.runnerUp.strategy} in ${percentStrict(m.probabilityCheaper, 1)} of single runs`);
   }
-  const p90 = d.byP90;
-  const lowestP90With = cheapestBeside(p90, m.best.strategy);
-  if (lowestP90With) {
-    parts.push(`lowest p90 too (${money(p90.best.value)}${tiedWith(lowestP90With)})`);
-  } else {
-    const own = p90.ranking.find((c) => c.strategy === m.best.strategy)!;
-    parts.push(`by p90 ${p90.best.strategy} is cheapest (${money(p90.best.value)}${completing(p90.best)}, against ${money(own.value)})`);
-  }
+  parts.push(p90Clause(d.byP90, m.best.strategy));
   if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, m.best.strategy));
   for (const h of m.heavyTailed) {
-    const expected = h.expected === null ? "" : ` (expected ${money(h.expected)})`;
-    parts.push(`${h.strategy}'s cost has infinite variance, so its simulated mean is unreliable${expected}`);
+    parts.push(
+      h.expected === null
+        ? `${h.strategy}'s cost has infinite variance, so its simulated mean is unreliable`
+        : `${h.strategy}'s cost has infinite variance, so it is ranked by its expected cost, ${money(h.expected)} (its simulated mean, ${money(h.simulated)}, is unreliable)`,
+    );
   }
   return parts.join("; ");
 }
 
+/**
+ * The p90 said against the cheapest by mean (`cheapest`, or null where there is none): "lowest
+ * p90 too", or who is cheapest by p90. A p90 that prints as the best's is not said to lose to it.
+ */
+function p90Clause(p90: Choice, cheapest: string | null): string {
+  const lowestWith = cheapest === null ? null : cheapestBeside(p90, cheapest);
+  if (lowestWith) return `lowest p90 too (${money(p90.best.value)}${tiedWith(lowestWith)})`;
+  const own = cheapest === null ? null : p90.ranking.find((c) => c.strategy === cheapest)!;
+  if (own && money(own.value) === money(p90.best.value)) {
+    return `lowest p90 too, to the digits shown (${money(own.value)}, as ${p90.best.strategy}'s)`;
+  }
+  const against = own ? `, against ${money(own.value)}` : "";
+  return `by p90 ${p90.best.strategy} is cheapest (${money(p90.best.value)}${completing(p90.best)}${against})`;
+}
+
 /** The ranking by mean / completion, said against the cheapest per run. */
 function completedRunClause(c: Choice, cheapestPerRun: string): string {
-  if (c.best.value === Infinity) return "no strategy fixes every bug in any run, so none has a cost per completed run";
+  if (c.ranking.every((x) => x.completion === 0)) return "no strategy fixes every bug in any run, so none has a cost per completed run";
+  if (c.best.value === Infinity) return "no strategy has a finite cost per completed run";
   const others = cheapestBeside(c, cheapestPerRun);
   if (others) {
     const next = others.length > 0 ? tiedWith(others) : c.runnerUp ? `, against ${money(c.runnerUp.value)} for ${c.runnerUp.strategy}` : "";
@@ -148,8 +166,13 @@ export function layoutDecision(text: DecisionText, width: number): string[] {
 
 /** The decision from simulated results in words. */
 export function decisionText(decision: Decision, roster: Roster): DecisionText {
-  const answers = decision.contexts.map((d) => ({ context: d.context, best: d.byMean.best, tied: d.byMean.tied, sentence: simSentence(d) }));
-  const compared = decision.contexts.some((d) => d.byMean.probabilityCheaper !== null);
+  const answers = decision.contexts.map((d) => ({
+    context: d.context,
+    best: d.byMean.allInfinite ? null : d.byMean.best,
+    tied: d.byMean.tied,
+    sentence: simSentence(d),
+  }));
+  const compared = decision.contexts.some((d) => d.byMean.probabilityCheaper !== null && !d.byMean.allInfinite);
   return {
     headline: headline("per run", answers, roster),
     contexts: answers,
