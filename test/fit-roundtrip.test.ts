@@ -114,6 +114,40 @@ describe("fit recovers the scenario that wrote the traces", () => {
     expect(report.notes.join("\n")).toMatch(/fix attempts followed a consult on their bug and are left out of the fix rates/);
   });
 
+  it("with the ladders from --prices, a rung's own rates are estimated apart, after a consult or not", async () => {
+    // Without the ladder a consult after one attempt leaves one attempt a bug, which cannot tell
+    // the classes apart (an audit: hard fraction 0 [0, 0]); a rung with its own rates and no
+    // consult before it counted toward the model's (hard 0.131 against 0.10).
+    const known = knownScenario(12, { context: "shared", binomial: true, censored: false });
+    const models = known.models as Record<string, { fix: { easy: number; hard: number } }>;
+    const own = { easy: Math.min(0.99, models.b!.fix.easy + 0.15), hard: Math.min(0.9, models.b!.fix.hard + 0.35) };
+    const raw = {
+      ...known,
+      strategies: {
+        advised: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { consult: "a", output: 1000 }, { fixer: "b", fix: own }] },
+        "own-rates": { generator: "b", ladder: [{ fixer: "b", attempts: 2 }, { fixer: "b", fix: own }] },
+      },
+    };
+    const scenario = parseScenario(raw, "ladders.yaml");
+    const text = traceLines(scenario, { runs: 800, seedKey: "ladders" }).join("\n") + "\n";
+    const report = await fitTraceText(text, { bootstrap: 100, seed: "ladders", prices: { file: "ladders.yaml", raw }, runner: inThisThread });
+    const keys = [
+      "models.b.fix.easy", "models.b.fix.hard", "models.b.bugs.hardFraction",
+      "strategies.advised.ladder[2].fix.easy", "strategies.advised.ladder[2].fix.hard",
+      "strategies.own-rates.ladder[1].fix.easy", "strategies.own-rates.ladder[1].fix.hard",
+    ];
+    for (const key of keys) {
+      const p = report.parameters.find((x) => x.key === key);
+      expect(p, key).toBeDefined();
+      const z = (p!.value! - (getPath(raw, key) as number)) / p!.stdError!;
+      expect(Math.abs(z), `${key}: ${p!.value} vs ${getPath(raw, key)} (SE ${p!.stdError})`).toBeLessThanOrEqual(4);
+    }
+    expect(report.notes.join("\n")).not.toMatch(/left out of the fix rates/);
+    // and the scenario written with them holds the rung's own rates where they were
+    const written = report.scenario as { strategies: Record<string, { ladder: { fix?: { easy: number } }[] }> };
+    expect(written.strategies.advised!.ladder[2]!.fix!.easy).toBe(report.parameters.find((x) => x.key === "strategies.advised.ladder[2].fix.easy")!.value);
+  });
+
   it("a trace of both contexts, whose runs of one index share their draws, is as sure as one context alone", async () => {
     // On the fast path `run --trace` draws a strategy's run i in both contexts from one stream: the
     // same bugs and fix outcomes twice. Counted as independent, they made every interval about

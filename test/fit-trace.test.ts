@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { observeRun } from "../src/fit/observations.js";
+import type { Rung } from "../src/scenario/types.js";
 import { LineError } from "../src/fit/files.js";
 import { assembleRuns, parseTraceText, type TraceRecord } from "../src/fit/trace.js";
 
@@ -93,12 +94,29 @@ describe("observations", () => {
     expect(o.errorTraces).toEqual([400, 500, 600]);
     expect(o.fixOutputs).toEqual([800, 700, 900, 800, 800]);
     expect(o.consultOutputs).toEqual([1500]);
-    // bug 0 is open at its consult (after one failure); its two attempts after it are left out
+    // no ladder known: bug 0 is open at its consult (after one failure); its two attempts after it are left out
     expect(o.bugs).toEqual([
-      { tallies: [{ source: "weak", failures: 1, fixed: false }] },
-      { tallies: [{ source: "weak", failures: 1, fixed: true }] },
+      { tallies: [{ source: "weak", model: "weak", failures: 1, fixed: false }] },
+      { tallies: [{ source: "weak", model: "weak", failures: 1, fixed: true }] },
     ]);
     expect(o.advisedAttempts).toBe(2);
+    // the ladder known (weak x1 > consult strong > weak with its own rates): the rung's own source, nothing left out
+    const ladder: Rung[] = [
+      { kind: "fix", model: "weak", attempts: 1, fix: null },
+      { kind: "consult", model: "strong", output: 1500 },
+      { kind: "fix", model: "weak", attempts: null, fix: { easy: { kind: "fixed", p: 0.9 }, hard: { kind: "fixed", p: 0.5 } } },
+    ] as Rung[];
+    const known = observeRun(runs[0]!, () => ladder);
+    expect(known.bugs[0]).toEqual({
+      tallies: [
+        { source: "weak", model: "weak", failures: 1, fixed: false },
+        { source: "strategies.s.ladder[2]", model: "weak", failures: 1, fixed: true },
+      ],
+    });
+    expect(known.advisedAttempts).toBe(0);
+    // a ladder that does not match the trace (strong on the first rung) is one line naming the place
+    const other = [{ ...ladder[0]!, model: "strong" }, ...ladder.slice(1)] as Rung[];
+    expect(() => observeRun(runs[0]!, () => other)).toThrow(/^bad\.jsonl:2: fix attempt 1 on bug 0 is made by weak, but the prices scenario's ladder of s has strong on that rung \(1\)/);
     expect([o.generator, o.prompt, o.generation]).toEqual(["strong", 2000, 4000]);
   });
 
@@ -126,8 +144,8 @@ describe("observations", () => {
       ),
     );
     expect(observeRun(runs[0]!).bugs).toEqual([
-      { tallies: [{ source: "weak", failures: 2, fixed: false }, { source: "strong", failures: 0, fixed: true }] },
-      { tallies: [{ source: "weak", failures: 1, fixed: false }] },
+      { tallies: [{ source: "weak", model: "weak", failures: 2, fixed: false }, { source: "strong", model: "strong", failures: 0, fixed: true }] },
+      { tallies: [{ source: "weak", model: "weak", failures: 1, fixed: false }] },
     ]);
   });
 });

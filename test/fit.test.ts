@@ -87,7 +87,7 @@ describe("EM recovers known parameters", () => {
   });
 
   it("labels the class with the lower fix rate hard, whatever the start", () => {
-    const data = compileFitData(runsOf(fourPairings(200, "binomial")).map(observeRun));
+    const data = compileFitData(runsOf(fourPairings(200, "binomial")).map((run) => observeRun(run)));
     const counts = new Float64Array(data.mixture.generator.length);
     for (let i = 0; i < data.patternId.length; i++) counts[data.patternId[i]!] += data.patternCount[i]!;
     const swapped: MixtureParams = {
@@ -123,7 +123,7 @@ describe("censoring", () => {
     const runs = runsOf(sampleRecords(spec));
     const report = await fitRuns(runs, options(200));
     const se = param(report, "models.strong.bugs.hardFraction").stdError!;
-    const fixedOnly = runs.map(observeRun).map((o) => ({ ...o, bugs: o.bugs.filter((b) => b.tallies.some((t) => t.fixed)) }));
+    const fixedOnly = runs.map((run) => observeRun(run)).map((o) => ({ ...o, bugs: o.bugs.filter((b) => b.tallies.some((t) => t.fixed)) }));
     const naive = estimate(compileFitData(fixedOnly), new Float64Array(runs.length).fill(1));
     // the bugs still open after 4 attempts are mostly hard; without them the hard class all but vanishes
     expect((naive.mixture.phi[0]! - 0.4) / se).toBeLessThan(-8);
@@ -269,7 +269,7 @@ describe("notes where the intervals or the decision say less than they seem to",
 
 describe("the decision's confidence with a tie", () => {
   it("says in how many replicates the cheapest ties with another, instead of giving the first of them every one", async () => {
-    const model = { price: { input: 1, output: 5 }, bugs: { count: 3, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.15 } };
+    const model = { price: { input: 1, output: 5 }, bugs: { count: 3, hardFraction: 0.5, assignment: "binomial" }, fix: { easy: 0.7, hard: 0.15 } };
     const prices = {
       file: "prices.yaml",
       raw: { name: "p", seed: 1, trials: 1000, models: { g: model, f: model }, tokens: { prompt: 1, generation: 1, fixOutput: 1, errorTrace: 1 }, contexts: ["shared"], strategies: { a: { generator: "g", fixer: "f" }, b: { generator: "g", fixer: "f" } } },
@@ -337,7 +337,7 @@ describe("bootstrap", () => {
     const covered = [0, 0, 0];
     for (let d = 0; d < datasets; d++) {
       const runs = runsOf(sampleRecords({ runs: 300, strategy: "s", generator: "g", count: 4, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: `cover${d}` }));
-      const data = compileFitData(runs.map(observeRun));
+      const data = compileFitData(runs.map((run) => observeRun(run)));
       const full = estimate(data, unitWeights(data));
       const reps = runReplicates({ data, seed: `boot${d}`, from: 0, to: 200, start: full.mixture.params, plan: null });
       // parameter order: f.easy, f.hard, g.count, g.hardFraction, tokens...

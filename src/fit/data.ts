@@ -19,8 +19,10 @@ export const RUN_COLUMNS = [
 export type RunColumn = (typeof RUN_COLUMNS)[number];
 
 export interface FitData {
-  /** rate sources (fixer models) and generators, in order of first appearance */
+  /** rate sources (fixer models, or rungs with their own fix rates; see rateSource) and generators, in order of first appearance */
   sources: string[];
+  /** the model of each source */
+  sourceModels: string[];
   generators: string[];
   /** (file, strategy, context) of the runs */
   strata: string[];
@@ -63,7 +65,15 @@ export function compileFitData(observations: RunObservation[]): FitData {
   const generators = indexer();
   const strata = indexer();
   const units = indexer();
-  for (const run of observations) for (const bug of run.bugs) for (const t of bug.tallies) sources.index(t.source);
+  const modelOf = new Map<string, string>();
+  for (const run of observations) {
+    for (const bug of run.bugs) {
+      for (const t of bug.tallies) {
+        sources.index(t.source);
+        modelOf.set(t.source, t.model);
+      }
+    }
+  }
   const S = sources.names.length;
 
   const patterns = indexer(); // key: generator and (F_s, S_s) of every source
@@ -112,6 +122,7 @@ export function compileFitData(observations: RunObservation[]): FitData {
 
   return {
     sources: sources.names,
+    sourceModels: sources.names.map((s) => modelOf.get(s)!),
     generators: generators.names,
     strata: strata.names,
     runs,

@@ -67,10 +67,14 @@ export interface ParameterDef {
 /** Every parameter the fit estimates, keyed by its dotted scenario path. */
 export function parameterDefs(data: FitData): ParameterDef[] {
   return [
-    ...data.sources.flatMap((m, s): ParameterDef[] => [
-      { key: `models.${m}.fix.easy`, kind: "fixRate", subject: m, read: (e) => e.mixture.easy[s]! },
-      { key: `models.${m}.fix.hard`, kind: "fixRate", subject: m, read: (e) => e.mixture.hard[s]! },
-    ]),
+    // a model's rates, or a rung's own (its source is its key, see rateSource)
+    ...data.sources.flatMap((m, s): ParameterDef[] => {
+      const at = m === data.sourceModels[s] ? `models.${m}.fix` : `${m}.fix`;
+      return [
+        { key: `${at}.easy`, kind: "fixRate", subject: m, read: (e) => e.mixture.easy[s]! },
+        { key: `${at}.hard`, kind: "fixRate", subject: m, read: (e) => e.mixture.hard[s]! },
+      ];
+    }),
     ...data.generators.flatMap((m, g): ParameterDef[] => [
       { key: `models.${m}.bugs.count`, kind: "bugCount", subject: m, read: (e) => e.bugCount[g]! },
       { key: `models.${m}.bugs.hardFraction`, kind: "hardFraction", subject: m, read: (e) => e.mixture.phi[g]! },

@@ -3,13 +3,14 @@
  * sure the decision is. Everything a formatter prints is decided here.
  */
 import { UserError } from "../errors.js";
+import { parseScenario } from "../scenario/load.js";
 import { groupDigits, noun } from "../text.js";
 import { bootstrap, percentileInterval, strataUnits, type Replicate, type ReplicateRunner } from "./bootstrap.js";
 import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
 import { compileFitData, patternCounts, unitWeights, type FitData } from "./data.js";
 import { sourceTotals } from "./mixture.js";
 import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterKind, type TokenKey } from "./estimate.js";
-import { observeRun, type RunObservation } from "./observations.js";
+import { observeRun, type LadderOf, type RunObservation } from "./observations.js";
 import { cheapestByContext, fittedScenario, type ContextChoice, type FittedScenario } from "./scenario.js";
 import { summarizeTokens, type TokenSummary } from "./tokens.js";
 import { assembleRuns, parseTraceText, type TraceRun } from "./trace.js";
@@ -154,10 +155,22 @@ function decide(fitted: FittedScenario, replicates: Replicate[]): Decision {
   };
 }
 
+/**
+ * The traced strategies' ladders, from the prices scenario: where a rung has its own fix rates,
+ * the fit estimates them apart (see rateSource). A strategy the prices scenario does not have, or
+ * whose name holds a dot or a bracket (no dotted key could name its rungs), has none.
+ */
+function laddersOf(prices: FitOptions["prices"]): LadderOf {
+  if (!prices) return () => null;
+  const scenario = parseScenario(prices.raw, prices.file);
+  return (name) => (/[.[\]]/.test(name) ? null : (scenario.strategies.find((s) => s.name === name)?.ladder ?? null));
+}
+
 /** Fit runs read from traces (see trace.ts: readTraceFile, assembleRuns). */
 export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<FitReport> {
   if (runs.length === 0) throw new UserError("no runs in the traces");
-  const observations = runs.map(observeRun);
+  const ladderOf = laddersOf(options.prices);
+  const observations = runs.map((run) => observeRun(run, ladderOf));
   const data = compileFitData(observations);
   const defs = parameterDefs(data);
   const full = estimate(data, unitWeights(data));
@@ -224,8 +237,10 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
   if (advised > 0) {
     notes.push(
       `${plural(advised, "fix attempt")} followed a consult on their bug and are left out of the fix rates (each such bug counts as ` +
-        `open at its first consult): the rung after a consult may fix at its own rates, which fit does not estimate` +
-        (fitted ? `; the scenario keeps ${fitted.plan.file}'s rungs as written` : ""),
+        `open at its first consult): the rung after a consult may fix at its own rates, which fit estimates only from a ladder` +
+        (fitted
+          ? `; their strategies are not in ${fitted.plan.file} (or hold a dot or a bracket in their name), and the scenario keeps its rungs as written`
+          : `; pass --prices <scenario> with the strategies' ladders to use them (with a consult after one or two attempts, the classes may not be told apart without)`),
     );
   }
   const outOfBounds = replicates.filter((r) => r.outOfBounds !== null);

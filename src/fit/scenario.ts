@@ -10,9 +10,8 @@ import { ScenarioError, UserError } from "../errors.js";
 import { analyzeScenario } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario } from "../scenario/load.js";
-import { splitPath } from "../scenario/paths.js";
+import { getPath, splitPath } from "../scenario/paths.js";
 import type { Context, Scenario } from "../scenario/types.js";
-import { listed } from "../text.js";
 import type { CountForm, CountSummary } from "./counts.js";
 import type { FitData } from "./data.js";
 import type { ParameterDef, ParameterKind, TokenKey } from "./estimate.js";
@@ -119,7 +118,7 @@ export function fittedScenario(
   tokens: Partial<Record<TokenKey, TokenSummary>>,
 ): FittedScenario {
   const models = (prices.raw.models ?? {}) as Record<string, unknown>;
-  for (const m of [...data.generators, ...data.sources]) {
+  for (const m of [...data.generators, ...data.sourceModels]) {
     if (!Object.hasOwn(models, m)) {
       throw new ScenarioError(prices.file, `models.${m}`, `missing: the traces use model ${m}, so the prices scenario must define it`);
     }
@@ -127,13 +126,15 @@ export function fittedScenario(
   const notes: string[] = [];
   // a model the traces never show generating or fixing keeps the prices scenario's values, which
   // no replicate varies: the decision's confidence says nothing about them
-  const seen = new Set([...data.generators, ...data.sources]);
+  const seen = new Set([...data.generators, ...data.sourceModels]);
   for (const m of Object.keys(models).filter((name) => !seen.has(name))) {
     notes.push(`models.${m}: not in the traces; its bugs and fix rates are ${prices.file}'s, as written, and the decision's confidence does not cover them`);
   }
-  const { sweep: _sweep, ...rest } = structuredClone(prices.raw);
+  // A JSON copy, not structuredClone: that keeps an object two keys share (a YAML alias, say, one
+  // `fix` for two rungs), and a fitted rate written at one key would land at both.
+  const { sweep: _sweep, ...rest } = JSON.parse(JSON.stringify(prices.raw)) as Record<string, unknown>;
   const base: Record<string, unknown> = { ...rest, name: `${String(prices.raw.name ?? "scenario")}-fitted` };
-  notes.push(...dropRegressions(base, data.sources), ...betaRateNotes(base, data.sources, defs, values));
+  notes.push(...dropRegressions(base, [...new Set(data.sourceModels)]), ...betaRateNotes(base, defs, values));
   const plan: ScenarioPlan = {
     file: prices.file,
     base,
@@ -184,19 +185,15 @@ function dropRegressions(base: Record<string, unknown>, fixers: readonly string[
  * written over with the fitted class rate, where there is one, which drops the Beta's heavy tail
  * (an audit saw a decision flip on beta-difficulty.yaml); a note says so.
  */
-function betaRateNotes(base: Record<string, unknown>, sources: readonly string[], defs: ParameterDef[], values: (number | null)[]): string[] {
-  const models = base.models as Record<string, { fix?: Record<string, unknown> }>;
-  const written = (key: string) => values[defs.findIndex((d) => d.key === key)] != null;
-  return sources.flatMap((m) => {
-    const beta = (["easy", "hard"] as const).filter(
-      (c) => (models[m]?.fix?.[c] as { dist?: unknown } | undefined)?.dist === "beta" && written(`models.${m}.fix.${c}`),
-    );
-    if (beta.length === 0) return [];
-    return [
-      `${listed(beta.map((c) => `models.${m}.fix.${c}`))}: a Beta rate in the prices scenario, written over with the fitted ` +
-        `rate of the class (the fit gives each class one rate), which drops the Beta's heavy tail of slow bugs`,
-    ];
-  });
+function betaRateNotes(base: Record<string, unknown>, defs: ParameterDef[], values: (number | null)[]): string[] {
+  return defs.flatMap((d, i) =>
+    d.kind === "fixRate" && values[i] !== null && (getPath(base, d.key) as { dist?: unknown } | undefined)?.dist === "beta"
+      ? [
+          `${d.key}: a Beta rate in the prices scenario, written over with the fitted rate of the class (the fit gives each ` +
+            `class one rate), which drops the Beta's heavy tail of slow bugs`,
+        ]
+      : [],
+  );
 }
 
 export interface ContextChoice {
