@@ -148,6 +148,28 @@ describe("fit recovers the scenario that wrote the traces", () => {
     expect(written.strategies.advised!.ladder[2]!.fix!.easy).toBe(report.parameters.find((x) => x.key === "strategies.advised.ladder[2].fix.easy")!.value);
   });
 
+  it("one attempt a bug before a consult, and nothing else of the model: its rates and hard fraction are not identified", async () => {
+    // The bugs fixed at that attempt say nothing of their class: the hard fraction and the two
+    // rates trade off along a ridge of equal likelihood. EM stopped anywhere on it, and the
+    // bootstrap (started there) gave intervals that held the truth 0 times in 30 (an audit).
+    const known = knownScenario(13, { context: "shared", binomial: true, censored: false });
+    const models = known.models as Record<string, { fix: { easy: number; hard: number } }>;
+    const own = { easy: Math.min(0.99, models.b!.fix.easy + 0.15), hard: Math.min(0.9, models.b!.fix.hard + 0.35) };
+    const raw = { ...known, strategies: { advised: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { consult: "a", output: 1000 }, { fixer: "b", fix: own }] } } };
+    const text = traceLines(parseScenario(raw, "ridge.yaml"), { runs: 600, seedKey: "ridge" }).join("\n") + "\n";
+    const report = await fitTraceText(text, { bootstrap: 40, seed: "ridge", prices: { file: "ridge.yaml", raw }, runner: inThisThread });
+    const row = (key: string) => report.parameters.find((x) => x.key === key)!;
+    for (const key of ["models.b.fix.easy", "models.b.fix.hard", "models.b.bugs.hardFraction"]) {
+      expect(row(key), key).toMatchObject({ value: null, basis: "not identified" });
+      expect(row(key).reason).toMatch(/^other values explain the traces as well/);
+    }
+    // the rung's own rates are identified: its attempts tell the classes apart
+    for (const key of ["strategies.advised.ladder[2].fix.easy", "strategies.advised.ladder[2].fix.hard"]) {
+      const p = row(key);
+      expect(Math.abs((p.value! - (getPath(raw, key) as number)) / p.stdError!), key).toBeLessThanOrEqual(4);
+    }
+  });
+
   it("a trace of both contexts, whose runs of one index share their draws, is as sure as one context alone", async () => {
     // On the fast path `run --trace` draws a strategy's run i in both contexts from one stream: the
     // same bugs and fix outcomes twice. Counted as independent, they made every interval about

@@ -339,7 +339,7 @@ describe("bootstrap", () => {
       const runs = runsOf(sampleRecords({ runs: 300, strategy: "s", generator: "g", count: 4, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: `cover${d}` }));
       const data = compileFitData(runs.map((run) => observeRun(run)));
       const full = estimate(data, unitWeights(data));
-      const reps = runReplicates({ data, seed: `boot${d}`, from: 0, to: 200, start: full.mixture.params, plan: null });
+      const reps = runReplicates({ data, seed: `boot${d}`, from: 0, to: 200, start: full.mixture.params, plan: null, unidentified: [] });
       // parameter order: f.easy, f.hard, g.count, g.hardFraction, tokens...
       [0, 1, 3].forEach((column, j) => {
         const xs = reps.map((r) => r.values[column]!).sort((a, b) => a - b);

@@ -76,6 +76,8 @@ export interface BootstrapTask {
   /** EM's warm start (the full data's fit), or null for the default starts */
   start: MixtureParams | null;
   plan: ScenarioPlan | null;
+  /** per parameter (parameterDefs' order), true where the full data do not identify it: no replicate value either */
+  unidentified: boolean[];
 }
 
 /** Replicates task.from .. task.to - 1. */
@@ -86,7 +88,7 @@ export function runReplicates(task: BootstrapTask): Replicate[] {
   const out: Replicate[] = [];
   for (let i = task.from; i < task.to; i++) {
     const e = estimate(data, resampleWeights(strata, data.runs, seed, i), start ? [start] : undefined);
-    const values = defs.map((d) => d.read(e));
+    const values = defs.map((d, j) => (task.unidentified[j] ? null : d.read(e)));
     const choice = plan ? replicateChoice(plan, defs, values) : { cheapest: [], tied: [], outOfBounds: null };
     out.push({ values, ...choice, converged: e.mixture.converged });
   }

@@ -8,7 +8,7 @@ import { groupDigits, noun } from "../text.js";
 import { bootstrap, percentileInterval, strataUnits, type Replicate, type ReplicateRunner } from "./bootstrap.js";
 import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
 import { compileFitData, patternCounts, unitWeights, type FitData } from "./data.js";
-import { sourceTotals } from "./mixture.js";
+import { sourceTotals, type MixtureFit } from "./mixture.js";
 import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterKind, type TokenKey } from "./estimate.js";
 import { observeRun, type LadderOf, type RunObservation } from "./observations.js";
 import { cheapestByContext, fittedScenario, type ContextChoice, type FittedScenario } from "./scenario.js";
@@ -166,6 +166,19 @@ function laddersOf(prices: FitOptions["prices"]): LadderOf {
   return (name) => (/[.[\]]/.test(name) ? null : (scenario.strategies.find((s) => s.name === name)?.ladder ?? null));
 }
 
+/** Why a parameter along which the likelihood is flat has no estimate. */
+const FLAT =
+  "other values explain the traces as well (EM from other starts ends elsewhere at the same likelihood), as when a " +
+  "rung gives each bug one attempt before a consult or an escalation";
+
+/** Whether EM found the likelihood flat along a fix rate or hard fraction (see MixtureFit.flat). */
+function isFlat(def: ParameterDef, data: FitData, flat: MixtureFit["flat"]): boolean {
+  if (def.kind === "hardFraction") return flat.phi[data.generators.indexOf(def.subject)] ?? false;
+  if (def.kind !== "fixRate") return false;
+  const s = data.sources.indexOf(def.subject);
+  return (def.key.endsWith(".easy") ? flat.easy[s] : flat.hard[s]) ?? false;
+}
+
 /** Fit runs read from traces (see trace.ts: readTraceFile, assembleRuns). */
 export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<FitReport> {
   if (runs.length === 0) throw new UserError("no runs in the traces");
@@ -174,7 +187,9 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
   const data = compileFitData(observations);
   const defs = parameterDefs(data);
   const full = estimate(data, unitWeights(data));
-  const values = defs.map((d) => d.read(full));
+  // a parameter along which the likelihood is flat has no estimate, here nor in any replicate
+  const unidentified = defs.map((d) => isFlat(d, data, full.mixture.flat));
+  const values = defs.map((d, i) => (unidentified[i] ? null : d.read(full)));
   const counts = countSummaries(data);
   const tokens = tokenSummaries(observations);
   const notes: string[] = [];
@@ -188,7 +203,7 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
     options.bootstrap > 0
       ? await bootstrap(
           options.runner,
-          { data, seed: options.seed, start: full.mixture.oneClass ? null : full.mixture.params, plan: fitted?.plan ?? null },
+          { data, seed: options.seed, start: full.mixture.oneClass ? null : full.mixture.params, plan: fitted?.plan ?? null, unidentified },
           options.bootstrap,
         )
       : [];
@@ -203,7 +218,8 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
     oneClass: full.mixture.oneClass,
   };
   const parameters = defs.map((def, i): ParameterRow => {
-    const { basis, missing } = basisOf(def, data, support);
+    const { basis, missing: none } = basisOf(def, data, support);
+    const missing = unidentified[i] ? FLAT : none;
     const value = values[i]!;
     if (value === null) {
       notes.push(`${def.key}: not identified: ${missing}${fitted ? "; the scenario keeps the prices scenario's value" : ""}`);

@@ -58,6 +58,29 @@ export interface MixtureFit {
   converged: boolean;
   /** true when a second class does not raise the likelihood: phi = 0 and no hard rates */
   oneClass: boolean;
+  /**
+   * Per parameter, whether EM from another start reached the same likelihood at a value further
+   * than FLAT_SPREAD away (see flatParameters): the traces do not single it out
+   */
+  flat: { phi: boolean[]; easy: boolean[]; hard: boolean[] };
+}
+
+/**
+ * Two EM ends whose log-likelihoods differ by at most this share of it (EM's own convergence
+ * noise) explain the traces equally well; if a parameter differs between them by more than
+ * FLAT_SPREAD, the likelihood is flat along it, and no value is the estimate. A trace of a
+ * ladder with a consult after one attempt is such a case: the bugs fixed at that attempt say
+ * nothing of their class, and the hard fraction and the two rates trade off along a ridge (an
+ * audit saw EM stop anywhere on it, with bootstrap intervals that held the truth 0 times in 30).
+ */
+const SAME_LIKELIHOOD = 1e-9;
+const FLAT_SPREAD = 1e-3;
+
+/** Which parameters differ by more than FLAT_SPREAD between the best EM end and another of the same likelihood. */
+function flatParameters(ends: { params: MixtureParams; logLikelihood: number }[], best: { params: MixtureParams; logLikelihood: number }): MixtureFit["flat"] {
+  const same = ends.filter((e) => Math.abs(e.logLikelihood - best.logLikelihood) <= SAME_LIKELIHOOD * (1 + Math.abs(best.logLikelihood)));
+  const spread = (key: (typeof KEYS)[number]) => [...best.params[key]].map((x, i) => same.some((e) => Math.abs(e.params[key][i]! - x) > FLAT_SPREAD));
+  return { phi: spread("phi"), easy: spread("easy"), hard: spread("hard") };
 }
 
 /** log of a probability, floored so that a rate of 0 or 1 gives a very small number, never -Infinity. */
@@ -289,11 +312,14 @@ function labelHard(params: MixtureParams, e: Expected): { params: MixtureParams;
  */
 export function fitMixture(data: MixtureData, counts: Float64Array, starts: MixtureParams[] = defaultStarts(data, counts), options: EmOptions = {}): MixtureFit {
   let best: ReturnType<typeof runEm> | null = null;
+  const ends: { params: MixtureParams; logLikelihood: number }[] = [];
   for (const start of starts) {
     const r = runEm(data, counts, start, options);
     if (!best || r.expected.logLikelihood > best.expected.logLikelihood) best = r;
+    if (r.converged) ends.push({ params: labelHard(r.params, r.expected).params, logLikelihood: r.expected.logLikelihood });
   }
   const { params, e } = labelHard(best!.params, best!.expected);
+  const flat = flatParameters(ends, { params, logLikelihood: e.logLikelihood });
   const oneRates = oneClassRates(data, counts);
   const oneLogLikelihood = expectedCounts(data, counts, {
     phi: new Float64Array(data.generators),
@@ -303,11 +329,13 @@ export function fitMixture(data: MixtureData, counts: Float64Array, starts: Mixt
   const hardBugs = e.hardBugs.reduce((a, b) => a + b, 0);
   const oneClass = e.logLikelihood - oneLogLikelihood <= 1e-9 * (1 + Math.abs(oneLogLikelihood)) || hardBugs < NO_MASS;
   const has = (mass: Float64Array, i: number) => mass[i]! >= NO_MASS;
-  const common = { params, logLikelihood: e.logLikelihood, iterations: best!.iterations, converged: best!.converged };
+  const common = { params, logLikelihood: e.logLikelihood, iterations: best!.iterations, converged: best!.converged, flat };
   if (oneClass) {
     const { attempts } = sourceTotals(data, counts);
     return {
       ...common,
+      // one class: the one-class rates are the estimate, wherever the two-class ends lie
+      flat: { phi: flat.phi.map(() => false), easy: flat.easy.map(() => false), hard: flat.hard.map(() => false) },
       logLikelihood: Math.max(e.logLikelihood, oneLogLikelihood),
       phi: [...e.bugs].map((b) => (b >= NO_MASS ? 0 : null)),
       easy: [...oneRates].map((p, s) => (attempts[s]! >= NO_MASS ? p : null)),
