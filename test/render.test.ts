@@ -193,6 +193,19 @@ describe("the decision in words", () => {
     expect(completed.best.value).toBe(Infinity);
   });
 
+  it("a heavy-tailed strategy is ranked by its expected cost, and the sentence says which number is which", () => {
+    const heavy = (name: string, mean: number, expected: number) => ({ ...row(name, mean, 0.3), varianceReason: "beta with a = 3", analyticMean: expected });
+    const best = [heavy("a-x", 0.2, 0.21), row("b-x", 0.4, 0.5)];
+    expect(decisionLines(decide(best, []), best, 300)[1]).toMatch(
+      /^ {2}shared: \$0\.21000 per run expected \(its cost has infinite variance, so its simulated mean, \$0\.20000, is unreliable\); \$0\.19000 \(47\.5%\) less than b-x;/,
+    );
+    // the runner-up: ranked by its expected cost, which made it lose
+    const runnerUp = [heavy("a-x", 0.2, 0.45), row("b-x", 0.4, 0.5)];
+    const text = decisionLines(decide(runnerUp, []), runnerUp, 300).join("\n");
+    expect(text).toMatch(/Cheapest per run in the shared context: b-x/);
+    expect(text).toMatch(/a-x's cost has infinite variance, so it is ranked by its expected cost, \$0\.45000 \(its simulated mean, \$0\.20000, is unreliable\)/);
+  });
+
   it("a p90 that prints as the cheapest's is not said to beat it; a share near 100% is not rounded to it", () => {
     const results = [row("a-x", 0.2, 0.3000001), row("b-x", 0.25, 0.3)];
     const comparisons = [{ context: "shared" as const, a: "a-x", b: "b-x", probabilityCheaper: 0.99956 }];

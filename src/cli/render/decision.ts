@@ -83,7 +83,10 @@ function savingsClause(choice: Choice): string | null {
 function simSentence(d: Decision["contexts"][number]): string {
   const m: MeanChoice = d.byMean;
   if (m.allInfinite) return `every strategy's expected cost is infinite, so none is cheapest by mean; ${p90Clause(d.byP90, null)}`;
-  const parts = [`${money(m.best.value)} per run${completing(m.best)}`];
+  // a heavy-tailed best is ranked by its closed form: the number is that, and says so
+  const heavyBest = m.heavyTailed.find((h) => h.strategy === m.best.strategy && h.expected !== null);
+  const expected = heavyBest ? ` expected (its cost has infinite variance, so its simulated mean, ${money(heavyBest.simulated)}, is unreliable)` : "";
+  const parts = [`${money(m.best.value)} per run${expected}${completing(m.best)}`];
   // costs constant (no spread) and equal: the same in every run, for every strategy tied
   const same = m.runnerUp !== null && m.savings === 0 && m.savingsLow === 0 && m.savingsHigh === 0;
   const sameAs = listed(m.tied.length > 0 ? m.tied : [m.runnerUp?.strategy ?? ""]);
@@ -104,7 +107,7 @@ function simSentence(d: Decision["contexts"][number]): string {
   }
   parts.push(p90Clause(d.byP90, m.best.strategy));
   if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, m.best.strategy));
-  for (const h of m.heavyTailed) {
+  for (const h of m.heavyTailed.filter((x) => x !== heavyBest)) {
     parts.push(
       h.expected === null
         ? `${h.strategy}'s cost has infinite variance, so its simulated mean is unreliable`
