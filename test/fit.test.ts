@@ -9,12 +9,12 @@
  * 4 sqrt(0.95 x 0.05 / n) of 0.95.
  */
 import { describe, expect, it } from "vitest";
-import { inThisThread, runReplicates } from "../src/fit/bootstrap.js";
+import { inThisThread, replicateStarts, runReplicates } from "../src/fit/bootstrap.js";
 import { describeCountForm, dispersionTest, summarizeCounts } from "../src/fit/counts.js";
-import { compileFitData, unitWeights } from "../src/fit/data.js";
+import { compileFitData, patternCounts, unitWeights } from "../src/fit/data.js";
 import { estimate } from "../src/fit/estimate.js";
 import { fitRuns, fitTraceText, type FitOptions, type FitReport } from "../src/fit/fit.js";
-import { fitMixture, type MixtureParams } from "../src/fit/mixture.js";
+import { defaultStarts, fitMixture, type MixtureParams } from "../src/fit/mixture.js";
 import { observeRun } from "../src/fit/observations.js";
 import { FitPool } from "../src/fit/pool.js";
 import { assembleRuns, type Located, type TraceRecord } from "../src/fit/trace.js";
@@ -330,6 +330,20 @@ describe("bug counts", () => {
 });
 
 describe("bootstrap", () => {
+  it("starts a replicate's EM from the full fit, and from the default starts too where EM could not leave that fit", () => {
+    // A rate at 0 or 1, or a source's two rates equal, hold EM where it starts: replicates warm-started
+    // there alone ended below the likelihood fresh starts reach (an audit: [0.505, 0.543] for a rate of 0.9).
+    const data = compileFitData(runsOf(fourPairings(50, "binomial")).map((run) => observeRun(run)));
+    const counts = patternCounts(data, unitWeights(data));
+    const fit = (easy: number[], hard: number[]) => ({ phi: Float64Array.from([0.4, 0.5]), easy: Float64Array.from(easy), hard: Float64Array.from(hard) });
+    const defaults = defaultStarts(data.mixture, counts).length;
+    expect(replicateStarts(data, counts, fit([0.7, 0.9], [0.15, 0.6]))).toHaveLength(1);
+    expect(replicateStarts(data, counts, fit([0.7, 0.52], [0.15, 0.52]))).toHaveLength(1 + defaults); // equal rates
+    expect(replicateStarts(data, counts, fit([0.7, 0.9], [7e-11, 0.6]))).toHaveLength(1 + defaults); // a rate at 0
+    expect(replicateStarts(data, counts, fit([1, 0.9], [0.15, 0.6]))).toHaveLength(1 + defaults); // at 1
+    expect(replicateStarts(data, counts, null)).toHaveLength(defaults);
+  });
+
   it("95% intervals cover the truth about 95% of the time over repeated datasets", () => {
     // 150 datasets of 300 runs (4 bugs each, half hard, binomial), B = 200 each.
     const datasets = 150;

@@ -37,10 +37,13 @@ const TOKEN_COLUMNS: Record<TokenKey, [RunColumn, RunColumn | null]> = {
   errorTrace: ["errorTraceSum", "errorTraceCount"],
 };
 
-/** The estimates under run weights; `starts` seeds EM (default: around the one-class rates). */
-export function estimate(data: FitData, weights: Float64Array, starts?: MixtureParams[]): Estimates {
+/**
+ * The estimates under run weights; `starts` seeds EM (default: around the one-class rates), or
+ * gives the starts from the weighted pattern counts.
+ */
+export function estimate(data: FitData, weights: Float64Array, starts?: MixtureParams[] | ((counts: Float64Array) => MixtureParams[])): Estimates {
   const counts = patternCounts(data, weights);
-  const mixture = fitMixture(data.mixture, counts, starts ?? defaultStarts(data.mixture, counts));
+  const mixture = fitMixture(data.mixture, counts, typeof starts === "function" ? starts(counts) : (starts ?? defaultStarts(data.mixture, counts)));
   const { columns } = data;
   const bugCount = data.generators.map((_, g) => weightedRatio(weights, columns.bugs, null, (r) => data.runGenerator[r] === g));
   const tokens = Object.fromEntries(
