@@ -140,7 +140,7 @@ function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]
         r.strategy, pairLabel(r).replace(" -> ", " → "), money(r.mean), r.ciLow === null ? "none (infinite variance)" : `${money(r.ciLow)} to ${money(r.ciHigh)}`,
         money(r.p50), money(r.p90), money(r.p99), closedForm(r),
         ...(incomplete ? [percentStrict(r.allFixedFraction, 1), money(r.costPerCompletedRun ?? Infinity)] : []),
-        p === null ? "-" : percent(p, 1),
+        p === null ? "-" : percentStrict(p, 1),
       ],
     };
   });

@@ -204,7 +204,7 @@ function comparisonMatrices(scenario: Scenario, { results, comparisons }: Evalua
   let out = `\n${wrap("P(row strategy is cheaper than column strategy in a run; a tie counts half):", width).join("\n")}\n`;
   for (const ctx of scenario.contexts) {
     const cell = (a: string, b: string) =>
-      a === b ? "-" : percent(comparisons.find((c) => c.context === ctx && c.a === a && c.b === b)?.probabilityCheaper, 1);
+      a === b ? "-" : percentStrict(comparisons.find((c) => c.context === ctx && c.a === a && c.b === b)?.probabilityCheaper, 1);
     out += `\n${table([ctx, ...names], names.map((a) => [a, ...names.map((b) => cell(a, b))]), new Set(names))}\n`;
   }
   return out;
