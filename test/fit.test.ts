@@ -160,6 +160,8 @@ describe("degenerate data give numbers or 'not identified', never NaN", () => {
     noNaN(report);
     expect(param(report, "models.g0.bugs.count")).toMatchObject({ value: 0, ciLow: 0, ciHigh: 0 });
     expect(param(report, "models.g0.bugs.hardFraction").value).toBeNull();
+    // its own reason, not the flat likelihood's (EM leaves a parameter without data wherever each start put it)
+    expect(param(report, "models.g0.bugs.hardFraction").reason).toBe("no bugs were seen");
   });
 
   it("runs with no fix attempts at all: no fixer, token sizes of the fix phase not identified", async () => {

@@ -187,10 +187,6 @@ describe("the decision in words", () => {
       "No strategy is cheapest per run here: every expected cost is infinite (see each context's p90).",
       "  shared: every strategy's expected cost is infinite, so none is cheapest by mean; by p90 b-x is cheapest ($0.40000)",
     ]);
-    // with runs that end incomplete too: no "none fixes every bug in any run" where some do
-    const capped = [{ ...infinite("a-x", 0.9, 0.5), allFixedFraction: 0.9 }, infinite("b-x", 0.3, 0.4)];
-    const completed = decide(capped, []).contexts[0]!.byCompletedRun!;
-    expect(completed.best.value).toBe(Infinity);
   });
 
   it("a heavy-tailed strategy is ranked by its expected cost, and the sentence says which number is which", () => {
@@ -204,6 +200,14 @@ describe("the decision in words", () => {
     const text = decisionLines(decide(runnerUp, []), runnerUp, 300).join("\n");
     expect(text).toMatch(/Cheapest per run in the shared context: b-x/);
     expect(text).toMatch(/a-x's cost has infinite variance, so it is ranked by its expected cost, \$0\.45000 \(its simulated mean, \$0\.20000, is unreliable\)/);
+  });
+
+  it("per completed run: none where no run completes, none finite where every mean with completions is infinite", () => {
+    // a-x: a finite mean, but no run completes; b-x: completes some runs, at an infinite expected cost
+    const results = [row("a-x", 0.2, 0.3, 0), { ...row("b-x", 0.4, 0.5, 0.5), reason: "infinite expected cost: beta with a = 1.5" }];
+    expect(decisionLines(decide(results, []), results, 400).join("\n")).toMatch(/; no strategy has a finite cost per completed run$/m);
+    const none = [row("a-x", 0.2, 0.3, 0), row("b-x", 0.4, 0.5, 0)];
+    expect(decisionLines(decide(none, []), none, 400).join("\n")).toMatch(/; no strategy fixes every bug in any run, so none has a cost per completed run$/m);
   });
 
   it("a p90 that prints as the cheapest's is not said to beat it; a share near 100% is not rounded to it", () => {

@@ -21,7 +21,7 @@ import { dollarFormat, sweepChart } from "../src/report/charts.js";
 import { strategyColours } from "../src/report/palette.js";
 import { planCrossover, crossoverData, CROSSOVER_TRIALS } from "../src/report/crossover.js";
 import { sweepData } from "../src/report/sweep.js";
-import { loadScenario, readScenarioFile } from "../src/scenario/load.js";
+import { loadScenario, parseScenario, readScenarioFile } from "../src/scenario/load.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { checkMean } from "../src/stats/check.js";
 import { ecdfPoints, sortedCopy } from "../src/stats/ecdf.js";
@@ -265,6 +265,27 @@ describe("the sweep chart", () => {
       const heavy = data.rows.filter((r) => r.strategy === "strong-first");
       expect(heavy.map((r) => [r.values[0], r.ciLow === null])).toEqual([[20, true], [20, true], [100, false], [100, false]]);
       expect(data.rows.filter((r) => r.strategy === "weak-first").every((r) => r.ciLow !== null && r.ciLow < r.mean)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("every expected cost infinite", () => {
+  it("marks no strategy cheapest in the ranking tables, and draws no column of P(cheaper) against the first listed", async () => {
+    const loaded = loadScenario("scenarios/beta-difficulty.yaml");
+    const raw = structuredClone(loaded.raw) as { models: Record<string, { fix: Record<string, unknown> }> };
+    raw.models.weak!.fix.hard = { dist: "beta", mean: 0.15, concentration: 10 }; // a = 1.5
+    raw.models.strong!.fix.hard = { dist: "beta", mean: 0.6, concentration: 3 }; // a = 1.8
+    const scenario = parseScenario(raw, "all-infinite.yaml");
+    const pool = new SimulationPool(1);
+    try {
+      const data = await collectReport(pool, { raw, scenario, file: "all-infinite.yaml" }, { trials: 2000, seed: "1", crossover: {} });
+      expect(data.decision.contexts.every((d) => d.byMean.allInfinite)).toBe(true);
+      const html = await renderPage(data, "test");
+      const decision = html.slice(html.indexOf('id="decision"'), html.indexOf("<h2", html.indexOf('id="decision"') + 1));
+      expect(decision).toContain("every strategy&#39;s expected cost is infinite");
+      expect(decision).not.toMatch(/class="mark"|P\(cheaper than/);
     } finally {
       await pool.close();
     }

@@ -187,8 +187,9 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
   const data = compileFitData(observations);
   const defs = parameterDefs(data);
   const full = estimate(data, unitWeights(data));
-  // a parameter along which the likelihood is flat has no estimate, here nor in any replicate
-  const unidentified = defs.map((d) => isFlat(d, data, full.mixture.flat));
+  // a parameter along which the likelihood is flat has no estimate, here nor in any replicate (one
+  // the data say nothing of at all, say a generator with no bugs, keeps its own reason)
+  const unidentified = defs.map((d) => d.read(full) !== null && isFlat(d, data, full.mixture.flat));
   const values = defs.map((d, i) => (unidentified[i] ? null : d.read(full)));
   const counts = countSummaries(data);
   const tokens = tokenSummaries(observations);
@@ -222,7 +223,9 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
     const missing = unidentified[i] ? FLAT : none;
     const value = values[i]!;
     if (value === null) {
-      notes.push(`${def.key}: not identified: ${missing}${fitted ? "; the scenario keeps the prices scenario's value" : ""}`);
+      // a flat parameter's prices value need not fit the traces, and no replicate varies it
+      const kept = unidentified[i] ? "; the scenario keeps the prices scenario's value, which the decision's confidence does not cover" : "; the scenario keeps the prices scenario's value";
+      notes.push(`${def.key}: not identified: ${missing}${fitted ? kept : ""}`);
       return { key: def.key, kind: def.kind, value: null, ciLow: null, ciHigh: null, stdError: null, basis: "not identified", reason: missing };
     }
     const interval = replicates.length ? percentileInterval(replicates.map((r) => r.values[i]!)) : null;

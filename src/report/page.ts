@@ -124,23 +124,24 @@ function rungsTable(results: SimResult[]): string {
 
 /** Every strategy of a context, cheapest by mean first. */
 function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]): string {
-  const best = d.byMean.best.strategy;
+  // where every expected cost is infinite none is cheapest: no row marked, no column against the first
+  const best = d.byMean.allInfinite ? null : d.byMean.best.strategy;
   const incomplete = d.byMean.ranking.some((c) => c.completion < 1);
   const head = [
     "strategy", "generator → fixer", "mean", "95% interval", "p50", "p90", "p99", "closed form",
     ...(incomplete ? ["all bugs fixed", "per completed run"] : []),
-    `P(cheaper than ${best})`,
+    ...(best ? [`P(cheaper than ${best})`] : []),
   ];
   const rows = d.byMean.ranking.map((c) => {
     const r = results.find((x) => x.strategy === c.strategy && x.context === d.context)!;
-    const p = c.strategy === best ? null : probabilityCheaper(data.evaluation.comparisons, d.context, c.strategy, best);
+    const p = best === null || c.strategy === best ? null : probabilityCheaper(data.evaluation.comparisons, d.context, c.strategy, best);
     return {
-      mark: c.strategy === best || d.byMean.tied.includes(c.strategy),
+      mark: best !== null && (c.strategy === best || d.byMean.tied.includes(c.strategy)),
       cells: [
         r.strategy, pairLabel(r).replace(" -> ", " → "), money(r.mean), r.ciLow === null ? "none (infinite variance)" : `${money(r.ciLow)} to ${money(r.ciHigh)}`,
         money(r.p50), money(r.p90), money(r.p99), closedForm(r),
         ...(incomplete ? [percentStrict(r.allFixedFraction, 1), money(r.costPerCompletedRun ?? Infinity)] : []),
-        p === null ? "-" : percentStrict(p, 1),
+        ...(best ? [p === null ? "-" : percentStrict(p, 1)] : []),
       ],
     };
   });

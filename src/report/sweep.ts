@@ -92,6 +92,7 @@ export async function sweepData(
       else rows.push({ values: point.values, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh });
     }
     for (const d of decide(results, comparisons).contexts) {
+      if (d.byMean.allInfinite) continue; // no cheapest where every expected cost is infinite: the map leaves the point blank
       const best = d.byMean.best;
       // clear: no runner-up, an infinitely dearer one, or savings whose interval lies above 0
       const { runnerUp, savings, savingsLow } = d.byMean;
