@@ -44,14 +44,10 @@ function named(c: Candidate, roster: Roster): string {
   return `${c.strategy} (${models ? rolesText(models) : "?"}${completing(c)})`;
 }
 
-/** The headline: one strategy cheapest everywhere, or the cheapest of each context. */
-function headline(measure: string, answers: ContextAnswer[], roster: Roster): string {
+/** The headline: one strategy cheapest everywhere, or the cheapest of each context (`none` where no context has one). */
+function headline(measure: string, answers: ContextAnswer[], roster: Roster, none: string): string {
   const chosen = answers.filter((a) => a.best !== null);
-  if (chosen.length === 0) {
-    return measure === "per run"
-      ? "No strategy is cheapest per run here: every expected cost is infinite (see each context's p90)."
-      : `No strategy has a closed form here; \`agentsim run\` simulates them.`;
-  }
+  if (chosen.length === 0) return none;
   const names = new Set(chosen.map((a) => a.best!.strategy));
   if (names.size === 1 && chosen.length === answers.length) {
     const where = answers.length === 1 ? `the ${answers[0]!.context} context` : answers.length === 2 ? "both contexts" : "every context";
@@ -177,7 +173,7 @@ export function decisionText(decision: Decision, roster: Roster): DecisionText {
   }));
   const compared = decision.contexts.some((d) => d.byMean.probabilityCheaper !== null && !d.byMean.allInfinite);
   return {
-    headline: headline("per run", answers, roster),
+    headline: headline("per run", answers, roster, "No strategy is cheapest per run here: every expected cost is infinite (see each context's p90)."),
     contexts: answers,
     footnote: compared ? "(Single runs compared in pairs; a tie counts as half.)" : null,
   };
@@ -203,7 +199,11 @@ export function analyticDecisionText(decision: AnalyticDecision, roster: Roster)
     if (missing.length) parts.push(d.byMean ? `not ranked, ${missing.join("; ")}` : missing.join("; "));
     return { context: d.context, best: d.byMean?.best ?? null, tied: d.byMean?.tied ?? [], sentence: parts.join("; ") };
   });
-  return { headline: headline("by expected cost", answers, roster), contexts: answers, footnote: null };
+  return {
+    headline: headline("by expected cost", answers, roster, "No strategy has a closed form here; `agentsim run` simulates them."),
+    contexts: answers,
+    footnote: null,
+  };
 }
 
 /** The decision from the closed forms alone, as lines of at most `width` characters. */
