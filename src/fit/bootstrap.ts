@@ -80,12 +80,15 @@ export interface BootstrapTask {
   unidentified: boolean[];
 }
 
+/** How near 0 or 1 a rate, or how near each other two rates, hold EM where they are (it creeps away at best). */
+const EDGE = 1e-6;
+
 /**
  * EM's starts for a replicate: the full data's fit (a warm start, fast), and the default starts
- * too where that fit lies where EM cannot leave: a rate at 0 or 1, or a source whose two rates
- * are equal (within EDGE) (every bug it meets has the same history, and EM keeps them equal). Started there
- * alone, replicates ended below the likelihood fresh starts reach, and the intervals came out
- * narrow around a wrong value (an audit: [0.505, 0.543] for a rate of 0.9).
+ * too where that fit lies where EM cannot leave (within EDGE): a rate at 0 or 1, or a source
+ * whose two rates are equal (every bug it meets has the same history, and EM keeps them equal).
+ * Started there alone, replicates ended below the likelihood fresh starts reach, and the
+ * intervals came out narrow around a wrong value (an audit: [0.505, 0.543] for a rate of 0.9).
  */
 export function replicateStarts(data: FitData, counts: Float64Array, start: MixtureParams | null): MixtureParams[] {
   if (start === null) return defaultStarts(data.mixture, counts);
@@ -93,9 +96,6 @@ export function replicateStarts(data: FitData, counts: Float64Array, start: Mixt
   const trapped = rates.some((p) => p < EDGE || p > 1 - EDGE) || start.easy.some((p, s) => Math.abs(p - start.hard[s]!) < EDGE);
   return trapped ? [start, ...defaultStarts(data.mixture, counts)] : [start];
 }
-
-/** How near 0 or 1 a rate, or how near each other two rates, hold EM where they are (it creeps away at best). */
-const EDGE = 1e-6;
 
 /** Replicates task.from .. task.to - 1. */
 export function runReplicates(task: BootstrapTask): Replicate[] {
