@@ -6,7 +6,7 @@ import type { CommandModule } from "yargs";
 import { packageVersion } from "../../packageRoot.js";
 import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
-import { checkOutput, defaultOut, lockOutput, removeCreatedFolders, writeAtomically } from "../../sweep/output.js";
+import { checkOutput, defaultOut, lockOutput, removeCreatedFolders, writeAtomically, type Lock } from "../../sweep/output.js";
 import { groupDigits } from "../../text.js";
 import { rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
@@ -45,17 +45,24 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     const out = given ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");
     if (given === undefined) await checkOutput(out, "the default output", [args.scenario]);
     const started = performance.now();
-    // Taken before the work: a folder where the page cannot be written (/proc, as root) fails at
-    // once, and a second report to the same file does not run in vain.
-    const lock = await lockOutput(out);
     // Ctrl-C or SIGTERM before the page is written leaves nothing: no lock, no folder made for it.
+    // Listened for before the lock is taken: without a listener a signal ends the process at once,
+    // which could leave the lock behind.
+    let lock: Lock | null = null;
     const interrupted = (signal: NodeJS.Signals) => {
-      lock.releaseSync();
-      removeCreatedFolders(out, lock.createdFolder);
+      lock?.releaseSync();
+      if (lock) removeCreatedFolders(out, lock.createdFolder);
       cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}); nothing was written\n`);
       process.exit(signal === "SIGINT" ? 130 : 143);
     };
     process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+    // Taken before the work: a folder where the page cannot be written (/proc, as root) fails at
+    // once, and a second report to the same file does not run in vain.
+    const taken = await lockOutput(out).catch((err: unknown) => {
+      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+      throw err;
+    });
+    lock = taken;
     let html: string;
     let written = false;
     try {
@@ -81,8 +88,8 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
       written = true;
     } finally {
       process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
-      await lock.release();
-      if (!written) removeCreatedFolders(out, lock.createdFolder);
+      await taken.release();
+      if (!written) removeCreatedFolders(out, taken.createdFolder);
     }
     const seconds = (performance.now() - started) / 1000;
     cli.stdout.write(`Wrote ${out} (${Math.round(html.length / 1024)} kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)} s\n`);
