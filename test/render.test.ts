@@ -108,7 +108,7 @@ describe("numbers", () => {
   it("values all equal have that mean and no spread, however they were summed", () => {
     const values = new Float64Array(100_001).fill(0.1 + 0.2);
     const parts = [momentsOf(values.subarray(0, 33_333)), momentsOf(values.subarray(33_333))];
-    const s = summaryOf(joinMoments(parts), [0.3, 0.3, 0.3]);
+    const s = summaryOf(joinMoments(parts), [0.3, 0.3, 0.3, 0.3, 0.3]);
     expect(s.mean).toBe(0.1 + 0.2);
     expect([s.stdDev, s.stdError, s.skewness]).toEqual([0, 0, 0]);
     expect([s.ciLow, s.ciHigh]).toEqual([s.mean, s.mean]);
@@ -136,6 +136,15 @@ describe("the decision in words", () => {
         "  shared: $0.20000 per run; $0.20000 (50.0%) less than weak-strong; cheaper than it in 90.0% of single runs; lowest p90 too ($0.30000)\n" +
         "  (Single runs compared in pairs; a tie counts as half.)",
     );
+  });
+
+  it("a p90 cheaper than the cheapest's by less than their intervals tell apart says so", () => {
+    // two strategies of the same models: their p90s differ by sampling noise alone
+    const withP90 = (name: string, mean: number, p90: number, low: number, high: number) => ({ ...row(name, mean, p90), p90Low: low, p90High: high });
+    const close = [withP90("a-x", 0.2, 0.3, 0.28, 0.32), withP90("b-x", 0.21, 0.29, 0.27, 0.31)];
+    expect(decisionLines(decide(close, []), close, 300).join("\n")).toMatch(/by p90 b-x is cheapest \(\$0\.29000, against \$0\.30000, which this many runs cannot tell apart\)/);
+    const apart = [withP90("a-x", 0.2, 0.3, 0.28, 0.32), withP90("b-x", 0.21, 0.2, 0.19, 0.21)];
+    expect(decisionLines(decide(apart, []), apart, 300).join("\n")).toMatch(/by p90 b-x is cheapest \(\$0\.20000, against \$0\.30000\)/);
   });
 
   it("says so when the savings are within the noise, and when p90 picks another strategy", () => {

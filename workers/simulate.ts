@@ -5,13 +5,14 @@
  * the sweep's task evaluates small points whole.
  */
 import { summaryQuantiles } from "../src/stats/summary.js";
+import type { SummaryQuantiles } from "../src/stats/quantiles.js";
 import { workerData } from "node:worker_threads";
 import type { PointTask } from "../src/sweep/tasks.js";
 
 export { loadAndRunChunk as default } from "../src/sim/chunk.js";
 
-/** p50, p90, p99 of a job's per-run values (between min and max). */
-export function quantiles({ values, min, max }: { values: Float64Array; min: number; max: number }): [number, number, number] {
+/** p50, p90, p99 of a job's per-run values (between min and max), and the p90's interval. */
+export function quantiles({ values, min, max }: { values: Float64Array; min: number; max: number }): SummaryQuantiles {
   return summaryQuantiles(values, min, max);
 }
 

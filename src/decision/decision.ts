@@ -30,6 +30,9 @@ export type SimRow = Pick<
   varianceReason?: string | null;
   /** the closed form's expected cost, where there is one */
   analyticMean?: number | null;
+  /** the p90's 95% interval, where known */
+  p90Low?: number | null;
+  p90High?: number | null;
 };
 
 /**
@@ -104,6 +107,12 @@ export interface ContextDecision {
   context: Context;
   byMean: MeanChoice;
   byP90: Choice;
+  /**
+   * Where another strategy than the cheapest by mean has the lowest p90: whether their p90s' 95%
+   * intervals are apart (false: the runs cannot tell the two p90s apart); null otherwise, or where
+   * the intervals are not known
+   */
+  p90Apart: boolean | null;
   /** ranked by mean / completion; null when every run of the context completes */
   byCompletedRun: Choice | null;
 }
@@ -184,6 +193,16 @@ export function probabilityCheaper(comparisons: Comparison[], context: Context, 
   return comparisons.find((c) => c.context === context && c.a === a && c.b === b)?.probabilityCheaper ?? null;
 }
 
+/**
+ * Whether the p90 of `lower` (the cheapest by p90) lies apart from that of `other` (the cheapest
+ * by mean): `lower`'s interval wholly below `other`'s. Null when they are the same strategy, or
+ * an interval is missing.
+ */
+function p90Apart(lower: SimRow, other: SimRow): boolean | null {
+  if (lower === other || lower.p90High == null || other.p90Low == null) return null;
+  return lower.p90High < other.p90Low;
+}
+
 /** The decision per context from simulated results and their pairwise comparisons. */
 export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
   return {
@@ -191,6 +210,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
       const mine = results.filter((r) => r.context === context);
       const candidate = (r: SimRow, value: number): Candidate => ({ strategy: r.strategy, value, completion: r.allFixedFraction });
       const choice = choose(mine.map((r) => candidate(r, rankedMean(r))));
+      const byP90 = choose(mine.map((r) => candidate(r, r.p90)));
       const row = (name: string) => mine.find((r) => r.strategy === name)!;
       const stdError = (name: string) => row(name).stdError;
       let interval: [number | null, number | null] = [null, null];
@@ -216,7 +236,8 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
             .map((c) => ({ strategy: c.strategy, expected: row(c.strategy).analyticMean ?? null, simulated: row(c.strategy).mean })),
           allInfinite: choice.best.value === Infinity,
         },
-        byP90: choose(mine.map((r) => candidate(r, r.p90))),
+        byP90,
+        p90Apart: p90Apart(row(byP90.best.strategy), row(choice.best.strategy)),
         byCompletedRun: byCompletedRunOf(choice.ranking, equal),
       };
     }),

@@ -2,27 +2,51 @@
  * The quantiles a summary reports (p50, p90, p99), as simple-statistics' `quantile` defines them
  * (numpy's linear method: with h = (n-1) p over the sorted values x_(0) <= ... <= x_(n-1),
  * x_(floor h) + (h - floor h) (x_(ceil h) - x_(floor h))), found faster on large samples by
- * counting (`orderStatistics`). Exact: the same numbers as `quantile` (test/summary.test.ts).
+ * counting (`orderStatistics`). Exact: the same numbers as `quantile` (test/stats.test.ts). With
+ * them, the two order statistics that bound the p90 (p90IntervalRanks), in the same passes.
  */
 import { quantile } from "simple-statistics";
 
 export const SUMMARY_PROBABILITIES = [0.5, 0.9, 0.99] as const;
 
+/** p50, p90, p99, and the 95% interval of the p90 (see p90IntervalRanks). */
+export type SummaryQuantiles = readonly [p50: number, p90: number, p99: number, p90Low: number, p90High: number];
+
 /** Below this many values, quickselect (simple-statistics) is the faster. */
 const COUNTING_FROM = 1024;
 
-/** p50, p90, p99 of values whose least and greatest are min and max. */
-export function summaryQuantiles(values: Float64Array, min: number, max: number): [number, number, number] {
+/** z_0.975: the p90's interval is 95%. */
+const Z = 1.959963984540054;
+
+/**
+ * The 0-based ranks of the order statistics that bound the p-quantile with about 95% confidence,
+ * whatever the distribution: the number of values below the quantile is Binomial(n, p), so
+ * x_(r) <= q_p <= x_(s) for the 1-based ranks r = floor(n p - z sqrt(n p (1 - p))) and
+ * s = ceil(n p + z sqrt(n p (1 - p))) (the normal approximation), clamped to the sample.
+ */
+export function p90IntervalRanks(n: number, p = 0.9): [number, number] {
+  const half = Z * Math.sqrt(n * p * (1 - p));
+  return [Math.min(n - 1, Math.max(0, Math.floor(n * p - half) - 1)), Math.min(n - 1, Math.max(0, Math.ceil(n * p + half) - 1))];
+}
+
+/** p50, p90, p99 of values whose least and greatest are min and max, and the p90's 95% interval. */
+export function summaryQuantiles(values: Float64Array, min: number, max: number): SummaryQuantiles {
   const n = values.length;
-  if (n < COUNTING_FROM) return quantile(values as unknown as number[], [...SUMMARY_PROBABILITIES]) as [number, number, number];
+  const [low, high] = p90IntervalRanks(n);
+  if (n < COUNTING_FROM) {
+    const [p50, p90, p99] = quantile(values as unknown as number[], [...SUMMARY_PROBABILITIES]) as [number, number, number];
+    const sorted = Float64Array.from(values).sort();
+    return [p50, p90, p99, sorted[low]!, sorted[high]!];
+  }
   const positions = SUMMARY_PROBABILITIES.map((p) => (n - 1) * p);
-  const ranks = [...new Set(positions.flatMap((h) => [Math.floor(h), Math.ceil(h)]))].sort((a, b) => a - b);
+  const ranks = [...new Set([...positions.flatMap((h) => [Math.floor(h), Math.ceil(h)]), low, high])].sort((a, b) => a - b);
   const stats = orderStatistics(values, min, max, ranks);
   const x = (rank: number) => stats[ranks.indexOf(rank)]!;
-  return positions.map((h) => {
+  const [p50, p90, p99] = positions.map((h) => {
     const lower = Math.floor(h);
     return h === lower ? x(lower) : x(lower) + (h - lower) * (x(Math.ceil(h)) - x(lower));
   }) as [number, number, number];
+  return [p50, p90, p99, x(low), x(high)];
 }
 
 /** Buckets for n values: about one per two values, from 64 to 4,096. */

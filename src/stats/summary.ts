@@ -6,7 +6,7 @@
  * which combine exactly in chunk order (`combineMoments`), and the quantiles, which need all the
  * values at once (quantiles.ts: linear time).
  */
-import { summaryQuantiles } from "./quantiles.js";
+import { summaryQuantiles, type SummaryQuantiles } from "./quantiles.js";
 import { twoSidedQuantile } from "./threshold.js";
 
 export { summaryQuantiles };
@@ -25,6 +25,9 @@ export interface Summary {
   p50: number;
   p90: number;
   p99: number;
+  /** the p90's 95% interval, from the order statistics around it (see p90IntervalRanks) */
+  p90Low: number;
+  p90High: number;
   min: number;
   max: number;
 }
@@ -145,7 +148,7 @@ export function joinMoments(parts: readonly Moments[]): Moments {
  * have that value as their mean and no spread, exactly: summed in parts, they would leave
  * rounding (a standard error of 1e-18, an interval of -$3e-17 to $3e-17 around a zero difference).
  */
-export function summaryOf(m: Moments, [p50, p90, p99]: readonly [number, number, number]): Summary {
+export function summaryOf(m: Moments, [p50, p90, p99, p90Low, p90High]: SummaryQuantiles): Summary {
   const n = m.n;
   const constant = m.min === m.max;
   const mean = constant ? m.min : m.mean;
@@ -162,6 +165,8 @@ export function summaryOf(m: Moments, [p50, p90, p99]: readonly [number, number,
     p50,
     p90,
     p99,
+    p90Low,
+    p90High,
     min: m.min,
     max: m.max,
   };

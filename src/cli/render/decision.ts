@@ -78,7 +78,7 @@ function savingsClause(choice: Choice): string | null {
 /** The sentence of a simulated context: mean, savings, P(cheaper), p90, cost per completed run. */
 function simSentence(d: Decision["contexts"][number]): string {
   const m: MeanChoice = d.byMean;
-  if (m.allInfinite) return `every strategy's expected cost is infinite, so none is cheapest by mean; ${p90Clause(d.byP90, null)}`;
+  if (m.allInfinite) return `every strategy's expected cost is infinite, so none is cheapest by mean; ${p90Clause(d.byP90, null, null)}`;
   // a heavy-tailed best is ranked by its closed form: the number is that, and says so
   const heavyBest = m.heavyTailed.find((h) => h.strategy === m.best.strategy && h.expected !== null);
   const expected = heavyBest ? ` expected (its cost has infinite variance, so its simulated mean, ${money(heavyBest.simulated)}, is unreliable)` : "";
@@ -101,7 +101,7 @@ function simSentence(d: Decision["contexts"][number]): string {
   if (m.probabilityCheaper !== null && m.runnerUp && !same) {
     parts.push(`cheaper than ${savings ? "it" : m.runnerUp.strategy} in ${percentStrict(m.probabilityCheaper, 1)} of single runs`);
   }
-  parts.push(p90Clause(d.byP90, m.best.strategy));
+  parts.push(p90Clause(d.byP90, m.best.strategy, d.p90Apart));
   if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, m.best.strategy));
   for (const h of m.heavyTailed.filter((x) => x !== heavyBest)) {
     parts.push(
@@ -115,9 +115,10 @@ function simSentence(d: Decision["contexts"][number]): string {
 
 /**
  * The p90 said against the cheapest by mean (`cheapest`, or null where there is none): "lowest
- * p90 too", or who is cheapest by p90. A p90 that prints as the best's is not said to lose to it.
+ * p90 too", or who is cheapest by p90, and whether the runs can tell the two p90s apart (`apart`,
+ * see ContextDecision.p90Apart). A p90 that prints as the best's is not said to lose to it.
  */
-function p90Clause(p90: Choice, cheapest: string | null): string {
+function p90Clause(p90: Choice, cheapest: string | null, apart: boolean | null): string {
   const lowestWith = cheapest === null ? null : cheapestBeside(p90, cheapest);
   if (lowestWith) return `lowest p90 too (${money(p90.best.value)}${tiedWith(lowestWith)})`;
   const own = cheapest === null ? null : p90.ranking.find((c) => c.strategy === cheapest)!;
@@ -125,7 +126,8 @@ function p90Clause(p90: Choice, cheapest: string | null): string {
     return `lowest p90 too, to the digits shown (${money(own.value)}, as ${p90.best.strategy}'s)`;
   }
   const against = own ? `, against ${money(own.value)}` : "";
-  return `by p90 ${p90.best.strategy} is cheapest (${money(p90.best.value)}${completing(p90.best)}${against})`;
+  const noise = apart === false ? ", which this many runs cannot tell apart" : "";
+  return `by p90 ${p90.best.strategy} is cheapest (${money(p90.best.value)}${completing(p90.best)}${against}${noise})`;
 }
 
 /** The ranking by mean / completion, said against the cheapest per run. */
