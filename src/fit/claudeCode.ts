@@ -126,9 +126,11 @@ export function readUsageLogs(files: string[]): UsageRecord[][] {
   }
   if (order.length === 0) throw new UserError(`${files.join(", ")}: no assistant requests with message.usage (is this a Claude Code log?)`);
   const conversations = new Map<string, UsageRecord[]>();
+  const lastTimed = new Map<string, UsageRecord>(); // per conversation, its latest request with a timestamp
   for (const r of order) {
     const list = conversations.get(r.conversation) ?? [];
-    checkOrder(list, r);
+    checkOrder(lastTimed.get(r.conversation), r);
+    if (r.time !== null) lastTimed.set(r.conversation, r);
     list.push(r);
     conversations.set(r.conversation, list);
   }
@@ -138,11 +140,10 @@ export function readUsageLogs(files: string[]): UsageRecord[][] {
 /**
  * A conversation's requests are taken in file order (Claude Code appends them as they are made),
  * which the token sizes depend on: a reordered file gave a wrong prompt and error trace with no
- * warning. A request logged earlier than the conversation's one before it is a one-line error.
+ * warning. A request logged earlier than the conversation's latest timed one before it (`before`)
+ * is a one-line error.
  */
-function checkOrder(conversation: readonly UsageRecord[], next: UsageRecord): void {
-  let before: UsageRecord | undefined;
-  for (let i = conversation.length - 1; i >= 0 && !before; i--) if (conversation[i]!.time !== null) before = conversation[i];
+function checkOrder(before: UsageRecord | undefined, next: UsageRecord): void {
   if (next.time === null || !before || next.time >= before.time!) return;
   throw new LineError(
     next.file,
