@@ -10,7 +10,7 @@ import type { LoadedScenario } from "../scenario/load.js";
 import type { Context, Scenario } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { ecdfPoints, sortedCopy, type EcdfPoint } from "../stats/ecdf.js";
-import { buildSweep, sweepGrid } from "../sweep/points.js";
+import { sweepGrid, buildSweepFrom } from "../sweep/points.js";
 import { crossoverData, planCrossover, type CrossoverData, type CrossoverFlags } from "./crossover.js";
 import { sweepData, sweepNotDrawn, type SweepData } from "./sweep.js";
 
@@ -73,7 +73,7 @@ export async function collectReport(pool: SimulationPool, loaded: LoadedScenario
   // the grid is counted (and its file checked) before any point is built
   const grid = section === undefined ? null : sweepGrid(raw, file, scenario);
   const why = grid === null ? null : sweepNotDrawn(grid.axes.length, grid.size);
-  const drawn = grid && why === null ? buildSweep(raw, file, scenario) : null;
+  const drawn = grid && why === null ? buildSweepFrom(grid) : null;
   const sweepNote = why && `${why} (agentsim sweep writes every point to CSV).`;
 
   const jobs = scenario.strategies.length * scenario.contexts.length;

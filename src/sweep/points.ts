@@ -133,7 +133,11 @@ function sweepOf(grid: SweepGrid, kept: readonly Scenario[], extensions: boolean
  * must be). `file` is only used in error messages; `base` is the file already validated, if at hand.
  */
 export function buildSweep(raw: Record<string, unknown>, file: string, base?: Scenario): Sweep {
-  const grid = sweepGrid(raw, file, base);
+  return buildSweepFrom(sweepGrid(raw, file, base));
+}
+
+/** Build and validate every point of a checked grid (see buildSweep). */
+export function buildSweepFrom(grid: SweepGrid): Sweep {
   const kept: Scenario[] = [];
   let extensions = false;
   for (let k = 0; k < grid.size; k++) {
