@@ -186,7 +186,7 @@ describe("degenerate data give numbers or 'not identified', never NaN", () => {
 describe("a bootstrap replicate whose estimates make no valid scenario", () => {
   const base = parse(readFileSync("scenarios/default.yaml", "utf8")) as Record<string, unknown>;
   const plan = { file: "default.yaml", base, counts: {}, tokens: {} };
-  const hardRate = { key: "models.weak.fix.hard", kind: "fixRate" as const, subject: "weak", read: () => null };
+  const hardRate = { key: "models.weak.fix.hard", kind: "fixRate" as const, subject: "weak", read: () => null, flat: () => false };
 
   it("a fix rate estimated as 0 becomes the smallest a scenario holds, and the replicate still decides", () => {
     expect(RATE_FLOOR).toBe(1e-4);

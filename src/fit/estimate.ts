@@ -65,7 +65,11 @@ export interface ParameterDef {
   /** the model (fix rates, bugs) or the token key */
   subject: string;
   read: (e: Estimates) => number | null;
+  /** whether EM found the likelihood flat along it (see MixtureFit.flat); never for counts and tokens */
+  flat: (e: Estimates) => boolean;
 }
+
+const never = () => false;
 
 /** Every parameter the fit estimates, keyed by its dotted scenario path. */
 export function parameterDefs(data: FitData): ParameterDef[] {
@@ -74,14 +78,14 @@ export function parameterDefs(data: FitData): ParameterDef[] {
     ...data.sources.flatMap((m, s): ParameterDef[] => {
       const at = m === data.sourceModels[s] ? `models.${m}.fix` : `${m}.fix`;
       return [
-        { key: `${at}.easy`, kind: "fixRate", subject: m, read: (e) => e.mixture.easy[s]! },
-        { key: `${at}.hard`, kind: "fixRate", subject: m, read: (e) => e.mixture.hard[s]! },
+        { key: `${at}.easy`, kind: "fixRate", subject: m, read: (e) => e.mixture.easy[s]!, flat: (e) => e.mixture.flat.easy[s]! },
+        { key: `${at}.hard`, kind: "fixRate", subject: m, read: (e) => e.mixture.hard[s]!, flat: (e) => e.mixture.flat.hard[s]! },
       ];
     }),
     ...data.generators.flatMap((m, g): ParameterDef[] => [
-      { key: `models.${m}.bugs.count`, kind: "bugCount", subject: m, read: (e) => e.bugCount[g]! },
-      { key: `models.${m}.bugs.hardFraction`, kind: "hardFraction", subject: m, read: (e) => e.mixture.phi[g]! },
+      { key: `models.${m}.bugs.count`, kind: "bugCount", subject: m, read: (e) => e.bugCount[g]!, flat: never },
+      { key: `models.${m}.bugs.hardFraction`, kind: "hardFraction", subject: m, read: (e) => e.mixture.phi[g]!, flat: (e) => e.mixture.flat.phi[g]! },
     ]),
-    ...TOKEN_KEYS.map((t): ParameterDef => ({ key: `tokens.${t}`, kind: "tokens", subject: t, read: (e) => e.tokens[t] })),
+    ...TOKEN_KEYS.map((t): ParameterDef => ({ key: `tokens.${t}`, kind: "tokens", subject: t, read: (e) => e.tokens[t], flat: never })),
   ];
 }

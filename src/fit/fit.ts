@@ -8,7 +8,7 @@ import { groupDigits, noun } from "../text.js";
 import { bootstrap, percentileInterval, strataUnits, type Replicate, type ReplicateRunner } from "./bootstrap.js";
 import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
 import { compileFitData, patternCounts, unitWeights, type FitData } from "./data.js";
-import { sourceTotals, type MixtureFit } from "./mixture.js";
+import { sourceTotals } from "./mixture.js";
 import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterKind, type TokenKey } from "./estimate.js";
 import { observeRun, type LadderOf, type RunObservation } from "./observations.js";
 import { cheapestByContext, fittedScenario, type ContextChoice, type FittedScenario } from "./scenario.js";
@@ -171,14 +171,6 @@ const FLAT =
   "other values explain the traces as well (EM from other starts ends elsewhere at the same likelihood), as when a " +
   "rung gives each bug one attempt before a consult or an escalation";
 
-/** Whether EM found the likelihood flat along a fix rate or hard fraction (see MixtureFit.flat). */
-function isFlat(def: ParameterDef, data: FitData, flat: MixtureFit["flat"]): boolean {
-  if (def.kind === "hardFraction") return flat.phi[data.generators.indexOf(def.subject)] ?? false;
-  if (def.kind !== "fixRate") return false;
-  const s = data.sources.indexOf(def.subject);
-  return (def.key.endsWith(".easy") ? flat.easy[s] : flat.hard[s]) ?? false;
-}
-
 /** Fit runs read from traces (see trace.ts: readTraceFile, assembleRuns). */
 export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<FitReport> {
   if (runs.length === 0) throw new UserError("no runs in the traces");
@@ -189,8 +181,9 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
   const full = estimate(data, unitWeights(data));
   // a parameter along which the likelihood is flat has no estimate, here nor in any replicate (one
   // the data say nothing of at all, say a generator with no bugs, keeps its own reason)
-  const unidentified = defs.map((d) => d.read(full) !== null && isFlat(d, data, full.mixture.flat));
-  const values = defs.map((d, i) => (unidentified[i] ? null : d.read(full)));
+  const estimated = defs.map((d) => d.read(full));
+  const unidentified = defs.map((d, i) => estimated[i] !== null && d.flat(full));
+  const values = estimated.map((v, i) => (unidentified[i] ? null : v));
   const counts = countSummaries(data);
   const tokens = tokenSummaries(observations);
   const notes: string[] = [];
