@@ -63,6 +63,26 @@ async function fitTrace(raw: Raw, runs: number, seedKey: string, bootstrap: numb
 
 const RATE_KINDS = new Set(["fixRate", "hardFraction"]);
 
+/**
+ * A known scenario (shared context, binomial) whose strategies come from `strategies`, given
+ * fix rates `lift` above model b's own: a rung's own rates, as an advised executor's.
+ */
+function ladderScenario(seed: number, lift: { easy: number; hard: number }, strategies: (own: { easy: number; hard: number }) => Raw): Raw {
+  const known = knownScenario(seed, { context: "shared", binomial: true, censored: false });
+  const b = (known.models as Record<string, { fix: { easy: number; hard: number } }>).b!.fix;
+  return { ...known, strategies: strategies({ easy: Math.min(0.99, b.easy + lift.easy), hard: Math.min(0.9, b.hard + lift.hard) }) };
+}
+
+/** Each key's estimate within 4 bootstrap standard errors of its value in `raw` (see the top of the file). */
+function expectWithin4Se(report: FitReport, raw: Raw, keys: string[]): void {
+  for (const key of keys) {
+    const p = report.parameters.find((x) => x.key === key);
+    expect(p, key).toBeDefined();
+    const z = (p!.value! - (getPath(raw, key) as number)) / p!.stdError!;
+    expect(Math.abs(z), `${key}: ${p!.value} vs ${getPath(raw, key)} (SE ${p!.stdError})`).toBeLessThanOrEqual(4);
+  }
+}
+
 describe("fit recovers the scenario that wrote the traces", () => {
   it("fix rates and hard fractions within 4 standard errors, constant tokens exactly", async () => {
     let estimates = 0;
@@ -95,22 +115,12 @@ describe("fit recovers the scenario that wrote the traces", () => {
     // The attempts after a consult were counted toward the model's rates, though the advised rung
     // fixes at its own (here far higher) rates: the executor's hard rate came out about 0.13
     // against 0.10, some 9 standard errors off, and the advisor scenario's decision reversed.
-    const known = knownScenario(11, { context: "shared", binomial: true, censored: false });
-    const models = known.models as Record<string, { fix: { easy: number; hard: number } }>;
-    const advised = { easy: Math.min(0.99, models.b!.fix.easy + 0.2), hard: Math.min(0.9, models.b!.fix.hard + 0.4) };
-    const raw = {
-      ...known,
-      strategies: {
-        "a-b": { generator: "a", fixer: "b" },
-        advised: { generator: "b", ladder: [{ fixer: "b", attempts: 2 }, { consult: "a", output: 1000 }, { fixer: "b", fix: advised }] },
-      },
-    };
+    const raw = ladderScenario(11, { easy: 0.2, hard: 0.4 }, (advised) => ({
+      "a-b": { generator: "a", fixer: "b" },
+      advised: { generator: "b", ladder: [{ fixer: "b", attempts: 2 }, { consult: "a", output: 1000 }, { fixer: "b", fix: advised }] },
+    }));
     const report = await fitTrace(raw, 800, "advised", 200);
-    for (const key of ["models.b.fix.easy", "models.b.fix.hard", "models.b.bugs.hardFraction"]) {
-      const p = report.parameters.find((x) => x.key === key)!;
-      const z = (p.value! - (getPath(raw, key) as number)) / p.stdError!;
-      expect(Math.abs(z), `${key}: ${p.value} vs ${getPath(raw, key)} (SE ${p.stdError})`).toBeLessThanOrEqual(4);
-    }
+    expectWithin4Se(report, raw, ["models.b.fix.easy", "models.b.fix.hard", "models.b.bugs.hardFraction"]);
     expect(report.notes.join("\n")).toMatch(/fix attempts followed a consult on their bug and are left out of the fix rates/);
   });
 
@@ -118,30 +128,18 @@ describe("fit recovers the scenario that wrote the traces", () => {
     // Without the ladder a consult after one attempt leaves one attempt a bug, which cannot tell
     // the classes apart (an audit: hard fraction 0 [0, 0]); a rung with its own rates and no
     // consult before it counted toward the model's (hard 0.131 against 0.10).
-    const known = knownScenario(12, { context: "shared", binomial: true, censored: false });
-    const models = known.models as Record<string, { fix: { easy: number; hard: number } }>;
-    const own = { easy: Math.min(0.99, models.b!.fix.easy + 0.15), hard: Math.min(0.9, models.b!.fix.hard + 0.35) };
-    const raw = {
-      ...known,
-      strategies: {
-        advised: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { consult: "a", output: 1000 }, { fixer: "b", fix: own }] },
-        "own-rates": { generator: "b", ladder: [{ fixer: "b", attempts: 2 }, { fixer: "b", fix: own }] },
-      },
-    };
+    const raw = ladderScenario(12, { easy: 0.15, hard: 0.35 }, (own) => ({
+      advised: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { consult: "a", output: 1000 }, { fixer: "b", fix: own }] },
+      "own-rates": { generator: "b", ladder: [{ fixer: "b", attempts: 2 }, { fixer: "b", fix: own }] },
+    }));
     const scenario = parseScenario(raw, "ladders.yaml");
     const text = traceLines(scenario, { runs: 800, seedKey: "ladders" }).join("\n") + "\n";
     const report = await fitTraceText(text, { bootstrap: 100, seed: "ladders", prices: { file: "ladders.yaml", raw }, runner: inThisThread });
-    const keys = [
+    expectWithin4Se(report, raw, [
       "models.b.fix.easy", "models.b.fix.hard", "models.b.bugs.hardFraction",
       "strategies.advised.ladder[2].fix.easy", "strategies.advised.ladder[2].fix.hard",
       "strategies.own-rates.ladder[1].fix.easy", "strategies.own-rates.ladder[1].fix.hard",
-    ];
-    for (const key of keys) {
-      const p = report.parameters.find((x) => x.key === key);
-      expect(p, key).toBeDefined();
-      const z = (p!.value! - (getPath(raw, key) as number)) / p!.stdError!;
-      expect(Math.abs(z), `${key}: ${p!.value} vs ${getPath(raw, key)} (SE ${p!.stdError})`).toBeLessThanOrEqual(4);
-    }
+    ]);
     expect(report.notes.join("\n")).not.toMatch(/left out of the fix rates/);
     // and the scenario written with them holds the rung's own rates where they were
     const written = report.scenario as { strategies: Record<string, { ladder: { fix?: { easy: number } }[] }> };
@@ -152,10 +150,9 @@ describe("fit recovers the scenario that wrote the traces", () => {
     // The bugs fixed at that attempt say nothing of their class: the hard fraction and the two
     // rates trade off along a ridge of equal likelihood. EM stopped anywhere on it, and the
     // bootstrap (started there) gave intervals that held the truth 0 times in 30 (an audit).
-    const known = knownScenario(13, { context: "shared", binomial: true, censored: false });
-    const models = known.models as Record<string, { fix: { easy: number; hard: number } }>;
-    const own = { easy: Math.min(0.99, models.b!.fix.easy + 0.15), hard: Math.min(0.9, models.b!.fix.hard + 0.35) };
-    const raw = { ...known, strategies: { advised: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { consult: "a", output: 1000 }, { fixer: "b", fix: own }] } } };
+    const raw = ladderScenario(13, { easy: 0.15, hard: 0.35 }, (own) => ({
+      advised: { generator: "b", ladder: [{ fixer: "b", attempts: 1 }, { consult: "a", output: 1000 }, { fixer: "b", fix: own }] },
+    }));
     const text = traceLines(parseScenario(raw, "ridge.yaml"), { runs: 600, seedKey: "ridge" }).join("\n") + "\n";
     const report = await fitTraceText(text, { bootstrap: 40, seed: "ridge", prices: { file: "ridge.yaml", raw }, runner: inThisThread });
     const row = (key: string) => report.parameters.find((x) => x.key === key)!;
@@ -164,10 +161,7 @@ describe("fit recovers the scenario that wrote the traces", () => {
       expect(row(key).reason).toMatch(/^other values explain the traces as well/);
     }
     // the rung's own rates are identified: its attempts tell the classes apart
-    for (const key of ["strategies.advised.ladder[2].fix.easy", "strategies.advised.ladder[2].fix.hard"]) {
-      const p = row(key);
-      expect(Math.abs((p.value! - (getPath(raw, key) as number)) / p.stdError!), key).toBeLessThanOrEqual(4);
-    }
+    expectWithin4Se(report, raw, ["strategies.advised.ladder[2].fix.easy", "strategies.advised.ladder[2].fix.hard"]);
   });
 
   it("a trace of both contexts, whose runs of one index share their draws, is as sure as one context alone", async () => {
