@@ -111,6 +111,30 @@ describe("decide", () => {
     expect(d.byP90.tied).toEqual(["b-x", "c-x"]);
   });
 
+  it("ties strategies whose closed forms give the same expected cost, however their simulated means fall", () => {
+    // a-x and c-x: the same expected cost 0.5 (their closed forms differ in the last place, as two
+    // formulas equal in exact arithmetic may), simulated 0.503 and 0.497; b-x: 0.5 (1 + 1e-9)
+    // expected, not the same, simulated 0.499.
+    const withClosedForm = (r: SimRow, analyticMean: number): SimRow => ({ ...r, analyticMean });
+    const rows = [
+      withClosedForm(row("a-x", "shared", 0.503, 0.6), 0.5),
+      withClosedForm(row("b-x", "shared", 0.499, 0.6), 0.5 * (1 + 1e-9)),
+      withClosedForm(row("c-x", "shared", 0.497, 0.6), 0.5 * (1 + 2 ** -52)),
+    ];
+    const m = decide(rows, []).contexts[0]!.byMean;
+    expect(m.best.strategy).toBe("c-x");
+    expect(m.tied).toEqual(["a-x"]);
+    expect(m.expectedTie).toBe(0.5 * (1 + 2 ** -52));
+    // without closed forms, the same simulated means tie nothing
+    const plain = decide(rows.map((r) => ({ ...r, analyticMean: null })), []).contexts[0]!.byMean;
+    expect(plain.tied).toEqual([]);
+    expect(plain.expectedTie).toBeNull();
+    // a best of its own expected cost: no tie, whatever the others share
+    const apart = decide([withClosedForm(row("a-x", "shared", 0.49, 0.6), 0.49), ...rows.slice(0, 1), rows[2]!], []).contexts[0]!.byMean;
+    expect(apart.tied).toEqual([]);
+    expect(apart.expectedTie).toBeNull();
+  });
+
   it("with a single strategy names it, with no runner-up and no savings", () => {
     const d = decide([row("a-x", "shared", 0.1, 0.2)], []).contexts[0]!;
     expect(d.byMean).toMatchObject({ best: { strategy: "a-x" }, runnerUp: null, savings: null, savingsLow: null, probabilityCheaper: null });

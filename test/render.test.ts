@@ -179,6 +179,20 @@ describe("the decision in words", () => {
     expect(text).toMatch(/^Cheapest per run in the shared context: a-x \(a generates, x fixes\), tied with b-x\.$/m);
   });
 
+  it("two of the same expected cost by their closed forms are tied: the closed form, not the noise between the means", () => {
+    // a-x and b-x: expected $0.40621 each; simulated $0.40509 and $0.40605 (an audit's scenario of
+    // two strategies of the same models, which named a-x cheapest, "which this many runs cannot
+    // tell apart")
+    const results = [{ ...row("b-x", 0.40605, 0.5), analyticMean: 0.40621 }, { ...row("a-x", 0.40509, 0.5), analyticMean: 0.40621 }];
+    const comparisons = [{ context: "shared" as const, a: "a-x", b: "b-x", probabilityCheaper: 0.506 }];
+    const lines = decisionLines(decide(results, comparisons), results, 300);
+    expect(lines[0]).toBe("Cheapest per run in the shared context: a-x (a generates, x fixes), tied with b-x.");
+    expect(lines[1]).toBe(
+      "  shared: $0.40621 per run expected; the same as b-x by their closed forms (simulated means $0.40509 and $0.40605); " +
+        "cheaper than it in 50.6% of single runs; lowest p90 too ($0.50000, tied with b-x)",
+    );
+  });
+
   it("three that cost the same in every run: the sentence names both others, as the headline does", () => {
     const constant = (name: string) => ({ ...row(name, 0.022, 0.022), stdError: 0 });
     const results = [constant("a-x"), constant("b-x"), constant("d-x")];

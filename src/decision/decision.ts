@@ -101,6 +101,12 @@ export interface MeanChoice extends Choice {
   heavyTailed: { strategy: string; expected: number | null; simulated: number }[];
   /** every strategy's expected cost is infinite: none is cheapest by mean (`best` is only the first listed) */
   allInfinite: boolean;
+  /**
+   * The expected cost that `best` and the strategies in `tied` share by their closed forms, where
+   * they are tied because their closed forms give the same expected cost (see sameExpectedCost):
+   * their simulated means differ only by sampling noise. Null otherwise.
+   */
+  expectedTie: number | null;
 }
 
 export interface ContextDecision {
@@ -203,13 +209,38 @@ function p90Apart(lower: SimRow, other: SimRow): boolean | null {
   return lower.p90High < other.p90Low;
 }
 
+/**
+ * The strategies other than `best` whose closed forms give the same finite expected cost as its
+ * own (none where `best` has no closed form, or an infinite one). Two strategies that cost the same
+ * in expectation are tied by mean, however their simulated means happen to fall.
+ */
+function sameInExpectation(rows: SimRow[], best: SimRow): string[] {
+  const expected = best.analyticMean;
+  if (expected == null || !Number.isFinite(expected)) return [];
+  return rows.filter((r) => r !== best && r.analyticMean != null && sameExpectedCost(r.analyticMean, expected)).map((r) => r.strategy);
+}
+
+/**
+ * The choice by mean of one context's rows: by rankedMean, with the strategies tied with the best
+ * in expectation (sameInExpectation) among its ties.
+ */
+function chooseByMean(rows: SimRow[], candidate: (r: SimRow, value: number) => Candidate): Choice & { expectedTie: number | null } {
+  const choice = choose(rows.map((r) => candidate(r, rankedMean(r))));
+  if (!Number.isFinite(choice.best.value)) return { ...choice, expectedTie: null };
+  const best = rows.find((r) => r.strategy === choice.best.strategy)!;
+  const same = new Set(sameInExpectation(rows, best));
+  if (same.size === 0) return { ...choice, expectedTie: null };
+  const tied = choice.ranking.slice(1).filter((c) => same.has(c.strategy) || choice.tied.includes(c.strategy)).map((c) => c.strategy);
+  return { ...choice, tied, expectedTie: best.analyticMean! };
+}
+
 /** The decision per context from simulated results and their pairwise comparisons. */
 export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
   return {
     contexts: contextsOf(results).map((context) => {
       const mine = results.filter((r) => r.context === context);
       const candidate = (r: SimRow, value: number): Candidate => ({ strategy: r.strategy, value, completion: r.allFixedFraction });
-      const choice = choose(mine.map((r) => candidate(r, rankedMean(r))));
+      const { expectedTie, ...choice } = chooseByMean(mine, candidate);
       const byP90 = choose(mine.map((r) => candidate(r, r.p90)));
       const row = (name: string) => mine.find((r) => r.strategy === name)!;
       const stdError = (name: string) => row(name).stdError;
@@ -235,6 +266,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
             .filter((c): c is Candidate => c !== null && infiniteVariance(c.strategy) && !infiniteMean(c.strategy))
             .map((c) => ({ strategy: c.strategy, expected: row(c.strategy).analyticMean ?? null, simulated: row(c.strategy).mean })),
           allInfinite: choice.best.value === Infinity,
+          expectedTie,
         },
         byP90,
         p90Apart: p90Apart(row(byP90.best.strategy), row(choice.best.strategy)),

@@ -81,14 +81,18 @@ function simSentence(d: Decision["contexts"][number]): string {
   if (m.allInfinite) return `every strategy's expected cost is infinite, so none is cheapest by mean; ${p90Clause(d.byP90, null, null)}`;
   // a heavy-tailed best is ranked by its closed form: the number is that, and says so
   const heavyBest = m.heavyTailed.find((h) => h.strategy === m.best.strategy && h.expected !== null);
-  const expected = heavyBest ? ` expected (its cost has infinite variance, so its simulated mean, ${money(heavyBest.simulated)}, is unreliable)` : "";
-  const parts = [`${money(m.best.value)} per run${expected}${completing(m.best)}`];
+  const expected = heavyBest
+    ? ` expected (its cost has infinite variance, so its simulated mean, ${money(heavyBest.simulated)}, is unreliable)`
+    : m.expectedTie !== null ? " expected" : "";
+  const parts = [`${money(m.expectedTie ?? m.best.value)} per run${expected}${completing(m.best)}`];
   // costs constant (no spread) and equal: the same in every run, for every strategy tied
   const same = m.runnerUp !== null && m.savings === 0 && m.savingsLow === 0 && m.savingsHigh === 0;
   const sameAs = listed(m.tied.length > 0 ? m.tied : [m.runnerUp?.strategy ?? ""]);
   const savings = same ? `the same as ${sameAs}${m.tied.length > 0 ? "" : completing(m.runnerUp!)} in every run` : savingsClause(m);
   if (same) {
     parts.push(savings!);
+  } else if (m.expectedTie !== null) {
+    parts.push(`the same as ${sameAs} by their closed forms${simulatedMeans(m)}`);
   } else if (savings) {
     const noise =
       m.savingsLow !== null && m.savingsLow <= 0
@@ -99,7 +103,8 @@ function simSentence(d: Decision["contexts"][number]): string {
     parts.push(`${m.runnerUp.strategy}'s expected cost is infinite`);
   }
   if (m.probabilityCheaper !== null && m.runnerUp && !same) {
-    parts.push(`cheaper than ${savings ? "it" : m.runnerUp.strategy} in ${percentStrict(m.probabilityCheaper, 1)} of single runs`);
+    const it = savings !== null && (m.expectedTie === null || m.tied.length === 1);
+    parts.push(`cheaper than ${it ? "it" : m.runnerUp.strategy} in ${percentStrict(m.probabilityCheaper, 1)} of single runs`);
   }
   parts.push(p90Clause(d.byP90, m.best.strategy, d.p90Apart));
   if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, m.best.strategy));
@@ -111,6 +116,16 @@ function simSentence(d: Decision["contexts"][number]): string {
     );
   }
   return parts.join("; ");
+}
+
+/**
+ * " (simulated means $0.40509 and $0.40605)": the simulated means of strategies tied in expectation,
+ * which differ by sampling noise; "" where one of them is ranked by its closed form (heavy-tailed).
+ */
+function simulatedMeans(m: MeanChoice): string {
+  if (m.heavyTailed.length > 0) return "";
+  const tied = m.ranking.filter((c) => c === m.best || m.tied.includes(c.strategy));
+  return ` (simulated mean${tied.length > 1 ? "s" : ""} ${listed(tied.map((c) => money(c.value)))})`;
 }
 
 /**
