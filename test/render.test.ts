@@ -80,6 +80,16 @@ describe("layout", () => {
     const wide = sectionTable(columns, sections, { width: 20, wide: true });
     expect(wide).toMatch(/optional +only wide/);
   });
+
+  it("drops columns of one rank together: the parts of a sum are shown all or none", () => {
+    // width 24: every column takes 29; one part at a time, dropping part1 was enough (22), and
+    // left a breakdown that no longer added up (analytic's "fix input new" went alone)
+    type Row = { a: string };
+    const part = (head: string): Column<Row> => ({ head, numeric: true, drop: 2, cell: () => "1" });
+    const parts: Column<Row>[] = [{ head: "name", cell: (r) => r.a }, part("part1"), part("part2"), part("part3"), { head: "x", drop: 1, cell: () => "x" }];
+    const text = sectionTable(parts, [{ title: "shared", rows: [{ a: "one" }] }], { width: 24, wide: false });
+    expect(text.split("\n")[0]).toBe("name   x");
+  });
 });
 
 function row(strategy: string, mean: number, p90: number, allFixedFraction = 1): SimRow {

@@ -18,10 +18,11 @@ const ANALYTIC_COLUMNS: Column<AnalyticResult>[] = [
   { head: "E[cost]", numeric: true, cell: (r) => closedForm(r) },
   { head: "attempts", numeric: true, drop: 1, cell: (r) => num(r.expectedAttempts) },
   { head: "attempt\nvariance", numeric: true, wide: true, cell: (r) => num(r.attemptVariance) },
+  // the breakdown's four parts add up to E[cost]: shown all, or none
   { head: "generation", numeric: true, drop: 2, cell: (r) => money(r.breakdown?.generation) },
-  { head: "fix input\nnew", numeric: true, drop: 3, cell: (r) => money(r.breakdown?.fixInputNew) },
-  { head: "fix input\ncached", numeric: true, drop: 3, cell: (r) => money(r.breakdown?.fixInputCached) },
-  { head: "fix\noutput", numeric: true, drop: 3, cell: (r) => money(r.breakdown?.fixOutput) },
+  { head: "fix input\nnew", numeric: true, drop: 2, cell: (r) => money(r.breakdown?.fixInputNew) },
+  { head: "fix input\ncached", numeric: true, drop: 2, cell: (r) => money(r.breakdown?.fixInputCached) },
+  { head: "fix\noutput", numeric: true, drop: 2, cell: (r) => money(r.breakdown?.fixOutput) },
 ];
 
 export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], decision: AnalyticDecision, file: string, fit: FitOptions): string {

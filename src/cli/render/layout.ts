@@ -54,7 +54,10 @@ export interface Column<R> {
   numeric?: boolean;
   /** shown only with --wide */
   wide?: boolean;
-  /** when the table is too wide, columns are dropped highest `drop` first; absent: always kept */
+  /**
+   * when the table is too wide, columns are dropped highest `drop` first, those of the same `drop`
+   * together (the parts of one sum, which mislead when some are missing); absent: always kept
+   */
   drop?: number;
 }
 
@@ -95,15 +98,19 @@ export function plainTable<R>(columns: Column<R>[], rows: R[], options: FitOptio
   return fitted(columns, options, (shown) => rows.map((r) => shown.map((c) => c.cell(r))));
 }
 
-/** The table of the columns shown (`cells` gives its rows), dropping columns (highest `drop` first) until it fits. */
+/**
+ * The table of the columns shown (`cells` gives its rows), dropping columns (highest `drop` first,
+ * those of one `drop` together) until it fits.
+ */
 function fitted<R>(columns: Column<R>[], options: FitOptions, cells: (shown: Column<R>[]) => string[][]): string {
   let shown = columns.filter((c) => options.wide || !c.wide);
   const render = () => table(shown.map((c) => c.head), cells(shown), new Set(shown.filter((c) => c.numeric).map((c) => c.head)));
   let text = render();
   while (!options.wide && textWidth(text) > options.width) {
-    const next = shown.filter((c) => c.drop !== undefined).sort((a, b) => b.drop! - a.drop!)[0];
-    if (!next) break;
-    shown = shown.filter((c) => c !== next);
+    const ranks = shown.filter((c) => c.drop !== undefined).map((c) => c.drop!);
+    if (ranks.length === 0) break;
+    const next = Math.max(...ranks);
+    shown = shown.filter((c) => c.drop !== next);
     text = render();
   }
   return text;
