@@ -131,6 +131,28 @@ describe("agentsim analytic and crossover", () => {
     expect(Math.max(...text.split("\n").map((l) => l.length))).toBeLessThanOrEqual(100);
   });
 
+  it("crossover skips a context for the strategy without a closed form anywhere, at the value it names", () => {
+    // advised has a closed form in shared context at the file's 0.3 and most of the range;
+    // executor-alone has none anywhere (its window): the reason named advised too, at 0.1 unsaid
+    const args = ["crossover", "scenarios/advisor.yaml", "--param", "strategies.advised.ladder[2].fix.hard", "--between", "advised,executor-alone", "--from", "0.1", "--to", "1", "--json"];
+    const out = JSON.parse(agentsim(...args).stdout);
+    expect(out.skipped).toHaveLength(1);
+    expect(out.skipped[0].reason).toMatch(/^executor-alone \(shared\) has no closed form at any value scanned; at strategies\.advised\.ladder\[2\]\.fix\.hard = 0\.1: a context window/);
+    expect(out.skipped[0].reason).not.toMatch(/advised \(shared\)/);
+  });
+
+  it("crossover with every context skipped: one line naming the file, the flag and each context", () => {
+    // the weak model's hard rate Beta with a = 0.15 x 10 = 1.5: strong-first's expected cost is infinite
+    const file = scenarioFile(readFileSync("scenarios/beta-difficulty.yaml", "utf8").replace("hard: { dist: beta, mean: 0.15, concentration: 20 }", "hard: { dist: beta, mean: 0.15, concentration: 10 }"));
+    for (const extra of [[], ["--json"]]) {
+      const r = agentsim("crossover", file, "--param", "models.weak.bugs.count", ...extra);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(new RegExp(`^agentsim: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: --param models\\.weak\\.bugs\\.count: no context .*\\(shared: strong-first \\(shared\\) has no closed form: infinite expected cost.*; fresh: strong-first \\(fresh\\)`));
+    }
+  });
+
   it("crossover says which values of the range it left out, and why", () => {
     // steps of 0.1 from -0.5: the six values -0.5, -0.4, ..., 0 are below the rate's range [0.0001, 1]
     const args = ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "-0.5", "--to", "0.5", "--steps", "10"];
@@ -152,7 +174,9 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     ["broken YAML", ["analytic", scenarioFile("name: x\nmodels: {a: [1,\n")], /s\.yaml: line \d+, column \d+: invalid YAML/],
     ["a bad --trials", ["run", "--trials", "0"], /--trials must be a whole number from 2 to 100000000, got 0 \(see agentsim run --help\)\n$/],
     ["an unknown strategy in --between", ["crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--between", "a,b"], /--between: unknown strategy "a"/],
-    ["a crossover key that is not there", ["crossover", "scenarios/default.yaml", "--param", "models.weak.speed", "--from", "0", "--to", "1"], /no numeric key at that path/],
+    ["a crossover key that is not there", ["crossover", "scenarios/default.yaml", "--param", "models.weak.speed", "--from", "0", "--to", "1"], /no numeric key at that path \(see agentsim crossover --help\)\n$/],
+    // it was "no context has the closed forms" of each context, and "only bugs.count", though a rung's attempts need none either
+    ["a crossover key without a range", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.hard"], /^agentsim: --from and --to are required for models\.weak\.fix\.hard \(only a bug count and a rung's attempts are searched without a range\) \(see agentsim crossover --help\)\n$/],
     ["an unknown option", ["run", "--trails", "5"], /Unknown argument: trails/],
     ["a report crossover key that is not there", ["report", "scenarios/default.yaml", "--crossover", "models.weak.nope", "--out", join(tmpdir(), "agentsim-never.html")], /default\.yaml: --crossover models\.weak\.nope: no numeric key at that path/],
     [

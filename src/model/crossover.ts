@@ -37,7 +37,7 @@ export interface CrossoverQuery {
   param: string;
   between: [Strategy, Strategy];
   contexts: Context[];
-  /** range to search; optional for bugs.count (default: every root >= 0) */
+  /** range to search; optional for bugs.count (default: every root >= 0) and a rung's attempts (1 to 20) */
   from?: number;
   to?: number;
   /** grid intervals for the sign scan */
@@ -89,7 +89,17 @@ export interface Gap {
 const RELATIVE_TOLERANCE = 1e-9;
 const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
 
-/** E[C_first] - E[C_second] of a scenario; both must have closed forms. */
+/** A scenario in which some of the strategies compared have no closed form (`strategies`, by name). */
+export class NoClosedForm extends UserError {
+  constructor(
+    message: string,
+    readonly strategies: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** E[C_first] - E[C_second] of a scenario; both must have closed forms (else NoClosedForm). */
 export function costDifference(scenario: Scenario, between: [Strategy, Strategy], context: Context): number {
   // the scenario's own strategies: an edited key may be one of a ladder's
   const [a, b] = between.map((st) => {
@@ -97,8 +107,27 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
     return { name: strategy.name, ...expectedMean(scenario, strategy, context) };
   });
   const missing = [a!, b!].filter((r) => r.mean === null);
-  if (missing.length > 0) throw new UserError(missing.map((r) => `${r.name} (${context}) has no closed form: ${r.reason}`).join("; "));
+  if (missing.length > 0) {
+    const message = missing.map((r) => `${r.name} (${context}) has no closed form: ${r.reason}`).join("; ");
+    throw new NoClosedForm(message, missing.map((r) => r.name));
+  }
   return a!.mean! - b!.mean!;
+}
+
+/**
+ * Why a scan found no value with both closed forms (`missing`: each value scanned without one,
+ * with its error, in scan order): the strategies without one at every such value, named with the
+ * reason at the first; else (each value lacks one or the other) the first value's reason, with
+ * that value.
+ */
+function noneInRange(param: string, context: Context, missing: [number, NoClosedForm][]): NoClosedForm {
+  const [x, first] = missing[0]!;
+  const everywhere = first.strategies.filter((name) => missing.every(([, err]) => err.strategies.includes(name)));
+  const at = `${param} = ${Number(x.toPrecision(6))}`;
+  if (everywhere.length === 0) return new NoClosedForm(`no value scanned has a closed form for both strategies in ${context} context; at ${at}: ${first.message}`, first.strategies);
+  const why = first.message.split("; ").find((m) => m.startsWith(`${everywhere[0]} (`)) ?? first.message;
+  const names = everywhere.join(" and ");
+  return new NoClosedForm(`${names} (${context}) ha${everywhere.length === 1 ? "s" : "ve"} no closed form at any value scanned; at ${at}: ${why.replace(/^.*? has no closed form: /, "")}`, everywhere);
 }
 
 /**
@@ -189,7 +218,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   const countModel = COUNT_PATH.exec(query.param)?.[1];
   const value = getPath(raw, query.param);
   if (typeof value !== "number") {
-    throw new UserError(`${file}: --param ${query.param}: no numeric key at that path`);
+    throw new FlagError(`${file}: --param ${query.param}: no numeric key at that path`);
   }
   if (countModel !== undefined) {
     const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });
@@ -203,7 +232,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     );
   }
   if (query.from === undefined || query.to === undefined) {
-    throw new UserError(`--from and --to are required for ${query.param} (only bugs.count is solved without a range)`);
+    throw new FlagError(`--from and --to are required for ${query.param} (only a bug count and a rung's attempts are searched without a range)`);
   }
   const lattice = hardFractionLattice(raw, query.param);
   if (lattice !== null) return query.contexts.flatMap((ctx) => latticeCrossovers(raw, file, query, ctx, meter, lattice));
@@ -212,7 +241,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     // A value the key may not take is no scenario, and is left out; a scenario without a closed
     // form (a window reached, an infinite expectation) is a gap, which is reported.
     const invalid = new Map<number, UserError>();
-    const noClosedForm = new Map<number, string>();
+    const noClosedForm = new Map<number, NoClosedForm>();
     const difference = (x: number) => {
       const d = differenceAt(x, at, query.between, ctx, noClosedForm, (err) => invalid.set(x, err));
       meter(x);
@@ -222,11 +251,10 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     const ys = new Map(xs.map((x) => [x, difference(x)]));
     const roots = scanCrossovers((x) => ys.get(x) ?? difference(x), query.from!, query.to!, query.steps);
     if (roots.length === 0 && xs.every((x) => Number.isNaN(ys.get(x)))) {
-      const first = noClosedForm.get(xs.find((x) => noClosedForm.has(x)) ?? NaN);
-      throw first !== undefined ? new UserError(first) : invalid.values().next().value;
+      throw noClosedForm.size > 0 ? noneInRange(query.param, ctx, [...noClosedForm]) : invalid.values().next().value;
     }
     if (query.onGap) {
-      for (const gap of gapsOf(xs, (x) => ys.get(x)!, (x) => noClosedForm.get(x), query.between, ctx)) query.onGap(gap);
+      for (const gap of gapsOf(xs, (x) => ys.get(x)!, (x) => noClosedForm.get(x)?.message, query.between, ctx)) query.onGap(gap);
     }
     for (const run of runsOf(xs, (x) => invalid.has(x))) {
       query.onLeftOut?.({ from: run[0]!, to: run.at(-1)!, values: run.length, scanned: xs.length, reason: invalid.get(run[0]!)!.message });
@@ -245,7 +273,7 @@ function differenceAt(
   at: (x: number) => Scenario,
   between: [Strategy, Strategy],
   context: Context,
-  noClosedForm: Map<number, string>,
+  noClosedForm: Map<number, NoClosedForm>,
   onInvalid: (err: UserError) => void = () => {},
 ): number {
   let scenario: Scenario;
@@ -259,8 +287,8 @@ function differenceAt(
   try {
     return costDifference(scenario, between, context);
   } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    noClosedForm.set(x, err.message);
+    if (!(err instanceof NoClosedForm)) throw err;
+    noClosedForm.set(x, err);
     return NaN;
   }
 }
@@ -434,7 +462,7 @@ function steppedCrossovers(
   method: "integer" | "step",
   where: string,
 ): Crossover[] {
-  const noClosedForm = new Map<number, string>();
+  const noClosedForm = new Map<number, NoClosedForm>();
   const invalid = new Map<number, UserError>();
   const at = (q: number) => parseScenario(withPath(raw, query.param, q), file);
   const d = (q: number): number | null => {
@@ -471,11 +499,11 @@ function steppedCrossovers(
     gapSincePrevious = false;
   }
   if (known === 0) {
-    const reason = [...noClosedForm.values()][0];
-    throw new UserError(reason ?? `${query.between.map((s) => s.name).join(" and ")} have no closed form at ${where} (${context})`);
+    if (noClosedForm.size > 0) throw noneInRange(query.param, context, [...noClosedForm]);
+    throw new UserError(`${query.between.map((s) => s.name).join(" and ")} have no closed form at ${where} (${context})`);
   }
   if (query.onGap) {
-    for (const gap of gapsOf(points, (q) => values.get(q) ?? NaN, (q) => noClosedForm.get(q), query.between, context)) query.onGap(gap);
+    for (const gap of gapsOf(points, (q) => values.get(q) ?? NaN, (q) => noClosedForm.get(q)?.message, query.between, context)) query.onGap(gap);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
-import { attemptsKeyStrategy, bestAttempts, findCrossovers, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { rangeFlags, textFlag, wholeFlag } from "../args.js";
@@ -35,8 +35,8 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
       .option("param", { type: "string", demandOption: true, requiresArg: true, describe: "dotted numeric key, e.g. models.weak.bugs.count" })
-      .option("from", { type: "string", requiresArg: true, describe: "start of the range searched (optional for bugs.count)" })
-      .option("to", { type: "string", requiresArg: true, describe: "end of the range searched (optional for bugs.count)" })
+      .option("from", { type: "string", requiresArg: true, describe: "start of the range searched (optional for a bug count and a rung's attempts)" })
+      .option("to", { type: "string", requiresArg: true, describe: "end of the range searched (optional for a bug count and a rung's attempts)" })
       .option("between", { type: "string", requiresArg: true, describe: "two strategies, S1,S2 (default: the first two)" })
       .option("context", { choices: ["shared", "fresh"] as const, requiresArg: true, describe: "one context (default: the scenario's)" })
       .option("steps", { type: "string", default: "400", requiresArg: true, describe: `grid intervals of the sign scan, at most ${MAX_STEPS}` })
@@ -82,7 +82,11 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     const onLeftOut = (stretch: LeftOut) => leftOut.push({ ...stretch, reason: withoutFile(stretch.reason) });
     const crossovers = inRange(() => findCrossovers(raw, args.scenario, { param, between, contexts, from, to, steps, onSkip, onGap, onLeftOut }));
     // Points outside the key's range are gaps of the scan; a range with no point inside it fails.
-    if (skipped.length === contexts.length) throw rangeError(cause);
+    if (skipped.length === contexts.length) {
+      if (!(cause instanceof NoClosedForm)) throw rangeError(cause);
+      const why = skipped.map((k) => `${k.context}: ${withoutFile(k.reason)}`).join("; ");
+      throw new UserError(`${args.scenario}: --param ${param}: no context has the closed forms a crossover is sought with (${why})`);
+    }
     const names = between.map((s) => s.name);
     if (args.json) {
       cli.stdout.write(toJson({ param, between: names, from: from ?? null, to: to ?? null, crossovers, gaps, skipped, leftOut }) + "\n");
