@@ -458,6 +458,18 @@ describe("hand-computed example (2 bugs, one easy one hard)", () => {
     delete raw.caching.ttlSeconds;
     expectRel(analyze(raw, "weak-first", "shared").analyticMean, 0.1028);
   });
+
+  it("error-trace growth with a long-context tier has no closed form in fresh context", () => {
+    // The tier's first attempt was placed as without growth: $0.05584 against $0.06783 by hand and
+    // by simulation, on one bug (p = 0.5, L1 = 6000, G = 500, E = 1000, growth 0.2, tier above 12,000).
+    const raw = handWith({ readMultiplier: 0.1, writeMultiplier: 1.25 }) as any;
+    raw.tokens.errorGrowth = 0.2;
+    expect(analyze(raw, "weak-first", "fresh").analyticMean).not.toBeNull();
+    raw.models.strong.price.longContext = { above: 12000, input: 10, output: 50 };
+    const res = analyze(raw, "weak-first", "fresh");
+    expect(res.analyticMean).toBeNull();
+    expect(res.reason).toBe("error-trace growth with a long-context tier has no closed form");
+  });
 });
 
 function strategyOf(name: string): { generator: string; fixer: string } {

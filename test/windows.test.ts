@@ -21,6 +21,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { traceLines } from "../src/evaluate/trace.js";
+import { analyzeScenario } from "../src/model/strategy.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { COL, column } from "../src/sim/columns.js";
 import { compileParams } from "../src/sim/compile.js";
@@ -162,5 +163,48 @@ describe("error-trace growth in shared context", () => {
     // the midpoint 7.41 lies 6 standard errors from either: below it, the order is random.
     const mean = plain.reduce((a, b) => a + b, 0) / runs;
     expect(mean).toBeLessThan(7.41);
+  });
+});
+
+describe("the bound on reaching a window covers every request's size", () => {
+  // One bug, fresh context, L1 = 1000 + 5000 = 6000, window 23000, fix rate p = 0.7.
+  const analyze = (tokens: Record<string, unknown>, window = 23000) =>
+    analyzeScenario(
+      parseScenario(
+        {
+          name: "bound",
+          seed: 1,
+          trials: 10,
+          models: { w: { price: { input: 1, output: 5 }, bugs: { count: 1, hardFraction: 0 }, fix: { easy: 0.7, hard: 0.7 }, contextWindow: window } },
+          tokens: { prompt: 1000, generation: 5000, ...tokens },
+          contexts: ["fresh"],
+        },
+        "bound.yaml",
+      ),
+    )[0]!;
+
+  it("with error-trace growth: each retry's trace is twice the last", () => {
+    // G = 500, E = 1000, growth 1: X_t = 6000 + 500 (t-1) + 1000 (2^(t-1) - 1): X_5 = 23000 fits
+    // (a request that reads exactly its window fits), X_6 = 39500 does not: reach 0.3^5 = 0.00243.
+    // The bound once ignored the growth (X_t = 6000 + 1500 (t-1): t = 13, 0.3^12 = 5.3e-7), below
+    // 1e-6, and a closed form was given where 0.24% of runs stop at the window.
+    const r = analyze({ fixOutput: 500, errorTrace: 1000, errorGrowth: 1 });
+    expect(r.windowChance).toBeCloseTo(0.3 ** 5, 15);
+    expect(r.analyticMean).toBeNull();
+    expect(r.reason).toMatch(/^a context window is reached in up to 0\.0024 of runs/);
+  });
+
+  it("with random output lengths: every attempt adds the largest output", () => {
+    // output uniform 0..1000 (mean 500), trace 1000, window 12000: with the largest, 6000 + 2000 (t-1)
+    // passes 12000 at t = 5 (reach 0.3^4); with the mean, 6000 + 1500 (t-1) at t = 6 (0.3^5).
+    const r = analyze({ fixOutput: { dist: "uniform", min: 0, max: 1000 }, errorTrace: 1000 }, 12000);
+    expect(r.windowChance).toBeCloseTo(0.3 ** 4, 15);
+  });
+
+  it("with lognormal output lengths: no largest output, so no bound and no closed form", () => {
+    const r = analyze({ fixOutput: { dist: "lognormal", mean: 500, cv: 0.5 }, errorTrace: 1000 }, 1e9);
+    expect(r.analyticMean).toBeNull();
+    expect(r.windowChance).toBeNull();
+    expect(r.reason).toMatch(/^a context window may be reached, and no bound says how rarely: lognormal token counts have no largest value/);
   });
 });

@@ -17,6 +17,20 @@ export function distributionMean(d: Distribution): number {
   }
 }
 
+/** The largest draw: Infinity for a lognormal with any spread, which has none. */
+export function distributionMax(d: Distribution): number {
+  switch (d.kind) {
+    case "constant":
+      return d.value;
+    case "uniform":
+      return d.max;
+    case "lognormal":
+      return d.cv === 0 ? d.mean : Infinity;
+    case "empirical":
+      return d.values.reduce((a, b) => Math.max(a, b), -Infinity);
+  }
+}
+
 /** True when every draw is the same number. */
 export function isConstant(d: Distribution): boolean {
   switch (d.kind) {

@@ -14,7 +14,7 @@ import type { Context, FixRate, FixRung, ModelSpec, Scenario, Strategy } from ".
 import { groupDigits } from "../text.js";
 import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
 import { countMean, countPgf, exactClasses, probabilityNoBugs } from "./counts.js";
-import { distributionMean, isConstant } from "./distributions.js";
+import { distributionMax, distributionMean, isConstant } from "./distributions.js";
 import {
   addTokens,
   freshBugTokens,
@@ -150,6 +150,7 @@ export function closedFormReason(scenario: Scenario, strategy: Strategy, context
     if (!oneRung || rung.attempts !== null || rates.easy.kind === "beta" || rates.hard.kind === "beta") {
       return "error-trace growth has a closed form only for one unbounded fixer with fixed rates";
     }
+    if (tiered) return "error-trace growth with a long-context tier has no closed form";
   }
   if (tiered) {
     if (randomTokens) return "a long-context tier with random token counts has no closed form";
@@ -310,8 +311,10 @@ interface FixPhase {
   completion: number | null;
   rungs: RungStats[];
   consults: number;
-  /** P(a run's requests reach a context window), or 0 when no model has one */
+  /** a bound on P(a run's requests reach a context window), or 0 when no model has one */
   windowChance: number;
+  /** why there is no such bound (windowChance is then 1), else null */
+  windowUnbounded: string | null;
   /** shared context, multi-rung ladder: P(a run's requests reach a long-context tier) (0 otherwise) */
   tierChance: number;
   /** cache expiry: the hit probability of the one fixer */
@@ -465,6 +468,52 @@ function thresholdChance(
 }
 
 /**
+ * A bound on the chance that some request of a run reads more than its model's limit (a context
+ * window, or a tier's threshold), and why there is none where there is none (the chance is then 1).
+ * thresholdChance reads the requests' sizes off schedules; for a bound, every attempt adds the
+ * largest output and error trace its distributions can draw (a lognormal's have no largest). With
+ * error-trace growth (x = 1 + growth), the k-th retry's trace is x^(k-1) times the first's: in fresh
+ * context on one unbounded rung, attempt t reads L1 + (t-1) G + E (x^(t-1) - 1)/(x - 1), and its
+ * reach is the bound; elsewhere there is none here.
+ */
+function thresholdBound(
+  scenario: Scenario,
+  strategy: Strategy,
+  context: Context,
+  bugs: { easy: number; hard: number },
+  limitOf: (m: ModelSpec) => number | null,
+  growth: number,
+): { chance: number; unbounded: string | null } {
+  const limits = fixPhaseModels(strategy.ladder).map((m) => limitOf(scenario.models[m]!) ?? Infinity);
+  if (limits.every((w) => w === Infinity) || bugs.easy + bugs.hard === 0) return { chance: 0, unbounded: null };
+  const G = distributionMax(scenario.tokens.fixOutput);
+  const E = distributionMax(scenario.tokens.errorTrace);
+  if (!Number.isFinite(G + E)) return { chance: 1, unbounded: "lognormal token counts have no largest value" };
+  const sched = {
+    easy: bugSchedule(scenario.models, strategy.ladder, false, G + E, G),
+    hard: bugSchedule(scenario.models, strategy.ladder, true, G + E, G),
+  };
+  if (growth === 0 || E === 0) return { chance: thresholdChance(scenario, strategy, context, sched, bugs, limitOf), unbounded: null };
+  const [easyTail, hardTail] = [sched.easy.tail, sched.hard.tail];
+  if (context === "shared" || sched.easy.requests.length > 0 || sched.hard.requests.length > 0 || !easyTail || !hardTail) {
+    return { chance: 1, unbounded: "the bound covers error-trace growth only in fresh context on one unbounded rung" };
+  }
+  const L1 = scenario.tokens.prompt + scenario.tokens.generation;
+  const limit = Math.min(...limits);
+  const x = 1 + growth;
+  const X = (t: number) => L1 + (t - 1) * G + (E * (Math.pow(x, t - 1) - 1)) / (x - 1);
+  // X grows with t, and no slower than without growth: the first t above the limit is at most firstAbove's
+  let [lo, hi] = [1, L1 > limit ? 1 : firstAbove(L1, G + E, limit)];
+  if (hi === Infinity) return { chance: 0, unbounded: null };
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (X(mid) > limit) hi = mid;
+    else lo = mid + 1;
+  }
+  return { chance: Math.min(1, bugs.easy * tailReach(easyTail, lo) + bugs.hard * tailReach(hardTail, lo)), unbounded: null };
+}
+
+/**
  * P(a run makes n requests) for n < limit, from its bugs' schedules (pmf.ts's runPmf), or null
  * where that would take more than MAX_PMF_WORK multiply-adds.
  */
@@ -519,8 +568,12 @@ function sharedTierTokens(scenario: Scenario, strategy: Strategy, total: FixToke
   return { base: addTokens(total, tier, -1), tier };
 }
 
-/** The fix phase of any ladder with a closed form: tokens by model and tier, and the counts around them. */
-function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): FixPhase {
+/**
+ * The fix phase of any ladder with a closed form: tokens by model and tier, and the counts around
+ * them. `growth`: the error-trace growth whose requests the window's bound must cover (the
+ * scenario's, also where the counts are found without it).
+ */
+function fixPhase(scenario: Scenario, strategy: Strategy, context: Context, growth = scenario.tokens.errorGrowth): FixPhase {
   const gen = scenario.models[strategy.generator]!;
   const ladder = strategy.ladder;
   const sched = schedules(scenario, strategy);
@@ -545,10 +598,21 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context): Fix
   });
   const consults = rungs.filter((r) => r.kind === "consult").reduce((s, r) => s + r.attemptsPerRun, 0);
   const completionChance = regressions ? null : completion(gen, 1 - sched.easy.unfixed, 1 - sched.hard.unfixed);
-  const windows = thresholdChance(scenario, strategy, context, sched, bugs, (m) => m.contextWindow);
-  // a tier has no closed form in shared context on a longer ladder, unless it is (almost) never reached
+  const windows = thresholdBound(scenario, strategy, context, bugs, (m) => m.contextWindow, growth);
+  // a tier has no closed form in shared context on a longer ladder, unless it is (almost) never
+  // reached (closedFormReason leaves such a tier constant tokens and no growth: its bound is exact)
   const tiers = context === "shared" && !isOneRung(ladder) ? thresholdChance(scenario, strategy, context, sched, bugs, threshold) : 0;
-  const common = { bugs: totalBugs, completion: completionChance, rungs, consults, windowChance: windows, tierChance: tiers, requestsByModel, tokensReason: null };
+  const common = {
+    bugs: totalBugs,
+    completion: completionChance,
+    rungs,
+    consults,
+    windowChance: windows.chance,
+    windowUnbounded: windows.unbounded,
+    tierChance: tiers,
+    requestsByModel,
+    tokensReason: null,
+  };
   const single = singleFixer(ladder);
   const L1 = scenario.tokens.prompt + scenario.tokens.generation;
   const oneRungClassic = single !== null && !(regressions && fixRungs(ladder)[0]!.attempts !== null);
@@ -598,6 +662,10 @@ function expectedCost(
   let reason = closedFormReason(scenario, strategy, context);
   if (reason) return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: null };
   const phase = fixPhase(scenario, strategy, context);
+  if (phase.windowUnbounded !== null) {
+    reason = `a context window may be reached, and no bound says how rarely: ${phase.windowUnbounded} (compaction or stopping has no closed form)`;
+    return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: null };
+  }
   if (phase.windowChance >= NEGLIGIBLE_WINDOW) {
     reason = `a context window is reached in up to ${phase.windowChance.toPrecision(2)} of runs (compaction or stopping has no closed form)`;
     return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
@@ -667,8 +735,9 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   let counts: FixPhase | null = phase;
   if (!counts && !capped && !divergence(scenario, strategy, "attempts")) {
     try {
-      counts = fixPhase({ ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } }, strategy, context);
-      if (counts.windowChance >= NEGLIGIBLE_WINDOW) counts = null;
+      const plain = { ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } };
+      counts = fixPhase(plain, strategy, context, scenario.tokens.errorGrowth);
+      if (counts.windowChance >= NEGLIGIBLE_WINDOW || counts.windowUnbounded !== null) counts = null;
     } catch {
       counts = null;
     }
