@@ -100,8 +100,10 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   lines.push(sectionTable(runColumns(incomplete), byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
   lines.push(...divergenceNotes(results, fit.width));
+  // a check is a simulated mean against its closed form: a result without one has none
   const tooFew = results.filter((r) => r.verdict === "too few runs").length;
-  if (tooFew > 0) lines.push(...wrap(`${tooFew} of ${results.length} checks not judged: ${tooFewRunsNote}`, fit.width));
+  const checks = results.filter((r) => r.analyticMean !== null).length;
+  if (tooFew > 0) lines.push(...wrap(`${tooFew} of ${checks} checks not judged: ${tooFewRunsNote}`, fit.width));
   const ladders = ladderTable(results, fit.width);
   if (ladders) lines.push("", ladders);
   const verdict = `verdict: consistent when |z| <= ${Z_THRESHOLD} after correcting z for the skewness of the costs`;
