@@ -34,6 +34,26 @@ describe("agentsim run", () => {
     expect(JSON.stringify(two)).toBe(JSON.stringify(one));
   });
 
+  it("--seed is read and checked as the file's seed: 07 is 7; -1, 2^53 and an escape are refused", () => {
+    // " 1" printed "seed 1" with other numbers than --seed 1; -1 and an ESC went through
+    const json = (seed: string) => JSON.parse(agentsim("run", "--json", "--trials", "2000", "--seed", seed).stdout);
+    const strip = (o: { timing?: unknown; seed?: unknown }) => ({ ...o, timing: null, seed: null });
+    const seven = json("7");
+    for (const same of ["07", "7.0", " 7"]) expect(strip(json(same))).toEqual(strip(seven));
+    expect(json("07").seed).toBe(7);
+    expect(json("abc").seed).toBe("abc");
+    for (const [seed, why] of [
+      ["-1", /--seed must be a whole number in \[0, 9007199254740991\], got -1 \(see agentsim run --help\)\n$/],
+      ["9007199254740992", /--seed must be a whole number in \[0, 9007199254740991\]/],
+      ["a\u001bb", /--seed must not contain control or formatting characters \(it holds U\+001B\)/],
+      ["cafe\u0301", /--seed must be in Unicode's composed form/],
+    ] as const) {
+      const r = agentsim("run", "--trials", "2000", "--seed", seed);
+      expect([r.code, r.stdout]).toEqual([2, ""]);
+      expect(r.stderr).toMatch(why);
+    }
+  });
+
   it("counts as checks only the results with a closed form to check against", () => {
     // ext-variable-delta: 8 results, the 4 in shared context without a closed form (growth); at
     // 20,000 runs 2 of the 4 fresh checks are too few runs to judge. It said "2 of 8 checks".
@@ -43,7 +63,7 @@ describe("agentsim run", () => {
 
   it("--json carries the contract's fields", () => {
     const out = JSON.parse(agentsim("run", "--json", "--trials", "2000", "--seed", "7").stdout);
-    expect(out).toMatchObject({ scenario: "default", seed: "7", trials: 2000 });
+    expect(out).toMatchObject({ scenario: "default", seed: 7, trials: 2000 });
     expect(out.results).toHaveLength(8);
     for (const key of ["strategy", "generator", "fixer", "context", "analyticMean", "mean", "stdError", "p50", "p90", "p99", "z", "verdict"]) {
       expect(out.results[0]).toHaveProperty(key);

@@ -4,7 +4,9 @@
  * problem is a FlagError naming the flag; the CLI adds a pointer to the command's --help.
  */
 import { FlagError } from "../errors.js";
+import { parse as parseYaml } from "yaml";
 import { MAX_TRIALS } from "../scenario/bounds.js";
+import { seedProblem } from "../scenario/load.js";
 import { defaultThreads } from "../sim/pool.js";
 
 /** --threads at most: each thread is a worker with its own heap. */
@@ -61,6 +63,21 @@ export const threadsOption = () =>
   }) as const;
 
 /** A non-empty text value, or undefined when the flag was not given. */
+/**
+ * --seed: what a scenario's `seed:` would be, written as the flag is: a number where YAML reads
+ * one (`7`, `07`, `7.0` are the file's 7), else the text; checked by the file's rule, so that the
+ * flag cannot name a seed the file could not (" 1", -1, 2^53, an escape character), nor two seeds
+ * that print alike.
+ */
+export function seedFlag(text: string | undefined): number | string | undefined {
+  if (textFlag("--seed", text) === undefined) return undefined;
+  const read: unknown = parseYaml(text!);
+  const seed = typeof read === "number" ? read : text!;
+  const problem = seedProblem(seed);
+  if (problem !== null) throw new FlagError(`--seed ${problem}`);
+  return seed;
+}
+
 export function textFlag(flag: string, text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   if (text === "") throw new FlagError(`${flag} must not be empty`);

@@ -71,6 +71,15 @@ export function parseScenario(raw: unknown, file: string, options: ParseOptions 
 }
 
 /**
+ * What is wrong with a seed by the file's rule (a whole number in [0, 2^53 - 1], or printable
+ * text), or null: for a seed given elsewhere (a flag), with the same words.
+ */
+export function seedProblem(seed: number | string): string | null {
+  const result = scenarioSchema.shape.seed.safeParse(seed, { reportInput: true, jitless: true });
+  return result.success ? null : describeIssue(result.error.issues[0]!).problem;
+}
+
+/**
  * `__proto__` cannot name a model, a strategy or any key: assigning it to an object sets the
  * object's prototype instead of adding an entry, so it would vanish without a word.
  */

@@ -18,7 +18,7 @@ import { checkOutput } from "../../sweep/output.js";
 import { openScenario } from "../../scenario/load.js";
 import { defaultThreads } from "../../sim/pool.js";
 import { groupDigits, listed } from "../../text.js";
-import { textFlag, threadsFlag, wholeFlag } from "../args.js";
+import { seedFlag, textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
 import { toJson } from "../json.js";
@@ -74,7 +74,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
       ...flags,
       bootstrap: bootstrapFlag(flags.bootstrap),
       threads: threadsFlag(flags.threads),
-      seed: textFlag("--seed", flags.seed)!,
+      seed: String(seedFlag(flags.seed)!),
       out: textFlag("--out", flags.out),
       prices: textFlag("--prices", flags.prices),
     };

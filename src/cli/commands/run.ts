@@ -11,7 +11,7 @@ import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
 import { jobsOf } from "../../sim/simulate.js";
 import { checkOutput, writeAtomically } from "../../sweep/output.js";
-import { textFlag, threadsFlag, threadsOption, trialsFlag, wholeFlag } from "../args.js";
+import { seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
@@ -54,14 +54,14 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
   handler: async (args) => {
     const threads = threadsFlag(args.threads);
     const trialsGiven = trialsFlag(args.trials);
-    const seedGiven = textFlag("--seed", args.seed);
+    const seedGiven = seedFlag(args.seed);
     const trace = textFlag("--trace", args.trace);
     const traceRuns = wholeFlag("--trace-runs", args.traceRuns, 1, MAX_TRACE_RUNS) ?? DEFAULT_TRACE_RUNS;
     if (args.traceRuns !== undefined && trace === undefined) throw new FlagError("--trace-runs needs --trace FILE: without it nothing is traced");
     if (trace !== undefined) await checkOutput(trace, "--trace", [args.scenario]);
     const { scenario } = await openScenario(args.scenario);
     const trials = trialsGiven ?? scenario.trials;
-    const seed = seedGiven ?? String(scenario.seed);
+    const seed = String(seedGiven ?? scenario.seed);
     if (args.path === "fast" && jobsOf(scenario).some((job) => !fastPathApplies(job.params))) {
       throw new FlagError(
         `--path fast simulates the base model only; ${args.scenario} uses extensions (time, cache expiry, variable tokens, ` +
