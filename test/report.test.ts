@@ -157,8 +157,8 @@ describe("the crossover chart", () => {
     const pool = new SimulationPool(1);
     try {
       const c = await crossoverData(pool, loaded.raw, loaded.scenario, file, planCrossover(loaded.raw, loaded.scenario, file, {})!, { trials: 500, seedKey: "one-sided" });
-      expect(c.without).toEqual(["strong-first"]);
-      expect(c.noClosedForm).toMatch(/infinite expected cost/);
+      const infinite = { strategies: ["strong-first"], reason: expect.stringMatching(/^infinite expected cost/) };
+      expect(c.missing).toEqual([{ context: "shared", ...infinite }, { context: "fresh", ...infinite }]);
       expect(new Set(c.line.map((p) => p.strategy))).toEqual(new Set(["weak-first"]));
       expect(c.crossovers).toEqual([]);
       // its simulated means estimate nothing: no circle of it, every value listed as left out
@@ -170,13 +170,34 @@ describe("the crossover chart", () => {
     }
   });
 
+  it("a strategy without a closed form in one context only: lines and the search in the other", async () => {
+    // advisor.yaml: executor-alone reaches its window in shared context (no closed form there) but
+    // has one in fresh ($0.87300); the whole crossover was once given up, in both contexts
+    const file = join(ROOT, "scenarios", "advisor.yaml");
+    const loaded = loadScenario(file);
+    const pool = new SimulationPool(1);
+    try {
+      const data = await collectReport(pool, { ...loaded, file }, { trials: 200, seed: "1", crossover: {} });
+      const c = data.crossover!;
+      expect(c.missing).toEqual([{ context: "shared", strategies: ["executor-alone"], reason: expect.stringMatching(/context window is reached/) }]);
+      expect(new Set(c.line.filter((p) => p.context === "fresh").map((p) => p.strategy))).toEqual(new Set(["executor-alone", "advised"]));
+      expect(new Set(c.line.filter((p) => p.context === "shared").map((p) => p.strategy))).toEqual(new Set(["advised"]));
+      expect(c.crossovers.every((x) => x.context === "fresh")).toBe(true);
+      const html = await renderPage(data, "test");
+      expect(html).toMatch(/<p>shared: executor-alone has no closed form, so only its simulated means are drawn, and no crossover is sought there\. Why: a context window/);
+      expect(html).not.toMatch(/fresh: executor-alone has no closed form/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("draws closed forms that cross where the crossovers are, and simulated means consistent with them", async () => {
     const pool = new SimulationPool(2);
     try {
       const plan = planCrossover(raw, scenario, DEFAULT, {})!;
       const c = await crossoverData(pool, raw, scenario, DEFAULT, plan, { trials: 100_000, seedKey: "crossover-test" });
       expect(c.trials).toBe(CROSSOVER_TRIALS);
-      expect(c.noClosedForm).toBeNull();
+      expect(c.missing).toEqual([]);
       expect(c.crossovers.length).toBeGreaterThan(0);
       for (const x of c.crossovers) {
         // the difference of the two lines changes sign between the whole counts around the root
@@ -488,7 +509,7 @@ describe("reports in Chromium", () => {
     const html = readFileSync(pages.get("retry-caps")!, "utf8");
     expect(/<p class="answer">([^<]*)<\/p>/.exec(html)?.[1]).toMatch(/^Cheapest per run in both contexts: strong-weak \(strong generates, weak fixes\); it fixes every bug in only \d+\.\d% \(shared\) and \d+\.\d% \(fresh\) of runs\.$/);
     expect(html).toContain("<th class=\"num\">per completed run</th>");
-    expect(html).toMatch(/<p>No closed form \([^<]*\): only their simulated means are drawn\.<\/p>/);
+    for (const context of ["shared", "fresh"]) expect(html).toMatch(new RegExp(`<p>${context}: neither has a closed form, so only their simulated means are drawn\\. Why: retry caps`));
   });
 
   it.runIf(process.env.UPDATE_SCREENSHOT)("writes docs/report.png from the default report", async () => {

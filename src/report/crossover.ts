@@ -155,14 +155,23 @@ export interface CrossoverData {
   /** runs per strategy and context at each simulated value */
   trials: number;
   crossovers: Crossover[];
-  /** why a strategy has no line, when one (or both) has no closed form at the scenario's value */
-  noClosedForm: string | null;
-  /** the strategies without a closed form there */
-  without: string[];
+  /**
+   * The contexts where a strategy (or both) has no closed form at the scenario's value, with why:
+   * such a strategy has no line there, and no crossover is sought there.
+   */
+  missing: MissingClosedForm[];
   /** stretches of the range without a closed form (a window reached, say), which the search cannot see into, as `crossover` reports them */
   gaps: Gap[];
   /** simulated values where a strategy's runs do not all fix every bug: their means are not what a finished run costs */
   incomplete: { x: number; strategy: string; context: Context; completion: number }[];
+}
+
+/** A context where some strategies of a crossover have no closed form at the scenario's value. */
+export interface MissingClosedForm {
+  context: Context;
+  strategies: string[];
+  /** why, for the first of them */
+  reason: string;
 }
 
 /** Whole numbers in [from, to]. */
@@ -181,12 +190,15 @@ export async function crossoverData(
   options: { trials: number; seedKey: string; onProgress?: (done: number, total: number) => void },
 ): Promise<CrossoverData> {
   const contexts = scenario.contexts;
-  // a strategy without a closed form at the file's value (an infinite expectation, caps) has no
-  // line; the other keeps its own, but nothing crosses
-  const reasons = plan.between.map((st) => contexts.map((ctx) => expectedMean(scenario, st, ctx)).find((r) => r.mean === null)?.reason ?? null);
-  const lined = plan.between.filter((_, i) => reasons[i] === null);
-  const noClosedForm = reasons.find((r) => r !== null) ?? null;
-  const without = plan.between.filter((_, i) => reasons[i] !== null).map((st) => st.name);
+  // a strategy without a closed form at the file's value in a context (an infinite expectation,
+  // caps, a window in reach) has no line there; the other keeps its own, but nothing crosses there
+  const missing: MissingClosedForm[] = [];
+  for (const context of contexts) {
+    const none = plan.between.map((st) => ({ st, reason: expectedMean(scenario, st, context).reason })).filter((r) => r.reason !== null);
+    if (none.length > 0) missing.push({ context, strategies: none.map((r) => r.st.name), reason: none[0]!.reason! });
+  }
+  const lacks = (name: string, context: Context) => missing.some((m) => m.context === context && m.strategies.includes(name));
+  const searched = contexts.filter((ctx) => !missing.some((m) => m.context === ctx));
 
   // the search and the lines share one bound on the closed forms' work, which names this command's flags
   const meter = scanMeter(plan.key, `--crossover ${plan.key} --from ${plan.from} --to ${plan.to}`, false);
@@ -197,18 +209,18 @@ export async function crossoverData(
   const [first, last] = [plan.line[0]!.x, plan.line.at(-1)!.x];
   const [searchFrom, searchTo, steps] = stepped ? [first, last, Math.max(1, last - first)] : [plan.from, plan.to, SEARCH_STEPS];
   const gaps: Gap[] = [];
-  const found = noClosedForm
-    ? []
-    : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts, from: searchFrom, to: searchTo, steps, onGap: (g) => gaps.push(g) }, meter);
+  const found =
+    searched.length === 0
+      ? []
+      : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts: searched, from: searchFrom, to: searchTo, steps, onGap: (g) => gaps.push(g) }, meter);
   const crossovers = stepped ? found.map((c) => ({ ...c, value: Math.ceil(c.value), method: "integer" as const })) : found;
   const line: CrossoverPoint[] = [];
+  const lined = contexts.flatMap((context) => plan.between.filter((st) => !lacks(st.name, context)).map((st) => ({ st, context })));
   if (lined.length > 0) {
     for (const { x, scenario: at } of plan.line) {
-      for (const st of lined) {
-        for (const context of contexts) {
-          const mean = expectedMean(at, st, context).mean;
-          if (mean !== null) line.push({ x, strategy: st.name, context, mean });
-        }
+      for (const { st, context } of lined) {
+        const mean = expectedMean(at, st, context).mean;
+        if (mean !== null) line.push({ x, strategy: st.name, context, mean });
       }
       meter(x);
     }
@@ -236,5 +248,5 @@ export async function crossoverData(
     .map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow ?? undefined, ciHigh: r.ciHigh ?? undefined }));
   const infinite = results.filter(({ r }) => r.verdict === "infinite mean").map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context }));
   const incomplete = results.filter(({ r }) => r.allFixedFraction < 1).map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context, completion: r.allFixedFraction }));
-  return { plan, line, simulated, infinite, trials, crossovers, noClosedForm, without, gaps, incomplete };
+  return { plan, line, simulated, infinite, trials, crossovers, missing, gaps, incomplete };
 }

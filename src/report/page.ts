@@ -23,7 +23,7 @@ import {
   type MapCell,
 } from "./charts.js";
 import { ECDF_UP_TO, type ReportData } from "./collect.js";
-import type { CrossoverData } from "./crossover.js";
+import type { CrossoverData, MissingClosedForm } from "./crossover.js";
 import { esc, figure, htmlTable } from "./html.js";
 import { categoryColours, strategyColours, type ColourScale } from "./palette.js";
 import type { SweepData } from "./sweep.js";
@@ -287,14 +287,18 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
     figures.push(`<h3>${esc(context)} context</h3>\n${figure(svg, crossoverCaption(c, context))}`);
   }
   const rows = c.crossovers.map((x) => ({ cells: [x.context, num(x.value, 6), x.cheaperBelow, x.cheaperAbove, x.method] }));
+  const searched = scenario.contexts.filter((ctx) => !c.missing.some((m) => m.context === ctx));
+  const where = c.missing.length === 0 ? "" : ` in ${listed(searched)} context`;
   const table = rows.length
     ? htmlTable(["context", c.plan.key, "cheaper below", "cheaper above", "method"], rows, new Set([c.plan.key]))
-    : `<p>No crossover of the closed forms between ${esc(formatNumber(c.plan.from))} and ${esc(formatNumber(c.plan.to))}${c.gaps.length ? ", outside the stretches without one below" : ""}.</p>`;
-  const why = !c.noClosedForm
-    ? table
-    : c.without.length === 2
-      ? `<p>No closed form (${esc(c.noClosedForm)}): ${drawnWithout(c)}.</p>`
-      : `<p>${esc(c.without[0]!)} has no closed form (${esc(c.noClosedForm)}): ${drawnWithout(c)}; no crossover is sought.</p>`;
+    : `<p>No crossover of the closed forms${where} between ${esc(formatNumber(c.plan.from))} and ${esc(formatNumber(c.plan.to))}${c.gaps.length ? ", outside the stretches without one below" : ""}.</p>`;
+  // a context where a strategy has no closed form at the scenario's value: said there, and only there
+  const missing = c.missing.map((m) =>
+    m.strategies.length === 2
+      ? `<p>${esc(m.context)}: neither has a closed form, so ${drawnWithout(c, m)}. Why: ${esc(m.reason)}.</p>`
+      : `<p>${esc(m.context)}: ${esc(m.strategies[0]!)} has no closed form, so ${drawnWithout(c, m)}, and no crossover is sought there. Why: ${esc(m.reason)}.</p>`,
+  );
+  const why = [...(searched.length > 0 ? [table] : []), ...missing].join("\n");
   const leftOut = c.plan.leftOut.map(
     (l) => `<p>Left out: ${l.values === 1 ? formatNumber(l.from) : `${formatNumber(l.from)} to ${formatNumber(l.to)} (${groupDigits(l.values)} values)`}, no scenario: ${esc(l.reason)}</p>`,
   );
@@ -307,13 +311,14 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
   return [`<h2 id="crossover">Crossover: ${esc(a)} against ${esc(b)} along <code>${esc(c.plan.key)}</code></h2>`, why, ...gaps, ...leftOut, ...figures].join("\n");
 }
 
-/** What a crossover chart draws of the strategies without a closed form, in words. */
-function drawnWithout(c: CrossoverData): string {
-  const one = c.without.length === 1;
-  if (!c.without.some((st) => c.simulated.some((p) => p.strategy === st))) {
+/** What a crossover chart draws, in one context, of the strategies without a closed form there, in words. */
+function drawnWithout(c: CrossoverData, m: MissingClosedForm): string {
+  const one = m.strategies.length === 1;
+  const mine = (p: { strategy: string; context: string }) => p.context === m.context && m.strategies.includes(p.strategy);
+  if (!c.simulated.some(mine)) {
     return `${one ? "its expected cost is" : "their expected costs are"} infinite, and no circle is drawn`;
   }
-  const partly = c.infinite.some((p) => c.without.includes(p.strategy));
+  const partly = c.infinite.some(mine);
   return `only ${one ? "its" : "their"} simulated means are drawn${partly ? ", where the expected cost is finite" : ""}`;
 }
 
@@ -321,16 +326,17 @@ function crossoverCaption(c: CrossoverData, context: string): string {
   const count = /\.bugs\.count$/.test(c.plan.key);
   const circles = `circles: simulated means (${groupDigits(c.trials)} runs each) with 95% intervals, often shorter than the circles`;
   // what the lines are, only where there are lines (a strategy without a closed form has none, and nothing crosses)
+  const without = c.missing.find((m) => m.context === context)?.strategies ?? [];
   const lines =
-    c.without.length === c.plan.between.length
+    without.length === c.plan.between.length
       ? `${circles[0]!.toUpperCase()}${circles.slice(1)}.`
-      : `Lines: the closed form${count ? " at whole bug counts" : c.plan.whole ? " at whole values" : ""}${c.without.length ? ` (none for ${c.without.join(", ")})` : ""}; ${circles}` +
-        (c.without.length ? "." : `; dashed: where the closed forms cross${count ? " (solved exactly, the count taken as a real number)" : ""}.`);
+      : `Lines: the closed form${count ? " at whole bug counts" : c.plan.whole ? " at whole values" : ""}${without.length ? ` (none for ${without.join(", ")})` : ""}; ${circles}` +
+        (without.length ? "." : `; dashed: where the closed forms cross${count ? " (solved exactly, the count taken as a real number)" : ""}.`);
   const infinite = c.infinite.filter((p) => p.context === context);
   const strategies = [...new Set(infinite.map((p) => p.strategy))];
   const leftOut = strategies.map((st) => `${st} at ${infinite.filter((p) => p.strategy === st).map((p) => formatNumber(p.x)).join(", ")}`);
   const odd = c.plan.polynomial;
-  const polynomial = odd.length && c.without.length < c.plan.between.length
+  const polynomial = odd.length && without.length < c.plan.between.length
     ? ` At ${odd.length === 1 ? "the count" : "counts"} ${odd.length > 3 ? `${odd.slice(0, 3).map(formatNumber).join(", ")} and ${odd.length - 3} more` : listed(odd.map(formatNumber))}, whose hard bugs are not a whole number under exact assignment (no scenario, no circle), the line is the closed form's polynomial in the count.`
     : "";
   const note = leftOut.length ? ` No circle where the expected cost is infinite, as a simulated mean estimates nothing there: ${leftOut.join("; ")}.` : "";
