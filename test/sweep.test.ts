@@ -9,6 +9,7 @@ import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { EXTENSION_COLUMNS, FIXED_COLUMNS, csvLayout, formatNumber } from "../src/sweep/csv.js";
 import { evaluatePoints, type PointTask } from "../src/sweep/tasks.js";
+import { grid } from "../src/model/crossover.js";
 import { axisValues, gridPoints, pointAt } from "../src/sweep/grid.js";
 import { mergeCsv, mergeFiles, splitRecords } from "../src/sweep/merge.js";
 import { buildSweep, pointSeedKey, sweepPoints } from "../src/sweep/points.js";
@@ -110,6 +111,16 @@ describe("grid", () => {
     expect(axisValues("x", [5, 1, 3], "f")).toEqual([5, 1, 3]);
     const msg = userError(() => axisValues("caching.readMultiplier", { from: 0, to: 1, steps: 3, scale: "log" }, "s.yaml"));
     expect(msg).toMatch(/^s\.yaml: sweep\.caching\.readMultiplier: .*from > 0/);
+  });
+
+  it("spaces ranges whose width or ratio overflows a double without an infinite point", () => {
+    // to - from = Infinity: the midpoint was NaN, printed as an empty value in the message
+    expect(axisValues("x", { from: -1e308, to: 1e308, steps: 3, scale: "linear" }, "f")).toEqual([-1e308, 0, 1e308]);
+    expect(grid(-1e308, 1e308, 4)).toEqual([-1e308, -5e307, 0, 5e307, 1e308]); // crossover's scan
+    // to / from = Infinity: every point but the ends was Infinity ("got Infinity"); in logarithms,
+    // the midpoint of 5e-324 and 1e7 is their geometric mean
+    const log = axisValues("x", { from: 5e-324, to: 1e7, steps: 3, scale: "log" }, "f");
+    expect(Math.abs(Math.log(log[1]!) - (Math.log(5e-324) + Math.log(1e7)) / 2)).toBeLessThan(1e-12);
   });
 
   it("deals points to shards round-robin, disjoint and complete", () => {

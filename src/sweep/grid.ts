@@ -40,8 +40,23 @@ export function axisValues(path: string, axis: SweepAxis, file: string): number[
   return Array.from({ length: steps }, (_, i) => {
     if (i === steps - 1) return to;
     const t = i / (steps - 1);
-    return nearWhole(scale === "log" ? from * Math.pow(to / from, t) : from + (to - from) * t);
+    return nearWhole(scale === "log" ? logPoint(from, to, t) : linearPoint(from, to, t));
   });
+}
+
+/**
+ * from + (to - from) t; where to - from overflows (from -1e308 to 1e308), from (1 - t) + to t,
+ * which cannot.
+ */
+function linearPoint(from: number, to: number, t: number): number {
+  const width = to - from;
+  return Number.isFinite(width) ? from + width * t : from * (1 - t) + to * t;
+}
+
+/** from (to/from)^t; where to/from overflows (from 5e-324 to 1e7), the same in logarithms. */
+function logPoint(from: number, to: number, t: number): number {
+  const ratio = to / from;
+  return Number.isFinite(ratio) ? from * Math.pow(ratio, t) : Math.exp(Math.log(from) + (Math.log(to) - Math.log(from)) * t);
 }
 
 /**
