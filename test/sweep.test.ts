@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
 import { UserError } from "../src/errors.js";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { SimulationPool } from "../src/sim/pool.js";
@@ -11,7 +12,7 @@ import { EXTENSION_COLUMNS, FIXED_COLUMNS, csvLayout, formatNumber } from "../sr
 import { evaluatePoints, type PointTask } from "../src/sweep/tasks.js";
 import { grid } from "../src/model/crossover.js";
 import { axisValues, gridPoints, pointAt } from "../src/sweep/grid.js";
-import { mergeCsv, mergeFiles, splitRecords } from "../src/sweep/merge.js";
+import { mergeFiles, mergeScanned, mergeTexts, scanInputs } from "../src/sweep/merge.js";
 import { buildSweep, pointSeedKey, sweepPoints } from "../src/sweep/points.js";
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
 import { defaultOut, fileSafe, lockOutput, removeCreatedFolders } from "../src/sweep/output.js";
@@ -293,7 +294,7 @@ describe("sweep", () => {
     expect(readFileSync(merged, "utf8")).toBe(full);
     // Three shards, one of them a single point, in any order.
     const parts = await Promise.all([1, 2, 3].map((i) => sweepTo(data, `shards/3-${i}.csv`, { shard: { index: i, count: 3 } })));
-    expect(mergeCsv(parts.reverse().map((text, i) => ({ file: `p${i}`, text }))).text).toBe(full);
+    expect(await mergeTexts(parts.reverse().map((text, i) => ({ file: `p${i}`, text })))).toBe(full);
   });
 
   it("merge refuses an incomplete set of shards, shards of another sweep and CSVs without their record", async () => {
@@ -445,7 +446,7 @@ describe("sweep", () => {
 
 describe("merge errors", () => {
   const header = "point,x,strategy\n";
-  it("rejects a different header, a duplicate or missing point and a torn file, naming the file", () => {
+  it("rejects a different header, a duplicate or missing point and a torn file, naming the file", async () => {
     const cases: [{ file: string; text: string }[], RegExp][] = [
       [[{ file: "a.csv", text: header + "0,1,s\n" }, { file: "b.csv", text: "point,y,strategy\n1,2,s\n" }], /^b\.csv: header differs from a\.csv's \(column 2: "x" vs "y"\)/],
       [[{ file: "a.csv", text: header + "0,1,s\n1,2,s\n" }, { file: "b.csv", text: header + "1,2,s\n" }], /^b\.csv: point 1 is also in a\.csv/],
@@ -454,18 +455,33 @@ describe("merge errors", () => {
       [[{ file: "a.csv", text: "" }], /^a\.csv: is empty/],
       [[{ file: "a.csv", text: "x,y\n" }], /^a\.csv: not a sweep CSV/],
       [[{ file: "a.csv", text: header + "zero,1,s\n" }], /^a\.csv: row 1: point "zero" is not a whole number/],
+      [[{ file: "a.csv", text: header + "1,1,s\n0,2,s\n" }], /^a\.csv: row 2: point 0 after point 1: its rows are not in the order a sweep writes them/],
+      [[{ file: "a.csv", text: header + "0," + "x".repeat(2 ** 20 + 1) }], /^a\.csv: a row longer than 1048576 characters: not a sweep CSV/],
     ];
     for (const [inputs, expected] of cases) {
-      const msg = userError(() => mergeCsv(inputs));
+      const msg = await userErrorAsync(mergeTexts(inputs));
       expect(msg).toMatch(expected);
       expect(msg).not.toContain("\n");
     }
   });
 
-  it("keeps quoted fields with newlines inside one record", () => {
-    expect(splitRecords('a,"b\nc",d\ne\n')).toEqual({ records: ['a,"b\nc",d', "e"], complete: true });
-    const text = header + '1,2,"x\ny"\n0,1,"s,t"\n';
-    expect(mergeCsv([{ file: "a.csv", text }]).text).toBe(header + '0,1,"s,t"\n1,2,"x\ny"\n');
+  it("keeps quoted fields with newlines inside one record, and merges by point", async () => {
+    const a = header + '0,1,"s,t"\n2,3,"x\ny"\n';
+    const b = header + '1,2,"u\n\nv"\n';
+    expect(await mergeTexts([{ file: "a.csv", text: a }, { file: "b.csv", text: b }])).toBe(header + '0,1,"s,t"\n1,2,"u\n\nv"\n2,3,"x\ny"\n');
+  });
+
+  it("reads an input in chunks that split a character and a quoted field anywhere", async () => {
+    // files are read 1 MiB at a time: here one byte at a time, through a two-byte "é" and a "\n" inside quotes
+    const text = header + '0,1,"caf\u00e9\nx"\n1,2,s\n';
+    const bytes = Buffer.from(text, "utf8");
+    const input = { file: "a.csv", chunks: async function* () { for (const b of bytes) yield Buffer.from([b]); } };
+    let out = "";
+    const merged = await mergeScanned([input], await scanInputs([input]), async (t) => {
+      out += t;
+    });
+    expect(out).toBe(text);
+    expect(merged).toEqual({ points: 2, rows: 2, hash: createHash("sha256").update(bytes).digest("hex") });
   });
 });
 

@@ -2,96 +2,196 @@
  * Merging sweep CSVs (the shards of one sweep) into one file.
  *
  * The inputs' records (record.ts) must make up every shard of one sweep, once each. Every input
- * must have the same header line. Rows are ordered by their `point` column, a point's rows
- * keeping their order; a point found in two inputs, or a gap in 0..(largest point), is an error.
- * Rows are copied byte for byte, so merging the shards of a sweep gives exactly the file (and
- * the record) the unsharded sweep writes.
+ * must have the same header line, and its rows in the order a sweep writes them: by their `point`
+ * column, a point's rows together. Rows are merged by point; a point found in two inputs, or a
+ * gap in 0..(largest point), is an error. Rows are copied byte for byte, so merging the shards of
+ * a sweep gives exactly the file (and the record) the unsharded sweep writes.
+ *
+ * The inputs are read as streams, twice (once to check them, once to write), and the merged file
+ * is written as one: a sweep's CSV may be larger than the longest string a JavaScript engine holds
+ * (about 512 MiB in V8).
  */
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { open, rename, rm } from "node:fs/promises";
+import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
-import { checkOutput, lockOutput, writeAtomically } from "./output.js";
-import { checkShardSet, makeRecord, readRecord, sha256, writeRecord } from "./record.js";
+import { checkOutput, lockOutput, makeFolderOfSync } from "./output.js";
+import { checkShardSet, makeRecord, readRecord, writeRecord } from "./record.js";
 
-/**
- * The records of CSV text, without their "\n" delimiters; a "\n" inside a quoted field does not
- * end a record. `complete` is false when the text does not end with a record delimiter.
- */
-export function splitRecords(text: string): { records: string[]; complete: boolean } {
-  const records: string[] = [];
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 34 /* " */) quoted = !quoted;
-    else if (ch === 10 /* \n */ && !quoted) {
-      records.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  const complete = start === text.length;
-  if (!complete) records.push(text.slice(start));
-  return { records, complete };
-}
-
+/** Where an input's text comes from: chunks of bytes, read afresh on each call. */
 export interface MergeInput {
   /** for error messages */
   file: string;
-  text: string;
+  chunks: () => AsyncIterable<Buffer>;
 }
 
 export interface Merged {
-  text: string;
   points: number;
   rows: number;
+  /** sha256 of the merged text's bytes */
+  hash: string;
+}
+
+/** An input held in memory (a test's text, say). */
+export function textInput(file: string, text: string): MergeInput {
+  return { file, chunks: async function* () { yield Buffer.from(text, "utf8"); } };
+}
+
+/** A row longer than this is no sweep's (a few hundred bytes each): the input is not a sweep CSV (/dev/zero, say). */
+const MAX_ROW = 1 << 20;
+
+/**
+ * The records of an input, without their "\n" delimiters (a "\n" inside a quoted field does not
+ * end a record); at the end, the sha256 of its bytes and whether its text ends with a record
+ * delimiter.
+ */
+async function* recordsOf(input: MergeInput): AsyncGenerator<string, { hash: string; complete: boolean }> {
+  const hash = createHash("sha256");
+  const decoder = new StringDecoder("utf8");
+  let quoted = false;
+  let pending = "";
+  for await (const chunk of input.chunks()) {
+    hash.update(chunk);
+    const text = pending + decoder.write(chunk);
+    let start = 0;
+    for (let i = pending.length; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 34 /* " */) quoted = !quoted;
+      else if (ch === 10 /* \n */ && !quoted) {
+        yield text.slice(start, i);
+        start = i + 1;
+      }
+    }
+    pending = text.slice(start);
+    if (pending.length > MAX_ROW) throw new UserError(`${input.file}: a row longer than ${MAX_ROW} characters: not a sweep CSV`);
+  }
+  pending += decoder.end();
+  return { hash: hash.digest("hex"), complete: pending.length === 0 };
 }
 
 const POINT = /^(0|[1-9][0-9]*)$/;
 
-/** Merge the text of sweep CSVs (pure: throws a one-line UserError naming the file at fault). */
-export function mergeCsv(inputs: readonly MergeInput[]): Merged {
-  if (inputs.length === 0) throw new UserError("merge needs at least one CSV file");
-  let header: { line: string; file: string } | null = null;
-  const byPoint = new Map<number, { file: string; input: number; records: string[] }>();
-  inputs.forEach(({ file, text }, input) => {
-    const { records, complete } = splitRecords(text);
-    if (records.length === 0) throw new UserError(`${file}: is empty, not a sweep CSV`);
-    if (!complete) throw new UserError(`${file}: ends in the middle of a row (is it a complete sweep output?)`);
-    const [line, ...rows] = records as [string, ...string[]];
-    if (header === null) {
-      if (line.split(",")[0] !== "point") throw new UserError(`${file}: not a sweep CSV (its first column is not "point")`);
-      header = { line, file };
-    } else if (line !== header.line) {
-      throw new UserError(`${file}: header differs from ${header.file}'s${firstDifference(header.line, line)}: not a shard of the same sweep`);
-    }
-    rows.forEach((row, i) => {
-      const comma = row.indexOf(",");
-      const cell = comma < 0 ? row : row.slice(0, comma);
-      if (!POINT.test(cell)) throw new UserError(`${file}: row ${i + 1}: point "${cell}" is not a whole number`);
-      const point = Number(cell);
-      const seen = byPoint.get(point);
-      if (seen && seen.input !== input) throw new UserError(`${file}: point ${point} is also in ${seen.file} (the same shard given twice?)`);
-      if (seen) seen.records.push(row);
-      else byPoint.set(point, { file, input, records: [row] });
-    });
-  });
-  const points = [...byPoint.keys()].sort((a, b) => a - b);
-  const gaps = points.length === 0 ? 0 : points[points.length - 1]! + 1 - points.length;
-  if (gaps > 0) {
-    const list = missingPoints(points, 5).join(", ") + (gaps > 5 ? `, ... (${gaps} in all)` : "");
-    throw new UserError(`point${gaps === 1 ? "" : "s"} ${list} missing: no input has ${gaps === 1 ? "it" : "them"} (is a shard missing?)`);
-  }
-  const rows = points.flatMap((p) => byPoint.get(p)!.records);
-  return { text: [header!.line, ...rows].map((r) => r + "\n").join(""), points: points.length, rows: rows.length };
+/**
+ * What the check of an input found: its header (null: empty), its points in order, its rows, the
+ * hash of its bytes, and the first thing wrong with it as a sweep CSV (null: nothing).
+ */
+interface Scanned {
+  header: string | null;
+  points: number[];
+  rows: number;
+  hash: string;
+  problem: string | null;
 }
 
-/** The first `limit` points of 0..max(sorted) that are not in sorted (ascending, distinct). */
-function missingPoints(sorted: readonly number[], limit: number): number[] {
-  const missing: number[] = [];
-  let next = 0;
-  for (const p of sorted) {
-    for (; next < p && missing.length < limit; next++) missing.push(next);
-    next = p + 1;
+/** Read an input through once: its header, and its rows' points, which must not go down. */
+async function scan(input: MergeInput): Promise<Scanned> {
+  const records = recordsOf(input);
+  let header: string | null = null;
+  let problem: string | null = null;
+  const points: number[] = [];
+  let rows = 0;
+  for (;;) {
+    const next = await records.next();
+    if (next.done) {
+      if (header === null) problem ??= `${input.file}: is empty, not a sweep CSV`;
+      if (!next.value.complete) problem ??= `${input.file}: ends in the middle of a row (is it a complete sweep output?)`;
+      return { header, points, rows, hash: next.value.hash, problem };
+    }
+    if (problem !== null) continue; // read on, for the hash
+    if (header === null) {
+      header = next.value;
+      if (header.split(",", 1)[0] !== "point") problem = `${input.file}: not a sweep CSV (its first column is not "point")`;
+      continue;
+    }
+    rows++;
+    const comma = next.value.indexOf(",");
+    const cell = comma < 0 ? next.value : next.value.slice(0, comma);
+    if (!POINT.test(cell)) {
+      problem = `${input.file}: row ${rows}: point "${cell.slice(0, 40)}" is not a whole number`;
+      continue;
+    }
+    const point = Number(cell);
+    const last = points.at(-1);
+    if (last !== undefined && point < last) problem = `${input.file}: row ${rows}: point ${point} after point ${last}: its rows are not in the order a sweep writes them`;
+    else if (point !== last) points.push(point);
   }
+}
+
+/** The point of a row already checked by scan. */
+const pointOf = (row: string) => Number(row.slice(0, row.indexOf(",") >>> 0));
+
+/** Scan every input (the hash of each, and what is wrong with it), in the order given. */
+export async function scanInputs(inputs: readonly MergeInput[]): Promise<Scanned[]> {
+  if (inputs.length === 0) throw new UserError("merge needs at least one CSV file");
+  const scanned: Scanned[] = [];
+  for (const input of inputs) scanned.push(await scan(input));
+  return scanned;
+}
+
+/**
+ * Check scanned inputs (each a sweep CSV; one header; each point in one input only; none missing)
+ * and merge their rows by point, each chunk of the merged text passed to `write` in order. Throws
+ * a one-line UserError naming the file at fault before anything is written.
+ */
+export async function mergeScanned(inputs: readonly MergeInput[], scanned: readonly Scanned[], write: (text: string) => Promise<void>): Promise<Merged> {
+  const owner = new Map<number, number>(); // point -> input
+  for (const [i, s] of scanned.entries()) {
+    if (s.problem !== null) throw new UserError(s.problem);
+    if (i > 0 && s.header !== scanned[0]!.header) {
+      throw new UserError(`${inputs[i]!.file}: header differs from ${inputs[0]!.file}'s${firstDifference(scanned[0]!.header!, s.header!)}: not a shard of the same sweep`);
+    }
+    for (const p of s.points) {
+      const seen = owner.get(p);
+      if (seen !== undefined) throw new UserError(`${inputs[i]!.file}: point ${p} is also in ${inputs[seen]!.file} (the same shard given twice?)`);
+      owner.set(p, i);
+    }
+  }
+  const points = owner.size;
+  const largest = scanned.reduce((m, s) => Math.max(m, s.points.at(-1) ?? -1), -1);
+  const gaps = largest + 1 - points;
+  if (gaps > 0) {
+    const list = missingPoints(owner, largest, 5).join(", ") + (gaps > 5 ? `, ... (${gaps} in all)` : "");
+    throw new UserError(`point${gaps === 1 ? "" : "s"} ${list} missing: no input has ${gaps === 1 ? "it" : "them"} (is a shard missing?)`);
+  }
+  // Each input's rows come in the order of its points: point p's rows are the next of its owner's.
+  const hash = createHash("sha256");
+  let buffered = "";
+  const flush = async () => {
+    hash.update(buffered, "utf8");
+    await write(buffered);
+    buffered = "";
+  };
+  buffered += scanned[0]!.header + "\n";
+  const readers = inputs.map((input) => ({ records: recordsOf(input), started: false, held: null as string | null }));
+  const nextRow = async (r: (typeof readers)[number]): Promise<string | null> => {
+    if (!r.started) {
+      r.started = true;
+      await r.records.next(); // the header
+    }
+    const next = await r.records.next();
+    return next.done ? null : next.value;
+  };
+  let rows = 0;
+  for (let p = 0; p < points; p++) {
+    const r = readers[owner.get(p)!]!;
+    let row = r.held ?? (await nextRow(r));
+    while (row !== null && pointOf(row) === p) {
+      buffered += row + "\n";
+      rows++;
+      if (buffered.length >= 1 << 20) await flush();
+      row = await nextRow(r);
+    }
+    r.held = row;
+  }
+  await flush();
+  return { points, rows, hash: hash.digest("hex") };
+}
+
+/** The first `limit` points of 0..largest that no input has. */
+function missingPoints(owner: ReadonlyMap<number, number>, largest: number, limit: number): number[] {
+  const missing: number[] = [];
+  for (let p = 0; p <= largest && missing.length < limit; p++) if (!owner.has(p)) missing.push(p);
   return missing;
 }
 
@@ -104,34 +204,65 @@ function firstDifference(a: string, b: string): string {
   return "";
 }
 
+/** Merge texts in memory (the same checks and order as files): the merged text. */
+export async function mergeTexts(texts: readonly { file: string; text: string }[]): Promise<string> {
+  const inputs = texts.map((t) => textInput(t.file, t.text));
+  let out = "";
+  await mergeScanned(inputs, await scanInputs(inputs), async (text) => {
+    out += text;
+  });
+  return out;
+}
+
 /**
- * Read the CSV files and their records, check that they are every shard of one sweep, merge
- * them and write `out` and its record atomically, holding `out`'s lock.
+ * Check that the CSV files and their records are every shard of one sweep, merge them and write
+ * `out` and its record atomically (through a temporary file renamed when complete), holding
+ * `out`'s lock.
  */
 export async function mergeFiles(files: readonly string[], out: string): Promise<Merged> {
   await checkOutput(out, "--out", files.flatMap((f) => [f, `${f}.sweep.json`])); // each shard's record is read too
-  const inputs = await Promise.all(
-    files.map(async (file) => {
-      let text: string;
+  const inputs = files.map((file) => fileInput(file));
+  const scanned = await scanInputs(inputs);
+  const records = [];
+  for (const [i, file] of files.entries()) records.push({ file, record: await readRecord(file, scanned[i]!.hash) });
+  const identity = checkShardSet(records);
+  const lock = await lockOutput(out);
+  const tmp = `${out}.${process.pid}.tmp`;
+  const cannotWrite = (err: unknown): never => {
+    throw err instanceof UserError ? err : new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
+  };
+  try {
+    makeFolderOfSync(out);
+    const handle = await open(tmp, "w").catch(cannotWrite);
+    let merged: Merged;
+    try {
+      merged = await mergeScanned(inputs, scanned, (text) => handle.writeFile(text).catch(cannotWrite));
+      await handle.sync().catch(cannotWrite);
+    } finally {
+      await handle.close();
+    }
+    if (merged.points !== identity.gridPoints) {
+      throw new UserError(`the shards hold ${merged.points} points of a grid of ${identity.gridPoints}: a merge takes complete shards`);
+    }
+    await rename(tmp, out).catch(cannotWrite);
+    await writeRecord(out, makeRecord(identity, null, merged.hash));
+    return merged;
+  } finally {
+    await rm(tmp, { force: true });
+    await lock.release();
+  }
+}
+
+/** An input read from its file in chunks; a file that cannot be read is a one-line UserError naming it. */
+export function fileInput(file: string): MergeInput {
+  return {
+    file,
+    chunks: async function* () {
       try {
-        text = await readFile(file, "utf8");
+        for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
       } catch (err) {
         throw new UserError(`${file}: cannot read: ${fileErrorText(err)}`);
       }
-      return { file, text, record: await readRecord(file, text) };
-    }),
-  );
-  const identity = checkShardSet(inputs);
-  const merged = mergeCsv(inputs);
-  if (merged.points !== identity.gridPoints) {
-    throw new UserError(`the shards hold ${merged.points} points of a grid of ${identity.gridPoints}: a merge takes complete shards`);
-  }
-  const lock = await lockOutput(out);
-  try {
-    await writeAtomically(out, merged.text);
-    await writeRecord(out, makeRecord(identity, null, sha256(merged.text)));
-  } finally {
-    await lock.release();
-  }
-  return merged;
+    },
+  };
 }

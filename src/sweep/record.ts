@@ -59,7 +59,8 @@ export async function writeRecord(csv: string, record: SweepRecord): Promise<voi
 }
 
 /** The record of `csv`, checked against the CSV's text; a missing or foreign record is a one-line UserError. */
-export async function readRecord(csv: string, csvText: string): Promise<SweepRecord> {
+/** The record beside `csv`, checked for its form; `csvHash` (sha256 of the CSV's bytes) must be the one it describes. */
+export async function readRecord(csv: string, csvHash: string): Promise<SweepRecord> {
   const file = recordFile(csv);
   const text = await readFile(file, "utf8").catch(() => null);
   if (text === null) {
@@ -77,7 +78,7 @@ export async function readRecord(csv: string, csvText: string): Promise<SweepRec
   if (record?.format !== RECORD_FORMAT || typeof record.sweep !== "string" || !Number.isInteger(record.gridPoints) || !shardOk) {
     throw new UserError(`${file}: not a sweep record (${RECORD_FORMAT})`);
   }
-  if (record.csv !== sha256(csvText)) throw new UserError(`${file}: does not describe ${csv} as it is now (was the CSV changed or replaced?)`);
+  if (record.csv !== csvHash) throw new UserError(`${file}: does not describe ${csv} as it is now (was the CSV changed or replaced?)`);
   return record;
 }
 
