@@ -459,6 +459,35 @@ describe("hand-computed example (2 bugs, one easy one hard)", () => {
     expectRel(analyze(raw, "weak-first", "shared").analyticMean, 0.1028);
   });
 
+  it("free cached reads: a Beta rate with 1 < a <= 2 has a finite expected cost, linear in the attempts", () => {
+    // An audit's scenario: one model s (input 5, output 25 $/M, readMultiplier 0, writeMultiplier 1)
+    // generates two bugs (one easy at 0.9, one hard with a Beta rate, mean 0.5, concentration 3:
+    // a = b = 1.5) and fixes them. Cached reads are free, so each attempt costs Delta = 1200 new
+    // tokens at 5e-6 and G = 800 output at 25e-6: linear in the attempts, needing E[1/p] only.
+    // I = 1/0.9 + (a + b - 1)/(a - 1) = 1.1111 + 4 = 5.1111; generation 2000 x 5e-6 + 4000 x 25e-6 = 0.11.
+    //   shared: 0.11 + (6000 + (I - 1) 1200) 5e-6 + 800 I 25e-6 = 0.266889
+    //   fresh:  0.11 + (2 x 6000 + (I - 2) 1200) 5e-6 + 800 I 25e-6 = 0.290889
+    // It said "infinite expected cost"; the simulation's halves agreed within 1.5%.
+    const I = 1 / 0.9 + 4;
+    const raw = {
+      name: "cr0",
+      seed: 1,
+      trials: 10,
+      models: { s: { price: { input: 5, output: 25 }, bugs: { count: 2, hardFraction: 0.5 }, fix: { easy: 0.9, hard: { dist: "beta", mean: 0.5, concentration: 3 } } } },
+      tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+      caching: { readMultiplier: 0, writeMultiplier: 1 },
+    };
+    const s = parseScenario(raw, "cr0.yaml");
+    const [shared, fresh] = [analyzeStrategy(s, s.strategies[0]!, "shared"), analyzeStrategy(s, s.strategies[0]!, "fresh")];
+    expectRel(shared.analyticMean, 0.11 + (6000 + (I - 1) * 1200) * 5e-6 + 800 * I * 25e-6);
+    expectRel(fresh.analyticMean, 0.11 + (12000 + (I - 2) * 1200) * 5e-6 + 800 * I * 25e-6);
+    // the variance needs E[1/p^2] (a > 2): infinite here, finite at concentration 5 (a = 2.5)
+    expect(shared.varianceReason).toMatch(/^infinite variance of the cost: models\.s\.fix\.hard is beta with a = 1\.5 <= 2/);
+    raw.models.s.fix.hard.concentration = 5;
+    const t = parseScenario(raw, "cr0.yaml");
+    expect(analyzeStrategy(t, t.strategies[0]!, "shared").varianceReason).toBeNull();
+  });
+
   it("error-trace growth with a long-context tier has no closed form in fresh context", () => {
     // The tier's first attempt was placed as without growth: $0.05584 against $0.06783 by hand and
     // by simulation, on one bug (p = 0.5, L1 = 6000, G = 500, E = 1000, growth 0.2, tier above 12,000).

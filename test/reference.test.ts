@@ -428,6 +428,25 @@ describe("hand-computed cases", () => {
     expect(ref(raw, "pair", "fresh").reason!.startsWith("infinite")).toBe(true);
   });
 
+  it("free cached reads: a Beta rate with 1 < a <= 2 has a finite expected cost, linear in the attempts", () => {
+    // readMultiplier 0: the weak fixer's cached reads cost nothing, so the conversation's growth is
+    // free and each attempt costs Delta new tokens at cw = 1.25e-6 and G = 100 output at 5e-6.
+    // One easy bug (E[N] = 2) and one hard (a = 1.8, b = 10.2: E[N] = E[1/p] = 11/0.8 = 13.75):
+    // I = 15.75. Generation by strong 0.06.
+    //   shared: new = L1 + (I - 1) Delta = 2000 + 14.75 x 400 = 7900; 0.06 + 7900 x 1.25e-6 + 1575 x 5e-6 = 0.07775
+    //   fresh:  new = 2 L1 + (I - 2) Delta = 4000 + 13.75 x 400 = 9500; 0.06 + 9500 x 1.25e-6 + 1575 x 5e-6 = 0.07975
+    const raw = world({ pair: { generator: "strong", fixer: "weak" } }, (r) => {
+      r.models.strong.bugs = { count: 2, hardFraction: 0.5 };
+      r.models.weak.fix.hard = { dist: "beta", mean: 0.15, concentration: 12 };
+      r.caching = { readMultiplier: 0, writeMultiplier: 1.25 };
+    });
+    near(ref(raw, "pair", "shared").mean, 0.07775, 1e-12);
+    near(ref(raw, "pair", "fresh").mean, 0.07975, 1e-12);
+    // a TTL's misses write the cached tokens again: the growth has a price, and the cost is infinite
+    raw.caching.ttlSeconds = 60;
+    expect(ref(raw, "pair", "shared").reason).toMatch(/^infinite expected cost: .* a = 1\.8 <= 2/);
+  });
+
   it("regressions on a multi-rung ladder in fresh context: the two-type branching process", () => {
     // weak generates (0.006) one easy bug; ladder weak x1 > strong x1; weak easy 0.5, strong easy 0.5;
     // strong regresses with r = 0.5 (Bernoulli), new bugs easy. No caching.

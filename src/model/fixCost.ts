@@ -120,8 +120,9 @@ export interface TokenPrices {
  */
 export function priceFixTokens(tokens: FixTokens, price: TokenPrices, hitProbability = 1): FixCost {
   return {
-    fixInputNew: price.cacheWrite * (tokens.inputNew + (1 - hitProbability) * tokens.inputCached),
-    fixInputCached: hitProbability * price.cacheRead * tokens.inputCached,
+    // (free cached reads that always hit leave the cached tokens, which may be infinite, at no cost)
+    fixInputNew: price.cacheWrite * (tokens.inputNew + times(1 - hitProbability, tokens.inputCached)),
+    fixInputCached: times(hitProbability * price.cacheRead, tokens.inputCached),
     fixOutput: price.output * tokens.output,
   };
 }

@@ -186,11 +186,24 @@ export function hasInfiniteCost(r: { reason?: string | null }): boolean {
   return r.reason?.startsWith(INFINITE_COST) ?? false;
 }
 
+/**
+ * Whether the conversation's growth costs nothing: one fixer, whose cached reads are free
+ * (cacheRead 0) and always hits (no cache expiry), with no long-context tier in reach. Its cost is
+ * then linear in the attempts (each adds Delta new tokens and G output; the cached ones, which
+ * grow, are free), so a finite expected cost needs E[1/p] only, and a finite variance E[1/p^2].
+ */
+function freeCachedReads(scenario: Scenario, strategy: Strategy): boolean {
+  const single = singleFixer(strategy.ladder);
+  if (single === null || scenario.caching.ttlSeconds !== null) return false;
+  const fixer = scenario.models[single]!;
+  return fixer.price.cacheRead === 0 && !tierReachable(fixer);
+}
+
 /** The first beta rate met on the unbounded last rung whose a is too small for the cost's mean (or variance) to be finite. */
 function divergence(scenario: Scenario, strategy: Strategy, of: "cost" | "variance" | "attempts"): string | null {
   if (hasBoundedEnd(strategy.ladder)) return null;
   const last = strategy.ladder[strategy.ladder.length - 1] as FixRung; // an unbounded end is a fixer rung
-  const growing = deltaOf(tokenShape(scenario)) > 0;
+  const growing = deltaOf(tokenShape(scenario)) > 0 && !freeCachedReads(scenario, strategy);
   // the attempts need E[1/p] (a > 1) whatever the tokens
   const needed = of === "attempts" ? 1 : of === "cost" ? (growing ? 2 : 1) : growing ? 4 : 2;
   const met = classesMet(scenario, strategy);

@@ -306,14 +306,24 @@ function formatA(a: number): string {
  * Rule 7: a Beta rate with a <= 2 met on the unbounded last rung by a class that occurs, when
  * the rung is reached with positive probability: E[1/p^2] diverges, and with it the expected
  * cached input of the rung's run of attempts, which grows by Delta an attempt. With Delta = 0
- * every attempt reads the same tokens and the cost needs E[1/p] alone: infinite for a <= 1.
+ * every attempt reads the same tokens, and where that growth is free (one fix rung whose model
+ * reads its cache, or if it does not cache its input, at price 0, always hitting: no TTL, no tier
+ * it can reach) every attempt costs
+ * the same: the cost needs E[1/p] alone, infinite for a <= 1.
  */
 function infiniteReason(s: LScenario, st: LStrategy, walks: PerClass<Walk>, Delta: number): string | null {
   const gen = s.models[st.generator]!;
   const last = st.rungs.length - 1;
   const rung = st.rungs[last]!;
   if (rung.kind !== "fix" || rung.attempts !== null) return null;
-  const bound = Delta > 0 ? 2 : 1;
+  const fixer = s.models[rung.model]!;
+  const tier = fixer.prices.tier;
+  const freeGrowth =
+    st.rungs.length === 1 &&
+    s.ttl === null &&
+    (fixer.prices.caches ? fixer.prices.base.cacheRead : fixer.prices.base.input) === 0 &&
+    (tier === null || (fixer.contextWindow !== null && fixer.contextWindow <= tier.above));
+  const bound = Delta > 0 && !freeGrowth ? 2 : 1;
   for (const c of possibleClasses(s, st, gen)) {
     const law: RateLaw = rung.source[c];
     if (law.kind === "beta" && law.a <= bound && walks[c].reach[last]! > 0) {
