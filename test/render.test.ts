@@ -7,7 +7,7 @@ import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision
 import { ladderTable, PAIR_COLUMN } from "../src/cli/render/run.js";
 import { ladderText } from "../src/scenario/ladder.js";
 import type { Rung } from "../src/scenario/types.js";
-import { percent, percentStrict } from "../src/cli/format.js";
+import { money, num, percent, percentStrict, seconds, zText } from "../src/cli/format.js";
 import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
 import { GLUE, sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
@@ -104,6 +104,22 @@ describe("numbers", () => {
     expect(percent(-0.0004, 1)).toBe("0.0%");
     expect(percent(-0.0006, 1)).toBe("-0.1%");
   });
+  it("large dollars and seconds are written out, not in exponent notation; a z of -0.00 has no sign", () => {
+    // a scenario within bounds printed "$2.1395e+5" and "1.440e+4 s"
+    expect(money(213950.3)).toBe("$213,950");
+    expect(money(-101690.2)).toBe("-$101,690");
+    expect(money(12345.67)).toBe("$12,346");
+    expect(money(1234.567)).toBe("$1234.6");
+    expect(money(0.123456)).toBe("$0.12346");
+    expect(seconds(14400.2)).toBe("14,400 s");
+    expect(seconds(12.34567)).toBe("12.35 s");
+    expect(num(25980.91878, 6)).toBe("25980.9");
+    expect(num(1234567.8, 4)).toBe("1,235,000");
+    expect(zText(-0.001)).toBe("0.00");
+    expect(zText(-0.006)).toBe("-0.01");
+    expect(zText(null)).toBe("-");
+  });
+
   it("a completion short of all (or above none) never rounds to 100% (0%)", () => {
     // 99.955% of runs completing printed "100.0%", hiding what the column is there to show
     expect(percentStrict(0.99955, 1)).toBe(">99.9%");

@@ -1,4 +1,5 @@
 /** Text for people: aligned tables and units. */
+import { groupDigits } from "../text.js";
 import { hasInfiniteCost } from "../model/strategy.js";
 import Table from "cli-table3";
 import { MIN_CHECK_RUNS, SKEW_CHECK_RUNS } from "../stats/check.js";
@@ -25,14 +26,31 @@ export function money(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "-";
   if (x === 0) return "$0";
   const abs = Math.abs(x);
-  const text = abs >= 1e-4 ? x.toPrecision(5) : x.toExponential(3);
+  const text = abs >= 1e-4 ? significant(x, 5) : x.toExponential(3);
   return `${x < 0 ? "-" : ""}$${text.replace(/^-/, "")}`;
+}
+
+/**
+ * x to `digits` significant digits, a large one written out with its digits grouped (213,950 for
+ * 213,950.3 to 5 digits, where toPrecision says 2.1395e+5; 12,346 for 12,345.67).
+ */
+export function significant(x: number, digits: number): string {
+  const text = x.toPrecision(digits);
+  // a whole number of five digits or more is grouped (12,346, as 213,950 is)
+  return text.includes("e+") || (/^-?\d{5,}$/.test(text)) ? groupDigits(Number(text)) : text;
 }
 
 /** A plain number to `digits` significant digits, or "-" when absent. */
 export function num(x: number | null | undefined, digits = 4): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "-";
-  return Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : x.toPrecision(digits);
+  return Number.isInteger(x) && Math.abs(x) < 1e9 ? String(x) : significant(x, digits);
+}
+
+/** A z value to two decimals; one that rounds to 0 has no sign ("0.00", not "-0.00"). */
+export function zText(z: number | null): string {
+  if (z === null) return "-";
+  const text = z.toFixed(2);
+  return text === "-0.00" ? "0.00" : text;
 }
 
 export function percent(x: number | null | undefined, digits = 2): string {
@@ -58,7 +76,7 @@ export function percentStrict(x: number | null | undefined, digits = 2): string 
 
 export function seconds(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "-";
-  return `${x.toPrecision(4)} s`;
+  return `${significant(x, 4)} s`;
 }
 
 /** Why a check says "too few runs" (see stats/check.ts and docs/model.md, section 6). */

@@ -10,7 +10,7 @@ import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
 import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
-import { money, percent, seconds, tooFewRunsNote } from "../format.js";
+import { money, percent, seconds, tooFewRunsNote, zText } from "../format.js";
 import { sectionTable, terminalWidth, wrap, type Column } from "../render/layout.js";
 import type { Cli, Output } from "../io.js";
 import { toJson } from "../json.js";
@@ -124,7 +124,7 @@ function formatValidation(checks: ValidationCheck[], threshold: number, failed: 
     { head: "closed form", numeric: true, cell: (c) => value(c, c.analyticMean) },
     { head: "sim mean", numeric: true, cell: (c) => value(c, c.mean), drop: 1 },
     { head: "rel. error", numeric: true, cell: (c) => percent(c.relError, 3), drop: 3 },
-    { head: "z", numeric: true, cell: (c) => (c.z === null ? "-" : c.z.toFixed(2)) },
+    { head: "z", numeric: true, cell: (c) => zText(c.z) },
     { head: "verdict", cell: (c) => c.verdict },
   ];
   const sections = [...new Set(checks.map((c) => c.scenario))].map((title) => ({ title, rows: checks.filter((c) => c.scenario === title) }));

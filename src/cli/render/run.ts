@@ -12,7 +12,7 @@ import { RUNGS_SHOWN } from "../../scenario/ladder.js";
 import type { Scenario } from "../../scenario/types.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
 import { groupDigits } from "../../text.js";
-import { money, num, percent, percentStrict, seconds, table, tooFewRunsNote, closedForm } from "../format.js";
+import { money, num, percent, percentStrict, seconds, table, tooFewRunsNote, closedForm, zText } from "../format.js";
 import { decisionLines } from "./decision.js";
 import { GLUE, sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
 
@@ -65,7 +65,7 @@ function runColumns(incomplete: boolean): Column<SimResult>[] {
     ...(incomplete ? completion : []),
     { head: "closed\nform", numeric: true, drop: 4, cell: (r) => closedForm(r) },
     { head: "rel.\nerror", numeric: true, wide: true, cell: (r) => percent(r.relError, 3) },
-    { head: "z", numeric: true, wide: true, cell: (r) => (r.z === null ? "-" : r.z.toFixed(2)) },
+    { head: "z", numeric: true, wide: true, cell: (r) => zText(r.z) },
     { head: "verdict", drop: 5, cell: (r) => r.verdict },
   ];
 }
