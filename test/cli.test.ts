@@ -180,6 +180,16 @@ describe("agentsim analytic and crossover", () => {
     }
   });
 
+  it("crossover prints a crossing to 6 significant digits (--json has them all)", () => {
+    // the bisection narrows a root to within 1e-9: ten digits printed the narrowing (0.6000000001
+    // for a root at 0.6); the report gives six
+    const r = agentsim("crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
+    expect(r.stdout).toMatch(/^shared +3\.02202 +weak-first +strong-first +exact$/m);
+    const json = JSON.parse(agentsim("crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--json").stdout);
+    expect(json.crossovers[0].value).toBeCloseTo(3.02202, 5);
+    expect(String(json.crossovers[0].value).length).toBeGreaterThan(8);
+  });
+
   it("crossover says which values of the range it left out, and why", () => {
     // steps of 0.1 from -0.5: the six values -0.5, -0.4, ..., 0 are below the rate's range [0.0001, 1]
     const args = ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "-0.5", "--to", "0.5", "--steps", "10"];

@@ -129,6 +129,12 @@ function formatBest(param: string, best: BestValue[], width = 100): string {
   return out;
 }
 
+/**
+ * A crossing's value to 6 significant digits, as the report gives it: the bisection narrows it to
+ * 1e-9, but 0.6000000001 for a root at 0.6 shows only the narrowing. `--json` has every digit.
+ */
+const crossingText = (x: number) => String(Number(x.toPrecision(6)));
+
 /** A validation message without the scenario file's name (the command's header names the key). */
 const withoutFile = (message: string) => message.replace(/^[^:]*\.(ya?ml|json): /, "");
 
@@ -153,7 +159,7 @@ function formatCrossovers(
     if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
     // crossovers and the gaps the choice flips across, in order of value
     const found = [
-      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : String(Number(c.value.toPrecision(10))), c.cheaperBelow, c.cheaperAbove, c.method] })),
+      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : crossingText(c.value), c.cheaperBelow, c.cheaperAbove, c.method] })),
       ...gaps
         .filter((g) => g.context === ctx && flips(g))
         .map((g) => ({ at: g.from, row: [ctx, `${short(g.from)} to ${short(g.to)}`, g.cheaperBefore!, g.cheaperAfter!, "in a gap"] })),
