@@ -320,7 +320,7 @@ describe("bug counts", () => {
     const count = param(report, "models.g.bugs.count");
     expect(Math.abs(count.value! - 3) / count.stdError!).toBeLessThanOrEqual(4);
     expect(report.bugCounts[0]).toMatchObject({ form: "poisson" });
-    // A Poisson count where the schema takes one (DECISIONS.md), else the rounded mean with a note.
+    // A Poisson count where the schema takes one (docs/model.md section 11), else the rounded mean with a note.
     const written = (report.scenario!.models as Record<string, { bugs: Record<string, unknown> }>).g!.bugs;
     if (typeof written.count === "number") {
       expect(written).toEqual({ count: Math.round(count.value!), hardFraction: param(report, "models.g.bugs.hardFraction").value, assignment: "binomial" });

@@ -1,7 +1,7 @@
 /**
  * Self-checks of the independent reference for ladders, per-model prices, tiers, Beta rates and
  * random counts (test/reference/ladder.ts): hand-computed cases, identities between its own
- * methods and with the older reference (closedForm.ts), DECISIONS.md's availability rule, and its
+ * methods and with the older reference (closedForm.ts), docs/model.md section 8's availability rule, and its
  * own Monte Carlo (test/reference/monteCarlo.ts) within 4.5 standard errors. Nothing here imports
  * src/.
  */
@@ -126,7 +126,7 @@ describe("laws: Beta moments and bug-count PMFs", () => {
   });
 });
 
-describe("prices per model (docs/model.md section 9, DECISIONS.md)", () => {
+describe("prices per model (docs/model.md section 9)", () => {
   it("defaults of cache and tier prices", () => {
     // caching read 0.1, write 1.25; input 1 -> cacheRead 0.1, cacheWrite 1.25 ($/M)
     // tier input 2: cacheRead 2 * (0.1/1) = 0.2, cacheWrite 2 * (1.25/1) = 2.5
@@ -389,7 +389,7 @@ describe("hand-computed cases", () => {
   });
 
   it("a Beta rate with a <= 2 on the unbounded rung: infinite; on a bounded rung: finite", () => {
-    // mean 0.15, concentration 12: a = 1.8 (DECISIONS.md's example reason, verbatim)
+    // mean 0.15, concentration 12: a = 1.8 (the reason's words, verbatim)
     const raw = world(
       {
         pair: { generator: "strong", fixer: "weak" },
@@ -801,9 +801,9 @@ describe("identities", () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// DECISIONS.md: where a closed form exists
+// docs/model.md section 8: where a closed form exists
 
-describe("availability rule (DECISIONS.md, in order)", () => {
+describe("availability rule (docs/model.md section 8, in order)", () => {
   const base = () =>
     world({
       pair: { generator: "weak", fixer: "strong" },
@@ -1075,7 +1075,7 @@ describe("random scenarios with ladders, cache prices, tiers, Beta rates, random
     expect(hash.digest("hex")).toBe(EXISTING_DIGEST);
   });
 
-  it("deterministic per seed and valid in the ways docs/model.md and DECISIONS.md require", () => {
+  it("deterministic per seed and valid in the ways docs/model.md requires", () => {
     const all: RandomScenarioOptions = { ...NEW_OPTIONS, contextWindows: true, extensions: true };
     expect(randomScenario(9, all)).toEqual(randomScenario(9, all));
     let ladders = 0;

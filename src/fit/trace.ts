@@ -1,6 +1,6 @@
 /**
  * Reading `agentsim run --trace` files: JSON lines, one request each, in the format of the lead's
- * decisions (notes/DECISIONS.md, "Trace format"; docs/model.md, section 11).
+ * decisions (docs/model.md, section 11).
  *
  * `parseTraceRecord` checks one line on its own (fields, types, which fields a role may set);
  * `assembleRuns` checks the order of the lines of each run (the generation first, bugs worked one

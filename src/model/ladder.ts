@@ -16,7 +16,7 @@
  *   NEW_m = sum_b 1{m speaks in b, silent in every later bug} (L1 + S_b + w_last,m(b)),
  * and their expectations need, per class, E[n_m], E[W_m], E[D] (a bug's growth), pi_m = P(m
  * speaks in a bug) and omega_m = E[1{m speaks} w_last,m]. Bugs are independent given their
- * classes; under exact assignment the classes come in a uniformly random order (DECISIONS), which
+ * classes; under exact assignment the classes come in a uniformly random order (docs/model.md, section 8), which
  * makes the pairs in INPUTS half one order, half the other, and NEW_m an integral over a bug's
  * uniform time (see exactNewTokens).
  */

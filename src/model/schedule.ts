@@ -8,7 +8,7 @@
  * (rates.ts: tailSum).
  *
  * Reach probabilities: request i is made when every fix attempt before it failed. Attempts at
- * one rate source (a model's own rate, or a rung's own; DECISIONS: one p per bug per source)
+ * one rate source (a model's own rate, or a rung's own; docs/model.md, section 10: one p per bug per source)
  * fail together with probability M(n, 0) = E[(1-p)^n]; different sources are independent, so
  * P(reach i) = prod over sources of M(n_s(i), 0).
  */

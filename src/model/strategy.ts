@@ -6,7 +6,7 @@
  *
  * A one-rung ladder (a single fixer) uses the classic formulas of fixCost.ts; a longer ladder,
  * or a tier in fresh context, the request schedules of ladder.ts. `closedFormReason` says, in the
- * order of DECISIONS' table, when there is no closed form.
+ * order of docs/model.md section 8's list ("Where there is none"), when there is no closed form.
  */
 import { baseScenario } from "../scenario/extensions.js";
 import { fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
@@ -123,7 +123,7 @@ function classesMet(scenario: Scenario, strategy: Strategy): { easy: boolean; ha
 }
 
 /**
- * Why a (strategy, context) has no closed form, or null when it has one: DECISIONS' table, in
+ * Why a (strategy, context) has no closed form, or null when it has one: docs/model.md section 8's list, in
  * its order (context windows are decided later, from the chance of reaching them).
  */
 export function closedFormReason(scenario: Scenario, strategy: Strategy, context: Context): string | null {

@@ -36,7 +36,7 @@ export interface Preset extends PriceLevel {
   offPeak: boolean;
 }
 
-/** A scenario file's `models.<m>.price`, $ per million tokens (DECISIONS.md). */
+/** A scenario file's `models.<m>.price`, $ per million tokens (docs/model.md, section 9). */
 export interface ScenarioPrice {
   input: number;
   output: number;

@@ -199,7 +199,7 @@ export function checkCounts(s: Scenario, file: string): void {
 /**
  * A long-context tier must be within MAX_EXPECTED_ATTEMPTS attempts of a shared conversation's
  * start: the closed form sums the attempt distribution up to the first attempt priced at the tier,
- * t* = (above - L1)/Delta + 2 (docs/model.md, section 9), which took 87 s for a tier 4.5 million
+ * t* = (above - L1)/Delta + 2 (docs/model.md, section 8; the bound is section 7's), which took 87 s for a tier 4.5 million
  * attempts away (0.002 tokens per attempt). Checked where that sum is made: shared context,
  * constant tokens, a tier on a model that fixes or consults, above L1.
  */

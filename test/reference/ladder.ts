@@ -1,6 +1,6 @@
 /**
  * Independent reference for ladders, per-model prices and caches, long-context tiers, Beta fix
- * rates and random bug counts (docs/model.md sections 3-5 and 8-10, DECISIONS.md), written without
+ * rates and random bug counts (docs/model.md sections 3-5 and 8-10), written without
  * reading src/. Entry point: `referenceStrategy(raw, strategyName, context)`.
  *
  * Methods (each chosen to differ from the textbook closed form where that is cheap):
@@ -46,7 +46,7 @@ import { blockOf, mixBlocks, walkLadder, type Block, type BugClass, type Walk } 
 export type { Context } from "./ladderScenario.js";
 
 // ---------------------------------------------------------------------------------------------
-// Cost categories (DECISIONS.md): per model, $ per run
+// Cost categories (docs/model.md section 8): per model, $ per run
 
 export interface Cat {
   uncachedInput: number;
@@ -117,7 +117,7 @@ export function hitProbability(s: LScenario, fixer: LModel): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Where a closed form exists (DECISIONS.md, rules 1-6 in order; rule 7 needs the walks)
+// Where a closed form exists (docs/model.md section 8's list, rules 1-6 in order; rule 7 needs the walks)
 
 function fixPhaseModels(st: LStrategy): string[] {
   return [...new Set(st.rungs.map((r) => r.model))];
@@ -127,7 +127,7 @@ function fixerRungs(st: LStrategy): Extract<Rung, { kind: "fix" }>[] {
   return st.rungs.filter((r): r is Extract<Rung, { kind: "fix" }> => r.kind === "fix");
 }
 
-/** The first of DECISIONS.md's rules 1-6 that denies a closed form, as a short reason; else null. */
+/** The first of docs/model.md section 8's rules 1-6 that denies a closed form, as a short reason; else null. */
 export function ruleReason(s: LScenario, st: LStrategy, context: Context): { rule: number; reason: string } | null {
   const oneRung = st.rungs.length === 1;
   const fixModels = fixPhaseModels(st).map((m) => s.models[m]!);

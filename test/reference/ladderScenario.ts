@@ -1,7 +1,6 @@
 /**
  * The reference's own reading of a raw scenario (the YAML shape, prices in $ per million tokens)
- * for ladders, per-model prices, tiers, Beta rates and random counts (docs/model.md sections 8-10 and
- * DECISIONS.md), with its own defaults. Written without src/.
+ * for ladders, per-model prices, tiers, Beta rates and random counts (docs/model.md sections 8-10), with its own defaults. Written without src/.
  */
 import type { RawDist } from "./closedForm.js";
 import { countLaw, rateLaw, type CountLaw, type RateLaw } from "./laws.js";
@@ -24,7 +23,7 @@ export interface ModelPrices {
   caches: boolean;
 }
 
-/** A fix-rate source: a model's `fix` or a rung's own `fix` (DECISIONS.md: one draw per bug each). */
+/** A fix-rate source: a model's `fix` or a rung's own `fix` (docs/model.md section 10: one draw per bug each). */
 export interface RateSource {
   /** the dotted key, e.g. `models.weak.fix` or `strategies.advised.ladder[2].fix` */
   key: string;
@@ -85,7 +84,7 @@ export interface LScenario {
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 /**
- * Per-model prices (docs/model.md section 9, DECISIONS.md "Prices"):
+ * Per-model prices (docs/model.md section 9):
  *   cacheRead  = price.cacheRead  ?? input * caching.readMultiplier  (1 without a caching section)
  *   cacheWrite = price.cacheWrite ?? input * caching.writeMultiplier (1 without a caching section)
  *   tier cacheRead/cacheWrite default: tier input * (base cacheRead / base input), the same for

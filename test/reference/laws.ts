@@ -1,6 +1,6 @@
 /**
  * Probability laws of the reference implementation (written from docs/model.md sections 3
- * and 10 and the lead's DECISIONS.md, not from src/): per-attempt fix rates (a fixed number or a
+ * and 10, not from src/): per-attempt fix rates (a fixed number or a
  * Beta draw per bug) and bug counts (fixed, Poisson, negative binomial).
  *
  * Everything the ladder reference needs from a fix rate p is one of two expectations over the

@@ -4,7 +4,7 @@
  * a request happens only if every earlier potential request of the bug happened, and reaching
  * attempt n of a rung means every earlier fixer rung used all its attempts and failed.
  *
- * Probabilities (DECISIONS.md: one draw of p per bug and *rate source*, sources independent):
+ * Probabilities (docs/model.md section 10: one draw of p per bug and *rate source*, sources independent):
  *
  *   P(attempt n of fixer rung r happens) = prod_{sources s} E[(1 - p_s)^(K_s)]
  *
