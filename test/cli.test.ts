@@ -435,6 +435,7 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     expect(widest(ladders)).toBeLessThanOrEqual(80); // the ladder table was 81 to 89 wide
     expect(widest(at(60, "run", "scenarios/escalation.yaml", "--trials", "2000"))).toBeLessThanOrEqual(60);
     expect(ladders).toMatch(/\nescalate \(shared\)\n {2}1 weak fixes +100\.0%/); // a section per strategy and context
+    expect(ladders).not.toMatch(/\n\n\n/); // two blank lines came before "Ladders:" where no note did
     const advised = at(40, "run", "scenarios/advisor.yaml", "--trials", "2000");
     expect(widest(advised)).toBeLessThanOrEqual(40); // 43 when the rung and the model had a column each
     expect(advised).toMatch(/\n {2}2 advisor advises +\d+\.\d%/);

@@ -12,7 +12,7 @@ interface Args {
 export const mergeCommand = (cli: Cli): CommandModule<object, Args> => ({
   builder: (y) =>
     y
-      .positional("csv", { type: "string", array: true, demandOption: true, describe: "sweep CSV files (e.g. the outputs of --shard i/n)" })
+      .positional("csv", { type: "string", array: true, demandOption: true, default: undefined, describe: "sweep CSV files (e.g. the outputs of --shard i/n)" })
       .option("out", { type: "string", demandOption: true, requiresArg: true, describe: "the merged CSV file" }) as never,
   handler: async (args) => {
     const out = textFlag("--out", args.out)!;

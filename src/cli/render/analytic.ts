@@ -31,7 +31,8 @@ export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], de
   lines.push(sectionTable(ANALYTIC_COLUMNS, byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
   const ladders = ladderTable(results, fit.width);
-  if (ladders) lines.push("", ladders);
+  // one blank line before it: the table above ends with one when no note follows it
+  if (ladders) lines.push(...(lines.at(-1) === "" ? [] : [""]), ladders);
   const fixers = [...new Set(scenario.strategies.flatMap((s) => fixRungs(s.ladder).map((r) => r.model)))];
   if (!fit.wide) {
     lines.push(...wrap(`--wide adds the attempt variance, the cost by model${fixers.length > 1 ? " and each fixer's fix phase on the same bugs" : ""}.`, fit.width));

@@ -105,7 +105,8 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   const checks = results.filter((r) => r.analyticMean !== null).length;
   if (tooFew > 0) lines.push(...wrap(`${tooFew} of ${checks} checks not judged: ${tooFewRunsNote}`, fit.width));
   const ladders = ladderTable(results, fit.width);
-  if (ladders) lines.push("", ladders);
+  // one blank line before it: the table above ends with one when no note follows it
+  if (ladders) lines.push(...(lines.at(-1) === "" ? [] : [""]), ladders);
   const verdict = `verdict: consistent when |z| <= ${Z_THRESHOLD} after correcting z for the skewness of the costs`;
   if (!fit.wide) {
     const hint = `${verdict}. --wide adds p50, p99, z and relative error, ${usesExtensions(scenario) ? "the extensions' outputs, " : ""}the cost by model and P(cheaper) for every pair.`;
