@@ -429,6 +429,22 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     }
   });
 
+  it("sweep's and report's closing line are wrapped, the file's name whole", () => {
+    // ~100 and 77 columns at COLUMNS=40; a name of two spaces stays as it is
+    const dir = mkdtempSync(join(tmpdir(), "agentsim-wrote-"));
+    const csv = join(dir, "a  b.csv");
+    // (the name, longer than 40 columns here, is a line of its own, unbroken)
+    const fits = (text: string, name: string) => text.split("\n").filter((l) => !l.includes(name)).every((l) => l.length <= 40);
+    const swept = at(40, "sweep", "scenarios/sweep-weak-bugs.yaml", "--trials", "200", "--out", csv);
+    expect(fits(swept, csv)).toBe(true);
+    expect(swept.replace(/\n {2}/g, " ")).toMatch(new RegExp(`^Wrote ${csv.replace(/[.]/g, "\\.")}: 64 rows, 8 points x 4 strategies x 2 contexts, 200 runs each, `));
+    expect(existsSync(csv)).toBe(true);
+    const html = join(dir, "r.html");
+    const reported = at(40, "report", "scenarios/default.yaml", "--trials", "200", "--threads", "1", "--out", html);
+    expect(fits(reported, html)).toBe(true);
+    expect(reported.replace(/\n {2}/g, " ")).toMatch(/^Wrote .*r\.html \(\d+ kB\), 200 runs per strategy and context, /);
+  });
+
   it("run's ladder table, crossover's title and table, and validate's checks", () => {
     const ladders = at(80, "run", "scenarios/escalation.yaml", "--trials", "2000");
     expect(ladders).toMatch(/Ladders:/);
@@ -442,6 +458,12 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     expect(advised).toMatch(/An advising rung's attempts are its\s+consults\./);
     const crossover = at(60, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
     expect(widest(crossover)).toBeLessThanOrEqual(60); // 69, title and table
+    expect(crossover).toMatch(/^context +models\.weak\.bugs\.count +cheaper/m); // the key heads its column where it fits
+    // at 40 columns the key gives way to "value" (57 wide with it); the table is then as narrow as
+    // its cells go: 7 + 7 + 10 + 12 (strong-first) and three gaps of 2 = 42, and the method is dropped
+    const narrow = at(40, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
+    expect(narrow).toMatch(/^context +value +cheaper +cheaper\n +below +above\nshared +3\.02202 +weak-first +strong-first\n/m);
+    expect(widest(narrow)).toBe(42);
     const best = at(80, "crossover", "scenarios/escalation.yaml", "--param", "strategies.escalate.ladder[0].attempts", "--to", "8");
     expect(widest(best)).toBeLessThanOrEqual(80); // 96, its title
     const dir = mkdtempSync(join(tmpdir(), "agentsim-validate-"));

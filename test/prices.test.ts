@@ -271,11 +271,13 @@ describe("agentsim prices (the built CLI)", () => {
     expect(out.presets.every((p: Preset) => p.id.toLowerCase().includes("gemini-2.5-pro") || p.name?.toLowerCase().includes("gemini-2.5-pro"))).toBe(true);
   });
 
-  it("a filter that matches nothing is one line with the nearest ids, exit 0", () => {
+  it("a filter that matches nothing says so with the nearest ids, exit 0, wrapped to the width", () => {
     const { code, stdout, stderr } = agentsim(["prices", "claude-sonet-4-5"]);
     expect(code).toBe(0);
     expect(stderr).toBe("");
-    expect(stdout).toBe(`no presets match "claude-sonet-4-5" (nearest: ${nearestPresets("claude-sonet-4-5").join(", ")})\n`);
+    expect(stdout.replace(/\n {2}/g, " ")).toBe(`no presets match "claude-sonet-4-5" (nearest: ${nearestPresets("claude-sonet-4-5").join(", ")})\n`);
+    // 66 columns at COLUMNS=40, unwrapped
+    for (const line of agentsim(["prices", "zzzz"], { COLUMNS: "40" }).stdout.trimEnd().split("\n")) expect(line.length).toBeLessThanOrEqual(40);
     expect(JSON.parse(agentsim(["prices", "claude-sonet-4-5", "--json"]).stdout).presets).toEqual([]);
   });
 

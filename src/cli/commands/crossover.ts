@@ -6,7 +6,7 @@ import { openScenario } from "../../scenario/load.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { rangeFlags, textFlag, wholeFlag } from "../args.js";
 import { money, table } from "../format.js";
-import { plainTable, terminalWidth, wrap, type Column } from "../render/layout.js";
+import { plainTable, terminalWidth, textWidth, wrap, type Column } from "../render/layout.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { groupDigits } from "../../text.js";
@@ -129,17 +129,15 @@ function formatBest(param: string, best: BestValue[], width = 100): string {
   return out;
 }
 
-/**
- * A crossing's value to 6 significant digits, as the report gives it: the bisection narrows it to
- * 1e-9, but 0.6000000001 for a root at 0.6 shows only the narrowing. `--json` has every digit.
- */
-const crossingText = (x: number) => String(Number(x.toPrecision(6)));
-
 /** A validation message without the scenario file's name (the command's header names the key). */
 const withoutFile = (message: string) => message.replace(/^[^:]*\.(ya?ml|json): /, "");
 
 /** A gap with a different strategy cheaper on each side: the costs cross inside it. */
 const flips = (g: Gap) => g.cheaperBefore !== null && g.cheaperAfter !== null && g.cheaperBefore !== g.cheaperAfter;
+/**
+ * A value to 6 significant digits, as the report gives it: a crossing is narrowed to 1e-9, but
+ * 0.6000000001 for a root at 0.6 shows only the narrowing (`--json` has every digit).
+ */
 const short = (x: number) => String(Number(x.toPrecision(6)));
 
 function formatCrossovers(
@@ -159,7 +157,7 @@ function formatCrossovers(
     if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
     // crossovers and the gaps the choice flips across, in order of value
     const found = [
-      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : crossingText(c.value), c.cheaperBelow, c.cheaperAbove, c.method] })),
+      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : short(c.value), c.cheaperBelow, c.cheaperAbove, c.method] })),
       ...gaps
         .filter((g) => g.context === ctx && flips(g))
         .map((g) => ({ at: g.from, row: [ctx, `${short(g.from)} to ${short(g.to)}`, g.cheaperBefore!, g.cheaperAfter!, "in a gap"] })),
@@ -167,15 +165,17 @@ function formatCrossovers(
     if (found.length === 0) return [[ctx, "none", "-", "-", "-"]];
     return found.map((f) => f.row);
   });
-  const columns: Column<string[]>[] = [
+  const columns = (key: string): Column<string[]>[] => [
     { head: "context", cell: (r) => r[0]! },
-    { head: param, numeric: true, cell: (r) => r[1]! },
+    { head: key, numeric: true, cell: (r) => r[1]! },
     { head: "cheaper\nbelow", cell: (r) => r[2]! },
     { head: "cheaper\nabove", cell: (r) => r[3]! },
     // too wide for the terminal: the method, the least needed column, goes (--json keeps it)
     { head: "method", drop: 1, cell: (r) => r[4]! },
   ];
-  out += plainTable(columns, rows, { width, wide: false }) + "\n";
+  // the key heads its column where it fits; else "value" does (the title names the key)
+  const keyed = plainTable(columns(param), rows, { width, wide: false });
+  out += (textWidth(keyed) <= width ? keyed : plainTable(columns("value"), rows, { width, wide: false })) + "\n";
   for (const k of skipped) out += "\n" + wrap(`${k.context}: ${withoutFile(k.reason)}`, width, "", "  ").join("\n") + "\n";
   for (const g of gaps) {
     const sides = flips(g)

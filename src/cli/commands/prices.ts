@@ -26,7 +26,8 @@ export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
     // A filter that matches nothing is an answer, not a mistake: say so and exit 0.
     if (presets.length === 0) {
-      cli.stdout.write(`no presets match ${JSON.stringify(filter)} (nearest: ${nearestPresets(filter ?? "").join(", ")})\n`);
+      const none = `no presets match ${JSON.stringify(filter)} (nearest: ${nearestPresets(filter ?? "").join(", ")})`;
+      cli.stdout.write(wrap(none, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
       return;
     }
     cli.stdout.write(formatPrices(presets, filter, terminalWidth(cli.stdout)));

@@ -11,6 +11,7 @@ import { groupDigits } from "../../text.js";
 import { rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { progressBar } from "../progress.js";
+import { GLUE, terminalWidth, unbroken, wrap } from "../render/layout.js";
 
 interface Args {
   scenario: string;
@@ -92,6 +93,7 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
       if (!written) removeCreatedFolders(out, taken.createdFolder);
     }
     const seconds = (performance.now() - started) / 1000;
-    cli.stdout.write(`Wrote ${out} (${Math.round(html.length / 1024)} kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)} s\n`);
+    const wrote = `Wrote ${unbroken(out)} (${Math.round(html.length / 1024)}${GLUE}kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)}${GLUE}s`;
+    cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
   },
 });

@@ -14,6 +14,7 @@ import { groupDigits, noun } from "../../text.js";
 import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { progressBar } from "../progress.js";
+import { GLUE, terminalWidth, unbroken, wrap } from "../render/layout.js";
 
 interface Args {
   scenario: string;
@@ -102,11 +103,11 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
       const of = shard ? ` (shard ${shardLabel(shard)} of ${sweep.size} grid points)` : "";
       const resumed = outcome.resumed > 0 ? `, ${outcome.resumed} resumed` : "";
       const [strategies, contexts] = [sweep.base.strategies.length, sweep.base.contexts.length];
-      cli.stdout.write(
-        `Wrote ${outcome.out}: ${outcome.rows} ${noun(outcome.rows, "row")}, ${outcome.points} ${noun(outcome.points, "point")}${of} x ` +
-          `${strategies} ${noun(strategies, "strategy", "strategies")} x ${contexts} ${noun(contexts, "context")}, ` +
-          `${groupDigits(outcome.trials)} ${noun(outcome.trials, "run")} each${resumed}, ${seconds.toFixed(2)} s\n`,
-      );
+      const wrote =
+        `Wrote ${unbroken(outcome.out)}: ${outcome.rows} ${noun(outcome.rows, "row")}, ${outcome.points} ${noun(outcome.points, "point")}${of} x ` +
+        `${strategies} ${noun(strategies, "strategy", "strategies")} x ${contexts} ${noun(contexts, "context")}, ` +
+        `${groupDigits(outcome.trials)} ${noun(outcome.trials, "run")} each${resumed}, ${seconds.toFixed(2)}${GLUE}s`;
+      cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
     } finally {
       process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
       progress.stop();

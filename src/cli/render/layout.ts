@@ -24,6 +24,9 @@ export function textWidth(text: string): number {
 /** A space that `wrap` never breaks a line at, printed as a plain space: between a number and its unit ("0.02 s"). */
 export const GLUE = "\u00a0";
 
+/** Text that `wrap` keeps whole, its spaces as they are (a file name). */
+export const unbroken = (text: string): string => text.replaceAll(" ", GLUE);
+
 /**
  * `text` broken at spaces into lines of at most `width` columns (a longer word gets a line of
  * its own): the first line starts with `first`, the others with `rest` (a hanging indent).
