@@ -146,6 +146,10 @@ describe("generator -> fixer", () => {
   it("a single fixer is named in full, however long its name", () => {
     expect(PAIR_COLUMN.cell({ generator: m("g"), fixer: m("f"), ladder: m("f") })).toBe(`${m("g")} -> ${m("f")}`);
   });
+  it("a long ladder is shortened to the models it climbs through, where that is short enough", () => {
+    // advisor.yaml's hand-off read "executor -> executor..advisor", as if a range of models
+    expect(PAIR_COLUMN.cell({ generator: "executor", fixer: null, ladder: "executor x2 > advisor" })).toBe("executor -> executor > advisor");
+  });
   it("a long ladder is shortened to its first and last models", () => {
     expect(PAIR_COLUMN.cell({ generator: "weak", fixer: null, ladder: "weak x3 > consult strong > weak* x2 > strong" })).toBe("weak -> weak..strong");
     expect(PAIR_COLUMN.cell({ generator: "weak", fixer: null, ladder: "weak x3 > strong" })).toBe("weak -> weak x3 > strong");

@@ -32,7 +32,8 @@ const PAIR_WIDTH = 30;
 
 /**
  * "strong -> weak", under a two-line header so that the column is no wider than its cells; a long
- * ladder is shortened to its models ("weak -> weak..strong").
+ * ladder is shortened to the models it climbs through ("executor -> executor > advisor > executor"),
+ * or where that is long too to its first and last ("weak -> weak..strong").
  */
 export const PAIR_COLUMN: Column<StrategyModels> = {
   head: "generator\n-> fixer",
@@ -43,6 +44,10 @@ export const PAIR_COLUMN: Column<StrategyModels> = {
     // a single fixer (long model names) is its label: there is no range of models to shorten to
     if (label.length <= PAIR_WIDTH || !r.ladder || r.fixer !== null) return label;
     const models = r.ladder.split(" > ").map((x) => x.replace(/^consult /, "").replace(/[* ].*$/, ""));
+    // the models in turn, a model's rungs in a row once: an advisor between two executor rungs stays in sight
+    const climbed = models.filter((m, i) => i === 0 || m !== models[i - 1]);
+    const through = `${r.generator} -> ${climbed.join(" > ")}`;
+    if (through.length <= PAIR_WIDTH && through.length < label.length) return through;
     const short = `${r.generator} -> ${models[0]}..${models[models.length - 1]}`;
     return short.length < label.length ? short : label;
   },
