@@ -200,6 +200,16 @@ describe("the decision in words", () => {
     expect(lines[1]).toMatch(/^  shared: \$0\.10000 per run, completing 40\.0% of runs; .*lowest p90 too \(\$0\.15000\); per completed run \(mean \/ completion\) b-x is cheapest: \$0\.20000, against \$0\.25000 for a-x$/);
   });
 
+  it("a * in a ladder the headline names is explained in the footnote", () => {
+    const starred = { ...row("a-x", 0.2, 0.3), fixer: null, ladder: "x x2 > consult y > x*" };
+    const withStar = decisionLines(decide([starred, row("b-x", 0.3, 0.4)], []), [starred, row("b-x", 0.3, 0.4)], 300).join("\n");
+    expect(withStar).toMatch(/fixes climb x x2 > consult y > x\*\)\./);
+    expect(withStar).toMatch(/\(In a ladder, \* marks a rung with fix rates of its own\.\)/);
+    // named nowhere in the headline (not the cheapest): no footnote about it
+    const cheaper = [{ ...starred, mean: 0.5 }, row("b-x", 0.3, 0.4)];
+    expect(decisionLines(decide(cheaper, []), cheaper, 300).join("\n")).not.toMatch(/marks a rung/);
+  });
+
   it("two strategies that cost the same in every run are said to, without an interval of rounding", () => {
     const results = [{ ...row("a-x", 0.022, 0.022), stdError: 0 }, { ...row("b-x", 0.022, 0.022), stdError: 0 }];
     const comparisons = [{ context: "shared" as const, a: "a-x", b: "b-x", probabilityCheaper: 0.5 }];

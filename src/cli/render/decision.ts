@@ -180,6 +180,13 @@ export function layoutDecision(text: DecisionText, width: number): string[] {
   return lines;
 }
 
+/** The footnote's sentences: those given, and what a `*` in a ladder named in the headline means. */
+function footnoteOf(headline: string, roster: Roster, notes: string[]): string | null {
+  const starred = roster.some((s) => s.ladder && s.ladder.includes("*") && headline.includes(s.ladder));
+  const all = [...notes, ...(starred ? ["(In a ladder, * marks a rung with fix rates of its own.)"] : [])];
+  return all.length > 0 ? all.join(" ") : null;
+}
+
 /** The decision from simulated results in words. */
 export function decisionText(decision: Decision, roster: Roster): DecisionText {
   const answers = decision.contexts.map((d) => ({
@@ -189,11 +196,8 @@ export function decisionText(decision: Decision, roster: Roster): DecisionText {
     sentence: simSentence(d),
   }));
   const compared = decision.contexts.some((d) => d.byMean.probabilityCheaper !== null && !d.byMean.allInfinite);
-  return {
-    headline: headline("per run", answers, roster, "No strategy is cheapest per run here: every expected cost is infinite (see each context's p90)."),
-    contexts: answers,
-    footnote: compared ? "(Single runs compared in pairs; a tie counts as half.)" : null,
-  };
+  const top = headline("per run", answers, roster, "No strategy is cheapest per run here: every expected cost is infinite (see each context's p90).");
+  return { headline: top, contexts: answers, footnote: footnoteOf(top, roster, compared ? ["(Single runs compared in pairs; a tie counts as half.)"] : []) };
 }
 
 /** The decision from simulated results, as lines of at most `width` characters. */
@@ -216,11 +220,8 @@ export function analyticDecisionText(decision: AnalyticDecision, roster: Roster)
     if (missing.length) parts.push(d.byMean ? `not ranked, ${missing.join("; ")}` : missing.join("; "));
     return { context: d.context, best: d.byMean?.best ?? null, tied: d.byMean?.tied ?? [], sentence: parts.join("; ") };
   });
-  return {
-    headline: headline("by expected cost", answers, roster, "No strategy has a closed form here; `agentsim run` simulates them."),
-    contexts: answers,
-    footnote: null,
-  };
+  const top = headline("by expected cost", answers, roster, "No strategy has a closed form here; `agentsim run` simulates them.");
+  return { headline: top, contexts: answers, footnote: footnoteOf(top, roster, []) };
 }
 
 /** The decision from the closed forms alone, as lines of at most `width` characters. */
