@@ -4,7 +4,6 @@
  * problem is a FlagError naming the flag; the CLI adds a pointer to the command's --help.
  */
 import { FlagError } from "../errors.js";
-import { parse as parseYaml } from "yaml";
 import { MAX_TRIALS } from "../scenario/bounds.js";
 import { seedProblem } from "../scenario/load.js";
 import { defaultThreads } from "../sim/pool.js";
@@ -64,18 +63,16 @@ export const threadsOption = () =>
 
 /** A non-empty text value, or undefined when the flag was not given. */
 /**
- * --seed: what a scenario's `seed:` would be, written as the flag is: a number where YAML reads
- * one (`7`, `07`, `7.0` are the file's 7), else the text; checked by the file's rule, so that the
- * flag cannot name a seed the file could not (" 1", -1, 2^53, an escape character), nor two seeds
- * that print alike.
+ * --seed: text, as a quoted `seed:` of a file is (`--seed 7` and `seed: 7` name the same streams),
+ * checked by the rule of such a seed: no control or formatting character (an escape went raw to
+ * the terminal), no white space at either end (" 1" printed as "seed 1" with other numbers than
+ * 1), Unicode's composed form (two spellings of "café" printed alike with different numbers).
  */
-export function seedFlag(text: string | undefined): number | string | undefined {
+export function seedFlag(text: string | undefined): string | undefined {
   if (textFlag("--seed", text) === undefined) return undefined;
-  const read: unknown = parseYaml(text!);
-  const seed = typeof read === "number" ? read : text!;
-  const problem = seedProblem(seed);
+  const problem = seedProblem(text!);
   if (problem !== null) throw new FlagError(`--seed ${problem}`);
-  return seed;
+  return text;
 }
 
 export function textFlag(flag: string, text: string | undefined): string | undefined {

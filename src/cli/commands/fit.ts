@@ -74,7 +74,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
       ...flags,
       bootstrap: bootstrapFlag(flags.bootstrap),
       threads: threadsFlag(flags.threads),
-      seed: String(seedFlag(flags.seed)!),
+      seed: seedFlag(flags.seed)!,
       out: textFlag("--out", flags.out),
       prices: textFlag("--prices", flags.prices),
     };

@@ -61,7 +61,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     if (trace !== undefined) await checkOutput(trace, "--trace", [args.scenario]);
     const { scenario } = await openScenario(args.scenario);
     const trials = trialsGiven ?? scenario.trials;
-    const seed = String(seedGiven ?? scenario.seed);
+    const seed = seedGiven ?? String(scenario.seed);
     if (args.path === "fast" && jobsOf(scenario).some((job) => !fastPathApplies(job.params))) {
       throw new FlagError(
         `--path fast simulates the base model only; ${args.scenario} uses extensions (time, cache expiry, variable tokens, ` +
