@@ -12,7 +12,7 @@ import { EXTENSION_COLUMNS, FIXED_COLUMNS, csvLayout, formatNumber } from "../sr
 import { evaluatePoints, type PointTask } from "../src/sweep/tasks.js";
 import { grid } from "../src/model/crossover.js";
 import { axisValues, gridPoints, pointAt } from "../src/sweep/grid.js";
-import { mergeFiles, mergeScanned, mergeTexts, scanInputs } from "../src/sweep/merge.js";
+import { mergeFiles, mergeTexts, planMerge, scanInputs, writeMerged } from "../src/sweep/merge.js";
 import { buildSweep, pointSeedKey, sweepPoints } from "../src/sweep/points.js";
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
 import { defaultOut, fileSafe, lockOutput, removeCreatedFolders } from "../src/sweep/output.js";
@@ -297,6 +297,38 @@ describe("sweep", () => {
     expect(await mergeTexts(parts.reverse().map((text, i) => ({ file: `p${i}`, text })))).toBe(full);
   });
 
+  it("merge checks everything before it writes: a refused merge leaves no folder; Ctrl-C while writing leaves nothing", async () => {
+    const parts = [1, 2, 3].map((i) => join(dir, `shards/3-${i}.csv`)); // written by the test above
+    // a shard missing (a gap in the points): refused before the lock, so no folder is made for --out
+    const refused = join(dir, "refused-new", "deep", "m.csv");
+    expect(await userErrorAsync(mergeFiles(parts.slice(0, 2), refused))).toMatch(/shard 3\/3 missing/);
+    expect(existsSync(join(dir, "refused-new"))).toBe(false);
+    // the merged file is written to <out>.<pid>.tmp: a FIFO there, which no one reads, holds the
+    // merge once it has taken the lock, and SIGINT comes while it writes
+    const root = mkdtempSync(join(tmpdir(), "agentsim-merge-int-"));
+    const out = join(root, "made", "m.csv");
+    const child = spawn(process.execPath, [CLI, "merge", ...parts, "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((done) => child.once("exit", done));
+    for (let waited = 0; waited < 60_000 && !existsSync(`${out}.lock`); waited += 5) {
+      if (existsSync(join(root, "made")) && !existsSync(`${out}.${child.pid}.tmp`)) spawnSync("mkfifo", [`${out}.${child.pid}.tmp`]);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toBe("agentsim: interrupted (SIGINT); nothing was written\n");
+    expect(readdirSync(root)).toEqual([]); // no merged file, no temporary file, no lock, no folder
+  });
+
+  it("merge refuses an input that changed between its check and its merge", async () => {
+    const header = "point,x,strategy\n";
+    let reads = 0;
+    const input = { file: "a.csv", chunks: async function* () { yield Buffer.from(header + (reads++ === 0 ? "0,1,s\n" : "0,2,s\n")); } };
+    const plan = planMerge([input], await scanInputs([input]));
+    expect(await userErrorAsync(writeMerged([input], plan, async () => {}))).toBe("a.csv: changed while it was merged (or it cannot be read twice, as a pipe cannot)");
+  });
+
   it("merge refuses an incomplete set of shards, shards of another sweep and CSVs without their record", async () => {
     const parts = [1, 2, 3].map((i) => join(dir, `shards/3-${i}.csv`)); // written by the test above
     const out = join(dir, "merged/refused.csv");
@@ -477,7 +509,7 @@ describe("merge errors", () => {
     const bytes = Buffer.from(text, "utf8");
     const input = { file: "a.csv", chunks: async function* () { for (const b of bytes) yield Buffer.from([b]); } };
     let out = "";
-    const merged = await mergeScanned([input], await scanInputs([input]), async (t) => {
+    const merged = await writeMerged([input], planMerge([input], await scanInputs([input])), async (t) => {
       out += t;
     });
     expect(out).toBe(text);

@@ -12,11 +12,11 @@
  * (about 512 MiB in V8).
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, rmSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
-import { checkOutput, lockOutput, makeFolderOfSync } from "./output.js";
+import { checkOutput, lockOutput, removeCreatedFolders } from "./output.js";
 import { checkShardSet, makeRecord, readRecord, writeRecord } from "./record.js";
 
 /** Where an input's text comes from: chunks of bytes, read afresh on each call. */
@@ -129,13 +129,22 @@ export async function scanInputs(inputs: readonly MergeInput[]): Promise<Scanned
   return scanned;
 }
 
+/** What a merge writes, once its inputs are checked: the header, and for each point its input. */
+export interface MergePlan {
+  header: string;
+  /** point -> the input that has it */
+  owner: Map<number, number>;
+  points: number;
+  /** each input's sha256, as checked */
+  hashes: string[];
+}
+
 /**
- * Check scanned inputs (each a sweep CSV; one header; each point in one input only; none missing)
- * and merge their rows by point, each chunk of the merged text passed to `write` in order. Throws
- * a one-line UserError naming the file at fault before anything is written.
+ * Check scanned inputs (each a sweep CSV; one header; each point in one input only; none
+ * missing): the plan of the merge, or a one-line UserError naming the file at fault.
  */
-export async function mergeScanned(inputs: readonly MergeInput[], scanned: readonly Scanned[], write: (text: string) => Promise<void>): Promise<Merged> {
-  const owner = new Map<number, number>(); // point -> input
+export function planMerge(inputs: readonly MergeInput[], scanned: readonly Scanned[]): MergePlan {
+  const owner = new Map<number, number>();
   for (const [i, s] of scanned.entries()) {
     if (s.problem !== null) throw new UserError(s.problem);
     if (i > 0 && s.header !== scanned[0]!.header) {
@@ -154,27 +163,36 @@ export async function mergeScanned(inputs: readonly MergeInput[], scanned: reado
     const list = missingPoints(owner, largest, 5).join(", ") + (gaps > 5 ? `, ... (${gaps} in all)` : "");
     throw new UserError(`point${gaps === 1 ? "" : "s"} ${list} missing: no input has ${gaps === 1 ? "it" : "them"} (is a shard missing?)`);
   }
-  // Each input's rows come in the order of its points: point p's rows are the next of its owner's.
+  return { header: scanned[0]!.header!, owner, points, hashes: scanned.map((x) => x.hash) };
+}
+
+/**
+ * The inputs' rows merged by point, each chunk of the merged text passed to `write` in order:
+ * each input's rows come in the order of its points, so point p's rows are the next of its owner's.
+ */
+export async function writeMerged(inputs: readonly MergeInput[], plan: MergePlan, write: (text: string) => Promise<void>): Promise<Merged> {
   const hash = createHash("sha256");
-  let buffered = "";
+  let buffered = plan.header + "\n";
   const flush = async () => {
     hash.update(buffered, "utf8");
     await write(buffered);
     buffered = "";
   };
-  buffered += scanned[0]!.header + "\n";
-  const readers = inputs.map((input) => ({ records: recordsOf(input), started: false, held: null as string | null }));
+  const readers = inputs.map((input) => ({ records: recordsOf(input), started: false, held: null as string | null, hash: null as string | null }));
   const nextRow = async (r: (typeof readers)[number]): Promise<string | null> => {
     if (!r.started) {
       r.started = true;
       await r.records.next(); // the header
     }
+    if (r.hash !== null) return null;
     const next = await r.records.next();
-    return next.done ? null : next.value;
+    if (!next.done) return next.value;
+    r.hash = next.value.hash;
+    return null;
   };
   let rows = 0;
-  for (let p = 0; p < points; p++) {
-    const r = readers[owner.get(p)!]!;
+  for (let p = 0; p < plan.points; p++) {
+    const r = readers[plan.owner.get(p)!]!;
     let row = r.held ?? (await nextRow(r));
     while (row !== null && pointOf(row) === p) {
       buffered += row + "\n";
@@ -184,8 +202,15 @@ export async function mergeScanned(inputs: readonly MergeInput[], scanned: reado
     }
     r.held = row;
   }
+  // every input read to its end again, as it was when checked (a file changed in between, or a
+  // pipe, which gives its text once, would make another file)
+  for (const [i, r] of readers.entries()) {
+    while (r.held !== null) r.held = await nextRow(r);
+    if (r.hash === null) await nextRow(r);
+    if (r.hash !== plan.hashes[i]) throw new UserError(`${inputs[i]!.file}: changed while it was merged (or it cannot be read twice, as a pipe cannot)`);
+  }
   await flush();
-  return { points, rows, hash: hash.digest("hex") };
+  return { points: plan.points, rows, hash: hash.digest("hex") };
 }
 
 /** The first `limit` points of 0..largest that no input has. */
@@ -208,48 +233,65 @@ function firstDifference(a: string, b: string): string {
 export async function mergeTexts(texts: readonly { file: string; text: string }[]): Promise<string> {
   const inputs = texts.map((t) => textInput(t.file, t.text));
   let out = "";
-  await mergeScanned(inputs, await scanInputs(inputs), async (text) => {
+  await writeMerged(inputs, planMerge(inputs, await scanInputs(inputs)), async (text) => {
     out += text;
   });
   return out;
 }
 
 /**
- * Check that the CSV files and their records are every shard of one sweep, merge them and write
- * `out` and its record atomically (through a temporary file renamed when complete), holding
- * `out`'s lock.
+ * While a merge writes: what a signal's handler calls to leave nothing behind (the temporary file,
+ * the lock, the folders made for the output); null before and after.
  */
-export async function mergeFiles(files: readonly string[], out: string): Promise<Merged> {
+export interface MergeHandle {
+  cleanup: (() => void) | null;
+}
+
+/**
+ * Check that the CSV files and their records are every shard of one sweep (before anything is
+ * written), merge them and write `out` and its record atomically (through a temporary file renamed
+ * when complete), holding `out`'s lock.
+ */
+export async function mergeFiles(files: readonly string[], out: string, handle: MergeHandle = { cleanup: null }): Promise<Merged> {
   await checkOutput(out, "--out", files.flatMap((f) => [f, `${f}.sweep.json`])); // each shard's record is read too
   const inputs = files.map((file) => fileInput(file));
   const scanned = await scanInputs(inputs);
   const records = [];
   for (const [i, file] of files.entries()) records.push({ file, record: await readRecord(file, scanned[i]!.hash) });
   const identity = checkShardSet(records);
+  const plan = planMerge(inputs, scanned);
+  if (plan.points !== identity.gridPoints) {
+    throw new UserError(`the shards hold ${plan.points} points of a grid of ${identity.gridPoints}: a merge takes complete shards`);
+  }
   const lock = await lockOutput(out);
   const tmp = `${out}.${process.pid}.tmp`;
+  let written = false;
+  handle.cleanup = () => {
+    rmSync(tmp, { force: true });
+    lock.releaseSync();
+    removeCreatedFolders(out, lock.createdFolder);
+  };
   const cannotWrite = (err: unknown): never => {
     throw err instanceof UserError ? err : new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
   };
   try {
-    makeFolderOfSync(out);
-    const handle = await open(tmp, "w").catch(cannotWrite);
+    const file = await open(tmp, "w").catch(cannotWrite);
     let merged: Merged;
     try {
-      merged = await mergeScanned(inputs, scanned, (text) => handle.writeFile(text).catch(cannotWrite));
-      await handle.sync().catch(cannotWrite);
+      merged = await writeMerged(inputs, plan, (text) => file.writeFile(text).catch(cannotWrite));
+      await file.sync().catch(cannotWrite);
     } finally {
-      await handle.close();
-    }
-    if (merged.points !== identity.gridPoints) {
-      throw new UserError(`the shards hold ${merged.points} points of a grid of ${identity.gridPoints}: a merge takes complete shards`);
+      await file.close();
     }
     await rename(tmp, out).catch(cannotWrite);
     await writeRecord(out, makeRecord(identity, null, merged.hash));
+    written = true;
     return merged;
   } finally {
+    handle.cleanup = null;
     await rm(tmp, { force: true });
     await lock.release();
+    if (!written) removeCreatedFolders(out, lock.createdFolder);
   }
 }
 

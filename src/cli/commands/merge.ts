@@ -1,6 +1,6 @@
 /** `agentsim merge <csv...> --out FILE`: combine the shards of a sweep into the file the unsharded sweep writes. */
 import type { CommandModule } from "yargs";
-import { mergeFiles } from "../../sweep/merge.js";
+import { mergeFiles, type Merged, type MergeHandle } from "../../sweep/merge.js";
 import { textFlag } from "../args.js";
 import type { Cli } from "../io.js";
 
@@ -16,7 +16,21 @@ export const mergeCommand = (cli: Cli): CommandModule<object, Args> => ({
       .option("out", { type: "string", demandOption: true, requiresArg: true, describe: "the merged CSV file" }) as never,
   handler: async (args) => {
     const out = textFlag("--out", args.out)!;
-    const merged = await mergeFiles(args.csv, out);
+    // Ctrl-C or SIGTERM while the merged file is written leaves nothing: no temporary file, no
+    // lock, no folder made for it (listened for before anything is taken).
+    const handle: MergeHandle = { cleanup: null };
+    const interrupted = (signal: NodeJS.Signals) => {
+      handle.cleanup?.();
+      cli.stderr.write(`agentsim: interrupted (${signal}); nothing was written\n`);
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+    let merged: Merged;
+    try {
+      merged = await mergeFiles(args.csv, out, handle);
+    } finally {
+      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+    }
     const n = args.csv.length;
     cli.stdout.write(`Merged ${n} file${n === 1 ? "" : "s"} into ${out}: ${merged.points} points, ${merged.rows} rows\n`);
   },
