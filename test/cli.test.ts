@@ -57,6 +57,10 @@ describe("agentsim run", () => {
     // 20,000 runs 2 of the 4 fresh checks are too few runs to judge. It said "2 of 8 checks".
     const r = agentsim("run", "scenarios/ext-variable-delta.yaml", "--trials", "20000");
     expect(r.stdout.replace(/\n/g, " ")).toMatch(/ 2 of 4 checks not judged: too few runs/);
+    // nor one whose cost has infinite variance: beta-difficulty's two such results, and at 300 runs
+    // its two others too few to judge (it said "2 of 4", as if two were judged)
+    const heavy = agentsim("run", "scenarios/beta-difficulty.yaml", "--trials", "300");
+    expect(heavy.stdout.replace(/\n/g, " ")).toMatch(/ 2 of 2 checks not judged: too few runs/);
   });
 
   it("--json carries the contract's fields", () => {

@@ -113,18 +113,23 @@ describe("decide", () => {
 
   it("ties strategies whose closed forms give the same expected cost, however their simulated means fall", () => {
     // a-x and c-x: the same expected cost 0.5 (their closed forms differ in the last place, as two
-    // formulas equal in exact arithmetic may), simulated 0.503 and 0.497; b-x: 0.5 (1 + 1e-9)
-    // expected, not the same, simulated 0.499.
+    // formulas equal in exact arithmetic may), simulated 0.499 and 0.497; b-x: 0.5 (1 + 1e-9)
+    // expected, not the same, simulated 0.503.
     const withClosedForm = (r: SimRow, analyticMean: number): SimRow => ({ ...r, analyticMean });
     const rows = [
-      withClosedForm(row("a-x", "shared", 0.503, 0.6), 0.5),
-      withClosedForm(row("b-x", "shared", 0.499, 0.6), 0.5 * (1 + 1e-9)),
+      withClosedForm(row("a-x", "shared", 0.499, 0.6), 0.5),
+      withClosedForm(row("b-x", "shared", 0.503, 0.6), 0.5 * (1 + 1e-9)),
       withClosedForm(row("c-x", "shared", 0.497, 0.6), 0.5 * (1 + 2 ** -52)),
     ];
     const m = decide(rows, []).contexts[0]!.byMean;
     expect(m.best.strategy).toBe("c-x");
     expect(m.tied).toEqual(["a-x"]);
     expect(m.expectedTie).toBe(0.5 * (1 + 2 ** -52));
+    // b-x simulated between them (0.498): the tie is not said, as b-x would sit inside it (a
+    // review found "cheaper than it" read against b-x, said of a-x)
+    const between = decide([rows[0]!, { ...rows[1]!, mean: 0.498 }, rows[2]!], []).contexts[0]!.byMean;
+    expect(between.tied).toEqual([]);
+    expect(between.expectedTie).toBeNull();
     // without closed forms, the same simulated means tie nothing
     const plain = decide(rows.map((r) => ({ ...r, analyticMean: null })), []).contexts[0]!.byMean;
     expect(plain.tied).toEqual([]);

@@ -271,6 +271,21 @@ describe("the sweep chart", () => {
     }
   });
 
+  it("never draws a tie as a clear choice", async () => {
+    // two strategies of the same models (weak-first and a copy): the same expected cost at every
+    // point; their savings' interval leaves 0 by chance at some points (a review: 1 of 64 "clear")
+    const pool = new SimulationPool(1);
+    try {
+      const raw = readScenarioFile(SWEEP) as Record<string, unknown> & { strategies: Record<string, unknown> };
+      const twins = { ...raw, strategies: { "weak-first": raw.strategies["weak-first"], "weak-first-again": raw.strategies["weak-first"] } };
+      const data = await sweepData(pool, buildSweep(twins, "twins.yaml"), { trials: 300 });
+      expect(data.cheapest.length).toBe(16); // 8 points x 2 contexts
+      expect(data.cheapest.filter((c) => c.clear)).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("leaves out a point whose expected cost is infinite, and has no interval where the variance is", async () => {
     const pool = new SimulationPool(1);
     try {

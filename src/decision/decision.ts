@@ -222,15 +222,21 @@ function sameInExpectation(rows: SimRow[], best: SimRow): string[] {
 
 /**
  * The choice by mean of one context's rows: by rankedMean, with the strategies tied with the best
- * in expectation (sameInExpectation) among its ties.
+ * in expectation (sameInExpectation) among its ties where they are ranked right after it.
  */
 function chooseByMean(rows: SimRow[], candidate: (r: SimRow, value: number) => Candidate): Choice & { expectedTie: number | null } {
   const choice = choose(rows.map((r) => candidate(r, rankedMean(r))));
   if (!Number.isFinite(choice.best.value)) return { ...choice, expectedTie: null };
   const best = rows.find((r) => r.strategy === choice.best.strategy)!;
-  const same = new Set(sameInExpectation(rows, best));
-  if (same.size === 0) return { ...choice, expectedTie: null };
-  const tied = choice.ranking.slice(1).filter((c) => same.has(c.strategy) || choice.tied.includes(c.strategy)).map((c) => c.strategy);
+  const same = new Set([...sameInExpectation(rows, best), ...choice.tied]);
+  // those ranked right after the best, up to the first of another expected cost: a strategy between
+  // two of one expected cost (cheaper than both in expectation, say) leaves the tie to the noise
+  const tied: string[] = [];
+  for (const c of choice.ranking.slice(1)) {
+    if (!same.has(c.strategy)) break;
+    tied.push(c.strategy);
+  }
+  if (tied.length === choice.tied.length) return { ...choice, expectedTie: null };
   return { ...choice, tied, expectedTie: best.analyticMean! };
 }
 

@@ -94,9 +94,10 @@ export async function sweepData(
     for (const d of decide(results, comparisons).contexts) {
       if (d.byMean.allInfinite) continue; // no cheapest where every expected cost is infinite: the map leaves the point blank
       const best = d.byMean.best;
-      // clear: no runner-up, an infinitely dearer one, or savings whose interval lies above 0
-      const { runnerUp, savings, savingsLow } = d.byMean;
-      const clear = runnerUp === null || savings === Infinity || (savingsLow !== null && savingsLow > 0);
+      // clear: no runner-up, an infinitely dearer one, or savings whose interval lies above 0; never
+      // a tie (strategies of one expected cost: their savings' interval leaves 0 only by chance)
+      const { runnerUp, savings, savingsLow, tied } = d.byMean;
+      const clear = tied.length === 0 && (runnerUp === null || savings === Infinity || (savingsLow !== null && savingsLow > 0));
       cheapest.push({ values: point.values, context: d.context, strategy: best.strategy, completion: best.completion, clear });
     }
   }

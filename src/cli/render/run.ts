@@ -105,9 +105,10 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   lines.push(sectionTable(runColumns(incomplete), byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
   lines.push(...divergenceNotes(results, fit.width));
-  // a check is a simulated mean against its closed form: a result without one has none
+  // a check is a simulated mean against its closed form: a result without one has none, nor has
+  // one whose cost's variance (or mean) is infinite, which no standard error can judge
   const tooFew = results.filter((r) => r.verdict === "too few runs").length;
-  const checks = results.filter((r) => r.analyticMean !== null).length;
+  const checks = results.filter((r) => r.analyticMean !== null && r.verdict !== "infinite variance" && r.verdict !== "infinite mean").length;
   if (tooFew > 0) lines.push(...wrap(`${tooFew} of ${checks} checks not judged: ${tooFewRunsNote}`, fit.width));
   const ladders = ladderTable(results, fit.width);
   // one blank line before it: the table above ends with one when no note follows it
