@@ -208,3 +208,26 @@ describe("the bound on reaching a window covers every request's size", () => {
     expect(r.reason).toMatch(/^a context window may be reached, and no bound says how rarely: lognormal token counts have no largest value/);
   });
 });
+
+describe("the bound on reaching a window counts a fixer's regressions", () => {
+  it("in shared context, with Markov's bound on E[requests], regression bugs included", () => {
+    // One bug, fixed at 0.9 per attempt, each fix breeding a new one with probability 0.9: 10 bugs
+    // and 10/0.9 = 11.1 requests per run on average. L1 = 6000, Delta = 1000, window 13000: the 8th
+    // request reads 13000 + ... > 13000, and P(R >= 8) <= 11.1/8 > 1. The bound once convolved the
+    // generator's one bug alone (1.0e-7), and a closed form was given where 46% of runs stop.
+    const s = parseScenario(
+      {
+        name: "regwin",
+        seed: 1,
+        trials: 10,
+        contexts: ["shared"],
+        models: { w: { price: { input: 1, output: 5 }, bugs: { count: 1, hardFraction: 0 }, fix: { easy: 0.9, hard: 0.9 }, contextWindow: 13000, regressions: { probability: 0.9, offspring: "bernoulli", hardFraction: 0 } } },
+        tokens: { prompt: 1000, generation: 5000, fixOutput: 500, errorTrace: 500 },
+      },
+      "regwin.yaml",
+    );
+    const r = analyzeScenario(s)[0]!;
+    expect(r.windowChance).toBe(1);
+    expect(r.analyticMean).toBeNull();
+  });
+});

@@ -438,9 +438,10 @@ function completion(generator: ModelSpec, fixedEasy: number, fixedHard: number):
 /**
  * The chance that some request of a run reads more than its model's context window. Fresh: a
  * bug's conversation restarts, so per class it is the reach of the bug's first request above the
- * window, and over a run at most E[bugs] times that (union bound). Shared: a request after i
- * requests reads at most L1 + i x g_max, so the chance is at most P(the run makes more than
- * (window - L1)/g_max requests), from the distribution of a run's requests.
+ * window, and over a run at most E[bugs] times that (union bound; E[bugs] counts regressions).
+ * Shared: a request after i requests reads at most L1 + i x g_max, so the chance is at most P(the
+ * run makes more than (window - L1)/g_max requests), from the distribution of a run's requests
+ * (Markov's bound with regressions, whose bugs that distribution leaves out).
  */
 function thresholdChance(
   scenario: Scenario,
@@ -475,7 +476,10 @@ function thresholdChance(
   const requests = Math.floor(room / gMax) + 1; // more requests than room/gMax may overflow
   // a distribution too long to convolve (see runRequestsBelow) is not worth it: Markov's bound, P(R >= n) <= E[R]/n
   const markov = () => Math.min(1, (bugs.easy * expectedRequests(sched.easy) + bugs.hard * expectedRequests(sched.hard)) / requests);
-  if (requests > 20_000) return markov();
+  // the convolution counts the generator's bugs only: a fixer's regressions add bugs, which
+  // Markov's bound counts (bugs includes them)
+  const regressions = fixRungs(strategy.ladder).some((r) => (scenario.models[r.model]!.regressions?.probability ?? 0) > 0);
+  if (requests > 20_000 || regressions) return markov();
   const below = runRequestsBelow(scenario, strategy, sched, requests);
   return below ? probabilityAtLeast(below) : markov();
 }
