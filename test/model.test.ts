@@ -483,6 +483,10 @@ describe("hand-computed example (2 bugs, one easy one hard)", () => {
     expectRel(fresh.analyticMean, 0.11 + (12000 + (I - 2) * 1200) * 5e-6 + 800 * I * 25e-6);
     // the variance needs E[1/p^2] (a > 2): infinite here, finite at concentration 5 (a = 2.5)
     expect(shared.varianceReason).toMatch(/^infinite variance of the cost: models\.s\.fix\.hard is beta with a = 1\.5 <= 2/);
+    // two attempts on a first rung of the same model (and draw) are the same process: the same cost
+    const split = parseScenario({ ...raw, strategies: { split: { generator: "s", ladder: [{ fixer: "s", attempts: 2 }, { fixer: "s" }] } } }, "cr0.yaml");
+    expectRel(analyzeStrategy(split, split.strategies[0]!, "shared").analyticMean, shared.analyticMean!);
+    expectRel(analyzeStrategy(split, split.strategies[0]!, "fresh").analyticMean, fresh.analyticMean!);
     raw.models.s.fix.hard.concentration = 5;
     const t = parseScenario(raw, "cr0.yaml");
     expect(analyzeStrategy(t, t.strategies[0]!, "shared").varianceReason).toBeNull();

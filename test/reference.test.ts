@@ -442,6 +442,10 @@ describe("hand-computed cases", () => {
     });
     near(ref(raw, "pair", "shared").mean, 0.07775, 1e-12);
     near(ref(raw, "pair", "fresh").mean, 0.07975, 1e-12);
+    // a first rung of two attempts by the same model on the same draw is the same process
+    raw.strategies.split = { generator: "strong", ladder: [{ fixer: "weak", attempts: 2 }, { fixer: "weak" }] };
+    near(ref(raw, "split", "shared").mean, 0.07775, 1e-12);
+    near(ref(raw, "split", "fresh").mean, 0.07975, 1e-12);
     // a TTL's misses write the cached tokens again: the growth has a price, and the cost is infinite
     raw.caching.ttlSeconds = 60;
     expect(ref(raw, "pair", "shared").reason).toMatch(/^infinite expected cost: .* a = 1\.8 <= 2/);

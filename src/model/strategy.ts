@@ -187,16 +187,17 @@ export function hasInfiniteCost(r: { reason?: string | null }): boolean {
 }
 
 /**
- * Whether the conversation's growth costs nothing: one fixer, whose cached reads are free
- * (cacheRead 0) and always hits (no cache expiry), with no long-context tier in reach. Its cost is
- * then linear in the attempts (each adds Delta new tokens and G output; the cached ones, which
- * grow, are free), so a finite expected cost needs E[1/p] only, and a finite variance E[1/p^2].
+ * Whether the growth of the unbounded last rung's run of attempts costs nothing: its model reads
+ * its cache free (cacheRead 0), always hitting (no cache expiry), with no long-context tier in
+ * reach. A bug's cost is then linear in those attempts (each adds Delta new tokens and G output;
+ * the cached ones, which grow, are free; the requests after them, in later bugs, read that growth
+ * once per request, independently of how long it took), so a finite expected cost needs E[1/p]
+ * only, and a finite variance E[1/p^2].
  */
 function freeCachedReads(scenario: Scenario, strategy: Strategy): boolean {
-  const single = singleFixer(strategy.ladder);
-  if (single === null || scenario.caching.ttlSeconds !== null) return false;
-  const fixer = scenario.models[single]!;
-  return fixer.price.cacheRead === 0 && !tierReachable(fixer);
+  if (scenario.caching.ttlSeconds !== null) return false;
+  const tail = scenario.models[strategy.ladder[strategy.ladder.length - 1]!.model]!;
+  return tail.price.cacheRead === 0 && !tierReachable(tail);
 }
 
 /** The first beta rate met on the unbounded last rung whose a is too small for the cost's mean (or variance) to be finite. */

@@ -306,9 +306,9 @@ function formatA(a: number): string {
  * Rule 7: a Beta rate with a <= 2 met on the unbounded last rung by a class that occurs, when
  * the rung is reached with positive probability: E[1/p^2] diverges, and with it the expected
  * cached input of the rung's run of attempts, which grows by Delta an attempt. With Delta = 0
- * every attempt reads the same tokens, and where that growth is free (one fix rung whose model
- * reads its cache, or if it does not cache its input, at price 0, always hitting: no TTL, no tier
- * it can reach) every attempt costs
+ * every attempt reads the same tokens, and where that growth is free (the last rung's model reads
+ * its cache, or if it does not cache its input, at price 0, always hitting: no TTL, no tier it can
+ * reach; what later bugs' requests pay for the growth is linear in it) every attempt costs
  * the same: the cost needs E[1/p] alone, infinite for a <= 1.
  */
 function infiniteReason(s: LScenario, st: LStrategy, walks: PerClass<Walk>, Delta: number): string | null {
@@ -319,7 +319,6 @@ function infiniteReason(s: LScenario, st: LStrategy, walks: PerClass<Walk>, Delt
   const fixer = s.models[rung.model]!;
   const tier = fixer.prices.tier;
   const freeGrowth =
-    st.rungs.length === 1 &&
     s.ttl === null &&
     (fixer.prices.caches ? fixer.prices.base.cacheRead : fixer.prices.base.input) === 0 &&
     (tier === null || (fixer.contextWindow !== null && fixer.contextWindow <= tier.above));
@@ -547,10 +546,11 @@ export function sharedByBlocks(
     const p = s.models[m]!.prices.base;
     const c = zeroCat();
     const t = tokens[m]!;
+    // (a free cached read of an infinite expected number of tokens costs nothing: see infiniteReason)
     if (s.models[m]!.prices.caches) {
       c.cacheWrite = p.cacheWrite * t.last;
-      c.cacheRead = p.cacheRead * (t.sumInputs - t.last);
-    } else c.uncachedInput = p.input * t.sumInputs;
+      c.cacheRead = times(p.cacheRead, t.sumInputs - t.last);
+    } else c.uncachedInput = times(p.input, t.sumInputs);
     c.output = p.output * outputs[m]!;
     out[m] = c;
   }
