@@ -190,6 +190,12 @@ describe("points", () => {
       expect(msg).toMatch(expected);
       expect(msg).not.toContain("\n");
     }
+    // a strategy whose name holds a dot, which a path reads as a step: said so
+    const dotted = scenarioData({ "strategies.a.b.ladder[0].attempts": [1, 2] });
+    (dotted.strategies as Record<string, unknown>)["a.b"] = { generator: "weak", ladder: [{ fixer: "weak", attempts: 2 }, { fixer: "strong" }] };
+    expect(userError(() => buildSweep(dotted, "s.yaml"))).toBe(
+      's.yaml: sweep.strategies.a.b.ladder[0].attempts: no numeric key at that path (a path cannot reach strategy "a.b": its name holds ".", "[" or "]"; rename it)',
+    );
     const { sweep: _, ...noSweep } = scenarioData({});
     expect(userError(() => buildSweep(noSweep, "s.yaml"))).toMatch(/^s\.yaml: sweep: is missing/);
   });

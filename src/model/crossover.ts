@@ -8,7 +8,7 @@
 import { FlagError, ScenarioError, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
-import { getPath, withPath } from "../scenario/paths.js";
+import { getPath, noNumericKey, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import { groupDigits } from "../text.js";
@@ -218,7 +218,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   const countModel = COUNT_PATH.exec(query.param)?.[1];
   const value = getPath(raw, query.param);
   if (typeof value !== "number") {
-    throw new FlagError(`${file}: --param ${query.param}: no numeric key at that path`);
+    throw new FlagError(`${file}: --param ${query.param}: ${noNumericKey(raw, query.param)}`);
   }
   if (countModel !== undefined) {
     const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });
@@ -547,7 +547,7 @@ export const MAX_SCAN_ATTEMPTS = 1_000_000;
 export function bestAttempts(fileData: Record<string, unknown>, file: string, query: CrossoverQuery): BestValue[] {
   const name = attemptsKeyStrategy(query.param)!;
   const raw = withDefaults(fileData);
-  if (typeof getPath(raw, query.param) !== "number") throw new UserError(`${file}: --param ${query.param}: no numeric key at that path`);
+  if (typeof getPath(raw, query.param) !== "number") throw new UserError(`${file}: --param ${query.param}: ${noNumericKey(raw, query.param)}`);
   const from = Math.max(1, Math.ceil(query.from ?? 1));
   const to = Math.floor(query.to ?? 20);
   if (to < from) throw new UserError(`--from ${from} and --to ${to} leave no whole number of attempts to try`);

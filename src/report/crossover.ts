@@ -10,7 +10,7 @@ import { findCrossovers, grid, runsOf, scanMeter, type Crossover, type Gap, type
 import { expectedMean } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, takesWholeNumbers, withDefaults } from "../scenario/load.js";
-import { getPath, withPath } from "../scenario/paths.js";
+import { getPath, noNumericKey, withPath } from "../scenario/paths.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { formatNumber } from "../sweep/csv.js";
@@ -80,7 +80,7 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
   const key = flags.key ?? defaultKey();
   const named = flags.key === undefined ? `the default crossover key ${key}` : `--crossover ${key}`;
   const value = getPath(data, key);
-  if (typeof value !== "number") throw new UserError(`${file}: ${named}: no numeric key at that path`);
+  if (typeof value !== "number") throw new UserError(`${file}: ${named}: ${noNumericKey(data, key)}`);
   const isCount = COUNT_KEY.test(key);
   const isMean = flags.key === undefined && !isCount;
   if (!isCount && !isMean && (flags.from === undefined || flags.to === undefined)) {

@@ -17,6 +17,17 @@ export function getPath(obj: unknown, path: string): unknown {
   return node;
 }
 
+/**
+ * Why `path` names no number in a scenario's data: "no numeric key at that path", and where a
+ * strategy's name holds a `.`, `[` or `]` (which a path reads as steps), that no path reaches it.
+ */
+export function noNumericKey(data: unknown, path: string): string {
+  const strategies = (data as { strategies?: unknown } | null)?.strategies;
+  const unreachable = strategies && typeof strategies === "object" ? Object.keys(strategies).filter((name) => /[.[\]]/.test(name)) : [];
+  const hint = path.startsWith("strategies.") && unreachable.length > 0 ? ` (a path cannot reach strategy ${JSON.stringify(unreachable[0])}: its name holds ".", "[" or "]"; rename it)` : "";
+  return `no numeric key at that path${hint}`;
+}
+
 /** A deep copy of obj with the value at path replaced (the path must exist). */
 export function withPath<T>(obj: T, path: string, value: unknown): T {
   const copy = structuredClone(obj);

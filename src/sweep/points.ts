@@ -10,7 +10,7 @@ import { ScenarioError } from "../errors.js";
 import { MAX_GRID_POINTS } from "../scenario/bounds.js";
 import { usesExtensions } from "../scenario/extensions.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
-import { getPath, setPath } from "../scenario/paths.js";
+import { getPath, noNumericKey, setPath } from "../scenario/paths.js";
 import type { SweepAxis } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/types.js";
 import { groupDigits } from "../text.js";
@@ -97,7 +97,7 @@ export function sweepGrid(raw: Record<string, unknown>, file: string, base: Scen
   }
   const axes = entries.map(([path, axis]): Axis => {
     if (Object.hasOwn(UNSWEEPABLE, path)) throw new ScenarioError(file, `sweep.${path}`, UNSWEEPABLE[path]!);
-    if (typeof getPath(rest, path) !== "number") throw new ScenarioError(file, `sweep.${path}`, "no numeric key at that path");
+    if (typeof getPath(rest, path) !== "number") throw new ScenarioError(file, `sweep.${path}`, noNumericKey(rest, path));
     // The raw section lacks the schema's defaults: a range without a scale is linear.
     const normalized = Array.isArray(axis) ? axis : { ...axis, scale: axis.scale ?? "linear" };
     return { path, values: axisValues(path, normalized, file) };
