@@ -33,7 +33,7 @@ export interface ValidationCheck {
   analyticMean: number;
   mean: number;
   stdError: number;
-  /** null when every run cost the same */
+  /** (mean - analyticMean) / stdError (stats/check.ts zScore): 0 within rounding of the closed form, whatever the spread */
   z: number | null;
   relError: number;
   verdict: "consistent" | "inconsistent" | "too few runs";
