@@ -8,6 +8,9 @@
  * numbers (fractions, beyond 2^53, not finite) as toLocaleString("en-US") writes them.
  */
 export function groupDigits(n: number): string {
+  // beyond 2^53 the digits are not the number's own; an absurd count reads as its magnitude
+  if (!Number.isFinite(n)) return n > 0 ? "infinitely many" : n < 0 ? "-infinitely many" : "NaN";
+  if (Math.abs(n) >= 1e16) return n.toExponential(2);
   if (!Number.isSafeInteger(n)) return n.toLocaleString("en-US");
   const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ",");
   return n < 0 ? `-${digits}` : digits;

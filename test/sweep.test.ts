@@ -360,6 +360,9 @@ describe("sweep", () => {
     expect(await userErrorAsync(mergeFiles([huge], out))).toBe(
       "shards 2/4294967296, 3/4294967296, 4/4294967296, 5/4294967296, 6/4294967296, ... (4,294,967,295 in all) missing: a merge takes every shard of the sweep",
     );
+    // a count beyond 2^53 is no record's (it printed "shards 2/1e+300, ... (1,000,...,000 in all)")
+    writeFileSync(recordFile(huge), JSON.stringify({ ...record, shard: { index: 1, count: 1e300 } }));
+    expect(await userErrorAsync(mergeFiles([huge], out))).toMatch(/huge\.csv\.sweep\.json: not a sweep record/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -493,6 +496,8 @@ describe("merge errors", () => {
       [[{ file: "a.csv", text: "" }], /^a\.csv: is empty/],
       [[{ file: "a.csv", text: "x,y\n" }], /^a\.csv: not a sweep CSV/],
       [[{ file: "a.csv", text: header + "zero,1,s\n" }], /^a\.csv: row 1: point "zero" is not a whole number/],
+      // a point of 21 digits was read as 1e20 (400 digits, as Infinity: "(Infinity in all)" missing)
+      [[{ file: "a.csv", text: header + "1" + "0".repeat(20) + ",1,s\n" }], /^a\.csv: row 1: point "100000000000000000000" is not a whole number \(of at most 15 digits\)$/],
       [[{ file: "a.csv", text: header + "1,1,s\n0,2,s\n" }], /^a\.csv: row 2: point 0 after point 1: its rows are not in the order a sweep writes them/],
       [[{ file: "a.csv", text: header + "0," + "x".repeat(2 ** 20 + 1) }], /^a\.csv: a row longer than 1048576 characters: not a sweep CSV/],
     ];

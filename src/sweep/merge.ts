@@ -70,7 +70,8 @@ async function* recordsOf(input: MergeInput): AsyncGenerator<string, { hash: str
   return { hash: hash.digest("hex"), complete: pending.length === 0 };
 }
 
-const POINT = /^(0|[1-9][0-9]*)$/;
+/** A point's number: a whole number of at most 15 digits (a sweep has at most 100,000 points). */
+const POINT = /^(0|[1-9][0-9]{0,14})$/;
 
 /**
  * What the check of an input found: its header (null: empty), its points in order, its rows, the
@@ -108,7 +109,7 @@ async function scan(input: MergeInput): Promise<Scanned> {
     const comma = next.value.indexOf(",");
     const cell = comma < 0 ? next.value : next.value.slice(0, comma);
     if (!POINT.test(cell)) {
-      problem = `${input.file}: row ${rows}: point "${cell.slice(0, 40)}" is not a whole number`;
+      problem = `${input.file}: row ${rows}: point "${cell.slice(0, 40)}" is not a whole number (of at most 15 digits)`;
       continue;
     }
     const point = Number(cell);

@@ -74,8 +74,8 @@ export async function readRecord(csv: string, csvHash: string): Promise<SweepRec
   }
   const shardOk =
     record?.shard === null ||
-    (Number.isInteger(record?.shard?.index) && Number.isInteger(record?.shard?.count) && record.shard!.index >= 1 && record.shard!.index <= record.shard!.count);
-  if (record?.format !== RECORD_FORMAT || typeof record.sweep !== "string" || !Number.isInteger(record.gridPoints) || !shardOk) {
+    (Number.isSafeInteger(record?.shard?.index) && Number.isSafeInteger(record?.shard?.count) && record.shard!.index >= 1 && record.shard!.index <= record.shard!.count);
+  if (record?.format !== RECORD_FORMAT || typeof record.sweep !== "string" || !Number.isSafeInteger(record.gridPoints) || !shardOk) {
     throw new UserError(`${file}: not a sweep record (${RECORD_FORMAT})`);
   }
   if (record.csv !== csvHash) throw new UserError(`${file}: does not describe ${csv} as it is now (was the CSV changed or replaced?)`);
