@@ -117,6 +117,9 @@ describe("agentsim fit on traces", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/Decision: needs prices \(--prices <scenario>\)/);
     expect(stdout).toMatch(/No intervals \(--bootstrap 0\)/);
+    // that line was 63 columns wide, unwrapped, at COLUMNS=60
+    const narrow = spawnSync(process.execPath, [CLI, "fit", trace, "--bootstrap", "0"], { encoding: "utf8", env: { ...process.env, COLUMNS: "60" } });
+    expect(narrow.stdout).toMatch(/^Decision: needs prices \(--prices <scenario>\): a trace has\nnone\.$/m);
   });
 });
 

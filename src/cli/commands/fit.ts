@@ -22,7 +22,7 @@ import { seedFlag, textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
 import { toJson } from "../json.js";
-import { plainTable, terminalWidth, wrap, type Column } from "../render/layout.js";
+import { plainTable, terminalWidth, unbroken, wrap, type Column } from "../render/layout.js";
 
 const FORMATS = ["agentsim", "claude-code"] as const;
 
@@ -150,7 +150,7 @@ function decisionText(report: FitReport, width: number): string {
   // each context's line wrapped under its text: "  shared  strong-first is ..."
   const line = (context: string, text: string) => wrap(text, width, `  ${context.padEnd(7)} `, " ".repeat(10)).join("\n") + "\n";
   const d = report.decision;
-  if (!d) return `Decision: needs prices (--prices <scenario>): a trace has none.\n`;
+  if (!d) return `${wrap("Decision: needs prices (--prices <scenario>): a trace has none.", width).join("\n")}\n`;
   let out = `${wrap(`Decision by closed-form expected cost per run (prices from ${d.prices}):`, width).join("\n")}\n`;
   for (const c of d.contexts) {
     const costs = c.costs
@@ -213,7 +213,7 @@ export function formatFit(report: FitReport, out: string | null, width = 100): s
   );
   text += `\n\n${wrap("D = variance / mean; under a Poisson law (runs - 1) D is chi-square with runs - 1 degrees of freedom (two-sided test at 5%).", width).join("\n")}\n`;
   if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => wrap(n, width, "  - ", "    ").join("\n")).join("\n")}\n`;
-  if (out) text += `\nWrote ${out}: agentsim analytic ${out}, agentsim run ${out}\n`;
+  if (out) text += `\n${wrap(`Wrote ${unbroken(out)}: agentsim analytic ${unbroken(out)}, agentsim run ${unbroken(out)}`, width, "", "  ").join("\n")}\n`;
   return text;
 }
 
@@ -290,6 +290,6 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, w
   const c = report.fragment.caching;
   text += `\n${wrap(`Scenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}`, width, "", "  ").join("\n")}\n`;
   if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => wrap(n, width, "  - ", "    ").join("\n")).join("\n")}\n`;
-  if (out) text += `\nWrote ${out}\n`;
+  if (out) text += `\n${wrap(`Wrote ${unbroken(out)}`, width).join("\n")}\n`;
   return text;
 }
