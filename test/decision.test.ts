@@ -140,6 +140,18 @@ describe("decide", () => {
     expect(apart.expectedTie).toBeNull();
   });
 
+  it("per completed run too: the same E[C] / P(complete) by the closed forms is a tie", () => {
+    // two identical bounded ladders (a review: "$0.52070, against $0.52664 for a" where analytic
+    // ties them): expected 0.4 per run and 0.8 completion each, simulated 0.41 / 0.79 and 0.405 / 0.81
+    const bounded = (name: string, mean: number, fixed: number): SimRow => ({ ...row(name, "shared", mean, 0.6, 0.01, fixed), analyticMean: 0.4, expectedCompletion: 0.8 });
+    const d = decide([bounded("a-x", 0.41, 0.79), bounded("b-x", 0.405, 0.81)], []).contexts[0]!;
+    expect(d.byCompletedRun!.best.strategy).toBe("b-x"); // 0.405 / 0.81 = 0.5 < 0.41 / 0.79 = 0.519
+    expect(d.byCompletedRun!.tied).toEqual(["a-x"]);
+    // completions of different expectation are no tie
+    const apart = decide([bounded("a-x", 0.41, 0.79), { ...bounded("b-x", 0.405, 0.81), expectedCompletion: 0.85 }], []).contexts[0]!;
+    expect(apart.byCompletedRun!.tied).toEqual([]);
+  });
+
   it("with a single strategy names it, with no runner-up and no savings", () => {
     const d = decide([row("a-x", "shared", 0.1, 0.2)], []).contexts[0]!;
     expect(d.byMean).toMatchObject({ best: { strategy: "a-x" }, runnerUp: null, savings: null, savingsLow: null, probabilityCheaper: null });

@@ -30,6 +30,8 @@ export type SimRow = Pick<
   varianceReason?: string | null;
   /** the closed form's expected cost, where there is one */
   analyticMean?: number | null;
+  /** the closed form's share of runs that fix every bug, where there is one */
+  expectedCompletion?: number | null;
   /** the p90's 95% interval, where known */
   p90Low?: number | null;
   p90High?: number | null;
@@ -194,6 +196,14 @@ function byCompletedRunOf(byMean: Candidate[], same: SameCost): Choice | null {
   return choose(byMean.map((c) => ({ ...c, value: costPerCompletedRun(c.value, c.completion) })), same);
 }
 
+/** The simulated choice by cost per completed run, with its ties in expectation (withExpectedTies). */
+function completedRun(byMean: Candidate[], rows: SimRow[]): Choice | null {
+  const choice = byCompletedRunOf(byMean, equal);
+  if (choice === null) return null;
+  const { expectedTie: _, ...tied } = withExpectedTies(choice, rows, expectedPerCompletedRun);
+  return tied;
+}
+
 /** P(C_a < C_b) in a single run of one context, from the measured comparisons (ties count half). */
 export function probabilityCheaper(comparisons: Comparison[], context: Context, a: string, b: string): number | null {
   return comparisons.find((c) => c.context === context && c.a === a && c.b === b)?.probabilityCheaper ?? null;
@@ -209,35 +219,38 @@ function p90Apart(lower: SimRow, other: SimRow): boolean | null {
   return lower.p90High < other.p90Low;
 }
 
-/**
- * The strategies other than `best` whose closed forms give the same finite expected cost as its
- * own (none where `best` has no closed form, or an infinite one). Two strategies that cost the same
- * in expectation are tied by mean, however their simulated means happen to fall.
- */
-function sameInExpectation(rows: SimRow[], best: SimRow): string[] {
-  const expected = best.analyticMean;
-  if (expected == null || !Number.isFinite(expected)) return [];
-  return rows.filter((r) => r !== best && r.analyticMean != null && sameExpectedCost(r.analyticMean, expected)).map((r) => r.strategy);
-}
+/** A closed form of a measure: its value for a row, or null where the row has none. */
+type ExpectedOf = (r: SimRow) => number | null;
+
+/** The expected cost per run: the closed form's. */
+const expectedMean: ExpectedOf = (r) => r.analyticMean ?? null;
+
+/** The expected cost per completed run: E[C] / P(a run fixes every bug), by the closed forms. */
+const expectedPerCompletedRun: ExpectedOf = (r) =>
+  r.analyticMean != null && r.expectedCompletion != null && r.expectedCompletion > 0 ? r.analyticMean / r.expectedCompletion : null;
 
 /**
- * The choice by mean of one context's rows: by rankedMean, with the strategies tied with the best
- * in expectation (sameInExpectation) among its ties where they are ranked right after it.
+ * A simulated choice with the strategies of the same closed-form value as its best among its ties
+ * (sameExpectedCost: two strategies that cost the same in expectation are tied, however their
+ * simulated values happen to fall), where they are ranked right after it: a strategy between two
+ * of one expected value (cheaper than both in expectation, say) leaves the tie to the noise.
+ * `expectedTie`: that value where it adds a tie, else null.
  */
-function chooseByMean(rows: SimRow[], candidate: (r: SimRow, value: number) => Candidate): Choice & { expectedTie: number | null } {
-  const choice = choose(rows.map((r) => candidate(r, rankedMean(r))));
-  if (!Number.isFinite(choice.best.value)) return { ...choice, expectedTie: null };
+function withExpectedTies(choice: Choice, rows: SimRow[], expectedOf: ExpectedOf): Choice & { expectedTie: number | null } {
   const best = rows.find((r) => r.strategy === choice.best.strategy)!;
-  const same = new Set([...sameInExpectation(rows, best), ...choice.tied]);
-  // those ranked right after the best, up to the first of another expected cost: a strategy between
-  // two of one expected cost (cheaper than both in expectation, say) leaves the tie to the noise
+  const expected = expectedOf(best);
+  if (!Number.isFinite(choice.best.value) || expected === null || !Number.isFinite(expected)) return { ...choice, expectedTie: null };
+  const same = (name: string) => {
+    const value = expectedOf(rows.find((r) => r.strategy === name)!);
+    return choice.tied.includes(name) || (value !== null && sameExpectedCost(value, expected));
+  };
   const tied: string[] = [];
   for (const c of choice.ranking.slice(1)) {
-    if (!same.has(c.strategy)) break;
+    if (!same(c.strategy)) break;
     tied.push(c.strategy);
   }
   if (tied.length === choice.tied.length) return { ...choice, expectedTie: null };
-  return { ...choice, tied, expectedTie: best.analyticMean! };
+  return { ...choice, tied, expectedTie: expected };
 }
 
 /** The decision per context from simulated results and their pairwise comparisons. */
@@ -246,7 +259,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
     contexts: contextsOf(results).map((context) => {
       const mine = results.filter((r) => r.context === context);
       const candidate = (r: SimRow, value: number): Candidate => ({ strategy: r.strategy, value, completion: r.allFixedFraction });
-      const { expectedTie, ...choice } = chooseByMean(mine, candidate);
+      const { expectedTie, ...choice } = withExpectedTies(choose(mine.map((r) => candidate(r, rankedMean(r)))), mine, expectedMean);
       const byP90 = choose(mine.map((r) => candidate(r, r.p90)));
       const row = (name: string) => mine.find((r) => r.strategy === name)!;
       const stdError = (name: string) => row(name).stdError;
@@ -276,7 +289,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
         },
         byP90,
         p90Apart: p90Apart(row(byP90.best.strategy), row(choice.best.strategy)),
-        byCompletedRun: byCompletedRunOf(choice.ranking, equal),
+        byCompletedRun: completedRun(choice.ranking, mine),
       };
     }),
   };
