@@ -130,6 +130,11 @@ describe("decide", () => {
     const between = decide([rows[0]!, { ...rows[1]!, mean: 0.498 }, rows[2]!], []).contexts[0]!.byMean;
     expect(between.tied).toEqual([]);
     expect(between.expectedTie).toBeNull();
+    // b-x of a lower closed form (0.4999), simulated after both: the tie is not said either, as it
+    // would be said at a value that is not the lowest in expectation (a review's tie3.yaml)
+    const lower = decide([rows[0]!, { ...rows[1]!, analyticMean: 0.4999 }, rows[2]!], []).contexts[0]!.byMean;
+    expect(lower.tied).toEqual([]);
+    expect(lower.expectedTie).toBeNull();
     // without closed forms, the same simulated means tie nothing
     const plain = decide(rows.map((r) => ({ ...r, analyticMean: null })), []).contexts[0]!.byMean;
     expect(plain.tied).toEqual([]);

@@ -9,7 +9,7 @@ import { ladderText } from "../src/scenario/ladder.js";
 import type { Rung } from "../src/scenario/types.js";
 import { money, num, percent, percentStrict, seconds, zText } from "../src/cli/format.js";
 import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
-import { GLUE, sectionTable, terminalWidth, textWidth, wrap, type Column } from "../src/cli/render/layout.js";
+import { GLUE, sectionTable, terminalWidth, textWidth, unbroken, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
 import { groupDigits } from "../src/text.js";
 
@@ -54,6 +54,13 @@ describe("layout", () => {
     { head: "only wide", wide: true, cell: () => "w" },
   ];
   const sections = [{ title: "shared", rows: [{ a: "one", b: "1", c: "x".repeat(30) }] }];
+
+  it("keeps a file's name whole in a wrapped line, its spaces and no-break spaces as they are", () => {
+    // a no-break space in the name printed as a plain one: "Wrote r x.html" named no file
+    const name = "r\u00a0x  y.html";
+    expect(wrap(`Wrote ${unbroken(name)} (12 kB)`, 40).join("\n")).toBe(`Wrote ${name} (12 kB)`);
+    expect(wrap(`Wrote ${unbroken(name)} (12 kB)`, 12)).toEqual(["Wrote", name, "(12 kB)"]);
+  });
 
   it("measures text in terminal columns: a Chinese character or an emoji takes two", () => {
     expect(textWidth("strategy")).toBe(8);

@@ -196,6 +196,10 @@ describe("points", () => {
     expect(userError(() => buildSweep(dotted, "s.yaml"))).toBe(
       's.yaml: sweep.strategies.a.b.ladder[0].attempts: no numeric key at that path (a path cannot reach strategy "a.b": its name holds ".", "[" or "]"; rename it)',
     );
+    // a typo in the path of another strategy: no word of the dotted one
+    const typo = scenarioData({ "strategies.strong-first.ladder[0].atempts": [1, 2] });
+    (typo.strategies as Record<string, unknown>)["a.b"] = (dotted.strategies as Record<string, unknown>)["a.b"];
+    expect(userError(() => buildSweep(typo, "s.yaml"))).toBe("s.yaml: sweep.strategies.strong-first.ladder[0].atempts: no numeric key at that path");
     const { sweep: _, ...noSweep } = scenarioData({});
     expect(userError(() => buildSweep(noSweep, "s.yaml"))).toMatch(/^s\.yaml: sweep: is missing/);
   });

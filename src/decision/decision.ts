@@ -233,13 +233,21 @@ const expectedPerCompletedRun: ExpectedOf = (r) =>
  * A simulated choice with the strategies of the same closed-form value as its best among its ties
  * (sameExpectedCost: two strategies that cost the same in expectation are tied, however their
  * simulated values happen to fall), where they are ranked right after it: a strategy between two
- * of one expected value (cheaper than both in expectation, say) leaves the tie to the noise.
- * `expectedTie`: that value where it adds a tie, else null.
+ * of one expected value (cheaper than both in expectation, say) leaves the tie to the noise, as
+ * does any strategy of a lower closed form (the tie would be said at a value that is not the
+ * lowest). `expectedTie`: that value where it adds a tie, else null.
  */
 function withExpectedTies(choice: Choice, rows: SimRow[], expectedOf: ExpectedOf): Choice & { expectedTie: number | null } {
   const best = rows.find((r) => r.strategy === choice.best.strategy)!;
   const expected = expectedOf(best);
   if (!Number.isFinite(choice.best.value) || expected === null || !Number.isFinite(expected)) return { ...choice, expectedTie: null };
+  // a strategy of a lower closed form, simulated dearer: the tie would be said at a value that is
+  // not the lowest in expectation, so the noise decides, as without closed forms
+  const lower = rows.some((r) => {
+    const value = expectedOf(r);
+    return value !== null && value < expected && !sameExpectedCost(value, expected);
+  });
+  if (lower) return { ...choice, expectedTie: null };
   const same = (name: string) => {
     const value = expectedOf(rows.find((r) => r.strategy === name)!);
     return choice.tied.includes(name) || (value !== null && sameExpectedCost(value, expected));

@@ -23,8 +23,10 @@ export function getPath(obj: unknown, path: string): unknown {
  */
 export function noNumericKey(data: unknown, path: string): string {
   const strategies = (data as { strategies?: unknown } | null)?.strategies;
-  const unreachable = strategies && typeof strategies === "object" ? Object.keys(strategies).filter((name) => /[.[\]]/.test(name)) : [];
-  const hint = path.startsWith("strategies.") && unreachable.length > 0 ? ` (a path cannot reach strategy ${JSON.stringify(unreachable[0])}: its name holds ".", "[" or "]"; rename it)` : "";
+  // a strategy the path means to address: its name follows "strategies." in the path
+  const meant = (name: string) => /[.[\]]/.test(name) && (path.startsWith(`strategies.${name}.`) || path.startsWith(`strategies.${name}[`));
+  const unreachable = strategies && typeof strategies === "object" ? Object.keys(strategies).filter(meant) : [];
+  const hint = unreachable.length > 0 ? ` (a path cannot reach strategy ${JSON.stringify(unreachable[0])}: its name holds ".", "[" or "]"; rename it)` : "";
   return `no numeric key at that path${hint}`;
 }
 

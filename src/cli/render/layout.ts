@@ -24,8 +24,11 @@ export function textWidth(text: string): number {
 /** A space that `wrap` never breaks a line at, printed as a plain space: between a number and its unit ("0.02 s"). */
 export const GLUE = "\u00a0";
 
-/** Text that `wrap` keeps whole, its spaces as they are (a file name). */
-export const unbroken = (text: string): string => text.replaceAll(" ", GLUE);
+/** What `unbroken` writes for a no-break space of the text itself, which `wrap` gives back. */
+const OWN_GLUE = "\ue000";
+
+/** Text that `wrap` keeps whole, its spaces (no-break ones too) as they are (a file name). */
+export const unbroken = (text: string): string => text.replaceAll(GLUE, OWN_GLUE).replaceAll(" ", GLUE);
 
 /**
  * `text` broken at spaces into lines of at most `width` columns (a longer word gets a line of
@@ -46,7 +49,7 @@ export function wrap(text: string, width: number, first = "", rest = first): str
     empty = false;
   }
   lines.push(line);
-  return lines.map((l) => l.replaceAll(GLUE, " "));
+  return lines.map((l) => l.replaceAll(GLUE, " ").replaceAll(OWN_GLUE, GLUE));
 }
 
 /** One column of a table: its header (may be two lines), its cell, and when it may be left out. */
