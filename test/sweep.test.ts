@@ -372,7 +372,12 @@ describe("sweep", () => {
 
   it("the merged CSV and its record are byte-identical to the unsharded sweep's", async () => {
     const merged = join(dir, "merged/all3.csv");
-    await mergeFiles([3, 1, 2].map((i) => join(dir, `shards/3-${i}.csv`)), merged);
+    // both written under temporary names and renamed with the lock's release in one synchronous
+    // step (a signal's handler once ran between the CSV's rename and its record's)
+    const handle = { cleanup: null, written: false };
+    await mergeFiles([3, 1, 2].map((i) => join(dir, `shards/3-${i}.csv`)), merged, handle);
+    expect(handle).toEqual({ cleanup: null, written: true });
+    expect(readdirSync(join(dir, "merged")).filter((f) => f.startsWith("all3.csv")).sort()).toEqual(["all3.csv", "all3.csv.sweep.json"]);
     expect(readFileSync(merged, "utf8")).toBe(full);
     expect(readFileSync(recordFile(merged), "utf8")).toBe(readFileSync(recordFile(join(dir, "results/full.csv")), "utf8"));
     expect(JSON.parse(readFileSync(recordFile(merged), "utf8"))).toMatchObject({ scenario: "sweep-test", seed: 7, trials: 2000, gridPoints: 10, shard: null });

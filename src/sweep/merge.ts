@@ -12,12 +12,12 @@
  * (about 512 MiB in V8).
  */
 import { createHash } from "node:crypto";
-import { createReadStream, rmSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { createReadStream, renameSync, rmSync } from "node:fs";
+import { open, writeFile } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
 import { checkOutput, lockOutput, removeCreatedFolders } from "./output.js";
-import { checkShardSet, makeRecord, readRecord, writeRecord } from "./record.js";
+import { checkShardSet, makeRecord, readRecord, recordFile, recordText } from "./record.js";
 
 /** Where an input's text comes from: chunks of bytes, read afresh on each call. */
 export interface MergeInput {
@@ -241,19 +241,22 @@ export async function mergeTexts(texts: readonly { file: string; text: string }[
 }
 
 /**
- * While a merge writes: what a signal's handler calls to leave nothing behind (the temporary file,
- * the lock, the folders made for the output); null before and after.
+ * A merge's progress, for a signal's handler: `cleanup` leaves nothing behind while the merged
+ * file is written (the temporary files, the lock, the folders made for the output), null before
+ * and after; `written` turns true once the merged file and its record are in place.
  */
 export interface MergeHandle {
   cleanup: (() => void) | null;
+  written: boolean;
 }
 
 /**
  * Check that the CSV files and their records are every shard of one sweep (before anything is
- * written), merge them and write `out` and its record atomically (through a temporary file renamed
- * when complete), holding `out`'s lock.
+ * written), merge them and write `out` and its record atomically, holding `out`'s lock: both are
+ * written under temporary names, then renamed in place with the lock's release in one synchronous
+ * step, which no signal's handler can interrupt.
  */
-export async function mergeFiles(files: readonly string[], out: string, handle: MergeHandle = { cleanup: null }): Promise<Merged> {
+export async function mergeFiles(files: readonly string[], out: string, handle: MergeHandle = { cleanup: null, written: false }): Promise<Merged> {
   await checkOutput(out, "--out", files.flatMap((f) => [f, `${f}.sweep.json`])); // each shard's record is read too
   const inputs = files.map((file) => fileInput(file));
   const scanned = await scanInputs(inputs);
@@ -265,13 +268,14 @@ export async function mergeFiles(files: readonly string[], out: string, handle: 
     throw new UserError(`the shards hold ${plan.points} points of a grid of ${identity.gridPoints}: a merge takes complete shards`);
   }
   const lock = await lockOutput(out);
-  const tmp = `${out}.${process.pid}.tmp`;
-  let written = false;
-  handle.cleanup = () => {
+  const [tmp, tmpRecord] = [`${out}.${process.pid}.tmp`, `${recordFile(out)}.${process.pid}.tmp`];
+  const cleanup = () => {
     rmSync(tmp, { force: true });
+    rmSync(tmpRecord, { force: true });
     lock.releaseSync();
     removeCreatedFolders(out, lock.createdFolder);
   };
+  handle.cleanup = cleanup;
   const cannotWrite = (err: unknown): never => {
     throw err instanceof UserError ? err : new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
   };
@@ -284,15 +288,22 @@ export async function mergeFiles(files: readonly string[], out: string, handle: 
     } finally {
       await file.close();
     }
-    await rename(tmp, out).catch(cannotWrite);
-    await writeRecord(out, makeRecord(identity, null, merged.hash));
-    written = true;
+    await writeFile(tmpRecord, recordText(makeRecord(identity, null, merged.hash)), { flush: true }).catch(cannotWrite);
+    try {
+      renameSync(tmp, out);
+      renameSync(tmpRecord, recordFile(out));
+    } catch (err) {
+      cannotWrite(err);
+    }
+    handle.written = true;
+    handle.cleanup = null;
+    lock.releaseSync();
     return merged;
   } finally {
-    handle.cleanup = null;
-    await rm(tmp, { force: true });
-    await lock.release();
-    if (!written) removeCreatedFolders(out, lock.createdFolder);
+    if (!handle.written) {
+      handle.cleanup = null;
+      cleanup();
+    }
   }
 }
 

@@ -54,8 +54,13 @@ export async function fileSha256(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/** A record's text, as it is written beside its CSV. */
+export function recordText(record: SweepRecord): string {
+  return JSON.stringify(record, null, 2) + "\n";
+}
+
 export async function writeRecord(csv: string, record: SweepRecord): Promise<void> {
-  await writeAtomically(recordFile(csv), JSON.stringify(record, null, 2) + "\n");
+  await writeAtomically(recordFile(csv), recordText(record));
 }
 
 /** The record of `csv`, checked against the CSV's text; a missing or foreign record is a one-line UserError. */

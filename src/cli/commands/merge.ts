@@ -18,10 +18,10 @@ export const mergeCommand = (cli: Cli): CommandModule<object, Args> => ({
     const out = textFlag("--out", args.out)!;
     // Ctrl-C or SIGTERM while the merged file is written leaves nothing: no temporary file, no
     // lock, no folder made for it (listened for before anything is taken).
-    const handle: MergeHandle = { cleanup: null };
+    const handle: MergeHandle = { cleanup: null, written: false };
     const interrupted = (signal: NodeJS.Signals) => {
       handle.cleanup?.();
-      cli.stderr.write(`agentsim: interrupted (${signal}); nothing was written\n`);
+      cli.stderr.write(`agentsim: interrupted (${signal}); ${handle.written ? `${out} and its record were written whole` : "nothing was written"}\n`);
       process.exit(signal === "SIGINT" ? 130 : 143);
     };
     process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
