@@ -118,6 +118,11 @@ describe("grid", () => {
     // to - from = Infinity: the midpoint was NaN, printed as an empty value in the message
     expect(axisValues("x", { from: -1e308, to: 1e308, steps: 3, scale: "linear" }, "f")).toEqual([-1e308, 0, 1e308]);
     expect(grid(-1e308, 1e308, 4)).toEqual([-1e308, -5e307, 0, 5e307, 1e308]); // crossover's scan
+    // the width fits, but not width x steps: the midpoint was Infinity ("to Infinity" in the table)
+    expect(grid(-1e308, 0, 400).every(Number.isFinite)).toBe(true);
+    // a descending log range whose ratio underflows to 0 gave points of 0
+    const down = axisValues("x", { from: 1e5, to: 5e-324, steps: 3, scale: "log" }, "f");
+    expect(down[1]! > 0 && Math.abs(Math.log(down[1]!) - (Math.log(1e5) + Math.log(5e-324)) / 2) < 1e-12).toBe(true);
     // to / from = Infinity: every point but the ends was Infinity ("got Infinity"); in logarithms,
     // the midpoint of 5e-324 and 1e7 is their geometric mean
     const log = axisValues("x", { from: 5e-324, to: 1e7, steps: 3, scale: "log" }, "f");
@@ -194,7 +199,7 @@ describe("points", () => {
     const dotted = scenarioData({ "strategies.a.b.ladder[0].attempts": [1, 2] });
     (dotted.strategies as Record<string, unknown>)["a.b"] = { generator: "weak", ladder: [{ fixer: "weak", attempts: 2 }, { fixer: "strong" }] };
     expect(userError(() => buildSweep(dotted, "s.yaml"))).toBe(
-      's.yaml: sweep.strategies.a.b.ladder[0].attempts: no numeric key at that path (a path cannot reach strategy "a.b": its name holds ".", "[" or "]"; rename it)',
+      's.yaml: sweep.strategies.a.b.ladder[0].attempts: no numeric key at that path (a path cannot reach strategy "a.b": its name holds "." or "[n]"; rename it)',
     );
     // a typo in the path of another strategy: no word of the dotted one
     const typo = scenarioData({ "strategies.strong-first.ladder[0].atempts": [1, 2] });
@@ -331,12 +336,29 @@ describe("sweep", () => {
     expect(readdirSync(root)).toEqual([]); // no merged file, no temporary file, no lock, no folder
   });
 
+  it("merge refuses an input that is not a regular file: it reads each shard twice", async () => {
+    // /dev/urandom was read without end (its first line no sweep CSV, read on for the hash), and a
+    // FIFO hung at its second opening, past Ctrl-C
+    const out = join(dir, "merged/never.csv");
+    const fifo = join(dir, "shard.fifo");
+    spawnSync("mkfifo", [fifo]);
+    for (const [input, why] of [
+      ["/dev/urandom", "not a regular file"],
+      [fifo, "not a regular file"],
+      [dir, "a folder"],
+    ] as const) {
+      expect(await userErrorAsync(mergeFiles([input], out))).toBe(`${input}: ${why}: merge reads each shard twice, as a pipe or a device cannot be read`);
+    }
+    expect(await userErrorAsync(mergeFiles([join(dir, "no-such.csv")], out))).toBe(`${join(dir, "no-such.csv")}: cannot read: no such file`);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("merge refuses an input that changed between its check and its merge", async () => {
     const header = "point,x,strategy\n";
     let reads = 0;
     const input = { file: "a.csv", chunks: async function* () { yield Buffer.from(header + (reads++ === 0 ? "0,1,s\n" : "0,2,s\n")); } };
     const plan = planMerge([input], await scanInputs([input]));
-    expect(await userErrorAsync(writeMerged([input], plan, async () => {}))).toBe("a.csv: changed while it was merged (or it cannot be read twice, as a pipe cannot)");
+    expect(await userErrorAsync(writeMerged([input], plan, async () => {}))).toBe("a.csv: changed while it was merged");
   });
 
   it("merge refuses an incomplete set of shards, shards of another sweep and CSVs without their record", async () => {

@@ -295,9 +295,9 @@ function differenceAt(
 
 /** The scan's points: `steps` equal intervals over [from, to], ending exactly at `to`. */
 export function grid(from: number, to: number, steps: number): number[] {
-  // (where to - from overflows, from -1e308 to 1e308, the same point in a form that cannot)
+  // (where (to - from) x steps overflows, from -1e308 to 0, the same point in a form that cannot)
   const width = to - from;
-  const at = Number.isFinite(width) ? (i: number) => from + (width * i) / steps : (i: number) => from * (1 - i / steps) + to * (i / steps);
+  const at = Number.isFinite(width * steps) ? (i: number) => from + (width * i) / steps : (i: number) => from * (1 - i / steps) + to * (i / steps);
   return Array.from({ length: steps + 1 }, (_, i) => (i === steps ? to : at(i)));
 }
 

@@ -18,15 +18,17 @@ export function getPath(obj: unknown, path: string): unknown {
 }
 
 /**
- * Why `path` names no number in a scenario's data: "no numeric key at that path", and where a
- * strategy's name holds a `.`, `[` or `]` (which a path reads as steps), that no path reaches it.
+ * Why `path` names no number in a scenario's data: "no numeric key at that path", and where the
+ * strategy it means has a name holding a `.` or `[n]` (which a path reads as steps), that no path
+ * reaches it.
  */
 export function noNumericKey(data: unknown, path: string): string {
   const strategies = (data as { strategies?: unknown } | null)?.strategies;
   // a strategy the path means to address: its name follows "strategies." in the path
-  const meant = (name: string) => /[.[\]]/.test(name) && (path.startsWith(`strategies.${name}.`) || path.startsWith(`strategies.${name}[`));
+  // (a path reads "." and "[n]" as steps: a name holding either cannot be reached; "]" alone can)
+  const meant = (name: string) => /\.|\[\d+\]/.test(name) && (path.startsWith(`strategies.${name}.`) || path.startsWith(`strategies.${name}[`));
   const unreachable = strategies && typeof strategies === "object" ? Object.keys(strategies).filter(meant) : [];
-  const hint = unreachable.length > 0 ? ` (a path cannot reach strategy ${JSON.stringify(unreachable[0])}: its name holds ".", "[" or "]"; rename it)` : "";
+  const hint = unreachable.length > 0 ? ` (a path cannot reach strategy ${JSON.stringify(unreachable[0])}: its name holds "." or "[n]"; rename it)` : "";
   return `no numeric key at that path${hint}`;
 }
 

@@ -53,10 +53,14 @@ function linearPoint(from: number, to: number, t: number): number {
   return Number.isFinite(width) ? from + width * t : from * (1 - t) + to * t;
 }
 
-/** from (to/from)^t; where to/from overflows (from 5e-324 to 1e7), the same in logarithms. */
+/**
+ * from (to/from)^t; where to/from overflows (from 5e-324 to 1e7) or underflows to a subnormal or 0
+ * (from 1e5 down to 5e-324), the same in logarithms.
+ */
 function logPoint(from: number, to: number, t: number): number {
   const ratio = to / from;
-  return Number.isFinite(ratio) ? from * Math.pow(ratio, t) : Math.exp(Math.log(from) + (Math.log(to) - Math.log(from)) * t);
+  const normal = Number.isFinite(ratio) && ratio >= 2.2250738585072014e-308; // the least normal double
+  return normal ? from * Math.pow(ratio, t) : Math.exp(Math.log(from) + (Math.log(to) - Math.log(from)) * t);
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, renameSync, rmSync } from "node:fs";
-import { open, writeFile } from "node:fs/promises";
+import { open, stat, writeFile } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
 import { checkOutput, lockOutput, removeCreatedFolders } from "./output.js";
@@ -99,7 +99,8 @@ async function scan(input: MergeInput): Promise<Scanned> {
       if (!next.value.complete) problem ??= `${input.file}: ends in the middle of a row (is it a complete sweep output?)`;
       return { header, points, rows, hash: next.value.hash, problem };
     }
-    if (problem !== null) continue; // read on, for the hash
+    // the first thing wrong is enough: an endless stream (/dev/urandom) has no end to read on to
+    if (problem !== null) return { header, points, rows, hash: "", problem };
     if (header === null) {
       header = next.value;
       if (header.split(",", 1)[0] !== "point") problem = `${input.file}: not a sweep CSV (its first column is not "point")`;
@@ -203,12 +204,12 @@ export async function writeMerged(inputs: readonly MergeInput[], plan: MergePlan
     }
     r.held = row;
   }
-  // every input read to its end again, as it was when checked (a file changed in between, or a
-  // pipe, which gives its text once, would make another file)
+  // every input read to its end again, as it was when checked (a file changed in between would
+  // make another file)
   for (const [i, r] of readers.entries()) {
     while (r.held !== null) r.held = await nextRow(r);
     if (r.hash === null) await nextRow(r);
-    if (r.hash !== plan.hashes[i]) throw new UserError(`${inputs[i]!.file}: changed while it was merged (or it cannot be read twice, as a pipe cannot)`);
+    if (r.hash !== plan.hashes[i]) throw new UserError(`${inputs[i]!.file}: changed while it was merged`);
   }
   await flush();
   return { points: plan.points, rows, hash: hash.digest("hex") };
@@ -258,8 +259,18 @@ export interface MergeHandle {
  */
 export async function mergeFiles(files: readonly string[], out: string, handle: MergeHandle = { cleanup: null, written: false }): Promise<Merged> {
   await checkOutput(out, "--out", files.flatMap((f) => [f, `${f}.sweep.json`])); // each shard's record is read too
+  for (const file of files) {
+    const kind = await stat(file).then(
+      (st) => (st.isFile() ? null : st.isDirectory() ? "a folder" : "not a regular file"),
+      (err: unknown) => `cannot read: ${fileErrorText(err)}`,
+    );
+    // a pipe or a device gives its text once (or never ends), and a merge reads each shard twice
+    if (kind !== null) throw new UserError(`${file}: ${kind}${kind.startsWith("cannot") ? "" : ": merge reads each shard twice, as a pipe or a device cannot be read"}`);
+  }
   const inputs = files.map((file) => fileInput(file));
   const scanned = await scanInputs(inputs);
+  // what is wrong with a CSV comes first: its hash was not read to its end
+  for (const s of scanned) if (s.problem !== null) throw new UserError(s.problem);
   const records = [];
   for (const [i, file] of files.entries()) records.push({ file, record: await readRecord(file, scanned[i]!.hash) });
   const identity = checkShardSet(records);

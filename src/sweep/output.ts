@@ -18,8 +18,11 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
 
-/** The longest suffix added to an output's name (`<out>.partial.json.tmp`). */
-const LONGEST_SUFFIX = ".partial.json.tmp".length;
+/**
+ * The longest suffix added to an output's name: its record's temporary file,
+ * `<out>.sweep.json.<pid>.tmp`, a pid of up to 7 digits (Linux's largest, 4,194,304).
+ */
+const LONGEST_SUFFIX = ".sweep.json.".length + 7 + ".tmp".length;
 /** Bytes of a file name on common file systems. */
 const NAME_MAX = 255;
 /** Longest encoded scenario name kept whole in a default file name. */
