@@ -348,7 +348,8 @@ describe("flags mean what they say", () => {
       [["report", "no/such.yaml", "--out", join(root, "r", "deep", "r.html")], /no\/such\.yaml: cannot read scenario/],
       // after the report took its lock (and made its folder), before it wrote
       [["report", "scenarios/default.yaml", "--crossover", "no.such.key", "--out", join(root, "r2", "deep", "r.html")], /--crossover no\.such\.key: no numeric key at that path/],
-      [["merge", "/dev/null", "--out", join(root, "m", "deep", "m.csv")], /no \/dev\/null\.sweep\.json beside it/],
+      [["merge", join(root, "afile"), "--out", join(root, "m", "deep", "m.csv")], /afile: is empty, not a sweep CSV/],
+      [["merge", "/dev/null", "--out", join(root, "m", "deep", "m.csv")], /\/dev\/null: not a regular file: merge reads each shard twice/],
       [["fit", join(root, "none.jsonl"), "--prices", "scenarios/default.yaml", "--out", join(root, "f", "deep", "f.yaml")], /none\.jsonl: cannot read/],
       [["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", join(root, "afile", "s.csv")], /afile\/s\.csv": a part of the path is not a folder/],
     ];
