@@ -201,11 +201,35 @@ describe("the bound on reaching a window covers every request's size", () => {
     expect(r.windowChance).toBeCloseTo(0.3 ** 4, 15);
   });
 
-  it("with lognormal output lengths: no largest output, so no bound and no closed form", () => {
+  it("with lognormal output lengths: no largest output, so a bound from the requests' places alone", () => {
+    // a bug's first attempt reads L1 = 6000 exactly; its second (reach 0.3) may read any amount,
+    // however large the window: 0.3, and no closed form
     const r = analyze({ fixOutput: { dist: "lognormal", mean: 500, cv: 0.5 }, errorTrace: 1000 }, 1e9);
     expect(r.analyticMean).toBeNull();
-    expect(r.windowChance).toBeNull();
-    expect(r.reason).toMatch(/^a context window may be reached, and no bound says how rarely: lognormal token counts have no largest value/);
+    expect(r.windowChance).toBeCloseTo(0.3, 15);
+    // a windowed model that makes first attempts only (one bounded attempt, then another model):
+    // no request of it can reach its window, so a closed form (an audit's scenario refused one)
+    const s = parseScenario(
+      {
+        name: "first-only",
+        seed: 1,
+        trials: 10,
+        contexts: ["fresh", "shared"],
+        models: {
+          w: { price: { input: 1, output: 5 }, bugs: { count: 2, hardFraction: 0.5 }, fix: { easy: 0.8, hard: 0.5 }, contextWindow: 30000 },
+          s: { price: { input: 3, output: 15 }, bugs: { count: 2, hardFraction: 0.5 }, fix: { easy: 0.9, hard: 0.7 } },
+        },
+        tokens: { prompt: 1000, generation: 5000, fixOutput: { dist: "lognormal", mean: 500, cv: 1 }, errorTrace: 1000 },
+        strategies: { lad: { generator: "s", ladder: [{ fixer: "w", attempts: 1 }, { fixer: "s" }] } },
+      },
+      "first-only.yaml",
+    );
+    const [fresh, shared] = analyzeScenario(s);
+    expect(fresh!.windowChance).toBe(0);
+    expect(fresh!.analyticMean).toBeTypeOf("number");
+    // in shared context the conversation has grown before any request but the first: no bound
+    expect(shared!.windowChance).toBeNull();
+    expect(shared!.reason).toMatch(/^a context window may be reached, and no bound says how rarely: lognormal token counts have no largest value/);
   });
 });
 

@@ -506,7 +506,10 @@ function thresholdBound(
   if (limits.every((w) => w === Infinity) || bugs.easy + bugs.hard === 0) return { chance: 0, unbounded: null };
   const G = distributionMax(scenario.tokens.fixOutput);
   const E = distributionMax(scenario.tokens.errorTrace);
-  if (!Number.isFinite(G + E)) return { chance: 1, unbounded: "lognormal token counts have no largest value" };
+  if (!Number.isFinite(G + E)) {
+    if (context === "shared") return { chance: 1, unbounded: "lognormal token counts have no largest value" };
+    return { chance: firstRequestsOnly(scenario, strategy, bugs, limitOf), unbounded: null };
+  }
   const sched = {
     easy: bugSchedule(scenario.models, strategy.ladder, false, G + E, G),
     hard: bugSchedule(scenario.models, strategy.ladder, true, G + E, G),
@@ -529,6 +532,32 @@ function thresholdBound(
     else lo = mid + 1;
   }
   return { chance: Math.min(1, bugs.easy * tailReach(easyTail, lo) + bugs.hard * tailReach(hardTail, lo)), unbounded: null };
+}
+
+/**
+ * In fresh context with token counts of no largest value (a lognormal): a bound on the chance that
+ * a request reaches its model's limit from the requests' places alone. A bug's request with nothing
+ * added to its conversation before it (the first) reads L1 exactly; any later one may read any
+ * amount. Per class, the reach of the first request of a model with a limit that either reads more
+ * than L1 allows or comes after the conversation grew; over a run, E[bugs] times that (E[bugs]
+ * counts regressions). A ladder whose windowed model only makes first requests has a bound of 0.
+ */
+function firstRequestsOnly(scenario: Scenario, strategy: Strategy, bugs: { easy: number; hard: number }, limitOf: (m: ModelSpec) => number | null): number {
+  const L1 = scenario.tokens.prompt + scenario.tokens.generation;
+  const limit = (name: string) => limitOf(scenario.models[name]!) ?? Infinity;
+  // the schedule's places (the growth before each request) with any positive Delta: which requests come first
+  const first = (hard: boolean) => {
+    const s = bugSchedule(scenario.models, strategy.ladder, hard, 1, 1);
+    for (const r of s.requests) {
+      if (limit(r.model) === Infinity) continue;
+      if (r.w > 0 || L1 > limit(r.model)) return r.reach;
+    }
+    const tail = s.tail;
+    if (!tail || limit(tail.model) === Infinity) return 0;
+    // its first attempt reads L1 (where nothing came before it); every later one may read more
+    return tailReach(tail, tail.w === 0 && L1 <= limit(tail.model) ? 2 : 1);
+  };
+  return Math.min(1, bugs.easy * first(false) + bugs.hard * first(true));
 }
 
 /**
