@@ -197,6 +197,21 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
 describe("agentsim fit --format claude-code on the hand-made fixture", () => {
   // Three conversations: session A (4 requests, the first logged on two lines), session B's main
   // chain (5 requests, a /compact between the 3rd and 4th) and its subagent sidechain (2 requests).
+  it("a model id longer than the width is shortened in its middle in the table, whole in --json", () => {
+    // a log's model id is whatever the log says: a 307-character one made a 331-column table
+    const long = "claude-" + "x".repeat(300);
+    const dir = mkdtempSync(join(tmpdir(), "agentsim-cc-long-"));
+    const log = readFileSync(join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl"), "utf8");
+    writeFileSync(join(dir, "long.jsonl"), log.replaceAll("claude-sonnet-4-5-20250929", long));
+    const r = spawnSync(process.execPath, [CLI, "fit", "--format", "claude-code", join(dir, "long.jsonl"), "--bootstrap", "0"], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
+    expect(r.status).toBe(0);
+    for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
+    expect(r.stdout).toMatch(/^claude-x{18}…x{24} +\d+ /m); // 50 of room: 25 characters, the ellipsis, 24
+    expect(r.stdout.replace(/\n/g, " ")).toMatch(/is shortened in its middle; --json has it whole/);
+    const json = JSON.parse(spawnSync(process.execPath, [CLI, "fit", "--format", "claude-code", join(dir, "long.jsonl"), "--bootstrap", "0", "--json"], { encoding: "utf8" }).stdout);
+    expect(json.models.map((m: { model: string }) => m.model)).toContain(long);
+  });
+
   it("tokens per request, input growth and cache shares, by hand", () => {
     const { code, stdout } = agentsim("fit", "--format", "claude-code", FIXTURE, "--bootstrap", "0", "--json");
     expect(code).toBe(0);

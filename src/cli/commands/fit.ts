@@ -22,7 +22,7 @@ import { seedFlag, textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent, table } from "../format.js";
 import { toJson } from "../json.js";
-import { plainTable, terminalWidth, unbroken, wrap, type Column } from "../render/layout.js";
+import { plainTable, terminalWidth, textWidth, unbroken, wrap, type Column } from "../render/layout.js";
 
 const FORMATS = ["agentsim", "claude-code"] as const;
 
@@ -286,7 +286,13 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, w
     shares.map((e) => [SHARE_LABELS[e.key] ?? e.key, pct(e.value), e.ciLow === null ? "-" : `${pct(e.ciLow)} .. ${pct(e.ciHigh)}`]),
     new Set(["share", "95% interval"]),
   )}\n`;
-  text += `\n${table(["model", "requests", "mean output"], report.models.map((m) => [m.model, m.requests, `${value(m.meanOutput)} tokens`]), new Set(["requests", "mean output"]))}\n`;
+  // a log's model id is whatever the log says: one longer than the width leaves for it is
+  // shortened in its middle (--json has it whole)
+  const room = Math.max(20, width - 30);
+  const shortened = report.models.some((m) => textWidth(m.model) > room);
+  const modelCell = (id: string) => (textWidth(id) <= room ? id : `${id.slice(0, Math.ceil((room - 1) / 2))}…${id.slice(-Math.floor((room - 1) / 2))}`);
+  text += `\n${table(["model", "requests", "mean output"], report.models.map((m) => [modelCell(m.model), m.requests, `${value(m.meanOutput)} tokens`]), new Set(["requests", "mean output"]))}\n`;
+  if (shortened) text += `${wrap("(A model id longer than the terminal leaves room for is shortened in its middle; --json has it whole.)", width).join("\n")}\n`;
   const c = report.fragment.caching;
   text += `\n${wrap(`Scenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}`, width, "", "  ").join("\n")}\n`;
   if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => wrap(n, width, "  - ", "    ").join("\n")).join("\n")}\n`;
