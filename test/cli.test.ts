@@ -477,5 +477,9 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     expect(checks.split("\n")[1]).toBe("binomial"); // a section per scenario, not a column
     expect(checks).toMatch(/\d+ checks, \d+ inconsistent/);
     expect(widest(checks)).toBeLessThanOrEqual(60); // 113 to 118 at any width
+    // at 40 the closed form and z go too (55 to 60 wide): the verdict stays
+    const narrowChecks = at(40, "validate", "--dir", dir, "--trials", "200", "--threads", "1");
+    expect(widest(narrowChecks)).toBeLessThanOrEqual(40);
+    expect(narrowChecks.split("\n")[0]).toMatch(/^strategy +context +verdict$/);
   });
 });
