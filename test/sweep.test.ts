@@ -342,13 +342,22 @@ describe("sweep", () => {
     const out = join(dir, "merged/never.csv");
     const fifo = join(dir, "shard.fifo");
     spawnSync("mkfifo", [fifo]);
-    for (const [input, why] of [
-      ["/dev/urandom", "not a regular file"],
-      [fifo, "not a regular file"],
-      [dir, "a folder"],
-    ] as const) {
-      expect(await userErrorAsync(mergeFiles([input], out))).toBe(`${input}: ${why}: merge reads each shard twice, as a pipe or a device cannot be read`);
+    for (const input of ["/dev/urandom", fifo]) {
+      expect(await userErrorAsync(mergeFiles([input], out))).toBe(`${input}: not a regular file: merge reads each shard twice, as a pipe or a device cannot be read`);
     }
+    expect(await userErrorAsync(mergeFiles([dir], out))).toBe(`${dir}: is a folder, not a sweep CSV`);
+    // a shard's record that is a FIFO hung its reading, past SIGTERM
+    const shard = join(dir, "shards/3-1.csv");
+    const fifoShard = join(dir, "fifo-record.csv");
+    writeFileSync(fifoShard, readFileSync(shard));
+    spawnSync("mkfifo", [recordFile(fifoShard)]);
+    expect(await userErrorAsync(mergeFiles([fifoShard], out))).toBe(`${recordFile(fifoShard)}: not a regular file, not a sweep record`);
+    // the merged file's record name taken by a folder: refused before anything is written (the CSV
+    // was put in place, and then its record failed)
+    mkdirSync(recordFile(out), { recursive: true });
+    const parts = [1, 2, 3].map((i) => join(dir, `shards/3-${i}.csv`));
+    expect(await userErrorAsync(mergeFiles(parts, out))).toMatch(/^--out ".*never\.csv": its record's name, .*never\.csv\.sweep\.json, is taken by a folder/);
+    rmSync(recordFile(out), { recursive: true });
     expect(await userErrorAsync(mergeFiles([join(dir, "no-such.csv")], out))).toBe(`${join(dir, "no-such.csv")}: cannot read: no such file`);
     expect(existsSync(out)).toBe(false);
   });

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, renameSync, rmSync } from "node:fs";
-import { open, stat, writeFile } from "node:fs/promises";
+import { lstat, open, stat, writeFile } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
 import { checkOutput, lockOutput, removeCreatedFolders } from "./output.js";
@@ -259,13 +259,22 @@ export interface MergeHandle {
  */
 export async function mergeFiles(files: readonly string[], out: string, handle: MergeHandle = { cleanup: null, written: false }): Promise<Merged> {
   await checkOutput(out, "--out", files.flatMap((f) => [f, `${f}.sweep.json`])); // each shard's record is read too
+  // the merged file's record is written beside it: a folder (or any other file but a regular one)
+  // there would fail once the CSV is in place
+  const beside = await lstat(recordFile(out)).catch(() => null);
+  if (beside && !beside.isFile()) throw new UserError(`--out ${JSON.stringify(out)}: its record's name, ${recordFile(out)}, is taken by a folder or another file that is not a regular one`);
   for (const file of files) {
-    const kind = await stat(file).then(
-      (st) => (st.isFile() ? null : st.isDirectory() ? "a folder" : "not a regular file"),
+    const problem = await stat(file).then(
+      (st) =>
+        st.isFile()
+          ? null
+          : st.isDirectory()
+            ? "is a folder, not a sweep CSV"
+            : // a pipe or a device gives its text once (or never ends), and a merge reads each shard twice
+              "not a regular file: merge reads each shard twice, as a pipe or a device cannot be read",
       (err: unknown) => `cannot read: ${fileErrorText(err)}`,
     );
-    // a pipe or a device gives its text once (or never ends), and a merge reads each shard twice
-    if (kind !== null) throw new UserError(`${file}: ${kind}${kind.startsWith("cannot") ? "" : ": merge reads each shard twice, as a pipe or a device cannot be read"}`);
+    if (problem !== null) throw new UserError(`${file}: ${problem}`);
   }
   const inputs = files.map((file) => fileInput(file));
   const scanned = await scanInputs(inputs);

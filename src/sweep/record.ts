@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { groupDigits } from "../text.js";
 import { writeAtomically } from "./output.js";
@@ -67,7 +67,10 @@ export async function writeRecord(csv: string, record: SweepRecord): Promise<voi
 /** The record beside `csv`, checked for its form; `csvHash` (sha256 of the CSV's bytes) must be the one it describes. */
 export async function readRecord(csv: string, csvHash: string): Promise<SweepRecord> {
   const file = recordFile(csv);
-  const text = await readFile(file, "utf8").catch(() => null);
+  // a record that is no regular file (a FIFO) would block its reading
+  const regular = await stat(file).then((st) => st.isFile(), () => null);
+  if (regular === false) throw new UserError(`${file}: not a regular file, not a sweep record`);
+  const text = regular === null ? null : await readFile(file, "utf8").catch(() => null);
   if (text === null) {
     throw new UserError(`${csv}: no ${file} beside it: merge takes the CSVs that agentsim sweep wrote, each with its record`);
   }
