@@ -62,6 +62,12 @@ export const threadsOption = () =>
   }) as const;
 
 /** A non-empty text value, or undefined when the flag was not given. */
+export function textFlag(flag: string, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (text === "") throw new FlagError(`${flag} must not be empty`);
+  return text;
+}
+
 /**
  * --seed: text, as a quoted `seed:` of a file is (`--seed 7` and `seed: 7` name the same streams),
  * checked by the rule of such a seed: no control or formatting character (an escape went raw to
@@ -72,11 +78,5 @@ export function seedFlag(text: string | undefined): string | undefined {
   if (textFlag("--seed", text) === undefined) return undefined;
   const problem = seedProblem(text!);
   if (problem !== null) throw new FlagError(`--seed ${problem}`);
-  return text;
-}
-
-export function textFlag(flag: string, text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  if (text === "") throw new FlagError(`${flag} must not be empty`);
   return text;
 }

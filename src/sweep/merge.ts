@@ -34,7 +34,7 @@ export interface Merged {
 }
 
 /** An input held in memory (a test's text, say). */
-export function textInput(file: string, text: string): MergeInput {
+function textInput(file: string, text: string): MergeInput {
   return { file, chunks: async function* () { yield Buffer.from(text, "utf8"); } };
 }
 

@@ -43,10 +43,6 @@ export function makeRecord(identity: SweepIdentity, shard: Shard | null, csvHash
   return { format: RECORD_FORMAT, scenario, seed, trials, sweep, gridPoints, shard, csv: csvHash };
 }
 
-export function sha256(text: string | Buffer): string {
-  return createHash("sha256").update(text).digest("hex");
-}
-
 /** sha256 of a file's bytes, read as a stream (a sweep's CSV may be large). */
 export async function fileSha256(file: string): Promise<string> {
   const hash = createHash("sha256");
