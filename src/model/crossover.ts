@@ -89,11 +89,11 @@ export interface Gap {
 const RELATIVE_TOLERANCE = 1e-9;
 const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
 
-/** A scenario in which some of the strategies compared have no closed form (`strategies`, by name). */
+/** A scenario in which some of the strategies compared have no closed form (`missing`: each, with why). */
 export class NoClosedForm extends UserError {
   constructor(
     message: string,
-    readonly strategies: string[],
+    readonly missing: { name: string; reason: string }[],
   ) {
     super(message);
   }
@@ -106,10 +106,9 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
     const strategy = scenario.strategies.find((s) => s.name === st.name) ?? st;
     return { name: strategy.name, ...expectedMean(scenario, strategy, context) };
   });
-  const missing = [a!, b!].filter((r) => r.mean === null);
+  const missing = [a!, b!].filter((r) => r.mean === null).map((r) => ({ name: r.name, reason: r.reason! }));
   if (missing.length > 0) {
-    const message = missing.map((r) => `${r.name} (${context}) has no closed form: ${r.reason}`).join("; ");
-    throw new NoClosedForm(message, missing.map((r) => r.name));
+    throw new NoClosedForm(missing.map((r) => `${r.name} (${context}) has no closed form: ${r.reason}`).join("; "), missing);
   }
   return a!.mean! - b!.mean!;
 }
@@ -122,12 +121,11 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
  */
 function noneInRange(param: string, context: Context, missing: [number, NoClosedForm][]): NoClosedForm {
   const [x, first] = missing[0]!;
-  const everywhere = first.strategies.filter((name) => missing.every(([, err]) => err.strategies.includes(name)));
+  const everywhere = first.missing.filter((m) => missing.every(([, err]) => err.missing.some((o) => o.name === m.name)));
   const at = `${param} = ${Number(x.toPrecision(6))}`;
-  if (everywhere.length === 0) return new NoClosedForm(`no value scanned has a closed form for both strategies in ${context} context; at ${at}: ${first.message}`, first.strategies);
-  const why = first.message.split("; ").find((m) => m.startsWith(`${everywhere[0]} (`)) ?? first.message;
-  const names = everywhere.join(" and ");
-  return new NoClosedForm(`${names} (${context}) ha${everywhere.length === 1 ? "s" : "ve"} no closed form at any value scanned; at ${at}: ${why.replace(/^.*? has no closed form: /, "")}`, everywhere);
+  if (everywhere.length === 0) return new NoClosedForm(`no value scanned has a closed form for both strategies in ${context} context; at ${at}: ${first.message}`, first.missing);
+  const names = everywhere.map((m) => m.name).join(" and ");
+  return new NoClosedForm(`${names} (${context}) ha${everywhere.length === 1 ? "s" : "ve"} no closed form at any value scanned; at ${at}: ${everywhere[0]!.reason}`, everywhere);
 }
 
 /**
