@@ -20,7 +20,7 @@ import { renderPage } from "../src/report/page.js";
 import { dollarFormat, sweepChart } from "../src/report/charts.js";
 import { strategyColours } from "../src/report/palette.js";
 import { planCrossover, crossoverData, CROSSOVER_TRIALS } from "../src/report/crossover.js";
-import { sweepData } from "../src/report/sweep.js";
+import { drawnSweep, sweepData } from "../src/report/sweep.js";
 import { loadScenario, parseScenario, readScenarioFile } from "../src/scenario/load.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { checkMean } from "../src/stats/check.js";
@@ -328,15 +328,58 @@ describe("every expected cost infinite", () => {
   });
 });
 
-describe("a sweep the report does not draw", () => {
-  it("is too large (a 300 x 300 grid once ran the report out of memory): a note, and no point is built or run", async () => {
+describe("a sweep the report does not draw whole", () => {
+  it("beyond 2,000 points, draws 2,000 of them, evenly spaced, with the numbers agentsim sweep writes for them", async () => {
+    // a 300 x 300 grid once ran the report out of memory; a 50 x 60 one is drawn at 44 x 45 of its values
     const pool = new SimulationPool(1);
     try {
       const loaded = loadScenario(SWEEP);
-      const raw = { ...loaded.raw, sweep: { "tokens.prompt": { from: 1000, to: 5000, steps: 300 }, "tokens.generation": { from: 1000, to: 5000, steps: 300 } } };
+      const strategies = { "strong-first": (loaded.raw.strategies as Record<string, unknown>)["strong-first"] };
+      const axes = { "tokens.prompt": { from: 1000, to: 5000, steps: 50 }, "tokens.generation": { from: 1000, to: 5000, steps: 60 } };
+      const raw = { ...loaded.raw, strategies, sweep: axes };
+      const data = await collectReport(pool, { ...loaded, raw }, { trials: 20, seed: "1", crossover: {} });
+      expect(data.sweepNote).toBe(
+        "The report draws 1,980 of the sweep's 3,000 points: 44 of the 50 values of tokens.prompt and 45 of the 60 " +
+          "values of tokens.generation, evenly spaced, ends included (agentsim sweep writes every point to CSV).",
+      );
+      const [prompt, generation] = data.sweep!.axes;
+      expect([prompt!.values.length, generation!.values.length]).toEqual([44, 45]);
+      expect([prompt!.values[0], prompt!.values.at(-1), generation!.values[0], generation!.values.at(-1)]).toEqual([1000, 5000, 1000, 5000]);
+      expect(data.sweep!.rows.length).toBe(1980 * 2); // one strategy, two contexts
+      // a drawn point gives the numbers of agentsim sweep at that point (its seed depends on its values only)
+      const row = data.sweep!.rows[2 * 1000]!;
+      const single = { ...raw, sweep: { "tokens.prompt": [row.values[0]], "tokens.generation": [row.values[1]] } };
+      const out = join(tmp, "thinned-point.csv");
+      await runSweep(pool, buildSweep(single, "single.yaml"), { out, trials: 20 });
+      const [head, ...lines] = readFileSync(out, "utf8").trim().split("\n");
+      const col = head!.split(",").indexOf("mean");
+      expect(lines.map((l) => Number(l.split(",")[col]))).toEqual([row.mean, data.sweep!.rows[2 * 1000 + 1]!.mean]);
+      const html = await renderPage(data, "test");
+      expect(html).toContain("The report draws 1,980 of the sweep&#39;s 3,000 points");
+      expect(html).toContain("Simulated mean cost per run at every drawn point of the sweep");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("of one key: says how many of its values are drawn, and draws the ends", () => {
+    const raw = { ...readScenarioFile(SWEEP), sweep: { "tokens.prompt": { from: 1000, to: 3000, steps: 2001 } } };
+    const { sweep, note } = drawnSweep(buildSweep(raw, "one.yaml"));
+    expect(note).toBe(
+      "The report draws 2,000 of the sweep's 2,001 values of tokens.prompt, evenly spaced, ends included (agentsim sweep writes every point to CSV).",
+    );
+    expect([sweep.size, sweep.point(0).values[0], sweep.point(1999).values[0]]).toEqual([2000, 1000, 3000]);
+    expect(drawnSweep(buildSweep({ ...raw, sweep: { "tokens.prompt": { from: 1000, to: 3000, steps: 2000 } } }, "all.yaml")).note).toBeNull();
+  });
+
+  it("of more than two keys: a note, and no point is built or run", async () => {
+    const pool = new SimulationPool(1);
+    try {
+      const loaded = loadScenario(SWEEP);
+      const raw = { ...loaded.raw, sweep: { "tokens.prompt": [1000, 2000], "tokens.generation": [1000, 2000], "tokens.fixOutput": [100, 200] } };
       const data = await collectReport(pool, { ...loaded, raw }, { trials: 200, seed: "1", crossover: {} });
       expect(data.sweep).toBeNull();
-      expect(data.sweepNote).toBe("The report draws sweeps of at most 2,000 points; this one has 90,000 (agentsim sweep writes every point to CSV).");
+      expect(data.sweepNote).toBe("The report draws sweeps of one or two keys; this one has 3 (agentsim sweep writes every point to CSV).");
     } finally {
       await pool.close();
     }

@@ -11,9 +11,9 @@ import { SimulationPool } from "../src/sim/pool.js";
 import { EXTENSION_COLUMNS, FIXED_COLUMNS, csvLayout, formatNumber } from "../src/sweep/csv.js";
 import { evaluatePoints, type PointTask } from "../src/sweep/tasks.js";
 import { grid } from "../src/model/crossover.js";
-import { axisValues, gridPoints, pointAt } from "../src/sweep/grid.js";
+import { axisValues, gridPoints, keptPerAxis, pointAt, spreadIndexes } from "../src/sweep/grid.js";
 import { mergeFiles, mergeTexts, planMerge, scanInputs, writeMerged } from "../src/sweep/merge.js";
-import { buildSweep, pointSeedKey, sweepPoints } from "../src/sweep/points.js";
+import { buildSweep, pointSeedKey, sweepPoints, thinSweep } from "../src/sweep/points.js";
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
 import { defaultOut, fileSafe, lockOutput, removeCreatedFolders } from "../src/sweep/output.js";
 import { recordFile } from "../src/sweep/record.js";
@@ -146,6 +146,69 @@ describe("grid", () => {
         expect(listed).toEqual(Array.from({ length: size }, (_, k) => k).filter((k) => inShard(shard, k)));
       }
     }
+  });
+});
+
+describe("thinning a grid (the report draws at most 2,000 points)", () => {
+  it("spreads the kept indexes evenly, ends included", () => {
+    // round(i 9/3) = 0, 3, 6, 9 and round(i 10/4) = 0, 2.5 -> 3, 5, 7.5 -> 8, 10 (half rounds up)
+    expect(spreadIndexes(10, 4)).toEqual([0, 3, 6, 9]);
+    expect(spreadIndexes(11, 5)).toEqual([0, 3, 5, 8, 10]);
+    expect(spreadIndexes(5, 5)).toEqual([0, 1, 2, 3, 4]);
+    expect(spreadIndexes(5, 9)).toEqual([0, 1, 2, 3, 4]);
+    expect(spreadIndexes(7, 1)).toEqual([0]);
+    // one value too many: every gap is 1 but one, which is 2
+    const picks = spreadIndexes(2001, 2000);
+    const gaps = picks.slice(1).map((x, i) => x - picks[i]!);
+    expect([picks.length, picks[0], picks.at(-1)]).toEqual([2000, 0, 2000]);
+    expect(gaps.filter((g) => g === 2).length).toBe(1);
+    expect(gaps.every((g) => g === 1 || g === 2)).toBe(true);
+  });
+
+  it("keeps a near-square share of each axis, within the budget", () => {
+    expect(keptPerAxis([10_000], 2000)).toEqual([2000]);
+    expect(keptPerAxis([1500], 2000)).toEqual([1500]);
+    // floor(sqrt(2000)) = 44, then floor(2000 / 44) = 45
+    expect(keptPerAxis([300, 300], 2000)).toEqual([44, 45]);
+    // a short axis keeps every value and leaves the rest to the long one, in either order
+    expect(keptPerAxis([5, 20_000], 2000)).toEqual([5, 400]);
+    expect(keptPerAxis([20_000, 5], 2000)).toEqual([400, 5]);
+    expect(keptPerAxis([2, 2, 2], 8)).toEqual([2, 2, 2]);
+    for (const lengths of [[3, 1000, 1000], [2001, 2], [7, 99_999], [100_000], [316, 316]]) {
+      const kept = keptPerAxis(lengths, 2000);
+      expect(kept.reduce((a, b) => a * b, 1)).toBeLessThanOrEqual(2000);
+      expect(kept.every((k, j) => k >= 1 && k <= lengths[j]!)).toBe(true);
+    }
+  });
+
+  it("keeps the whole sweep's very points: index, values, scenario and seed", () => {
+    const sweep = buildSweep(
+      scenarioData({ "caching.readMultiplier": [1, 0.5, 0.25], "models.weak.fix.hard": { from: 0.1, to: 0.6, steps: 1000 } }),
+      "s.yaml",
+    );
+    const thin = thinSweep(sweep, 2000);
+    // 3 values of the first key (all), floor(2000 / 3) = 666 of the second
+    expect(thin.thinned).toEqual([
+      { path: "caching.readMultiplier", kept: 3, of: 3 },
+      { path: "models.weak.fix.hard", kept: 666, of: 1000 },
+    ]);
+    expect(thin.size).toBe(1998);
+    const second = spreadIndexes(1000, 666);
+    expect(thin.axes[1]!.values).toEqual(second.map((i) => sweep.axes[1]!.values[i]));
+    for (const k of [0, 1, 665, 666, 1000, 1997]) {
+      const p = thin.point(k);
+      // point k of the thinned grid is (k div 666, k mod 666) there, so (k div 666, picks[k mod 666]) in the whole grid
+      const index = Math.floor(k / 666) * 1000 + second[k % 666]!;
+      expect(p.index).toBe(index);
+      expect(p.values).toEqual(sweep.point(index).values);
+      expect(p.values).toEqual([thin.axes[0]!.values[Math.floor(k / 666)], thin.axes[1]!.values[k % 666]]);
+      expect(p.seedKey).toBe(pointSeedKey(7, p.values));
+      expect(p.scenario).toEqual(sweep.point(index).scenario);
+    }
+    expect(thin.point(0).values).toEqual([1, 0.1]);
+    expect(thin.point(1997).values).toEqual([0.25, 0.6]);
+    // a sweep within the bound is kept whole
+    expect(thinSweep(sweep, 3000).size).toBe(3000);
   });
 });
 

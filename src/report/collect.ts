@@ -12,7 +12,7 @@ import type { SimulationPool } from "../sim/pool.js";
 import { ecdfPoints, sortedCopy, type EcdfPoint } from "../stats/ecdf.js";
 import { sweepGrid, buildSweepFrom } from "../sweep/points.js";
 import { crossoverData, planCrossover, type CrossoverData, type CrossoverFlags } from "./crossover.js";
-import { sweepData, sweepNotDrawn, type SweepData } from "./sweep.js";
+import { drawnSweep, sweepData, sweepNotDrawn, type SweepData } from "./sweep.js";
 
 /** Probability steps of each drawn distribution, and where it stops (the far tail is left out). */
 const ECDF_STEPS = 400;
@@ -48,6 +48,7 @@ export interface ReportData {
   crossover: CrossoverData | null;
   /** null without a sweep section, or with more keys than the report draws (see sweepNote) */
   sweep: SweepData | null;
+  /** why the sweep is not drawn, or which of its points are (a sweep of more than MAX_DRAWN_POINTS); else null */
   sweepNote: string | null;
 }
 
@@ -72,9 +73,11 @@ export async function collectReport(pool: SimulationPool, loaded: LoadedScenario
   const section = raw.sweep as Record<string, unknown> | undefined;
   // the grid is counted (and its file checked) before any point is built
   const grid = section === undefined ? null : sweepGrid(raw, file, scenario);
-  const why = grid === null ? null : sweepNotDrawn(grid.axes.length, grid.size);
-  const drawn = grid && why === null ? buildSweepFrom(grid) : null;
-  const sweepNote = why && `${why} (agentsim sweep writes every point to CSV).`;
+  const why = grid === null ? null : sweepNotDrawn(grid.axes.length);
+  // every point validated, as agentsim sweep validates them, before the drawn ones are picked
+  const thinned = grid && why === null ? drawnSweep(buildSweepFrom(grid)) : null;
+  const drawn = thinned?.sweep ?? null;
+  const sweepNote = why ? `${why} (agentsim sweep writes every point to CSV).` : (thinned?.note ?? null);
 
   const jobs = scenario.strategies.length * scenario.contexts.length;
   const progress = stagedProgress(

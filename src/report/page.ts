@@ -71,7 +71,7 @@ export async function renderPage(data: ReportData, version: string): Promise<str
     await distributionSection(data, results, colours),
     await breakdownSection(results),
     data.crossover ? await crossoverSection(data.crossover, data.scenario, results, colours) : "",
-    data.sweep ? await sweepSection(data.sweep, data.trials, results, colours) : data.sweepNote ? `<h2>Sweep</h2>\n<p>${esc(data.sweepNote)}</p>` : "",
+    data.sweep ? await sweepSection(data.sweep, data.sweepNote, data.trials, results, colours) : data.sweepNote ? `<h2>Sweep</h2>\n<p>${esc(data.sweepNote)}</p>` : "",
   ];
   const title = `agentsim report: ${data.scenario.name}`;
   return `<!DOCTYPE html>
@@ -355,7 +355,7 @@ function axisLabels(values: number[]): Map<number, string> {
   return new Map(values.map((v, i) => [v, labels[i]!]));
 }
 
-async function sweepSection(sw: SweepData, trials: number, results: SimResult[], colours: ColourScale): Promise<string> {
+async function sweepSection(sw: SweepData, note: string | null, trials: number, results: SimResult[], colours: ColourScale): Promise<string> {
   const labelOf = strategyLabelOf(results);
   const [first, second] = sw.axes;
   const row = (values: number[]) => (second ? formatNumber(values[1]!) : "");
@@ -367,9 +367,10 @@ async function sweepSection(sw: SweepData, trials: number, results: SimResult[],
   const lines = await toSvg(sweepChart(first!.path, first!.log, second?.path ?? null, points, { contexts, rows: rowOrder }, colours));
   let out =
     `<h2 id="sweep">Sweep along ${sw.axes.map((a) => `<code>${esc(a.path)}</code>`).join(" and ")}</h2>\n` +
+    (note ? `<p>${esc(note)}</p>\n` : "") +
     figure(
       lines,
-      `Simulated mean cost per run at every point of the sweep (${groupDigits(trials)} runs per strategy and context, ` +
+      `Simulated mean cost per run at every ${note ? "drawn " : ""}point of the sweep (${groupDigits(trials)} runs per strategy and context, ` +
         `the same seeds and numbers as agentsim sweep), with 95% intervals; one panel per context` +
         `${second ? ` and per value of ${second.path}` : ""}.` +
         infiniteNote(sw.infinite, sw.axes.map((a) => a.path)),
@@ -388,7 +389,7 @@ async function sweepSection(sw: SweepData, trials: number, results: SimResult[],
     const map = await toSvg(cheapestMap([first!.path, second.path], orders, cells, colours));
     out += "\n" + figure(
       map,
-      `The cheapest strategy by mean cost at each point of the sweep; faded where the 95% interval of its savings over the ` +
+      `The cheapest strategy by mean cost at each ${note ? "drawn " : ""}point of the sweep; faded where the 95% interval of its savings over the ` +
         `runner-up includes 0 (this many runs cannot tell the two apart); a percentage is its completion, where below 100%.`,
     );
   }

@@ -7,7 +7,7 @@ import { decide } from "../decision/decision.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { Context } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
-import type { Sweep } from "../sweep/points.js";
+import { thinSweep, type Sweep } from "../sweep/points.js";
 import { groupDigits } from "../text.js";
 
 /** The report draws sweeps of one or two keys. */
@@ -16,14 +16,30 @@ export const MAX_DRAWN_AXES = 2;
 /**
  * Points of a sweep the report draws at most: a one-key sweep of 2,000 points makes a page of
  * about 15 MB, and a 300 x 300 grid (within a sweep's own bound) once ran the report out of memory.
+ * A larger sweep is drawn at this many of its points, spread evenly (see drawnSweep).
  */
 export const MAX_DRAWN_POINTS = 2_000;
 
-/** Why the report leaves a sweep undrawn (too many keys or points), or null when it draws it. */
-export function sweepNotDrawn(axes: number, points: number): string | null {
-  if (axes > MAX_DRAWN_AXES) return `The report draws sweeps of one or two keys; this one has ${axes}`;
-  if (points > MAX_DRAWN_POINTS) return `The report draws sweeps of at most ${groupDigits(MAX_DRAWN_POINTS)} points; this one has ${groupDigits(points)}`;
-  return null;
+/** Why the report leaves a sweep undrawn (more keys than it draws), or null when it draws it. */
+export function sweepNotDrawn(axes: number): string | null {
+  return axes > MAX_DRAWN_AXES ? `The report draws sweeps of one or two keys; this one has ${axes}` : null;
+}
+
+/**
+ * The points the report draws: the whole sweep, or, beyond MAX_DRAWN_POINTS, evenly spaced values
+ * of each key, ends included (the very points of the whole sweep, with its numbers); and the note
+ * that says which, or null when every point is drawn.
+ */
+export function drawnSweep(sweep: Sweep): { sweep: Sweep; note: string | null } {
+  if (sweep.size <= MAX_DRAWN_POINTS) return { sweep, note: null };
+  const thin = thinSweep(sweep, MAX_DRAWN_POINTS);
+  const perKey = thin.thinned.map((t) =>
+    t.kept === t.of ? `all ${groupDigits(t.of)} values of ${t.path}` : `${groupDigits(t.kept)} of the ${groupDigits(t.of)} values of ${t.path}`,
+  );
+  const drawn = `The report draws ${groupDigits(thin.size)} of the sweep's ${groupDigits(sweep.size)}`;
+  const which = thin.thinned.length === 1 ? `${drawn} values of ${sweep.axes[0]!.path}` : `${drawn} points: ${perKey.join(" and ")}`;
+  const note = `${which}, evenly spaced, ends included (agentsim sweep writes every point to CSV).`;
+  return { sweep: thin, note };
 }
 
 export interface SweepAxisInfo {

@@ -98,3 +98,32 @@ export function* gridPoints(axes: readonly Axis[]): Generator<GridPoint> {
   const size = gridSize(axes);
   for (let k = 0; k < size; k++) yield pointAt(axes, k);
 }
+
+/**
+ * Evenly spaced indexes of `kept` values out of `length`, the first and the last among them:
+ * round(i (length - 1) / (kept - 1)) for i = 0..kept-1 (distinct, since the step is at least 1).
+ * One kept value is the first; `kept >= length` keeps every index.
+ */
+export function spreadIndexes(length: number, kept: number): number[] {
+  if (kept >= length) return Array.from({ length }, (_, i) => i);
+  if (kept <= 1) return [0];
+  return Array.from({ length: kept }, (_, i) => Math.round((i * (length - 1)) / (kept - 1)));
+}
+
+/**
+ * How many values of each axis to keep so that their grid has at most `max` points, as nearly
+ * square as the axes allow: the shorter axes first, each keeping up to the r-th root of what the
+ * budget leaves for the r axes not yet served (so a short axis keeps all its values and leaves the
+ * rest to the longer ones). `max >= 1`.
+ */
+export function keptPerAxis(lengths: readonly number[], max: number): number[] {
+  const kept = new Array<number>(lengths.length);
+  let budget = max;
+  const shortestFirst = lengths.map((n, j) => ({ n, j })).sort((a, b) => a.n - b.n);
+  shortestFirst.forEach(({ n, j }, served) => {
+    const share = Math.max(1, Math.floor(Math.pow(budget, 1 / (lengths.length - served)) + 1e-9));
+    kept[j] = Math.min(n, share);
+    budget = Math.floor(budget / kept[j]!);
+  });
+  return kept;
+}

@@ -15,7 +15,7 @@ import type { SweepAxis } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/types.js";
 import { groupDigits } from "../text.js";
 import { formatNumber } from "./csv.js";
-import { axisValues, gridSize, pointAt, type Axis, type GridPoint } from "./grid.js";
+import { axisValues, gridSize, keptPerAxis, pointAt, spreadIndexes, type Axis, type GridPoint } from "./grid.js";
 
 /** Keys a sweep may not vary: every point shares the run count and the seed. */
 const UNSWEEPABLE: Record<string, string> = {
@@ -146,6 +146,33 @@ export function buildSweepFrom(grid: SweepGrid): Sweep {
     if (k < KEPT_POINTS) kept.push(scenario);
   }
   return sweepOf(grid, kept, extensions);
+}
+
+/**
+ * A sweep of at most `max` of `sweep`'s points, for a reader that cannot take them all: each axis
+ * keeps evenly spaced values, its ends among them (see keptPerAxis and spreadIndexes). A kept
+ * point is the very point of the whole sweep (its index, scenario and seed), so it gives the
+ * numbers of the whole sweep's CSV; `thinned` says how many values each axis kept.
+ */
+export function thinSweep(sweep: Sweep, max: number): Sweep & { thinned: { path: string; kept: number; of: number }[] } {
+  const kept = keptPerAxis(sweep.axes.map((a) => a.values.length), max);
+  const picks = sweep.axes.map((a, j) => spreadIndexes(a.values.length, kept[j]!));
+  const axes = sweep.axes.map((a, j) => ({ path: a.path, values: picks[j]!.map((i) => a.values[i]!) }));
+  const size = gridSize(axes);
+  /** The whole grid's index of point k of the thinned one (the last axis varies fastest in both). */
+  const whole = (k: number): number => {
+    let index = 0;
+    let rest = k;
+    let stride = 1;
+    for (let j = axes.length - 1; j >= 0; j--) {
+      index += picks[j]![rest % picks[j]!.length]! * stride;
+      rest = Math.floor(rest / picks[j]!.length);
+      stride *= sweep.axes[j]!.values.length;
+    }
+    return index;
+  };
+  const thinned = sweep.axes.map((a, j) => ({ path: a.path, kept: axes[j]!.values.length, of: a.values.length }));
+  return { ...sweep, axes, size, point: (k) => sweep.point(whole(k)), kept: (k) => sweep.kept(whole(k)), thinned };
 }
 
 /** The points of a sweep in grid order, built one at a time. */
