@@ -161,8 +161,15 @@ describe("generator -> fixer", () => {
     // advisor.yaml's hand-off read "executor -> executor..advisor", as if a range of models
     expect(PAIR_COLUMN.cell({ generator: "executor", fixer: null, ladder: "executor x2 > advisor" })).toBe("executor -> executor > advisor");
   });
+  it("a long ladder with a consult is shortened to its fixers and, in brackets, the models it consults", () => {
+    // advisor.yaml's advised read "executor -> executor..executor": the advisor it consults was not in sight
+    const advised = "executor x2 > consult advisor > executor*";
+    expect(PAIR_COLUMN.cell({ generator: "executor", fixer: null, ladder: advised })).toBe("executor -> executor (advisor)");
+    expect(PAIR_COLUMN.cell({ generator: "weak", fixer: null, ladder: "weak x3 > consult strong > weak* x2 > strong" })).toBe("weak -> weak > strong (strong)");
+  });
   it("a long ladder is shortened to its first and last models", () => {
-    expect(PAIR_COLUMN.cell({ generator: "weak", fixer: null, ladder: "weak x3 > consult strong > weak* x2 > strong" })).toBe("weak -> weak..strong");
+    const long = "weak x3 > consult strong > weak* x2 > consult oracle > strong x2 > weak";
+    expect(PAIR_COLUMN.cell({ generator: "weak", fixer: null, ladder: long })).toBe("weak -> weak..weak");
     expect(PAIR_COLUMN.cell({ generator: "weak", fixer: null, ladder: "weak x3 > strong" })).toBe("weak -> weak x3 > strong");
   });
 });

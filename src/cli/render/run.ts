@@ -33,7 +33,8 @@ const PAIR_WIDTH = 30;
 /**
  * "strong -> weak", under a two-line header so that the column is no wider than its cells; a long
  * ladder is shortened to the models it climbs through ("executor -> executor > advisor > executor"),
- * or where that is long too to its first and last ("weak -> weak..strong").
+ * or where that is long to its fixers with the models it consults in brackets ("executor ->
+ * executor (advisor)"), or where that is long too to its first and last ("weak -> weak..strong").
  */
 export const PAIR_COLUMN: Column<StrategyModels> = {
   head: "generator\n-> fixer",
@@ -43,11 +44,16 @@ export const PAIR_COLUMN: Column<StrategyModels> = {
     const label = pairLabel(r);
     // a single fixer (long model names) is its label: there is no range of models to shorten to
     if (label.length <= PAIR_WIDTH || !r.ladder || r.fixer !== null) return label;
-    const models = r.ladder.split(" > ").map((x) => x.replace(/^consult /, "").replace(/[* ].*$/, ""));
+    const rungs = r.ladder.split(" > ").map((x) => ({ consult: x.startsWith("consult "), model: x.replace(/^consult /, "").replace(/[* ].*$/, "") }));
+    const models = rungs.map((x) => x.model);
     // the models in turn, a model's rungs in a row once: an advisor between two executor rungs stays in sight
-    const climbed = models.filter((m, i) => i === 0 || m !== models[i - 1]);
-    const through = `${r.generator} -> ${climbed.join(" > ")}`;
+    const inTurn = (ms: string[]) => ms.filter((m, i) => i === 0 || m !== ms[i - 1]);
+    const through = `${r.generator} -> ${inTurn(models).join(" > ")}`;
     if (through.length <= PAIR_WIDTH && through.length < label.length) return through;
+    const consulted = [...new Set(rungs.filter((x) => x.consult).map((x) => x.model))];
+    const fixers = inTurn(rungs.filter((x) => !x.consult).map((x) => x.model));
+    const advised = `${r.generator} -> ${fixers.join(" > ")} (${consulted.join(", ")})`;
+    if (consulted.length > 0 && advised.length <= PAIR_WIDTH && advised.length < label.length) return advised;
     const short = `${r.generator} -> ${models[0]}..${models[models.length - 1]}`;
     return short.length < label.length ? short : label;
   },
