@@ -112,6 +112,14 @@ describe("agentsim fit on traces", () => {
     expect(r.stdout).toMatch(/models\.weak\.fix\.hard\s+0\.1\d+\s+0\.1\d+ \.\. 0\.\d+/);
   });
 
+  it("fits 40 columns: a table too wide for them is a list (the parameters were 59 wide, the bug counts 51)", () => {
+    const r = spawnSync(process.execPath, [CLI, "fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "40"], { encoding: "utf8", env: { ...process.env, COLUMNS: "40" } });
+    expect(r.status).toBe(0);
+    for (const line of r.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(r.stdout).toMatch(/^models\.weak\.fix\.hard\n {2}estimate 0\.1\d+;\n {2}95% interval 0\.1\d+ \.\. 0\.\d+$/m);
+    expect(r.stdout).toMatch(/^weak\n {2}runs 400; mean 8; variance 0; D 0;\n {2}Poisson test constant count$/m);
+  });
+
   it("without --prices: estimates, and the decision says what is missing", () => {
     const { code, stdout } = agentsim("fit", trace, "--bootstrap", "0");
     expect(code).toBe(0);
@@ -310,6 +318,13 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
       expect(stderr).not.toMatch(/[\u001b\u202e]/);
       expect(stdout).toBe("");
     }
+  });
+
+  it("fits 40 columns, its tables too", () => {
+    const r = spawnSync(process.execPath, [CLI, "fit", "--format", "claude-code", FIXTURE, "--bootstrap", "50"], { encoding: "utf8", env: { ...process.env, COLUMNS: "40" } });
+    expect(r.status).toBe(0);
+    for (const line of r.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(r.stdout).toMatch(/^tokens\.prompt\n {2}estimate [\d,]+ tokens;/m);
   });
 
   it("wraps its sentences and notes to the width COLUMNS gives a pipe", () => {

@@ -9,7 +9,7 @@ import { ladderText } from "../src/scenario/ladder.js";
 import type { Rung } from "../src/scenario/types.js";
 import { money, num, percent, percentStrict, seconds, zText } from "../src/cli/format.js";
 import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
-import { GLUE, sectionTable, terminalWidth, textWidth, unbroken, wrap, type Column } from "../src/cli/render/layout.js";
+import { GLUE, plainTable, sectionTable, terminalWidth, textWidth, unbroken, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
 import { groupDigits } from "../src/text.js";
 
@@ -100,6 +100,44 @@ describe("layout", () => {
     const parts: Column<Row>[] = [{ head: "name", cell: (r) => r.a }, part("part1"), part("part2"), part("part3"), { head: "x", drop: 1, cell: () => "x" }];
     const text = sectionTable(parts, [{ title: "shared", rows: [{ a: "one" }] }], { width: 24, wide: false });
     expect(text.split("\n")[0]).toBe("name   x");
+  });
+});
+
+describe("a plain table that cannot fit", () => {
+  type Row = { key: string; estimate: string; low: string };
+  const columns: Column<Row>[] = [
+    { head: "parameter", cell: (r) => r.key },
+    { head: "estimate", numeric: true, cell: (r) => r.estimate },
+    { head: "95% interval", numeric: true, cell: (r) => r.low },
+    { head: "from", drop: 1, cell: () => "fix attempts" },
+  ];
+  const rows = [
+    { key: "models.strong.bugs.hardFraction", estimate: "0.3123", low: "0.2845 .. 0.3428" },
+    { key: "tokens.prompt", estimate: "2,000", low: "2,000 .. 2,000" },
+  ];
+  it("is a table where it fits, its droppable columns dropped first", () => {
+    expect(plainTable(columns, rows, { width: 80, wide: false })).toBe(
+      [
+        "parameter                        estimate      95% interval  from",
+        "models.strong.bugs.hardFraction    0.3123  0.2845 .. 0.3428  fix attempts",
+        "tokens.prompt                       2,000    2,000 .. 2,000  fix attempts",
+      ].join("\n"),
+    );
+    expect(plainTable(columns, rows, { width: 60, wide: false }).split("\n")[0]).toBe("parameter                        estimate      95% interval");
+  });
+  it("is a list where it does not (fit's parameters at 40 columns were 59 wide): each row's first cell, then its headed cells", () => {
+    const text = plainTable(columns, rows, { width: 40, wide: false });
+    expect(text).toBe(
+      [
+        "models.strong.bugs.hardFraction",
+        "  estimate 0.3123;",
+        "  95% interval 0.2845 .. 0.3428",
+        "tokens.prompt",
+        // "estimate 2,000; 95% interval 2,000 .. 2,000" takes 45 with its indent: the interval goes whole to a line of its own
+        "  estimate 2,000;",
+        "  95% interval 2,000 .. 2,000",
+      ].join("\n"),
+    );
   });
 });
 

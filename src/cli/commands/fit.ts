@@ -20,7 +20,7 @@ import { defaultThreads } from "../../sim/pool.js";
 import { groupDigits, listed } from "../../text.js";
 import { seedFlag, textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
-import { money, num, percent, table } from "../format.js";
+import { money, num, percent } from "../format.js";
 import { toJson } from "../json.js";
 import { plainTable, terminalWidth, textWidth, unbroken, wrap, type Column } from "../render/layout.js";
 
@@ -146,6 +146,20 @@ const PARAMETER_COLUMNS: Column<ParameterRow>[] = [
   { head: "from", drop: 1, cell: (p) => (p.value === null ? "" : p.basis) },
 ];
 
+/** The table of bug counts per generation, with the Poisson test of each generator's. */
+const BUG_COUNT_COLUMNS: Column<FitReport["bugCounts"][number]>[] = [
+  { head: "generator", cell: (c) => c.generator },
+  { head: "runs", numeric: true, cell: (c) => groupDigits(c.runs) },
+  { head: "mean", numeric: true, cell: (c) => num(c.mean) },
+  { head: "variance", numeric: true, cell: (c) => num(c.variance) },
+  { head: "D", numeric: true, cell: (c) => num(c.dispersion) },
+  {
+    head: "Poisson test",
+    cell: (c) =>
+      c.form === "constant" ? "constant count" : `p = ${c.pValue === null ? "-" : c.pValue.toPrecision(2)}: ${c.form === "poisson" ? "fits" : `rejected (${c.form})`}`,
+  },
+];
+
 function decisionText(report: FitReport, width: number): string {
   // each context's line wrapped under its text: "  shared  strong-first is ..."
   const line = (context: string, text: string) => wrap(text, width, `  ${context.padEnd(7)} `, " ".repeat(10)).join("\n") + "\n";
@@ -203,14 +217,7 @@ export function formatFit(report: FitReport, out: string | null, width = 100): s
   text += `\n${decisionText(report, width)}\n${plainTable(PARAMETER_COLUMNS, report.parameters, { width, wide: false })}\n`;
   const counts = report.bugCounts;
   text += `\nBugs per generation:\n\n`;
-  text += table(
-    ["generator", "runs", "mean", "variance", "D", "Poisson test"],
-    counts.map((c) => [
-      c.generator, groupDigits(c.runs), num(c.mean), num(c.variance), num(c.dispersion),
-      c.form === "constant" ? "constant count" : `p = ${c.pValue === null ? "-" : c.pValue.toPrecision(2)}: ${c.form === "poisson" ? "fits" : `rejected (${c.form})`}`,
-    ]),
-    new Set(["runs", "mean", "variance", "D"]),
-  );
+  text += plainTable(BUG_COUNT_COLUMNS, counts, { width, wide: false });
   text += `\n\n${wrap("D = variance / mean; under a Poisson law (runs - 1) D is chi-square with runs - 1 degrees of freedom (two-sided test at 5%).", width).join("\n")}\n`;
   if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => wrap(n, width, "  - ", "    ").join("\n")).join("\n")}\n`;
   if (out) text += `\n${wrap(`Wrote ${unbroken(out)}: agentsim analytic ${unbroken(out)}, agentsim run ${unbroken(out)}`, width, "", "  ").join("\n")}\n`;
@@ -254,6 +261,24 @@ function claudeCodeJson(report: ClaudeCodeReport) {
   };
 }
 
+type Estimate = ClaudeCodeReport["estimates"][number];
+
+/** The token estimates of Claude Code logs, by scenario key. */
+const TOKEN_COLUMNS: Column<Estimate>[] = [
+  { head: "scenario key", cell: (e) => e.key },
+  { head: "estimate", numeric: true, cell: (e) => (e.value === null ? "not identified" : `${value(e.value)}${e.key.startsWith("tokens.") ? " tokens" : ""}`) },
+  { head: "95% interval", numeric: true, cell: interval },
+];
+
+const pct = (x: number | null) => (x === null ? "-" : percent(x, 1));
+
+/** The caching shares observed in Claude Code logs. */
+const SHARE_COLUMNS: Column<Estimate>[] = [
+  { head: "caching", cell: (e) => SHARE_LABELS[e.key] ?? e.key },
+  { head: "share", numeric: true, cell: (e) => pct(e.value) },
+  { head: "95% interval", numeric: true, cell: (e) => (e.ciLow === null ? "-" : `${pct(e.ciLow)} .. ${pct(e.ciHigh)}`) },
+];
+
 const SHARE_LABELS: Record<string, string> = {
   cacheReadShare: "input read from the cache",
   cacheWriteShare: "input written to the cache",
@@ -275,23 +300,20 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, w
     );
   const tokens = report.estimates.filter((e) => e.key.includes("."));
   const shares = report.estimates.filter((e) => !e.key.includes("."));
-  text += `\n${table(
-    ["scenario key", "estimate", "95% interval"],
-    tokens.map((e) => [e.key, e.value === null ? "not identified" : `${value(e.value)}${e.key.startsWith("tokens.") ? " tokens" : ""}`, interval(e)]),
-    new Set(["estimate", "95% interval"]),
-  )}\n`;
-  const pct = (x: number | null) => (x === null ? "-" : percent(x, 1));
-  text += `\n${table(
-    ["caching", "share", "95% interval"],
-    shares.map((e) => [SHARE_LABELS[e.key] ?? e.key, pct(e.value), e.ciLow === null ? "-" : `${pct(e.ciLow)} .. ${pct(e.ciHigh)}`]),
-    new Set(["share", "95% interval"]),
-  )}\n`;
+  const fit = { width, wide: false };
+  text += `\n${plainTable(TOKEN_COLUMNS, tokens, fit)}\n`;
+  text += `\n${plainTable(SHARE_COLUMNS, shares, fit)}\n`;
   // a log's model id is whatever the log says: one longer than the width leaves for it is
   // shortened in its middle (--json has it whole)
   const room = Math.max(20, width - 30);
   const shortened = report.models.some((m) => textWidth(m.model) > room);
   const modelCell = (id: string) => (textWidth(id) <= room ? id : `${id.slice(0, Math.ceil((room - 1) / 2))}…${id.slice(-Math.floor((room - 1) / 2))}`);
-  text += `\n${table(["model", "requests", "mean output"], report.models.map((m) => [modelCell(m.model), m.requests, `${value(m.meanOutput)} tokens`]), new Set(["requests", "mean output"]))}\n`;
+  const modelColumns: Column<ClaudeCodeReport["models"][number]>[] = [
+    { head: "model", cell: (m) => modelCell(m.model) },
+    { head: "requests", numeric: true, cell: (m) => groupDigits(m.requests) },
+    { head: "mean output", numeric: true, cell: (m) => `${value(m.meanOutput)} tokens` },
+  ];
+  text += `\n${plainTable(modelColumns, report.models, fit)}\n`;
   if (shortened) text += `${wrap("(A model id longer than the terminal leaves room for is shortened in its middle; --json has it whole.)", width).join("\n")}\n`;
   const c = report.fragment.caching;
   text += `\n${wrap(`Scenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}`, width, "", "  ").join("\n")}\n`;
