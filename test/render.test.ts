@@ -233,6 +233,17 @@ describe("the decision in words", () => {
     expect(decisionLines(decide(apart, []), apart, 300).join("\n")).toMatch(/by p90 b-x is cheapest \(\$0\.20000, against \$0\.30000\)/);
   });
 
+  it("a lowest p90 too that the runs cannot tell from the next one says so", () => {
+    // "lowest p90 too" was said without a caveat where the next p90 was within its interval
+    const withP90 = (name: string, mean: number, p90: number, low: number, high: number) => ({ ...row(name, mean, p90), p90Low: low, p90High: high });
+    const close = [withP90("a-x", 0.2, 0.29, 0.27, 0.31), withP90("b-x", 0.21, 0.3, 0.28, 0.32)];
+    expect(decisionLines(decide(close, []), close, 300).join("\n")).toMatch(
+      /lowest p90 too \(\$0\.29000, against \$0\.30000 for b-x, which this many runs cannot tell apart\)/,
+    );
+    const apart = [withP90("a-x", 0.2, 0.2, 0.19, 0.21), withP90("b-x", 0.21, 0.3, 0.28, 0.32)];
+    expect(decisionLines(decide(apart, []), apart, 300).join("\n")).toMatch(/lowest p90 too \(\$0\.20000\)/);
+  });
+
   it("says so when the savings are within the noise, and when p90 picks another strategy", () => {
     const results = [row("a-x", 0.2, 0.5), row("b-x", 0.2001, 0.3)];
     const text = decisionLines(decide(results, []), results, 300).join("\n");

@@ -121,6 +121,12 @@ export interface ContextDecision {
    * the intervals are not known
    */
   p90Apart: boolean | null;
+  /**
+   * Where the cheapest by mean has the lowest p90 too: whether its p90's 95% interval lies below
+   * that of the p90's runner-up (false: the runs cannot tell the two p90s apart); null otherwise,
+   * or where the intervals are not known
+   */
+  p90RunnerUpApart: boolean | null;
   /** ranked by mean / completion; null when every run of the context completes */
   byCompletedRun: Choice | null;
 }
@@ -297,6 +303,8 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
         },
         byP90,
         p90Apart: p90Apart(row(byP90.best.strategy), row(choice.best.strategy)),
+        p90RunnerUpApart:
+          byP90.best.strategy === choice.best.strategy && byP90.runnerUp ? p90Apart(row(byP90.best.strategy), row(byP90.runnerUp.strategy)) : null,
         byCompletedRun: completedRun(choice.ranking, mine),
       };
     }),

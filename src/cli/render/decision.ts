@@ -106,7 +106,7 @@ function simSentence(d: Decision["contexts"][number]): string {
     const it = savings !== null && (m.expectedTie === null || m.tied.length === 1);
     parts.push(`cheaper than ${it ? "it" : m.runnerUp.strategy} in ${percentStrict(m.probabilityCheaper, 1)} of single runs`);
   }
-  parts.push(p90Clause(d.byP90, m.best.strategy, d.p90Apart));
+  parts.push(p90Clause(d.byP90, m.best.strategy, d.p90Apart, d.p90RunnerUpApart));
   if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, m.best.strategy));
   for (const h of m.heavyTailed.filter((x) => x !== heavyBest)) {
     parts.push(
@@ -131,11 +131,16 @@ function simulatedMeans(m: MeanChoice): string {
 /**
  * The p90 said against the cheapest by mean (`cheapest`, or null where there is none): "lowest
  * p90 too", or who is cheapest by p90, and whether the runs can tell the two p90s apart (`apart`,
- * see ContextDecision.p90Apart). A p90 that prints as the best's is not said to lose to it.
+ * see ContextDecision.p90Apart; `runnerUpApart` for the lowest p90 and the next one). A p90 that
+ * prints as the best's is not said to lose to it.
  */
-function p90Clause(p90: Choice, cheapest: string | null, apart: boolean | null): string {
+function p90Clause(p90: Choice, cheapest: string | null, apart: boolean | null, runnerUpApart: boolean | null = null): string {
   const lowestWith = cheapest === null ? null : cheapestBeside(p90, cheapest);
-  if (lowestWith) return `lowest p90 too (${money(p90.best.value)}${tiedWith(lowestWith)})`;
+  if (lowestWith) {
+    const next = p90.runnerUp;
+    const noise = runnerUpApart === false && next ? `, against ${money(next.value)} for ${next.strategy}, which this many runs cannot tell apart` : "";
+    return `lowest p90 too (${money(p90.best.value)}${tiedWith(lowestWith)}${noise})`;
+  }
   const own = cheapest === null ? null : p90.ranking.find((c) => c.strategy === cheapest)!;
   if (own && money(own.value) === money(p90.best.value)) {
     return `lowest p90 too, to the digits shown (${money(own.value)}, as ${p90.best.strategy}'s)`;
