@@ -12,7 +12,7 @@
  * map (40,000 keys took 13 s), so keys are checked here, with a set per map.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node } from "yaml";
 import { fileErrorText, ScenarioError } from "../errors.js";
 import { keyPath } from "./paths.js";
 
@@ -21,6 +21,9 @@ export const MAX_SCENARIO_BYTES = 1 << 20;
 
 /** The yaml library's default bound: an anchor's uses times the aliases inside its value (it stops a "billion laughs" file). */
 const MAX_ALIAS_COUNT = 100;
+
+/** What passing MAX_ALIAS_COUNT means, for the message. */
+const ALIAS_BOUND = `used too often (more than ${MAX_ALIAS_COUNT} times, fewer when its value holds aliases)`;
 
 /** Read, parse and check a YAML/JSON file into plain data. */
 export function readScenarioFile(file: string): Record<string, unknown> {
@@ -38,7 +41,7 @@ export function readScenarioFile(file: string): Record<string, unknown> {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    const why = /alias/i.test(String(err)) ? `an anchor used too often (more than ${MAX_ALIAS_COUNT} times, fewer when its value holds aliases)` : String(err).split("\n")[0];
+    const why = /alias/i.test(String(err)) ? `an anchor ${ALIAS_BOUND}` : String(err).split("\n")[0];
     throw new ScenarioError(file, "", `invalid YAML: ${why}`);
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
@@ -95,7 +98,8 @@ export function readBoundedText(file: string, maxBytes: number, fail: (why: stri
 
 /**
  * One pass over the document's nodes: duplicate keys (a set per map), aliases that name no
- * anchor, and numbers that are not finite, each named by its key path and line.
+ * anchor or pass the bound on aliases, and numbers that are not finite, each named by its key
+ * path and line.
  */
 function checkNodes(doc: Document, file: string, lines: LineCounter): void {
   const at = (node: Node | null | undefined) => {
@@ -104,7 +108,37 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     const { line, col } = lines.linePos(offset);
     return `line ${line}, column ${col}: `;
   };
+  // The yaml library's bound on aliases (its Alias.resolve), followed in its order so that the
+  // alias that passes it is named with its line: an anchor's uses, its definition counted, times
+  // the aliases its value holds (the most of any branch; a plain value counts 1).
+  const anchors = new Map<unknown, { count: number; aliasCount: number }>();
+  /** the lists and maps the walk is inside of */
+  const open = new Set<unknown>();
+  const aliasesIn = (node: unknown): number => {
+    if (isAlias(node)) {
+      const anchor = anchors.get(node.resolve(doc));
+      return anchor ? anchor.count * anchor.aliasCount : 0;
+    }
+    if (isMap(node) || isSeq(node)) return Math.max(0, ...(node.items as unknown[]).map(aliasesIn));
+    if (isPair(node)) return Math.max(aliasesIn(node.key), aliasesIn(node.value));
+    return 1;
+  };
+  const useAlias = (node: Alias, path: PropertyKey[]): void => {
+    const found = node.resolve(doc);
+    if (found === undefined) throw new ScenarioError(file, keyPath(path), `${at(node)}alias *${node.source} names no anchor defined before it`);
+    // the value would hold itself: plain data cannot, and every walk over it would go on forever
+    if (open.has(found)) throw new ScenarioError(file, keyPath(path), `${at(node)}invalid YAML: alias *${node.source} is inside the value it names`);
+    const anchor = anchors.get(found);
+    if (!anchor) return;
+    anchor.count += 1;
+    if (anchor.aliasCount === 0) anchor.aliasCount = aliasesIn(found);
+    if (anchor.count * anchor.aliasCount > MAX_ALIAS_COUNT) {
+      throw new ScenarioError(file, keyPath(path), `${at(node)}invalid YAML: alias *${node.source} ${ALIAS_BOUND}`);
+    }
+  };
   const visit = (node: unknown, path: PropertyKey[]): void => {
+    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node, { count: 1, aliasCount: 0 });
+    if (isMap(node) || isSeq(node)) open.add(node);
     if (isMap(node)) {
       const seen = new Map<string, Node>();
       for (const pair of node.items) {
@@ -112,6 +146,8 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
         // a list or a map as a key (`? [x]`) would be stringified, with a warning of several lines
         const plain = isAlias(keyNode) ? keyNode.resolve(doc) : keyNode;
         if (isMap(plain) || isSeq(plain)) throw new ScenarioError(file, keyPath(path), `${at(keyNode)}a key must be a plain name, not a list or a map`);
+        if (isAlias(keyNode)) useAlias(keyNode, path);
+        else if (isScalar(keyNode) && keyNode.anchor) anchors.set(keyNode, { count: 1, aliasCount: 0 });
         const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
         const first = seen.get(key);
         if (first) {
@@ -123,12 +159,11 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => visit(item, [...path, i]));
     } else if (isAlias(node)) {
-      if (node.resolve(doc) === undefined) {
-        throw new ScenarioError(file, keyPath(path), `${at(node)}alias *${node.source} names no anchor defined before it`);
-      }
+      useAlias(node, path);
     } else if (isScalar(node) && typeof node.value === "number" && !Number.isFinite(node.value)) {
       throw new ScenarioError(file, keyPath(path), `${at(node)}got ${node.source ?? String(node.value)}, which is not a finite number`);
     }
+    open.delete(node);
   };
   visit(doc.contents, []);
 }
