@@ -725,4 +725,25 @@ describe("cli", () => {
     removeCreatedFolders(deep, kept.createdFolder);
     expect(readdirSync(join(root, "b", "c"))).toEqual(["other"]);
   });
+
+  it("a file of the lock's name that is not a lock is never removed (a scenario named <out>.lock was deleted)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "agentsim-lock-"));
+    const out = join(root, "o.csv");
+    const scenario = readFileSync(join(ROOT, "scenarios", "sweep-weak-bugs.yaml"), "utf8");
+    writeFileSync(`${out}.lock`, scenario);
+    await expect(lockOutput(out)).rejects.toThrow(`${out}: ${out}.lock exists and is not an agentsim lock; refusing to remove it`);
+    expect(readFileSync(`${out}.lock`, "utf8")).toBe(scenario);
+    // nor is a <out>.lock.<number> that does not hold its own number, as a lock being taken does
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
+    writeFileSync(join(root, `o.csv.lock.${gone}`), "my notes\n");
+    rmSync(`${out}.lock`);
+    (await lockOutput(out)).releaseSync();
+    expect(readdirSync(root)).toEqual([`o.csv.lock.${gone}`]);
+    // the command, given that file as its scenario: one line, exit 2, the file as it was
+    writeFileSync(`${out}.lock`, scenario);
+    const r = spawnSync(process.execPath, [CLI, "sweep", `${out}.lock`, "--trials", "20", "--out", out], { encoding: "utf8" });
+    expect([r.status, r.stderr]).toEqual([2, `agentsim: ${out}: ${out}.lock exists and is not an agentsim lock; refusing to remove it (move it, or write elsewhere with --out)\n`]);
+    expect(readFileSync(`${out}.lock`, "utf8")).toBe(scenario);
+    expect(existsSync(out)).toBe(false);
+  });
 });

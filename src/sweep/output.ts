@@ -12,7 +12,7 @@
  *   process is gone (a kill) is taken over.
  */
 import { createHash } from "node:crypto";
-import { constants, linkSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { access, lstat, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
@@ -126,7 +126,10 @@ export async function lockOutput(out: string): Promise<Lock> {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UserError(`cannot create ${lock}: ${fileErrorText(err)}`);
       }
-      const owner = ownerOf(lock);
+      const owner = lockOwner(lock);
+      if (owner === "not a lock") {
+        throw new UserError(`${out}: ${lock} exists and is not an agentsim lock; refusing to remove it (move it, or write elsewhere with --out)`);
+      }
       if (owner !== null && processAlive(owner)) {
         throw new UserError(`${out}: another agentsim (process ${owner}) is writing it; wait for it, or write elsewhere with --out`);
       }
@@ -138,19 +141,24 @@ export async function lockOutput(out: string): Promise<Lock> {
   }
 }
 
-/** The pid a lock file holds, or null. */
-function ownerOf(file: string): number | null {
-  let text = "";
+/**
+ * The pid a lock file holds: a regular file of a few bytes whose text is the pid and a newline,
+ * as lockOutput writes it; null when the file is gone; "not a lock" for any other file (a user's
+ * file that happens to bear the name is never taken for a lock and removed).
+ */
+function lockOwner(file: string): number | null | "not a lock" {
+  let text: string;
   try {
+    if (!lstatSync(file).isFile()) return "not a lock";
     text = readFileSync(file, "utf8");
-  } catch {
-    return null;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ENOENT" ? null : "not a lock";
   }
-  const owner = Number(text.trim());
-  return Number.isInteger(owner) && owner > 0 ? owner : null;
+  const match = /^([1-9]\d{0,9})\n$/.exec(text);
+  return match ? Number(match[1]) : "not a lock";
 }
 
-/** `<lock>.<pid>` files of processes that are gone (killed while taking the lock). */
+/** `<lock>.<pid>` files of processes that are gone (killed while taking the lock), each holding its own pid. */
 function removeStaleLockFiles(lock: string): void {
   const prefix = `${basename(lock)}.`;
   let names: string[] = [];
@@ -161,7 +169,9 @@ function removeStaleLockFiles(lock: string): void {
   }
   for (const name of names) {
     const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) rmSync(join(dirname(lock), name), { force: true });
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    const file = join(dirname(lock), name);
+    if (lockOwner(file) === pid) rmSync(file, { force: true });
   }
 }
 
