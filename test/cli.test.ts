@@ -322,6 +322,8 @@ describe("flags mean what they say", () => {
     symlinkSync(scenario, join(own, "link.yaml"));
     writeFileSync(join(own, "t.jsonl"), "");
     writeFileSync(`${scenario}.sweep.json`, "{}"); // as merge reads beside a shard
+    writeFileSync(join(own, "d.csv.sweep.json"), text);
+    symlinkSync(join(own, "d.csv.sweep.json"), join(own, "link.json"));
     const cases: [string[], RegExp][] = [
       [["run", scenario, "--trace", scenario], /^agentsim: --trace ".*s\.yaml": is an input of this command; refusing to write over it\n$/],
       [["run", join(own, "link.yaml"), "--trace", scenario], /--trace ".*s\.yaml": is ".*link\.yaml", an input of this command/],
@@ -331,6 +333,10 @@ describe("flags mean what they say", () => {
       [["merge", scenario, "--out", `${scenario}.sweep.json`], /--out ".*s\.yaml\.sweep\.json": is an input of this command/],
       [["fit", join(own, "t.jsonl"), "--prices", scenario, "--out", join(own, "t.jsonl")], /--out ".*t\.jsonl": is an input of this command/],
       [["fit", join(own, "t.jsonl"), "--prices", scenario, "--out", scenario], /--out ".*s\.yaml": is an input of this command/],
+      // the record written beside --out was an input: sweep replaced its own scenario, merge a shard (an audit)
+      [["sweep", join(own, "d.csv.sweep.json"), "--out", join(own, "d.csv")], /^agentsim: --out ".*d\.csv": its record, .*d\.csv\.sweep\.json, is an input of this command; refusing/],
+      [["sweep", join(own, "link.json"), "--out", join(own, "d.csv")], /--out ".*d\.csv": its record, .*d\.csv\.sweep\.json, is ".*link\.json", an input of this command/],
+      [["merge", join(own, "d.csv.sweep.json"), "--out", join(own, "d.csv")], /--out ".*d\.csv": its record, .*d\.csv\.sweep\.json, is an input of this command/],
     ];
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = await inProcess(...args);
@@ -339,6 +345,7 @@ describe("flags mean what they say", () => {
       expect(stdout).toBe("");
     }
     expect(readFileSync(scenario, "utf8")).toBe(text);
+    expect(readFileSync(join(own, "d.csv.sweep.json"), "utf8")).toBe(text);
   });
 
   it("a command that fails leaves no folder it would have made for its output", () => {

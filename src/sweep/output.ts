@@ -48,11 +48,12 @@ export function fileSafe(name: string): string {
 /**
  * Fail with one line, before any work, when `out` cannot be written: empty, too long a name,
  * a folder or anything but a regular file, one of the command's `inputs` (the same file, under
- * any name), or a folder that cannot be made. `label` names where the path came from (`--out`).
+ * any name), or a folder that cannot be made; or when the `record` written beside it (a sweep's)
+ * is one of the inputs. `label` names where the path came from (`--out`).
  * Nothing is created: a missing folder is made when the output is written (`makeFolderOfSync`),
  * so a command that fails first leaves no empty folder behind.
  */
-export async function checkOutput(out: string, label = "--out", inputs: readonly string[] = []): Promise<void> {
+export async function checkOutput(out: string, label = "--out", inputs: readonly string[] = [], record: string | null = null): Promise<void> {
   const fail = (why: string): never => {
     throw new UserError(`${label} ${JSON.stringify(out)}: ${why}`);
   };
@@ -63,14 +64,19 @@ export async function checkOutput(out: string, label = "--out", inputs: readonly
   const existing = await lstat(out, { bigint: true }).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(fileErrorText(err))));
   if (existing?.isDirectory()) fail("is a folder, not a file name");
   if (existing && !existing.isFile()) fail("is not a regular file (a device, pipe, socket or link); refusing to replace it");
-  if (existing) {
+  /** The input that `file` (which exists as `found`) is, under any name, or null. */
+  const inputAs = async (found: { dev: bigint; ino: bigint }): Promise<string | null> => {
     for (const input of inputs) {
       const read = await stat(input, { bigint: true }).catch(() => null);
-      if (read && read.dev === existing.dev && read.ino === existing.ino) {
-        fail(`is ${input === out ? "an input" : `${JSON.stringify(input)}, an input`} of this command; refusing to write over it`);
-      }
+      if (read && read.dev === found.dev && read.ino === found.ino) return input;
     }
-  }
+    return null;
+  };
+  const input = existing && (await inputAs(existing));
+  if (input) fail(`is ${input === out ? "an input" : `${JSON.stringify(input)}, an input`} of this command; refusing to write over it`);
+  const found = record === null ? null : await stat(record, { bigint: true }).catch(() => null);
+  const taken = found && (await inputAs(found));
+  if (taken) fail(`its record, ${record}, is ${taken === record ? "an input" : `${JSON.stringify(taken)}, an input`} of this command; refusing to write over it`);
   // the nearest folder of the path that exists must be a folder this process may write in
   for (let dir = dirname(out); ; dir = dirname(dir)) {
     const found = await stat(dir).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(`cannot create its folder: ${fileErrorText(err)}`)));

@@ -29,7 +29,7 @@ import type { SimulationPool } from "../sim/pool.js";
 import { isSmall, jobsOf } from "../sim/simulate.js";
 import { csvLayout, pointRows, sweepColumns, toCsv, type CsvLayout } from "./csv.js";
 import { checkOutput, lockOutput, type Lock } from "./output.js";
-import { fileSha256, makeRecord, writeRecord } from "./record.js";
+import { fileSha256, makeRecord, recordFile, writeRecord } from "./record.js";
 import { pointAt } from "./grid.js";
 import { pointSeedKey, type Sweep } from "./points.js";
 import type { PointTask } from "./tasks.js";
@@ -117,7 +117,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   const header = toCsv([sweepColumns(sweep.axes, layout)]);
   const fingerprint = sweepFingerprint(sweep.raw, trials, shard);
   const files = partialFiles(out);
-  await checkOutput(out, "--out", [sweep.file]);
+  await checkOutput(out, "--out", [sweep.file], recordFile(out));
   const lock = await lockOutput(out);
   options.onLock?.(lock);
   try {
