@@ -387,6 +387,23 @@ describe("flags mean what they say", () => {
     expect(sub.code).toBe(0);
   });
 
+  it("-- ends the options: the operands after it are read as without it, one starting with - is refused in one line", async () => {
+    // "---- was given 3 times" for run, "needs its file argument" for crossover and fit, before
+    const run = await inProcess("run", "--trials", "200", "--json", "--", "scenarios/default.yaml");
+    expect(run.code).toBe(0);
+    const withoutTiming = (json: string) => ({ ...JSON.parse(json), timing: null });
+    expect(withoutTiming(run.stdout)).toEqual(withoutTiming((await inProcess("run", "--trials", "200", "--json", "scenarios/default.yaml")).stdout));
+    const crossover = await inProcess("crossover", "--param", "models.weak.bugs.count", "--json", "--", "scenarios/default.yaml");
+    expect([crossover.code, crossover.stderr]).toEqual([0, ""]);
+    expect((await inProcess("prices", "--json", "--", "opus")).stdout).toBe((await inProcess("prices", "--json", "opus")).stdout);
+    expect(await inProcess("run", "--", "scenarios/default.yaml", "--trials", "20")).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'agentsim: "--trials" after -- would be a file or filter starting with "-", which agentsim does not take (write a file as ./--trials) (see agentsim run --help)\n',
+    });
+    expect((await inProcess("--")).stdout).toMatch(/^agentsim <command> \[options\]/);
+  });
+
   it("main still turns off yargs' help rendering after each command (a start-up cost; see skipHelpCache)", () => {
     // false when a yargs upgrade has moved the internals: the commands work, only slower to start
     expect(skipHelpCache(yargs([]))).toBe(true);

@@ -18,9 +18,16 @@ const LIST_OPTIONS = new Set(["_", "csv", "traces"]);
 export async function main(argv: readonly string[], io: { stdout: Output; stderr: Output }): Promise<number> {
   const cli: Cli = { ...io, exitCode: 0 };
   const names = COMMANDS.map(commandName);
+  const given = [...argv];
+  const operands = withoutEndOfOptions(given);
   // Bare `agentsim` shows the usage, as --help does.
-  const args = argv.length === 0 ? ["--help"] : [...argv];
-  const command = names.includes(args[0]!) ? args[0]! : null;
+  const args = operands.length === 0 ? ["--help"] : operands;
+  const first = typeof args === "string" ? given[0]! : args[0]!;
+  const command = names.includes(first) ? first : null;
+  if (typeof args === "string") {
+    io.stderr.write(`agentsim: ${args} (see agentsim ${command ? `${command} ` : ""}--help)\n`);
+    return 2;
+  }
   // Only the command that runs is loaded; the others are their usage lines for --help.
   const commands: CommandModule<object, never>[] = await Promise.all(
     COMMANDS.map(async (entry, i) => {
@@ -42,7 +49,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
           if (Array.isArray(value) && !LIST_OPTIONS.has(key)) throw new FlagError(`--${key} was given ${value.length} times; it takes one value`);
         }
         // yargs reads `--json=yes` as false: a switch takes no value but true or false
-        for (const token of args.slice(0, args.includes("--") ? args.indexOf("--") : args.length)) {
+        for (const token of args) {
           const m = /^--([^=]+)=(.*)$/s.exec(token);
           if (m && typeof parsed[m[1]!] === "boolean" && m[2] !== "true" && m[2] !== "false") {
             throw new FlagError(`--${m[1]} is a switch and takes no value, got ${JSON.stringify(m[2])}`);
@@ -74,6 +81,24 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
   }
   if (output) io.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
   return cli.exitCode;
+}
+
+/**
+ * The arguments with `--` (the end of options) taken out, the operands after it kept in place;
+ * or, where an operand after it starts with "-", why that is refused. yargs leaves what follows
+ * `--` out of a command's positional arguments (`crossover -- s.yaml` "needs its file argument"),
+ * so only operands that it reads the same way without `--` are taken; no file or filter of
+ * agentsim's needs to start with "-" (a file can be written ./-name).
+ */
+function withoutEndOfOptions(args: string[]): string[] | string {
+  const end = args.indexOf("--");
+  if (end < 0) return args;
+  const operands = args.slice(end + 1);
+  const dashed = operands.find((a) => a.startsWith("-"));
+  if (dashed !== undefined) {
+    return `${JSON.stringify(dashed)} after -- would be a file or filter starting with "-", which agentsim does not take (write a file as ./${dashed})`;
+  }
+  return [...args.slice(0, end), ...operands];
 }
 
 /**
