@@ -9,7 +9,7 @@ import { ladderText } from "../src/scenario/ladder.js";
 import type { Rung } from "../src/scenario/types.js";
 import { money, num, percent, percentStrict, seconds, zText } from "../src/cli/format.js";
 import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
-import { GLUE, plainTable, sectionTable, terminalWidth, textWidth, unbroken, wrap, type Column } from "../src/cli/render/layout.js";
+import { GLUE, plainTable, sectionTable, shortenMiddle, terminalWidth, textWidth, unbroken, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
 import { groupDigits } from "../src/text.js";
 
@@ -100,6 +100,25 @@ describe("layout", () => {
     const parts: Column<Row>[] = [{ head: "name", cell: (r) => r.a }, part("part1"), part("part2"), part("part3"), { head: "x", drop: 1, cell: () => "x" }];
     const text = sectionTable(parts, [{ title: "shared", rows: [{ a: "one" }] }], { width: 24, wide: false });
     expect(text.split("\n")[0]).toBe("name   x");
+  });
+});
+
+describe("shortening in the middle", () => {
+  it("keeps what fits, and cuts the rest between whole characters to the width in columns", () => {
+    expect(shortenMiddle("claude-sonnet-4-5", 20)).toBe("claude-sonnet-4-5");
+    // 9 columns left for the text: 5 at the head, 4 at the tail
+    expect(shortenMiddle("abcdefghijklmnopqrstuvwxyz", 10)).toBe("abcde…wxyz");
+    // an emoji is two UTF-16 units (a cut between them printed U+FFFD) and two columns
+    const emoji = shortenMiddle("😀".repeat(100), 21);
+    expect(emoji).toBe(`${"😀".repeat(5)}…${"😀".repeat(5)}`);
+    expect(emoji).not.toMatch(/\p{Cs}/u); // no lone surrogate
+    // a Chinese character takes two columns: a cut by code units was twice the width
+    expect(textWidth(shortenMiddle("模".repeat(100), 50))).toBeLessThanOrEqual(50);
+    // a family (joined by ZWJ) and a flag stay whole
+    const joined = shortenMiddle("👨‍👩‍👧🇫🇷".repeat(20), 11);
+    expect(joined.startsWith("👨‍👩‍👧🇫🇷")).toBe(true);
+    expect(joined.endsWith("👨‍👩‍👧🇫🇷")).toBe(true);
+    expect(textWidth(joined)).toBeLessThanOrEqual(11);
   });
 });
 

@@ -22,7 +22,7 @@ import { seedFlag, textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent } from "../format.js";
 import { toJson } from "../json.js";
-import { plainTable, terminalWidth, textWidth, unbroken, wrap, type Column } from "../render/layout.js";
+import { plainTable, shortenMiddle, terminalWidth, textWidth, unbroken, wrap, type Column } from "../render/layout.js";
 
 const FORMATS = ["agentsim", "claude-code"] as const;
 
@@ -307,7 +307,7 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, w
   // shortened in its middle (--json has it whole)
   const room = Math.max(20, width - 30);
   const shortened = report.models.some((m) => textWidth(m.model) > room);
-  const modelCell = (id: string) => (textWidth(id) <= room ? id : `${id.slice(0, Math.ceil((room - 1) / 2))}…${id.slice(-Math.floor((room - 1) / 2))}`);
+  const modelCell = (id: string) => shortenMiddle(id, room);
   const modelColumns: Column<ClaudeCodeReport["models"][number]>[] = [
     { head: "model", cell: (m) => modelCell(m.model) },
     { head: "requests", numeric: true, cell: (m) => groupDigits(m.requests) },

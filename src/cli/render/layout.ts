@@ -21,6 +21,30 @@ export function textWidth(text: string): number {
   return Math.max(0, ...text.split("\n").map(displayWidth));
 }
 
+/**
+ * `text` cut in its middle to at most `width` columns (an ellipsis in place of what is left out),
+ * between whole characters as a reader sees them (an emoji, a flag, an accented letter stays
+ * whole) and by the columns each takes (a Chinese character two); `text` itself where it fits.
+ */
+export function shortenMiddle(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  const characters = Array.from(new Intl.Segmenter().segment(text), (s) => s.segment);
+  const room = width - 1; // the ellipsis takes one column
+  const take = (from: readonly string[], columns: number): string[] => {
+    const kept: string[] = [];
+    let used = 0;
+    for (const c of from) {
+      used += displayWidth(c);
+      if (used > columns) break;
+      kept.push(c);
+    }
+    return kept;
+  };
+  const head = take(characters, Math.ceil(room / 2));
+  const tail = take([...characters].reverse(), room - textWidth(head.join(""))).reverse();
+  return `${head.join("")}…${tail.join("")}`;
+}
+
 /** A space that `wrap` never breaks a line at, printed as a plain space: between a number and its unit ("0.02 s"). */
 export const GLUE = "\u00a0";
 
