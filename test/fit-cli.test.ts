@@ -196,6 +196,16 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
     expect(expandLogPaths([join(root, "logs")])).toEqual([join(root, "logs", "a.jsonl"), join(root, "logs", "up", "b.jsonl")]);
   });
 
+  it("a pipe named *.jsonl inside a folder is passed over (with no writer it blocked the fit for good); one given itself is read", () => {
+    const root = mkdtempSync(join(tmpdir(), "agentsim-fifo-"));
+    copyFileSync(trace, join(root, "a.jsonl"));
+    expect(spawnSync("mkfifo", [join(root, "z.jsonl")]).status).toBe(0);
+    expect(expandLogPaths([root])).toEqual([join(root, "a.jsonl")]);
+    const r = spawnSync(process.execPath, [CLI, "fit", root, "--bootstrap", "0", "--json"], { encoding: "utf8", timeout: 20_000 });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(expandLogPaths([join(root, "z.jsonl")])).toEqual([join(root, "z.jsonl")]);
+  });
+
   it("no partial scenario is left behind", () => {
     expect(existsSync(join(dir, "never.yaml"))).toBe(false);
     expect(existsSync(join(dir, "never.yaml.partial"))).toBe(false);

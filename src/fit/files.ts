@@ -8,7 +8,9 @@ import { groupDigits } from "../text.js";
 
 /**
  * Every *.jsonl file under the given files and folders, folders in sorted order. A folder reached
- * again (a link back up) is walked once; a broken or looping link inside a folder is passed over.
+ * again (a link back up) is walked once; a broken or looping link inside a folder is passed over,
+ * and so is anything there but a regular file (a pipe). A path given itself is read whatever it is
+ * (`fit <(cat trace)` reads a pipe).
  */
 export function expandLogPaths(paths: string[]): string[] {
   const out: string[] = [];
@@ -32,14 +34,15 @@ export function expandLogPaths(paths: string[]): string[] {
       }
       for (const name of names.sort()) {
         const child = join(path, name);
-        let isFolder: boolean;
+        let found;
         try {
-          isFolder = statSync(child).isDirectory();
+          found = statSync(child);
         } catch (err) {
           if (BROKEN_LINK.has((err as NodeJS.ErrnoException).code ?? "")) continue;
           throw new UserError(`${child}: cannot read: ${fileProblem(err)}`);
         }
-        if (isFolder || name.endsWith(".jsonl")) walk(child, false);
+        // a pipe, socket or device inside a folder is no log (a pipe without a writer blocked the fit for good)
+        if (found.isDirectory() || (found.isFile() && name.endsWith(".jsonl"))) walk(child, false);
       }
     } else if (top || path.endsWith(".jsonl")) out.push(path);
   };
