@@ -488,11 +488,15 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     const crossover = at(60, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
     expect(widest(crossover)).toBeLessThanOrEqual(60); // 69, title and table
     expect(crossover).toMatch(/^context +models\.weak\.bugs\.count +cheaper/m); // the key heads its column where it fits
-    // at 40 columns the key gives way to "value" (57 wide with it); the table is then as narrow as
-    // its cells go: 7 + 7 + 10 + 12 (strong-first) and three gaps of 2 = 42, and the method is dropped
+    // at 42 columns the key gives way to "value" (57 wide with it), the method dropped: 7 + 7 + 10 +
+    // 12 (strong-first) and three gaps of 2 = 42
+    const valued = at(42, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
+    expect(valued).toMatch(/^context +value +cheaper +cheaper\n +below +above\nshared +3\.02202 +weak-first +strong-first\n/m);
+    expect(widest(valued)).toBe(42);
+    // at 40 that is still too wide: each context lists its crossing, under the key
     const narrow = at(40, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
-    expect(narrow).toMatch(/^context +value +cheaper +cheaper\n +below +above\nshared +3\.02202 +weak-first +strong-first\n/m);
-    expect(widest(narrow)).toBe(42);
+    expect(narrow).toMatch(/^shared\n {2}models\.weak\.bugs\.count 3\.02202;\n {2}cheaper below weak-first;\n {2}cheaper above strong-first\n/m);
+    expect(widest(narrow)).toBeLessThanOrEqual(40);
     const best = at(80, "crossover", "scenarios/escalation.yaml", "--param", "strategies.escalate.ladder[0].attempts", "--to", "8");
     expect(widest(best)).toBeLessThanOrEqual(80); // 96, its title
     const dir = mkdtempSync(join(tmpdir(), "agentsim-validate-"));

@@ -173,9 +173,11 @@ function formatCrossovers(
     // too wide for the terminal: the method, the least needed column, goes (--json keeps it)
     { head: "method", drop: 1, cell: (r) => r[4]! },
   ];
-  // the key heads its column where it fits; else "value" does (the title names the key)
-  const keyed = plainTable(columns(param), rows, { width, wide: false });
-  out += (textWidth(keyed) <= width ? keyed : plainTable(columns("value"), rows, { width, wide: false })) + "\n";
+  // the key heads its column where it fits; else "value" does (the title names the key); where
+  // neither table fits, a list, each crossing under its context with the key
+  const table = (head: string) => plainTable(columns(head), rows, { width, wide: false, list: false });
+  const [keyed, valued] = [table(param), table("value")];
+  out += (textWidth(keyed) <= width ? keyed : textWidth(valued) <= width ? valued : plainTable(columns(param), rows, { width, wide: false })) + "\n";
   for (const k of skipped) out += "\n" + wrap(`${k.context}: ${withoutFile(k.reason)}`, width, "", "  ").join("\n") + "\n";
   for (const g of gaps) {
     const sides = flips(g)

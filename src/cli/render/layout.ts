@@ -100,6 +100,8 @@ export interface FitOptions {
   width: number;
   /** every column (also the `wide` ones), never dropping any */
   wide: boolean;
+  /** plainTable: a table that cannot fit becomes a list (the default), or is printed as narrow as it goes (false) */
+  list?: boolean;
 }
 
 /**
@@ -133,7 +135,7 @@ export function sectionTable<R>(columns: Column<R>[], sections: Section<R>[], op
  */
 export function plainTable<R>(columns: Column<R>[], rows: R[], options: FitOptions): string {
   const { text, shown } = fitted(columns, options, (kept) => rows.map((r) => kept.map((c) => c.cell(r))));
-  if (options.wide || textWidth(text) <= options.width) return text;
+  if (options.wide || options.list === false || textWidth(text) <= options.width) return text;
   const [first, ...others] = shown;
   return rows
     .map((r) => {
