@@ -34,9 +34,12 @@ export class FlagError extends UserError {
  */
 export const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
-/** Text with its UNPRINTABLE characters written as escapes (`\n`, `\u001b`, `\u202e`). */
+/** UNPRINTABLE, and a lone surrogate (half of a pair, which UTF-8 output turns into U+FFFD). */
+const ESCAPED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+/** Text with its ESCAPED characters written as escapes (`\n`, `\u001b`, `\u202e`, `\ud800`). */
 export function oneLine(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => {
+  return text.replace(ESCAPED, (c) => {
     const json = JSON.stringify(c).slice(1, -1);
     if (json !== c) return json;
     const code = c.codePointAt(0)!;

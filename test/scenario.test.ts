@@ -571,6 +571,8 @@ describe("names that print as themselves", () => {
   it("messages escape what does not print, whatever its source", () => {
     expect(oneLine("a\u001b[31mb\u202ec\u2028d\u{e0001}")).toBe("a\\u001b[31mb\\u202ec\\u2028d\\u{e0001}");
     expect(oneLine("line\nbreak\ttab é 日 🚀")).toBe("line\\nbreak\\ttab é 日 🚀");
+    // half of a surrogate pair printed as U+FFFD (a trace's strategy name, an audit); a whole pair is kept
+    expect(oneLine("first\ud800/shared \udfff")).toBe("first\\ud800/shared \\udfff");
   });
 });
 
