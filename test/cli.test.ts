@@ -402,6 +402,23 @@ describe("flags mean what they say", () => {
       stderr: 'agentsim: "--trials" after -- would be a file or filter starting with "-", which agentsim does not take (write a file as ./--trials) (see agentsim run --help)\n',
     });
     expect((await inProcess("--")).stdout).toMatch(/^agentsim <command> \[options\]/);
+    // a flag right before -- took the file after it as its value: the trace was written over the scenario (a review)
+    const own = mkdtempSync(join(tmpdir(), "agentsim-dashdash-"));
+    const mine = join(own, "mine.yaml");
+    writeFileSync(mine, readFileSync("scenarios/default.yaml", "utf8"));
+    for (const args of [["run", "--trials", "100", "--trace", "--", mine], ["run", mine, "--trials", "--", "100"]]) {
+      const r = await inProcess(...args);
+      expect([r.code, r.stdout], args.join(" ")).toEqual([2, ""]);
+      expect(r.stderr).toMatch(/^agentsim: --(trace|trials) comes right before --, so it would take the file after -- as its value: give it its value before -- \(see agentsim run --help\)\n$/);
+    }
+    expect(readFileSync(mine, "utf8")).toBe(readFileSync("scenarios/default.yaml", "utf8"));
+    // where the command needs the file, yargs finds it missing first: said the same way, not "needs its file argument"
+    expect((await inProcess("sweep", "--out", "--", mine)).stderr).toBe(
+      "agentsim: --out comes right before --, so it would take the file after -- as its value: give it its value before -- (see agentsim sweep --help)\n",
+    );
+    expect((await inProcess("run", "--json", "--trials", "20", "--", mine)).code).toBe(0); // a switch before -- takes nothing
+    const assigned = await inProcess("run", "--trials=100", "--", mine);
+    expect([assigned.code, assigned.stderr]).toEqual([0, ""]);
   });
 
   it("main still turns off yargs' help rendering after each command (a start-up cost; see skipHelpCache)", () => {

@@ -24,6 +24,9 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
   const args = operands.length === 0 ? ["--help"] : operands;
   const first = typeof args === "string" ? given[0]! : args[0]!;
   const command = names.includes(first) ? first : null;
+  // a flag right before -- with an operand after it (see flagBeforeEnd)
+  const end = given.indexOf("--");
+  const dashFlag = end >= 0 && end < given.length - 1 ? flagBeforeEnd(given) : null;
   if (typeof args === "string") {
     io.stderr.write(`agentsim: ${args} (see agentsim ${command ? `${command} ` : ""}--help)\n`);
     return 2;
@@ -48,6 +51,8 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
         for (const [key, value] of Object.entries(parsed)) {
           if (Array.isArray(value) && !LIST_OPTIONS.has(key)) throw new FlagError(`--${key} was given ${value.length} times; it takes one value`);
         }
+        // a flag with a value right before -- took the first operand as its value
+        if (dashFlag !== null && dashFlag in parsed && typeof parsed[dashFlag] !== "boolean") throw new FlagError(tookOperand(dashFlag));
         // yargs reads `--json=yes` as false: a switch takes no value but true or false
         for (const token of args) {
           const m = /^--([^=]+)=(.*)$/s.exec(token);
@@ -60,7 +65,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       .strict()
       .exitProcess(false)
       .fail((message, err) => {
-        throw err ?? new FlagError(yargsMessage(message, args[0]!, command, names));
+        throw err ?? new FlagError(yargsMessage(message, args[0]!, command, names, dashFlag));
       })
       .help()
       .alias("h", "help")
@@ -73,7 +78,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       });
   } catch (thrown) {
     // yargs throws some parse errors (a flag without its value) past .fail as a YError
-    const err = thrown instanceof Error && thrown.name === "YError" ? new FlagError(yargsMessage(thrown.message, args[0]!, command, names)) : thrown;
+    const err = thrown instanceof Error && thrown.name === "YError" ? new FlagError(yargsMessage(thrown.message, args[0]!, command, names, dashFlag)) : thrown;
     if (!(err instanceof UserError)) throw err;
     const hint = err instanceof FlagError ? ` (see agentsim ${command ? `${command} ` : ""}--help)` : "";
     io.stderr.write(`agentsim: ${err.message}${hint}\n`);
@@ -85,10 +90,12 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
 
 /**
  * The arguments with `--` (the end of options) taken out, the operands after it kept in place;
- * or, where an operand after it starts with "-", why that is refused. yargs leaves what follows
- * `--` out of a command's positional arguments (`crossover -- s.yaml` "needs its file argument"),
- * so only operands that it reads the same way without `--` are taken; no file or filter of
- * agentsim's needs to start with "-" (a file can be written ./-name).
+ * or, where that would read them otherwise, why it is refused. yargs leaves what follows `--` out
+ * of a command's positional arguments (`crossover -- s.yaml` "needs its file argument"), so only
+ * operands that it reads the same way without `--` are taken: none starting with "-" (no file or
+ * filter of agentsim's needs to: a file can be written ./-name). A flag right before `--` that
+ * takes a value would take the first operand as it (`--trace -- s.yaml` would write the trace over
+ * s.yaml): see flagBeforeEnd, checked once yargs knows which flags are switches.
  */
 function withoutEndOfOptions(args: string[]): string[] | string {
   const end = args.indexOf("--");
@@ -99,6 +106,15 @@ function withoutEndOfOptions(args: string[]): string[] | string {
     return `${JSON.stringify(dashed)} after -- would be a file or filter starting with "-", which agentsim does not take (write a file as ./${dashed})`;
   }
   return [...args.slice(0, end), ...operands];
+}
+
+/** The message for a flag that took the operand after `--` as its value. */
+const tookOperand = (flag: string) => `--${flag} comes right before --, so it would take the file after -- as its value: give it its value before --`;
+
+/** The flag's name right before `--` (`trace` of `--trace --`), where it is written without a value; else null. */
+function flagBeforeEnd(args: readonly string[]): string | null {
+  const before = args[args.indexOf("--") - 1];
+  return before !== undefined && /^--?[^-=][^=]*$/.test(before) ? before.replace(/^--?/, "") : null;
 }
 
 /**
@@ -117,7 +133,7 @@ export function skipHelpCache(parser: object): boolean {
 }
 
 /** One line for each of yargs' messages, in this tool's words where they are unclear. */
-function yargsMessage(message: string, first: string, command: string | null, names: string[]): string {
+function yargsMessage(message: string, first: string, command: string | null, names: string[], tookFile: string | null): string {
   const line = message.replace(/\s*\n\s*/g, " ").trim();
   if (command === null && !first.startsWith("-")) {
     const near = /^Did you mean (\S+)\?/.exec(line)?.[1];
@@ -129,6 +145,9 @@ function yargsMessage(message: string, first: string, command: string | null, na
   if (m) return `--${m[1]} must be one of ${m[3]}, got ${m[2]}`;
   m = /^Missing required argument: (\S+)$/.exec(line);
   if (m) return `--${m[1]} is required`;
-  if (/^Not enough non-option arguments/.test(line)) return `${command ?? "the command"} needs its file argument`;
+  if (/^Not enough non-option arguments/.test(line)) {
+    // a file was given after --, and a flag right before it (one with a value: a switch would have left the file) took it
+    return tookFile ? tookOperand(tookFile) : `${command ?? "the command"} needs its file argument`;
+  }
   return line;
 }
