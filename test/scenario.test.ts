@@ -614,6 +614,9 @@ describe("reading files", () => {
       const cycle = fileError("cycle.yaml", `${text}\n${base}`);
       expect([cycle.keyPath, cycle.problem]).toEqual([key, `line 1, ${at}: invalid YAML: alias *x is inside the value it names`]);
     }
+    // under YAML 1.1's !!pairs a list's items are pairs, which the walk did not enter: a run without end (a review)
+    const pairs = fileError("pairs.yaml", `%YAML 1.1\n---\nx: &x !!pairs [a: *x]\n${base}`);
+    expect([pairs.keyPath, pairs.problem]).toEqual(["x[0].a", "line 3, column 19: invalid YAML: alias *x is inside the value it names"]);
     // an alias within bounds is fine
     expect(loadScenario(writeTemp("ok-alias.yaml", base.replace("trials: 10", "trials: &n 10\nseed2: *n").replace("seed2: *n", ""))).scenario.trials).toBe(10);
   });

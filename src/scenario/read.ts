@@ -136,28 +136,31 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
       throw new ScenarioError(file, keyPath(path), `${at(node)}invalid YAML: alias *${node.source} ${ALIAS_BOUND}`);
     }
   };
+  /** A key and its value, in a map (`seen`: the map's keys so far) or alone in a list. */
+  const visitPair = (pair: { key: unknown; value: unknown }, path: PropertyKey[], seen: Map<string, Node>): void => {
+    const keyNode = pair.key as Node | null;
+    // a list or a map as a key (`? [x]`) would be stringified, with a warning of several lines
+    const plain = isAlias(keyNode) ? keyNode.resolve(doc) : keyNode;
+    if (isMap(plain) || isSeq(plain)) throw new ScenarioError(file, keyPath(path), `${at(keyNode)}a key must be a plain name, not a list or a map`);
+    if (isAlias(keyNode)) useAlias(keyNode, path);
+    else if (isScalar(keyNode) && keyNode.anchor) anchors.set(keyNode, { count: 1, aliasCount: 0 });
+    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    const first = seen.get(key);
+    if (first) {
+      throw new ScenarioError(file, keyPath([...path, key]), `${at(keyNode)}duplicate key (first at ${at(first).slice(0, -2)})`);
+    }
+    if (keyNode) seen.set(key, keyNode);
+    visit(pair.value, [...path, key]);
+  };
   const visit = (node: unknown, path: PropertyKey[]): void => {
     if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node, { count: 1, aliasCount: 0 });
     if (isMap(node) || isSeq(node)) open.add(node);
     if (isMap(node)) {
       const seen = new Map<string, Node>();
-      for (const pair of node.items) {
-        const keyNode = pair.key as Node | null;
-        // a list or a map as a key (`? [x]`) would be stringified, with a warning of several lines
-        const plain = isAlias(keyNode) ? keyNode.resolve(doc) : keyNode;
-        if (isMap(plain) || isSeq(plain)) throw new ScenarioError(file, keyPath(path), `${at(keyNode)}a key must be a plain name, not a list or a map`);
-        if (isAlias(keyNode)) useAlias(keyNode, path);
-        else if (isScalar(keyNode) && keyNode.anchor) anchors.set(keyNode, { count: 1, aliasCount: 0 });
-        const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-        const first = seen.get(key);
-        if (first) {
-          throw new ScenarioError(file, keyPath([...path, key]), `${at(keyNode)}duplicate key (first at ${at(first).slice(0, -2)})`);
-        }
-        if (keyNode) seen.set(key, keyNode);
-        visit(pair.value, [...path, key]);
-      }
+      for (const pair of node.items) visitPair(pair, path, seen);
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => visit(item, [...path, i]));
+      // a list's item is a pair of its own under YAML 1.1's !!pairs and !!omap
+      node.items.forEach((item, i) => (isPair(item) ? visitPair(item, [...path, i], new Map()) : visit(item, [...path, i])));
     } else if (isAlias(node)) {
       useAlias(node, path);
     } else if (isScalar(node) && typeof node.value === "number" && !Number.isFinite(node.value)) {
