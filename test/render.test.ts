@@ -261,6 +261,14 @@ describe("the decision in words", () => {
     );
     const apart = [withP90("a-x", 0.2, 0.2, 0.19, 0.21), withP90("b-x", 0.21, 0.3, 0.28, 0.32)];
     expect(decisionLines(decide(apart, []), apart, 300).join("\n")).toMatch(/lowest p90 too \(\$0\.20000\)/);
+    // a strategy tied with it (the same p90 in every run) is no runner-up: the next one after it is (a review
+    // read "tied with a-y, against $0.20000 for a-y, which this many runs cannot tell apart")
+    const tied = [withP90("a-x", 0.2, 0.2, 0.2, 0.2), withP90("a-y", 0.2, 0.2, 0.2, 0.2), withP90("c-x", 0.25, 0.3, 0.28, 0.32)];
+    expect(decisionLines(decide(tied, []), tied, 300).join("\n")).toMatch(/lowest p90 too \(\$0\.20000, tied with a-y\)/);
+    const tiedClose = [withP90("a-x", 0.2, 0.2, 0.19, 0.21), withP90("a-y", 0.2, 0.2, 0.19, 0.21), withP90("c-x", 0.25, 0.205, 0.2, 0.21)];
+    expect(decisionLines(decide(tiedClose, []), tiedClose, 300).join("\n")).toMatch(
+      /lowest p90 too \(\$0\.20000, tied with a-y, against \$0\.20500 for c-x, which this many runs cannot tell apart\)/,
+    );
   });
 
   it("says so when the savings are within the noise, and when p90 picks another strategy", () => {

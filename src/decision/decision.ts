@@ -123,8 +123,8 @@ export interface ContextDecision {
   p90Apart: boolean | null;
   /**
    * Where the cheapest by mean has the lowest p90 too: whether its p90's 95% interval lies below
-   * that of the p90's runner-up (false: the runs cannot tell the two p90s apart); null otherwise,
-   * or where the intervals are not known
+   * that of the next p90 after those tied with it (firstAfterTies; false: the runs cannot tell the
+   * two p90s apart); null otherwise, or where the intervals are not known
    */
   p90RunnerUpApart: boolean | null;
   /** ranked by mean / completion; null when every run of the context completes */
@@ -225,6 +225,17 @@ function p90Apart(lower: SimRow, other: SimRow): boolean | null {
   return lower.p90High < other.p90Low;
 }
 
+/** The first candidate after the best and those tied with it (the runner-up a tie does not hide), or null. */
+export function firstAfterTies(choice: Choice): Candidate | null {
+  return choice.ranking.find((c) => c !== choice.best && !choice.tied.includes(c.strategy)) ?? null;
+}
+
+/** Whether the lowest p90 lies apart from the next one after its ties (see p90Apart); null without one. */
+function p90ApartFromNext(byP90: Choice, row: (name: string) => SimRow): boolean | null {
+  const next = firstAfterTies(byP90);
+  return next ? p90Apart(row(byP90.best.strategy), row(next.strategy)) : null;
+}
+
 /** A closed form of a measure: its value for a row, or null where the row has none. */
 type ExpectedOf = (r: SimRow) => number | null;
 
@@ -303,8 +314,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
         },
         byP90,
         p90Apart: p90Apart(row(byP90.best.strategy), row(choice.best.strategy)),
-        p90RunnerUpApart:
-          byP90.best.strategy === choice.best.strategy && byP90.runnerUp ? p90Apart(row(byP90.best.strategy), row(byP90.runnerUp.strategy)) : null,
+        p90RunnerUpApart: byP90.best.strategy === choice.best.strategy ? p90ApartFromNext(byP90, row) : null,
         byCompletedRun: completedRun(choice.ranking, mine),
       };
     }),

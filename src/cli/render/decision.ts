@@ -4,7 +4,7 @@
  * per context with its numbers. A strategy named cheapest always has its completion beside it
  * when some of its runs end with bugs left.
  */
-import type { AnalyticDecision, Candidate, Choice, Decision, MeanChoice } from "../../decision/decision.js";
+import { firstAfterTies, type AnalyticDecision, type Candidate, type Choice, type Decision, type MeanChoice } from "../../decision/decision.js";
 import { rolesText, type StrategyModels } from "../../decision/describe.js";
 import type { Context } from "../../scenario/types.js";
 import { money, percentStrict } from "../format.js";
@@ -137,7 +137,7 @@ function simulatedMeans(m: MeanChoice): string {
 function p90Clause(p90: Choice, cheapest: string | null, apart: boolean | null, runnerUpApart: boolean | null = null): string {
   const lowestWith = cheapest === null ? null : cheapestBeside(p90, cheapest);
   if (lowestWith) {
-    const next = p90.runnerUp;
+    const next = firstAfterTies(p90);
     const noise = runnerUpApart === false && next ? `, against ${money(next.value)} for ${next.strategy}, which this many runs cannot tell apart` : "";
     return `lowest p90 too (${money(p90.best.value)}${tiedWith(lowestWith)}${noise})`;
   }
