@@ -323,6 +323,8 @@ describe("flags mean what they say", () => {
     writeFileSync(join(own, "t.jsonl"), "");
     writeFileSync(`${scenario}.sweep.json`, "{}"); // as merge reads beside a shard
     writeFileSync(join(own, "d.csv.sweep.json"), text);
+    writeFileSync(join(own, "d.csv.partial"), text);
+    writeFileSync(join(own, "d.csv.partial.json"), text);
     symlinkSync(join(own, "d.csv.sweep.json"), join(own, "link.json"));
     const cases: [string[], RegExp][] = [
       [["run", scenario, "--trace", scenario], /^agentsim: --trace ".*s\.yaml": is an input of this command; refusing to write over it\n$/],
@@ -337,6 +339,9 @@ describe("flags mean what they say", () => {
       [["sweep", join(own, "d.csv.sweep.json"), "--out", join(own, "d.csv")], /^agentsim: --out ".*d\.csv": its record, .*d\.csv\.sweep\.json, is an input of this command; refusing/],
       [["sweep", join(own, "link.json"), "--out", join(own, "d.csv")], /--out ".*d\.csv": its record, .*d\.csv\.sweep\.json, is ".*link\.json", an input of this command/],
       [["merge", join(own, "d.csv.sweep.json"), "--out", join(own, "d.csv")], /--out ".*d\.csv": its record, .*d\.csv\.sweep\.json, is an input of this command/],
+      // and so were the CSV in progress and the resume state: sweep removed its own scenario (a review)
+      [["sweep", join(own, "d.csv.partial"), "--out", join(own, "d.csv")], /--out ".*d\.csv": its CSV in progress, .*d\.csv\.partial, is an input of this command/],
+      [["sweep", join(own, "d.csv.partial.json"), "--out", join(own, "d.csv")], /--out ".*d\.csv": its resume state, .*d\.csv\.partial\.json, is an input of this command/],
     ];
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = await inProcess(...args);
@@ -345,7 +350,7 @@ describe("flags mean what they say", () => {
       expect(stdout).toBe("");
     }
     expect(readFileSync(scenario, "utf8")).toBe(text);
-    expect(readFileSync(join(own, "d.csv.sweep.json"), "utf8")).toBe(text);
+    for (const name of ["d.csv.sweep.json", "d.csv.partial", "d.csv.partial.json"]) expect(readFileSync(join(own, name), "utf8")).toBe(text);
   });
 
   it("a command that fails leaves no folder it would have made for its output", () => {

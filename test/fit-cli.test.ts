@@ -120,6 +120,16 @@ describe("agentsim fit on traces", () => {
     expect(r.stdout).toMatch(/^weak\n {2}runs 400; mean 8; variance 0; D 0;\n {2}Poisson test constant count$/m);
   });
 
+  it("--out is written through a temporary file of its own: an input named <out>.partial is kept (it was replaced)", () => {
+    const own = mkdtempSync(join(tmpdir(), "agentsim-fit-out-"));
+    const prices = join(own, "fitted.yaml.partial");
+    copyFileSync("scenarios/default.yaml", prices);
+    const { code } = agentsim("fit", trace, "--prices", prices, "--bootstrap", "0", "--out", join(own, "fitted.yaml"));
+    expect(code).toBe(0);
+    expect(readFileSync(prices, "utf8")).toBe(readFileSync("scenarios/default.yaml", "utf8"));
+    expect(parse(readFileSync(join(own, "fitted.yaml"), "utf8")).models.weak.fix.hard).toBeGreaterThan(0);
+  });
+
   it("without --prices: estimates, and the decision says what is missing", () => {
     const { code, stdout } = agentsim("fit", trace, "--bootstrap", "0");
     expect(code).toBe(0);

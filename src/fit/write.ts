@@ -1,5 +1,5 @@
 /** Writing a fitted scenario: YAML for people, written whole or not at all. */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Document, isScalar, isSeq, visit } from "yaml";
 import { fileErrorText, UserError } from "../errors.js";
@@ -19,14 +19,18 @@ export function scenarioYaml(raw: Record<string, unknown>, header: string[]): st
   return doc.toString({ lineWidth: 100 });
 }
 
-/** Write text to a file through a temporary file renamed over it: never a half-written file. */
+/**
+ * Write text to a file through a temporary file renamed over it: never a half-written file. The
+ * temporary name carries the process id: a fixed one (`<file>.partial`) could be an input.
+ */
 export function writeWhole(file: string, text: string): void {
-  const partial = `${file}.partial`;
+  const partial = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true }); // checkOutput made sure it can be
     writeFileSync(partial, text);
     renameSync(partial, file);
   } catch (err) {
+    rmSync(partial, { force: true });
     throw new UserError(`cannot write ${file}: ${fileErrorText(err)}`);
   }
 }

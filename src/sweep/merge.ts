@@ -258,7 +258,7 @@ export interface MergeHandle {
  * step, which no signal's handler can interrupt.
  */
 export async function mergeFiles(files: readonly string[], out: string, handle: MergeHandle = { cleanup: null, written: false }): Promise<Merged> {
-  await checkOutput(out, "--out", files.flatMap((f) => [f, recordFile(f)]), recordFile(out)); // each shard's record is read too
+  await checkOutput(out, "--out", files.flatMap((f) => [f, recordFile(f)]), [{ file: recordFile(out), role: "its record" }]); // each shard's record is read too
   // the merged file's record is written beside it: a folder (or any other file but a regular one)
   // there would fail once the CSV is in place
   const beside = await lstat(recordFile(out)).catch(() => null);

@@ -45,15 +45,22 @@ export function fileSafe(name: string): string {
   return `${text.slice(0, NAME_KEPT - 17)}~${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
 }
 
+/** A file a command writes beside its output under a name of its own (`<out>.sweep.json`), and what it is, for messages. */
+export interface Beside {
+  file: string;
+  /** "its record" */
+  role: string;
+}
+
 /**
  * Fail with one line, before any work, when `out` cannot be written: empty, too long a name,
  * a folder or anything but a regular file, one of the command's `inputs` (the same file, under
- * any name), or a folder that cannot be made; or when the `record` written beside it (a sweep's)
- * is one of the inputs. `label` names where the path came from (`--out`).
+ * any name), or a folder that cannot be made; or when a file the command writes `beside` it (a
+ * sweep's record) is one of the inputs. `label` names where the path came from (`--out`).
  * Nothing is created: a missing folder is made when the output is written (`makeFolderOfSync`),
  * so a command that fails first leaves no empty folder behind.
  */
-export async function checkOutput(out: string, label = "--out", inputs: readonly string[] = [], record: string | null = null): Promise<void> {
+export async function checkOutput(out: string, label = "--out", inputs: readonly string[] = [], beside: readonly Beside[] = []): Promise<void> {
   const fail = (why: string): never => {
     throw new UserError(`${label} ${JSON.stringify(out)}: ${why}`);
   };
@@ -74,9 +81,11 @@ export async function checkOutput(out: string, label = "--out", inputs: readonly
   };
   const input = existing && (await inputAs(existing));
   if (input) fail(`is ${input === out ? "an input" : `${JSON.stringify(input)}, an input`} of this command; refusing to write over it`);
-  const found = record === null ? null : await stat(record, { bigint: true }).catch(() => null);
-  const taken = found && (await inputAs(found));
-  if (taken) fail(`its record, ${record}, is ${taken === record ? "an input" : `${JSON.stringify(taken)}, an input`} of this command; refusing to write over it`);
+  for (const { file, role } of beside) {
+    const found = await stat(file, { bigint: true }).catch(() => null);
+    const taken = found && (await inputAs(found));
+    if (taken) fail(`${role}, ${file}, is ${taken === file ? "an input" : `${JSON.stringify(taken)}, an input`} of this command; refusing to write over it`);
+  }
   // the nearest folder of the path that exists must be a folder this process may write in
   for (let dir = dirname(out); ; dir = dirname(dir)) {
     const found = await stat(dir).catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? null : fail(`cannot create its folder: ${fileErrorText(err)}`)));

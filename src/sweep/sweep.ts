@@ -28,7 +28,7 @@ import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { isSmall, jobsOf } from "../sim/simulate.js";
 import { csvLayout, pointRows, sweepColumns, toCsv, type CsvLayout } from "./csv.js";
-import { checkOutput, lockOutput, type Lock } from "./output.js";
+import { checkOutput, lockOutput, type Beside, type Lock } from "./output.js";
 import { fileSha256, makeRecord, recordFile, writeRecord } from "./record.js";
 import { pointAt } from "./grid.js";
 import { pointSeedKey, type Sweep } from "./points.js";
@@ -93,6 +93,16 @@ export function partialFiles(out: string): { partial: string; state: string } {
   return { partial: `${out}.partial`, state: `${out}.partial.json` };
 }
 
+/** The files a sweep writes beside `out`, none of which may be an input (see checkOutput). */
+export function sweepCompanions(out: string): Beside[] {
+  const { partial, state } = partialFiles(out);
+  return [
+    { file: recordFile(out), role: "its record" },
+    { file: partial, role: "its CSV in progress" },
+    { file: state, role: "its resume state" },
+  ];
+}
+
 /** JSON with object keys sorted at every level: equal data, equal text. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -117,7 +127,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   const header = toCsv([sweepColumns(sweep.axes, layout)]);
   const fingerprint = sweepFingerprint(sweep.raw, trials, shard);
   const files = partialFiles(out);
-  await checkOutput(out, "--out", [sweep.file], recordFile(out));
+  await checkOutput(out, "--out", [sweep.file], sweepCompanions(out));
   const lock = await lockOutput(out);
   options.onLock?.(lock);
   try {

@@ -8,9 +8,8 @@ import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, removeCreatedFolders, type Lock } from "../../sweep/output.js";
 import { buildSweep } from "../../sweep/points.js";
-import { recordFile } from "../../sweep/record.js";
 import { parseShard, shardLabel } from "../../sweep/shard.js";
-import { partialFiles, runSweep, type SweepHandle } from "../../sweep/sweep.js";
+import { partialFiles, runSweep, sweepCompanions, type SweepHandle } from "../../sweep/sweep.js";
 import { groupDigits, noun } from "../../text.js";
 import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
 import type { Cli } from "../io.js";
@@ -45,10 +44,10 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     const shard = args.shard === undefined ? null : parseShard(args.shard);
     const given = textFlag("--out", args.out);
     // An output given on the command line is checked before any work.
-    if (given !== undefined) await checkOutput(given, "--out", [args.scenario], recordFile(given));
+    if (given !== undefined) await checkOutput(given, "--out", [args.scenario], sweepCompanions(given));
     const { raw, scenario } = await openScenario(args.scenario);
     const out = given ?? defaultOut(scenario.name, shard);
-    if (given === undefined) await checkOutput(out, "the default output", [args.scenario], recordFile(out));
+    if (given === undefined) await checkOutput(out, "the default output", [args.scenario], sweepCompanions(out));
     // The workers start (and load the sweep's code) at this thread's first await, after the points
     // are validated: piscina is imported asynchronously. Starting them before the validation was
     // measured and gained nothing on two cores, where the two compete for the same cores.
