@@ -35,11 +35,11 @@ export class FlagError extends UserError {
 export const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 /** UNPRINTABLE, and a lone surrogate (half of a pair, which UTF-8 output turns into U+FFFD). */
-const ESCAPED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+export const NOT_PRINTED = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
-/** Text with its ESCAPED characters written as escapes (`\n`, `\u001b`, `\u202e`, `\ud800`). */
+/** Text with its NOT_PRINTED characters written as escapes (`\n`, `\u001b`, `\u202e`, `\ud800`). */
 export function oneLine(text: string): string {
-  return text.replace(ESCAPED, (c) => {
+  return text.replace(NOT_PRINTED, (c) => {
     const json = JSON.stringify(c).slice(1, -1);
     if (json !== c) return json;
     const code = c.codePointAt(0)!;

@@ -326,15 +326,16 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(stderr).toMatch(/num\.jsonl:\d+: message\.model: must be a string, got a number too large to represent \(such as 1e400\)\n$/);
   });
 
-  it("a model id that would not print as itself (ESC, a right-to-left override) is one line, exit code 2", () => {
+  it("a model id that would not print as itself (ESC, a right-to-left override, a lone surrogate) is one line, exit code 2", () => {
     const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
-    for (const [id, shown] of [["\\u001b[2Jclaude", "\\u001b[2Jclaude"], ["claude\\u202e", "claude\\u202e"]]) {
+    // half a surrogate pair printed as U+FFFD in the table of models (a review)
+    for (const [id, shown] of [["\\u001b[2Jclaude", "\\u001b[2Jclaude"], ["claude\\u202e", "claude\\u202e"], ["claude-sonnet\\ud800-4-5", "claude-sonnet\\ud800-4-5"]]) {
       const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
       writeFileSync(join(logs, "odd.jsonl"), readFileSync(source, "utf8").replace(/"model":\s*"claude-sonnet-4-5-20250929"/, `"model": "${id}"`));
       const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
       expect(code).toBe(2);
       expect(stderr).toContain(`odd.jsonl:`);
-      expect(stderr).toContain(`message.model: must be a model id without control or formatting characters, got "${shown}"`);
+      expect(stderr).toContain(`message.model: must be a model id without control or formatting characters or half a surrogate pair, got "${shown}"`);
       expect(stderr).not.toMatch(/[\u001b\u202e]/);
       expect(stdout).toBe("");
     }

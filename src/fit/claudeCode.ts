@@ -20,7 +20,7 @@
  * input price (reads 0.1x, 5-minute writes 1.25x, 1-hour writes 2x), the writes weighted by the
  * logged split.
  */
-import { UNPRINTABLE, UserError } from "../errors.js";
+import { NOT_PRINTED, UserError } from "../errors.js";
 import { listed } from "../text.js";
 import { parseScenario } from "../scenario/load.js";
 import { percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
@@ -64,8 +64,8 @@ export function parseUsageLine(text: string, file: string, line: number): (Usage
   if (message.model === "<synthetic>") return null;
   if (typeof message.model !== "string") fail(`message.model: must be a string, got ${shownValue(message.model)}`);
   // the model's id is printed in fit's table of models
-  if (message.model === "" || (message.model as string).search(UNPRINTABLE) >= 0) {
-    fail(`message.model: must be a model id without control or formatting characters, got ${JSON.stringify(message.model)}`);
+  if (message.model === "" || (message.model as string).search(NOT_PRINTED) >= 0) {
+    fail(`message.model: must be a model id without control or formatting characters or half a surrogate pair, got ${JSON.stringify(message.model)}`);
   }
   if (!isObject(message.usage)) return fail(`message.usage: must be an object`);
   const usage = message.usage;
