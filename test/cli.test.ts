@@ -515,9 +515,9 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     const valued = at(42, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
     expect(valued).toMatch(/^context +value +cheaper +cheaper\n +below +above\nshared +3\.02202 +weak-first +strong-first\n/m);
     expect(widest(valued)).toBe(42);
-    // at 40 that is still too wide: each context lists its crossing, under the key
+    // at 40 that is still too wide: each context lists its crossing, under the key, with its method
     const narrow = at(40, "crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count");
-    expect(narrow).toMatch(/^shared\n {2}models\.weak\.bugs\.count 3\.02202;\n {2}cheaper below weak-first;\n {2}cheaper above strong-first\n/m);
+    expect(narrow).toMatch(/^shared\n {2}models\.weak\.bugs\.count 3\.02202;\n {2}cheaper below weak-first;\n {2}cheaper above strong-first;\n {2}method exact\n/m);
     expect(widest(narrow)).toBeLessThanOrEqual(40);
     const best = at(80, "crossover", "scenarios/escalation.yaml", "--param", "strategies.escalate.ladder[0].attempts", "--to", "8");
     expect(widest(best)).toBeLessThanOrEqual(80); // 96, its title

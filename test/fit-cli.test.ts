@@ -116,7 +116,7 @@ describe("agentsim fit on traces", () => {
     const r = spawnSync(process.execPath, [CLI, "fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "40"], { encoding: "utf8", env: { ...process.env, COLUMNS: "40" } });
     expect(r.status).toBe(0);
     for (const line of r.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(40);
-    expect(r.stdout).toMatch(/^models\.weak\.fix\.hard\n {2}estimate 0\.1\d+;\n {2}95% interval 0\.1\d+ \.\. 0\.\d+$/m);
+    expect(r.stdout).toMatch(/^models\.weak\.fix\.hard\n {2}estimate 0\.1\d+;\n {2}95% interval 0\.1\d+ \.\. 0\.\d+;\n {2}from [\d,]+ attempts$/m);
     expect(r.stdout).toMatch(/^weak\n {2}runs 400; mean 8; variance 0; D 0;\n {2}Poisson test constant count$/m);
   });
 
@@ -346,6 +346,9 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(r.status).toBe(0);
     for (const line of r.stdout.split("\n")) expect(line.length, line).toBeLessThanOrEqual(40);
     expect(r.stdout).toMatch(/^tokens\.prompt\n {2}estimate [\d,]+ tokens;/m);
+    // as a list the model id has a line (it was cut to 20 columns, with a note that it was too long)
+    expect(r.stdout).toMatch(/^claude-sonnet-4-5-20250929\n {2}requests 11; mean output [\d.]+ tokens$/m);
+    expect(r.stdout).not.toMatch(/shortened in its middle/);
   });
 
   it("wraps its sentences and notes to the width COLUMNS gives a pipe", () => {

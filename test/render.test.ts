@@ -144,17 +144,19 @@ describe("a plain table that cannot fit", () => {
     );
     expect(plainTable(columns, rows, { width: 60, wide: false }).split("\n")[0]).toBe("parameter                        estimate      95% interval");
   });
-  it("is a list where it does not (fit's parameters at 40 columns were 59 wide): each row's first cell, then its headed cells", () => {
+  it("is a list where it does not (fit's parameters at 40 columns were 59 wide): each row's first cell, then its headed cells, every one", () => {
     const text = plainTable(columns, rows, { width: 40, wide: false });
     expect(text).toBe(
       [
         "models.strong.bugs.hardFraction",
         "  estimate 0.3123;",
-        "  95% interval 0.2845 .. 0.3428",
+        "  95% interval 0.2845 .. 0.3428;",
+        "  from fix attempts",
         "tokens.prompt",
         // "estimate 2,000; 95% interval 2,000 .. 2,000" takes 45 with its indent: the interval goes whole to a line of its own
         "  estimate 2,000;",
-        "  95% interval 2,000 .. 2,000",
+        "  95% interval 2,000 .. 2,000;",
+        "  from fix attempts",
       ].join("\n"),
     );
   });

@@ -370,6 +370,12 @@ describe("a sweep the report does not draw whole", () => {
     );
     expect([sweep.size, sweep.point(0).values[0], sweep.point(1999).values[0]]).toEqual([2000, 1000, 3000]);
     expect(drawnSweep(buildSweep({ ...raw, sweep: { "tokens.prompt": { from: 1000, to: 3000, steps: 2000 } } }, "all.yaml")).note).toBeNull();
+    // a key of one value beside it ("all 1 values of" before)
+    const two = drawnSweep(buildSweep({ ...raw, sweep: { "models.weak.fix.hard": [0.2], "tokens.prompt": { from: 1000, to: 3000, steps: 2001 } } }, "two.yaml"));
+    expect(two.note).toBe(
+      "The report draws 2,000 of the sweep's 2,001 points: the one value of models.weak.fix.hard and 2,000 of the 2,001 values of tokens.prompt, " +
+        "evenly spaced, ends included (agentsim sweep writes every point to CSV).",
+    );
   });
 
   it("of more than two keys: a note, and no point is built or run", async () => {

@@ -34,7 +34,11 @@ export function drawnSweep(sweep: Sweep): { sweep: Sweep; note: string | null } 
   if (sweep.size <= MAX_DRAWN_POINTS) return { sweep, note: null };
   const thin = thinSweep(sweep, MAX_DRAWN_POINTS);
   const perKey = thin.thinned.map((t) =>
-    t.kept === t.of ? `all ${groupDigits(t.of)} values of ${t.path}` : `${groupDigits(t.kept)} of the ${groupDigits(t.of)} values of ${t.path}`,
+    t.of === 1
+      ? `the one value of ${t.path}`
+      : t.kept === t.of
+        ? `all ${groupDigits(t.of)} values of ${t.path}`
+        : `${groupDigits(t.kept)} of the ${groupDigits(t.of)} values of ${t.path}`,
   );
   const drawn = `The report draws ${groupDigits(thin.size)} of the sweep's ${groupDigits(sweep.size)}`;
   const which = thin.thinned.length === 1 ? `${drawn} values of ${sweep.axes[0]!.path}` : `${drawn} points: ${perKey.join(" and ")}`;

@@ -305,15 +305,17 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, w
   text += `\n${plainTable(SHARE_COLUMNS, shares, fit)}\n`;
   // a log's model id is whatever the log says: one longer than the width leaves for it is
   // shortened in its middle (--json has it whole)
-  const room = Math.max(20, width - 30);
-  const shortened = report.models.some((m) => textWidth(m.model) > room);
-  const modelCell = (id: string) => shortenMiddle(id, room);
-  const modelColumns: Column<ClaudeCodeReport["models"][number]>[] = [
-    { head: "model", cell: (m) => modelCell(m.model) },
+  // as a table, the id has what the other columns leave; as a list (a narrow terminal), a line
+  const modelColumns = (room: number): Column<ClaudeCodeReport["models"][number]>[] => [
+    { head: "model", cell: (m) => shortenMiddle(m.model, room) },
     { head: "requests", numeric: true, cell: (m) => groupDigits(m.requests) },
     { head: "mean output", numeric: true, cell: (m) => `${value(m.meanOutput)} tokens` },
   ];
-  text += `\n${plainTable(modelColumns, report.models, fit)}\n`;
+  let room = Math.max(20, width - 30);
+  let models = plainTable(modelColumns(room), report.models, { ...fit, list: false });
+  if (textWidth(models) > width) [room, models] = [width, plainTable(modelColumns(width), report.models, fit)];
+  const shortened = report.models.some((m) => textWidth(m.model) > room);
+  text += `\n${models}\n`;
   if (shortened) text += `${wrap("(A model id longer than the terminal leaves room for is shortened in its middle; --json has it whole.)", width).join("\n")}\n`;
   const c = report.fragment.caching;
   text += `\n${wrap(`Scenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}`, width, "", "  ").join("\n")}\n`;

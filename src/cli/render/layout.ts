@@ -111,7 +111,7 @@ export interface FitOptions {
  * `width`; a table that cannot fit is printed as narrow as it goes.
  */
 export function sectionTable<R>(columns: Column<R>[], sections: Section<R>[], options: FitOptions): string {
-  const { text } = fitted(columns, options, (shown) =>
+  const text = fitted(columns, options, (shown) =>
     sections.flatMap((s) => [shown.map(() => ""), ...s.rows.map((r) => shown.map((c, i) => (i === 0 ? "  " : "") + c.cell(r)))]),
   );
   // The title rows were laid out empty; each table line is one row, under the header's lines.
@@ -128,15 +128,16 @@ export function sectionTable<R>(columns: Column<R>[], sections: Section<R>[], op
 /**
  * A table of rows, fitted to the width as sectionTable's are; one that cannot fit even so (a long
  * first cell: a scenario key) is a list instead, each row's first cell on a line and its other
- * cells, each after its column's head, wrapped under it:
+ * cells (those dropped from the table too), each after its column's head, wrapped under it:
  *
  *     models.strong.bugs.hardFraction
  *       estimate 0.3123; 95% interval 0.2845 .. 0.3428
  */
 export function plainTable<R>(columns: Column<R>[], rows: R[], options: FitOptions): string {
-  const { text, shown } = fitted(columns, options, (kept) => rows.map((r) => kept.map((c) => c.cell(r))));
+  const text = fitted(columns, options, (kept) => rows.map((r) => kept.map((c) => c.cell(r))));
   if (options.wide || options.list === false || textWidth(text) <= options.width) return text;
-  const [first, ...others] = shown;
+  // each cell has a line's room: none is dropped for the width (a `wide` one still needs --wide)
+  const [first, ...others] = columns.filter((c) => !c.wide);
   return rows
     .map((r) => {
       // each cell kept on one line with its head, unless it is wider than a line
@@ -151,7 +152,7 @@ export function plainTable<R>(columns: Column<R>[], rows: R[], options: FitOptio
  * The table of the columns shown (`cells` gives its rows), dropping columns (highest `drop` first,
  * those of one `drop` together) until it fits.
  */
-function fitted<R>(columns: Column<R>[], options: FitOptions, cells: (shown: Column<R>[]) => string[][]): { text: string; shown: Column<R>[] } {
+function fitted<R>(columns: Column<R>[], options: FitOptions, cells: (shown: Column<R>[]) => string[][]): string {
   let shown = columns.filter((c) => options.wide || !c.wide);
   const render = () => table(shown.map((c) => c.head), cells(shown), new Set(shown.filter((c) => c.numeric).map((c) => c.head)));
   let text = render();
@@ -162,5 +163,5 @@ function fitted<R>(columns: Column<R>[], options: FitOptions, cells: (shown: Col
     shown = shown.filter((c) => c.drop !== next);
     text = render();
   }
-  return { text, shown };
+  return text;
 }
