@@ -407,6 +407,14 @@ describe("flags mean what they say", () => {
       stderr: 'agentsim: "--trials" after -- would be a file or filter starting with "-", which agentsim does not take (write a file as ./--trials) (see agentsim run --help)\n',
     });
     expect((await inProcess("--")).stdout).toMatch(/^agentsim <command> \[options\]/);
+    // a lone "-": run ran the default scenario, --seed - took "" and fit - said ": no .jsonl files" (a review)
+    for (const args of [["run", "-"], ["run", "--seed", "-"], ["fit", "-"], ["prices", "-"]]) {
+      expect(await inProcess(...args), args.join(" ")).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `agentsim: "-" is no file or value agentsim takes: it reads no standard input (name a file, or /dev/stdin) (see agentsim ${args[0]} --help)\n`,
+      });
+    }
     // a flag right before -- took the file after it as its value: the trace was written over the scenario (a review)
     const own = mkdtempSync(join(tmpdir(), "agentsim-dashdash-"));
     const mine = join(own, "mine.yaml");

@@ -98,6 +98,10 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
  * s.yaml): see flagBeforeEnd, checked once yargs knows which flags are switches.
  */
 function withoutEndOfOptions(args: string[]): string[] | string {
+  // yargs reads a lone "-" as a flag without a name, and then \`run -\` ran the default scenario
+  if (args.includes("-") && args.indexOf("-") < (args.includes("--") ? args.indexOf("--") : args.length)) {
+    return `"-" is no file or value agentsim takes: it reads no standard input (name a file, or /dev/stdin)`;
+  }
   const end = args.indexOf("--");
   if (end < 0) return args;
   const operands = args.slice(end + 1);
