@@ -706,6 +706,7 @@ describe("cli", () => {
     const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
     mkdirSync(join(root, "a"));
     writeFileSync(join(root, "a", `o.csv.lock.${gone}`), `${gone}\n`);
+    writeFileSync(join(root, "a", "o.csv.lock.4194305"), ""); // killed before it wrote its pid (above Linux's largest pid: never alive)
     writeFileSync(join(root, "a", `o.csv.lock.${process.ppid}`), `${process.ppid}\n`);
     const lock = await lockOutput(join(root, "a", "o.csv"));
     expect(readdirSync(join(root, "a")).sort()).toEqual(["o.csv.lock", `o.csv.lock.${process.ppid}`]);

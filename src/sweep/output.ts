@@ -173,7 +173,10 @@ function lockOwner(file: string): number | null | "not a lock" {
   return match ? Number(match[1]) : "not a lock";
 }
 
-/** `<lock>.<pid>` files of processes that are gone (killed while taking the lock), each holding its own pid. */
+/**
+ * `<lock>.<pid>` files of processes that are gone (killed while taking the lock), each holding its
+ * own pid, or nothing (killed before writing it).
+ */
 function removeStaleLockFiles(lock: string): void {
   const prefix = `${basename(lock)}.`;
   let names: string[] = [];
@@ -186,7 +189,8 @@ function removeStaleLockFiles(lock: string): void {
     const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     const file = join(dirname(lock), name);
-    if (lockOwner(file) === pid) rmSync(file, { force: true });
+    const empty = lstatSync(file, { throwIfNoEntry: false })?.size === 0;
+    if (lockOwner(file) === pid || empty) rmSync(file, { force: true });
   }
 }
 
