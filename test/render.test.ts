@@ -271,6 +271,13 @@ describe("the decision in words", () => {
     expect(decisionLines(decide(tiedClose, []), tiedClose, 300).join("\n")).toMatch(
       /lowest p90 too \(\$0\.20000, tied with a-y, against \$0\.20500 for c-x, which this many runs cannot tell apart\)/,
     );
+    // the same with the cheapest by mean listed second among the tied p90s: the caveat stayed away (a review)
+    const reordered = [withP90("a-y", 0.21, 0.2, 0.19, 0.21), withP90("a-x", 0.2, 0.2, 0.19, 0.21), withP90("c-x", 0.25, 0.205, 0.2, 0.21)];
+    const decided = decide(reordered, []);
+    expect(decided.contexts[0]!.p90RunnerUpApart).toBe(false);
+    expect(decisionLines(decided, reordered, 300).join("\n")).toMatch(
+      /lowest p90 too \(\$0\.20000, tied with a-y, against \$0\.20500 for c-x, which this many runs cannot tell apart\)/,
+    );
   });
 
   it("says so when the savings are within the noise, and when p90 picks another strategy", () => {

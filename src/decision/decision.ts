@@ -314,7 +314,8 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
         },
         byP90,
         p90Apart: p90Apart(row(byP90.best.strategy), row(choice.best.strategy)),
-        p90RunnerUpApart: byP90.best.strategy === choice.best.strategy ? p90ApartFromNext(byP90, row) : null,
+        // the cheapest by mean among the lowest p90s, first or tied (the input's order sets which is first)
+        p90RunnerUpApart: [byP90.best.strategy, ...byP90.tied].includes(choice.best.strategy) ? p90ApartFromNext(byP90, row) : null,
         byCompletedRun: completedRun(choice.ranking, mine),
       };
     }),
