@@ -216,7 +216,11 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     ["a crossover key that is not there", ["crossover", "scenarios/default.yaml", "--param", "models.weak.speed", "--from", "0", "--to", "1"], /no numeric key at that path \(see agentsim crossover --help\)\n$/],
     // it was "no context has the closed forms" of each context, and "only bugs.count", though a rung's attempts need none either
     ["a crossover key without a range", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.hard"], /^agentsim: --from and --to are required for models\.weak\.fix\.hard \(only a bug count and a rung's attempts are searched without a range\) \(see agentsim crossover --help\)\n$/],
-    ["an unknown option", ["run", "--trails", "5"], /Unknown argument: trails/],
+    ["an unknown option", ["run", "--trails", "5"], /^agentsim: unknown flag --trails \(see agentsim run --help\)\n$/],
+    // named once, not also in camelCase ("Unknown arguments: trace-run, traceRun")
+    ["unknown options", ["run", "--trace-run", "5", "--foo-bar", "-x"], /^agentsim: unknown flags --trace-run, --foo-bar, -x \(see agentsim run --help\)\n$/],
+    // --no-trace was false where a text is read: a TypeError's stack trace (a review)
+    ["a negated flag", ["run", "--no-trace"], /^agentsim: --no-trace: no flag of agentsim's is turned off with --no-: leave the flag out \(see agentsim run --help\)\n$/],
     ["a report crossover key that is not there", ["report", "scenarios/default.yaml", "--crossover", "models.weak.nope", "--out", join(tmpdir(), "agentsim-never.html")], /default\.yaml: --crossover models\.weak\.nope: no numeric key at that path/],
     [
       "a report crossover over more bugs than a scenario may hold (2e8 once aborted V8 listing them)",
@@ -325,6 +329,7 @@ describe("flags mean what they say", () => {
     writeFileSync(join(own, "d.csv.sweep.json"), text);
     writeFileSync(join(own, "d.csv.partial"), text);
     writeFileSync(join(own, "d.csv.partial.json"), text);
+    writeFileSync(join(own, "d.csv.partial.json.tmp"), text);
     symlinkSync(join(own, "d.csv.sweep.json"), join(own, "link.json"));
     const cases: [string[], RegExp][] = [
       [["run", scenario, "--trace", scenario], /^agentsim: --trace ".*s\.yaml": is an input of this command; refusing to write over it\n$/],
@@ -342,6 +347,7 @@ describe("flags mean what they say", () => {
       // and so were the CSV in progress and the resume state: sweep removed its own scenario (a review)
       [["sweep", join(own, "d.csv.partial"), "--out", join(own, "d.csv")], /--out ".*d\.csv": its CSV in progress, .*d\.csv\.partial, is an input of this command/],
       [["sweep", join(own, "d.csv.partial.json"), "--out", join(own, "d.csv")], /--out ".*d\.csv": its resume state, .*d\.csv\.partial\.json, is an input of this command/],
+      [["sweep", join(own, "d.csv.partial.json.tmp"), "--out", join(own, "d.csv")], /--out ".*d\.csv": its resume state's temporary file, .*d\.csv\.partial\.json\.tmp, is an input/],
     ];
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = await inProcess(...args);
@@ -350,7 +356,7 @@ describe("flags mean what they say", () => {
       expect(stdout).toBe("");
     }
     expect(readFileSync(scenario, "utf8")).toBe(text);
-    for (const name of ["d.csv.sweep.json", "d.csv.partial", "d.csv.partial.json"]) expect(readFileSync(join(own, name), "utf8")).toBe(text);
+    for (const name of ["d.csv.sweep.json", "d.csv.partial", "d.csv.partial.json", "d.csv.partial.json.tmp"]) expect(readFileSync(join(own, name), "utf8")).toBe(text);
   });
 
   it("a command that fails leaves no folder it would have made for its output", () => {
@@ -430,6 +436,18 @@ describe("flags mean what they say", () => {
       "agentsim: --out comes right before --, so it would take the file after -- as its value: give it its value before -- (see agentsim sweep --help)\n",
     );
     expect((await inProcess("run", "--json", "--trials", "20", "--", mine)).code).toBe(0); // a switch before -- takes nothing
+    // but "true" or "false": --json -- true read no file "true" and ran the default scenario (a review)
+    expect((await inProcess("run", "--json", "--", "true")).stderr).toBe(
+      'agentsim: --json comes right before --, so it would take "true" after -- as its value: write the switch after the files (see agentsim run --help)\n',
+    );
+    // a flag the command lacks is named as unknown, not told to take a value
+    expect((await inProcess("analytic", "--trials", "--", mine)).stderr).toBe("agentsim: unknown flag --trials (see agentsim analytic --help)\n");
+    // an empty file name: ": cannot read" without a name before
+    for (const args of [["run", ""], ["fit", "", "--bootstrap", "0"], ["merge", "", "--out", join(own, "m.csv")]]) {
+      const r = await inProcess(...args);
+      expect([r.code, r.stdout], args.join(" ")).toEqual([2, ""]);
+      expect(r.stderr).toMatch(/^agentsim: "" is no file name \(an empty (scenario|traces|csv) argument\)/);
+    }
     const assigned = await inProcess("run", "--trials=100", "--", mine);
     expect([assigned.code, assigned.stderr]).toEqual([0, ""]);
   });

@@ -15,6 +15,9 @@ import { terminalWidth, type Cli, type Output } from "./io.js";
 /** Options that take a list; any other option given twice is a mistake. */
 const LIST_OPTIONS = new Set(["_", "csv", "traces"]);
 
+/** The commands' file arguments (positional), which must not be empty. */
+const FILE_OPERANDS = ["scenario", "traces", "csv"];
+
 export async function main(argv: readonly string[], io: { stdout: Output; stderr: Output }): Promise<number> {
   const cli: Cli = { ...io, exitCode: 0 };
   const names = COMMANDS.map(commandName);
@@ -43,6 +46,8 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
     let parser = yargs(args);
     skipHelpCache(parser);
     parser = parser
+      // `--no-trace` would be false where a text is read (a stack trace): no flag has a negation
+      .parserConfiguration({ "boolean-negation": false })
       .scriptName("agentsim")
       .usage("$0 <command> [options]\n\nExpected cost and Monte Carlo simulation of generate-and-fix agent workflows.");
     for (const c of commands) parser = parser.command(c);
@@ -51,8 +56,12 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
         for (const [key, value] of Object.entries(parsed)) {
           if (Array.isArray(value) && !LIST_OPTIONS.has(key)) throw new FlagError(`--${key} was given ${value.length} times; it takes one value`);
         }
-        // a flag with a value right before -- took the first operand as its value
-        if (dashFlag !== null && dashFlag in parsed && typeof parsed[dashFlag] !== "boolean") throw new FlagError(tookOperand(dashFlag));
+        for (const key of FILE_OPERANDS) {
+          const value: unknown = parsed[key];
+          if (value === "" || (Array.isArray(value) && value.includes(""))) throw new FlagError(`"" is no file name (an empty ${key} argument)`);
+        }
+        // the command's flags, as its builder declared them on this parser
+        if (dashFlag !== null) checkFlagBeforeEnd(dashFlag, given[end + 1]!, (parser as unknown as { getOptions(): FlagKinds }).getOptions());
         // yargs reads `--json=yes` as false: a switch takes no value but true or false
         for (const token of args) {
           const m = /^--([^=]+)=(.*)$/s.exec(token);
@@ -98,8 +107,12 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
  * s.yaml): see flagBeforeEnd, checked once yargs knows which flags are switches.
  */
 function withoutEndOfOptions(args: string[]): string[] | string {
+  const options = args.slice(0, args.includes("--") ? args.indexOf("--") : args.length);
+  // yargs would read --no-x as x false (a stack trace where x takes a text), or, without that, take the next word as its value
+  const negated = options.find((a) => /^--no-/.test(a));
+  if (negated !== undefined) return `${negated.split("=")[0]}: no flag of agentsim's is turned off with --no-: leave the flag out`;
   // yargs reads a lone "-" as a flag without a name, and then \`run -\` ran the default scenario
-  if (args.includes("-") && args.indexOf("-") < (args.includes("--") ? args.indexOf("--") : args.length)) {
+  if (options.includes("-")) {
     return `"-" is no file or value agentsim takes: it reads no standard input (name a file, or /dev/stdin)`;
   }
   const end = args.indexOf("--");
@@ -114,6 +127,28 @@ function withoutEndOfOptions(args: string[]): string[] | string {
 
 /** The message for a flag that took the operand after `--` as its value. */
 const tookOperand = (flag: string) => `--${flag} comes right before --, so it would take the file after -- as its value: give it its value before --`;
+
+/** What yargs knows of a command's flags (its getOptions()): their names, and which are switches. */
+interface FlagKinds {
+  key: Record<string, unknown>;
+  alias: Record<string, string[]>;
+  boolean: string[];
+}
+
+/**
+ * Refuse a flag right before `--` that took the operand after it: a flag with a value takes any,
+ * a switch takes "true" or "false" (`--json -- true` read no file "true"). A flag the command
+ * does not have is left to yargs, which names it as unknown.
+ */
+function checkFlagBeforeEnd(flag: string, operand: string, flags: FlagKinds): void {
+  const known = flag in flags.key || Object.values(flags.alias).some((names) => names.includes(flag));
+  if (!known) return;
+  const isSwitch = flags.boolean.includes(flag) || flags.boolean.some((name) => flags.alias[name]?.includes(flag));
+  if (!isSwitch) throw new FlagError(tookOperand(flag));
+  if (operand === "true" || operand === "false") {
+    throw new FlagError(`--${flag} comes right before --, so it would take ${JSON.stringify(operand)} after -- as its value: write the switch after the files`);
+  }
+}
 
 /** The flag's name right before `--` (`trace` of `--trace --`), where it is written without a value; else null. */
 function flagBeforeEnd(args: readonly string[]): string | null {
@@ -142,6 +177,14 @@ function yargsMessage(message: string, first: string, command: string | null, na
   if (command === null && !first.startsWith("-")) {
     const near = /^Did you mean (\S+)\?/.exec(line)?.[1];
     return `unknown command ${JSON.stringify(first)} (${near ? `did you mean ${near}?` : `commands: ${names.join(", ")}`})`;
+  }
+  const unknown = /^Unknown arguments?: (.*)$/.exec(line);
+  if (unknown) {
+    // yargs lists a kebab-case flag twice, the second time in camelCase (trace-run, traceRun)
+    const names = unknown[1]!.split(", ");
+    const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const flags = names.filter((name) => !names.some((other) => other !== name && other.includes("-") && camel(other) === name));
+    return `unknown flag${flags.length === 1 ? "" : "s"} ${flags.map((f) => (f.length === 1 ? `-${f}` : `--${f}`)).join(", ")}`;
   }
   let m = /^Not enough arguments following: (\S+)$/.exec(line);
   if (m) return `--${m[1]} needs a value`;

@@ -100,6 +100,7 @@ export function sweepCompanions(out: string): Beside[] {
     { file: recordFile(out), role: "its record" },
     { file: partial, role: "its CSV in progress" },
     { file: state, role: "its resume state" },
+    { file: `${state}.tmp`, role: "its resume state's temporary file" },
   ];
 }
 
