@@ -220,7 +220,12 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     // named once, not also in camelCase ("Unknown arguments: trace-run, traceRun")
     ["unknown options", ["run", "--trace-run", "5", "--foo-bar", "-x"], /^agentsim: unknown flags --trace-run, --foo-bar, -x \(see agentsim run --help\)\n$/],
     // --no-trace was false where a text is read: a TypeError's stack trace (a review)
-    ["a negated flag", ["run", "--no-trace"], /^agentsim: --no-trace: no flag of agentsim's is turned off with --no-: leave the flag out \(see agentsim run --help\)\n$/],
+    ["a negated flag that takes a value", ["run", "--no-trace"], /^agentsim: --no-trace: --trace takes a value; it is not turned off with --no- \(see agentsim run --help\)\n$/],
+    // the same, in yargs' other spellings: an object of --trials, a number of --trace-runs (stack traces, a review)
+    ["a flag with parts", ["run", "--trials.x", "5"], /^agentsim: unknown flag --trials\.x \(see agentsim run --help\)\n$/],
+    ["a flag in mixed case", ["run", "--trace-Runs", "5"], /^agentsim: --trace-runs needs --trace FILE/],
+    // operands the command does not take are no flags ("unknown flag --s.yaml")
+    ["an extra operand", ["run", "scenarios/default.yaml", "scenarios/advisor.yaml"], /^agentsim: unexpected argument "scenarios\/advisor\.yaml" \(see agentsim run --help\)\n$/],
     ["a report crossover key that is not there", ["report", "scenarios/default.yaml", "--crossover", "models.weak.nope", "--out", join(tmpdir(), "agentsim-never.html")], /default\.yaml: --crossover models\.weak\.nope: no numeric key at that path/],
     [
       "a report crossover over more bugs than a scenario may hold (2e8 once aborted V8 listing them)",
@@ -425,21 +430,23 @@ describe("flags mean what they say", () => {
     const own = mkdtempSync(join(tmpdir(), "agentsim-dashdash-"));
     const mine = join(own, "mine.yaml");
     writeFileSync(mine, readFileSync("scenarios/default.yaml", "utf8"));
-    for (const args of [["run", "--trials", "100", "--trace", "--", mine], ["run", mine, "--trials", "--", "100"]]) {
+    for (const [args, token] of [[["run", "--trials", "100", "--trace", "--", mine], "--trace"], [["run", "--traceRuns", "--", mine], "--traceRuns"]] as const) {
       const r = await inProcess(...args);
       expect([r.code, r.stdout], args.join(" ")).toEqual([2, ""]);
-      expect(r.stderr).toMatch(/^agentsim: --(trace|trials) comes right before --, so it would take the file after -- as its value: give it its value before -- \(see agentsim run --help\)\n$/);
+      expect(r.stderr).toBe(`agentsim: ${token} comes right before --, so it takes ${JSON.stringify(mine)} after -- as its value: write the flags after the files (see agentsim run --help)\n`);
     }
     expect(readFileSync(mine, "utf8")).toBe(readFileSync("scenarios/default.yaml", "utf8"));
     // where the command needs the file, yargs finds it missing first: said the same way, not "needs its file argument"
     expect((await inProcess("sweep", "--out", "--", mine)).stderr).toBe(
-      "agentsim: --out comes right before --, so it would take the file after -- as its value: give it its value before -- (see agentsim sweep --help)\n",
+      `agentsim: --out comes right before --, so it takes ${JSON.stringify(mine)} after -- as its value: write the flags after the files (see agentsim sweep --help)\n`,
     );
     expect((await inProcess("run", "--json", "--trials", "20", "--", mine)).code).toBe(0); // a switch before -- takes nothing
     // but "true" or "false": --json -- true read no file "true" and ran the default scenario (a review)
     expect((await inProcess("run", "--json", "--", "true")).stderr).toBe(
-      'agentsim: --json comes right before --, so it would take "true" after -- as its value: write the switch after the files (see agentsim run --help)\n',
+      'agentsim: --json comes right before --, so it takes "true" after -- as its value: write the flags after the files (see agentsim run --help)\n',
     );
+    // a switch may be turned off so, as in other tools
+    expect((await inProcess("run", "--no-json", "--trials", "20", mine)).code).toBe(0);
     // a flag the command lacks is named as unknown, not told to take a value
     expect((await inProcess("analytic", "--trials", "--", mine)).stderr).toBe("agentsim: unknown flag --trials (see agentsim analytic --help)\n");
     // an empty file name: ": cannot read" without a name before

@@ -10,6 +10,7 @@ import yargs, { type CommandModule } from "yargs";
 import { FlagError, UserError } from "../errors.js";
 import { packageVersion } from "../packageRoot.js";
 import { COMMANDS, commandName } from "./commands/index.js";
+import { checkFlagBeforeEnd, checkNegations, flagBeforeEnd, tookOperand, unknownArgumentsText, withoutEndOfOptions, type FlagKinds } from "./argv.js";
 import { terminalWidth, type Cli, type Output } from "./io.js";
 
 /** Options that take a list; any other option given twice is a mistake. */
@@ -27,9 +28,8 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
   const args = operands.length === 0 ? ["--help"] : operands;
   const first = typeof args === "string" ? given[0]! : args[0]!;
   const command = names.includes(first) ? first : null;
-  // a flag right before -- with an operand after it (see flagBeforeEnd)
-  const end = given.indexOf("--");
-  const dashFlag = end >= 0 && end < given.length - 1 ? flagBeforeEnd(given) : null;
+  const dashFlag = flagBeforeEnd(given);
+  const firstOperand = given[given.indexOf("--") + 1]!;
   if (typeof args === "string") {
     io.stderr.write(`agentsim: ${args} (see agentsim ${command ? `${command} ` : ""}--help)\n`);
     return 2;
@@ -46,8 +46,9 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
     let parser = yargs(args);
     skipHelpCache(parser);
     parser = parser
-      // `--no-trace` would be false where a text is read (a stack trace): no flag has a negation
-      .parserConfiguration({ "boolean-negation": false })
+      // Every flag's value is read as text by the command (args.ts): `--trials.x 5` made an object of
+      // --trials, and `--trace-Runs 5` a number of --trace-runs (stack traces both)
+      .parserConfiguration({ "dot-notation": false, "parse-numbers": false })
       .scriptName("agentsim")
       .usage("$0 <command> [options]\n\nExpected cost and Monte Carlo simulation of generate-and-fix agent workflows.");
     for (const c of commands) parser = parser.command(c);
@@ -61,7 +62,9 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
           if (value === "" || (Array.isArray(value) && value.includes(""))) throw new FlagError(`"" is no file name (an empty ${key} argument)`);
         }
         // the command's flags, as its builder declared them on this parser
-        if (dashFlag !== null) checkFlagBeforeEnd(dashFlag, given[end + 1]!, (parser as unknown as { getOptions(): FlagKinds }).getOptions());
+        const flags = (parser as unknown as { getOptions(): FlagKinds }).getOptions();
+        checkNegations(given, flags);
+        if (dashFlag !== null) checkFlagBeforeEnd(dashFlag, firstOperand, flags);
         // yargs reads `--json=yes` as false: a switch takes no value but true or false
         for (const token of args) {
           const m = /^--([^=]+)=(.*)$/s.exec(token);
@@ -74,7 +77,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       .strict()
       .exitProcess(false)
       .fail((message, err) => {
-        throw err ?? new FlagError(yargsMessage(message, args[0]!, command, names, dashFlag));
+        throw err ?? new FlagError(yargsMessage(message, given, command, names));
       })
       .help()
       .alias("h", "help")
@@ -87,7 +90,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       });
   } catch (thrown) {
     // yargs throws some parse errors (a flag without its value) past .fail as a YError
-    const err = thrown instanceof Error && thrown.name === "YError" ? new FlagError(yargsMessage(thrown.message, args[0]!, command, names, dashFlag)) : thrown;
+    const err = thrown instanceof Error && thrown.name === "YError" ? new FlagError(yargsMessage(thrown.message, given, command, names)) : thrown;
     if (!(err instanceof UserError)) throw err;
     const hint = err instanceof FlagError ? ` (see agentsim ${command ? `${command} ` : ""}--help)` : "";
     io.stderr.write(`agentsim: ${err.message}${hint}\n`);
@@ -95,65 +98,6 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
   }
   if (output) io.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
   return cli.exitCode;
-}
-
-/**
- * The arguments with `--` (the end of options) taken out, the operands after it kept in place;
- * or, where that would read them otherwise, why it is refused. yargs leaves what follows `--` out
- * of a command's positional arguments (`crossover -- s.yaml` "needs its file argument"), so only
- * operands that it reads the same way without `--` are taken: none starting with "-" (no file or
- * filter of agentsim's needs to: a file can be written ./-name). A flag right before `--` that
- * takes a value would take the first operand as it (`--trace -- s.yaml` would write the trace over
- * s.yaml): see flagBeforeEnd, checked once yargs knows which flags are switches.
- */
-function withoutEndOfOptions(args: string[]): string[] | string {
-  const options = args.slice(0, args.includes("--") ? args.indexOf("--") : args.length);
-  // yargs would read --no-x as x false (a stack trace where x takes a text), or, without that, take the next word as its value
-  const negated = options.find((a) => /^--no-/.test(a));
-  if (negated !== undefined) return `${negated.split("=")[0]}: no flag of agentsim's is turned off with --no-: leave the flag out`;
-  // yargs reads a lone "-" as a flag without a name, and then \`run -\` ran the default scenario
-  if (options.includes("-")) {
-    return `"-" is no file or value agentsim takes: it reads no standard input (name a file, or /dev/stdin)`;
-  }
-  const end = args.indexOf("--");
-  if (end < 0) return args;
-  const operands = args.slice(end + 1);
-  const dashed = operands.find((a) => a.startsWith("-"));
-  if (dashed !== undefined) {
-    return `${JSON.stringify(dashed)} after -- would be a file or filter starting with "-", which agentsim does not take (write a file as ./${dashed})`;
-  }
-  return [...args.slice(0, end), ...operands];
-}
-
-/** The message for a flag that took the operand after `--` as its value. */
-const tookOperand = (flag: string) => `--${flag} comes right before --, so it would take the file after -- as its value: give it its value before --`;
-
-/** What yargs knows of a command's flags (its getOptions()): their names, and which are switches. */
-interface FlagKinds {
-  key: Record<string, unknown>;
-  alias: Record<string, string[]>;
-  boolean: string[];
-}
-
-/**
- * Refuse a flag right before `--` that took the operand after it: a flag with a value takes any,
- * a switch takes "true" or "false" (`--json -- true` read no file "true"). A flag the command
- * does not have is left to yargs, which names it as unknown.
- */
-function checkFlagBeforeEnd(flag: string, operand: string, flags: FlagKinds): void {
-  const known = flag in flags.key || Object.values(flags.alias).some((names) => names.includes(flag));
-  if (!known) return;
-  const isSwitch = flags.boolean.includes(flag) || flags.boolean.some((name) => flags.alias[name]?.includes(flag));
-  if (!isSwitch) throw new FlagError(tookOperand(flag));
-  if (operand === "true" || operand === "false") {
-    throw new FlagError(`--${flag} comes right before --, so it would take ${JSON.stringify(operand)} after -- as its value: write the switch after the files`);
-  }
-}
-
-/** The flag's name right before `--` (`trace` of `--trace --`), where it is written without a value; else null. */
-function flagBeforeEnd(args: readonly string[]): string | null {
-  const before = args[args.indexOf("--") - 1];
-  return before !== undefined && /^--?[^-=][^=]*$/.test(before) ? before.replace(/^--?/, "") : null;
 }
 
 /**
@@ -171,21 +115,16 @@ export function skipHelpCache(parser: object): boolean {
   return true;
 }
 
-/** One line for each of yargs' messages, in this tool's words where they are unclear. */
-function yargsMessage(message: string, first: string, command: string | null, names: string[], tookFile: string | null): string {
+/** One line for each of yargs' messages, in this tool's words where they are unclear (`given`: the arguments as given). */
+function yargsMessage(message: string, given: readonly string[], command: string | null, names: string[]): string {
   const line = message.replace(/\s*\n\s*/g, " ").trim();
+  const first = given[0] ?? "";
   if (command === null && !first.startsWith("-")) {
     const near = /^Did you mean (\S+)\?/.exec(line)?.[1];
     return `unknown command ${JSON.stringify(first)} (${near ? `did you mean ${near}?` : `commands: ${names.join(", ")}`})`;
   }
   const unknown = /^Unknown arguments?: (.*)$/.exec(line);
-  if (unknown) {
-    // yargs lists a kebab-case flag twice, the second time in camelCase (trace-run, traceRun)
-    const names = unknown[1]!.split(", ");
-    const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const flags = names.filter((name) => !names.some((other) => other !== name && other.includes("-") && camel(other) === name));
-    return `unknown flag${flags.length === 1 ? "" : "s"} ${flags.map((f) => (f.length === 1 ? `-${f}` : `--${f}`)).join(", ")}`;
-  }
+  if (unknown) return unknownArgumentsText(unknown[1]!.split(", "), given);
   let m = /^Not enough arguments following: (\S+)$/.exec(line);
   if (m) return `--${m[1]} needs a value`;
   m = /^Invalid values: Argument: (\S+), Given: (.*), Choices: (.*)$/.exec(line);
@@ -193,8 +132,9 @@ function yargsMessage(message: string, first: string, command: string | null, na
   m = /^Missing required argument: (\S+)$/.exec(line);
   if (m) return `--${m[1]} is required`;
   if (/^Not enough non-option arguments/.test(line)) {
-    // a file was given after --, and a flag right before it (one with a value: a switch would have left the file) took it
-    return tookFile ? tookOperand(tookFile) : `${command ?? "the command"} needs its file argument`;
+    // the file was given after --, and the flag right before it took it
+    const token = flagBeforeEnd(given);
+    return token ? tookOperand(token, given[given.indexOf("--") + 1]!) : `${command ?? "the command"} needs its file argument`;
   }
   return line;
 }
