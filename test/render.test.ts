@@ -275,6 +275,8 @@ describe("the decision in words", () => {
     const reordered = [withP90("a-y", 0.21, 0.2, 0.19, 0.21), withP90("a-x", 0.2, 0.2, 0.19, 0.21), withP90("c-x", 0.25, 0.205, 0.2, 0.21)];
     const decided = decide(reordered, []);
     expect(decided.contexts[0]!.p90RunnerUpApart).toBe(false);
+    // and p90Apart, which compares with another strategy's lower p90, has none to compare with (false in one order, null in the other)
+    expect([decided.contexts[0]!.p90Apart, decide(tiedClose, []).contexts[0]!.p90Apart]).toEqual([null, null]);
     expect(decisionLines(decided, reordered, 300).join("\n")).toMatch(
       /lowest p90 too \(\$0\.20000, tied with a-y, against \$0\.20500 for c-x, which this many runs cannot tell apart\)/,
     );

@@ -707,9 +707,10 @@ describe("cli", () => {
     mkdirSync(join(root, "a"));
     writeFileSync(join(root, "a", `o.csv.lock.${gone}`), `${gone}\n`);
     writeFileSync(join(root, "a", "o.csv.lock.4194305"), ""); // killed before it wrote its pid (above Linux's largest pid: never alive)
+    expect(spawnSync("mkfifo", [join(root, "a", "o.csv.lock.4194306")]).status).toBe(0); // a pipe of that name is no leftover: kept
     writeFileSync(join(root, "a", `o.csv.lock.${process.ppid}`), `${process.ppid}\n`);
     const lock = await lockOutput(join(root, "a", "o.csv"));
-    expect(readdirSync(join(root, "a")).sort()).toEqual(["o.csv.lock", `o.csv.lock.${process.ppid}`]);
+    expect(readdirSync(join(root, "a")).sort()).toEqual(["o.csv.lock", "o.csv.lock.4194306", `o.csv.lock.${process.ppid}`].sort());
     expect(lock.createdFolder).toBeNull();
     lock.releaseSync();
     // the outermost folder made is reported, and removed with the ones inside while empty

@@ -116,9 +116,9 @@ export interface ContextDecision {
   byMean: MeanChoice;
   byP90: Choice;
   /**
-   * Where another strategy than the cheapest by mean has the lowest p90: whether their p90s' 95%
-   * intervals are apart (false: the runs cannot tell the two p90s apart); null otherwise, or where
-   * the intervals are not known
+   * Where another strategy than the cheapest by mean has the lowest p90 (and the cheapest by mean
+   * does not tie for it): whether their p90s' 95% intervals are apart (false: the runs cannot tell
+   * the two p90s apart); null otherwise, or where the intervals are not known
    */
   p90Apart: boolean | null;
   /**
@@ -286,6 +286,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
       const candidate = (r: SimRow, value: number): Candidate => ({ strategy: r.strategy, value, completion: r.allFixedFraction });
       const { expectedTie, ...choice } = withExpectedTies(choose(mine.map((r) => candidate(r, rankedMean(r)))), mine, expectedMean);
       const byP90 = choose(mine.map((r) => candidate(r, r.p90)));
+      const lowestP90 = [byP90.best.strategy, ...byP90.tied].includes(choice.best.strategy);
       const row = (name: string) => mine.find((r) => r.strategy === name)!;
       const stdError = (name: string) => row(name).stdError;
       let interval: [number | null, number | null] = [null, null];
@@ -313,9 +314,9 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
           expectedTie,
         },
         byP90,
-        p90Apart: p90Apart(row(byP90.best.strategy), row(choice.best.strategy)),
-        // the cheapest by mean among the lowest p90s, first or tied (the input's order sets which is first)
-        p90RunnerUpApart: [byP90.best.strategy, ...byP90.tied].includes(choice.best.strategy) ? p90ApartFromNext(byP90, row) : null,
+        // whether the cheapest by mean has the lowest p90, first or tied (the input's order sets which is first)
+        p90Apart: lowestP90 ? null : p90Apart(row(byP90.best.strategy), row(choice.best.strategy)),
+        p90RunnerUpApart: lowestP90 ? p90ApartFromNext(byP90, row) : null,
         byCompletedRun: completedRun(choice.ranking, mine),
       };
     }),

@@ -189,7 +189,8 @@ function removeStaleLockFiles(lock: string): void {
     const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     const file = join(dirname(lock), name);
-    const empty = lstatSync(file, { throwIfNoEntry: false })?.size === 0;
+    const found = lstatSync(file, { throwIfNoEntry: false });
+    const empty = found !== undefined && found.isFile() && found.size === 0;
     if (lockOwner(file) === pid || empty) rmSync(file, { force: true });
   }
 }
