@@ -220,7 +220,13 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     // named once, not also in camelCase ("Unknown arguments: trace-run, traceRun")
     ["unknown options", ["run", "--trace-run", "5", "--foo-bar", "-x"], /^agentsim: unknown flags --trace-run, --foo-bar, -x \(see agentsim run --help\)\n$/],
     // --no-trace was false where a text is read: a TypeError's stack trace (a review)
-    ["a negated flag that takes a value", ["run", "--no-trace"], /^agentsim: --no-trace: --trace takes a value; it is not turned off with --no- \(see agentsim run --help\)\n$/],
+    ["a negated flag that takes a value", ["run", "--no-trace"], /^agentsim: --trace takes a value; it is not turned off with --no- \(see agentsim run --help\)\n$/],
+    // yargs matches a flag loosely: written so without a value, it was true where a text is read (a stack trace, a review)
+    ["a flag in another spelling without its value", ["run", "--TRACE-RUNS"], /^agentsim: --trace-runs needs a value \(see agentsim run --help\)\n$/],
+    ["a negated flag in another spelling", ["run", "--no-trace-Runs"], /^agentsim: --trace-runs takes a value; it is not turned off with --no- /],
+    // short flags written together are read one by one: "--e was given 2 times" for -seed (a review)
+    ["a long flag with one dash", ["run", "-seed", "3"], /^agentsim: unknown flags -s, -e, -d \(see agentsim run --help\)\n$/],
+    ["a flag named like the file argument", ["run", "scenarios/default.yaml", "--scenario", "x.yaml"], /^agentsim: unknown flag --scenario \(see agentsim run --help\)\n$/],
     // the same, in yargs' other spellings: an object of --trials, a number of --trace-runs (stack traces, a review)
     ["a flag with parts", ["run", "--trials.x", "5"], /^agentsim: unknown flag --trials\.x \(see agentsim run --help\)\n$/],
     ["a flag in mixed case", ["run", "--trace-Runs", "5"], /^agentsim: --trace-runs needs --trace FILE/],
@@ -430,7 +436,13 @@ describe("flags mean what they say", () => {
     const own = mkdtempSync(join(tmpdir(), "agentsim-dashdash-"));
     const mine = join(own, "mine.yaml");
     writeFileSync(mine, readFileSync("scenarios/default.yaml", "utf8"));
-    for (const [args, token] of [[["run", "--trials", "100", "--trace", "--", mine], "--trace"], [["run", "--traceRuns", "--", mine], "--traceRuns"]] as const) {
+    for (const [args, token] of [
+      [["run", "--trials", "100", "--trace", "--", mine], "--trace"],
+      [["run", "--traceRuns", "--", mine], "--traceRuns"],
+      [["run", "--trace-Runs", "--", mine], "--trace-Runs"],
+      // the same file given before too: the flag still took the one after -- (a seed "mine.yaml", exit 0)
+      [["run", mine, "--seed", "--", mine], "--seed"],
+    ] as const) {
       const r = await inProcess(...args);
       expect([r.code, r.stdout], args.join(" ")).toEqual([2, ""]);
       expect(r.stderr).toBe(`agentsim: ${token} comes right before --, so it takes ${JSON.stringify(mine)} after -- as its value: write the flags after the files (see agentsim run --help)\n`);

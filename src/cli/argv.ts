@@ -1,15 +1,15 @@
 /**
  * Checks of the argument vector that yargs does not make, or makes in words of its own: `--`
- * (the end of options), a lone "-", `--no-<flag>`, and the names of unknown arguments. Each
- * refusal is a FlagError, one line.
+ * (the end of options), a lone "-", a text flag without its text (`--no-<flag>`), flags named like
+ * a file argument, and the names of unknown arguments. Each refusal is a FlagError, one line.
  */
 import { FlagError } from "../errors.js";
 
-/** What yargs knows of a command's flags (its getOptions()): their names, aliases and switches. */
+/** What yargs knows of a command's flags (its getOptions()): their names, aliases and which take a text. */
 export interface FlagKinds {
   key: Record<string, unknown>;
   alias: Record<string, string[]>;
-  boolean: string[];
+  string: string[];
 }
 
 /** The arguments before `--` (all of them without one). */
@@ -53,64 +53,73 @@ export function tookOperand(token: string, operand: string): string {
   return `${token} comes right before --, so it takes ${JSON.stringify(operand)} after -- as its value: write the flags after the files`;
 }
 
-/** The names yargs may key a flag token by: `--trace-runs` and `--traceRuns` are both trace-runs and traceRuns. */
-function spellings(token: string): string[] {
-  const name = token.replace(/^--?/, "").split("=")[0]!;
-  const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const camel = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  return [...new Set([name, kebab, camel])];
+/** A flag's name as yargs may match it, loosely: `--Trace-Runs`, `--traceRuns` and `--trace_runs` are all "traceruns". */
+function loose(token: string): string {
+  return token.replace(/^-+/, "").split("=")[0]!.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
-/** The flag the command declares under one of a token's spellings (its name or an alias), or null. */
-function declared(token: string, flags: FlagKinds): string | null {
-  for (const name of spellings(token)) {
-    if (name in flags.key) return name;
-    const of = Object.keys(flags.alias).find((key) => flags.alias[key]!.includes(name));
-    if (of !== undefined) return of;
-  }
-  return null;
-}
-
-const isSwitch = (name: string, flags: FlagKinds) => flags.boolean.includes(name);
+/** `name` in camelCase, as yargs also keys it (trace-runs: traceRuns). */
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
- * Refuse the flag right before `--` (`token`) that took the operand after it as its value: a flag
- * with a value takes any (`--trace -- s.yaml` would write the trace over s.yaml), a switch takes
- * "true" or "false" (`--json -- true` read no file "true"). A flag the command lacks is left to
- * yargs, which names it as unknown.
+ * Refuse the flag right before `--` (`token`) that took the operand after it as its value, whatever
+ * its spelling: a flag with a value takes any operand (`--trace -- s.yaml` would write the trace
+ * over s.yaml), a switch "true" or "false" (`--json -- true` read no file "true"). A flag the
+ * command lacks is left to yargs, which names it as unknown.
  */
-export function checkFlagBeforeEnd(token: string, operand: string, flags: FlagKinds): void {
-  const name = declared(token, flags);
-  if (name === null) return;
-  if (!isSwitch(name, flags) || operand === "true" || operand === "false") throw new FlagError(tookOperand(token, operand));
+export function checkFlagBeforeEnd(token: string, operand: string, parsed: Record<string, unknown>, flags: FlagKinds): void {
+  const name = Object.keys(flags.key).find((key) => loose(key) === loose(token) || flags.alias[key]?.some((a) => loose(a) === loose(token)));
+  if (name === undefined) return;
+  const values = [parsed[name], parsed[camel(name)]];
+  const took = values.some((v) => v === operand || (typeof v === "boolean" && String(v) === operand));
+  if (took) throw new FlagError(tookOperand(token, operand));
 }
 
 /**
- * Refuse `--no-<flag>` where the flag takes a value: yargs makes it false, where a text or
- * number is read (a stack trace). A switch may be turned off so (`--no-json`).
+ * Refuse a flag that takes a text but got none: yargs gives true to one written without a value
+ * in a spelling of its own (`--trace-Runs`), and false to `--no-<flag>`, where the command reads a
+ * text (stack traces both). A switch may be turned off so (`--no-json`).
  */
-export function checkNegations(args: readonly string[], flags: FlagKinds): void {
-  for (const token of beforeEnd(args)) {
-    const m = /^--no-([^=]+)/.exec(token);
-    if (!m) continue;
-    const name = declared(`--${m[1]}`, flags);
-    if (name !== null && !isSwitch(name, flags)) throw new FlagError(`${m[0]}: --${m[1]} takes a value; it is not turned off with --no-`);
+export function checkTextFlags(parsed: Record<string, unknown>, flags: FlagKinds, positionals: readonly string[]): void {
+  for (const name of flags.string) {
+    if (positionals.includes(name)) continue;
+    for (const value of [parsed[name], parsed[camel(name)]]) {
+      if (value === undefined || typeof value === "string" || Array.isArray(value)) continue;
+      throw new FlagError(value === false ? `--${name} takes a value; it is not turned off with --no-` : `--${name} needs a value`);
+    }
   }
+}
+
+/** Refuse a flag named like a command's file argument (`--scenario x`): yargs would set the argument from it, or ignore it. */
+export function checkPositionalFlags(args: readonly string[], positionals: readonly string[]): void {
+  const names = positionals.map(loose);
+  const token = beforeEnd(args).find((a) => /^--?[^-]/.test(a) && names.includes(loose(a.replace(/^--no-/, "--"))));
+  if (token !== undefined) throw new FlagError(`unknown flag ${token.split("=")[0]}`);
+}
+
+/** Whether a key yargs parsed is one of the command's flags (or its camelCase twin), not a word yargs made up (`-seed` is -s -e -e -d). */
+export function isDeclared(key: string, flags: FlagKinds): boolean {
+  return Object.keys(flags.key).some((name) => name === key || camel(name) === key || flags.alias[name]?.includes(key));
 }
 
 /**
  * yargs' "Unknown arguments: trails, trace-run, traceRun, s.yaml" in words: each flag once, as
- * written (yargs lists a kebab-case one again in camelCase), and the operands a command does not
- * take, quoted.
+ * written (yargs lists a kebab-case one again in camelCase, and short flags written together one
+ * by one), and the operands a command does not take, quoted.
  */
 export function unknownArgumentsText(names: readonly string[], args: readonly string[]): string {
-  const flagTokens = beforeEnd(args).filter((a) => /^--?[^-]/.test(a));
+  const options = beforeEnd(args);
+  const words = new Set([...options.filter((a) => !a.startsWith("-")), ...args.slice(options.length + 1)]);
+  const flagTokens = options.filter((a) => /^--?[^-]/.test(a));
   const flags = new Set<string>();
   const operands: string[] = [];
   for (const name of names) {
-    const token = flagTokens.find((t) => spellings(t).includes(name) || spellings(t.replace(/^--no-/, "--")).includes(name));
-    if (token !== undefined) flags.add(token.split("=")[0]!);
-    else operands.push(JSON.stringify(name));
+    if (words.has(name)) {
+      operands.push(JSON.stringify(name));
+      continue;
+    }
+    const token = flagTokens.find((t) => loose(t) === loose(name) || loose(t.replace(/^--no-/, "--")) === loose(name));
+    flags.add(token !== undefined ? token.split("=")[0]! : `${name.length === 1 ? "-" : "--"}${name}`);
   }
   const parts = [
     flags.size > 0 ? `unknown flag${flags.size === 1 ? "" : "s"} ${[...flags].join(", ")}` : "",

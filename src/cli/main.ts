@@ -10,7 +10,17 @@ import yargs, { type CommandModule } from "yargs";
 import { FlagError, UserError } from "../errors.js";
 import { packageVersion } from "../packageRoot.js";
 import { COMMANDS, commandName } from "./commands/index.js";
-import { checkFlagBeforeEnd, checkNegations, flagBeforeEnd, tookOperand, unknownArgumentsText, withoutEndOfOptions, type FlagKinds } from "./argv.js";
+import {
+  checkFlagBeforeEnd,
+  checkPositionalFlags,
+  checkTextFlags,
+  flagBeforeEnd,
+  isDeclared,
+  tookOperand,
+  unknownArgumentsText,
+  withoutEndOfOptions,
+  type FlagKinds,
+} from "./argv.js";
 import { terminalWidth, type Cli, type Output } from "./io.js";
 
 /** Options that take a list; any other option given twice is a mistake. */
@@ -18,6 +28,9 @@ const LIST_OPTIONS = new Set(["_", "csv", "traces"]);
 
 /** The commands' file arguments (positional), which must not be empty. */
 const FILE_OPERANDS = ["scenario", "traces", "csv"];
+
+/** Every positional argument of the commands: the files, and prices' filter. */
+const POSITIONALS = [...FILE_OPERANDS, "filter"];
 
 export async function main(argv: readonly string[], io: { stdout: Output; stderr: Output }): Promise<number> {
   const cli: Cli = { ...io, exitCode: 0 };
@@ -54,17 +67,20 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
     for (const c of commands) parser = parser.command(c);
     await parser
       .middleware((parsed) => {
+        // the command's flags, as its builder declared them on this parser
+        const flags = (parser as unknown as { getOptions(): FlagKinds }).getOptions();
+        checkPositionalFlags(given, POSITIONALS);
         for (const [key, value] of Object.entries(parsed)) {
-          if (Array.isArray(value) && !LIST_OPTIONS.has(key)) throw new FlagError(`--${key} was given ${value.length} times; it takes one value`);
+          if (Array.isArray(value) && !LIST_OPTIONS.has(key) && isDeclared(key, flags)) {
+            throw new FlagError(`--${key} was given ${value.length} times; it takes one value`);
+          }
         }
         for (const key of FILE_OPERANDS) {
           const value: unknown = parsed[key];
           if (value === "" || (Array.isArray(value) && value.includes(""))) throw new FlagError(`"" is no file name (an empty ${key} argument)`);
         }
-        // the command's flags, as its builder declared them on this parser
-        const flags = (parser as unknown as { getOptions(): FlagKinds }).getOptions();
-        checkNegations(given, flags);
-        if (dashFlag !== null) checkFlagBeforeEnd(dashFlag, firstOperand, flags);
+        checkTextFlags(parsed, flags, POSITIONALS);
+        if (dashFlag !== null) checkFlagBeforeEnd(dashFlag, firstOperand, parsed, flags);
         // yargs reads `--json=yes` as false: a switch takes no value but true or false
         for (const token of args) {
           const m = /^--([^=]+)=(.*)$/s.exec(token);
