@@ -275,6 +275,10 @@ describe("the decision in words", () => {
     const reordered = [withP90("a-y", 0.21, 0.2, 0.19, 0.21), withP90("a-x", 0.2, 0.2, 0.19, 0.21), withP90("c-x", 0.25, 0.205, 0.2, 0.21)];
     const decided = decide(reordered, []);
     expect(decided.contexts[0]!.p90RunnerUpApart).toBe(false);
+    // the cheapest's own interval is compared, not a tied twin's that the input lists first (a review:
+    // a-x's [0.20, 0.20] is below c-x's [0.22, 0.28], a-y's [0.19, 0.23] is not)
+    const twins = [withP90("a-y", 0.21, 0.2, 0.19, 0.23), withP90("a-x", 0.2, 0.2, 0.2, 0.2), withP90("c-x", 0.25, 0.25, 0.22, 0.28)];
+    expect([decide(twins, []).contexts[0]!.p90RunnerUpApart, decide([twins[1]!, twins[0]!, twins[2]!], []).contexts[0]!.p90RunnerUpApart]).toEqual([true, true]);
     // and p90Apart, which compares with another strategy's lower p90, has none to compare with (false in one order, null in the other)
     expect([decided.contexts[0]!.p90Apart, decide(tiedClose, []).contexts[0]!.p90Apart]).toEqual([null, null]);
     expect(decisionLines(decided, reordered, 300).join("\n")).toMatch(

@@ -230,10 +230,14 @@ export function firstAfterTies(choice: Choice): Candidate | null {
   return choice.ranking.find((c) => c !== choice.best && !choice.tied.includes(c.strategy)) ?? null;
 }
 
-/** Whether the lowest p90 lies apart from the next one after its ties (see p90Apart); null without one. */
-function p90ApartFromNext(byP90: Choice, row: (name: string) => SimRow): boolean | null {
+/**
+ * Whether the p90 of `cheapest` (the cheapest by mean, among the lowest p90s) lies apart from the
+ * next one after those ties (see p90Apart); null without one. Its own interval, not that of the
+ * strategy tied with it that the input happens to list first.
+ */
+function p90ApartFromNext(byP90: Choice, cheapest: SimRow, row: (name: string) => SimRow): boolean | null {
   const next = firstAfterTies(byP90);
-  return next ? p90Apart(row(byP90.best.strategy), row(next.strategy)) : null;
+  return next ? p90Apart(cheapest, row(next.strategy)) : null;
 }
 
 /** A closed form of a measure: its value for a row, or null where the row has none. */
@@ -316,7 +320,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
         byP90,
         // whether the cheapest by mean has the lowest p90, first or tied (the input's order sets which is first)
         p90Apart: lowestP90 ? null : p90Apart(row(byP90.best.strategy), row(choice.best.strategy)),
-        p90RunnerUpApart: lowestP90 ? p90ApartFromNext(byP90, row) : null,
+        p90RunnerUpApart: lowestP90 ? p90ApartFromNext(byP90, row(choice.best.strategy), row) : null,
         byCompletedRun: completedRun(choice.ranking, mine),
       };
     }),
