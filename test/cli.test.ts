@@ -227,6 +227,9 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     // short flags written together are read one by one: "--e was given 2 times" for -seed (a review)
     ["a long flag with one dash", ["run", "-seed", "3"], /^agentsim: unknown flags -s, -e, -d \(see agentsim run --help\)\n$/],
     ["a flag named like the file argument", ["run", "scenarios/default.yaml", "--scenario", "x.yaml"], /^agentsim: unknown flag --scenario \(see agentsim run --help\)\n$/],
+    // an unknown flag whose value is its own name, and short flags beside a file of one letter, are flags (a review)
+    ["an unknown flag valued as its name", ["run", "scenarios/default.yaml", "--out", "out"], /^agentsim: unknown flag --out \(see agentsim run --help\)\n$/],
+    ["short flags beside a one-letter file", ["run", "s", "-seed", "3"], /^agentsim: unknown flags -s, -e, -d \(see agentsim run --help\)\n$/],
     // the same, in yargs' other spellings: an object of --trials, a number of --trace-runs (stack traces, a review)
     ["a flag with parts", ["run", "--trials.x", "5"], /^agentsim: unknown flag --trials\.x \(see agentsim run --help\)\n$/],
     ["a flag in mixed case", ["run", "--trace-Runs", "5"], /^agentsim: --trace-runs needs --trace FILE/],

@@ -105,25 +105,30 @@ export function isDeclared(key: string, flags: FlagKinds): boolean {
 /**
  * yargs' "Unknown arguments: trails, trace-run, traceRun, s.yaml" in words: each flag once, as
  * written (yargs lists a kebab-case one again in camelCase, and short flags written together one
- * by one), and the operands a command does not take, quoted.
+ * by one), and the operands a command does not take, quoted. A name is a flag where a flag the
+ * command lacks was written so (`--out out` is the flag --out, whose value is "out"), else an
+ * operand.
  */
-export function unknownArgumentsText(names: readonly string[], args: readonly string[]): string {
+export function unknownArgumentsText(names: readonly string[], args: readonly string[], flags: FlagKinds): string {
   const options = beforeEnd(args);
-  const words = new Set([...options.filter((a) => !a.startsWith("-")), ...args.slice(options.length + 1)]);
-  const flagTokens = options.filter((a) => /^--?[^-]/.test(a));
-  const flags = new Set<string>();
+  // a group of short flags (-seed is -s -e -e -d) is never one of the command's long flags
+  const lacked = options.filter((t) => /^-[^-]{2,}/.test(t) || (/^--?[^-]/.test(t) && !declaresToken(t, flags)));
+  const found = new Set<string>();
   const operands: string[] = [];
   for (const name of names) {
-    if (words.has(name)) {
-      operands.push(JSON.stringify(name));
-      continue;
-    }
-    const token = flagTokens.find((t) => loose(t) === loose(name) || loose(t.replace(/^--no-/, "--")) === loose(name));
-    flags.add(token !== undefined ? token.split("=")[0]! : `${name.length === 1 ? "-" : "--"}${name}`);
+    const token = lacked.find((t) => /^--/.test(t) && (loose(t) === loose(name) || loose(t.replace(/^--no-/, "--")) === loose(name)));
+    if (token !== undefined) found.add(token.split("=")[0]!);
+    else if (lacked.some((t) => /^-[^-]/.test(t) && (t.slice(1).split("=")[0]!.includes(name) || t.split("=")[0] === `-${name}`))) found.add(`-${name}`); // -xyz is -x -y -z
+    else operands.push(JSON.stringify(name));
   }
   const parts = [
-    flags.size > 0 ? `unknown flag${flags.size === 1 ? "" : "s"} ${[...flags].join(", ")}` : "",
+    found.size > 0 ? `unknown flag${found.size === 1 ? "" : "s"} ${[...found].join(", ")}` : "",
     operands.length > 0 ? `unexpected argument${operands.length === 1 ? "" : "s"} ${operands.join(", ")}` : "",
   ];
   return parts.filter(Boolean).join("; ");
+}
+
+/** Whether a flag token names one of the command's flags, in yargs' loose match. */
+function declaresToken(token: string, flags: FlagKinds): boolean {
+  return Object.keys(flags.key).some((key) => loose(key) === loose(token) || flags.alias[key]?.some((a) => loose(a) === loose(token)));
 }

@@ -55,9 +55,9 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
     }),
   );
   let output = "";
+  let parser = yargs(args);
+  skipHelpCache(parser);
   try {
-    let parser = yargs(args);
-    skipHelpCache(parser);
     parser = parser
       // Every flag's value is read as text by the command (args.ts): `--trials.x 5` made an object of
       // --trials, and `--trace-Runs 5` a number of --trace-runs (stack traces both)
@@ -68,7 +68,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
     await parser
       .middleware((parsed) => {
         // the command's flags, as its builder declared them on this parser
-        const flags = (parser as unknown as { getOptions(): FlagKinds }).getOptions();
+        const flags = optionsOf(parser);
         checkPositionalFlags(given, POSITIONALS);
         for (const [key, value] of Object.entries(parsed)) {
           if (Array.isArray(value) && !LIST_OPTIONS.has(key) && isDeclared(key, flags)) {
@@ -93,7 +93,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       .strict()
       .exitProcess(false)
       .fail((message, err) => {
-        throw err ?? new FlagError(yargsMessage(message, given, command, names));
+        throw err ?? new FlagError(yargsMessage(message, given, command, names, optionsOf(parser)));
       })
       .help()
       .alias("h", "help")
@@ -106,7 +106,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       });
   } catch (thrown) {
     // yargs throws some parse errors (a flag without its value) past .fail as a YError
-    const err = thrown instanceof Error && thrown.name === "YError" ? new FlagError(yargsMessage(thrown.message, given, command, names)) : thrown;
+    const err = thrown instanceof Error && thrown.name === "YError" ? new FlagError(yargsMessage(thrown.message, given, command, names, optionsOf(parser))) : thrown;
     if (!(err instanceof UserError)) throw err;
     const hint = err instanceof FlagError ? ` (see agentsim ${command ? `${command} ` : ""}--help)` : "";
     io.stderr.write(`agentsim: ${err.message}${hint}\n`);
@@ -114,6 +114,11 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
   }
   if (output) io.stdout.write(output.endsWith("\n") ? output : `${output}\n`);
   return cli.exitCode;
+}
+
+/** The flags yargs knows on `parser`: the running command's, as its builder declared them. */
+function optionsOf(parser: unknown): FlagKinds {
+  return (parser as { getOptions(): FlagKinds }).getOptions();
 }
 
 /**
@@ -132,7 +137,7 @@ export function skipHelpCache(parser: object): boolean {
 }
 
 /** One line for each of yargs' messages, in this tool's words where they are unclear (`given`: the arguments as given). */
-function yargsMessage(message: string, given: readonly string[], command: string | null, names: string[]): string {
+function yargsMessage(message: string, given: readonly string[], command: string | null, names: string[], flags: FlagKinds): string {
   const line = message.replace(/\s*\n\s*/g, " ").trim();
   const first = given[0] ?? "";
   if (command === null && !first.startsWith("-")) {
@@ -140,7 +145,7 @@ function yargsMessage(message: string, given: readonly string[], command: string
     return `unknown command ${JSON.stringify(first)} (${near ? `did you mean ${near}?` : `commands: ${names.join(", ")}`})`;
   }
   const unknown = /^Unknown arguments?: (.*)$/.exec(line);
-  if (unknown) return unknownArgumentsText(unknown[1]!.split(", "), given);
+  if (unknown) return unknownArgumentsText(unknown[1]!.split(", "), given, flags);
   let m = /^Not enough arguments following: (\S+)$/.exec(line);
   if (m) return `--${m[1]} needs a value`;
   m = /^Invalid values: Argument: (\S+), Given: (.*), Choices: (.*)$/.exec(line);
