@@ -460,6 +460,8 @@ describe("flags mean what they say", () => {
     expect((await inProcess("run", "--json", "--", "true")).stderr).toBe(
       'agentsim: --json comes right before --, so it takes "true" after -- as its value: write the flags after the files (see agentsim run --help)\n',
     );
+    // a negative number after -- is an operand, as it is without -- (prices -- -4 was refused, prices -4 not)
+    expect((await inProcess("prices", "--json", "--", "-4")).stdout).toBe((await inProcess("prices", "--json", "-4")).stdout);
     // a switch may be turned off so, as in other tools
     expect((await inProcess("run", "--no-json", "--trials", "20", mine)).code).toBe(0);
     // a flag the command lacks is named as unknown, not told to take a value

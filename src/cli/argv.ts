@@ -22,8 +22,8 @@ export function beforeEnd(args: readonly string[]): string[] {
  * The arguments with `--` taken out, the operands after it kept in place; or why that is
  * refused. yargs leaves what follows `--` out of a command's positional arguments (`crossover --
  * s.yaml` "needs its file argument"), so only operands it reads the same way without `--` are
- * taken: none starting with "-" (no file or filter of agentsim's needs to: a file can be written
- * ./-name). A flag right before `--` may still take the first operand: see checkFlagBeforeEnd.
+ * taken: none starting with "-" but a negative number (no file or filter of agentsim's needs to:
+ * a file can be written ./-name). A flag right before `--` may still take the first operand: see checkFlagBeforeEnd.
  * A lone "-" is refused too: yargs reads it as a flag without a name (`run -` ran the default
  * scenario).
  */
@@ -34,7 +34,8 @@ export function withoutEndOfOptions(args: readonly string[]): string[] | string 
   const end = args.indexOf("--");
   if (end < 0) return [...args];
   const operands = args.slice(end + 1);
-  const dashed = operands.find((a) => a.startsWith("-"));
+  // a negative number is an operand to yargs too (`prices -4` filters by "-4")
+  const dashed = operands.find((a) => a.startsWith("-") && !/^-\d+(\.\d+)?$/.test(a));
   if (dashed !== undefined) {
     return `${JSON.stringify(dashed)} after -- would be a file or filter starting with "-", which agentsim does not take (write a file as ./${dashed})`;
   }
