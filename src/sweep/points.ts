@@ -159,18 +159,10 @@ export function thinSweep(sweep: Sweep, max: number): Sweep & { thinned: { path:
   const picks = sweep.axes.map((a, j) => spreadIndexes(a.values.length, kept[j]!));
   const axes = sweep.axes.map((a, j) => ({ path: a.path, values: picks[j]!.map((i) => a.values[i]!) }));
   const size = gridSize(axes);
+  // point k of the thinned grid, as the positions its values have on the whole grid's axes
+  const positions = picks.map((values, j) => ({ path: sweep.axes[j]!.path, values }));
   /** The whole grid's index of point k of the thinned one (the last axis varies fastest in both). */
-  const whole = (k: number): number => {
-    let index = 0;
-    let rest = k;
-    let stride = 1;
-    for (let j = axes.length - 1; j >= 0; j--) {
-      index += picks[j]![rest % picks[j]!.length]! * stride;
-      rest = Math.floor(rest / picks[j]!.length);
-      stride *= sweep.axes[j]!.values.length;
-    }
-    return index;
-  };
+  const whole = (k: number): number => pointAt(positions, k).values.reduce((index, i, j) => index * sweep.axes[j]!.values.length + i, 0);
   const thinned = sweep.axes.map((a, j) => ({ path: a.path, kept: axes[j]!.values.length, of: a.values.length }));
   return { ...sweep, axes, size, point: (k) => sweep.point(whole(k)), kept: (k) => sweep.kept(whole(k)), thinned };
 }
