@@ -42,11 +42,14 @@ export function withoutEndOfOptions(args: readonly string[]): string[] | string 
   return [...args.slice(0, end), ...operands];
 }
 
-/** The flag right before `--`, as written (`--trace`, `-h`), where it has no `=value` and an operand follows `--`; else null. */
-export function flagBeforeEnd(args: readonly string[]): string | null {
+/**
+ * The flag right before `--`, as written (`--trace`, `-h`), where it has no `=value`, with the
+ * operand after `--` that it may take; null where there is no such flag or no operand.
+ */
+export function flagBeforeEnd(args: readonly string[]): { token: string; operand: string } | null {
   const end = args.indexOf("--");
   const token = args[end - 1];
-  return end > 0 && end < args.length - 1 && /^--?[^-=][^=]*$/.test(token!) ? token! : null;
+  return end > 0 && end < args.length - 1 && /^--?[^-=][^=]*$/.test(token!) ? { token: token!, operand: args[end + 1]! } : null;
 }
 
 /** The message for a flag right before `--` that takes the operand after it as its value. */
@@ -68,9 +71,9 @@ const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.to
  * over s.yaml), a switch "true" or "false" (`--json -- true` read no file "true"). A flag the
  * command lacks is left to yargs, which names it as unknown.
  */
-export function checkFlagBeforeEnd(token: string, operand: string, parsed: Record<string, unknown>, flags: FlagKinds): void {
-  const name = Object.keys(flags.key).find((key) => loose(key) === loose(token) || flags.alias[key]?.some((a) => loose(a) === loose(token)));
-  if (name === undefined) return;
+export function checkFlagBeforeEnd({ token, operand }: { token: string; operand: string }, parsed: Record<string, unknown>, flags: FlagKinds): void {
+  const name = declaredName(token, flags);
+  if (name === null) return;
   const values = [parsed[name], parsed[camel(name)]];
   const took = values.some((v) => v === operand || (typeof v === "boolean" && String(v) === operand));
   if (took) throw new FlagError(tookOperand(token, operand));
@@ -113,7 +116,7 @@ export function isDeclared(key: string, flags: FlagKinds): boolean {
 export function unknownArgumentsText(names: readonly string[], args: readonly string[], flags: FlagKinds): string {
   const options = beforeEnd(args);
   // a group of short flags (-seed is -s -e -e -d) is never one of the command's long flags
-  const lacked = options.filter((t) => /^-[^-]{2,}/.test(t) || (/^--?[^-]/.test(t) && !declaresToken(t, flags)));
+  const lacked = options.filter((t) => /^-[^-]{2,}/.test(t) || (/^--?[^-]/.test(t) && declaredName(t, flags) === null));
   const found = new Set<string>();
   const operands: string[] = [];
   for (const name of names) {
@@ -129,7 +132,7 @@ export function unknownArgumentsText(names: readonly string[], args: readonly st
   return parts.filter(Boolean).join("; ");
 }
 
-/** Whether a flag token names one of the command's flags, in yargs' loose match. */
-function declaresToken(token: string, flags: FlagKinds): boolean {
-  return Object.keys(flags.key).some((key) => loose(key) === loose(token) || flags.alias[key]?.some((a) => loose(a) === loose(token)));
+/** The command's flag that a token names, in yargs' loose match (by its name or an alias), or null. */
+function declaredName(token: string, flags: FlagKinds): string | null {
+  return Object.keys(flags.key).find((key) => loose(key) === loose(token) || flags.alias[key]?.some((a) => loose(a) === loose(token))) ?? null;
 }

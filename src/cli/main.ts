@@ -42,7 +42,6 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
   const first = typeof args === "string" ? given[0]! : args[0]!;
   const command = names.includes(first) ? first : null;
   const dashFlag = flagBeforeEnd(given);
-  const firstOperand = given[given.indexOf("--") + 1]!;
   if (typeof args === "string") {
     io.stderr.write(`agentsim: ${args} (see agentsim ${command ? `${command} ` : ""}--help)\n`);
     return 2;
@@ -80,7 +79,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
           if (value === "" || (Array.isArray(value) && value.includes(""))) throw new FlagError(`"" is no file name (an empty ${key} argument)`);
         }
         checkTextFlags(parsed, flags, POSITIONALS);
-        if (dashFlag !== null) checkFlagBeforeEnd(dashFlag, firstOperand, parsed, flags);
+        if (dashFlag !== null) checkFlagBeforeEnd(dashFlag, parsed, flags);
         // yargs reads `--json=yes` as false: a switch takes no value but true or false
         for (const token of args) {
           const m = /^--([^=]+)=(.*)$/s.exec(token);
@@ -93,7 +92,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       .strict()
       .exitProcess(false)
       .fail((message, err) => {
-        throw err ?? new FlagError(yargsMessage(message, given, command, names, optionsOf(parser)));
+        throw err ?? new FlagError(yargsMessage(message, given, command, names, optionsOf(parser), dashFlag));
       })
       .help()
       .alias("h", "help")
@@ -106,7 +105,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       });
   } catch (thrown) {
     // yargs throws some parse errors (a flag without its value) past .fail as a YError
-    const err = thrown instanceof Error && thrown.name === "YError" ? new FlagError(yargsMessage(thrown.message, given, command, names, optionsOf(parser))) : thrown;
+    const err = thrown instanceof Error && thrown.name === "YError" ? new FlagError(yargsMessage(thrown.message, given, command, names, optionsOf(parser), dashFlag)) : thrown;
     if (!(err instanceof UserError)) throw err;
     const hint = err instanceof FlagError ? ` (see agentsim ${command ? `${command} ` : ""}--help)` : "";
     io.stderr.write(`agentsim: ${err.message}${hint}\n`);
@@ -136,8 +135,18 @@ export function skipHelpCache(parser: object): boolean {
   return true;
 }
 
-/** One line for each of yargs' messages, in this tool's words where they are unclear (`given`: the arguments as given). */
-function yargsMessage(message: string, given: readonly string[], command: string | null, names: string[], flags: FlagKinds): string {
+/**
+ * One line for each of yargs' messages, in this tool's words where they are unclear (`given`: the
+ * arguments as given; `dashFlag`: the flag right before `--`, see flagBeforeEnd).
+ */
+function yargsMessage(
+  message: string,
+  given: readonly string[],
+  command: string | null,
+  names: string[],
+  flags: FlagKinds,
+  dashFlag: ReturnType<typeof flagBeforeEnd>,
+): string {
   const line = message.replace(/\s*\n\s*/g, " ").trim();
   const first = given[0] ?? "";
   if (command === null && !first.startsWith("-")) {
@@ -154,8 +163,7 @@ function yargsMessage(message: string, given: readonly string[], command: string
   if (m) return `--${m[1]} is required`;
   if (/^Not enough non-option arguments/.test(line)) {
     // the file was given after --, and the flag right before it took it
-    const token = flagBeforeEnd(given);
-    return token ? tookOperand(token, given[given.indexOf("--") + 1]!) : `${command ?? "the command"} needs its file argument`;
+    return dashFlag ? tookOperand(dashFlag.token, dashFlag.operand) : `${command ?? "the command"} needs its file argument`;
   }
   return line;
 }
