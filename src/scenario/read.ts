@@ -112,6 +112,10 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
   // alias that passes it is named with its line: an anchor's uses, its definition counted, times
   // the aliases its value holds (the most of any branch; a plain value counts 1).
   const anchors = new Map<unknown, { count: number; aliasCount: number }>();
+  /** An anchored node, counted as its first use as the library counts it. */
+  const define = (node: unknown): void => {
+    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node, { count: 1, aliasCount: 0 });
+  };
   /** the lists and maps the walk is inside of */
   const open = new Set<unknown>();
   const aliasesIn = (node: unknown): number => {
@@ -143,7 +147,7 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     const plain = isAlias(keyNode) ? keyNode.resolve(doc) : keyNode;
     if (isMap(plain) || isSeq(plain)) throw new ScenarioError(file, keyPath(path), `${at(keyNode)}a key must be a plain name, not a list or a map`);
     if (isAlias(keyNode)) useAlias(keyNode, path);
-    else if (isScalar(keyNode) && keyNode.anchor) anchors.set(keyNode, { count: 1, aliasCount: 0 });
+    else define(keyNode);
     const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
     const first = seen.get(key);
     if (first) {
@@ -153,7 +157,7 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     visit(pair.value, [...path, key]);
   };
   const visit = (node: unknown, path: PropertyKey[]): void => {
-    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node, { count: 1, aliasCount: 0 });
+    define(node);
     if (isMap(node) || isSeq(node)) open.add(node);
     if (isMap(node)) {
       const seen = new Map<string, Node>();

@@ -303,9 +303,9 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, w
   const fit = { width, wide: false };
   text += `\n${plainTable(TOKEN_COLUMNS, tokens, fit)}\n`;
   text += `\n${plainTable(SHARE_COLUMNS, shares, fit)}\n`;
-  // a log's model id is whatever the log says: one longer than the width leaves for it is
-  // shortened in its middle (--json has it whole)
-  // as a table, the id has what the other columns leave; as a list (a narrow terminal), a line
+  // a log's model id is whatever the log says: one longer than the room it has is shortened in
+  // its middle (--json has it whole); as a table, the room the other columns leave, as a list (a
+  // narrow terminal), a line
   const modelColumns = (room: number): Column<ClaudeCodeReport["models"][number]>[] => [
     { head: "model", cell: (m) => shortenMiddle(m.model, room) },
     { head: "requests", numeric: true, cell: (m) => groupDigits(m.requests) },
