@@ -621,6 +621,27 @@ describe("reading files", () => {
     expect(loadScenario(writeTemp("ok-alias.yaml", base.replace("trials: 10", "trials: &n 10\nseed2: *n").replace("seed2: *n", ""))).scenario.trials).toBe(10);
   });
 
+  it("YAML 1.1's merge key: merged maps are read, and anything else under << is named with its line", () => {
+    const v11 = (text: string) => `%YAML 1.1\n---\n${text}\n${base}`;
+    const weak = "\n  weak: { price: { <<: *p, input: 3 }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: 0.9, hard: 0.6 } }";
+    const merged = loadScenario(writeTemp("merge.yaml", v11("").replace("price: { input: 15", "price: &p { input: 15").replace(/(strong: .*)/, `$1${weak}`))).scenario;
+    const [strong, weakPrice] = [merged.models.strong!.price, merged.models.weak!.price];
+    // the merged output price, and its own input price over the merged one
+    expect([weakPrice.output, weakPrice.input / strong.input]).toEqual([strong.output, 0.2]);
+    // a scalar under << was blamed on aliases ("an anchor used too often"), without a line
+    for (const [text, key, at] of [["x:\n  <<: 5", 'x."<<"', "line 4, column 7"], ["y: &y 1\nx:\n  <<: *y", 'x."<<"', "line 5, column 7"], ["x:\n  <<: [{ a: 1 }, 2]", 'x."<<"', "line 4, column 7"]]) {
+      const err = fileError("merge-bad.yaml", v11(text));
+      expect([err.keyPath, err.problem]).toEqual([key, `${at}: a merge key (<<) takes a map, an alias of a map, or a list of them`]);
+    }
+    // the key path names << as written, not as the symbol the library reads it as
+    expect(fileError("merge-nan.yaml", v11("x:\n  <<: { q: .inf }")).keyPath).toBe('x."<<".q');
+  });
+
+  it("a missing key whose value may take several forms is required, not of the wrong form", () => {
+    const err = fileError("no-seed.yaml", base.replace("seed: 1\n", ""));
+    expect([err.keyPath, err.problem]).toEqual(["seed", "is required"]);
+  });
+
   it("a list or a map as a key: one line naming it, not a stringified key and a warning of several lines", () => {
     const seqKey = fileError("seq-key.yaml", base + "\nstrategies:\n  ? [x]\n  : { generator: strong, fixer: strong }\n");
     expect(seqKey.keyPath).toBe("strategies");

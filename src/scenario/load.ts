@@ -108,6 +108,7 @@ type Issue = z.core.$ZodIssue;
 /** One zod issue as a dotted key path and a sentence; unions report their closest branch. */
 function describeIssue(issue: Issue, prefix: PropertyKey[] = []): { path: string; problem: string } {
   const path = [...prefix, ...issue.path];
+  if (issue.code === "invalid_union" && issue.errors.length > 0 && issue.errors.every((errs) => errs.some(isMissing))) return { path: keyPath(path), problem: "is required" };
   if (issue.code === "invalid_union") {
     // Prefer a branch that got past the type check: its message is the specific one.
     const branch = issue.errors.find((errs) => errs.length > 0 && errs.some((e) => e.path.length > 0 || e.code !== "invalid_type"));
@@ -132,6 +133,11 @@ function describeIssue(issue: Issue, prefix: PropertyKey[] = []): { path: string
     problem += `, got ${shown(issue.input)}`;
   }
   return { path: keyPath(path), problem };
+}
+
+/** Whether a union's branch says that its value is missing (every branch does when the key is not given). */
+function isMissing(issue: Issue): boolean {
+  return issue.code === "invalid_type" && issue.path.length === 0 && issue.input === undefined;
 }
 
 /** A value as a message shows it: numbers as JavaScript writes them (NaN, Infinity), the rest as JSON. */

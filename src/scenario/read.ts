@@ -41,7 +41,7 @@ export function readScenarioFile(file: string): Record<string, unknown> {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (err) {
-    const why = /alias/i.test(String(err)) ? `an anchor ${ALIAS_BOUND}` : String(err).split("\n")[0];
+    const why = /alias count/i.test(String(err)) ? `an anchor ${ALIAS_BOUND}` : String(err).split("\n")[0];
     throw new ScenarioError(file, "", `invalid YAML: ${why}`);
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
@@ -140,6 +140,9 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
       throw new ScenarioError(file, keyPath(path), `${at(node)}invalid YAML: alias *${node.source} ${ALIAS_BOUND}`);
     }
   };
+  const isMapNode = (node: unknown) => isMap(isAlias(node) ? node.resolve(doc) : node);
+  /** What a merge key may take: a map (or an alias of one), or a list of them. */
+  const mergeable = (node: unknown) => isMapNode(node) || (isSeq(node) && node.items.every(isMapNode));
   /** A key and its value, in a map (`seen`: the map's keys so far) or alone in a list. */
   const visitPair = (pair: { key: unknown; value: unknown }, path: PropertyKey[], seen: Map<string, Node>): void => {
     const keyNode = pair.key as Node | null;
@@ -148,7 +151,12 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     if (isMap(plain) || isSeq(plain)) throw new ScenarioError(file, keyPath(path), `${at(keyNode)}a key must be a plain name, not a list or a map`);
     if (isAlias(keyNode)) useAlias(keyNode, path);
     else define(keyNode);
-    const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    // YAML 1.1's merge key (`<<: *defaults`), which the library reads as a symbol
+    const merge = isScalar(keyNode) && typeof keyNode.value === "symbol";
+    const key = merge ? "<<" : isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    if (merge && !mergeable(pair.value)) {
+      throw new ScenarioError(file, keyPath([...path, key]), `${at((pair.value as Node | null) ?? keyNode)}a merge key (<<) takes a map, an alias of a map, or a list of them`);
+    }
     const first = seen.get(key);
     if (first) {
       throw new ScenarioError(file, keyPath([...path, key]), `${at(keyNode)}duplicate key (first at ${at(first).slice(0, -2)})`);
