@@ -232,6 +232,11 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     ["short flags beside a one-letter file", ["run", "s", "-seed", "3"], /^agentsim: unknown flags -s, -e, -d \(see agentsim run --help\)\n$/],
     // the same, in yargs' other spellings: an object of --trials, a number of --trace-runs (stack traces, a review)
     ["a flag with parts", ["run", "--trials.x", "5"], /^agentsim: unknown flag --trials\.x \(see agentsim run --help\)\n$/],
+    // a required flag's name with a part: "--out is required" (a review)
+    ["a required flag with parts", ["merge", "a.csv", "--out.x", "m.csv"], /^agentsim: unknown flag --out\.x \(see agentsim merge --help\)\n$/],
+    // yargs' own keys: --no-_ made the file argument "false" ("false: cannot read scenario", a review)
+    ["yargs' operand list as a flag", ["run", "--no-_"], /^agentsim: unknown flag --no-_ \(see agentsim run --help\)\n$/],
+    ["yargs' script name as a flag", ["prices", "--$0", "x"], /^agentsim: unknown flag --\$0 \(see agentsim prices --help\)\n$/],
     ["a flag in mixed case", ["run", "--trace-Runs", "5"], /^agentsim: --trace-runs needs --trace FILE/],
     // operands the command does not take are no flags ("unknown flag --s.yaml")
     ["an extra operand", ["run", "scenarios/default.yaml", "scenarios/advisor.yaml"], /^agentsim: unexpected argument "scenarios\/advisor\.yaml" \(see agentsim run --help\)\n$/],

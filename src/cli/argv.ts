@@ -94,10 +94,19 @@ export function checkTextFlags(parsed: Record<string, unknown>, flags: FlagKinds
   }
 }
 
-/** Refuse a flag named like a command's file argument (`--scenario x`): yargs would set the argument from it, or ignore it. */
-export function checkPositionalFlags(args: readonly string[], positionals: readonly string[]): void {
+/**
+ * Refuse a flag that no command has but yargs reads as something else: one named like a command's
+ * file argument (`--scenario x`: yargs would set the argument from it, or ignore it), like yargs'
+ * own keys (`--no-_` made the file argument "false"), or with a dot in its name (`merge --out.x
+ * m.csv` said that --out is required).
+ */
+export function checkFlagNames(args: readonly string[], positionals: readonly string[]): void {
   const names = positionals.map(loose);
-  const token = beforeEnd(args).find((a) => /^--?[^-]/.test(a) && names.includes(loose(a.replace(/^--no-/, "--"))));
+  const token = beforeEnd(args).find((a) => {
+    if (!/^--?[^-]/.test(a)) return false;
+    const name = a.split("=")[0]!.replace(/^--?(no-)?/, "");
+    return names.includes(loose(name)) || name === "_" || name === "$0" || (a.startsWith("--") && name.includes("."));
+  });
   if (token !== undefined) throw new FlagError(`unknown flag ${token.split("=")[0]}`);
 }
 

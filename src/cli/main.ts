@@ -12,7 +12,7 @@ import { packageVersion } from "../packageRoot.js";
 import { COMMANDS, commandName } from "./commands/index.js";
 import {
   checkFlagBeforeEnd,
-  checkPositionalFlags,
+  checkFlagNames,
   checkTextFlags,
   flagBeforeEnd,
   isDeclared,
@@ -68,7 +68,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
       .middleware((parsed) => {
         // the command's flags, as its builder declared them on this parser
         const flags = optionsOf(parser);
-        checkPositionalFlags(given, POSITIONALS);
+        checkFlagNames(given, POSITIONALS);
         for (const [key, value] of Object.entries(parsed)) {
           if (Array.isArray(value) && !LIST_OPTIONS.has(key) && isDeclared(key, flags)) {
             throw new FlagError(`--${key} was given ${value.length} times; it takes one value`);
