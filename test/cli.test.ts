@@ -136,6 +136,18 @@ describe("agentsim analytic and crossover", () => {
     expect(out.gaps).toEqual([]);
   });
 
+  it("crossover of two strategies defined alike says that they never cross, not just 'none' (a review)", () => {
+    const text = readFileSync("scenarios/default.yaml", "utf8").replace(/^strategies:\n/m, "strategies:\n  twin: { generator: strong, fixer: weak }\n");
+    const file = scenarioFile(text);
+    const args = ["crossover", file, "--param", "models.weak.fix.hard", "--from", "0.2", "--to", "0.8", "--between"];
+    const twins = agentsim(...args, "twin,strong-first");
+    expect(twins.code).toBe(0);
+    expect(twins.stdout.replace(/\n/g, " ")).toMatch(/twin and strong-first are defined alike \(strong generates, weak fixes\): they cost the same at every value, so they never cross\./);
+    expect(JSON.parse(agentsim(...args, "twin,strong-first", "--json").stdout)).toMatchObject({ definedAlike: true, crossovers: [] });
+    // a pair that differs is not
+    expect(JSON.parse(agentsim(...args, "twin,weak-first", "--json").stdout).definedAlike).toBe(false);
+  });
+
   it("run --trace writes the requests and changes no number of --json", () => {
     const file = join(mkdtempSync(join(tmpdir(), "agentsim-trace-")), "t.jsonl");
     const args = ["run", "scenarios/escalation.yaml", "--trials", "2000", "--threads", "2", "--json"];

@@ -99,6 +99,15 @@ export class NoClosedForm extends UserError {
   }
 }
 
+/**
+ * Whether two strategies are one strategy under two names, whatever the value of `param`: the
+ * same generator and the same ladder, and a key that is neither's own. Their costs are then equal
+ * at every value, so they never cross.
+ */
+export function definedAlike(param: string, [a, b]: readonly [Strategy, Strategy]): boolean {
+  return !param.startsWith("strategies.") && a.generator === b.generator && JSON.stringify(a.ladder) === JSON.stringify(b.ladder);
+}
+
 /** E[C_first] - E[C_second] of a scenario; both must have closed forms (else NoClosedForm). */
 export function costDifference(scenario: Scenario, between: [Strategy, Strategy], context: Context): number {
   // the scenario's own strategies: an edited key may be one of a ladder's

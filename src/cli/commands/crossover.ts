@@ -1,8 +1,9 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
-import { attemptsKeyStrategy, bestAttempts, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
+import { ladderText } from "../../scenario/ladder.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { rangeFlags, textFlag, wholeFlag } from "../args.js";
 import { money, table } from "../format.js";
@@ -88,11 +89,16 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
       throw new UserError(`${args.scenario}: --param ${param}: no context has the closed forms a crossover is sought with (${why})`);
     }
     const names = between.map((s) => s.name);
+    const alike = definedAlike(param, between);
     if (args.json) {
-      cli.stdout.write(toJson({ param, between: names, from: from ?? null, to: to ?? null, crossovers, gaps, skipped, leftOut }) + "\n");
+      cli.stdout.write(toJson({ param, between: names, definedAlike: alike, from: from ?? null, to: to ?? null, crossovers, gaps, skipped, leftOut }) + "\n");
       return;
     }
     cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to, skipped, gaps, terminalWidth(cli.stdout)));
+    if (alike) {
+      const how = `${between[0].generator} generates, ${ladderText(between[0].ladder)} fixes`;
+      cli.stdout.write("\n" + wrap(`${names[0]} and ${names[1]} are defined alike (${how}): they cost the same at every value, so they never cross.`, terminalWidth(cli.stdout)).join("\n") + "\n");
+    }
     for (const l of leftOut) {
       const values = `${groupDigits(l.values)} of the ${groupDigits(l.scanned)} values`;
       cli.stdout.write("\n" + wrap(`Left out of the scan: ${param} from ${short(l.from)} to ${short(l.to)} (${values}), which it may not take: ${l.reason}`, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
