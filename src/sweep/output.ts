@@ -122,12 +122,14 @@ export interface Lock {
 export async function lockOutput(out: string): Promise<Lock> {
   const lock = `${out}.lock`;
   const mine = `${lock}.${process.pid}`;
+  // the lock is the first file made beside the output: where it cannot be, neither can the output
+  const cannotLock = (err: unknown) => new UserError(`--out ${JSON.stringify(out)}: cannot create a file there (its lock, ${lock}: ${fileErrorText(err)})`);
   const createdFolder = makeFolderOfSync(out);
   removeStaleLockFiles(lock);
   try {
     writeFileSync(mine, `${process.pid}\n`);
   } catch (err) {
-    throw new UserError(`cannot create ${lock}: ${fileErrorText(err)}`);
+    throw cannotLock(err);
   }
   try {
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -139,7 +141,7 @@ export async function lockOutput(out: string): Promise<Lock> {
           createdFolder,
         };
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UserError(`cannot create ${lock}: ${fileErrorText(err)}`);
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw cannotLock(err);
       }
       const owner = lockOwner(lock);
       if (owner === "not a lock") {
