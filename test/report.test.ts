@@ -20,7 +20,7 @@ import { renderPage } from "../src/report/page.js";
 import { dollarFormat, sweepChart } from "../src/report/charts.js";
 import { strategyColours } from "../src/report/palette.js";
 import { planCrossover, crossoverData, CROSSOVER_TRIALS } from "../src/report/crossover.js";
-import { drawnSweep, sweepData } from "../src/report/sweep.js";
+import { drawnSweep, panelRows, sweepData } from "../src/report/sweep.js";
 import { loadScenario, parseScenario, readScenarioFile } from "../src/scenario/load.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { checkMean } from "../src/stats/check.js";
@@ -357,9 +357,17 @@ describe("a sweep the report does not draw whole", () => {
       const html = await renderPage(data, "test");
       expect(html).toContain("The report draws 1,980 of the sweep&#39;s 3,000 points");
       expect(html).toContain("Simulated mean cost per run at every drawn point of the sweep");
+      // 45 rows of panels per context before: the line chart draws 6 values of the second key
+      expect(html).toContain("per value of tokens.generation (6 of its 45 values, evenly spaced, ends included; the map below has every one).");
     } finally {
       await pool.close();
     }
+  });
+
+  it("of two keys: the line chart has a row of panels for at most 6 values of the second, ends included", () => {
+    const values = Array.from({ length: 45 }, (_, i) => 1000 + 100 * i);
+    expect(panelRows(values)).toEqual([1000, 1900, 2800, 3600, 4500, 5400]);
+    expect(panelRows([1, 2, 3])).toEqual([1, 2, 3]);
   });
 
   it("of one key: says how many of its values are drawn, and draws the ends", () => {

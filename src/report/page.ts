@@ -26,7 +26,7 @@ import { ECDF_UP_TO, type ReportData } from "./collect.js";
 import type { CrossoverData, MissingClosedForm } from "./crossover.js";
 import { esc, figure, htmlTable } from "./html.js";
 import { categoryColours, strategyColours, type ColourScale } from "./palette.js";
-import type { SweepData } from "./sweep.js";
+import { panelRows, type SweepData } from "./sweep.js";
 import { toSvg } from "./svg.js";
 
 /** "strong-first (strong → weak)": a strategy's name in every chart's colour scale. */
@@ -359,10 +359,13 @@ async function sweepSection(sw: SweepData, note: string | null, trials: number, 
   const labelOf = strategyLabelOf(results);
   const [first, second] = sw.axes;
   const row = (values: number[]) => (second ? formatNumber(values[1]!) : "");
-  const points = sw.rows.map((r) => ({
-    x: r.values[0]!, row: row(r.values), context: r.context, strategy: labelOf(r.strategy), mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh,
-  }));
-  const rowOrder = second ? second.values.map(formatNumber) : [];
+  const rowValues = second ? panelRows(second.values) : [];
+  const drawnRows = new Set(rowValues);
+  const points = sw.rows
+    .filter((r) => !second || drawnRows.has(r.values[1]!))
+    .map((r) => ({ x: r.values[0]!, row: row(r.values), context: r.context, strategy: labelOf(r.strategy), mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh }));
+  const rowOrder = rowValues.map(formatNumber);
+  const someRows = second && rowValues.length < second.values.length ? ` (${rowValues.length} of its ${groupDigits(second.values.length)} values, evenly spaced, ends included; the map below has every one)` : "";
   const contexts = [...new Set(sw.rows.map((r) => r.context))];
   const lines = await toSvg(sweepChart(first!.path, first!.log, second?.path ?? null, points, { contexts, rows: rowOrder }, colours));
   let out =
@@ -372,7 +375,7 @@ async function sweepSection(sw: SweepData, note: string | null, trials: number, 
       lines,
       `Simulated mean cost per run at every ${note ? "drawn " : ""}point of the sweep (${groupDigits(trials)} runs per strategy and context, ` +
         `the same seeds and numbers as agentsim sweep), with 95% intervals; one panel per context` +
-        `${second ? ` and per value of ${second.path}` : ""}.` +
+        `${second ? ` and per value of ${second.path}${someRows}` : ""}.` +
         infiniteNote(sw.infinite, sw.axes.map((a) => a.path)),
     );
   if (second) {

@@ -7,6 +7,7 @@ import { decide } from "../decision/decision.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { Context } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
+import { spreadIndexes } from "../sweep/grid.js";
 import { thinSweep, type Sweep } from "../sweep/points.js";
 import { groupDigits } from "../text.js";
 
@@ -19,6 +20,18 @@ export const MAX_DRAWN_AXES = 2;
  * A larger sweep is drawn at this many of its points, spread evenly (see drawnSweep).
  */
 export const MAX_DRAWN_POINTS = 2_000;
+
+/**
+ * Values of a sweep's second key that its line chart gives a row of panels each, at most: a 40 x
+ * 40 grid drew 40 rows of panels per context, a wall of charts, while the map of the cheapest
+ * strategy beside it shows every value.
+ */
+export const MAX_PANEL_ROWS = 6;
+
+/** The second key's values the line chart draws: all of them, or MAX_PANEL_ROWS evenly spaced, ends included. */
+export function panelRows(values: readonly number[]): number[] {
+  return spreadIndexes(values.length, MAX_PANEL_ROWS).map((i) => values[i]!);
+}
 
 /** Why the report leaves a sweep undrawn (more keys than it draws), or null when it draws it. */
 export function sweepNotDrawn(axes: number): string | null {
