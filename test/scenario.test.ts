@@ -127,11 +127,21 @@ describe("validation errors name the key path, on one line", () => {
   });
 
   it("negative price", () => {
-    expectKeyError(edit((r) => (r.models.strong.price.output = -1)), "models.strong.price.output", /in \[0, 10000\] \(\$ per million tokens\), got -1$/);
+    expectKeyError(edit((r) => (r.models.strong.price.output = -1)), "models.strong.price.output", /must be 0 or a number in \[0\.000001, 10000\] \(\$ per million tokens\), got -1$/);
+  });
+
+  it("a price, multiplier or token count is 0 or at least 1e-6: a cost's variance would underflow to 0 (a review)", () => {
+    // a price of 1e-160 $ per million tokens gave every run a spread of 0 and called a right simulation inconsistent
+    expectKeyError(edit((r) => (r.models.strong.price.input = 1e-160)), "models.strong.price.input", /must be 0 or a number in \[0\.000001, 10000\] \(\$ per million tokens\), got 1e-160$/);
+    expectKeyError(edit((r) => (r.caching.readMultiplier = 1e-9)), "caching.readMultiplier", /must be 0 or a number in \[0\.000001, 100\], got 1e-9$/);
+    expectKeyError(edit((r) => (r.tokens.fixOutput = 1e-7)), "tokens.fixOutput", /must be 0 or a number in \[0\.000001, 10000000\] \(tokens\), got 1e-7$/);
+    expectKeyError(edit((r) => (r.tokens.fixOutput = { dist: "lognormal", mean: 1e-7, cv: 1 })), "tokens.fixOutput.mean", /must be a number in \[0\.000001, 10000000\] \(tokens\), got 1e-7$/);
+    // 0 and the smallest are fine
+    expect(() => parseScenario(edit((r) => ((r.models.strong.price.input = 0), (r.caching.readMultiplier = 1e-6), (r.tokens.fixOutput = 1e-6))), FILE)).not.toThrow();
   });
 
   it("negative token count", () => {
-    expectKeyError(edit((r) => (r.tokens.prompt = -5)), "tokens.prompt", /in \[0, 10000000\] \(tokens\), got -5$/);
+    expectKeyError(edit((r) => (r.tokens.prompt = -5)), "tokens.prompt", /must be 0 or a number in \[0\.000001, 10000000\] \(tokens\), got -5$/);
     expectKeyError(edit((r) => (r.tokens.errorTrace = -1)), "tokens.errorTrace");
   });
 

@@ -25,6 +25,8 @@ export interface Range {
   max: number;
   below?: boolean;
   whole?: boolean;
+  /** the smallest value above 0 allowed, where 0 itself is (a price, a multiplier, a token count) */
+  smallest?: number;
   /** how a message names the number: "a probability", "a whole number", ... (default "a number") */
   noun?: string;
   /** what it counts, for messages */
@@ -47,20 +49,28 @@ export const MAX_LADDER_REQUESTS = 10_000;
 /** Expected fix attempts per run at most (see `checkExpectedAttempts`). */
 export const MAX_EXPECTED_ATTEMPTS = 100_000;
 
+/** The smallest token count, price and multiplier above 0 (see RANGES.tokens). */
+const SMALLEST = 1e-6;
+
 /** The kinds of numbers in a scenario and their ranges. */
 export const RANGES = {
   /** two runs at least: below that there is no standard error */
   trials: { min: 2, max: MAX_TRIALS, whole: true, noun: "a whole number", unit: "runs" },
   seed: { min: 0, max: Number.MAX_SAFE_INTEGER, whole: true, noun: "a whole number" },
-  /** tokens of one request or one part of it (prompt, output, error trace, summary, advice) */
-  tokens: { min: 0, max: 1e7, unit: "tokens" },
+  /**
+   * tokens of one request or one part of it (prompt, output, error trace, summary, advice). With
+   * prices and multipliers, 0 or at least 1e-6 (SMALLEST): a request then costs 0 or at least
+   * 1e-24 dollars, whose squares (a cost's variance) stay far from underflow (a price of 1e-160
+   * made every run's spread 0, and the check call a right simulation inconsistent).
+   */
+  tokens: { min: 0, smallest: SMALLEST, max: 1e7, unit: "tokens" },
   /** a token count that must be positive (a context window, a tier's threshold) */
   tokenLimit: { min: 1, max: 1e9, whole: true, noun: "a whole number", unit: "tokens" },
   /** the mean of a token distribution: above 0 */
-  tokenMean: { min: 0, above: true, max: 1e7, unit: "tokens" },
-  price: { min: 0, max: 1e4, unit: "$ per million tokens" },
+  tokenMean: { min: SMALLEST, max: 1e7, unit: "tokens" },
+  price: { min: 0, smallest: SMALLEST, max: 1e4, unit: "$ per million tokens" },
   /** cache read and write multipliers of the input price */
-  multiplier: { min: 0, max: 100 },
+  multiplier: { min: 0, smallest: SMALLEST, max: 100 },
   /** a per-attempt fix probability, away from 0 so that a bug's expected attempts (1/p) stay bounded */
   fixRate: { min: 1e-4, max: 1, noun: "a probability" },
   /** the mean of a Beta fix rate (its a > 1 on an unbounded rung is checked in checks.ts) */
@@ -96,8 +106,8 @@ export type RangeKind = keyof typeof RANGES;
 
 /** "a probability in [0.0001, 1]", "a whole number in [0, 10000] (bugs)", "a number in (0, 10000000] (tokens)". */
 export function describeRange(range: Range): string {
-  const interval = `${range.above ? "(" : "["}${range.min}, ${range.max}${range.below ? ")" : "]"}`;
-  return `${range.noun ?? "a number"} in ${interval}${range.unit ? ` (${range.unit})` : ""}`;
+  const interval = `${range.above ? "(" : "["}${range.smallest ?? range.min}, ${range.max}${range.below ? ")" : "]"}`;
+  return `${range.smallest !== undefined ? `${range.min} or ` : ""}${range.noun ?? "a number"} in ${interval}${range.unit ? ` (${range.unit})` : ""}`;
 }
 
 /** A zod number of one kind: any value outside its range fails with "must be <the range>". */
@@ -107,6 +117,7 @@ export function bounded(kind: RangeKind): z.ZodNumber {
   let schema = z.number({ error });
   if (range.whole) schema = schema.int({ error });
   schema = range.above ? schema.gt(range.min, { error }) : schema.min(range.min, { error });
+  if (range.smallest !== undefined) schema = schema.refine((x) => x === range.min || x >= range.smallest!, { error });
   return range.below ? schema.lt(range.max, { error }) : schema.max(range.max, { error });
 }
 
