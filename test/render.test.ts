@@ -448,4 +448,15 @@ describe("a ladder of thousands of rungs", () => {
     expect(text).not.toMatch(/\n {2}41 /);
     expect(text).toContain("A ladder's first 40 rungs are shown; --json lists every rung.");
   });
+
+  it("says that a few bugs reach a rung, not none, where its attempts are not 0 (a review: 0.0% beside 0.0003)", () => {
+    const rungs = [
+      { rung: 0, kind: "fix", model: "weak", reachFraction: 1, attemptsPerRun: 3 },
+      { rung: 1, kind: "fix", model: "strong", reachFraction: 1e-4, attemptsPerRun: 3e-4 },
+      { rung: 2, kind: "fix", model: "strong", reachFraction: 0.9996, attemptsPerRun: 1 },
+    ];
+    const text = ladderTable([{ strategy: "x", context: "fresh", rungs }], 80)!;
+    expect(text).toMatch(/\n {2}2 strong fixes +<0\.1% +0\.0003000\n/);
+    expect(text).toMatch(/\n {2}3 strong fixes +>99\.9% +1\n/);
+  });
 });

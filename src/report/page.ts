@@ -11,7 +11,7 @@ import type { SimResult } from "../evaluate/evaluate.js";
 import { distributionMean } from "../model/distributions.js";
 import { ladderText, RUNGS_SHOWN, singleFixer } from "../scenario/ladder.js";
 import type { BugCount, FixRate, Distribution as TokenDistribution, Scenario } from "../scenario/types.js";
-import { formatNumber } from "../sweep/csv.js";
+import { formatNumber as csvNumber } from "../sweep/csv.js";
 import { groupDigits, listed } from "../text.js";
 import {
   breakdownChart,
@@ -59,6 +59,9 @@ figure.chart svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: #444; font-size: 0.88em; margin-top: 0.4em; max-width: 46em; }
 code { font-size: 0.92em; background: #f4f4f4; padding: 0 0.25em; border-radius: 3px; }
 `;
+
+/** A number as the CSV writes it, but -0 as "0": a label for people, not a round-trip. */
+const formatNumber = (x: number | null | undefined): string => csvNumber(x === 0 ? 0 : x);
 
 /** The whole page. */
 export async function renderPage(data: ReportData, version: string): Promise<string> {
@@ -113,7 +116,7 @@ function rungsTable(results: SimResult[]): string {
     r.rungs.slice(0, RUNGS_SHOWN).map((g) => ({
       cells: [
         r.strategy, r.context, String(g.rung + 1), g.kind === "fix" ? `${g.model} fixes` : `${g.model} advises`,
-        percent(g.reachFraction, 1), num(g.attemptsPerRun),
+        percentStrict(g.reachFraction, 1), num(g.attemptsPerRun),
       ],
     })),
   );

@@ -164,7 +164,7 @@ type Rung = { rung: number; kind: string; model: string; reachFraction: number; 
  */
 const RUNG_COLUMNS: Column<Rung>[] = [
   { head: "rung", cell: (g) => `${g.rung + 1} ${g.model} ${g.kind === "fix" ? "fixes" : "advises"}` },
-  { head: "bugs\nreaching", numeric: true, cell: (g) => percent(g.reachFraction, 1) },
+  { head: "bugs\nreaching", numeric: true, cell: (g) => percentStrict(g.reachFraction, 1) },
   { head: "attempts\nper run", numeric: true, cell: (g) => num(g.attemptsPerRun) },
 ];
 
@@ -203,7 +203,7 @@ function extensionTable(results: SimResult[], width: number): string {
     r.strategy, r.context, money(r.baseMean), percent(r.bias),
     `${num(r.meanAttempts)} (${num(r.expectedAttempts)})`, `${num(r.meanBugs)} (${num(r.expectedBugs)})`,
     percentStrict(r.allFixedFraction, 1), `${seconds(r.meanWallSeconds)} (${seconds(r.expectedWallSeconds)})`, seconds(r.p90WallSeconds),
-    `${percent(r.cacheHitRate, 1)} (${percent(r.expectedCacheHitRate, 1)})`,
+    `${percentStrict(r.cacheHitRate, 1)} (${percentStrict(r.expectedCacheHitRate, 1)})`,
   ]);
   return (
     `\n${wrap("Assumptions dropped (simulated, closed form in parentheses; bias = sim mean vs the base formula):", width).join("\n")}\n\n` +
