@@ -553,15 +553,24 @@ describe("names that print as themselves", () => {
     expect(parseScenario(edit((r) => (r.strategies["caf\u00e9"] = { generator: "strong", fixer: "weak" })), FILE).strategies.map((s) => s.name)).toContain("café");
   });
 
+  it("a strategy's name does not begin with what a spreadsheet reads as a formula: it is a cell of every sweep CSV row (a review)", () => {
+    for (const name of ["=HYPERLINK(1)", "+1", "-x", "@SUM(1)"]) {
+      expectKeyError(edit((r) => (r.strategies[name] = { generator: "strong", fixer: "weak" })), `strategies.${JSON.stringify(name).replace(/^"-x"$/, "-x")}`, `must not begin with ${name[0]}: a spreadsheet opening a sweep's CSV would run the name as a formula`);
+    }
+    expect(() => parseScenario(edit((r) => (r.strategies["a=b"] = { generator: "strong", fixer: "weak" })), FILE)).not.toThrow();
+  });
+
   it(`a model name has at most ${NAME_LENGTH.model} characters, a strategy's ${NAME_LENGTH.strategy}: room for <generator>-<fixer>`, () => {
     const at = (n: number) => "m".repeat(n);
     const strategy = (name: string) => edit((r) => (r.strategies[name] = { generator: "strong", fixer: "weak" }));
     expect(() => parseScenario(strategy(at(NAME_LENGTH.strategy)), FILE)).not.toThrow();
-    expect(() => parseScenario(strategy("日".repeat(NAME_LENGTH.strategy)), FILE)).not.toThrow();
+    // a wide character takes two columns of a table: 49 of them made a run's table 107 columns wide at 80 (a review)
+    expect(() => parseScenario(strategy("日".repeat(24)), FILE)).not.toThrow();
+    expectKeyError(strategy("日".repeat(25)), `strategies."${"日".repeat(25)}"`, `at most ${NAME_LENGTH.strategy} characters wide (it is 50: 25 characters, a wide one such as 日 counting 2)`);
     const long = at(NAME_LENGTH.strategy + 1);
-    expectKeyError(strategy(long), `strategies.${long}`, `at most ${NAME_LENGTH.strategy} characters (it has ${NAME_LENGTH.strategy + 1})`);
+    expectKeyError(strategy(long), `strategies.${long}`, `at most ${NAME_LENGTH.strategy} characters wide (it is ${NAME_LENGTH.strategy + 1})`);
     const model = at(NAME_LENGTH.model + 1);
-    expectKeyError(edit((r) => (r.models[model] = r.models.weak)), `models.${model}`, `at most ${NAME_LENGTH.model} characters (it has 25)`);
+    expectKeyError(edit((r) => (r.models[model] = r.models.weak)), `models.${model}`, `at most ${NAME_LENGTH.model} characters wide (it is 25)`);
     expect(isModelName(at(NAME_LENGTH.model))).toBe(true);
     expect(isModelName(at(NAME_LENGTH.model + 1))).toBe(false);
     // two models of the longest names: the default strategies' names are valid names too

@@ -9,6 +9,7 @@
  * run's expected fix attempts in bounds.ts, where all keys are known.
  */
 import * as z from "zod";
+import stringWidth from "string-width";
 import { UNPRINTABLE } from "../errors.js";
 import { bounded, type RangeKind } from "./bounds.js";
 
@@ -62,15 +63,24 @@ function codePoint(c: string): string {
   return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
-/** A model's or strategy's name: printable, 1 to NAME_LENGTH[kind] characters. */
+/**
+ * A model's or strategy's name: printable, 1 to NAME_LENGTH[kind] columns wide as a terminal
+ * shows it (a wide character such as 日 takes 2: 49 of them made a table 107 columns wide at 80).
+ */
 function nameOf(kind: keyof typeof NAME_LENGTH, schema: z.ZodString): z.ZodString {
   const most = NAME_LENGTH[kind];
   return printable(
-    schema.min(1, { error: "must not be empty" }).refine((s) => [...s].length <= most, {
-      error: (issue) => `must be at most ${most} characters (it has ${[...String(issue.input)].length})`,
+    schema.min(1, { error: "must not be empty" }).refine((s) => stringWidth(s) <= most, {
+      error: (issue) => {
+        const [chars, columns] = [[...String(issue.input)].length, stringWidth(String(issue.input))];
+        return `must be at most ${most} characters wide (it is ${columns}${columns !== chars ? `: ${chars} characters, a wide one such as 日 counting 2` : ""})`;
+      },
     }),
   );
 }
+
+/** What a spreadsheet reads as the start of a formula in a CSV cell (OWASP's "CSV injection"). */
+const FORMULA_START = /^[=+\-@]/;
 
 /** A random quantity of tokens or seconds: a plain number is a constant. */
 function distributionSchema(value: "tokens" | "seconds", mean: "tokenMean" | "positiveSeconds") {
@@ -242,9 +252,14 @@ export const scenarioSchema = z.strictObject({
     .default(["shared", "fresh"]),
   strategies: z
     .record(
-      nameOf("strategy", z.string()).refine((name) => !name.includes(","), {
-        error: "must not contain a comma: --between names two strategies separated by one",
-      }),
+      nameOf("strategy", z.string())
+        .refine((name) => !name.includes(","), {
+          error: "must not contain a comma: --between names two strategies separated by one",
+        })
+        // a strategy's name is a cell of every sweep CSV row
+        .refine((name) => !FORMULA_START.test(name), {
+          error: (issue) => `must not begin with ${String(issue.input)[0]}: a spreadsheet opening a sweep's CSV would run the name as a formula`,
+        }),
       strategySchema,
       {
         error: "must be a map of strategy name to {generator, fixer} or {generator, ladder}",
