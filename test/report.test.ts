@@ -400,6 +400,38 @@ describe("a sweep the report does not draw whole", () => {
   });
 });
 
+describe("long names on the page", () => {
+  it("are never cut in a chart: names alike but for their ends stay apart (a review: three legend entries read the same)", async () => {
+    const pool = new SimulationPool(1);
+    try {
+      const loaded = loadScenario(DEFAULT);
+      const raw = loaded.raw as Record<string, unknown> & { strategies: Record<string, unknown> };
+      const [a, b] = ["a_very_long_model_name_1", "a_very_long_model_name_2"];
+      const names = [1, 2, 3].map((i) => `escalate-weak-then-strong-with-advisor-consults-${i}`);
+      const models = raw.models as Record<string, unknown>;
+      const long = {
+        ...raw,
+        contexts: ["shared"],
+        models: { [a]: models.weak, [b]: models.strong },
+        strategies: Object.fromEntries(names.map((name, i) => [name, { generator: i === 2 ? b : a, fixer: i === 2 ? a : b }])),
+      };
+      const scenario = parseScenario(long, "long.yaml");
+      const html = await renderPage(await collectReport(pool, { raw: long, scenario, file: "long.yaml" }, { trials: 200, seed: "1", crossover: {} }), "test");
+      const texts = [...html.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+      expect(texts.filter((t) => t.includes("…"))).toEqual([]);
+      // each legend label (strategy and its models) and each breakdown bar (model · strategy) whole
+      for (const [i, name] of names.entries()) {
+        expect(texts).toContain(`${name} (${i === 2 ? `${b} → ${a}` : `${a} → ${b}`})`);
+        expect(texts).toContain(`${a} · ${name}`);
+      }
+      // the table's column against the cheapest: its name's hyphens do not break, one piece a line
+      expect(html).toContain(`P(cheaper than ${names[2]!.replace(/-/g, "\u2011")})`);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("the page with the fields that ladders add to the results", () => {
   it("draws the breakdown by model and category from costByModel, and a table of rungs", async () => {
     const pool = new SimulationPool(1);

@@ -36,11 +36,17 @@ export function dollarFormat(values: readonly number[], fromZero = true): string
 /** Decimals a dollar axis writes at most before it turns to exponent notation. */
 const MAX_DECIMALS = 12;
 
+/** The longest strategy label (in characters) a legend of two columns holds: vega gives 400 px to each, at 11 px a character of about 8.8 px. */
+const TWO_COLUMNS_UP_TO = 45;
+
 /**
  * The colour channel of a strategy: the same scale in every chart; the legend lists `shown`
  * (default: every strategy).
  */
 function strategyColour(colours: ColourScale, shown?: string[]) {
+  // Labels are never cut (vega cut them at about 45 characters, its guess of 400 px, so that
+  // long names alike but for their ends showed as one): long ones take a column each.
+  const long = colours.domain.some((label) => [...label].length > TWO_COLUMNS_UP_TO);
   return {
     field: "strategy",
     type: "nominal" as const,
@@ -48,8 +54,8 @@ function strategyColour(colours: ColourScale, shown?: string[]) {
     scale: { domain: colours.domain, range: colours.range },
     legend: {
       orient: "bottom" as const,
-      columns: 2,
-      labelLimit: 400,
+      columns: long ? 1 : 2,
+      labelLimit: 0,
       titleLimit: 400,
       ...(shown ? { values: colours.domain.filter((name) => shown.includes(name)) } : {}),
     },
@@ -162,8 +168,8 @@ export function breakdownChart(rows: BreakdownRow[], bars: string[], contexts: s
       height: { step: 20 },
       mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
       encoding: {
-        // room for the longest label, a model's and a strategy's names (24 + 49 characters)
-        y: { field: "bar", type: "nominal", title: null, sort: bars, axis: { labelLimit: 480 } },
+        // the longest label, a model's and a strategy's names (24 + 49 characters), whole
+        y: { field: "bar", type: "nominal", title: null, sort: bars, axis: { labelLimit: 0 } },
         x: { field: "value", type: "quantitative", aggregate: "sum", stack: "zero", title: "mean cost ($ per run)", axis: { format: dollarFormat(barTotals(rows)) } },
         color: {
           field: "category",

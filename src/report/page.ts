@@ -133,7 +133,8 @@ function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]
   const head = [
     "strategy", "generator → fixer", "mean", "95% interval", "p50", "p90", "p99", "closed form",
     ...(incomplete ? ["all bugs fixed", "per completed run"] : []),
-    ...(best ? [`P(cheaper than ${best})`] : []),
+    // the name's hyphens do not break (U+2011): broken at each, a long name stood as a tall column of pieces
+    ...(best ? [`P(cheaper than ${best.replace(/-/g, "\u2011")})`] : []),
   ];
   const rows = d.byMean.ranking.map((c) => {
     const r = results.find((x) => x.strategy === c.strategy && x.context === d.context)!;
