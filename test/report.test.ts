@@ -400,6 +400,29 @@ describe("a sweep the report does not draw whole", () => {
   });
 });
 
+describe("the scenario's numbers on the page", () => {
+  it("are as written, grouped and without exponents (a review: 1234567.5 tokens read 1234570, $9999.99999 read $10000)", async () => {
+    const pool = new SimulationPool(1);
+    try {
+      // prices written by hand, and no context window
+      const raw = readScenarioFile(join(ROOT, "bench", "scenario.yaml")) as Record<string, unknown> & { tokens: Record<string, unknown>; models: Record<string, { price: unknown }> };
+      const odd = {
+        ...raw,
+        contexts: ["fresh"],
+        tokens: { ...raw.tokens, prompt: 1234567.5, fixOutput: 0.333333333333 },
+        models: { ...raw.models, strong: { ...raw.models.strong, price: { input: 9999.99999, output: 0.0000025 } } },
+      };
+      const html = await renderPage(await collectReport(pool, { raw: odd, scenario: parseScenario(odd, "odd.yaml"), file: "odd.yaml" }, { trials: 200, seed: "1", crossover: {} }), "test");
+      expect(html).toContain("<td>1,234,567.5</td>");
+      expect(html).toContain("<td>0.333333</td>");
+      expect(html).toContain("$9,999.99999");
+      expect(html).toContain("$0.0000025");
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("long names on the page", () => {
   it("are never cut in a chart: names alike but for their ends stay apart (a review: three legend entries read the same)", async () => {
     const pool = new SimulationPool(1);

@@ -154,11 +154,15 @@ function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]
 }
 
 /**
- * A scenario's number as written: a whole number exactly, digits grouped (a context window of
- * 1,048,576 tokens); any other to six significant digits (0.3333333333 as 0.333333).
+ * A scenario's number as written, digits grouped and without an exponent: a whole number exactly
+ * (a context window of 1,048,576 tokens), another of up to 10 significant digits as written
+ * (1,234,567.5 tokens, $9,999.99999 and $0.0000001 per million, once 1234570, $10000 and $1e-7),
+ * a longer one to six (0.333333333333, from a fit, as 0.333333).
  */
 function plain(x: number): string {
-  return Number.isInteger(x) ? groupDigits(x) : String(Number(x.toPrecision(6)));
+  if (Number.isInteger(x)) return groupDigits(x);
+  const digits = x.toExponential().split("e")[0]!.replace(/[-.]/g, "").length;
+  return x.toLocaleString("en-US", digits <= 10 ? { maximumFractionDigits: 20 } : { maximumSignificantDigits: 6 });
 }
 
 /** A token count or a random one, in words. */
@@ -176,7 +180,8 @@ function describeTokens(d: TokenDistribution): string {
 }
 
 function scenarioSection(s: Scenario): string {
-  const perMillion = (x: number) => `$${plain(x * 1e6)}`;
+  // per token back to per million as written: 9999.99999e-6 x 1e6 is 9999.999990000001
+  const perMillion = (x: number) => `$${plain(Number((x * 1e6).toPrecision(12)))}`;
   const rate = (r: FixRate) => (r.kind === "fixed" ? plain(r.p) : `beta, mean ${plain(r.mean)}, concentration ${plain(r.concentration)}`);
   const count = (c: BugCount) =>
     c.kind === "fixed" ? plain(c.count) : c.kind === "poisson" ? `Poisson, mean ${plain(c.mean)}` : `negative binomial, mean ${plain(c.mean)}, variance ${plain(c.variance)}`;
