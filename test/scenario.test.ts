@@ -130,6 +130,15 @@ describe("validation errors name the key path, on one line", () => {
     expectKeyError(edit((r) => (r.models.strong.price.output = -1)), "models.strong.price.output", /must be 0 or a number in \[0\.000001, 10000\] \(\$ per million tokens\), got -1$/);
   });
 
+  it("a random count's mean and a Beta rate's concentration are at least 1e-6: below, a size or a shape underflowed to 0 (a review)", () => {
+    // the simulator's sampler refused a size of 0 (a stack trace), and the closed form's pmf never ended
+    const mean = (m: number) => edit((r) => Object.assign(r.models.weak.bugs, { count: { dist: "negbinomial", mean: m, variance: 2 * m }, assignment: "binomial" }));
+    expectKeyError(mean(1e-170), "models.weak.bugs.count.mean", /must be a number in \[0\.000001, 1000\] \(bugs\), got 1e-170$/);
+    expect(() => parseScenario(mean(1e-6), FILE)).not.toThrow();
+    const beta = (concentration: number) => edit((r) => (r.models.weak.fix.easy = { dist: "beta", mean: 0.5, concentration }));
+    expectKeyError(beta(5e-324), "models.weak.fix.easy.concentration", /must be a number in \[0\.000001, 1000000\], got 5e-324$/);
+  });
+
   it("a price, multiplier or token count is 0 or at least 1e-6: a cost's variance would underflow to 0 (a review)", () => {
     // a price of 1e-160 $ per million tokens gave every run a spread of 0 and called a right simulation inconsistent
     expectKeyError(edit((r) => (r.models.strong.price.input = 1e-160)), "models.strong.price.input", /must be 0 or a number in \[0\.000001, 10000\] \(\$ per million tokens\), got 1e-160$/);
@@ -466,6 +475,9 @@ describe("bounds: every number has a range, named in the message", () => {
       edit((r) => Object.assign(r.models.weak.bugs, { count: { dist: "negbinomial", mean: 8, variance }, hardFraction: 0.5, assignment: "binomial" }));
     expect(() => parseScenario(count(200), FILE)).not.toThrow();
     expectKeyError(count(201), "models.weak.bugs.count.variance", /at most 25 x the mean \(200\), got 201/);
+    // closer to the mean than a millionth of it, 1 - p lost its digits: 117 bugs a run over a mean of 100 (a review)
+    expect(() => parseScenario(count(8 * (1 + 1e-6)), FILE)).not.toThrow();
+    expectKeyError(count(8.000000000000002), "models.weak.bugs.count.variance", /must exceed the mean \(8\) by at least 0\.000001 of it for a negative binomial, got 8\.000000000000002/);
     const ladder = (attempts: number[]) =>
       edit((r) => (r.strategies.long = { generator: "strong", ladder: [...attempts.map((a) => ({ fixer: "weak", attempts: a })), { fixer: "strong" }] }));
     expect(() => parseScenario(ladder([5000, 5000]), FILE)).not.toThrow();

@@ -49,7 +49,7 @@ export const MAX_LADDER_REQUESTS = 10_000;
 /** Expected fix attempts per run at most (see `checkExpectedAttempts`). */
 export const MAX_EXPECTED_ATTEMPTS = 100_000;
 
-/** The smallest token count, price and multiplier above 0 (see RANGES.tokens). */
+/** The smallest token count, price and multiplier above 0 (see RANGES.tokens), random bug count's mean and Beta concentration. */
 const SMALLEST = 1e-6;
 
 /** The kinds of numbers in a scenario and their ranges. */
@@ -75,12 +75,12 @@ export const RANGES = {
   fixRate: { min: 1e-4, max: 1, noun: "a probability" },
   /** the mean of a Beta fix rate (its a > 1 on an unbounded rung is checked in checks.ts) */
   betaMean: { min: 1e-4, max: 1, below: true },
-  /** a Beta fix rate's concentration a + b */
-  concentration: { min: 0, above: true, max: 1e6 },
+  /** a Beta fix rate's concentration a + b (at 5e-324, a = mean x concentration was 0, which the sampler refused) */
+  concentration: { min: SMALLEST, max: 1e6 },
   fraction: { min: 0, max: 1, noun: "a fraction" },
   bugCount: { min: 0, max: 1000, whole: true, noun: "a whole number", unit: "bugs" },
-  /** the mean of a random bug count */
-  bugMean: { min: 0, above: true, max: 1000, unit: "bugs" },
+  /** the mean of a random bug count (below 1e-6, a negative binomial's size, mean^2/(variance - mean), underflowed to 0) */
+  bugMean: { min: SMALLEST, max: 1000, unit: "bugs" },
   /** the variance of a negative binomial bug count */
   bugVariance: { min: 0, above: true, max: 1e8 },
   /** error-trace growth per attempt on one bug */

@@ -20,6 +20,9 @@ export interface CheckOptions {
 /** Tolerance for "count x hardFraction is a whole number" (section 7). */
 const WHOLE_TOLERANCE = 1e-6;
 
+/** How far a negative binomial's variance must exceed its mean, relative to it (see shapeChecks). */
+const MIN_OVERDISPERSION = 1e-6;
+
 /** Which keys go together: a strategy has a fixer or a ladder; a rung is a fixer rung or a consult rung. */
 export function shapeChecks(p: ParsedScenario, file: string): void {
   const fail = (path: string, problem: string): never => {
@@ -30,8 +33,13 @@ export function shapeChecks(p: ParsedScenario, file: string): void {
     if (typeof count !== "number" && m.bugs.assignment === "exact") {
       fail(`models.${name}.bugs.assignment`, `exact needs a whole-number count; a random count (${count.dist}) assigns difficulty binomially`);
     }
-    if (typeof count !== "number" && count.dist === "negbinomial" && !(count.variance > count.mean)) {
-      fail(`models.${name}.bugs.count.variance`, `must exceed the mean (${count.mean}) for a negative binomial; use poisson for variance = mean`);
+    // by at least a millionth of the mean: closer, its draws lose every digit of 1 - p (variance
+    // 100.00000000000003 over a mean of 100 drew 117 bugs a run on average)
+    if (typeof count !== "number" && count.dist === "negbinomial" && !(count.variance >= count.mean * (1 + MIN_OVERDISPERSION))) {
+      fail(
+        `models.${name}.bugs.count.variance`,
+        `must exceed the mean (${count.mean}) by at least ${MIN_OVERDISPERSION} of it for a negative binomial, got ${count.variance}; use poisson for variance = mean`,
+      );
     }
   }
   const defined = Object.keys(p.models);
