@@ -102,6 +102,51 @@ describe("a shared conversation that reaches the window", () => {
   });
 });
 
+describe("an input that meets a limit exactly, summed from fractional tokens", () => {
+  // attempt t reads 6000 + (t - 1) x 0.1 tokens: the 11th reads 6001, the tier's threshold, which
+  // it does not pass; summed attempt by attempt that is 6001.000000000004, and the simulator
+  // charged the tier from the 11th attempt, the closed form from the 12th (a review: "inconsistent")
+  const limited = (limit: "tier" | "window") =>
+    parseScenario(
+      {
+        name: "edge",
+        seed: 1,
+        trials: 10,
+        models: {
+          m: {
+            price: { input: 1, output: 5, ...(limit === "tier" ? { longContext: { above: 6001, input: 1000, output: 5 } } : {}) },
+            bugs: { count: 15, hardFraction: 0 },
+            fix: { easy: 1, hard: 1 },
+            ...(limit === "window" ? { contextWindow: 6001 } : {}),
+          },
+        },
+        tokens: { prompt: 6000, generation: 0, fixOutput: 0.1, errorTrace: 0 },
+        contexts: ["shared"],
+      },
+      "edge.yaml",
+    );
+
+  it("pays the tier from the same attempt in the simulator (both paths) as in the closed form", () => {
+    const s = limited("tier");
+    // every run fixes its 15 bugs in 15 attempts: one cost, the closed form's
+    const expected = analyzeScenario(s)[0]!.analyticMean!;
+    for (const path of ["fast", "attempt"] as const) {
+      const t = simulateChunk(compileParams(s, s.strategies[0]!, "shared"), "e", 10, path);
+      for (const c of column(t.columns, 10, "cost")) expect(Math.abs(c - expected) / expected).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
+  it("fits a window it meets exactly, and stops at the attempt that passes it", () => {
+    const s = limited("window");
+    for (const path of ["fast", "attempt"] as const) {
+      const t = simulateChunk(compileParams(s, s.strategies[0]!, "shared"), "e", 10, path);
+      // attempt 11 reads exactly the window, and the 12th passes it
+      expect([...column(t.columns, 10, "attempts")]).toEqual(Array(10).fill(11));
+      expect(t.sums[COL.windowStops]).toBe(10);
+    }
+  });
+});
+
 describe("a hand-off larger than the fixer's window", () => {
   // L1 = 1000 + 5000 = 6000 tokens against a window of 3000: no fix request can be made, so every
   // run stops before its first one, costing its generation alone: 1000 x 1e-6 + 5000 x 1e-6 = 0.006.

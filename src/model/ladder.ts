@@ -21,7 +21,7 @@
  * uniform time (see exactNewTokens).
  */
 import type { ModelSpec } from "../scenario/types.js";
-import { tierReachable } from "./prices.js";
+import { tierReachable, tokenLimit } from "./prices.js";
 import { countMean, countPmf, countVariance, exactClasses } from "./counts.js";
 import { noTokens, type FixTokens } from "./fixCost.js";
 import { gaussLegendre } from "./quadrature.js";
@@ -51,9 +51,9 @@ function add(into: FixTokens, weight: number, inputNew: number, inputCached: num
   into.output += weight * output;
 }
 
-/** The input above which a model's requests pay its long-context tier (Infinity: never). */
+/** The input above which a model's requests pay its long-context tier (Infinity: never; see tokenLimit). */
 export function threshold(model: ModelSpec): number {
-  return tierReachable(model) ? model.price.longContext!.above : Infinity;
+  return tierReachable(model) ? tokenLimit(model.price.longContext!.above) : Infinity;
 }
 
 /**
