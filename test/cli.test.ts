@@ -3,7 +3,7 @@
  * tests' global setup) run as a child process, and main() in-process where a child is not needed.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -388,6 +388,29 @@ describe("flags mean what they say", () => {
     }
     expect(readFileSync(scenario, "utf8")).toBe(text);
     for (const name of ["d.csv.sweep.json", "d.csv.partial", "d.csv.partial.json", "d.csv.partial.json.tmp"]) expect(readFileSync(join(own, name), "utf8")).toBe(text);
+  });
+
+  it("sweep refuses a folder, link or pipe where it writes beside --out, before any work (a review: a stack trace, or a link written through)", async () => {
+    const own = mkdtempSync(join(tmpdir(), "agentsim-beside-"));
+    const scenario = join(own, "s.yaml");
+    writeFileSync(scenario, readFileSync("scenarios/sweep-weak-bugs.yaml", "utf8"));
+    writeFileSync(join(own, "victim"), "precious");
+    const cases: [string, (file: string) => void, string][] = [
+      ["x.csv.partial", (f) => mkdirSync(f), "its CSV in progress's name, %, is taken by a folder"],
+      ["x.csv.partial.json", (f) => mkdirSync(f), "its resume state's name, %, is taken by a folder"],
+      ["x.csv.partial.json.tmp", (f) => symlinkSync(join(own, "victim"), f), "its resume state's temporary file's name, %, is taken by a link, pipe or other file that is not a regular one"],
+      ["x.csv.sweep.json", (f) => spawnSync("mkfifo", [f]), "its record's name, %, is taken by a link, pipe or other file that is not a regular one"],
+    ];
+    for (const [name, make, why] of cases) {
+      const file = join(own, name);
+      make(file);
+      const { code, stderr } = await inProcess("sweep", scenario, "--out", join(own, "x.csv"), "--trials", "200");
+      expect(stderr, name).toBe(`agentsim: --out ${JSON.stringify(join(own, "x.csv"))}: ${why.replace("%", file)}; move it, or write elsewhere\n`);
+      expect(code).toBe(2);
+      rmSync(file, { recursive: true });
+    }
+    expect(readdirSync(own).sort()).toEqual(["s.yaml", "victim"]);
+    expect(readFileSync(join(own, "victim"), "utf8")).toBe("precious");
   });
 
   it("a command that fails leaves no folder it would have made for its output", () => {

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, renameSync, rmSync } from "node:fs";
-import { lstat, open, stat, writeFile } from "node:fs/promises";
+import { open, stat, writeFile } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
 import { checkOutput, lockOutput, removeCreatedFolders } from "./output.js";
@@ -259,10 +259,6 @@ export interface MergeHandle {
  */
 export async function mergeFiles(files: readonly string[], out: string, handle: MergeHandle = { cleanup: null, written: false }): Promise<Merged> {
   await checkOutput(out, "--out", files.flatMap((f) => [f, recordFile(f)]), [{ file: recordFile(out), role: "its record" }]); // each shard's record is read too
-  // the merged file's record is written beside it: a folder (or any other file but a regular one)
-  // there would fail once the CSV is in place
-  const beside = await lstat(recordFile(out)).catch(() => null);
-  if (beside && !beside.isFile()) throw new UserError(`--out ${JSON.stringify(out)}: its record's name, ${recordFile(out)}, is taken by a folder or another file that is not a regular one`);
   for (const file of files) {
     const problem = await stat(file).then(
       (st) =>

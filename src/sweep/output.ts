@@ -85,6 +85,10 @@ export async function checkOutput(out: string, label = "--out", inputs: readonly
     const found = await stat(file, { bigint: true }).catch(() => null);
     const taken = found && (await inputAs(found));
     if (taken) fail(`${role}, ${file}, is ${taken === file ? "an input" : `${JSON.stringify(taken)}, an input`} of this command; refusing to write over it`);
+    // written or removed beside the output: anything there but a regular file (a folder, a link, a
+    // pipe) would fail after the work, or be written through
+    const entry = await lstat(file).catch(() => null);
+    if (entry && !entry.isFile()) fail(`${role}'s name, ${file}, is taken by ${entry.isDirectory() ? "a folder" : "a link, pipe or other file that is not a regular one"}; move it, or write elsewhere`);
   }
   // the nearest folder of the path that exists must be a folder this process may write in
   for (let dir = dirname(out); ; dir = dirname(dir)) {
