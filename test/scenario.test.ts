@@ -671,6 +671,9 @@ describe("reading files", () => {
   it("a missing key whose value may take several forms is required, not of the wrong form", () => {
     const err = fileError("no-seed.yaml", base.replace("seed: 1\n", ""));
     expect([err.keyPath, err.problem]).toEqual(["seed", "is required"]);
+    // an empty seed printed as an empty cell, where --seed "" is refused (a review)
+    const empty = fileError("empty-seed.yaml", base.replace("seed: 1", 'seed: ""'));
+    expect([empty.keyPath, empty.problem]).toEqual(["seed", 'must not be empty, got ""']);
   });
 
   it("a list or a map as a key: one line naming it, not a stringified key and a warning of several lines", () => {

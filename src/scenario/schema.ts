@@ -225,7 +225,7 @@ export const sweepAxisSchema = z.union(
 
 export const scenarioSchema = z.strictObject({
   name: printable(z.string({ error: "must be a string" }).min(1, { error: "must not be empty" })),
-  seed: z.union([n("seed"), printable(z.string())], { error: "must be a whole number >= 0 or a string" }),
+  seed: z.union([n("seed"), printable(z.string().min(1, { error: "must not be empty" }))], { error: "must be a whole number >= 0 or a string" }),
   trials: n("trials"),
   models: z
     .record(modelName, modelSchema, { error: "must be a map of model name to model" })
