@@ -169,6 +169,17 @@ describe("per-attempt semantics", () => {
     column(b, runs, "wallSeconds").forEach((w, i) => expect(w).toBeCloseTo(21 + 36 * attempts[i]!, 9));
   });
 
+  it("a negative binomial count of a small size has no NaN runs: its mean is the count's, within 4 standard errors", () => {
+    // mean 0.2, variance 5: size r = 0.04/4.8; stdlib's gamma draw underflows to 0 now and then,
+    // and its Poisson sampler gave NaN for a mean of 0 (the bugs column summed to NaN, a review)
+    const s = tiny({ models: { a: { price: { input: 2, output: 10 }, bugs: { count: { dist: "negbinomial", mean: 0.2, variance: 5 }, hardFraction: 0.5 }, fix: { easy: 0.6, hard: 0.2 } } } });
+    const runs = 200_000;
+    const { out, cost } = costs(s, 0, "fresh", "nb", runs, "attempt");
+    const bugs = summarize(column(out, runs, "bugs"));
+    expect(Number.isFinite(bugs.mean) && cost.every(Number.isFinite)).toBe(true);
+    expect(Math.abs(bugs.mean - 0.2) / Math.sqrt(5 / runs)).toBeLessThanOrEqual(4);
+  });
+
   it("regressions with probability 0 change nothing, draw for draw", () => {
     const plain = tiny();
     const zero = tiny({

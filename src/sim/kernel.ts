@@ -877,7 +877,14 @@ function countSampler(p: SimParams, random: Random): () => number {
     }
     case CountKind.Poisson:
       return samplers().poisson.factory(p.bugCount, { prng: random });
-    default:
-      return samplers().negativeBinomial.factory(p.countR, p.countP, { prng: random });
+    default: {
+      // stdlib draws Poisson(Gamma(r, ...)): for a small size r the gamma draw underflows to 0, and
+      // its Poisson sampler returns NaN for a mean of 0; such a run has no bugs
+      const draw = samplers().negativeBinomial.factory(p.countR, p.countP, { prng: random });
+      return () => {
+        const q = draw();
+        return q === q ? q : 0;
+      };
+    }
   }
 }
