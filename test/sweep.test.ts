@@ -268,6 +268,10 @@ describe("points", () => {
     const typo = scenarioData({ "strategies.strong-first.ladder[0].atempts": [1, 2] });
     (typo.strategies as Record<string, unknown>)["a.b"] = (dotted.strategies as Record<string, unknown>)["a.b"];
     expect(userError(() => buildSweep(typo, "s.yaml"))).toBe("s.yaml: sweep.strategies.strong-first.ladder[0].atempts: no numeric key at that path");
+    // ladder[0] and ladder.0 name one key: two axes on it contradicted each other at every point (a review)
+    const twice = scenarioData({ "strategies.a.ladder.0.attempts": [3], "strategies.a.ladder[0].attempts": [400] });
+    (twice.strategies as Record<string, unknown>).a = { generator: "weak", ladder: [{ fixer: "weak", attempts: 2 }, { fixer: "strong" }] };
+    expect(userError(() => buildSweep(twice, "s.yaml"))).toBe("s.yaml: sweep.strategies.a.ladder[0].attempts: names the same key as sweep.strategies.a.ladder.0.attempts");
     const { sweep: _, ...noSweep } = scenarioData({});
     expect(userError(() => buildSweep(noSweep, "s.yaml"))).toMatch(/^s\.yaml: sweep: is missing/);
   });

@@ -10,7 +10,7 @@ import { ScenarioError } from "../errors.js";
 import { MAX_GRID_POINTS } from "../scenario/bounds.js";
 import { usesExtensions } from "../scenario/extensions.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
-import { getPath, noNumericKey, setPath } from "../scenario/paths.js";
+import { getPath, noNumericKey, setPath, splitPath } from "../scenario/paths.js";
 import type { SweepAxis } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/types.js";
 import { groupDigits } from "../text.js";
@@ -95,7 +95,12 @@ export function sweepGrid(raw: Record<string, unknown>, file: string, base: Scen
         `a sweep may have: use fewer values, or several sweeps`,
     );
   }
+  const named = new Map<string, string>();
   const axes = entries.map(([path, axis]): Axis => {
+    // ladder[0] and ladder.0 are one key: two axes on it would contradict each other at every point
+    const same = named.get(splitPath(path).join("."));
+    if (same !== undefined) throw new ScenarioError(file, `sweep.${path}`, `names the same key as sweep.${same}`);
+    named.set(splitPath(path).join("."), path);
     if (Object.hasOwn(UNSWEEPABLE, path)) throw new ScenarioError(file, `sweep.${path}`, UNSWEEPABLE[path]!);
     if (typeof getPath(rest, path) !== "number") throw new ScenarioError(file, `sweep.${path}`, noNumericKey(rest, path));
     // The raw section lacks the schema's defaults: a range without a scale is linear.
