@@ -108,6 +108,12 @@ describe("the crossover chart", () => {
     expect(plan.between.map((s) => s.name)).toEqual(["strong-first", "weak-first"]);
   });
 
+  it("draws the default range of a count of 500 or more, 0 to 1,000: 1,001 whole values (a review: refused, blaming --from and --to)", () => {
+    const big = { ...raw, models: { ...(raw.models as Record<string, unknown>), weak: { ...(raw.models as Record<string, Record<string, unknown>>).weak, bugs: { count: 500, hardFraction: 0.5 } } } };
+    const plan = planCrossover(big, parseScenario(big, "big.yaml"), "big.yaml", {})!;
+    expect([plan.key, plan.from, plan.to, plan.line.length]).toEqual(["models.weak.bugs.count", 0, 1000, 1001]);
+  });
+
   it("rejects a key that is not there, a range that is empty, and a key that needs a range", () => {
     expect(() => planCrossover(raw, scenario, DEFAULT, { key: "models.weak.nope" })).toThrow(/--crossover models\.weak\.nope: no numeric key/);
     expect(() => planCrossover(raw, scenario, DEFAULT, { from: 5, to: 2 })).toThrow(/--from \(5\) must be less than --to \(2\)/);

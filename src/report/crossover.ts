@@ -48,8 +48,12 @@ const LINE_STEPS = 120;
 const SEARCH_STEPS = 400;
 /** Values of the key that are simulated, at most. */
 const SIMULATED_POINTS = 9;
-/** Whole values a whole-number key is drawn at, at most (every one of them: crossovers lie between neighbours). */
-const MAX_WHOLE_VALUES = 1000;
+/**
+ * Whole values a whole-number key is drawn at, at most (every one of them: crossovers lie between
+ * neighbours): every count of the bug-count range, 0 to 1,000, the default range of a count of 500
+ * or more (1,000 refused those, blaming --from and --to that were not given).
+ */
+const MAX_WHOLE_VALUES = RANGES.bugCount.max + 1;
 /** Runs per strategy and context at each simulated value (at most; fewer if the report runs fewer). */
 export const CROSSOVER_TRIALS = 20_000;
 
