@@ -668,6 +668,15 @@ describe("reading files", () => {
     expect(fileError("merge-nan.yaml", v11("x:\n  <<: { q: .inf }")).keyPath).toBe('x."<<".q');
   });
 
+  it("a value of the wrong kind is named in the project's words, with the keys a map takes (a review: zod's own 'Invalid input: expected object, received null')", () => {
+    const kind = (text: string) => fileError("kind.yaml", base + "\n" + text);
+    expect(kind("caching: null").message).toMatch(/: caching: must be a map of readMultiplier, writeMultiplier, ttlSeconds, got null$/);
+    expect(kind("limits: [1]").message).toMatch(/: limits: must be a map of maxAttemptsPerBug, maxAttemptsPerRun, got a list$/);
+    // the branch of a union whose keys the value has: a preset's, not a hand price's missing input
+    const preset = fileError("preset.yaml", base.replace("price: { input: 15, output: 75 }", "price: { preset: 5 }"));
+    expect([preset.keyPath, preset.problem]).toEqual(["models.strong.price.preset", "must be a string, provider/model, got 5"]);
+  });
+
   it("a missing key whose value may take several forms is required, not of the wrong form", () => {
     const err = fileError("no-seed.yaml", base.replace("seed: 1\n", ""));
     expect([err.keyPath, err.problem]).toEqual(["seed", "is required"]);

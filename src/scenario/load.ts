@@ -110,8 +110,11 @@ function describeIssue(issue: Issue, prefix: PropertyKey[] = []): { path: string
   const path = [...prefix, ...issue.path];
   if (issue.code === "invalid_union" && issue.errors.length > 0 && issue.errors.every((errs) => errs.some(isMissing))) return { path: keyPath(path), problem: "is required" };
   if (issue.code === "invalid_union") {
-    // Prefer a branch that got past the type check: its message is the specific one.
-    const branch = issue.errors.find((errs) => errs.length > 0 && errs.some((e) => e.path.length > 0 || e.code !== "invalid_type"));
+    // Prefer a branch that got past the type check: its message is the specific one; of those,
+    // the one whose keys the value has (a price {preset: 5} was told that its input is required).
+    const branches = issue.errors.filter((errs) => errs.length > 0 && errs.some((e) => e.path.length > 0 || e.code !== "invalid_type"));
+    const misfit = (errs: Issue[]) => errs.filter((e) => e.code === "unrecognized_keys" || (e.code === "invalid_type" && e.input === undefined)).length;
+    const branch = branches.reduce<Issue[] | undefined>((best, errs) => (best === undefined || misfit(errs) < misfit(best) ? errs : best), undefined);
     if (branch && !("note" in issue && issue.note)) return describeIssue(branch[0]!, path);
   }
   if (issue.code === "invalid_key" && issue.issues.length > 0) {
@@ -128,20 +131,29 @@ function describeIssue(issue: Issue, prefix: PropertyKey[] = []): { path: string
     };
   }
   let problem = issue.message;
-  if (issue.code === "invalid_type" && issue.input === undefined) problem = "is required";
-  else if ("input" in issue && issue.input !== undefined && typeof issue.input !== "object") {
-    problem += `, got ${shown(issue.input)}`;
+  if (issue.code === "invalid_type" && issue.input === undefined) return { path: keyPath(path), problem: "is required" };
+  // zod's own words ("Invalid input: expected object, received null") for a value of the wrong kind
+  if (issue.code === "invalid_type" && problem.startsWith("Invalid input")) problem = `must be ${KINDS[issue.expected] ?? issue.expected}`;
+  if (problem === "must be a map") {
+    const allowed = allowedKeys(path);
+    if (allowed) problem += ` of ${allowed.join(", ")}`;
   }
+  if ("input" in issue && issue.input !== undefined) problem += `, got ${shown(issue.input)}`;
   return { path: keyPath(path), problem };
 }
+
+/** What a value of each of zod's kinds is, in a message. */
+const KINDS: Record<string, string> = { object: "a map", array: "a list", number: "a number", string: "a string", boolean: "true or false" };
 
 /** Whether a union's branch says that its value is missing (every branch does when the key is not given). */
 function isMissing(issue: Issue): boolean {
   return issue.code === "invalid_type" && issue.path.length === 0 && issue.input === undefined;
 }
 
-/** A value as a message shows it: numbers as JavaScript writes them (NaN, Infinity), the rest as JSON. */
+/** A value as a message shows it: numbers as JavaScript writes them (NaN, Infinity), a list or a map by its kind, the rest as JSON. */
 function shown(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value !== null && typeof value === "object") return "a map";
   return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
 }
 
