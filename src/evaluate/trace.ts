@@ -18,8 +18,17 @@ export const MAX_TRACE_RUNS = CHUNK_RUNS;
 
 /** The trace of the first `runs` runs of every job, one JSON line per request, in job order. */
 export function traceLines(scenario: Scenario, options: { runs: number; seedKey: string; path?: SimPath }): string[] {
-  const lines: string[] = [];
+  return [...traceJobs(scenario, options)].flat();
+}
+
+/**
+ * The same lines, one job's at a time: the whole trace of a large --trace-runs is more text than
+ * one JavaScript string holds (1.2 GB for the default scenario's 50,000 runs), so it is written job
+ * by job.
+ */
+export function* traceJobs(scenario: Scenario, options: { runs: number; seedKey: string; path?: SimPath }): Generator<string[]> {
   for (const job of jobsOf(scenario)) {
+    const lines: string[] = [];
     const models = job.params.models.map((m) => m.name);
     const record = (r: TraceRequest): TraceRecord => ({
         run: r.run,
@@ -43,6 +52,6 @@ export function traceLines(scenario: Scenario, options: { runs: number; seedKey:
     const path = options.path ?? "auto";
     simulateChunk(job.params, streamName(options.seedKey, job, path, 0), runs, path, runTable(runs, layoutOf(job.params)), sink);
     for (const r of pending) lines.push(JSON.stringify(record(r)));
+    yield lines;
   }
-  return lines;
 }

@@ -13,7 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import { constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
-import { access, lstat, rename, rm, stat, writeFile } from "node:fs/promises";
+import { access, lstat, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
@@ -118,6 +118,9 @@ export interface Lock {
   createdFolder: string | null;
 }
 
+/** The locks this process holds (resolved paths). */
+const held = new Set<string>();
+
 /**
  * Take `<out>.lock`, or fail with one line when another live process holds it. Synchronous
  * inside: a signal handler (which runs between event-loop turns) never finds it half taken.
@@ -139,9 +142,17 @@ export async function lockOutput(out: string): Promise<Lock> {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         linkSync(mine, lock); // fails if the lock exists: exclusive
+        const key = resolve(lock);
+        held.add(key);
         return {
-          release: () => rm(lock, { force: true }),
-          releaseSync: () => rmSync(lock, { force: true }),
+          release: async () => {
+            held.delete(key);
+            await rm(lock, { force: true });
+          },
+          releaseSync: () => {
+            held.delete(key);
+            rmSync(lock, { force: true });
+          },
           createdFolder,
         };
       } catch (err) {
@@ -151,7 +162,11 @@ export async function lockOutput(out: string): Promise<Lock> {
       if (owner === "not a lock") {
         throw new UserError(`${out}: ${lock} exists and is not an agentsim lock; refusing to remove it (move it, or write elsewhere with --out)`);
       }
-      if (owner !== null && processAlive(owner)) {
+      // a lock holding this process's own pid that this process did not take is stale: its owner
+      // was killed, and this process got the same pid (a container's entry point is pid 1 at
+      // every restart, and --resume was refused for good)
+      const ours = owner === process.pid && !held.has(resolve(lock));
+      if (owner !== null && !ours && processAlive(owner)) {
         throw new UserError(`${out}: another agentsim (process ${owner}) is writing it; wait for it, or write elsewhere with --out`);
       }
       rmSync(lock, { force: true }); // its process is gone: take it over
@@ -229,10 +244,24 @@ function processAlive(pid: number): boolean {
 
 /** Write text to `file` through a temporary file in the same folder, renamed when complete. */
 export async function writeAtomically(file: string, text: string): Promise<void> {
+  await writeChunksAtomically(file, [text]);
+}
+
+/**
+ * Write `chunks` to `file` through a temporary file in the same folder, synced and renamed when
+ * complete; in chunks, for text too long for one string (a large trace).
+ */
+export async function writeChunksAtomically(file: string, chunks: Iterable<string>): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   makeFolderOfSync(file);
   try {
-    await writeFile(tmp, text, { flush: true });
+    const handle = await open(tmp, "w");
+    try {
+      for (const chunk of chunks) await handle.write(chunk);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });

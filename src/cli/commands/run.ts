@@ -3,14 +3,14 @@ import type { CommandModule } from "yargs";
 import { decide } from "../../decision/decision.js";
 import { FlagError } from "../../errors.js";
 import { evaluateScenario } from "../../evaluate/evaluate.js";
-import { MAX_TRACE_RUNS, traceLines } from "../../evaluate/trace.js";
+import { MAX_TRACE_RUNS, traceJobs } from "../../evaluate/trace.js";
 import { openScenario } from "../../scenario/load.js";
 import type { SimPath } from "../../sim/kernel.js";
 import { fastPathApplies } from "../../sim/params.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
 import { jobsOf } from "../../sim/simulate.js";
-import { checkOutput, writeAtomically } from "../../sweep/output.js";
+import { checkOutput, writeChunksAtomically } from "../../sweep/output.js";
 import { seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
@@ -70,8 +70,13 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
     if (trace !== undefined) {
       await loadSamplersFor(jobsOf(scenario).map((job) => job.params));
-      const lines = traceLines(scenario, { runs: Math.min(traceRuns, trials), seedKey: seed, path: args.path });
-      await writeAtomically(trace, lines.map((l) => l + "\n").join(""));
+      // job by job, in chunks of about 1 MB: the whole trace may be more than one string holds
+      const jobs = traceJobs(scenario, { runs: Math.min(traceRuns, trials), seedKey: seed, path: args.path });
+      await writeChunksAtomically(trace, (function* () {
+        for (const lines of jobs) {
+          for (let i = 0; i < lines.length; i += 4096) yield lines.slice(i, i + 4096).map((l) => l + "\n").join("");
+        }
+      })());
     }
     const pool = new SimulationPool(threads);
     const progress = progressBar(cli.stderr, "simulating", "runs");
