@@ -300,6 +300,8 @@ describe("flags mean what they say", () => {
     ["a typo'd command", ["rn"], /^agentsim: unknown command "rn" \(did you mean run\?\) \(see agentsim --help\)\n$/],
     ["validate --dir that is missing", ["validate", "--dir", join(dir, "nope")], /--dir .*nope: no such folder \(see agentsim validate --help\)/],
     ["validate --dir that is a file", ["validate", "--dir", "README.md"], /--dir README\.md: is not a folder/],
+    // a path through a file was a stack trace (ENOTDIR, a review)
+    ["validate --dir through a file", ["validate", "--dir", "README.md/x"], /^agentsim: --dir README\.md\/x: cannot read: a part of the path is not a folder \(see agentsim validate --help\)\n$/],
     ["validate --dir with no scenarios", ["validate", "--dir", join(dir, "empty")], /holds no scenario files/],
     ["sweep --out ''", ["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", ""], /^agentsim: --out must not be empty/],
     ["sweep --out /dev/null", ["sweep", "scenarios/sweep-weak-bugs.yaml", "--out", "/dev/null"], /--out "\/dev\/null": is not a regular file/],
@@ -388,6 +390,16 @@ describe("flags mean what they say", () => {
     }
     expect(readFileSync(scenario, "utf8")).toBe(text);
     for (const name of ["d.csv.sweep.json", "d.csv.partial", "d.csv.partial.json", "d.csv.partial.json.tmp"]) expect(readFileSync(join(own, name), "utf8")).toBe(text);
+  });
+
+  it("a file name's control characters are escaped in the lines that name it, as in errors (a review: ESC went raw to the terminal)", () => {
+    const own = mkdtempSync(join(tmpdir(), "agentsim-esc-"));
+    const file = join(own, "a\u001b[31mb.yaml");
+    writeFileSync(file, readFileSync("bench/scenario.yaml", "utf8"));
+    const r = spawnSync(process.execPath, [CLI, "run", file, "--trials", "2000", "--threads", "1"], { encoding: "utf8" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain("\u001b");
+    expect(r.stdout.replace(/\n\s*/g, " ")).toContain("a\\u001b[31mb.yaml");
   });
 
   it("sweep refuses a folder, link or pipe where it writes beside --out, before any work (a review: a stack trace, or a link written through)", async () => {
@@ -556,7 +568,7 @@ describe("JSON says why a number is missing", () => {
 
 describe("text fits the width COLUMNS gives a pipe", () => {
   const at = (columns: number, ...args: string[]) => {
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, COLUMNS: String(columns) } });
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 60_000, env: { ...process.env, COLUMNS: String(columns) } });
     expect(r.status, r.stderr).toBe(0);
     return r.stdout;
   };
@@ -613,6 +625,8 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     expect(widest(best)).toBeLessThanOrEqual(80); // 96, its title
     const dir = mkdtempSync(join(tmpdir(), "agentsim-validate-"));
     writeFileSync(join(dir, "binomial.yaml"), readFileSync("scenarios/validation/binomial.yaml", "utf8"));
+    // a pipe named like a scenario is no scenario: with no writer it blocked the validation for good (a review)
+    expect(spawnSync("mkfifo", [join(dir, "pipe.yaml")]).status).toBe(0);
     const checks = at(60, "validate", "--dir", dir, "--trials", "200", "--threads", "1");
     expect(checks.split("\n")[1]).toBe("binomial"); // a section per scenario, not a column
     expect(checks).toMatch(/\d+ checks, \d+ inconsistent/);

@@ -206,6 +206,15 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
     expect(expandLogPaths([join(root, "logs")])).toEqual([join(root, "logs", "a.jsonl"), join(root, "logs", "up", "b.jsonl")]);
   });
 
+  it("a file reached twice (named again, through a link, or in a folder also given) is read once: its runs counted twice made every interval too narrow (a review)", () => {
+    const root = mkdtempSync(join(tmpdir(), "agentsim-twice-"));
+    copyFileSync(trace, join(root, "a.jsonl"));
+    symlinkSync("a.jsonl", join(root, "b.jsonl"));
+    const a = join(root, "a.jsonl");
+    expect(expandLogPaths([root])).toEqual([a]);
+    expect(expandLogPaths([a, join(root, ".", "a.jsonl"), root])).toEqual([a]);
+  });
+
   it("a pipe named *.jsonl inside a folder is passed over (with no writer it blocked the fit for good); one given itself is read", () => {
     const root = mkdtempSync(join(tmpdir(), "agentsim-fifo-"));
     copyFileSync(trace, join(root, "a.jsonl"));

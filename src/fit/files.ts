@@ -15,6 +15,7 @@ import { groupDigits } from "../text.js";
 export function expandLogPaths(paths: string[]): string[] {
   const out: string[] = [];
   const walked = new Set<string>(); // folders, by device and inode
+  const taken = new Set<string>(); // files, by device and inode: one named twice (a/x.jsonl and ./a/x.jsonl, a folder and a file in it, a link) is read once
   const walk = (path: string, top: boolean) => {
     let stat;
     try {
@@ -44,7 +45,13 @@ export function expandLogPaths(paths: string[]): string[] {
         // a pipe, socket or device inside a folder is no log (a pipe without a writer blocked the fit for good)
         if (found.isDirectory() || (found.isFile() && name.endsWith(".jsonl"))) walk(child, false);
       }
-    } else if (top || path.endsWith(".jsonl")) out.push(path);
+    } else if (top || path.endsWith(".jsonl")) {
+      const id = `${stat.dev}:${stat.ino}`;
+      // a pipe or device has no identity of its own to compare (each opening reads anew)
+      if (stat.isFile() && taken.has(id)) return;
+      taken.add(id);
+      out.push(path);
+    }
   };
   for (const p of paths) walk(p, true);
   if (out.length === 0) throw new UserError(`${paths.join(", ")}: no .jsonl files`);

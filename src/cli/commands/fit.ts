@@ -4,7 +4,7 @@
  * `--format claude-code`, the token and caching side from Claude Code's logs.
  */
 import type { CommandModule } from "yargs";
-import { FlagError } from "../../errors.js";
+import { FlagError, oneLine } from "../../errors.js";
 import { REPLICATES_PER_TASK } from "../../fit/bootstrap.js";
 import { fitClaudeCode, mergeFragment, readUsageLogs, type ClaudeCodeReport } from "../../fit/claudeCode.js";
 import { expandLogPaths } from "../../fit/files.js";
@@ -220,7 +220,7 @@ export function formatFit(report: FitReport, out: string | null, width = 100): s
   text += plainTable(BUG_COUNT_COLUMNS, counts, { width, wide: false });
   text += `\n\n${wrap("D = variance / mean; under a Poisson law (runs - 1) D is chi-square with runs - 1 degrees of freedom (two-sided test at 5%).", width).join("\n")}\n`;
   if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => wrap(n, width, "  - ", "    ").join("\n")).join("\n")}\n`;
-  if (out) text += `\n${wrap(`Wrote ${unbroken(out)}: agentsim analytic ${unbroken(out)}, agentsim run ${unbroken(out)}`, width, "", "  ").join("\n")}\n`;
+  if (out) text += `\n${wrap(`Wrote ${unbroken(oneLine(out))}: agentsim analytic ${unbroken(oneLine(out))}, agentsim run ${unbroken(oneLine(out))}`, width, "", "  ").join("\n")}\n`;
   return text;
 }
 
@@ -320,6 +320,6 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, w
   const c = report.fragment.caching;
   text += `\n${wrap(`Scenario caching, at Anthropic's ratios to the input price: readMultiplier ${c.readMultiplier}, writeMultiplier ${num(c.writeMultiplier as number)}${c.ttlSeconds ? `, ttlSeconds ${c.ttlSeconds}` : ""}`, width, "", "  ").join("\n")}\n`;
   if (report.notes.length) text += `\nNotes:\n${report.notes.map((n) => wrap(n, width, "  - ", "    ").join("\n")).join("\n")}\n`;
-  if (out) text += `\n${wrap(`Wrote ${unbroken(out)}`, width).join("\n")}\n`;
+  if (out) text += `\n${wrap(`Wrote ${unbroken(oneLine(out))}`, width).join("\n")}\n`;
   return text;
 }

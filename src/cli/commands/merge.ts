@@ -1,4 +1,5 @@
 /** `agentsim merge <csv...> --out FILE`: combine the shards of a sweep into the file the unsharded sweep writes. */
+import { oneLine } from "../../errors.js";
 import type { CommandModule } from "yargs";
 import { mergeFiles, type Merged, type MergeHandle } from "../../sweep/merge.js";
 import { textFlag } from "../args.js";
@@ -32,6 +33,6 @@ export const mergeCommand = (cli: Cli): CommandModule<object, Args> => ({
       process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
     }
     const n = args.csv.length;
-    cli.stdout.write(`Merged ${n} file${n === 1 ? "" : "s"} into ${out}: ${merged.points} points, ${merged.rows} rows\n`);
+    cli.stdout.write(`Merged ${n} file${n === 1 ? "" : "s"} into ${oneLine(out)}: ${merged.points} points, ${merged.rows} rows\n`);
   },
 });

@@ -2,6 +2,7 @@
  * `agentsim report <scenario>`: one self-contained HTML page with the decision, the scenario and
  * the charts (src/report), written atomically.
  */
+import { oneLine } from "../../errors.js";
 import type { CommandModule } from "yargs";
 import { packageVersion } from "../../packageRoot.js";
 import { openScenario } from "../../scenario/load.js";
@@ -93,7 +94,7 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
       if (!written) removeCreatedFolders(out, taken.createdFolder);
     }
     const seconds = (performance.now() - started) / 1000;
-    const wrote = `Wrote ${unbroken(out)} (${Math.round(html.length / 1024)}${GLUE}kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)}${GLUE}s`;
+    const wrote = `Wrote ${unbroken(oneLine(out))} (${Math.round(html.length / 1024)}${GLUE}kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)}${GLUE}s`;
     cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
   },
 });

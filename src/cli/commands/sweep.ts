@@ -2,6 +2,7 @@
  * `agentsim sweep <scenario>`: run every point of the scenario's sweep section (or one shard of
  * it) and write one tidy CSV, atomically, resumable after an interruption.
  */
+import { oneLine } from "../../errors.js";
 import { rmSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { openScenario } from "../../scenario/load.js";
@@ -104,7 +105,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
       const resumed = outcome.resumed > 0 ? `, ${outcome.resumed} resumed` : "";
       const [strategies, contexts] = [sweep.base.strategies.length, sweep.base.contexts.length];
       const wrote =
-        `Wrote ${unbroken(outcome.out)}: ${outcome.rows} ${noun(outcome.rows, "row")}, ${outcome.points} ${noun(outcome.points, "point")}${of} x ` +
+        `Wrote ${unbroken(oneLine(outcome.out))}: ${outcome.rows} ${noun(outcome.rows, "row")}, ${outcome.points} ${noun(outcome.points, "point")}${of} x ` +
         `${strategies} ${noun(strategies, "strategy", "strategies")} x ${contexts} ${noun(contexts, "context")}, ` +
         `${groupDigits(outcome.trials)} ${noun(outcome.trials, "run")} each${resumed}, ${seconds.toFixed(2)}${GLUE}s`;
       cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");

@@ -62,7 +62,13 @@ export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
 
 /** The scenario files (.yaml, .yml, .json) of a folder, sorted; a missing or empty folder is a FlagError. */
 export function scenarioFiles(dir: string): string[] {
-  const stat = statSync(dir, { throwIfNoEntry: false });
+  let stat;
+  try {
+    stat = statSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    // a part of the path that is a file (ENOTDIR), a loop of links, too long a name, no permission
+    throw new FlagError(`--dir ${dir}: cannot read: ${fileErrorText(err)}`);
+  }
   if (!stat) throw new FlagError(`--dir ${dir}: no such folder`);
   if (!stat.isDirectory()) throw new FlagError(`--dir ${dir}: is not a folder`);
   let names: string[];
@@ -71,7 +77,9 @@ export function scenarioFiles(dir: string): string[] {
   } catch (err) {
     throw new FlagError(`--dir ${dir}: cannot read: ${fileErrorText(err)}`);
   }
-  const files = names.filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+  // a pipe, socket or device inside the folder is no scenario (a pipe without a writer blocked the
+  // validation for good); a folder or broken link of such a name is reported when it is read
+  const files = names.filter((f) => /\.(ya?ml|json)$/.test(f) && !isSpecial(resolve(dir, f))).sort();
   if (files.length === 0) throw new FlagError(`--dir ${dir}: holds no scenario files (.yaml, .yml, .json)`);
   return files.map((f) => resolve(dir, f));
 }
@@ -134,4 +142,14 @@ function formatValidation(checks: ValidationCheck[], threshold: number, failed: 
     `4 for one check, Bonferroni over ${checks.length})`;
   const note = tooFewRuns > 0 ? [`${tooFewRuns} ${tooFewRuns === 1 ? "check was" : "checks were"} not judged: ${tooFewRunsNote}`] : [];
   return `${sectionTable(columns, sections, { width, wide: false })}\n\n${[tally, ...note].flatMap((text) => wrap(text, width)).join("\n")}\n`;
+}
+
+/** Whether `file` is a pipe, socket or device (not a regular file, folder or broken link). */
+function isSpecial(file: string): boolean {
+  try {
+    const st = statSync(file);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -3,6 +3,7 @@
  * context (expected cost, attempts and the breakdown); with --wide also the attempt variance and
  * each fixer's fix phase on the same bugs.
  */
+import { oneLine } from "../../errors.js";
 import type { AnalyticDecision } from "../../decision/decision.js";
 import { fixerComparison, type AnalyticResult } from "../../model/strategy.js";
 import { fixRungs } from "../../scenario/ladder.js";
@@ -27,7 +28,7 @@ const ANALYTIC_COLUMNS: Column<AnalyticResult>[] = [
 
 export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], decision: AnalyticDecision, file: string, fit: FitOptions): string {
   const lines = analyticDecisionLines(decision, results, fit.width);
-  lines.push("", ...wrap(`Scenario ${scenario.name} (${file}): closed-form expected cost per run`, fit.width), "");
+  lines.push("", ...wrap(`Scenario ${scenario.name} (${oneLine(file)}): closed-form expected cost per run`, fit.width), "");
   lines.push(sectionTable(ANALYTIC_COLUMNS, byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
   const ladders = ladderTable(results, fit.width);

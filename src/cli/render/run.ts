@@ -4,6 +4,7 @@
  * --wide also p50, p99, relative error and z, the table of the extensions' outputs and
  * P(cheaper) for every pair.
  */
+import { oneLine } from "../../errors.js";
 import type { Decision } from "../../decision/decision.js";
 import { pairLabel, type StrategyModels } from "../../decision/describe.js";
 import type { Evaluation, SimResult } from "../../evaluate/evaluate.js";
@@ -103,7 +104,7 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   lines.push("");
   const threads = `${timing.threads} thread${timing.threads === 1 ? "" : "s"}`;
   const about =
-    `Scenario ${scenario.name} (${view.file}): ${groupDigits(trials)} runs per strategy and context, ` +
+    `Scenario ${scenario.name} (${oneLine(view.file)}): ${groupDigits(trials)} runs per strategy and context, ` +
     `seed ${view.seed}, ${threads}, ${timing.seconds.toFixed(2)}${GLUE}s`;
   lines.push(...wrap(about, fit.width), "");
   // a completion column only where some strategy falls short of 100%
