@@ -38,6 +38,9 @@ describe("bad traces are one line naming file and line", () => {
     ["a model name that cannot be a scenario key", text(rec({ role: "generate", model: "claude-haiku" })), /^bad\.jsonl:1: model: must be a model name/],
     ["a model name longer than a scenario's", text(rec({ role: "generate", model: "m".repeat(25) })), /^bad\.jsonl:1: model: must be a model name \(letters, digits and _ only, at most 24 characters\)/],
     ["a dotted model name", text(rec({ role: "generate", model: "weak.v2" })), /^bad\.jsonl:1: model: must be a model name/],
+    // a strategy name heads the fit's notes: ESC cleared the screen, a newline split a note (a review)
+    ["a strategy name with a control character", text(rec({ role: "generate", strategy: "x\u001b[2J" })), /^bad\.jsonl:1: strategy: must be a strategy name \(printable, at most 49 characters wide\), got "x\\u001b\[2J"$/],
+    ["a strategy name longer than a scenario's", text(rec({ role: "generate", strategy: "s".repeat(50) })), /^bad\.jsonl:1: strategy: must be a strategy name/],
     ["fixed missing on a fix", text(GEN, rec({ fixed: null })), /^bad\.jsonl:2: fixed: must be true or false for a fix request, got null$/],
     ["a bug on the generation", text(rec({ role: "generate", bug: 0 })), /^bad\.jsonl:1: bug: must be null for a generate request, got 0$/],
     ["cache tokens above the input", text(GEN, rec({ cacheRead: 5000, cacheWrite: 2000 })), /^bad\.jsonl:2: cacheRead \+ cacheWrite = 7000 exceeds input = 6000$/],

@@ -279,6 +279,13 @@ describe("agentsim prices (the built CLI)", () => {
     // 66 columns at COLUMNS=40, unwrapped
     for (const line of agentsim(["prices", "zzzz"], { COLUMNS: "40" }).stdout.trimEnd().split("\n")) expect(line.length).toBeLessThanOrEqual(40);
     expect(JSON.parse(agentsim(["prices", "claude-sonet-4-5", "--json"]).stdout).presets).toEqual([]);
+    // echoed with what does not print escaped (a right-to-left override turned the line around), a long one shortened
+    expect(agentsim(["prices", "\u202e"]).stdout).toMatch(/^no presets match "\\u202e" \(nearest: /);
+    expect(agentsim(["prices", "x".repeat(300)]).stdout).toMatch(/^no presets match "x{30}…x{29}" /);
+  });
+
+  it("an empty filter is none: every preset, not '1,463 presets matching \"\"'", () => {
+    expect(agentsim(["prices", ""]).stdout.split("\n")[0]).toBe(agentsim(["prices"]).stdout.split("\n")[0]);
   });
 
   it("touches no network: every connection attempt would fail the run", () => {

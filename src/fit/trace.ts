@@ -10,7 +10,7 @@
 import { UserError } from "../errors.js";
 // the format is the one `run --trace` writes
 import { TRACE_FIELDS, TRACE_ROLES, type TraceRecord, type TraceRole } from "../evaluate/traceRecord.js";
-import { isModelName, NAME_LENGTH } from "../scenario/schema.js";
+import { isModelName, isStrategyName, NAME_LENGTH } from "../scenario/schema.js";
 import type { Context } from "../scenario/types.js";
 import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText, shownValue } from "./files.js";
 
@@ -53,7 +53,8 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   field("role", (TRACE_ROLES as readonly unknown[]).includes(r.role), `one of ${TRACE_ROLES.join(", ")}`);
   const role = r.role as TraceRole;
   field("run", whole(r.run, 0), "a whole number >= 0");
-  field("strategy", typeof r.strategy === "string" && r.strategy.length > 0, "a non-empty string");
+  // strategy names head a fit's notes and tables: the scenario schema's rule (no control characters, at most 49 columns)
+  field("strategy", typeof r.strategy === "string" && isStrategyName(r.strategy), `a strategy name (printable, at most ${NAME_LENGTH.strategy} characters wide)`);
   field("context", r.context === "shared" || r.context === "fresh", "shared or fresh");
   // model names become scenario keys, so they follow the scenario schema's rule
   field("model", typeof r.model === "string" && isModelName(r.model), `a model name (letters, digits and _ only, at most ${NAME_LENGTH.model} characters)`);

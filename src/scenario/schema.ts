@@ -207,6 +207,20 @@ const modelName = nameOf(
   z.string().regex(MODEL_NAME, { error: "model names use letters, digits and _ only (a dot would split the dotted keys under the model)" }),
 );
 
+const strategyName = nameOf("strategy", z.string())
+  .refine((name) => !name.includes(","), {
+    error: "must not contain a comma: --between names two strategies separated by one",
+  })
+  // a strategy's name is a cell of every sweep CSV row
+  .refine((name) => !FORMULA_START.test(name), {
+    error: (issue) => `must not begin with ${String(issue.input)[0]}: a spreadsheet opening a sweep's CSV would run the name as a formula`,
+  });
+
+/** Whether `s` may name a strategy (a trace's strategy names head the notes and tables of a fit): the schema's own rule. */
+export function isStrategyName(s: string): boolean {
+  return strategyName.safeParse(s).success;
+}
+
 /** Whether `s` may name a model (a trace's model names become the keys of a fitted scenario): the schema's own rule. */
 export function isModelName(s: string): boolean {
   return modelName.safeParse(s).success;
@@ -252,14 +266,7 @@ export const scenarioSchema = z.strictObject({
     .default(["shared", "fresh"]),
   strategies: z
     .record(
-      nameOf("strategy", z.string())
-        .refine((name) => !name.includes(","), {
-          error: "must not contain a comma: --between names two strategies separated by one",
-        })
-        // a strategy's name is a cell of every sweep CSV row
-        .refine((name) => !FORMULA_START.test(name), {
-          error: (issue) => `must not begin with ${String(issue.input)[0]}: a spreadsheet opening a sweep's CSV would run the name as a formula`,
-        }),
+      strategyName,
       strategySchema,
       {
         error: "must be a map of strategy name to {generator, fixer} or {generator, ladder}",

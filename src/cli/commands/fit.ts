@@ -17,7 +17,7 @@ import { scenarioYaml, writeWhole } from "../../fit/write.js";
 import { checkOutput } from "../../sweep/output.js";
 import { openScenario } from "../../scenario/load.js";
 import { defaultThreads } from "../../sim/pool.js";
-import { groupDigits, listed } from "../../text.js";
+import { groupDigits, listed, noun } from "../../text.js";
 import { seedFlag, textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent } from "../format.js";
@@ -207,7 +207,7 @@ function decisionText(report: FitReport, width: number): string {
 export function formatFit(report: FitReport, out: string | null, width = 100): string {
   const b = report.bootstrap;
   const head = [
-    `Fitted from ${groupDigits(report.runs)} runs (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}` +
+    `Fitted from ${groupDigits(report.runs)} ${noun(report.runs, "run")} (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}` +
       (report.units < report.runs ? `; resampled as ${groupDigits(report.units)}, a strategy's runs of one index in both contexts together` : "") +
       `): ` +
       `${groupDigits(report.bugs)} bugs, ${groupDigits(report.fixAttempts)} fix attempts.`,

@@ -1,10 +1,11 @@
 /** `agentsim prices [filter] [--json]`: the model price presets, $ per million tokens. */
 import type { CommandModule } from "yargs";
 import { TABLE, listPresets, nearestPresets, type Preset } from "../../prices/index.js";
+import { oneLine } from "../../errors.js";
 import { table } from "../format.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
-import { terminalWidth, textWidth, wrap } from "../render/layout.js";
+import { shortenMiddle, terminalWidth, textWidth, wrap } from "../render/layout.js";
 import { groupDigits, noun } from "../../text.js";
 
 interface Args {
@@ -18,15 +19,16 @@ export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
       .positional("filter", { type: "string", describe: "show the presets whose id or name contains this (case-insensitive)" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of a table" }) as never,
   handler: (args) => {
-    const filter = args.filter ?? null;
-    const presets = listPresets(args.filter);
+    // an empty filter is none ("1,463 presets matching """)
+    const filter = args.filter || null;
+    const presets = listPresets(filter ?? undefined);
     if (args.json) {
       cli.stdout.write(toJson({ table: TABLE, filter, presets }) + "\n");
       return;
     }
     // A filter that matches nothing is an answer, not a mistake: say so and exit 0.
     if (presets.length === 0) {
-      const none = `no presets match ${JSON.stringify(filter)} (nearest: ${nearestPresets(filter ?? "").join(", ")})`;
+      const none = `no presets match ${shownFilter(filter!)} (nearest: ${nearestPresets(filter ?? "").join(", ")})`;
       cli.stdout.write(wrap(none, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
       return;
     }
@@ -102,12 +104,17 @@ function wrapId(id: string, width: number): string {
   return [...lines, rest].join("\n");
 }
 
+/** A filter as the text echoes it: quoted, what does not print escaped, and a long one shortened in the middle. */
+function shownFilter(filter: string): string {
+  return oneLine(JSON.stringify(shortenMiddle(filter, 60)));
+}
+
 /** The presets as an aligned table at most `width` wide where it can be, with its notes. */
 export function formatPrices(presets: Preset[], filter: string | null, width: number): string {
   const { shown, hidden, idWidth } = chooseColumns(presets, width);
   const head = shown.map((c) => c.head);
   const rows = presets.map((p) => shown.map((c, i) => (i === 0 ? wrapId(c.cell(p), idWidth) : c.cell(p))));
-  const count = `${groupDigits(presets.length)} ${noun(presets.length, "preset")}${filter === null ? "" : ` matching "${filter}"`}`;
+  const count = `${groupDigits(presets.length)} ${noun(presets.length, "preset")}${filter === null ? "" : ` matching ${shownFilter(filter)}`}`;
   const notes: string[] = [];
   if (head.some((h) => h.startsWith("tier"))) {
     notes.push(`tier: a request whose whole input (new + cached) exceeds "tier above" tokens pays the tier's prices for all its tokens.`);
