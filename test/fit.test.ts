@@ -18,6 +18,7 @@ import { defaultStarts, fitMixture, type MixtureParams } from "../src/fit/mixtur
 import { observeRun } from "../src/fit/observations.js";
 import { FitPool } from "../src/fit/pool.js";
 import { assembleRuns, type Located, type TraceRecord } from "../src/fit/trace.js";
+import { MAX_EMPIRICAL_VALUES, thinSorted } from "../src/fit/tokens.js";
 import { cheapestByContext, RATE_FLOOR, replicateChoice } from "../src/fit/scenario.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { sampleRecords, toJsonLines, type SampleSpec } from "./fitSample.js";
@@ -384,5 +385,29 @@ describe("bootstrap", () => {
     expect(JSON.stringify(one)).toBe(JSON.stringify(here));
     expect(JSON.stringify(two)).toBe(JSON.stringify(here));
     expect(JSON.stringify(await fitTraceText(text, options(60, "8")))).not.toBe(JSON.stringify(here));
+  });
+});
+
+describe("an empirical token law thinned to at most 1,000 values", () => {
+  it("keeps the sample's mean where the mass sits in its few largest values (a review: 3,000 zeros and one 1,000,000 became 1,000 zeros)", () => {
+    const xs = [...Array(3000).fill(0), 1e6];
+    const values = thinSorted(xs, MAX_EMPIRICAL_VALUES);
+    expect(values).toHaveLength(1000);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    expect(Math.abs(mean - 1e6 / 3001) / (1e6 / 3001)).toBeLessThanOrEqual(1e-12);
+    expect(Math.min(...values)).toBe(0);
+    expect(Math.max(...values)).toBeLessThanOrEqual(1e6);
+  });
+
+  it("is the means of equal slices of the sorted sample, a value cut by a slice's end shared by its part", () => {
+    // 1..5000 in slices of 5: slice i holds 5i + 1 .. 5i + 5, whose mean is 5i + 3
+    const ramp = Array.from({ length: 5000 }, (_, k) => k + 1);
+    expect(thinSorted(ramp, 1000)).toEqual(Array.from({ length: 1000 }, (_, i) => 5 * i + 3));
+    // 0..1499 in slices of 1.5: [0, 1.5) is 0 and half of 1, [1.5, 3) half of 1 and 2
+    const half = thinSorted(Array.from({ length: 1500 }, (_, k) => k), 1000);
+    expect(half[0]).toBeCloseTo(0.5 / 1.5, 12);
+    expect(half[1]).toBeCloseTo(2.5 / 1.5, 12);
+    // few values are kept as they are
+    expect(thinSorted([1, 2, 3], 1000)).toEqual([1, 2, 3]);
   });
 });

@@ -21,16 +21,25 @@ export interface TokenSummary {
 }
 
 /**
- * At most `max` values that stand for the sorted sample xs: all of them when there are few, else
- * the order statistics at the mid-quantiles (i + 1/2) / max, scaled so that their mean is the
- * sample's mean exactly (the scale factor differs from 1 by the thinning error only).
+ * At most `max` values that stand for the sorted sample xs of n values: all of them when there are
+ * few, else the means of its `max` equal slices, value i the mean of xs over [i w, (i + 1) w) with
+ * w = n / max (a value cut by a slice's end counts in both by its share). The values are sorted,
+ * within [min, max] of the sample, and their mean is the sample's: the slices' sums add up to
+ * its sum. (Order statistics picked at the mid-quantiles, rescaled to the mean, lost it where the
+ * mass sits in the few largest values: 3,000 zeros and one 1,000,000 gave 1,000 zeros.)
  */
 export function thinSorted(xs: number[], max: number): number[] {
-  if (xs.length <= max) return xs;
-  const picked = Array.from({ length: max }, (_, i) => xs[Math.floor(((i + 0.5) / max) * xs.length)]!);
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const pickedMean = picked.reduce((a, b) => a + b, 0) / max;
-  return pickedMean > 0 ? picked.map((x) => (x * mean) / pickedMean) : picked;
+  const n = xs.length;
+  if (n <= max) return xs;
+  const prefix = new Float64Array(n + 1);
+  for (let k = 0; k < n; k++) prefix[k + 1] = prefix[k]! + xs[k]!;
+  // the sum of the first x values, x fractional: the whole ones and the share of the next
+  const sumUpTo = (x: number) => {
+    const k = Math.floor(x);
+    return prefix[k]! + (k < n ? (x - k) * xs[k]! : 0);
+  };
+  const w = n / max;
+  return Array.from({ length: max }, (_, i) => (sumUpTo(Math.min(n, (i + 1) * w)) - sumUpTo(i * w)) / w);
 }
 
 /** The summary of observed token sizes; null when there are none. */
