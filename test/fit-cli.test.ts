@@ -93,6 +93,25 @@ describe("agentsim fit on traces", () => {
     expect(JSON.parse(analytic.stdout).results).toHaveLength(8);
   });
 
+  it("--out writes a count more dispersed than a scenario may be at the most it may be, and says so (a review: a constant, blaming the schema)", () => {
+    const weak = { model: "weak", easy: 0.9, hard: 0.9 };
+    const spread = join(dir, "spread.jsonl");
+    // 196 runs without bugs and 4 with 400: variance about 394 times the mean
+    const many = sampleRecords({ runs: 4, strategy: "strong-first", generator: "strong", count: 400, hardFraction: 0, ladder: [weak], seed: "m" });
+    writeFileSync(
+      spread,
+      toJsonLines([
+        ...sampleRecords({ runs: 196, strategy: "strong-first", generator: "strong", count: 0, hardFraction: 0, ladder: [weak], seed: "z" }),
+        ...many.map((r) => ({ ...r, run: r.run + 196 })),
+      ]),
+    );
+    const out = join(dir, "spread.yaml");
+    const fit = agentsim("fit", spread, "--prices", "scenarios/default.yaml", "--bootstrap", "0", "--out", out);
+    expect(fit.code).toBe(0);
+    expect(fit.stdout.replace(/\n\s*/g, " ")).toMatch(/models\.strong\.bugs\.count: the traces show a variance 39\d(\.\d+)? times the mean, beyond the 25 times a scenario may have; written with 25 times the mean/);
+    expect(parse(readFileSync(out, "utf8")).models.strong.bugs.count).toEqual({ dist: "negbinomial", mean: 8, variance: 200 });
+  });
+
   it("prints the decision first, then the estimates, in aligned tables", () => {
     const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "50");
     expect(code).toBe(0);

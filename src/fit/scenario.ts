@@ -8,7 +8,7 @@
 import { decideAnalytic } from "../decision/decision.js";
 import { ScenarioError, UserError } from "../errors.js";
 import { analyzeScenario } from "../model/strategy.js";
-import { RANGES } from "../scenario/bounds.js";
+import { MAX_DISPERSION, RANGES } from "../scenario/bounds.js";
 import { parseScenario } from "../scenario/load.js";
 import { getPath, splitPath } from "../scenario/paths.js";
 import type { Context, Scenario } from "../scenario/types.js";
@@ -48,6 +48,20 @@ function assignPath(obj: Record<string, unknown>, path: string, value: unknown):
     node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]!] = value;
+}
+
+/**
+ * The dispersion (variance / mean) a random count is written with: the fitted one, or the most a
+ * scenario takes (MAX_DISPERSION), with a note. (Beyond it, the fitted scenario was refused and
+ * the count written as a constant, under a note that blamed the schema for taking no random count.)
+ */
+function writtenDispersion(c: CountSummary, notes: string[]): number | null {
+  if (c.form !== "negbinomial" || c.dispersion === null || c.dispersion <= MAX_DISPERSION) return c.dispersion;
+  notes.push(
+    `models.${c.generator}.bugs.count: the traces show a variance ${+c.dispersion.toPrecision(4)} times the mean, beyond the ${MAX_DISPERSION} ` +
+      `times a scenario may have; written with ${MAX_DISPERSION} times the mean, so the fitted scenario understates the spread of the bug count (and the cost in shared context, which grows with its square)`,
+  );
+  return MAX_DISPERSION;
 }
 
 /** The scenario value of bugs.count for a mean, in the written form. */
@@ -138,7 +152,7 @@ export function fittedScenario(
   const plan: ScenarioPlan = {
     file: prices.file,
     base,
-    counts: Object.fromEntries(counts.map((c) => [c.generator, { written: c.form, dispersion: c.dispersion }])),
+    counts: Object.fromEntries(counts.map((c) => [c.generator, { written: c.form, dispersion: writtenDispersion(c, notes) }])),
     tokens,
   };
   const label = `${prices.file} (fitted)`;
