@@ -112,6 +112,16 @@ describe("agentsim fit on traces", () => {
     expect(parse(readFileSync(out, "utf8")).models.strong.bugs.count).toEqual({ dist: "negbinomial", mean: 8, variance: 200 });
   });
 
+  it("with --prices, a traced strategy that generates with another model than the scenario's of its name is one line at its generation (a review: decided on silently)", () => {
+    const weak = { model: "weak", easy: 0.7, hard: 0.15 };
+    const swapped = join(dir, "swapped.jsonl");
+    // default.yaml's strong-first generates with strong; these traces' with weak
+    writeFileSync(swapped, toJsonLines(sampleRecords({ runs: 20, strategy: "strong-first", generator: "weak", count: 3, hardFraction: 0, ladder: [weak], seed: "w" })));
+    const fit = agentsim("fit", swapped, "--prices", "scenarios/default.yaml", "--bootstrap", "0");
+    expect(fit.code).toBe(2);
+    expect(fit.stderr).toMatch(/^agentsim: .*swapped\.jsonl:1: strategy strong-first generates with weak here, but with strong in scenarios\/default\.yaml: the traces and the prices scenario describe different strategies\n$/);
+  });
+
   it("prints the decision first, then the estimates, in aligned tables", () => {
     const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "50");
     expect(code).toBe(0);

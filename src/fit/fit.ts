@@ -2,7 +2,7 @@
  * `agentsim fit` on traces: from runs to estimates with 95% intervals, the fitted scenario, and how
  * sure the decision is. Everything a formatter prints is decided here.
  */
-import { UserError } from "../errors.js";
+import { oneLine, UserError } from "../errors.js";
 import { parseScenario } from "../scenario/load.js";
 import { groupDigits, noun } from "../text.js";
 import { bootstrap, percentileInterval, strataUnits, type Replicate, type ReplicateRunner } from "./bootstrap.js";
@@ -13,6 +13,7 @@ import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterK
 import { observeRun, type LadderOf, type RunObservation } from "./observations.js";
 import { cheapestByContext, fittedScenario, type ContextChoice, type FittedScenario } from "./scenario.js";
 import { summarizeTokens, type TokenSummary } from "./tokens.js";
+import { LineError } from "./files.js";
 import { assembleRuns, parseTraceText, type TraceRun } from "./trace.js";
 
 export interface ParameterRow {
@@ -166,6 +167,29 @@ function laddersOf(prices: FitOptions["prices"]): LadderOf {
   return (name) => (/[.[\]]/.test(name) ? null : (scenario.strategies.find((s) => s.name === name)?.ladder ?? null));
 }
 
+/**
+ * With prices: a traced strategy the prices scenario also has must generate with the same model
+ * (a different fixer is caught rung by rung, see rateSource). Otherwise the decision is made on
+ * the prices scenario's strategy of that name while the traces describe another, and the
+ * traced generator's bug count mixes in the other's runs.
+ */
+function checkGenerators(runs: TraceRun[], prices: FitOptions["prices"]): void {
+  if (!prices) return;
+  const scenario = parseScenario(prices.raw, prices.file);
+  for (const run of runs) {
+    const expected = scenario.strategies.find((s) => s.name === run.strategy)?.generator;
+    const { file, line, record } = run.generation;
+    if (expected !== undefined && expected !== record.model) {
+      throw new LineError(
+        file,
+        line,
+        `strategy ${run.strategy} generates with ${record.model} here, but with ${expected} in ${prices.file}: ` +
+          `the traces and the prices scenario describe different strategies`,
+      );
+    }
+  }
+}
+
 /** Why a parameter along which the likelihood is flat has no estimate. */
 const FLAT =
   "other values explain the traces as well (EM from other starts ends elsewhere at the same likelihood), as when a " +
@@ -175,6 +199,7 @@ const FLAT =
 export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<FitReport> {
   if (runs.length === 0) throw new UserError("no runs in the traces");
   const ladderOf = laddersOf(options.prices);
+  checkGenerators(runs, options.prices);
   const observations = runs.map((run) => observeRun(run, ladderOf));
   const data = compileFitData(observations);
   const defs = parameterDefs(data);
@@ -295,7 +320,7 @@ function smallStrataNotes(data: FitData): string[] {
     if (units.length === 0 || units.length >= FEW_RUNS) return [];
     const [file, strategy, context] = JSON.parse(data.strata[i]!) as [string, string, string];
     return [
-      `${strategy} (${context}) in ${file}: ${plural(units.length, "run")}; a bootstrap over fewer than ${FEW_RUNS} runs understates ` +
+      `${strategy} (${context}) in ${oneLine(file)}: ${plural(units.length, "run")}; a bootstrap over fewer than ${FEW_RUNS} runs understates ` +
         `the uncertainty, so the intervals that rest on them are too narrow`,
     ];
   });
