@@ -122,6 +122,19 @@ describe("agentsim fit on traces", () => {
     expect(fit.stderr).toMatch(/^agentsim: .*swapped\.jsonl:1: strategy strong-first generates with weak here, but with strong in scenarios\/default\.yaml: the traces and the prices scenario describe different strategies\n$/);
   });
 
+  it("a fix rate EM drives to its boundary 0 (1e-17) is said to be so, and --out refuses it as it refuses 0 (a review: written as 0.0001 silently)", () => {
+    // the first 100 runs of each strategy and context: too few fixes of the weak fixer's hard bugs on its bounded rung
+    const bounded = join(dir, "bounded.jsonl");
+    const file = "scenarios/validation/ladder-bounded.yaml";
+    expect(agentsim("run", file, "--trials", "2000", "--trace", bounded).code).toBe(0);
+    const fit = agentsim("fit", bounded, "--prices", file, "--bootstrap", "40", "--json");
+    const hard = JSON.parse(fit.stdout).parameters.find((p: { key: string }) => p.key === "models.weak.fix.hard");
+    expect(hard.value).toBeLessThan(1e-4);
+    expect(JSON.parse(fit.stdout).notes.join("\n")).toMatch(/models\.weak\.fix\.hard: estimated at 0 \(below 0\.0001, the least rate a scenario holds\)/);
+    const out = agentsim("fit", bounded, "--prices", file, "--bootstrap", "0", "--out", join(dir, "bounded.yaml"));
+    expect([out.code, out.stderr]).toEqual([2, "agentsim: cannot write the scenario: models.weak.fix.hard is estimated at 0 (below 0.0001, the least rate a scenario holds: too few of its bugs were fixed to tell the rate); collect logs with more attempts per bug\n"]);
+  });
+
   it("prints the decision first, then the estimates, in aligned tables", () => {
     const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "50");
     expect(code).toBe(0);

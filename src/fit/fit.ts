@@ -11,7 +11,7 @@ import { compileFitData, patternCounts, unitWeights, type FitData } from "./data
 import { sourceTotals } from "./mixture.js";
 import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterKind, type TokenKey } from "./estimate.js";
 import { observeRun, type LadderOf, type RunObservation } from "./observations.js";
-import { cheapestByContext, fittedScenario, type ContextChoice, type FittedScenario } from "./scenario.js";
+import { cheapestByContext, fittedScenario, RATE_FLOOR, type ContextChoice, type FittedScenario } from "./scenario.js";
 import { summarizeTokens, type TokenSummary } from "./tokens.js";
 import { LineError } from "./files.js";
 import { assembleRuns, parseTraceText, type TraceRun } from "./trace.js";
@@ -258,6 +258,13 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
       notes.push(
         `${def.key}: estimated at 1 in every resample, so its interval is [1, 1], which does not show how far below 1 the rate may be` +
           (allFixed ? `; all ${plural(n, "attempt")} fixed their bug, as they do at least one time in 20 at any rate of ${(0.05 ** (1 / n)).toFixed(4)} or more` : ""),
+      );
+    }
+    if (def.kind === "fixRate" && value < RATE_FLOOR) {
+      // EM's estimate at the boundary 0 (numerically 1e-17), and resamples with it: the interval's low end too
+      notes.push(
+        `${def.key}: estimated at 0 (below ${RATE_FLOOR}, the least rate a scenario holds): too few of its bugs were fixed to tell the rate, ` +
+          `and the interval's low end sits at that boundary too, so it understates how uncertain the rate is; collect logs with more attempts per bug`,
       );
     }
     return { key: def.key, kind: def.kind, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis, reason: null };

@@ -252,13 +252,17 @@ export function replicateChoice(
   return { cheapest: choices.map((c) => c.cheapest), tied: choices.map((c) => c.tied.length > 0), outOfBounds: null };
 }
 
-/** --out refuses a scenario with a fix rate estimated as 0: its expected attempts are infinite. */
+/**
+ * --out refuses a scenario with a fix rate estimated at 0, or below the least a scenario holds
+ * (EM's boundary is 1e-17, not 0: the same estimate was written silently as RATE_FLOOR): no
+ * rate the data support can be written for it.
+ */
 export function checkWritableRates(rows: { key: string; kind: ParameterKind; value: number | null }[]): void {
   for (const row of rows) {
-    if (row.kind === "fixRate" && row.value === 0) {
+    if (row.kind === "fixRate" && row.value !== null && row.value < RATE_FLOOR) {
       throw new UserError(
-        `cannot write the scenario: ${row.key} is estimated as 0 (no bug of that class was ever fixed), ` +
-          `and a scenario needs a rate > 0; collect logs with more attempts per bug`,
+        `cannot write the scenario: ${row.key} is estimated at 0 (below ${RATE_FLOOR}, the least rate a scenario holds: too few of ` +
+          `its bugs were fixed to tell the rate); collect logs with more attempts per bug`,
       );
     }
   }
