@@ -276,6 +276,16 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
 describe("agentsim fit --format claude-code on the hand-made fixture", () => {
   // Three conversations: session A (4 requests, the first logged on two lines), session B's main
   // chain (5 requests, a /compact between the 3rd and 4th) and its subagent sidechain (2 requests).
+  it("logs whose requests are larger than a scenario's may be are one line, and no fragment is written (a review: written, and no scenario took it)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "agentsim-cc-huge-"));
+    const log = readFileSync(join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl"), "utf8");
+    writeFileSync(join(dir, "huge.jsonl"), log.replaceAll('"input_tokens": 4,', '"input_tokens": 600000000,'));
+    const out = join(dir, "fragment.yaml");
+    const r = agentsim("fit", "--format", "claude-code", join(dir, "huge.jsonl"), "--bootstrap", "0", "--out", out);
+    expect([r.code, r.stderr]).toEqual([2, "agentsim: tokens.prompt: the logs give 600,015,000 tokens, more than the 10,000,000 a scenario's request may hold: these are no coding agent's requests\n"]);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("a model id longer than the width is shortened in its middle in the table, whole in --json", () => {
     // a log's model id is whatever the log says: a 307-character one made a 331-column table
     const long = "claude-" + "x".repeat(300);

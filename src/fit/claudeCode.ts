@@ -21,7 +21,8 @@
  * logged split.
  */
 import { NOT_PRINTED, UserError } from "../errors.js";
-import { listed } from "../text.js";
+import { groupDigits, listed } from "../text.js";
+import { RANGES } from "../scenario/bounds.js";
 import { parseScenario } from "../scenario/load.js";
 import { percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
 import { weightedRatio } from "./estimate.js";
@@ -298,6 +299,15 @@ export function fitClaudeCode(conversations: UsageRecord[][], files: number, opt
     }
     const summary = key === "fixOutput" || key === "errorTrace" ? tokens[key] : null;
     fragmentTokens[key] = summary ? tokenValue(summary, v) : v;
+    // a log's request may hold 1e9 tokens, a scenario's 1e7: the fragment was written, and no scenario took it
+    const written = fragmentTokens[key] as number | { values: number[] };
+    const most = typeof written === "number" ? written : Math.max(...written.values);
+    if (most > RANGES.tokens.max) {
+      throw new UserError(
+        `tokens.${key}: the logs give ${groupDigits(Math.round(most))} tokens${typeof written === "number" ? "" : " (their largest)"}, ` +
+          `more than the ${groupDigits(RANGES.tokens.max)} a scenario's request may hold: these are no coding agent's requests`,
+      );
+    }
   }
   const restarts = perConversation.reduce((a, t) => a + t.restarts, 0);
   if (restarts) {
