@@ -295,6 +295,9 @@ describe("flags mean what they say", () => {
     ["--trace-runs without --trace", ["run", "--trace-runs", "5"], /^agentsim: --trace-runs needs --trace FILE: without it nothing is traced/],
     ["run --trials 1: no standard error", ["run", "--trials", "1"], /--trials must be a whole number from 2 to 100000000, got 1/],
     ["a number that is not one", ["run", "--trials", "lots"], /--trials must be a whole number from 2 to 100000000, got lots/],
+    // JavaScript's Number() read 0x10 as 16 (a review)
+    ["a number in hexadecimal", ["run", "--trials", "0x10"], /^agentsim: --trials must be a whole number from 2 to 100000000, got 0x10 /],
+    ["a range end in binary", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.hard", "--from", "0b1", "--to", "1"], /^agentsim: --from must be a finite number, got 0b1 /],
     ["a choice that is not one", ["run", "--path", "bogus"], /^agentsim: --path must be one of "auto", "fast", "attempt", got "bogus" \(see agentsim run --help\)\n$/],
     ["--path fast on an extension scenario", ["run", "scenarios/ext-regressions.yaml", "--path", "fast"], /--path fast simulates the base model only/],
     ["a typo'd command", ["rn"], /^agentsim: unknown command "rn" \(did you mean run\?\) \(see agentsim --help\)\n$/],

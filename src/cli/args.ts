@@ -19,15 +19,23 @@ function typed(text: string): string {
 /** A finite number, or undefined when the flag was not given. */
 export function numberFlag(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const value = text.trim() === "" ? NaN : Number(text);
+  const value = decimal(text);
   if (!Number.isFinite(value)) throw new FlagError(`${flag} must be a finite number, got ${typed(text)}`);
   return value;
+}
+
+/**
+ * A number written in decimal (1000, 1e3, -0.5, +5, around spaces), else NaN: JavaScript's Number()
+ * also reads 0x10, 0b11 and 0o7 (16, 3, 7), and "" and "Infinity", which no flag means.
+ */
+function decimal(text: string): number {
+  return /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) ? Number(text) : NaN;
 }
 
 /** A whole number in [min, max], or undefined when the flag was not given. */
 export function wholeFlag(flag: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
-  const value = text.trim() === "" ? NaN : Number(text);
+  const value = decimal(text);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new FlagError(`${flag} must be a whole number from ${min} to ${max}, got ${typed(text)}`);
   }
