@@ -3,6 +3,17 @@
  * use costs 13-18 ms of ICU set-up, which a command should not pay to print a count.
  */
 
+import stringWidth from "string-width";
+
+/**
+ * The columns a line of text takes on a terminal: a Chinese character or an emoji takes two, a
+ * combining accent none (string-width, as the tables measure their cells); plain ASCII, one a
+ * character, without string-width's work.
+ */
+export function displayWidth(line: string): number {
+  return /^[\x20-\x7e]*$/.test(line) ? line.length : stringWidth(line);
+}
+
 /**
  * A count with its digits grouped by threes, as en-US writes it: 1234567 -> "1,234,567". Other
  * numbers (fractions, beyond 2^53, not finite) as toLocaleString("en-US") writes them.

@@ -9,7 +9,7 @@
  * run's expected fix attempts in bounds.ts, where all keys are known.
  */
 import * as z from "zod";
-import stringWidth from "string-width";
+import { displayWidth } from "../text.js";
 import { UNPRINTABLE } from "../errors.js";
 import { bounded, type RangeKind } from "./bounds.js";
 
@@ -70,9 +70,9 @@ function codePoint(c: string): string {
 function nameOf(kind: keyof typeof NAME_LENGTH, schema: z.ZodString): z.ZodString {
   const most = NAME_LENGTH[kind];
   return printable(
-    schema.min(1, { error: "must not be empty" }).refine((s) => stringWidth(s) <= most, {
+    schema.min(1, { error: "must not be empty" }).refine((s) => displayWidth(s) <= most, {
       error: (issue) => {
-        const [chars, columns] = [[...String(issue.input)].length, stringWidth(String(issue.input))];
+        const [chars, columns] = [[...String(issue.input)].length, displayWidth(String(issue.input))];
         return `must be at most ${most} characters wide (it is ${columns}${columns !== chars ? `: ${chars} characters, a wide one such as 日 counting 2` : ""})`;
       },
     }),

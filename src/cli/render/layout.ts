@@ -3,18 +3,11 @@
  * columns, grouped in sections (one per context), that drop their least needed columns when the
  * terminal is too narrow.
  */
-import stringWidth from "string-width";
+import { displayWidth } from "../../text.js";
 import { table } from "../format.js";
 
 export { terminalWidth } from "../io.js";
-
-/**
- * The columns a line of text takes on a terminal: a Chinese character or an emoji takes two, a
- * combining accent none (string-width, as the tables measure their cells).
- */
-export function displayWidth(line: string): number {
-  return /^[\x20-\x7e]*$/.test(line) ? line.length : stringWidth(line);
-}
+export { displayWidth };
 
 /** The widest line of a text, in terminal columns. */
 export function textWidth(text: string): number {
