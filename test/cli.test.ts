@@ -352,6 +352,22 @@ describe("flags mean what they say", () => {
     expect(readdirSync(root)).toEqual([]); // no page, no lock, no folder
   });
 
+  it("run --trace: Ctrl-C while the trace is written leaves none of it, nor the folder made for it (a review: 346 MB of its temporary file)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "agentsim-trace-int-"));
+    const trace = join(root, "made", "t.jsonl");
+    const child = spawn(process.execPath, [CLI, "run", "scenarios/default.yaml", "--trials", "50000", "--trace", trace, "--trace-runs", "20000", "--threads", "1"], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr!.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((done) => child.once("exit", done));
+    const tmp = `${trace}.${child.pid}.tmp`;
+    for (let waited = 0; waited < 60_000 && !existsSync(tmp); waited += 10) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(tmp)).toBe(true);
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toBe("agentsim: interrupted (SIGINT); no trace was written\n");
+    expect(readdirSync(root)).toEqual([]);
+  });
+
   it("an output that is one of the command's inputs, under any name, is refused before any work", async () => {
     // run --trace s.yaml, report/sweep --out s.yaml, merge --out <a shard> and fit --out <a trace>
     // each replaced their own input with exit 0

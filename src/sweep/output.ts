@@ -253,7 +253,9 @@ export async function writeAtomically(file: string, text: string): Promise<void>
  */
 export async function writeChunksAtomically(file: string, chunks: Iterable<string>): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  makeFolderOfSync(file);
+  const createdFolder = makeFolderOfSync(file);
+  unfinished.set(tmp, { file, createdFolder });
+  if (unfinished.size === 1) process.on("exit", leaveNothing);
   try {
     const handle = await open(tmp, "w");
     try {
@@ -265,6 +267,24 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
+    removeCreatedFolders(file, createdFolder);
     throw new UserError(`cannot write ${file}: ${fileErrorText(err)}`);
+  } finally {
+    unfinished.delete(tmp);
+    if (unfinished.size === 0) process.off("exit", leaveNothing);
+  }
+}
+
+/**
+ * The temporary files being written, with the folder made for each: a process that exits first
+ * (a signal's handler calls process.exit) removes them, and the folder if it is left empty (Ctrl-C
+ * during a large trace left 346 MB of it).
+ */
+const unfinished = new Map<string, { file: string; createdFolder: string | null }>();
+
+function leaveNothing(): void {
+  for (const [tmp, { file, createdFolder }] of unfinished) {
+    rmSync(tmp, { force: true });
+    removeCreatedFolders(file, createdFolder);
   }
 }

@@ -70,13 +70,23 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
     if (trace !== undefined) {
       await loadSamplersFor(jobsOf(scenario).map((job) => job.params));
+      // Ctrl-C or SIGTERM while the trace is written leaves none of it (process.exit removes its temporary file)
+      const interrupted = (signal: NodeJS.Signals) => {
+        cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}); no trace was written\n`);
+        process.exit(signal === "SIGINT" ? 130 : 143);
+      };
+      process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
       // job by job, in chunks of about 1 MB: the whole trace may be more than one string holds
       const jobs = traceJobs(scenario, { runs: Math.min(traceRuns, trials), seedKey: seed, path: args.path });
-      await writeChunksAtomically(trace, (function* () {
-        for (const lines of jobs) {
-          for (let i = 0; i < lines.length; i += 4096) yield lines.slice(i, i + 4096).map((l) => l + "\n").join("");
-        }
-      })());
+      try {
+        await writeChunksAtomically(trace, (function* () {
+          for (const lines of jobs) {
+            for (let i = 0; i < lines.length; i += 4096) yield lines.slice(i, i + 4096).map((l) => l + "\n").join("");
+          }
+        })());
+      } finally {
+        process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+      }
     }
     const pool = new SimulationPool(threads);
     const progress = progressBar(cli.stderr, "simulating", "runs");
