@@ -135,6 +135,15 @@ describe("agentsim fit on traces", () => {
     expect([out.code, out.stderr]).toEqual([2, "agentsim: cannot write the scenario: models.weak.fix.hard is estimated at 0 (below 0.0001, the least rate a scenario holds: too few of its bugs were fixed to tell the rate); collect logs with more attempts per bug\n"]);
   });
 
+  it("a trace that starts with a byte-order mark is read as without it; Claude Code logs without --format get a hint (a review)", () => {
+    const bom = join(dir, "bom.jsonl");
+    writeFileSync(bom, "\ufeff" + readFileSync(trace, "utf8"));
+    const withMark = agentsim("fit", bom, "--bootstrap", "0", "--json");
+    expect(withMark.code).toBe(0);
+    expect(JSON.parse(withMark.stdout).parameters).toEqual(JSON.parse(agentsim("fit", trace, "--bootstrap", "0", "--json").stdout).parameters);
+    expect(agentsim("fit", FIXTURE, "--bootstrap", "0").stderr).toMatch(/:1: unknown field "type" \(a trace record has .*; a Claude Code log\? pass --format claude-code\)\n$/);
+  });
+
   it("prints the decision first, then the estimates, in aligned tables", () => {
     const { code, stdout } = agentsim("fit", trace, "--prices", "scenarios/default.yaml", "--bootstrap", "50");
     expect(code).toBe(0);

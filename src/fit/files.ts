@@ -106,9 +106,11 @@ export const MAX_LOG_BYTES = 256 * 2 ** 20;
 
 /** A log file's text, or a one-line error (a device such as /dev/zero is read only up to the bound). */
 export function readLogText(file: string): string {
-  return readBoundedText(file, MAX_LOG_BYTES, (why) => {
+  const text = readBoundedText(file, MAX_LOG_BYTES, (why) => {
     throw new UserError(`${file}: cannot read: ${why}`);
   });
+  // a byte-order mark, which some editors write first, is no part of the first record
+  return text.startsWith("\ufeff") ? text.slice(1) : text;
 }
 
 /** The JSON value on one line of a JSON-lines file. */

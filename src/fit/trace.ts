@@ -41,7 +41,10 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   }
   const r = data as Record<string, unknown>;
   for (const key of Object.keys(r)) {
-    if (!(TRACE_FIELDS as readonly string[]).includes(key)) fail(`unknown field "${key}" (a trace record has ${TRACE_FIELDS.join(", ")})`);
+    if (!(TRACE_FIELDS as readonly string[]).includes(key)) {
+      const hint = key === "type" || key === "message" ? "; a Claude Code log? pass --format claude-code" : "";
+      fail(`unknown field "${key}" (a trace record has ${TRACE_FIELDS.join(", ")}${hint})`);
+    }
   }
   for (const key of TRACE_FIELDS) if (!Object.hasOwn(r, key)) fail(`missing field "${key}"`);
 

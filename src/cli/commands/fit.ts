@@ -111,7 +111,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
 
 function scenarioHeader(report: FitReport, traces: string[], prices: string): string[] {
   return [
-    `Fitted by agentsim fit from ${report.runs} runs in ${traces.join(", ")};`,
+    `Fitted by agentsim fit from ${groupDigits(report.runs)} ${noun(report.runs, "run")} in ${traces.join(", ")};`,
     `prices and every key the traces do not estimate from ${prices}. Estimated keys:`,
     ...report.parameters.filter((p) => p.value !== null).map((p) => `  ${p.key}`),
   ];
@@ -290,7 +290,7 @@ export function formatClaudeCode(report: ClaudeCodeReport, out: string | null, w
   const lines = (sentence: string) => wrap(sentence, width).join("\n") + "\n";
   let text =
     lines(
-      `Claude Code logs: ${groupDigits(report.requests)} requests in ${groupDigits(report.conversations)} ` +
+      `Claude Code logs: ${groupDigits(report.requests)} ${noun(report.requests, "request")} in ${groupDigits(report.conversations)} ` +
         `conversation${report.conversations === 1 ? "" : "s"} (${report.files} file${report.files === 1 ? "" : "s"}).`,
     ) +
     lines(
