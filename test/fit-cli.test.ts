@@ -266,6 +266,18 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
     expect(expandLogPaths([a, join(root, ".", "a.jsonl"), root])).toEqual([a]);
   });
 
+  it("files are read in order of their paths, whatever the order given: the bootstrap's intervals do not depend on it (a review)", () => {
+    const root = mkdtempSync(join(tmpdir(), "agentsim-order-"));
+    const lines = readFileSync(trace, "utf8").split("\n");
+    const half = lines.findIndex((l) => l.includes('"weak-first"'));
+    writeFileSync(join(root, "b.jsonl"), lines.slice(0, half).join("\n") + "\n");
+    writeFileSync(join(root, "a.jsonl"), lines.slice(half).join("\n"));
+    const [a, b] = [join(root, "a.jsonl"), join(root, "b.jsonl")];
+    expect(expandLogPaths([b, a])).toEqual([a, b]);
+    const fit = (...files: string[]) => JSON.parse(agentsim("fit", ...files, "--bootstrap", "50", "--json").stdout).parameters;
+    expect(fit(b, a)).toEqual(fit(a, b));
+  });
+
   it("a pipe named *.jsonl inside a folder is passed over (with no writer it blocked the fit for good); one given itself is read", () => {
     const root = mkdtempSync(join(tmpdir(), "agentsim-fifo-"));
     copyFileSync(trace, join(root, "a.jsonl"));

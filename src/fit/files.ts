@@ -7,7 +7,7 @@ import { readBoundedText } from "../scenario/read.js";
 import { groupDigits } from "../text.js";
 
 /**
- * Every *.jsonl file under the given files and folders, folders in sorted order. A folder reached
+ * Every *.jsonl file under the given files and folders, in order of their paths. A folder reached
  * again (a link back up) is walked once; a broken or looping link inside a folder is passed over,
  * and so is anything there but a regular file (a pipe). A path given itself is read whatever it is
  * (`fit <(cat trace)` reads a pipe).
@@ -55,7 +55,8 @@ export function expandLogPaths(paths: string[]): string[] {
   };
   for (const p of paths) walk(p, true);
   if (out.length === 0) throw new UserError(`${paths.join(", ")}: no .jsonl files`);
-  return out;
+  // in order of their names, not of the arguments: `fit b.jsonl a.jsonl` resamples as `fit a.jsonl b.jsonl` does
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** What stat says of a link that leads nowhere (dangling) or to itself (a loop). */
