@@ -71,7 +71,7 @@ const COUNT_KEY = /^models\.([^.]+)\.bugs\.count$/;
  */
 export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, file: string, flags: CrossoverFlags): CrossoverPlan | null {
   if (scenario.strategies.length < 2) {
-    if (flags.key !== undefined) throw new UserError(`--crossover: the scenario has one strategy; a crossover needs two`);
+    if (flags.key !== undefined) throw new UserError(`${file}: --crossover: the scenario has one strategy; a crossover needs two`);
     return null;
   }
   const between: [Strategy, Strategy] = [scenario.strategies[0]!, scenario.strategies[1]!];

@@ -47,7 +47,7 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     const { from, to } = rangeFlags(args.from, args.to);
     const steps = wholeFlag("--steps", args.steps, 1, MAX_STEPS)!;
     const { raw, scenario } = await openScenario(args.scenario);
-    const between = pickStrategies(scenario.strategies, args.between);
+    const between = pickStrategies(args.scenario, scenario.strategies, args.between);
     const contexts = args.context ? [args.context] : scenario.contexts;
     // The file itself is valid (loaded above): a ScenarioError below is about a value of the range.
     const rangeError = (err: unknown): unknown => {
@@ -106,9 +106,9 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
   },
 });
 
-function pickStrategies(all: Strategy[], between: string | undefined): [Strategy, Strategy] {
+function pickStrategies(file: string, all: Strategy[], between: string | undefined): [Strategy, Strategy] {
   if (between === undefined) {
-    if (all.length < 2) throw new UserError(`the scenario has one strategy; a crossover needs two`);
+    if (all.length < 2) throw new UserError(`${file}: the scenario has one strategy; a crossover needs two`);
     return [all[0]!, all[1]!];
   }
   const names = between.split(",").map((s) => s.trim());
