@@ -1,7 +1,7 @@
 /** `agentsim run [scenario]`: simulate every strategy and context and check them against the closed forms. */
 import type { CommandModule } from "yargs";
 import { decide } from "../../decision/decision.js";
-import { FlagError } from "../../errors.js";
+import { FlagError, UserError } from "../../errors.js";
 import { evaluateScenario } from "../../evaluate/evaluate.js";
 import { MAX_TRACE_RUNS, traceJobs } from "../../evaluate/trace.js";
 import { openScenario } from "../../scenario/load.js";
@@ -84,6 +84,9 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
             for (let i = 0; i < lines.length; i += 4096) yield lines.slice(i, i + 4096).map((l) => l + "\n").join("");
           }
         })());
+      } catch (err) {
+        // "cannot write /proc/t.jsonl: no such file" named no flag
+        throw err instanceof UserError ? new UserError(`--trace: ${err.message}`) : err;
       } finally {
         process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
       }
