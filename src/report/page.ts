@@ -155,14 +155,14 @@ function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]
 
 /**
  * A scenario's number as written, digits grouped and without an exponent: a whole number exactly
- * (a context window of 1,048,576 tokens), another of up to 10 significant digits as written
+ * (a context window of 1,048,576 tokens), another of up to 9 significant digits as written
  * (1,234,567.5 tokens, $9,999.99999 and $0.0000025 per million, once 1234570, $10000 and $2.5e-6),
- * a longer one to six (0.333333333333, from a fit, as 0.333333).
+ * a longer one to six (a hard share of 0.3333333333, or a fitted rate, as 0.333333).
  */
 function plain(x: number): string {
   if (Number.isInteger(x)) return groupDigits(x);
   const digits = x.toExponential().split("e")[0]!.replace(/[-.]/g, "").length;
-  return x.toLocaleString("en-US", digits <= 10 ? { maximumFractionDigits: 20 } : { maximumSignificantDigits: 6 });
+  return x.toLocaleString("en-US", digits <= 9 ? { maximumFractionDigits: 20 } : { maximumSignificantDigits: 6 });
 }
 
 /** A token count or a random one, in words. */
