@@ -677,6 +677,17 @@ describe("reading files", () => {
     expect([preset.keyPath, preset.problem]).toEqual(["models.strong.price.preset", "must be a string, provider/model, got 5"]);
   });
 
+  it("a YAML tag whose value is no plain data, or that does not apply, is named with its line (a review: 'count.dist: must be one of ..., got a map' for a date)", () => {
+    const tagged = (value: string) => fileError("tag.yaml", base.replace("count: 3", `count: ${value}`));
+    const date = tagged("!!timestamp 2001-12-14");
+    expect([date.keyPath, date.problem]).toEqual(["models.strong.bugs.count", "line 5, column 74: the YAML tag !!timestamp makes a value no scenario key takes (a date, bytes, a set or an ordered map)"]);
+    expect(tagged("!!binary aGVsbG8=").problem).toMatch(/the YAML tag !!binary makes a value no scenario key takes/);
+    expect(tagged("!foo 3").problem).toBe("line 5, column 62: invalid YAML: !foo does not apply here (an unknown tag, or one that does not fit its value)");
+    expect(tagged("!!float 3").problem).toMatch(/invalid YAML: !!float does not apply here/);
+    // a tag that fits is no problem
+    expect(loadScenario(writeTemp("int.yaml", base.replace("count: 3", "count: !!int 3"))).scenario.models.strong!.bugs).toMatchObject({ count: 3 });
+  });
+
   it("a missing key whose value may take several forms is required, not of the wrong form", () => {
     const err = fileError("no-seed.yaml", base.replace("seed: 1\n", ""));
     expect([err.keyPath, err.problem]).toEqual(["seed", "is required"]);

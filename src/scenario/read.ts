@@ -25,6 +25,9 @@ const MAX_ALIAS_COUNT = 100;
 /** What passing MAX_ALIAS_COUNT means, for the message. */
 const ALIAS_BOUND = `used too often (more than ${MAX_ALIAS_COUNT} times, fewer when its value holds aliases)`;
 
+/** YAML 1.1's tags whose values are no plain data (a Date, a Buffer, a Set, a Map), which the messages misread ("got a map"). */
+const NOT_DATA_TAGS = new Set(["timestamp", "binary", "set", "omap"].map((t) => `tag:yaml.org,2002:${t}`));
+
 /** Read, parse and check a YAML/JSON file into plain data. */
 export function readScenarioFile(file: string): Record<string, unknown> {
   const text = readText(file);
@@ -35,6 +38,13 @@ export function readScenarioFile(file: string): Record<string, unknown> {
     const where = syntax.linePos ? `line ${syntax.linePos[0].line}, column ${syntax.linePos[0].col}: ` : "";
     const what = syntax.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw new ScenarioError(file, "", `${where}invalid YAML: ${what}`);
+  }
+  // a tag the library does not know (!foo, or !!float on "2") leaves the value as text, with a warning
+  const unresolved = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
+  if (unresolved) {
+    const where = unresolved.linePos ? `line ${unresolved.linePos[0].line}, column ${unresolved.linePos[0].col}: ` : "";
+    const tag = /Unresolved tag: (\S+)/.exec(unresolved.message)?.[1]?.replace("tag:yaml.org,2002:", "!!") ?? "a tag";
+    throw new ScenarioError(file, "", `${where}invalid YAML: ${tag} does not apply here (an unknown tag, or one that does not fit its value)`);
   }
   checkNodes(doc, file, lines);
   let data: unknown;
@@ -166,6 +176,10 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
   };
   const visit = (node: unknown, path: PropertyKey[]): void => {
     define(node);
+    const tag = (node as Node | null)?.tag;
+    if (tag !== undefined && NOT_DATA_TAGS.has(tag)) {
+      throw new ScenarioError(file, keyPath(path), `${at(node as Node)}the YAML tag !!${tag.split(":").pop()} makes a value no scenario key takes (a date, bytes, a set or an ordered map)`);
+    }
     if (isMap(node) || isSeq(node)) open.add(node);
     if (isMap(node)) {
       const seen = new Map<string, Node>();
