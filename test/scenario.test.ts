@@ -704,6 +704,12 @@ describe("reading files", () => {
     expect(fileError("alias-key.yaml", base + "\nx: &k [1]\n*k : 2\n").problem).toMatch(/a key must be a plain name/);
   });
 
+  it("a whole number beyond 2^53 - 1 is reported as written, not rounded (a review: 9007199254740993 shown as ...992)", () => {
+    const err = fileError("big.yaml", base.replace("seed: 1", "seed: 9007199254740993"));
+    expect([err.keyPath, err.problem]).toEqual(["seed", "line 2, column 7: got 9007199254740993, beyond 9007199254740991, past which a whole number is not kept exactly"]);
+    expect(loadScenario(writeTemp("max.yaml", base.replace("seed: 1", "seed: 9007199254740991"))).scenario.seed).toBe(9007199254740991);
+  });
+
   it(".nan, .inf and 1e400 are reported as written", () => {
     for (const [text, shownAs] of [[".nan", ".nan"], [".inf", ".inf"], ["-.Inf", "-.Inf"], ["1e400", "1e400"]]) {
       const err = fileError("nan.yaml", base.replace("prompt: 2000", `prompt: ${text}`));

@@ -191,6 +191,9 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
       useAlias(node, path);
     } else if (isScalar(node) && typeof node.value === "number" && !Number.isFinite(node.value)) {
       throw new ScenarioError(file, keyPath(path), `${at(node)}got ${node.source ?? String(node.value)}, which is not a finite number`);
+    } else if (isScalar(node) && typeof node.value === "number" && !Number.isSafeInteger(node.value) && /^[-+]?\d+$/.test(node.source ?? "")) {
+      // no key takes a whole number this large, and a message would show it rounded (9007199254740993 as ...992)
+      throw new ScenarioError(file, keyPath(path), `${at(node)}got ${node.source}, beyond ${Number.MAX_SAFE_INTEGER}, past which a whole number is not kept exactly`);
     }
     open.delete(node);
   };
