@@ -84,7 +84,7 @@ export async function main(argv: readonly string[], io: { stdout: Output; stderr
         for (const token of args) {
           const m = /^--([^=]+)=(.*)$/s.exec(token);
           if (m && typeof parsed[m[1]!] === "boolean" && m[2] !== "true" && m[2] !== "false") {
-            throw new FlagError(`--${m[1]} is a switch and takes no value, got ${JSON.stringify(m[2])}`);
+            throw new FlagError(`--${m[1]} is a switch: it takes no value (or true or false), got ${JSON.stringify(m[2])}`);
           }
         }
       }, true)

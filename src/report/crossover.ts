@@ -88,7 +88,7 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
   const isCount = COUNT_KEY.test(key);
   const isMean = flags.key === undefined && !isCount;
   if (!isCount && !isMean && (flags.from === undefined || flags.to === undefined)) {
-    throw new UserError(`--from and --to are required for --crossover ${key} (only a bugs.count has a default range)`);
+    throw new FlagError(`--from and --to are required for --crossover ${key} (only a bugs.count has a default range)`);
   }
   const { min, max } = RANGES.bugCount;
   const defaultTo = isMean ? Math.min(2 * value, max) : Math.min(Math.max(2 * value, 4), max);

@@ -53,7 +53,7 @@ type Parsed = Omit<Args, "bootstrap" | "threads"> & { bootstrap: number; threads
 function bootstrapFlag(text: string): number {
   const b = wholeFlag("--bootstrap", text, 0, MAX_BOOTSTRAP)!;
   if (b > 0 && b < MIN_BOOTSTRAP) {
-    throw new FlagError(`--bootstrap must be 0 (no intervals) or from ${MIN_BOOTSTRAP} to ${groupDigits(MAX_BOOTSTRAP)}, got ${b}: fewer replicates cannot place a 95% interval's ends inside them`);
+    throw new FlagError(`--bootstrap must be 0 (no intervals) or from ${MIN_BOOTSTRAP} to ${MAX_BOOTSTRAP}, got ${b}: fewer replicates cannot place a 95% interval's ends inside them`);
   }
   return b;
 }
@@ -65,7 +65,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
       .option("format", { choices: FORMATS, default: "agentsim" as const, describe: "agentsim: run --trace output; claude-code: ~/.claude/projects logs (tokens only)" })
       .option("out", { type: "string", requiresArg: true, describe: "write the fitted scenario (YAML) here" })
       .option("prices", { type: "string", requiresArg: true, describe: "scenario that prices the models and supplies what the logs do not estimate" })
-      .option("bootstrap", { type: "string", default: "1000", requiresArg: true, describe: `bootstrap replicates for the 95% intervals and the decision (0: none; else at least ${MIN_BOOTSTRAP})` })
+      .option("bootstrap", { type: "string", default: "1000", requiresArg: true, describe: `bootstrap replicates for the 95% intervals and the decision (0: none; else ${MIN_BOOTSTRAP} to ${MAX_BOOTSTRAP})` })
       .option("seed", { type: "string", default: "1", requiresArg: true, describe: "seed of the bootstrap's resampling" })
       .option("threads", { type: "string", default: String(defaultThreads()), requiresArg: true, describe: "worker threads for the bootstrap" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" }) as never,
