@@ -169,6 +169,17 @@ describe("per-attempt semantics", () => {
     column(b, runs, "wallSeconds").forEach((w, i) => expect(w).toBeCloseTo(21 + 36 * attempts[i]!, 9));
   });
 
+  it("runs that all cost the same, short of a cost that varies only rarely, are too few to judge, not inconsistent (a review: a false alarm in 82% of seeds)", async () => {
+    // one bug fixed at the first attempt with probability 0.9999: 2,000 runs all alike with probability 0.82
+    const s = tiny({ models: { a: { price: { input: 1, output: 5 }, bugs: { count: 1, hardFraction: 0 }, fix: { easy: 0.9999, hard: 0.5 } } } });
+    const { results } = await evaluateScenario(new SimulationPool(1), s, { trials: 2000, seedKey: "1" });
+    for (const r of results) {
+      expect(r.stdError).toBe(0);
+      expect(r.mean).not.toBe(r.analyticMean);
+      expect(r.verdict).toBe("too few runs");
+    }
+  });
+
   it("a negative binomial count of a small size has no NaN runs: its mean is the count's, within 4 standard errors", () => {
     // mean 0.2, variance 5: size r = 0.04/4.8; stdlib's gamma draw underflows to 0 now and then,
     // and its Poisson sampler gave NaN for a mean of 0 (the bugs column summed to NaN, a review)

@@ -52,10 +52,12 @@ describe("checkMean", () => {
     expect(checkMean(sample(20, 1 + 1e-14, 0.001, 3), 1)).toMatchObject({ z: 0, verdict: "consistent" });
   });
 
-  it("runs without spread: exact, too few to tell, or inconsistent; never an infinite z", () => {
+  it("runs without spread: exact, or too few to tell however many; never an infinite z", () => {
     expect(checkMean(sample(2, 1, 0), 1)).toMatchObject({ z: 0, verdict: "consistent" });
     expect(checkMean(sample(20, 1.1, 0), 1)).toMatchObject({ z: null, verdict: "too few runs" });
-    expect(checkMean(sample(5000, 1.1, 0), 1)).toMatchObject({ z: null, verdict: "inconsistent" });
+    // a cost that varies in a rare run shows none in 5,000 (a fix rate of 0.9999: all alike 61% of
+    // the time), and one value says nothing of how far the others lie: it was "inconsistent" (a review)
+    expect(checkMean(sample(5000, 1.1, 0), 1)).toMatchObject({ z: null, verdict: "too few runs" });
   });
 
   it("without a closed form there is no verdict", () => {

@@ -102,9 +102,12 @@ export function checkMean(sample: Sample, expected: number | null, threshold = Z
   if (z === 0) return { z: 0, zCorrected: 0, relError, verdict: "consistent" };
   const enough = sample.n >= runsNeeded(sample.skewness);
   if (sample.stdError === 0) {
-    // Every run cost the same, and not the closed form: with enough runs to rule out chance, it
-    // is not. z is infinite then, and reported as null.
-    return { z: null, zCorrected: null, relError, verdict: enough ? "inconsistent" : "too few runs" };
+    // Every run cost the same, and not the closed form. However many runs, that rules nothing out:
+    // a cost that varies only in a rare run (a fix rate of 0.9999: 2,000 runs all alike 82% of the
+    // time) shows no spread to judge by, and a sample of one value says nothing of how far the
+    // others lie (it was "inconsistent" from 1,000 runs, a false alarm). More runs will show the
+    // spread. z is infinite, and reported as null.
+    return { z: null, zCorrected: null, relError, verdict: "too few runs" };
   }
   if (!enough) return { z, zCorrected: null, relError, verdict: "too few runs" };
   const zCorrected = hallZ(z, sample.n, sample.skewness);
