@@ -350,6 +350,20 @@ describe("the decision in words", () => {
     expect(text).toMatch(/per run; the same as b-x and d-x in every run;/); // it named b-x alone
   });
 
+  it("the same in every run only for those whose runs are; one tied by its closed form is said to be (a review: 'the same as B and C in every run' of a C whose runs vary)", () => {
+    // A and B: every run $0.036; C: expected $0.036 too, its runs $0.030 + $0.006 N
+    const constant = (name: string) => ({ ...row(name, 0.036, 0.036), stdError: 0, analyticMean: 0.036 });
+    const results = [constant("a-x"), constant("b-x"), { ...row("c-x", 0.036136, 0.048), analyticMean: 0.036 }];
+    const decision = decide(results, []);
+    expect(decision.contexts[0]!.byMean.sameInEveryRun).toEqual(["b-x"]);
+    const text = decisionLines(decision, results, 300).join("\n");
+    expect(text).toMatch(/tied with b-x and c-x\.\n/);
+    expect(text).toMatch(/shared: \$0\.036000 per run; the same as b-x in every run, and as c-x by its closed form \(simulated mean \$0\.036136\);/);
+    // the value said is the runs' own, not the closed form's
+    const off = [{ ...constant("a-x"), mean: 0.032, p90: 0.032, analyticMean: 0.0444 }, { ...constant("b-x"), mean: 0.032, p90: 0.032, analyticMean: 0.0444 }];
+    expect(decisionLines(decide(off, []), off, 300).join("\n")).toMatch(/shared: \$0\.032000 per run; the same as b-x in every run;/);
+  });
+
   it("every expected cost infinite: none is cheapest by mean (the first listed was), p90 decides the sentence", () => {
     const infinite = (name: string, mean: number, p90: number) => ({ ...row(name, mean, p90), reason: "infinite expected cost: beta with a = 1.5" });
     const results = [infinite("a-x", 0.9, 0.5), infinite("b-x", 0.3, 0.4)];

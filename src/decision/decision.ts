@@ -109,6 +109,12 @@ export interface MeanChoice extends Choice {
    * their simulated means differ only by sampling noise. Null otherwise.
    */
   expectedTie: number | null;
+  /**
+   * The strategies of `tied` whose every run cost what every run of `best` cost (both without
+   * spread, at one value): "the same in every run". The others of `tied` are the same only by their
+   * closed forms, and their runs vary.
+   */
+  sameInEveryRun: string[];
 }
 
 export interface ContextDecision {
@@ -282,6 +288,13 @@ function withExpectedTies(choice: Choice, rows: SimRow[], expectedOf: ExpectedOf
   return { ...choice, tied, expectedTie: expected };
 }
 
+/** The tied strategies whose runs all cost the one value every run of the best cost (see MeanChoice.sameInEveryRun). */
+function sameInEveryRun(choice: Choice, row: (name: string) => SimRow): string[] {
+  const best = row(choice.best.strategy);
+  if (best.stdError !== 0) return [];
+  return choice.tied.filter((name) => row(name).stdError === 0 && row(name).mean === best.mean);
+}
+
 /** The decision per context from simulated results and their pairwise comparisons. */
 export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
   return {
@@ -316,6 +329,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
             .map((c) => ({ strategy: c.strategy, expected: row(c.strategy).analyticMean ?? null, simulated: row(c.strategy).mean })),
           allInfinite: choice.best.value === Infinity,
           expectedTie,
+          sameInEveryRun: sameInEveryRun(choice, row),
         },
         byP90,
         // whether the cheapest by mean has the lowest p90, first or tied (the input's order sets which is first)

@@ -84,15 +84,17 @@ function simSentence(d: Decision["contexts"][number]): string {
   const expected = heavyBest
     ? ` expected (its cost has infinite variance, so its simulated mean, ${money(heavyBest.simulated)}, is unreliable)`
     : m.expectedTie !== null ? " expected" : "";
-  const parts = [`${money(m.expectedTie ?? m.best.value)} per run${expected}${completing(m.best)}`];
-  // costs constant (no spread) and equal: the same in every run, for every strategy tied
+  // costs constant (no spread) and equal: the same in every run, for the strategies tied so; the
+  // others tied only by their closed forms (their runs vary) are said to be so
   const same = m.runnerUp !== null && m.savings === 0 && m.savingsLow === 0 && m.savingsHigh === 0;
-  const sameAs = listed(m.tied.length > 0 ? m.tied : [m.runnerUp?.strategy ?? ""]);
-  const savings = same ? `the same as ${sameAs}${m.tied.length > 0 ? "" : completing(m.runnerUp!)} in every run` : savingsClause(m);
+  const inEveryRun = m.tied.length > 0 ? m.sameInEveryRun : [m.runnerUp?.strategy ?? ""];
+  const byClosedForm = m.tied.filter((t) => !inEveryRun.includes(t));
+  const parts = [`${money(same ? m.best.value : (m.expectedTie ?? m.best.value))} per run${same && !heavyBest ? "" : expected}${completing(m.best)}`];
+  const savings = same ? `the same as ${listed(inEveryRun)}${m.tied.length > 0 ? "" : completing(m.runnerUp!)} in every run` : savingsClause(m);
   if (same) {
-    parts.push(savings!);
+    parts.push(savings! + (byClosedForm.length > 0 ? `, and as ${listed(byClosedForm)} by ${byClosedForm.length > 1 ? "their" : "its"} closed form${simulatedMeansOf(m, byClosedForm)}` : ""));
   } else if (m.expectedTie !== null) {
-    parts.push(`the same as ${sameAs} by their closed forms${simulatedMeans(m)}`);
+    parts.push(`the same as ${listed(m.tied)} by their closed forms${simulatedMeans(m)}`);
   } else if (savings) {
     const noise =
       m.savingsLow !== null && m.savingsLow <= 0
@@ -123,9 +125,14 @@ function simSentence(d: Decision["contexts"][number]): string {
  * which differ by sampling noise; "" where one of them is ranked by its closed form (heavy-tailed).
  */
 function simulatedMeans(m: MeanChoice): string {
+  return simulatedMeansOf(m, [m.best.strategy, ...m.tied]);
+}
+
+/** " (simulated means $a and $b)" of the strategies named, in ranking order. */
+function simulatedMeansOf(m: MeanChoice, names: readonly string[]): string {
   if (m.heavyTailed.length > 0) return "";
-  const tied = m.ranking.filter((c) => c === m.best || m.tied.includes(c.strategy));
-  return ` (simulated mean${tied.length > 1 ? "s" : ""} ${listed(tied.map((c) => money(c.value)))})`;
+  const shown = m.ranking.filter((c) => names.includes(c.strategy));
+  return ` (simulated mean${shown.length > 1 ? "s" : ""} ${listed(shown.map((c) => money(c.value)))})`;
 }
 
 /**
