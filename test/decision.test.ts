@@ -162,7 +162,7 @@ describe("decide", () => {
     expect(d.byMean).toMatchObject({ best: { strategy: "a-x" }, runnerUp: null, savings: null, savingsLow: null, probabilityCheaper: null });
   });
 
-  it("ranks a heavy-tailed strategy by its expected cost, names it with both, and gives no savings interval then", () => {
+  it("ranks a heavy-tailed strategy by its expected cost, names it with both, and bounds the savings by the other's error alone", () => {
     // Its sample mean (0.2) is mostly far too low where the variance is infinite: ranked by it, an
     // audit's strategy was named cheapest at $0.253 against $0.258, its expected cost being $0.376.
     const heavy = { ...row("strong-weak", "shared", 0.2, 0.3), varianceReason: "beta with a = 3", analyticMean: 0.26 };
@@ -171,11 +171,14 @@ describe("decide", () => {
     const d = decide([heavy, plain, infinite], []).contexts[0]!.byMean;
     expect(d.ranking.map((c) => [c.strategy, c.value])).toEqual([["weak-strong", 0.25], ["strong-weak", 0.26], ["weak-weak", Infinity]]);
     expect(d.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26, simulated: 0.2 }]);
-    expect([d.savingsLow, d.savingsHigh]).toEqual([null, null]);
+    // the closed form is exact: the savings' interval is the plain strategy's error alone (none was
+    // given, and savings of a quarter of that error were said as a fact, a review)
+    expect(d.savingsLow).toBeCloseTo(0.01 - 1.959964 * plain.stdError, 6);
+    expect(d.savingsHigh).toBeCloseTo(0.01 + 1.959964 * plain.stdError, 6);
     expect(decide([plain, heavy], []).contexts[0]!.byMean.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26, simulated: 0.2 }]);
-    // without a closed form the sample mean is all there is
+    // without a closed form the sample mean is all there is, and it bounds nothing
     const bare = { ...heavy, analyticMean: null };
-    expect(decide([bare, plain], []).contexts[0]!.byMean).toMatchObject({ best: { strategy: "strong-weak", value: 0.2 }, heavyTailed: [{ expected: null, simulated: 0.2 }] });
+    expect(decide([bare, plain], []).contexts[0]!.byMean).toMatchObject({ best: { strategy: "strong-weak", value: 0.2 }, heavyTailed: [{ expected: null, simulated: 0.2 }], savingsLow: null, savingsHigh: null });
     // against a runner-up of infinite expected cost the choice is clear, and nothing is heavy-tailed to say
     const clear = decide([plain, infinite], []).contexts[0]!.byMean;
     expect(clear).toMatchObject({ savings: null, savingsLow: null, heavyTailed: [] });

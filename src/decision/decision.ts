@@ -89,7 +89,9 @@ export interface MeanChoice extends Choice {
   /**
    * 95% interval of the savings: savings -/+ z_0.975 sqrt(se_best^2 + se_runnerUp^2). The runs of
    * two strategies come from independent streams, so their mean costs are independent. An
-   * interval that contains 0 means the two cannot be told apart at this trial count.
+   * interval that contains 0 means the two cannot be told apart at this trial count. A heavy-tailed
+   * strategy ranked by its closed form counts an error of 0; one ranked by its unreliable simulated
+   * mean leaves no interval (null).
    */
   savingsLow: number | null;
   savingsHigh: number | null;
@@ -310,10 +312,18 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
       // an infinite variance (or mean) leaves no standard error to build the savings' interval on
       const infiniteVariance = (name: string) => (row(name).varianceReason ?? null) !== null;
       const infiniteMean = (name: string) => rankedMean(row(name)) === Infinity;
-      const heavy = (name: string) => infiniteVariance(name) || infiniteMean(name);
-      if (choice.savings !== null && Number.isFinite(choice.savings) && !heavy(choice.best.strategy) && !heavy(choice.runnerUp!.strategy)) {
-        const half = Z95 * Math.hypot(stdError(choice.best.strategy), stdError(choice.runnerUp!.strategy));
-        interval = [choice.savings - half, choice.savings + half];
+      // The standard error of the value a strategy is ranked by: its mean's; 0 for a heavy-tailed one
+      // ranked by its closed form (exact); none for one ranked by an unreliable simulated mean. With
+      // one side exact the other's error alone makes the interval (without one, the savings were
+      // said as a fact at a quarter of that error, against the closed forms' order).
+      const rankedError = (name: string): number | null =>
+        !infiniteVariance(name) && !infiniteMean(name) ? stdError(name) : !infiniteMean(name) && row(name).analyticMean != null ? 0 : null;
+      if (choice.savings !== null && Number.isFinite(choice.savings)) {
+        const [a, b] = [rankedError(choice.best.strategy), rankedError(choice.runnerUp!.strategy)];
+        if (a !== null && b !== null) {
+          const half = Z95 * Math.hypot(a, b);
+          interval = [choice.savings - half, choice.savings + half];
+        }
       }
       return {
         context,
