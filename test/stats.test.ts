@@ -110,6 +110,17 @@ describe("summaries in parts", () => {
     }
   });
 
+  it("the p90's interval is unbounded on a side no value of the sample bounds: below 35 runs, above (a review: clamped, 10 runs covered 64%)", () => {
+    expect(p90IntervalRanks(34)[1]).toBe(34); // a rank past the 34 values: none bounds the p90 from above
+    expect(p90IntervalRanks(35)[1]).toBe(34);
+    const ten = Float64Array.from({ length: 10 }, (_, i) => i);
+    const q = summaryQuantiles(ten, 0, 9);
+    // 1-based rank floor(9 - 1.96 x 0.949) = 7: the value 6; the upper rank, 11, is past the sample
+    expect([q[3], q[4]]).toEqual([6, Infinity]);
+    // and the lower end, for a sample too small for either
+    expect(summaryQuantiles(Float64Array.of(1, 2), 1, 2).slice(3)).toEqual([-Infinity, Infinity]);
+  });
+
   it("the p90's interval covers the true p90 about 95% of the time (binomial ranks, normal approximation)", () => {
     // 400 samples of 2,000 uniforms: the true p90 is 0.9; coverage within 4 binomial SE of 0.95
     const rng = seedrandom.alea("p90-interval");
