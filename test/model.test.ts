@@ -921,6 +921,13 @@ describe("crossovers", () => {
     const leftOut: unknown[] = [];
     expect(findCrossovers(z.raw, z.file, { param: "models.strong.price.input", between: [z.pick("A"), z.pick("B")], contexts: ["shared"], from: -1, to: 2, steps: 300, onLeftOut: (l) => leftOut.push(l) })).toEqual([]);
     expect(leftOut).toHaveLength(1);
+    // a crossing inside values the key may not take: a step at the first value past them (a
+    // review: the default 400 steps said "none", 10 steps found it)
+    const c = load("cross-in-left-out");
+    for (const steps of [400, 10]) {
+      const roots = findCrossovers(c.raw, c.file, { param: "models.s.price.output", between: [c.pick("a"), c.pick("b")], contexts: ["shared"], from: 0, to: 1e-5, steps });
+      expect(roots.map((r) => [Number(r.value.toPrecision(12)), r.cheaperBelow, r.cheaperAbove, r.method])).toEqual([[1e-6, "a", "b", "step"]]);
+    }
     // the two tie at a fix rate of 1, the largest allowed: no crossing there
     const e = load("zero-at-range-end");
     expect(findCrossovers(e.raw, e.file, { param: "models.weak.fix.easy", between: [e.pick("A"), e.pick("B")], contexts: ["shared"], from: 0.5, to: 1, steps: 50 })).toEqual([]);

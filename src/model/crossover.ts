@@ -265,7 +265,15 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     }
     for (const run of runsOf(xs, (x) => invalid.has(x))) {
       query.onLeftOut?.({ from: run[0]!, to: run.at(-1)!, values: run.length, scanned: xs.length, reason: invalid.get(run[0]!)!.message });
+      // the costs cross inside values the key may not take: the change is at the first value past
+      // them, a step (as a grid that skips them finds it); the scan passed over it (a review)
+      const [before, after] = [xs.indexOf(run[0]!) - 1, xs.indexOf(run.at(-1)!) + 1];
+      const [yBefore, yAfter] = [ys.get(xs[before]!), ys.get(xs[after]!)];
+      if (yBefore !== undefined && yAfter !== undefined && yBefore !== 0 && yAfter !== 0 && Math.sign(yBefore) === -Math.sign(yAfter)) {
+        roots.push({ value: xs[after]!, slope: yAfter - yBefore, step: true });
+      }
     }
+    roots.sort((a, b) => a.value - b.value);
     return roots.map((root) => describe(root.value, root.slope, query.between, ctx, root.step ? "step" : "bisection"));
   });
 }
