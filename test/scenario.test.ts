@@ -652,7 +652,7 @@ describe("reading files", () => {
     expect(loadScenario(writeTemp("ok-alias.yaml", base.replace("trials: 10", "trials: &n 10\nseed2: *n").replace("seed2: *n", ""))).scenario.trials).toBe(10);
   });
 
-  it("YAML 1.1's merge key: merged maps are read, and anything else under << is named with its line", () => {
+  it("merge keys: merged maps are read (YAML 1.1 and 1.2), and anything else under << is named with its line", () => {
     const v11 = (text: string) => `%YAML 1.1\n---\n${text}\n${base}`;
     const weak = "\n  weak: { price: { <<: *p, input: 3 }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: 0.9, hard: 0.6 } }";
     const merged = loadScenario(writeTemp("merge.yaml", v11("").replace("price: { input: 15", "price: &p { input: 15").replace(/(strong: .*)/, `$1${weak}`))).scenario;
@@ -666,6 +666,13 @@ describe("reading files", () => {
     }
     // the key path names << as written, not as the symbol the library reads it as
     expect(fileError("merge-nan.yaml", v11("x:\n  <<: { q: .inf }")).keyPath).toBe('x."<<".q');
+    // an alias to no anchor under << is said to be (not "a merge key takes a map", a review)
+    expect(fileError("merge-none.yaml", v11("x:\n  <<: *zz")).problem).toBe("line 4, column 7: alias *zz names no anchor defined before it");
+    // a YAML 1.2 file merges too, as most YAML readers do ("price: is required" before)
+    const plain = loadScenario(writeTemp("merge12.yaml", base.replace("price: { input: 15", "price: &p { input: 15").replace(/(strong: .*)/, `$1${weak}`))).scenario;
+    expect(plain.models.weak!.price.output).toBe(plain.models.strong!.price.output);
+    // YAML 1.1 reads an unquoted date as one
+    expect(fileError("date.yaml", v11("").replace("name: t", "name: 2001-12-14")).problem).toBe("line 4, column 7: 2001-12-14 is read as a date under YAML 1.1, which no scenario key takes; quote it to keep it text");
   });
 
   it("a value of the wrong kind is named in the project's words, with the keys a map takes (a review: zod's own 'Invalid input: expected object, received null')", () => {

@@ -32,7 +32,8 @@ const NOT_DATA_TAGS = new Set(["timestamp", "binary", "set", "omap"].map((t) => 
 export function readScenarioFile(file: string): Record<string, unknown> {
   const text = readText(file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines });
+  // merge keys (`<<: *defaults`) in YAML 1.2 files too, as most YAML readers take them; no scenario key is "<<"
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines, merge: true });
   const syntax = doc.errors[0];
   if (syntax) {
     const where = syntax.linePos ? `line ${syntax.linePos[0].line}, column ${syntax.linePos[0].col}: ` : "";
@@ -137,9 +138,12 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     if (isPair(node)) return Math.max(aliasesIn(node.key), aliasesIn(node.value));
     return 1;
   };
+  const noAnchor = (node: Alias, path: PropertyKey[]): void => {
+    if (node.resolve(doc) === undefined) throw new ScenarioError(file, keyPath(path), `${at(node)}alias *${node.source} names no anchor defined before it`);
+  };
   const useAlias = (node: Alias, path: PropertyKey[]): void => {
+    noAnchor(node, path);
     const found = node.resolve(doc);
-    if (found === undefined) throw new ScenarioError(file, keyPath(path), `${at(node)}alias *${node.source} names no anchor defined before it`);
     // the value would hold itself: plain data cannot, and every walk over it would go on forever
     if (open.has(found)) throw new ScenarioError(file, keyPath(path), `${at(node)}invalid YAML: alias *${node.source} is inside the value it names`);
     const anchor = anchors.get(found);
@@ -164,6 +168,9 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     // YAML 1.1's merge key (`<<: *defaults`), which the library reads as a symbol
     const merge = isScalar(keyNode) && typeof keyNode.value === "symbol";
     const key = merge ? "<<" : isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    // an alias to no anchor under << is that, not a value << does not take
+    if (merge && isAlias(pair.value)) noAnchor(pair.value, [...path, key]);
+    if (merge && isSeq(pair.value)) for (const [i, item] of pair.value.items.entries()) if (isAlias(item)) noAnchor(item, [...path, key, i]);
     if (merge && !mergeable(pair.value)) {
       throw new ScenarioError(file, keyPath([...path, key]), `${at((pair.value as Node | null) ?? keyNode)}a merge key (<<) takes a map, an alias of a map, or a list of them`);
     }
@@ -179,6 +186,10 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     const tag = (node as Node | null)?.tag;
     if (tag !== undefined && NOT_DATA_TAGS.has(tag)) {
       throw new ScenarioError(file, keyPath(path), `${at(node as Node)}the YAML tag !!${tag.split(":").pop()} makes a value no scenario key takes (a date, bytes, a set or an ordered map)`);
+    }
+    // YAML 1.1 reads an unquoted 2001-12-14 as a date of its own accord
+    if (isScalar(node) && node.value instanceof Date) {
+      throw new ScenarioError(file, keyPath(path), `${at(node)}${node.source ?? "this"} is read as a date under YAML 1.1, which no scenario key takes; quote it to keep it text`);
     }
     if (isMap(node) || isSeq(node)) open.add(node);
     if (isMap(node)) {
