@@ -475,6 +475,8 @@ describe("bounds: every number has a range, named in the message", () => {
       edit((r) => Object.assign(r.models.weak.bugs, { count: { dist: "negbinomial", mean: 8, variance }, hardFraction: 0.5, assignment: "binomial" }));
     expect(() => parseScenario(count(200), FILE)).not.toThrow();
     expectKeyError(count(201), "models.weak.bugs.count.variance", /at most 25 x the mean \(200\), got 201/);
+    // exactly 25 x the mean as written, whatever the rounding of the product (a review: 2.5e-5 over a mean of 1e-6)
+    expect(() => parseScenario(edit((r) => Object.assign(r.models.weak.bugs, { count: { dist: "negbinomial", mean: 1e-6, variance: 2.5e-5 }, hardFraction: 0.5, assignment: "binomial" })), FILE)).not.toThrow();
     // closer to the mean than a millionth of it, 1 - p lost its digits: 117 bugs a run over a mean of 100 (a review)
     expect(() => parseScenario(count(8 * (1 + 1e-6)), FILE)).not.toThrow();
     expectKeyError(count(8.000000000000002), "models.weak.bugs.count.variance", /must exceed the mean \(8\) by at least 0\.000001 of it for a negative binomial, got 8\.000000000000002/);

@@ -197,7 +197,8 @@ export const MAX_DISPERSION = 25;
  */
 export function checkCounts(s: Scenario, file: string): void {
   for (const m of Object.values(s.models)) {
-    if (m.bugs.kind !== "negbinomial" || m.bugs.variance <= MAX_DISPERSION * m.bugs.mean) continue;
+    // to rounding: 25 x 1e-6 is 2.4999999999999998e-5, and 2.5e-5 was refused as above "0.000025"
+    if (m.bugs.kind !== "negbinomial" || m.bugs.variance <= MAX_DISPERSION * m.bugs.mean * (1 + 1e-12)) continue;
     throw new ScenarioError(
       file,
       `models.${m.name}.bugs.count.variance`,
