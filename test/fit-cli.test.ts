@@ -274,6 +274,14 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
     writeFileSync(join(root, "a.jsonl"), lines.slice(half).join("\n"));
     const [a, b] = [join(root, "a.jsonl"), join(root, "b.jsonl")];
     expect(expandLogPaths([b, a])).toEqual([a, b]);
+    // by full path, however each is written (a review: ./b.jsonl sorted before a.jsonl)
+    const cwd = process.cwd();
+    try {
+      process.chdir(root);
+      expect(expandLogPaths(["./b.jsonl", "a.jsonl"])).toEqual(["a.jsonl", "./b.jsonl"]);
+    } finally {
+      process.chdir(cwd);
+    }
     const fit = (...files: string[]) => JSON.parse(agentsim("fit", ...files, "--bootstrap", "50", "--json").stdout).parameters;
     expect(fit(b, a)).toEqual(fit(a, b));
   });

@@ -1,6 +1,6 @@
 /** Log files (traces, Claude Code logs): finding them, reading them, and one-line errors about their lines. */
 import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { readBoundedText } from "../scenario/read.js";
@@ -55,8 +55,10 @@ export function expandLogPaths(paths: string[]): string[] {
   };
   for (const p of paths) walk(p, true);
   if (out.length === 0) throw new UserError(`${paths.join(", ")}: no .jsonl files`);
-  // in order of their names, not of the arguments: `fit b.jsonl a.jsonl` resamples as `fit a.jsonl b.jsonl` does
-  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // in order of their full paths, not of the arguments nor of how each was written: `fit b.jsonl
+  // ./a.jsonl` resamples as `fit a.jsonl b.jsonl` does
+  const key = new Map(out.map((f) => [f, resolve(f)]));
+  return out.sort((a, b) => (key.get(a)! < key.get(b)! ? -1 : key.get(a)! > key.get(b)! ? 1 : 0));
 }
 
 /** What stat says of a link that leads nowhere (dangling) or to itself (a loop). */
