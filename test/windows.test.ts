@@ -21,7 +21,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { traceLines } from "../src/evaluate/trace.js";
-import { analyzeScenario } from "../src/model/strategy.js";
+import { analyzeScenario, analyzeStrategy } from "../src/model/strategy.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { COL, column } from "../src/sim/columns.js";
 import { compileParams } from "../src/sim/compile.js";
@@ -144,6 +144,36 @@ describe("an input that meets a limit exactly, summed from fractional tokens", (
       expect([...column(t.columns, 10, "attempts")]).toEqual(Array(10).fill(11));
       expect(t.sums[COL.windowStops]).toBe(10);
     }
+  });
+});
+
+describe("a window met exactly by a run's largest request in shared context", () => {
+  // 2 bugs, 3 attempts each at most: request r reads 6000 + (r - 1) x 2, the 6th and last 6010
+  const bounded = (window: number) =>
+    parseScenario(
+      {
+        name: "met",
+        seed: 1,
+        trials: 10,
+        models: { w: { price: { input: 1, output: 5 }, contextWindow: window, bugs: { count: 2, hardFraction: 0.5 }, fix: { easy: 0.5, hard: 0.2 } } },
+        tokens: { prompt: 1000, generation: 5000, fixOutput: 1, errorTrace: 1 },
+        contexts: ["shared"],
+        strategies: { bnd: { generator: "w", ladder: [{ fixer: "w", attempts: 3 }] } },
+      },
+      "met.yaml",
+    );
+
+  it("fits: the closed form holds (it was refused as 'reached in up to 0.16 of runs', a review), and no simulated run stops", () => {
+    // (a window sends a ladder of bounded rungs to the per-attempt path)
+    const s = bounded(6010);
+    const r = analyzeStrategy(s, s.strategies[0]!, "shared");
+    expect(r.windowChance).toBeLessThan(1e-12); // 0, to the rounding of 1 - P(fewer requests)
+    expect(r.analyticMean).not.toBeNull();
+    expect(simulateChunk(compileParams(s, s.strategies[0]!, "shared"), "m", 20_000, "attempt").sums[COL.windowStops]).toBe(0);
+    // a token less, and the last request may pass it: the bound says so, and the simulation agrees
+    const tight = bounded(6009);
+    expect(analyzeStrategy(tight, tight.strategies[0]!, "shared").windowChance).toBeGreaterThan(0);
+    expect(simulateChunk(compileParams(tight, tight.strategies[0]!, "shared"), "m", 20_000, "attempt").sums[COL.windowStops]).toBeGreaterThan(0);
   });
 });
 

@@ -474,7 +474,10 @@ function thresholdChance(
   const room = Math.min(...windows) - L1;
   if (room < 0) return 1;
   if (gMax === 0) return 0;
-  const requests = Math.floor(room / gMax) + 1; // more requests than room/gMax may overflow
+  // request r reads at most L1 + (r - 1) gMax (the first reads the hand-off alone): the first that may
+  // pass the limit is r = floor(room/gMax) + 2 (+ 1 refused closed forms where the largest request
+  // meets the limit exactly)
+  const requests = Math.floor(room / gMax) + 2;
   // a distribution too long to convolve (see runRequestsBelow) is not worth it: Markov's bound, P(R >= n) <= E[R]/n
   const markov = () => Math.min(1, (bugs.easy * expectedRequests(sched.easy) + bugs.hard * expectedRequests(sched.hard)) / requests);
   // the convolution counts the generator's bugs only: a fixer's regressions add bugs, which
