@@ -225,6 +225,7 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     ["broken YAML", ["analytic", scenarioFile("name: x\nmodels: {a: [1,\n")], /s\.yaml: line \d+, column \d+: invalid YAML/],
     ["a bad --trials", ["run", "--trials", "0"], /--trials must be a whole number from 2 to 100000000, got 0 \(see agentsim run --help\)\n$/],
     // as root the folder passes the write check, and the write fails; it named no flag (a review)
+    ["fit --out where no file can be made", ["fit", "test/fixtures/claude-code", "--format", "claude-code", "--bootstrap", "0", "--out", "/proc/agentsim-never.yaml"], /^agentsim: --out(: cannot write | "\/proc\/agentsim-never\.yaml": cannot write in \/proc)/],
     ["run --trace where no file can be made", ["run", "bench/scenario.yaml", "--trials", "2000", "--trace", "/proc/agentsim-never.jsonl"], /^agentsim: --trace(: cannot write | "\/proc\/agentsim-never\.jsonl": cannot write in \/proc)/],
     ["a crossover of a scenario of one strategy, naming the file", ["crossover", scenarioFile("name: one\nseed: 1\ntrials: 100\nmodels:\n  m: { price: { input: 1, output: 5 }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.5 } }\ntokens: { prompt: 100, generation: 100, fixOutput: 100, errorTrace: 100 }\n"), "--param", "models.m.bugs.count"], /^agentsim: .*s\.yaml: the scenario has one strategy; a crossover needs two\n$/],
     ["an unknown strategy in --between", ["crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--between", "a,b"], /--between: unknown strategy "a"/],

@@ -20,7 +20,7 @@ export function scenarioYaml(raw: Record<string, unknown>, header: string[]): st
 }
 
 /**
- * Write text to a file through a temporary file renamed over it: never a half-written file. The
+ * Write text to the file of --out through a temporary file renamed over it: never a half-written file. The
  * temporary name carries the process id: a fixed one (`<file>.partial`) could be an input.
  */
 export function writeWhole(file: string, text: string): void {
@@ -31,6 +31,6 @@ export function writeWhole(file: string, text: string): void {
     renameSync(partial, file);
   } catch (err) {
     rmSync(partial, { force: true });
-    throw new UserError(`cannot write ${file}: ${fileErrorText(err)}`);
+    throw new UserError(`--out: cannot write ${file}: ${fileErrorText(err)}`);
   }
 }
