@@ -56,6 +56,11 @@ export function threshold(model: ModelSpec): number {
   return tierReachable(model) ? tokenLimit(model.price.longContext!.above) : Infinity;
 }
 
+/** The input above which a model's requests overflow its context window (Infinity: none; see tokenLimit). */
+export function windowLimit(model: ModelSpec): number {
+  return model.contextWindow === null ? Infinity : tokenLimit(model.contextWindow);
+}
+
 /**
  * The first attempt t >= 2 of a run of attempts whose input X_t = X1 + (t - 1) Delta exceeds
  * `above`: X_t > above  <=>  t - 1 > (above - X1)/Delta.

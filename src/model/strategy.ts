@@ -27,9 +27,9 @@ import {
   type FixTokens,
   type TokenShape,
 } from "./fixCost.js";
-import { firstAbove, freshBugTokens as freshScheduleTokens, sharedBugStats, sharedRunTokens, threshold, untiered, type TieredTokens, type TokensByModel } from "./ladder.js";
+import { firstAbove, freshBugTokens as freshScheduleTokens, sharedBugStats, sharedRunTokens, threshold, untiered, windowLimit, type TieredTokens, type TokensByModel } from "./ladder.js";
 import { MAX_PMF_WORK, pmfFromSurvival, probabilityAtLeast, runPmf, runPmfWork } from "./pmf.js";
-import { generationCost, tierReachable, tokenLimit } from "./prices.js";
+import { generationCost, tierReachable } from "./prices.js";
 import { boundedAttempts, rateMoment, unboundedAttempts, type RateAttempts } from "./rates.js";
 import { bugSchedule, requestReach, tailReach, type BugSchedule } from "./schedule.js";
 import { cacheHitProbability, callSeconds, hasTimeModel, meanToolSeconds } from "./timing.js";
@@ -648,7 +648,7 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context, grow
   });
   const consults = rungs.filter((r) => r.kind === "consult").reduce((s, r) => s + r.attemptsPerRun, 0);
   const completionChance = regressions ? null : completion(gen, 1 - sched.easy.unfixed, 1 - sched.hard.unfixed);
-  const windows = thresholdBound(scenario, strategy, context, bugs, (m) => (m.contextWindow === null ? null : tokenLimit(m.contextWindow)), growth);
+  const windows = thresholdBound(scenario, strategy, context, bugs, windowLimit, growth);
   // a tier has no closed form in shared context on a longer ladder, unless it is (almost) never
   // reached (closedFormReason leaves such a tier constant tokens and no growth: its bound is exact)
   const tiers = context === "shared" && !isOneRung(ladder) ? thresholdChance(scenario, strategy, context, sched, bugs, threshold) : 0;

@@ -4,7 +4,8 @@
  * the generation call identically.
  */
 import { lognormalParameters } from "../model/lognormal.js";
-import { generationCost, tierReachable, tokenLimit } from "../model/prices.js";
+import { threshold, windowLimit } from "../model/ladder.js";
+import { generationCost } from "../model/prices.js";
 import { callSeconds, hasTimeModel } from "../model/timing.js";
 import { rungRates, strategyModels } from "../scenario/ladder.js";
 import type { Context, Distribution, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
@@ -39,12 +40,12 @@ function modelParams(m: ModelSpec): ModelParams {
     output: price.output,
     // a tier the window cannot reach is never paid (section 9), not even by a compaction, which
     // reads the conversation that no longer fits
-    above: tierReachable(m) ? tokenLimit(tier!.above) : Infinity,
+    above: threshold(m),
     tierCacheWrite: tier?.cacheWrite ?? price.cacheWrite,
     tierCacheRead: tier?.cacheRead ?? price.cacheRead,
     tierOutput: tier?.output ?? price.output,
     caches: price.caches,
-    window: m.contextWindow === null ? Infinity : tokenLimit(m.contextWindow),
+    window: windowLimit(m),
     ttftSeconds: m.speed?.ttftSeconds ?? 0,
     secondsPerToken: m.speed ? 1 / m.speed.outputTokensPerSecond : 0,
     regressionProbability: regress?.probability ?? 0,
