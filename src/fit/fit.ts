@@ -4,6 +4,7 @@
  */
 import { oneLine, UserError } from "../errors.js";
 import { parseScenario } from "../scenario/load.js";
+import type { Scenario } from "../scenario/types.js";
 import { groupDigits, noun } from "../text.js";
 import { bootstrap, percentileInterval, strataUnits, type Replicate, type ReplicateRunner } from "./bootstrap.js";
 import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
@@ -161,10 +162,9 @@ function decide(fitted: FittedScenario, replicates: Replicate[]): Decision {
  * the fit estimates them apart (see rateSource). A strategy the prices scenario does not have, or
  * whose name holds a dot or a bracket (no dotted key could name its rungs), has none.
  */
-function laddersOf(prices: FitOptions["prices"]): LadderOf {
+function laddersOf(prices: Scenario | null): LadderOf {
   if (!prices) return () => null;
-  const scenario = parseScenario(prices.raw, prices.file);
-  return (name) => (/[.[\]]/.test(name) ? null : (scenario.strategies.find((s) => s.name === name)?.ladder ?? null));
+  return (name) => (/[.[\]]/.test(name) ? null : (prices.strategies.find((s) => s.name === name)?.ladder ?? null));
 }
 
 /**
@@ -173,17 +173,16 @@ function laddersOf(prices: FitOptions["prices"]): LadderOf {
  * the prices scenario's strategy of that name while the traces describe another, and the
  * traced generator's bug count mixes in the other's runs.
  */
-function checkGenerators(runs: TraceRun[], prices: FitOptions["prices"]): void {
+function checkGenerators(runs: TraceRun[], prices: Scenario | null, pricesFile: string): void {
   if (!prices) return;
-  const scenario = parseScenario(prices.raw, prices.file);
   for (const run of runs) {
-    const expected = scenario.strategies.find((s) => s.name === run.strategy)?.generator;
+    const expected = prices.strategies.find((s) => s.name === run.strategy)?.generator;
     const { file, line, record } = run.generation;
     if (expected !== undefined && expected !== record.model) {
       throw new LineError(
         file,
         line,
-        `strategy ${run.strategy} generates with ${record.model} here, but with ${expected} in ${prices.file}: ` +
+        `strategy ${run.strategy} generates with ${record.model} here, but with ${expected} in ${pricesFile}: ` +
           `the traces and the prices scenario describe different strategies`,
       );
     }
@@ -198,8 +197,10 @@ const FLAT =
 /** Fit runs read from traces (see trace.ts: readTraceFile, assembleRuns). */
 export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<FitReport> {
   if (runs.length === 0) throw new UserError("no runs in the traces");
-  const ladderOf = laddersOf(options.prices);
-  checkGenerators(runs, options.prices);
+  // the prices scenario, parsed once for the ladders and the generators the traces must match
+  const prices = options.prices ? parseScenario(options.prices.raw, options.prices.file) : null;
+  const ladderOf = laddersOf(prices);
+  checkGenerators(runs, prices, options.prices?.file ?? "");
   const observations = runs.map((run) => observeRun(run, ladderOf));
   const data = compileFitData(observations);
   const defs = parameterDefs(data);
