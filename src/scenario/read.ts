@@ -12,7 +12,7 @@
  * map (40,000 keys took 13 s), so keys are checked here, with a set per map.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Document, type Node, type YAMLError } from "yaml";
 import { fileErrorText, ScenarioError } from "../errors.js";
 import { keyPath } from "./paths.js";
 
@@ -36,16 +36,14 @@ export function readScenarioFile(file: string): Record<string, unknown> {
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines, merge: true });
   const syntax = doc.errors[0];
   if (syntax) {
-    const where = syntax.linePos ? `line ${syntax.linePos[0].line}, column ${syntax.linePos[0].col}: ` : "";
     const what = syntax.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-    throw new ScenarioError(file, "", `${where}invalid YAML: ${what}`);
+    throw new ScenarioError(file, "", `${positionOf(syntax)}invalid YAML: ${what}`);
   }
   // a tag the library does not know (!foo, or !!float on "2") leaves the value as text, with a warning
   const unresolved = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
   if (unresolved) {
-    const where = unresolved.linePos ? `line ${unresolved.linePos[0].line}, column ${unresolved.linePos[0].col}: ` : "";
     const tag = /Unresolved tag: (\S+)/.exec(unresolved.message)?.[1]?.replace("tag:yaml.org,2002:", "!!") ?? "a tag";
-    throw new ScenarioError(file, "", `${where}invalid YAML: ${tag} does not apply here (an unknown tag, or one that does not fit its value)`);
+    throw new ScenarioError(file, "", `${positionOf(unresolved)}invalid YAML: ${tag} does not apply here (an unknown tag, or one that does not fit its value)`);
   }
   checkNodes(doc, file, lines);
   let data: unknown;
@@ -59,6 +57,11 @@ export function readScenarioFile(file: string): Record<string, unknown> {
     throw new ScenarioError(file, "", "must be a mapping of keys (name, seed, trials, models, tokens, ...)");
   }
   return data as Record<string, unknown>;
+}
+
+/** "line 3, column 7: " of the yaml library's error or warning, or "" where it has no position. */
+function positionOf(e: YAMLError): string {
+  return e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : "";
 }
 
 /** The file's text: at most MAX_SCENARIO_BYTES, read without trusting its reported size. */
@@ -138,12 +141,14 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     if (isPair(node)) return Math.max(aliasesIn(node.key), aliasesIn(node.value));
     return 1;
   };
-  const noAnchor = (node: Alias, path: PropertyKey[]): void => {
-    if (node.resolve(doc) === undefined) throw new ScenarioError(file, keyPath(path), `${at(node)}alias *${node.source} names no anchor defined before it`);
+  /** The node an alias names, or a ScenarioError where it names no anchor. */
+  const anchored = (node: Alias, path: PropertyKey[]): Node => {
+    const found = node.resolve(doc);
+    if (found === undefined) throw new ScenarioError(file, keyPath(path), `${at(node)}alias *${node.source} names no anchor defined before it`);
+    return found;
   };
   const useAlias = (node: Alias, path: PropertyKey[]): void => {
-    noAnchor(node, path);
-    const found = node.resolve(doc);
+    const found = anchored(node, path);
     // the value would hold itself: plain data cannot, and every walk over it would go on forever
     if (open.has(found)) throw new ScenarioError(file, keyPath(path), `${at(node)}invalid YAML: alias *${node.source} is inside the value it names`);
     const anchor = anchors.get(found);
@@ -165,12 +170,12 @@ function checkNodes(doc: Document, file: string, lines: LineCounter): void {
     if (isMap(plain) || isSeq(plain)) throw new ScenarioError(file, keyPath(path), `${at(keyNode)}a key must be a plain name, not a list or a map`);
     if (isAlias(keyNode)) useAlias(keyNode, path);
     else define(keyNode);
-    // YAML 1.1's merge key (`<<: *defaults`), which the library reads as a symbol
+    // a merge key (`<<: *defaults`), which the library reads as a symbol
     const merge = isScalar(keyNode) && typeof keyNode.value === "symbol";
     const key = merge ? "<<" : isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
     // an alias to no anchor under << is that, not a value << does not take
-    if (merge && isAlias(pair.value)) noAnchor(pair.value, [...path, key]);
-    if (merge && isSeq(pair.value)) for (const [i, item] of pair.value.items.entries()) if (isAlias(item)) noAnchor(item, [...path, key, i]);
+    if (merge && isAlias(pair.value)) anchored(pair.value, [...path, key]);
+    if (merge && isSeq(pair.value)) for (const [i, item] of pair.value.items.entries()) if (isAlias(item)) anchored(item, [...path, key, i]);
     if (merge && !mergeable(pair.value)) {
       throw new ScenarioError(file, keyPath([...path, key]), `${at((pair.value as Node | null) ?? keyNode)}a merge key (<<) takes a map, an alias of a map, or a list of them`);
     }
