@@ -242,16 +242,17 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Write text to `file` through a temporary file in the same folder, renamed when complete. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
-  await writeChunksAtomically(file, [text]);
+/** Write text to `file` through a temporary file in the same folder, renamed when complete (`label`: see writeChunksAtomically). */
+export async function writeAtomically(file: string, text: string, label = ""): Promise<void> {
+  await writeChunksAtomically(file, [text], label);
 }
 
 /**
  * Write `chunks` to `file` through a temporary file in the same folder, synced and renamed when
- * complete; in chunks, for text too long for one string (a large trace).
+ * complete; in chunks, for text too long for one string (a large trace). A failure is one line,
+ * after `label` (the flag that named the file) where there is one.
  */
-export async function writeChunksAtomically(file: string, chunks: Iterable<string>): Promise<void> {
+export async function writeChunksAtomically(file: string, chunks: Iterable<string>, label = ""): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const createdFolder = makeFolderOfSync(file);
   unfinished.set(tmp, { file, createdFolder });
@@ -268,7 +269,7 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
   } catch (err) {
     await rm(tmp, { force: true });
     removeCreatedFolders(file, createdFolder);
-    throw new UserError(`cannot write ${file}: ${fileErrorText(err)}`);
+    throw new UserError(`${label ? `${label}: ` : ""}cannot write ${file}: ${fileErrorText(err)}`);
   } finally {
     unfinished.delete(tmp);
     if (unfinished.size === 0) process.off("exit", leaveNothing);

@@ -13,8 +13,8 @@ import { FitPool } from "../../fit/pool.js";
 import { checkWritableRates } from "../../fit/scenario.js";
 import type { TokenSummary } from "../../fit/tokens.js";
 import { assembleRuns, readTraceFile } from "../../fit/trace.js";
-import { scenarioYaml, writeWhole } from "../../fit/write.js";
-import { checkOutput } from "../../sweep/output.js";
+import { scenarioYaml } from "../../fit/write.js";
+import { checkOutput, writeAtomically } from "../../sweep/output.js";
 import { openScenario } from "../../scenario/load.js";
 import { defaultThreads } from "../../sim/pool.js";
 import { groupDigits, listed, noun } from "../../text.js";
@@ -103,7 +103,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
     if (args.out) {
       checkWritableRates(report.parameters);
-      writeWhole(args.out, scenarioYaml(report.scenario!, scenarioHeader(report, args.traces, args.prices!)));
+      await writeAtomically(args.out, scenarioYaml(report.scenario!, scenarioHeader(report, args.traces, args.prices!)), "--out");
     }
     cli.stdout.write(args.json ? toJson(fitJson(report, args.out ?? null)) + "\n" : formatFit(report, args.out ?? null, terminalWidth(cli.stdout)));
   },
@@ -242,9 +242,9 @@ async function fitClaudeCodeCommand(cli: Cli, args: Parsed): Promise<void> {
     if (prices) {
       const { merged, notes } = mergeFragment({ file: prices.file, raw: prices.raw }, report.fragment);
       report.notes.push(...notes);
-      writeWhole(args.out, scenarioYaml(merged, [...header, `Everything else from ${prices.file}.`]));
+      await writeAtomically(args.out, scenarioYaml(merged, [...header, `Everything else from ${prices.file}.`]), "--out");
     } else {
-      writeWhole(args.out, scenarioYaml(report.fragment, [...header, `A fragment: merge it into a scenario, or pass --prices <scenario> to write a whole one.`]));
+      await writeAtomically(args.out, scenarioYaml(report.fragment, [...header, `A fragment: merge it into a scenario, or pass --prices <scenario> to write a whole one.`]), "--out");
     }
   }
   cli.stdout.write(args.json ? toJson({ format: "claude-code", ...claudeCodeJson(report), out: args.out ?? null }) + "\n" : formatClaudeCode(report, args.out ?? null, terminalWidth(cli.stdout)));

@@ -1,7 +1,7 @@
 /** `agentsim run [scenario]`: simulate every strategy and context and check them against the closed forms. */
 import type { CommandModule } from "yargs";
 import { decide } from "../../decision/decision.js";
-import { FlagError, UserError } from "../../errors.js";
+import { FlagError } from "../../errors.js";
 import { evaluateScenario } from "../../evaluate/evaluate.js";
 import { MAX_TRACE_RUNS, traceJobs } from "../../evaluate/trace.js";
 import { openScenario } from "../../scenario/load.js";
@@ -79,14 +79,12 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       // job by job, in chunks of about 1 MB: the whole trace may be more than one string holds
       const jobs = traceJobs(scenario, { runs: Math.min(traceRuns, trials), seedKey: seed, path: args.path });
       try {
-        await writeChunksAtomically(trace, (function* () {
+        const chunks = (function* () {
           for (const lines of jobs) {
             for (let i = 0; i < lines.length; i += 4096) yield lines.slice(i, i + 4096).map((l) => l + "\n").join("");
           }
-        })());
-      } catch (err) {
-        // "cannot write /proc/t.jsonl: no such file" named no flag
-        throw err instanceof UserError ? new UserError(`--trace: ${err.message}`) : err;
+        })();
+        await writeChunksAtomically(trace, chunks, "--trace");
       } finally {
         process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
       }
