@@ -34,3 +34,19 @@ export function terminalWidth(
 
 /** The narrowest width text is laid out for. */
 export const MIN_WIDTH = 40;
+
+/**
+ * Until the returned function is called, Ctrl-C (SIGINT) or SIGTERM runs `stop`, which tidies up
+ * and says so on stderr, and ends the process with 130 or 143, as shells report those signals.
+ * Listen before anything is taken: without a listener a signal ends the process at once.
+ */
+export function onInterrupt(stop: (signal: NodeJS.Signals) => void): () => void {
+  const interrupted = (signal: NodeJS.Signals) => {
+    stop(signal);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+  return () => {
+    process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+  };
+}

@@ -3,7 +3,7 @@ import { oneLine } from "../../errors.js";
 import type { CommandModule } from "yargs";
 import { mergeFiles, type Merged, type MergeHandle } from "../../sweep/merge.js";
 import { textFlag } from "../args.js";
-import type { Cli } from "../io.js";
+import { onInterrupt, type Cli } from "../io.js";
 
 interface Args {
   csv: string[];
@@ -20,17 +20,15 @@ export const mergeCommand = (cli: Cli): CommandModule<object, Args> => ({
     // Ctrl-C or SIGTERM while the merged file is written leaves nothing: no temporary file, no
     // lock, no folder made for it (listened for before anything is taken).
     const handle: MergeHandle = { cleanup: null, written: false };
-    const interrupted = (signal: NodeJS.Signals) => {
+    const stopListening = onInterrupt((signal) => {
       handle.cleanup?.();
       cli.stderr.write(`agentsim: interrupted (${signal}); ${handle.written ? `${out} and its record were written whole` : "nothing was written"}\n`);
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    };
-    process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+    });
     let merged: Merged;
     try {
       merged = await mergeFiles(args.csv, out, handle);
     } finally {
-      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+      stopListening();
     }
     const n = args.csv.length;
     cli.stdout.write(`Merged ${n} file${n === 1 ? "" : "s"} into ${oneLine(out)}: ${merged.points} points, ${merged.rows} rows\n`);

@@ -10,7 +10,7 @@ import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, lockOutput, removeCreatedFolders, writeAtomically, type Lock } from "../../sweep/output.js";
 import { groupDigits } from "../../text.js";
 import { rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
-import type { Cli } from "../io.js";
+import { onInterrupt, type Cli } from "../io.js";
 import { progressBar } from "../progress.js";
 import { GLUE, terminalWidth, unbroken, wrap } from "../render/layout.js";
 
@@ -51,17 +51,15 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     // Listened for before the lock is taken: without a listener a signal ends the process at once,
     // which could leave the lock behind.
     let lock: Lock | null = null;
-    const interrupted = (signal: NodeJS.Signals) => {
+    const stopListening = onInterrupt((signal) => {
       lock?.releaseSync();
       if (lock) removeCreatedFolders(out, lock.createdFolder);
       cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}); nothing was written\n`);
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    };
-    process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+    });
     // Taken before the work: a folder where the page cannot be written (/proc, as root) fails at
     // once, and a second report to the same file does not run in vain.
     const taken = await lockOutput(out).catch((err: unknown) => {
-      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+      stopListening();
       throw err;
     });
     lock = taken;
@@ -89,7 +87,7 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
       await writeAtomically(out, html);
       written = true;
     } finally {
-      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+      stopListening();
       await taken.release();
       if (!written) removeCreatedFolders(out, taken.createdFolder);
     }

@@ -12,7 +12,7 @@ import { loadSamplersFor } from "../../sim/samplers.js";
 import { jobsOf } from "../../sim/simulate.js";
 import { checkOutput, writeChunksAtomically } from "../../sweep/output.js";
 import { seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, wholeFlag } from "../args.js";
-import type { Cli } from "../io.js";
+import { onInterrupt, type Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
 import { terminalWidth } from "../render/layout.js";
@@ -71,11 +71,9 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     if (trace !== undefined) {
       await loadSamplersFor(jobsOf(scenario).map((job) => job.params));
       // Ctrl-C or SIGTERM while the trace is written leaves none of it (process.exit removes its temporary file)
-      const interrupted = (signal: NodeJS.Signals) => {
+      const stopListening = onInterrupt((signal) => {
         cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}); no trace was written\n`);
-        process.exit(signal === "SIGINT" ? 130 : 143);
-      };
-      process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+      });
       // job by job, in chunks of about 1 MB: the whole trace may be more than one string holds
       const jobs = traceJobs(scenario, { runs: Math.min(traceRuns, trials), seedKey: seed, path: args.path });
       try {
@@ -86,7 +84,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
         })();
         await writeChunksAtomically(trace, chunks, "--trace");
       } finally {
-        process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+        stopListening();
       }
     }
     const pool = new SimulationPool(threads);

@@ -13,7 +13,7 @@ import { parseShard, shardLabel } from "../../sweep/shard.js";
 import { partialFiles, runSweep, sweepCompanions, type SweepHandle } from "../../sweep/sweep.js";
 import { groupDigits, noun } from "../../text.js";
 import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
-import type { Cli } from "../io.js";
+import { onInterrupt, type Cli } from "../io.js";
 import { progressBar } from "../progress.js";
 import { GLUE, terminalWidth, unbroken, wrap } from "../render/layout.js";
 
@@ -69,7 +69,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     // A kill leaves a resumable partial file anyway; on Ctrl-C or a batch system's SIGTERM, the
     // record is saved up to the last row written (so the message's count is what --resume finds),
     // and a sweep stopped before its first point leaves nothing: no partial file, lock or folder.
-    const interrupted = (signal: NodeJS.Signals) => {
+    const stopListening = onInterrupt((signal) => {
       progress.stop();
       handle.flush?.();
       if (done === 0 && handle.createdPartial) {
@@ -82,9 +82,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
           ? `after ${done} of ${total} points; they are kept in ${partialFiles(out).partial}: run the same command with --resume to continue`
           : "before the first point was done";
       cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}) ${kept}\n`);
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    };
-    process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+    });
     const started = performance.now();
     try {
       const outcome = await runSweep(pool, sweep, {
@@ -110,7 +108,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
         `${groupDigits(outcome.trials)} ${noun(outcome.trials, "run")} each${resumed}, ${seconds.toFixed(2)}${GLUE}s`;
       cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
     } finally {
-      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+      stopListening();
       progress.stop();
       await pool.close();
     }
