@@ -98,9 +98,10 @@ export function sweepGrid(raw: Record<string, unknown>, file: string, base: Scen
   const named = new Map<string, string>();
   const axes = entries.map(([path, axis]): Axis => {
     // ladder[0] and ladder.0 are one key: two axes on it would contradict each other at every point
-    const same = named.get(splitPath(path).join("."));
+    const key = splitPath(path).join(".");
+    const same = named.get(key);
     if (same !== undefined) throw new ScenarioError(file, `sweep.${path}`, `names the same key as sweep.${same}`);
-    named.set(splitPath(path).join("."), path);
+    named.set(key, path);
     if (Object.hasOwn(UNSWEEPABLE, path)) throw new ScenarioError(file, `sweep.${path}`, UNSWEEPABLE[path]!);
     if (typeof getPath(rest, path) !== "number") throw new ScenarioError(file, `sweep.${path}`, noNumericKey(rest, path));
     // The raw section lacks the schema's defaults: a range without a scale is linear.
