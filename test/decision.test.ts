@@ -8,11 +8,12 @@ import { pairLabel, rolesText } from "../src/decision/describe.js";
 import type { Comparison } from "../src/evaluate/evaluate.js";
 import type { Context } from "../src/scenario/types.js";
 
-const Z95 = 1.959963984540054; // the two-sided 95% normal quantile
+/** t_0.975 with 10 degrees of freedom, from a published t table */
+const T95_10 = 2.228138852;
 
-function row(strategy: string, context: Context, mean: number, p90: number, stdError = 0.01, allFixedFraction = 1): SimRow {
+function row(strategy: string, context: Context, mean: number, p90: number, stdError = 0.01, allFixedFraction = 1, trials = 2000): SimRow {
   const [generator, fixer] = strategy.split("-") as [string, string];
-  return { strategy, generator, fixer, context, mean, p90, stdError, allFixedFraction };
+  return { strategy, generator, fixer, context, trials, mean, p90, stdError, allFixedFraction };
 }
 
 function comparison(context: Context, a: string, b: string, probabilityCheaper: number): Comparison {
@@ -48,11 +49,17 @@ describe("decide", () => {
     expect(m.savingsShare).toBeCloseTo(0.05 / 0.25, 15); // 20%
   });
 
-  it("by mean: a 95% interval of the savings from the two standard errors (0.004 and 0.005)", () => {
-    const m = decision.contexts[0]!.byMean;
-    const half = Z95 * Math.sqrt(0.004 ** 2 + 0.005 ** 2);
-    expect(m.savingsLow).toBeCloseTo(0.05 - half, 12);
-    expect(m.savingsHigh).toBeCloseTo(0.05 + half, 12);
+  it("by mean: a 95% interval of the savings from the two standard errors, Student's t with Welch's degrees of freedom", () => {
+    // two errors of 0.004 from 6 runs each: 10 degrees of freedom
+    const m = decide([row("a-x", "shared", 0.2, 0.3, 0.004, 1, 6), row("b-x", "shared", 0.25, 0.3, 0.004, 1, 6)], []).contexts[0]!.byMean;
+    const half = T95_10 * Math.sqrt(0.004 ** 2 + 0.004 ** 2);
+    expect(m.savingsLow).toBeCloseTo(0.05 - half, 8);
+    expect(m.savingsHigh).toBeCloseTo(0.05 + half, 8);
+    // at 2,000 runs a side, t is within 0.1% of z_0.975
+    const wide = decision.contexts[0]!.byMean;
+    const halfWide = wide.savingsHigh! - wide.savings!;
+    expect(halfWide / Math.sqrt(0.004 ** 2 + 0.005 ** 2)).toBeGreaterThan(1.959964);
+    expect(halfWide / Math.sqrt(0.004 ** 2 + 0.005 ** 2)).toBeLessThan(1.959964 * 1.001);
   });
 
   it("by mean: P(cheaper in a single run) is the comparison of the cheapest against the runner-up, in that order", () => {
@@ -167,14 +174,15 @@ describe("decide", () => {
     // audit's strategy was named cheapest at $0.253 against $0.258, its expected cost being $0.376.
     const heavy = { ...row("strong-weak", "shared", 0.2, 0.3), varianceReason: "beta with a = 3", analyticMean: 0.26 };
     const infinite = { ...row("weak-weak", "shared", 0.5, 0.3), reason: "infinite expected cost: ...", varianceReason: "beta with a = 1.5" };
-    const plain = row("weak-strong", "shared", 0.25, 0.35);
+    const plain = row("weak-strong", "shared", 0.25, 0.35, 0.01, 1, 11);
     const d = decide([heavy, plain, infinite], []).contexts[0]!.byMean;
     expect(d.ranking.map((c) => [c.strategy, c.value])).toEqual([["weak-strong", 0.25], ["strong-weak", 0.26], ["weak-weak", Infinity]]);
     expect(d.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26, simulated: 0.2 }]);
     // the closed form is exact: the savings' interval is the plain strategy's error alone (none was
     // given, and savings of a quarter of that error were said as a fact, a review)
-    expect(d.savingsLow).toBeCloseTo(0.01 - 1.959964 * plain.stdError, 6);
-    expect(d.savingsHigh).toBeCloseTo(0.01 + 1.959964 * plain.stdError, 6);
+    // (11 runs: t with 10 degrees of freedom)
+    expect(d.savingsLow).toBeCloseTo(0.01 - T95_10 * plain.stdError, 8);
+    expect(d.savingsHigh).toBeCloseTo(0.01 + T95_10 * plain.stdError, 8);
     expect(decide([plain, heavy], []).contexts[0]!.byMean.heavyTailed).toEqual([{ strategy: "strong-weak", expected: 0.26, simulated: 0.2 }]);
     // without a closed form the sample mean is all there is, and it bounds nothing
     const bare = { ...heavy, analyticMean: null };

@@ -164,7 +164,7 @@ describe("a plain table that cannot fit", () => {
 
 function row(strategy: string, mean: number, p90: number, allFixedFraction = 1): SimRow {
   const [generator, fixer] = strategy.split("-") as [string, string];
-  return { strategy, generator, fixer, context: "shared", mean, p90, stdError: 0.001, allFixedFraction };
+  return { strategy, generator, fixer, context: "shared", trials: 2000, mean, p90, stdError: 0.001, allFixedFraction };
 }
 
 describe("numbers", () => {

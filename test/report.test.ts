@@ -26,7 +26,7 @@ import { SimulationPool } from "../src/sim/pool.js";
 import { checkMean } from "../src/stats/check.js";
 import { ecdfPoints, sortedCopy } from "../src/stats/ecdf.js";
 import { summarize } from "../src/stats/summary.js";
-import { familyThreshold } from "../src/stats/threshold.js";
+import { familyThreshold, t95 } from "../src/stats/threshold.js";
 import { buildSweep } from "../src/sweep/points.js";
 import { runSweep } from "../src/sweep/sweep.js";
 import { openChromium, type Browser } from "./browser.js";
@@ -217,7 +217,7 @@ describe("the crossover chart", () => {
       const bound = familyThreshold(c.simulated.length);
       for (const s of c.simulated) {
         const line = c.line.find((p) => p.x === s.x && p.strategy === s.strategy && p.context === s.context)!;
-        const stdError = (s.ciHigh! - s.ciLow!) / (2 * 1.959963984540054);
+        const stdError = (s.ciHigh! - s.ciLow!) / (2 * t95(c.trials - 1));
         // the points carry no skewness: the plain z, read against the family's bound
         const z = checkMean({ n: c.trials, mean: s.mean, stdError, skewness: 0 }, line.mean, bound);
         expect(z.verdict, `${s.strategy}/${s.context} at ${s.x}: z = ${z.z}`).toBe("consistent");

@@ -8,6 +8,7 @@ import { checkMean, hallZ, MIN_CHECK_RUNS, runsNeeded, SKEW_CHECK_RUNS } from ".
 import { max, mean, min, quantile, sampleSkewness, sampleStandardDeviation } from "simple-statistics";
 import { joinMoments, momentsOf, pairsLess, summarize, summaryOf, summaryQuantiles } from "../src/stats/summary.js";
 import { p90IntervalRanks } from "../src/stats/quantiles.js";
+import { t95, welchDegrees } from "../src/stats/threshold.js";
 import seedrandom from "seedrandom";
 
 describe("Hall's skewness correction", () => {
@@ -119,6 +120,38 @@ describe("summaries in parts", () => {
     expect([q[3], q[4]]).toEqual([6, Infinity]);
     // and the lower end, for a sample too small for either
     expect(summaryQuantiles(Float64Array.of(1, 2), 1, 2).slice(3)).toEqual([-Infinity, Infinity]);
+  });
+
+  it("the mean's 95% interval is Student's t with n - 1 degrees of freedom: published t_0.975 values", () => {
+    // t tables (e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2), 0.975 column
+    const table: [number, number][] = [[1, 12.706], [2, 4.303], [5, 2.571], [10, 2.228], [30, 2.042], [100, 1.984]];
+    for (const [df, t] of table) expect(t95(df)).toBeCloseTo(t, 3);
+    expect(t95(1e9)).toBeCloseTo(1.959964, 6);
+    expect(t95(Infinity)).toBeCloseTo(1.959964, 6);
+    // the interval's half-width is t95(n - 1) standard errors: 5 values 1..5, s = sqrt(2.5)
+    const s = summarize(Float64Array.of(1, 2, 3, 4, 5));
+    expect(s.ciHigh - s.mean).toBeCloseTo((2.776 * Math.sqrt(2.5)) / Math.sqrt(5), 3);
+  });
+
+  it("the mean's interval covers the mean 95% of the time on 5 normal values (z_0.975 would cover 88%)", () => {
+    // 4,000 samples of 5 normal values (Box-Muller), mean 3: coverage within 4 binomial SE of 0.95
+    const rng = seedrandom.alea("mean-interval");
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    let covered = 0;
+    const samplesN = 4000;
+    for (let k = 0; k < samplesN; k++) {
+      const s = summarize(Float64Array.from({ length: 5 }, () => 3 + normal()));
+      if (s.ciLow <= 3 && 3 <= s.ciHigh) covered++;
+    }
+    expect(Math.abs(covered / samplesN - 0.95)).toBeLessThanOrEqual(4 * Math.sqrt((0.95 * 0.05) / samplesN));
+  });
+
+  it("Welch's degrees of freedom: 2(n - 1) for equal errors and counts, n - 1 of the side not known exactly", () => {
+    expect(welchDegrees(0.004, 6, 0.004, 6)).toBeCloseTo(10, 12);
+    expect(welchDegrees(0.004, 11, 0, 2)).toBeCloseTo(10, 12);
+    expect(welchDegrees(0, 2, 0.3, 21)).toBeCloseTo(20, 12);
+    // (a^2 + b^2)^2 / (a^4 / 5 + b^4 / 9) by hand for a = 1, b = 2, n = 6 and 10
+    expect(welchDegrees(1, 6, 2, 10)).toBeCloseTo(25 / (1 / 5 + 16 / 9), 12);
   });
 
   it("the p90's interval covers the true p90 about 95% of the time (binomial ranks, normal approximation)", () => {

@@ -16,12 +16,12 @@
 import type { Comparison, SimResult } from "../evaluate/evaluate.js";
 import { hasInfiniteCost, type AnalyticResult } from "../model/strategy.js";
 import type { Context } from "../scenario/types.js";
-import { Z95 } from "../stats/summary.js";
+import { t95, welchDegrees } from "../stats/threshold.js";
 
 /** What the decision reads of a simulated result (`ladder` once the results carry it). */
 export type SimRow = Pick<
   SimResult,
-  "strategy" | "generator" | "fixer" | "context" | "mean" | "stdError" | "p90" | "allFixedFraction"
+  "strategy" | "generator" | "fixer" | "context" | "trials" | "mean" | "stdError" | "p90" | "allFixedFraction"
 > & {
   ladder?: string | null;
   /** why the closed form is missing (hasInfiniteCost tells an infinite expected cost) */
@@ -87,7 +87,8 @@ export interface Choice {
 /** The choice by mean cost, with the uncertainty of the simulation. */
 export interface MeanChoice extends Choice {
   /**
-   * 95% interval of the savings: savings -/+ z_0.975 sqrt(se_best^2 + se_runnerUp^2). The runs of
+   * 95% interval of the savings: savings -/+ t_0.975(df) sqrt(se_best^2 + se_runnerUp^2), df by
+   * Welch-Satterthwaite (see welchDegrees). The runs of
    * two strategies come from independent streams, so their mean costs are independent. An
    * interval that contains 0 means the two cannot be told apart at this trial count. A heavy-tailed
    * strategy ranked by its closed form counts an error of 0; one ranked by its unreliable simulated
@@ -321,7 +322,8 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
       if (choice.savings !== null && Number.isFinite(choice.savings)) {
         const [a, b] = [rankedError(choice.best.strategy), rankedError(choice.runnerUp!.strategy)];
         if (a !== null && b !== null) {
-          const half = Z95 * Math.hypot(a, b);
+          const df = welchDegrees(a, row(choice.best.strategy).trials, b, row(choice.runnerUp!.strategy).trials);
+          const half = a === 0 && b === 0 ? 0 : t95(df) * Math.hypot(a, b);
           interval = [choice.savings - half, choice.savings + half];
         }
       }

@@ -13,7 +13,7 @@ import { checkMean, relativeError, type Verdict } from "../stats/check.js";
 import { joinMoments, pairsLess, summaryOf, summaryQuantiles, type Moments, type Summary } from "../stats/summary.js";
 
 export interface SimResult extends Omit<Summary, "n" | "ciLow" | "ciHigh"> {
-  /** mean -/+ z_0.975 s/sqrt(n); null where the cost's variance (or mean) is infinite, as no interval holds then */
+  /** mean -/+ t_0.975(n - 1) s/sqrt(n); null where the cost's variance (or mean) is infinite, as no interval holds then */
   ciLow: number | null;
   ciHigh: number | null;
   strategy: string;

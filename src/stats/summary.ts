@@ -7,7 +7,7 @@
  * values at once (quantiles.ts: linear time).
  */
 import { summaryQuantiles, type SummaryQuantiles } from "./quantiles.js";
-import { twoSidedQuantile } from "./threshold.js";
+import { t95 } from "./threshold.js";
 
 export { summaryQuantiles };
 
@@ -17,7 +17,7 @@ export interface Summary {
   stdDev: number;
   /** s / sqrt(n) */
   stdError: number;
-  /** mean -/+ z_0.975 s/sqrt(n) */
+  /** mean -/+ t_0.975(n - 1) s/sqrt(n) (Student's t: s is estimated from the same runs) */
   ciLow: number;
   ciHigh: number;
   /** m3 / m2^(3/2), the skewness the z-check corrects for; 0 for fewer than 3 values or no spread */
@@ -41,9 +41,6 @@ export interface Moments {
   min: number;
   max: number;
 }
-
-/** z_0.975 = 1.959964: the two-sided 95% normal quantile. */
-export const Z95 = twoSidedQuantile(0.05);
 
 const NO_VALUES: Moments = { n: 0, mean: 0, m2: 0, m3: 0, min: Infinity, max: -Infinity };
 
@@ -154,13 +151,14 @@ export function summaryOf(m: Moments, [p50, p90, p99, p90Low, p90High]: SummaryQ
   const mean = constant ? m.min : m.mean;
   const stdDev = n > 1 && !constant ? Math.sqrt(m.m2 / (n - 1)) : 0;
   const stdError = stdDev / Math.sqrt(n);
+  const half = stdError > 0 ? t95(n - 1) * stdError : 0;
   return {
     n,
     mean,
     stdDev,
     stdError,
-    ciLow: mean - Z95 * stdError,
-    ciHigh: mean + Z95 * stdError,
+    ciLow: mean - half,
+    ciHigh: mean + half,
     skewness: n >= 3 && stdDev > 0 ? m.m3 / n / (m.m2 / n) ** 1.5 : 0,
     p50,
     p90,
