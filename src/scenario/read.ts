@@ -91,8 +91,13 @@ export function readBoundedText(file: string, maxBytes: number, fail: (why: stri
     if (stat.isFile() && stat.size > maxBytes) tooLarge();
     const chunks: Buffer[] = [];
     let length = 0;
+    // A regular file is read in one chunk of its size and one more byte, to see its end; anything
+    // else in chunks from 64 KiB doubling to 1 MiB. (Two zeroed 1 MiB chunks per file took 32 s
+    // over 10,000 small logs.) Only the bytes read are kept, so the chunks need no zeroing.
+    let size = stat.isFile() ? stat.size + 1 : 1 << 16;
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(1 << 20, maxBytes + 1 - length));
+      const chunk = Buffer.allocUnsafe(Math.min(size, 1 << 20, maxBytes + 1 - length));
+      size = Math.max(2 * chunk.length, 1 << 16);
       let read: number;
       try {
         read = readSync(fd, chunk, 0, chunk.length, null);
