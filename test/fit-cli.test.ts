@@ -386,9 +386,27 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     writeFileSync(join(logs, "big.jsonl"), readFileSync(source, "utf8").replace(/"input_tokens":\s*\d+/, '"input_tokens": 1e308'));
     const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0", "--out", join(logs, "never.yaml"));
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^agentsim: .*big\.jsonl:\d+: message\.usage\.input_tokens: must be a number of tokens from 0 to 1,000,000,000, got 1e\+308\n$/);
+    expect(stderr).toMatch(/^agentsim: .*big\.jsonl:\d+: message\.usage\.input_tokens: must be a whole number of tokens from 0 to 1,000,000,000, got 1e\+308\n$/);
     expect(stdout).toBe("");
     expect(existsSync(join(logs, "never.yaml"))).toBe(false);
+  });
+
+  it("usage counts whole tokens: a fraction is one line, exit code 2 (1e-300 tokens wrote a fragment no scenario takes)", () => {
+    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
+    writeFileSync(join(logs, "tiny.jsonl"), readFileSync(source, "utf8").replace(/"output_tokens":\s*\d+/, '"output_tokens": 1e-300'));
+    const { code, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0", "--out", join(logs, "never.yaml"));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^agentsim: .*tiny\.jsonl:\d+: message\.usage\.output_tokens: must be a whole number of tokens from 0 to 1,000,000,000, got 1e-300\n$/);
+    expect(existsSync(join(logs, "never.yaml"))).toBe(false);
+  });
+
+  it("a folder of logs without a request names two of its files and counts the rest (10,000 names made a 199 KB line)", () => {
+    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    for (let i = 0; i < 50; i++) writeFileSync(join(logs, `f${String(i).padStart(2, "0")}.jsonl`), '{"type":"user"}\n');
+    const { code, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^agentsim: \S*f00\.jsonl, \S*f01\.jsonl and 48 other files: no assistant requests with message\.usage \(is this a Claude Code log\?\)\n$/);
   });
 
   it("a conversation's requests out of time order are one line, exit code 2 (a reversed log once gave prompt 20,000, not 15,004)", () => {

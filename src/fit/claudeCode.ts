@@ -27,7 +27,7 @@ import { parseScenario } from "../scenario/load.js";
 import { percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
 import { weightedRatio } from "./estimate.js";
 import { summarizeTokens, tokenValue, type TokenSummary } from "./tokens.js";
-import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText, shownValue } from "./files.js";
+import { LineError, MAX_REQUEST_TOKENS, isLogTokens, namedFiles, parseJsonLine, readLogText, shownValue } from "./files.js";
 
 /** Anthropic's cache prices as multiples of the input price. */
 export const ANTHROPIC_CACHE_MULTIPLIERS = { read: 0.1, write5m: 1.25, write1h: 2 } as const;
@@ -73,7 +73,8 @@ export function parseUsageLine(text: string, file: string, line: number): (Usage
   const tokens = (obj: Record<string, unknown>, key: string, path: string, optional: boolean): number => {
     const v = obj[key];
     if (v === undefined || v === null) return optional ? 0 : fail(`${path}.${key}: missing`);
-    if (!isLogTokens(v)) fail(`${path}.${key}: must be ${LOG_TOKENS}, got ${shownValue(v)}`);
+    // the API counts whole tokens (a fraction of one, 1e-300, made a fragment no scenario takes)
+    if (!isLogTokens(v) || !Number.isInteger(v)) fail(`${path}.${key}: must be a whole number of tokens from 0 to ${groupDigits(MAX_REQUEST_TOKENS)}, got ${shownValue(v)}`);
     return v as number;
   };
   const writes = tokens(usage, "cache_creation_input_tokens", "message.usage", true);
@@ -125,7 +126,7 @@ export function readUsageLogs(files: string[]): UsageRecord[][] {
       }
     });
   }
-  if (order.length === 0) throw new UserError(`${files.join(", ")}: no assistant requests with message.usage (is this a Claude Code log?)`);
+  if (order.length === 0) throw new UserError(`${namedFiles(files)}: no assistant requests with message.usage (is this a Claude Code log?)`);
   const conversations = new Map<string, UsageRecord[]>();
   const lastTimed = new Map<string, UsageRecord>(); // per conversation, its latest request with a timestamp
   for (const r of order) {
