@@ -33,6 +33,8 @@ describe("bad traces are one line naming file and line", () => {
     // JSON.parse reads 1e400 as Infinity, which JSON.stringify writes "null"
     ["tokens beyond a double", text(GEN, JSON.stringify(rec({})).replace('"output":800', '"output":1e400')), /^bad\.jsonl:2: output: must be a number of tokens from 0 to 1,000,000,000, got a number too large to represent \(such as 1e400\)$/],
     ["tokens as text", text(GEN, rec({ output: "800" as never })), /^bad\.jsonl:2: output: must be a number of tokens from 0 to 1,000,000,000, got "800"$/],
+    // runs 2^60 and 2^60 + 1 are one double: they were read as one run, "a second generate request"
+    ["a run number beyond 2^53 - 1", text(rec({ role: "generate", run: 2 ** 60 })), /^bad\.jsonl:1: run: must be a whole number from 0 to 2\^53 - 1, got 1152921504606847000$/],
     ["an unknown role", text(rec({ role: "review" as never })), /^bad\.jsonl:1: role: must be one of generate, fix, consult, compact, got "review"$/],
     ["an unknown context", text(rec({ role: "generate", context: "hybrid" as never })), /^bad\.jsonl:1: context: must be shared or fresh, got "hybrid"$/],
     ["a model name that cannot be a scenario key", text(rec({ role: "generate", model: "claude-haiku" })), /^bad\.jsonl:1: model: must be a model name/],

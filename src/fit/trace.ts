@@ -51,11 +51,12 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   const field = (key: string, ok: boolean, what: string) => {
     if (!ok) fail(`${key}: must be ${what}, got ${shownValue(r[key])}`);
   };
-  const whole = (v: unknown, min: number) => typeof v === "number" && Number.isInteger(v) && v >= min;
+  // beyond 2^53 - 1 two numbers are one double: runs 2^60 and 2^60 + 1 were read as one run
+  const whole = (v: unknown, min: number) => Number.isSafeInteger(v) && (v as number) >= min;
 
   field("role", (TRACE_ROLES as readonly unknown[]).includes(r.role), `one of ${TRACE_ROLES.join(", ")}`);
   const role = r.role as TraceRole;
-  field("run", whole(r.run, 0), "a whole number >= 0");
+  field("run", whole(r.run, 0), "a whole number from 0 to 2^53 - 1");
   // strategy names head a fit's notes and tables: the scenario schema's rule (no control characters, at most 49 columns)
   field("strategy", typeof r.strategy === "string" && isStrategyName(r.strategy), `a strategy name (printable, at most ${NAME_LENGTH.strategy} characters wide)`);
   field("context", r.context === "shared" || r.context === "fresh", "shared or fresh");
@@ -65,9 +66,9 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
     field("bug", r.bug === null, "null for a generate request");
     field("attempt", r.attempt === null, "null for a generate request");
   } else {
-    field("bug", whole(r.bug, 0), "a whole number >= 0");
-    if (role === "fix") field("attempt", whole(r.attempt, 1), "a whole number >= 1 for a fix request");
-    else field("attempt", whole(r.attempt, 0), `a whole number >= 0 for a ${role} request`);
+    field("bug", whole(r.bug, 0), "a whole number from 0 to 2^53 - 1");
+    if (role === "fix") field("attempt", whole(r.attempt, 1), "a whole number from 1 to 2^53 - 1 for a fix request");
+    else field("attempt", whole(r.attempt, 0), `a whole number from 0 to 2^53 - 1 for a ${role} request`);
   }
   if (role === "fix") field("fixed", typeof r.fixed === "boolean", "true or false for a fix request");
   else field("fixed", r.fixed === null, `null for a ${role} request`);
