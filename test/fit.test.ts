@@ -216,9 +216,23 @@ describe("notes where the intervals or the decision say less than they seem to",
 
   it("a group of fewer than 20 runs: its intervals run short (one run never varies in a resample)", async () => {
     const few = await fitRuns(runsOf(sampleRecords({ runs: 5, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "few" })), options(40));
-    expect(few.notes.join("\n")).toMatch(/^s \(shared\) in t\.jsonl: 5 runs; a bootstrap over fewer than 20 runs understates the uncertainty/m);
+    expect(few.notes.join("\n")).toMatch(/^s \(shared\): 5 runs; a bootstrap over fewer than 20 runs understates the uncertainty/m);
     const enough = await fitRuns(runsOf(sampleRecords({ runs: 20, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "few" })), options(40));
     expect(enough.notes.join("\n")).not.toMatch(/understates/);
+  });
+
+  it("runs kept one file each are resampled as one group: the intervals of one file (an audit: width 0 and a note per file)", async () => {
+    const records = sampleRecords({ runs: 60, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "split" });
+    const whole = await fitRuns(runsOf(records), options(200));
+    // each run in its own file, in run order (files are read in order of their paths)
+    const split = await fitRuns(assembleRuns(records.map((record, i) => ({ file: `run${String(record.run).padStart(3, "0")}.jsonl`, line: i + 1, record }))), options(200));
+    expect(split.strata).toBe(1);
+    expect(split.notes.join("\n")).not.toMatch(/understates/);
+    for (const key of ["models.f.fix.easy", "models.f.fix.hard", "models.g.bugs.hardFraction"]) {
+      const [a, b] = [param(whole, key), param(split, key)];
+      expect([b.value, b.ciLow, b.ciHigh], key).toEqual([a.value, a.ciLow, a.ciHigh]);
+      expect(b.ciHigh! - b.ciLow!, key).toBeGreaterThan(0);
+    }
   });
 
   it("a rate estimated at 1 in every resample: the note gives the lowest rate such traces fit one time in 20", async () => {

@@ -1,5 +1,5 @@
 /**
- * The bootstrap over runs: replicate i resamples, within each stratum (file, strategy, context),
+ * The bootstrap over runs: replicate i resamples, within each stratum (strategy, context),
  * as many units as the stratum has, with replacement, from its own seeded stream
  * (`<seed>|bootstrap|<i>`), and re-estimates everything on the resample. Replicates depend on the
  * seed and their index only, so any split of them over threads gives the same numbers.

@@ -24,7 +24,7 @@ export interface FitData {
   /** the model of each source */
   sourceModels: string[];
   generators: string[];
-  /** (file, strategy, context) of the runs */
+  /** (strategy, context) of the runs */
   strata: string[];
   runs: number;
   runStratum: Int32Array;

@@ -2,7 +2,7 @@
  * `agentsim fit` on traces: from runs to estimates with 95% intervals, the fitted scenario, and how
  * sure the decision is. Everything a formatter prints is decided here.
  */
-import { oneLine, UserError } from "../errors.js";
+import { UserError } from "../errors.js";
 import { parseScenario } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
 import { groupDigits, noun } from "../text.js";
@@ -326,9 +326,9 @@ const FEW_RUNS = 20;
 function smallStrataNotes(data: FitData): string[] {
   return strataUnits(data).flatMap((units, i) => {
     if (units.length === 0 || units.length >= FEW_RUNS) return [];
-    const [file, strategy, context] = JSON.parse(data.strata[i]!) as [string, string, string];
+    const [strategy, context] = JSON.parse(data.strata[i]!) as [string, string];
     return [
-      `${strategy} (${context}) in ${oneLine(file)}: ${plural(units.length, "run")}; a bootstrap over fewer than ${FEW_RUNS} runs understates ` +
+      `${strategy} (${context}): ${plural(units.length, "run")}; a bootstrap over fewer than ${FEW_RUNS} runs understates ` +
         `the uncertainty, so the intervals that rest on them are too narrow`,
     ];
   });

@@ -34,7 +34,11 @@ export interface BugObservation {
 }
 
 export interface RunObservation {
-  /** file, strategy and context: a group of runs, as the report counts them */
+  /**
+   * strategy and context: a group of runs, as the report counts them, across files (with one
+   * group per file, logs kept one file per session gave groups of one run, which a resample
+   * never varies: intervals of width 0)
+   */
   stratum: string;
   /**
    * file, strategy and run index: the bootstrap's unit. `run --trace` draws a strategy's run i in
@@ -177,7 +181,7 @@ export function observeRun(run: TraceRun, ladderOf: LadderOf = () => null): RunO
   const fixes = run.requests.filter((q) => q.record.role === "fix");
   const { bugs, advisedAttempts } = bugObservations(run, ladderOf(run.strategy));
   return {
-    stratum: JSON.stringify([run.file, run.strategy, run.context]),
+    stratum: JSON.stringify([run.strategy, run.context]),
     unit: JSON.stringify([run.file, run.strategy, run.run]),
     generator: g.model,
     prompt: g.input,

@@ -12,7 +12,7 @@ import { fitRuns, type FitReport, type ParameterRow } from "../../fit/fit.js";
 import { FitPool } from "../../fit/pool.js";
 import { checkWritableRates } from "../../fit/scenario.js";
 import type { TokenSummary } from "../../fit/tokens.js";
-import { assembleRuns, readTraceFile } from "../../fit/trace.js";
+import { assembleRuns, readTraceFiles } from "../../fit/trace.js";
 import { scenarioYaml } from "../../fit/write.js";
 import { checkOutput, writeAtomically } from "../../sweep/output.js";
 import { openScenario } from "../../scenario/load.js";
@@ -87,7 +87,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
       );
     }
     const prices = args.prices ? await openScenario(args.prices) : null;
-    const records = expandLogPaths(args.traces).flatMap(readTraceFile);
+    const records = readTraceFiles(expandLogPaths(args.traces));
     const runs = assembleRuns(records);
     const pool = args.bootstrap > 0 ? new FitPool(Math.min(args.threads, Math.ceil(args.bootstrap / REPLICATES_PER_TASK))) : null;
     let report: FitReport;
@@ -207,7 +207,7 @@ function decisionText(report: FitReport, width: number): string {
 export function formatFit(report: FitReport, out: string | null, width = 100): string {
   const b = report.bootstrap;
   const head = [
-    `Fitted from ${groupDigits(report.runs)} ${noun(report.runs, "run")} (${report.strata} strategy/context group${report.strata === 1 ? "" : "s"}` +
+    `Fitted from ${groupDigits(report.runs)} ${noun(report.runs, "run")} (${groupDigits(report.strata)} strategy/context group${report.strata === 1 ? "" : "s"}` +
       (report.units < report.runs ? `; resampled as ${groupDigits(report.units)}, a strategy's runs of one index in both contexts together` : "") +
       `): ` +
       `${groupDigits(report.bugs)} bugs, ${groupDigits(report.fixAttempts)} fix attempts.`,
