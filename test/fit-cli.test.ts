@@ -266,6 +266,17 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
     expect(expandLogPaths([a, join(root, ".", "a.jsonl"), root])).toEqual([a]);
   });
 
+  it("a copy of a trace (or the same seed traced again) is one line naming both files: its runs counted twice (an audit)", () => {
+    const root = mkdtempSync(join(tmpdir(), "agentsim-copy-"));
+    copyFileSync(trace, join(root, "a.jsonl"));
+    // the same records, written otherwise: CRLF line ends and blank lines
+    writeFileSync(join(root, "b.jsonl"), readFileSync(trace, "utf8").replace(/\n/g, "\r\n\n"));
+    const { code, stdout, stderr } = agentsim("fit", root, "--bootstrap", "0");
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^agentsim: \S*b\.jsonl: the same \d+ records as \S*a\.jsonl, in the same order: a copy, or a trace of the same seed, whose runs would count twice; give each trace once\n$/);
+  });
+
   it("files are read in order of their paths, whatever the order given: the bootstrap's intervals do not depend on it (a review)", () => {
     const root = mkdtempSync(join(tmpdir(), "agentsim-order-"));
     const lines = readFileSync(trace, "utf8").split("\n");

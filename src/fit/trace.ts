@@ -7,6 +7,7 @@
  * after another, attempts counted 1, 2, 3, ..., nothing after a fix). Every problem is one line,
  * `file:line: what is wrong`, thrown as a LineError (a UserError: exit code 2).
  */
+import { createHash } from "node:crypto";
 import { UserError } from "../errors.js";
 // the format is the one `run --trace` writes
 import { TRACE_FIELDS, TRACE_ROLES, type TraceRecord, type TraceRole } from "../evaluate/traceRecord.js";
@@ -97,6 +98,31 @@ export function parseTraceText(text: string, file: string): Located[] {
 /** Read and validate one trace file. */
 export function readTraceFile(file: string): Located[] {
   return parseTraceText(readLogText(file), file);
+}
+
+/**
+ * Read and validate trace files, refusing one whose records are another's, record for record:
+ * a copied file (or a seed traced twice, `run --trace` being deterministic) counted every run
+ * twice, and every interval came out 1/sqrt(2) too narrow. (A file reached twice by its path is
+ * read once: see expandLogPaths.)
+ */
+export function readTraceFiles(files: readonly string[]): Located[] {
+  const seen = new Map<string, string>();
+  return files.flatMap((file) => {
+    const records = readTraceFile(file);
+    const hash = createHash("sha256");
+    for (const { record } of records) hash.update(JSON.stringify(record)).update("\n");
+    const digest = hash.digest("hex");
+    const same = seen.get(digest);
+    if (same !== undefined) {
+      throw new UserError(
+        `${file}: the same ${records.length === 1 ? "record" : `${records.length} records`} as ${same}, in the same order: a copy, or a trace of ` +
+          `the same seed, whose runs would count twice; give each trace once`,
+      );
+    }
+    seen.set(digest, file);
+    return records;
+  });
 }
 
 /** The requests of one run, checked for order. */
