@@ -505,6 +505,43 @@ describe("sweep", () => {
     expect(existsSync(`${out}.lock`)).toBe(false);
   });
 
+  it("a partial file replaced while the sweep writes it is not renamed to the output (an audit: another command's file became the CSV)", async () => {
+    const out = join(dir, "replaced.csv");
+    const files = partialFiles(out);
+    const run = runSweep(pool, buildSweep(data, "t.yaml"), {
+      out,
+      trials: 2000,
+      onProgress: (done) => {
+        if (done !== 3) return;
+        rmSync(files.partial);
+        writeFileSync(files.partial, "another command's rows\n");
+      },
+    });
+    expect(await userErrorAsync(run)).toMatch(/replaced\.csv\.partial was replaced while the sweep wrote it \(another command writing that file\?\): .*replaced\.csv is left as it was$/);
+    expect(existsSync(out) || existsSync(recordFile(out))).toBe(false);
+  });
+
+  it("an output that cannot be replaced at the end is one line; the old CSV and its record stay a pair, the partial stays for --resume", async () => {
+    const out = join(dir, "blocked.csv");
+    const files = partialFiles(out);
+    expect(await sweepTo(data, "blocked.csv")).toBe(full);
+    const record = readFileSync(recordFile(out), "utf8");
+    rmSync(out);
+    // a folder appears under the output's name while the sweep runs: the final rename fails
+    const run = runSweep(pool, buildSweep(data, "t.yaml"), {
+      out,
+      trials: 2000,
+      onProgress: (done) => done === 3 && (mkdirSync(out), writeFileSync(join(out, "x"), "")),
+    });
+    expect(await userErrorAsync(run)).toMatch(/^cannot write .*blocked\.csv: /);
+    expect(readFileSync(recordFile(out), "utf8")).toBe(record);
+    expect(readdirSync(dir).filter((f) => f.startsWith("blocked.csv.sweep.json."))).toEqual([]);
+    expect(existsSync(files.partial) && existsSync(files.state)).toBe(true);
+    rmSync(out, { recursive: true });
+    expect((await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true })).resumed).toBe(10);
+    expect(readFileSync(out, "utf8")).toBe(full);
+  });
+
   it("default output names are injective: ., .., ~, non-ASCII and long names each get their own file", () => {
     const names = [".", "..", "~", "_", "%2E", "café", "cafe", "a b", "a_b", "a.b", "x".repeat(300), "x".repeat(299) + "y"];
     const outs = names.map((n) => defaultOut(n, null));

@@ -6,12 +6,9 @@
  * shards of different sweeps. The CSV itself stays plain CSV for any tool; an unsharded sweep and
  * the merge of its shards write the same CSV and the same record, byte for byte.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { groupDigits } from "../text.js";
-import { writeAtomically } from "./output.js";
 import type { Shard } from "./shard.js";
 
 export const RECORD_FORMAT = "agentsim-sweep-record/1";
@@ -43,20 +40,9 @@ export function makeRecord(identity: SweepIdentity, shard: Shard | null, csvHash
   return { format: RECORD_FORMAT, scenario, seed, trials, sweep, gridPoints, shard, csv: csvHash };
 }
 
-/** sha256 of a file's bytes, read as a stream (a sweep's CSV may be large). */
-export async function fileSha256(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 /** A record's text, as it is written beside its CSV. */
 export function recordText(record: SweepRecord): string {
   return JSON.stringify(record, null, 2) + "\n";
-}
-
-export async function writeRecord(csv: string, record: SweepRecord): Promise<void> {
-  await writeAtomically(recordFile(csv), recordText(record));
 }
 
 /** The record of `csv`, checked against the CSV's text; a missing or foreign record is a one-line UserError. */

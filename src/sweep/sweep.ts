@@ -21,7 +21,7 @@
  * (record.ts), which merge needs.
  */
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream, fdatasyncSync, writeSync } from "node:fs";
+import { createReadStream, fdatasyncSync, renameSync, rmSync, writeSync } from "node:fs";
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { fileErrorText, UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
@@ -29,7 +29,7 @@ import type { SimulationPool } from "../sim/pool.js";
 import { isSmall, jobsOf } from "../sim/simulate.js";
 import { csvLayout, pointRows, sweepColumns, toCsv, type CsvLayout } from "./csv.js";
 import { checkOutput, lockOutput, type Beside, type Lock } from "./output.js";
-import { fileSha256, makeRecord, recordFile, writeRecord } from "./record.js";
+import { makeRecord, recordFile, recordText } from "./record.js";
 import { pointAt } from "./grid.js";
 import { pointSeedKey, type Sweep } from "./points.js";
 import type { PointTask } from "./tasks.js";
@@ -152,6 +152,9 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     }
     options.onProgress?.(state.completedPoints, mine);
     const file = await open(files.partial, "r+");
+    // what was written is this file: another command writing <out>.partial by name meanwhile
+    // replaced it, and the sweep renamed that one to <out> and said it wrote its own rows
+    const written = await file.stat();
     const record = await open(files.state, "r+");
     let synced = performance.now();
     let saved = state.completedPoints;
@@ -200,15 +203,39 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       await record.close();
     }
     const identity = { scenario: sweep.base.name, seed: sweep.base.seed, trials, sweep: sweepFingerprint(sweep.raw, trials, null), gridPoints: sweep.size };
-    await writeRecord(out, makeRecord(identity, shard, await fileSha256(files.partial)));
-    await rename(files.partial, out);
-    await rm(files.state, { force: true });
+    await finish(out, files, written, recordText(makeRecord(identity, shard, digestOf(content))));
     // Strategies and contexts are not numeric keys, so every point has the same rows.
     const rows = mine * sweep.base.strategies.length * sweep.base.contexts.length;
     return { out, points: mine, resumed, rows, trials };
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * Put the finished CSV and its record in place of <out> and its record, one rename after the
+ * other (the old pair stays whole until then), once the partial file is known to be the one the
+ * sweep wrote (`written`, its identity when opened). A failure is one line, and the partial file
+ * and its resume state stay for --resume.
+ */
+async function finish(out: string, files: { partial: string; state: string }, written: { dev: number; ino: number }, record: string): Promise<void> {
+  const tmpRecord = `${recordFile(out)}.${process.pid}.tmp`;
+  const cannotWrite = (err: unknown): never => {
+    throw new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
+  };
+  const now = await stat(files.partial).catch(cannotWrite);
+  if (now.dev !== written.dev || now.ino !== written.ino) {
+    throw new UserError(`${files.partial} was replaced while the sweep wrote it (another command writing that file?): ${out} is left as it was`);
+  }
+  await writeFile(tmpRecord, record, { flush: true }).catch(cannotWrite);
+  try {
+    renameSync(files.partial, out);
+    renameSync(tmpRecord, recordFile(out));
+  } catch (err) {
+    rmSync(tmpRecord, { force: true });
+    cannotWrite(err);
+  }
+  await rm(files.state, { force: true });
 }
 
 /** How often, at most, a sweep syncs its rows and saves its resume record (ms). */
