@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,7 @@ import { axisValues, gridPoints, keptPerAxis, pointAt, spreadIndexes } from "../
 import { mergeFiles, mergeTexts, planMerge, scanInputs, writeMerged } from "../src/sweep/merge.js";
 import { buildSweep, pointSeedKey, sweepPoints, thinSweep } from "../src/sweep/points.js";
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
-import { defaultOut, fileSafe, lockOutput, removeCreatedFolders } from "../src/sweep/output.js";
+import { defaultOut, fileSafe, lockOutput, removeCreatedFolders, takeOverStale } from "../src/sweep/output.js";
 import { recordFile } from "../src/sweep/record.js";
 import { partialFiles, runSweep, type SweepOptions } from "../src/sweep/sweep.js";
 
@@ -540,6 +540,25 @@ describe("sweep", () => {
     rmSync(out, { recursive: true });
     expect((await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true })).resumed).toBe(10);
     expect(readFileSync(out, "utf8")).toBe(full);
+  });
+
+  it("taking over a stale lock removes that lock only, never one another process put in its place (an audit: both went on writing)", () => {
+    const lock = join(dir, "race.csv.lock");
+    writeFileSync(lock, "4000000\n"); // a dead process's
+    const stale = statSync(lock);
+    // another process took it over between this one's look at it and its removal
+    writeFileSync(join(dir, "other"), `${process.pid}\n`);
+    rmSync(lock);
+    linkSync(join(dir, "other"), lock);
+    takeOverStale(lock, stale);
+    expect(readFileSync(lock, "utf8")).toBe(`${process.pid}\n`);
+    expect(statSync(lock).ino).toBe(statSync(join(dir, "other")).ino);
+    // the stale one itself is removed, and nothing is left aside
+    rmSync(lock);
+    writeFileSync(lock, "4000000\n");
+    takeOverStale(lock, statSync(lock));
+    expect(existsSync(lock)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith("race.csv.lock"))).toEqual([]);
   });
 
   it("default output names are injective: ., .., ~, non-ASCII and long names each get their own file", () => {

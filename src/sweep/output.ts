@@ -12,7 +12,7 @@
  *   process is gone (a kill) is taken over.
  */
 import { createHash } from "node:crypto";
-import { constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { access, lstat, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
@@ -124,7 +124,7 @@ const held = new Set<string>();
 /**
  * Take `<out>.lock`, or fail with one line when another live process holds it. Synchronous
  * inside: a signal handler (which runs between event-loop turns) never finds it half taken.
- * A `<out>.lock.<pid>` left by a process killed while taking it is removed.
+ * A `<out>.lock.<pid>` or `<out>.lock.stale.<pid>` left by a process killed while taking it is removed.
  */
 export async function lockOutput(out: string): Promise<Lock> {
   const lock = `${out}.lock`;
@@ -139,7 +139,7 @@ export async function lockOutput(out: string): Promise<Lock> {
     throw cannotLock(err);
   }
   try {
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
         linkSync(mine, lock); // fails if the lock exists: exclusive
         const key = resolve(lock);
@@ -158,23 +158,49 @@ export async function lockOutput(out: string): Promise<Lock> {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw cannotLock(err);
       }
+      const found = lstatSync(lock, { throwIfNoEntry: false });
       const owner = lockOwner(lock);
       if (owner === "not a lock") {
         throw new UserError(`${out}: ${lock} exists and is not an agentsim lock; refusing to remove it (move it, or write elsewhere with --out)`);
       }
+      if (owner === null || found === undefined) continue; // released meanwhile: try again
       // a lock holding this process's own pid that this process did not take is stale: its owner
       // was killed, and this process got the same pid (a container's entry point is pid 1 at
       // every restart, and --resume was refused for good)
       const ours = owner === process.pid && !held.has(resolve(lock));
-      if (owner !== null && !ours && processAlive(owner)) {
+      if (!ours && processAlive(owner)) {
         throw new UserError(`${out}: another agentsim (process ${owner}) is writing it; wait for it, or write elsewhere with --out`);
       }
-      rmSync(lock, { force: true }); // its process is gone: take it over
+      takeOverStale(lock, found);
     }
     throw new UserError(`${out}: another agentsim is writing it; wait for it, or write elsewhere with --out`);
   } finally {
     rmSync(mine, { force: true });
   }
+}
+
+/**
+ * Remove a stale lock, the file `stale` (its inode and modification time: its process is gone), and
+ * nothing else. Removed by its name, a lock another process had just put in its place went too,
+ * and both went on writing. So it is moved aside first (atomic), and a lock that turns out not to
+ * be the stale one is put back. (The time too: a new lock may get a freed inode's number.)
+ */
+export function takeOverStale(lock: string, stale: { ino: number; mtimeMs: number }): void {
+  const aside = `${lock}.stale.${process.pid}`;
+  try {
+    renameSync(lock, aside);
+  } catch {
+    return; // gone already: another process took it over, and the next link attempt says so
+  }
+  const moved = lstatSync(aside);
+  if (moved.ino !== stale.ino || moved.mtimeMs !== stale.mtimeMs) {
+    try {
+      linkSync(aside, lock);
+    } catch {
+      // a third process took the lock meanwhile: the one moved aside is its owner's no longer
+    }
+  }
+  rmSync(aside, { force: true });
 }
 
 /**
@@ -207,12 +233,15 @@ function removeStaleLockFiles(lock: string): void {
     return;
   }
   for (const name of names) {
-    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length)) : NaN;
+    // <lock>.<pid>, or <lock>.stale.<pid>: a stale lock moved aside by process pid (see takeOverStale)
+    const aside = name.startsWith(`${prefix}stale.`);
+    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length + (aside ? "stale.".length : 0))) : NaN;
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     const file = join(dirname(lock), name);
     const found = lstatSync(file, { throwIfNoEntry: false });
     const empty = found !== undefined && found.isFile() && found.size === 0;
-    if (lockOwner(file) === pid || empty) rmSync(file, { force: true });
+    const owner = lockOwner(file);
+    if ((aside ? typeof owner === "number" : owner === pid) || empty) rmSync(file, { force: true });
   }
 }
 
