@@ -136,6 +136,23 @@ describe("agentsim analytic and crossover", () => {
     expect(out.gaps).toEqual([]);
   });
 
+  it("crossover without a crossing names the strategy cheaper throughout the range (an audit: 'none' left the answer out)", () => {
+    const args = ["crossover", "scenarios/ext-cache-ttl.yaml", "--param", "tokens.fixOutput", "--from", "10", "--to", "10000"];
+    const out = JSON.parse(agentsim(...args, "--json").stdout);
+    expect(out.crossovers).toEqual([]);
+    // the closed forms at both ends of the range, each from analytic on the scenario with the key set there
+    for (const tokens of [10, 10000]) {
+      const text = readFileSync("scenarios/ext-cache-ttl.yaml", "utf8").replace("fixOutput: 800", `fixOutput: ${tokens}`);
+      const results = JSON.parse(agentsim("analytic", scenarioFile(text), "--json").stdout).results as { strategy: string; context: string; analyticMean: number }[];
+      for (const context of ["shared", "fresh"]) {
+        const [a, b] = out.between.map((name: string) => results.find((r) => r.strategy === name && r.context === context)!.analyticMean);
+        expect(out.cheaperThroughout).toContainEqual({ context, strategy: a < b ? out.between[0] : out.between[1] });
+      }
+    }
+    expect(out.cheaperThroughout).toHaveLength(2);
+    expect(agentsim(...args).stdout).toMatch(/^shared +none +strong-weak +strong-weak +no crossing$/m);
+  });
+
   it("crossover of two strategies defined alike says that they never cross, not just 'none' (a review)", () => {
     const text = readFileSync("scenarios/default.yaml", "utf8").replace(/^strategies:\n/m, "strategies:\n  twin: { generator: strong, fixer: weak }\n");
     const file = scenarioFile(text);

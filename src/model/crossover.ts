@@ -123,6 +123,26 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
 }
 
 /**
+ * Where a context's scan found no crossover: the strategy cheaper throughout the range, probed at
+ * its ends and middle (or at the key's own value when no range is given); null where no probe has
+ * both closed forms, or where they cost the same. (Without a crossover the sign of the difference
+ * does not change between values with both closed forms; `crossover` said "none" and left the
+ * reader to guess which one wins.)
+ */
+export function cheaperThroughout(fileData: Record<string, unknown>, file: string, query: Pick<CrossoverQuery, "param" | "between" | "from" | "to">, context: Context): string | null {
+  const raw = withDefaults(fileData);
+  const own = getPath(raw, query.param);
+  const probes = query.from !== undefined && query.to !== undefined ? [query.from, (query.from + query.to) / 2, query.to] : typeof own === "number" ? [own] : [];
+  const options = COUNT_PATH.test(query.param) ? { allowFractionalHardBugs: true } : {};
+  const sides = new Set<string>();
+  for (const x of probes) {
+    const d = differenceAt(x, (v) => parseScenario(withPath(raw, query.param, v), file, options), query.between, context, new Map());
+    if (Number.isFinite(d) && d !== 0) sides.add(d < 0 ? query.between[0].name : query.between[1].name);
+  }
+  return sides.size === 1 ? [...sides][0]! : null;
+}
+
+/**
  * Why a scan found no value with both closed forms (`missing`: each value scanned without one,
  * with its error, in scan order): the strategies without one at every such value, named with the
  * reason at the first; else (each value lacks one or the other) the first value's reason, with

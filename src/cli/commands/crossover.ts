@@ -1,7 +1,7 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
-import { attemptsKeyStrategy, bestAttempts, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, cheaperThroughout, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
 import { ladderText } from "../../scenario/ladder.js";
 import type { Context, Strategy } from "../../scenario/types.js";
@@ -90,11 +90,20 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
     const names = between.map((s) => s.name);
     const alike = definedAlike(param, between);
+    // a context without a crossing (nor a gap the choice flips across): which one is cheaper there
+    const throughout = alike
+      ? []
+      : contexts
+          .filter((ctx) => !skipped.some((k) => k.context === ctx) && !crossovers.some((c) => c.context === ctx) && !gaps.some((g) => g.context === ctx && flips(g)))
+          .flatMap((context) => {
+            const strategy = cheaperThroughout(raw, args.scenario, { param, between, from, to }, context);
+            return strategy === null ? [] : [{ context, strategy }];
+          });
     if (args.json) {
-      cli.stdout.write(toJson({ param, between: names, definedAlike: alike, from: from ?? null, to: to ?? null, crossovers, gaps, skipped, leftOut }) + "\n");
+      cli.stdout.write(toJson({ param, between: names, definedAlike: alike, from: from ?? null, to: to ?? null, crossovers, cheaperThroughout: throughout, gaps, skipped, leftOut }) + "\n");
       return;
     }
-    cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to, skipped, gaps, terminalWidth(cli.stdout)));
+    cli.stdout.write(formatCrossovers(param, names, contexts, crossovers, from, to, skipped, gaps, terminalWidth(cli.stdout), throughout));
     if (alike) {
       const how = `${between[0].generator} generates, ${ladderText(between[0].ladder)} fixes`;
       cli.stdout.write("\n" + wrap(`${names[0]} and ${names[1]} are defined alike (${how}): they cost the same at every value, so they never cross.`, terminalWidth(cli.stdout)).join("\n") + "\n");
@@ -156,6 +165,7 @@ function formatCrossovers(
   skipped: { context: Context; reason: string }[] = [],
   gaps: Gap[] = [],
   width = 100,
+  throughout: { context: Context; strategy: string }[] = [],
 ): string {
   const range = from !== undefined && to !== undefined ? ` in [${from}, ${to}]` : "";
   let out = `${wrap(`Crossovers of ${names[0]} and ${names[1]} in ${param}${range}`, width).join("\n")}\n\n`;
@@ -168,7 +178,10 @@ function formatCrossovers(
         .filter((g) => g.context === ctx && flips(g))
         .map((g) => ({ at: g.from, row: [ctx, `${short(g.from)} to ${short(g.to)}`, g.cheaperBefore!, g.cheaperAfter!, "in a gap"] })),
     ].sort((a, b) => a.at - b.at);
-    if (found.length === 0) return [[ctx, "none", "-", "-", "-"]];
+    if (found.length === 0) {
+      const cheaper = throughout.find((t) => t.context === ctx)?.strategy;
+      return [cheaper ? [ctx, "none", cheaper, cheaper, "no crossing"] : [ctx, "none", "-", "-", "-"]];
+    }
     return found.map((f) => f.row);
   });
   const columns = (key: string): Column<string[]>[] => [
