@@ -122,6 +122,32 @@ describe("shortening in the middle", () => {
   });
 });
 
+describe("a section table whose names are wider than the terminal", () => {
+  type Row = { name: string; cost: string };
+  const columns: Column<Row>[] = [
+    { head: "strategy", cell: (r) => r.name },
+    { head: "E[cost]", numeric: true, cell: (r) => r.cost },
+  ];
+  const long = (end: string) => "x".repeat(24) + "-middle-" + "y".repeat(16) + end; // 49 columns
+  const sections = (names: string[]) => [{ title: "shared", rows: names.map((name) => ({ name, cost: "$0.20533" })) }];
+
+  it("cuts them in their middle to fit (a 49-column name made a table 61 wide at 40 columns)", () => {
+    const text = sectionTable(columns, sections([long("a"), "s9"]), { width: 40, wide: false });
+    expect(textWidth(text)).toBeLessThanOrEqual(40);
+    const [cut] = text.split("\n").filter((l) => l.includes("…"));
+    expect(cut).toMatch(/^  x+…y+a +\$0\.20533$/);
+    // at a width that takes them, as they are
+    expect(sectionTable(columns, sections([long("a"), "s9"]), { width: 80, wide: false })).toContain(long("a"));
+  });
+
+  it("keeps them whole where cutting would make two alike: they differ only in what the cut removes", () => {
+    const [a, b] = ["x".repeat(20) + "-one-" + "y".repeat(20), "x".repeat(20) + "-two-" + "y".repeat(20)];
+    const text = sectionTable(columns, sections([a, b]), { width: 40, wide: false });
+    expect(text).toContain(a);
+    expect(text).toContain(b);
+  });
+});
+
 describe("a plain table that cannot fit", () => {
   type Row = { key: string; estimate: string; low: string };
   const columns: Column<Row>[] = [

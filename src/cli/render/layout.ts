@@ -104,15 +104,19 @@ export interface FitOptions {
  * `width`; a table that cannot fit is printed as narrow as it goes.
  */
 export function sectionTable<R>(columns: Column<R>[], sections: Section<R>[], options: FitOptions): string {
-  const text = fitted(columns, options, (shown) =>
-    sections.flatMap((s) => [shown.map(() => ""), ...s.rows.map((r) => shown.map((c, i) => (i === 0 ? "  " : "") + c.cell(r)))]),
+  const all = sections.flatMap((s) => s.rows);
+  const text = fitted(
+    columns,
+    options,
+    (shown) => sections.flatMap((s) => [shown.map(() => ""), ...s.rows.map((r) => shown.map((c, i) => (i === 0 ? "  " : "") + c.cell(r)))]),
+    (first, over) => shortenedColumn(first, all, over),
   );
   // The title rows were laid out empty; each table line is one row, under the header's lines.
   const lines = text.split("\n");
   const rows = sections.reduce((n, s) => n + 1 + s.rows.length, 0);
   let at = lines.length - rows;
   for (const s of sections) {
-    lines[at] = s.title;
+    lines[at] = options.wide ? s.title : shortenMiddle(s.title, Math.max(options.width, MIN_SHORTENED));
     at += 1 + s.rows.length;
   }
   return lines.join("\n");
@@ -145,7 +149,12 @@ export function plainTable<R>(columns: Column<R>[], rows: R[], options: FitOptio
  * The table of the columns shown (`cells` gives its rows), dropping columns (highest `drop` first,
  * those of one `drop` together) until it fits.
  */
-function fitted<R>(columns: Column<R>[], options: FitOptions, cells: (shown: Column<R>[]) => string[][]): string {
+function fitted<R>(
+  columns: Column<R>[],
+  options: FitOptions,
+  cells: (shown: Column<R>[]) => string[][],
+  shorten?: (first: Column<R>, over: number) => Column<R> | null,
+): string {
   let shown = columns.filter((c) => options.wide || !c.wide);
   const render = () => table(shown.map((c) => c.head), cells(shown), new Set(shown.filter((c) => c.numeric).map((c) => c.head)));
   let text = render();
@@ -156,5 +165,31 @@ function fitted<R>(columns: Column<R>[], options: FitOptions, cells: (shown: Col
     shown = shown.filter((c) => c.drop !== next);
     text = render();
   }
+  // still too wide with every column that may go gone: the first column's names are cut in their
+  // middle (a strategy's name may be 49 columns wide), where they stay told apart
+  const first = shown[0];
+  if (!options.wide && shorten && first && textWidth(text) > options.width) {
+    const cut = shorten(first, textWidth(text) - options.width);
+    if (cut) {
+      shown = [cut, ...shown.slice(1)];
+      text = render();
+    }
+  }
   return text;
+}
+
+/** The narrowest a name is cut to (see shortenedColumn). */
+const MIN_SHORTENED = 12;
+
+/**
+ * The column with its cells cut in their middle by `over` columns (to no fewer than
+ * MIN_SHORTENED), or null where that leaves nothing to gain or makes two different cells alike.
+ */
+function shortenedColumn<R>(column: Column<R>, rows: readonly R[], over: number): Column<R> | null {
+  const names = [...new Set(rows.map((r) => column.cell(r)))];
+  const widest = Math.max(0, ...names.map(displayWidth));
+  const room = Math.max(MIN_SHORTENED, widest - over);
+  if (room >= widest) return null;
+  if (new Set(names.map((n) => shortenMiddle(n, room))).size < names.length) return null;
+  return { ...column, cell: (r) => shortenMiddle(column.cell(r), room) };
 }
