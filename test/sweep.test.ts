@@ -17,7 +17,7 @@ import { buildSweep, pointSeedKey, sweepPoints, thinSweep } from "../src/sweep/p
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
 import { defaultOut, fileSafe, lockOutput, removeCreatedFolders, takeOverStale } from "../src/sweep/output.js";
 import { recordFile } from "../src/sweep/record.js";
-import { partialFiles, runSweep, type SweepOptions } from "../src/sweep/sweep.js";
+import { partialFiles, runSweep, type SweepHandle, type SweepOptions } from "../src/sweep/sweep.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = resolve(ROOT, "dist/agentsim.mjs"); // the bin, bundled from src/ by test/setup/bundle.ts
@@ -591,8 +591,11 @@ describe("sweep", () => {
     const other = await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 1000, resume: true }));
     expect(other).toMatch(/^cannot resume .*interrupted\.csv: .*different scenario, --trials or --shard/);
     expect(other).not.toContain("\n");
-    const outcome = await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true });
+    // the handle says when the output is in place, whole (a signal after that has nothing to resume)
+    const handle: SweepHandle = { flush: null, createdPartial: false };
+    const outcome = await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true, handle });
     expect(outcome).toMatchObject({ points: 10, resumed: 3, rows: 80 });
+    expect(handle.written).toBe(true);
     expect(readFileSync(out, "utf8")).toBe(full);
     expect(existsSync(files.partial) || existsSync(files.state)).toBe(false);
     // With nothing to resume, --resume starts fresh.

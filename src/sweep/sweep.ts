@@ -63,6 +63,8 @@ export interface SweepOptions {
 export interface SweepHandle {
   flush: (() => void) | null;
   createdPartial: boolean;
+  /** the output is in place, whole: a signal now has nothing to keep for --resume */
+  written?: boolean;
 }
 
 export interface SweepOutcome {
@@ -203,7 +205,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       await record.close();
     }
     const identity = { scenario: sweep.base.name, seed: sweep.base.seed, trials, sweep: sweepFingerprint(sweep.raw, trials, null), gridPoints: sweep.size };
-    await finish(out, files, written, recordText(makeRecord(identity, shard, digestOf(content))));
+    await finish(out, files, written, recordText(makeRecord(identity, shard, digestOf(content))), options.handle);
     // Strategies and contexts are not numeric keys, so every point has the same rows.
     const rows = mine * sweep.base.strategies.length * sweep.base.contexts.length;
     return { out, points: mine, resumed, rows, trials };
@@ -218,7 +220,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
  * sweep wrote (`written`, its identity when opened). A failure is one line, and the partial file
  * and its resume state stay for --resume.
  */
-async function finish(out: string, files: { partial: string; state: string }, written: { dev: number; ino: number }, record: string): Promise<void> {
+async function finish(out: string, files: { partial: string; state: string }, written: { dev: number; ino: number }, record: string, handle?: SweepHandle): Promise<void> {
   const tmpRecord = `${recordFile(out)}.${process.pid}.tmp`;
   const cannotWrite = (err: unknown): never => {
     throw new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
@@ -235,6 +237,7 @@ async function finish(out: string, files: { partial: string; state: string }, wr
     rmSync(tmpRecord, { force: true });
     cannotWrite(err);
   }
+  if (handle) handle.written = true;
   await rm(files.state, { force: true });
 }
 

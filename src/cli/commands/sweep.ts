@@ -77,8 +77,12 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
       }
       lock?.releaseSync();
       if (done === 0) removeCreatedFolders(out, lock?.createdFolder ?? null);
-      const kept =
-        done > 0
+      // the last moments: the CSV is whole and in place, and nothing is left to resume (it said
+      // "kept in <out>.partial: run with --resume", which then swept again from the start)
+      if (handle.written) rmSync(partialFiles(out).state, { force: true });
+      const kept = handle.written
+        ? `after ${oneLine(out)} was written whole`
+        : done > 0
           ? `after ${done} of ${total} points; they are kept in ${partialFiles(out).partial}: run the same command with --resume to continue`
           : "before the first point was done";
       cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}) ${kept}\n`);
