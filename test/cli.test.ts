@@ -136,6 +136,12 @@ describe("agentsim analytic and crossover", () => {
     expect(out.gaps).toEqual([]);
   });
 
+  it("a one-line error on a closed stderr still exits 2, not 1 for the EPIPE (an audit: scripts with pipefail saw an internal error)", () => {
+    // `true` exits long before agentsim writes its line, closing the pipe under it
+    const r = spawnSync("bash", ["-o", "pipefail", "-c", `"${process.execPath}" "${CLI}" run /nonexistent/x.yaml 2>&1 | true`], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+  });
+
   it("crossover without a crossing names the strategy cheaper throughout the range (an audit: 'none' left the answer out)", () => {
     const args = ["crossover", "scenarios/ext-cache-ttl.yaml", "--param", "tokens.fixOutput", "--from", "10", "--to", "10000"];
     const out = JSON.parse(agentsim(...args, "--json").stdout);
