@@ -169,7 +169,8 @@ export async function lockOutput(out: string): Promise<Lock> {
       // every restart, and --resume was refused for good)
       const ours = owner === process.pid && !held.has(resolve(lock));
       if (!ours && processAlive(owner)) {
-        throw new UserError(`${out}: another agentsim (process ${owner}) is writing it; wait for it, or write elsewhere with --out`);
+        // a pid reused after a kill (a container's restart) is alive too: say what to do then
+        throw new UserError(`${out}: another agentsim (process ${owner}) is writing it; wait for it, or write elsewhere with --out (if no agentsim is running, remove ${lock})`);
       }
       takeOverStale(lock, found);
     }
