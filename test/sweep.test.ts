@@ -15,7 +15,7 @@ import { axisValues, gridPoints, keptPerAxis, pointAt, spreadIndexes } from "../
 import { mergeFiles, mergeTexts, planMerge, scanInputs, writeMerged } from "../src/sweep/merge.js";
 import { buildSweep, pointSeedKey, sweepPoints, thinSweep } from "../src/sweep/points.js";
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
-import { defaultOut, fileSafe, lockOutput, removeCreatedFolders, takeOverStale } from "../src/sweep/output.js";
+import { defaultOut, fileSafe, lockOutput, removeCreatedFolders, takeOverStale, temporaryOf } from "../src/sweep/output.js";
 import { recordFile } from "../src/sweep/record.js";
 import { partialFiles, runSweep, type SweepHandle, type SweepOptions } from "../src/sweep/sweep.js";
 
@@ -540,6 +540,17 @@ describe("sweep", () => {
     rmSync(out, { recursive: true });
     expect((await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true })).resumed).toBe(10);
     expect(readFileSync(out, "utf8")).toBe(full);
+  });
+
+  it("a temporary file left by a killed writer (<out>.<pid>.tmp) goes with the next write; a live one's, another file's and a folder stay", () => {
+    const out = join(dir, "tmps/out.csv");
+    mkdirSync(join(dir, "tmps"));
+    const dead = Number(spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" }).stdout);
+    const keep = [`out.csv.${process.ppid}.tmp`, `other.csv.${dead}.tmp`, `out.csv.${dead}.tmpx`];
+    for (const name of [`out.csv.${dead}.tmp`, ...keep]) writeFileSync(join(dir, "tmps", name), "x");
+    mkdirSync(join(dir, "tmps", `out.csv.${dead + 1}.tmp`));
+    expect(temporaryOf(out)).toBe(`${out}.${process.pid}.tmp`);
+    expect(readdirSync(join(dir, "tmps")).sort()).toEqual([...keep, `out.csv.${dead + 1}.tmp`].sort());
   });
 
   it("taking over a stale lock removes that lock only, never one another process put in its place (an audit: both went on writing)", () => {

@@ -16,7 +16,7 @@ import { createReadStream, renameSync, rmSync } from "node:fs";
 import { open, stat, writeFile } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
-import { checkOutput, lockOutput, removeCreatedFolders } from "./output.js";
+import { checkOutput, lockOutput, removeCreatedFolders, temporaryOf } from "./output.js";
 import { checkShardSet, makeRecord, readRecord, recordFile, recordText } from "./record.js";
 
 /** Where an input's text comes from: chunks of bytes, read afresh on each call. */
@@ -284,7 +284,7 @@ export async function mergeFiles(files: readonly string[], out: string, handle: 
     throw new UserError(`the shards hold ${plan.points} points of a grid of ${identity.gridPoints}: a merge takes complete shards`);
   }
   const lock = await lockOutput(out);
-  const [tmp, tmpRecord] = [`${out}.${process.pid}.tmp`, `${recordFile(out)}.${process.pid}.tmp`];
+  const [tmp, tmpRecord] = [temporaryOf(out), temporaryOf(recordFile(out))];
   const cleanup = () => {
     rmSync(tmp, { force: true });
     rmSync(tmpRecord, { force: true });

@@ -263,6 +263,29 @@ export function removeCreatedFolders(out: string, created: string | null): void 
   }
 }
 
+/**
+ * The temporary file `<file>.<pid>.tmp` a whole file is written to before it is renamed over
+ * `file`. Those of processes that are gone (killed with -9, which no handler sees: a 1.2 GB trace
+ * was left so) are removed first.
+ */
+export function temporaryOf(file: string): string {
+  const prefix = `${basename(file)}.`;
+  let names: string[] = [];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    // no folder yet: nothing left in it
+  }
+  for (const name of names) {
+    const m = /^(\d+)\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : "");
+    const pid = m ? Number(m[1]) : 0;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    const stale = join(dirname(file), name);
+    if (lstatSync(stale, { throwIfNoEntry: false })?.isFile()) rmSync(stale, { force: true });
+  }
+  return `${file}.${process.pid}.tmp`;
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -283,7 +306,7 @@ export async function writeAtomically(file: string, text: string, label = ""): P
  * after `label` (the flag that named the file) where there is one.
  */
 export async function writeChunksAtomically(file: string, chunks: Iterable<string>, label = ""): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = temporaryOf(file);
   const createdFolder = makeFolderOfSync(file);
   unfinished.set(tmp, { file, createdFolder });
   if (unfinished.size === 1) process.on("exit", leaveNothing);

@@ -28,7 +28,7 @@ import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { isSmall, jobsOf } from "../sim/simulate.js";
 import { csvLayout, pointRows, sweepColumns, toCsv, type CsvLayout } from "./csv.js";
-import { checkOutput, lockOutput, type Beside, type Lock } from "./output.js";
+import { checkOutput, lockOutput, temporaryOf, type Beside, type Lock } from "./output.js";
 import { makeRecord, recordFile, recordText } from "./record.js";
 import { pointAt } from "./grid.js";
 import { pointSeedKey, type Sweep } from "./points.js";
@@ -221,7 +221,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
  * and its resume state stay for --resume.
  */
 async function finish(out: string, files: { partial: string; state: string }, written: { dev: number; ino: number }, record: string, handle?: SweepHandle): Promise<void> {
-  const tmpRecord = `${recordFile(out)}.${process.pid}.tmp`;
+  const tmpRecord = temporaryOf(recordFile(out));
   const cannotWrite = (err: unknown): never => {
     throw new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
   };
