@@ -53,7 +53,10 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     let lock: Lock | null = null;
     const stopListening = onInterrupt((signal) => {
       lock?.releaseSync();
-      if (lock) removeCreatedFolders(out, lock.createdFolder);
+      // after the page's temporary file, which its own exit hook removes (registered before this,
+      // so first): removed now, the folders were not empty yet and stayed (an audit)
+      const made = lock?.createdFolder ?? null;
+      if (made) process.once("exit", () => removeCreatedFolders(out, made));
       cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}); nothing was written\n`);
     });
     // Taken before the work: a folder where the page cannot be written (/proc, as root) fails at
