@@ -492,6 +492,34 @@ describe("hand-computed example (2 bugs, one easy one hard)", () => {
     expect(analyzeStrategy(t, t.strategies[0]!, "shared").varianceReason).toBeNull();
   });
 
+  it("error-trace growth: the cost's variance is infinite where (1 + g)^2 (1 - p) >= 1, its mean finite where (1 + g)(1 - p) < 1", () => {
+    // An audit: g = 0.15 on a hard rate of 0.15, (1.15)^2 x 0.85 = 1.124: the "95% interval" covered
+    // the closed form in 25 of 59 seeds, and the savings' interval missed the closed forms' difference.
+    // A bug's error traces sum (1 + g)^(k-1) over its N attempts, N geometric: E[(1 + g)^(2N)] is
+    // finite iff (1 + g)^2 (1 - p) < 1.
+    const at = (g: number, hard: number, limits: Record<string, number> = {}) => {
+      const raw = {
+        name: "g",
+        seed: 1,
+        trials: 10,
+        models: { weak: { price: { input: 1, output: 5 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.7, hard } } },
+        tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400, errorGrowth: g },
+        caching: { readMultiplier: 0.1, writeMultiplier: 1.25 },
+        limits,
+      };
+      const s = parseScenario(raw, "g.yaml");
+      return analyzeStrategy(s, s.strategies[0]!, "fresh");
+    };
+    const heavy = at(0.15, 0.15);
+    expect(heavy.analyticMean).not.toBeNull();
+    expect(heavy.varianceReason).toMatch(/^infinite variance of the cost: tokens\.errorGrowth: \(1 \+ 0\.15\)\^2 x \(1 - 0\.15\) >= 1 for models\.weak\.fix\.hard$/);
+    // either side of the boundary p = 1 - 1/(1 + g)^2 = 0.24386 at g = 0.15
+    expect(at(0.15, 0.243).varianceReason).not.toBeNull();
+    expect(at(0.15, 0.245).varianceReason).toBeNull();
+    // a cap on attempts bounds every run's cost
+    expect(at(0.15, 0.15, { maxAttemptsPerBug: 50 }).varianceReason).toBeNull();
+  });
+
   it("error-trace growth with a long-context tier has no closed form in fresh context", () => {
     // The tier's first attempt was placed as without growth: $0.05584 against $0.06783 by hand and
     // by simulation, on one bug (p = 0.5, L1 = 6000, G = 500, E = 1000, growth 0.2, tier above 12,000).
