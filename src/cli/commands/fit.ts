@@ -61,7 +61,7 @@ function bootstrapFlag(text: string): number {
 export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
   builder: (y) =>
     y
-      .positional("traces", { type: "string", array: true, describe: "trace files (JSON lines) or folders of .jsonl files" })
+      .positional("traces", { type: "string", array: true, demandOption: true, default: undefined, describe: "trace files (JSON lines) or folders of .jsonl files" })
       .option("format", { choices: FORMATS, default: "agentsim" as const, describe: "agentsim: run --trace output; claude-code: ~/.claude/projects logs (tokens only)" })
       .option("out", { type: "string", requiresArg: true, describe: "write the fitted scenario (YAML) here" })
       .option("prices", { type: "string", requiresArg: true, describe: "scenario that prices the models and supplies what the logs do not estimate" })
