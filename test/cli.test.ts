@@ -628,6 +628,13 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     }
   });
 
+  it("the verdict's rule is explained only where the table shows verdicts (an audit: under a table without them)", () => {
+    expect(at(100, "run", "scenarios/default.yaml", "--trials", "2000")).toMatch(/^verdict: consistent when/m);
+    const narrow = at(60, "run", "scenarios/default.yaml", "--trials", "2000");
+    expect(narrow).not.toMatch(/verdict/);
+    expect(narrow).toMatch(/^--wide adds p50/m);
+  });
+
   it("sweep's and report's closing line are wrapped, the file's name whole", () => {
     // ~100 and 77 columns at COLUMNS=40; a name of two spaces stays as it is
     const dir = mkdtempSync(join(tmpdir(), "agentsim-wrote-"));

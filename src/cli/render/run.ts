@@ -109,7 +109,8 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   lines.push(...wrap(about, fit.width), "");
   // a completion column only where some strategy falls short of 100%
   const incomplete = results.some((r) => r.allFixedFraction < 1);
-  lines.push(sectionTable(runColumns(incomplete), byContext(scenario, results), fit), "");
+  const table = sectionTable(runColumns(incomplete), byContext(scenario, results), fit);
+  lines.push(table, "");
   lines.push(...noClosedFormNotes(results, fit.width));
   lines.push(...divergenceNotes(results, fit.width));
   // a check is a simulated mean against its closed form: a result without one has none, nor has
@@ -122,7 +123,10 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   if (ladders) lines.push(...(lines.at(-1) === "" ? [] : [""]), ladders);
   const verdict = `verdict: consistent when |z| <= ${Z_THRESHOLD} after correcting z for the skewness of the costs`;
   if (!fit.wide) {
-    const hint = `${verdict}. --wide adds p50, p99, z and relative error, ${usesExtensions(scenario) ? "the extensions' outputs, " : ""}the cost by model and P(cheaper) for every pair.`;
+    // the verdict's rule where the table shows verdicts: not where no strategy has a closed form,
+    // nor where the column went for the width
+    const judged = results.some((r) => r.analyticMean !== null) && /\bverdict\b/.test(table.split("\n", 3).join("\n"));
+    const hint = `${judged ? `${verdict}. ` : ""}--wide adds p50, p99, z and relative error, ${usesExtensions(scenario) ? "the extensions' outputs, " : ""}the cost by model and P(cheaper) for every pair.`;
     lines.push(...wrap(hint, fit.width));
     return lines.join("\n") + "\n";
   }
