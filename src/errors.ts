@@ -58,6 +58,9 @@ const FILE_ERRORS: Record<string, string> = {
   EROFS: "read-only file system",
   ENAMETOOLONG: "the name is too long",
   ELOOP: "a loop of symbolic links",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EIO: "input/output error",
 };
 
 /** Why a file operation failed, for a one-line message; `words` overrides a code's words where a caller says it better. */

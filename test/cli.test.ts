@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import yargs from "yargs";
 import { main, skipHelpCache } from "../src/cli/main.js";
 
@@ -609,6 +609,48 @@ describe("JSON says why a number is missing", () => {
     const others = JSON.parse(r.stdout).best.map((b: { other: unknown }) => b.other);
     expect(others).toContainEqual({ strategy: "executor-alone", cost: null, reason: expect.stringMatching(/context window/) });
     for (const o of others) expect(o.cost === null).toBe(o.reason !== null);
+  });
+});
+
+/** Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN: here and in CI), for the full-disk tests. */
+function canMount(): boolean {
+  const dir = mkdtempSync(join(tmpdir(), "agentsim-mount-"));
+  const ok = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]).status === 0;
+  if (ok) spawnSync("umount", [dir]);
+  return ok;
+}
+
+describe.skipIf(!canMount())("a full disk (a 64 KiB tmpfs)", () => {
+  const full = mkdtempSync(join(tmpdir(), "agentsim-full-"));
+  beforeAll(() => {
+    expect(spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", full]).status).toBe(0);
+  });
+  afterAll(() => {
+    spawnSync("umount", [full]);
+  });
+
+  it("a report's page cut short is one line, exit 2, and no file (an audit: a cut page, 'Wrote', exit 0)", () => {
+    const r = agentsim("report", "scenarios/default.yaml", "--trials", "2000", "--threads", "1", "--out", join(full, "r.html"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^agentsim: cannot write .*r\.html: no space left on the device\n$/);
+    expect(readdirSync(full)).toEqual([]);
+  });
+
+  it("a sweep that fills the disk keeps its points for --resume, which finishes it once there is room (an audit: a stack trace, every point lost)", () => {
+    const text = readFileSync("scenarios/sweep-weak-bugs.yaml", "utf8").replace(/^sweep:[\s\S]*$/m, "sweep:\n  models.weak.bugs.count: { from: 2, to: 120, steps: 60 }\n");
+    const file = scenarioFile(text);
+    const out = join(full, "o.csv");
+    const args = ["sweep", file, "--trials", "500", "--threads", "1", "--out", out];
+    const first = agentsim(...args);
+    expect(first.code).toBe(2);
+    expect(first.stderr).toMatch(/^agentsim: cannot write .*o\.csv\.partial: no space left on the device \(\d+ points are kept: run the same command with --resume to continue\)\n$/);
+    expect(spawnSync("mount", ["-o", "remount,size=1m", full]).status).toBe(0);
+    const resumed = agentsim(...args, "--resume");
+    expect(resumed.stderr).toBe("");
+    expect(resumed.stdout).toMatch(/resumed/);
+    const whole = join(mkdtempSync(join(tmpdir(), "agentsim-room-")), "o.csv");
+    expect(agentsim("sweep", file, "--trials", "500", "--threads", "1", "--out", whole).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(readFileSync(whole, "utf8"));
   });
 });
 

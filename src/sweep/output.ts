@@ -313,7 +313,9 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
   try {
     const handle = await open(tmp, "w");
     try {
-      for (const chunk of chunks) await handle.write(chunk);
+      // writeFile, not write: one write(2) may write less than asked (a full disk), which write()
+      // returns as a short count, no error; a report's page was cut so, and said written whole
+      for (const chunk of chunks) await handle.writeFile(chunk);
       await handle.sync();
     } finally {
       await handle.close();

@@ -146,11 +146,17 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       await rm(files.state, { force: true });
       await rm(files.partial, { force: true });
       if (options.handle) options.handle.createdPartial = true;
-      await writeFile(files.partial, header, { flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
-        throw new UserError(`cannot write ${files.partial}: ${fileErrorText(err)}`);
-      });
       state = { version: 2, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header), sha256: digestOf(content) };
-      await saveState(files.state, state);
+      let starting = files.partial;
+      try {
+        await writeFile(files.partial, header, { flag: "wx" });
+        starting = files.state;
+        await saveState(files.state, state);
+      } catch (err) {
+        // nothing done yet, so nothing is left (a full disk fails here: a stack trace, and files left)
+        for (const f of [files.partial, files.state, `${files.state}.tmp`]) rmSync(f, { force: true });
+        throw new UserError(`cannot write ${starting}: ${fileErrorText(err)}`);
+      }
     }
     options.onProgress?.(state.completedPoints, mine);
     const file = await open(files.partial, "r+");
@@ -161,7 +167,11 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     let synced = performance.now();
     let saved = state.completedPoints;
     const save = () => {
-      fdatasyncSync(file.fd);
+      try {
+        fdatasyncSync(file.fd);
+      } catch (err) {
+        throw new UserError(`cannot write ${files.partial}: ${fileErrorText(err)} (${saved} points are kept: run the same command with --resume to continue)`);
+      }
       state = { ...state!, sha256: digestOf(content) };
       writeSync(record.fd, stateText(state), 0);
       synced = performance.now();
@@ -191,15 +201,22 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
         // written at once; they are synced, and the record moved past them, at most every
         // SYNC_MS and after the last point, so the record never claims rows that are not on disk,
         // and a crash loses at most that much work (--resume redoes it).
-        writeSync(file.fd, text, 0, text.length, state.bytes);
+        writeWhole(file.fd, text, state.bytes, files.partial, state.completedPoints);
         content.update(text);
         state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
         if (j === mine - 1 || performance.now() - synced >= SYNC_MS) save();
         options.onProgress?.(state.completedPoints, mine);
       }
     } finally {
-      // an interrupted sweep (a signal, an error) keeps every point it wrote
-      if (state.completedPoints > saved) save();
+      // an interrupted sweep (a signal, an error) keeps every point it wrote; a failure to save
+      // them leaves the record as it was, and does not hide the error that stopped the sweep
+      if (state.completedPoints > saved) {
+        try {
+          save();
+        } catch {
+          // the record still describes the rows saved before
+        }
+      }
       if (options.handle) options.handle.flush = null;
       await file.close();
       await record.close();
@@ -211,6 +228,20 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     return { out, points: mine, resumed, rows, trials };
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * Write all of `text` at `position`. One write(2) may write less than asked (a full disk), which
+ * writeSync returns as a short count, not an error: the record then claimed rows that were not in
+ * the file, and --resume refused it, every point lost. A failure is one line; the record still
+ * covers the `kept` points before it, so --resume goes on from there once there is room.
+ */
+function writeWhole(fd: number, text: Buffer, position: number, file: string, kept: number): void {
+  try {
+    for (let done = 0; done < text.length; ) done += writeSync(fd, text, done, text.length - done, position + done);
+  } catch (err) {
+    throw new UserError(`cannot write ${file}: ${fileErrorText(err)} (${kept} points are kept: run the same command with --resume to continue)`);
   }
 }
 
