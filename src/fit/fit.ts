@@ -9,7 +9,7 @@ import { groupDigits, noun } from "../text.js";
 import { bootstrap, percentileInterval, strataUnits, type Replicate, type ReplicateRunner } from "./bootstrap.js";
 import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
 import { compileFitData, patternCounts, unitWeights, type FitData } from "./data.js";
-import { sourceTotals } from "./mixture.js";
+import { secondClassTest, sourceTotals } from "./mixture.js";
 import { estimate, parameterDefs, TOKEN_KEYS, type ParameterDef, type ParameterKind, type TokenKey } from "./estimate.js";
 import { observeRun, type LadderOf, type RunObservation } from "./observations.js";
 import { cheapestByContext, fittedScenario, RATE_FLOOR, type ContextChoice, type FittedScenario } from "./scenario.js";
@@ -271,6 +271,20 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
     return { key: def.key, kind: def.kind, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis, reason: null };
   });
 
+  // two classes where one would do: noise always buys a second class some likelihood. A
+  // strategy's runs of one index in both contexts may be one draw (the fast path), each bug's
+  // attempts counted twice, which doubles the statistic: it is counted per unit, as the bootstrap
+  // resamples
+  const units = new Set(data.runUnit).size;
+  const second = secondClassTest({ ...full.mixture, classGain: (full.mixture.classGain * units) / data.runs });
+  if (!full.mixture.oneClass && second.p > 0.05) {
+    notes.push(
+      `one class of bugs explains these traces about as well as two (likelihood-ratio statistic ${second.statistic.toFixed(2)}, ` +
+        `p = ${second.p.toFixed(2)} against a chi-square with ${second.degrees} degrees of freedom, a rough yardstick for mixtures): ` +
+        `the hard fractions and the easy and hard rates are then not told apart, and their intervals may miss a truth of one class ` +
+        `(all bugs easy, or equal rates); the expected costs and the decision do not depend on that split`,
+    );
+  }
   for (const t of ["prompt", "generation"] as const) {
     const s = tokens[t];
     if (s && s.values !== null) notes.push(`tokens.${t} varies from run to run (cv ${s.cv.toFixed(2)}); a scenario takes one number, its mean (the expected cost is linear in it)`);
@@ -303,7 +317,7 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
   return {
     runs: data.runs,
     strata: data.strata.length,
-    units: new Set(data.runUnit).size,
+    units,
     bugs: observations.reduce((a, o) => a + o.bugs.length, 0),
     fixAttempts: observations.reduce((a, o) => a + o.fixOutputs.length, 0),
     bootstrap: options.bootstrap > 0 ? { replicates: options.bootstrap, seed: options.seed, method: "percentile", unconverged } : null,
