@@ -141,7 +141,10 @@ function formatValidation(checks: ValidationCheck[], threshold: number, failed: 
     `${checks.length} checks, ${failed} inconsistent (threshold ${threshold.toFixed(2)} on the skewness-corrected z: ` +
     `4 for one check, Bonferroni over ${checks.length})`;
   const note = tooFewRuns > 0 ? [`${tooFewRuns} ${tooFewRuns === 1 ? "check was" : "checks were"} not judged: ${tooFewRunsNote}`] : [];
-  return `${sectionTable(columns, sections, { width, wide: false })}\n\n${[tally, ...note].flatMap((text) => wrap(text, width)).join("\n")}\n`;
+  // the answer first (it came after some 200 rows), with the checks that failed named under it
+  const inconsistent = checks.filter((c) => c.verdict === "inconsistent").map((c) => `${c.scenario}: ${c.strategy} (${c.context}), ${c.quantity}, z = ${zText(c.z)}`);
+  const head = [tally, ...inconsistent.map((c) => `  ${c}`), ...note].flatMap((text) => wrap(text, width, "", "    "));
+  return `${head.join("\n")}\n\n${sectionTable(columns, sections, { width, wide: false })}\n`;
 }
 
 /** Whether `file` is a pipe, socket or device (not a regular file, folder or broken link). */
