@@ -274,6 +274,10 @@ describe("hand-computed example (2 bugs, one easy one hard)", () => {
     expectRel(shared.expectedBugs, 4);
     expectRel(shared.analyticMean, 0.536);
     expectRel(fresh.analyticMean, 0.328);
+    // an unbounded ladder fixes every bug in the end, the new ones too: completion is 1 exactly
+    // (an audit: it was null, "no closed form"); under a cap on attempts it has none
+    expect(shared.expectedCompletion).toBe(1);
+    expect(analyze({ ...raw, limits: { maxAttemptsPerBug: 5 } }, "weak-first", "fresh").expectedCompletion).toBeNull();
     // regressions belong to the fixer: on the generator (strong in strong-first) they change nothing
     const sf = analyze(raw, "strong-first", "fresh");
     expectRel(sf.analyticMean, 0.06325);

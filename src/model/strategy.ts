@@ -352,7 +352,7 @@ interface FixPhase {
   attempts: number;
   attemptVariance: number | null;
   bugs: number;
-  /** null: the fix phase's completion has no closed form here (regressions) */
+  /** null: the fix phase's completion has no closed form here (regressions on a ladder that may leave bugs open) */
   completion: number | null;
   rungs: RungStats[];
   consults: number;
@@ -678,7 +678,14 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context, grow
     requestsByModel.set(r.model, e);
   });
   const consults = rungs.filter((r) => r.kind === "consult").reduce((s, r) => s + r.attemptsPerRun, 0);
-  const completionChance = regressions ? null : completion(gen, 1 - sched.easy.unfixed, 1 - sched.hard.unfixed);
+  // with regressions every bug, a new one too, is fixed in the end where the ladder ends unbounded
+  // and nothing caps the attempts: completion 1; where some stay open there is no closed form
+  const uncapped = scenario.limits.maxAttemptsPerBug === null && scenario.limits.maxAttemptsPerRun === null;
+  const completionChance = !regressions
+    ? completion(gen, 1 - sched.easy.unfixed, 1 - sched.hard.unfixed)
+    : uncapped && sched.easy.unfixed === 0 && sched.hard.unfixed === 0
+      ? 1
+      : null;
   const windows = thresholdBound(scenario, strategy, context, bugs, windowLimit, growth);
   // a tier has no closed form in shared context on a longer ladder, unless it is (almost) never
   // reached (closedFormReason leaves such a tier constant tokens and no growth: its bound is exact)
