@@ -247,7 +247,7 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     ["a missing scenario file", ["analytic", "no/such.yaml"], /no\/such\.yaml: cannot read scenario: no such file/],
     ["a bad key", ["run", scenarioFile("name: x\nseed: 1\ntrials: 0\n")], /s\.yaml: trials: must be a whole number in \[2, 100000000\] \(runs\), got 0/],
     ["broken YAML", ["analytic", scenarioFile("name: x\nmodels: {a: [1,\n")], /s\.yaml: line \d+, column \d+: invalid YAML/],
-    ["a bad --trials", ["run", "--trials", "0"], /--trials must be a whole number from 2 to 100000000, got 0 \(see agentsim run --help\)\n$/],
+    ["a bad --trials", ["run", "--trials", "0"], /--trials must be a whole number from 2 to 100,000,000, got 0 \(see agentsim run --help\)\n$/],
     // as root the folder passes the write check, and the write fails; it named no flag (a review)
     ["fit --out where no file can be made", ["fit", "test/fixtures/claude-code", "--format", "claude-code", "--bootstrap", "0", "--out", "/proc/agentsim-never.yaml"], /^agentsim: --out(: cannot write | "\/proc\/agentsim-never\.yaml": cannot write in \/proc)/],
     ["run --trace where no file can be made", ["run", "bench/scenario.yaml", "--trials", "2000", "--trace", "/proc/agentsim-never.jsonl"], /^agentsim: --trace(: cannot write | "\/proc\/agentsim-never\.jsonl": cannot write in \/proc)/],
@@ -321,10 +321,10 @@ describe("flags mean what they say", () => {
     ["a switch given a value (yargs read it as false)", ["run", "--json=yes"], /^agentsim: --json is a switch: it takes no value \(or true or false\), got "yes" \(see agentsim run --help\)\n$/],
     ["--wide=3", ["analytic", "--wide=3"], /^agentsim: --wide is a switch: it takes no value \(or true or false\), got "3"/],
     ["--trace-runs without --trace", ["run", "--trace-runs", "5"], /^agentsim: --trace-runs needs --trace FILE: without it nothing is traced/],
-    ["run --trials 1: no standard error", ["run", "--trials", "1"], /--trials must be a whole number from 2 to 100000000, got 1/],
-    ["a number that is not one", ["run", "--trials", "lots"], /--trials must be a whole number from 2 to 100000000, got lots/],
+    ["run --trials 1: no standard error", ["run", "--trials", "1"], /--trials must be a whole number from 2 to 100,000,000, got 1/],
+    ["a number that is not one", ["run", "--trials", "lots"], /--trials must be a whole number from 2 to 100,000,000, got lots/],
     // JavaScript's Number() read 0x10 as 16 (a review)
-    ["a number in hexadecimal", ["run", "--trials", "0x10"], /^agentsim: --trials must be a whole number from 2 to 100000000, got 0x10 /],
+    ["a number in hexadecimal", ["run", "--trials", "0x10"], /^agentsim: --trials must be a whole number from 2 to 100,000,000, got 0x10 /],
     ["a range end in binary", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.hard", "--from", "0b1", "--to", "1"], /^agentsim: --from must be a finite number, got 0b1 /],
     ["a choice that is not one", ["run", "--path", "bogus"], /^agentsim: --path must be one of "auto", "fast", "attempt", got "bogus" \(see agentsim run --help\)\n$/],
     ["--path fast on an extension scenario", ["run", "scenarios/ext-regressions.yaml", "--path", "fast"], /--path fast simulates the base model only/],
@@ -346,7 +346,7 @@ describe("flags mean what they say", () => {
       ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "-2", "--to", "-1"],
       /^agentsim: --from -2 --to -1: the range leaves what models\.weak\.fix\.easy may be: must be a probability in \[0\.0001, 1\], got -/,
     ],
-    ["crossover --steps beyond the bound", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "0.5", "--to", "1", "--steps", "1000000"], /--steps must be a whole number from 1 to 1000/],
+    ["crossover --steps beyond the bound", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "0.5", "--to", "1", "--steps", "1000000"], /--steps must be a whole number from 1 to 1,000,/],
     ["crossover --from 1e400", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.easy", "--from", "1e400", "--to", "1"], /--from must be a finite number, got 1e400/],
   ];
   for (const [what, args, message] of cases) {

@@ -214,8 +214,8 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
       },
       /strong-only\.yaml: models\.weak: missing: the traces use model weak, so the prices scenario must define it/,
     ],
-    ["a bad --bootstrap", () => ["fit", trace, "--bootstrap", "-1"], /--bootstrap must be a whole number from 0 to 100000, got -1/],
-    ["too few replicates for a 95% interval", () => ["fit", trace, "--bootstrap", "1"], /--bootstrap must be 0 \(no intervals\) or from 40 to 100000, got 1: fewer replicates cannot place/],
+    ["a bad --bootstrap", () => ["fit", trace, "--bootstrap", "-1"], /--bootstrap must be a whole number from 0 to 100,000, got -1/],
+    ["too few replicates for a 95% interval", () => ["fit", trace, "--bootstrap", "1"], /--bootstrap must be 0 \(no intervals\) or from 40 to 100,000, got 1: fewer replicates cannot place/],
     [
       "tokens beyond any context window (1e300 once printed Infinity and NaN with exit code 0)",
       () => {

@@ -4,6 +4,7 @@
  * problem is a FlagError naming the flag; the CLI adds a pointer to the command's --help.
  */
 import { FlagError } from "../errors.js";
+import { groupDigits } from "../text.js";
 import { MAX_TRIALS } from "../scenario/bounds.js";
 import { seedProblem } from "../scenario/load.js";
 import { defaultThreads } from "../sim/pool.js";
@@ -37,7 +38,7 @@ export function wholeFlag(flag: string, text: string | undefined, min: number, m
   if (text === undefined) return undefined;
   const value = decimal(text);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new FlagError(`${flag} must be a whole number from ${min} to ${max}, got ${typed(text)}`);
+    throw new FlagError(`${flag} must be a whole number from ${groupDigits(min)} to ${groupDigits(max)}, got ${typed(text)}`);
   }
   return value;
 }

@@ -7,7 +7,7 @@ import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { formatAnalytic } from "../render/analytic.js";
 import { terminalWidth } from "../render/layout.js";
-import { DEFAULT_SCENARIO } from "../scenarioArg.js";
+import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_SHOWN } from "../scenarioArg.js";
 
 interface Args {
   scenario: string;
@@ -18,7 +18,7 @@ interface Args {
 export const analyticCommand = (cli: Cli): CommandModule<object, Args> => ({
   builder: (y) =>
     y
-      .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, describe: "scenario file (YAML or JSON)" })
+      .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, defaultDescription: DEFAULT_SCENARIO_SHOWN, describe: "scenario file (YAML or JSON)" })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of tables" })
       .option("wide", { type: "boolean", default: false, describe: "every column, and each fixer's fix phase on the same bugs" }) as never,
   handler: async (args) => {

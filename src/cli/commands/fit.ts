@@ -53,7 +53,7 @@ type Parsed = Omit<Args, "bootstrap" | "threads"> & { bootstrap: number; threads
 function bootstrapFlag(text: string): number {
   const b = wholeFlag("--bootstrap", text, 0, MAX_BOOTSTRAP)!;
   if (b > 0 && b < MIN_BOOTSTRAP) {
-    throw new FlagError(`--bootstrap must be 0 (no intervals) or from ${MIN_BOOTSTRAP} to ${MAX_BOOTSTRAP}, got ${b}: fewer replicates cannot place a 95% interval's ends inside them`);
+    throw new FlagError(`--bootstrap must be 0 (no intervals) or from ${MIN_BOOTSTRAP} to ${groupDigits(MAX_BOOTSTRAP)}, got ${b}: fewer replicates cannot place a 95% interval's ends inside them`);
   }
   return b;
 }

@@ -17,7 +17,7 @@ import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
 import { terminalWidth } from "../render/layout.js";
 import { formatRun } from "../render/run.js";
-import { DEFAULT_SCENARIO } from "../scenarioArg.js";
+import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_SHOWN } from "../scenarioArg.js";
 
 /** Runs traced per strategy and context when --trace-runs is not given. */
 const DEFAULT_TRACE_RUNS = 100;
@@ -37,7 +37,7 @@ interface Args {
 export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
   builder: (y) =>
     y
-      .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, describe: "scenario file (YAML or JSON)" })
+      .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, defaultDescription: DEFAULT_SCENARIO_SHOWN, describe: "scenario file (YAML or JSON)" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
       .option("seed", { type: "string", requiresArg: true, describe: "random seed (default: the scenario's)" })
       .option("threads", threadsOption())

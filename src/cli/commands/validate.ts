@@ -42,7 +42,7 @@ export interface ValidationCheck {
 export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
   builder: (y) =>
     y
-      .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), requiresArg: true, describe: "folder of validation scenarios" })
+      .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), defaultDescription: "the package's scenarios/validation", requiresArg: true, describe: "folder of validation scenarios" })
       .option("trials", { type: "string", requiresArg: true, describe: "runs per check, at least 2 (default: each scenario's)" })
       .option("threads", threadsOption())
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of lines" }) as never,
