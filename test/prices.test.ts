@@ -227,7 +227,7 @@ describe("agentsim prices (the built CLI)", () => {
     const { code, stdout } = agentsim(["prices", "claude-sonnet-4-5"], { COLUMNS: "200" });
     expect(code).toBe(0);
     expect(stdout).toMatch(/^\d+ presets matching "claude-sonnet-4-5", \$ per million tokens\n\(@pydantic\/genai-prices 0\.1\.8: list prices in effect on 2026-09-23\)/);
-    expect(stdout).toMatch(/^anthropic\/claude-sonnet-4-5\s+3\s+15\s+0\.3\s+3\.75\s+6\s+200000\s+6\s+22\.5\s+0\.6\s+7\.5\s+12\s+200000$/m);
+    expect(stdout).toMatch(/^anthropic\/claude-sonnet-4-5\s+3\s+15\s+0\.3\s+3\.75\s+6\s+200,000\s+6\s+22\.5\s+0\.6\s+7\.5\s+12\s+200,000$/m);
     expect(stdout).toMatch(/exceeds "tier above" tokens/);
   });
 

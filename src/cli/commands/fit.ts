@@ -156,7 +156,7 @@ const BUG_COUNT_COLUMNS: Column<FitReport["bugCounts"][number]>[] = [
   {
     head: "Poisson test",
     cell: (c) =>
-      c.form === "constant" ? "constant count" : `p = ${c.pValue === null ? "-" : c.pValue.toPrecision(2)}: ${c.form === "poisson" ? "fits" : `rejected (${c.form})`}`,
+      c.form === "constant" ? "constant count" : `p ${c.pValue === null ? "= -" : c.pValue < 1e-4 ? "< 0.0001" : `= ${c.pValue.toPrecision(2)}`}: ${c.form === "poisson" ? "fits" : `rejected (${c.form})`}`,
   },
 ];
 

@@ -41,6 +41,8 @@ export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
  * 0.18000000000000002); `--json` has the exact doubles.
  */
 const exact = (x: number | null | undefined): string => (x === null || x === undefined ? "-" : String(Number(x.toPrecision(12))));
+/** A token count, grouped as every count is (1,000,000). */
+const tokens = (x: number | null | undefined): string => (x === null || x === undefined ? "-" : groupDigits(x));
 
 interface Column {
   head: string;
@@ -57,13 +59,13 @@ const COLUMNS: Column[] = [
   { head: "cache\nread", cell: (p) => exact(p.cacheRead), rank: 1 },
   { head: "write\n5m", cell: (p) => exact(p.cacheWrite), rank: 2 },
   { head: "write\n1h", cell: (p) => exact(p.cacheWrite1h), rank: 7 },
-  { head: "tier\nabove", cell: (p) => exact(p.longContext?.above), rank: 3 },
+  { head: "tier\nabove", cell: (p) => tokens(p.longContext?.above), rank: 3 },
   { head: "tier\ninput", cell: (p) => exact(p.longContext?.input), rank: 4 },
   { head: "tier\noutput", cell: (p) => exact(p.longContext?.output), rank: 5 },
   { head: "tier\nread", cell: (p) => exact(p.longContext?.cacheRead), rank: 8 },
   { head: "tier\nwrite", cell: (p) => exact(p.longContext?.cacheWrite), rank: 9 },
   { head: "tier\n1h", cell: (p) => exact(p.longContext?.cacheWrite1h), rank: 10 },
-  { head: "context", cell: (p) => exact(p.contextWindow), rank: 6 },
+  { head: "context", cell: (p) => tokens(p.contextWindow), rank: 6 },
 ];
 
 /**
