@@ -676,6 +676,10 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     const narrow = at(60, "run", "scenarios/default.yaml", "--trials", "2000");
     expect(narrow).not.toMatch(/verdict/);
     expect(narrow).toMatch(/^--wide adds p50/m);
+    // one strategy: no pair, and --wide prints no P(cheaper) matrix; it said it would
+    const one = scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace(/^strategies:[\s\S]*$/m, "strategies:\n  strong-first: { generator: strong, fixer: weak }\n"));
+    const single = at(100, "run", one, "--trials", "2000");
+    expect(single.replace(/\n/g, " ")).toMatch(/--wide adds p50, p99, z and relative error, the extensions' outputs and the cost by model\. $/);
   });
 
   it("sweep's and report's closing line are wrapped, the file's name whole", () => {

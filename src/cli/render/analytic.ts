@@ -12,6 +12,7 @@ import { money, num, table, closedForm } from "../format.js";
 import { analyticDecisionLines } from "./decision.js";
 import { sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
 import { PAIR_COLUMN, byContext, ladderTable, modelCostTable, noClosedFormNotes } from "./run.js";
+import { listed } from "../../text.js";
 
 const ANALYTIC_COLUMNS: Column<AnalyticResult>[] = [
   { head: "strategy", cell: (r) => r.strategy },
@@ -36,7 +37,8 @@ export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], de
   if (ladders) lines.push(...(lines.at(-1) === "" ? [] : [""]), ladders);
   const fixers = [...new Set(scenario.strategies.flatMap((s) => fixRungs(s.ladder).map((r) => r.model)))];
   if (!fit.wide) {
-    lines.push(...wrap(`--wide adds the attempt variance, the cost by model${fixers.length > 1 ? " and each fixer's fix phase on the same bugs" : ""}.`, fit.width));
+    const adds = ["the attempt variance", "the cost by model", ...(fixers.length > 1 ? ["each fixer's fix phase on the same bugs"] : [])];
+    lines.push(...wrap(`--wide adds ${listed(adds)}.`, fit.width));
     return lines.join("\n") + "\n";
   }
   let out = lines.join("\n") + "\n";

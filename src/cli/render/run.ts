@@ -12,7 +12,7 @@ import { usesExtensions } from "../../scenario/extensions.js";
 import { RUNGS_SHOWN } from "../../scenario/ladder.js";
 import type { Scenario } from "../../scenario/types.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
-import { groupDigits } from "../../text.js";
+import { groupDigits, listed } from "../../text.js";
 import { money, num, percent, percentStrict, seconds, table, tooFewRunsNote, closedForm, zText } from "../format.js";
 import { decisionLines } from "./decision.js";
 import { GLUE, sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
@@ -126,7 +126,14 @@ export function formatRun(view: RunView, fit: FitOptions): string {
     // the verdict's rule where the table shows verdicts: not where no strategy has a closed form,
     // nor where the column went for the width
     const judged = results.some((r) => r.analyticMean !== null) && /\bverdict\b/.test(table.split("\n", 3).join("\n"));
-    const hint = `${judged ? `${verdict}. ` : ""}--wide adds p50, p99, z and relative error, ${usesExtensions(scenario) ? "the extensions' outputs, " : ""}the cost by model and P(cheaper) for every pair.`;
+    // what --wide adds here: no P(cheaper) matrix for one strategy, no extensions' table without them
+    const adds = [
+      "p50, p99, z and relative error",
+      ...(usesExtensions(scenario) ? ["the extensions' outputs"] : []),
+      "the cost by model",
+      ...(scenario.strategies.length > 1 ? ["P(cheaper) for every pair"] : []),
+    ];
+    const hint = `${judged ? `${verdict}. ` : ""}--wide adds ${listed(adds)}.`;
     lines.push(...wrap(hint, fit.width));
     return lines.join("\n") + "\n";
   }
