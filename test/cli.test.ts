@@ -172,6 +172,13 @@ describe("agentsim analytic and crossover", () => {
     expect(JSON.parse(agentsim(...args, "twin,weak-first", "--json").stdout).definedAlike).toBe(false);
   });
 
+  it("run --trace says what it wrote, where (an audit: nothing was said of it)", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "agentsim-trace-")), "t.jsonl");
+    const text = agentsim("run", "scenarios/default.yaml", "--trials", "2000", "--trace", file, "--trace-runs", "7").stdout;
+    const lines = readFileSync(file, "utf8").trimEnd().split("\n").length;
+    expect(text.replace(/\n {2}/g, " ")).toMatch(new RegExp(`\nTraced the first 7 runs of each strategy and context \\(${lines.toLocaleString("en-US")} requests\\) to \\S*t\\.jsonl\\.\n$`));
+  });
+
   it("run --trace writes the requests and changes no number of --json", () => {
     const file = join(mkdtempSync(join(tmpdir(), "agentsim-trace-")), "t.jsonl");
     const args = ["run", "scenarios/escalation.yaml", "--trials", "2000", "--threads", "2", "--json"];

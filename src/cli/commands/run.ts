@@ -1,7 +1,7 @@
 /** `agentsim run [scenario]`: simulate every strategy and context and check them against the closed forms. */
 import type { CommandModule } from "yargs";
 import { decide } from "../../decision/decision.js";
-import { FlagError } from "../../errors.js";
+import { FlagError, oneLine } from "../../errors.js";
 import { evaluateScenario } from "../../evaluate/evaluate.js";
 import { MAX_TRACE_RUNS, traceJobs } from "../../evaluate/trace.js";
 import { openScenario } from "../../scenario/load.js";
@@ -15,7 +15,8 @@ import { seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, wholeFlag }
 import { onInterrupt, type Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
-import { terminalWidth } from "../render/layout.js";
+import { terminalWidth, unbroken, wrap } from "../render/layout.js";
+import { groupDigits, noun } from "../../text.js";
 import { formatRun } from "../render/run.js";
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_SHOWN } from "../scenarioArg.js";
 
@@ -68,6 +69,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
           `growth, regressions, caps, ladders or what else the per-attempt path steps through) that need --path attempt (or auto)`,
       );
     }
+    let requests = 0; // the trace's lines
     if (trace !== undefined) {
       await loadSamplersFor(jobsOf(scenario).map((job) => job.params));
       // Ctrl-C or SIGTERM while the trace is written leaves none of it (process.exit removes its temporary file)
@@ -79,6 +81,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       try {
         const chunks = (function* () {
           for (const lines of jobs) {
+            requests += lines.length;
             for (let i = 0; i < lines.length; i += 4096) yield lines.slice(i, i + 4096).map((l) => l + "\n").join("");
           }
         })();
@@ -101,6 +104,12 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       } else {
         const view = { scenario, file: args.scenario, trials, seed, evaluation, decision, timing };
         cli.stdout.write(formatRun(view, { width: terminalWidth(cli.stdout), wide: args.wide }));
+        if (trace !== undefined) {
+          // what --trace wrote, and where: the run's report said nothing of it
+          const runs = Math.min(traceRuns, trials);
+          const traced = `Traced the first ${groupDigits(runs)} ${noun(runs, "run")} of each strategy and context (${groupDigits(requests)} requests) to ${unbroken(oneLine(trace))}.`;
+          cli.stdout.write(`\n${wrap(traced, terminalWidth(cli.stdout), "", "  ").join("\n")}\n`);
+        }
       }
     } finally {
       progress.stop();
