@@ -90,7 +90,13 @@ function simSentence(d: Decision["contexts"][number]): string {
   const inEveryRun = m.tied.length > 0 ? m.sameInEveryRun : [m.runnerUp?.strategy ?? ""];
   const byClosedForm = m.tied.filter((t) => !inEveryRun.includes(t));
   const parts = [`${money(same ? m.best.value : (m.expectedTie ?? m.best.value))} per run${same && !heavyBest ? "" : expected}${completing(m.best)}`];
-  const savings = same ? `the same as ${listed(inEveryRun)}${m.tied.length > 0 ? "" : completing(m.runnerUp!)} in every run` : savingsClause(m);
+  // a best ranked by its closed form against a runner-up ranked by its simulated mean: the savings
+  // are between those two, which the table shows in different columns; say which the other is
+  const runnerUpSimulated =
+    heavyBest && m.runnerUp && m.tied.length === 0 && !m.heavyTailed.some((h) => h.strategy === m.runnerUp!.strategy && h.expected !== null)
+      ? ` (its simulated mean, ${money(m.runnerUp.value)})`
+      : "";
+  const savings = same ? `the same as ${listed(inEveryRun)}${m.tied.length > 0 ? "" : completing(m.runnerUp!)} in every run` : savingsClause(m)?.concat(runnerUpSimulated) ?? null;
   if (same) {
     parts.push(savings! + (byClosedForm.length > 0 ? `, and as ${listed(byClosedForm)} by ${byClosedForm.length > 1 ? "their" : "its"} closed form${simulatedMeansOf(m, byClosedForm)}` : ""));
   } else if (m.expectedTie !== null) {
