@@ -196,6 +196,19 @@ describe("decide", () => {
 
 describe("decideAnalytic", () => {
   const base = { generator: "g", fixer: "f", reason: null };
+  it("ranks an infinite expected cost last, as run does (an audit: 'not ranked, no closed form'), and ties it with nothing", () => {
+    const rows = [
+      { ...base, strategy: "a", context: "shared" as const, analyticMean: null, reason: "infinite expected cost: models.f.fix.hard is beta with a = 1.5 <= 2" },
+      { ...base, strategy: "b", context: "shared" as const, analyticMean: 0.4 },
+    ];
+    const d = decideAnalytic(rows).contexts[0]!;
+    expect(d.byMean!.ranking.map((c) => [c.strategy, c.value])).toEqual([["b", 0.4], ["a", Infinity]]);
+    expect(d.byMean!.tied).toEqual([]);
+    expect(d.noClosedForm).toEqual([]);
+    // alone, an infinite cost is no cheapest: it stays without a closed form
+    expect(decideAnalytic([rows[0]!]).contexts[0]!).toMatchObject({ byMean: null, noClosedForm: [{ strategy: "a" }] });
+  });
+
   const results: AnalyticRow[] = [
     { ...base, strategy: "a", context: "shared", analyticMean: 0.5 },
     { ...base, strategy: "b", context: "shared", analyticMean: null, reason: "retry caps (limits) have no closed form" },

@@ -179,7 +179,9 @@ const equal: SameCost = (a, b) => a === b;
  */
 export const CLOSED_FORM_TIE = 1e-12;
 
-const sameExpectedCost: SameCost = (a, b) => Math.abs(a - b) <= CLOSED_FORM_TIE * Math.max(Math.abs(a), Math.abs(b));
+// (an infinite cost is the same as an infinite one only: its relative tolerance would be infinite)
+const sameExpectedCost: SameCost = (a, b) =>
+  a === b || (Number.isFinite(a) && Number.isFinite(b) && Math.abs(a - b) <= CLOSED_FORM_TIE * Math.max(Math.abs(a), Math.abs(b)));
 
 /** Candidates sorted by value, cheapest first; equal values keep their input order. */
 export function rank(candidates: Candidate[]): Candidate[] {
@@ -358,15 +360,20 @@ export function decideAnalytic(results: AnalyticRow[]): AnalyticDecision {
   return {
     contexts: contextsOf(results).map((context) => {
       const mine = results.filter((r) => r.context === context);
-      const candidates = mine
-        .filter((r) => r.analyticMean !== null)
-        .map((r) => ({ strategy: r.strategy, value: r.analyticMean!, completion: r.expectedCompletion ?? 1 }));
+      // an infinite expected cost ranks last, as run ranks it (it was "not ranked, no closed form"),
+      // where some other strategy's is finite
+      const finite = mine.filter((r) => r.analyticMean !== null);
+      const infinite = finite.length > 0 ? mine.filter((r) => r.analyticMean === null && hasInfiniteCost(r)) : [];
+      const candidates = [
+        ...finite.map((r) => ({ strategy: r.strategy, value: r.analyticMean!, completion: r.expectedCompletion ?? 1 })),
+        ...infinite.map((r) => ({ strategy: r.strategy, value: Infinity, completion: r.expectedCompletion ?? 1 })),
+      ];
       const byMean = candidates.length > 0 ? choose(candidates, sameExpectedCost) : null;
       return {
         context,
         byMean,
         byCompletedRun: byMean ? byCompletedRunOf(byMean.ranking, sameExpectedCost) : null,
-        noClosedForm: mine.filter((r) => r.analyticMean === null).map((r) => ({ strategy: r.strategy, reason: r.reason ?? "no closed form" })),
+        noClosedForm: mine.filter((r) => r.analyticMean === null && !infinite.includes(r)).map((r) => ({ strategy: r.strategy, reason: r.reason ?? "no closed form" })),
       };
     }),
   };

@@ -231,6 +231,7 @@ export function analyticDecisionText(decision: AnalyticDecision, roster: Roster)
       parts.push(`${money(d.byMean.best.value)} per run${completing(d.byMean.best)}`);
       const savings = savingsClause(d.byMean);
       if (savings) parts.push(savings);
+      else if (d.byMean.runnerUp?.value === Infinity) parts.push(`${d.byMean.runnerUp.strategy}'s expected cost is infinite`);
       if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, d.byMean.best.strategy));
     }
     const reasons = [...new Set(d.noClosedForm.map((n) => n.reason))];
