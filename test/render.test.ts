@@ -415,6 +415,14 @@ describe("the decision in words", () => {
     expect(text).toMatch(/a-x's cost has infinite variance, so it is ranked by its expected cost, \$0\.45000 \(its simulated mean, \$0\.20000, is unreliable\)/);
   });
 
+  it("per completed run: not said where the cheapest and the next complete every run, which repeats their means (an audit)", () => {
+    const results = [row("a-x", 0.2, 0.3, 1), row("b-x", 0.3, 0.4, 1), row("c-x", 0.25, 0.3, 0.5)];
+    expect(decisionLines(decide(results, []), results, 400).join("\n")).not.toMatch(/per completed run/);
+    // the next one per completed run falls short of every run: said, with its value
+    const short = [row("a-x", 0.2, 0.3, 1), row("b-x", 0.3, 0.4, 1), row("c-x", 0.25, 0.3, 0.9)];
+    expect(decisionLines(decide(short, []), short, 400).join("\n")).toMatch(/also cheapest per completed run \(mean \/ completion\): \$0\.20000, against \$0\.27778 for c-x/);
+  });
+
   it("per completed run: none where no run completes, none finite where every mean with completions is infinite", () => {
     // a-x: a finite mean, but no run completes; b-x: completes some runs, at an infinite expected cost
     const results = [row("a-x", 0.2, 0.3, 0), { ...row("b-x", 0.4, 0.5, 0.5), reason: "infinite expected cost: beta with a = 1.5" }];

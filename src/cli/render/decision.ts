@@ -115,7 +115,8 @@ function simSentence(d: Decision["contexts"][number]): string {
     parts.push(`cheaper than ${it ? "it" : m.runnerUp.strategy} in ${percentStrict(m.probabilityCheaper, 1)} of single runs`);
   }
   parts.push(p90Clause(d.byP90, m.best.strategy, d.p90Apart, d.p90RunnerUpApart));
-  if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, m.best.strategy));
+  const perCompleted = d.byCompletedRun && completedRunClause(d.byCompletedRun, m.best.strategy);
+  if (perCompleted) parts.push(perCompleted);
   for (const h of m.heavyTailed.filter((x) => x !== heavyBest)) {
     parts.push(
       h.expected === null
@@ -164,10 +165,13 @@ function p90Clause(p90: Choice, cheapest: string | null, apart: boolean | null, 
 }
 
 /** The ranking by mean / completion, said against the cheapest per run. */
-function completedRunClause(c: Choice, cheapestPerRun: string): string {
+function completedRunClause(c: Choice, cheapestPerRun: string): string | null {
   if (c.ranking.every((x) => x.completion === 0)) return "no strategy fixes every bug in any run, so none has a cost per completed run";
   if (c.best.value === Infinity) return "no strategy has a finite cost per completed run";
   const others = cheapestBeside(c, cheapestPerRun);
+  // the same cheapest, and it and the next one complete every run: their costs per completed run
+  // are their means, said already (an audit: a clause that repeated them)
+  if (others && others.length === 0 && c.best.completion === 1 && (c.runnerUp === null || c.runnerUp.completion === 1)) return null;
   if (others) {
     const next = others.length > 0 ? tiedWith(others) : c.runnerUp ? `, against ${money(c.runnerUp.value)} for ${c.runnerUp.strategy}` : "";
     return `also cheapest per completed run (mean / completion): ${money(c.best.value)}${next}`;
@@ -232,7 +236,8 @@ export function analyticDecisionText(decision: AnalyticDecision, roster: Roster)
       const savings = savingsClause(d.byMean);
       if (savings) parts.push(savings);
       else if (d.byMean.runnerUp?.value === Infinity) parts.push(`${d.byMean.runnerUp.strategy}'s expected cost is infinite`);
-      if (d.byCompletedRun) parts.push(completedRunClause(d.byCompletedRun, d.byMean.best.strategy));
+      const perCompleted = d.byCompletedRun && completedRunClause(d.byCompletedRun, d.byMean.best.strategy);
+      if (perCompleted) parts.push(perCompleted);
     }
     const reasons = [...new Set(d.noClosedForm.map((n) => n.reason))];
     const missing = reasons.map((why) => `no closed form for ${d.noClosedForm.filter((n) => n.reason === why).map((n) => n.strategy).join(", ")}: ${why}`);
