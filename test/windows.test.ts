@@ -266,7 +266,7 @@ describe("the bound on reaching a window covers every request's size", () => {
     const r = analyze({ fixOutput: 500, errorTrace: 1000, errorGrowth: 1 });
     expect(r.windowChance).toBeCloseTo(0.3 ** 5, 15);
     expect(r.analyticMean).toBeNull();
-    expect(r.reason).toMatch(/^a context window is reached in up to 0\.0024 of runs/);
+    expect(r.reason).toMatch(/^a context window is reached in up to 0\.24% of runs/);
   });
 
   it("with random output lengths: every attempt adds the largest output", () => {

@@ -209,6 +209,11 @@ export function growthVarianceReason(scenario: Scenario, strategy: Strategy): st
   return null;
 }
 
+/** A share of runs as a reason says it, in percent to two digits ("0.029%": it said "0.00029 of runs", as no other share is said). */
+function shareOfRuns(chance: number): string {
+  return `${Number((100 * chance).toPrecision(2))}%`;
+}
+
 /** How a `reason` for an infinite expected cost begins: the one mark its readers go by. */
 const INFINITE_COST = "infinite expected cost";
 
@@ -755,12 +760,12 @@ function expectedCost(
     return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: null };
   }
   if (phase.windowChance >= NEGLIGIBLE_WINDOW) {
-    reason = `a context window is reached in up to ${phase.windowChance.toPrecision(2)} of runs (compaction or stopping has no closed form)`;
+    reason = `a context window is reached in up to ${shareOfRuns(phase.windowChance)} of runs (compaction or stopping has no closed form)`;
     return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
   }
   if (phase.tokensReason !== null) return { reason: phase.tokensReason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
   if (phase.tierChance >= NEGLIGIBLE_WINDOW) {
-    reason = `a long-context tier is reached in up to ${phase.tierChance.toPrecision(2)} of runs, which has no closed form for a multi-rung ladder in shared context`;
+    reason = `a long-context tier is reached in up to ${shareOfRuns(phase.tierChance)} of runs, which has no closed form for a multi-rung ladder in shared context`;
     return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
   }
   const gen = scenario.models[strategy.generator]!;
