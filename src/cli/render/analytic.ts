@@ -41,7 +41,8 @@ export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], de
     lines.push(...wrap(`--wide adds ${listed(adds)}.`, fit.width));
     return lines.join("\n") + "\n";
   }
-  let out = lines.join("\n") + "\n";
+  // one blank line before the next table (the ladder table ends with a line break of its own)
+  let out = lines.join("\n").replace(/\n+$/, "") + "\n";
   out += modelCostTable(results, "closed form");
   const bugSets = [...new Set(scenario.strategies.map((s) => s.generator))];
   if (fixers.length > 1) {
