@@ -96,6 +96,9 @@ describe("agentsim run", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/p50 +p90 +p99/);
     expect(stdout).toMatch(/P\(row strategy is cheaper than column strategy in a run; a tie counts half\)/);
+    // the extensions' table leaves out the columns no row has a value in (no time model: no wall seconds)
+    expect(stdout).toMatch(/^strategy +context +base formula +bias +attempts +bugs +all fixed +cache hits$/m);
+    expect(agentsim("run", "scenarios/ext-cache-ttl.yaml", "--trials", "2000", "--wide").stdout).toMatch(/all fixed +wall mean +wall p90 +cache hits$/m);
   });
 
   it("--json carries the decision, whose cheapest strategy has the lowest mean", () => {

@@ -217,9 +217,13 @@ function extensionTable(results: SimResult[], width: number): string {
     percentStrict(r.allFixedFraction, 1), `${seconds(r.meanWallSeconds)} (${seconds(r.expectedWallSeconds)})`, seconds(r.p90WallSeconds),
     `${percentStrict(r.cacheHitRate, 1)} (${percentStrict(r.expectedCacheHitRate, 1)})`,
   ]);
+  // a column with nothing in any row (no time model: the wall seconds) says nothing
+  const empty = (j: number) => rows.every((row) => /^-( \(-\))?$/.test(row[j]!));
+  const kept = head.map((_, j) => j).filter((j) => !empty(j));
+  const shown = kept.map((j) => head[j]!);
   return (
     `\n${wrap("Assumptions dropped (simulated, closed form in parentheses; bias = sim mean vs the base formula):", width).join("\n")}\n\n` +
-    table(head, rows, new Set(head.slice(2))) +
+    table(shown, rows.map((row) => kept.map((j) => row[j]!)), new Set(shown.slice(2))) +
     "\n"
   );
 }
