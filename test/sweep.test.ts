@@ -721,6 +721,13 @@ describe("cli", () => {
     const s = spawnSync(process.execPath, [CLI, "sweep", file, "--shard", "3/2"], { encoding: "utf8" });
     expect(s.status).toBe(2);
     expect(s.stderr.trim().split("\n")).toHaveLength(1);
+    // more shards than points: a merge would need every one (an audit: --shard 1/2^53 was written)
+    const good = join(dir, "good.json");
+    writeFileSync(good, JSON.stringify(scenarioData({ "models.weak.fix.hard": [0.3, 0.5] })));
+    const many = spawnSync(process.execPath, [CLI, "sweep", good, "--shard", "1/3", "--out", join(dir, "many.csv")], { encoding: "utf8" });
+    expect(many.status).toBe(2);
+    expect(many.stderr).toBe("agentsim: --shard 1/3: the grid has 2 points, so at most 2 shards (see agentsim sweep --help)\n");
+    expect(existsSync(join(dir, "many.csv.partial"))).toBe(false);
   });
 
   it("a killed sweep leaves no file under the final name and --resume completes it to the same bytes", async () => {

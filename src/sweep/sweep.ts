@@ -23,7 +23,8 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream, fdatasyncSync, renameSync, rmSync, writeSync } from "node:fs";
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { fileErrorText, UserError } from "../errors.js";
+import { FlagError, fileErrorText, UserError } from "../errors.js";
+import { groupDigits } from "../text.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { isSmall, jobsOf } from "../sim/simulate.js";
@@ -33,7 +34,7 @@ import { makeRecord, recordFile, recordText } from "./record.js";
 import { pointAt } from "./grid.js";
 import { pointSeedKey, type Sweep } from "./points.js";
 import type { PointTask } from "./tasks.js";
-import { shardPoint, shardSize, type Shard } from "./shard.js";
+import { shardLabel, shardPoint, shardSize, type Shard } from "./shard.js";
 
 export interface SweepOptions {
   /** the final CSV file */
@@ -125,6 +126,11 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   const { out } = options;
   const trials = options.trials ?? sweep.base.trials;
   const shard = options.shard ?? null;
+  // more shards than points: some are empty, and a merge needs every one of them (--shard 1/2^53
+  // wrote a shard no merge could ever complete)
+  if (shard && shard.count > sweep.size) {
+    throw new FlagError(`--shard ${shardLabel(shard)}: the grid has ${groupDigits(sweep.size)} ${sweep.size === 1 ? "point" : "points"}, so at most ${groupDigits(sweep.size)} shards`);
+  }
   const mine = shardSize(shard, sweep.size);
   const layout = csvLayout(sweep.base, sweep.extensions);
   const header = toCsv([sweepColumns(sweep.axes, layout)]);
