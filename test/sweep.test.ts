@@ -600,7 +600,12 @@ describe("sweep", () => {
     appendFileSync(files.partial, "3,8,strong-first,strong,weak,sha");
     // Another scenario, trial count or shard may not take it over.
     const other = await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 1000, resume: true }));
-    expect(other).toMatch(/^cannot resume .*interrupted\.csv: .*different scenario, --trials or --shard/);
+    // it says which differs (an audit: "a different scenario, --trials or --shard", whichever it was)
+    expect(other).toMatch(/^cannot resume .*interrupted\.csv: .*interrupted\.csv\.partial was started with --trials 2000, not 1000 \(run without --resume to start over\)$/);
+    const sharded = await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, shard: { index: 1, count: 2 }, resume: true }));
+    expect(sharded).toMatch(/was started with no --shard, not --shard 1\/2 /);
+    const edited = await userErrorAsync(runSweep(pool, buildSweep({ ...data, seed: 8 }, "t.yaml"), { out, trials: 2000, resume: true }));
+    expect(edited).toMatch(/was started from other scenario data \(the file's values changed since\) /);
     expect(other).not.toContain("\n");
     // the handle says when the output is in place, whole (a signal after that has nothing to resume)
     const handle: SweepHandle = { flush: null, createdPartial: false };

@@ -89,6 +89,15 @@ interface PartialState {
   bytes: number;
   /** sha256 of those bytes: --resume goes on only from rows exactly as written */
   sha256: string;
+  /** what the fingerprint is made of, so that a refusal can say which differs (absent in older records) */
+  started?: Started;
+}
+
+/** The parts of a sweep's fingerprint: its trials, its shard, and a sha256 of the scenario file's data. */
+interface Started {
+  trials: number;
+  shard: [number, number] | null;
+  scenario: string;
 }
 
 /** The temporary CSV and its sidecar of a sweep writing to `out`. */
@@ -141,7 +150,8 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   options.onLock?.(lock);
   try {
     const rowsPerPoint = sweep.base.strategies.length * sweep.base.contexts.length;
-    const resumable = options.resume ? await resumableState(out, fingerprint, header, mine, rowsPerPoint) : null;
+    const started: Started = { trials, shard: shard && [shard.index, shard.count], scenario: createHash("sha256").update(canonicalJson(sweep.raw)).digest("hex") };
+    const resumable = options.resume ? await resumableState(out, fingerprint, started, header, mine, rowsPerPoint) : null;
     let state = resumable?.state ?? null;
     // the sha256 of the partial file so far, kept up to date row by row
     const content = resumable?.content ?? createHash("sha256").update(header);
@@ -152,7 +162,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       await rm(files.state, { force: true });
       await rm(files.partial, { force: true });
       if (options.handle) options.handle.createdPartial = true;
-      state = { version: 2, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header), sha256: digestOf(content) };
+      state = { version: 2, fingerprint, completedPoints: 0, bytes: Buffer.byteLength(header), sha256: digestOf(content), started };
       let starting = files.partial;
       try {
         await writeFile(files.partial, header, { flag: "wx" });
@@ -328,6 +338,18 @@ function handled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+/** What differs between the sweep that started a partial file and this one, as a refusal says it. */
+function differences(then: Started | undefined, now: Started): string {
+  if (!then) return "with a different scenario, --trials or --shard";
+  const shard = (s: [number, number] | null) => (s ? `--shard ${s[0]}/${s[1]}` : "no --shard");
+  const said = [
+    ...(then.trials !== now.trials ? [`with --trials ${then.trials}, not ${now.trials}`] : []),
+    ...(String(then.shard) !== String(now.shard) ? [`with ${shard(then.shard)}, not ${shard(now.shard)}`] : []),
+    ...(then.scenario !== now.scenario ? ["from other scenario data (the file's values changed since)"] : []),
+  ];
+  return said.length > 0 ? said.join(" and ") : "with a different scenario, --trials or --shard";
+}
+
 /**
  * The sidecar's text: the record's JSON padded to a fixed length, so that a sweep rewrites it in
  * place, point after point, with one write of one block (which a kill cannot tear).
@@ -336,7 +358,7 @@ function stateText(state: PartialState): string {
   return JSON.stringify(state).padEnd(STATE_BYTES - 1) + "\n";
 }
 
-const STATE_BYTES = 256;
+const STATE_BYTES = 512;
 
 /** Create the sidecar atomically (a temporary file renamed over it). */
 async function saveState(file: string, state: PartialState): Promise<void> {
@@ -352,6 +374,7 @@ async function saveState(file: string, state: PartialState): Promise<void> {
 async function resumableState(
   out: string,
   fingerprint: string,
+  started: Started,
   header: string,
   points: number,
   rowsPerPoint: number,
@@ -381,7 +404,7 @@ async function resumableState(
   ) {
     fail(`${files.state} is not a sweep progress record`);
   }
-  if (state.fingerprint !== fingerprint) fail(`${files.partial} was started with a different scenario, --trials or --shard`);
+  if (state.fingerprint !== fingerprint) fail(`${files.partial} was started ${differences(state.started, started)}`);
   if (state.completedPoints > points) fail(`${files.state} records more points than the sweep has`);
   if (size < state.bytes) fail(`${files.partial} is shorter than its progress record (${size} < ${state.bytes} bytes)`);
   const file = await open(files.partial, "r");
