@@ -248,6 +248,15 @@ describe("notes where the intervals or the decision say less than they seem to",
     }
   });
 
+  it("the order of the runs in a file does not move the intervals (an audit: runs listed backwards did)", async () => {
+    const records = sampleRecords({ runs: 60, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "order" });
+    const byRun = new Map<number, TraceRecord[]>();
+    for (const r of records) byRun.set(r.run, [...(byRun.get(r.run) ?? []), r]);
+    const backwards = [...byRun.keys()].reverse().flatMap((k) => byRun.get(k)!);
+    const [a, b] = [await fitRuns(runsOf(records), options(100)), await fitRuns(runsOf(backwards), options(100))];
+    expect(b.parameters).toEqual(a.parameters);
+  });
+
   it("runs kept one file each are resampled as one group: the intervals of one file (an audit: width 0 and a note per file)", async () => {
     const records = sampleRecords({ runs: 60, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "split" });
     const whole = await fitRuns(runsOf(records), options(200));

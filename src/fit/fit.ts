@@ -194,6 +194,22 @@ const FLAT =
   "other values explain the traces as well (EM from other starts ends elsewhere at the same likelihood), as when a " +
   "rung gives each bug one attempt before a consult or an escalation";
 
+/**
+ * The runs in an order that does not depend on how a file lists them: by file, by (strategy,
+ * context) as first met, then by run index, as `run --trace` writes them. The bootstrap draws its
+ * units in this order, so runs listed backwards moved the intervals' ends (an audit).
+ */
+function inCanonicalOrder(runs: TraceRun[]): TraceRun[] {
+  const firstMet = (key: (r: TraceRun) => string) => {
+    const seen = new Map<string, number>();
+    for (const r of runs) if (!seen.has(key(r))) seen.set(key(r), seen.size);
+    return (r: TraceRun) => seen.get(key(r))!;
+  };
+  const file = firstMet((r) => r.file);
+  const group = firstMet((r) => JSON.stringify([r.strategy, r.context]));
+  return [...runs].sort((a, b) => file(a) - file(b) || group(a) - group(b) || a.run - b.run);
+}
+
 /** Fit runs read from traces (see trace.ts: readTraceFile, assembleRuns). */
 export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<FitReport> {
   if (runs.length === 0) throw new UserError("no runs in the traces");
@@ -201,7 +217,7 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
   const prices = options.prices ? parseScenario(options.prices.raw, options.prices.file) : null;
   const ladderOf = laddersOf(prices);
   checkGenerators(runs, prices, options.prices?.file ?? "");
-  const observations = runs.map((run) => observeRun(run, ladderOf));
+  const observations = inCanonicalOrder(runs).map((run) => observeRun(run, ladderOf));
   const data = compileFitData(observations);
   const defs = parameterDefs(data);
   const full = estimate(data, unitWeights(data));
