@@ -36,8 +36,8 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
       .option("param", { type: "string", demandOption: true, requiresArg: true, describe: "dotted numeric key, e.g. models.weak.bugs.count" })
-      .option("from", { type: "string", requiresArg: true, describe: "start of the range searched (optional for a bug count and a rung's attempts)" })
-      .option("to", { type: "string", requiresArg: true, describe: "end of the range searched (optional for a bug count and a rung's attempts)" })
+      .option("from", { type: "string", requiresArg: true, describe: "start of the range searched (needed but for a bug count, default 0, and a rung's attempts, default 1)" })
+      .option("to", { type: "string", requiresArg: true, describe: "end of the range searched (needed but for a bug count: every root where its cost is a polynomial, else to 100; a rung's attempts: 20)" })
       .option("between", { type: "string", requiresArg: true, describe: "two strategies, S1,S2 (default: the first two)" })
       .option("context", { choices: ["shared", "fresh"] as const, requiresArg: true, describe: "one context (default: the scenario's)" })
       .option("steps", { type: "string", default: "400", requiresArg: true, describe: `grid intervals of the sign scan, at most ${MAX_STEPS}` })
