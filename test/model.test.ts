@@ -524,6 +524,31 @@ describe("hand-computed example (2 bugs, one easy one hard)", () => {
     expect(at(0.15, 0.15, { maxAttemptsPerBug: 50 }).varianceReason).toBeNull();
   });
 
+  it("a context window on an earlier rung's model does not bound a heavy-tailed last rung: its variance is infinite (a review)", () => {
+    // escalate: 3 attempts of weak (a window of 60,000 tokens), then strong without one, whose hard
+    // rate is beta with a = 3 <= 4: no closed form (the window), and it got a 95% interval
+    const raw = {
+      name: "win",
+      seed: 1,
+      trials: 10,
+      models: {
+        strong: { price: { input: 5, output: 25 }, bugs: { count: 3, hardFraction: 0.3333333333 }, fix: { easy: 0.9, hard: { dist: "beta", mean: 0.6, concentration: 5 } } },
+        weak: { price: { input: 1, output: 5 }, bugs: { count: 8, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.15 }, contextWindow: 60000 },
+      },
+      tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+      contexts: ["shared"],
+      strategies: { escalate: { generator: "weak", ladder: [{ fixer: "weak", attempts: 3 }, { fixer: "strong" }] } },
+    };
+    const s = parseScenario(raw, "win.yaml");
+    const r = analyzeStrategy(s, s.strategies[0]!, "shared");
+    expect(r.analyticMean).toBeNull();
+    expect(r.varianceReason).toMatch(/^infinite variance of the cost: models\.strong\.fix\.hard is beta with a = 3 <= 4/);
+    // a window on the last rung's model stops the run first: its cost is bounded
+    (raw.models.strong as Record<string, unknown>).contextWindow = 60000;
+    const t = parseScenario(raw, "win.yaml");
+    expect(analyzeStrategy(t, t.strategies[0]!, "shared").varianceReason).toBeNull();
+  });
+
   it("error-trace growth with a long-context tier has no closed form in fresh context", () => {
     // The tier's first attempt was placed as without growth: $0.05584 against $0.06783 by hand and
     // by simulation, on one bug (p = 0.5, L1 = 6000, G = 500, E = 1000, growth 0.2, tier above 12,000).

@@ -180,9 +180,19 @@ export function infiniteVarianceReason(scenario: Scenario, strategy: Strategy): 
   return divergence(scenario, strategy, "variance") ?? growthVarianceReason(scenario, strategy);
 }
 
-/** Whether a fix-phase model has a context window and the run stops there (no compaction). */
+/**
+ * Whether a context window stops a run before the unbounded last rung's attempts grow without
+ * bound (no compaction): that rung's model has a window and its conversation grows with each attempt.
+ * A window on an earlier rung's model bounds nothing there (a review: an escalation ladder with a
+ * heavy-tailed last rung got an interval because its first rung's model had a window). A bounded
+ * ladder's runs end anyway.
+ */
 function stopsAtWindow(scenario: Scenario, strategy: Strategy): boolean {
-  return scenario.compaction === null && fixPhaseModels(strategy.ladder).some((m) => scenario.models[m]!.contextWindow !== null);
+  if (scenario.compaction !== null) return false;
+  if (hasBoundedEnd(strategy.ladder)) return fixPhaseModels(strategy.ladder).some((m) => scenario.models[m]!.contextWindow !== null);
+  const last = strategy.ladder[strategy.ladder.length - 1]!;
+  const grows = deltaOf(tokenShape(scenario)) > 0 || scenario.tokens.errorGrowth > 0;
+  return scenario.models[last.model]!.contextWindow !== null && grows;
 }
 
 /**
