@@ -394,7 +394,7 @@ describe("sweep", () => {
     child.stderr!.on("data", (d) => (stderr += d));
     const exited = new Promise<number | null>((done) => child.once("exit", done));
     for (let waited = 0; waited < 60_000 && !existsSync(`${out}.lock`); waited += 5) {
-      if (existsSync(join(root, "made")) && !existsSync(`${out}.${child.pid}.tmp`)) spawnSync("mkfifo", [`${out}.${child.pid}.tmp`]);
+      if (existsSync(join(root, "made")) && !existsSync(`${out}.agentsim-${child.pid}.tmp`)) spawnSync("mkfifo", [`${out}.agentsim-${child.pid}.tmp`]);
       await new Promise((r) => setTimeout(r, 5));
     }
     child.kill("SIGINT");
@@ -546,11 +546,12 @@ describe("sweep", () => {
     const out = join(dir, "tmps/out.csv");
     mkdirSync(join(dir, "tmps"));
     const dead = Number(spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" }).stdout);
-    const keep = [`out.csv.${process.ppid}.tmp`, `other.csv.${dead}.tmp`, `out.csv.${dead}.tmpx`];
-    for (const name of [`out.csv.${dead}.tmp`, ...keep]) writeFileSync(join(dir, "tmps", name), "x");
-    mkdirSync(join(dir, "tmps", `out.csv.${dead + 1}.tmp`));
-    expect(temporaryOf(out)).toBe(`${out}.${process.pid}.tmp`);
-    expect(readdirSync(join(dir, "tmps")).sort()).toEqual([...keep, `out.csv.${dead + 1}.tmp`].sort());
+    // only agentsim's names: a user's out.csv.<n>.tmp stays (it was removed, even as the command's own input)
+    const keep = [`out.csv.agentsim-${process.ppid}.tmp`, `other.csv.agentsim-${dead}.tmp`, `out.csv.agentsim-${dead}.tmpx`, `out.csv.${dead}.tmp`];
+    for (const name of [`out.csv.agentsim-${dead}.tmp`, ...keep]) writeFileSync(join(dir, "tmps", name), "x");
+    mkdirSync(join(dir, "tmps", `out.csv.agentsim-${dead + 1}.tmp`));
+    expect(temporaryOf(out)).toBe(`${out}.agentsim-${process.pid}.tmp`);
+    expect(readdirSync(join(dir, "tmps")).sort()).toEqual([...keep, `out.csv.agentsim-${dead + 1}.tmp`].sort());
   });
 
   it("taking over a stale lock removes that lock only, never one another process put in its place (an audit: both went on writing)", () => {

@@ -18,11 +18,14 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
 
+/** What marks a temporary file as agentsim's: `<file>.agentsim-<pid>.tmp` (see temporaryOf). */
+const TEMPORARY_INFIX = ".agentsim-";
+
 /**
  * The longest suffix added to an output's name: its record's temporary file,
- * `<out>.sweep.json.<pid>.tmp`, a pid of up to 7 digits (Linux's largest, 4,194,304).
+ * `<out>.sweep.json.agentsim-<pid>.tmp`, a pid of up to 7 digits (Linux's largest, 4,194,304).
  */
-const LONGEST_SUFFIX = ".sweep.json.".length + 7 + ".tmp".length;
+const LONGEST_SUFFIX = ".sweep.json".length + TEMPORARY_INFIX.length + 7 + ".tmp".length;
 /** Bytes of a file name on common file systems. */
 const NAME_MAX = 255;
 /** Longest encoded scenario name kept whole in a default file name. */
@@ -264,12 +267,13 @@ export function removeCreatedFolders(out: string, created: string | null): void 
 }
 
 /**
- * The temporary file `<file>.<pid>.tmp` a whole file is written to before it is renamed over
- * `file`. Those of processes that are gone (killed with -9, which no handler sees: a 1.2 GB trace
- * was left so) are removed first.
+ * The temporary file `<file>.agentsim-<pid>.tmp` a whole file is written to before it is renamed
+ * over `file`. Those of processes that are gone (killed with -9, which no handler sees: a 1.2 GB
+ * trace was left so) are removed first; only files of that shape, which no one else names so (with
+ * `<file>.<pid>.tmp` a user's file went, even the command's own input: a review).
  */
 export function temporaryOf(file: string): string {
-  const prefix = `${basename(file)}.`;
+  const prefix = `${basename(file)}${TEMPORARY_INFIX}`;
   let names: string[] = [];
   try {
     names = readdirSync(dirname(file));
@@ -283,7 +287,7 @@ export function temporaryOf(file: string): string {
     const stale = join(dirname(file), name);
     if (lstatSync(stale, { throwIfNoEntry: false })?.isFile()) rmSync(stale, { force: true });
   }
-  return `${file}.${process.pid}.tmp`;
+  return `${file}${TEMPORARY_INFIX}${process.pid}.tmp`;
 }
 
 function processAlive(pid: number): boolean {
