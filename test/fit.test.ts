@@ -249,9 +249,14 @@ describe("notes where the intervals or the decision say less than they seem to",
   });
 
   it("the order of the runs in a file does not move the intervals (an audit: runs listed backwards did)", async () => {
-    const records = sampleRecords({ runs: 60, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "order" });
-    const byRun = new Map<number, TraceRecord[]>();
-    for (const r of records) byRun.set(r.run, [...(byRun.get(r.run) ?? []), r]);
+    // two strategies in two contexts: four groups, which a file listed backwards meets in the other order (a review)
+    const records = [
+      ...sampleRecords({ runs: 40, strategy: "s", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "order" }),
+      ...sampleRecords({ runs: 40, strategy: "s", context: "fresh", generator: "g", count: 3, hardFraction: 0.5, assignment: "binomial", ladder: [{ model: "f", ...WEAK }], seed: "order-f" }),
+      ...sampleRecords({ runs: 40, strategy: "t", generator: "f", count: 2, hardFraction: 0.3, assignment: "binomial", ladder: [{ model: "g", ...STRONG }], seed: "order-t" }),
+    ];
+    const byRun = new Map<string, TraceRecord[]>();
+    for (const r of records) byRun.set(`${r.strategy}|${r.context}|${r.run}`, [...(byRun.get(`${r.strategy}|${r.context}|${r.run}`) ?? []), r]);
     const backwards = [...byRun.keys()].reverse().flatMap((k) => byRun.get(k)!);
     const [a, b] = [await fitRuns(runsOf(records), options(100)), await fitRuns(runsOf(backwards), options(100))];
     expect(b.parameters).toEqual(a.parameters);

@@ -195,9 +195,9 @@ const FLAT =
   "rung gives each bug one attempt before a consult or an escalation";
 
 /**
- * The runs in an order that does not depend on how a file lists them: by file, by (strategy,
- * context) as first met, then by run index, as `run --trace` writes them. The bootstrap draws its
- * units in this order, so runs listed backwards moved the intervals' ends (an audit).
+ * The runs in an order that does not depend on how a file lists them: by file, by strategy and
+ * context (their names), then by run index. The bootstrap draws its units in this order, so runs
+ * listed backwards moved the intervals' ends (an audit).
  */
 function inCanonicalOrder(runs: TraceRun[]): TraceRun[] {
   const firstMet = (key: (r: TraceRun) => string) => {
@@ -206,8 +206,9 @@ function inCanonicalOrder(runs: TraceRun[]): TraceRun[] {
     return (r: TraceRun) => seen.get(key(r))!;
   };
   const file = firstMet((r) => r.file);
-  const group = firstMet((r) => JSON.stringify([r.strategy, r.context]));
-  return [...runs].sort((a, b) => file(a) - file(b) || group(a) - group(b) || a.run - b.run);
+  // groups by their names, not as first met: a file listed backwards meets them in another order (a review)
+  const byName = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return [...runs].sort((a, b) => file(a) - file(b) || byName(a.strategy, b.strategy) || byName(a.context, b.context) || a.run - b.run);
 }
 
 /** Fit runs read from traces (see trace.ts: readTraceFile, assembleRuns). */
