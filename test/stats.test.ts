@@ -152,6 +152,9 @@ describe("summaries in parts", () => {
     expect(welchDegrees(0, 2, 0.3, 21)).toBeCloseTo(20, 12);
     // (a^2 + b^2)^2 / (a^4 / 5 + b^4 / 9) by hand for a = 1, b = 2, n = 6 and 10
     expect(welchDegrees(1, 6, 2, 10)).toBeCloseTo(25 / (1 / 5 + 16 / 9), 12);
+    // errors far from 1 (their fourth powers under- or overflow): the same degrees (a review: NaN)
+    expect(welchDegrees(1e-100, 6, 2e-100, 10)).toBeCloseTo(25 / (1 / 5 + 16 / 9), 12);
+    expect(welchDegrees(1e100, 6, 2e100, 10)).toBeCloseTo(25 / (1 / 5 + 16 / 9), 12);
   });
 
   it("the p90's interval covers the true p90 about 95% of the time (binomial ranks, normal approximation)", () => {

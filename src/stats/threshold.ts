@@ -49,6 +49,8 @@ const t95Known = new Map<number, number>();
  * nothing: the other's n - 1.
  */
 export function welchDegrees(a: number, nA: number, b: number, nB: number): number {
-  const [va, vb] = [a * a, b * b];
-  return (va + vb) ** 2 / ((va > 0 ? (va * va) / (nA - 1) : 0) + (vb > 0 ? (vb * vb) / (nB - 1) : 0));
+  // in shares of the total variance, r = a^2 / (a^2 + b^2): 1 / (r^2/(n_a - 1) + (1 - r)^2/(n_b - 1)),
+  // the same number without a^4, which underflows or overflows for errors far from 1 (a review)
+  const r = a === 0 ? 0 : b === 0 ? 1 : 1 / (1 + (b / a) ** 2);
+  return 1 / ((r > 0 ? (r * r) / (nA - 1) : 0) + (r < 1 ? ((1 - r) * (1 - r)) / (nB - 1) : 0));
 }
