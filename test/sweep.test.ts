@@ -533,7 +533,7 @@ describe("sweep", () => {
       trials: 2000,
       onProgress: (done) => done === 3 && (mkdirSync(out), writeFileSync(join(out, "x"), "")),
     });
-    expect(await userErrorAsync(run)).toMatch(/^cannot write .*blocked\.csv: /);
+    expect(await userErrorAsync(run)).toMatch(/^cannot write .*blocked\.csv: .* \(the rows are kept in .*blocked\.csv\.partial: run the same command with --resume to finish\)$/);
     expect(readFileSync(recordFile(out), "utf8")).toBe(record);
     expect(readdirSync(dir).filter((f) => f.startsWith("blocked.csv.sweep.json."))).toEqual([]);
     expect(existsSync(files.partial) && existsSync(files.state)).toBe(true);
@@ -602,7 +602,7 @@ describe("sweep", () => {
     // Another scenario, trial count or shard may not take it over.
     const other = await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 1000, resume: true }));
     // it says which differs (an audit: "a different scenario, --trials or --shard", whichever it was)
-    expect(other).toMatch(/^cannot resume .*interrupted\.csv: .*interrupted\.csv\.partial was started with --trials 2000, not 1000 \(run without --resume to start over\)$/);
+    expect(other).toMatch(/^cannot resume .*interrupted\.csv: .*interrupted\.csv\.partial was started with 2000 runs a point, not 1000 \(run without --resume to start over\)$/);
     const sharded = await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, shard: { index: 1, count: 2 }, resume: true }));
     expect(sharded).toMatch(/was started with no --shard, not --shard 1\/2 /);
     const edited = await userErrorAsync(runSweep(pool, buildSweep({ ...data, seed: 8 }, "t.yaml"), { out, trials: 2000, resume: true }));

@@ -93,7 +93,7 @@ interface PartialState {
   started?: Started;
 }
 
-/** The parts of a sweep's fingerprint: its trials, its shard, and a sha256 of the scenario file's data. */
+/** The parts of a sweep's fingerprint: its trials, its shard, and a sha256 of the scenario file's other data. */
 interface Started {
   trials: number;
   shard: [number, number] | null;
@@ -150,7 +150,9 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   options.onLock?.(lock);
   try {
     const rowsPerPoint = sweep.base.strategies.length * sweep.base.contexts.length;
-    const started: Started = { trials, shard: shard && [shard.index, shard.count], scenario: createHash("sha256").update(canonicalJson(sweep.raw)).digest("hex") };
+    // the scenario's data but its trials, which are told apart (a file's trials: changed said both)
+    const { trials: _trials, ...data } = sweep.raw;
+    const started: Started = { trials, shard: shard && [shard.index, shard.count], scenario: createHash("sha256").update(canonicalJson(data)).digest("hex") };
     const resumable = options.resume ? await resumableState(out, fingerprint, started, header, mine, rowsPerPoint) : null;
     let state = resumable?.state ?? null;
     // the sha256 of the partial file so far, kept up to date row by row
@@ -276,13 +278,22 @@ async function finish(out: string, files: { partial: string; state: string }, wr
   if (now.dev !== written.dev || now.ino !== written.ino) {
     throw new UserError(`${files.partial} was replaced while the sweep wrote it (another command writing that file?): ${out} is left as it was`);
   }
-  await writeFile(tmpRecord, record, { flush: true }).catch(cannotWrite);
+  // until the CSV is renamed, the rows stay in the partial file for --resume, and the old pair as it was
+  const kept = `(the rows are kept in ${files.partial}: run the same command with --resume to finish)`;
   try {
+    await writeFile(tmpRecord, record, { flush: true });
     renameSync(files.partial, out);
-    renameSync(tmpRecord, recordFile(out));
   } catch (err) {
     rmSync(tmpRecord, { force: true });
-    cannotWrite(err);
+    throw new UserError(`cannot write ${out}: ${fileErrorText(err)} ${kept}`);
+  }
+  try {
+    renameSync(tmpRecord, recordFile(out));
+  } catch (err) {
+    // the CSV is in place, whole; only its record is missing
+    rmSync(tmpRecord, { force: true });
+    await rm(files.state, { force: true });
+    throw new UserError(`${out} is written, but not its record ${recordFile(out)}: ${fileErrorText(err)} (merge needs the record: run the sweep again to have both)`);
   }
   if (handle) handle.written = true;
   await rm(files.state, { force: true });
@@ -343,7 +354,7 @@ function differences(then: Started | undefined, now: Started): string {
   if (!then) return "with a different scenario, --trials or --shard";
   const shard = (s: [number, number] | null) => (s ? `--shard ${s[0]}/${s[1]}` : "no --shard");
   const said = [
-    ...(then.trials !== now.trials ? [`with --trials ${then.trials}, not ${now.trials}`] : []),
+    ...(then.trials !== now.trials ? [`with ${then.trials} runs a point, not ${now.trials}`] : []),
     ...(String(then.shard) !== String(now.shard) ? [`with ${shard(then.shard)}, not ${shard(now.shard)}`] : []),
     ...(then.scenario !== now.scenario ? ["from other scenario data (the file's values changed since)"] : []),
   ];
