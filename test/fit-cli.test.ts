@@ -269,12 +269,12 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
   it("a copy of a trace (or the same seed traced again) is one line naming both files: its runs counted twice (an audit)", () => {
     const root = mkdtempSync(join(tmpdir(), "agentsim-copy-"));
     copyFileSync(trace, join(root, "a.jsonl"));
-    // the same records, written otherwise: CRLF line ends and blank lines
-    writeFileSync(join(root, "b.jsonl"), readFileSync(trace, "utf8").replace(/\n/g, "\r\n\n"));
+    // the same records, written otherwise: CRLF line ends, blank lines, and in reverse order
+    writeFileSync(join(root, "b.jsonl"), readFileSync(trace, "utf8").trimEnd().split("\n").reverse().join("\r\n\n"));
     const { code, stdout, stderr } = agentsim("fit", root, "--bootstrap", "0");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/^agentsim: \S*b\.jsonl: the same \d+ records as \S*a\.jsonl, in the same order: a copy, or a trace of the same seed, whose runs would count twice; give each trace once\n$/);
+    expect(stderr).toMatch(/^agentsim: \S*b\.jsonl: the same [\d,]+ records as \S*a\.jsonl: a copy, or a trace of the same seed, whose runs would count twice; give each trace once\n$/);
   });
 
   it("files are read in order of their paths, whatever the order given: the bootstrap's intervals do not depend on it (a review)", () => {

@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { UserError } from "../errors.js";
+import { groupDigits } from "../text.js";
 // the format is the one `run --trace` writes
 import { TRACE_FIELDS, TRACE_ROLES, type TraceRecord, type TraceRole } from "../evaluate/traceRecord.js";
 import { isModelName, isStrategyName, NAME_LENGTH } from "../scenario/schema.js";
@@ -101,7 +102,7 @@ export function readTraceFile(file: string): Located[] {
 }
 
 /**
- * Read and validate trace files, refusing one whose records are another's, record for record:
+ * Read and validate trace files, refusing one whose records are another's, in any order:
  * a copied file (or a seed traced twice, `run --trace` being deterministic) counted every run
  * twice, and every interval came out 1/sqrt(2) too narrow. (A file reached twice by its path is
  * read once: see expandLogPaths.)
@@ -110,13 +111,14 @@ export function readTraceFiles(files: readonly string[]): Located[] {
   const seen = new Map<string, string>();
   return files.flatMap((file) => {
     const records = readTraceFile(file);
+    // in sorted order: a copy with its lines in another order is a copy too (a review)
     const hash = createHash("sha256");
-    for (const { record } of records) hash.update(JSON.stringify(record)).update("\n");
+    for (const line of records.map(({ record }) => JSON.stringify(record)).sort()) hash.update(line).update("\n");
     const digest = hash.digest("hex");
     const same = seen.get(digest);
     if (same !== undefined) {
       throw new UserError(
-        `${file}: the same ${records.length === 1 ? "record" : `${records.length} records`} as ${same}, in the same order: a copy, or a trace of ` +
+        `${file}: the same ${records.length === 1 ? "record" : `${groupDigits(records.length)} records`} as ${same}: a copy, or a trace of ` +
           `the same seed, whose runs would count twice; give each trace once`,
       );
     }
