@@ -161,6 +161,10 @@ describe("agentsim analytic and crossover", () => {
     }
     expect(out.cheaperThroughout).toHaveLength(2);
     expect(agentsim(...args).stdout).toMatch(/^shared +none +strong-weak +strong-weak +no crossing$/m);
+    // a bug count without a range, at 0 in the file, where the two cost the same: probed beyond it (a review: "-")
+    const zero = scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace("count: 3, hardFraction: 0.3333333333", "count: 0, hardFraction: 0.3333333333"));
+    const counted = JSON.parse(agentsim("crossover", zero, "--param", "models.strong.bugs.count", "--between", "strong-first,strong-strong", "--context", "fresh", "--json").stdout);
+    expect(counted).toMatchObject({ crossovers: [], cheaperThroughout: [{ context: "fresh", strategy: "strong-first" }] });
   });
 
   it("crossover of two strategies defined alike says that they never cross, not just 'none' (a review)", () => {

@@ -124,7 +124,7 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
 
 /**
  * Where a context's scan found no crossover: the strategy cheaper throughout the range, probed at
- * its ends and middle (or at the key's own value when no range is given); null where no probe has
+ * its ends and middle (or at the key's own value and beyond it when no range is given); null where no probe has
  * both closed forms, or where they cost the same. (Without a crossover the sign of the difference
  * does not change between values with both closed forms; `crossover` said "none" and left the
  * reader to guess which one wins.)
@@ -132,7 +132,8 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
 export function cheaperThroughout(fileData: Record<string, unknown>, file: string, query: Pick<CrossoverQuery, "param" | "between" | "from" | "to">, context: Context): string | null {
   const raw = withDefaults(fileData);
   const own = getPath(raw, query.param);
-  const probes = query.from !== undefined && query.to !== undefined ? [query.from, (query.from + query.to) / 2, query.to] : typeof own === "number" ? [own] : [];
+  // without a range (a bug count): its own value, and beyond it, where at 0 bugs the two cost the same (a review)
+  const probes = query.from !== undefined && query.to !== undefined ? [query.from, (query.from + query.to) / 2, query.to] : typeof own === "number" ? [own, own + 1, 2 * own + 1] : [];
   const options = COUNT_PATH.test(query.param) ? { allowFractionalHardBugs: true } : {};
   const sides = new Set<string>();
   for (const x of probes) {
