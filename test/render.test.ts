@@ -415,6 +415,11 @@ describe("the decision in words", () => {
     expect(text).toMatch(/a-x's cost has infinite variance, so it is ranked by its expected cost, \$0\.45000 \(its simulated mean, \$0\.20000, is unreliable\)/);
   });
 
+  it("the runner-up's completion is said in brackets, as its own (after a comma it read as the cheapest's: a review)", () => {
+    const results = [row("a-x", 0.2, 0.3, 1), row("b-x", 0.3, 0.4, 0.9)];
+    expect(decisionLines(decide(results, []), results, 400).join("\n")).toMatch(/\$0\.10000 \(33\.3%\) less than b-x \(which completes 90\.0% of runs\);/);
+  });
+
   it("per completed run: not said where the cheapest and the next complete every run, which repeats their means (an audit)", () => {
     const results = [row("a-x", 0.2, 0.3, 1), row("b-x", 0.3, 0.4, 1), row("c-x", 0.25, 0.3, 0.5)];
     expect(decisionLines(decide(results, []), results, 400).join("\n")).not.toMatch(/per completed run/);

@@ -139,6 +139,7 @@ export async function lockOutput(out: string): Promise<Lock> {
   try {
     writeFileSync(mine, `${process.pid}\n`);
   } catch (err) {
+    rmSync(mine, { force: true }); // a full disk leaves it empty (a review)
     throw cannotLock(err);
   }
   try {

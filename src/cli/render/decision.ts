@@ -72,7 +72,9 @@ function savingsClause(choice: Choice): string | null {
   if (choice.tied.length > 0) return `the same as ${listed(choice.tied)}`;
   if (choice.savings === null || !choice.runnerUp) return null;
   const share = choice.savingsShare === null ? "" : ` (${percentStrict(choice.savingsShare, 1)})`;
-  return `${money(choice.savings)}${share} less than ${choice.runnerUp.strategy}${completing(choice.runnerUp)}`;
+  // the runner-up's completion in brackets: after a comma it read as the cheapest's (a review)
+  const itsCompletion = choice.runnerUp.completion < 1 ? ` (which completes ${percentStrict(choice.runnerUp.completion, 1)} of runs)` : "";
+  return `${money(choice.savings)}${share} less than ${choice.runnerUp.strategy}${itsCompletion}`;
 }
 
 /** The sentence of a simulated context: mean, savings, P(cheaper), p90, cost per completed run. */
