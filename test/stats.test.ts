@@ -63,6 +63,9 @@ describe("checkMean", () => {
 
   it("without a closed form there is no verdict", () => {
     expect(checkMean(sample(5000, 1, 0.1), null)).toEqual({ z: null, zCorrected: null, relError: null, verdict: "no closed form" });
+    // where the variance is infinite too, the verdict says that: it explains the missing interval
+    // (a fuzz case: a sweep CSV's empty interval cells beside "no closed form")
+    expect(checkMean(sample(5000, 1, 0.1), null, undefined, true)).toEqual({ z: null, zCorrected: null, relError: null, verdict: "infinite variance" });
   });
 });
 

@@ -90,11 +90,13 @@ export function relativeError(mean: number, expected: number): number {
 
 /**
  * The verdict on a simulated mean against its closed form. `infiniteVariance`: the cost's variance
- * is infinite (a heavy-tailed beta rate), so the standard error estimates nothing and there is no
- * check, only z and the relative error to look at.
+ * is infinite (a heavy-tailed beta rate, or error growth), so the standard error estimates nothing
+ * and there is no check, only z and the relative error to look at (none without a closed form).
  */
 export function checkMean(sample: Sample, expected: number | null, threshold = Z_THRESHOLD, infiniteVariance = false): Check {
-  if (expected === null) return { z: null, zCorrected: null, relError: null, verdict: "no closed form" };
+  // without a closed form there is no check; where the variance is infinite that is what the
+  // verdict says, as it explains why the runs' interval is missing too
+  if (expected === null) return { z: null, zCorrected: null, relError: null, verdict: infiniteVariance ? "infinite variance" : "no closed form" };
   const relError = relativeError(sample.mean, expected);
   const z = zScore(sample.mean, sample.stdError, expected);
   if (infiniteVariance) return { z, zCorrected: null, relError, verdict: "infinite variance" };
