@@ -8,7 +8,7 @@
  * or a tier in fresh context, the request schedules of ladder.ts. `closedFormReason` says, in the
  * order of docs/model.md section 8's list ("Where there is none"), when there is no closed form.
  */
-import { baseScenario } from "../scenario/extensions.js";
+import { baseScenario, capsAttempts } from "../scenario/extensions.js";
 import { fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
 import type { Context, FixRate, FixRung, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { groupDigits } from "../text.js";
@@ -134,7 +134,7 @@ export function closedFormReason(scenario: Scenario, strategy: Strategy, context
   const randomTokens = !isConstant(scenario.tokens.fixOutput) || !isConstant(scenario.tokens.errorTrace);
   const regressions = fixRungs(ladder).some((r) => (scenario.models[r.model]!.regressions?.probability ?? 0) > 0);
   const bounded = fixRungs(ladder).some((r) => r.attempts !== null);
-  if (scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null) {
+  if (capsAttempts(scenario)) {
     return "retry caps (limits) have no closed form";
   }
   if (scenario.caching.ttlSeconds !== null) {
@@ -176,7 +176,7 @@ export function closedFormReason(scenario: Scenario, strategy: Strategy, context
  * meaningless, even where the mean is finite. A cap on attempts bounds every run's cost.
  */
 export function infiniteVarianceReason(scenario: Scenario, strategy: Strategy): string | null {
-  if (scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null) return null;
+  if (capsAttempts(scenario)) return null;
   return divergence(scenario, strategy, "variance") ?? growthVarianceReason(scenario, strategy);
 }
 
@@ -695,10 +695,9 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context, grow
   const consults = rungs.filter((r) => r.kind === "consult").reduce((s, r) => s + r.attemptsPerRun, 0);
   // with regressions every bug, a new one too, is fixed in the end where the ladder ends unbounded
   // and nothing caps the attempts: completion 1; where some stay open there is no closed form
-  const uncapped = scenario.limits.maxAttemptsPerBug === null && scenario.limits.maxAttemptsPerRun === null;
   const completionChance = !regressions
     ? completion(gen, 1 - sched.easy.unfixed, 1 - sched.hard.unfixed)
-    : uncapped && sched.easy.unfixed === 0 && sched.hard.unfixed === 0
+    : !capsAttempts(scenario) && sched.easy.unfixed === 0 && sched.hard.unfixed === 0
       ? 1
       : null;
   const windows = thresholdBound(scenario, strategy, context, bugs, windowLimit, growth);
@@ -833,7 +832,7 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
       baseMean = null; // e.g. a random count's mean is not a whole number for a multi-rung ladder
     }
   }
-  const capped = scenario.limits.maxAttemptsPerBug !== null || scenario.limits.maxAttemptsPerRun !== null;
+  const capped = capsAttempts(scenario);
   // Counts and times have closed forms even where the cost has none, but for caps and windows.
   let counts: FixPhase | null = phase;
   if (!counts && !capped && !divergence(scenario, strategy, "attempts")) {

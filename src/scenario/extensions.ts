@@ -20,6 +20,11 @@ const mapModels = (s: Scenario, f: (m: ModelSpec) => ModelSpec): Scenario => ({
 });
 const fixed = (r: FixRate): FixRate => (r.kind === "beta" ? { kind: "fixed", p: r.mean } : r);
 
+/** Whether limits cap the attempts (per bug or per run): every run's cost is then bounded. */
+export function capsAttempts(s: Scenario): boolean {
+  return s.limits.maxAttemptsPerBug !== null || s.limits.maxAttemptsPerRun !== null;
+}
+
 export const EXTENSIONS: readonly Extension[] = [
   {
     name: "binomial difficulty",
@@ -69,7 +74,7 @@ export const EXTENSIONS: readonly Extension[] = [
   },
   {
     name: "retry caps",
-    used: (s) => s.limits.maxAttemptsPerBug !== null || s.limits.maxAttemptsPerRun !== null,
+    used: (s) => capsAttempts(s),
     base: (s) => ({ ...s, limits: { maxAttemptsPerBug: null, maxAttemptsPerRun: null } }),
   },
   {
