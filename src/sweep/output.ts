@@ -231,23 +231,32 @@ function lockOwner(file: string): number | null | "not a lock" {
  */
 function removeStaleLockFiles(lock: string): void {
   const prefix = `${basename(lock)}.`;
-  let names: string[] = [];
-  try {
-    names = readdirSync(dirname(lock));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    // <lock>.<pid>, or <lock>.stale.<pid>: a stale lock moved aside by process pid (see takeOverStale)
-    const aside = name.startsWith(`${prefix}stale.`);
-    const pid = name.startsWith(prefix) ? Number(name.slice(prefix.length + (aside ? "stale.".length : 0))) : NaN;
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
-    const file = join(dirname(lock), name);
+  // <lock>.<pid>, or <lock>.stale.<pid>: a stale lock moved aside by process pid (see takeOverStale)
+  const aside = (name: string) => name.startsWith(`${prefix}stale.`);
+  const pidOf = (name: string) => (name.startsWith(prefix) ? Number(name.slice(prefix.length + (aside(name) ? "stale.".length : 0))) : NaN);
+  for (const { file, name, pid } of leftByGoneProcesses(lock, pidOf)) {
     const found = lstatSync(file, { throwIfNoEntry: false });
     const empty = found !== undefined && found.isFile() && found.size === 0;
     const owner = lockOwner(file);
-    if ((aside ? typeof owner === "number" : owner === pid) || empty) rmSync(file, { force: true });
+    if ((aside(name) ? typeof owner === "number" : owner === pid) || empty) rmSync(file, { force: true });
   }
+}
+
+/**
+ * The files beside `file` whose name carries, by `pidOf` (NaN for none), the pid of a process that
+ * is gone: what a process killed with -9 left (its lock's files, its temporary files).
+ */
+function leftByGoneProcesses(file: string, pidOf: (name: string) => number): { file: string; name: string; pid: number }[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return []; // no folder yet: nothing left in it
+  }
+  return names.flatMap((name) => {
+    const pid = pidOf(name);
+    return !Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid) ? [] : [{ file: join(dirname(file), name), name, pid }];
+  });
 }
 
 /**
@@ -275,18 +284,12 @@ export function removeCreatedFolders(out: string, created: string | null): void 
  */
 export function temporaryOf(file: string): string {
   const prefix = `${basename(file)}${TEMPORARY_INFIX}`;
-  let names: string[] = [];
-  try {
-    names = readdirSync(dirname(file));
-  } catch {
-    // no folder yet: nothing left in it
-  }
-  for (const name of names) {
+  const pidOf = (name: string) => {
     const m = /^(\d+)\.tmp$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : "");
-    const pid = m ? Number(m[1]) : 0;
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
-    const stale = join(dirname(file), name);
-    if (lstatSync(stale, { throwIfNoEntry: false })?.isFile()) rmSync(stale, { force: true });
+    return m && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : NaN;
+  };
+  for (const stale of leftByGoneProcesses(file, pidOf)) {
+    if (lstatSync(stale.file, { throwIfNoEntry: false })?.isFile()) rmSync(stale.file, { force: true });
   }
   return `${file}${TEMPORARY_INFIX}${process.pid}.tmp`;
 }
