@@ -112,7 +112,7 @@ export function sweepCompanions(out: string): Beside[] {
     { file: recordFile(out), role: "its record" },
     { file: partial, role: "its CSV in progress" },
     { file: state, role: "its resume state" },
-    { file: `${state}.tmp`, role: "its resume state's temporary file" },
+    { file: stateTemporary(state), role: "its resume state's temporary file" },
   ];
 }
 
@@ -172,7 +172,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
         await saveState(files.state, state);
       } catch (err) {
         // nothing done yet, so nothing is left (a full disk fails here: a stack trace, and files left)
-        for (const f of [files.partial, files.state, `${files.state}.tmp`]) rmSync(f, { force: true });
+        for (const f of [files.partial, files.state, stateTemporary(files.state)]) rmSync(f, { force: true });
         throw new UserError(`cannot write ${starting}: ${fileErrorText(err)}`);
       }
     }
@@ -271,10 +271,9 @@ function writeWhole(fd: number, text: Buffer, position: number, file: string, ke
  */
 async function finish(out: string, files: { partial: string; state: string }, written: { dev: number; ino: number }, record: string, handle?: SweepHandle): Promise<void> {
   const tmpRecord = temporaryOf(recordFile(out));
-  const cannotWrite = (err: unknown): never => {
+  const now = await stat(files.partial).catch((err: unknown): never => {
     throw new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
-  };
-  const now = await stat(files.partial).catch(cannotWrite);
+  });
   if (now.dev !== written.dev || now.ino !== written.ino) {
     throw new UserError(`${files.partial} was replaced while the sweep wrote it (another command writing that file?): ${out} is left as it was`);
   }
@@ -371,10 +370,13 @@ function stateText(state: PartialState): string {
 
 const STATE_BYTES = 512;
 
+/** The sidecar's temporary file, renamed over it when it is made (see saveState). */
+const stateTemporary = (state: string) => `${state}.tmp`;
+
 /** Create the sidecar atomically (a temporary file renamed over it). */
 async function saveState(file: string, state: PartialState): Promise<void> {
-  await writeFile(`${file}.tmp`, stateText(state));
-  await rename(`${file}.tmp`, file);
+  await writeFile(stateTemporary(file), stateText(state));
+  await rename(stateTemporary(file), file);
 }
 
 /**
