@@ -325,7 +325,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
         const [a, b] = [rankedError(choice.best.strategy), rankedError(choice.runnerUp!.strategy)];
         if (a !== null && b !== null) {
           const df = welchDegrees(a, row(choice.best.strategy).trials, b, row(choice.runnerUp!.strategy).trials);
-          const half = a === 0 && b === 0 ? 0 : t95(df) * Math.hypot(a, b);
+          const half = t95(df) * Math.hypot(a, b);
           interval = [choice.savings - half, choice.savings + half];
         }
       }
