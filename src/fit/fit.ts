@@ -200,15 +200,12 @@ const FLAT =
  * listed backwards moved the intervals' ends (an audit).
  */
 function inCanonicalOrder(runs: TraceRun[]): TraceRun[] {
-  const firstMet = (key: (r: TraceRun) => string) => {
-    const seen = new Map<string, number>();
-    for (const r of runs) if (!seen.has(key(r))) seen.set(key(r), seen.size);
-    return (r: TraceRun) => seen.get(key(r))!;
-  };
-  const file = firstMet((r) => r.file);
-  // groups by their names, not as first met: a file listed backwards meets them in another order (a review)
+  // files in the order read (of their paths); groups by their names, not as first met: a file
+  // listed backwards meets them in another order (a review)
+  const fileOrder = new Map<string, number>();
+  for (const r of runs) if (!fileOrder.has(r.file)) fileOrder.set(r.file, fileOrder.size);
   const byName = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return [...runs].sort((a, b) => file(a) - file(b) || byName(a.strategy, b.strategy) || byName(a.context, b.context) || a.run - b.run);
+  return [...runs].sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || byName(a.strategy, b.strategy) || byName(a.context, b.context) || a.run - b.run);
 }
 
 /** Fit runs read from traces (see trace.ts: readTraceFile, assembleRuns). */
