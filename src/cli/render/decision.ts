@@ -67,6 +67,11 @@ function headline(measure: string, answers: ContextAnswer[], roster: Roster, non
   return `Cheapest ${measure}: ${chosen.map((a) => `in ${a.context}, ${named(a.best!, roster)}${tiedWith(a.tied)}`).join("; ")}.`;
 }
 
+/** "b's expected cost is infinite" where the runner-up's is (no savings to say), else null */
+function infiniteRunnerUp(choice: Choice): string | null {
+  return choice.runnerUp?.value === Infinity ? `${choice.runnerUp.strategy}'s expected cost is infinite` : null;
+}
+
 /** "$0.078173 (30.3%) less than strong-strong[ (completing ...)]", or "the same as b" in a tie */
 function savingsClause(choice: Choice): string | null {
   if (choice.tied.length > 0) return `the same as ${listed(choice.tied)}`;
@@ -109,8 +114,9 @@ function simSentence(d: Decision["contexts"][number]): string {
         ? `, which this many runs cannot tell apart (95% interval ${money(m.savingsLow)} to ${money(m.savingsHigh)})`
         : "";
     parts.push(savings + noise);
-  } else if (m.runnerUp && m.runnerUp.value === Infinity) {
-    parts.push(`${m.runnerUp.strategy}'s expected cost is infinite`);
+  } else {
+    const infinite = infiniteRunnerUp(m);
+    if (infinite) parts.push(infinite);
   }
   if (m.probabilityCheaper !== null && m.runnerUp && !same) {
     const it = savings !== null && (m.expectedTie === null || m.tied.length === 1);
@@ -235,9 +241,8 @@ export function analyticDecisionText(decision: AnalyticDecision, roster: Roster)
     const parts: string[] = [];
     if (d.byMean) {
       parts.push(`${money(d.byMean.best.value)} per run${completing(d.byMean.best)}`);
-      const savings = savingsClause(d.byMean);
+      const savings = savingsClause(d.byMean) ?? infiniteRunnerUp(d.byMean);
       if (savings) parts.push(savings);
-      else if (d.byMean.runnerUp?.value === Infinity) parts.push(`${d.byMean.runnerUp.strategy}'s expected cost is infinite`);
       const perCompleted = d.byCompletedRun && completedRunClause(d.byCompletedRun, d.byMean.best.strategy);
       if (perCompleted) parts.push(perCompleted);
     }
