@@ -3,10 +3,11 @@
  * tests' global setup) run as a child process, and main() in-process where a child is not needed.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scratchFolder } from "./scratch.js";
 import yargs from "yargs";
 import { main, skipHelpCache } from "../src/cli/main.js";
 
@@ -18,7 +19,7 @@ function agentsim(...args: string[]) {
 }
 
 function scenarioFile(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "agentsim-cli-")), "s.yaml");
+  const file = join(scratchFolder("cli"), "s.yaml");
   writeFileSync(file, text);
   return file;
 }
@@ -180,14 +181,14 @@ describe("agentsim analytic and crossover", () => {
   });
 
   it("run --trace says what it wrote, where (an audit: nothing was said of it)", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "agentsim-trace-")), "t.jsonl");
+    const file = join(scratchFolder("trace"), "t.jsonl");
     const text = agentsim("run", "scenarios/default.yaml", "--trials", "2000", "--trace", file, "--trace-runs", "7").stdout;
     const lines = readFileSync(file, "utf8").trimEnd().split("\n").length;
     expect(text.replace(/\n {2}/g, " ")).toMatch(new RegExp(`\nTraced the first 7 runs of each strategy and context \\(${lines.toLocaleString("en-US")} requests\\) to \\S*t\\.jsonl\\.\n$`));
   });
 
   it("run --trace writes the requests and changes no number of --json", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "agentsim-trace-")), "t.jsonl");
+    const file = join(scratchFolder("trace"), "t.jsonl");
     const args = ["run", "scenarios/escalation.yaml", "--trials", "2000", "--threads", "2", "--json"];
     const strip = (text: string) => ({ ...JSON.parse(text), timing: null });
     const plain = agentsim(...args);
@@ -326,7 +327,7 @@ async function inProcess(...args: string[]) {
 }
 
 describe("flags mean what they say", () => {
-  const dir = mkdtempSync(join(tmpdir(), "agentsim-flags-"));
+  const dir = scratchFolder("flags");
   mkdirSync(join(dir, "empty"));
   const cases: [string, string[], RegExp][] = [
     ["a flag without its value", ["run", "--seed"], /^agentsim: --seed needs a value \(see agentsim run --help\)\n$/],
@@ -381,7 +382,7 @@ describe("flags mean what they say", () => {
     // (as root the folder passes the write check, and the lock is what fails)
     expect(proc.code).toBe(2);
     expect(proc.stderr).toMatch(/^agentsim: --out "\/proc\/agentsim-report\.html": (cannot create a file there \(its lock, \/proc\/agentsim-report\.html\.lock: [^\n]+\)|cannot write in \/proc: [^\n]+)\n$/);
-    const root = mkdtempSync(join(tmpdir(), "agentsim-report-int-"));
+    const root = scratchFolder("report-int");
     const out = join(root, "made", "r.html");
     const child = spawn(process.execPath, [CLI, "report", "scenarios/default.yaml", "--out", out, "--trials", "20000000", "--threads", "1"], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
@@ -395,7 +396,7 @@ describe("flags mean what they say", () => {
   });
 
   it("run --trace: Ctrl-C while the trace is written leaves none of it, nor the folder made for it (a review: 346 MB of its temporary file)", async () => {
-    const root = mkdtempSync(join(tmpdir(), "agentsim-trace-int-"));
+    const root = scratchFolder("trace-int");
     const trace = join(root, "made", "t.jsonl");
     const child = spawn(process.execPath, [CLI, "run", "scenarios/default.yaml", "--trials", "50000", "--trace", trace, "--trace-runs", "20000", "--threads", "1"], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
@@ -413,7 +414,7 @@ describe("flags mean what they say", () => {
   it("an output that is one of the command's inputs, under any name, is refused before any work", async () => {
     // run --trace s.yaml, report/sweep --out s.yaml, merge --out <a shard> and fit --out <a trace>
     // each replaced their own input with exit 0
-    const own = mkdtempSync(join(tmpdir(), "agentsim-own-"));
+    const own = scratchFolder("own");
     const scenario = join(own, "s.yaml");
     const text = readFileSync("scenarios/sweep-weak-bugs.yaml", "utf8");
     writeFileSync(scenario, text);
@@ -454,7 +455,7 @@ describe("flags mean what they say", () => {
   });
 
   it("a file name's control characters are escaped in the lines that name it, as in errors (a review: ESC went raw to the terminal)", () => {
-    const own = mkdtempSync(join(tmpdir(), "agentsim-esc-"));
+    const own = scratchFolder("esc");
     const file = join(own, "a\u001b[31mb.yaml");
     writeFileSync(file, readFileSync("bench/scenario.yaml", "utf8"));
     const r = spawnSync(process.execPath, [CLI, "run", file, "--trials", "2000", "--threads", "1"], { encoding: "utf8" });
@@ -464,7 +465,7 @@ describe("flags mean what they say", () => {
   });
 
   it("sweep refuses a folder, link or pipe where it writes beside --out, before any work (a review: a stack trace, or a link written through)", async () => {
-    const own = mkdtempSync(join(tmpdir(), "agentsim-beside-"));
+    const own = scratchFolder("beside");
     const scenario = join(own, "s.yaml");
     writeFileSync(scenario, readFileSync("scenarios/sweep-weak-bugs.yaml", "utf8"));
     writeFileSync(join(own, "victim"), "precious");
@@ -487,7 +488,7 @@ describe("flags mean what they say", () => {
   });
 
   it("a command that fails leaves no folder it would have made for its output", () => {
-    const root = mkdtempSync(join(tmpdir(), "agentsim-folders-"));
+    const root = scratchFolder("folders");
     writeFileSync(join(root, "afile"), "");
     const failing: [string[], RegExp][] = [
       [["report", "no/such.yaml", "--out", join(root, "r", "deep", "r.html")], /no\/such\.yaml: cannot read scenario/],
@@ -549,7 +550,7 @@ describe("flags mean what they say", () => {
       });
     }
     // a flag right before -- took the file after it as its value: the trace was written over the scenario (a review)
-    const own = mkdtempSync(join(tmpdir(), "agentsim-dashdash-"));
+    const own = scratchFolder("dashdash");
     const mine = join(own, "mine.yaml");
     writeFileSync(mine, readFileSync("scenarios/default.yaml", "utf8"));
     for (const [args, token] of [
@@ -629,14 +630,14 @@ describe("JSON says why a number is missing", () => {
 
 /** Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN: here and in CI), for the full-disk tests. */
 function canMount(): boolean {
-  const dir = mkdtempSync(join(tmpdir(), "agentsim-mount-"));
+  const dir = scratchFolder("mount");
   const ok = spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]).status === 0;
   if (ok) spawnSync("umount", [dir]);
   return ok;
 }
 
 describe.skipIf(!canMount())("a full disk (a 64 KiB tmpfs)", () => {
-  const full = mkdtempSync(join(tmpdir(), "agentsim-full-"));
+  const full = scratchFolder("full");
   beforeAll(() => {
     expect(spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", full]).status).toBe(0);
   });
@@ -663,7 +664,7 @@ describe.skipIf(!canMount())("a full disk (a 64 KiB tmpfs)", () => {
     const resumed = agentsim(...args, "--resume");
     expect(resumed.stderr).toBe("");
     expect(resumed.stdout).toMatch(/resumed/);
-    const whole = join(mkdtempSync(join(tmpdir(), "agentsim-room-")), "o.csv");
+    const whole = join(scratchFolder("room"), "o.csv");
     expect(agentsim("sweep", file, "--trials", "500", "--threads", "1", "--out", whole).code).toBe(0);
     expect(readFileSync(out, "utf8")).toBe(readFileSync(whole, "utf8"));
   });
@@ -698,7 +699,7 @@ describe("text fits the width COLUMNS gives a pipe", () => {
 
   it("sweep's and report's closing line are wrapped, the file's name whole", () => {
     // ~100 and 77 columns at COLUMNS=40; a name of two spaces stays as it is
-    const dir = mkdtempSync(join(tmpdir(), "agentsim-wrote-"));
+    const dir = scratchFolder("wrote");
     const csv = join(dir, "a  b.csv");
     // (the name, longer than 40 columns here, is a line of its own, unbroken)
     const fits = (text: string, name: string) => text.split("\n").filter((l) => !l.includes(name)).every((l) => l.length <= 40);
@@ -737,7 +738,7 @@ describe("text fits the width COLUMNS gives a pipe", () => {
     expect(widest(narrow)).toBeLessThanOrEqual(40);
     const best = at(80, "crossover", "scenarios/escalation.yaml", "--param", "strategies.escalate.ladder[0].attempts", "--to", "8");
     expect(widest(best)).toBeLessThanOrEqual(80); // 96, its title
-    const dir = mkdtempSync(join(tmpdir(), "agentsim-validate-"));
+    const dir = scratchFolder("validate");
     writeFileSync(join(dir, "binomial.yaml"), readFileSync("scenarios/validation/binomial.yaml", "utf8"));
     // a pipe named like a scenario is no scenario: with no writer it blocked the validation for good (a review)
     expect(spawnSync("mkfifo", [join(dir, "pipe.yaml")]).status).toBe(0);

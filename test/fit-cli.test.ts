@@ -3,11 +3,11 @@
  * on a trace drawn by test/fitSample.ts and on the hand-made Claude Code fixture.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { scratchFolder } from "./scratch.js";
 import { expandLogPaths } from "../src/fit/files.js";
 import { sampleRecords, toJsonLines } from "./fitSample.js";
 
@@ -19,7 +19,7 @@ function agentsim(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const dir = mkdtempSync(join(tmpdir(), "agentsim-fit-"));
+const dir = scratchFolder("fit");
 const trace = join(dir, "trace.jsonl");
 
 beforeAll(() => {
@@ -172,7 +172,7 @@ describe("agentsim fit on traces", () => {
   });
 
   it("--out is written through a temporary file of its own: an input named <out>.partial is kept (it was replaced)", () => {
-    const own = mkdtempSync(join(tmpdir(), "agentsim-fit-out-"));
+    const own = scratchFolder("fit-out");
     const prices = join(own, "fitted.yaml.partial");
     copyFileSync("scenarios/default.yaml", prices);
     const { code } = agentsim("fit", trace, "--prices", prices, "--bootstrap", "0", "--out", join(own, "fitted.yaml"));
@@ -247,7 +247,7 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
   }
 
   it("a folder's links back up and looping links are followed once or passed over (they once crashed on ELOOP)", () => {
-    const root = mkdtempSync(join(tmpdir(), "agentsim-links-"));
+    const root = scratchFolder("links");
     mkdirSync(join(root, "logs"));
     copyFileSync(trace, join(root, "logs", "a.jsonl"));
     symlinkSync("..", join(root, "logs", "up")); // a loop of folders
@@ -258,7 +258,7 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
   });
 
   it("a file reached twice (named again, through a link, or in a folder also given) is read once: its runs counted twice made every interval too narrow (a review)", () => {
-    const root = mkdtempSync(join(tmpdir(), "agentsim-twice-"));
+    const root = scratchFolder("twice");
     copyFileSync(trace, join(root, "a.jsonl"));
     symlinkSync("a.jsonl", join(root, "b.jsonl"));
     const a = join(root, "a.jsonl");
@@ -267,7 +267,7 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
   });
 
   it("a copy of a trace (or the same seed traced again) is one line naming both files: its runs counted twice (an audit)", () => {
-    const root = mkdtempSync(join(tmpdir(), "agentsim-copy-"));
+    const root = scratchFolder("copy");
     copyFileSync(trace, join(root, "a.jsonl"));
     // the same records, written otherwise: CRLF line ends, blank lines, and in reverse order
     writeFileSync(join(root, "b.jsonl"), readFileSync(trace, "utf8").trimEnd().split("\n").reverse().join("\r\n\n"));
@@ -278,7 +278,7 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
   });
 
   it("files are read in order of their paths, whatever the order given: the bootstrap's intervals do not depend on it (a review)", () => {
-    const root = mkdtempSync(join(tmpdir(), "agentsim-order-"));
+    const root = scratchFolder("order");
     const lines = readFileSync(trace, "utf8").split("\n");
     const half = lines.findIndex((l) => l.includes('"weak-first"'));
     writeFileSync(join(root, "b.jsonl"), lines.slice(0, half).join("\n") + "\n");
@@ -298,7 +298,7 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
   });
 
   it("a pipe named *.jsonl inside a folder is passed over (with no writer it blocked the fit for good); one given itself is read", () => {
-    const root = mkdtempSync(join(tmpdir(), "agentsim-fifo-"));
+    const root = scratchFolder("fifo");
     copyFileSync(trace, join(root, "a.jsonl"));
     expect(spawnSync("mkfifo", [join(root, "z.jsonl")]).status).toBe(0);
     expect(expandLogPaths([root])).toEqual([join(root, "a.jsonl")]);
@@ -317,7 +317,7 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
   // Three conversations: session A (4 requests, the first logged on two lines), session B's main
   // chain (5 requests, a /compact between the 3rd and 4th) and its subagent sidechain (2 requests).
   it("logs whose requests are larger than a scenario's may be are one line, and no fragment is written (a review: written, and no scenario took it)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "agentsim-cc-huge-"));
+    const dir = scratchFolder("cc-huge");
     const log = readFileSync(join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl"), "utf8");
     writeFileSync(join(dir, "huge.jsonl"), log.replaceAll('"input_tokens": 4,', '"input_tokens": 600000000,'));
     const out = join(dir, "fragment.yaml");
@@ -329,7 +329,7 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
   it("a model id longer than the width is shortened in its middle in the table, whole in --json", () => {
     // a log's model id is whatever the log says: a 307-character one made a 331-column table
     const long = "claude-" + "x".repeat(300);
-    const dir = mkdtempSync(join(tmpdir(), "agentsim-cc-long-"));
+    const dir = scratchFolder("cc-long");
     const log = readFileSync(join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl"), "utf8");
     writeFileSync(join(dir, "long.jsonl"), log.replaceAll("claude-sonnet-4-5-20250929", long));
     const r = spawnSync(process.execPath, [CLI, "fit", "--format", "claude-code", join(dir, "long.jsonl"), "--bootstrap", "0"], { encoding: "utf8", env: { ...process.env, COLUMNS: "80" } });
@@ -392,7 +392,7 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
   });
 
   it("usage beyond any context window is one line, exit code 2 (1e308 once printed ∞ and wrote prompt: .inf)", () => {
-    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    const logs = scratchFolder("cc");
     const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
     writeFileSync(join(logs, "big.jsonl"), readFileSync(source, "utf8").replace(/"input_tokens":\s*\d+/, '"input_tokens": 1e308'));
     const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0", "--out", join(logs, "never.yaml"));
@@ -403,7 +403,7 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
   });
 
   it("usage counts whole tokens: a fraction is one line, exit code 2 (1e-300 tokens wrote a fragment no scenario takes)", () => {
-    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    const logs = scratchFolder("cc");
     const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
     writeFileSync(join(logs, "tiny.jsonl"), readFileSync(source, "utf8").replace(/"output_tokens":\s*\d+/, '"output_tokens": 1e-300'));
     const { code, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0", "--out", join(logs, "never.yaml"));
@@ -413,7 +413,7 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
   });
 
   it("a folder of logs without a request names two of its files and counts the rest (10,000 names made a 199 KB line)", () => {
-    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    const logs = scratchFolder("cc");
     for (let i = 0; i < 50; i++) writeFileSync(join(logs, `f${String(i).padStart(2, "0")}.jsonl`), '{"type":"user"}\n');
     const { code, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
     expect(code).toBe(2);
@@ -424,10 +424,10 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
     // every line a second after the one before it, as Claude Code appends them
     const lines = readFileSync(source, "utf8").trimEnd().split("\n").map((l, i) => l.replace(/"timestamp":\s*"[^"]*"/, `"timestamp": "2026-10-02T09:00:${String(10 + i)}.000Z"`));
-    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    const logs = scratchFolder("cc");
     writeFileSync(join(logs, "ordered.jsonl"), lines.join("\n") + "\n");
     expect(agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0").code).toBe(0); // a request's later lines (req_A1) are not "earlier"
-    const reversed = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    const reversed = scratchFolder("cc");
     writeFileSync(join(reversed, "reversed.jsonl"), [...lines].reverse().join("\n") + "\n");
     const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", reversed, "--bootstrap", "0");
     expect(code).toBe(2);
@@ -438,7 +438,7 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
 
   it("a model id that is a number beyond a double is named as such, not 'got null'", () => {
     const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
-    const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+    const logs = scratchFolder("cc");
     writeFileSync(join(logs, "num.jsonl"), readFileSync(source, "utf8").replace(/"model":\s*"claude-sonnet-4-5-20250929"/, '"model": 1e400'));
     const { code, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
     expect(code).toBe(2);
@@ -449,7 +449,7 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
     // half a surrogate pair printed as U+FFFD in the table of models (a review)
     for (const [id, shown] of [["\\u001b[2Jclaude", "\\u001b[2Jclaude"], ["claude\\u202e", "claude\\u202e"], ["claude-sonnet\\ud800-4-5", "claude-sonnet\\ud800-4-5"]]) {
-      const logs = mkdtempSync(join(tmpdir(), "agentsim-cc-"));
+      const logs = scratchFolder("cc");
       writeFileSync(join(logs, "odd.jsonl"), readFileSync(source, "utf8").replace(/"model":\s*"claude-sonnet-4-5-20250929"/, `"model": "${id}"`));
       const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
       expect(code).toBe(2);

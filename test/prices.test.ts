@@ -4,11 +4,11 @@
  * suggestions, the 5-minute / 1-hour write choice, and `agentsim prices` as built.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { calcPrice, waitForUpdate, type ModelInfo, type ModelPrice, type Provider } from "@pydantic/genai-prices";
 import { describe, expect, it } from "vitest";
+import { scratchFolder } from "./scratch.js";
 import { parse } from "yaml";
 import { TABLE, findPreset, listPresets, nearestPresets, presetPrice, type Preset } from "../src/prices/index.js";
 import { levelOf, tierThreshold } from "../src/prices/table.js";
@@ -290,7 +290,7 @@ describe("agentsim prices (the built CLI)", () => {
 
   it("touches no network: every connection attempt would fail the run", () => {
     // A preload that makes any socket, DNS lookup or fetch throw before the CLI starts.
-    const dir = mkdtempSync(join(tmpdir(), "agentsim-prices-"));
+    const dir = scratchFolder("prices");
     const guard = join(dir, "no-network.mjs");
     writeFileSync(
       guard,

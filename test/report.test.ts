@@ -9,11 +9,11 @@
  * README's picture) from the default scenario's report at its own trial count.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scratchFolder } from "./scratch.js";
 import { evaluateScenario, type SimResult } from "../src/evaluate/evaluate.js";
 import { collectReport } from "../src/report/collect.js";
 import { renderPage } from "../src/report/page.js";
@@ -41,7 +41,7 @@ function agentsim(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const tmp = mkdtempSync(join(tmpdir(), "agentsim-report-"));
+const tmp = scratchFolder("report");
 
 describe("the drawn distribution", () => {
   it("passes through the quantiles of the tables, rises, and stops at the asked quantile", async () => {

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scratchFolder } from "./scratch.js";
 import { createHash } from "node:crypto";
 import { UserError } from "../src/errors.js";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
@@ -73,7 +73,7 @@ let dir: string;
 let pool: SimulationPool;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), "agentsim-sweep-"));
+  dir = scratchFolder("sweep");
   pool = new SimulationPool(2);
 });
 
@@ -387,7 +387,7 @@ describe("sweep", () => {
     expect(existsSync(join(dir, "refused-new"))).toBe(false);
     // the merged file is written to <out>.<pid>.tmp: a FIFO there, which no one reads, holds the
     // merge once it has taken the lock, and SIGINT comes while it writes
-    const root = mkdtempSync(join(tmpdir(), "agentsim-merge-int-"));
+    const root = scratchFolder("merge-int");
     const out = join(root, "made", "m.csv");
     const child = spawn(process.execPath, [CLI, "merge", ...parts, "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
@@ -793,7 +793,7 @@ describe("cli", () => {
   });
 
   it("a lock's leftovers and the folders made for an output go when they should", async () => {
-    const root = mkdtempSync(join(tmpdir(), "agentsim-lock-"));
+    const root = scratchFolder("lock");
     // a process killed while taking the lock left <out>.lock.<pid>; a live one's is kept
     const gone = spawnSync(process.execPath, ["-e", "0"]).pid!;
     mkdirSync(join(root, "a"));
@@ -821,7 +821,7 @@ describe("cli", () => {
   });
 
   it("a file of the lock's name that is not a lock is never removed (a scenario named <out>.lock was deleted)", async () => {
-    const root = mkdtempSync(join(tmpdir(), "agentsim-lock-"));
+    const root = scratchFolder("lock");
     const out = join(root, "o.csv");
     const scenario = readFileSync(join(ROOT, "scenarios", "sweep-weak-bugs.yaml"), "utf8");
     writeFileSync(`${out}.lock`, scenario);
