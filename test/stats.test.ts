@@ -149,6 +149,15 @@ describe("summaries in parts", () => {
     expect(Math.abs(covered / samplesN - 0.95)).toBeLessThanOrEqual(4 * Math.sqrt((0.95 * 0.05) / samplesN));
   });
 
+  it("the mean's interval does not go below 0, as no cost does (a review: '-$0.1455..$0.6677' at 2 runs)", () => {
+    // 0, 0, 0, 10: mean 2.5, s = 5, s/sqrt(4) = 2.5, t_0.975(3) = 3.182446: 2.5 -/+ 7.956
+    const s = summarize(Float64Array.of(0, 0, 0, 10));
+    expect(s.ciLow).toBe(0);
+    expect(s.ciHigh).toBeCloseTo(2.5 + 3.182446 * 2.5, 5);
+    // an interval that stays above 0 is untouched: 1..5 as above
+    expect(summarize(Float64Array.of(1, 2, 3, 4, 5)).ciLow).toBeCloseTo(3 - (2.776445 * Math.sqrt(2.5)) / Math.sqrt(5), 5);
+  });
+
   it("Welch's degrees of freedom: 2(n - 1) for equal errors and counts, n - 1 of the side not known exactly", () => {
     expect(welchDegrees(0.004, 6, 0.004, 6)).toBeCloseTo(10, 12);
     expect(welchDegrees(0.004, 11, 0, 2)).toBeCloseTo(10, 12);

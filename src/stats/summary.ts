@@ -17,7 +17,10 @@ export interface Summary {
   stdDev: number;
   /** s / sqrt(n) */
   stdError: number;
-  /** mean -/+ t_0.975(n - 1) s/sqrt(n) (Student's t: s is estimated from the same runs) */
+  /**
+   * mean -/+ t_0.975(n - 1) s/sqrt(n) (Student's t: s is estimated from the same runs), its low
+   * end at least 0: the values (costs, seconds) are never negative, so neither is their mean
+   */
   ciLow: number;
   ciHigh: number;
   /** m3 / m2^(3/2), the skewness the z-check corrects for; 0 for fewer than 3 values or no spread */
@@ -157,7 +160,7 @@ export function summaryOf(m: Moments, [p50, p90, p99, p90Low, p90High]: SummaryQ
     mean,
     stdDev,
     stdError,
-    ciLow: mean - half,
+    ciLow: Math.max(0, mean - half),
     ciHigh: mean + half,
     skewness: n >= 3 && stdDev > 0 ? m.m3 / n / (m.m2 / n) ** 1.5 : 0,
     p50,
@@ -170,7 +173,7 @@ export function summaryOf(m: Moments, [p50, p90, p99, p90Low, p90High]: SummaryQ
   };
 }
 
-/** Mean, spread, a 95% interval for the mean, and quantiles of n >= 1 values. */
+/** Mean, spread, a 95% interval for the mean, and quantiles of n >= 1 values (never negative). */
 export function summarize(values: Float64Array): Summary {
   const moments = momentsOf(values);
   return summaryOf(moments, summaryQuantiles(values, moments.min, moments.max));
