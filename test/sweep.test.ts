@@ -445,6 +445,13 @@ describe("sweep", () => {
     await runSweep(pool, buildSweep(data, "t.yaml"), { out: other, trials: 1000, shard: { index: 3, count: 3 } });
     const mixed = await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, other], out));
     expect(mixed).toMatch(/other-3\.csv: not a shard of the same sweep as .*3-1\.csv \(trials 1000 vs 2000\)$/);
+    // a shard simulated by another version of agentsim (its record says which)
+    const olderRecord = JSON.parse(readFileSync(recordFile(parts[2]!), "utf8"));
+    expect(olderRecord.agentsim).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+    const older = join(dir, "shards/older-3.csv");
+    writeFileSync(older, readFileSync(parts[2]!));
+    writeFileSync(recordFile(older), JSON.stringify({ ...olderRecord, agentsim: "0.0.9", sweep: "0".repeat(64) }));
+    expect(await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, older], out))).toMatch(/older-3\.csv: not a shard of the same sweep as .*3-1\.csv \(agentsim "0\.0\.9" vs "\d+\.\d+\.\d+"\)$/);
     const twice = await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, parts[1]!], out));
     expect(twice).toMatch(/shard 2\/3 is also given as/);
     const bare = join(dir, "bare.csv");
@@ -608,6 +615,19 @@ describe("sweep", () => {
     const edited = await userErrorAsync(runSweep(pool, buildSweep({ ...data, seed: 8 }, "t.yaml"), { out, trials: 2000, resume: true }));
     expect(edited).toMatch(/was started from other scenario data \(the file's values changed since\) /);
     expect(other).not.toContain("\n");
+    // nor rows of another version of agentsim, which may simulate other numbers (a review: its
+    // rows went on from ours); a record from before versions were recorded says so
+    const recorded = readFileSync(files.state, "utf8");
+    const state = JSON.parse(recorded);
+    expect(state.started.agentsim).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+    writeFileSync(files.state, JSON.stringify({ ...state, fingerprint: "0".repeat(64), started: { ...state.started, agentsim: "0.0.9" } }));
+    expect(await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true }))).toMatch(
+      /was started by agentsim 0\.0\.9, not \d+\.\d+\.\d+ \(run without --resume to start over\)$/,
+    );
+    const { agentsim: _agentsim, ...unversioned } = state.started;
+    writeFileSync(files.state, JSON.stringify({ ...state, fingerprint: "0".repeat(64), started: unversioned }));
+    expect(await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true }))).toMatch(/was started by an earlier agentsim, not /);
+    writeFileSync(files.state, recorded);
     // the handle says when the output is in place, whole (a signal after that has nothing to resume)
     const handle: SweepHandle = { flush: null, createdPartial: false };
     const outcome = await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true, handle });

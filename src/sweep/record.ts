@@ -15,10 +15,12 @@ export const RECORD_FORMAT = "agentsim-sweep-record/1";
 
 export interface SweepRecord {
   format: typeof RECORD_FORMAT;
+  /** the version of agentsim that simulated the rows (absent in records of earlier versions) */
+  agentsim?: string;
   scenario: string;
   seed: number | string;
   trials: number;
-  /** sha256 of the scenario file's data and the trial count: the same for every shard of one sweep */
+  /** sha256 of agentsim's version, the scenario file's data and the trial count: the same for every shard of one sweep */
   sweep: string;
   /** points of the whole grid */
   gridPoints: number;
@@ -28,7 +30,7 @@ export interface SweepRecord {
 }
 
 /** What every shard of one sweep shares. */
-export type SweepIdentity = Pick<SweepRecord, "scenario" | "seed" | "trials" | "sweep" | "gridPoints">;
+export type SweepIdentity = Pick<SweepRecord, "agentsim" | "scenario" | "seed" | "trials" | "sweep" | "gridPoints">;
 
 export function recordFile(csv: string): string {
   return `${csv}.sweep.json`;
@@ -36,8 +38,8 @@ export function recordFile(csv: string): string {
 
 /** A record with its keys always in the same order, so equal records are equal text. */
 export function makeRecord(identity: SweepIdentity, shard: Shard | null, csvHash: string): SweepRecord {
-  const { scenario, seed, trials, sweep, gridPoints } = identity;
-  return { format: RECORD_FORMAT, scenario, seed, trials, sweep, gridPoints, shard, csv: csvHash };
+  const { agentsim, scenario, seed, trials, sweep, gridPoints } = identity;
+  return { format: RECORD_FORMAT, agentsim, scenario, seed, trials, sweep, gridPoints, shard, csv: csvHash };
 }
 
 /** A record's text, as it is written beside its CSV. */
@@ -81,9 +83,10 @@ export function checkShardSet(inputs: readonly { file: string; record: SweepReco
   if (!first) throw new UserError("merge needs at least one CSV file");
   for (const { file, record } of rest) {
     if (record.sweep === first.record.sweep) continue;
-    const differs = (["scenario", "seed", "trials", "gridPoints"] as const)
+    const told = (v: unknown) => (v === undefined ? "(not recorded)" : JSON.stringify(v));
+    const differs = (["agentsim", "scenario", "seed", "trials", "gridPoints"] as const)
       .filter((k) => record[k] !== first.record[k])
-      .map((k) => `${k} ${JSON.stringify(record[k])} vs ${JSON.stringify(first.record[k])}`);
+      .map((k) => `${k} ${told(record[k])} vs ${told(first.record[k])}`);
     throw new UserError(
       `${file}: not a shard of the same sweep as ${first.file} (${differs.length ? differs.join(", ") : "the scenario files differ"})`,
     );
@@ -106,6 +109,6 @@ export function checkShardSet(inputs: readonly { file: string; record: SweepReco
     const list = first.map((i) => `${i}/${count}`).join(", ") + (missing > 5 ? `, ... (${groupDigits(missing)} in all)` : "");
     throw new UserError(`shard${missing === 1 ? "" : "s"} ${list} missing: a merge takes every shard of the sweep`);
   }
-  const { scenario, seed, trials, sweep, gridPoints } = first.record;
-  return { scenario, seed, trials, sweep, gridPoints };
+  const { agentsim, scenario, seed, trials, sweep, gridPoints } = first.record;
+  return { agentsim, scenario, seed, trials, sweep, gridPoints };
 }

@@ -24,6 +24,7 @@ import { createHash, type Hash } from "node:crypto";
 import { createReadStream, fdatasyncSync, renameSync, rmSync, writeSync } from "node:fs";
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { FlagError, fileErrorText, UserError } from "../errors.js";
+import { packageVersion } from "../packageRoot.js";
 import { groupDigits } from "../text.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
@@ -93,8 +94,10 @@ interface PartialState {
   started?: Started;
 }
 
-/** The parts of a sweep's fingerprint: its trials, its shard, and a sha256 of the scenario file's other data. */
+/** The parts of a sweep's fingerprint: agentsim's version, its trials, its shard, and a sha256 of the scenario file's other data. */
 interface Started {
+  /** absent in records of agentsim before it recorded its version */
+  agentsim?: string;
   trials: number;
   shard: [number, number] | null;
   scenario: string;
@@ -125,9 +128,13 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-/** What must match for a partial file to be resumed: sha256 of the scenario file's data, trials and shard. */
+/**
+ * What must match for a partial file to be resumed: sha256 of agentsim's version, the scenario
+ * file's data, trials and shard (another version may simulate other numbers: its rows and ours
+ * would make one CSV of two kinds).
+ */
 export function sweepFingerprint(raw: Record<string, unknown>, trials: number, shard: Shard | null): string {
-  return createHash("sha256").update(canonicalJson({ format: "agentsim-sweep/1", scenario: raw, trials, shard })).digest("hex");
+  return createHash("sha256").update(canonicalJson({ format: "agentsim-sweep/1", agentsim: packageVersion(), scenario: raw, trials, shard })).digest("hex");
 }
 
 /** Run the sweep (or one shard of it) and write its CSV to `options.out`, with its record beside it. */
@@ -152,7 +159,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
     const rowsPerPoint = sweep.base.strategies.length * sweep.base.contexts.length;
     // the scenario's data but its trials, which are told apart (a file's trials: changed said both)
     const { trials: _trials, ...data } = sweep.raw;
-    const started: Started = { trials, shard: shard && [shard.index, shard.count], scenario: createHash("sha256").update(canonicalJson(data)).digest("hex") };
+    const started: Started = { agentsim: packageVersion(), trials, shard: shard && [shard.index, shard.count], scenario: createHash("sha256").update(canonicalJson(data)).digest("hex") };
     const resumable = options.resume ? await resumableState(out, fingerprint, started, header, mine, rowsPerPoint) : null;
     let state = resumable?.state ?? null;
     // the sha256 of the partial file so far, kept up to date row by row
@@ -239,7 +246,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       await file.close();
       await record.close();
     }
-    const identity = { scenario: sweep.base.name, seed: sweep.base.seed, trials, sweep: sweepFingerprint(sweep.raw, trials, null), gridPoints: sweep.size };
+    const identity = { agentsim: packageVersion(), scenario: sweep.base.name, seed: sweep.base.seed, trials, sweep: sweepFingerprint(sweep.raw, trials, null), gridPoints: sweep.size };
     await finish(out, files, written, recordText(makeRecord(identity, shard, digestOf(content))), options.handle);
     // Strategies and contexts are not numeric keys, so every point has the same rows.
     const rows = mine * sweep.base.strategies.length * sweep.base.contexts.length;
@@ -350,14 +357,15 @@ function handled<T>(promise: Promise<T>): Promise<T> {
 
 /** What differs between the sweep that started a partial file and this one, as a refusal says it. */
 function differences(then: Started | undefined, now: Started): string {
-  if (!then) return "with a different scenario, --trials or --shard";
+  if (!then) return "with a different agentsim, scenario, --trials or --shard";
   const shard = (s: [number, number] | null) => (s ? `--shard ${s[0]}/${s[1]}` : "no --shard");
   const said = [
+    ...(then.agentsim !== now.agentsim ? [`by ${then.agentsim ? `agentsim ${then.agentsim}` : "an earlier agentsim"}, not ${now.agentsim}`] : []),
     ...(then.trials !== now.trials ? [`with ${then.trials} runs a point, not ${now.trials}`] : []),
     ...(String(then.shard) !== String(now.shard) ? [`with ${shard(then.shard)}, not ${shard(now.shard)}`] : []),
     ...(then.scenario !== now.scenario ? ["from other scenario data (the file's values changed since)"] : []),
   ];
-  return said.length > 0 ? said.join(" and ") : "with a different scenario, --trials or --shard";
+  return said.length > 0 ? said.join(" and ") : "with a different agentsim, scenario, --trials or --shard";
 }
 
 /**
