@@ -630,7 +630,9 @@ describe("sweep", () => {
     writeFileSync(files.state, recorded);
     // the handle says when the output is in place, whole (a signal after that has nothing to resume)
     const handle: SweepHandle = { flush: null, createdPartial: false };
-    const outcome = await runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true, handle });
+    // the file's trials: changed meanwhile count for nothing under the same --trials (a review:
+    // refused, "started with a different scenario, --trials or --shard")
+    const outcome = await runSweep(pool, buildSweep({ ...data, trials: 777 }, "t.yaml"), { out, trials: 2000, resume: true, handle });
     expect(outcome).toMatchObject({ points: 10, resumed: 3, rows: 80 });
     expect(handle.written).toBe(true);
     expect(readFileSync(out, "utf8")).toBe(full);

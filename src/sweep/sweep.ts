@@ -129,12 +129,23 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
+ * sha256 of the scenario file's data but its trials: the sweep's trials count on their own, as
+ * --trials overrides the file's (a file's trials changed under --trials changed no number, but
+ * refused --resume).
+ */
+function scenarioDigest(raw: Record<string, unknown>): string {
+  const { trials: _trials, ...data } = raw;
+  return createHash("sha256").update(canonicalJson(data)).digest("hex");
+}
+
+/**
  * What must match for a partial file to be resumed: sha256 of agentsim's version, the scenario
- * file's data, trials and shard (another version may simulate other numbers: its rows and ours
- * would make one CSV of two kinds).
+ * file's data, the trials and the shard (another version may simulate other numbers: its rows and
+ * ours would make one CSV of two kinds).
  */
 export function sweepFingerprint(raw: Record<string, unknown>, trials: number, shard: Shard | null): string {
-  return createHash("sha256").update(canonicalJson({ format: "agentsim-sweep/1", agentsim: packageVersion(), scenario: raw, trials, shard })).digest("hex");
+  const parts = { format: "agentsim-sweep/2", agentsim: packageVersion(), scenario: scenarioDigest(raw), trials, shard };
+  return createHash("sha256").update(canonicalJson(parts)).digest("hex");
 }
 
 /** Run the sweep (or one shard of it) and write its CSV to `options.out`, with its record beside it. */
@@ -157,9 +168,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   options.onLock?.(lock);
   try {
     const rowsPerPoint = sweep.base.strategies.length * sweep.base.contexts.length;
-    // the scenario's data but its trials, which are told apart (a file's trials: changed said both)
-    const { trials: _trials, ...data } = sweep.raw;
-    const started: Started = { agentsim: packageVersion(), trials, shard: shard && [shard.index, shard.count], scenario: createHash("sha256").update(canonicalJson(data)).digest("hex") };
+    const started: Started = { agentsim: packageVersion(), trials, shard: shard && [shard.index, shard.count], scenario: scenarioDigest(sweep.raw) };
     const resumable = options.resume ? await resumableState(out, fingerprint, started, header, mine, rowsPerPoint) : null;
     let state = resumable?.state ?? null;
     // the sha256 of the partial file so far, kept up to date row by row
