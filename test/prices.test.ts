@@ -185,6 +185,14 @@ describe("finding presets by name", () => {
     expect(findPreset("anthropic/claude-sonnet-4-5-20250929")?.id).toBe("anthropic/claude-sonnet-4-5");
     expect(findPreset("anthropic/claude-sonnet-4.5")?.id).toBe("anthropic/claude-sonnet-4-5");
     expect(findPreset("openai/gpt-5-2025-08-07")?.id).toBe("openai/gpt-5");
+    expect(findPreset("anthropic/claude-sonnet-4-20250514")?.id).toBe("anthropic/claude-sonnet-4-0");
+    expect(findPreset("anthropic/claude-3-opus")?.id).toBe("anthropic/claude-3-opus-latest");
+  });
+
+  it("does not take a name the rules match only by its prefix (another mode, another price, a typo; an audit: -fast priced at a sixth)", () => {
+    expect(findPreset("anthropic/claude-opus-4-6-fast")).toBeUndefined(); // 6x the price of claude-opus-4-6
+    expect(findPreset("anthropic/claude-haiku-4-5-batch")).toBeUndefined();
+    expect(findPreset("anthropic/claude-sonnet-4-55")).toBeUndefined();
   });
 
   it("needs the provider, and does not hand out another provider's entry", () => {

@@ -24,18 +24,57 @@ let byId: Map<string, Preset> | undefined;
  * The preset for a `provider/model` id. Case does not matter (the table's ids differ in more than
  * case). An id that is not the table's own is read as the provider's API model name through the
  * table's matching rules, so "anthropic/claude-sonnet-4-5-20250929" (a dated snapshot) or
- * "anthropic/claude-sonnet-4.5" give the preset "anthropic/claude-sonnet-4-5"; the returned
- * preset's `id` is always the table's. The provider part must be the table's provider id.
+ * "anthropic/claude-sonnet-4.5" give the preset "anthropic/claude-sonnet-4-5", but only where
+ * the name is that id written another way (see lookUp); the returned preset's `id` is always the
+ * table's. The provider part must be the table's provider id.
  */
 export function findPreset(id: string): Preset | undefined {
+  const { preset, sameModel } = lookUp(id);
+  return sameModel ? preset : undefined;
+}
+
+/**
+ * The table id that the table's rules match to `id` by its start only ("anthropic/claude-opus-4-6"
+ * for "anthropic/claude-opus-4-6-fast"), which findPreset does not take; undefined otherwise.
+ */
+export function matchedByStartOnly(id: string): string | undefined {
+  const { preset, sameModel } = lookUp(id);
+  return preset && !sameModel ? preset.id : undefined;
+}
+
+/**
+ * The preset of the table's id `id` or of the entry its rules match, and whether that is the
+ * same model. The rules are mostly prefixes ("claude-opus-4-6" matches "claude-opus-4-6-fast", a
+ * mode at 6 times the price, and "claude-sonnet-4-55", a typo): a name they match counts only
+ * when it is the preset's id written another way (see sameModelName).
+ */
+function lookUp(id: string): { preset: Preset | undefined; sameModel: boolean } {
   byId ??= new Map(tablePresets().map((p) => [p.id.toLowerCase(), p]));
   const key = id.toLowerCase();
   const exact = byId.get(key);
-  if (exact) return exact;
+  if (exact) return { preset: exact, sameModel: true };
   const slash = key.indexOf("/");
-  if (slash < 0) return undefined;
-  const matched = matchedId(key.slice(0, slash), key.slice(slash + 1));
-  return matched === undefined ? undefined : byId.get(matched.toLowerCase());
+  const matched = slash < 0 ? undefined : matchedId(key.slice(0, slash), key.slice(slash + 1));
+  const preset = matched === undefined ? undefined : byId.get(matched.toLowerCase());
+  return { preset, sameModel: preset !== undefined && sameModelName(key.slice(slash + 1), preset.model) };
+}
+
+/**
+ * Whether an API model name is a table model id written another way: "." for "-", a dated
+ * snapshot ("-20250929", "-2025-08-07", "@20250929", "-preview-05-20"), "-latest", a version
+ * suffix ("-v1:0"), "4-0" for "4".
+ */
+function sameModelName(name: string, tableModel: string): boolean {
+  const plain = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[-@]20\d{2}-?\d{2}-?\d{2}(?=$|[-:@])/g, "")
+      .replace(/-v\d+(:\d+)?$/, "")
+      .replace(/-latest$/, "")
+      .replace(/-preview-\d{2}-\d{2}$/, "-preview")
+      .replace(/\./g, "-")
+      .replace(/-0$/, "");
+  return plain(name) === plain(tableModel);
 }
 
 /**

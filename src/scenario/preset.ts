@@ -39,6 +39,10 @@ export function resolvePreset(preset: string, ttlSeconds: number | null, file: s
   if (!table) throw new Error(`${file}: ${key}: the price table is not loaded (call loadPriceTableFor before parseScenario)`);
   const found = table.findPreset(preset);
   if (!found) {
+    const start = table.matchedByStartOnly(preset);
+    if (start) {
+      throw new ScenarioError(file, key, `unknown preset ${JSON.stringify(preset)}: not a spelling of ${start}, which the price table's rules match by a common start (another mode or a typo may have other prices; write ${start} if you mean it)`);
+    }
     throw new ScenarioError(file, key, `unknown preset ${JSON.stringify(preset)} (nearest: ${table.nearestPresets(preset).join(", ")}; see agentsim prices)`);
   }
   return table.presetPrice(found, ttlSeconds);
