@@ -72,6 +72,26 @@ describe("a scenario with presets equals the same scenario with the prices writt
     expect(a.models.strong!.price.cacheWrite).toBe(10 / 1e6); // Opus 4.5: $10 per million for 1-hour writes
     expect(JSON.stringify(analyzeScenario(a))).toBe(JSON.stringify(analyzeScenario(parseScenario(hand, "hand.yaml"))));
   });
+
+  it("a cache lifetime where no time passes (no speed, no tool time) expires nothing: the closed forms and runs of no lifetime, at its write price (an audit: the escalation lost its closed form)", () => {
+    const presets = { strong: "anthropic/claude-opus-4-5", weak: "anthropic/claude-haiku-4-5" };
+    const raw = scenario({ strong: { preset: presets.strong }, weak: { preset: presets.weak } });
+    raw.caching = { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 3600 };
+    const withLifetime = parseScenario(raw, "presets.yaml");
+    // the same 1-hour write prices written by hand, and no lifetime
+    const without = parseScenario(byHand(presets, 3600), "hand.yaml");
+    expect(without.caching.ttlSeconds).toBeNull();
+    const analyzed = analyzeScenario(withLifetime);
+    expect(analyzed.filter((a) => a.strategy === "escalate").map((a) => a.reason)).toEqual([null, null]);
+    expect(JSON.stringify(analyzed)).toBe(JSON.stringify(analyzeScenario(without)));
+    for (const st of withLifetime.strategies) {
+      const run = (s: typeof withLifetime) => column(simulateChunk(compileParams(s, s.strategies.find((x) => x.name === st.name)!, "shared"), "ttl", 5000).columns, 5000, "cost");
+      expect(Buffer.from(run(withLifetime).buffer).equals(Buffer.from(run(without).buffer))).toBe(true);
+    }
+    // with a clock, the lifetime counts again: a multi-rung ladder has no closed form
+    const timed = parseScenario({ ...raw, toolSeconds: 30 }, "timed.yaml");
+    expect(analyzeScenario(timed).find((a) => a.strategy === "escalate")!.reason).toMatch(/cache expiry with a multi-rung ladder/);
+  });
 });
 
 describe("a preset name that the table's rules match only by its start", () => {

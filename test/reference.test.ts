@@ -447,7 +447,10 @@ describe("hand-computed cases", () => {
     near(ref(raw, "split", "shared").mean, 0.07775, 1e-12);
     near(ref(raw, "split", "fresh").mean, 0.07975, 1e-12);
     // a TTL's misses write the cached tokens again: the growth has a price, and the cost is infinite
+    // (misses need time to pass: tests of 90 s; with no clock the TTL expires nothing)
     raw.caching.ttlSeconds = 60;
+    near(ref(raw, "pair", "shared").mean, 0.07775, 1e-12);
+    raw.toolSeconds = 90;
     expect(ref(raw, "pair", "shared").reason).toMatch(/^infinite expected cost: .* a = 1\.8 <= 2/);
   });
 
@@ -836,6 +839,9 @@ describe("availability rule (docs/model.md section 8, in order)", () => {
   it("3 TTL: multi-rung, tiers on fix-phase models, fixer speed with a random fixOutput", () => {
     const raw = base();
     raw.caching = { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 60 };
+    // where no time passes (no speed, no tool time) nothing expires: no rule applies
+    expect(Object.values(reasons(raw)).every((reason) => reason === null)).toBe(true);
+    raw.toolSeconds = 5;
     const r = reasons(raw);
     expect(r["pair shared"]).toBeNull();
     expect(r["capped fresh"]).toBeNull();
@@ -898,6 +904,7 @@ describe("availability rule (docs/model.md section 8, in order)", () => {
     raw.limits = { maxAttemptsPerBug: 5 };
     raw.models.strong.contextWindow = 100000;
     raw.caching = { readMultiplier: 0.1, writeMultiplier: 1, ttlSeconds: 10 };
+    raw.toolSeconds = 5;
     expect(ref(raw, "esc", "shared").reason).toMatch(/^limits/);
     delete raw.limits;
     expect(ref(raw, "esc", "shared").reason).toMatch(/contextWindow/);

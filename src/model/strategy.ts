@@ -32,7 +32,7 @@ import { MAX_PMF_WORK, pmfFromSurvival, probabilityAtLeast, runPmf, runPmfWork }
 import { generationCost, tierReachable } from "./prices.js";
 import { boundedAttempts, rateMoment, unboundedAttempts, type RateAttempts } from "./rates.js";
 import { bugSchedule, requestReach, tailReach, type BugSchedule } from "./schedule.js";
-import { cacheHitProbability, callSeconds, hasTimeModel, meanToolSeconds } from "./timing.js";
+import { cacheHitProbability, callSeconds, expiringTtl, hasTimeModel, meanToolSeconds } from "./timing.js";
 
 export { generationCost } from "./prices.js";
 
@@ -137,7 +137,7 @@ export function closedFormReason(scenario: Scenario, strategy: Strategy, context
   if (capsAttempts(scenario)) {
     return "retry caps (limits) have no closed form";
   }
-  if (scenario.caching.ttlSeconds !== null) {
+  if (expiringTtl(scenario, strategy) !== null) {
     if (!oneRung) return "cache expiry with a multi-rung ladder has no closed form";
     if (tiered) return "cache expiry with a long-context tier has no closed form";
     if (models[0]!.speed && !isConstant(scenario.tokens.fixOutput)) return "cache expiry gaps depend on random output lengths";
@@ -241,7 +241,7 @@ export function hasInfiniteCost(r: { reason?: string | null }): boolean {
  * only, and a finite variance E[1/p^2].
  */
 function freeCachedReads(scenario: Scenario, strategy: Strategy): boolean {
-  if (scenario.caching.ttlSeconds !== null) return false;
+  if (expiringTtl(scenario, strategy) !== null) return false;
   const tail = scenario.models[strategy.ladder[strategy.ladder.length - 1]!.model]!;
   return tail.price.cacheRead === 0 && !tierReachable(tail);
 }

@@ -27,3 +27,12 @@ export function cacheHitProbability(ttlSeconds: number, fixCallSeconds: number, 
 export function hasTimeModel(scenario: Scenario, strategy: Strategy): boolean {
   return scenario.toolSeconds !== null || strategyModels(strategy).some((m) => scenario.models[m]!.speed !== null);
 }
+
+/**
+ * The cache lifetime that can expire anything in a strategy's runs: caching.ttlSeconds where a
+ * run has a clock (hasTimeModel), else null, as every gap between requests is then 0 s and no
+ * entry expires (the TTL still picks a preset's write price, when the scenario is read).
+ */
+export function expiringTtl(scenario: Scenario, strategy: Strategy): number | null {
+  return hasTimeModel(scenario, strategy) ? scenario.caching.ttlSeconds : null;
+}

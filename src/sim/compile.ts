@@ -6,7 +6,7 @@
 import { lognormalParameters } from "../model/lognormal.js";
 import { threshold, windowLimit } from "../model/ladder.js";
 import { generationCost } from "../model/prices.js";
-import { callSeconds, hasTimeModel } from "../model/timing.js";
+import { callSeconds, expiringTtl, hasTimeModel } from "../model/timing.js";
 import { rungRates, strategyModels } from "../scenario/ladder.js";
 import type { Context, Distribution, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { CountKind, DistKind, RungKind, type DistParams, type ModelParams, type RateParams, type RungParams, type SimParams } from "./params.js";
@@ -75,7 +75,7 @@ export function compileParams(scenario: Scenario, strategy: Strategy, context: C
   const names = strategyModels(strategy);
   const index = (name: string) => names.indexOf(name);
   const gen = scenario.models[strategy.generator]!;
-  const { tokens, caching, limits } = scenario;
+  const { tokens, limits } = scenario;
   // Rate sources: a model's own rate per class is shared by its rungs; a rung's own rates are its own.
   const rates: RateParams[] = [];
   const own = new Map<string, number>();
@@ -123,7 +123,7 @@ export function compileParams(scenario: Scenario, strategy: Strategy, context: C
     fixOutput: distParams(tokens.fixOutput),
     errorTrace: distParams(tokens.errorTrace),
     errorGrowth: tokens.errorGrowth,
-    ttlSeconds: caching.ttlSeconds ?? Infinity,
+    ttlSeconds: expiringTtl(scenario, strategy) ?? Infinity,
     timed: hasTimeModel(scenario, strategy),
     toolSeconds: scenario.toolSeconds ? distParams(scenario.toolSeconds) : ZERO,
     maxAttemptsPerBug: limits.maxAttemptsPerBug ?? Infinity,

@@ -127,6 +127,11 @@ function fixerRungs(st: LStrategy): Extract<Rung, { kind: "fix" }>[] {
   return st.rungs.filter((r): r is Extract<Rung, { kind: "fix" }> => r.kind === "fix");
 }
 
+/** Whether time passes in a strategy's runs, so that a TTL can expire anything: tool time, or a call of a model with a speed. */
+function hasClock(s: LScenario, st: LStrategy): boolean {
+  return s.tool !== null || [st.generator, ...st.rungs.map((r) => r.model)].some((m) => s.models[m]!.speed !== null);
+}
+
 /** The first of docs/model.md section 8's rules 1-6 that denies a closed form, as a short reason; else null. */
 export function ruleReason(s: LScenario, st: LStrategy, context: Context): { rule: number; reason: string } | null {
   const oneRung = st.rungs.length === 1;
@@ -137,7 +142,7 @@ export function ruleReason(s: LScenario, st: LStrategy, context: Context): { rul
   if (s.hasLimits) return { rule: 1, reason: "limits: retry caps have no closed form" };
   const windowed = fixModels.find((m) => m.contextWindow !== null);
   if (windowed) return { rule: 2, reason: `models.${windowed.name}.contextWindow: context windows have no closed form` };
-  if (s.ttl !== null) {
+  if (s.ttl !== null && hasClock(s, st)) {
     if (!oneRung) return { rule: 3, reason: "caching.ttlSeconds with a multi-rung ladder has no closed form" };
     if (tiered) return { rule: 3, reason: `caching.ttlSeconds with the long-context tier of models.${tiered.name} has no closed form` };
     if (fixers.some((m) => m.speed !== null) && !distIsConstant(s.G)) {
@@ -852,9 +857,11 @@ export function referenceStrategy(
   context: Context,
   options: ReferenceOptions = {},
 ): LadderResult {
-  const s = isLScenario(raw) ? raw : readLadderScenario(raw);
-  const st = s.strategies.find((x) => x.name === strategyName);
+  const read = isLScenario(raw) ? raw : readLadderScenario(raw);
+  const st = read.strategies.find((x) => x.name === strategyName);
   if (!st) throw new Error(`reference: no strategy ${strategyName}`);
+  // a TTL where no time passes (no tool time, no speed among the strategy's models) expires nothing
+  const s = hasClock(read, st) ? read : { ...read, ttl: null };
   const gen = s.models[st.generator]!;
   const L1 = s.L0 + s.G0;
   const G = distMean(s.G);
