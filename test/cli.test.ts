@@ -166,6 +166,13 @@ describe("agentsim analytic and crossover", () => {
     const zero = scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace("count: 3, hardFraction: 0.3333333333", "count: 0, hardFraction: 0.3333333333"));
     const counted = JSON.parse(agentsim("crossover", zero, "--param", "models.strong.bugs.count", "--between", "strong-first,strong-strong", "--context", "fresh", "--json").stdout);
     expect(counted).toMatchObject({ crossovers: [], cheaperThroughout: [{ context: "fresh", strategy: "strong-first" }] });
+    // a stretch without closed forms at an end of the range hides its side: none is cheaper
+    // throughout (an audit: strong-first was, though the README's sweep has strong-escalate
+    // cheaper at 0.04 and 0.06, inside that stretch)
+    const hidden = JSON.parse(agentsim("crossover", "scenarios/escalation.yaml", "--param", "models.weak.fix.hard", "--between", "strong-escalate,strong-first", "--from", "0.04", "--to", "0.2", "--json").stdout);
+    expect(hidden.crossovers).toEqual([]);
+    expect(hidden.gaps.map((g: { from: number; cheaperBefore: string | null }) => [g.from, g.cheaperBefore])).toEqual([[0.04, null], [0.04, null]]);
+    expect(hidden.cheaperThroughout).toEqual([]);
   });
 
   it("crossover of two strategies defined alike says that they never cross, not just 'none' (a review)", () => {

@@ -86,6 +86,15 @@ export interface Gap {
   cheaperAfter: string | null;
 }
 
+/**
+ * Whether the cheaper strategy may change inside a gap: it differs on the gap's two sides, or the
+ * gap reaches an end of the range, beyond which nothing was scanned (a strategy cheaper on the one
+ * side seen was named cheaper throughout, though the other was cheaper inside: an audit).
+ */
+export function choiceMayChangeIn(gap: Gap): boolean {
+  return gap.cheaperBefore === null || gap.cheaperAfter === null || gap.cheaperBefore !== gap.cheaperAfter;
+}
+
 const RELATIVE_TOLERANCE = 1e-9;
 const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
 

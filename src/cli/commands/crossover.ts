@@ -1,7 +1,7 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
-import { attemptsKeyStrategy, bestAttempts, cheaperThroughout, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, cheaperThroughout, choiceMayChangeIn, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
 import { ladderText } from "../../scenario/ladder.js";
 import type { Context, Strategy } from "../../scenario/types.js";
@@ -90,11 +90,11 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
     const names = between.map((s) => s.name);
     const alike = definedAlike(param, between);
-    // a context without a crossing (nor a gap the choice flips across): which one is cheaper there
+    // a context without a crossing (nor a gap the choice may change in): which one is cheaper there
     const throughout = alike
       ? []
       : contexts
-          .filter((ctx) => !skipped.some((k) => k.context === ctx) && !crossovers.some((c) => c.context === ctx) && !gaps.some((g) => g.context === ctx && flips(g)))
+          .filter((ctx) => !skipped.some((k) => k.context === ctx) && !crossovers.some((c) => c.context === ctx) && !gaps.some((g) => g.context === ctx && choiceMayChangeIn(g)))
           .flatMap((context) => {
             const strategy = cheaperThroughout(raw, args.scenario, { param, between, from, to }, context);
             return strategy === null ? [] : [{ context, strategy }];
