@@ -22,8 +22,8 @@ export const MAX_SCENARIO_BYTES = 1 << 20;
 /** The yaml library's default bound: an anchor's uses times the aliases inside its value (it stops a "billion laughs" file). */
 const MAX_ALIAS_COUNT = 100;
 
-/** What passing MAX_ALIAS_COUNT means, for the message. */
-const ALIAS_BOUND = `used too often (more than ${MAX_ALIAS_COUNT} times, fewer when its value holds aliases)`;
+/** What passing MAX_ALIAS_COUNT means, for the message: the library counts the anchor's definition as a use, so 99 aliases. */
+const ALIAS_BOUND = `used too often (at most ${MAX_ALIAS_COUNT - 1} aliases of one anchor, fewer when its value holds aliases)`;
 
 /** YAML 1.1's tags whose values are no plain data (a Date, a Buffer, a Set, a Map), which the messages misread ("got a map"). */
 const NOT_DATA_TAGS = new Set(["timestamp", "binary", "set", "omap"].map((t) => `tag:yaml.org,2002:${t}`));
