@@ -67,7 +67,15 @@ export const threadsOption = () =>
     type: "string",
     default: String(defaultThreads()),
     requiresArg: true,
-    describe: "threads that simulate (1: the main thread alone, no worker; a small job always runs there)",
+    describe: `threads that simulate, 1 to ${MAX_THREADS} (1: the main thread alone, no worker; a small job always runs there)`,
+  }) as const;
+
+/** The yargs declaration of --trials, with its bounds (see trialsFlag): `what` the runs are, and where the default comes from. */
+export const trialsOption = (what: string, fallback: string) =>
+  ({
+    type: "string",
+    requiresArg: true,
+    describe: `${what}, 2 to ${groupDigits(MAX_TRIALS)} (default: ${fallback})`,
   }) as const;
 
 /** A non-empty text value, or undefined when the flag was not given. */

@@ -40,7 +40,7 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
       .option("to", { type: "string", requiresArg: true, describe: "end of the range searched (needed but for a bug count: every root where its cost is a polynomial, else to 100; a rung's attempts: 20)" })
       .option("between", { type: "string", requiresArg: true, describe: "two strategies, S1,S2 (default: the first two)" })
       .option("context", { choices: ["shared", "fresh"] as const, requiresArg: true, describe: "one context (default: the scenario's)" })
-      .option("steps", { type: "string", default: "400", requiresArg: true, describe: `grid intervals of the sign scan, at most ${MAX_STEPS}` })
+      .option("steps", { type: "string", default: "400", requiresArg: true, describe: `grid intervals of the sign scan, 1 to ${groupDigits(MAX_STEPS)}` })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of a table" }) as never,
   handler: async (args) => {
     const param = textFlag("--param", args.param)!;

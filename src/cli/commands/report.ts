@@ -9,7 +9,7 @@ import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, lockOutput, removeCreatedFolders, writeAtomically, type Lock } from "../../sweep/output.js";
 import { groupDigits } from "../../text.js";
-import { rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
+import { rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
 import { onInterrupt, type Cli } from "../io.js";
 import { progressBar } from "../progress.js";
 import { GLUE, terminalWidth, unbroken, wrap } from "../render/layout.js";
@@ -29,7 +29,7 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "scenario file (YAML or JSON)" })
       .option("out", { type: "string", requiresArg: true, describe: "HTML file (default: results/<scenario name>.html)" })
-      .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
+      .option("trials", trialsOption("runs per strategy and context", "the scenario's"))
       .option("threads", threadsOption())
       .option("crossover", { type: "string", requiresArg: true, describe: "dotted numeric key of the crossover chart (default: the bug count of the second strategy's generator)" })
       .option("from", { type: "string", requiresArg: true, describe: "start of the crossover range (optional for a bugs.count)" })

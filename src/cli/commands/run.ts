@@ -11,7 +11,7 @@ import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
 import { jobsOf } from "../../sim/simulate.js";
 import { checkOutput, writeChunksAtomically } from "../../sweep/output.js";
-import { seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, wholeFlag } from "../args.js";
+import { seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption, wholeFlag } from "../args.js";
 import { onInterrupt, type Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
@@ -39,7 +39,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
   builder: (y) =>
     y
       .positional("scenario", { type: "string", default: DEFAULT_SCENARIO, defaultDescription: DEFAULT_SCENARIO_SHOWN, describe: "scenario file (YAML or JSON)" })
-      .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context, at least 2 (default: the scenario's)" })
+      .option("trials", trialsOption("runs per strategy and context", "the scenario's"))
       .option("seed", { type: "string", requiresArg: true, describe: "random seed (default: the scenario's)" })
       .option("threads", threadsOption())
       .option("path", {

@@ -12,7 +12,7 @@ import { buildSweep } from "../../sweep/points.js";
 import { parseShard, shardLabel } from "../../sweep/shard.js";
 import { partialFiles, runSweep, sweepCompanions, type SweepHandle } from "../../sweep/sweep.js";
 import { groupDigits, noun } from "../../text.js";
-import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
+import { textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
 import { onInterrupt, type Cli } from "../io.js";
 import { progressBar } from "../progress.js";
 import { GLUE, terminalWidth, unbroken, wrap } from "../render/layout.js";
@@ -35,7 +35,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
         requiresArg: true,
         describe: "CSV file (default: results/<scenario name>.csv, or results/<name>.shard-<i>-of-<n>.csv with --shard)",
       })
-      .option("trials", { type: "string", requiresArg: true, describe: "runs per strategy and context at every point, at least 2 (default: the scenario's)" })
+      .option("trials", trialsOption("runs per strategy and context at every point", "the scenario's"))
       .option("threads", threadsOption())
       .option("shard", { type: "string", requiresArg: true, describe: "run the i-th of n disjoint parts of the grid, i/n (merge the parts with agentsim merge)" })
       .option("resume", { type: "boolean", default: false, describe: "continue an interrupted sweep from its completed points" }) as never,

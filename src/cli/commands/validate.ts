@@ -9,7 +9,7 @@ import { fileErrorText, FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
-import { textFlag, threadsFlag, threadsOption, trialsFlag } from "../args.js";
+import { textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
 import { money, percent, seconds, tooFewRunsNote, zText } from "../format.js";
 import { sectionTable, terminalWidth, wrap, type Column } from "../render/layout.js";
 import type { Cli, Output } from "../io.js";
@@ -43,7 +43,7 @@ export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
   builder: (y) =>
     y
       .option("dir", { type: "string", default: resolve(PACKAGE_ROOT, "scenarios/validation"), defaultDescription: "the package's scenarios/validation", requiresArg: true, describe: "folder of validation scenarios" })
-      .option("trials", { type: "string", requiresArg: true, describe: "runs per check, at least 2 (default: each scenario's)" })
+      .option("trials", trialsOption("runs per check", "each scenario's"))
       .option("threads", threadsOption())
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of lines" }) as never,
   handler: async (args) => {
