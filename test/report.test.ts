@@ -587,6 +587,33 @@ describe("reports in Chromium", () => {
     });
   }
 
+  it("charts are images named by their description, keep their size on a phone, and tables show every column at 1280 px (an audit: 4 px text at 375 px, the completion columns cut off)", async () => {
+    const look = async (name: string, width: number) => {
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(pathToFileURL(pages.get(name)!).href, { waitUntil: "load" });
+      const charts = await page.locator("figure.chart svg").evaluateAll((svgs) =>
+        svgs.map((svg) => ({
+          role: svg.getAttribute("role"),
+          label: svg.getAttribute("aria-label"),
+          title: svg.querySelector(":scope > title")?.textContent ?? null,
+          scale: svg.getBoundingClientRect().width / Number(svg.getAttribute("width")),
+        })),
+      );
+      const clipped = await page.locator("table").evaluateAll((tables) => tables.filter((t) => t.scrollWidth > t.clientWidth + 1).map((t) => [t.scrollWidth, t.clientWidth, t.querySelector("th")?.textContent]));
+      await page.close();
+      return { charts, clipped };
+    };
+    const phone = await look("default", 375);
+    for (const c of phone.charts) {
+      expect(c.role).toBe("img");
+      expect(c.label!.length).toBeGreaterThan(20);
+      expect(c.title).toBe(c.label);
+      expect(c.scale).toBeGreaterThan(0.99); // its 11 px labels stay 11 px: the figure scrolls
+    }
+    expect((await look("retry-caps", 1280)).clipped).toEqual([]);
+  });
+
   it("names each swept key in its own code span, and writes the scenario's whole numbers exactly", () => {
     const html = readFileSync(pages.get("two-keys")!, "utf8");
     expect(html).toContain('<h2 id="sweep">Sweep along <code>models.weak.bugs.count</code> and <code>models.strong.price.input</code></h2>');

@@ -40,7 +40,8 @@ function strategyLabelOf(results: SimResult[]): (name: string) => string {
 }
 
 const STYLE = `
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; margin: 0 auto; max-width: 980px; padding: 1.5em 1.2em 4em; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; margin: 0 auto; max-width: 1180px; padding: 1.5em 1.2em 4em; }
+p, ul { max-width: 52em; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 h3 { font-size: 1.05em; margin-bottom: 0.3em; }
@@ -54,8 +55,10 @@ th { border-bottom: 2px solid #bbb; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num, td:first-child { white-space: nowrap; }
 tr.mark td { background: #eef5fb; font-weight: 600; }
-figure.chart { margin: 1em 0 1.8em; }
+figure.chart { margin: 1em 0 1.8em; overflow-x: auto; }
 figure.chart svg { max-width: 100%; height: auto; display: block; }
+/* on a phone a chart scaled to the screen has 4 px text: keep its own size, and scroll it like a table */
+@media (max-width: 760px) { figure.chart svg { max-width: none; } }
 figcaption { color: #444; font-size: 0.88em; margin-top: 0.4em; max-width: 46em; }
 code { font-size: 0.92em; background: #f4f4f4; padding: 0 0.25em; border-radius: 3px; }
 `;
