@@ -614,6 +614,25 @@ describe("reports in Chromium", () => {
     expect((await look("retry-caps", 1280)).clipped).toEqual([]);
   });
 
+  it("a two-key sweep's map runs in increasing order and its panels are named in 4 digits (an audit: 1, 0.5, 0.25 left to right; 0.2846153846153846)", () => {
+    const file = join(tmp, "downwards.yaml");
+    writeFileSync(
+      file,
+      readFileSync(SWEEP, "utf8")
+        .replace("name: sweep-weak-bugs", "name: downwards")
+        .replace(/sweep:\n.*\n?$/s, "sweep:\n  models.weak.bugs.count: [8, 4, 2, 0]\n  models.strong.fix.hard: [0.2846153846153846, 0.5]\n"),
+    );
+    const out = join(tmp, "downwards.html");
+    expect(agentsim("report", file, "--trials", "500", "--out", out).code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).not.toContain("0.2846153846153846");
+    expect(html).toContain(">0.2846</text>");
+    const map = html.slice(html.lastIndexOf("<figure"));
+    const at = ["0", "2", "4", "8"].map((v) => map.indexOf(`>${v}</text>`));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
   it("names each swept key in its own code span, and writes the scenario's whole numbers exactly", () => {
     const html = readFileSync(pages.get("two-keys")!, "utf8");
     expect(html).toContain('<h2 id="sweep">Sweep along <code>models.weak.bugs.count</code> and <code>models.strong.price.input</code></h2>');

@@ -336,11 +336,13 @@ export function cheapestMap(
           },
         },
         {
-          mark: { type: "text", fontSize: 10, color: "white" },
+          mark: { type: "text", fontSize: 10 },
           encoding: {
             x: { field: "a", type: "ordinal", sort: orders.a },
             y: { field: "b", type: "ordinal", sort: [...orders.b].reverse() },
             text: { field: "note" },
+            // white on a faded cell was hardly legible (contrast about 1.5:1)
+            color: { condition: { test: "datum.margin === 'within noise'", value: "#222" }, value: "white" },
           },
         },
       ],

@@ -370,13 +370,15 @@ function axisLabels(values: number[]): Map<number, string> {
 async function sweepSection(sw: SweepData, note: string | null, trials: number, results: SimResult[], colours: ColourScale): Promise<string> {
   const labelOf = strategyLabelOf(results);
   const [first, second] = sw.axes;
-  const row = (values: number[]) => (second ? formatNumber(values[1]!) : "");
+  // a panel's row is named as the map's axis names it (4 significant digits: "0.2846", not 0.2846153846153846)
+  const rowLabels = second ? axisLabels(second.values) : new Map<number, string>();
+  const row = (values: number[]) => (second ? rowLabels.get(values[1]!)! : "");
   const rowValues = second ? panelRows(second.values) : [];
   const drawnRows = new Set(rowValues);
   const points = sw.rows
     .filter((r) => !second || drawnRows.has(r.values[1]!))
     .map((r) => ({ x: r.values[0]!, row: row(r.values), context: r.context, strategy: labelOf(r.strategy), mean: r.mean, ciLow: r.ciLow, ciHigh: r.ciHigh }));
-  const rowOrder = rowValues.map(formatNumber);
+  const rowOrder = rowValues.map((v) => rowLabels.get(v)!);
   const someRows = second && rowValues.length < second.values.length ? ` (${rowValues.length} of its ${groupDigits(second.values.length)} values, evenly spaced, ends included; the map below has every one)` : "";
   const contexts = [...new Set(sw.rows.map((r) => r.context))];
   const lines = await toSvg(sweepChart(first!.path, first!.log, second?.path ?? null, points, { contexts, rows: rowOrder }, colours));
@@ -400,7 +402,9 @@ async function sweepSection(sw: SweepData, note: string | null, trials: number, 
       margin: c.clear ? "clear" : "within noise",
       note: c.completion < 1 ? percentStrict(c.completion, 0) : "",
     }));
-    const orders = { contexts, a: [...labelA.values()], b: [...labelB.values()] };
+    // the axes in increasing order, as the line charts' (a file may list a key's values downwards)
+    const increasing = (labels: Map<number, string>) => [...labels].sort(([x], [y]) => x - y).map(([, label]) => label);
+    const orders = { contexts, a: increasing(labelA), b: increasing(labelB) };
     const map = await toSvg(cheapestMap([first!.path, second.path], orders, cells, colours));
     out += "\n" + figure(
       map,
