@@ -3,7 +3,7 @@
  * tests' global setup) run as a child process, and main() in-process where a child is not needed.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -492,6 +492,20 @@ describe("flags mean what they say", () => {
     }
     expect(readdirSync(own).sort()).toEqual(["s.yaml", "victim"]);
     expect(readFileSync(join(own, "victim"), "utf8")).toBe("precious");
+  });
+
+  it("an output written over keeps its permissions (a report audit: a 0600 page became 0644)", () => {
+    const own = scratchFolder("mode");
+    const page = join(own, "p.html");
+    const csv = join(own, "s.csv");
+    writeFileSync(page, "old");
+    chmodSync(page, 0o600);
+    writeFileSync(csv, "old");
+    chmodSync(csv, 0o640);
+    expect(agentsim("report", "scenarios/default.yaml", "--trials", "200", "--threads", "1", "--out", page).code).toBe(0);
+    expect(agentsim("sweep", "scenarios/sweep-weak-bugs.yaml", "--trials", "200", "--threads", "1", "--out", csv).code).toBe(0);
+    expect([statSync(page).mode & 0o777, statSync(csv).mode & 0o777]).toEqual([0o600, 0o640]);
+    expect(readFileSync(page, "utf8")).toMatch(/^<!DOCTYPE html>/);
   });
 
   it("a command that fails leaves no folder it would have made for its output", () => {

@@ -16,7 +16,7 @@ import { createReadStream, renameSync, rmSync } from "node:fs";
 import { open, stat, writeFile } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
-import { checkOutput, lockOutput, removeCreatedFolders, temporaryOf } from "./output.js";
+import { checkOutput, keepModeOf, lockOutput, removeCreatedFolders, temporaryOf } from "./output.js";
 import { checkShardSet, makeRecord, readRecord, recordFile, recordText } from "./record.js";
 
 /** Where an input's text comes from: chunks of bytes, read afresh on each call. */
@@ -306,6 +306,7 @@ export async function mergeFiles(files: readonly string[], out: string, handle: 
     }
     await writeFile(tmpRecord, recordText(makeRecord(identity, null, merged.hash)), { flush: true }).catch(cannotWrite);
     try {
+      keepModeOf(out, tmp);
       renameSync(tmp, out);
       renameSync(tmpRecord, recordFile(out));
     } catch (err) {

@@ -12,7 +12,7 @@
  *   process is gone (a kill) is taken over.
  */
 import { createHash } from "node:crypto";
-import { constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { access, lstat, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
@@ -303,6 +303,15 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Give `next`, the file about to be renamed over `file`, the permission bits of `file` where that
+ * is a regular file: a replaced output keeps who may read it (a 0600 report became 0644).
+ */
+export function keepModeOf(file: string, next: string): void {
+  const old = lstatSync(file, { throwIfNoEntry: false });
+  if (old?.isFile()) chmodSync(next, old.mode & 0o7777);
+}
+
 /** Write text to `file` through a temporary file in the same folder, renamed when complete (`label`: see writeChunksAtomically). */
 export async function writeAtomically(file: string, text: string, label = ""): Promise<void> {
   await writeChunksAtomically(file, [text], label);
@@ -328,6 +337,7 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
     } finally {
       await handle.close();
     }
+    keepModeOf(file, tmp);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });

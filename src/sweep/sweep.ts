@@ -30,7 +30,7 @@ import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { isSmall, jobsOf } from "../sim/simulate.js";
 import { csvLayout, pointRows, sweepColumns, toCsv, type CsvLayout } from "./csv.js";
-import { checkOutput, lockOutput, temporaryOf, type Beside, type Lock } from "./output.js";
+import { checkOutput, keepModeOf, lockOutput, temporaryOf, type Beside, type Lock } from "./output.js";
 import { makeRecord, recordFile, recordText } from "./record.js";
 import { pointAt } from "./grid.js";
 import { pointSeedKey, type Sweep } from "./points.js";
@@ -297,6 +297,7 @@ async function finish(out: string, files: { partial: string; state: string }, wr
   const kept = `(the rows are kept in ${files.partial}: run the same command with --resume to finish)`;
   try {
     await writeFile(tmpRecord, record, { flush: true });
+    keepModeOf(out, files.partial);
     renameSync(files.partial, out);
   } catch (err) {
     rmSync(tmpRecord, { force: true });
