@@ -494,6 +494,20 @@ describe("flags mean what they say", () => {
     expect(readFileSync(join(own, "victim"), "utf8")).toBe("precious");
   });
 
+  it("a caching multiplier that no model's price reads is not swept nor scanned, and is not needed for a TTL (the prices audit: equal rows and 'no crossing', exit 0)", () => {
+    const text = readFileSync("scenarios/default.yaml", "utf8").replace(/^contexts:/m, "caching: { ttlSeconds: 3600 }\ncontexts:");
+    const file = scenarioFile(text);
+    expect(agentsim("analytic", file).code).toBe(0); // no multiplier needed beside ttlSeconds
+    const swept = scenarioFile(`${text}sweep:\n  caching.readMultiplier: [1, 0.1]\n`);
+    const idle = "changes nothing: every model's cache read price is given (by a preset or by hand), which the multiplier only stands in for where it is missing";
+    expect(agentsim("sweep", swept, "--out", join(scratchFolder("idle"), "s.csv"))).toMatchObject({ code: 2, stderr: `agentsim: ${swept}: sweep.caching.readMultiplier: ${idle}\n` });
+    const scanned = agentsim("crossover", file, "--param", "caching.writeMultiplier", "--from", "1", "--to", "2");
+    expect(scanned.code).toBe(2);
+    expect(scanned.stderr).toContain("--param caching.writeMultiplier: changes nothing: every model's cache write price is given");
+    // a model priced by hand without a cache price reads them
+    expect(agentsim("crossover", "scenarios/sweep-caching.yaml", "--param", "caching.readMultiplier", "--from", "0.1", "--to", "1").code).toBe(0);
+  });
+
   it("an output written over keeps its permissions (a report audit: a 0600 page became 0644)", () => {
     const own = scratchFolder("mode");
     const page = join(own, "p.html");

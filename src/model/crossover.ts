@@ -8,6 +8,7 @@
 import { FlagError, ScenarioError, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
+import { changesNothing } from "../scenario/normalize.js";
 import { getPath, noNumericKey, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
@@ -257,6 +258,8 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   if (typeof value !== "number") {
     throw new FlagError(`${file}: --param ${query.param}: ${noNumericKey(raw, query.param)}`);
   }
+  const idle = changesNothing(raw, query.param);
+  if (idle !== null) throw new FlagError(`${file}: --param ${query.param}: ${idle}`);
   if (countModel !== undefined) {
     const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });
     // the cost is a polynomial of degree <= 2 in the count in fresh context, and in shared context

@@ -81,6 +81,28 @@ export function normalizePrice(p: HandPrice, caching: { readMultiplier: number; 
   return { input, output: p.output / PER_MILLION, cacheRead, cacheWrite, caches, longContext, preset };
 }
 
+/**
+ * Why a swept or scanned key changes nothing, or null: caching.readMultiplier and
+ * caching.writeMultiplier only stand in for a hand price's missing cache read or write price
+ * (normalizePrice), so where every model's is given (by a preset, or by hand) no number reads
+ * them (a sweep over them printed equal rows, a crossover "no crossing", exit 0). `data` is the
+ * file's data with the schema's defaults.
+ */
+export function changesNothing(data: Record<string, unknown>, path: string): string | null {
+  const field = path === "caching.readMultiplier" ? "cacheRead" : path === "caching.writeMultiplier" ? "cacheWrite" : null;
+  if (field === null) return null;
+  const models = Object.values((data.models ?? {}) as Record<string, { price?: Record<string, unknown> } | null>);
+  const reads = models.some((m) => {
+    const price = m?.price;
+    if (!price || typeof price !== "object" || "preset" in price) return false;
+    // a tier's default keeps the base's ratio, which is the multiplier where the base input is free
+    const tier = price.longContext as Record<string, unknown> | undefined;
+    return price[field] === undefined || (price.input === 0 && tier !== undefined && tier[field] === undefined);
+  });
+  const what = field === "cacheRead" ? "read" : "write";
+  return reads ? null : `changes nothing: every model's cache ${what} price is given (by a preset or by hand), which the multiplier only stands in for where it is missing`;
+}
+
 function rung(r: RungInput): Rung {
   if (r.consult !== undefined) return { kind: "consult", model: r.consult, output: r.output ?? 0 };
   return { kind: "fix", model: r.fixer!, attempts: r.attempts ?? null, fix: r.fix ? fixRates(r.fix) : null };

@@ -253,8 +253,10 @@ export const scenarioSchema = z.strictObject({
   }),
   caching: z
     .strictObject({
-      readMultiplier: n("multiplier"),
-      writeMultiplier: n("multiplier"),
+      // each 1 when left out: a file whose models are all presets (whose cache prices are given)
+      // needs neither to set ttlSeconds, which picks their 1-hour write price
+      readMultiplier: n("multiplier").default(1),
+      writeMultiplier: n("multiplier").default(1),
       ttlSeconds: n("positiveSeconds").optional(),
     })
     .default({ readMultiplier: 1, writeMultiplier: 1 }),

@@ -10,6 +10,7 @@ import { ScenarioError } from "../errors.js";
 import { MAX_GRID_POINTS } from "../scenario/bounds.js";
 import { usesExtensions } from "../scenario/extensions.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
+import { changesNothing } from "../scenario/normalize.js";
 import { getPath, noNumericKey, setPath, splitPath } from "../scenario/paths.js";
 import type { SweepAxis } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/types.js";
@@ -104,6 +105,8 @@ export function sweepGrid(raw: Record<string, unknown>, file: string, base: Scen
     named.set(key, path);
     if (Object.hasOwn(UNSWEEPABLE, path)) throw new ScenarioError(file, `sweep.${path}`, UNSWEEPABLE[path]!);
     if (typeof getPath(rest, path) !== "number") throw new ScenarioError(file, `sweep.${path}`, noNumericKey(rest, path));
+    const idle = changesNothing(rest, path);
+    if (idle !== null) throw new ScenarioError(file, `sweep.${path}`, idle);
     // The raw section lacks the schema's defaults: a range without a scale is linear.
     const normalized = Array.isArray(axis) ? axis : { ...axis, scale: axis.scale ?? "linear" };
     return { path, values: axisValues(path, normalized, file) };
