@@ -508,6 +508,22 @@ describe("flags mean what they say", () => {
     expect(agentsim("crossover", "scenarios/sweep-caching.yaml", "--param", "caching.readMultiplier", "--from", "0.1", "--to", "1").code).toBe(0);
   });
 
+  it("notes what the price table leaves unsaid, after the answer: no context window, no 1-hour write price (the prices audit: silently unlimited, silently 5-minute writes)", () => {
+    const text = readFileSync("scenarios/default.yaml", "utf8")
+      .replace("anthropic/claude-haiku-4-5", "google/gemini-2.5-pro")
+      .replace(/^contexts:/m, "caching: { ttlSeconds: 3600 }\ncontexts:");
+    const file = scenarioFile(text);
+    const r = agentsim("analytic", file);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split("\n")).toEqual([
+      `agentsim: note: ${file}: models.weak: the price table gives google/gemini-2.5-pro no context window, so its conversations have no limit here (set models.weak.contextWindow to its real one)`,
+      `agentsim: note: ${file}: models.weak: the price table gives google/gemini-2.5-pro no 1-hour cache write price, so under caching.ttlSeconds 3600 its writes cost the 5-minute price ($1.25 per million tokens)`,
+      "",
+    ]);
+    // none where the table says it all (Opus 4.5 and Haiku 4.5 have windows and 1-hour prices)
+    expect(agentsim("analytic", scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace(/^contexts:/m, "caching: { ttlSeconds: 3600 }\ncontexts:"))).stderr).toBe("");
+  });
+
   it("an output written over keeps its permissions (a report audit: a 0600 page became 0644)", () => {
     const own = scratchFolder("mode");
     const page = join(own, "p.html");

@@ -47,3 +47,13 @@ export function resolvePreset(preset: string, ttlSeconds: number | null, file: s
   }
   return table.presetPrice(found, ttlSeconds);
 }
+
+/**
+ * The 5-minute cache write price ($ per million tokens) a preset's writes cost under a cache
+ * lifetime that asks for its 1-hour price, where the table has none; null otherwise.
+ */
+export function oneHourWriteMissing(id: string, ttlSeconds: number | null): number | null {
+  const found = table?.findPreset(id);
+  if (!found || ttlSeconds === null || ttlSeconds <= table!.DEFAULT_CACHE_SECONDS) return null;
+  return found.cacheWrite1h === null ? found.cacheWrite : null;
+}

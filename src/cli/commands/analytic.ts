@@ -7,7 +7,7 @@ import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { formatAnalytic } from "../render/analytic.js";
 import { terminalWidth } from "../render/layout.js";
-import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_SHOWN } from "../scenarioArg.js";
+import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_SHOWN, printNotes } from "../scenarioArg.js";
 
 interface Args {
   scenario: string;
@@ -25,10 +25,8 @@ export const analyticCommand = (cli: Cli): CommandModule<object, Args> => ({
     const { scenario } = await openScenario(args.scenario);
     const results = analyzeScenario(scenario);
     const decision = decideAnalytic(results);
-    if (args.json) {
-      cli.stdout.write(toJson({ scenario: scenario.name, results, decision }) + "\n");
-      return;
-    }
-    cli.stdout.write(formatAnalytic(scenario, results, decision, args.scenario, { width: terminalWidth(cli.stdout), wide: args.wide }));
+    if (args.json) cli.stdout.write(toJson({ scenario: scenario.name, results, decision }) + "\n");
+    else cli.stdout.write(formatAnalytic(scenario, results, decision, args.scenario, { width: terminalWidth(cli.stdout), wide: args.wide }));
+    printNotes(cli, args.scenario, scenario);
   },
 });

@@ -3,6 +3,7 @@
  * the charts (src/report), written atomically.
  */
 import { oneLine } from "../../errors.js";
+import { printNotes } from "../scenarioArg.js";
 import type { CommandModule } from "yargs";
 import { packageVersion } from "../../packageRoot.js";
 import { openScenario } from "../../scenario/load.js";
@@ -97,5 +98,6 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     const seconds = (performance.now() - started) / 1000;
     const wrote = `Wrote ${unbroken(oneLine(out))} (${Math.round(html.length / 1024)}${GLUE}kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)}${GLUE}s`;
     cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
+    printNotes(cli, args.scenario, loaded.scenario);
   },
 });

@@ -18,7 +18,7 @@ import { progressBar } from "../progress.js";
 import { terminalWidth, unbroken, wrap } from "../render/layout.js";
 import { groupDigits, noun } from "../../text.js";
 import { formatRun } from "../render/run.js";
-import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_SHOWN } from "../scenarioArg.js";
+import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_SHOWN, printNotes } from "../scenarioArg.js";
 
 /** Runs traced per strategy and context when --trace-runs is not given. */
 const DEFAULT_TRACE_RUNS = 100;
@@ -111,6 +111,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
           cli.stdout.write(`\n${wrap(traced, terminalWidth(cli.stdout), "", "  ").join("\n")}\n`);
         }
       }
+      printNotes(cli, args.scenario, scenario);
     } finally {
       progress.stop();
       await pool.close();

@@ -3,6 +3,7 @@
  * it) and write one tidy CSV, atomically, resumable after an interruption.
  */
 import { oneLine } from "../../errors.js";
+import { printNotes } from "../scenarioArg.js";
 import { rmSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { openScenario } from "../../scenario/load.js";
@@ -111,6 +112,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
         `${strategies} ${noun(strategies, "strategy", "strategies")} x ${contexts} ${noun(contexts, "context")}, ` +
         `${groupDigits(outcome.trials)} ${noun(outcome.trials, "run")} each${resumed}, ${seconds.toFixed(2)}${GLUE}s`;
       cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
+      printNotes(cli, args.scenario, scenario);
     } finally {
       stopListening();
       progress.stop();

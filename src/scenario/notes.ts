@@ -1,0 +1,29 @@
+/**
+ * What a scenario takes from the price table that the table does not say, in words, for the
+ * commands to print beside their answer: a preset model without a context window (its
+ * conversations have no limit here; Gemini 2.5 Pro's 3,000,000-token requests were priced), and a
+ * cache lifetime above 5 minutes for a preset without a 1-hour write price (its writes cost the
+ * 5-minute price). Only models that a strategy uses; no note changes a number.
+ */
+import { strategyModels } from "./ladder.js";
+import { oneHourWriteMissing } from "./preset.js";
+import type { Scenario } from "./types.js";
+
+export function scenarioNotes(scenario: Scenario): string[] {
+  const used = new Set(scenario.strategies.flatMap(strategyModels));
+  const ttl = scenario.caching.ttlSeconds;
+  const notes: string[] = [];
+  for (const name of used) {
+    const model = scenario.models[name]!;
+    const id = model.price.preset;
+    if (id === null) continue;
+    if (model.contextWindow === null) {
+      notes.push(`models.${name}: the price table gives ${id} no context window, so its conversations have no limit here (set models.${name}.contextWindow to its real one)`);
+    }
+    const fiveMinutes = oneHourWriteMissing(id, ttl);
+    if (fiveMinutes !== null) {
+      notes.push(`models.${name}: the price table gives ${id} no 1-hour cache write price, so under caching.ttlSeconds ${ttl} its writes cost the 5-minute price ($${fiveMinutes} per million tokens)`);
+    }
+  }
+  return notes;
+}
