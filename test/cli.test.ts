@@ -308,7 +308,7 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
       ["report", "scenarios/default.yaml", "--crossover", "models.weak.bugs.count", "--to", "2e8", "--out", join(tmpdir(), "agentsim-never.html")],
       /--from 0 --to 200000000: models\.weak\.bugs\.count is a whole number in \[0, 1000\] \(bugs\); draw it over a range inside that/,
     ],
-    ["a report crossover key without a range", ["report", "scenarios/default.yaml", "--crossover", "caching.readMultiplier", "--out", join(tmpdir(), "agentsim-never.html")], /--from and --to are required for --crossover caching\.readMultiplier \(only a bugs\.count has a default range\) \(see agentsim report --help\)\n$/],
+    ["a report crossover key without a range", ["report", "scenarios/default.yaml", "--crossover", "tokens.prompt", "--out", join(tmpdir(), "agentsim-never.html")], /--from and --to are required for --crossover tokens\.prompt \(only a bugs\.count has a default range\) \(see agentsim report --help\)\n$/],
     ["an empty report range", ["report", "scenarios/default.yaml", "--from", "3", "--to", "1"], /--from \(3\) must be less than --to \(1\)/],
     ["a report written to a folder", ["report", "scenarios/default.yaml", "--out", tmpdir()], /is a folder, not a file name/],
   ];
@@ -506,6 +506,20 @@ describe("flags mean what they say", () => {
     expect(scanned.stderr).toContain("--param caching.writeMultiplier: changes nothing: every model's cache write price is given");
     // a model priced by hand without a cache price reads them
     expect(agentsim("crossover", "scenarios/sweep-caching.yaml", "--param", "caching.readMultiplier", "--from", "0.1", "--to", "1").code).toBe(0);
+  });
+
+  it("a gap that meets the TTL exactly hits in the closed form and in the runs alike (an audit: h = 0 against 1 simulated, 'inconsistent', as 25.51 <= 35.8 - 10.29 is false in doubles)", () => {
+    const base = readFileSync("scenarios/default.yaml", "utf8").replace(/price: \{ preset: [^}]*\}/g, "price: { input: 1, output: 5 }");
+    // the weak fixer's calls: ttft + 800 tokens at 100 a second; tests of a constant time; call + tool = ttl
+    for (const [ttft, tool, ttl] of [[2.29, 25.51, 35.8], [2.68, 79.68, 90.36]]) {
+      const text = base
+        .replace(/^ {2}weak:\n/m, `  weak:\n    speed: { ttftSeconds: ${ttft}, outputTokensPerSecond: 100 }\n`)
+        .replace(/^contexts:/m, `caching: { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: ${ttl} }\ntoolSeconds: ${tool}\ncontexts:`);
+      const out = JSON.parse(agentsim("run", scenarioFile(text), "--json", "--trials", "2000", "--threads", "1").stdout);
+      const fixedByWeak = out.results.filter((r: { strategy: string }) => r.strategy === "strong-first");
+      expect(fixedByWeak).toHaveLength(2);
+      for (const r of fixedByWeak) expect([ttl, r.expectedCacheHitRate, r.cacheHitRate, r.verdict]).toEqual([ttl, 1, 1, "consistent"]);
+    }
   });
 
   it("notes what the price table leaves unsaid, after the answer: no context window, no 1-hour write price (the prices audit: silently unlimited, silently 5-minute writes)", () => {

@@ -118,7 +118,9 @@ describe("the crossover chart", () => {
     expect(() => planCrossover(raw, scenario, DEFAULT, { key: "models.weak.nope" })).toThrow(/--crossover models\.weak\.nope: no numeric key/);
     expect(() => planCrossover(raw, scenario, DEFAULT, { from: 5, to: 2 })).toThrow(/--from \(5\) must be less than --to \(2\)/);
     expect(() => planCrossover(raw, scenario, DEFAULT, { from: 20 })).toThrow(/--from \(20\) must be less than --to \(16 by default: twice the count, at least 4\)/);
-    expect(() => planCrossover(raw, scenario, DEFAULT, { key: "caching.readMultiplier" })).toThrow(/--from and --to are required/);
+    expect(() => planCrossover(raw, scenario, DEFAULT, { key: "tokens.prompt" })).toThrow(/--from and --to are required/);
+    // a key that no number reads (every cache price of default.yaml's presets is given)
+    expect(() => planCrossover(raw, scenario, DEFAULT, { key: "caching.readMultiplier", from: 0.1, to: 1 })).toThrow(/--crossover caching\.readMultiplier: changes nothing/);
   });
 
   it("for a random bug count, by default along its mean, from half to twice it (not an error about a flag not given)", () => {
