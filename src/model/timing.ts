@@ -14,13 +14,39 @@ export function meanToolSeconds(toolSeconds: Distribution | null): number {
 }
 
 /**
+ * A cache lifetime as gaps are compared with it: a gap outlives it when it exceeds it by more than
+ * a billionth of it. Gaps are sums (call + tool) and round: 2.68 + 8 + 79.68 is 90.36000000000001,
+ * and with a TTL of 90.36 the simulator let every entry expire while the closed form kept it alive
+ * (or, with 25.51 <= 35.8 - 10.29 false in doubles, the other way round); a gap that meets the TTL
+ * exactly hits on both sides, as tokenLimit (prices.ts) does for token thresholds.
+ */
+export function timeLimit(seconds: number): number {
+  return seconds * (1 + 1e-9);
+}
+
+/**
  * h = P(gap <= ttl), the chance a follow-up request finds its conversation's cache alive, where
- * gap = the fixer's call seconds (constant here) + tool seconds.
+ * gap = the fixer's call seconds (constant here) + tool seconds. A tool time's atoms (a constant,
+ * an empirical list's values, a lognormal without spread, a uniform of one point) are decided as
+ * the simulator decides a gap, call + tool against timeLimit(ttl); a continuous part takes its
+ * distribution function at ttl - call, where the boundary has probability 0.
  */
 export function cacheHitProbability(ttlSeconds: number, fixCallSeconds: number, toolSeconds: Distribution | null): number {
-  const slack = ttlSeconds - fixCallSeconds;
-  if (!toolSeconds) return slack >= 0 ? 1 : 0;
-  return distributionCdf(toolSeconds, slack);
+  const alive = (tool: number) => (fixCallSeconds + tool <= timeLimit(ttlSeconds) ? 1 : 0);
+  if (!toolSeconds) return alive(0);
+  switch (toolSeconds.kind) {
+    case "constant":
+      return alive(toolSeconds.value);
+    case "empirical":
+      return toolSeconds.values.reduce((hits, v) => hits + alive(v), 0) / toolSeconds.values.length;
+    case "lognormal":
+      if (toolSeconds.cv === 0) return alive(toolSeconds.mean);
+      break;
+    case "uniform":
+      if (toolSeconds.min === toolSeconds.max) return alive(toolSeconds.min);
+      break;
+  }
+  return distributionCdf(toolSeconds, ttlSeconds - fixCallSeconds);
 }
 
 /** Whether a run has a clock: a model of the strategy has a speed, or the tests take tool time. */

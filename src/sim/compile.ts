@@ -6,7 +6,7 @@
 import { lognormalParameters } from "../model/lognormal.js";
 import { threshold, windowLimit } from "../model/ladder.js";
 import { generationCost } from "../model/prices.js";
-import { callSeconds, expiringTtl, hasTimeModel } from "../model/timing.js";
+import { callSeconds, expiringTtl, hasTimeModel, timeLimit } from "../model/timing.js";
 import { rungRates, strategyModels } from "../scenario/ladder.js";
 import type { Context, Distribution, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { CountKind, DistKind, RungKind, type DistParams, type ModelParams, type RateParams, type RungParams, type SimParams } from "./params.js";
@@ -100,6 +100,7 @@ export function compileParams(scenario: Scenario, strategy: Strategy, context: C
     };
   });
   const count = gen.bugs;
+  const ttl = expiringTtl(scenario, strategy);
   const negbinR = count.kind === "negbinomial" ? (count.mean * count.mean) / (count.variance - count.mean) : 0;
   return {
     fresh: context === "fresh",
@@ -123,7 +124,7 @@ export function compileParams(scenario: Scenario, strategy: Strategy, context: C
     fixOutput: distParams(tokens.fixOutput),
     errorTrace: distParams(tokens.errorTrace),
     errorGrowth: tokens.errorGrowth,
-    ttlSeconds: expiringTtl(scenario, strategy) ?? Infinity,
+    ttlSeconds: ttl === null ? Infinity : timeLimit(ttl),
     timed: hasTimeModel(scenario, strategy),
     toolSeconds: scenario.toolSeconds ? distParams(scenario.toolSeconds) : ZERO,
     maxAttemptsPerBug: limits.maxAttemptsPerBug ?? Infinity,

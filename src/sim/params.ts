@@ -95,7 +95,7 @@ export interface SimParams {
   fixOutput: DistParams;
   errorTrace: DistParams;
   errorGrowth: number;
-  /** Infinity when the cache never expires */
+  /** the cache lifetime as gaps are compared with it (timeLimit: a gap of exactly the TTL hits); Infinity when the cache never expires */
   ttlSeconds: number;
   timed: boolean;
   toolSeconds: DistParams;
