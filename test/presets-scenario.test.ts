@@ -94,6 +94,15 @@ describe("a scenario with presets equals the same scenario with the prices writt
   });
 });
 
+describe("a price with a preset and another key", () => {
+  it("says how to change one of its prices (the prices audit: 'unknown key' for a price key)", () => {
+    const raw = scenario({ strong: { preset: "anthropic/claude-opus-4-5", cacheWrite: 5 }, weak: { preset: "anthropic/claude-haiku-4-5" } });
+    expect(() => parseScenario(raw, "s.yaml")).toThrow(
+      /^s\.yaml: models\.strong\.price\.cacheWrite: a price with a preset takes no other key: to change one of its prices, write them all by hand \(agentsim prices "anthropic\/claude-opus-4-5" lists them\)$/,
+    );
+  });
+});
+
 describe("a preset name that the table's rules match only by its start", () => {
   it("is one line naming the id it would have been priced as (an audit: -fast, a mode at 6x, priced as claude-opus-4-6)", () => {
     const raw = scenario({ strong: { preset: "anthropic/claude-opus-4-6-fast" }, weak: { preset: "anthropic/claude-haiku-4-5" } });

@@ -12,7 +12,7 @@ import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders, checkTie
 import { crossChecks, shapeChecks, type CheckOptions } from "./checks.js";
 import { normalize } from "./normalize.js";
 import { keyPath, splitPath } from "./paths.js";
-import { loadPriceTableFor, resolvePreset } from "./preset.js";
+import { checkPresetAlone, loadPriceTableFor, resolvePreset } from "./preset.js";
 import { readScenarioFile } from "./read.js";
 import { scenarioSchema } from "./schema.js";
 import type { Scenario } from "./types.js";
@@ -47,6 +47,7 @@ export type ParseOptions = CheckOptions;
 /** Validate plain scenario data and normalize it. `file` is only used in error messages. */
 export function parseScenario(raw: unknown, file: string, options: ParseOptions = {}): Scenario {
   rejectProtoKeys(raw, file);
+  checkPresetAlone(raw, file);
   // jitless: zod would otherwise generate (new Function) and compile a parser for each object
   // schema on its first use; a command validates a file once, and a sweep's points validate as
   // fast without them (2,000 points: 168-193 ms, against 173-233 ms).

@@ -8,6 +8,7 @@
  * loads it.
  */
 import { ScenarioError } from "../errors.js";
+import { keyPath } from "./paths.js";
 import type * as PriceTable from "../prices/index.js";
 import type { HandPrice } from "./normalize.js";
 
@@ -56,4 +57,23 @@ export function oneHourWriteMissing(id: string, ttlSeconds: number | null): numb
   const found = table?.findPreset(id);
   if (!found || ttlSeconds === null || ttlSeconds <= table!.DEFAULT_CACHE_SECONDS) return null;
   return found.cacheWrite1h === null ? found.cacheWrite : null;
+}
+
+/**
+ * A price with a preset takes no other key: the preset is every price of the model. A key beside
+ * it (a cache write price to override) is a one-line error saying how to change a price, rather
+ * than the schema's "unknown key", which a price key is not.
+ */
+export function checkPresetAlone(raw: unknown, file: string): void {
+  const models = (raw as { models?: unknown } | null)?.models;
+  if (models === null || typeof models !== "object") return;
+  for (const [name, model] of Object.entries(models)) {
+    const price = (model as { price?: unknown } | null)?.price;
+    if (price === null || typeof price !== "object" || !Object.hasOwn(price, "preset")) continue;
+    const other = Object.keys(price).find((key) => key !== "preset");
+    if (other === undefined) continue;
+    const preset = (price as { preset: unknown }).preset;
+    const shown = typeof preset === "string" ? ` (agentsim prices ${JSON.stringify(preset)} lists them)` : "";
+    throw new ScenarioError(file, keyPath(["models", name, "price", other]), `a price with a preset takes no other key: to change one of its prices, write them all by hand${shown}`);
+  }
 }
