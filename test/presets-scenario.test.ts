@@ -103,6 +103,15 @@ describe("a price with a preset and another key", () => {
   });
 });
 
+describe("a table entry that is no preset", () => {
+  it("says why (the prices audit: 'unknown preset' for an entry of the table)", () => {
+    const raw = scenario({ strong: { preset: "perplexity/sonar" }, weak: { preset: "anthropic/claude-haiku-4-5" } });
+    expect(() => parseScenario(raw, "s.yaml")).toThrow(
+      /^s\.yaml: models\.strong\.price\.preset: "perplexity\/sonar" is in the price table but is no preset: it also charges a fee per request, beside the token prices agentsim counts$/,
+    );
+  });
+});
+
 describe("a preset name that the table's rules match only by its start", () => {
   it("is one line naming the id it would have been priced as (an audit: -fast, a mode at 6x, priced as claude-opus-4-6)", () => {
     const raw = scenario({ strong: { preset: "anthropic/claude-opus-4-6-fast" }, weak: { preset: "anthropic/claude-haiku-4-5" } });

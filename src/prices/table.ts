@@ -124,17 +124,18 @@ export function levelOf(set: ModelPrice, inTier: boolean): PriceLevel {
 }
 
 /**
- * The preset a table entry stands for, or null when agentsim cannot price its requests with it:
- * no input or output token price (embeddings, speech, free entries with no prices), a key that
- * would change the price of text tokens beyond the five agentsim reads, or tiers that are not
- * a single long-context tier.
+ * The preset a table entry stands for, or why agentsim cannot price its requests with it: no
+ * input or output token price (embeddings, speech, free entries with no prices), a key that would
+ * change the price of text tokens beyond the five agentsim reads (a fee per request), or tiers
+ * that are not a single long-context tier.
  */
-export function toPreset(provider: Provider, model: ModelInfo): Preset | null {
+function presetOrReason(provider: Provider, model: ModelInfo): Preset | string {
   const { set, offPeak } = pricesOn(model, TABLE.asOf);
-  if (set.input_mtok === undefined || set.output_mtok === undefined) return null;
-  if (Object.keys(set).some((key) => !(TOKEN_KEYS as readonly string[]).includes(key) && !OTHER_USAGE.test(key))) return null;
+  if (set.input_mtok === undefined || set.output_mtok === undefined) return "it has no price per input or output token (an embedding, speech or unpriced entry)";
+  const other = Object.keys(set).find((key) => !(TOKEN_KEYS as readonly string[]).includes(key) && !OTHER_USAGE.test(key));
+  if (other !== undefined) return `it also charges ${other.startsWith("requests") ? "a fee per request" : `by "${other}"`}, beside the token prices agentsim counts`;
   const above = tierThreshold(set);
-  if (above === undefined) return null;
+  if (above === undefined) return "its prices have more than one long-context tier";
   return {
     id: `${provider.id}/${model.id}`,
     provider: provider.id,
@@ -147,6 +148,25 @@ export function toPreset(provider: Provider, model: ModelInfo): Preset | null {
     nextPriceChange: nextPriceChange(model, TABLE.asOf),
     offPeak,
   };
+}
+
+/** The preset a table entry stands for, or null where agentsim cannot price it (presetOrReason). */
+export function toPreset(provider: Provider, model: ModelInfo): Preset | null {
+  const preset = presetOrReason(provider, model);
+  return typeof preset === "string" ? null : preset;
+}
+
+/** Why the table's entry `id` (provider/model, any case) is no preset, or null where it is one or is not in the table. */
+export function whyNoPreset(id: string): string | null {
+  const key = id.toLowerCase();
+  for (const provider of PROVIDERS) {
+    for (const model of provider.models) {
+      if (`${provider.id}/${model.id}`.toLowerCase() !== key) continue;
+      const preset = presetOrReason(provider, model);
+      return typeof preset === "string" ? preset : null;
+    }
+  }
+  return null;
 }
 
 let presets: readonly Preset[] | undefined;

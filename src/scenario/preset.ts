@@ -44,6 +44,8 @@ export function resolvePreset(preset: string, ttlSeconds: number | null, file: s
     if (start) {
       throw new ScenarioError(file, key, `unknown preset ${JSON.stringify(preset)}: not a spelling of ${start}, which the price table's rules match by a common start (another mode or a typo may have other prices; write ${start} if you mean it)`);
     }
+    const excluded = table.whyNoPreset(preset);
+    if (excluded !== null) throw new ScenarioError(file, key, `${JSON.stringify(preset)} is in the price table but is no preset: ${excluded}`);
     throw new ScenarioError(file, key, `unknown preset ${JSON.stringify(preset)} (nearest: ${table.nearestPresets(preset).join(", ")}; see agentsim prices)`);
   }
   return table.presetPrice(found, ttlSeconds);
