@@ -92,8 +92,9 @@ describe("the table's tiers map onto one long-context tier", () => {
   it("a key without tiers keeps its price above the threshold; a missing cache price is the level's input price", () => {
     const s = set({ input_mtok: { base: 2, tiers: [{ start: 1000, price: 4 }] }, output_mtok: 8, cache_read_mtok: 0.2 });
     expect(tierThreshold(s)).toBe(1000);
-    expect(levelOf(s, false)).toEqual({ input: 2, output: 8, cacheRead: 0.2, cacheWrite: 2, cacheWrite1h: null });
-    expect(levelOf(s, true)).toEqual({ input: 4, output: 8, cacheRead: 0.2, cacheWrite: 4, cacheWrite1h: null });
+    const listed = { cacheReadListed: true, cacheWriteListed: false };
+    expect(levelOf(s, false)).toEqual({ input: 2, output: 8, cacheRead: 0.2, cacheWrite: 2, cacheWrite1h: null, ...listed });
+    expect(levelOf(s, true)).toEqual({ input: 4, output: 8, cacheRead: 0.2, cacheWrite: 4, cacheWrite1h: null, ...listed });
   });
 
   it("several tiers, or different thresholds per key, do not fit (no preset); no tiers give null", () => {
@@ -277,6 +278,15 @@ describe("agentsim prices (the built CLI)", () => {
     const pro = out.presets.find((p: Preset) => p.id === "google/gemini-2.5-pro");
     expect(pro).toEqual({ ...preset("google/gemini-2.5-pro") });
     expect(out.presets.every((p: Preset) => p.id.toLowerCase().includes("gemini-2.5-pro") || p.name?.toLowerCase().includes("gemini-2.5-pro"))).toBe(true);
+  });
+
+  it("brackets a cache price the table does not give (the input price), and says so (the prices audit: a $3 read looked listed)", () => {
+    const { stdout } = agentsim(["prices", "claude-3.7-sonnet"], { COLUMNS: "120" });
+    expect(stdout).toMatch(/^openrouter\/anthropic\/claude-3\.7-sonnet +3 +15 +\(3\) +\(3\)$/m);
+    expect(stdout).toMatch(/^openrouter\/claude-3\.7-sonnet +3 +15 +0\.3 +3\.75$/m);
+    expect(stdout).toContain("(x): a cache price the table does not give; the input price applies.");
+    const json = JSON.parse(agentsim(["prices", "claude-3.7-sonnet", "--json"]).stdout);
+    expect(json.presets.map((p: { cacheReadListed: boolean; cacheWriteListed: boolean }) => [p.cacheReadListed, p.cacheWriteListed])).toEqual([[false, false], [true, true]]);
   });
 
   it("a filter that matches nothing says so with the nearest ids, exit 0, wrapped to the width", () => {

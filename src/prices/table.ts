@@ -114,12 +114,15 @@ function priceOf(p: TablePrice, inTier: boolean): number | undefined {
 export function levelOf(set: ModelPrice, inTier: boolean): PriceLevel {
   const at = (key: TokenKey) => priceOf(set[key], inTier);
   const input = at("input_mtok")!;
+  const [read, write] = [at("cache_read_mtok"), at("cache_write_mtok")];
   return {
     input,
     output: at("output_mtok")!,
-    cacheRead: at("cache_read_mtok") ?? input,
-    cacheWrite: at("cache_write_mtok") ?? input,
+    cacheRead: read ?? input,
+    cacheWrite: write ?? input,
     cacheWrite1h: at("cache_write_1h_mtok") ?? null,
+    cacheReadListed: read !== undefined,
+    cacheWriteListed: write !== undefined,
   };
 }
 

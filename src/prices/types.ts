@@ -11,6 +11,9 @@ export interface PriceLevel {
   cacheWrite: number;
   /** new input written to the cache with a 1-hour lifetime, where the table has that price */
   cacheWrite1h: number | null;
+  /** whether the table gives the cache read and write prices (else they are the input price) */
+  cacheReadListed: boolean;
+  cacheWriteListed: boolean;
 }
 
 /** Prices for a request whose whole input (new + cached) exceeds `above` tokens: every token of it. */

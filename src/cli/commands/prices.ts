@@ -51,19 +51,24 @@ interface Column {
   rank: number;
 }
 
+/** A cache price, in brackets where the table gives none and it is the input price. */
+function listed(price: number, inTable: boolean): string {
+  return inTable ? exact(price) : `(${exact(price)})`;
+}
+
 /** The table's columns, in display order; two-line heads keep the number columns narrow. */
 const COLUMNS: Column[] = [
   { head: "preset", cell: (p) => p.id + (p.deprecated ? "*" : ""), rank: 0 },
   { head: "input", cell: (p) => exact(p.input), rank: 0 },
   { head: "output", cell: (p) => exact(p.output), rank: 0 },
-  { head: "cache\nread", cell: (p) => exact(p.cacheRead), rank: 1 },
-  { head: "write\n5m", cell: (p) => exact(p.cacheWrite), rank: 2 },
+  { head: "cache\nread", cell: (p) => listed(p.cacheRead, p.cacheReadListed), rank: 1 },
+  { head: "write\n5m", cell: (p) => listed(p.cacheWrite, p.cacheWriteListed), rank: 2 },
   { head: "write\n1h", cell: (p) => exact(p.cacheWrite1h), rank: 7 },
   { head: "tier\nabove", cell: (p) => tokens(p.longContext?.above), rank: 3 },
   { head: "tier\ninput", cell: (p) => exact(p.longContext?.input), rank: 4 },
   { head: "tier\noutput", cell: (p) => exact(p.longContext?.output), rank: 5 },
-  { head: "tier\nread", cell: (p) => exact(p.longContext?.cacheRead), rank: 8 },
-  { head: "tier\nwrite", cell: (p) => exact(p.longContext?.cacheWrite), rank: 9 },
+  { head: "tier\nread", cell: (p) => (p.longContext ? listed(p.longContext.cacheRead, p.longContext.cacheReadListed) : "-"), rank: 8 },
+  { head: "tier\nwrite", cell: (p) => (p.longContext ? listed(p.longContext.cacheWrite, p.longContext.cacheWriteListed) : "-"), rank: 9 },
   { head: "tier\n1h", cell: (p) => exact(p.longContext?.cacheWrite1h), rank: 10 },
   { head: "context", cell: (p) => tokens(p.contextWindow), rank: 6 },
 ];
@@ -121,7 +126,9 @@ export function formatPrices(presets: Preset[], filter: string | null, width: nu
   if (head.some((h) => h.startsWith("tier"))) {
     notes.push(`tier: a request whose whole input (new + cached) exceeds "tier above" tokens pays the tier's prices for all its tokens.`);
   }
-  notes.push("write 5m / 1h: new input written to the cache for 5 minutes / 1 hour.", "A cache price the table does not give is the input price.");
+  notes.push("write 5m / 1h: new input written to the cache for 5 minutes / 1 hour.");
+  const unlisted = presets.some((p) => !p.cacheReadListed || !p.cacheWriteListed || (p.longContext && (!p.longContext.cacheReadListed || !p.longContext.cacheWriteListed)));
+  if (unlisted && head.some((h) => /read|write/.test(h))) notes.push("(x): a cache price the table does not give; the input price applies.");
   if (presets.some((p) => p.deprecated)) notes.push("* deprecated in the table.");
   if (hidden > 0) notes.push(`Hidden at this width: ${hidden} column${hidden === 1 ? "" : "s"} (see --json).`);
   for (const p of presets) {
