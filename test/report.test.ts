@@ -616,6 +616,18 @@ describe("reports in Chromium", () => {
     expect((await look("retry-caps", 1280)).clipped).toEqual([]);
   });
 
+  it("says which strategies share a colour beyond the palette's eight (a report audit: the 1st and the 9th were one blue line)", () => {
+    const many = Array.from({ length: 10 }, (_, i) => `  s${i}: { generator: ${i % 2 ? "strong" : "weak"}, fixer: ${i % 3 ? "weak" : "strong"} }\n`).join("");
+    const file = join(tmp, "ten.yaml");
+    writeFileSync(file, readFileSync(DEFAULT, "utf8").replace("name: default", "name: ten").replace(/^strategies:\n(?: {2}.*\n)*/m, `strategies:\n${many}`));
+    const out = join(tmp, "ten.html");
+    expect(agentsim("report", file, "--trials", "300", "--out", out).code).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain(
+      "<p>The charts have eight colours for 10 strategies: s8 (weak → weak) has the colour of s0 (weak → strong) and s9 (strong → strong) has the colour of s1 (strong → weak).</p>",
+    );
+    expect(readFileSync(pages.get("default")!, "utf8")).not.toContain("The charts have eight colours");
+  });
+
   it("a two-key sweep's map runs in increasing order and its panels are named in 4 digits (an audit: 1, 0.5, 0.25 left to right; 0.2846153846153846)", () => {
     const file = join(tmp, "downwards.yaml");
     writeFileSync(

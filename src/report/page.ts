@@ -25,7 +25,7 @@ import {
 import { ECDF_UP_TO, type ReportData } from "./collect.js";
 import type { CrossoverData, MissingClosedForm } from "./crossover.js";
 import { esc, figure, htmlTable } from "./html.js";
-import { categoryColours, strategyColours, type ColourScale } from "./palette.js";
+import { categoryColours, repeatedColours, strategyColours, type ColourScale } from "./palette.js";
 import { panelRows, type SweepData } from "./sweep.js";
 import { toSvg } from "./svg.js";
 
@@ -253,7 +253,12 @@ async function distributionSection(data: ReportData, results: SimResult[], colou
         ),
     );
   }
-  return `<h2 id="distribution">Cost per run</h2>\n${figures.join("\n")}`;
+  // eight colours for more strategies: say which share one (the 1st and the 9th were one blue line)
+  const repeated = repeatedColours(colours);
+  const shared = repeated.length
+    ? `<p>${esc(`The charts have eight colours for ${colours.domain.length} strategies: ${listed(repeated.map((r) => `${r.strategy} has the colour of ${r.sameAs}`))}.`)}</p>\n`
+    : "";
+  return `<h2 id="distribution">Cost per run</h2>\n${shared}${figures.join("\n")}`;
 }
 
 /** The categories of costByModel. */

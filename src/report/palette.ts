@@ -24,6 +24,11 @@ export function strategyColours(names: string[]): ColourScale {
   return { domain: names, range: names.map((_, i) => STRATEGY_COLOURS[i % STRATEGY_COLOURS.length]!) };
 }
 
+/** Where the strategies outnumber the colours: each strategy from the ninth on, with the one whose colour it repeats. */
+export function repeatedColours(scale: ColourScale): { strategy: string; sameAs: string }[] {
+  return scale.domain.slice(STRATEGY_COLOURS.length).map((strategy, i) => ({ strategy, sameAs: scale.domain[i % STRATEGY_COLOURS.length]! }));
+}
+
 /** Ordered categories spread over the viridis ramp (its ends included); beyond seven they repeat. */
 export function categoryColours(names: string[]): ColourScale {
   const n = names.length;
