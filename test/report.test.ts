@@ -17,7 +17,7 @@ import { scratchFolder } from "./scratch.js";
 import { evaluateScenario, type SimResult } from "../src/evaluate/evaluate.js";
 import { collectReport } from "../src/report/collect.js";
 import { renderPage } from "../src/report/page.js";
-import { dollarFormat, sweepChart } from "../src/report/charts.js";
+import { cheapestMap, dollarFormat, sweepChart } from "../src/report/charts.js";
 import { strategyColours } from "../src/report/palette.js";
 import { planCrossover, crossoverData, CROSSOVER_TRIALS } from "../src/report/crossover.js";
 import { drawnSweep, panelRows, sweepData } from "../src/report/sweep.js";
@@ -257,6 +257,21 @@ describe("a crossover whose range runs into a context window", () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("the cheapest-strategy map", () => {
+  const map = (columns: number, rows: number) => {
+    const labels = (n: number) => Array.from({ length: n }, (_, i) => String(i));
+    const cells = labels(columns).flatMap((a) => labels(rows).map((b) => ({ a, b, context: "shared", strategy: "s", margin: "clear", note: "" })));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return cheapestMap(["x", "y"], { contexts: ["shared"], a: labels(columns), b: labels(rows) }, cells, { domain: ["s"], range: ["#000"] }) as any;
+  };
+  it("keeps cells of 44 x 30 px with their labels while the grid fits a panel; a larger grid fills the panel, unlabelled (a report audit: 4,516 px shown at 22%)", () => {
+    expect([map(8, 6).spec.width, map(8, 6).spec.height, map(8, 6).spec.layer.length]).toEqual([{ step: 44 }, { step: 30 }, 2]);
+    const big = map(80, 40);
+    expect([big.spec.width, big.spec.height, big.spec.layer.length]).toEqual([520, 600, 1]);
+    expect(big.spec.layer[0].encoding.x.axis.labelOverlap).toBe("parity");
   });
 });
 

@@ -208,8 +208,11 @@ export function crossoverChart(
   simulated: LinePoint[],
   crossovers: CrossoverMark[],
   colours: ColourScale,
+  whole = false,
 ): TopLevelSpec {
-  const x = { field: "x", type: "quantitative" as const, title: key, scale: { domain: range, nice: false } };
+  // a key of whole numbers (a bug count, a cap) gets whole ticks: "1.0, 2.0, ..." read as fractions
+  const axis = whole ? { axis: { tickMinStep: 1, format: "d" } } : {};
+  const x = { field: "x", type: "quantitative" as const, title: key, scale: { domain: range, nice: false }, ...axis };
   const costs = [...line, ...simulated].flatMap((p) => [p.mean, p.ciLow ?? p.mean, p.ciHigh ?? p.mean]);
   const y = { field: "mean", type: "quantitative" as const, title: "expected cost ($ per run)", axis: { format: dollarFormat(costs) }, scale: costScale(costs) };
   const color = strategyColour(colours, [...new Set([...line, ...simulated].map((p) => p.strategy))]);
@@ -303,6 +306,15 @@ export interface MapCell {
   note: string;
 }
 
+/** The largest panel of the cheapest-strategy map, px: two contexts side by side fit the page. */
+const MAP_WIDTH = 520;
+const MAP_HEIGHT = 600;
+
+/** Whether the map's cells are large enough for their completion labels: its grid fits the panel at 44 x 30 px a cell. */
+export function mapCellsLabelled(columns: number, rows: number): boolean {
+  return columns * 44 <= MAP_WIDTH && rows * 30 <= MAP_HEIGHT;
+}
+
 /** A map of the cheapest strategy over two swept keys, one panel per context. */
 export function cheapestMap(
   keys: [string, string],
@@ -310,20 +322,27 @@ export function cheapestMap(
   cells: MapCell[],
   colours: ColourScale,
 ): TopLevelSpec {
+  // Cells of 44 x 30 px up to a panel of MAP_WIDTH x MAP_HEIGHT; a larger grid fills that panel
+  // (a grid of 80 x 40 was 4,516 px wide, shown at 22%), with every other label where they would
+  // overlap, and no completion labels in cells too small to hold one.
+  const [columns, rows] = [orders.a.length, orders.b.length];
+  const width = columns * 44 <= MAP_WIDTH ? { step: 44 } : MAP_WIDTH;
+  const height = rows * 30 <= MAP_HEIGHT ? { step: 30 } : MAP_HEIGHT;
+  const labelled = mapCellsLabelled(columns, rows);
   return {
     $schema: SCHEMA,
     description: `The cheapest strategy by mean cost over ${keys[0]} and ${keys[1]}`,
     data: { values: cells },
     facet: { column: { field: "context", type: "nominal", title: null, sort: orders.contexts, header: { labelFontWeight: "bold" } } },
     spec: {
-      width: { step: 44 },
-      height: { step: 30 },
+      width,
+      height,
       layer: [
         {
-          mark: { type: "rect", stroke: "white", strokeWidth: 1 },
+          mark: { type: "rect", stroke: "white", strokeWidth: typeof width === "number" ? 0 : 1 },
           encoding: {
-            x: { field: "a", type: "ordinal", title: keys[0], sort: orders.a, axis: { labelAngle: orders.a.some((l) => l.length > 5) ? -45 : 0 } },
-            y: { field: "b", type: "ordinal", title: keys[1], sort: [...orders.b].reverse() },
+            x: { field: "a", type: "ordinal", title: keys[0], sort: orders.a, axis: { labelAngle: orders.a.some((l) => l.length > 5) ? -45 : 0, labelOverlap: "parity" } },
+            y: { field: "b", type: "ordinal", title: keys[1], sort: [...orders.b].reverse(), axis: { labelOverlap: "parity" } },
             color: { ...strategyColour(colours, [...new Set(cells.map((c) => c.strategy))]), title: "cheapest by mean" },
             opacity: {
               field: "margin",
@@ -335,16 +354,20 @@ export function cheapestMap(
             },
           },
         },
-        {
-          mark: { type: "text", fontSize: 10 },
-          encoding: {
-            x: { field: "a", type: "ordinal", sort: orders.a },
-            y: { field: "b", type: "ordinal", sort: [...orders.b].reverse() },
-            text: { field: "note" },
-            // white on a faded cell was hardly legible (contrast about 1.5:1)
-            color: { condition: { test: "datum.margin === 'within noise'", value: "#222" }, value: "white" },
-          },
-        },
+        ...(labelled
+          ? [
+              {
+                mark: { type: "text" as const, fontSize: 10 },
+                encoding: {
+                  x: { field: "a", type: "ordinal" as const, sort: orders.a },
+                  y: { field: "b", type: "ordinal" as const, sort: [...orders.b].reverse() },
+                  text: { field: "note" },
+                  // white on a faded cell was hardly legible (contrast about 1.5:1)
+                  color: { condition: { test: "datum.margin === 'within noise'", value: "#222" }, value: "white" },
+                },
+              },
+            ]
+          : []),
       ],
     },
   };

@@ -18,6 +18,7 @@ import {
   cheapestMap,
   crossoverChart,
   distributionChart,
+  mapCellsLabelled,
   sweepChart,
   type BreakdownRow,
   type MapCell,
@@ -300,7 +301,7 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
     const mine = <T extends { context: string; strategy: string }>(xs: T[]) =>
       xs.filter((p) => p.context === context).map((p) => ({ ...p, strategy: labelOf(p.strategy) }));
     const roots = c.crossovers.filter((x) => x.context === context).map((x) => ({ x: x.value, label: `${num(x.value)}` }));
-    const svg = await toSvg(crossoverChart(`${context} context`, c.plan.key, [c.plan.from, c.plan.to], mine(c.line), mine(c.simulated), roots, colours));
+    const svg = await toSvg(crossoverChart(`${context} context`, c.plan.key, [c.plan.from, c.plan.to], mine(c.line), mine(c.simulated), roots, colours, c.plan.whole));
     figures.push(`<h3>${esc(context)} context</h3>\n${figure(svg, crossoverCaption(c, context))}`);
   }
   const rows = c.crossovers.map((x) => ({ cells: [x.context, num(x.value, 6), x.cheaperBelow, x.cheaperAbove, x.method] }));
@@ -414,7 +415,10 @@ async function sweepSection(sw: SweepData, note: string | null, trials: number, 
     out += "\n" + figure(
       map,
       `The cheapest strategy by mean cost at each ${note ? "drawn " : ""}point of the sweep; faded where the 95% interval of its savings over the ` +
-        `runner-up includes 0 (this many runs cannot tell the two apart); a percentage is its completion, where below 100%.`,
+        `runner-up includes 0 (this many runs cannot tell the two apart)` +
+        (mapCellsLabelled(orders.a.length, orders.b.length)
+          ? "; a percentage is its completion, where below 100%."
+          : `; its cells are too small for the completion (see agentsim sweep's CSV).`),
     );
   }
   return out;
