@@ -631,6 +631,22 @@ describe("reports in Chromium", () => {
     expect((await look("retry-caps", 1280)).clipped).toEqual([]);
   });
 
+  it("draws a heavy tail on a logarithmic cost axis (a report audit: an axis to $5,000 squeezed p50s of $0.17 and $0.42 into its first pixels)", () => {
+    // weak's hard bugs at a Beta rate of concentration 10 (a = 1.5): an infinite expected cost, and no window to stop it
+    const text = readFileSync(DEFAULT, "utf8")
+      .replace("name: default", "name: heavy")
+      .replace(/price: \{ preset: [^}]*\}/g, "price: { input: 1, output: 5 }")
+      .replace("fix: { easy: 0.7, hard: 0.15 }", "fix: { easy: 0.7, hard: { dist: beta, mean: 0.15, concentration: 10 } }");
+    const file = join(tmp, "heavy.yaml");
+    writeFileSync(file, text);
+    const out = join(tmp, "heavy.html");
+    expect(agentsim("report", file, "--trials", "20000", "--out", out).code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html.match(/the cost axis is logarithmic, as the tail is heavy \(the 99\.9% quantile reaches \$[\d,.]+\)\./g)).toHaveLength(2);
+    expect(html).toContain(">cost ($ per run, logarithmic)</text>");
+    expect(readFileSync(pages.get("default")!, "utf8")).not.toContain("logarithmic");
+  });
+
   it("says which strategies share a colour beyond the palette's eight (a report audit: the 1st and the 9th were one blue line)", () => {
     const many = Array.from({ length: 10 }, (_, i) => `  s${i}: { generator: ${i % 2 ? "strong" : "weak"}, fixer: ${i % 3 ? "weak" : "strong"} }\n`).join("");
     const file = join(tmp, "ten.yaml");

@@ -74,9 +74,13 @@ export interface DistributionSeries {
   analyticMean: number | null;
 }
 
-/** Empirical CDFs of the cost per run, one curve per strategy, p50/p90/p99 and the closed-form means marked. */
-export function distributionChart(title: string, series: DistributionSeries[], colours: ColourScale): TopLevelSpec {
-  const curves = series.flatMap((s) => s.points.map((p) => ({ strategy: s.strategy, cost: p.value, share: p.share })));
+/**
+ * Empirical CDFs of the cost per run, one curve per strategy, p50/p90/p99 and the closed-form
+ * means marked; on a logarithmic cost axis with `log` (a heavy tail), which leaves out costs of $0.
+ */
+export function distributionChart(title: string, series: DistributionSeries[], colours: ColourScale, log = false): TopLevelSpec {
+  const drawable = (cost: number) => !log || cost > 0;
+  const curves = series.flatMap((s) => s.points.filter((p) => drawable(p.value)).map((p) => ({ strategy: s.strategy, cost: p.value, share: p.share })));
   const quantiles = series.flatMap((s) =>
     ([["p50", s.p50, 0.5], ["p90", s.p90, 0.9], ["p99", s.p99, 0.99]] as const).map(([quantile, cost, share]) => ({
       strategy: s.strategy,
@@ -84,10 +88,11 @@ export function distributionChart(title: string, series: DistributionSeries[], c
       cost,
       share,
     })),
-  );
-  const means = series.flatMap((s) => (s.analyticMean === null ? [] : [{ strategy: s.strategy, cost: s.analyticMean, what: "closed-form mean" }]));
+  ).filter((q) => drawable(q.cost));
+  const means = series.flatMap((s) => (s.analyticMean === null || !drawable(s.analyticMean) ? [] : [{ strategy: s.strategy, cost: s.analyticMean, what: "closed-form mean" }]));
   const costs = curves.map((c) => c.cost);
-  const x = { field: "cost", type: "quantitative" as const, title: "cost ($ per run)", scale: costScale(costs), axis: { format: dollarFormat(costs) } };
+  const scale = log ? { type: "log" as const } : costScale(costs);
+  const x = { field: "cost", type: "quantitative" as const, title: log ? "cost ($ per run, logarithmic)" : "cost ($ per run)", scale, axis: { format: dollarFormat(costs) } };
   const color = strategyColour(colours);
   return {
     $schema: SCHEMA,

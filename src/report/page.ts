@@ -236,21 +236,30 @@ function scenarioSection(s: Scenario): string {
   return `<h2 id="scenario">The scenario</h2>\n<h3>Models</h3>\n${models}\n<h3>Tokens, caching and contexts</h3>\n${tokens}\n<h3>Strategies</h3>\n${strategies}`;
 }
 
+/** How far beyond the lowest p50 the 99.9% quantile may lie on a linear cost axis. */
+const HEAVY_TAIL = 100;
+
 async function distributionSection(data: ReportData, results: SimResult[], colours: ColourScale): Promise<string> {
   const figures: string[] = [];
   for (const context of data.scenario.contexts) {
-    const series = results
-      .map((r, i) => ({ r, d: data.distributions[i]! }))
-      .filter(({ r }) => r.context === context)
-      .map(({ r, d }) => ({ strategy: strategyLabel(r), points: d.points, p50: r.p50, p90: r.p90, p99: r.p99, analyticMean: r.analyticMean }));
-    const svg = await toSvg(distributionChart(`${context} context`, series, colours));
+    const drawn = results.map((r, i) => ({ r, d: data.distributions[i]! })).filter(({ r }) => r.context === context);
+    // A heavy tail squeezed every curve into the first few pixels (an axis to $5,000 for p50s of
+    // $0.17 and $0.42): where the 99.9% quantile lies beyond HEAVY_TAIL times the lowest p50, the
+    // cost axis is logarithmic.
+    const farthest = Math.max(...drawn.map(({ d }) => d.points.at(-1)?.value ?? 0));
+    const lowest = Math.min(...drawn.map(({ r }) => (r.p50 > 0 ? r.p50 : Infinity)));
+    const log = Number.isFinite(lowest) && farthest > HEAVY_TAIL * lowest;
+    const zeros = log && drawn.some(({ d }) => d.points.some((p) => p.value <= 0));
+    const series = drawn.map(({ r, d }) => ({ strategy: strategyLabel(r), points: d.points, p50: r.p50, p90: r.p90, p99: r.p99, analyticMean: r.analyticMean }));
+    const svg = await toSvg(distributionChart(`${context} context`, series, colours, log));
     figures.push(
       `<h3>${esc(context)} context</h3>\n` +
         figure(
           svg,
           `Each curve is the distribution of one strategy's cost per run over ${groupDigits(data.trials)} simulated runs: ` +
             `the share of runs that cost at most x. Marked: p50, p90 and p99 (as in the tables); dashed: the closed-form mean. ` +
-            `Curves stop at the ${percent(ECDF_UP_TO, 1)} quantile.`,
+            `Curves stop at the ${percent(ECDF_UP_TO, 1)} quantile` +
+            (log ? `; the cost axis is logarithmic, as the tail is heavy (the ${percent(ECDF_UP_TO, 1)} quantile reaches ${money(farthest)}${zeros ? "; costs of $0 are left out" : ""}).` : "."),
         ),
     );
   }
