@@ -647,6 +647,18 @@ describe("reports in Chromium", () => {
     expect(readFileSync(pages.get("default")!, "utf8")).not.toContain("logarithmic");
   });
 
+  it("notes on the page what the price table leaves unsaid, as the commands do on stderr (a preset without a context window)", () => {
+    const file = join(tmp, "windowless.yaml");
+    writeFileSync(file, readFileSync(DEFAULT, "utf8").replace("name: default", "name: windowless").replace("anthropic/claude-haiku-4-5", "google/gemini-2.5-pro"));
+    const out = join(tmp, "windowless.html");
+    const r = agentsim("report", file, "--trials", "300", "--out", out);
+    expect(r.code).toBe(0);
+    const note = "models.weak: the price table gives google/gemini-2.5-pro no context window, so its conversations have no limit here (set models.weak.contextWindow to its real one)";
+    expect(r.stderr).toBe(`agentsim: note: ${file}: ${note}\n`);
+    expect(readFileSync(out, "utf8")).toContain(`<p>Note: ${note}.</p>`);
+    expect(readFileSync(pages.get("default")!, "utf8")).not.toContain("<p>Note: ");
+  });
+
   it("says which strategies share a colour beyond the palette's eight (a report audit: the 1st and the 9th were one blue line)", () => {
     const many = Array.from({ length: 10 }, (_, i) => `  s${i}: { generator: ${i % 2 ? "strong" : "weak"}, fixer: ${i % 3 ? "weak" : "strong"} }\n`).join("");
     const file = join(tmp, "ten.yaml");

@@ -10,6 +10,7 @@ import { pairLabel, rolesText } from "../decision/describe.js";
 import type { SimResult } from "../evaluate/evaluate.js";
 import { distributionMean } from "../model/distributions.js";
 import { ladderText, RUNGS_SHOWN, singleFixer } from "../scenario/ladder.js";
+import { scenarioNotes } from "../scenario/notes.js";
 import type { BugCount, FixRate, Distribution as TokenDistribution, Scenario } from "../scenario/types.js";
 import { formatNumber as csvNumber } from "../sweep/csv.js";
 import { groupDigits, listed } from "../text.js";
@@ -233,7 +234,9 @@ function scenarioSection(s: Scenario): string {
       return { cells: [st.name, st.generator, models.ladder, rolesText(models)] };
     }),
   );
-  return `<h2 id="scenario">The scenario</h2>\n<h3>Models</h3>\n${models}\n<h3>Tokens, caching and contexts</h3>\n${tokens}\n<h3>Strategies</h3>\n${strategies}`;
+  // what the price table leaves unsaid, as the commands note it (a page travels without their stderr)
+  const notes = scenarioNotes(s).map((note) => `<p>Note: ${esc(note)}.</p>\n`).join("");
+  return `<h2 id="scenario">The scenario</h2>\n<h3>Models</h3>\n${models}\n${notes}<h3>Tokens, caching and contexts</h3>\n${tokens}\n<h3>Strategies</h3>\n${strategies}`;
 }
 
 /** How far beyond the lowest p50 the 99.9% quantile may lie on a linear cost axis. */
