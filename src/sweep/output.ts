@@ -309,7 +309,7 @@ function processAlive(pid: number): boolean {
  */
 export function keepModeOf(file: string, next: string): void {
   const old = lstatSync(file, { throwIfNoEntry: false });
-  if (old?.isFile()) chmodSync(next, old.mode & 0o7777);
+  if (old?.isFile()) chmodSync(next, old.mode & 0o777); // not setuid, setgid or sticky: a new file
 }
 
 /** Write text to `file` through a temporary file in the same folder, renamed when complete (`label`: see writeChunksAtomically). */
