@@ -499,13 +499,19 @@ describe("flags mean what they say", () => {
     const file = scenarioFile(text);
     expect(agentsim("analytic", file).code).toBe(0); // no multiplier needed beside ttlSeconds
     const swept = scenarioFile(`${text}sweep:\n  caching.readMultiplier: [1, 0.1]\n`);
-    const idle = "changes nothing: every model's cache read price is given (by a preset or by hand), which the multiplier only stands in for where it is missing";
+    const idle = "changes nothing: every cache read price of the models the strategies use is given (by a preset or by hand), which the multiplier only stands in for where it is missing";
     expect(agentsim("sweep", swept, "--out", join(scratchFolder("idle"), "s.csv"))).toMatchObject({ code: 2, stderr: `agentsim: ${swept}: sweep.caching.readMultiplier: ${idle}\n` });
     const scanned = agentsim("crossover", file, "--param", "caching.writeMultiplier", "--from", "1", "--to", "2");
     expect(scanned.code).toBe(2);
-    expect(scanned.stderr).toContain("--param caching.writeMultiplier: changes nothing: every model's cache write price is given");
+    expect(scanned.stderr).toContain("--param caching.writeMultiplier: changes nothing: every cache write price of the models the strategies use is given");
     // a model priced by hand without a cache price reads them
     expect(agentsim("crossover", "scenarios/sweep-caching.yaml", "--param", "caching.readMultiplier", "--from", "0.1", "--to", "1").code).toBe(0);
+    // ... but not where no strategy compared uses it (a review: a spare model's missing price let
+    // the sweep print equal rows and the crossover 'no crossing', exit 0)
+    const spare = "  spare:\n    price: { input: 3, output: 15 }\n    bugs: { count: 3, hardFraction: 0.3333333333 }\n    fix: { easy: 0.9, hard: 0.6 }\ntokens:";
+    const unused = scenarioFile(`${text.replace(/^tokens:/m, spare)}sweep:\n  caching.readMultiplier: [1, 0.1]\n`);
+    expect(agentsim("sweep", unused, "--out", join(scratchFolder("idle"), "u.csv"))).toMatchObject({ code: 2, stderr: `agentsim: ${unused}: sweep.caching.readMultiplier: ${idle}\n` });
+    expect(agentsim("crossover", unused, "--param", "caching.readMultiplier", "--from", "0.1", "--to", "1")).toMatchObject({ code: 2, stderr: expect.stringContaining(idle) });
   });
 
   it("a gap that meets the TTL exactly hits in the closed form and in the runs alike (an audit: h = 0 against 1 simulated, 'inconsistent', as 25.51 <= 35.8 - 10.29 is false in doubles)", () => {
@@ -523,17 +529,27 @@ describe("flags mean what they say", () => {
   });
 
   it("notes what the price table leaves unsaid, after the answer: no context window, no 1-hour write price (the prices audit: silently unlimited, silently 5-minute writes)", () => {
+    // Opus 4.6 on Vertex: a 5-minute write price, no 1-hour one; Gemini 2.5 Pro: no context window
     const text = readFileSync("scenarios/default.yaml", "utf8")
+      .replace("anthropic/claude-opus-4-5", "google/claude-opus-4-6")
       .replace("anthropic/claude-haiku-4-5", "google/gemini-2.5-pro")
       .replace(/^contexts:/m, "caching: { ttlSeconds: 3600 }\ncontexts:");
     const file = scenarioFile(text);
     const r = agentsim("analytic", file);
     expect(r.code).toBe(0);
     expect(r.stderr.split("\n")).toEqual([
+      `agentsim: note: ${file}: models.strong: the price table gives google/claude-opus-4-6 no 1-hour cache write price, so under caching.ttlSeconds 3600 its writes cost the 5-minute price ($6.25 per million tokens)`,
       `agentsim: note: ${file}: models.weak: the price table gives google/gemini-2.5-pro no context window, so its conversations have no limit here (set models.weak.contextWindow to its real one)`,
-      `agentsim: note: ${file}: models.weak: the price table gives google/gemini-2.5-pro no 1-hour cache write price, so under caching.ttlSeconds 3600 its writes cost the 5-minute price ($1.25 per million tokens)`,
       "",
     ]);
+    // none for a preset without any cache write price (no write premium at all: OpenAI's; a review)
+    const openai = scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace("anthropic/claude-opus-4-5", "openai/gpt-4o").replace(/^contexts:/m, "caching: { ttlSeconds: 3600 }\ncontexts:"));
+    expect(agentsim("analytic", openai)).toMatchObject({ code: 0, stderr: "" });
+    // a TTL on prices whose cache read costs what a write does changes no cost (a review: silent, exit 0)
+    const flat = scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace(/price: \{ preset: [^}]*\}/g, "price: { input: 1, output: 5 }").replace(/^contexts:/m, "caching: { ttlSeconds: 60 }\ntoolSeconds: 100\ncontexts:"));
+    expect(agentsim("analytic", flat).stderr).toBe(
+      `agentsim: note: ${flat}: caching.ttlSeconds 60 changes no cost here: no model the strategies use pays a cache read other than a cache write (set caching.readMultiplier and writeMultiplier, or the models' cache prices)\n`,
+    );
     // none where the table says it all (Opus 4.5 and Haiku 4.5 have windows and 1-hour prices)
     expect(agentsim("analytic", scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace(/^contexts:/m, "caching: { ttlSeconds: 3600 }\ncontexts:"))).stderr).toBe("");
   });

@@ -103,6 +103,13 @@ describe("a price with a preset and another key", () => {
   });
 });
 
+describe("a price with a preset and another key, the preset spelt another way", () => {
+  it("names the table's id for agentsim prices, which filters by text (a review: it found no dated spelling)", () => {
+    const raw = scenario({ strong: { preset: "anthropic/claude-opus-4-5-20251101", cacheWrite: 5 }, weak: { preset: "anthropic/claude-haiku-4-5" } });
+    expect(() => parseScenario(raw, "s.yaml")).toThrow(/\(agentsim prices "anthropic\/claude-opus-4-5" lists them\)$/);
+  });
+});
+
 describe("a table entry that is no preset", () => {
   it("says why (the prices audit: 'unknown preset' for an entry of the table)", () => {
     const raw = scenario({ strong: { preset: "perplexity/sonar" }, weak: { preset: "anthropic/claude-haiku-4-5" } });

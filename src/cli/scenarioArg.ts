@@ -11,7 +11,7 @@ export const DEFAULT_SCENARIO = resolve(PACKAGE_ROOT, "scenarios/default.yaml");
 /** The default scenario as --help shows it: where it is in the package, not the install's full path. */
 export const DEFAULT_SCENARIO_SHOWN = "the package's scenarios/default.yaml";
 
-/** The scenario's notes (scenarioNotes: what the price table leaves unsaid), one line each on stderr, before the answer. */
+/** The scenario's notes (scenarioNotes: what the price table leaves unsaid, a TTL that changes no cost), one line each on stderr; the commands print them after the answer. */
 export function printNotes(cli: Cli, file: string, scenario: Scenario): void {
   for (const note of scenarioNotes(scenario)) cli.stderr.write(`agentsim: note: ${oneLine(`${file}: ${note}`)}\n`);
 }

@@ -258,7 +258,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   if (typeof value !== "number") {
     throw new FlagError(`${file}: --param ${query.param}: ${noNumericKey(raw, query.param)}`);
   }
-  const idle = changesNothing(raw, query.param);
+  const idle = changesNothing(raw, query.param, query.between);
   if (idle !== null) throw new FlagError(`${file}: --param ${query.param}: ${idle}`);
   if (countModel !== undefined) {
     const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });

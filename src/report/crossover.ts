@@ -86,7 +86,7 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
   const named = flags.key === undefined ? `the default crossover key ${key}` : `--crossover ${key}`;
   const value = getPath(data, key);
   if (typeof value !== "number") throw new UserError(`${file}: ${named}: ${noNumericKey(data, key)}`);
-  const idle = changesNothing(data, key);
+  const idle = changesNothing(data, key, between);
   if (idle !== null) throw new UserError(`${file}: ${named}: ${idle}`);
   const isCount = COUNT_KEY.test(key);
   const isMean = flags.key === undefined && !isCount;

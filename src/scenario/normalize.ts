@@ -6,7 +6,7 @@
 import type { BugCountInput, FixRateInput, FixRatesInput, ParsedScenario, PriceInput, RungInput } from "./schema.js";
 import type { BugCount, Distribution, FixRate, FixRates, ModelSpec, Price, Rung, Scenario, Strategy, TierPrice } from "./types.js";
 import type { DistributionInput } from "./schema.js";
-import { singleFixerLadder } from "./ladder.js";
+import { singleFixerLadder, strategyModels } from "./ladder.js";
 
 const PER_MILLION = 1e6;
 
@@ -86,12 +86,15 @@ export function normalizePrice(p: HandPrice, caching: { readMultiplier: number; 
  * caching.writeMultiplier only stand in for a hand price's missing cache read or write price
  * (normalizePrice), so where every model's is given (by a preset, or by hand) no number reads
  * them (a sweep over them printed equal rows, a crossover "no crossing", exit 0). `data` is the
- * file's data with the schema's defaults.
+ * file's data with the schema's defaults; `strategies` the strategies whose costs are compared:
+ * only their models' prices count (a model no strategy uses changes no number).
  */
-export function changesNothing(data: Record<string, unknown>, path: string): string | null {
+export function changesNothing(data: Record<string, unknown>, path: string, strategies: readonly Strategy[]): string | null {
   const field = path === "caching.readMultiplier" ? "cacheRead" : path === "caching.writeMultiplier" ? "cacheWrite" : null;
   if (field === null) return null;
-  const models = Object.values((data.models ?? {}) as Record<string, { price?: Record<string, unknown> } | null>);
+  const used = new Set(strategies.flatMap(strategyModels));
+  const all = (data.models ?? {}) as Record<string, { price?: Record<string, unknown> } | null>;
+  const models = Object.entries(all).filter(([name]) => used.has(name)).map(([, model]) => model);
   const reads = models.some((m) => {
     const price = m?.price;
     if (!price || typeof price !== "object" || "preset" in price) return false;
@@ -100,7 +103,7 @@ export function changesNothing(data: Record<string, unknown>, path: string): str
     return price[field] === undefined || (price.input === 0 && tier !== undefined && tier[field] === undefined);
   });
   const what = field === "cacheRead" ? "read" : "write";
-  return reads ? null : `changes nothing: every model's cache ${what} price is given (by a preset or by hand), which the multiplier only stands in for where it is missing`;
+  return reads ? null : `changes nothing: every cache ${what} price of the models the strategies use is given (by a preset or by hand), which the multiplier only stands in for where it is missing`;
 }
 
 function rung(r: RungInput): Rung {

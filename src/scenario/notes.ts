@@ -25,5 +25,13 @@ export function scenarioNotes(scenario: Scenario): string[] {
       notes.push(`models.${name}: the price table gives ${id} no 1-hour cache write price, so under caching.ttlSeconds ${ttl} its writes cost the 5-minute price ($${fiveMinutes} per million tokens)`);
     }
   }
+  // A lifetime expires entries only for a price whose miss (a write) costs other than its hit (a
+  // read): with every cache price the input price (caching's multipliers are 1 when left out) a
+  // TTL changes no number, though a file that sets it means it to.
+  const sameOnMiss = (p: { cacheRead: number; cacheWrite: number }) => p.cacheRead === p.cacheWrite;
+  const models = [...used].map((name) => scenario.models[name]!);
+  if (ttl !== null && models.every((m) => sameOnMiss(m.price) && (m.price.longContext === null || sameOnMiss(m.price.longContext)))) {
+    notes.push(`caching.ttlSeconds ${ttl} changes no cost here: no model the strategies use pays a cache read other than a cache write (set caching.readMultiplier and writeMultiplier, or the models' cache prices)`);
+  }
   return notes;
 }

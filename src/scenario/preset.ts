@@ -57,7 +57,8 @@ export function resolvePreset(preset: string, ttlSeconds: number | null, file: s
  */
 export function oneHourWriteMissing(id: string, ttlSeconds: number | null): number | null {
   const found = table?.findPreset(id);
-  if (!found || ttlSeconds === null || ttlSeconds <= table!.DEFAULT_CACHE_SECONDS) return null;
+  // a table without any cache write price (OpenAI's, Google's) charges no write premium, 5-minute or 1-hour
+  if (!found || !found.cacheWriteListed || ttlSeconds === null || ttlSeconds <= table!.DEFAULT_CACHE_SECONDS) return null;
   return found.cacheWrite1h === null ? found.cacheWrite : null;
 }
 
@@ -68,14 +69,17 @@ export function oneHourWriteMissing(id: string, ttlSeconds: number | null): numb
  */
 export function checkPresetAlone(raw: unknown, file: string): void {
   const models = (raw as { models?: unknown } | null)?.models;
-  if (models === null || typeof models !== "object") return;
+  // a list of models, or a preset that is no text, is the schema's to describe
+  if (models === null || typeof models !== "object" || Array.isArray(models)) return;
   for (const [name, model] of Object.entries(models)) {
     const price = (model as { price?: unknown } | null)?.price;
     if (price === null || typeof price !== "object" || !Object.hasOwn(price, "preset")) continue;
     const other = Object.keys(price).find((key) => key !== "preset");
     if (other === undefined) continue;
     const preset = (price as { preset: unknown }).preset;
-    const shown = typeof preset === "string" ? ` (agentsim prices ${JSON.stringify(preset)} lists them)` : "";
-    throw new ScenarioError(file, keyPath(["models", name, "price", other]), `a price with a preset takes no other key: to change one of its prices, write them all by hand${shown}`);
+    if (typeof preset !== "string") continue;
+    // the table's own id: `agentsim prices` filters by text, and finds no dated or dotted spelling
+    const id = table?.findPreset(preset)?.id ?? preset;
+    throw new ScenarioError(file, keyPath(["models", name, "price", other]), `a price with a preset takes no other key: to change one of its prices, write them all by hand (agentsim prices ${JSON.stringify(id)} lists them)`);
   }
 }

@@ -105,7 +105,7 @@ export function sweepGrid(raw: Record<string, unknown>, file: string, base: Scen
     named.set(key, path);
     if (Object.hasOwn(UNSWEEPABLE, path)) throw new ScenarioError(file, `sweep.${path}`, UNSWEEPABLE[path]!);
     if (typeof getPath(rest, path) !== "number") throw new ScenarioError(file, `sweep.${path}`, noNumericKey(rest, path));
-    const idle = changesNothing(rest, path);
+    const idle = changesNothing(rest, path, base.strategies);
     if (idle !== null) throw new ScenarioError(file, `sweep.${path}`, idle);
     // The raw section lacks the schema's defaults: a range without a scale is linear.
     const normalized = Array.isArray(axis) ? axis : { ...axis, scale: axis.scale ?? "linear" };

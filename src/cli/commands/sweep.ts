@@ -112,7 +112,10 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
         `${strategies} ${noun(strategies, "strategy", "strategies")} x ${contexts} ${noun(contexts, "context")}, ` +
         `${groupDigits(outcome.trials)} ${noun(outcome.trials, "run")} each${resumed}, ${seconds.toFixed(2)}${GLUE}s`;
       cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
-      printNotes(cli, args.scenario, scenario);
+      // a swept lifetime picks each point's write price: the note is the longest one's
+      const ttlAxis = sweep.axes.find((a) => a.path === "caching.ttlSeconds");
+      const longest = ttlAxis ? Math.max(scenario.caching.ttlSeconds ?? 0, ...ttlAxis.values) : null;
+      printNotes(cli, args.scenario, longest === null ? scenario : { ...scenario, caching: { ...scenario.caching, ttlSeconds: longest } });
     } finally {
       stopListening();
       progress.stop();
