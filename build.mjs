@@ -5,8 +5,9 @@
  * `bundle()` alone, so that they always run the code as it is in src/, never a stale bundle.
  * piscina stays outside: it starts its own worker script.
  */
-import { chmodSync, rmSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
@@ -55,6 +56,23 @@ export async function bundle() {
     build({ ...common, entryPoints: ["workers/fit.ts"], outfile: "dist/fit-worker.mjs" }),
   ]);
   chmodSync(resolve(ROOT, "dist/agentsim.mjs"), 0o755);
+  writeFileSync(resolve(ROOT, "dist/build-id"), buildId() + "\n");
+}
+
+/**
+ * The bundle's own id: sha256 of every bundled file (the .mjs in dist, its chunks and the worker's),
+ * by name and content. A sweep records it with agentsim's version (src/packageRoot.ts), so that
+ * --resume and merge refuse rows that another build simulated: the package's version stays the
+ * same from commit to commit, the numbers need not.
+ */
+function buildId() {
+  const dist = resolve(ROOT, "dist");
+  const files = ["", "chunks", "worker-chunks"]
+    .flatMap((dir) => readdirSync(join(dist, dir)).filter((name) => name.endsWith(".mjs")).map((name) => join(dist, dir, name)))
+    .sort();
+  const hash = createHash("sha256");
+  for (const file of files) hash.update(relative(dist, file)).update("\0").update(readFileSync(file)).update("\0");
+  return hash.digest("hex").slice(0, 12);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await bundle();

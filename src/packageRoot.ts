@@ -19,3 +19,14 @@ export const PACKAGE_ROOT = findPackageRoot();
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(resolve(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
 }
+
+/**
+ * agentsim's version and its build, as a sweep records it: "0.1.0+3f2a9c1b2d4e", the hash that
+ * build.mjs writes to dist/build-id ("+unbuilt" without one). The version alone stays the same
+ * from commit to commit, while the numbers need not.
+ */
+export function buildVersion(): string {
+  const file = resolve(PACKAGE_ROOT, "dist/build-id");
+  const id = existsSync(file) ? readFileSync(file, "utf8").trim() : "unbuilt";
+  return `${packageVersion()}+${id}`;
+}

@@ -447,11 +447,12 @@ describe("sweep", () => {
     expect(mixed).toMatch(/other-3\.csv: not a shard of the same sweep as .*3-1\.csv \(trials 1000 vs 2000\)$/);
     // a shard simulated by another version of agentsim (its record says which)
     const olderRecord = JSON.parse(readFileSync(recordFile(parts[2]!), "utf8"));
-    expect(olderRecord.agentsim).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+    // the version and the build (dist/build-id: the tests' global setup bundles src)
+    expect(olderRecord.agentsim).toBe(`${JSON.parse(readFileSync("package.json", "utf8")).version}+${readFileSync("dist/build-id", "utf8").trim()}`);
     const older = join(dir, "shards/older-3.csv");
     writeFileSync(older, readFileSync(parts[2]!));
     writeFileSync(recordFile(older), JSON.stringify({ ...olderRecord, agentsim: "0.0.9", sweep: "0".repeat(64) }));
-    expect(await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, older], out))).toMatch(/older-3\.csv: not a shard of the same sweep as .*3-1\.csv \(agentsim "0\.0\.9" vs "\d+\.\d+\.\d+"\)$/);
+    expect(await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, older], out))).toMatch(/older-3\.csv: not a shard of the same sweep as .*3-1\.csv \(agentsim "0\.0\.9" vs "\d+\.\d+\.\d+\+[0-9a-f]{12}"\)$/);
     const twice = await userErrorAsync(mergeFiles([parts[0]!, parts[1]!, parts[1]!], out));
     expect(twice).toMatch(/shard 2\/3 is also given as/);
     const bare = join(dir, "bare.csv");
@@ -619,10 +620,10 @@ describe("sweep", () => {
     // rows went on from ours); a record from before versions were recorded says so
     const recorded = readFileSync(files.state, "utf8");
     const state = JSON.parse(recorded);
-    expect(state.started.agentsim).toBe(JSON.parse(readFileSync("package.json", "utf8")).version);
+    expect(state.started.agentsim).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{12}$/);
     writeFileSync(files.state, JSON.stringify({ ...state, fingerprint: "0".repeat(64), started: { ...state.started, agentsim: "0.0.9" } }));
     expect(await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true }))).toMatch(
-      /was started by agentsim 0\.0\.9, not \d+\.\d+\.\d+ \(run without --resume to start over\)$/,
+      /was started by agentsim 0\.0\.9, not \d+\.\d+\.\d+\+[0-9a-f]{12} \(run without --resume to start over\)$/,
     );
     const { agentsim: _agentsim, ...unversioned } = state.started;
     writeFileSync(files.state, JSON.stringify({ ...state, fingerprint: "0".repeat(64), started: unversioned }));

@@ -15,12 +15,12 @@ export const RECORD_FORMAT = "agentsim-sweep-record/1";
 
 export interface SweepRecord {
   format: typeof RECORD_FORMAT;
-  /** the version of agentsim that simulated the rows (absent in records of earlier versions) */
+  /** the version and build of agentsim that simulated the rows, "0.1.0+3f2a9c1b2d4e" (buildVersion; absent in records of earlier versions) */
   agentsim?: string;
   scenario: string;
   seed: number | string;
   trials: number;
-  /** sha256 of agentsim's version, the scenario file's data and the trial count: the same for every shard of one sweep */
+  /** sha256 of agentsim's version and build, the scenario file's data and the trial count: the same for every shard of one sweep */
   sweep: string;
   /** points of the whole grid */
   gridPoints: number;

@@ -24,7 +24,7 @@ import { createHash, type Hash } from "node:crypto";
 import { createReadStream, fdatasyncSync, renameSync, rmSync, writeSync } from "node:fs";
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { FlagError, fileErrorText, UserError } from "../errors.js";
-import { packageVersion } from "../packageRoot.js";
+import { buildVersion } from "../packageRoot.js";
 import { groupDigits } from "../text.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
@@ -94,7 +94,7 @@ interface PartialState {
   started?: Started;
 }
 
-/** The parts of a sweep's fingerprint: agentsim's version, its trials, its shard, and a sha256 of the scenario file's other data. */
+/** The parts of a sweep's fingerprint: agentsim's version and build, its trials, its shard, and a sha256 of the scenario file's other data. */
 interface Started {
   /** absent in records of agentsim before it recorded its version */
   agentsim?: string;
@@ -139,12 +139,12 @@ function scenarioDigest(raw: Record<string, unknown>): string {
 }
 
 /**
- * What must match for a partial file to be resumed: sha256 of agentsim's version, the scenario
+ * What must match for a partial file to be resumed: sha256 of agentsim's version and build (buildVersion), the scenario
  * file's data, the trials and the shard (another version may simulate other numbers: its rows and
  * ours would make one CSV of two kinds).
  */
 export function sweepFingerprint(raw: Record<string, unknown>, trials: number, shard: Shard | null): string {
-  const parts = { format: "agentsim-sweep/2", agentsim: packageVersion(), scenario: scenarioDigest(raw), trials, shard };
+  const parts = { format: "agentsim-sweep/2", agentsim: buildVersion(), scenario: scenarioDigest(raw), trials, shard };
   return createHash("sha256").update(canonicalJson(parts)).digest("hex");
 }
 
@@ -168,7 +168,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
   options.onLock?.(lock);
   try {
     const rowsPerPoint = sweep.base.strategies.length * sweep.base.contexts.length;
-    const started: Started = { agentsim: packageVersion(), trials, shard: shard && [shard.index, shard.count], scenario: scenarioDigest(sweep.raw) };
+    const started: Started = { agentsim: buildVersion(), trials, shard: shard && [shard.index, shard.count], scenario: scenarioDigest(sweep.raw) };
     const resumable = options.resume ? await resumableState(out, fingerprint, started, header, mine, rowsPerPoint) : null;
     let state = resumable?.state ?? null;
     // the sha256 of the partial file so far, kept up to date row by row
@@ -255,7 +255,7 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
       await file.close();
       await record.close();
     }
-    const identity = { agentsim: packageVersion(), scenario: sweep.base.name, seed: sweep.base.seed, trials, sweep: sweepFingerprint(sweep.raw, trials, null), gridPoints: sweep.size };
+    const identity = { agentsim: buildVersion(), scenario: sweep.base.name, seed: sweep.base.seed, trials, sweep: sweepFingerprint(sweep.raw, trials, null), gridPoints: sweep.size };
     await finish(out, files, written, recordText(makeRecord(identity, shard, digestOf(content))), options.handle);
     // Strategies and contexts are not numeric keys, so every point has the same rows.
     const rows = mine * sweep.base.strategies.length * sweep.base.contexts.length;
