@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchFolder } from "./scratch.js";
 import yargs from "yargs";
 import { main, skipHelpCache } from "../src/cli/main.js";
+import { checkRunsFit } from "../src/cli/args.js";
+import { loadScenario } from "../src/scenario/load.js";
+import { jobsOf } from "../src/sim/simulate.js";
 
 const CLI = join(__dirname, "..", "dist", "agentsim.mjs"); // the bin, bundled from src/ by test/setup/bundle.ts
 
@@ -696,6 +699,20 @@ describe("flags mean what they say", () => {
     expect(agentsim("-V")).toMatchObject({ code: 0, stderr: "" });
     const r = agentsim("run", "--threads");
     expect(r).toMatchObject({ code: 2, stdout: "", stderr: "agentsim: --threads needs a value (see agentsim run --help)\n" });
+  });
+});
+
+describe("runs that would not fit in memory", () => {
+  it("are refused before any work, naming the flag or the file's key and the most that fits (a review: 100,000,000 runs held 7 GB, and a smaller machine kills the process without a word)", () => {
+    // bench/scenario.yaml: 2 strategies x 2 contexts, untimed: 4 x 8 bytes a run; of 1e9 bytes of memory 60% may hold them
+    const jobs = jobsOf(loadScenario("bench/scenario.yaml").scenario);
+    expect(jobs).toHaveLength(4);
+    expect(() => checkRunsFit({ flag: "--trials 100000000" }, jobs, 1e8, 1, 1e9)).toThrow(
+      "--trials 100000000: 100,000,000 runs of each of 4 strategy and context pairs hold 3.2 GB of per-run costs, more than this machine's memory allows (0.6 GB: at most 18,750,000 runs here)",
+    );
+    // two at a time (a sweep's large points, a report's sorted copies): half as many
+    expect(() => checkRunsFit({ file: "s.yaml" }, jobs, 1e8, 2, 1e9)).toThrow(/^s\.yaml: trials: 100,000,000 runs .* hold 6\.4 GB .*at most 9,375,000 runs here\)$/);
+    expect(() => checkRunsFit({ flag: "--trials 18750000" }, jobs, 18_750_000, 1, 1e9)).not.toThrow();
   });
 });
 

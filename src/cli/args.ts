@@ -3,11 +3,13 @@
  * message quotes what was typed ("got abc", "got 1e400") rather than a converted NaN, and every
  * problem is a FlagError naming the flag; the CLI adds a pointer to the command's --help.
  */
-import { FlagError } from "../errors.js";
+import { totalmem } from "node:os";
+import { FlagError, ScenarioError } from "../errors.js";
 import { groupDigits } from "../text.js";
 import { MAX_TRIALS } from "../scenario/bounds.js";
 import { seedProblem } from "../scenario/load.js";
 import { defaultThreads } from "../sim/pool.js";
+import { perRunBytes, type SimJob } from "../sim/simulate.js";
 
 /** --threads at most: each thread is a worker with its own heap. */
 export const MAX_THREADS = 256;
@@ -46,6 +48,30 @@ export function wholeFlag(flag: string, text: string | undefined, min: number, m
 /** --trials: the scenario key's bounds (at least 2 runs: below that there is no standard error). */
 export function trialsFlag(text: string | undefined): number | undefined {
   return wholeFlag("--trials", text, 2, MAX_TRIALS);
+}
+
+/** The share of the machine's memory (or of its cgroup's limit) that a command's per-run arrays may hold. */
+const MEMORY_SHARE = 0.6;
+
+/**
+ * Refuse a run count whose per-run arrays (perRunBytes, `copies` simulations at once) would not fit
+ * in memory, naming where it came from (`from`: "--trials 100,000,000", or the file and its trials
+ * key): 100,000,000 runs of the default scenario's 8 jobs hold 6.4 GB, and on a smaller machine the
+ * system killed the process without a word.
+ */
+export function checkRunsFit(from: { flag: string } | { file: string }, jobs: readonly SimJob[], trials: number, copies = 1, memory = machineMemory()): void {
+  const limit = memory * MEMORY_SHARE;
+  const bytes = perRunBytes(jobs, trials) * copies;
+  if (bytes <= limit) return;
+  const most = Math.floor((trials * limit) / bytes);
+  const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
+  const why = `${groupDigits(trials)} runs of each of ${jobs.length} strategy and context pairs hold ${gb(bytes)} of per-run costs, more than this machine's memory allows (${gb(limit)}: at most ${groupDigits(most)} runs here)`;
+  throw "flag" in from ? new FlagError(`${from.flag}: ${why}`) : new ScenarioError(from.file, "trials", why);
+}
+
+/** Bytes of memory this process may use: the machine's, or its cgroup's limit where lower. */
+function machineMemory(): number {
+  return Math.min(totalmem(), process.constrainedMemory?.() || Infinity);
 }
 
 /** --threads: 1 to MAX_THREADS. */

@@ -44,6 +44,11 @@ export interface SimOutput {
   wallMoments: Moments[] | null;
 }
 
+/** Bytes a simulation's per-run arrays hold: every job's cost per run, and seconds per run where timed. */
+export function perRunBytes(jobs: readonly SimJob[], trials: number): number {
+  return jobs.reduce((bytes, job) => bytes + trials * Float64Array.BYTES_PER_ELEMENT * (job.params.timed ? 2 : 1), 0);
+}
+
 /** A per-run array: in memory that the worker threads write to directly, unless the job runs on this thread. */
 function perRunArray(length: number, shared: boolean): Float64Array {
   return shared ? new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT)) : new Float64Array(length);

@@ -10,7 +10,8 @@ import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, lockOutput, removeCreatedFolders, writeAtomically, type Lock } from "../../sweep/output.js";
 import { groupDigits } from "../../text.js";
-import { rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
+import { checkRunsFit, rangeFlags, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
+import { jobsOf } from "../../sim/simulate.js";
 import { onInterrupt, type Cli } from "../io.js";
 import { progressBar } from "../progress.js";
 import { GLUE, terminalWidth, unbroken, wrap } from "../render/layout.js";
@@ -44,6 +45,8 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     const crossover = textFlag("--crossover", args.crossover);
     const loaded = await openScenario(args.scenario);
     const trials = trialsGiven ?? loaded.scenario.trials;
+    // the runs' costs, and a sorted copy of each for its distribution
+    checkRunsFit(trialsGiven !== undefined ? { flag: `--trials ${args.trials}` } : { file: args.scenario }, jobsOf(loaded.scenario), trials, 2);
     // the same name as sweep's default output, with .html
     const out = given ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");
     if (given === undefined) await checkOutput(out, "the default output", [args.scenario]);

@@ -11,7 +11,7 @@ import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
 import { jobsOf } from "../../sim/simulate.js";
 import { checkOutput, writeChunksAtomically } from "../../sweep/output.js";
-import { seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption, wholeFlag } from "../args.js";
+import { checkRunsFit, seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption, wholeFlag } from "../args.js";
 import { onInterrupt, type Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
@@ -62,6 +62,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     if (trace !== undefined) await checkOutput(trace, "--trace", [args.scenario]);
     const { scenario } = await openScenario(args.scenario);
     const trials = trialsGiven ?? scenario.trials;
+    checkRunsFit(trialsGiven !== undefined ? { flag: `--trials ${args.trials}` } : { file: args.scenario }, jobsOf(scenario), trials);
     const seed = seedGiven ?? String(scenario.seed);
     if (args.path === "fast" && jobsOf(scenario).some((job) => !fastPathApplies(job.params))) {
       throw new FlagError(

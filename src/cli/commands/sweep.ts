@@ -13,7 +13,8 @@ import { buildSweep } from "../../sweep/points.js";
 import { parseShard, shardLabel } from "../../sweep/shard.js";
 import { partialFiles, runSweep, sweepCompanions, type SweepHandle } from "../../sweep/sweep.js";
 import { groupDigits, noun } from "../../text.js";
-import { textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
+import { checkRunsFit, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
+import { jobsOf } from "../../sim/simulate.js";
 import { onInterrupt, type Cli } from "../io.js";
 import { progressBar } from "../progress.js";
 import { GLUE, terminalWidth, unbroken, wrap } from "../render/layout.js";
@@ -48,6 +49,8 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     // An output given on the command line is checked before any work.
     if (given !== undefined) await checkOutput(given, "--out", [args.scenario], sweepCompanions(given));
     const { raw, scenario } = await openScenario(args.scenario);
+    // two large points are evaluated at a time (see pointRunner)
+    checkRunsFit(trials !== undefined ? { flag: `--trials ${args.trials}` } : { file: args.scenario }, jobsOf(scenario), trials ?? scenario.trials, 2);
     const out = given ?? defaultOut(scenario.name, shard);
     if (given === undefined) await checkOutput(out, "the default output", [args.scenario], sweepCompanions(out));
     // The workers start (and load the sweep's code) at this thread's first await, after the points

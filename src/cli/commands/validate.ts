@@ -9,7 +9,8 @@ import { fileErrorText, FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
 import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
-import { textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
+import { checkRunsFit, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
+import { jobsOf } from "../../sim/simulate.js";
 import { money, percent, seconds, tooFewRunsNote, zText } from "../format.js";
 import { sectionTable, terminalWidth, wrap, type Column } from "../render/layout.js";
 import type { Cli, Output } from "../io.js";
@@ -87,6 +88,7 @@ export function scenarioFiles(dir: string): string[] {
 /** Simulate every scenario file; each strategy x context with a closed form is one check. */
 export async function runValidation(files: string[], trials: number | undefined, threads: number, stderr?: Output): Promise<ValidationCheck[]> {
   const loaded = await Promise.all(files.map((f) => openScenario(f)));
+  for (const { file, scenario } of loaded) checkRunsFit(trials !== undefined ? { flag: `--trials ${trials}` } : { file }, jobsOf(scenario), trials ?? scenario.trials);
   const pool = new SimulationPool(threads);
   const progress = progressBar(stderr ?? { write: () => true }, "validating", "scenarios");
   const results: SimResult[][] = [];
