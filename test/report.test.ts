@@ -659,6 +659,22 @@ describe("reports in Chromium", () => {
     expect(readFileSync(pages.get("default")!, "utf8")).not.toContain("<p>Note: ");
   });
 
+  it("page text: commands as code, not backticks; the scenario by its file's name, not a path to mail around; no dashed crossover promised where there is none (a report audit)", () => {
+    const out = join(tmp, "caps.html");
+    expect(agentsim("report", join(ROOT, "scenarios", "ext-retry-caps.yaml"), "--trials", "500", "--out", out).code).toBe(0);
+    const html = readFileSync(out, "utf8");
+    expect(html).toContain("No strategy has a closed form here; <code>agentsim run</code> simulates them.");
+    expect(html).not.toContain("`");
+    expect(html).toMatch(/<p class="meta">ext-retry-caps\.yaml: /);
+    // a crossover key along which the two never cross (crossover says "no crossing" there): no dashes promised
+    const flat = join(tmp, "flat.html");
+    expect(agentsim("report", join(ROOT, "scenarios", "ext-cache-ttl.yaml"), "--trials", "500", "--crossover", "tokens.fixOutput", "--from", "10", "--to", "10000", "--out", flat).code).toBe(0);
+    const flatHtml = readFileSync(flat, "utf8");
+    expect(flatHtml).toContain("Lines: the closed form");
+    expect(flatHtml).not.toContain("dashed: where the closed forms cross");
+    expect(readFileSync(pages.get("sweep")!, "utf8")).toContain("dashed: where the closed forms cross");
+  });
+
   it("says which strategies share a colour beyond the palette's eight (a report audit: the 1st and the 9th were one blue line)", () => {
     const many = Array.from({ length: 10 }, (_, i) => `  s${i}: { generator: ${i % 2 ? "strong" : "weak"}, fixer: ${i % 3 ? "weak" : "strong"} }\n`).join("");
     const file = join(tmp, "ten.yaml");

@@ -7,6 +7,11 @@ export function esc(text: string | number): string {
   return String(text).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
+/** Terminal text as HTML: escaped, with its `backticked` commands as code (they printed as backticks). */
+export function prose(text: string): string {
+  return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+}
+
 /**
  * A table of text cells (escaped here). Columns whose header is in `numeric` are right-aligned;
  * a row may be marked (class "mark") to stand out.

@@ -3,6 +3,7 @@
  * drawn from ReportData. The decision comes first, in the same words as `agentsim run`; then the
  * scenario, the cost distributions, the breakdown, the crossover and the sweep.
  */
+import { basename } from "node:path";
 import { decisionText, analyticDecisionText, type DecisionText } from "../cli/render/decision.js";
 import { closedForm, money, num, percent, percentStrict } from "../cli/format.js";
 import { probabilityCheaper, type ContextDecision } from "../decision/decision.js";
@@ -26,7 +27,7 @@ import {
 } from "./charts.js";
 import { ECDF_UP_TO, type ReportData } from "./collect.js";
 import type { CrossoverData, MissingClosedForm } from "./crossover.js";
-import { esc, figure, htmlTable } from "./html.js";
+import { esc, figure, htmlTable, prose } from "./html.js";
 import { categoryColours, repeatedColours, strategyColours, type ColourScale } from "./palette.js";
 import { panelRows, type SweepData } from "./sweep.js";
 import { toSvg } from "./svg.js";
@@ -92,7 +93,7 @@ export async function renderPage(data: ReportData, version: string): Promise<str
 </head>
 <body>
 <h1>${esc(title)}</h1>
-<p class="meta">${esc(data.file)}: ${esc(groupDigits(data.trials))} simulated runs per strategy and context, seed ${esc(data.seed)}; agentsim ${esc(version)}. Costs are in $ per run.</p>
+<p class="meta">${esc(basename(data.file))}: ${esc(groupDigits(data.trials))} simulated runs per strategy and context, seed ${esc(data.seed)}; agentsim ${esc(version)}. Costs are in $ per run.</p>
 ${sections.filter(Boolean).join("\n")}
 </body>
 </html>
@@ -100,8 +101,8 @@ ${sections.filter(Boolean).join("\n")}
 }
 
 function decisionHtml(text: DecisionText): string {
-  const items = text.contexts.map((c) => `<li><strong>${esc(c.context)}:</strong> ${esc(c.sentence)}</li>`).join("\n");
-  return `<p class="answer">${esc(text.headline)}</p>\n<ul class="contexts">\n${items}\n</ul>${text.footnote ? `\n<p>${esc(text.footnote)}</p>` : ""}`;
+  const items = text.contexts.map((c) => `<li><strong>${esc(c.context)}:</strong> ${prose(c.sentence)}</li>`).join("\n");
+  return `<p class="answer">${prose(text.headline)}</p>\n<ul class="contexts">\n${items}\n</ul>${text.footnote ? `\n<p>${prose(text.footnote)}</p>` : ""}`;
 }
 
 function decisionSection(data: ReportData, results: SimResult[]): string {
@@ -109,7 +110,7 @@ function decisionSection(data: ReportData, results: SimResult[]): string {
   const closed = analyticDecisionText(data.analyticDecision, data.analytic);
   return `<h2 id="decision">The decision</h2>
 ${decisionHtml(decisionText(data.decision, results))}
-<p><strong>Closed forms alone.</strong> ${esc(closed.headline)} ${esc(closed.contexts.map((c) => `In ${c.context}: ${c.sentence}.`).join(" "))}</p>
+<p><strong>Closed forms alone.</strong> ${prose(closed.headline)} ${prose(closed.contexts.map((c) => `In ${c.context}: ${c.sentence}.`).join(" "))}</p>
 ${tables}${rungsTable(results)}`;
 }
 
@@ -361,7 +362,8 @@ function crossoverCaption(c: CrossoverData, context: string): string {
     without.length === c.plan.between.length
       ? `${circles[0]!.toUpperCase()}${circles.slice(1)}.`
       : `Lines: the closed form${count ? " at whole bug counts" : c.plan.whole ? " at whole values" : ""}${without.length ? ` (none for ${without.join(", ")})` : ""}; ${circles}` +
-        (without.length ? "." : `; dashed: where the closed forms cross${count ? " (solved exactly, the count taken as a real number)" : ""}.`);
+        // the dashed rule only where there is a crossover to mark (it was promised where none was)
+        (without.length || !c.crossovers.some((x) => x.context === context) ? "." : `; dashed: where the closed forms cross${count ? " (solved exactly, the count taken as a real number)" : ""}.`);
   const infinite = c.infinite.filter((p) => p.context === context);
   const strategies = [...new Set(infinite.map((p) => p.strategy))];
   const leftOut = strategies.map((st) => `${st} at ${infinite.filter((p) => p.strategy === st).map((p) => formatNumber(p.x)).join(", ")}`);
