@@ -702,6 +702,16 @@ describe("flags mean what they say", () => {
   });
 });
 
+describe("a scenario of one strategy", () => {
+  it("is not called cheapest, nor its p90 the lowest, of nothing to compare (a report audit: 'Cheapest per run: only ...; lowest p90 too')", () => {
+    const file = scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace(/^strategies:\n(?: {2}.*\n)*/m, "strategies:\n  only: { generator: strong, fixer: weak }\n"));
+    const run = agentsim("run", file, "--trials", "2000", "--threads", "1").stdout.split("\n");
+    expect(run[0]).toBe("The scenario's one strategy, in both contexts: only (strong generates, weak fixes).");
+    expect(run[1]).toMatch(/^ {2}shared: \$[\d.]+ per run; p90 \$[\d.]+$/);
+    expect(agentsim("analytic", file).stdout.split("\n")[0]).toBe("The scenario's one strategy, in both contexts: only (strong generates, weak fixes).");
+  });
+});
+
 describe("runs that would not fit in memory", () => {
   it("are refused before any work, naming the flag or the file's key and the most that fits (a review: 100,000,000 runs held 7 GB, and a smaller machine kills the process without a word)", () => {
     // bench/scenario.yaml: 2 strategies x 2 contexts, untimed: 4 x 8 bytes a run; of 1e9 bytes of memory 60% may hold them

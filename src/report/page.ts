@@ -133,8 +133,9 @@ function rungsTable(results: SimResult[]): string {
 
 /** Every strategy of a context, cheapest by mean first. */
 function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]): string {
-  // where every expected cost is infinite none is cheapest: no row marked, no column against the first
-  const best = d.byMean.allInfinite ? null : d.byMean.best.strategy;
+  // where every expected cost is infinite none is cheapest: no row marked, no column against the
+  // first; nor with one strategy, which has nothing to be cheaper than (a column of "-")
+  const best = d.byMean.allInfinite || d.byMean.ranking.length === 1 ? null : d.byMean.best.strategy;
   const incomplete = d.byMean.ranking.some((c) => c.completion < 1);
   const head = [
     "strategy", "generator → fixer", "mean", "95% interval", "p50", "p90", "p99", "closed form",

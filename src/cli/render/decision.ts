@@ -62,7 +62,9 @@ function headline(measure: string, answers: ContextAnswer[], roster: Roster, non
     const ties = new Set(chosen.map((a) => a.tied.join("\n")));
     const tie =
       ties.size === 1 ? tiedWith(chosen[0]!.tied) : chosen.filter((a) => a.tied.length > 0).map((a) => `${tiedWith(a.tied)} in ${a.context}`).join("");
-    return `Cheapest ${measure} in ${where}: ${first.strategy} (${roles})${tie}${note}.`;
+    // a scenario of one strategy has nothing to be cheapest against ("Cheapest per run: only")
+    const lead = new Set(roster.map((s) => s.strategy)).size === 1 ? `The scenario's one strategy, in ${where}` : `Cheapest ${measure} in ${where}`;
+    return `${lead}: ${first.strategy} (${roles})${tie}${note}.`;
   }
   return `Cheapest ${measure}: ${chosen.map((a) => `in ${a.context}, ${named(a.best!, roster)}${tiedWith(a.tied)}`).join("; ")}.`;
 }
@@ -157,6 +159,7 @@ function simulatedMeansOf(m: MeanChoice, names: readonly string[]): string {
  * prints as the best's is not said to lose to it.
  */
 function p90Clause(p90: Choice, cheapest: string | null, apart: boolean | null, runnerUpApart: boolean | null = null): string {
+  if (p90.ranking.length === 1) return `p90 ${money(p90.best.value)}`; // the only one: lowest of nothing
   const lowestWith = cheapest === null ? null : cheapestBeside(p90, cheapest);
   if (lowestWith) {
     const next = firstAfterTies(p90);
