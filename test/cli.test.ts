@@ -571,6 +571,18 @@ describe("flags mean what they say", () => {
     expect(readFileSync(page, "utf8")).toMatch(/^<!DOCTYPE html>/);
   });
 
+  it("an output in a missing folder under /proc is one line, exit 2, at once (a recheck: as root, Node's recursive mkdir retried forever, deaf to SIGTERM)", () => {
+    for (const args of [
+      ["sweep", "scenarios/sweep-weak-bugs.yaml", "--trials", "200", "--out", "/proc/agentsim-none/y.csv"],
+      ["report", "scenarios/default.yaml", "--trials", "200", "--out", "/proc/agentsim-none/y.html"],
+      ["run", "--trials", "200", "--trace", "/proc/agentsim-none/t.jsonl"],
+    ]) {
+      const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 20_000 });
+      expect([args[0], r.status]).toEqual([args[0], 2]);
+      expect(r.stderr).toMatch(/^agentsim: [^\n]*\/proc\/agentsim-none\/[^\n]*\n$/);
+    }
+  });
+
   it("a command that fails leaves no folder it would have made for its output", () => {
     const root = scratchFolder("folders");
     writeFileSync(join(root, "afile"), "");

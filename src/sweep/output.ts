@@ -105,11 +105,26 @@ export async function checkOutput(out: string, label = "--out", inputs: readonly
 
 /** Make the folder `out` goes in, when missing (one line on failure); the outermost folder made, or null. */
 export function makeFolderOfSync(out: string): string | null {
+  // Folder by folder, not mkdirSync's { recursive: true }: where mkdir answers ENOENT although the
+  // parent exists (a missing path under /proc, as root), Node's recursive mkdir retries the parent
+  // forever in C++, at 100% CPU, deaf to SIGTERM (nodejs/node: procfs returns ENOENT, not EPERM).
+  const missing: string[] = [];
+  for (let dir = resolve(dirname(out)); ; dir = dirname(dir)) {
+    let found = false;
+    try {
+      found = lstatSync(dir) !== undefined;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new UserError(`cannot create the folder of ${out}: ${fileErrorText(err)}`);
+    }
+    if (found || dirname(dir) === dir) break;
+    missing.unshift(dir);
+  }
   try {
-    return mkdirSync(dirname(out), { recursive: true }) ?? null;
+    for (const dir of missing) mkdirSync(dir);
   } catch (err) {
     throw new UserError(`cannot create the folder of ${out}: ${fileErrorText(err)}`);
   }
+  return missing[0] ?? null;
 }
 
 export interface Lock {
