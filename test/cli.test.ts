@@ -798,6 +798,14 @@ describe("text fits the width COLUMNS gives a pipe", () => {
   };
   const widest = (text: string) => Math.max(...text.split("\n").map((line) => line.length));
 
+  it("run says its checks' verdicts in a line where the verdict column does not fit (a recheck: an 11-character model name hid it at 100 columns)", () => {
+    const text = readFileSync("scenarios/default.yaml", "utf8").replace(/\bweak\b(?!-)/g, "weakmodelxyz");
+    const long = at(100, "run", scenarioFile(text), "--trials", "2000", "--threads", "1");
+    expect(long.split("\n").find((l) => / +verdict *$/.test(l))).toBeUndefined();
+    expect(long).toContain("All 8 checks are consistent with the closed forms (the verdict column did not fit; --wide shows it).");
+    expect(at(100, "run", "scenarios/default.yaml", "--trials", "2000", "--threads", "1")).not.toContain("the verdict column did not fit");
+  });
+
   it("run's and analytic's main table fit 40 columns: the generator and fixer go last", () => {
     for (const command of ["run", "analytic"]) {
       const text = at(40, command, "scenarios/default.yaml", ...(command === "run" ? ["--trials", "2000"] : []));
@@ -809,7 +817,9 @@ describe("text fits the width COLUMNS gives a pipe", () => {
   it("the verdict's rule is explained only where the table shows verdicts (an audit: under a table without them)", () => {
     expect(at(100, "run", "scenarios/default.yaml", "--trials", "2000")).toMatch(/^verdict: consistent when/m);
     const narrow = at(60, "run", "scenarios/default.yaml", "--trials", "2000");
-    expect(narrow).not.toMatch(/verdict/);
+    expect(narrow).not.toMatch(/verdict: consistent when/);
+    // the verdicts, said in a line instead (a recheck: an inconsistent check went unseen)
+    expect(narrow.replace(/\n/g, " ")).toContain("All 8 checks are consistent with the closed forms (the verdict column did not fit; --wide shows it).");
     expect(narrow).toMatch(/^--wide adds p50/m);
     // one strategy: no pair, and --wide prints no P(cheaper) matrix; it said it would
     const one = scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace(/^strategies:[\s\S]*$/m, "strategies:\n  strong-first: { generator: strong, fixer: weak }\n"));

@@ -118,6 +118,16 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   const tooFew = results.filter((r) => r.verdict === "too few runs").length;
   const checks = results.filter((r) => r.analyticMean !== null && r.verdict !== "infinite variance" && r.verdict !== "infinite mean").length;
   if (tooFew > 0) lines.push(...wrap(`${tooFew} of ${checks} checks not judged: ${tooFewRunsNote}`, fit.width));
+  // where the verdict column went for the width, the verdicts in a line: an inconsistent check went unseen (a recheck)
+  const verdictShown = /\bverdict\b/.test(table.split("\n", 3).join("\n"));
+  const inconsistent = results.filter((r) => r.verdict === "inconsistent");
+  if (!verdictShown && checks - tooFew > 0) {
+    const judged = checks - tooFew;
+    const said = inconsistent.length
+      ? `${inconsistent.length} of ${judged} checks inconsistent with the closed form: ${inconsistent.map((r) => `${r.strategy}/${r.context}`).join(", ")}`
+      : `${judged === 1 ? "The check is" : `All ${judged} checks are`} consistent with the closed form${judged === 1 ? "" : "s"}`;
+    lines.push(...wrap(`${said} (the verdict column did not fit; --wide shows it).`, fit.width));
+  }
   const ladders = ladderTable(results, fit.width);
   // one blank line before it: the table above ends with one when no note follows it
   if (ladders) lines.push(...(lines.at(-1) === "" ? [] : [""]), ladders);
@@ -125,7 +135,7 @@ export function formatRun(view: RunView, fit: FitOptions): string {
   if (!fit.wide) {
     // the verdict's rule where the table shows verdicts: not where no strategy has a closed form,
     // nor where the column went for the width
-    const judged = results.some((r) => r.analyticMean !== null) && /\bverdict\b/.test(table.split("\n", 3).join("\n"));
+    const judged = results.some((r) => r.analyticMean !== null) && verdictShown;
     // what --wide adds here: no P(cheaper) matrix for one strategy, no extensions' table without them
     const adds = [
       "p50, p99, z and relative error",
