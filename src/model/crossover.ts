@@ -261,6 +261,12 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   const idle = changesNothing(raw, query.param, query.between);
   if (idle !== null) throw new FlagError(`${file}: --param ${query.param}: ${idle}`);
   if (countModel !== undefined) {
+    // a range of counts no scenario may hold (below 0, above 1,000) is the key's own error: it
+    // printed a table of "none" and nothing else (a recheck)
+    const { min, max } = RANGES.bugCount;
+    if (query.from !== undefined && query.to !== undefined && (query.to < min || query.from > max)) {
+      parseScenario(withPath(raw, query.param, query.to < min ? query.to : query.from), file);
+    }
     const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });
     // the cost is a polynomial of degree <= 2 in the count in fresh context, and in shared context
     // for one-rung ladders whose fixer pays no long-context tier; elsewhere whole counts are scanned
