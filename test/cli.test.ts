@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchFolder } from "./scratch.js";
 import yargs from "yargs";
@@ -281,6 +281,7 @@ describe("user mistakes are one line on stderr with exit code 2", () => {
     // a recheck: a table of "none" and nothing said
     ["a bug-count range below 0", ["crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--from", "-5", "--to", "-1"], /^agentsim: --from -5 --to -1: the range leaves what models\.weak\.bugs\.count may be: must be a whole number in \[0, 1000\] \(bugs\), got -1 \(see agentsim crossover --help\)\n$/],
     ["a bug-count range above 1,000", ["crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--from", "2000", "--to", "3000"], /^agentsim: --from 2000 --to 3000: the range leaves what models\.weak\.bugs\.count may be: .*got 2000 /],
+    ["a bug-count range above 1,000, one end given", ["crossover", "scenarios/default.yaml", "--param", "models.weak.bugs.count", "--from", "2000"], /^agentsim: --from 2000 --to -: the range leaves what models\.weak\.bugs\.count may be: .*got 2000 /],
     ["a crossover key that is not there", ["crossover", "scenarios/default.yaml", "--param", "models.weak.speed", "--from", "0", "--to", "1"], /no numeric key at that path \(see agentsim crossover --help\)\n$/],
     // it was "no context has the closed forms" of each context, and "only bugs.count", though a rung's attempts need none either
     ["a crossover key without a range", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.hard"], /^agentsim: --from and --to are required for models\.weak\.fix\.hard \(only a bug count and a rung's attempts are searched without a range\) \(see agentsim crossover --help\)\n$/],
@@ -584,6 +585,14 @@ describe("flags mean what they say", () => {
       expect([args[0], r.status]).toEqual([args[0], 2]);
       expect(r.stderr).toMatch(/^agentsim: [^\n]*\/proc\/agentsim-none\/[^\n]*\n$/);
     }
+  });
+
+  it("an output's folder is made as the path reads, through a folder and back (a review: a/../b/c.html failed and left b)", () => {
+    const root = scratchFolder("dotdot");
+    mkdirSync(join(root, "a"));
+    const r = spawnSync(process.execPath, [CLI, "report", resolve("scenarios/default.yaml"), "--trials", "200", "--threads", "1", "--out", "a/../b/c.html"], { cwd: root, encoding: "utf8" });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    expect(existsSync(join(root, "b", "c.html"))).toBe(true);
   });
 
   it("a command that fails leaves no folder it would have made for its output", () => {

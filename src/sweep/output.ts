@@ -12,9 +12,9 @@
  *   process is gone (a kill) is taken over.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { access, lstat, open, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
 
@@ -108,8 +108,10 @@ export function makeFolderOfSync(out: string): string | null {
   // Folder by folder, not mkdirSync's { recursive: true }: where mkdir answers ENOENT although the
   // parent exists (a missing path under /proc, as root), Node's recursive mkdir retries the parent
   // forever in C++, at 100% CPU, deaf to SIGTERM (nodejs/node: procfs returns ENOENT, not EPERM).
+  // The path as typed, not resolve()d: the system reads "a/../b" and "link/../b" through a and
+  // link (resolve() made ./b and nothing else, and the write then failed), as checkOutput does.
   const missing: string[] = [];
-  for (let dir = resolve(dirname(out)); ; dir = dirname(dir)) {
+  for (let dir = dirname(out); ; dir = dirname(dir)) {
     let found = false;
     try {
       found = lstatSync(dir) !== undefined;
@@ -119,12 +121,22 @@ export function makeFolderOfSync(out: string): string | null {
     if (found || dirname(dir) === dir) break;
     missing.unshift(dir);
   }
+  let first: string | null = null;
   try {
-    for (const dir of missing) mkdirSync(dir);
+    for (const dir of missing) {
+      try {
+        mkdirSync(dir);
+        first ??= resolve(dir);
+      } catch (err) {
+        // made meanwhile (another shard starting beside this one), or "a/.." once a is made
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST" || !statSync(dir).isDirectory()) throw err;
+      }
+    }
   } catch (err) {
+    removeCreatedFolders(out, first);
     throw new UserError(`cannot create the folder of ${out}: ${fileErrorText(err)}`);
   }
-  return missing[0] ?? null;
+  return first;
 }
 
 export interface Lock {
@@ -155,6 +167,7 @@ export async function lockOutput(out: string): Promise<Lock> {
     writeFileSync(mine, `${process.pid}\n`);
   } catch (err) {
     rmSync(mine, { force: true }); // a full disk leaves it empty (a review)
+    removeCreatedFolders(out, createdFolder);
     throw cannotLock(err);
   }
   try {
@@ -281,7 +294,7 @@ function leftByGoneProcesses(file: string, pidOf: (name: string) => number): { f
 export function removeCreatedFolders(out: string, created: string | null): void {
   if (created === null) return;
   const top = resolve(created);
-  for (let dir = resolve(dirname(out)); dir.startsWith(top); dir = dirname(dir)) {
+  for (let dir = resolve(dirname(out)); dir === top || dir.startsWith(top.endsWith(sep) ? top : top + sep); dir = dirname(dir)) {
     try {
       rmdirSync(dir); // only an empty folder
     } catch {
