@@ -264,9 +264,10 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     // a range of counts no scenario may hold (below 0, above 1,000) is the key's own error: it
     // printed a table of "none" and nothing else (a recheck)
     const { min, max } = RANGES.bugCount;
-    if (query.from !== undefined && query.to !== undefined && (query.to < min || query.from > max)) {
-      parseScenario(withPath(raw, query.param, query.to < min ? query.to : query.from), file);
-    }
+    // one end given is enough: --from 2000 alone (to every root) or --to -5 alone (from 0)
+    const lo = query.from ?? min;
+    const hi = query.to ?? Infinity;
+    if (hi < min || lo > max) parseScenario(withPath(raw, query.param, hi < min ? hi : lo), file);
     const scenario = parseScenario(raw, file, { allowFractionalHardBugs: true });
     // the cost is a polynomial of degree <= 2 in the count in fresh context, and in shared context
     // for one-rung ladders whose fixer pays no long-context tier; elsewhere whole counts are scanned

@@ -167,7 +167,8 @@ function formatCrossovers(
   width = 100,
   throughout: { context: Context; strategy: string }[] = [],
 ): string {
-  const range = from !== undefined && to !== undefined ? ` in [${from}, ${to}]` : "";
+  // one end given is still a range: "no crossing" under --from 2.5 alone is no claim about 2.4
+  const range = from !== undefined && to !== undefined ? ` in [${from}, ${to}]` : from !== undefined ? ` from ${from}` : to !== undefined ? ` up to ${to}` : "";
   let out = `${wrap(`Crossovers of ${names[0]} and ${names[1]} in ${param}${range}`, width).join("\n")}\n\n`;
   const rows = contexts.flatMap((ctx) => {
     if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
