@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
@@ -60,18 +60,22 @@ export async function bundle() {
 }
 
 /**
- * The bundle's own id: sha256 of every bundled file (the .mjs in dist, its chunks and the worker's),
- * by name and content. A sweep records it with agentsim's version (src/packageRoot.ts), so that
- * --resume and merge refuse rows that another build simulated: the package's version stays the
- * same from commit to commit, the numbers need not.
+ * The build's id: sha256 of what the bundle is made from (src/, workers/, this file, and the
+ * dependencies pinned by package-lock.json), by path and content. A sweep records it with
+ * agentsim's version (src/packageRoot.ts), so that --resume and merge refuse rows that another
+ * build simulated: the package's version stays the same from commit to commit, the numbers need
+ * not. The sources, not the bundle: esbuild writes the modules' paths into it, and the same code
+ * built in another checkout (node_modules elsewhere, behind a link) gave another id (a review).
  */
 function buildId() {
-  const dist = resolve(ROOT, "dist");
-  const files = ["", "chunks", "worker-chunks"]
-    .flatMap((dir) => readdirSync(join(dist, dir)).filter((name) => name.endsWith(".mjs")).map((name) => join(dist, dir, name)))
-    .sort();
+  const files = (dir) =>
+    readdirSync(resolve(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? files(path) : [path];
+    });
+  const inputs = [...files("src"), ...files("workers"), "build.mjs", "package.json", "package-lock.json"].sort();
   const hash = createHash("sha256");
-  for (const file of files) hash.update(relative(dist, file)).update("\0").update(readFileSync(file)).update("\0");
+  for (const file of inputs) hash.update(file).update("\0").update(readFileSync(resolve(ROOT, file))).update("\0");
   return hash.digest("hex").slice(0, 12);
 }
 

@@ -21,12 +21,17 @@ export function packageVersion(): string {
 }
 
 /**
- * agentsim's version and its build, as a sweep records it: "0.1.0+3f2a9c1b2d4e", the hash that
- * build.mjs writes to dist/build-id ("+unbuilt" without one). The version alone stays the same
+ * agentsim's version and its build, as a sweep records it: "0.1.0+3f2a9c1b2d4e", the hash of the
+ * sources that build.mjs writes to dist/build-id ("+unbuilt" without one). The version alone stays the same
  * from commit to commit, while the numbers need not.
  */
 export function buildVersion(): string {
-  const file = resolve(PACKAGE_ROOT, "dist/build-id");
-  const id = existsSync(file) ? readFileSync(file, "utf8").trim() : "unbuilt";
-  return `${packageVersion()}+${id}`;
+  // read once: a rebuild during a long sweep would make its record claim the new build
+  if (built === undefined) {
+    const file = resolve(PACKAGE_ROOT, "dist/build-id");
+    built = `${packageVersion()}+${existsSync(file) ? readFileSync(file, "utf8").trim() : "unbuilt"}`;
+  }
+  return built;
 }
+
+let built: string | undefined;

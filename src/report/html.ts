@@ -7,9 +7,12 @@ export function esc(text: string | number): string {
   return String(text).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
-/** Terminal text as HTML: escaped, with its `backticked` commands as code (they printed as backticks). */
+/**
+ * Terminal text as HTML: escaped, with its `agentsim ...` commands as code (they printed as
+ * backticks); only those, as a strategy's name may hold a backtick of its own.
+ */
 export function prose(text: string): string {
-  return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+  return esc(text).replace(/`(agentsim [^`]+)`/g, "<code>$1</code>");
 }
 
 /**
