@@ -741,12 +741,12 @@ describe("runs that would not fit in memory", () => {
     // bench/scenario.yaml: 2 strategies x 2 contexts, untimed: 4 x 8 bytes a run; of 1e9 bytes of memory 60% may hold them
     const jobs = jobsOf(loadScenario("bench/scenario.yaml").scenario);
     expect(jobs).toHaveLength(4);
-    expect(() => checkRunsFit({ flag: "--trials 100000000" }, jobs, 1e8, 1, 1e9)).toThrow(
+    expect(() => checkRunsFit("100000000", "s.yaml", jobs, 1e8, 1, 1e9)).toThrow(
       "--trials 100000000: 100,000,000 runs of each of 4 strategy and context pairs hold 3.2 GB of per-run costs, more than this machine's memory allows (0.6 GB: at most 18,750,000 runs here)",
     );
     // two at a time (a sweep's large points, a report's sorted copies): half as many
-    expect(() => checkRunsFit({ file: "s.yaml" }, jobs, 1e8, 2, 1e9)).toThrow(/^s\.yaml: trials: 100,000,000 runs .* hold 6\.4 GB .*at most 9,375,000 runs here\)$/);
-    expect(() => checkRunsFit({ flag: "--trials 18750000" }, jobs, 18_750_000, 1, 1e9)).not.toThrow();
+    expect(() => checkRunsFit(undefined, "s.yaml", jobs, 1e8, 2, 1e9)).toThrow(/^s\.yaml: trials: 100,000,000 runs .* hold 6\.4 GB .*at most 9,375,000 runs here\)$/);
+    expect(() => checkRunsFit("18750000", "s.yaml", jobs, 18_750_000, 1, 1e9)).not.toThrow();
   });
 });
 

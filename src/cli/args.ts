@@ -55,18 +55,18 @@ const MEMORY_SHARE = 0.6;
 
 /**
  * Refuse a run count whose per-run arrays (perRunBytes, `copies` simulations at once) would not fit
- * in memory, naming where it came from (`from`: "--trials 100,000,000", or the file and its trials
- * key): 100,000,000 runs of the default scenario's 8 jobs hold 6.4 GB, and on a smaller machine the
- * system killed the process without a word.
+ * in memory, naming where it came from: `--trials <flag>` as typed where the flag was given, else
+ * the file's trials key. 100,000,000 runs of the default scenario's 8 jobs hold 6.4 GB, and on a
+ * smaller machine the system killed the process without a word.
  */
-export function checkRunsFit(from: { flag: string } | { file: string }, jobs: readonly SimJob[], trials: number, copies = 1, memory = machineMemory()): void {
+export function checkRunsFit(flag: string | undefined, file: string, jobs: readonly SimJob[], trials: number, copies = 1, memory = machineMemory()): void {
   const limit = memory * MEMORY_SHARE;
   const bytes = perRunBytes(jobs, trials) * copies;
   if (bytes <= limit) return;
   const most = Math.floor((trials * limit) / bytes);
   const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`;
   const why = `${groupDigits(trials)} runs of each of ${jobs.length} strategy and context pairs hold ${gb(bytes)} of per-run costs, more than this machine's memory allows (${gb(limit)}: at most ${groupDigits(most)} runs here)`;
-  throw "flag" in from ? new FlagError(`${from.flag}: ${why}`) : new ScenarioError(from.file, "trials", why);
+  throw flag !== undefined ? new FlagError(`--trials ${flag}: ${why}`) : new ScenarioError(file, "trials", why);
 }
 
 /** Bytes of memory this process may use: the machine's, or its cgroup's limit where lower. */

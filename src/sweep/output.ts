@@ -110,13 +110,14 @@ export function makeFolderOfSync(out: string): string | null {
   // forever in C++, at 100% CPU, deaf to SIGTERM (nodejs/node: procfs returns ENOENT, not EPERM).
   // The path as typed, not resolve()d: the system reads "a/../b" and "link/../b" through a and
   // link (resolve() made ./b and nothing else, and the write then failed), as checkOutput does.
+  const cannot = (err: unknown) => new UserError(`cannot create the folder of ${out}: ${fileErrorText(err)}`);
   const missing: string[] = [];
   for (let dir = dirname(out); ; dir = dirname(dir)) {
-    let found = false;
+    let found;
     try {
-      found = lstatSync(dir) !== undefined;
+      found = lstatSync(dir, { throwIfNoEntry: false });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new UserError(`cannot create the folder of ${out}: ${fileErrorText(err)}`);
+      throw cannot(err);
     }
     if (found || dirname(dir) === dir) break;
     missing.unshift(dir);
@@ -134,7 +135,7 @@ export function makeFolderOfSync(out: string): string | null {
     }
   } catch (err) {
     removeCreatedFolders(out, first);
-    throw new UserError(`cannot create the folder of ${out}: ${fileErrorText(err)}`);
+    throw cannot(err);
   }
   return first;
 }

@@ -46,7 +46,7 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     const loaded = await openScenario(args.scenario);
     const trials = trialsGiven ?? loaded.scenario.trials;
     // the runs' costs, and a sorted copy of each for its distribution
-    checkRunsFit(trialsGiven !== undefined ? { flag: `--trials ${args.trials}` } : { file: args.scenario }, jobsOf(loaded.scenario), trials, 2);
+    checkRunsFit(args.trials, args.scenario, jobsOf(loaded.scenario), trials, 2);
     // the same name as sweep's default output, with .html
     const out = given ?? defaultOut(loaded.scenario.name, null).replace(/\.csv$/, ".html");
     if (given === undefined) await checkOutput(out, "the default output", [args.scenario]);

@@ -62,9 +62,10 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     if (trace !== undefined) await checkOutput(trace, "--trace", [args.scenario]);
     const { scenario } = await openScenario(args.scenario);
     const trials = trialsGiven ?? scenario.trials;
-    checkRunsFit(trialsGiven !== undefined ? { flag: `--trials ${args.trials}` } : { file: args.scenario }, jobsOf(scenario), trials);
+    const simJobs = jobsOf(scenario);
+    checkRunsFit(args.trials, args.scenario, simJobs, trials);
     const seed = seedGiven ?? String(scenario.seed);
-    if (args.path === "fast" && jobsOf(scenario).some((job) => !fastPathApplies(job.params))) {
+    if (args.path === "fast" && simJobs.some((job) => !fastPathApplies(job.params))) {
       throw new FlagError(
         `--path fast simulates the base model only; ${args.scenario} uses extensions (time, cache expiry, variable tokens, ` +
           `growth, regressions, caps, ladders or what else the per-attempt path steps through) that need --path attempt (or auto)`,
@@ -72,7 +73,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
     let requests = 0; // the trace's lines
     if (trace !== undefined) {
-      await loadSamplersFor(jobsOf(scenario).map((job) => job.params));
+      await loadSamplersFor(simJobs.map((job) => job.params));
       // Ctrl-C or SIGTERM while the trace is written leaves none of it (process.exit removes its temporary file)
       const stopListening = onInterrupt((signal) => {
         cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}); no trace was written\n`);

@@ -50,7 +50,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
     if (given !== undefined) await checkOutput(given, "--out", [args.scenario], sweepCompanions(given));
     const { raw, scenario } = await openScenario(args.scenario);
     // two large points are evaluated at a time on the workers, one on a thread alone (see pointRunner)
-    checkRunsFit(trials !== undefined ? { flag: `--trials ${args.trials}` } : { file: args.scenario }, jobsOf(scenario), trials ?? scenario.trials, threads === 1 ? 1 : 2);
+    checkRunsFit(args.trials, args.scenario, jobsOf(scenario), trials ?? scenario.trials, threads === 1 ? 1 : 2);
     const out = given ?? defaultOut(scenario.name, shard);
     if (given === undefined) await checkOutput(out, "the default output", [args.scenario], sweepCompanions(out));
     // The workers start (and load the sweep's code) at this thread's first await, after the points

@@ -88,7 +88,7 @@ export function scenarioFiles(dir: string): string[] {
 /** Simulate every scenario file; each strategy x context with a closed form is one check. */
 export async function runValidation(files: string[], trials: number | undefined, threads: number, stderr?: Output): Promise<ValidationCheck[]> {
   const loaded = await Promise.all(files.map((f) => openScenario(f)));
-  for (const { file, scenario } of loaded) checkRunsFit(trials !== undefined ? { flag: `--trials ${trials} (for ${file})` } : { file }, jobsOf(scenario), trials ?? scenario.trials);
+  for (const { file, scenario } of loaded) checkRunsFit(trials === undefined ? undefined : `${trials} (for ${file})`, file, jobsOf(scenario), trials ?? scenario.trials);
   const pool = new SimulationPool(threads);
   const progress = progressBar(stderr ?? { write: () => true }, "validating", "scenarios");
   const results: SimResult[][] = [];
