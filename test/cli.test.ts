@@ -425,6 +425,34 @@ describe("flags mean what they say", () => {
     expect(readdirSync(root)).toEqual([]);
   });
 
+  it("a pipe put where a command's own temporary files go (names with its pid) is replaced, not opened: opening it waited for a reader forever, deaf to Ctrl-C", () => {
+    const root = scratchFolder("fifo-tmp");
+    // before the command runs, a pipe at each name with this pid that it writes beside its output
+    const preload = join(root, "pipes.mjs");
+    writeFileSync(
+      preload,
+      `import { execFileSync } from "node:child_process";
+import { isMainThread } from "node:worker_threads";
+const [out, ...names] = process.env.AGENTSIM_TEST_PIPES.split("|");
+for (const name of isMainThread ? names : []) execFileSync("mkfifo", [out + name.replace("PID", process.pid)]);
+`,
+    );
+    const [trace, sweep, merged] = ["t.jsonl", "s.csv", "m.csv"].map((f) => join(root, f));
+    const [temporary, lock, record] = [".agentsim-PID.tmp", ".lock.PID", ".sweep.json.agentsim-PID.tmp"];
+    for (const [pipes, args] of [
+      [[trace, temporary], ["run", "scenarios/default.yaml", "--trials", "2000", "--trace", trace]],
+      [[sweep, lock, record], ["sweep", "scenarios/sweep-weak-bugs.yaml", "--trials", "200", "--out", sweep]],
+      [[merged, temporary, lock, record], ["merge", sweep, "--out", merged]],
+    ] as const) {
+      const env = { ...process.env, AGENTSIM_TEST_PIPES: pipes.join("|") };
+      const r = spawnSync(process.execPath, ["--import", preload, CLI, ...args], { encoding: "utf8", timeout: 30_000, killSignal: "SIGKILL", env });
+      expect([r.status, r.signal, r.stderr]).toEqual([0, null, ""]);
+    }
+    expect(readFileSync(merged, "utf8")).toBe(readFileSync(sweep, "utf8"));
+    expect(readFileSync(trace, "utf8")).toMatch(/^\{/);
+    expect(readdirSync(root).sort()).toEqual(["m.csv", "m.csv.sweep.json", "pipes.mjs", "s.csv", "s.csv.sweep.json", "t.jsonl"]);
+  });
+
   it("an output that is one of the command's inputs, under any name, is refused before any work", async () => {
     // run --trace s.yaml, report/sweep --out s.yaml, merge --out <a shard> and fit --out <a trace>
     // each replaced their own input with exit 0

@@ -296,7 +296,7 @@ export async function mergeFiles(files: readonly string[], out: string, handle: 
     throw err instanceof UserError ? err : new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
   };
   try {
-    const file = await open(tmp, "w").catch(cannotWrite);
+    const file = await open(tmp, "wx").catch(cannotWrite);
     let merged: Merged;
     try {
       merged = await writeMerged(inputs, plan, (text) => file.writeFile(text).catch(cannotWrite));
@@ -304,7 +304,7 @@ export async function mergeFiles(files: readonly string[], out: string, handle: 
     } finally {
       await file.close();
     }
-    await writeFile(tmpRecord, recordText(makeRecord(identity, null, merged.hash)), { flush: true }).catch(cannotWrite);
+    await writeFile(tmpRecord, recordText(makeRecord(identity, null, merged.hash)), { flag: "wx", flush: true }).catch(cannotWrite);
     try {
       keepModeOf(out, tmp);
       renameSync(tmp, out);

@@ -12,7 +12,7 @@
  *   process is gone (a kill) is taken over.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { access, lstat, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
@@ -165,7 +165,7 @@ export async function lockOutput(out: string): Promise<Lock> {
   const createdFolder = makeFolderOfSync(out);
   removeStaleLockFiles(lock);
   try {
-    writeFileSync(mine, `${process.pid}\n`);
+    writeFileSync(clearedName(mine), `${process.pid}\n`, { flag: "wx" });
   } catch (err) {
     rmSync(mine, { force: true }); // a full disk leaves it empty (a review)
     removeCreatedFolders(out, createdFolder);
@@ -320,7 +320,22 @@ export function temporaryOf(file: string): string {
   for (const stale of leftByGoneProcesses(file, pidOf)) {
     if (lstatSync(stale.file, { throwIfNoEntry: false })?.isFile()) rmSync(stale.file, { force: true });
   }
-  return `${file}${TEMPORARY_INFIX}${process.pid}.tmp`;
+  return clearedName(`${file}${TEMPORARY_INFIX}${process.pid}.tmp`);
+}
+
+/**
+ * `name`, a name this process alone uses (it holds the pid, or a lock), with whatever was there
+ * removed: a file left by an earlier process of the same pid, or a FIFO put there, which an open
+ * for writing waits on until a reader comes (and Node's exit waits for that open, so not even
+ * Ctrl-C ended the command). Open it with the flag "wx": anything made there meanwhile is refused.
+ */
+export function clearedName(name: string): string {
+  try {
+    unlinkSync(name);
+  } catch {
+    // nothing there, or a folder: the exclusive open says what is wrong
+  }
+  return name;
 }
 
 function processAlive(pid: number): boolean {
@@ -357,7 +372,7 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
   unfinished.set(tmp, { file, createdFolder });
   if (unfinished.size === 1) process.on("exit", leaveNothing);
   try {
-    const handle = await open(tmp, "w");
+    const handle = await open(tmp, "wx");
     try {
       // writeFile, not write: one write(2) may write less than asked (a full disk), which write()
       // returns as a short count, no error; a report's page was cut so, and said written whole

@@ -30,7 +30,7 @@ import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { isSmall, jobsOf } from "../sim/simulate.js";
 import { csvLayout, pointRows, sweepColumns, toCsv, type CsvLayout } from "./csv.js";
-import { checkOutput, keepModeOf, lockOutput, temporaryOf, type Beside, type Lock } from "./output.js";
+import { checkOutput, clearedName, keepModeOf, lockOutput, temporaryOf, type Beside, type Lock } from "./output.js";
 import { makeRecord, recordFile, recordText } from "./record.js";
 import { pointAt } from "./grid.js";
 import { pointSeedKey, type Sweep } from "./points.js";
@@ -296,7 +296,7 @@ async function finish(out: string, files: { partial: string; state: string }, wr
   // until the CSV is renamed, the rows stay in the partial file for --resume, and the old pair as it was
   const kept = `(the rows are kept in ${files.partial}: run the same command with --resume to finish)`;
   try {
-    await writeFile(tmpRecord, record, { flush: true });
+    await writeFile(tmpRecord, record, { flag: "wx", flush: true });
     keepModeOf(out, files.partial);
     renameSync(files.partial, out);
   } catch (err) {
@@ -393,7 +393,7 @@ const stateTemporary = (state: string) => `${state}.tmp`;
 
 /** Create the sidecar atomically (a temporary file renamed over it). */
 async function saveState(file: string, state: PartialState): Promise<void> {
-  await writeFile(stateTemporary(file), stateText(state));
+  await writeFile(clearedName(stateTemporary(file)), stateText(state), { flag: "wx" });
   await rename(stateTemporary(file), file);
 }
 
