@@ -549,6 +549,31 @@ for (const name of isMainThread ? names : []) execFileSync("mkfifo", [out + name
     expect(agentsim("crossover", unused, "--param", "caching.readMultiplier", "--from", "0.1", "--to", "1")).toMatchObject({ code: 2, stderr: expect.stringContaining(idle) });
   });
 
+  it("a cache lifetime that changes no cost at any value is not swept nor scanned, as an idle multiplier is not (left alone last stop: equal rows, exit 0, and a note)", () => {
+    const hand = readFileSync("scenarios/default.yaml", "utf8").replace(/price: \{ preset: [^}]*\}/g, "price: { input: 1, output: 5 }");
+    const clockless = "no time passes in the strategies' runs, so no cache entry expires (give the models a speed, or the tests a toolSeconds)";
+    const folder = scratchFolder("idle-ttl");
+    const withCaching = (text: string, caching: string) => text.replace(/^contexts:/m, `caching: ${caching}\ncontexts:`);
+    // hand prices with a cache discount, but no clock: nothing expires
+    const still = scenarioFile(withCaching(hand, "{ readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 60 }"));
+    expect(agentsim("analytic", still)).toMatchObject({ code: 0, stderr: `agentsim: note: ${still}: caching.ttlSeconds 60 changes no cost here: ${clockless}\n` });
+    const swept = scenarioFile(`${readFileSync(still, "utf8")}sweep:\n  caching.ttlSeconds: [30, 600]\n`);
+    expect(agentsim("sweep", swept, "--out", join(folder, "s.csv"))).toMatchObject({ code: 2, stderr: `agentsim: ${swept}: sweep.caching.ttlSeconds: changes nothing: at every value, ${clockless}\n` });
+    expect(agentsim("crossover", still, "--param", "caching.ttlSeconds", "--from", "10", "--to", "1000")).toMatchObject({ code: 2, stderr: expect.stringContaining(`--param caching.ttlSeconds: changes nothing: at every value, ${clockless}`) });
+    expect(agentsim("report", still, "--crossover", "caching.ttlSeconds", "--from", "10", "--to", "1000", "--out", join(folder, "r.html"))).toMatchObject({ code: 2, stderr: `agentsim: ${still}: --crossover caching.ttlSeconds: changes nothing: at every value, ${clockless}\n` });
+    // every cache read priced as a write, with a clock: a miss costs what a hit does
+    const flat = scenarioFile(`${withCaching(hand, "{ ttlSeconds: 60 }").replace(/^contexts:/m, "toolSeconds: 100\ncontexts:")}sweep:\n  caching.ttlSeconds: [30, 600]\n`);
+    expect(agentsim("sweep", flat, "--out", join(folder, "f.csv"))).toMatchObject({ code: 2, stderr: expect.stringContaining("sweep.caching.ttlSeconds: changes nothing: at every value, no model the strategies use pays a cache read other than a cache write") });
+    // a clock, or a preset's 1-hour write price picked above 300 s, is a change
+    const timed = scenarioFile(readFileSync(swept, "utf8").replace(/^contexts:/m, "toolSeconds: 100\ncontexts:"));
+    expect(agentsim("sweep", timed, "--trials", "200", "--out", join(folder, "t.csv")).code).toBe(0);
+    const presets = withCaching(readFileSync("scenarios/default.yaml", "utf8"), "{ ttlSeconds: 60 }");
+    expect(agentsim("sweep", scenarioFile(`${presets}sweep:\n  caching.ttlSeconds: [60, 3600]\n`), "--trials", "200", "--out", join(folder, "p.csv")).code).toBe(0);
+    const short = scenarioFile(`${presets}sweep:\n  caching.ttlSeconds: [30, 60]\n`);
+    expect(agentsim("sweep", short, "--out", join(folder, "q.csv"))).toMatchObject({ code: 2, stderr: `agentsim: ${short}: sweep.caching.ttlSeconds: changes nothing: at every value, ${clockless}\n` });
+    expect(readdirSync(folder).sort()).toEqual(["p.csv", "p.csv.sweep.json", "t.csv", "t.csv.sweep.json"]);
+  });
+
   it("a gap that meets the TTL exactly hits in the closed form and in the runs alike (an audit: h = 0 against 1 simulated, 'inconsistent', as 25.51 <= 35.8 - 10.29 is false in doubles)", () => {
     const base = readFileSync("scenarios/default.yaml", "utf8").replace(/price: \{ preset: [^}]*\}/g, "price: { input: 1, output: 5 }");
     // the weak fixer's calls: ttft + 800 tokens at 100 a second; tests of a constant time; call + tool = ttl
@@ -575,6 +600,8 @@ for (const name of isMainThread ? names : []) execFileSync("mkfifo", [out + name
     expect(r.stderr.split("\n")).toEqual([
       `agentsim: note: ${file}: models.strong: the price table gives google/claude-opus-4-6 no 1-hour cache write price, so under caching.ttlSeconds 3600 its writes cost the 5-minute price ($6.25 per million tokens)`,
       `agentsim: note: ${file}: models.weak: the price table gives google/gemini-2.5-pro no context window, so its conversations have no limit here (set models.weak.contextWindow to its real one)`,
+      // neither preset has a 1-hour price to pick, and no time passes
+      `agentsim: note: ${file}: caching.ttlSeconds 3600 changes no cost here: no time passes in the strategies' runs, so no cache entry expires (give the models a speed, or the tests a toolSeconds)`,
       "",
     ]);
     // none for a preset without any cache write price (no write premium at all: OpenAI's; a review)

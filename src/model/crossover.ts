@@ -9,6 +9,7 @@ import { FlagError, ScenarioError, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { changesNothing } from "../scenario/normalize.js";
+import { isTtlKey, ttlIdleThroughout } from "../scenario/notes.js";
 import { getPath, noNumericKey, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
@@ -284,6 +285,17 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   const lattice = hardFractionLattice(raw, query.param);
   if (lattice !== null) return query.contexts.flatMap((ctx) => latticeCrossovers(raw, file, query, ctx, meter, lattice));
   const at = (x: number) => parseScenario(withPath(raw, query.param, x), file);
+  if (isTtlKey(query.param)) {
+    const ends = [query.from, query.to].flatMap((x) => {
+      try {
+        return [at(x)];
+      } catch {
+        return []; // a value the key may not take is left out below
+      }
+    });
+    const idleTtl = ends.length === 2 ? ttlIdleThroughout(ends) : null;
+    if (idleTtl !== null) throw new FlagError(`${file}: --param ${query.param}: changes nothing: ${idleTtl}`);
+  }
   return query.contexts.flatMap((ctx) => {
     // A value the key may not take is no scenario, and is left out; a scenario without a closed
     // form (a window reached, an infinite expectation) is a gap, which is reported.

@@ -8,6 +8,7 @@
  * or a tier in fresh context, the request schedules of ladder.ts. `closedFormReason` says, in the
  * order of docs/model.md section 8's list ("Where there is none"), when there is no closed form.
  */
+import { hasTimeModel } from "../scenario/clock.js";
 import { baseScenario, capsAttempts } from "../scenario/extensions.js";
 import { fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
 import type { Context, FixRate, FixRung, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
@@ -32,7 +33,7 @@ import { MAX_PMF_WORK, pmfFromSurvival, probabilityAtLeast, runPmf, runPmfWork }
 import { generationCost, tierReachable } from "./prices.js";
 import { boundedAttempts, rateMoment, unboundedAttempts, type RateAttempts } from "./rates.js";
 import { bugSchedule, requestReach, tailReach, type BugSchedule } from "./schedule.js";
-import { cacheHitProbability, callSeconds, expiringTtl, hasTimeModel, meanToolSeconds } from "./timing.js";
+import { cacheHitProbability, callSeconds, expiringTtl, meanToolSeconds } from "./timing.js";
 
 export { generationCost } from "./prices.js";
 

@@ -1,5 +1,5 @@
 /** The time model and cache expiry (docs/model.md, section 5: the "time" and "cache TTL" rows). */
-import { strategyModels } from "../scenario/ladder.js";
+import { hasTimeModel } from "../scenario/clock.js";
 import type { Distribution, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { distributionCdf, distributionMean } from "./distributions.js";
 
@@ -49,10 +49,6 @@ export function cacheHitProbability(ttlSeconds: number, fixCallSeconds: number, 
   return distributionCdf(toolSeconds, ttlSeconds - fixCallSeconds);
 }
 
-/** Whether a run has a clock: a model of the strategy has a speed, or the tests take tool time. */
-export function hasTimeModel(scenario: Scenario, strategy: Strategy): boolean {
-  return scenario.toolSeconds !== null || strategyModels(strategy).some((m) => scenario.models[m]!.speed !== null);
-}
 
 /**
  * The cache lifetime that can expire anything in a strategy's runs: caching.ttlSeconds where a

@@ -11,6 +11,7 @@ import { expectedMean } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, takesWholeNumbers, withDefaults } from "../scenario/load.js";
 import { changesNothing } from "../scenario/normalize.js";
+import { isTtlKey, ttlIdleThroughout } from "../scenario/notes.js";
 import { getPath, noNumericKey, withPath } from "../scenario/paths.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
@@ -130,6 +131,8 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
     const range = flags.from === undefined && flags.to === undefined ? `over its default range ${formatNumber(from)} to ${formatNumber(to)}` : `between --from ${formatNumber(from)} and --to ${formatNumber(to)}`;
     throw new FlagError(`${named}: no value ${range} is a valid scenario (at ${formatNumber(lineXs[0]!)}: ${invalid.get(lineXs[0]!)})`);
   }
+  const idleTtl = isTtlKey(key) ? ttlIdleThroughout(line.map((p) => p.scenario)) : null;
+  if (idleTtl !== null) throw new UserError(`${file}: ${named}: changes nothing: ${idleTtl}`);
   const leftOut = runsOf(lineXs, (x) => invalid.has(x)).map((run) => ({ from: run[0]!, to: run.at(-1)!, values: run.length, scanned: lineXs.length, reason: invalid.get(run[0]!)! }));
   const candidates = whole ? line.map((p) => p.x) : grid(from, to, SIMULATED_POINTS - 1);
   const simulated = candidates.flatMap((x) => {

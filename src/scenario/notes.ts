@@ -7,8 +7,9 @@
  * no note changes a number.
  */
 import { strategyModels } from "./ladder.js";
-import { keyPath } from "./paths.js";
-import { oneHourWriteMissing } from "./preset.js";
+import { keyPath, splitPath } from "./paths.js";
+import { hasTimeModel } from "./clock.js";
+import { oneHourWriteMissing, ttlChangesPrice } from "./preset.js";
 import type { Scenario } from "./types.js";
 
 export function scenarioNotes(scenario: Scenario): string[] {
@@ -28,13 +29,50 @@ export function scenarioNotes(scenario: Scenario): string[] {
       notes.push(`${key}: the price table gives ${id} no 1-hour cache write price, so under caching.ttlSeconds ${ttl} its writes cost the 5-minute price ($${fiveMinutes} per million tokens)`);
     }
   }
-  // A lifetime expires entries only for a price whose miss (a write) costs other than its hit (a
-  // read): with every cache price the input price (caching's multipliers are 1 when left out) a
-  // TTL changes no number, though a file that sets it means it to.
-  const sameOnMiss = (p: { cacheRead: number; cacheWrite: number }) => p.cacheRead === p.cacheWrite;
-  const models = [...used].map((name) => scenario.models[name]!);
-  if (ttl !== null && models.every((m) => sameOnMiss(m.price) && (m.price.longContext === null || sameOnMiss(m.price.longContext)))) {
-    notes.push(`caching.ttlSeconds ${ttl} changes no cost here: no model the strategies use pays a cache read other than a cache write (set caching.readMultiplier and writeMultiplier, or the models' cache prices)`);
-  }
+  const idle = ttlChangesNothing(scenario);
+  if (idle !== null) notes.push(`caching.ttlSeconds ${ttl} changes no cost here: ${idle}`);
   return notes;
+}
+
+/**
+ * Why the scenario's cache lifetime changes no cost, in words, or null where it may (or there is
+ * none). A lifetime expires entries only where a miss (a write)
+ * costs other than a hit (a read): with every cache price the input price (caching's multipliers
+ * are 1 when left out) it changes no number. Nor where no time passes in any strategy's runs,
+ * unless it picks a preset's 1-hour write price. A file that sets it means it to change something.
+ */
+export function ttlChangesNothing(scenario: Scenario): string | null {
+  const ttl = scenario.caching.ttlSeconds;
+  if (ttl === null) return null;
+  const used = [...new Set(scenario.strategies.flatMap(strategyModels))].map((name) => scenario.models[name]!);
+  const sameOnMiss = (p: { cacheRead: number; cacheWrite: number }) => p.cacheRead === p.cacheWrite;
+  if (used.every((m) => sameOnMiss(m.price) && (m.price.longContext === null || sameOnMiss(m.price.longContext)))) {
+    return "no model the strategies use pays a cache read other than a cache write (set caching.readMultiplier and writeMultiplier, or the models' cache prices)";
+  }
+  const clockless = !scenario.strategies.some((strategy) => hasTimeModel(scenario, strategy));
+  if (clockless && !used.some((m) => m.price.preset !== null && ttlChangesPrice(m.price.preset, ttl))) {
+    return "no time passes in the strategies' runs, so no cache entry expires (give the models a speed, or the tests a toolSeconds)";
+  }
+  return null;
+}
+
+/** Whether a dotted key (sweep, crossover) is the cache lifetime, however its path is spelt. */
+export function isTtlKey(path: string): boolean {
+  return splitPath(path).join(".") === "caching.ttlSeconds";
+}
+
+/**
+ * Why a cache lifetime varied over `scenarios` (a sweep's points, the values of a crossover's
+ * range) changes no cost at any of them, in words after "changes nothing: ", or null. Of a range,
+ * its two ends stand for it: the lifetime picks a preset's write price by one threshold (300 s),
+ * and nothing else in ttlChangesNothing depends on it.
+ */
+export function ttlIdleThroughout(scenarios: Iterable<Scenario>): string | null {
+  let first: string | null = null;
+  for (const scenario of scenarios) {
+    const idle = ttlChangesNothing(scenario);
+    if (idle === null) return null;
+    first ??= idle;
+  }
+  return first === null ? null : `at every value, ${first}`;
 }

@@ -62,6 +62,13 @@ export function oneHourWriteMissing(id: string, ttlSeconds: number | null): numb
   return found.cacheWrite1h === null ? found.cacheWrite : null;
 }
 
+/** Whether a cache lifetime prices a preset otherwise than no lifetime does (its 1-hour write price). */
+export function ttlChangesPrice(id: string, ttlSeconds: number | null): boolean {
+  const found = table?.findPreset(id);
+  if (!found || ttlSeconds === null) return false;
+  return JSON.stringify(table!.presetPrice(found, ttlSeconds)) !== JSON.stringify(table!.presetPrice(found, null));
+}
+
 /**
  * A price with a preset takes no other key: the preset is every price of the model. A key beside
  * it (a cache write price to override) is a one-line error saying how to change a price, rather

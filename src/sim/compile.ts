@@ -6,7 +6,8 @@
 import { lognormalParameters } from "../model/lognormal.js";
 import { threshold, windowLimit } from "../model/ladder.js";
 import { generationCost } from "../model/prices.js";
-import { callSeconds, expiringTtl, hasTimeModel, timeLimit } from "../model/timing.js";
+import { callSeconds, expiringTtl, timeLimit } from "../model/timing.js";
+import { hasTimeModel } from "../scenario/clock.js";
 import { rungRates, strategyModels } from "../scenario/ladder.js";
 import type { Context, Distribution, FixRate, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { CountKind, DistKind, RungKind, type DistParams, type ModelParams, type RateParams, type RungParams, type SimParams } from "./params.js";

@@ -11,6 +11,7 @@ import { MAX_GRID_POINTS } from "../scenario/bounds.js";
 import { usesExtensions } from "../scenario/extensions.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
 import { changesNothing } from "../scenario/normalize.js";
+import { isTtlKey, ttlChangesNothing, ttlIdleThroughout } from "../scenario/notes.js";
 import { getPath, noNumericKey, setPath, splitPath } from "../scenario/paths.js";
 import type { SweepAxis } from "../scenario/schema.js";
 import type { Scenario } from "../scenario/types.js";
@@ -149,11 +150,16 @@ export function buildSweep(raw: Record<string, unknown>, file: string, base?: Sc
 export function buildSweepFrom(grid: SweepGrid): Sweep {
   const kept: Scenario[] = [];
   let extensions = false;
+  // a swept cache lifetime that changes no cost at any point is refused, as an unused multiplier is
+  const ttlAxis = grid.axes.find((axis) => isTtlKey(axis.path));
+  let ttlIdle = ttlAxis !== undefined;
   for (let k = 0; k < grid.size; k++) {
     const scenario = gridPointScenario(grid, k);
     extensions = usesExtensions(scenario) || extensions;
     if (k < KEPT_POINTS) kept.push(scenario);
+    ttlIdle &&= ttlChangesNothing(scenario) !== null;
   }
+  if (ttlIdle) throw new ScenarioError(grid.file, `sweep.${ttlAxis!.path}`, `changes nothing: ${ttlIdleThroughout(kept.slice(0, 1))}`);
   return sweepOf(grid, kept, extensions);
 }
 
