@@ -27,6 +27,26 @@ export function groupDigits(n: number): string {
   return n < 0 ? `-${digits}` : digits;
 }
 
+/**
+ * A value read from a file as a message shows it: its JSON, cut in the middle past `max`
+ * characters with the length said (a 10 MB string made a 10 MB "one line"), and never a throw (a
+ * value nested 10,000 deep overflowed JSON.stringify's stack: a RangeError and a stack trace).
+ */
+export function shownJson(v: unknown, max = 80): string {
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    return "a value nested too deeply to show";
+  }
+  if (text.length <= max) return text;
+  // not between the two halves of a surrogate pair
+  const cut = (at: number) => (/[\uD800-\uDBFF]/.test(text[at - 1] ?? "") ? at - 1 : at);
+  const head = text.slice(0, cut(Math.ceil(max / 2)));
+  const tail = text.slice(cut(text.length - Math.floor(max / 2)));
+  return `${head}…${tail} (${groupDigits(text.length)} characters)`;
+}
+
 /** The word for n of a thing: "point" for 1, else "points" (or the plural given). */
 export function noun(n: number, one: string, many = `${one}s`): string {
   return n === 1 ? one : many;

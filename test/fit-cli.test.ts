@@ -277,6 +277,43 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
     expect(stderr).toMatch(/^agentsim: \S*b\.jsonl: the same [\d,]+ records as \S*a\.jsonl: a copy, or a trace of the same seed, whose runs would count twice; give each trace once\n$/);
   });
 
+  it("a trace repeating another's runs (the same seed with more --trace-runs, a part cut with head) is one line; another seed's is not (an audit: its runs counted twice)", () => {
+    const root = scratchFolder("overlap");
+    const traced = (name: string, ...flags: string[]) => {
+      const r = agentsim("run", "scenarios/default.yaml", "--trials", "2000", "--threads", "1", "--trace", join(root, name), ...flags);
+      expect(r.code).toBe(0);
+      return join(root, name);
+    };
+    const [a, b, c] = [traced("a.jsonl", "--trace-runs", "100"), traced("b.jsonl", "--trace-runs", "200"), traced("c.jsonl", "--trace-runs", "200", "--seed", "2")];
+    expect(agentsim("fit", a, b, "--bootstrap", "0")).toMatchObject({ code: 2, stdout: "", stderr: expect.stringMatching(/b\.jsonl: 100 of its 200 runs of strong-first\/shared are runs of \S*a\.jsonl/) });
+    const part = join(root, "part.jsonl");
+    writeFileSync(part, readFileSync(b, "utf8").split("\n").slice(0, 1500).join("\n")); // cut inside a run
+    expect(agentsim("fit", c, part, "--bootstrap", "0").code).toBe(0);
+    expect(agentsim("fit", b, part, "--bootstrap", "0")).toMatchObject({ code: 2, stderr: expect.stringMatching(/part\.jsonl: \d+ of its \d+ runs of strong-first\/shared are runs of \S*b\.jsonl/) });
+    expect(agentsim("fit", a, c, "--bootstrap", "0").code).toBe(0);
+  });
+
+  it("a value nested 10,000 deep, or a line nested 20 million deep, is one line at once (an audit: a stack trace, and V8 out of memory at 100 million)", () => {
+    const root = scratchFolder("deep");
+    const line = readFileSync(trace, "utf8").split("\n")[0]!;
+    writeFileSync(join(root, "field.jsonl"), line.replace(/"input":\d+/, `"input":${"[".repeat(10_000)}${"]".repeat(10_000)}`) + "\n");
+    writeFileSync(join(root, "line.jsonl"), `${"[".repeat(20_000_000)}${"]".repeat(20_000_000)}\n`);
+    for (const [file, problem] of [
+      ["field.jsonl", /field\.jsonl:1: nested more than 1,000 levels deep: not a log record\n$/],
+      ["line.jsonl", /line\.jsonl:1: nested more than 1,000 levels deep: not a log record\n$/],
+    ] as const) {
+      const { code, stdout, stderr } = agentsim("fit", join(root, file), "--bootstrap", "0");
+      expect([code, stdout]).toEqual([2, ""]);
+      expect(stderr).toMatch(problem);
+    }
+    // nesting below the bound is no log record either, and is shown cut, not whole
+    writeFileSync(join(root, "long.jsonl"), line.replace(/"strategy":"[^"]*"/, `"strategy":"${"a".repeat(1_000_000)}"`) + "\n");
+    const { code, stderr } = agentsim("fit", join(root, "long.jsonl"), "--bootstrap", "0");
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/long\.jsonl:1: strategy: .*"aaaa.*…aaa.*" \(1,000,002 characters\)\n$/);
+    expect(stderr.length).toBeLessThan(400);
+  });
+
   it("files are read in order of their paths, whatever the order given: the bootstrap's intervals do not depend on it (a review)", () => {
     const root = scratchFolder("order");
     const lines = readFileSync(trace, "utf8").split("\n");
@@ -443,6 +480,15 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     const { code, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
     expect(code).toBe(2);
     expect(stderr).toMatch(/num\.jsonl:\d+: message\.model: must be a string, got a number too large to represent \(such as 1e400\)\n$/);
+  });
+
+  it("a model id of more than 1,000 characters is one line, shown cut (an audit: 200,000 characters took 50 s to shorten for the table)", () => {
+    const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");
+    const logs = scratchFolder("cc");
+    writeFileSync(join(logs, "long.jsonl"), readFileSync(source, "utf8").replace(/"model":\s*"claude-sonnet-4-5-20250929"/, `"model": "${"a".repeat(200_000)}"`));
+    const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
+    expect([code, stdout]).toEqual([2, ""]);
+    expect(stderr).toMatch(/long\.jsonl:\d+: message\.model: must be a model id of at most 1,000 characters, got "a{39}…a{39}" \(200,002 characters\)\n$/);
   });
 
   it("a model id that would not print as itself (ESC, a right-to-left override, a lone surrogate) is one line, exit code 2", () => {

@@ -223,6 +223,17 @@ function flagLine(): string[] {
  * line dropped, repeated or cut; or every line's tokens scaled alike (a consistent trace of
  * absurd sizes, whose sums once overflowed).
  */
+/**
+ * Values no file of ours holds, as JSON text: nested 20,000 deep (quoting one back overflowed the
+ * stack) and a string of a million characters (quoted back whole, a 1 MB "line"; an audit).
+ */
+const HOSTILE_JSON = [`${"[".repeat(20_000)}${"]".repeat(20_000)}`, JSON.stringify("a".repeat(1_000_000))];
+
+/** A JSON object's text with one key's value replaced by a hostile one (which JSON.stringify could not write). */
+function withHostileValue(record: Data, key: string): string {
+  return JSON.stringify({ ...record, [key]: "\u0001hostile" }).replace('"\\u0001hostile"', pick(HOSTILE_JSON));
+}
+
 function mutatedTrace(lines: string[]): string {
   if (chance(0.15)) {
     const factor = pick([1e9, 1e200, 1e300, 1e-300]);
@@ -238,7 +249,10 @@ function mutatedTrace(lines: string[]): string {
   for (let e = 0; e < edits; e++) {
     const i = Math.floor(rng() * out.length);
     const r = rng();
-    if (r < 0.45) {
+    if (r < 0.05) {
+      const record = JSON.parse(out[i]!) as Data;
+      out[i] = withHostileValue(record, pick(Object.keys(record)));
+    } else if (r < 0.45) {
       const record = JSON.parse(out[i]!) as Data;
       const key = pick([...Object.keys(record), ...ODD_KEYS]);
       if (chance(0.5) && typeof record[key] === "number") record[key] = (record[key] as number) * pick([1e200, 1e300, -1, 0, 1e-300, 0.5]);
@@ -254,6 +268,10 @@ function mutatedTrace(lines: string[]): string {
 
 /** A sweep record (.sweep.json) with one to three structural edits, or a CSV with a row edited, dropped or doubled. */
 function mutatedShard(csv: string, record: string): { csv: string; record: string } {
+  if (chance(0.05)) {
+    const data = JSON.parse(record) as Data;
+    return { csv, record: withHostileValue({ ...data, sweep: "0".repeat(64) }, pick(Object.keys(data))) };
+  }
   if (chance(0.6)) return { csv, record: chance(0.1) ? record.slice(0, Math.floor(rng() * record.length)) : JSON.stringify(mutateData(JSON.parse(record) as Data)) };
   const rows = csv.split("\n");
   const i = 1 + Math.floor(rng() * Math.max(1, rows.length - 2));

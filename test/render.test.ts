@@ -120,6 +120,11 @@ describe("shortening in the middle", () => {
     expect(joined.endsWith("👨‍👩‍👧🇫🇷")).toBe(true);
     expect(textWidth(joined)).toBeLessThanOrEqual(11);
   });
+
+  it("shortens a text of a million characters by its ends (segmenting all of it is quadratic in Node 20: a 200,000-character model id took 50 s)", () => {
+    expect(shortenMiddle(`${"a".repeat(1_000_000)}z`, 10)).toBe("aaaaa…aaaz");
+    expect(shortenMiddle(`模${"😀".repeat(500_000)}模`, 11)).toBe("模😀…😀😀模"); // 11 columns
+  });
 });
 
 describe("a section table whose names are wider than the terminal", () => {

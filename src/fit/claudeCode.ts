@@ -21,7 +21,7 @@
  * logged split.
  */
 import { NOT_PRINTED, UserError } from "../errors.js";
-import { groupDigits, listed } from "../text.js";
+import { groupDigits, listed, shownJson } from "../text.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario } from "../scenario/load.js";
 import { percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
@@ -31,6 +31,9 @@ import { LineError, MAX_REQUEST_TOKENS, isLogTokens, namedFiles, parseJsonLine, 
 
 /** Anthropic's cache prices as multiples of the input price. */
 export const ANTHROPIC_CACHE_MULTIPLIERS = { read: 0.1, write5m: 1.25, write1h: 2 } as const;
+
+/** The longest model id a log may name (real ones are under 64; a test takes 307): fit prints each in a table. */
+const MAX_MODEL_ID = 1000;
 
 /** One API request as logged. */
 export interface UsageRecord {
@@ -65,8 +68,11 @@ export function parseUsageLine(text: string, file: string, line: number): (Usage
   if (message.model === "<synthetic>") return null;
   if (typeof message.model !== "string") fail(`message.model: must be a string, got ${shownValue(message.model)}`);
   // the model's id is printed in fit's table of models
+  if ((message.model as string).length > MAX_MODEL_ID) {
+    fail(`message.model: must be a model id of at most ${groupDigits(MAX_MODEL_ID)} characters, got ${shownJson(message.model)}`);
+  }
   if (message.model === "" || (message.model as string).search(NOT_PRINTED) >= 0) {
-    fail(`message.model: must be a model id without control or formatting characters or half a surrogate pair, got ${JSON.stringify(message.model)}`);
+    fail(`message.model: must be a model id without control or formatting characters or half a surrogate pair, got ${shownJson(message.model)}`);
   }
   if (!isObject(message.usage)) return fail(`message.usage: must be an object`);
   const usage = message.usage;

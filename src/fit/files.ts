@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { readBoundedText } from "../scenario/read.js";
-import { groupDigits, listed } from "../text.js";
+import { groupDigits, listed, shownJson } from "../text.js";
 
 /**
  * Every *.jsonl file under the given files and folders, in order of their paths. A folder reached
@@ -94,7 +94,7 @@ export const LOG_TOKENS = `a number of tokens from 0 to ${groupDigits(MAX_REQUES
 export function shownValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (typeof v === "number" && !Number.isFinite(v)) return v > 0 ? "a number too large to represent (such as 1e400)" : "a number too far below 0 to represent (such as -1e400)";
-  return JSON.stringify(v);
+  return shownJson(v);
 }
 
 /** One line of one log file is wrong: `file:line: problem` (a UserError: exit code 2). */
@@ -121,8 +121,33 @@ export function readLogText(file: string): string {
   return text.startsWith("\ufeff") ? text.slice(1) : text;
 }
 
+/** The deepest nesting of arrays and objects a log line may have (a trace record has 1, Claude Code's a few). */
+export const MAX_JSON_DEPTH = 1000;
+
+/** Whether JSON text nests arrays and objects deeper than `max` (brackets inside strings do not count). */
+function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > max) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return false;
+}
+
 /** The JSON value on one line of a JSON-lines file. */
 export function parseJsonLine(text: string, file: string, line: number): unknown {
+  // V8's JSON.parse spends about 80 bytes per level: a line of 100 million "[" took 8 GB and
+  // aborted the process (out of memory), 20 million took 14 s. No log nests anywhere near this.
+  if (text.length > 2 * MAX_JSON_DEPTH && nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new LineError(file, line, `nested more than ${groupDigits(MAX_JSON_DEPTH)} levels deep: not a log record`);
+  }
   try {
     return JSON.parse(text);
   } catch (err) {

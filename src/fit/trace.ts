@@ -104,11 +104,13 @@ export function readTraceFile(file: string): Located[] {
 /**
  * Read and validate trace files, refusing one whose records are another's, in any order:
  * a copied file (or a seed traced twice, `run --trace` being deterministic) counted every run
- * twice, and every interval came out 1/sqrt(2) too narrow. (A file reached twice by its path is
- * read once: see expandLogPaths.)
+ * twice, and every interval came out 1/sqrt(2) too narrow; and one whose runs of a strategy and
+ * context repeat another's (see repeatedRuns). (A file reached twice by its path is read once: see
+ * expandLogPaths.)
  */
 export function readTraceFiles(files: readonly string[]): Located[] {
   const seen = new Map<string, string>();
+  const earlier: [string, RunDigests][] = [];
   return files.flatMap((file) => {
     const records = readTraceFile(file);
     // in sorted order: a copy with its lines in another order is a copy too (a review)
@@ -123,8 +125,58 @@ export function readTraceFiles(files: readonly string[]): Located[] {
       );
     }
     seen.set(digest, file);
+    // a trace of the same seed with more --trace-runs, a file cut from another (head -n), or a
+    // trace of another scenario with the same seed and strategy (whose streams are the same: see
+    // Reproducibility) holds the other's runs under the same numbers: counted twice, as a copy's
+    // would be (an audit)
+    const runs = runDigests(records);
+    for (const [other, theirs] of earlier) {
+      const repeat = repeatedRuns(runs, theirs);
+      if (repeat === null) continue;
+      throw new UserError(
+        `${file}: ${groupDigits(repeat.same)} of its ${groupDigits(repeat.runs)} runs of ${repeat.strategy}/${repeat.context} are runs of ${other}, request for request under the same numbers ` +
+          `(a trace of the same seed and strategy, with other --trace-runs or of another scenario, or a part of that file), whose runs would count twice; give each run once`,
+      );
+    }
+    earlier.push([file, runs]);
     return records;
   });
+}
+
+/** A file's runs: by strategy and context (a JSON pair), a sha256 of each run's records in order, by run number. */
+type RunDigests = Map<string, Map<number, string>>;
+
+function runDigests(records: readonly Located[]): RunDigests {
+  const hashes = new Map<string, Map<number, ReturnType<typeof createHash>>>();
+  for (const { record } of records) {
+    const group = JSON.stringify([record.strategy, record.context]);
+    const runs = hashes.get(group) ?? new Map<number, ReturnType<typeof createHash>>();
+    hashes.set(group, runs);
+    const hash = runs.get(record.run) ?? createHash("sha256");
+    runs.set(record.run, hash);
+    hash.update(JSON.stringify(record)).update("\n");
+  }
+  return new Map([...hashes].map(([group, runs]) => [group, new Map([...runs].map(([run, hash]) => [run, hash.digest("hex")]))]));
+}
+
+/**
+ * Where one file's runs repeat another's: a strategy and context in which every run of the file
+ * with fewer of them, but one (the last run of a file cut by lines may be cut short), at least
+ * 10, equals the other's run of the same number. Runs of independent seeds match so only where a
+ * run is nearly certain: with a chance q of two runs being equal, q^(n - 1) for n runs.
+ */
+function repeatedRuns(mine: RunDigests, theirs: RunDigests): { strategy: string; context: string; same: number; runs: number } | null {
+  for (const [group, runs] of mine) {
+    const other = theirs.get(group);
+    if (!other) continue;
+    let same = 0;
+    for (const [run, digest] of runs) if (other.get(run) === digest) same++;
+    if (same >= 10 && same >= Math.min(runs.size, other.size) - 1) {
+      const [strategy, context] = JSON.parse(group) as [string, string];
+      return { strategy, context, same, runs: runs.size };
+    }
+  }
+  return null;
 }
 
 /** The requests of one run, checked for order. */

@@ -20,7 +20,12 @@ export function textWidth(text: string): number {
  * whole) and by the columns each takes (a Chinese character two); `text` itself where it fits.
  */
 export function shortenMiddle(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
+  // Node 20's segment iterator copies the whole text into every segment: segmenting all of a long
+  // text is quadratic (a 200,000-character model id took 50 s), and so is string-width's measure
+  // of it. Only its ends are shown: a text far longer than the columns is cut at both ends first.
+  const keep = 4 * Math.max(width, 0) + 64;
+  if (text.length > 2 * keep) text = `${text.slice(0, keep)}${text.slice(-keep)}`;
+  else if (displayWidth(text) <= width) return text;
   const characters = Array.from(new Intl.Segmenter().segment(text), (s) => s.segment);
   const room = width - 1; // the ellipsis takes one column
   const take = (from: readonly string[], columns: number): string[] => {
