@@ -474,6 +474,19 @@ describe("sweep", () => {
     // a count beyond 2^53 is no record's (it printed "shards 2/1e+300, ... (1,000,...,000 in all)")
     writeFileSync(recordFile(huge), JSON.stringify({ ...record, shard: { index: 1, count: 1e300 } }));
     expect(await userErrorAsync(mergeFiles([huge], out))).toMatch(/huge\.csv\.sweep\.json: not a sweep record/);
+    // a record whose fields were edited under its fingerprint: its trials went into the merged
+    // record unchecked; one nested 20,000 deep overflowed the stack quoting it (an audit)
+    const first = JSON.parse(readFileSync(recordFile(parts[0]!), "utf8"));
+    const edited = join(dir, "edited-1.csv");
+    writeFileSync(edited, readFileSync(parts[0]!));
+    writeFileSync(recordFile(edited), JSON.stringify({ ...first, trials: 100000 }));
+    expect(await userErrorAsync(mergeFiles([parts[1]!, parts[2]!, edited], out))).toMatch(
+      /edited-1\.csv: not a shard of the same sweep as .*3-2\.csv \(trials 100000 vs 2000; the fingerprints agree, so a record was edited\)$/,
+    );
+    writeFileSync(recordFile(edited), JSON.stringify({ ...first, sweep: "0".repeat(64) }).replace(/"seed":[^,]*/, `"seed":${"[".repeat(20_000)}${"]".repeat(20_000)}`));
+    expect(await userErrorAsync(mergeFiles([parts[1]!, parts[2]!, edited], out))).toMatch(/edited-1\.csv: not a shard of the same sweep as .*3-2\.csv \(seed a value nested too deeply to show vs \d+\)$/);
+    writeFileSync(recordFile(edited), " ".repeat(70_000));
+    expect(await userErrorAsync(mergeFiles([edited], out))).toMatch(/edited-1\.csv\.sweep\.json: not a sweep record: larger than 65536 bytes/);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -629,6 +642,19 @@ describe("sweep", () => {
     const { agentsim: _agentsim, ...unversioned } = state.started;
     writeFileSync(files.state, JSON.stringify({ ...state, fingerprint: "0".repeat(64), started: unversioned }));
     expect(await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true }))).toMatch(/was started by an earlier agentsim, not /);
+    // a record edited by hand is not quoted back (an audit: "--shard a/undefined", and a value
+    // nested 20,000 deep overflowed the stack), nor read whole (600 MB, then "missing")
+    const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+    for (const started of [{ shard: "a", trials: [1] }, "zz", { ...state.started, trials: "deep" }]) {
+      writeFileSync(files.state, JSON.stringify({ ...state, fingerprint: "x", started }).replace('"deep"', deep));
+      expect(await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true }))).toMatch(
+        /^cannot resume .*interrupted\.csv: .*interrupted\.csv\.partial was started with a different agentsim, scenario, --trials or --shard \(run without --resume to start over\)$/,
+      );
+    }
+    writeFileSync(files.state, `${recorded.trimEnd()}${" ".repeat(70_000)}\n`);
+    expect(await userErrorAsync(runSweep(pool, buildSweep(data, "t.yaml"), { out, trials: 2000, resume: true }))).toMatch(
+      /interrupted\.csv\.partial\.json is not the state of a sweep: larger than 65536 bytes, the most such a file may have \(run without --resume to start over\)$/,
+    );
     writeFileSync(files.state, recorded);
     // the handle says when the output is in place, whole (a signal after that has nothing to resume)
     const handle: SweepHandle = { flush: null, createdPartial: false };

@@ -6,12 +6,16 @@
  * shards of different sweeps. The CSV itself stays plain CSV for any tool; an unsharded sweep and
  * the merge of its shards write the same CSV and the same record, byte for byte.
  */
-import { readFile, stat } from "node:fs/promises";
-import { UserError } from "../errors.js";
-import { groupDigits } from "../text.js";
+import { stat } from "node:fs/promises";
+import { fileErrorText, UserError } from "../errors.js";
+import { readBoundedText } from "../scenario/read.js";
+import { groupDigits, shownJson } from "../text.js";
 import type { Shard } from "./shard.js";
 
 export const RECORD_FORMAT = "agentsim-sweep-record/1";
+
+/** The most a record may hold: it is a few hundred bytes. */
+const MAX_RECORD_BYTES = 1 << 16;
 
 export interface SweepRecord {
   format: typeof RECORD_FORMAT;
@@ -52,12 +56,18 @@ export function recordText(record: SweepRecord): string {
 export async function readRecord(csv: string, csvHash: string): Promise<SweepRecord> {
   const file = recordFile(csv);
   // a record that is no regular file (a FIFO) would block its reading
-  const regular = await stat(file).then((st) => st.isFile(), () => null);
-  if (regular === false) throw new UserError(`${file}: not a regular file, not a sweep record`);
-  const text = regular === null ? null : await readFile(file, "utf8").catch(() => null);
-  if (text === null) {
-    throw new UserError(`${csv}: no ${file} beside it: merge takes the CSVs that agentsim sweep wrote, each with its record`);
-  }
+  const regular = await stat(file).then(
+    (st) => st.isFile(),
+    (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw new UserError(`${file}: cannot read it: ${fileErrorText(err)}`);
+      throw new UserError(`${csv}: no ${file} beside it: merge takes the CSVs that agentsim sweep wrote, each with its record`);
+    },
+  );
+  if (!regular) throw new UserError(`${file}: not a regular file, not a sweep record`);
+  // a record is a few hundred bytes: a 600 MB one was read whole, then said to be missing (an audit)
+  const text = readBoundedText(file, MAX_RECORD_BYTES, (why) => {
+    throw new UserError(`${file}: not a sweep record: ${why}`);
+  });
   let record: SweepRecord;
   try {
     record = JSON.parse(text) as SweepRecord;
@@ -81,14 +91,17 @@ export async function readRecord(csv: string, csvHash: string): Promise<SweepRec
 export function checkShardSet(inputs: readonly { file: string; record: SweepRecord }[]): SweepIdentity {
   const [first, ...rest] = inputs;
   if (!first) throw new UserError("merge needs at least one CSV file");
+  const told = (v: unknown) => (v === undefined ? "(not recorded)" : shownJson(v, 60));
   for (const { file, record } of rest) {
-    if (record.sweep === first.record.sweep) continue;
-    const told = (v: unknown) => (v === undefined ? "(not recorded)" : JSON.stringify(v));
     const differs = (["agentsim", "scenario", "seed", "trials", "gridPoints"] as const)
-      .filter((k) => record[k] !== first.record[k])
+      .filter((k) => told(record[k]) !== told(first.record[k]))
       .map((k) => `${k} ${told(record[k])} vs ${told(first.record[k])}`);
+    if (record.sweep === first.record.sweep && differs.length === 0) continue;
+    // one fingerprint with other fields: a record was edited (its trials and seed went into the
+    // merged record unchecked: an audit)
+    const edited = record.sweep === first.record.sweep ? "; the fingerprints agree, so a record was edited" : "";
     throw new UserError(
-      `${file}: not a shard of the same sweep as ${first.file} (${differs.length ? differs.join(", ") : "the scenario files differ"})`,
+      `${file}: not a shard of the same sweep as ${first.file} (${differs.length ? differs.join(", ") : "the scenario files differ"}${edited})`,
     );
   }
   const count = first.record.shard?.count ?? 1;

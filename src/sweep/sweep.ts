@@ -25,6 +25,7 @@ import { createReadStream, fdatasyncSync, renameSync, rmSync, writeSync } from "
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { FlagError, fileErrorText, UserError } from "../errors.js";
 import { buildVersion } from "../packageRoot.js";
+import { readBoundedText } from "../scenario/read.js";
 import { groupDigits } from "../text.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
 import type { SimulationPool } from "../sim/pool.js";
@@ -365,8 +366,24 @@ function handled<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+/** Whether a record's `started` has the form a sweep writes (agentsim's version, trials, shard, scenario digest). */
+function isStarted(s: unknown): s is Started {
+  if (s === null || typeof s !== "object" || Array.isArray(s)) return false;
+  const x = s as Record<string, unknown>;
+  const shard = x.shard;
+  return (
+    (x.agentsim === undefined || (typeof x.agentsim === "string" && x.agentsim.length <= 100 && !/[^\x20-\x7e]/.test(x.agentsim))) &&
+    Number.isSafeInteger(x.trials) &&
+    typeof x.scenario === "string" &&
+    (shard === null || (Array.isArray(shard) && shard.length === 2 && shard.every((n) => Number.isSafeInteger(n))))
+  );
+}
+
 /** What differs between the sweep that started a partial file and this one, as a refusal says it. */
-function differences(then: Started | undefined, now: Started): string {
+function differences(recorded: unknown, now: Started): string {
+  // the record is a file: a hand-edited one printed "--shard a/undefined", and a value nested
+  // 100,000 deep overflowed the stack of the template string's Array.toString
+  const then = isStarted(recorded) ? recorded : undefined;
   if (!then) return "with a different agentsim, scenario, --trials or --shard";
   const shard = (s: [number, number] | null) => (s ? `--shard ${s[0]}/${s[1]}` : "no --shard");
   const said = [
@@ -417,11 +434,16 @@ async function resumableState(
     throw new UserError(`cannot resume ${out}: ${why} (run without --resume to start over)`);
   };
   const headerBytes = Buffer.byteLength(header);
-  const text = await readFile(files.state, "utf8").catch(async () => {
+  const present = await stat(files.state).then(
+    () => true,
+    (err: unknown) => ((err as NodeJS.ErrnoException).code === "ENOENT" ? false : fail(`${files.state} cannot be read: ${fileErrorText(err)}`)),
+  );
+  if (!present) {
     if (size <= headerBytes && header.startsWith(await readFile(files.partial, "utf8"))) return null; // killed while starting
-    return fail(`${files.state} is missing or unreadable`);
-  });
-  if (text === null) return null;
+    return fail(`${files.state} is missing`);
+  }
+  // the state is STATE_BYTES long, written by a sweep: a 600 MB one was read whole, then said to be missing (an audit)
+  const text = readBoundedText(files.state, 1 << 16, (why) => fail(`${files.state} is not the state of a sweep: ${why}`));
   let state: PartialState;
   try {
     state = JSON.parse(text) as PartialState;
