@@ -41,8 +41,10 @@ describe("bad traces are one line naming file and line", () => {
     ["a model name longer than a scenario's", text(rec({ role: "generate", model: "m".repeat(25) })), /^bad\.jsonl:1: model: must be a model name \(letters, digits and _ only, at most 24 characters\)/],
     ["a dotted model name", text(rec({ role: "generate", model: "weak.v2" })), /^bad\.jsonl:1: model: must be a model name/],
     // a strategy name heads the fit's notes: ESC cleared the screen, a newline split a note (a review)
-    ["a strategy name with a control character", text(rec({ role: "generate", strategy: "x\u001b[2J" })), /^bad\.jsonl:1: strategy: must be a strategy name \(printable, at most 49 characters wide\), got "x\\u001b\[2J"$/],
-    ["a strategy name longer than a scenario's", text(rec({ role: "generate", strategy: "s".repeat(50) })), /^bad\.jsonl:1: strategy: must be a strategy name/],
+    ["a strategy name with a control character", text(rec({ role: "generate", strategy: "x\u001b[2J" })), /^bad\.jsonl:1: strategy: must not contain control or formatting characters \(it holds U\+001B\), got "x\\u001b\[2J"$/],
+    ["a strategy name longer than a scenario's", text(rec({ role: "generate", strategy: "s".repeat(50) })), /^bad\.jsonl:1: strategy: must be at most 49 characters wide \(it is 50\), got "s{50}"$/],
+    // the rule the name breaks, not only that it is none (an audit: "- z" was "must be a strategy name (printable, ...)")
+    ["a strategy name a spreadsheet would run", text(rec({ role: "generate", strategy: "- z" })), /^bad\.jsonl:1: strategy: must not begin with -: a spreadsheet opening a sweep's CSV would run the name as a formula, got "- z"$/],
     ["fixed missing on a fix", text(GEN, rec({ fixed: null })), /^bad\.jsonl:2: fixed: must be true or false for a fix request, got null$/],
     ["a bug on the generation", text(rec({ role: "generate", bug: 0 })), /^bad\.jsonl:1: bug: must be null for a generate request, got 0$/],
     ["cache tokens above the input", text(GEN, rec({ cacheRead: 5000, cacheWrite: 2000 })), /^bad\.jsonl:2: cacheRead \+ cacheWrite = 7000 exceeds input = 6000$/],

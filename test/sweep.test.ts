@@ -460,6 +460,9 @@ describe("sweep", () => {
     writeFileSync(bare, readFileSync(parts[0]!));
     expect(await userErrorAsync(mergeFiles([bare], out))).toMatch(/bare\.csv: no .*bare\.csv\.sweep\.json beside it/);
     writeFileSync(recordFile(bare), readFileSync(recordFile(parts[0]!)));
+    writeFileSync(bare, `\ufeff${readFileSync(parts[0]!, "utf8")}`); // as a spreadsheet saves it (an audit: "its first column is not point")
+    expect(await userErrorAsync(mergeFiles([bare], out))).toMatch(/bare\.csv: not a sweep CSV as agentsim wrote it: it starts with a byte-order mark \(saved by another program\?\)$/);
+    writeFileSync(bare, readFileSync(parts[0]!));
     appendFileSync(bare, "99,x\n");
     expect(await userErrorAsync(mergeFiles([bare], out))).toMatch(/does not describe .*bare\.csv as it is now/);
     // a record edited to a huge shard count: the missing shards are counted, not listed (an array

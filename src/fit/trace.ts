@@ -12,7 +12,7 @@ import { UserError } from "../errors.js";
 import { groupDigits } from "../text.js";
 // the format is the one `run --trace` writes
 import { TRACE_FIELDS, TRACE_ROLES, type TraceRecord, type TraceRole } from "../evaluate/traceRecord.js";
-import { isModelName, isStrategyName, NAME_LENGTH } from "../scenario/schema.js";
+import { isModelName, NAME_LENGTH, strategyNameProblem } from "../scenario/schema.js";
 import type { Context } from "../scenario/types.js";
 import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText, shownValue } from "./files.js";
 
@@ -59,8 +59,11 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   field("role", (TRACE_ROLES as readonly unknown[]).includes(r.role), `one of ${TRACE_ROLES.join(", ")}`);
   const role = r.role as TraceRole;
   field("run", whole(r.run, 0), "a whole number from 0 to 2^53 - 1");
-  // strategy names head a fit's notes and tables: the scenario schema's rule (no control characters, at most 49 columns)
-  field("strategy", typeof r.strategy === "string" && isStrategyName(r.strategy), `a strategy name (printable, at most ${NAME_LENGTH.strategy} characters wide)`);
+  // strategy names head a fit's notes and tables: the scenario schema's rule, in its words ("- z"
+  // was "must be a strategy name (printable, at most 49 characters wide)": an audit)
+  field("strategy", typeof r.strategy === "string", "a strategy name");
+  const nameProblem = strategyNameProblem(r.strategy as string);
+  if (nameProblem !== null) fail(`strategy: ${nameProblem}, got ${shownValue(r.strategy)}`);
   field("context", r.context === "shared" || r.context === "fresh", "shared or fresh");
   // model names become scenario keys, so they follow the scenario schema's rule
   field("model", typeof r.model === "string" && isModelName(r.model), `a model name (letters, digits and _ only, at most ${NAME_LENGTH.model} characters)`);

@@ -216,9 +216,10 @@ const strategyName = nameOf("strategy", z.string())
     error: (issue) => `must not begin with ${String(issue.input)[0]}: a spreadsheet opening a sweep's CSV would run the name as a formula`,
   });
 
-/** Whether `s` may name a strategy (a trace's strategy names head the notes and tables of a fit): the schema's own rule. */
-export function isStrategyName(s: string): boolean {
-  return strategyName.safeParse(s).success;
+/** Why `s` may not name a strategy (a trace's strategy names head the notes and tables of a fit), in the schema's own words, or null. */
+export function strategyNameProblem(s: string): string | null {
+  const parsed = strategyName.safeParse(s);
+  return parsed.success ? null : parsed.error.issues[0]!.message;
 }
 
 /** Whether `s` may name a model (a trace's model names become the keys of a fitted scenario): the schema's own rule. */

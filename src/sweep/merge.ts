@@ -103,7 +103,9 @@ async function scan(input: MergeInput): Promise<Scanned> {
     if (problem !== null) return { header, points, rows, hash: "", problem };
     if (header === null) {
       header = next.value;
-      if (header.split(",", 1)[0] !== "point") problem = `${input.file}: not a sweep CSV (its first column is not "point")`;
+      // a spreadsheet may save the CSV with a byte-order mark before "point": say so (an audit)
+      if (header.startsWith("\ufeff")) problem = `${input.file}: not a sweep CSV as agentsim wrote it: it starts with a byte-order mark (saved by another program?)`;
+      else if (header.split(",", 1)[0] !== "point") problem = `${input.file}: not a sweep CSV (its first column is not "point")`;
       continue;
     }
     rows++;
