@@ -224,7 +224,7 @@ describe("agentsim fit: user mistakes are one line with exit code 2", () => {
         writeFileSync(bad, lines.join("\n") + "\n");
         return ["fit", bad];
       },
-      /bad\.jsonl:2: output: must be a number of tokens from 0 to 1,000,000,000, got 1e\+300\n/,
+      /bad\.jsonl:2: output: must be a number of tokens: 0, or from 0.000001 to 1,000,000,000, got 1e\+300\n/,
     ],
     [
       "a trace that is a link to itself",
