@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { costPerCompletedRun, decide, decideAnalytic, type AnalyticRow, type SimRow } from "../src/decision/decision.js";
 import { pairLabel, rolesText } from "../src/decision/describe.js";
+import { analyticDecisionText } from "../src/cli/render/decision.js";
 import type { Comparison } from "../src/evaluate/evaluate.js";
 import type { Context } from "../src/scenario/types.js";
 
@@ -251,14 +252,33 @@ describe("decideAnalytic", () => {
     expect(d.contexts[1]).toMatchObject({ context: "fresh", byMean: null, byCompletedRun: null });
   });
 
-  it("ranks by expected cost per completed run where the results give an expected completion below 1", () => {
+  it("ranks by expected cost per completed run where the results give an expected completion below 1 (none given: every run completes)", () => {
     const e = decideAnalytic([
       { ...base, strategy: "a", context: "fresh", analyticMean: 0.3, expectedCompletion: 0.5 },
-      { ...base, strategy: "b", context: "fresh", analyticMean: 0.4, expectedCompletion: null },
+      { ...base, strategy: "b", context: "fresh", analyticMean: 0.4 },
     ]).contexts[0]!;
     expect(e.byMean?.best.strategy).toBe("a");
     expect(e.byCompletedRun?.best).toEqual({ strategy: "b", value: 0.4, completion: 1 });
     expect(e.byCompletedRun?.runnerUp).toEqual({ strategy: "a", value: 0.6, completion: 0.5 });
+    expect(e.completionUnknown).toEqual([]);
+  });
+
+  it("a completion without a closed form (null) is not taken for 1, and leaves no ranking per completed run (an audit: 'every run completes', where run found 9.4%)", () => {
+    const e = decideAnalytic([
+      { ...base, strategy: "a", context: "fresh", analyticMean: 0.3, expectedCompletion: null },
+      { ...base, strategy: "b", context: "fresh", analyticMean: 0.4, expectedCompletion: 0.5 },
+      { ...base, strategy: "c", context: "fresh", analyticMean: 0.5, expectedCompletion: 1 },
+    ]).contexts[0]!;
+    expect(e.byMean?.best).toEqual({ strategy: "a", value: 0.3, completion: null });
+    expect(e.byCompletedRun).toBeNull();
+    expect(e.completionUnknown).toEqual(["a"]);
+    const text = analyticDecisionText({ contexts: [e] }, [
+      { strategy: "a", generator: "g", fixer: "f" },
+      { strategy: "b", generator: "g", fixer: "f" },
+      { strategy: "c", generator: "g", fixer: "f" },
+    ]);
+    expect(text.headline).toBe("Cheapest by expected cost in the fresh context: a (g generates, f fixes); the share of its runs that fix every bug has no closed form (agentsim run measures it).");
+    expect(text.contexts[0]!.sentence).toBe("$0.30000 per run, with no closed form for the share of runs it completes; $0.10000 (25.0%) less than b (which completes 50.0% of runs)");
   });
 });
 

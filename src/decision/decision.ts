@@ -53,7 +53,7 @@ export function rankedMean(r: SimRow): number {
 /** What the decision reads of a closed-form result (`expectedCompletion` once the results carry it). */
 export type AnalyticRow = Pick<AnalyticResult, "strategy" | "generator" | "fixer" | "context" | "analyticMean" | "reason"> & {
   ladder?: string | null;
-  /** expected share of runs that fix every bug; absent or null: every run completes */
+  /** expected share of runs that fix every bug; absent: every run completes; null: it has no closed form */
   expectedCompletion?: number | null;
 };
 
@@ -62,8 +62,11 @@ export interface Candidate {
   strategy: string;
   /** the ranked quantity in $ per run: the mean, the p90, or mean / completion */
   value: number;
-  /** share of runs that fixed every bug (1 where no run can end incomplete) */
-  completion: number;
+  /**
+   * share of runs that fixed every bug (1 where no run can end incomplete); null where the closed
+   * forms have none (regressions under a bounded ladder or a cap: see AnalyticResult)
+   */
+  completion: number | null;
 }
 
 /** The cheapest strategy by one measure, and what it saves over the next cheapest. */
@@ -149,8 +152,13 @@ export interface AnalyticContextDecision {
   context: Context;
   /** the strategies with a closed form by expected cost; null when none of the context has one */
   byMean: Choice | null;
-  /** ranked by expected cost / expected completion; null when every run completes */
+  /** ranked by expected cost / expected completion; null when every run completes, or some completion has no closed form */
   byCompletedRun: Choice | null;
+  /**
+   * the ranked strategies whose completion has no closed form (where runs may end with bugs left
+   * and regressions add bugs): per completed run they are not ranked, and run measures it
+   */
+  completionUnknown: string[];
   /** strategies left out of the ranking, with the reason */
   noClosedForm: { strategy: string; reason: string }[];
 }
@@ -202,15 +210,24 @@ export function choose(candidates: Candidate[], same: SameCost = equal): Choice 
   return { ranking, best, runnerUp, tied, savings, savingsShare: runnerUp.value === 0 ? null : savings / runnerUp.value };
 }
 
+/** Whether a candidate is known to leave bugs unfixed in some runs (a completion without a closed form is not). */
+export function completesLess(c: Candidate): c is Candidate & { completion: number } {
+  return c.completion !== null && c.completion < 1;
+}
+
 /** Cost per completed run: mean / completion; Infinity when no run completed. */
 export function costPerCompletedRun(mean: number, completion: number): number {
   return completion > 0 ? mean / completion : Infinity;
 }
 
-/** The choice by cost per completed run, or null when every candidate completes every run. */
+/**
+ * The choice by cost per completed run, or null when every candidate completes every run, or
+ * when a candidate's completion is not known (a ranking without it would be no ranking of all).
+ */
 function byCompletedRunOf(byMean: Candidate[], same: SameCost): Choice | null {
-  if (byMean.every((c) => c.completion >= 1)) return null;
-  return choose(byMean.map((c) => ({ ...c, value: costPerCompletedRun(c.value, c.completion) })), same);
+  const known = byMean.flatMap((c) => (c.completion === null ? [] : [{ ...c, completion: c.completion }]));
+  if (known.length < byMean.length || known.every((c) => c.completion >= 1)) return null;
+  return choose(known.map((c) => ({ ...c, value: costPerCompletedRun(c.value, c.completion) })), same);
 }
 
 /** The simulated choice by cost per completed run, with its ties in expectation (withExpectedTies). */
@@ -364,15 +381,19 @@ export function decideAnalytic(results: AnalyticRow[]): AnalyticDecision {
       // where some other strategy's is finite
       const finite = mine.filter((r) => r.analyticMean !== null);
       const infinite = finite.length > 0 ? mine.filter((r) => r.analyticMean === null && hasInfiniteCost(r)) : [];
+      // a completion of null has no closed form (it was read as 1: "every run completes", where
+      // run found 9.4%: an audit)
+      const completion = (r: AnalyticRow) => (r.expectedCompletion === undefined ? 1 : r.expectedCompletion);
       const candidates = [
-        ...finite.map((r) => ({ strategy: r.strategy, value: r.analyticMean!, completion: r.expectedCompletion ?? 1 })),
-        ...infinite.map((r) => ({ strategy: r.strategy, value: Infinity, completion: r.expectedCompletion ?? 1 })),
+        ...finite.map((r) => ({ strategy: r.strategy, value: r.analyticMean!, completion: completion(r) })),
+        ...infinite.map((r) => ({ strategy: r.strategy, value: Infinity, completion: completion(r) })),
       ];
       const byMean = candidates.length > 0 ? choose(candidates, sameExpectedCost) : null;
       return {
         context,
         byMean,
         byCompletedRun: byMean ? byCompletedRunOf(byMean.ranking, sameExpectedCost) : null,
+        completionUnknown: (byMean?.ranking ?? []).filter((c) => c.completion === null).map((c) => c.strategy),
         noClosedForm: mine.filter((r) => r.analyticMean === null && !infinite.includes(r)).map((r) => ({ strategy: r.strategy, reason: r.reason ?? "no closed form" })),
       };
     }),

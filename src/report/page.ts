@@ -6,7 +6,7 @@
 import { basename } from "node:path";
 import { decisionText, analyticDecisionText, type DecisionText } from "../cli/render/decision.js";
 import { closedForm, money, num, percent, percentStrict } from "../cli/format.js";
-import { probabilityCheaper, type ContextDecision } from "../decision/decision.js";
+import { completesLess, probabilityCheaper, type ContextDecision } from "../decision/decision.js";
 import { pairLabel, rolesText } from "../decision/describe.js";
 import type { SimResult } from "../evaluate/evaluate.js";
 import { distributionMean } from "../model/distributions.js";
@@ -136,7 +136,7 @@ function rankingTable(d: ContextDecision, data: ReportData, results: SimResult[]
   // where every expected cost is infinite none is cheapest: no row marked, no column against the
   // first; nor with one strategy, which has nothing to be cheaper than (a column of "-")
   const best = d.byMean.allInfinite || d.byMean.ranking.length === 1 ? null : d.byMean.best.strategy;
-  const incomplete = d.byMean.ranking.some((c) => c.completion < 1);
+  const incomplete = d.byMean.ranking.some(completesLess);
   const head = [
     "strategy", "generator → fixer", "mean", "95% interval", "p50", "p90", "p99", "closed form",
     ...(incomplete ? ["all bugs fixed", "per completed run"] : []),
@@ -421,7 +421,7 @@ async function sweepSection(sw: SweepData, note: string | null, trials: number, 
       context: c.context,
       strategy: labelOf(c.strategy),
       margin: c.clear ? "clear" : "within noise",
-      note: c.completion < 1 ? percentStrict(c.completion, 0) : "",
+      note: c.completion !== null && c.completion < 1 ? percentStrict(c.completion, 0) : "",
     }));
     // the axes in increasing order, as the line charts' (a file may list a key's values downwards)
     const increasing = (labels: Map<number, string>) => [...labels].sort(([x], [y]) => x - y).map(([, label]) => label);

@@ -81,7 +81,8 @@ export interface SweepCheapest {
   values: number[];
   context: Context;
   strategy: string;
-  completion: number;
+  /** null where the closed forms give none (simulated here: always known) */
+  completion: number | null;
   /** the savings over the runner-up are clear of noise (their 95% interval is above 0) */
   clear: boolean;
 }

@@ -4,7 +4,7 @@
  * per context with its numbers. A strategy named cheapest always has its completion beside it
  * when some of its runs end with bugs left.
  */
-import { firstAfterTies, type AnalyticDecision, type Candidate, type Choice, type Decision, type MeanChoice } from "../../decision/decision.js";
+import { completesLess, firstAfterTies, type AnalyticDecision, type Candidate, type Choice, type Decision, type MeanChoice } from "../../decision/decision.js";
 import { rolesText, type StrategyModels } from "../../decision/describe.js";
 import type { Context } from "../../scenario/types.js";
 import { money, percentStrict } from "../format.js";
@@ -33,9 +33,10 @@ function cheapestBeside(choice: Choice, name: string): string[] | null {
   return cheapest.includes(name) ? cheapest.filter((other) => other !== name) : null;
 }
 
-/** ", completing 72.6% of runs" when some runs end incomplete, else "". */
+/** ", completing 72.6% of runs" when some runs end incomplete, what is not known where the closed forms do not say, else "". */
 function completing(c: Candidate): string {
-  return c.completion < 1 ? `, completing ${percentStrict(c.completion, 1)} of runs` : "";
+  if (c.completion === null) return ", with no closed form for the share of runs it completes";
+  return completesLess(c) ? `, completing ${percentStrict(c.completion, 1)} of runs` : "";
 }
 
 /** "strong-first (strong generates, weak fixes[, completing 72.6% of runs])" */
@@ -52,12 +53,13 @@ function headline(measure: string, answers: ContextAnswer[], roster: Roster, non
   if (names.size === 1 && chosen.length === answers.length) {
     const where = answers.length === 1 ? `the ${answers[0]!.context} context` : answers.length === 2 ? "both contexts" : "every context";
     const first = chosen[0]!.best!;
-    const incomplete = chosen.filter((a) => a.best!.completion < 1);
+    const incomplete = chosen.flatMap((a) => (completesLess(a.best!) ? [{ context: a.context, completion: a.best!.completion! }] : []));
+    const unknown = chosen.filter((a) => a.best!.completion === null).map((a) => a.context);
     const models = roster.find((s) => s.strategy === first.strategy);
     const roles = models ? rolesText(models) : "?";
-    const note = incomplete.length
-      ? `; it fixes every bug in only ${incomplete.map((a) => `${percentStrict(a.best!.completion, 1)} (${a.context})`).join(" and ")} of runs`
-      : "";
+    const note =
+      (incomplete.length ? `; it fixes every bug in only ${incomplete.map((a) => `${percentStrict(a.completion, 1)} (${a.context})`).join(" and ")} of runs` : "") +
+      (unknown.length ? `; the share of its runs that fix every bug${answers.length > 1 ? ` (${unknown.join(" and ")})` : ""} has no closed form (agentsim run measures it)` : "");
     // the same ties everywhere are said once; else each context's, with the context
     const ties = new Set(chosen.map((a) => a.tied.join("\n")));
     const tie =
@@ -80,7 +82,8 @@ function savingsClause(choice: Choice): string | null {
   if (choice.savings === null || !choice.runnerUp) return null;
   const share = choice.savingsShare === null ? "" : ` (${percentStrict(choice.savingsShare, 1)})`;
   // the runner-up's completion in brackets: after a comma it read as the cheapest's (a review)
-  const itsCompletion = choice.runnerUp.completion < 1 ? ` (which completes ${percentStrict(choice.runnerUp.completion, 1)} of runs)` : "";
+  // (a runner-up's completion without a closed form is said after the savings: see analyticDecisionText)
+  const itsCompletion = completesLess(choice.runnerUp) ? ` (which completes ${percentStrict(choice.runnerUp.completion, 1)} of runs)` : "";
   return `${money(choice.savings)}${share} less than ${choice.runnerUp.strategy}${itsCompletion}`;
 }
 
@@ -248,6 +251,11 @@ export function analyticDecisionText(decision: AnalyticDecision, roster: Roster)
       if (savings) parts.push(savings);
       const perCompleted = d.byCompletedRun && completedRunClause(d.byCompletedRun, d.byMean.best.strategy);
       if (perCompleted) parts.push(perCompleted);
+      // no ranking per completed run without every completion (the cheapest's is said above)
+      const unknown = d.completionUnknown.filter((name) => name !== d.byMean!.best.strategy);
+      if (unknown.length > 0) {
+        parts.push(`no closed form for the share of runs ${listed(unknown)} ${unknown.length > 1 ? "complete" : "completes"}, so none is ranked per completed run (agentsim run does)`);
+      }
     }
     const reasons = [...new Set(d.noClosedForm.map((n) => n.reason))];
     const missing = reasons.map((why) => `no closed form for ${d.noClosedForm.filter((n) => n.reason === why).map((n) => n.strategy).join(", ")}: ${why}`);
