@@ -231,6 +231,41 @@ describe("agentsim analytic and crossover", () => {
     expect(out.skipped[0].reason).not.toMatch(/advised \(shared\)/);
   });
 
+  it("crossover's best attempts answer the context that has closed forms, and skip the one that has none (an audit: exit 2 for both)", () => {
+    // a tier reached in shared context by a multi-rung ladder has no closed form there
+    const tier = (input: number, output: number) => `{ input: ${input}, output: ${output}, longContext: { above: 15000, input: ${2 * input}, output: ${2 * output} } }`;
+    const file = scenarioFile(`name: tier
+seed: 9
+trials: 2000
+models:
+  strong: { price: ${tier(3, 15)}, bugs: { count: 3, hardFraction: 0.3333333333 }, fix: { easy: 0.9, hard: 0.6 } }
+  weak: { price: ${tier(1, 5)}, bugs: { count: 6, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.2 } }
+tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 }
+caching: { readMultiplier: 0.1, writeMultiplier: 1.25 }
+strategies:
+  strong-first: { generator: strong, fixer: weak }
+  weak-escalate: { generator: weak, ladder: [{ fixer: weak, attempts: 3 }, { fixer: strong }] }
+`);
+    const args = ["crossover", file, "--param", "strategies.weak-escalate.ladder[0].attempts", "--from", "1", "--to", "4"];
+    const out = JSON.parse(agentsim(...args, "--json").stdout);
+    expect(out.best.map((b: { context: string }) => b.context)).toEqual(["fresh"]);
+    expect(out.skipped).toEqual([{ context: "shared", reason: "weak-escalate (shared) has no closed form for any attempts in [1, 4]" }]);
+    expect(agentsim(...args).stdout).toMatch(/\nshared: weak-escalate \(shared\) has no closed form for any attempts in \[1, 4\]\n$/);
+    expect(agentsim(...args, "--context", "shared")).toMatchObject({
+      code: 2,
+      stderr: `agentsim: ${file}: --param strategies.weak-escalate.ladder[0].attempts: no context has a closed form for any attempts (weak-escalate (shared) has no closed form for any attempts in [1, 4])\n`,
+    });
+  });
+
+  it("crossover names the strategy cheaper throughout where the range's ends and middle are values the key may not take (an audit: no answer)", () => {
+    const out = JSON.parse(agentsim("crossover", "scenarios/sweep-caching.yaml", "--param", "models.strong.fix.easy", "--between", "strong-first,weak-first", "--from", "-3", "--to", "1.5", "--json").stdout);
+    expect(out.crossovers).toEqual([]);
+    expect(out.cheaperThroughout).toEqual([
+      { context: "shared", strategy: "strong-first" },
+      { context: "fresh", strategy: "strong-first" },
+    ]);
+  });
+
   it("crossover with every context skipped: one line naming the file, the flag and each context", () => {
     // the weak model's hard rate Beta with a = 0.15 x 10 = 1.5: strong-first's expected cost is infinite
     const file = scenarioFile(readFileSync("scenarios/beta-difficulty.yaml", "utf8").replace("hard: { dist: beta, mean: 0.15, concentration: 20 }", "hard: { dist: beta, mean: 0.15, concentration: 10 }"));

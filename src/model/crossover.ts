@@ -133,13 +133,18 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
   return a!.mean! - b!.mean!;
 }
 
+/** Grid intervals searched for allowed probes when the range's own probes are all left out. */
+const PROBE_STEPS = 400;
+
 /**
  * Where a context's scan found no crossover: the strategy cheaper throughout the range, probed at
- * its ends and middle (or at the key's own value and beyond it when no range is given); null where no probe has
- * both closed forms, or where they cost the same. (Without a crossover the sign of the difference
- * does not change between values with both closed forms; `crossover` said "none" and left the
- * reader to guess which one wins.)
+ * its ends and middle (or at the key's own value and beyond it when no range is given), or where
+ * those are values the key may not take, at the first, last and middle allowed values of a grid of
+ * the range; null where no probe has both closed forms, or where they cost the same. (Without a
+ * crossover the sign of the difference does not change between values with both closed forms;
+ * `crossover` said "none" and left the reader to guess which one wins.)
  */
+
 export function cheaperThroughout(fileData: Record<string, unknown>, file: string, query: Pick<CrossoverQuery, "param" | "between" | "from" | "to">, context: Context): string | null {
   const raw = withDefaults(fileData);
   const own = getPath(raw, query.param);
@@ -147,9 +152,23 @@ export function cheaperThroughout(fileData: Record<string, unknown>, file: strin
   const probes = query.from !== undefined && query.to !== undefined ? [query.from, (query.from + query.to) / 2, query.to] : typeof own === "number" ? [own, own + 1, 2 * own + 1] : [];
   const options = COUNT_PATH.test(query.param) ? { allowFractionalHardBugs: true } : {};
   const sides = new Set<string>();
-  for (const x of probes) {
-    const d = differenceAt(x, (v) => parseScenario(withPath(raw, query.param, v), file, options), query.between, context, new Map());
+  const at = (v: number) => differenceAt(v, (w) => parseScenario(withPath(raw, query.param, w), file, options), query.between, context, new Map());
+  const add = (d: number) => {
     if (Number.isFinite(d) && d !== 0) sides.add(d < 0 ? query.between[0].name : query.between[1].name);
+  };
+  for (const x of probes) add(at(x));
+  // a range whose ends and middle are values the key may not take (left out of the scan): probe
+  // the first and last values of the scan's grid that it may take instead
+  if (sides.size === 0 && query.from !== undefined && query.to !== undefined) {
+    const xs = grid(query.from, query.to, PROBE_STEPS);
+    const first = xs.findIndex((x) => Number.isFinite(at(x)));
+    if (first >= 0) {
+      add(at(xs[first]!));
+      let last = xs.length - 1;
+      while (last > first && !Number.isFinite(at(xs[last]!))) last--;
+      add(at(xs[last]!));
+      add(at(xs[Math.floor((first + last) / 2)]!));
+    }
   }
   return sides.size === 1 ? [...sides][0]! : null;
 }
@@ -629,7 +648,7 @@ export function bestAttempts(fileData: Record<string, unknown>, file: string, qu
   const scenarios = Array.from({ length: to - from + 1 }, (_, i) => ({ k: from + i, scenario: parseScenario(withPath(raw, query.param, from + i), file) }));
   const base = parseScenario(raw, file);
   const meter = scanMeter(query.param, rangeFlags({ ...query, from, to }, false), false);
-  return query.contexts.map((context) => {
+  return query.contexts.flatMap((context) => {
     const costs = scenarios.map(({ k, scenario }) => {
       const st = scenario.strategies.find((s) => s.name === name)!;
       const cost = expectedMean(scenario, st, context).mean;
@@ -637,11 +656,17 @@ export function bestAttempts(fileData: Record<string, unknown>, file: string, qu
       return { value: k, cost };
     });
     const known = costs.filter((c) => c.cost !== null) as { value: number; cost: number }[];
-    if (known.length === 0) throw new UserError(`${name} (${context}) has no closed form for any attempts in [${from}, ${to}]`);
+    if (known.length === 0) {
+      const reason = `${name} (${context}) has no closed form for any attempts in [${from}, ${to}]`;
+      // like the root scans, a context without a closed form is skipped where the caller collects them
+      if (!query.onSkip) throw new UserError(reason);
+      query.onSkip(context, reason, new UserError(reason));
+      return [];
+    }
     const best = known.reduce((a, b) => (b.cost < a.cost ? b : a));
     const theirs = other ? expectedMean(base, base.strategies.find((s) => s.name === other.name)!, context) : null;
     const edge = from === to ? null : best.value === to && to < RANGES.rungAttempts.max ? "to" : best.value === from && from > RANGES.rungAttempts.min ? "from" : null;
-    return { context, strategy: name, best: best.value, cost: best.cost, costs, other: { strategy: other?.name ?? "", cost: theirs?.mean ?? null, reason: theirs?.reason ?? null }, edge };
+    return [{ context, strategy: name, best: best.value, cost: best.cost, costs, other: { strategy: other?.name ?? "", cost: theirs?.mean ?? null, reason: theirs?.reason ?? null }, edge }];
   });
 }
 

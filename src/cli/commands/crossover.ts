@@ -66,9 +66,14 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     if (owner !== undefined) {
       if (!scenario.strategies.some((s) => s.name === owner)) throw new FlagError(`--param ${param}: no strategy "${owner}" in the scenario`);
       const pairWith = between.some((s) => s.name === owner) ? between : ([scenario.strategies.find((s) => s.name === owner)!, between[0].name === owner ? between[1] : between[0]] as [Strategy, Strategy]);
-      const best = inRange(() => bestAttempts(raw, args.scenario, { param, between: pairWith, contexts, from, to, steps }));
-      if (args.json) cli.stdout.write(toJson({ param, strategy: owner, best }) + "\n");
-      else cli.stdout.write(formatBest(param, best, terminalWidth(cli.stdout)));
+      const skippedBest: { context: Context; reason: string }[] = [];
+      const onSkipBest = (context: Context, reason: string) => void skippedBest.push({ context, reason });
+      const best = inRange(() => bestAttempts(raw, args.scenario, { param, between: pairWith, contexts, from, to, steps, onSkip: onSkipBest }));
+      if (best.length === 0) {
+        throw new UserError(`${args.scenario}: --param ${param}: no context has a closed form for any attempts (${skippedBest.map((k) => k.reason).join("; ")})`);
+      }
+      if (args.json) cli.stdout.write(toJson({ param, strategy: owner, best, skipped: skippedBest }) + "\n");
+      else cli.stdout.write(formatBest(param, best, terminalWidth(cli.stdout)) + skippedBest.map((k) => "\n" + wrap(`${k.context}: ${k.reason}`, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n").join(""));
       return;
     }
     const skipped: { context: Context; reason: string }[] = [];
