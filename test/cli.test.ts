@@ -584,6 +584,19 @@ for (const name of isMainThread ? names : []) execFileSync("mkfifo", [out + name
     expect(agentsim("crossover", unused, "--param", "caching.readMultiplier", "--from", "0.1", "--to", "1")).toMatchObject({ code: 2, stderr: expect.stringContaining(idle) });
   });
 
+  it("trials and the seed are not scanned by a crossover, as they are not swept (an audit: 'no crossing', and a report of re-seeded circles)", () => {
+    expect(agentsim("crossover", "scenarios/default.yaml", "--param", "trials", "--from", "2", "--to", "100")).toMatchObject({
+      code: 2,
+      stderr: "agentsim: scenarios/default.yaml: --param trials: cannot be varied: every point and value runs the same number of runs (use --trials) (see agentsim crossover --help)\n",
+    });
+    const page = join(scratchFolder("seed"), "r.html");
+    expect(agentsim("report", "scenarios/default.yaml", "--crossover", "seed", "--from", "1", "--to", "5", "--out", page)).toMatchObject({
+      code: 2,
+      stderr: "agentsim: scenarios/default.yaml: --crossover seed: cannot be varied: each point's runs are seeded from the scenario's seed and the point, and a closed form has no seed\n",
+    });
+    expect(existsSync(page)).toBe(false);
+  });
+
   it("a cache lifetime that changes no cost at any value is not swept nor scanned, as an idle multiplier is not (left alone last stop: equal rows, exit 0, and a note)", () => {
     const hand = readFileSync("scenarios/default.yaml", "utf8").replace(/price: \{ preset: [^}]*\}/g, "price: { input: 1, output: 5 }");
     const clockless = "no time passes in the strategies' runs, so no cache entry expires (give the models a speed, or the tests a toolSeconds)";

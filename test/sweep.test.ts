@@ -248,8 +248,8 @@ describe("points", () => {
         /^s\.yaml: sweep\.models\.weak\.fix\.hard: value 1\.5 at point 7: must be a probability in \[0\.0001, 1\]/,
       ],
       [{ "models.weak.bugs.count": [2, 3] }, /^s\.yaml: sweep\.models\.weak\.bugs\.count: value 3 at point 1: models\.weak\.bugs\.hardFraction: /],
-      [{ trials: [10, 20] }, /^s\.yaml: sweep\.trials: sweeping trials is meaningless/],
-      [{ seed: [1, 2] }, /^s\.yaml: sweep\.seed: sweeping the seed is meaningless/],
+      [{ trials: [10, 20] }, /^s\.yaml: sweep\.trials: cannot be varied: every point and value runs the same number of runs \(use --trials\)$/],
+      [{ seed: [1, 2] }, /^s\.yaml: sweep\.seed: cannot be varied: each point's runs are seeded from the scenario's seed and the point/],
       [{}, /^s\.yaml: sweep: must name at least one key/],
       [{ "caching.readMultiplier": { from: 0, to: 1, steps: 2, scale: "log" } }, /^s\.yaml: sweep\.caching\.readMultiplier: a log range/],
     ];

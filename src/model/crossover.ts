@@ -8,7 +8,7 @@
 import { FlagError, ScenarioError, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
-import { changesNothing } from "../scenario/normalize.js";
+import { changesNothing, unvaried } from "../scenario/normalize.js";
 import { isTtlKey, ttlIdleThroughout } from "../scenario/notes.js";
 import { getPath, noNumericKey, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
@@ -278,7 +278,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   if (typeof value !== "number") {
     throw new FlagError(`${file}: --param ${query.param}: ${noNumericKey(raw, query.param)}`);
   }
-  const idle = changesNothing(raw, query.param, query.between);
+  const idle = unvaried(query.param) ?? changesNothing(raw, query.param, query.between);
   if (idle !== null) throw new FlagError(`${file}: --param ${query.param}: ${idle}`);
   if (countModel !== undefined) {
     // a range of counts no scenario may hold (below 0, above 1,000) is the key's own error: it

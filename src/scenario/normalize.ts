@@ -82,6 +82,20 @@ export function normalizePrice(p: HandPrice, caching: { readMultiplier: number; 
 }
 
 /**
+ * Keys that no sweep, crossover or report varies: every point and value of one shares the run
+ * count and the seed (a crossover over them scanned closed forms that have neither).
+ */
+export const UNVARIED: Readonly<Record<string, string>> = {
+  trials: "cannot be varied: every point and value runs the same number of runs (use --trials)",
+  seed: "cannot be varied: each point's runs are seeded from the scenario's seed and the point, and a closed form has no seed",
+};
+
+/** Why a key may not be varied (see UNVARIED), or null. */
+export function unvaried(path: string): string | null {
+  return Object.hasOwn(UNVARIED, path) ? UNVARIED[path]! : null;
+}
+
+/**
  * Why a swept or scanned key changes nothing, or null: caching.readMultiplier and
  * caching.writeMultiplier only stand in for a hand price's missing cache read or write price
  * (normalizePrice), so where every model's is given (by a preset, or by hand) no number reads

@@ -10,7 +10,7 @@ import { ScenarioError } from "../errors.js";
 import { MAX_GRID_POINTS } from "../scenario/bounds.js";
 import { usesExtensions } from "../scenario/extensions.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
-import { changesNothing } from "../scenario/normalize.js";
+import { changesNothing, unvaried } from "../scenario/normalize.js";
 import { isTtlKey, ttlChangesNothing, ttlIdleThroughout } from "../scenario/notes.js";
 import { getPath, noNumericKey, setPath, splitPath } from "../scenario/paths.js";
 import type { SweepAxis } from "../scenario/schema.js";
@@ -19,11 +19,6 @@ import { groupDigits } from "../text.js";
 import { formatNumber } from "./csv.js";
 import { axisValues, gridSize, keptPerAxis, pointAt, spreadIndexes, type Axis, type GridPoint } from "./grid.js";
 
-/** Keys a sweep may not vary: every point shares the run count and the seed. */
-const UNSWEEPABLE: Record<string, string> = {
-  trials: "sweeping trials is meaningless: every point runs the same number of runs (use --trials)",
-  seed: "sweeping the seed is meaningless: each point's seed is derived from the scenario seed and the point",
-};
 
 export interface SweepPoint extends GridPoint {
   /** the validated scenario of this point */
@@ -104,7 +99,8 @@ export function sweepGrid(raw: Record<string, unknown>, file: string, base: Scen
     const same = named.get(key);
     if (same !== undefined) throw new ScenarioError(file, `sweep.${path}`, `names the same key as sweep.${same}`);
     named.set(key, path);
-    if (Object.hasOwn(UNSWEEPABLE, path)) throw new ScenarioError(file, `sweep.${path}`, UNSWEEPABLE[path]!);
+    const fixed = unvaried(path);
+    if (fixed !== null) throw new ScenarioError(file, `sweep.${path}`, fixed);
     if (typeof getPath(rest, path) !== "number") throw new ScenarioError(file, `sweep.${path}`, noNumericKey(rest, path));
     const idle = changesNothing(rest, path, base.strategies);
     if (idle !== null) throw new ScenarioError(file, `sweep.${path}`, idle);
