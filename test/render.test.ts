@@ -474,7 +474,7 @@ describe("the decision in words", () => {
     expect(text).not.toMatch(/infinite/);
   });
 
-  it("from the closed forms: the cheapest by expected cost, and the strategies that have none", () => {
+  it("from the closed forms: the cheapest by expected cost of those that have one, and the strategies that have none (an audit: 'cheapest', the dearest of all)", () => {
     const base = { generator: "g", fixer: "f", context: "fresh" as const, reason: null };
     const results = [
       { ...base, strategy: "g-f", analyticMean: 0.3 },
@@ -482,7 +482,7 @@ describe("the decision in words", () => {
     ];
     const lines = analyticDecisionLines(decideAnalytic(results), results, 300);
     expect(lines).toEqual([
-      "Cheapest by expected cost in the fresh context: g-f (g generates, f fixes).",
+      "Cheapest by expected cost, of those with a closed form, in the fresh context: g-f (g generates, f fixes).",
       "  fresh: $0.30000 per run; not ranked, no closed form for f-f: retry caps (limits) have no closed form",
     ]);
   });

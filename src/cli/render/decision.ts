@@ -262,7 +262,11 @@ export function analyticDecisionText(decision: AnalyticDecision, roster: Roster)
     if (missing.length) parts.push(d.byMean ? `not ranked, ${missing.join("; ")}` : missing.join("; "));
     return { context: d.context, best: d.byMean?.best ?? null, tied: d.byMean?.tied ?? [], sentence: parts.join("; ") };
   });
-  const top = headline("by expected cost", answers, roster, "No strategy has a closed form here; `agentsim run` simulates them.");
+  // a strategy without a closed form is not ranked: the cheapest is of the others only (an audit:
+  // the one strategy with a closed form was "cheapest", 2.3 times what run's cheapest costs)
+  const partial = decision.contexts.some((d) => d.byMean !== null && d.noClosedForm.length > 0);
+  const measure = partial ? "by expected cost, of those with a closed form," : "by expected cost";
+  const top = headline(measure, answers, roster, "No strategy has a closed form here; `agentsim run` simulates them.");
   return { headline: top, contexts: answers, footnote: footnoteOf(top, roster, []) };
 }
 
