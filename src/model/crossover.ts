@@ -701,7 +701,7 @@ export function scanCrossovers(f: (x: number) => number, from: number, to: numbe
   const cross = (j: number, y: number) => {
     if (!last || Math.sign(y) === Math.sign(last.y)) return;
     if (zeros >= 0) roots.push({ value: xs[zeros]!, slope: y - last.y });
-    else roots.push({ ...bisect(f, xs[last.i]!, xs[j]!, last.y), slope: y - last.y });
+    else roots.push({ ...bisect(f, xs[last.i]!, xs[j]!, last.y, y), slope: y - last.y });
   };
   for (let j = 0; j <= steps; j++) {
     const y = ys[j]!;
@@ -723,19 +723,32 @@ export function scanCrossovers(f: (x: number) => number, from: number, to: numbe
 }
 
 /**
+ * A bracket narrowed to the tolerance across which f still changes by more than this many times
+ * what a straight line through its first ends would (|f(lo)| + |f(hi)| against the first change
+ * times the share of the first width left) holds a jump, not a crossing of 0. A continuous f is
+ * locally a line: its ratio is about 1 however narrow the range scanned.
+ */
+const JUMP_RATIO = 1000;
+
+/**
  * The sign change of f in [lo, hi] narrowed by halving. Where f has no value at a midpoint (no
  * scenario, or no closed form there), the bracket cannot be halved: its upper end is returned, the
- * first value known to be past the change, as a step.
+ * first value known to be past the change, as a step. So is a jump, where f changes sign without
+ * passing 0 (a preset's 1-hour write price from a TTL above 300 s: the costs never meet there).
  */
-function bisect(f: (x: number) => number, lo: number, hi: number, fLo: number): { value: number; step?: true } {
+function bisect(f: (x: number) => number, lo: number, hi: number, fLo: number, fHi: number): { value: number; step?: true } {
+  const [width, change] = [hi - lo, Math.abs(fHi - fLo)];
+  const jumped = () => Math.abs(fLo) + Math.abs(fHi) > JUMP_RATIO * change * ((hi - lo) / width);
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
-    if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) return { value: mid };
+    if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) {
+      return jumped() ? { value: hi, step: true } : { value: mid };
+    }
     const fMid = f(mid);
     if (fMid === 0) return { value: mid };
     if (Number.isNaN(fMid)) return { value: hi, step: true };
     if (Math.sign(fMid) === Math.sign(fLo)) [lo, fLo] = [mid, fMid];
-    else hi = mid;
+    else [hi, fHi] = [mid, fMid];
   }
-  return { value: (lo + hi) / 2 };
+  return jumped() ? { value: hi, step: true } : { value: (lo + hi) / 2 };
 }
