@@ -349,7 +349,7 @@ export function mergeFragment(
   const tokens = { ...((raw.tokens as Record<string, unknown>) ?? {}), ...fragment.tokens };
   const { ttlSeconds: _ttl, ...caching } = (raw.caching as Record<string, unknown>) ?? {};
   const merged = { ...raw, name: `${String(raw.name ?? "scenario")}-fitted`, tokens, caching: { ...caching, ...fragment.caching } };
-  const scenario = parseScenario(merged, `${prices.file} (fitted)`);
+  const scenario = parseScenario(merged, `the scenario fitted from the logs with ${prices.file}'s prices`);
   const models = Object.entries(raw.models as Record<string, { price: Record<string, unknown> }>);
   const presets = models.filter(([, m]) => m.price.preset !== undefined).map(([name]) => `models.${name}`);
   const own = models.filter(([, m]) => m.price.cacheWrite !== undefined).map(([name]) => `models.${name}`);

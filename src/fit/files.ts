@@ -81,13 +81,11 @@ export function namedFiles(files: readonly string[]): string {
 
 /** Whether v is a number of tokens a log may hold (see MAX_REQUEST_TOKENS). */
 export function isLogTokens(v: unknown): v is number {
-  // 0 or at least a scenario's smallest: 5e-324 tokens made the fitted scenario's prompt one no
-  // scenario takes, and the message blamed the prices file (an audit)
-  return typeof v === "number" && (v === 0 || v >= RANGES.tokens.smallest) && v <= MAX_REQUEST_TOKENS;
+  return typeof v === "number" && v >= 0 && v <= MAX_REQUEST_TOKENS;
 }
 
 /** What isLogTokens takes, for messages. */
-export const LOG_TOKENS = `a number of tokens: 0, or from ${RANGES.tokens.smallest} to ${groupDigits(MAX_REQUEST_TOKENS)}`;
+export const LOG_TOKENS = `a number of tokens from 0 to ${groupDigits(MAX_REQUEST_TOKENS)}`;
 
 /**
  * A logged value as an error message shows it: JSON, "nothing" for a missing one, and for a

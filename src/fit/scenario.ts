@@ -155,7 +155,8 @@ export function fittedScenario(
     counts: Object.fromEntries(counts.map((c) => [c.generator, { written: c.form, dispersion: writtenDispersion(c, notes) }])),
     tokens,
   };
-  const label = `${prices.file} (fitted)`;
+  // a fitted value no scenario takes comes from the traces (5e-324 tokens a request), not the prices file
+  const label = `the scenario fitted from the traces with ${prices.file}'s prices`;
   for (;;) {
     plan.base = replicateScenario({ ...plan, base }, defs, values);
     try {

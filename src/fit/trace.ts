@@ -157,7 +157,9 @@ function runDigests(records: readonly Located[]): RunDigests {
     hashes.set(group, runs);
     const hash = runs.get(record.run) ?? createHash("sha256");
     runs.set(record.run, hash);
-    hash.update(JSON.stringify(record)).update("\n");
+    // without its number: a run is matched by number, and counted by content (see repeatedRuns)
+    const { run: _run, ...content } = record;
+    hash.update(JSON.stringify(content)).update("\n");
   }
   return new Map([...hashes].map(([group, runs]) => [group, new Map([...runs].map(([run, hash]) => [run, hash.digest("hex")]))]));
 }
@@ -165,16 +167,28 @@ function runDigests(records: readonly Located[]): RunDigests {
 /**
  * Where one file's runs repeat another's: a strategy and context in which every run of the file
  * with fewer of them, but one (the last run of a file cut by lines may be cut short), at least
- * 10, equals the other's run of the same number. Runs of independent seeds match so only where a
- * run is nearly certain: with a chance q of two runs being equal, q^(n - 1) for n runs.
+ * 10, equals the other's run of the same number, and so do its rare runs (those that occur once
+ * in the file), but one, at least one. Runs of independent seeds match so where a run is nearly
+ * certain (one bug fixed at once in 99% of runs: 99 of 100 runs of two seeds were equal), but not
+ * in the runs that are not the common one; a file with no rare run tells nothing (its runs are all
+ * alike, and counted twice change no estimate).
  */
 function repeatedRuns(mine: RunDigests, theirs: RunDigests): { strategy: string; context: string; same: number; runs: number } | null {
   for (const [group, runs] of mine) {
     const other = theirs.get(group);
     if (!other) continue;
-    let same = 0;
-    for (const [run, digest] of runs) if (other.get(run) === digest) same++;
-    if (same >= 10 && same >= Math.min(runs.size, other.size) - 1) {
+    const occurrences = new Map<string, number>();
+    for (const digest of runs.values()) occurrences.set(digest, (occurrences.get(digest) ?? 0) + 1);
+    let [same, rare, rareSame] = [0, 0, 0];
+    for (const [run, digest] of runs) {
+      const equal = other.get(run) === digest;
+      if (equal) same++;
+      if (other.has(run) && occurrences.get(digest) === 1) {
+        rare++;
+        if (equal) rareSame++;
+      }
+    }
+    if (same >= 10 && same >= Math.min(runs.size, other.size) - 1 && rareSame >= Math.max(1, rare - 1)) {
       const [strategy, context] = JSON.parse(group) as [string, string];
       return { strategy, context, same, runs: runs.size };
     }
