@@ -305,14 +305,20 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   if (lattice !== null) return query.contexts.flatMap((ctx) => latticeCrossovers(raw, file, query, ctx, meter, lattice));
   const at = (x: number) => parseScenario(withPath(raw, query.param, x), file);
   if (isTtlKey(query.param)) {
-    const ends = [query.from, query.to].flatMap((x) => {
-      try {
-        return [at(x)];
-      } catch {
-        return []; // a value the key may not take is left out below
+    // the first and last values of the scan the key may take (--from 0 is none: a TTL is above 0)
+    const firstValid = (xs: number[]): Scenario[] => {
+      for (const x of xs) {
+        try {
+          return [at(x)];
+        } catch {
+          // a value the key may not take is left out below
+        }
       }
-    });
-    const idleTtl = ends.length === 2 ? ttlIdleThroughout(ends) : null;
+      return [];
+    };
+    const xs = grid(query.from, query.to, query.steps);
+    const ends = [...firstValid(xs), ...firstValid(xs.reverse())];
+    const idleTtl = ends.length > 0 ? ttlIdleThroughout(ends) : null;
     if (idleTtl !== null) throw new FlagError(`${file}: --param ${query.param}: changes nothing: ${idleTtl}`);
   }
   return query.contexts.flatMap((ctx) => {
