@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scratchFolder } from "./scratch.js";
@@ -486,6 +486,15 @@ describe("sweep", () => {
     expect(await userErrorAsync(mergeFiles([parts[1]!, parts[2]!, edited], out))).toMatch(
       /edited-1\.csv: not a shard of the same sweep as .*3-2\.csv \(trials 100000 vs 2000; the fingerprints agree, so a record was edited\)$/,
     );
+    // compared whole, not as the message cuts them (a review: an edit in the middle of a long value passed)
+    writeFileSync(recordFile(edited), JSON.stringify({ ...first, scenario: `${"a".repeat(70)}b${"a".repeat(70)}` }));
+    const parts2 = parts.slice(1).map((p) => {
+      const copy = join(dir, `long-${basename(p)}`);
+      writeFileSync(copy, readFileSync(p));
+      writeFileSync(recordFile(copy), JSON.stringify({ ...JSON.parse(readFileSync(recordFile(p), "utf8")), scenario: `${"a".repeat(70)}c${"a".repeat(70)}` }));
+      return copy;
+    });
+    expect(await userErrorAsync(mergeFiles([...parts2, edited], out))).toMatch(/edited-1\.csv: not a shard of the same sweep as .*long-3-2\.csv \(scenario "a+…a+" \(143 characters\) vs "a+…a+" \(143 characters\); the fingerprints agree, so a record was edited\)$/);
     writeFileSync(recordFile(edited), JSON.stringify({ ...first, sweep: "0".repeat(64) }).replace(/"seed":[^,]*/, `"seed":${"[".repeat(20_000)}${"]".repeat(20_000)}`));
     expect(await userErrorAsync(mergeFiles([parts[1]!, parts[2]!, edited], out))).toMatch(/edited-1\.csv: not a shard of the same sweep as .*3-2\.csv \(seed a value nested too deeply to show vs \d+\)$/);
     writeFileSync(recordFile(edited), " ".repeat(70_000));

@@ -92,9 +92,17 @@ export function checkShardSet(inputs: readonly { file: string; record: SweepReco
   const [first, ...rest] = inputs;
   if (!first) throw new UserError("merge needs at least one CSV file");
   const told = (v: unknown) => (v === undefined ? "(not recorded)" : shownJson(v, 60));
+  // compared whole: told() cuts a long value in the middle, where an edit would pass unseen
+  const whole = (v: unknown) => {
+    try {
+      return v === undefined ? "" : JSON.stringify(v);
+    } catch {
+      return null; // nested too deeply to serialize: equal to nothing
+    }
+  };
   for (const { file, record } of rest) {
     const differs = (["agentsim", "scenario", "seed", "trials", "gridPoints"] as const)
-      .filter((k) => told(record[k]) !== told(first.record[k]))
+      .filter((k) => whole(record[k]) === null || whole(record[k]) !== whole(first.record[k]))
       .map((k) => `${k} ${told(record[k])} vs ${told(first.record[k])}`);
     if (record.sweep === first.record.sweep && differs.length === 0) continue;
     // one fingerprint with other fields: a record was edited (its trials and seed went into the
