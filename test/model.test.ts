@@ -966,16 +966,20 @@ describe("crossovers", () => {
     expect(scanCrossovers(holed, 0, 2, 1)).toEqual([{ value: 2, slope: 2, step: true }]);
     // a jump across 0 is a step at the first value past it, not a root where the two cost the same
     // (an audit: a preset's 1-hour write price from 300 s was "bisection" at 300.00000005)
+    // whatever the grid (a review: a steep root was a step at --steps 40 and a root at 400)
     const jump = (x: number) => (x > 300 ? -0.059 : 0.069);
-    const [stepped] = scanCrossovers(jump, 60, 3600, 400);
-    expect(stepped).toMatchObject({ step: true });
-    expect(stepped!.value).toBeGreaterThan(300);
-    expect(stepped!.value).toBeLessThan(300 * (1 + 1e-9));
-    // a steep continuous change is still a root, without the step, as is a line over a range of a millionth
-    const [steep] = scanCrossovers((x) => Math.tanh(300 - x), 60, 3600, 400);
-    expect(steep).toEqual({ value: expect.closeTo(300, 6), slope: expect.any(Number) });
-    const [narrow] = scanCrossovers((x) => x - 300, 300 - 1e-4, 300 + 3e-4, 400);
-    expect(narrow).toEqual({ value: expect.closeTo(300, 6), slope: expect.any(Number) });
+    for (const steps of [1, 40, 400]) {
+      const [stepped] = scanCrossovers(jump, 60, 3600, steps);
+      expect(stepped).toMatchObject({ step: true });
+      expect(stepped!.value).toBeGreaterThan(300);
+      expect(stepped!.value).toBeLessThan(300 * (1 + 1e-9));
+      // a steep continuous change is still a root, without the step (the CDF of a tool time of
+      // spread 0.01 s against a TTL), as is a line over a range of a millionth
+      for (const steep of [(x: number) => Math.tanh(1e4 * (300 - x)), (x: number) => 0.5 - 1 / (1 + Math.exp(-(x - 300) / 0.01))]) {
+        expect(scanCrossovers(steep, 60, 3600, steps)).toEqual([{ value: expect.closeTo(300, 6), slope: expect.any(Number) }]);
+      }
+      expect(scanCrossovers((x) => x - 300, 300 - 1e-4, 300 + 3e-4, steps)).toEqual([{ value: expect.closeTo(300, 6), slope: expect.any(Number) }]);
+    }
   });
 
   it("found by an independent finder: no false root next to a left-out value or at a range's end", () => {

@@ -729,12 +729,14 @@ export function scanCrossovers(f: (x: number) => number, from: number, to: numbe
 }
 
 /**
- * A bracket narrowed to the tolerance across which f still changes by more than this many times
- * what a straight line through its first ends would (|f(lo)| + |f(hi)| against the first change
- * times the share of the first width left) holds a jump, not a crossing of 0. A continuous f is
- * locally a line: its ratio is about 1 however narrow the range scanned.
+ * How a jump is told from a root: a continuous f is a line near its root, so |f(lo)| + |f(hi)|
+ * shrinks with the bracket: by 2^10 over its last 10 halvings. Where it shrinks by less than
+ * 2^10 / JUMP_RATIO (about 10 times), f jumps there. Judged on the bracket's own history, so
+ * neither the grid (--steps) nor the range's width decides it; a bracket halved fewer than 10
+ * times is judged against its first width, where a jump needs the same shrink to be seen.
  */
-const JUMP_RATIO = 1000;
+const JUMP_LOOKBACK = 10;
+const JUMP_RATIO = 100;
 
 /**
  * The sign change of f in [lo, hi] narrowed by halving. Where f has no value at a midpoint (no
@@ -743,18 +745,25 @@ const JUMP_RATIO = 1000;
  * passing 0 (a preset's 1-hour write price from a TTL above 300 s: the costs never meet there).
  */
 function bisect(f: (x: number) => number, lo: number, hi: number, fLo: number, fHi: number): { value: number; step?: true } {
-  const [width, change] = [hi - lo, Math.abs(fHi - fLo)];
-  const jumped = () => Math.abs(fLo) + Math.abs(fHi) > JUMP_RATIO * change * ((hi - lo) / width);
+  // the bracket's width and |f(lo)| + |f(hi)| after each halving
+  const history: { width: number; sum: number }[] = [];
+  const note = () => history.push({ width: hi - lo, sum: Math.abs(fLo) + Math.abs(fHi) });
+  const jumped = (): boolean => {
+    const now = history.at(-1)!;
+    const then = history[Math.max(0, history.length - 1 - JUMP_LOOKBACK)]!;
+    return now.sum > JUMP_RATIO * then.sum * (now.width / then.width);
+  };
+  const done = (value: number) => (jumped() ? { value: hi, step: true as const } : { value });
+  note();
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
-    if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) {
-      return jumped() ? { value: hi, step: true } : { value: mid };
-    }
+    if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) return done(mid);
     const fMid = f(mid);
     if (fMid === 0) return { value: mid };
     if (Number.isNaN(fMid)) return { value: hi, step: true };
     if (Math.sign(fMid) === Math.sign(fLo)) [lo, fLo] = [mid, fMid];
     else [hi, fHi] = [mid, fMid];
+    note();
   }
-  return jumped() ? { value: hi, step: true } : { value: (lo + hi) / 2 };
+  return done((lo + hi) / 2);
 }
