@@ -44,7 +44,8 @@ export function shownJson(v: unknown, max = 80): string {
   const cut = (at: number) => (/[\uD800-\uDBFF]/.test(text[at - 1] ?? "") ? at - 1 : at);
   const head = text.slice(0, cut(Math.ceil(max / 2)));
   const tail = text.slice(cut(text.length - Math.floor(max / 2)));
-  return `${head}…${tail} (${groupDigits(text.length)} characters)`;
+  // a string's own length (its JSON has two quotes more: an id of 1,001 was "1,003 characters", a review)
+  return `${head}…${tail} (${groupDigits(typeof v === "string" ? v.length : text.length)} characters)`;
 }
 
 /** The word for n of a thing: "point" for 1, else "points" (or the plural given). */

@@ -354,7 +354,7 @@ strategies:
     writeFileSync(join(root, "long.jsonl"), line.replace(/"strategy":"[^"]*"/, `"strategy":"${"a".repeat(1_000_000)}"`) + "\n");
     const { code, stderr } = agentsim("fit", join(root, "long.jsonl"), "--bootstrap", "0");
     expect(code).toBe(2);
-    expect(stderr).toMatch(/long\.jsonl:1: strategy: .*"aaaa.*…aaa.*" \(1,000,002 characters\)\n$/);
+    expect(stderr).toMatch(/long\.jsonl:1: strategy: .*"aaaa.*…aaa.*" \(1,000,000 characters\)\n$/);
     expect(stderr.length).toBeLessThan(400);
   });
 
@@ -532,7 +532,7 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     writeFileSync(join(logs, "long.jsonl"), readFileSync(source, "utf8").replace(/"model":\s*"claude-sonnet-4-5-20250929"/, `"model": "${"a".repeat(200_000)}"`));
     const { code, stdout, stderr } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0");
     expect([code, stdout]).toEqual([2, ""]);
-    expect(stderr).toMatch(/long\.jsonl:\d+: message\.model: must be a model id of at most 1,000 characters, got "a{39}…a{39}" \(200,002 characters\)\n$/);
+    expect(stderr).toMatch(/long\.jsonl:\d+: message\.model: must be a model id of at most 1,000 characters, got "a{39}…a{39}" \(200,000 characters\)\n$/);
   });
 
   it("a model id that would not print as itself (ESC, a right-to-left override, a lone surrogate) is one line, exit code 2", () => {

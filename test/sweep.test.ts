@@ -248,8 +248,8 @@ describe("points", () => {
         /^s\.yaml: sweep\.models\.weak\.fix\.hard: value 1\.5 at point 7: must be a probability in \[0\.0001, 1\]/,
       ],
       [{ "models.weak.bugs.count": [2, 3] }, /^s\.yaml: sweep\.models\.weak\.bugs\.count: value 3 at point 1: models\.weak\.bugs\.hardFraction: /],
-      [{ trials: [10, 20] }, /^s\.yaml: sweep\.trials: cannot be varied: every point and value runs the same number of runs \(use --trials\)$/],
-      [{ seed: [1, 2] }, /^s\.yaml: sweep\.seed: cannot be varied: each point's runs are seeded from the scenario's seed and the point/],
+      [{ trials: [10, 20] }, /^s\.yaml: sweep\.trials: cannot be varied: a sweep runs each point the same number of runs \(its --trials\), and a closed form has none$/],
+      [{ seed: [1, 2] }, /^s\.yaml: sweep\.seed: cannot be varied: a sweep seeds each point from the scenario's seed and the point, and a closed form has no seed$/],
       [{}, /^s\.yaml: sweep: must name at least one key/],
       [{ "caching.readMultiplier": { from: 0, to: 1, steps: 2, scale: "log" } }, /^s\.yaml: sweep\.caching\.readMultiplier: a log range/],
     ];
@@ -494,7 +494,7 @@ describe("sweep", () => {
       writeFileSync(recordFile(copy), JSON.stringify({ ...JSON.parse(readFileSync(recordFile(p), "utf8")), scenario: `${"a".repeat(70)}c${"a".repeat(70)}` }));
       return copy;
     });
-    expect(await userErrorAsync(mergeFiles([...parts2, edited], out))).toMatch(/edited-1\.csv: not a shard of the same sweep as .*long-3-2\.csv \(scenario "a+…a+" \(143 characters\) vs "a+…a+" \(143 characters\); the fingerprints agree, so a record was edited\)$/);
+    expect(await userErrorAsync(mergeFiles([...parts2, edited], out))).toMatch(/edited-1\.csv: not a shard of the same sweep as .*long-3-2\.csv \(scenario "a+…a+" \(141 characters\) vs "a+…a+" \(141 characters\); the fingerprints agree, so a record was edited\)$/);
     writeFileSync(recordFile(edited), JSON.stringify({ ...first, sweep: "0".repeat(64) }).replace(/"seed":[^,]*/, `"seed":${"[".repeat(20_000)}${"]".repeat(20_000)}`));
     expect(await userErrorAsync(mergeFiles([parts[1]!, parts[2]!, edited], out))).toMatch(/edited-1\.csv: not a shard of the same sweep as .*3-2\.csv \(seed a value nested too deeply to show vs \d+\)$/);
     writeFileSync(recordFile(edited), " ".repeat(70_000));

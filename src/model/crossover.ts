@@ -655,15 +655,18 @@ export function bestAttempts(fileData: Record<string, unknown>, file: string, qu
   const base = parseScenario(raw, file);
   const meter = scanMeter(query.param, rangeFlags({ ...query, from, to }, false), false);
   return query.contexts.flatMap((context) => {
+    let why: string | null = null; // the first k's reason, where it has no closed form
     const costs = scenarios.map(({ k, scenario }) => {
       const st = scenario.strategies.find((s) => s.name === name)!;
-      const cost = expectedMean(scenario, st, context).mean;
+      const { mean: cost, reason } = expectedMean(scenario, st, context);
+      why ??= reason;
       meter(k);
       return { value: k, cost };
     });
     const known = costs.filter((c) => c.cost !== null) as { value: number; cost: number }[];
     if (known.length === 0) {
-      const reason = `${name} (${context}) has no closed form for any attempts in [${from}, ${to}]`;
+      // what to change, not only that there is none (a review)
+      const reason = `${name} (${context}) has no closed form for any attempts in [${from}, ${to}]: ${why ?? "no closed form"}`;
       // like the root scans, a context without a closed form is skipped where the caller collects them
       if (!query.onSkip) throw new UserError(reason);
       query.onSkip(context, reason, new UserError(reason));

@@ -86,8 +86,8 @@ export function normalizePrice(p: HandPrice, caching: { readMultiplier: number; 
  * count and the seed (a crossover over them scanned closed forms that have neither).
  */
 export const UNVARIED: Readonly<Record<string, string>> = {
-  trials: "cannot be varied: every point and value runs the same number of runs (use --trials)",
-  seed: "cannot be varied: each point's runs are seeded from the scenario's seed and the point, and a closed form has no seed",
+  trials: "cannot be varied: a sweep runs each point the same number of runs (its --trials), and a closed form has none",
+  seed: "cannot be varied: a sweep seeds each point from the scenario's seed and the point, and a closed form has no seed",
 };
 
 /** Why a key may not be varied (see UNVARIED), or null. */

@@ -9,7 +9,7 @@
 import { strategyModels } from "./ladder.js";
 import { keyPath, splitPath } from "./paths.js";
 import { hasTimeModel } from "./clock.js";
-import { oneHourWriteMissing, ttlChangesPrice } from "./preset.js";
+import { oneHourPriceAbove, oneHourWriteMissing, ttlChangesPrice } from "./preset.js";
 import type { Scenario } from "./types.js";
 
 export function scenarioNotes(scenario: Scenario): string[] {
@@ -51,7 +51,10 @@ export function ttlChangesNothing(scenario: Scenario): string | null {
   }
   const clockless = !scenario.strategies.some((strategy) => hasTimeModel(scenario, strategy));
   if (clockless && !used.some((m) => m.price.preset !== null && ttlChangesPrice(m.price.preset, ttl))) {
-    return "no time passes in the strategies' runs, so no cache entry expires (give the models a speed, or the tests a toolSeconds)";
+    // a longer lifetime may pick a preset's 1-hour write price, a change of cost (a review)
+    const above = used.map((m) => (m.price.preset === null ? null : oneHourPriceAbove(m.price.preset))).find((s) => s !== null);
+    const longer = above === undefined ? "" : `, or a lifetime above ${above} s, which picks the presets' 1-hour cache write price`;
+    return `no time passes in the strategies' runs, so no cache entry expires (give the models a speed, or the tests a toolSeconds${longer})`;
   }
   return null;
 }

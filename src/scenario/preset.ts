@@ -62,6 +62,11 @@ export function oneHourWriteMissing(id: string, ttlSeconds: number | null): numb
   return found.cacheWrite1h === null ? found.cacheWrite : null;
 }
 
+/** The lifetime above which a preset's cache writes cost its 1-hour price, where that differs; else null. */
+export function oneHourPriceAbove(id: string): number | null {
+  return table && ttlChangesPrice(id, table.DEFAULT_CACHE_SECONDS + 1) ? table.DEFAULT_CACHE_SECONDS : null;
+}
+
 /** Whether a cache lifetime prices a preset otherwise than no lifetime does (its 1-hour write price). */
 export function ttlChangesPrice(id: string, ttlSeconds: number | null): boolean {
   const found = table?.findPreset(id);
