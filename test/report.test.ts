@@ -17,7 +17,8 @@ import { scratchFolder } from "./scratch.js";
 import { evaluateScenario, type SimResult } from "../src/evaluate/evaluate.js";
 import { collectReport } from "../src/report/collect.js";
 import { renderPage } from "../src/report/page.js";
-import { cheapestMap, dollarFormat, sweepChart } from "../src/report/charts.js";
+import { breakdownChart, cheapestMap, dollarFormat, sweepChart } from "../src/report/charts.js";
+import { toSvg } from "../src/report/svg.js";
 import { strategyColours } from "../src/report/palette.js";
 import { planCrossover, crossoverData, CROSSOVER_TRIALS } from "../src/report/crossover.js";
 import { drawnSweep, panelRows, sweepData } from "../src/report/sweep.js";
@@ -272,6 +273,19 @@ describe("the cheapest-strategy map", () => {
     const big = map(80, 40);
     expect([big.spec.width, big.spec.height, big.spec.layer.length]).toEqual([520, 600, 1]);
     expect(big.spec.layer[0].encoding.x.axis.labelOverlap).toBe("parity");
+  });
+});
+
+describe("charts of many bars and cells", () => {
+  it("draw 1,500 bars and a map of 1,000 rows: a sort by a list overflowed Vega's parser at about 1,000 (an audit: a stack trace after the runs)", async () => {
+    const bars = Array.from({ length: 1500 }, (_, i) => `m${i % 3} in s${i}`);
+    const rows = bars.map((bar, i) => ({ bar, context: "shared", category: "generation", value: 1 + (i % 7) }));
+    const svg = await toSvg(breakdownChart(rows, bars, ["shared"], { domain: ["generation"], range: ["#000"] }));
+    // in the order given, not the alphabet's (s10 before s2)
+    expect(svg.indexOf(">m1 in s10<")).toBeGreaterThan(svg.indexOf(">m2 in s2<"));
+    const labels = (n: number) => Array.from({ length: n }, (_, i) => String(i));
+    const cells = labels(2).flatMap((a) => labels(1000).map((b) => ({ a, b, context: "shared", strategy: "s", margin: "clear", note: "" })));
+    expect(await toSvg(cheapestMap(["x", "y"], { contexts: ["shared"], a: labels(2), b: labels(1000) }, cells, { domain: ["s"], range: ["#000"] }))).toMatch(/^<svg/);
   });
 });
 

@@ -163,10 +163,11 @@ function barTotals(rows: readonly BreakdownRow[]): number[] {
 /** Horizontal stacked bars of the mean cost per run by category, one panel per context. */
 export function breakdownChart(rows: BreakdownRow[], bars: string[], contexts: string[], categories: ColourScale): TopLevelSpec {
   const order = Object.fromEntries(categories.domain.map((c, i) => [c, i]));
+  const place = new Map(bars.map((bar, i) => [bar, i]));
   return {
     $schema: SCHEMA,
     description: "Mean cost per run by category, per strategy and context",
-    data: { values: rows.map((r) => ({ ...r, order: order[r.category] })) },
+    data: { values: rows.map((r) => ({ ...r, order: order[r.category], place: place.get(r.bar) })) },
     facet: { row: { field: "context", type: "nominal", title: null, sort: contexts, header: { labelAngle: 0, labelAlign: "left", labelFontWeight: "bold" } } },
     spec: {
       width: WIDTH - 120,
@@ -174,7 +175,9 @@ export function breakdownChart(rows: BreakdownRow[], bars: string[], contexts: s
       mark: { type: "bar", stroke: "white", strokeWidth: 0.5 },
       encoding: {
         // the longest label, a model's and a strategy's names (24 + 49 characters), whole
-        y: { field: "bar", type: "nominal", title: null, sort: bars, axis: { labelLimit: 0 } },
+        // sorted by a field, not by the list: Vega-Lite makes a list into one nested expression,
+        // whose parse overflowed the stack at about 1,000 bars (an audit)
+        y: { field: "bar", type: "nominal", title: null, sort: { field: "place", op: "min" }, axis: { labelLimit: 0 } },
         x: { field: "value", type: "quantitative", aggregate: "sum", stack: "zero", title: "mean cost ($ per run)", axis: { format: dollarFormat(barTotals(rows)) } },
         color: {
           field: "category",
@@ -334,10 +337,14 @@ export function cheapestMap(
   const width = columns * 44 <= MAP_WIDTH ? { step: 44 } : MAP_WIDTH;
   const height = rows * 30 <= MAP_HEIGHT ? { step: 30 } : MAP_HEIGHT;
   const labelled = mapCellsLabelled(columns, rows);
+  // the axes sorted by a field (see breakdownChart): a grid may keep 1,000 values of one key
+  const [aPlace, bPlace] = [new Map(orders.a.map((l, i) => [l, i])), new Map(orders.b.map((l, i) => [l, i]))];
+  const x = { field: "a", type: "ordinal" as const, sort: { field: "aPlace", op: "min" as const } };
+  const y = { field: "b", type: "ordinal" as const, sort: { field: "bPlace", op: "min" as const, order: "descending" as const } };
   return {
     $schema: SCHEMA,
     description: `The cheapest strategy by mean cost over ${keys[0]} and ${keys[1]}`,
-    data: { values: cells },
+    data: { values: cells.map((c) => ({ ...c, aPlace: aPlace.get(c.a), bPlace: bPlace.get(c.b) })) },
     facet: { column: { field: "context", type: "nominal", title: null, sort: orders.contexts, header: { labelFontWeight: "bold" } } },
     spec: {
       width,
@@ -346,8 +353,8 @@ export function cheapestMap(
         {
           mark: { type: "rect", stroke: "white", strokeWidth: typeof width === "number" ? 0 : 1 },
           encoding: {
-            x: { field: "a", type: "ordinal", title: keys[0], sort: orders.a, axis: { labelAngle: orders.a.some((l) => l.length > 5) ? -45 : 0, labelOverlap: "parity" } },
-            y: { field: "b", type: "ordinal", title: keys[1], sort: [...orders.b].reverse(), axis: { labelOverlap: "parity" } },
+            x: { ...x, title: keys[0], axis: { labelAngle: orders.a.some((l) => l.length > 5) ? -45 : 0, labelOverlap: "parity" } },
+            y: { ...y, title: keys[1], axis: { labelOverlap: "parity" } },
             color: { ...strategyColour(colours, [...new Set(cells.map((c) => c.strategy))]), title: "cheapest by mean" },
             opacity: {
               field: "margin",
@@ -364,8 +371,8 @@ export function cheapestMap(
               {
                 mark: { type: "text" as const, fontSize: 10 },
                 encoding: {
-                  x: { field: "a", type: "ordinal" as const, sort: orders.a },
-                  y: { field: "b", type: "ordinal" as const, sort: [...orders.b].reverse() },
+                  x,
+                  y,
                   text: { field: "note" },
                   // white on a faded cell was hardly legible (contrast about 1.5:1)
                   color: { condition: { test: "datum.margin === 'within noise'", value: "#222" }, value: "white" },
