@@ -162,6 +162,19 @@ describe("validation errors name the key path, on one line", () => {
     expectKeyError(edit((r) => (r.strategies = {})), "strategies", /at least one strategy/);
   });
 
+  it("at most 100 strategies, listed or every pair of the models: 300 models made 90,000, and analytic ran past two minutes (an audit)", () => {
+    const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`s${i}`, { generator: "strong", fixer: "weak" }]));
+    expect(parseScenario(edit((r) => (r.strategies = many(100))), FILE).strategies).toHaveLength(100);
+    expectKeyError(edit((r) => (r.strategies = many(101))), "strategies", /^bad\.yaml: strategies: lists 101 strategies, more than the 100 a scenario may compare: use several scenarios$/);
+    const models = (n: number) => (r: Raw) => {
+      const base = (r.models as Record<string, unknown>).weak;
+      r.models = Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${i}`, base]));
+      delete r.strategies;
+    };
+    expect(parseScenario(edit(models(10)), FILE).strategies).toHaveLength(100);
+    expectKeyError(edit(models(11)), "models", /^bad\.yaml: models: 11 models make 121 strategies \(each generating with each fixing\), more than the 100 a scenario may compare: list the strategies you mean under strategies$/);
+  });
+
   it("trials below 2: no standard error", () => {
     expectKeyError(edit((r) => (r.trials = 0)), "trials", /whole number in \[2, /);
     expectKeyError(edit((r) => (r.trials = 1)), "trials", /whole number in \[2, /);

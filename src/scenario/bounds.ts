@@ -46,6 +46,13 @@ export const MAX_GRID_POINTS = 100_000;
  */
 export const MAX_LADDER_REQUESTS = 10_000;
 
+/**
+ * Strategies a scenario compares at most: each is worked out, simulated, tabled and drawn (a file
+ * of 300 models made 90,000 default strategies, and analytic ran past two minutes without a word;
+ * a report of 576 was 20 MB of charts); beyond a few dozen no table or page is read anyway.
+ */
+export const MAX_STRATEGIES = 100;
+
 /** Expected fix attempts per run at most (see `checkExpectedAttempts`). */
 export const MAX_EXPECTED_ATTEMPTS = 100_000;
 

@@ -5,6 +5,8 @@
  * normalized scenario).
  */
 import { ScenarioError } from "../errors.js";
+import { groupDigits } from "../text.js";
+import { MAX_STRATEGIES } from "./bounds.js";
 import { fixingModels, hasBoundedEnd, rateKey, rungKey, rungRates } from "./ladder.js";
 import type { ParsedScenario } from "./schema.js";
 import type { FixRate, FixRung, Scenario } from "./types.js";
@@ -43,6 +45,16 @@ export function shapeChecks(p: ParsedScenario, file: string): void {
     }
   }
   const defined = Object.keys(p.models);
+  // before the default strategies are made: every ordered pair of models
+  const listed = p.strategies ? Object.keys(p.strategies).length : null;
+  if ((listed ?? defined.length ** 2) > MAX_STRATEGIES) {
+    if (listed !== null) fail("strategies", `lists ${groupDigits(listed)} strategies, more than the ${MAX_STRATEGIES} a scenario may compare: use several scenarios`);
+    fail(
+      "models",
+      `${groupDigits(defined.length)} models make ${groupDigits(defined.length ** 2)} strategies (each generating with each fixing), more than the ` +
+        `${MAX_STRATEGIES} a scenario may compare: list the strategies you mean under strategies`,
+    );
+  }
   const model = (path: string, name: string) => {
     if (!Object.hasOwn(p.models, name)) fail(path, `unknown model ${JSON.stringify(name)} (defined: ${defined.join(", ")})`);
   };
