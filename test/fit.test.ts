@@ -9,7 +9,7 @@
  * 4 sqrt(0.95 x 0.05 / n) of 0.95.
  */
 import { describe, expect, it } from "vitest";
-import { inThisThread, replicateStarts, runReplicates } from "../src/fit/bootstrap.js";
+import { bootstrap, inThisThread, REPLICATES_PER_TASK, replicateStarts, runReplicates } from "../src/fit/bootstrap.js";
 import { describeCountForm, dispersionTest, summarizeCounts } from "../src/fit/counts.js";
 import { compileFitData, patternCounts, unitWeights } from "../src/fit/data.js";
 import { estimate } from "../src/fit/estimate.js";
@@ -464,5 +464,19 @@ describe("an empirical token law thinned to at most 1,000 values", () => {
     expect(half[1]).toBeCloseTo(2.5 / 1.5, 12);
     // few values are kept as they are
     expect(thinSorted([1, 2, 3], 1000)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("the bootstrap's progress", () => {
+  it("is told as its tasks are done, up to every replicate (fit --bootstrap 100,000 ran for minutes without a word: an audit)", async () => {
+    const seen: [number, number][] = [];
+    const B = 3 * REPLICATES_PER_TASK + 7;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const runner = async (task: { from: number; to: number }) => Array.from({ length: task.to - task.from }, () => ({ values: [] })) as any;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const replicates = await bootstrap(runner, {} as any, B, (done, total) => seen.push([done, total]));
+    expect(replicates).toHaveLength(B);
+    expect(seen.map(([done]) => done)).toEqual([REPLICATES_PER_TASK, 2 * REPLICATES_PER_TASK, 3 * REPLICATES_PER_TASK, B]);
+    expect(new Set(seen.map(([, total]) => total))).toEqual(new Set([B]));
   });
 });

@@ -122,10 +122,23 @@ export const inThisThread: ReplicateRunner = (task) => Promise.resolve(runReplic
 export const REPLICATES_PER_TASK = 25;
 
 /** All B replicates, in index order, computed by `runner` in slices. */
-export async function bootstrap(runner: ReplicateRunner, base: Omit<BootstrapTask, "from" | "to">, B: number): Promise<Replicate[]> {
+export async function bootstrap(
+  runner: ReplicateRunner,
+  base: Omit<BootstrapTask, "from" | "to">,
+  B: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Replicate[]> {
   const tasks: Promise<Replicate[]>[] = [];
+  let done = 0;
   for (let from = 0; from < B; from += REPLICATES_PER_TASK) {
-    tasks.push(runner({ ...base, from, to: Math.min(B, from + REPLICATES_PER_TASK) }));
+    const to = Math.min(B, from + REPLICATES_PER_TASK);
+    tasks.push(
+      runner({ ...base, from, to }).then((replicates) => {
+        done += to - from;
+        onProgress?.(done, B);
+        return replicates;
+      }),
+    );
   }
   return (await Promise.all(tasks)).flat();
 }

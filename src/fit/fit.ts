@@ -80,6 +80,8 @@ export interface FitOptions {
   prices: { file: string; raw: Record<string, unknown> } | null;
   /** where the replicates are computed: the fit pool's runner, or runReplicates in this thread */
   runner: ReplicateRunner;
+  /** called as the bootstrap's replicates are done (a progress bar: 100,000 of them took minutes without a word) */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const plural = (n: number, word: string) => `${groupDigits(n)} ${noun(n, word)}`;
@@ -239,6 +241,7 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
           options.runner,
           { data, seed: options.seed, start: full.mixture.oneClass ? null : full.mixture.params, plan: fitted?.plan ?? null, unidentified },
           options.bootstrap,
+          options.onProgress,
         )
       : [];
 

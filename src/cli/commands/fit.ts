@@ -21,6 +21,7 @@ import { groupDigits, listed, noun } from "../../text.js";
 import { seedFlag, textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
 import { money, num, percent } from "../format.js";
+import { progressBar } from "../progress.js";
 import { toJson } from "../json.js";
 import { plainTable, shortenMiddle, terminalWidth, textWidth, unbroken, wrap, type Column } from "../render/layout.js";
 
@@ -90,6 +91,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
     const records = readTraceFiles(expandLogPaths(args.traces));
     const runs = assembleRuns(records);
     const pool = args.bootstrap > 0 ? new FitPool(Math.min(args.threads, Math.ceil(args.bootstrap / REPLICATES_PER_TASK))) : null;
+    const progress = progressBar(cli.stderr, "bootstrap", "replicates");
     let report: FitReport;
     try {
       report = await fitRuns(runs, {
@@ -97,8 +99,10 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
         seed: args.seed,
         prices: prices && { file: prices.file, raw: prices.raw },
         runner: pool ? pool.runner : () => Promise.resolve([]),
+        onProgress: progress.update,
       });
     } finally {
+      progress.stop();
       await pool?.close();
     }
     if (args.out) {
