@@ -585,6 +585,25 @@ for (const name of isMainThread ? names : []) execFileSync("mkfifo", [out + name
     expect(agentsim("crossover", unused, "--param", "caching.readMultiplier", "--from", "0.1", "--to", "1")).toMatchObject({ code: 2, stderr: expect.stringContaining(idle) });
   });
 
+  it("a report's default crossover chart too costly to scan is left out with why, and the page is written (an audit: refused, naming flags no one gave)", () => {
+    const tiered = (input: number, output: number) => `{ input: ${input}, output: ${output}, longContext: { above: 52000, input: ${2 * input}, output: ${2 * output} } }`;
+    const file = scenarioFile(`name: tier-mid
+seed: 1
+trials: 200
+models:
+  strong: { price: ${tiered(5, 25)}, bugs: { count: 50, hardFraction: 0.5 }, fix: { easy: 0.02, hard: 0.011 } }
+  weak: { price: ${tiered(1, 5)}, bugs: { count: 50, hardFraction: 0.5 }, fix: { easy: 0.015, hard: 0.011 } }
+tokens: { prompt: 1000, generation: 1000, fixOutput: 5, errorTrace: 5 }
+`);
+    const page = join(scratchFolder("costly"), "r.html");
+    expect(agentsim("report", file, "--out", page)).toMatchObject({ code: 0 });
+    expect(readFileSync(page, "utf8")).toMatch(
+      /<h2 id="crossover">Crossover<\/h2>\n<p>The crossover chart along models\.strong\.bugs\.count from 0 to 100 is left out: at models\.strong\.bugs\.count = \d+ \(the \d+th value scanned\) the closed forms passed 1,000,000,000 multiply-adds/,
+    );
+    // asked for, it is the command's error, as before
+    expect(agentsim("report", file, "--crossover", "models.strong.bugs.count", "--out", page)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^agentsim: --crossover models\.strong\.bugs\.count --from 0 --to 100: at /) });
+  });
+
   it("trials and the seed are not scanned by a crossover, as they are not swept (an audit: 'no crossing', and a report of re-seeded circles)", () => {
     expect(agentsim("crossover", "scenarios/default.yaml", "--param", "trials", "--from", "2", "--to", "100")).toMatchObject({
       code: 2,

@@ -199,6 +199,13 @@ export const MAX_SCAN_WORK = 1e9;
 /** A scan stopped by MAX_SCAN_WORK: an error of the whole command, never one context's skip. */
 export class ScanTooLong extends FlagError {
   override name = "ScanTooLong";
+  /** `flags`: the flags that chose the scan; `detail`: where it stopped and what fits */
+  constructor(
+    flags: string,
+    readonly detail: string,
+  ) {
+    super(`${flags}: ${detail}`);
+  }
 }
 
 /**
@@ -220,7 +227,8 @@ export function scanMeter(param: string, flags: string, steps: boolean): Meter {
         ? `about ${groupDigits(fit)} values fit: scan ${steps ? "fewer (--steps) or " : ""}a narrower range`
         : "too slow to scan here: compare the strategies with `agentsim analytic` at a few values";
     throw new ScanTooLong(
-      `${flags}: at ${param} = ${Number(value.toPrecision(6))} (the ${ordinal(done)} value scanned) the closed forms passed ` +
+      flags,
+      `at ${param} = ${Number(value.toPrecision(6))} (the ${ordinal(done)} value scanned) the closed forms passed ` +
         `${groupDigits(MAX_SCAN_WORK)} multiply-adds of run distributions (a context window or tier many requests away); ${advice}`,
     );
   };

@@ -5,11 +5,13 @@
  */
 import { decide, decideAnalytic, type AnalyticDecision, type Decision } from "../decision/decision.js";
 import { evaluateScenario, type Evaluation } from "../evaluate/evaluate.js";
+import { ScanTooLong } from "../model/crossover.js";
 import { analyzeScenario, type AnalyticResult } from "../model/strategy.js";
 import type { LoadedScenario } from "../scenario/load.js";
 import type { Context, Scenario } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { ecdfPoints, sortedCopy, type EcdfPoint } from "../stats/ecdf.js";
+import { formatNumber } from "../sweep/csv.js";
 import { sweepGrid, buildSweepFrom } from "../sweep/points.js";
 import { crossoverData, planCrossover, type CrossoverData, type CrossoverFlags } from "./crossover.js";
 import { drawnSweep, sweepData, sweepNotDrawn, type SweepData } from "./sweep.js";
@@ -44,8 +46,10 @@ export interface ReportData {
   analytic: AnalyticResult[];
   analyticDecision: AnalyticDecision;
   distributions: Distribution[];
-  /** null when the scenario has a single strategy */
+  /** null when the scenario has a single strategy, or where the default chart is too costly to draw (see crossoverNote) */
   crossover: CrossoverData | null;
+  /** why the default crossover chart is left out, else null */
+  crossoverNote: string | null;
   /** null without a sweep section, or with more keys than the report draws (see sweepNote) */
   sweep: SweepData | null;
   /** why the sweep is not drawn, or which of its points are (a sweep of more than MAX_DRAWN_POINTS); else null */
@@ -85,7 +89,19 @@ export async function collectReport(pool: SimulationPool, loaded: LoadedScenario
     request.onProgress,
   );
   const evaluation = await evaluateScenario(pool, scenario, { trials, seedKey: seed, keepCosts: true, onProgress: progress(0) });
-  const crossover = plan ? await crossoverData(pool, raw, scenario, file, plan, { trials, seedKey: seed, onProgress: progress(1) }) : null;
+  // the chart the user did not ask for is left out, with why, where its closed forms cost too much to
+  // scan; the page was refused, naming --crossover, --from and --to, which no one gave (an audit)
+  const asked = request.crossover.key !== undefined || request.crossover.from !== undefined || request.crossover.to !== undefined;
+  let crossover: CrossoverData | null = null;
+  let crossoverNote: string | null = null;
+  try {
+    crossover = plan ? await crossoverData(pool, raw, scenario, file, plan, { trials, seedKey: seed, onProgress: progress(1) }) : null;
+  } catch (err) {
+    if (asked || !(err instanceof ScanTooLong)) throw err;
+    crossoverNote =
+      `The crossover chart along ${plan!.key} from ${formatNumber(plan!.from)} to ${formatNumber(plan!.to)} is left out: ${err.detail} ` +
+      `(agentsim report --crossover ${plan!.key} --from A --to B draws one)`;
+  }
   const swept = drawn ? await sweepData(pool, drawn, { trials, onProgress: progress(2) }) : null;
 
   const distributions = evaluation.results.map((r, i) => ({
@@ -105,6 +121,7 @@ export async function collectReport(pool: SimulationPool, loaded: LoadedScenario
     analyticDecision: decideAnalytic(analytic),
     distributions,
     crossover,
+    crossoverNote,
     sweep: swept,
     sweepNote,
   };

@@ -79,7 +79,7 @@ export async function renderPage(data: ReportData, version: string): Promise<str
     scenarioSection(data.scenario),
     await distributionSection(data, results, colours),
     await breakdownSection(results),
-    data.crossover ? await crossoverSection(data.crossover, data.scenario, results, colours) : "",
+    data.crossover ? await crossoverSection(data.crossover, data.scenario, results, colours) : data.crossoverNote ? `<h2 id="crossover">Crossover</h2>\n<p>${prose(data.crossoverNote)}.</p>` : "",
     data.sweep ? await sweepSection(data.sweep, data.sweepNote, data.trials, results, colours) : data.sweepNote ? `<h2>Sweep</h2>\n<p>${esc(data.sweepNote)}</p>` : "",
   ];
   const title = `agentsim report: ${data.scenario.name}`;
