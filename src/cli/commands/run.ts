@@ -4,6 +4,7 @@ import { decide } from "../../decision/decision.js";
 import { FlagError, oneLine } from "../../errors.js";
 import { evaluateScenario } from "../../evaluate/evaluate.js";
 import { MAX_TRACE_RUNS, traceJobs } from "../../evaluate/trace.js";
+import { MAX_LOG_BYTES } from "../../fit/files.js";
 import { openScenario } from "../../scenario/load.js";
 import type { SimPath } from "../../sim/kernel.js";
 import { fastPathApplies } from "../../sim/params.js";
@@ -72,6 +73,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       );
     }
     let requests = 0; // the trace's lines
+    let traceBytes = 0;
     if (trace !== undefined) {
       await loadSamplersFor(simJobs.map((job) => job.params));
       // Ctrl-C or SIGTERM while the trace is written leaves none of it (process.exit removes its temporary file)
@@ -84,7 +86,11 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
         const chunks = (function* () {
           for (const lines of jobs) {
             requests += lines.length;
-            for (let i = 0; i < lines.length; i += 4096) yield lines.slice(i, i + 4096).map((l) => l + "\n").join("");
+            for (let i = 0; i < lines.length; i += 4096) {
+              const chunk = lines.slice(i, i + 4096).map((l) => l + "\n").join("");
+              traceBytes += Buffer.byteLength(chunk);
+              yield chunk;
+            }
           }
         })();
         await writeChunksAtomically(trace, chunks, "--trace");
@@ -114,6 +120,11 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
         }
       }
       printNotes(cli, args.scenario, scenario);
+      // --trace-runs allows a trace that fit does not read whole (50,000 runs of the default scenario: 1.2 GB; an audit)
+      if (traceBytes > MAX_LOG_BYTES) {
+        const mib = (bytes: number) => `${groupDigits(Math.round(bytes / 2 ** 20))} MiB`;
+        cli.stderr.write(`agentsim: note: ${oneLine(trace!)}: the trace is ${mib(traceBytes)}, more than the ${mib(MAX_LOG_BYTES)} a file agentsim fit reads: trace fewer runs (--trace-runs) to fit it\n`);
+      }
     } finally {
       progress.stop();
       await pool.close();
