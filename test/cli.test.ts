@@ -21,6 +21,11 @@ function agentsim(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** A price by hand whose long-context tier, above `above` tokens, costs twice as much. */
+function tieredPrice(input: number, output: number, above: number): string {
+  return `{ input: ${input}, output: ${output}, longContext: { above: ${above}, input: ${2 * input}, output: ${2 * output} } }`;
+}
+
 function scenarioFile(text: string): string {
   const file = join(scratchFolder("cli"), "s.yaml");
   writeFileSync(file, text);
@@ -233,13 +238,12 @@ describe("agentsim analytic and crossover", () => {
 
   it("crossover's best attempts answer the context that has closed forms, and skip the one that has none (an audit: exit 2 for both)", () => {
     // a tier reached in shared context by a multi-rung ladder has no closed form there
-    const tier = (input: number, output: number) => `{ input: ${input}, output: ${output}, longContext: { above: 15000, input: ${2 * input}, output: ${2 * output} } }`;
     const file = scenarioFile(`name: tier
 seed: 9
 trials: 2000
 models:
-  strong: { price: ${tier(3, 15)}, bugs: { count: 3, hardFraction: 0.3333333333 }, fix: { easy: 0.9, hard: 0.6 } }
-  weak: { price: ${tier(1, 5)}, bugs: { count: 6, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.2 } }
+  strong: { price: ${tieredPrice(3, 15, 15000)}, bugs: { count: 3, hardFraction: 0.3333333333 }, fix: { easy: 0.9, hard: 0.6 } }
+  weak: { price: ${tieredPrice(1, 5, 15000)}, bugs: { count: 6, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.2 } }
 tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 }
 caching: { readMultiplier: 0.1, writeMultiplier: 1.25 }
 strategies:
@@ -586,13 +590,12 @@ for (const name of isMainThread ? names : []) execFileSync("mkfifo", [out + name
   });
 
   it("a report's default crossover chart too costly to scan is left out with why, and the page is written (an audit: refused, naming flags no one gave)", () => {
-    const tiered = (input: number, output: number) => `{ input: ${input}, output: ${output}, longContext: { above: 52000, input: ${2 * input}, output: ${2 * output} } }`;
     const file = scenarioFile(`name: tier-mid
 seed: 1
 trials: 200
 models:
-  strong: { price: ${tiered(5, 25)}, bugs: { count: 50, hardFraction: 0.5 }, fix: { easy: 0.02, hard: 0.011 } }
-  weak: { price: ${tiered(1, 5)}, bugs: { count: 50, hardFraction: 0.5 }, fix: { easy: 0.015, hard: 0.011 } }
+  strong: { price: ${tieredPrice(5, 25, 52000)}, bugs: { count: 50, hardFraction: 0.5 }, fix: { easy: 0.02, hard: 0.011 } }
+  weak: { price: ${tieredPrice(1, 5, 52000)}, bugs: { count: 50, hardFraction: 0.5 }, fix: { easy: 0.015, hard: 0.011 } }
 tokens: { prompt: 1000, generation: 1000, fixOutput: 5, errorTrace: 5 }
 `);
     const page = join(scratchFolder("costly"), "r.html");
