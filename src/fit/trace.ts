@@ -121,11 +121,7 @@ export function readTraceFiles(files: readonly string[]): Located[] {
     for (const line of records.map(({ record }) => JSON.stringify(record)).sort()) hash.update(line).update("\n");
     const digest = hash.digest("hex");
     const same = seen.get(digest);
-    const runs = runDigests(records);
-    // runs all alike, strategy by strategy (a scenario without chance), say the same whether
-    // counted once or twice: two seeds of it are the same file, and no copy to refuse (a review)
-    const allAlike = [...runs.values()].every((group) => new Set(group.values()).size === 1);
-    if (same !== undefined && !allAlike) {
+    if (same !== undefined) {
       throw new UserError(
         `${file}: the same ${records.length === 1 ? "record" : `${groupDigits(records.length)} records`} as ${same}: a copy, or a trace of ` +
           `the same seed, whose runs would count twice; give each trace once`,
@@ -136,6 +132,7 @@ export function readTraceFiles(files: readonly string[]): Located[] {
     // trace of another scenario with the same seed and strategy (whose streams are the same: see
     // Reproducibility) holds the other's runs under the same numbers: counted twice, as a copy's
     // would be (an audit)
+    const runs = runDigests(records);
     for (const [other, theirs] of earlier) {
       const repeat = repeatedRuns(runs, theirs);
       if (repeat === null) continue;
