@@ -979,6 +979,8 @@ describe("crossovers", () => {
         expect(scanCrossovers(steep, 60, 3600, steps)).toEqual([{ value: expect.closeTo(300, 6), slope: expect.any(Number) }]);
       }
       expect(scanCrossovers((x) => x - 300, 300 - 1e-4, 300 + 3e-4, steps)).toEqual([{ value: expect.closeTo(300, 6), slope: expect.any(Number) }]);
+      // a jump over a narrow range too (a second review: a root at 400 steps, halved too few times to tell)
+      expect(scanCrossovers(jump, 299.999, 300.001, steps)).toEqual([{ value: expect.closeTo(300, 6), slope: expect.any(Number), step: true }]);
     }
   });
 

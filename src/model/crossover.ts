@@ -199,12 +199,13 @@ export const MAX_SCAN_WORK = 1e9;
 /** A scan stopped by MAX_SCAN_WORK: an error of the whole command, never one context's skip. */
 export class ScanTooLong extends FlagError {
   override name = "ScanTooLong";
-  /** `flags`: the flags that chose the scan; `detail`: where it stopped and what fits */
+  /** `flags`: the flags that chose the scan; `where`: where it stopped; `advice`: what fits */
   constructor(
     flags: string,
-    readonly detail: string,
+    readonly where: string,
+    advice: string,
   ) {
-    super(`${flags}: ${detail}`);
+    super(`${flags}: ${where}; ${advice}`);
   }
 }
 
@@ -229,7 +230,8 @@ export function scanMeter(param: string, flags: string, steps: boolean): Meter {
     throw new ScanTooLong(
       flags,
       `at ${param} = ${Number(value.toPrecision(6))} (the ${ordinal(done)} value scanned) the closed forms passed ` +
-        `${groupDigits(MAX_SCAN_WORK)} multiply-adds of run distributions (a context window or tier many requests away); ${advice}`,
+        `${groupDigits(MAX_SCAN_WORK)} multiply-adds of run distributions (a context window or tier many requests away)`,
+      advice,
     );
   };
 }
@@ -743,8 +745,8 @@ export function scanCrossovers(f: (x: number) => number, from: number, to: numbe
  * How a jump is told from a root: a continuous f is a line near its root, so |f(lo)| + |f(hi)|
  * shrinks with the bracket: by 2^10 over its last 10 halvings. Where it shrinks by less than
  * 2^10 / JUMP_RATIO (about 10 times), f jumps there. Judged on the bracket's own history, so
- * neither the grid (--steps) nor the range's width decides it; a bracket halved fewer than 10
- * times is judged against its first width, where a jump needs the same shrink to be seen.
+ * neither the grid (--steps) nor the range's width decides it: a bracket at the tolerance after
+ * fewer than 10 halvings (a narrow range) is halved on until it has 10 to judge by.
  */
 const JUMP_LOOKBACK = 10;
 const JUMP_RATIO = 100;
@@ -768,7 +770,8 @@ function bisect(f: (x: number) => number, lo: number, hi: number, fLo: number, f
   note();
   for (let i = 0; i < 200; i++) {
     const mid = (lo + hi) / 2;
-    if (Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300) || mid === lo || mid === hi) return done(mid);
+    const narrow = Math.abs(hi - lo) <= RELATIVE_TOLERANCE * Math.max(Math.abs(mid), 1e-300);
+    if ((narrow && history.length > JUMP_LOOKBACK) || mid === lo || mid === hi) return done(mid);
     const fMid = f(mid);
     if (fMid === 0) return { value: mid };
     if (Number.isNaN(fMid)) return { value: hi, step: true };
