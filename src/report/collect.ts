@@ -99,8 +99,8 @@ export async function collectReport(pool: SimulationPool, loaded: LoadedScenario
   } catch (err) {
     if (asked || !(err instanceof ScanTooLong)) throw err;
     crossoverNote =
-      `The crossover chart along ${plan!.key} from ${formatNumber(plan!.from)} to ${formatNumber(plan!.to)} is left out: ${err.detail} ` +
-      `(agentsim report --crossover ${plan!.key} --from A --to B draws one)`;
+      `The crossover chart along ${plan!.key} from ${formatNumber(plan!.from)} to ${formatNumber(plan!.to)} is left out: ${err.where}; ` +
+      `agentsim report --crossover ${plan!.key} --from A --to B over a narrower range may draw one`;
   }
   const swept = drawn ? await sweepData(pool, drawn, { trials, onProgress: progress(2) }) : null;
 
