@@ -170,8 +170,9 @@ function runDigests(records: readonly Located[]): RunDigests {
  * 10, equals the other's run of the same number, and so do its rare runs (those that occur once
  * in the file), but one, at least one. Runs of independent seeds match so where a run is nearly
  * certain (one bug fixed at once in 99% of runs: 99 of 100 runs of two seeds were equal), but not
- * in the runs that are not the common one; a file with no rare run tells nothing (its runs are all
- * alike, and counted twice change no estimate).
+ * in the runs that are not the common one. A file with no rare run (its runs all alike) cannot be
+ * told from another seed by its runs, and is let through: a same-seed repeat of it counts twice,
+ * which narrows the interval of a near-certain rate (a whole copy is still refused, above).
  */
 function repeatedRuns(mine: RunDigests, theirs: RunDigests): { strategy: string; context: string; same: number; runs: number } | null {
   for (const [group, runs] of mine) {

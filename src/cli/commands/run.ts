@@ -122,7 +122,8 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       printNotes(cli, args.scenario, scenario);
       // --trace-runs allows a trace that fit does not read whole (50,000 runs of the default scenario: 1.2 GB; an audit)
       if (traceBytes > MAX_LOG_BYTES) {
-        const mib = (bytes: number) => `${groupDigits(Math.round(bytes / 2 ** 20))} MiB`;
+        // to a tenth: a trace just over the bound said "256 MiB, more than the 256 MiB" (a review)
+        const mib = (bytes: number) => `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
         cli.stderr.write(`agentsim: note: ${oneLine(trace!)}: the trace is ${mib(traceBytes)}, more than the ${mib(MAX_LOG_BYTES)} a file agentsim fit reads: trace fewer runs (--trace-runs) to fit it\n`);
       }
     } finally {
