@@ -8,7 +8,7 @@
 import { FlagError, ScenarioError, UserError } from "../errors.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
-import { changesNothing, unvaried } from "../scenario/normalize.js";
+import { cannotVary } from "../scenario/normalize.js";
 import { isTtlKey, ttlIdleThroughout } from "../scenario/notes.js";
 import { getPath, noNumericKey, withPath } from "../scenario/paths.js";
 import { isOneRung } from "../scenario/ladder.js";
@@ -136,6 +136,24 @@ export function costDifference(scenario: Scenario, between: [Strategy, Strategy]
 /** Grid intervals searched for allowed probes when the range's own probes are all left out. */
 const PROBE_STEPS = 400;
 
+/** `f`, remembering each value it gave: a probe looked at twice (a parse and closed forms) costs once. */
+function remembered<T>(f: (x: number) => T): (x: number) => T {
+  const seen = new Map<number, T>();
+  return (x) => {
+    if (!seen.has(x)) seen.set(x, f(x));
+    return seen.get(x)!;
+  };
+}
+
+/** The indexes of the first and the last of `xs` where `ok` holds, each looked for from its end; null where none does. */
+function outermost(xs: readonly number[], ok: (x: number) => boolean): [number, number] | null {
+  const first = xs.findIndex(ok);
+  if (first < 0) return null;
+  let last = xs.length - 1;
+  while (last > first && !ok(xs[last]!)) last--;
+  return [first, last];
+}
+
 /**
  * Where a context's scan found no crossover: the strategy cheaper throughout the range, probed at
  * its ends and middle (or at the key's own value and beyond it when no range is given), or where
@@ -144,7 +162,6 @@ const PROBE_STEPS = 400;
  * crossover the sign of the difference does not change between values with both closed forms;
  * `crossover` said "none" and left the reader to guess which one wins.)
  */
-
 export function cheaperThroughout(fileData: Record<string, unknown>, file: string, query: Pick<CrossoverQuery, "param" | "between" | "from" | "to">, context: Context): string | null {
   const raw = withDefaults(fileData);
   const own = getPath(raw, query.param);
@@ -152,7 +169,7 @@ export function cheaperThroughout(fileData: Record<string, unknown>, file: strin
   const probes = query.from !== undefined && query.to !== undefined ? [query.from, (query.from + query.to) / 2, query.to] : typeof own === "number" ? [own, own + 1, 2 * own + 1] : [];
   const options = COUNT_PATH.test(query.param) ? { allowFractionalHardBugs: true } : {};
   const sides = new Set<string>();
-  const at = (v: number) => differenceAt(v, (w) => parseScenario(withPath(raw, query.param, w), file, options), query.between, context, new Map());
+  const at = remembered((v: number) => differenceAt(v, (w) => parseScenario(withPath(raw, query.param, w), file, options), query.between, context, new Map()));
   const add = (d: number) => {
     if (Number.isFinite(d) && d !== 0) sides.add(d < 0 ? query.between[0].name : query.between[1].name);
   };
@@ -161,14 +178,8 @@ export function cheaperThroughout(fileData: Record<string, unknown>, file: strin
   // the first and last values of the scan's grid that it may take instead
   if (sides.size === 0 && query.from !== undefined && query.to !== undefined) {
     const xs = grid(query.from, query.to, PROBE_STEPS);
-    const first = xs.findIndex((x) => Number.isFinite(at(x)));
-    if (first >= 0) {
-      add(at(xs[first]!));
-      let last = xs.length - 1;
-      while (last > first && !Number.isFinite(at(xs[last]!))) last--;
-      add(at(xs[last]!));
-      add(at(xs[Math.floor((first + last) / 2)]!));
-    }
+    const ends = outermost(xs, (x) => Number.isFinite(at(x)));
+    if (ends) for (const i of [ends[0], ends[1], Math.floor((ends[0] + ends[1]) / 2)]) add(at(xs[i]!));
   }
   return sides.size === 1 ? [...sides][0]! : null;
 }
@@ -288,7 +299,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   if (typeof value !== "number") {
     throw new FlagError(`${file}: --param ${query.param}: ${noNumericKey(raw, query.param)}`);
   }
-  const idle = unvaried(query.param) ?? changesNothing(raw, query.param, query.between);
+  const idle = cannotVary(raw, query.param, query.between);
   if (idle !== null) throw new FlagError(`${file}: --param ${query.param}: ${idle}`);
   if (countModel !== undefined) {
     // a range of counts no scenario may hold (below 0, above 1,000) is the key's own error: it
@@ -316,19 +327,16 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   const at = (x: number) => parseScenario(withPath(raw, query.param, x), file);
   if (isTtlKey(query.param)) {
     // the first and last values of the scan the key may take (--from 0 is none: a TTL is above 0)
-    const firstValid = (xs: number[]): Scenario[] => {
-      for (const x of xs) {
-        try {
-          return [at(x)];
-        } catch {
-          // a value the key may not take is left out below
-        }
+    const scenarioAt = remembered((x: number): Scenario | null => {
+      try {
+        return at(x);
+      } catch {
+        return null; // a value the key may not take is left out below
       }
-      return [];
-    };
+    });
     const xs = grid(query.from, query.to, query.steps);
-    const ends = [...firstValid(xs), ...firstValid(xs.reverse())];
-    const idleTtl = ends.length > 0 ? ttlIdleThroughout(ends) : null;
+    const ends = outermost(xs, (x) => scenarioAt(x) !== null);
+    const idleTtl = ends ? ttlIdleThroughout(ends.map((i) => scenarioAt(xs[i]!)!)) : null;
     if (idleTtl !== null) throw new FlagError(`${file}: --param ${query.param}: changes nothing: ${idleTtl}`);
   }
   return query.contexts.flatMap((ctx) => {

@@ -49,7 +49,6 @@ export function cacheHitProbability(ttlSeconds: number, fixCallSeconds: number, 
   return distributionCdf(toolSeconds, ttlSeconds - fixCallSeconds);
 }
 
-
 /**
  * The cache lifetime that can expire anything in a strategy's runs: caching.ttlSeconds where a
  * run has a clock (hasTimeModel), else null, as every gap between requests is then 0 s and no

@@ -10,7 +10,7 @@ import { findCrossovers, grid, runsOf, scanMeter, type Crossover, type Gap, type
 import { expectedMean } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, takesWholeNumbers, withDefaults } from "../scenario/load.js";
-import { changesNothing, unvaried } from "../scenario/normalize.js";
+import { cannotVary } from "../scenario/normalize.js";
 import { isTtlKey, ttlIdleThroughout } from "../scenario/notes.js";
 import { getPath, noNumericKey, withPath } from "../scenario/paths.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
@@ -87,7 +87,7 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
   const named = flags.key === undefined ? `the default crossover key ${key}` : `--crossover ${key}`;
   const value = getPath(data, key);
   if (typeof value !== "number") throw new UserError(`${file}: ${named}: ${noNumericKey(data, key)}`);
-  const idle = unvaried(key) ?? changesNothing(data, key, between);
+  const idle = cannotVary(data, key, between);
   if (idle !== null) throw new UserError(`${file}: ${named}: ${idle}`);
   const isCount = COUNT_KEY.test(key);
   const isMean = flags.key === undefined && !isCount;

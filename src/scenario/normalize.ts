@@ -85,14 +85,18 @@ export function normalizePrice(p: HandPrice, caching: { readMultiplier: number; 
  * Keys that no sweep, crossover or report varies: every point and value of one shares the run
  * count and the seed (a crossover over them scanned closed forms that have neither).
  */
-export const UNVARIED: Readonly<Record<string, string>> = {
+const UNVARIED: Readonly<Record<string, string>> = {
   trials: "cannot be varied: a sweep runs each point the same number of runs (its --trials), and a closed form has none",
   seed: "cannot be varied: a sweep seeds each point from the scenario's seed and the point, and a closed form has no seed",
 };
 
-/** Why a key may not be varied (see UNVARIED), or null. */
-export function unvaried(path: string): string | null {
-  return Object.hasOwn(UNVARIED, path) ? UNVARIED[path]! : null;
+/**
+ * Why a sweep, crossover or report may not vary a key, the one check the three make before they
+ * build a point: the run count or the seed (UNVARIED), or a caching multiplier that changes
+ * nothing (changesNothing); else null.
+ */
+export function cannotVary(data: Record<string, unknown>, path: string, strategies: readonly Strategy[]): string | null {
+  return Object.hasOwn(UNVARIED, path) ? UNVARIED[path]! : changesNothing(data, path, strategies);
 }
 
 /**
@@ -103,7 +107,7 @@ export function unvaried(path: string): string | null {
  * file's data with the schema's defaults; `strategies` the strategies whose costs are compared:
  * only their models' prices count (a model no strategy uses changes no number).
  */
-export function changesNothing(data: Record<string, unknown>, path: string, strategies: readonly Strategy[]): string | null {
+function changesNothing(data: Record<string, unknown>, path: string, strategies: readonly Strategy[]): string | null {
   const field = path === "caching.readMultiplier" ? "cacheRead" : path === "caching.writeMultiplier" ? "cacheWrite" : null;
   if (field === null) return null;
   const used = new Set(strategies.flatMap(strategyModels));

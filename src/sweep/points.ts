@@ -10,7 +10,7 @@ import { ScenarioError } from "../errors.js";
 import { MAX_GRID_POINTS } from "../scenario/bounds.js";
 import { usesExtensions } from "../scenario/extensions.js";
 import { parseScenario, withDefaults } from "../scenario/load.js";
-import { changesNothing, unvaried } from "../scenario/normalize.js";
+import { cannotVary } from "../scenario/normalize.js";
 import { isTtlKey, ttlChangesNothing, ttlIdleThroughout } from "../scenario/notes.js";
 import { getPath, noNumericKey, setPath, splitPath } from "../scenario/paths.js";
 import type { SweepAxis } from "../scenario/schema.js";
@@ -18,7 +18,6 @@ import type { Scenario } from "../scenario/types.js";
 import { groupDigits } from "../text.js";
 import { formatNumber } from "./csv.js";
 import { axisValues, gridSize, keptPerAxis, pointAt, spreadIndexes, type Axis, type GridPoint } from "./grid.js";
-
 
 export interface SweepPoint extends GridPoint {
   /** the validated scenario of this point */
@@ -99,11 +98,9 @@ export function sweepGrid(raw: Record<string, unknown>, file: string, base: Scen
     const same = named.get(key);
     if (same !== undefined) throw new ScenarioError(file, `sweep.${path}`, `names the same key as sweep.${same}`);
     named.set(key, path);
-    const fixed = unvaried(path);
+    const fixed = cannotVary(rest, path, base.strategies);
     if (fixed !== null) throw new ScenarioError(file, `sweep.${path}`, fixed);
     if (typeof getPath(rest, path) !== "number") throw new ScenarioError(file, `sweep.${path}`, noNumericKey(rest, path));
-    const idle = changesNothing(rest, path, base.strategies);
-    if (idle !== null) throw new ScenarioError(file, `sweep.${path}`, idle);
     // The raw section lacks the schema's defaults: a range without a scale is linear.
     const normalized = Array.isArray(axis) ? axis : { ...axis, scale: axis.scale ?? "linear" };
     return { path, values: axisValues(path, normalized, file) };

@@ -14,8 +14,8 @@ import type { Shard } from "./shard.js";
 
 export const RECORD_FORMAT = "agentsim-sweep-record/1";
 
-/** The most a record may hold: it is a few hundred bytes. */
-const MAX_RECORD_BYTES = 1 << 16;
+/** The most a record, or a sweep's resume state, may hold: each is a few hundred bytes. */
+export const MAX_RECORD_BYTES = 1 << 16;
 
 export interface SweepRecord {
   format: typeof RECORD_FORMAT;

@@ -32,7 +32,7 @@ import type { SimulationPool } from "../sim/pool.js";
 import { isSmall, jobsOf } from "../sim/simulate.js";
 import { csvLayout, pointRows, sweepColumns, toCsv, type CsvLayout } from "./csv.js";
 import { checkOutput, clearedName, keepModeOf, lockOutput, temporaryOf, type Beside, type Lock } from "./output.js";
-import { makeRecord, recordFile, recordText } from "./record.js";
+import { MAX_RECORD_BYTES, makeRecord, recordFile, recordText } from "./record.js";
 import { pointAt } from "./grid.js";
 import { pointSeedKey, type Sweep } from "./points.js";
 import type { PointTask } from "./tasks.js";
@@ -443,7 +443,7 @@ async function resumableState(
     return fail(`${files.state} is missing`);
   }
   // the state is STATE_BYTES long, written by a sweep: a 600 MB one was read whole, then said to be missing (an audit)
-  const text = readBoundedText(files.state, 1 << 16, (why) => fail(`${files.state} is not the state of a sweep: ${why}`));
+  const text = readBoundedText(files.state, MAX_RECORD_BYTES, (why) => fail(`${files.state} is not the state of a sweep: ${why}`));
   let state: PartialState;
   try {
     state = JSON.parse(text) as PartialState;

@@ -7,6 +7,7 @@ import { printNotes } from "../scenarioArg.js";
 import { rmSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { openScenario } from "../../scenario/load.js";
+import { isTtlKey } from "../../scenario/notes.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { checkOutput, defaultOut, removeCreatedFolders, type Lock } from "../../sweep/output.js";
 import { buildSweep } from "../../sweep/points.js";
@@ -116,7 +117,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
         `${groupDigits(outcome.trials)} ${noun(outcome.trials, "run")} each${resumed}, ${seconds.toFixed(2)}${GLUE}s`;
       cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
       // a swept lifetime picks each point's write price: the note is the longest one's
-      const ttlAxis = sweep.axes.find((a) => a.path === "caching.ttlSeconds");
+      const ttlAxis = sweep.axes.find((a) => isTtlKey(a.path));
       const longest = ttlAxis ? Math.max(scenario.caching.ttlSeconds ?? 0, ...ttlAxis.values) : null;
       printNotes(cli, args.scenario, longest === null ? scenario : { ...scenario, caching: { ...scenario.caching, ttlSeconds: longest } });
     } finally {
