@@ -3,7 +3,7 @@
  * tests' global setup) run as a child process, and main() in-process where a child is not needed.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -153,6 +153,20 @@ describe("agentsim analytic and crossover", () => {
     // `true` exits long before agentsim writes its line, closing the pipe under it
     const r = spawnSync("bash", ["-o", "pipefail", "-c", `"${process.execPath}" "${CLI}" run /nonexistent/x.yaml 2>&1 | true`], { encoding: "utf8" });
     expect(r.status).toBe(2);
+  });
+
+  it("output that cannot be written (stdout on a full device) is one line, exit 2; a message that cannot be written keeps exit 2 (the environment audit: stack traces, exit 1)", () => {
+    const full = openSync("/dev/full", "w");
+    try {
+      const out = spawnSync(process.execPath, [CLI, "analytic", "--json"], { stdio: ["ignore", full, "pipe"], encoding: "utf8" });
+      expect(out.stderr).toBe("agentsim: cannot write the standard output: no space left on the device\n");
+      expect(out.status).toBe(2);
+      const err = spawnSync(process.execPath, [CLI, "run", "--trials", "x"], { stdio: ["ignore", "pipe", full], encoding: "utf8" });
+      expect(err.stdout).toBe("");
+      expect(err.status).toBe(2);
+    } finally {
+      closeSync(full);
+    }
   });
 
   it("crossover without a crossing names the strategy cheaper throughout the range (an audit: 'none' left the answer out)", () => {

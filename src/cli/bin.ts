@@ -2,17 +2,22 @@
 /** The agentsim program: the command line of the process, on its own streams. */
 import { restoreSegmenter } from "./lazySegmenter.js"; // before yargs: see the file
 import { hideBin } from "yargs/helpers";
+import { fileErrorText } from "../errors.js";
 import { main } from "./main.js";
 
 restoreSegmenter();
 
 // A reader that stops early (`agentsim prices | head`) closes the pipe: what is left to print is
-// dropped, quietly, instead of crashing on EPIPE.
-// The same for stderr: a one-line error nobody reads must still exit 2, not 1 for the EPIPE.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code !== "EPIPE") throw err;
-  });
-}
+// dropped, quietly, instead of crashing on EPIPE. Any other failure to write the output (a full
+// disk, an input/output error) is one line on stderr, exit 2, as a --out that cannot be written is;
+// the 'exit' listeners still remove a sweep's or report's unfinished files.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") return;
+  process.stderr.write(`agentsim: cannot write the standard output: ${fileErrorText(err)}\n`);
+  process.exit(2);
+});
+// A message nobody can read (stderr closed, or on a full disk) changes no exit code: a user
+// mistake still exits 2, not 1 for the failed write.
+process.stderr.on("error", () => {});
 
 process.exitCode = await main(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr });
