@@ -4,6 +4,7 @@ import type { CommandModule } from "yargs";
 import { mergeFiles, type Merged, type MergeHandle } from "../../sweep/merge.js";
 import { textFlag } from "../args.js";
 import { onInterrupt, type Cli } from "../io.js";
+import { groupDigits } from "../../text.js";
 
 interface Args {
   csv: string[];
@@ -31,6 +32,6 @@ export const mergeCommand = (cli: Cli): CommandModule<object, Args> => ({
       stopListening();
     }
     const n = args.csv.length;
-    cli.stdout.write(`Merged ${n} file${n === 1 ? "" : "s"} into ${oneLine(out)}: ${merged.points} points, ${merged.rows} rows\n`);
+    cli.stdout.write(`Merged ${n} file${n === 1 ? "" : "s"} into ${oneLine(out)}: ${groupDigits(merged.points)} points, ${groupDigits(merged.rows)} rows\n`);
   },
 });

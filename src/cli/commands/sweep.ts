@@ -88,7 +88,7 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
       const kept = handle.written
         ? `after ${oneLine(out)} was written whole`
         : done > 0
-          ? `after ${done} of ${total} points; they are kept in ${partialFiles(out).partial}: run the same command with --resume to continue`
+          ? `after ${groupDigits(done)} of ${groupDigits(total)} points; they are kept in ${partialFiles(out).partial}: run the same command with --resume to continue`
           : "before the first point was done";
       cli.stderr.write(`${cli.stderr.isTTY ? "\n" : ""}agentsim: interrupted (${signal}) ${kept}\n`);
     });
@@ -108,11 +108,11 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
       });
       progress.stop();
       const seconds = (performance.now() - started) / 1000;
-      const of = shard ? ` (shard ${shardLabel(shard)} of ${sweep.size} grid points)` : "";
-      const resumed = outcome.resumed > 0 ? `, ${outcome.resumed} resumed` : "";
+      const of = shard ? ` (shard ${shardLabel(shard)} of ${groupDigits(sweep.size)} grid points)` : "";
+      const resumed = outcome.resumed > 0 ? `, ${groupDigits(outcome.resumed)} resumed` : "";
       const [strategies, contexts] = [sweep.base.strategies.length, sweep.base.contexts.length];
       const wrote =
-        `Wrote ${unbroken(oneLine(outcome.out))}: ${outcome.rows} ${noun(outcome.rows, "row")}, ${outcome.points} ${noun(outcome.points, "point")}${of} x ` +
+        `Wrote ${unbroken(oneLine(outcome.out))}: ${groupDigits(outcome.rows)} ${noun(outcome.rows, "row")}, ${groupDigits(outcome.points)} ${noun(outcome.points, "point")}${of} x ` +
         `${strategies} ${noun(strategies, "strategy", "strategies")} x ${contexts} ${noun(contexts, "context")}, ` +
         `${groupDigits(outcome.trials)} ${noun(outcome.trials, "run")} each${resumed}, ${seconds.toFixed(2)}${GLUE}s`;
       cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
