@@ -630,6 +630,13 @@ function expectedRequests(s: BugSchedule): number {
 }
 
 /**
+ * The relative rounding of the shared tier's tokens, a difference of two sums: of E[F(T)], from
+ * E[T] and E[T^2], and of P(T = n) F(n) below t*, from the convolution of the bugs' attempt
+ * distributions; each is good to about 1e-14 of its size.
+ */
+const TIER_ROUNDING = 1e-12;
+
+/**
  * One-rung shared context with a long-context tier: attempt t reads X_t = L1 + (t-1) Delta and is
  * priced at the tier from t* on. The tier's tokens are E[sum_{t=t*}^{T} f(t)] for each kind f
  * (new Delta; cached L1 + (t-2) Delta; output G), = E[F(T)] - sum_{n<t*} P(T = n) F(n) with
@@ -653,10 +660,20 @@ function sharedTierTokens(scenario: Scenario, strategy: Strategy, total: FixToke
   // F(n) = sum_{t=start}^{n} (A + B t) = (n - start + 1) A + B (n(n+1) - (start-1) start)/2; attempt 1 is (L1, 0, G).
   const F = (n: number, A: number, B: number) => (n - start + 1) * A + (B * (n * (n + 1) - (start - 1) * start)) / 2;
   const EF = (A: number, B: number) => (I - start + 1) * A + (B * (ET2 + I - (start - 1) * start)) / 2;
+  // E[F(T)] and the sum below t* are of order E[T^2] Delta each; where a run hardly ever reaches
+  // the tier they are equal but for rounding, which the tier's price multiplies (an audit: a tier
+  // priced 1e9 times the base made a cost negative and another strategy cheapest). A difference
+  // within TIER_ROUNDING of its terms' size is none, and none is below 0.
   const tierSum = (A: number, B: number) => {
-    let s = EF(A, B);
-    for (let n = 0; n < below.length; n++) s -= below[n]! * F(n, A, B);
-    return s;
+    const first = EF(A, B);
+    let s = first;
+    let scale = Math.abs(first);
+    for (let n = 0; n < below.length; n++) {
+      const term = below[n]! * F(n, A, B);
+      s -= term;
+      scale += Math.abs(term);
+    }
+    return s <= TIER_ROUNDING * scale ? 0 : s;
   };
   const G = shape.meanFixOutput;
   let tier: FixTokens;
@@ -818,6 +835,10 @@ function breakdownOf(phase: FixPhase, scenario: Scenario, generation: number): C
   return { generation, fixInputNew, fixInputCached, fixOutput };
 }
 
+/** E[fix cost]: new input, cached input and output of the fix phase. */
+const fixCostOf = (b: FixCost) => b.fixInputNew + b.fixInputCached + b.fixOutput;
+
+/** E[C]: the generation and the fix phase's parts, added in that order. */
 const totalOf = (b: CostBreakdown) => b.generation + b.fixInputNew + b.fixInputCached + b.fixOutput;
 
 /** The closed-form answer for one strategy in one context. */
@@ -904,8 +925,10 @@ export function analyzeScenario(scenario: Scenario): AnalyticResult[] {
 export function fixerComparison(scenario: Scenario, bugsFrom: string, fixers: string[], context: Context): { fixer: string; fixCost: number | null }[] {
   return fixers.map((name) => {
     const strategy: Strategy = { name: `${bugsFrom}-${name}`, generator: bugsFrom, ladder: [{ kind: "fix", model: name, attempts: null, fix: null }] };
-    const r = expectedCost(scenario, strategy, context);
-    if (r.mean === null) return { fixer: name, fixCost: null };
-    return { fixer: name, fixCost: r.mean - generationCost(scenario, scenario.models[bugsFrom]!) };
+    const { breakdown } = expectedCost(scenario, strategy, context);
+    if (breakdown === null) return { fixer: name, fixCost: null };
+    // the fix phase's own parts, not the total less the generation: where the generation costs
+    // 1e7 times as much, that difference kept no digit of the fix phase (an audit: $0 and $0)
+    return { fixer: name, fixCost: fixCostOf(breakdown) };
   });
 }
