@@ -56,6 +56,12 @@ export const MAX_STRATEGIES = 100;
 /** Expected fix attempts per run at most (see `checkExpectedAttempts`). */
 export const MAX_EXPECTED_ATTEMPTS = 100_000;
 
+/**
+ * How far count x hardFraction may be from a whole number under exact assignment (section 7): the
+ * rounding of a fraction written out (0.3333333333 of 3 bugs), which means that whole number.
+ */
+export const WHOLE_TOLERANCE = 1e-6;
+
 /** The smallest token count, price and multiplier above 0 (see RANGES.tokens), random bug count's mean and Beta concentration. */
 const SMALLEST = 1e-6;
 

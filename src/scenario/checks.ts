@@ -6,7 +6,7 @@
  */
 import { ScenarioError } from "../errors.js";
 import { groupDigits } from "../text.js";
-import { MAX_STRATEGIES } from "./bounds.js";
+import { MAX_STRATEGIES, WHOLE_TOLERANCE } from "./bounds.js";
 import { fixingModels, hasBoundedEnd, rateKey, rungKey, rungRates } from "./ladder.js";
 import type { ParsedScenario } from "./schema.js";
 import type { FixRate, FixRung, Scenario } from "./types.js";
@@ -18,9 +18,6 @@ export interface CheckOptions {
    */
   allowFractionalHardBugs?: boolean;
 }
-
-/** Tolerance for "count x hardFraction is a whole number" (section 7). */
-const WHOLE_TOLERANCE = 1e-6;
 
 /** How far a negative binomial's variance must exceed its mean, relative to it (see shapeChecks). */
 const MIN_OVERDISPERSION = 1e-6;

@@ -7,6 +7,7 @@ import type { BugCountInput, FixRateInput, FixRatesInput, ParsedScenario, PriceI
 import type { BugCount, Distribution, FixRate, FixRates, ModelSpec, Price, Rung, Scenario, Strategy, TierPrice } from "./types.js";
 import type { DistributionInput } from "./schema.js";
 import { singleFixerLadder, strategyModels } from "./ladder.js";
+import { WHOLE_TOLERANCE } from "./bounds.js";
 
 const PER_MILLION = 1e6;
 
@@ -49,6 +50,20 @@ function fixRates(r: FixRatesInput): FixRates {
 function bugCount(c: BugCountInput): BugCount {
   if (typeof c === "number") return { kind: "fixed", count: c };
   return c.dist === "poisson" ? { kind: "poisson", mean: c.mean } : { kind: "negbinomial", mean: c.mean, variance: c.variance };
+}
+
+/**
+ * The hard fraction the model reads. Under exact assignment of a fixed count q, exactly round(q phi)
+ * of the q bugs are hard (section 7): a phi within WHOLE_TOLERANCE of such a fraction (0.3333333333
+ * of 3 bugs) is that fraction, round(q phi) / q, so that the closed forms, the ladders and the
+ * simulator count the same bugs (a hard rate of 1e-4 turned the 9e-7 left over into a 1.3e-6
+ * error of the cost). Any other phi is kept as given: crossChecks refuses it unless fractional
+ * hard bugs are allowed (a crossover over a count).
+ */
+export function exactHardFraction(count: BugCount, phi: number, assignment: "exact" | "binomial"): number {
+  if (count.kind !== "fixed" || assignment !== "exact" || count.count === 0) return phi;
+  const hard = Math.round(count.count * phi);
+  return Math.abs(count.count * phi - hard) <= WHOLE_TOLERANCE ? hard / count.count : phi;
 }
 
 /**
@@ -154,12 +169,13 @@ export function normalize(p: ParsedScenario, resolvePreset: PresetResolver): Sce
     const resolved = "preset" in m.price ? resolvePreset(m.price.preset, caching.ttlSeconds, `models.${name}.price.preset`) : null;
     const hand: HandPrice = resolved ? resolved.price : (m.price as PriceInput & HandPrice);
     const count = bugCount(m.bugs.count);
+    const assignment = m.bugs.assignment ?? (count.kind === "fixed" ? "exact" : "binomial");
     models[name] = {
       name,
       price: normalizePrice(hand, caching, "preset" in m.price ? m.price.preset : null),
       bugs: count,
-      hardFraction: m.bugs.hardFraction,
-      assignment: m.bugs.assignment ?? (count.kind === "fixed" ? "exact" : "binomial"),
+      hardFraction: exactHardFraction(count, m.bugs.hardFraction, assignment),
+      assignment,
       fix: fixRates(m.fix),
       speed: m.speed ?? null,
       regressions: m.regressions ?? null,
