@@ -43,8 +43,9 @@ export function countPgf(c: BugCount, z: number): number {
     case "poisson":
       return Math.exp(-c.mean * (1 - z));
     case "negbinomial": {
+      // as exp(-r ln(1 + mu (1 - z) / r)): a power of a rounded base kept 8 digits where r is 1e9
       const r = negbinSize(c.mean, c.variance);
-      return Math.pow(r / (r + c.mean * (1 - z)), r);
+      return Math.exp(-r * Math.log1p((c.mean * (1 - z)) / r));
     }
   }
 }
@@ -77,14 +78,15 @@ export function countPmf(c: BugCount): Float64Array {
   const x = c.kind === "negbinomial" ? c.mean / (r + c.mean) : 0;
   const ratio = (n: number) => (c.kind === "poisson" ? c.mean / (n + 1) : ((n + r) / (n + 1)) * x);
   const bound = (n: number) => (c.kind === "poisson" || r >= 1 ? ratio(n) : x);
-  // From logs, so that a large mean does not underflow p_0 and every later term with it.
-  const logPmf = (n: number) =>
-    c.kind === "poisson"
-      ? -c.mean + n * Math.log(c.mean) - gammaln(n + 1)
-      : gammaln(n + r) - gammaln(r) - gammaln(n + 1) + r * Math.log(r / (r + c.mean)) + n * Math.log(x);
+  // From logs, so that a large mean does not underflow p_0 and every later term with it. The
+  // negative binomial's go by the ratio from ln p_0 = -r ln(1 + mu / r): gammaln(n + r) - gammaln(r)
+  // keeps few digits where r is large (1e9 for a variance a millionth above the mean: 7e-8 off).
+  let logNegbin = -r * Math.log1p(c.mean / r);
+  const logPmf = (n: number) => (c.kind === "poisson" ? -c.mean + n * Math.log(c.mean) - gammaln(n + 1) : logNegbin);
   const values: number[] = [];
   for (let n = 0; ; n++) {
     const p = Math.exp(logPmf(n));
+    logNegbin += Math.log(ratio(n));
     values.push(p);
     const rho = bound(n);
     if (n >= c.mean && rho < 1 && (p * rho) / (1 - rho) < TAIL) break;

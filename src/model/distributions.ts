@@ -45,7 +45,7 @@ export function isConstant(d: Distribution): boolean {
   }
 }
 
-/** P(X <= x). Lognormal: Phi((ln x - mu) / sigma) = erfc(-(ln x - mu) / (sigma sqrt 2)) / 2. */
+/** P(X <= x). Lognormal: Phi(z) = erfc(-z / sqrt 2) / 2 with z = (ln x - mu) / sigma = (ln(x / m) + sigma^2 / 2) / sigma. */
 export function distributionCdf(d: Distribution, x: number): number {
   switch (d.kind) {
     case "constant":
@@ -57,8 +57,12 @@ export function distributionCdf(d: Distribution, x: number): number {
     case "lognormal": {
       if (d.cv === 0) return x >= d.mean ? 1 : 0;
       if (x <= 0) return 0;
-      const { mu, sigma } = lognormalParameters(d.mean, d.cv);
-      return 0.5 * erfc(-(Math.log(x) - mu) / (sigma * Math.SQRT2));
+      // ln x - mu = ln(x / m) + sigma^2 / 2, with ln(x / m) as log1p((x - m) / m): x - m is exact
+      // where x is near m, and a small sigma divides what is left (an audit: cv 1e-12 with ln x - mu
+      // formed as a difference of logarithms put a cache hit rate off by 9e-5)
+      const { sigma } = lognormalParameters(d.mean, d.cv);
+      const z = (Math.log1p((x - d.mean) / d.mean) + (sigma * sigma) / 2) / sigma;
+      return 0.5 * erfc(-z / Math.SQRT2);
     }
     case "empirical":
       return d.values.filter((v) => v <= x).length / d.values.length;

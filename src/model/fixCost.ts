@@ -66,12 +66,14 @@ export function sharedFixTokens(attempts: AttemptMoments, shape: TokenShape): Fi
  * One bug in a conversation of its own, fixed with a fixed probability p per attempt and no
  * bound, its k-th error trace scaled by x^(k-1) with x = 1 + g:
  * new = L1 + G (1-p)/p + E S1, cached = L1 (1-p)/p + G (1-p)^2/p^2 + E S1 (1-p)/p, output = G/p,
- * where S1 = E[sum_{k=1}^{N-1} x^(k-1)] = (1-p)/(1 - (1-p) x), which is (1-p)/p when g = 0.
+ * where S1 = E[sum_{k=1}^{N-1} x^(k-1)] = (1-p)/(1 - (1-p) x) = (1-p)/(p - g (1-p)), which is (1-p)/p when g = 0.
  */
 export function freshBugTokens(p: number, shape: TokenShape, errorGrowth: number): FixTokens {
   const L1 = shape.handoffTokens;
-  const retries = 1 / p - 1;
-  const growthSum = errorGrowth === 0 ? retries : (1 - p) / (1 - (1 - p) * (1 + errorGrowth));
+  // (1-p)/p and 1 - (1-p) x = p - g (1-p), not 1/p - 1 and 1 - (1-p)(1+g): 1 - p is exact, and the
+  // differences lost the digits of a p near 1 or a growth near its bound (an audit: 1e-4 and 1e-6)
+  const retries = (1 - p) / p;
+  const growthSum = errorGrowth === 0 ? retries : (1 - p) / (p - errorGrowth * (1 - p));
   return {
     inputNew: L1 + shape.meanFixOutput * retries + shape.meanErrorTrace * growthSum,
     inputCached: L1 * retries + shape.meanFixOutput * (((1 - p) * (1 - p)) / (p * p)) + shape.meanErrorTrace * growthSum * retries,
