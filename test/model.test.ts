@@ -9,7 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { costDifference, findCrossovers, gapsOf, MAX_SCAN_WORK, scanCrossovers, ScanTooLong, type Gap } from "../src/model/crossover.js";
 import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmf, runPmfWork } from "../src/model/pmf.js";
 import { bugSchedule, requestReach } from "../src/model/schedule.js";
-import { analyzeStrategy } from "../src/model/strategy.js";
+import { analyzeStrategy, fixerComparison } from "../src/model/strategy.js";
 import { baseScenario } from "../src/scenario/extensions.js";
 import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import type { Context, Scenario, Strategy } from "../src/scenario/types.js";
@@ -1390,3 +1390,93 @@ function polyRoots(a: number, b: number, c: number): number[] {
   const r2 = qq === 0 ? 0 : c / qq;
   return [r1, r2].sort((x, y) => x - y);
 }
+
+/**
+ * Valid inputs at the edges the schema allows, against values found without the code (by hand, or
+ * with mpmath at 60 digits from docs/model.md: the numerical audit, whose independent values are
+ * quoted), where a closed form once lost its digits to a difference of nearly equal numbers.
+ */
+describe("closed forms at the edges keep their digits (the numerical audit)", () => {
+  const base = (models: Raw, strategies: Raw, extra: Raw = {}): Scenario =>
+    parseScenario({ name: "t", seed: 1, trials: 1000, models, strategies, tokens: { prompt: 1000, generation: 1000, fixOutput: 100, errorTrace: 100 }, ...extra }, "edge.yaml");
+  const mean = (s: Scenario, strategy: string, ctx: Context) => analyzeStrategy(s, s.strategies.find((x) => x.name === strategy)!, ctx);
+
+  it("a long-context tier a run all but never reaches adds nothing, not a negative cost (2,900 orders of magnitude below the rounding)", () => {
+    // 20 bugs at p = 1/2 make 40 attempts on average; the tier starts at attempt 10,001
+    const fixer = { price: { input: 0, output: 5e-6, longContext: { above: 1e9, input: 1e4, output: 1e4 } }, bugs: { count: 20, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.5 } };
+    const plain = { price: { input: 0, output: 2.5e-6 }, bugs: { count: 20, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.5 } };
+    const s = base({ a: fixer, b: plain }, { tiered: { generator: "b", fixer: "a" }, plain: { generator: "b", fixer: "b" } }, {
+      tokens: { prompt: 1000, generation: 0, fixOutput: 50_000, errorTrace: 50_000 },
+      contexts: ["shared"],
+    });
+    // only output is priced: 40 attempts x 50,000 tokens x $5e-12 (and $2.5e-12 for b)
+    expectRel(mean(s, "tiered", "shared").analyticMean, 40 * 50_000 * 5e-12);
+    expectRel(mean(s, "plain", "shared").analyticMean, 40 * 50_000 * 2.5e-12);
+  });
+
+  it("under exact assignment a hard fraction within the tolerance counts whole bugs in every closed form", () => {
+    // 1,000 bugs, 0.0010000009 of them hard: one hard bug (p = 1e-4), 999 easy ones fixed at once
+    const a = { price: { input: 1, output: 5 }, bugs: { count: 1000, hardFraction: 0.0010000009 }, fix: { easy: 1, hard: 0.0001 } };
+    const s = base({ a }, { one: { generator: "a", fixer: "a" }, lad: { generator: "a", ladder: [{ fixer: "a", attempts: 1 }, { fixer: "a" }] } });
+    expect(s.models.a!.hardFraction).toBe(1 / 1000);
+    const one = mean(s, "one", "shared");
+    expectRel(one.expectedAttempts, 999 + 1 / 1e-4);
+    // mpmath: 1 hard bug and 999 easy ones, section 4
+    expectRel(one.analyticMean, 22123.2037, 1e-12);
+    expectRel(mean(s, "lad", "shared").analyticMean, 22123.2037, 1e-12);
+    expectRel(mean(s, "one", "fresh").analyticMean, 20025.5035, 1e-12);
+  });
+
+  it("a lognormal tool time with almost no spread puts the cache hit rate at Phi of its own score", () => {
+    const a = { price: { input: 1, output: 5 }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.5 } };
+    const s = base({ a }, { s: { generator: "a", fixer: "a" } }, {
+      toolSeconds: { dist: "lognormal", mean: 7, cv: 1e-12 },
+      caching: { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds: 7.000000000001 },
+    });
+    // mpmath: h = P(X <= 7.000000000001), and the costs with it
+    expectRel(mean(s, "s", "shared").cacheHitRate, 0.5568035119751408, 1e-9);
+    expectRel(mean(s, "s", "shared").analyticMean, 0.02043191711148021, 1e-9);
+    expectRel(mean(s, "s", "fresh").analyticMean, 0.021273861344108681, 1e-9);
+  });
+
+  it("a negative binomial count a millionth over-dispersed keeps its pmf and pgf", () => {
+    const a = { price: { input: 1, output: 5 }, bugs: { count: { dist: "negbinomial", mean: 1000, variance: 1000.001 }, hardFraction: 0.3 }, fix: { easy: 0.9, hard: 0.6 } };
+    const s = base({ a }, { cap: { generator: "a", ladder: [{ fixer: "a", attempts: 3 }] }, lad: { generator: "a", ladder: [{ fixer: "a", attempts: 1 }, { fixer: "a" }] } }, {
+      caching: { readMultiplier: 0.1, writeMultiplier: 1.25 },
+    });
+    // mpmath: the completion E[z^q] at z = P(a bug is fixed in 3 attempts); the ladder is one fixer (section 10's moments)
+    expectRel(mean(s, "cap", "shared").expectedCompletion, 2.2779274922463502e-9, 1e-12);
+    expectRel(mean(s, "lad", "shared").analyticMean, 17.531958905216049, 1e-12);
+  });
+
+  it("a beta rate's moments past 2,000 failed attempts are a product, not a difference of log-gammas", () => {
+    // one bug, p ~ Beta(100, 999900): E[N] = (a + b - 1)/(a - 1) = 10,101, whatever the rung split
+    const a = { price: { input: 1, output: 5 }, bugs: { count: 1, hardFraction: 0 }, fix: { easy: { dist: "beta", mean: 1e-4, concentration: 1e6 }, hard: 0.5 } };
+    for (const attempts of [1999, 2001, 5000]) {
+      const s = base({ a }, { lad: { generator: "a", ladder: [{ fixer: "a", attempts }, { fixer: "a" }] } });
+      expectRel(mean(s, "lad", "shared").expectedAttempts, 10101, 1e-12);
+    }
+  });
+
+  it("the fix phase on the same bugs is its own parts, not the total less a generation 1e7 times as large", () => {
+    const rates = { bugs: { count: 3, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.5 } };
+    const models = { big: { price: { input: 1e4, output: 1e4 }, ...rates }, c1: { price: { input: 0, output: 2e-6 }, ...rates }, c2: { price: { input: 0, output: 1e-6 }, ...rates } };
+    const s = base(models, { b1: { generator: "big", fixer: "c1" } }, { tokens: { prompt: 1e7, generation: 1e7, fixOutput: 1, errorTrace: 0 } });
+    // 3 bugs x 2 attempts x 1 output token x $2e-12 and $1e-12; input is free
+    for (const ctx of ["shared", "fresh"] as const) {
+      const [c1, c2] = fixerComparison(s, "big", ["c1", "c2"], ctx);
+      expectRel(c1!.fixCost, 6 * 2e-12);
+      expectRel(c2!.fixCost, 6 * 1e-12);
+    }
+  });
+
+  it("error growth near its bound: the fresh context's sum of error traces", () => {
+    const a = { price: { input: 1, output: 5 }, bugs: { count: 3, hardFraction: 0.3333333333 }, fix: { easy: 1e-4, hard: 1e-4 } };
+    const s = base({ a }, { s: { generator: "a", fixer: "a" } }, {
+      tokens: { prompt: 1000, generation: 1000, fixOutput: 100, errorTrace: 100, errorGrowth: 0.00010000990099009901 },
+      contexts: ["fresh"],
+    });
+    // mpmath; the inputs' own rounding accounts for about 1e-10 of it
+    expectRel(mean(s, "s", "fresh").analyticMean, 29997030071.715673, 1e-9);
+  });
+});
