@@ -6,11 +6,12 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { scratchFolder } from "./scratch.js";
 import yargs from "yargs";
 import { main, skipHelpCache } from "../src/cli/main.js";
 import { checkRunsFit } from "../src/cli/args.js";
+import { onInterrupt } from "../src/cli/io.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { jobsOf } from "../src/sim/simulate.js";
 
@@ -153,6 +154,26 @@ describe("agentsim analytic and crossover", () => {
     // `true` exits long before agentsim writes its line, closing the pipe under it
     const r = spawnSync("bash", ["-o", "pipefail", "-c", `"${process.execPath}" "${CLI}" run /nonexistent/x.yaml 2>&1 | true`], { encoding: "utf8" });
     expect(r.status).toBe(2);
+  });
+
+  it("a second signal while a command tidies up finds the listener still there (the docs audit: a sweep under timeout, which signals twice, died mid-tidy: no message, its lock left)", () => {
+    const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
+    const seen: number[] = [];
+    const stopListening = onInterrupt(() => {
+      // the default action is back once no listener is left: a second SIGINT here would end the process
+      seen.push(process.listenerCount("SIGINT"));
+      process.emit("SIGINT", "SIGINT");
+    });
+    try {
+      process.emit("SIGINT", "SIGINT");
+      expect(seen).toEqual([1]); // once, and listening throughout
+      expect(exit).toHaveBeenCalledTimes(1);
+      expect(exit).toHaveBeenCalledWith(130);
+    } finally {
+      stopListening();
+      exit.mockRestore();
+    }
+    expect(process.listenerCount("SIGINT")).toBe(0);
   });
 
   it("output that cannot be written (stdout on a full device) is one line, exit 2; a message that cannot be written keeps exit 2 (the environment audit: stack traces, exit 1)", () => {

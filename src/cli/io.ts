@@ -38,14 +38,20 @@ export const MIN_WIDTH = 40;
 /**
  * Until the returned function is called, Ctrl-C (SIGINT) or SIGTERM runs `stop`, which tidies up
  * and says so on stderr, and ends the process with 130 or 143, as shells report those signals.
- * Listen before anything is taken: without a listener a signal ends the process at once.
+ * Listen before anything is taken: without a listener a signal ends the process at once. The
+ * listener stays while `stop` runs, so that a second signal (Ctrl-C pressed twice; `timeout`,
+ * which signals the process and then its group) is absorbed: with none left, Node restores the
+ * signal's default action, which ended a sweep mid-tidy with no message and its lock left behind.
  */
 export function onInterrupt(stop: (signal: NodeJS.Signals) => void): () => void {
+  let stopping = false;
   const interrupted = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
     stop(signal);
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
-  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+  process.on("SIGINT", interrupted).on("SIGTERM", interrupted);
   return () => {
     process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
   };
