@@ -117,7 +117,7 @@ export const RANGES = {
 
 export type RangeKind = keyof typeof RANGES;
 
-/** "a probability in [0.0001, 1]", "a whole number in [0, 10000] (bugs)", "a number in (0, 10000000] (tokens)". */
+/** "a probability in [0.0001, 1]", "a whole number in [0, 1000] (bugs)", "a number in (0, 10000000] (tokens)". */
 export function describeRange(range: Range): string {
   const interval = `${range.above ? "(" : "["}${range.smallest ?? range.min}, ${range.max}${range.below ? ")" : "]"}`;
   return `${range.smallest !== undefined ? `${range.min} or ` : ""}${range.noun ?? "a number"} in ${interval}${range.unit ? ` (${range.unit})` : ""}`;

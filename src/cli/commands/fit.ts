@@ -64,7 +64,7 @@ export const fitCommand = (cli: Cli): CommandModule<object, Args> => ({
     y
       .positional("traces", { type: "string", array: true, demandOption: true, default: undefined, describe: "trace files (JSON lines) or folders of .jsonl files" })
       .option("format", { choices: FORMATS, default: "agentsim" as const, describe: "agentsim: run --trace output; claude-code: ~/.claude/projects logs (tokens only)" })
-      .option("out", { type: "string", requiresArg: true, describe: "write the fitted scenario (YAML) here" })
+      .option("out", { type: "string", requiresArg: true, describe: "write the fitted scenario (YAML) here; from Claude Code logs without --prices, its tokens and caching fragment" })
       .option("prices", { type: "string", requiresArg: true, describe: "scenario that prices the models and supplies what the logs do not estimate" })
       .option("bootstrap", { type: "string", default: "1000", requiresArg: true, describe: `bootstrap replicates for the 95% intervals and the decision (0: none; else ${MIN_BOOTSTRAP} to ${MAX_BOOTSTRAP})` })
       .option("seed", { type: "string", default: "1", requiresArg: true, describe: "seed of the bootstrap's resampling" })

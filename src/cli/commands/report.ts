@@ -99,7 +99,7 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
       if (!written) removeCreatedFolders(out, taken.createdFolder);
     }
     const seconds = (performance.now() - started) / 1000;
-    const wrote = `Wrote ${unbroken(oneLine(out))} (${Math.round(html.length / 1024)}${GLUE}kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)}${GLUE}s`;
+    const wrote = `Wrote ${unbroken(oneLine(out))} (${Math.round(Buffer.byteLength(html) / 1000)}${GLUE}kB), ${groupDigits(trials)} runs per strategy and context, ${seconds.toFixed(2)}${GLUE}s`;
     cli.stdout.write(wrap(wrote, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
     printNotes(cli, args.scenario, loaded.scenario);
   },
