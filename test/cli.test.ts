@@ -12,6 +12,7 @@ import yargs from "yargs";
 import { main, skipHelpCache } from "../src/cli/main.js";
 import { checkRunsFit } from "../src/cli/args.js";
 import { onInterrupt } from "../src/cli/io.js";
+import { guardTerminal, RESTORE_TERMINAL } from "../src/cli/progress.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { jobsOf } from "../src/sim/simulate.js";
 
@@ -174,6 +175,36 @@ describe("agentsim analytic and crossover", () => {
       exit.mockRestore();
     }
     expect(process.listenerCount("SIGINT")).toBe(0);
+  });
+
+  it("a progress bar gives the terminal its cursor and line wrap back on a signal, and the signal still ends the command (the environment audit: Ctrl-C in run left no cursor)", () => {
+    const written: string[] = [];
+    const stream = { write: (t: string) => written.push(t), isTTY: true };
+    const kill = vi.spyOn(process, "kill").mockImplementation((() => true) as never);
+    const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
+    try {
+      // alone: the terminal back, then the signal's own end
+      const release = guardTerminal(stream);
+      process.emit("SIGINT", "SIGINT");
+      expect(written).toEqual([RESTORE_TERMINAL]);
+      expect(kill).toHaveBeenCalledWith(process.pid, "SIGINT");
+      expect(process.listenerCount("SIGINT")).toBe(0);
+      release();
+      // beside a command's own handler: the terminal back first, then the handler ends the process
+      written.length = 0;
+      const stopListening = onInterrupt(() => written.push("tidied"));
+      const releaseAgain = guardTerminal(stream);
+      process.emit("SIGHUP", "SIGHUP");
+      expect(written).toEqual([RESTORE_TERMINAL, "tidied"]);
+      expect(exit).toHaveBeenCalledWith(129);
+      expect(kill).toHaveBeenCalledTimes(1);
+      releaseAgain();
+      stopListening();
+    } finally {
+      kill.mockRestore();
+      exit.mockRestore();
+    }
+    expect(process.listenerCount("SIGHUP")).toBe(0);
   });
 
   it("output that cannot be written (stdout on a full device) is one line, exit 2; a message that cannot be written keeps exit 2 (the environment audit: stack traces, exit 1)", () => {
