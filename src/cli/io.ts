@@ -35,9 +35,13 @@ export function terminalWidth(
 /** The narrowest width text is laid out for. */
 export const MIN_WIDTH = 40;
 
+/** The exit status a shell reports for a process ended by each signal: 128 + its number. */
+const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
 /**
- * Until the returned function is called, Ctrl-C (SIGINT) or SIGTERM runs `stop`, which tidies up
- * and says so on stderr, and ends the process with 130 or 143, as shells report those signals.
+ * Until the returned function is called, Ctrl-C (SIGINT), SIGTERM or SIGHUP (a terminal closed,
+ * an ssh session dropped) runs `stop`, which tidies up and says so on stderr, and ends the process
+ * with 130, 143 or 129, as shells report those signals.
  * Listen before anything is taken: without a listener a signal ends the process at once. The
  * listener stays while `stop` runs, so that a second signal (Ctrl-C pressed twice; `timeout`,
  * which signals the process and then its group) is absorbed: with none left, Node restores the
@@ -49,10 +53,10 @@ export function onInterrupt(stop: (signal: NodeJS.Signals) => void): () => void 
     if (stopping) return;
     stopping = true;
     stop(signal);
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    process.exit(SIGNAL_EXIT[signal as keyof typeof SIGNAL_EXIT]);
   };
-  process.on("SIGINT", interrupted).on("SIGTERM", interrupted);
+  for (const signal of Object.keys(SIGNAL_EXIT)) process.on(signal, interrupted);
   return () => {
-    process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+    for (const signal of Object.keys(SIGNAL_EXIT)) process.off(signal, interrupted);
   };
 }
