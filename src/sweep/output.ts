@@ -149,6 +149,14 @@ export interface Lock {
   createdFolder: string | null;
 }
 
+/**
+ * What a failed link means once `mine` was made beside it: not a permission, but a file system
+ * without hard links (FAT, exFAT, some network shares; an audit found "permission denied" there).
+ */
+const NO_HARD_LINKS: Record<string, string> = Object.fromEntries(
+  ["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"].map((code) => [code, "the file system there makes no hard links, which the lock needs: write to another folder and copy the file"]),
+);
+
 /** The locks this process holds (resolved paths). */
 const held = new Set<string>();
 
@@ -161,7 +169,8 @@ export async function lockOutput(out: string): Promise<Lock> {
   const lock = `${out}.lock`;
   const mine = `${lock}.${process.pid}`;
   // the lock is the first file made beside the output: where it cannot be, neither can the output
-  const cannotLock = (err: unknown) => new UserError(`--out ${JSON.stringify(out)}: cannot create a file there (its lock, ${lock}: ${fileErrorText(err)})`);
+  const cannotLock = (err: unknown, words: Record<string, string> = {}) =>
+    new UserError(`--out ${JSON.stringify(out)}: cannot create a file there (its lock, ${lock}: ${fileErrorText(err, words)})`);
   const createdFolder = makeFolderOfSync(out);
   removeStaleLockFiles(lock);
   try {
@@ -189,7 +198,11 @@ export async function lockOutput(out: string): Promise<Lock> {
           createdFolder,
         };
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw cannotLock(err);
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
+          rmSync(mine, { force: true });
+          removeCreatedFolders(out, createdFolder);
+          throw cannotLock(err, NO_HARD_LINKS);
+        }
       }
       const found = lstatSync(lock, { throwIfNoEntry: false });
       const owner = lockOwner(lock);
