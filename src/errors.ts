@@ -61,7 +61,33 @@ const FILE_ERRORS: Record<string, string> = {
   ENOSPC: "no space left on the device",
   EDQUOT: "disk quota exceeded",
   EIO: "input/output error",
+  EFBIG: "the file is larger than this process may write (ulimit -f)",
+  EMFILE: "too many open files (ulimit -n)",
+  ENFILE: "too many open files on the system",
 };
+
+/**
+ * A limit of the machine or the process that stopped a command, in one line, or null for any other
+ * error (a bug, thrown with its stack): too few file descriptors to load a command's modules, too
+ * few threads to start the workers, too little memory for the per-run values (ulimit -v), or code
+ * generation turned off under the report's chart compiler (the environment audit found each a
+ * stack trace).
+ */
+export function environmentProblem(err: unknown): string | null {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const message = err instanceof Error ? err.message : "";
+  if (code === "EMFILE" || code === "ENFILE") return `${FILE_ERRORS[code]}: agentsim needs about 64 file descriptors`;
+  if (code === "EAGAIN" || code === "ERR_WORKER_INIT_FAILED") {
+    return `the system refused a thread (${message || code}; ulimit -u may set the limit): try --threads 1`;
+  }
+  if (code === "ENOMEM" || (err instanceof RangeError && /allocation failed/i.test(message))) {
+    return `not enough memory for this job (${code ?? message}; ulimit -v may set the limit): use fewer --trials`;
+  }
+  if (err instanceof EvalError && /code generation from strings/i.test(message)) {
+    return "the report's charts are compiled by vega, which needs code generation from strings: run without --disallow-code-generation-from-strings";
+  }
+  return null;
+}
 
 /** Why a file operation failed, for a one-line message; `words` overrides a code's words where a caller says it better. */
 export function fileErrorText(err: unknown, words: Record<string, string> = {}): string {

@@ -5,12 +5,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { scratchFolder } from "./scratch.js";
 import yargs from "yargs";
 import { main, skipHelpCache } from "../src/cli/main.js";
 import { checkRunsFit } from "../src/cli/args.js";
+import { environmentProblem } from "../src/errors.js";
 import { onInterrupt } from "../src/cli/io.js";
 import { guardTerminal, RESTORE_TERMINAL } from "../src/cli/progress.js";
 import { loadScenario } from "../src/scenario/load.js";
@@ -205,6 +206,35 @@ describe("agentsim analytic and crossover", () => {
       exit.mockRestore();
     }
     expect(process.listenerCount("SIGHUP")).toBe(0);
+  });
+
+  it("a limit of the machine or process is one line, exit 2: a deleted current folder, too few file descriptors, code generation turned off (the environment audit: stack traces)", () => {
+    const gone = scratchFolder("gone");
+    const cwd = spawnSync("bash", ["-c", `cd "$1" && rmdir "$1" && exec "${process.execPath}" "${CLI}" --version`, "-", gone], { encoding: "utf8" });
+    expect(cwd.stderr).toBe("agentsim: the current folder is gone (ENOENT): cd to a folder that exists\n");
+    expect(cwd.status).toBe(2);
+    const files = spawnSync("bash", ["-c", `ulimit -n 32 && exec "${process.execPath}" "${CLI}" run --trials 2000 --threads 1`], { encoding: "utf8" });
+    expect(files.stderr).toBe("agentsim: too many open files (ulimit -n): agentsim needs about 64 file descriptors\n");
+    expect(files.status).toBe(2);
+    const out = join(scratchFolder("evalless"), "r.html");
+    const env = { ...process.env, NODE_OPTIONS: "--disallow-code-generation-from-strings" };
+    const report = spawnSync(process.execPath, [CLI, "report", "scenarios/default.yaml", "--trials", "2000", "--out", out], { encoding: "utf8", env });
+    expect(report.stderr).toMatch(/^agentsim: the report's charts are compiled by vega, which needs code generation from strings: [^\n]*\n$/);
+    expect(report.status).toBe(2);
+    expect(readdirSync(dirname(out))).toEqual([]);
+  });
+
+  it("environmentProblem names each limit, and nothing else (a bug keeps its stack)", () => {
+    const errno = (code: string) => Object.assign(new Error(code), { code });
+    expect(environmentProblem(errno("ENFILE"))).toBe("too many open files on the system: agentsim needs about 64 file descriptors");
+    expect(environmentProblem(errno("EAGAIN"))).toBe("the system refused a thread (EAGAIN; ulimit -u may set the limit): try --threads 1");
+    expect(environmentProblem(Object.assign(new Error("EAGAIN"), { code: "ERR_WORKER_INIT_FAILED" }))).toBe("the system refused a thread (EAGAIN; ulimit -u may set the limit): try --threads 1");
+    expect(environmentProblem(new RangeError("Array buffer allocation failed"))).toBe(
+      "not enough memory for this job (Array buffer allocation failed; ulimit -v may set the limit): use fewer --trials",
+    );
+    expect(environmentProblem(new TypeError("x is undefined"))).toBeNull();
+    expect(environmentProblem(new RangeError("Invalid array length"))).toBeNull();
+    expect(environmentProblem(errno("ENOENT"))).toBeNull();
   });
 
   it("output that cannot be written (stdout on a full device) is one line, exit 2; a message that cannot be written keeps exit 2 (the environment audit: stack traces, exit 1)", () => {

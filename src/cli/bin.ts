@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /** The agentsim program: the command line of the process, on its own streams. */
+import "./workingFolder.js"; // first: see the file
 import { restoreSegmenter } from "./lazySegmenter.js"; // before yargs: see the file
 import { hideBin } from "yargs/helpers";
-import { fileErrorText } from "../errors.js";
+import { environmentProblem, fileErrorText } from "../errors.js";
 import { main } from "./main.js";
 
 restoreSegmenter();
@@ -20,4 +21,12 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
 // mistake still exits 2, not 1 for the failed write.
 process.stderr.on("error", () => {});
 
-process.exitCode = await main(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr });
+try {
+  process.exitCode = await main(hideBin(process.argv), { stdout: process.stdout, stderr: process.stderr });
+} catch (err) {
+  // a limit of this machine or process (open files, threads, memory), not a bug: one line, exit 2
+  const problem = environmentProblem(err);
+  if (problem === null) throw err;
+  process.stderr.write(`agentsim: ${problem}\n`);
+  process.exitCode = 2;
+}

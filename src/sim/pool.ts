@@ -67,7 +67,8 @@ export class SimulationPool {
 
   /** Start the threads now (they start with the first task otherwise), unless they are not used. */
   start(): void {
-    if (!this.inline) void this.workers();
+    // a failure to start them (too few threads allowed) is the first task's to report
+    if (!this.inline) this.workers().catch(() => {});
   }
 
   /** Simulate a chunk on a worker. */

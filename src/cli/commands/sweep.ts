@@ -120,6 +120,14 @@ export const sweepCommand = (cli: Cli): CommandModule<object, Args> => ({
       const ttlAxis = sweep.axes.find((a) => isTtlKey(a.path));
       const longest = ttlAxis ? Math.max(scenario.caching.ttlSeconds ?? 0, ...ttlAxis.values) : null;
       printNotes(cli, args.scenario, longest === null ? scenario : { ...scenario, caching: { ...scenario.caching, ttlSeconds: longest } });
+    } catch (err) {
+      // failed before its first point (the workers could not start): nothing to resume, so
+      // nothing is left, as on an interrupt then (the environment audit found a bare header kept)
+      if (done === 0 && handle.createdPartial) {
+        for (const f of Object.values(partialFiles(out))) rmSync(f, { force: true });
+        removeCreatedFolders(out, (lock as Lock | null)?.createdFolder ?? null); // set by onLock
+      }
+      throw err;
     } finally {
       stopListening();
       progress.stop();
