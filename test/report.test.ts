@@ -25,7 +25,8 @@ import { drawnSweep, panelRows, sweepData } from "../src/report/sweep.js";
 import { loadScenario, parseScenario, readScenarioFile } from "../src/scenario/load.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { checkMean } from "../src/stats/check.js";
-import { ecdfPoints, sortedCopy } from "../src/stats/ecdf.js";
+import seedrandom from "seedrandom";
+import { ecdfPoints, ecdfPointsOf, sortedCopy } from "../src/stats/ecdf.js";
 import { summarize } from "../src/stats/summary.js";
 import { familyThreshold, t95 } from "../src/stats/threshold.js";
 import { buildSweep } from "../src/sweep/points.js";
@@ -55,6 +56,7 @@ describe("the drawn distribution", () => {
         const costs = e.costs![i]!;
         expect(summarize(costs).mean).toBe(r.mean); // the kept costs are the runs summarized
         const points = ecdfPoints(sortedCopy(costs), 100, 0.999);
+        expect(ecdfPointsOf(costs, 100, 0.999)).toEqual(points); // the report's, without the sort
         const at = (p: number) => points.find((x) => x.share === p)!.value;
         expect([at(0.5), at(0.9), at(0.99)]).toEqual([r.p50, r.p90, r.p99]);
         expect(points[0]!.value).toBe(r.min);
@@ -67,6 +69,26 @@ describe("the drawn distribution", () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("the drawn distribution without a sort", () => {
+  it("gives the points of the sorted values, for odd and even counts, ties, one or two values", () => {
+    const random = seedrandom("ecdf-linear");
+    const samples = [
+      Float64Array.from({ length: 1 }, () => random()),
+      Float64Array.from({ length: 2 }, () => random()),
+      Float64Array.from({ length: 1001 }, () => random() ** 3),
+      Float64Array.from({ length: 20_000 }, () => Math.floor(random() * 7) * 0.25), // ties: discrete costs
+      Float64Array.from({ length: 100_000 }, () => Math.exp(5 * random())), // a long right tail
+      new Float64Array(10).fill(3),
+    ];
+    for (const values of samples) {
+      for (const [steps, upTo] of [[400, 0.999], [7, 1], [100, 0.5]] as const) {
+        expect(ecdfPointsOf(values, steps, upTo)).toEqual(ecdfPoints(sortedCopy(values), steps, upTo));
+      }
+    }
+    expect(ecdfPointsOf(new Float64Array(0), 10)).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { analyzeScenario, type AnalyticResult } from "../model/strategy.js";
 import type { LoadedScenario } from "../scenario/load.js";
 import type { Context, Scenario } from "../scenario/types.js";
 import type { SimulationPool } from "../sim/pool.js";
-import { ecdfPoints, sortedCopy, type EcdfPoint } from "../stats/ecdf.js";
+import { ecdfPointsOf, type EcdfPoint } from "../stats/ecdf.js";
 import { formatNumber } from "../sweep/csv.js";
 import { sweepGrid, buildSweepFrom } from "../sweep/points.js";
 import { crossoverData, planCrossover, type CrossoverData, type CrossoverFlags } from "./crossover.js";
@@ -107,7 +107,7 @@ export async function collectReport(pool: SimulationPool, loaded: LoadedScenario
   const distributions = evaluation.results.map((r, i) => ({
     strategy: r.strategy,
     context: r.context,
-    points: ecdfPoints(sortedCopy(evaluation.costs![i]!), ECDF_STEPS, ECDF_UP_TO),
+    points: ecdfPointsOf(evaluation.costs![i]!, ECDF_STEPS, ECDF_UP_TO),
   }));
   const analytic = analyzeScenario(scenario);
   return {
