@@ -1414,6 +1414,19 @@ describe("closed forms at the edges keep their digits (the numerical audit)", ()
     expectRel(mean(s, "plain", "shared").analyticMean, 40 * 50_000 * 2.5e-12);
   });
 
+  it("a tier reached in one run in 1e11 still counts: its tokens are 4e-13 of the sums they are the difference of (a review)", () => {
+    // one bug, hard with chance 1.8e-7 (p = 1e-4); the tier at 2x the base from attempt 100,000 on
+    const gen = { price: { input: 1, output: 5, cacheRead: 0.1 }, bugs: { count: 1, hardFraction: 1.8e-7, assignment: "binomial" }, fix: { easy: 1, hard: 0.0001 } };
+    const tier = { above: 20_000_600, input: 2, output: 10, cacheRead: 0.2 };
+    const fx = (longContext: Raw | null) => ({ price: { input: 1, output: 5, cacheRead: 0.1, ...(longContext ? { longContext } : {}) }, bugs: { count: 0, hardFraction: 0 }, fix: { easy: 1, hard: 0.0001 } });
+    const of = (longContext: Raw | null) =>
+      mean(base({ gen, fx: fx(longContext) }, { s: { generator: "gen", fixer: "fx" } }, { tokens: { prompt: 500, generation: 500, fixOutput: 100, errorTrace: 100 }, contexts: ["shared"] }), "s", "shared").analyticMean!;
+    // mpmath, attempt by attempt: the tier adds 1.79715 cached, 1.63374e-5 new and 8.16872e-6 output
+    // tokens. The closed form's difference of sums 1e12 times as large keeps about 1e-16 of them:
+    // 1e-4 of the tier's own size (zeroed, as a threshold of 1e-12 of the sums did, it is all wrong)
+    expectRel(of(tier) - of(null), 1.7977227e-7, 1e-4);
+  });
+
   it("under exact assignment a hard fraction within the tolerance counts whole bugs in every closed form", () => {
     // 1,000 bugs, 0.0010000009 of them hard: one hard bug (p = 1e-4), 999 easy ones fixed at once
     const a = { price: { input: 1, output: 5 }, bugs: { count: 1000, hardFraction: 0.0010000009 }, fix: { easy: 1, hard: 0.0001 } };
