@@ -195,9 +195,9 @@ describe("agentsim analytic and crossover", () => {
       written.length = 0;
       const stopListening = onInterrupt(() => written.push("tidied"));
       const releaseAgain = guardTerminal(stream);
-      process.emit("SIGHUP", "SIGHUP");
+      process.emit("SIGTERM", "SIGTERM");
       expect(written).toEqual([RESTORE_TERMINAL, "tidied"]);
-      expect(exit).toHaveBeenCalledWith(129);
+      expect(exit).toHaveBeenCalledWith(143);
       expect(kill).toHaveBeenCalledTimes(1);
       releaseAgain();
       stopListening();
@@ -205,7 +205,35 @@ describe("agentsim analytic and crossover", () => {
       kill.mockRestore();
       exit.mockRestore();
     }
-    expect(process.listenerCount("SIGHUP")).toBe(0);
+    expect(process.listenerCount("SIGTERM")).toBe(0);
+  });
+
+  it("SIGHUP tidies up, runs what an exit runs and ends as the signal would, without Node's exit (a review: on a dead terminal it aborted, exit 139)", () => {
+    const emit = process.emit.bind(process);
+    const exitEvents: unknown[] = [];
+    const emitted = vi.spyOn(process, "emit").mockImplementation(((event: string, ...args: unknown[]) => {
+      if (event === "exit") return exitEvents.push(args[0]) > 0; // not this test process's own exit
+      return emit(event as never, ...(args as never[]));
+    }) as never);
+    const kill = vi.spyOn(process, "kill").mockImplementation((() => true) as never);
+    const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
+    const exitCode = process.exitCode;
+    const tidied: string[] = [];
+    onInterrupt((signal) => tidied.push(signal));
+    try {
+      process.emit("SIGHUP", "SIGHUP");
+      expect(tidied).toEqual(["SIGHUP"]);
+      expect(exitEvents).toEqual([129]);
+      expect(kill).toHaveBeenCalledWith(process.pid, "SIGHUP");
+      expect(exit).not.toHaveBeenCalled();
+      expect(process.listenerCount("SIGHUP")).toBe(0);
+    } finally {
+      process.exitCode = exitCode;
+      for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.removeAllListeners(s);
+      emitted.mockRestore();
+      kill.mockRestore();
+      exit.mockRestore();
+    }
   });
 
   it("a limit of the machine or process is one line, exit 2: a deleted current folder, too few file descriptors, code generation turned off (the environment audit: stack traces)", () => {

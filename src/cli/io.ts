@@ -53,7 +53,18 @@ export function onInterrupt(stop: (signal: NodeJS.Signals) => void): () => void 
     if (stopping) return;
     stopping = true;
     stop(signal);
-    process.exit(SIGNAL_EXIT[signal as keyof typeof SIGNAL_EXIT]);
+    const code = SIGNAL_EXIT[signal as keyof typeof SIGNAL_EXIT];
+    if (signal !== "SIGHUP") {
+      process.exit(code);
+      return;
+    }
+    // The terminal is gone, and Node 20's exit resets its modes and aborts when that fails (a
+    // review: exit 139, a native stack and a core file). What an exit runs is run here (the
+    // 'exit' listeners that remove unfinished files), then the process ends as the signal would.
+    process.exitCode = code;
+    process.emit("exit", code);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
   };
   for (const signal of Object.keys(SIGNAL_EXIT)) process.on(signal, interrupted);
   return () => {
