@@ -1452,6 +1452,17 @@ describe("closed forms at the edges keep their digits (the numerical audit)", ()
     expectRel(mean(s, "s", "fresh").analyticMean, 0.021273861344108681, 1e-9);
   });
 
+  it("a lognormal whose cv squares to 0 is a step at its mean, as a cv of 0 is (a review: empty costs, exit 0)", () => {
+    const a = { price: { input: 1, output: 5 }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.5 } };
+    const at = (cv: number, ttlSeconds: number) =>
+      mean(base({ a }, { s: { generator: "a", fixer: "a" } }, { toolSeconds: { dist: "lognormal", mean: 150, cv }, caching: { readMultiplier: 0.1, writeMultiplier: 1.25, ttlSeconds } }), "s", "shared");
+    for (const ttl of [149, 150, 151]) {
+      expect(at(1e-200, ttl).cacheHitRate).toBe(at(0, ttl).cacheHitRate);
+      expect(at(1e-200, ttl).analyticMean).toBe(at(0, ttl).analyticMean);
+    }
+    expect(at(0, 150).cacheHitRate).toBe(1); // a tool time of exactly the lifetime still reads the cache
+  });
+
   it("a negative binomial count a millionth over-dispersed keeps its pmf and pgf", () => {
     const a = { price: { input: 1, output: 5 }, bugs: { count: { dist: "negbinomial", mean: 1000, variance: 1000.001 }, hardFraction: 0.3 }, fix: { easy: 0.9, hard: 0.6 } };
     const s = base({ a }, { cap: { generator: "a", ladder: [{ fixer: "a", attempts: 3 }] }, lad: { generator: "a", ladder: [{ fixer: "a", attempts: 1 }, { fixer: "a" }] } }, {
