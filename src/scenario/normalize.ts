@@ -31,7 +31,9 @@ export function distribution(d: DistributionInput): Distribution {
     case "uniform":
       return { kind: "uniform", min: d.min, max: d.max };
     case "lognormal":
-      return { kind: "lognormal", mean: d.mean, cv: d.cv };
+      // a cv whose square underflows (below 1e-162) has no spread left: it is a cv of 0, as the
+      // simulator and every closed form then read it alike
+      return { kind: "lognormal", mean: d.mean, cv: d.cv * d.cv === 0 ? 0 : d.cv };
     case "empirical":
       return { kind: "empirical", values: [...d.values] };
   }
