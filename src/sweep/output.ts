@@ -84,6 +84,9 @@ export async function checkOutput(out: string, label = "--out", inputs: readonly
   };
   const input = existing && (await inputAs(existing));
   if (input) fail(`is ${input === out ? "an input" : `${JSON.stringify(input)}, an input`} of this command; refusing to write over it`);
+  // a file its owner made read-only is not replaced behind the owner's back, as a shell's > would
+  // not write it (the rename that replaces it needs only the folder's permission: an audit)
+  if (existing) await access(out, constants.W_OK).catch((err: NodeJS.ErrnoException) => fail(`is write-protected (${fileErrorText(err)}); make it writable, or write elsewhere`));
   for (const { file, role } of beside) {
     const found = await stat(file, { bigint: true }).catch(() => null);
     const taken = found && (await inputAs(found));
