@@ -91,12 +91,50 @@ describe("agentsim fit on traces", () => {
     const values = Object.fromEntries(JSON.parse(fit.stdout).parameters.map((p: { key: string; value: number }) => [p.key, p.value]));
     const written = parse(readFileSync(out, "utf8"));
     expect(written.models.weak.fix.hard).toBe(values["models.weak.fix.hard"]);
-    expect(written.models.strong.bugs).toEqual({ count: 3, hardFraction: values["models.strong.bugs.hardFraction"], assignment: "binomial" });
+    // the prices scenario's exact assignment: the hard fraction is the estimate's nearest whole number of 3 bugs, over 3
+    const hard = Math.round(3 * values["models.strong.bugs.hardFraction"]);
+    expect(written.models.strong.bugs).toEqual({ count: 3, hardFraction: hard / 3, assignment: "exact" });
+    expect(JSON.parse(fit.stdout).notes).toContainEqual(expect.stringMatching(/^models\.strong\.bugs\.hardFraction: written as \d of 3 bugs/));
     expect(written.tokens).toEqual({ prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 });
     expect(written.models.weak.price).toEqual({ preset: "anthropic/claude-haiku-4-5" }); // from --prices
     const analytic = agentsim("analytic", out, "--json");
     expect(analytic.code).toBe(0);
     expect(JSON.parse(analytic.stdout).results).toHaveLength(8);
+  });
+
+  it("traces of exact assignment are fitted under it: the shared cost at the estimates, and the cheapest, are the traced scenario's (an audit: written binomial, the other strategy was named in 100% of replicates)", () => {
+    // two strategies 1.2% apart in the shared context (closed forms $0.46554 and $0.47111), whose
+    // shared cost grows 3.6% for gf under binomial assignment, enough to reverse them
+    const close = join(dir, "close.yaml");
+    writeFileSync(
+      close,
+      `name: close
+seed: 1
+trials: 200
+models:
+  g: { price: { input: 5, output: 25 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.9, hard: 0.6 } }
+  f: { price: { input: 1, output: 5 }, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.15 } }
+tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 }
+contexts: [shared]
+strategies:
+  gf: { generator: g, fixer: f }
+  gg: { generator: g, fixer: g }
+`,
+    );
+    const traced = join(dir, "close.jsonl");
+    expect(agentsim("run", close, "--trials", "10000", "--seed", "t", "--trace", traced, "--trace-runs", "10000").code).toBe(0);
+    const fit = JSON.parse(agentsim("fit", traced, "--prices", close, "--bootstrap", "0", "--json").stdout);
+    expect(fit.decision.contexts[0].cheapest).toBe("gf");
+    const gf = fit.decision.contexts[0].costs.find((c: { strategy: string }) => c.strategy === "gf").expectedCost;
+    // the estimates' own error (f's hard rate 0.1485 against 0.15) moves it 1.1%; binomial added 2.8% more
+    expect(Math.abs(gf / 0.46554 - 1)).toBeLessThan(0.02);
+    // traces of gf alone: g fixes in none of them, so gg's cost rests on close.yaml's rates for g, and a note says so
+    const gfOnly = join(dir, "gf-only.yaml");
+    writeFileSync(gfOnly, readFileSync(close, "utf8").replace("  gg: { generator: g, fixer: g }\n", ""));
+    const gfTrace = join(dir, "gf.jsonl");
+    expect(agentsim("run", gfOnly, "--trials", "300", "--seed", "z", "--trace", gfTrace, "--trace-runs", "300").code).toBe(0);
+    const notes: string[] = JSON.parse(agentsim("fit", gfTrace, "--prices", close, "--bootstrap", "0", "--json").stdout).notes;
+    expect(notes).toContain(`models.g.fix: g fixes in no trace (it only generates there); its fix rates are ${close}'s, as written, and the decision's confidence does not cover them`);
   });
 
   it("--out writes a count more dispersed than a scenario may be at the most it may be, and says so (a review: a constant, blaming the schema)", () => {
