@@ -299,7 +299,9 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
       `one class of bugs explains these traces about as well as two (likelihood-ratio statistic ${second.statistic.toFixed(2)}, ` +
         `p = ${second.p.toFixed(2)} against a chi-square with ${second.degrees} degrees of freedom, a rough yardstick for mixtures): ` +
         `the hard fractions and the easy and hard rates are then not told apart, and their intervals may miss a truth of one class ` +
-        `(all bugs easy, or equal rates); the expected costs and the decision do not depend on that split`,
+        `(all bugs easy, or equal rates); the expected costs and the decision depend little on that split where the prices ` +
+        `scenario bounds the attempts as the traces did, but may depend on it beyond them (a hard rate near 0 there makes ` +
+        `bugs that never end)`,
     );
   }
   for (const t of ["prompt", "generation"] as const) {
