@@ -508,6 +508,9 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(stdout).toMatch(/tokens\.prompt\s+10,001 tokens\s+3,000 \.\. 15,004/);
     expect(stdout).toMatch(/input read from the cache\s+[\d.]+%/);
     expect(stdout).toMatch(/the input shrank between consecutive requests once/);
+    // 3 conversations resampled: the intervals run short, as for traces of fewer than 20 runs (the fit audit)
+    expect(stdout.replace(/\n {4}/g, " ")).toContain("3 conversations; a bootstrap over fewer than 20 understates the uncertainty, so the intervals are too narrow");
+    expect(JSON.parse(agentsim("fit", "--format", "claude-code", FIXTURE, "--bootstrap", "0", "--json").stdout).notes.join()).not.toMatch(/understates/);
   });
 
   it("usage beyond any context window is one line, exit code 2 (1e308 once printed ∞ and wrote prompt: .inf)", () => {

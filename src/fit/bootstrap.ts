@@ -21,6 +21,9 @@ import { estimate, parameterDefs } from "./estimate.js";
 import { defaultStarts, type MixtureParams } from "./mixture.js";
 import { replicateChoice, type ScenarioPlan } from "./scenario.js";
 
+/** Fewer resampled units than this (runs, or Claude Code conversations) make intervals too narrow, and a note says so. */
+export const FEW_RUNS = 20;
+
 /** The units of each stratum (see the top of this file), each with its runs, in order of first appearance. */
 export function strataUnits(data: FitData): number[][][] {
   const out: number[][][] = data.strata.map(() => []);

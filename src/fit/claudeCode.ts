@@ -24,7 +24,7 @@ import { NOT_PRINTED, UserError } from "../errors.js";
 import { groupDigits, listed, shownJson } from "../text.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario } from "../scenario/load.js";
-import { percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
+import { FEW_RUNS, percentileInterval, resampleWeights, type Interval } from "./bootstrap.js";
 import { weightedRatio } from "./estimate.js";
 import { summarizeTokens, tokenValue, type TokenSummary } from "./tokens.js";
 import { LineError, MAX_REQUEST_TOKENS, isLogTokens, namedFiles, parseJsonLine, readLogText, shownValue } from "./files.js";
@@ -297,6 +297,7 @@ export function fitClaudeCode(conversations: UsageRecord[][], files: number, opt
     notes.push("most cache writes are 1-hour writes: caching.ttlSeconds is 3600, so that a price preset takes its 1-hour write price");
   }
   if (oneHour === null) notes.push("no cache writes split by lifetime: caching.writeMultiplier assumes 5-minute writes");
+
   const fragmentTokens: Record<string, unknown> = {};
   for (const key of ["prompt", "generation", "fixOutput", "errorTrace"] as const) {
     const v = value(`tokens.${key}`);
@@ -320,6 +321,10 @@ export function fitClaudeCode(conversations: UsageRecord[][], files: number, opt
   if (restarts) {
     const times = restarts === 1 ? "once" : `${restarts} times`;
     notes.push(`the input shrank between consecutive requests ${times} (a /compact or /clear): no error trace there`);
+  }
+  // as for traces (the fit audit: 3 conversations, intervals on 2 values, no word)
+  if (replicates.length > 0 && n < FEW_RUNS) {
+    notes.push(`${groupDigits(n)} conversation${n === 1 ? "" : "s"}; a bootstrap over fewer than ${FEW_RUNS} understates the uncertainty, so the intervals are too narrow`);
   }
   return {
     files,

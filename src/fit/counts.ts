@@ -9,6 +9,7 @@
  * gives D = 0).
  */
 import chisquareCdf from "@stdlib/stats-base-dists-chisquare-cdf";
+import { groupDigits } from "../text.js";
 
 /** A Poisson law is rejected below this p-value. */
 export const POISSON_ALPHA = 0.05;
@@ -62,7 +63,7 @@ export function describeCountForm(c: CountSummary): string {
   const test = c.pValue === null ? "" : ` (D = ${c.dispersion!.toFixed(3)}, p = ${c.pValue.toPrecision(2)})`;
   switch (c.form) {
     case "constant":
-      return `${c.mean} bug${c.mean === 1 ? "" : "s"} in each`;
+      return `${groupDigits(c.mean)} bug${c.mean === 1 ? "" : "s"} in each`;
     case "poisson":
       return `Poisson fits${test}`;
     case "negbinomial":

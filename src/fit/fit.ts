@@ -6,7 +6,7 @@ import { UserError } from "../errors.js";
 import { parseScenario } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
 import { groupDigits, noun } from "../text.js";
-import { bootstrap, percentileInterval, strataUnits, type Replicate, type ReplicateRunner } from "./bootstrap.js";
+import { bootstrap, FEW_RUNS, percentileInterval, strataUnits, type Replicate, type ReplicateRunner } from "./bootstrap.js";
 import { describeCountForm, summarizeCounts, type CountSummary } from "./counts.js";
 import { compileFitData, patternCounts, unitWeights, type FitData } from "./data.js";
 import { secondClassTest, sourceTotals } from "./mixture.js";
@@ -353,7 +353,6 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
  * Below this many runs in a group the percentile bootstrap's intervals run short: resampling a
  * group of one run never varies it, and a helper measured 88% coverage at 5 runs.
  */
-const FEW_RUNS = 20;
 
 /** Notes for the groups whose runs are too few for the bootstrap to show their uncertainty. */
 function smallStrataNotes(data: FitData): string[] {
