@@ -137,6 +137,23 @@ strategies:
     expect(notes).toContain(`models.g.fix: g fixes in no trace (it only generates there); its fix rates are ${close}'s, as written, and the decision's confidence does not cover them`);
   });
 
+  it("an interval of no width away from a bound gets a note: every replicate alike says nothing of the uncertainty (the fit audit)", () => {
+    // 30 runs, each one bug fixed at its second attempt: 30 of 60 attempts, but every resample is the same runs
+    const record = (run: number, bug: number | null, role: string, attempt: number | null, fixed: boolean | null, input: number, output: number) =>
+      JSON.stringify({ run, strategy: "strong-first", context: "shared", bug, model: role === "generate" ? "strong" : "weak", role, attempt, fixed, input, cacheRead: 0, cacheWrite: 0, output, seconds: null });
+    const lines = Array.from({ length: 30 }, (_, run) =>
+      [record(run, null, "generate", null, null, 2000, 4000), record(run, 0, "fix", 1, false, 6000, 800), record(run, 0, "fix", 2, true, 7200, 800)].join("\n"),
+    );
+    const alike = join(dir, "alike.jsonl");
+    writeFileSync(alike, `${lines.join("\n")}\n`);
+    const fit = JSON.parse(agentsim("fit", alike, "--bootstrap", "100", "--json").stdout);
+    const easy = fit.parameters.find((p: { key: string }) => p.key === "models.weak.fix.easy");
+    expect([easy.value, easy.ciLow, easy.ciHigh]).toEqual([0.5, 0.5, 0.5]);
+    expect(fit.notes).toContain("models.weak.fix.easy: every bootstrap replicate gave the same value, so its interval has no width, which does not show how uncertain it is (are the runs all alike?)");
+    // tokens alike in every run are not uncertain: no such note for them
+    expect(fit.notes.join("\n")).not.toMatch(/^tokens\..*no width/m);
+  });
+
   it("--out writes a count more dispersed than a scenario may be at the most it may be, and says so (a review: a constant, blaming the schema)", () => {
     const weak = { model: "weak", easy: 0.9, hard: 0.9 };
     const spread = join(dir, "spread.jsonl");

@@ -285,6 +285,13 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
           `and the interval's low end sits at that boundary too, so it understates how uncertain the rate is; collect logs with more attempts per bug`,
       );
     }
+    // every resample gave the same value away from a bound (runs all alike, or too few to differ):
+    // the point interval says nothing of the uncertainty (the fit audit: 30 runs fixed at attempt
+    // 2 each gave 0.5 [0.5, 0.5], where 30 of 60 attempts leave about [0.37, 0.63])
+    const bounded = value <= RATE_FLOOR || value === 1 || (def.kind === "hardFraction" && value === 0);
+    if (interval && interval.ciLow === interval.ciHigh && !bounded && def.kind !== "bugCount" && def.kind !== "tokens") {
+      notes.push(`${def.key}: every bootstrap replicate gave the same value, so its interval has no width, which does not show how uncertain it is (are the runs all alike?)`);
+    }
     return { key: def.key, kind: def.kind, value, ciLow: interval?.ciLow ?? null, ciHigh: interval?.ciHigh ?? null, stdError: interval?.stdError ?? null, basis, reason: null };
   });
 
