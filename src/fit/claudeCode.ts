@@ -297,7 +297,6 @@ export function fitClaudeCode(conversations: UsageRecord[][], files: number, opt
     notes.push("most cache writes are 1-hour writes: caching.ttlSeconds is 3600, so that a price preset takes its 1-hour write price");
   }
   if (oneHour === null) notes.push("no cache writes split by lifetime: caching.writeMultiplier assumes 5-minute writes");
-
   const fragmentTokens: Record<string, unknown> = {};
   for (const key of ["prompt", "generation", "fixOutput", "errorTrace"] as const) {
     const v = value(`tokens.${key}`);

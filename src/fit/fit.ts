@@ -356,11 +356,6 @@ export async function fitRuns(runs: TraceRun[], options: FitOptions): Promise<Fi
   };
 }
 
-/**
- * Below this many runs in a group the percentile bootstrap's intervals run short: resampling a
- * group of one run never varies it, and a helper measured 88% coverage at 5 runs.
- */
-
 /** Notes for the groups whose runs are too few for the bootstrap to show their uncertainty. */
 function smallStrataNotes(data: FitData): string[] {
   return strataUnits(data).flatMap((units, i) => {

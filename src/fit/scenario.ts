@@ -79,7 +79,6 @@ export function countValue(mean: number, written: WrittenCount, dispersion: numb
   }
 }
 
-/** Write one estimate into a raw scenario. */
 type Assignment = "exact" | "binomial";
 
 /**
@@ -137,6 +136,7 @@ function exactFractionNotes(plan: ScenarioPlan, defs: ParameterDef[], values: (n
   });
 }
 
+/** Write one estimate into a raw scenario. */
 export function writeParameter(raw: Record<string, unknown>, def: ParameterDef, value: number, plan: Pick<ScenarioPlan, "counts" | "tokens">): void {
   switch (def.kind) {
     case "fixRate":
