@@ -5,7 +5,7 @@
  * the curve is the p90 of the tables.
  */
 import { quantileSorted } from "simple-statistics";
-import { orderStatistics } from "./quantiles.js";
+import { linearQuantiles } from "./quantiles.js";
 
 export interface EcdfPoint {
   /** q(p): the smallest value with at least a share p of the runs at or below it */
@@ -41,39 +41,21 @@ export function ecdfPoints(sorted: Float64Array, steps: number, upTo = 1): EcdfP
 }
 
 /**
- * q(p) of n sorted values as quantileSorted finds it (numpy's linear method): with h = (n - 1) p,
- * x_(floor h) + (h - floor h) (x_(ceil h) - x_(floor h)); x_(h) where h is whole, the ends at
- * p = 0 and 1. The ranks it reads, and how it combines them.
- */
-function linearQuantile(n: number, p: number): { lower: number; upper: number; fraction: number } {
-  if (p === 1) return { lower: n - 1, upper: n - 1, fraction: 0 };
-  if (p === 0) return { lower: 0, upper: 0, fraction: 0 };
-  const h = (n - 1) * p;
-  const lower = Math.floor(h);
-  return h % 1 !== 0 ? { lower, upper: Math.ceil(h), fraction: h - lower } : { lower: h, upper: h, fraction: 0 };
-}
-
-/**
  * ecdfPoints of values in any order, the same numbers in linear time: only the order statistics
- * the quantiles read are found (orderStatistics), not the whole sort, which took the report's main
- * thread most of a second per job of 5,000,000 runs, deaf to Ctrl-C meanwhile.
+ * the quantiles read are found (linearQuantiles, as a summary's p50, p90 and p99 are), not the
+ * whole sort, which took the report's main thread most of a second per job of 5,000,000 runs, deaf
+ * to Ctrl-C meanwhile.
  */
 export function ecdfPointsOf(values: Float64Array, steps: number, upTo = 1): EcdfPoint[] {
   const n = values.length;
   if (n === 0) return [];
-  const shares = ecdfShares(steps, upTo);
-  const wanted = shares.map((share) => linearQuantile(n, share));
-  const ranks = [...new Set(wanted.flatMap((q) => [q.lower, q.upper]))].sort((a, b) => a - b);
   let [min, max] = [Infinity, -Infinity];
   for (let i = 0; i < n; i++) {
     const x = values[i]!;
     if (x < min) min = x;
     if (x > max) max = x;
   }
-  const stats = orderStatistics(values, min, max, ranks);
-  const x = (rank: number) => stats[ranks.indexOf(rank)]!;
-  return shares.map((share, i) => {
-    const { lower, upper, fraction } = wanted[i]!;
-    return { value: lower === upper ? x(lower) : x(lower) + fraction * (x(upper) - x(lower)), share };
-  });
+  const shares = ecdfShares(steps, upTo);
+  const { quantiles } = linearQuantiles(values, min, max, shares);
+  return shares.map((share, i) => ({ value: quantiles[i]!, share }));
 }

@@ -47,15 +47,32 @@ export function summaryQuantiles(values: Float64Array, min: number, max: number)
     const sorted = Float64Array.from(values).sort();
     return [p50, p90, p99, ...ends((rank) => sorted[rank]!)];
   }
-  const positions = SUMMARY_PROBABILITIES.map((p) => (n - 1) * p);
-  const ranks = [...new Set([...positions.flatMap((h) => [Math.floor(h), Math.ceil(h)]), low, high])].filter(inSample).sort((a, b) => a - b);
-  const stats = orderStatistics(values, min, max, ranks);
-  const x = (rank: number) => stats[ranks.indexOf(rank)]!;
-  const [p50, p90, p99] = positions.map((h) => {
+  const { quantiles, at } = linearQuantiles(values, min, max, SUMMARY_PROBABILITIES, [low, high].filter(inSample));
+  const [p50, p90, p99] = quantiles as [number, number, number];
+  return [p50, p90, p99, ...ends(at)];
+}
+
+/**
+ * The quantiles at `probabilities` of values in [min, max] as `quantile` defines them (with
+ * h = (n-1) p, x_(floor h) + (h - floor h) (x_(ceil h) - x_(floor h))), and `at`, the order
+ * statistic of each of `ranks` too, all from one counting (orderStatistics).
+ */
+export function linearQuantiles(
+  values: Float64Array,
+  min: number,
+  max: number,
+  probabilities: readonly number[],
+  ranks: readonly number[] = [],
+): { quantiles: number[]; at: (rank: number) => number } {
+  const positions = probabilities.map((p) => (values.length - 1) * p);
+  const wanted = [...new Set([...positions.flatMap((h) => [Math.floor(h), Math.ceil(h)]), ...ranks])].sort((a, b) => a - b);
+  const stats = orderStatistics(values, min, max, wanted);
+  const at = (rank: number) => stats[wanted.indexOf(rank)]!;
+  const quantiles = positions.map((h) => {
     const lower = Math.floor(h);
-    return h === lower ? x(lower) : x(lower) + (h - lower) * (x(Math.ceil(h)) - x(lower));
-  }) as [number, number, number];
-  return [p50, p90, p99, ...ends(x)];
+    return h === lower ? at(lower) : at(lower) + (h - lower) * (at(Math.ceil(h)) - at(lower));
+  });
+  return { quantiles, at };
 }
 
 /** Buckets for n values: about one per two values, from 64 to 4,096. */
