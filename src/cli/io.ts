@@ -35,8 +35,11 @@ export function terminalWidth(
 /** The narrowest width text is laid out for. */
 export const MIN_WIDTH = 40;
 
-/** The exit status a shell reports for a process ended by each signal: 128 + its number. */
+/** The signals that end a command, each with the exit status a shell reports for it: 128 + its number. */
 const SIGNAL_EXIT = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
+
+/** The signals onInterrupt tidies up on (and a progress bar gives the terminal back on). */
+export const ENDING_SIGNALS = Object.keys(SIGNAL_EXIT) as (keyof typeof SIGNAL_EXIT)[];
 
 /**
  * Until the returned function is called, Ctrl-C (SIGINT), SIGTERM or SIGHUP (a terminal closed,
@@ -66,8 +69,8 @@ export function onInterrupt(stop: (signal: NodeJS.Signals) => void): () => void 
     process.removeAllListeners(signal);
     process.kill(process.pid, signal);
   };
-  for (const signal of Object.keys(SIGNAL_EXIT)) process.on(signal, interrupted);
+  for (const signal of ENDING_SIGNALS) process.on(signal, interrupted);
   return () => {
-    for (const signal of Object.keys(SIGNAL_EXIT)) process.off(signal, interrupted);
+    for (const signal of ENDING_SIGNALS) process.off(signal, interrupted);
   };
 }

@@ -1,6 +1,6 @@
 /** A progress bar on stderr, shown only on a terminal and only once a job has run for a moment. */
 import { SingleBar, Presets } from "cli-progress";
-import type { Output } from "./io.js";
+import { ENDING_SIGNALS, type Output } from "./io.js";
 
 const SHOW_AFTER_MS = 700;
 
@@ -42,9 +42,6 @@ export function progressBar(stream: Output, label: string, unit: string): Progre
 
 /** Show the cursor and wrap lines again: what a bar turns off while it is shown. */
 export const RESTORE_TERMINAL = "\x1B[?25h\x1B[?7h";
-
-/** The signals that end a command, on which a shown bar gives the terminal back first. */
-const ENDING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /**
  * Until the returned function is called, any end of the process gives the terminal back its
