@@ -60,9 +60,7 @@ export function distributionCdf(d: Distribution, x: number): number {
       // ln x - mu = ln(x / m) + sigma^2 / 2, with ln(x / m) as log1p((x - m) / m): x - m is exact
       // where x is near m, and a small sigma divides what is left (an audit: cv 1e-12 with ln x - mu
       // formed as a difference of logarithms put a cache hit rate off by 9e-5)
-      const { sigma } = lognormalParameters(d.mean, d.cv);
-      // a cv below 1e-162 squares to 0: no spread left, a step at the mean (0/0 printed empty costs: a review)
-      if (sigma === 0) return x >= d.mean ? 1 : 0;
+      const { sigma } = lognormalParameters(d.mean, d.cv); // above 0: a cv whose square is 0 is read as 0 (normalize.ts)
       const z = (Math.log1p((x - d.mean) / d.mean) + (sigma * sigma) / 2) / sigma;
       return 0.5 * erfc(-z / Math.SQRT2);
     }
