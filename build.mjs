@@ -27,7 +27,7 @@ const common = {
 };
 
 /**
- * src/cli/bin.ts into dist/agentsim.mjs (the bin), workers/simulate.ts into dist/worker.mjs and
+ * src/cli/bin.ts into dist/agentsim.mjs (the bin, which loads the rest with import()), workers/simulate.ts into dist/worker.mjs and
  * workers/fit.ts into dist/fit-worker.mjs.
  */
 export async function bundle() {

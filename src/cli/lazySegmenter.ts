@@ -2,7 +2,7 @@
  * While the CLI's modules load, an Intl.Segmenter is made on its first use instead of when it is
  * constructed. string-width, which yargs uses to measure its help text, constructs one as it is
  * imported (every release up to 9.0.0 does; the bundle holds three copies), and ICU's set-up for
- * it costs every command 13-18 ms of start-up, although only --help ever segments. bin.ts imports
+ * it costs every command 13-18 ms of start-up, although only --help ever segments. program.ts imports
  * this module before any other and calls `restoreSegmenter()` once they are loaded: what is
  * constructed later gets the real class.
  */

@@ -3,7 +3,7 @@
  *
  * `main(argv, io)` runs one command line and returns its exit code: 0 done, 1 a finding
  * (validate: a check failed), 2 a user mistake, reported as one line on stderr. Anything else
- * is a bug and is thrown with its stack. bin.ts calls it with the process's arguments and
+ * is a bug and is thrown with its stack. program.ts calls it with the process's arguments and
  * streams; tests call it in-process.
  */
 import yargs, { type CommandModule } from "yargs";

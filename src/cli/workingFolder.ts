@@ -1,7 +1,7 @@
 /**
  * The current folder, checked before any other module loads: yargs asks for it as it is imported,
  * and a folder deleted under the shell (`mkdir d; cd d; rmdir ../d`) made every command, --version
- * too, end in a stack trace (the environment audit). bin.ts imports this module first.
+ * too, end in a stack trace (the environment audit). program.ts imports this module first.
  */
 try {
   process.cwd();
