@@ -551,8 +551,21 @@ describe("sweep", () => {
         writeFileSync(files.partial, "another command's rows\n");
       },
     });
-    expect(await userErrorAsync(run)).toMatch(/replaced\.csv\.partial was replaced while the sweep wrote it \(another command writing that file\?\): .*replaced\.csv is left as it was$/);
+    expect(await userErrorAsync(run)).toMatch(/replaced\.csv\.partial was removed or replaced while the sweep wrote it \(its folder deleted\? another command writing that file\?\): .*replaced\.csv is left as it was$/);
     expect(existsSync(out) || existsSync(recordFile(out))).toBe(false);
+  });
+
+  it("a sweep whose folder is deleted under it says so at its next sync (every 100 ms; an hour's sweep went on to the end to say \"no such file\")", async () => {
+    const folder = join(dir, "deleted");
+    const out = join(folder, "out.csv");
+    const run = runSweep(pool, buildSweep(data, "t.yaml"), {
+      out,
+      trials: 2000,
+      onProgress: (done) => done === 3 && rmSync(folder, { recursive: true }),
+    });
+    // (before: "cannot write .../out.csv: no such file", once every point was done)
+    expect(await userErrorAsync(run)).toMatch(/deleted\/out\.csv\.partial was removed or replaced while the sweep wrote it \(its folder deleted\? .*deleted\/out\.csv is left as it was$/);
+    expect(existsSync(folder)).toBe(false);
   });
 
   it("an output that cannot be replaced at the end is one line; the old CSV and its record stay a pair, the partial stays for --resume", async () => {

@@ -21,7 +21,7 @@
  * (record.ts), which merge needs.
  */
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream, fdatasyncSync, renameSync, rmSync, writeSync } from "node:fs";
+import { createReadStream, fdatasyncSync, fstatSync, renameSync, rmSync, writeSync } from "node:fs";
 import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { FlagError, fileErrorText, UserError } from "../errors.js";
 import { buildVersion } from "../packageRoot.js";
@@ -239,7 +239,10 @@ export async function runSweep(pool: SimulationPool, sweep: Sweep, options: Swee
         writeWhole(file.fd, text, state.bytes, files.partial, state.completedPoints);
         content.update(text);
         state = { ...state, completedPoints: state.completedPoints + 1, bytes: state.bytes + text.length };
-        if (j === mine - 1 || performance.now() - synced >= SYNC_MS) save();
+        if (j === mine - 1 || performance.now() - synced >= SYNC_MS) {
+          save();
+          checkStillThere(file.fd, files.partial, out);
+        }
         options.onProgress?.(state.completedPoints, mine);
       }
     } finally {
@@ -291,9 +294,7 @@ async function finish(out: string, files: { partial: string; state: string }, wr
   const now = await stat(files.partial).catch((err: unknown): never => {
     throw new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
   });
-  if (now.dev !== written.dev || now.ino !== written.ino) {
-    throw new UserError(`${files.partial} was replaced while the sweep wrote it (another command writing that file?): ${out} is left as it was`);
-  }
+  if (now.dev !== written.dev || now.ino !== written.ino) throw new UserError(notThereText(files.partial, out));
   // until the CSV is renamed, the rows stay in the partial file for --resume, and the old pair as it was
   const kept = `(the rows are kept in ${files.partial}: run the same command with --resume to finish)`;
   try {
@@ -314,6 +315,20 @@ async function finish(out: string, files: { partial: string; state: string }, wr
   }
   if (handle) handle.written = true;
   await rm(files.state, { force: true });
+}
+
+/**
+ * Stop the sweep if its partial file is no longer in its folder (no name links to it: the folder
+ * was deleted, or another command replaced the file): its rows could not be kept, and a sweep of
+ * hours went on to the end to say so (an audit). Checked as often as the rows are synced.
+ */
+function checkStillThere(fd: number, partial: string, out: string): void {
+  if (fstatSync(fd).nlink === 0) throw new UserError(notThereText(partial, out));
+}
+
+/** What a sweep whose partial file is not the one it wrote says. */
+function notThereText(partial: string, out: string): string {
+  return `${partial} was removed or replaced while the sweep wrote it (its folder deleted? another command writing that file?): ${out} is left as it was`;
 }
 
 /** How often, at most, a sweep syncs its rows and saves its resume record (ms). */
