@@ -58,7 +58,7 @@ const FILE_ERRORS: Record<string, string> = {
   EROFS: "read-only file system",
   ENAMETOOLONG: "the name is too long",
   ELOOP: "a loop of symbolic links",
-  ENOSPC: "no space left on the device",
+  ENOSPC: "no space or no free inode left on the device",
   EDQUOT: "disk quota exceeded",
   EIO: "input/output error",
   EFBIG: "the file is larger than this process may write (ulimit -f)",

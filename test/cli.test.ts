@@ -273,7 +273,7 @@ describe("agentsim analytic and crossover", () => {
     const full = openSync("/dev/full", "w");
     try {
       const out = spawnSync(process.execPath, [CLI, "analytic", "--json"], { stdio: ["ignore", full, "pipe"], encoding: "utf8" });
-      expect(out.stderr).toBe("agentsim: cannot write the standard output: no space left on the device\n");
+      expect(out.stderr).toBe("agentsim: cannot write the standard output: no space or no free inode left on the device\n");
       expect(out.status).toBe(2);
       const err = spawnSync(process.execPath, [CLI, "run", "--trials", "x"], { stdio: ["ignore", "pipe", full], encoding: "utf8" });
       expect(err.stdout).toBe("");
@@ -1039,7 +1039,7 @@ describe.skipIf(!canMount())("a full disk (a 64 KiB tmpfs)", () => {
   it("a report's page cut short is one line, exit 2, and no file (an audit: a cut page, 'Wrote', exit 0)", () => {
     const r = agentsim("report", "scenarios/default.yaml", "--trials", "2000", "--threads", "1", "--out", join(full, "r.html"));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^agentsim: cannot write .*r\.html: no space left on the device\n$/);
+    expect(r.stderr).toMatch(/^agentsim: cannot write .*r\.html: no space or no free inode left on the device\n$/);
     expect(readdirSync(full)).toEqual([]);
   });
 
@@ -1050,7 +1050,7 @@ describe.skipIf(!canMount())("a full disk (a 64 KiB tmpfs)", () => {
     const args = ["sweep", file, "--trials", "500", "--threads", "1", "--out", out];
     const first = agentsim(...args);
     expect(first.code).toBe(2);
-    expect(first.stderr).toMatch(/^agentsim: cannot write .*o\.csv\.partial: no space left on the device \(\d+ points are kept: run the same command with --resume to continue\)\n$/);
+    expect(first.stderr).toMatch(/^agentsim: cannot write .*o\.csv\.partial: no space or no free inode left on the device \(\d+ points are kept: run the same command with --resume to continue\)\n$/);
     expect(spawnSync("mount", ["-o", "remount,size=1m", full]).status).toBe(0);
     const resumed = agentsim(...args, "--resume");
     expect(resumed.stderr).toBe("");
