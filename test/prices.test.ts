@@ -190,6 +190,13 @@ describe("finding presets by name", () => {
     expect(findPreset("anthropic/claude-3-opus")?.id).toBe("anthropic/claude-3-opus-latest");
   });
 
+  it("takes an alias the entry's own rules list by name (the prices audit: x-ai/grok-4 refused as 'matched by a common start')", () => {
+    expect(findPreset("x-ai/grok-4")?.id).toBe("x-ai/grok-4-0709"); // equals: grok-4
+    expect(findPreset("x-ai/grok-4-latest")?.id).toBe("x-ai/grok-4-0709");
+    expect(findPreset("openai/gpt-5.6")?.id).toBe("openai/gpt-5.6-sol");
+    expect(findPreset("X-AI/Grok-4")?.id).toBe("x-ai/grok-4-0709");
+  });
+
   it("does not take a name the rules match only by its prefix (another mode, another price, a typo; an audit: -fast priced at a sixth)", () => {
     expect(findPreset("anthropic/claude-opus-4-6-fast")).toBeUndefined(); // 6x the price of claude-opus-4-6
     expect(findPreset("anthropic/claude-haiku-4-5-batch")).toBeUndefined();

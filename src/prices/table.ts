@@ -18,7 +18,7 @@
  * changes its data only through updatePrices(), which agentsim never calls. waitForUpdate() then
  * resolves at once to the bundled providers.
  */
-import { calcPrice, waitForUpdate, type ConditionalPrice, type ModelInfo, type ModelPrice, type Provider } from "@pydantic/genai-prices";
+import { calcPrice, waitForUpdate, type ConditionalPrice, type MatchLogic, type ModelInfo, type ModelPrice, type Provider } from "@pydantic/genai-prices";
 import type { PriceLevel, Preset } from "./types.js";
 
 /**
@@ -190,12 +190,22 @@ export function tableEntryCount(): number {
 /**
  * The `provider/model` id of the entry that the table's own `match` rules give for an API model
  * name of that provider ("claude-sonnet-4-5-20250929", "claude-sonnet-4.5"), as the package's
- * calcPrice resolves it; undefined when the provider is not in the table or no entry of its own
- * matches (another provider's entry, reached through the table's fallbacks, does not count).
+ * calcPrice resolves it, and whether one of those rules names it exactly (`equals`: an alias the
+ * table lists, "grok-4" for "grok-4-0709"), not by a start, an end or a pattern; undefined when
+ * the provider is not in the table or no entry of its own matches (another provider's entry,
+ * reached through the table's fallbacks, does not count).
  */
-export function matchedId(providerId: string, modelName: string): string | undefined {
+export function matchedId(providerId: string, modelName: string): { id: string; alias: boolean } | undefined {
   const provider = PROVIDERS.find((p) => p.id === providerId);
   if (!provider || modelName === "") return undefined;
   const result = calcPrice({}, modelName, { providerId: provider.id, timestamp: new Date(`${TABLE.asOf}T00:00:00Z`) });
-  return result && provider.models.includes(result.model) ? `${provider.id}/${result.model.id}` : undefined;
+  if (!result || !provider.models.includes(result.model)) return undefined;
+  return { id: `${provider.id}/${result.model.id}`, alias: namesExactly(result.model.match, modelName) };
+}
+
+/** Whether a rule lists `name` itself (an `equals` clause of it or of an `or`), any case. */
+function namesExactly(rule: MatchLogic, name: string): boolean {
+  if ("equals" in rule) return rule.equals.toLowerCase() === name.toLowerCase();
+  if ("or" in rule) return rule.or.some((r) => namesExactly(r, name));
+  return false;
 }
