@@ -127,3 +127,18 @@ describe("a preset name that the table's rules match only by its start", () => {
     );
   });
 });
+
+describe("a preset name no table id can be", () => {
+  it("is one short line: empty, or longer than any id (the prices audit: 900 KB took 16 s of edit distances and was echoed whole)", () => {
+    const long = scenario({ strong: { preset: `openai/${"x".repeat(100_000)}` }, weak: { preset: "anthropic/claude-haiku-4-5" } });
+    let message = "";
+    try {
+      parseScenario(long, "s.yaml");
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^s\.yaml: models\.strong\.price\.preset: must be at most 200 characters, as every id of the price table is, got "openai\/x{73}"\.\.\. \(100,007 characters\)$/);
+    const empty = scenario({ strong: { preset: "" }, weak: { preset: "anthropic/claude-haiku-4-5" } });
+    expect(() => parseScenario(empty, "s.yaml")).toThrow(/^s\.yaml: models\.strong\.price\.preset: must not be empty: a provider\/model id of the price table \(agentsim prices lists them\), got ""$/);
+  });
+});

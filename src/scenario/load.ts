@@ -8,6 +8,7 @@
  */
 import type { z } from "zod";
 import { ScenarioError } from "../errors.js";
+import { groupDigits } from "../text.js";
 import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders, checkTiers } from "./bounds.js";
 import { crossChecks, shapeChecks, type CheckOptions } from "./checks.js";
 import { normalize } from "./normalize.js";
@@ -151,12 +152,20 @@ function isMissing(issue: Issue): boolean {
   return issue.code === "invalid_type" && issue.path.length === 0 && issue.input === undefined;
 }
 
-/** A value as a message shows it: numbers as JavaScript writes them (NaN, Infinity), a list or a map by its kind, the rest as JSON. */
+/**
+ * A value as a message shows it: numbers as JavaScript writes them (NaN, Infinity), a list or a
+ * map by its kind, a long text by its start and length (a 900 KB preset was echoed whole, the
+ * prices audit), the rest as JSON.
+ */
 function shown(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value !== null && typeof value === "object") return "a map";
+  if (typeof value === "string" && value.length > SHOWN_LENGTH) return `${JSON.stringify(value.slice(0, SHOWN_LENGTH))}... (${groupDigits(value.length)} characters)`;
   return typeof value === "number" ? String(value) : JSON.stringify(value) ?? String(value);
 }
+
+/** The characters of a text a message shows. */
+const SHOWN_LENGTH = 80;
 
 /**
  * Whether the key at a dotted path takes whole numbers only (a rung's attempts, a cap, a context

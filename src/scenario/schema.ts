@@ -143,6 +143,9 @@ const tierSchema = z.strictObject({
   cacheWrite: n("price").optional(),
 });
 
+/** The longest preset id taken, in characters (the table's longest is 72). */
+const PRESET_LENGTH = 200;
+
 /** $ per million tokens by hand, or a preset from the price table (section 9). */
 const priceSchema = z.union(
   [
@@ -153,7 +156,13 @@ const priceSchema = z.union(
       cacheWrite: n("price").optional(),
       longContext: tierSchema.optional(),
     }),
-    z.strictObject({ preset: z.string({ error: "must be a string, provider/model" }) }),
+    z.strictObject({
+      preset: z
+        .string({ error: "must be a string, provider/model" })
+        .min(1, { error: "must not be empty: a provider/model id of the price table (agentsim prices lists them)" })
+        // the longest id is 72 characters; a 900 KB name took 16 s of edit distances to the nearest ids (the prices audit)
+        .max(PRESET_LENGTH, { error: `must be at most ${PRESET_LENGTH} characters, as every id of the price table is` }),
+    }),
   ],
   { error: "must be {input, output, ...} in $ per million tokens or {preset: provider/model}" },
 );
