@@ -820,6 +820,22 @@ tokens: { prompt: 1000, generation: 1000, fixOutput: 5, errorTrace: 5 }
     expect(agentsim("analytic", scenarioFile(readFileSync("scenarios/default.yaml", "utf8").replace(/^contexts:/m, "caching: { ttlSeconds: 3600 }\ncontexts:"))).stderr).toBe("");
   });
 
+  it("notes a preset's prices at other hours and from a later date, which no cost uses (the prices audit: DeepSeek's peak, twice its off-peak price, said only by agentsim prices)", () => {
+    const text = readFileSync("scenarios/default.yaml", "utf8")
+      .replace("anthropic/claude-opus-4-5", "deepseek/deepseek-v4-pro")
+      .replace("anthropic/claude-haiku-4-5", "google/gemini-3.6-flash")
+      .replace(/^( {2}weak:\n)/m, "$1    contextWindow: 1048576\n")
+      .replace(/^( {2}strong:\n)/m, "$1    contextWindow: 1000000\n");
+    const file = scenarioFile(text);
+    const r = agentsim("analytic", file);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split("\n")).toEqual([
+      `agentsim: note: ${file}: models.strong: deepseek/deepseek-v4-pro is priced at its peak hours; the price table gives it cheaper prices at other hours of the day, which no cost here uses`,
+      `agentsim: note: ${file}: models.weak: the price table gives google/gemini-3.6-flash new prices from 2027-01-01; its costs here are at the prices of 2026-09-23, the table's date`,
+      "",
+    ]);
+  });
+
   it("an output written over keeps its permissions (a report audit: a 0600 page became 0644)", () => {
     const own = scratchFolder("mode");
     const page = join(own, "p.html");

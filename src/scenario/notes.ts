@@ -3,13 +3,15 @@
  * commands to print beside their answer: a preset model without a context window (its
  * conversations have no limit here; Gemini 2.5 Pro's 3,000,000-token requests were priced), a
  * cache lifetime above 5 minutes for a preset without a 1-hour write price (its writes cost the
- * 5-minute price), and a cache lifetime that changes no cost. Only models that a strategy uses;
+ * 5-minute price), prices the table gives a preset at other hours of the day or from a later date
+ * (its costs are the peak's, as of the table's date), and a cache lifetime that changes no cost.
+ * Only models that a strategy uses;
  * no note changes a number.
  */
 import { strategyModels } from "./ladder.js";
 import { keyPath, splitPath } from "./paths.js";
 import { hasTimeModel } from "./clock.js";
-import { oneHourPriceAbove, oneHourWriteMissing, ttlChangesPrice } from "./preset.js";
+import { oneHourPriceAbove, oneHourWriteMissing, pricesAtOtherTimes, ttlChangesPrice } from "./preset.js";
 import type { Scenario } from "./types.js";
 
 export function scenarioNotes(scenario: Scenario): string[] {
@@ -23,6 +25,13 @@ export function scenarioNotes(scenario: Scenario): string[] {
     const key = keyPath(["models", name]);
     if (model.contextWindow === null) {
       notes.push(`${key}: the price table gives ${id} no context window, so its conversations have no limit here (set ${key}.contextWindow to its real one)`);
+    }
+    const times = pricesAtOtherTimes(id);
+    if (times?.offPeak) {
+      notes.push(`${key}: ${id} is priced at its peak hours; the price table gives it cheaper prices at other hours of the day, which no cost here uses`);
+    }
+    if (times?.nextPriceChange) {
+      notes.push(`${key}: the price table gives ${id} new prices from ${times.nextPriceChange}; its costs here are at the prices of ${times.asOf}, the table's date`);
     }
     const fiveMinutes = oneHourWriteMissing(id, ttl);
     if (fiveMinutes !== null) {

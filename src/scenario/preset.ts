@@ -62,6 +62,16 @@ export function oneHourWriteMissing(id: string, ttlSeconds: number | null): numb
   return found.cacheWrite1h === null ? found.cacheWrite : null;
 }
 
+/**
+ * What the table says of a preset's prices at other times than the one priced: cheaper prices at
+ * other hours of the day (a preset is priced at its peak), and the date of the next price change
+ * it lists (a preset is priced as of the table's date, `asOf`); null for an unknown id.
+ */
+export function pricesAtOtherTimes(id: string): { offPeak: boolean; nextPriceChange: string | null; asOf: string } | null {
+  const found = table?.findPreset(id);
+  return found ? { offPeak: found.offPeak, nextPriceChange: found.nextPriceChange, asOf: table!.TABLE.asOf } : null;
+}
+
 /** The lifetime above which a preset's cache writes cost its 1-hour price, where that differs; else null. */
 export function oneHourPriceAbove(id: string): number | null {
   return table && ttlChangesPrice(id, table.DEFAULT_CACHE_SECONDS + 1) ? table.DEFAULT_CACHE_SECONDS : null;
