@@ -309,6 +309,21 @@ describe("agentsim prices (the built CLI)", () => {
     expect(agentsim(["prices", "x".repeat(300)]).stdout).toMatch(/^no presets match "x{30}…x{29}" /);
   });
 
+  it("a full id a scenario reads as a preset, or the table lists but not as a preset, is said so (the prices audit: 'no presets match' for both)", () => {
+    const dated = agentsim(["prices", "anthropic/claude-sonnet-4-5-20250929"], { COLUMNS: "200" });
+    expect(dated.code).toBe(0);
+    expect(dated.stdout).toMatch(/^"anthropic\/claude-sonnet-4-5-20250929" is the preset anthropic\/claude-sonnet-4-5, as a scenario reads that name\.\n\n1 preset, \$ per million tokens\n/);
+    expect(dated.stdout).toMatch(/^anthropic\/claude-sonnet-4-5 +3 +15 /m);
+    expect(JSON.parse(agentsim(["prices", "x-ai/grok-4-latest", "--json"]).stdout).presets.map((p: { id: string }) => p.id)).toEqual(["x-ai/grok-4-0709"]);
+    expect(agentsim(["prices", "openai/text-embedding-3-small"], { COLUMNS: "200" }).stdout).toBe(
+      'no presets match "openai/text-embedding-3-small": the price table has it, but it is no preset, as it has no price per input or output token (an embedding, speech or unpriced entry)\n',
+    );
+    // other presets contain the text: they are listed, after why the entry itself is not
+    expect(agentsim(["prices", "perplexity/sonar"], { COLUMNS: "200" }).stdout).toMatch(
+      /^"perplexity\/sonar" itself is in the price table but is no preset, as it also charges a fee per request, beside the token prices agentsim counts\.\n\n5 presets matching "perplexity\/sonar"/,
+    );
+  });
+
   it("an empty filter is none: every preset, not '1,463 presets matching \"\"'", () => {
     expect(agentsim(["prices", ""]).stdout.split("\n")[0]).toBe(agentsim(["prices"]).stdout.split("\n")[0]);
   });

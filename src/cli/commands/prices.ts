@@ -1,6 +1,6 @@
 /** `agentsim prices [filter] [--json]`: the model price presets, $ per million tokens. */
 import type { CommandModule } from "yargs";
-import { TABLE, listPresets, nearestPresets, type Preset } from "../../prices/index.js";
+import { TABLE, findPreset, listPresets, nearestPresets, whyNoPreset, type Preset } from "../../prices/index.js";
 import { oneLine } from "../../errors.js";
 import { table } from "../format.js";
 import type { Cli } from "../io.js";
@@ -21,18 +21,34 @@ export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
   handler: (args) => {
     // an empty filter is none ("1,463 presets matching """)
     const filter = args.filter || null;
-    const presets = listPresets(filter ?? undefined);
+    let presets = listPresets(filter ?? undefined);
+    // a scenario's preset spelt another way (dated, dotted, an alias) is that preset, as a
+    // scenario reads it: the command a user runs to check a name said "no presets match" (the prices audit)
+    const named = presets.length === 0 && filter !== null ? findPreset(filter) : undefined;
+    if (named) presets = [named];
     if (args.json) {
       cli.stdout.write(toJson({ table: TABLE, filter, presets }) + "\n");
       return;
     }
+    const width = terminalWidth(cli.stdout);
+    // an entry of the table that is no preset, named in full: why (as a scenario naming it says)
+    const excluded = filter === null || named ? null : whyNoPreset(filter);
     // A filter that matches nothing is an answer, not a mistake: say so and exit 0.
     if (presets.length === 0) {
-      const none = `no presets match ${shownFilter(filter!)} (nearest: ${nearestPresets(filter ?? "").join(", ")})`;
-      cli.stdout.write(wrap(none, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
+      const none =
+        excluded === null
+          ? `no presets match ${shownFilter(filter!)} (nearest: ${nearestPresets(filter ?? "").join(", ")})`
+          : `no presets match ${shownFilter(filter!)}: the price table has it, but it is no preset, as ${excluded}`;
+      cli.stdout.write(wrap(none, width, "", "  ").join("\n") + "\n");
       return;
     }
-    cli.stdout.write(formatPrices(presets, filter, terminalWidth(cli.stdout)));
+    const first = named
+      ? `${shownFilter(filter!)} is the preset ${named.id}, as a scenario reads that name.`
+      : excluded !== null
+        ? `${shownFilter(filter!)} itself is in the price table but is no preset, as ${excluded}.`
+        : null;
+    const said = first === null ? "" : `${wrap(first, width, "", "  ").join("\n")}\n\n`;
+    cli.stdout.write(said + formatPrices(presets, named ? null : filter, width));
   },
 });
 
