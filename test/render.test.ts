@@ -485,6 +485,16 @@ describe("the decision in words", () => {
       "Cheapest by expected cost, of those with a closed form, in the fresh context: g-f (g generates, f fixes).",
       "  fresh: $0.30000 per run; not ranked, no closed form for f-f: retry caps (limits) have no closed form",
     ]);
+    // another cheapest in each context: the aside closes before "in", not before the colon (the
+    // consistency audit: "of those with a closed form,: in shared, ...")
+    const two = [
+      ...results,
+      { ...base, strategy: "g-f", context: "shared" as const, analyticMean: 0.5 },
+      { ...base, strategy: "f-f", generator: "f", context: "shared" as const, analyticMean: 0.4 },
+    ];
+    expect(analyticDecisionLines(decideAnalytic(two), two, 300)[0]).toBe(
+      "Cheapest by expected cost, of those with a closed form: in fresh, g-f (g generates, f fixes); in shared, f-f (f generates and fixes).",
+    );
   });
 });
 

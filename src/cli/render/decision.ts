@@ -45,7 +45,11 @@ function named(c: Candidate, roster: Roster): string {
   return `${c.strategy} (${models ? rolesText(models) : "?"}${completing(c)})`;
 }
 
-/** The headline: one strategy cheapest everywhere, or the cheapest of each context (`none` where no context has one). */
+/**
+ * The headline: one strategy cheapest everywhere, or the cheapest of each context (`none` where no
+ * context has one). A measure with an aside ("by expected cost, of those with a closed form")
+ * closes it with a comma before "in both contexts", not before the colon of the other form.
+ */
 function headline(measure: string, answers: ContextAnswer[], roster: Roster, none: string): string {
   const chosen = answers.filter((a) => a.best !== null);
   if (chosen.length === 0) return none;
@@ -65,7 +69,7 @@ function headline(measure: string, answers: ContextAnswer[], roster: Roster, non
     const tie =
       ties.size === 1 ? tiedWith(chosen[0]!.tied) : chosen.filter((a) => a.tied.length > 0).map((a) => `${tiedWith(a.tied)} in ${a.context}`).join("");
     // a scenario of one strategy has nothing to be cheapest against ("Cheapest per run: only")
-    const lead = new Set(roster.map((s) => s.strategy)).size === 1 ? `The scenario's one strategy, in ${where}` : `Cheapest ${measure} in ${where}`;
+    const lead = new Set(roster.map((s) => s.strategy)).size === 1 ? `The scenario's one strategy, in ${where}` : `Cheapest ${measure}${measure.includes(",") ? "," : ""} in ${where}`;
     return `${lead}: ${first.strategy} (${roles})${tie}${note}.`;
   }
   return `Cheapest ${measure}: ${chosen.map((a) => `in ${a.context}, ${named(a.best!, roster)}${tiedWith(a.tied)}`).join("; ")}.`;
@@ -265,7 +269,7 @@ export function analyticDecisionText(decision: AnalyticDecision, roster: Roster)
   // a strategy without a closed form is not ranked: the cheapest is of the others only (an audit:
   // the one strategy with a closed form was "cheapest", 2.3 times what run's cheapest costs)
   const partial = decision.contexts.some((d) => d.byMean !== null && d.noClosedForm.length > 0);
-  const measure = partial ? "by expected cost, of those with a closed form," : "by expected cost";
+  const measure = partial ? "by expected cost, of those with a closed form" : "by expected cost";
   const top = headline(measure, answers, roster, "No strategy has a closed form here; `agentsim run` simulates them.");
   return { headline: top, contexts: answers, footnote: footnoteOf(top, roster, []) };
 }
