@@ -120,7 +120,7 @@ export async function evaluateScenario(pool: SimulationPool, scenario: Scenario,
       return toResult(o, cost, wall, analyzeStrategy(scenario, o.strategy, o.context), scenario);
     }),
   );
-  const evaluation: Evaluation = { results, comparisons: comparisonsOf(results, pairs.probabilities(options.trials)) };
+  const evaluation: Evaluation = { results, comparisons: comparisonsOf(results, pairs.less, options.trials) };
   if (options.keepCosts) evaluation.costs = jobs.map((_, i) => finished.get(i)!.cost);
   return evaluation;
 }
@@ -135,7 +135,7 @@ class PairCounts {
   /** per job, its chunks' costs in so far, by chunk index */
   private readonly chunks: Float64Array[][];
   /** "i,j" (i < j) -> runs in which job i costs less, ties half */
-  private readonly less = new Map<string, number>();
+  readonly less = new Map<string, number>();
 
   constructor(private readonly contexts: readonly Context[]) {
     this.chunks = contexts.map(() => []);
@@ -150,11 +150,6 @@ class PairCounts {
       const key = `${i},${Math.max(job, other)}`;
       this.less.set(key, (this.less.get(key) ?? 0) + pairsLess(a, b));
     });
-  }
-
-  /** "i,j" -> P(C_i < C_j) over `runs` paired runs */
-  probabilities(runs: number): Map<string, number> {
-    return new Map([...this.less].map(([key, less]) => [key, less / runs]));
   }
 }
 
@@ -252,15 +247,18 @@ function halfMeans(cost: Float64Array): [number, number] {
 }
 
 /**
- * P(C_a < C_b) for every ordered pair of strategies within a context, in result order. Each pair
- * was measured once; with ties counted half, P(C_b < C_a) = 1 - P(C_a < C_b).
+ * P(C_a < C_b) for every ordered pair of strategies within a context, in result order, from the
+ * runs in which the first of each pair costs less (`less`, ties half, of `runs`): with ties half,
+ * the runs in which b costs less are runs - less, whole or half, so each order is one division of
+ * an exact count, and the same pair listed the other way round gives the same double (1 - p
+ * did not: 0.8449800000000001 for 0.84498, the consistency audit).
  */
-function comparisonsOf(results: SimResult[], pairs: Map<string, number>): Comparison[] {
+function comparisonsOf(results: SimResult[], less: Map<string, number>, runs: number): Comparison[] {
   const comparisons: Comparison[] = [];
   results.forEach((a, i) =>
     results.forEach((b, j) => {
       if (i === j || a.context !== b.context) return;
-      const probabilityCheaper = i < j ? pairs.get(`${i},${j}`)! : 1 - pairs.get(`${j},${i}`)!;
+      const probabilityCheaper = (i < j ? less.get(`${i},${j}`)! : runs - less.get(`${j},${i}`)!) / runs;
       comparisons.push({ context: a.context, a: a.strategy, b: b.strategy, probabilityCheaper });
     }),
   );
