@@ -7,7 +7,7 @@ import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision
 import { ladderTable, PAIR_COLUMN } from "../src/cli/render/run.js";
 import { ladderText } from "../src/scenario/ladder.js";
 import type { Rung } from "../src/scenario/types.js";
-import { money, num, percent, percentStrict, seconds, zText } from "../src/cli/format.js";
+import { crossingValue, money, num, percent, percentStrict, seconds, zText } from "../src/cli/format.js";
 import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
 import { GLUE, plainTable, sectionTable, shortenMiddle, terminalWidth, textWidth, unbroken, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";
@@ -212,6 +212,9 @@ describe("numbers", () => {
     expect(money(12345.67)).toBe("$12,346");
     expect(money(1234.567)).toBe("$1234.6");
     expect(money(0.123456)).toBe("$0.12346");
+    expect(money(-5.11e-5)).toBe("-$5.1100e-5"); // 5 significant digits below $0.0001 too
+    // a crossover's value, in crossover and on the report's page alike: no trailing zeros, no narrowing
+    expect([crossingValue(1.012099999), crossingValue(0.6000000001), crossingValue(25980.91878)]).toEqual(["1.0121", "0.6", "25980.9"]);
     expect(seconds(14400.2)).toBe("14,400 s");
     expect(seconds(12.34567)).toBe("12.35 s");
     expect(num(25980.91878, 6)).toBe("25980.9");

@@ -26,7 +26,9 @@ export function money(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "-";
   if (x === 0) return "$0";
   const abs = Math.abs(x);
-  const text = abs >= 1e-4 ? significant(x, 5) : x.toExponential(3);
+  // below $0.0001 in exponent notation, to the same 5 significant digits (it had 4: "-$5.110e-5"
+  // beside "$0.0030348", the consistency audit)
+  const text = abs >= 1e-4 ? significant(x, 5) : x.toExponential(4);
   return `${x < 0 ? "-" : ""}$${text.replace(/^-/, "")}`;
 }
 
@@ -38,6 +40,15 @@ export function significant(x: number, digits: number): string {
   const text = x.toPrecision(digits);
   // a whole number of five digits or more is grouped (12,346, as 213,950 is)
   return text.includes("e+") || (/^-?\d{5,}$/.test(text)) ? groupDigits(Number(text)) : text;
+}
+
+/**
+ * A crossover's value to 6 significant digits, without trailing zeros: a crossing is narrowed to
+ * 1e-9, but 0.6000000001 for a root at 0.6 shows only the narrowing (`--json` has every digit).
+ * `crossover` and the report's table write it alike (1.01210 against 1.0121: the consistency audit).
+ */
+export function crossingValue(x: number): string {
+  return String(Number(x.toPrecision(6)));
 }
 
 /** A plain number to `digits` significant digits, or "-" when absent. */
