@@ -201,6 +201,21 @@ describe("the crossover chart", () => {
     }
   });
 
+  it("a context without a crossing is in the table, with the strategy cheaper throughout, as crossover says it (the consistency audit: left out when the other context crossed)", async () => {
+    const { raw, scenario } = loadScenario(DEFAULT);
+    const pool = new SimulationPool(1);
+    try {
+      const data = await collectReport(pool, { raw, scenario, file: DEFAULT }, { trials: 200, seed: "1", crossover: { key: "tokens.generation", from: 1000, to: 40000 } });
+      expect(data.crossover!.crossovers.map((x) => x.context)).toEqual(["shared"]);
+      expect(data.crossover!.throughout).toEqual([{ context: "fresh", strategy: "strong-first" }]);
+      const text = (await renderPage(data, "test")).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+      // 25980.9 as crossover prints it (the table once had 6 digits with trailing zeros: 1.01210 for 1.0121)
+      expect(text).toContain("shared 25980.9 strong-first weak-first bisection fresh none strong-first strong-first no crossing");
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("a strategy without a closed form in one context only: lines and the search in the other", async () => {
     // advisor.yaml: executor-alone reaches its window in shared context (no closed form there) but
     // has one in fresh ($0.87300); the whole crossover was once given up, in both contexts

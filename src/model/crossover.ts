@@ -185,6 +185,29 @@ export function cheaperThroughout(fileData: Record<string, unknown>, file: strin
 }
 
 /**
+ * The strategy cheaper throughout the range (cheaperThroughout) in each of `contexts` where the
+ * scan found no crossover, nor a gap the choice may change in, and one is; none for strategies
+ * defined alike in the key, which cost the same everywhere. `crossover` and the report's page
+ * both say these (the page left such a context out: the consistency audit).
+ */
+export function cheaperThroughoutEach(
+  fileData: Record<string, unknown>,
+  file: string,
+  query: Pick<CrossoverQuery, "param" | "between" | "from" | "to">,
+  contexts: readonly Context[],
+  crossovers: readonly Crossover[],
+  gaps: readonly Gap[],
+): { context: Context; strategy: string }[] {
+  if (definedAlike(query.param, query.between)) return [];
+  return contexts
+    .filter((ctx) => !crossovers.some((c) => c.context === ctx) && !gaps.some((g) => g.context === ctx && choiceMayChangeIn(g)))
+    .flatMap((context) => {
+      const strategy = cheaperThroughout(fileData, file, query, context);
+      return strategy === null ? [] : [{ context, strategy }];
+    });
+}
+
+/**
  * Why a scan found no value with both closed forms (`missing`: each value scanned without one,
  * with its error, in scan order): the strategies without one at every such value, named with the
  * reason at the first; else (each value lacks one or the other) the first value's reason, with

@@ -6,7 +6,7 @@
  */
 import { FlagError, UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
-import { findCrossovers, grid, runsOf, scanMeter, type Crossover, type Gap, type LeftOut } from "../model/crossover.js";
+import { cheaperThroughoutEach, findCrossovers, grid, runsOf, scanMeter, type Crossover, type Gap, type LeftOut } from "../model/crossover.js";
 import { expectedMean } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, takesWholeNumbers, withDefaults } from "../scenario/load.js";
@@ -165,6 +165,8 @@ export interface CrossoverData {
   /** runs per strategy and context at each simulated value */
   trials: number;
   crossovers: Crossover[];
+  /** the contexts searched without a crossover, each with the strategy cheaper throughout the range (as `crossover` says them) */
+  throughout: { context: Context; strategy: string }[];
   /**
    * The contexts where a strategy (or both) has no closed form at the scenario's value, with why:
    * such a strategy has no line there, and no crossover is sought there.
@@ -224,6 +226,7 @@ export async function crossoverData(
       ? []
       : findCrossovers(fileData, file, { param: plan.key, between: plan.between, contexts: searched, from: searchFrom, to: searchTo, steps, onGap: (g) => gaps.push(g) }, meter);
   const crossovers = stepped ? found.map((c) => ({ ...c, value: Math.ceil(c.value), method: "integer" as const })) : found;
+  const throughout = cheaperThroughoutEach(fileData, file, { param: plan.key, between: plan.between, from: plan.from, to: plan.to }, searched, crossovers, gaps);
   const line: CrossoverPoint[] = [];
   const lined = contexts.flatMap((context) => plan.between.filter((st) => !lacks(st.name, context)).map((st) => ({ st, context })));
   if (lined.length > 0) {
@@ -258,5 +261,5 @@ export async function crossoverData(
     .map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context, mean: r.mean, ciLow: r.ciLow ?? undefined, ciHigh: r.ciHigh ?? undefined }));
   const infinite = results.filter(({ r }) => r.verdict === "infinite mean").map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context }));
   const incomplete = results.filter(({ r }) => r.allFixedFraction < 1).map(({ x, r }) => ({ x, strategy: r.strategy, context: r.context, completion: r.allFixedFraction }));
-  return { plan, line, simulated, infinite, trials, crossovers, missing, gaps, incomplete };
+  return { plan, line, simulated, infinite, trials, crossovers, throughout, missing, gaps, incomplete };
 }

@@ -5,7 +5,7 @@
  */
 import { basename } from "node:path";
 import { decisionText, analyticDecisionText, type DecisionText } from "../cli/render/decision.js";
-import { closedForm, money, num, percent, percentStrict } from "../cli/format.js";
+import { closedForm, crossingValue, money, num, percent, percentStrict } from "../cli/format.js";
 import { completesLess, probabilityCheaper, type ContextDecision } from "../decision/decision.js";
 import { pairLabel, rolesText } from "../decision/describe.js";
 import type { SimResult } from "../evaluate/evaluate.js";
@@ -318,12 +318,18 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
     const svg = await toSvg(crossoverChart(`${context} context`, c.plan.key, [c.plan.from, c.plan.to], mine(c.line), mine(c.simulated), roots, colours, c.plan.whole));
     figures.push(`<h3>${esc(context)} context</h3>\n${figure(svg, crossoverCaption(c, context))}`);
   }
-  const rows = c.crossovers.map((x) => ({ cells: [x.context, num(x.value, 6), x.cheaperBelow, x.cheaperAbove, x.method] }));
+  // the crossings and, as `crossover` gives them, the contexts without one with the strategy cheaper throughout
+  const rows = scenario.contexts.flatMap((context) => [
+    ...c.crossovers.filter((x) => x.context === context).map((x) => ({ cells: [x.context, crossingValue(x.value), x.cheaperBelow, x.cheaperAbove, x.method] })),
+    ...c.throughout.filter((t) => t.context === context).map((t) => ({ cells: [t.context, "none", t.strategy, t.strategy, "no crossing"] })),
+  ]);
   const searched = scenario.contexts.filter((ctx) => !c.missing.some((m) => m.context === ctx));
   const where = c.missing.length === 0 ? "" : ` in ${listed(searched)} context`;
-  const table = rows.length
-    ? htmlTable(["context", c.plan.key, "cheaper below", "cheaper above", "method"], rows, new Set([c.plan.key]))
-    : `<p>No crossover of the closed forms${where} between ${esc(formatNumber(c.plan.from))} and ${esc(formatNumber(c.plan.to))}${c.gaps.length ? ", outside the stretches without one below" : ""}.</p>`;
+  const cheaper = c.throughout.length === 0 ? "" : ` ${c.throughout.map((t) => `${esc(t.strategy)} is cheaper throughout in ${esc(t.context)}`).join("; ")}.`;
+  const table =
+    c.crossovers.length > 0
+      ? htmlTable(["context", c.plan.key, "cheaper below", "cheaper above", "method"], rows, new Set([c.plan.key]))
+      : `<p>No crossover of the closed forms${where} between ${esc(formatNumber(c.plan.from))} and ${esc(formatNumber(c.plan.to))}${c.gaps.length ? ", outside the stretches without one below" : ""}.${cheaper}</p>`;
   // a context where a strategy has no closed form at the scenario's value: said there, and only there
   const missing = c.missing.map((m) =>
     m.strategies.length === 2

@@ -1,12 +1,12 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
-import { attemptsKeyStrategy, bestAttempts, cheaperThroughout, choiceMayChangeIn, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, cheaperThroughoutEach, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
 import { ladderText } from "../../scenario/ladder.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { rangeFlags, textFlag, wholeFlag } from "../args.js";
-import { money, table } from "../format.js";
+import { crossingValue, money, table } from "../format.js";
 import { plainTable, terminalWidth, textWidth, wrap, type Column } from "../render/layout.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
@@ -96,14 +96,8 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     const names = between.map((s) => s.name);
     const alike = definedAlike(param, between);
     // a context without a crossing (nor a gap the choice may change in): which one is cheaper there
-    const throughout = alike
-      ? []
-      : contexts
-          .filter((ctx) => !skipped.some((k) => k.context === ctx) && !crossovers.some((c) => c.context === ctx) && !gaps.some((g) => g.context === ctx && choiceMayChangeIn(g)))
-          .flatMap((context) => {
-            const strategy = cheaperThroughout(raw, args.scenario, { param, between, from, to }, context);
-            return strategy === null ? [] : [{ context, strategy }];
-          });
+    const searched = contexts.filter((ctx) => !skipped.some((k) => k.context === ctx));
+    const throughout = cheaperThroughoutEach(raw, args.scenario, { param, between, from, to }, searched, crossovers, gaps);
     if (args.json) {
       cli.stdout.write(toJson({ param, between: names, definedAlike: alike, from: from ?? null, to: to ?? null, crossovers, cheaperThroughout: throughout, gaps, skipped, leftOut }) + "\n");
       return;
@@ -115,7 +109,7 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
     for (const l of leftOut) {
       const values = `${groupDigits(l.values)} of the ${groupDigits(l.scanned)} values`;
-      cli.stdout.write("\n" + wrap(`Left out of the scan: ${param} from ${short(l.from)} to ${short(l.to)} (${values}), which it may not take: ${l.reason}`, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
+      cli.stdout.write("\n" + wrap(`Left out of the scan: ${param} from ${crossingValue(l.from)} to ${crossingValue(l.to)} (${values}), which it may not take: ${l.reason}`, terminalWidth(cli.stdout), "", "  ").join("\n") + "\n");
     }
   },
 });
@@ -154,11 +148,6 @@ const withoutFile = (message: string) => message.replace(/^[^:]*\.(ya?ml|json): 
 
 /** A gap with a different strategy cheaper on each side: the costs cross inside it. */
 const flips = (g: Gap) => g.cheaperBefore !== null && g.cheaperAfter !== null && g.cheaperBefore !== g.cheaperAfter;
-/**
- * A value to 6 significant digits, as the report gives it: a crossing is narrowed to 1e-9, but
- * 0.6000000001 for a root at 0.6 shows only the narrowing (`--json` has every digit).
- */
-const short = (x: number) => String(Number(x.toPrecision(6)));
 
 function formatCrossovers(
   param: string,
@@ -179,10 +168,10 @@ function formatCrossovers(
     if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
     // crossovers and the gaps the choice flips across, in order of value
     const found = [
-      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : short(c.value), c.cheaperBelow, c.cheaperAbove, c.method] })),
+      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : crossingValue(c.value), c.cheaperBelow, c.cheaperAbove, c.method] })),
       ...gaps
         .filter((g) => g.context === ctx && flips(g))
-        .map((g) => ({ at: g.from, row: [ctx, `${short(g.from)} to ${short(g.to)}`, g.cheaperBefore!, g.cheaperAfter!, "in a gap"] })),
+        .map((g) => ({ at: g.from, row: [ctx, `${crossingValue(g.from)} to ${crossingValue(g.to)}`, g.cheaperBefore!, g.cheaperAfter!, "in a gap"] })),
     ].sort((a, b) => a.at - b.at);
     if (found.length === 0) {
       const cheaper = throughout.find((t) => t.context === ctx)?.strategy;
@@ -212,7 +201,7 @@ function formatCrossovers(
         : g.cheaperBefore ?? g.cheaperAfter
           ? `${g.cheaperBefore ?? g.cheaperAfter} is cheaper ${g.cheaperBefore ? "before" : "after"} it; the scan cannot see inside`
           : `Neither side is known: the scan cannot see inside`;
-    const text = `${g.context}: no closed form for ${param} from ${short(g.from)} to ${short(g.to)}. ${sides}. At ${short(g.from)}, ${g.reason}`;
+    const text = `${g.context}: no closed form for ${param} from ${crossingValue(g.from)} to ${crossingValue(g.to)}. ${sides}. At ${crossingValue(g.from)}, ${g.reason}`;
     out += "\n" + wrap(text, width, "", "  ").join("\n") + "\n";
   }
   return out;
