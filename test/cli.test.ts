@@ -78,7 +78,9 @@ describe("agentsim run", () => {
 
   it("--json carries the contract's fields", () => {
     const out = JSON.parse(agentsim("run", "--json", "--trials", "2000", "--seed", "7").stdout);
-    expect(out).toMatchObject({ scenario: "default", seed: "7", trials: 2000 });
+    // the seed as one value however it is given: --seed 7 as the file's seed: 7 (it was "7" here, 7 there: the consistency audit)
+    expect(out).toMatchObject({ scenario: "default", seed: 7, trials: 2000 });
+    expect(JSON.parse(agentsim("run", "--json", "--trials", "2000").stdout).seed).toBe(1);
     expect(out.results).toHaveLength(8);
     for (const key of ["strategy", "generator", "fixer", "context", "analyticMean", "mean", "stdError", "p50", "p90", "p99", "z", "verdict"]) {
       expect(out.results[0]).toHaveProperty(key);

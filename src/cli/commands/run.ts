@@ -108,7 +108,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       const timing = { seconds: elapsed, threads, runsPerSecond: (trials * evaluation.results.length) / elapsed };
       const decision = decide(evaluation.results, evaluation.comparisons);
       if (args.json) {
-        cli.stdout.write(toJson({ scenario: scenario.name, seed: seedGiven ?? scenario.seed, trials, ...evaluation, decision, timing }) + "\n");
+        cli.stdout.write(toJson({ scenario: scenario.name, seed: seedJson(seed), trials, ...evaluation, decision, timing }) + "\n");
       } else {
         const view = { scenario, file: args.scenario, trials, seed, evaluation, decision, timing };
         cli.stdout.write(formatRun(view, { width: terminalWidth(cli.stdout), wide: args.wide }));
@@ -132,3 +132,13 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     }
   },
 });
+
+/**
+ * The seed as --json gives it: the text that keys the random streams, as a number where a file's
+ * number seed would key them so ("1": 1), so that one seed is one value however it was given
+ * (--seed 1 gave "1", the file's seed: 1 gave 1: the consistency audit).
+ */
+function seedJson(seed: string): number | string {
+  // a whole number >= 0, as a file's number seed is; "-1" or "07" stay text
+  return /^(0|[1-9]\d*)$/.test(seed) && Number.isSafeInteger(Number(seed)) ? Number(seed) : seed;
+}
