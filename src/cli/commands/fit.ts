@@ -188,7 +188,7 @@ function decisionText(report: FitReport, width: number): string {
     const aside = missing ? `; ${missing}` : "";
     const tied = c.tied.length > 0 ? `, tied with ${listed(c.tied)},` : "";
     if (!c.confidence) {
-      out += line(c.context, `${c.cheapest}${tied} is the cheapest at the estimates (${costs})${aside}; --bootstrap B says how sure that is`);
+      out += line(c.context, `${c.cheapest}${tied} is the cheapest in the fitted scenario (${costs})${aside}; --bootstrap B says how sure that is`);
       continue;
     }
     const ranked = c.confidence.filter((x) => x.share > 0).sort((a, b) => b.share - a.share);
@@ -197,7 +197,7 @@ function decisionText(report: FitReport, width: number): string {
     if (c.outOfBounds) others.push(`no valid scenario ${percent(c.outOfBounds, 1)}`);
     // a replicate whose cheapest ties counts for the first of the tied strategies: say how often
     if (c.tiedShare) others.push(`the cheapest tied with another strategy in ${percent(c.tiedShare, 1)}`);
-    const atEstimates = `at the estimates: ${costs}${c.tied.length > 0 ? ` (${c.cheapest} tied with ${listed(c.tied)})` : ""}`;
+    const atEstimates = `in the fitted scenario: ${costs}${c.tied.length > 0 ? ` (${c.cheapest} tied with ${listed(c.tied)})` : ""}`;
     const top = ranked[0];
     if (!top) {
       out += line(c.context, `no bootstrap replicate names a cheapest strategy (${others.join(", ")}); ${atEstimates}${aside}`);
