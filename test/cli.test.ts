@@ -838,6 +838,17 @@ tokens: { prompt: 1000, generation: 1000, fixOutput: 5, errorTrace: 5 }
     ]);
   });
 
+  it("notes caching multipliers that no price reads, every model being a preset (the prices audit: 0.1 and 0.5 priced alike, silently)", () => {
+    const presets = readFileSync("scenarios/default.yaml", "utf8").replace(/^contexts:/m, "caching: { readMultiplier: 0.5 }\ncontexts:");
+    const file = scenarioFile(presets);
+    expect(agentsim("analytic", file).stderr).toBe(
+      `agentsim: note: ${file}: caching.readMultiplier 0.5 changes no cost here: every model the strategies use is a preset, priced at the table's cache prices (a multiplier stands in for a cache price missing from a price by hand)\n`,
+    );
+    // one model priced by hand reads it: no note
+    const hand = scenarioFile(presets.replace("price: { preset: anthropic/claude-haiku-4-5 }", "price: { input: 1, output: 5 }"));
+    expect(agentsim("analytic", hand).stderr).toBe("");
+  });
+
   it("an output written over keeps its permissions (a report audit: a 0600 page became 0644)", () => {
     const own = scratchFolder("mode");
     const page = join(own, "p.html");

@@ -4,7 +4,8 @@
  * conversations have no limit here; Gemini 2.5 Pro's 3,000,000-token requests were priced), a
  * cache lifetime above 5 minutes for a preset without a 1-hour write price (its writes cost the
  * 5-minute price), prices the table gives a preset at other hours of the day or from a later date
- * (its costs are the peak's, as of the table's date), and a cache lifetime that changes no cost.
+ * (its costs are the peak's, as of the table's date), caching multipliers that no price reads (every
+ * model a preset), and a cache lifetime that changes no cost.
  * Only models that a strategy uses;
  * no note changes a number.
  */
@@ -37,6 +38,13 @@ export function scenarioNotes(scenario: Scenario): string[] {
     if (fiveMinutes !== null) {
       notes.push(`${key}: the price table gives ${id} no 1-hour cache write price, so under caching.ttlSeconds ${ttl} its writes cost the 5-minute price ($${fiveMinutes} per million tokens)`);
     }
+  }
+  // a multiplier only stands in for a hand price's missing cache price: with presets alone it
+  // changes nothing, as a sweep over it is refused for (the prices audit: 0.1 and 0.5 priced alike)
+  const set = (["readMultiplier", "writeMultiplier"] as const).filter((k) => scenario.caching[k] !== 1);
+  if (set.length > 0 && [...used].every((name) => scenario.models[name]!.price.preset !== null)) {
+    const keys = set.map((k) => `caching.${k} ${scenario.caching[k]}`).join(" and ");
+    notes.push(`${keys} ${set.length === 1 ? "changes" : "change"} no cost here: every model the strategies use is a preset, priced at the table's cache prices (a multiplier stands in for a cache price missing from a price by hand)`);
   }
   const idle = ttlChangesNothing(scenario);
   if (idle !== null) notes.push(`caching.ttlSeconds ${ttl} changes no cost here: ${idle}`);
