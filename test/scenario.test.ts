@@ -498,6 +498,12 @@ describe("bounds: every number has a range, named in the message", () => {
     expect(() => parseScenario(ladder([5000, 5000]), FILE)).not.toThrow();
     expectKeyError(ladder([5000, 5001]), "strategies.long.ladder", /10001 requests/);
     expectKeyError(ladder([10_001]), "strategies.long.ladder[0].attempts", /in \[1, 10000\]/);
+    // at most 500 rungs in all the ladders together, counted before the schema reads them (the
+    // worst-case audit: 100 ladders of 10,000 rungs through an alias, minutes in a report)
+    const rungs = (n: number) => ladder(Array.from({ length: n - 1 }, () => 1));
+    const others = parseScenario(ladder([1]), FILE).strategies.length - 1; // single-fixer strategies: one rung each
+    expect(() => parseScenario(rungs(500 - others), FILE)).not.toThrow();
+    expectKeyError(rungs(501 - others), "strategies", /: their ladders have 501 rungs in all, more than 500: use fewer or shorter ladders/);
   });
 
   it("a long-context tier within 100,000 attempts of a shared conversation's start", () => {

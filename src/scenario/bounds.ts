@@ -14,6 +14,7 @@
  */
 import * as z from "zod";
 import { ScenarioError } from "../errors.js";
+import { groupDigits } from "../text.js";
 import { fixPhaseModels, fixRungs, rateKey, rungRates } from "./ladder.js";
 import type { Scenario } from "./types.js";
 
@@ -45,6 +46,15 @@ export const MAX_GRID_POINTS = 100_000;
  * take about a second).
  */
 export const MAX_LADDER_REQUESTS = 10_000;
+
+/**
+ * Rungs of all the strategies' ladders together at most: every rung is checked, worked out and
+ * tabled, and a crossover or report reads the scenario again at every value it scans (100
+ * strategies sharing a ladder of 10,000 rungs through a YAML alias took 24 s in analytic, and a
+ * report ran past 5 minutes with 3 GB: the worst-case audit). A ladder of a few rungs says what
+ * a production cascade does.
+ */
+export const MAX_RUNGS = 500;
 
 /**
  * Strategies a scenario compares at most: each is worked out, simulated, tabled and drawn (a file
@@ -261,6 +271,23 @@ export function checkLadders(s: Scenario, file: string): void {
       `its bounded rungs allow a bug ${requests} requests (attempts and consults), more than ${MAX_LADDER_REQUESTS}: ` +
         `use fewer or smaller rungs (a last rung without attempts has no bound)`,
     );
+  }
+}
+
+/**
+ * At most MAX_RUNGS rungs in the file's ladders together, checked on the file's data before the
+ * schema reads it (the schema took 3 s over the audit's million rungs before saying anything).
+ */
+export function checkRungCount(raw: unknown, file: string): void {
+  const strategies = (raw as { strategies?: unknown } | null)?.strategies;
+  if (strategies === null || typeof strategies !== "object" || Array.isArray(strategies)) return;
+  let rungs = 0;
+  for (const st of Object.values(strategies)) {
+    const ladder = (st as { ladder?: unknown } | null)?.ladder;
+    rungs += Array.isArray(ladder) ? ladder.length : 1; // a single fixer is a ladder of one rung
+  }
+  if (rungs > MAX_RUNGS) {
+    throw new ScenarioError(file, "strategies", `their ladders have ${groupDigits(rungs)} rungs in all, more than ${MAX_RUNGS}: use fewer or shorter ladders (a rung's attempts count as one rung)`);
   }
 }
 

@@ -9,7 +9,7 @@
 import type { z } from "zod";
 import { ScenarioError } from "../errors.js";
 import { groupDigits } from "../text.js";
-import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders, checkTiers } from "./bounds.js";
+import { checkCounts, checkExpectedAttempts, checkGrowth, checkLadders, checkRungCount, checkTiers } from "./bounds.js";
 import { crossChecks, shapeChecks, type CheckOptions } from "./checks.js";
 import { normalize } from "./normalize.js";
 import { keyPath, splitPath } from "./paths.js";
@@ -49,6 +49,7 @@ export type ParseOptions = CheckOptions;
 export function parseScenario(raw: unknown, file: string, options: ParseOptions = {}): Scenario {
   rejectProtoKeys(raw, file);
   checkPresetAlone(raw, file);
+  checkRungCount(raw, file);
   // jitless: zod would otherwise generate (new Function) and compile a parser for each object
   // schema on its first use; a command validates a file once, and a sweep's points validate as
   // fast without them (2,000 points: 168-193 ms, against 173-233 ms).
