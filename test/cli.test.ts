@@ -332,6 +332,29 @@ describe("agentsim analytic and crossover", () => {
     expect(text.replace(/\n {2}/g, " ")).toMatch(new RegExp(`\nTraced the first 7 runs of each strategy and context \\(${lines.toLocaleString("en-US")} requests\\) to \\S*t\\.jsonl\\.\n$`));
   });
 
+  it("run --trace of more requests than a trace holds is one line, exit 2, and no file (the worst-case audit: 100 runs at the attempts bound ran the heap out, 4.5 GB, a native stack)", () => {
+    const folder = scratchFolder("trace-big");
+    const file = join(folder, "t.jsonl");
+    // 1e5 expected attempts a run, the bound: 1,000,000 requests in about 10 runs
+    const slow = scenarioFile(`name: slow
+seed: 1
+trials: 100
+models:
+  w: { price: { input: 1, output: 5 }, bugs: { count: 10, hardFraction: 0.5 }, fix: { easy: 0.0001, hard: 0.0001 } }
+tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 }
+contexts: [shared]
+strategies:
+  ww: { generator: w, fixer: w }
+`);
+    const r = agentsim("run", slow, "--trace", file);
+    expect(r.stderr).toMatch(/^agentsim: --trace: ww \(shared\) makes more than 1,000,000 requests in its first (\d+) runs, more than a trace holds: trace fewer runs \(--trace-runs \d+\)\n$/);
+    expect(r.code).toBe(2);
+    expect(readdirSync(folder)).toEqual([]);
+    const fewer = Number(/--trace-runs (\d+)/.exec(r.stderr)![1]);
+    expect(fewer).toBeGreaterThan(1);
+    expect(agentsim("run", slow, "--trace", file, "--trace-runs", String(fewer)).code).toBe(0);
+  });
+
   it("run --trace writes the requests and changes no number of --json", () => {
     const file = join(scratchFolder("trace"), "t.jsonl");
     const args = ["run", "scenarios/escalation.yaml", "--trials", "2000", "--threads", "2", "--json"];

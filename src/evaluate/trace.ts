@@ -4,6 +4,7 @@
  * so they are exactly the runs the simulation made and tracing changes no result (on the fast
  * path a context alone draws what it draws beside the other, see simulate.ts).
  */
+import { UserError } from "../errors.js";
 import type { Scenario } from "../scenario/types.js";
 import { runTable } from "../sim/columns.js";
 import type { TraceRequest } from "../sim/ledger.js";
@@ -11,10 +12,19 @@ import { Role } from "../sim/ledger.js";
 import { layoutOf, simulateChunk, type SimPath } from "../sim/kernel.js";
 import { CHUNK_RUNS, jobsOf, streamName } from "../sim/simulate.js";
 
+import { groupDigits } from "../text.js";
 import { TRACE_ROLES, type TraceRecord } from "./traceRecord.js";
 
 /** The most runs a trace may take per strategy and context: the first chunk. */
 export const MAX_TRACE_RUNS = CHUNK_RUNS;
+
+/**
+ * The most requests a trace may hold per strategy and context: a job's requests are held until
+ * its runs are done (a request's outcome is set after it is made), and 100 runs at the attempts
+ * bound (1e7 requests) ran the heap out, 4.5 GB, with a native stack (the worst-case audit).
+ * 1,000,000 lines are some 200 MB, near what fit reads (256 MiB).
+ */
+export const MAX_TRACE_REQUESTS = 1_000_000;
 
 /** The trace of the first `runs` runs of every job, one JSON line per request, in job order. */
 export function traceLines(scenario: Scenario, options: { runs: number; seedKey: string; path?: SimPath }): string[] {
@@ -47,7 +57,16 @@ export function* traceJobs(scenario: Scenario, options: { runs: number; seedKey:
     });
     // `fixed` is set on a fix request after its outcome is drawn: convert once the chunk is done.
     const pending: TraceRequest[] = [];
-    const sink = (r: TraceRequest) => void pending.push(r);
+    const sink = (r: TraceRequest) => {
+      if (pending.length === MAX_TRACE_REQUESTS) {
+        const runs = `its first ${groupDigits(r.run + 1)} ${r.run === 0 ? "run" : "runs"}`;
+        throw new UserError(
+          `--trace: ${job.strategy.name} (${job.context}) makes more than ${groupDigits(MAX_TRACE_REQUESTS)} requests in ${runs}, more than a trace holds: ` +
+            `trace fewer runs (--trace-runs ${Math.max(1, r.run)})`,
+        );
+      }
+      pending.push(r);
+    };
     const runs = Math.min(options.runs, CHUNK_RUNS);
     const path = options.path ?? "auto";
     simulateChunk(job.params, streamName(options.seedKey, job, path, 0), runs, path, runTable(runs, layoutOf(job.params)), sink);

@@ -402,6 +402,8 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
   } catch (err) {
     await rm(tmp, { force: true });
     removeCreatedFolders(file, createdFolder);
+    // a chunk that could not be made (a trace too large to hold) says so itself
+    if (err instanceof UserError) throw err;
     throw new UserError(`${label ? `${label}: ` : ""}cannot write ${file}: ${fileErrorText(err)}`);
   } finally {
     unfinished.delete(tmp);
