@@ -228,6 +228,23 @@ describe("on the worker pool", () => {
     }
   });
 
+  it("counts an attempt-path bug by its expected requests: rare fixes make no small job (the worst-case audit: 9 s on this thread at 4,000 runs under --threads 2)", () => {
+    const rare = parseScenario(
+      {
+        name: "rare",
+        seed: 1,
+        trials: 1000,
+        models: { w: { price: { input: 1, output: 5 }, bugs: { count: { dist: "poisson", mean: 10 }, hardFraction: 0.5 }, fix: { easy: 0.0001, hard: 0.0001 } } },
+        tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+        strategies: { ww: { generator: "w", fixer: "w" } },
+      },
+      "rare.yaml",
+    );
+    // 4,000 runs of 10 bugs of 10,000 requests each: seconds of work, not 40 ms
+    expect(runsInline(two, jobsOf(rare), 4000)).toBe(false);
+    expect(runsInline(two, jobsOf(rare), 1)).toBe(true);
+  });
+
   it("gives a context the same runs whether the scenario lists it alone or with the other", async () => {
     const both = scenario("default.yaml");
     for (const context of ["shared", "fresh"] as const) {

@@ -10,7 +10,7 @@ import type { SimPath } from "../../sim/kernel.js";
 import { fastPathApplies } from "../../sim/params.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
-import { jobsOf } from "../../sim/simulate.js";
+import { jobsOf, runsInline } from "../../sim/simulate.js";
 import { checkOutput, writeChunksAtomically } from "../../sweep/output.js";
 import { checkRunsFit, seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption, wholeFlag } from "../args.js";
 import { onInterrupt, type Cli } from "../io.js";
@@ -105,7 +105,9 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       const evaluation = await evaluateScenario(pool, scenario, { trials, seedKey: seed, path: args.path, onProgress: progress.update });
       const elapsed = (performance.now() - started) / 1000;
       progress.stop();
-      const timing = { seconds: elapsed, threads, runsPerSecond: (trials * evaluation.results.length) / elapsed };
+      // the threads that simulated: a small job runs on this one whatever --threads says
+      const used = runsInline(pool, simJobs, trials, args.path) ? 1 : threads;
+      const timing = { seconds: elapsed, threads: used, runsPerSecond: (trials * evaluation.results.length) / elapsed };
       const decision = decide(evaluation.results, evaluation.comparisons);
       if (args.json) {
         cli.stdout.write(toJson({ scenario: scenario.name, seed: seedJson(seed), trials, ...evaluation, decision, timing }) + "\n");
