@@ -358,6 +358,23 @@ strategies:
     expect(agentsim("run", slow, "--trace", file, "--trace-runs", String(fewer)).code).toBe(0);
   });
 
+  it("run announces a job of minutes before it starts (the worst-case audit: 4 minutes without a word when not on a terminal)", () => {
+    const slow = scenarioFile(`name: slow
+seed: 1
+trials: 100000
+models:
+  w: { price: { input: 1, output: 5 }, bugs: { count: { dist: poisson, mean: 10 }, hardFraction: 0.5 }, fix: { easy: 0.0001, hard: 0.0001 } }
+tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 }
+contexts: [shared]
+strategies:
+  ww: { generator: w, fixer: w }
+`);
+    // stopped after 3 s: the note comes first
+    const r = spawnSync(process.execPath, [CLI, "run", slow, "--threads", "2"], { encoding: "utf8", timeout: 3000 });
+    expect(r.stderr.split("\n")[0]).toMatch(/^agentsim: note: \S*: a long job, about (\d+ (s|minutes)|[\d.]+ hours) on 2 threads at this tool's usual speed; fewer --trials take less, and Ctrl-C stops it$/);
+    expect(agentsim("run", "--trials", "2000").stderr).toBe("");
+  });
+
   it("run --trace writes the requests and changes no number of --json", () => {
     const file = join(scratchFolder("trace"), "t.jsonl");
     const args = ["run", "scenarios/escalation.yaml", "--trials", "2000", "--threads", "2", "--json"];

@@ -19,7 +19,7 @@ import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import type { Scenario } from "../src/scenario/types.js";
 import { column, runTable } from "../src/sim/columns.js";
 import { inversionTable, layoutOf, simulateChunk, simulateContexts, type SimPath } from "../src/sim/kernel.js";
-import { jobsOf, runsInline, streamName } from "../src/sim/simulate.js";
+import { jobsOf, runsInline, simulationSeconds, streamName } from "../src/sim/simulate.js";
 import { compileParams } from "../src/sim/compile.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { summarize } from "../src/stats/summary.js";
@@ -243,6 +243,12 @@ describe("on the worker pool", () => {
     // 4,000 runs of 10 bugs of 10,000 requests each: seconds of work, not 40 ms
     expect(runsInline(two, jobsOf(rare), 4000)).toBe(false);
     expect(runsInline(two, jobsOf(rare), 1)).toBe(true);
+    // 2e10 requests at the file's 100,000 runs: minutes, which run announces (measured: 240 s on
+    // two threads, 8 s at 4,000 runs on one); the default scenario's 100,000 runs: a tenth of a second
+    const rareSeconds = simulationSeconds(jobsOf(rare), 100_000, "auto", 2);
+    expect(rareSeconds).toBeGreaterThan(100);
+    expect(rareSeconds).toBeLessThan(400);
+    expect(simulationSeconds(jobsOf(scenario("default.yaml")), 100_000, "auto", 1)).toBeLessThan(0.5);
   });
 
   it("gives a context the same runs whether the scenario lists it alone or with the other", async () => {

@@ -93,12 +93,26 @@ const ATTEMPT_WORK = 2;
  * worst-case audit).
  */
 export function isSmall(jobs: readonly SimJob[], trials: number, path: SimPath = "auto"): boolean {
+  return workOf(jobs, trials, path) < INLINE_WORK;
+}
+
+/** The work of a simulation, in the units of INLINE_WORK. */
+function workOf(jobs: readonly SimJob[], trials: number, path: SimPath): number {
   let work = 0;
   for (const stream of streamsOf(jobs, path)) {
     const p = jobs[stream[0]!]!.params;
     work += trials * (takesFastPath(p, path) ? p.bugCount + 1 : (p.bugCount * requestsPerBug(p) + 1) * ATTEMPT_WORK);
   }
-  return work < INLINE_WORK;
+  return work;
+}
+
+/**
+ * About how long a simulation takes on `threads` threads, in seconds, at INLINE_WORK per 40 ms a
+ * thread (this machine's speed when it was measured; another's differs, but not tenfold): for a
+ * heads-up before a job of minutes, which at the attempts bound shows no progress for a while.
+ */
+export function simulationSeconds(jobs: readonly SimJob[], trials: number, path: SimPath, threads: number): number {
+  return (workOf(jobs, trials, path) / INLINE_WORK) * 0.04 / threads;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { SimPath } from "../../sim/kernel.js";
 import { fastPathApplies } from "../../sim/params.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
-import { jobsOf, runsInline } from "../../sim/simulate.js";
+import { jobsOf, runsInline, simulationSeconds } from "../../sim/simulate.js";
 import { checkOutput, writeChunksAtomically } from "../../sweep/output.js";
 import { checkRunsFit, seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption, wholeFlag } from "../args.js";
 import { onInterrupt, type Cli } from "../io.js";
@@ -99,14 +99,20 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       }
     }
     const pool = new SimulationPool(threads);
+    // a job of minutes (rare fixes at the attempts bound: 4 minutes for the file's 100,000 runs,
+    // with no progress for the first 20 s) is said before it starts (the worst-case audit)
+    const used = runsInline(pool, simJobs, trials, args.path) ? 1 : threads;
+    const expected = simulationSeconds(simJobs, trials, args.path, used);
+    if (expected >= LONG_JOB_SECONDS) {
+      cli.stderr.write(`agentsim: note: ${oneLine(args.scenario)}: a long job, about ${duration(expected)} on ${used} ${noun(used, "thread")} at this tool's usual speed; fewer --trials take less, and Ctrl-C stops it\n`);
+    }
     const progress = progressBar(cli.stderr, "simulating", "runs");
     const started = performance.now();
     try {
       const evaluation = await evaluateScenario(pool, scenario, { trials, seedKey: seed, path: args.path, onProgress: progress.update });
       const elapsed = (performance.now() - started) / 1000;
       progress.stop();
-      // the threads that simulated: a small job runs on this one whatever --threads says
-      const used = runsInline(pool, simJobs, trials, args.path) ? 1 : threads;
+      // the threads that simulated (used): a small job runs on this one whatever --threads says
       const timing = { seconds: elapsed, threads: used, runsPerSecond: (trials * evaluation.results.length) / elapsed };
       const decision = decide(evaluation.results, evaluation.comparisons);
       if (args.json) {
@@ -143,4 +149,14 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
 function seedJson(seed: string): number | string {
   // a whole number >= 0, as a file's number seed is; "-1" or "07" stay text
   return /^(0|[1-9]\d*)$/.test(seed) && Number.isSafeInteger(Number(seed)) ? Number(seed) : seed;
+}
+
+/** A job expected to take at least this long is announced before it starts. */
+const LONG_JOB_SECONDS = 30;
+
+/** Seconds as a person says them: "40 s", "4 minutes", "3.2 hours". */
+function duration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} minutes`;
+  return `${+(seconds / 3600).toPrecision(2)} hours`;
 }
