@@ -812,7 +812,9 @@ describe("cli", () => {
   });
 
   it("a killed sweep leaves no file under the final name and --resume completes it to the same bytes", async () => {
-    // Extensions (a TTL with tool times) take the per-attempt path: slow enough to kill midway.
+    // Extensions (a TTL with tool times) take the per-attempt path, and 100,000 runs a point make
+    // each point a job for the pool's threads, one after another (at 40,000 they became small
+    // points, evaluated in batches whose rows came all at once): slow enough to kill midway.
     const data = scenarioData(
       { "caching.ttlSeconds": { from: 10, to: 1000, steps: 10, scale: "log" } },
       {
@@ -825,7 +827,7 @@ describe("cli", () => {
     writeFileSync(file, JSON.stringify(data));
     const out = join(dir, "killed/out.csv");
     const files = partialFiles(out);
-    const args = [CLI, "sweep", file, "--out", out, "--trials", "40000", "--threads", "2"];
+    const args = [CLI, "sweep", file, "--out", out, "--trials", "100000", "--threads", "2"];
     const child = spawn(process.execPath, args, { stdio: "ignore" });
     const exited = new Promise((done) => child.once("exit", done));
     let completed = 0;
@@ -845,7 +847,7 @@ describe("cli", () => {
     expect(resumed.status).toBe(0);
     expect(resumed.stdout).toMatch(/resumed/);
     const reference = join(dir, "killed/reference.csv");
-    await runSweep(pool, buildSweep(data, file), { out: reference, trials: 40000 });
+    await runSweep(pool, buildSweep(data, file), { out: reference, trials: 100000 });
     expect(readFileSync(out, "utf8")).toBe(readFileSync(reference, "utf8"));
     expect(existsSync(files.partial)).toBe(false);
   });
@@ -854,7 +856,7 @@ describe("cli", () => {
     const file = join(dir, "kill.json"); // the test above's scenario
     const out = join(dir, "interrupted/out.csv");
     const files = partialFiles(out);
-    const child = spawn(process.execPath, [CLI, "sweep", file, "--out", out, "--trials", "40000", "--threads", "2"], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [CLI, "sweep", file, "--out", out, "--trials", "100000", "--threads", "2"], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
     const exited = new Promise<number | null>((done) => child.once("exit", done));
