@@ -324,6 +324,12 @@ describe("agentsim prices (the built CLI)", () => {
     );
   });
 
+  it("a tier beyond the context window is said never to be paid (the prices audit: Sonnet 4.5's listed without remark)", () => {
+    const { stdout } = agentsim(["prices", "anthropic/claude-sonnet-4-5"], { COLUMNS: "200" });
+    expect(stdout).toContain("anthropic/claude-sonnet-4-5: its tier is for input above 200,000 tokens, more than its context window (200,000) holds: never paid.");
+    expect(agentsim(["prices", "google/gemini-2.5-pro"], { COLUMNS: "200" }).stdout).not.toContain("never paid"); // no window in the table
+  });
+
   it("an empty filter is none: every preset, not '1,463 presets matching \"\"'", () => {
     expect(agentsim(["prices", ""]).stdout.split("\n")[0]).toBe(agentsim(["prices"]).stdout.split("\n")[0]);
   });

@@ -148,6 +148,10 @@ export function formatPrices(presets: Preset[], filter: string | null, width: nu
   if (presets.some((p) => p.deprecated)) notes.push("* deprecated in the table.");
   if (hidden > 0) notes.push(`Hidden at this width: ${hidden} column${hidden === 1 ? "" : "s"} (see --json).`);
   for (const p of presets) {
+    // a request above its window is no request: the tier is never paid (tierReachable, model/prices.ts)
+    if (p.longContext && p.contextWindow !== null && p.contextWindow <= p.longContext.above) {
+      notes.push(`${p.id}: its tier is for input above ${groupDigits(p.longContext.above)} tokens, more than its context window (${groupDigits(p.contextWindow)}) holds: never paid.`);
+    }
     if (p.offPeak) notes.push(`${p.id}: peak-hour prices; the table has cheaper ones at other hours.`);
     if (p.nextPriceChange !== null) notes.push(`${p.id}: new prices from ${p.nextPriceChange} in the table, not used.`);
   }
