@@ -4,6 +4,7 @@
  */
 import { oneLine } from "../../errors.js";
 import { printNotes } from "../scenarioArg.js";
+import { announceLongJob } from "../longJob.js";
 import type { CommandModule } from "yargs";
 import { packageVersion } from "../../packageRoot.js";
 import { openScenario } from "../../scenario/load.js";
@@ -74,6 +75,8 @@ export const reportCommand = (cli: Cli): CommandModule<object, Args> => ({
     let written = false;
     try {
       const pool = new SimulationPool(threads);
+      // the page's own runs; its crossover and sweep panels simulate more
+      announceLongJob(cli, args.scenario, pool, jobsOf(loaded.scenario), trials, "auto", ", and more for its charts");
       const progress = progressBar(cli.stderr, `report ${loaded.scenario.name}`, "runs");
       // Loaded here, not with the CLI: the charting code is large, and no other command needs it.
       const [{ collectReport }, { renderPage }] = await Promise.all([import("../../report/collect.js"), import("../../report/page.js")]);

@@ -10,7 +10,7 @@ import type { SimPath } from "../../sim/kernel.js";
 import { fastPathApplies } from "../../sim/params.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
-import { jobsOf, runsInline, simulationSeconds } from "../../sim/simulate.js";
+import { jobsOf } from "../../sim/simulate.js";
 import { checkOutput, writeChunksAtomically } from "../../sweep/output.js";
 import { checkRunsFit, seedFlag, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption, wholeFlag } from "../args.js";
 import { onInterrupt, type Cli } from "../io.js";
@@ -20,6 +20,7 @@ import { terminalWidth, unbroken, wrap } from "../render/layout.js";
 import { groupDigits, noun } from "../../text.js";
 import { formatRun } from "../render/run.js";
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_SHOWN, printNotes } from "../scenarioArg.js";
+import { announceLongJob } from "../longJob.js";
 
 /** Runs traced per strategy and context when --trace-runs is not given. */
 const DEFAULT_TRACE_RUNS = 100;
@@ -99,13 +100,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       }
     }
     const pool = new SimulationPool(threads);
-    // a job of minutes (rare fixes at the attempts bound: 4 minutes for the file's 100,000 runs,
-    // with no progress for the first 20 s) is said before it starts (the worst-case audit)
-    const used = runsInline(pool, simJobs, trials, args.path) ? 1 : threads;
-    const expected = simulationSeconds(simJobs, trials, args.path, used);
-    if (expected >= LONG_JOB_SECONDS) {
-      cli.stderr.write(`agentsim: note: ${oneLine(args.scenario)}: a long job, about ${duration(expected)} on ${used} ${noun(used, "thread")} at this tool's usual speed; fewer --trials take less, and Ctrl-C stops it\n`);
-    }
+    const used = announceLongJob(cli, args.scenario, pool, simJobs, trials, args.path);
     const progress = progressBar(cli.stderr, "simulating", "runs");
     const started = performance.now();
     try {
@@ -149,14 +144,4 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
 function seedJson(seed: string): number | string {
   // a whole number >= 0, as a file's number seed is; "-1" or "07" stay text
   return /^(0|[1-9]\d*)$/.test(seed) && Number.isSafeInteger(Number(seed)) ? Number(seed) : seed;
-}
-
-/** A job expected to take at least this long is announced before it starts. */
-const LONG_JOB_SECONDS = 30;
-
-/** Seconds as a person says them: "40 s", "4 minutes", "3.2 hours". */
-function duration(seconds: number): string {
-  if (seconds < 90) return `${Math.round(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} minutes`;
-  return `${+(seconds / 3600).toPrecision(2)} hours`;
 }
