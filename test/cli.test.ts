@@ -373,6 +373,11 @@ strategies:
     const r = spawnSync(process.execPath, [CLI, "run", slow, "--threads", "2"], { encoding: "utf8", timeout: 3000 });
     expect(r.stderr.split("\n")[0]).toMatch(/^agentsim: note: \S*: a long job, about (\d+ (s|minutes)|[\d.]+ hours) on 2 threads at this tool's usual speed; fewer --trials take less, and Ctrl-C stops it$/);
     expect(agentsim("run", "--trials", "2000").stderr).toBe("");
+    // and report, whose charts simulate more
+    const page = join(scratchFolder("long-report"), "r.html");
+    const report = spawnSync(process.execPath, [CLI, "report", slow, "--threads", "2", "--out", page], { encoding: "utf8", timeout: 3000 });
+    expect(report.stderr.split("\n")[0]).toMatch(/^agentsim: note: \S*: a long job, about .* on 2 threads at this tool's usual speed, and more for its charts; fewer --trials take less, and Ctrl-C stops it$/);
+    expect(existsSync(page)).toBe(false);
   });
 
   it("run --trace writes the requests and changes no number of --json", () => {
