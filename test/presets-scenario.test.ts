@@ -123,7 +123,13 @@ describe("a preset name that the table's rules match only by its start", () => {
   it("is one line naming the id it would have been priced as (an audit: -fast, a mode at 6x, priced as claude-opus-4-6)", () => {
     const raw = scenario({ strong: { preset: "anthropic/claude-opus-4-6-fast" }, weak: { preset: "anthropic/claude-haiku-4-5" } });
     expect(() => parseScenario(raw, "s.yaml")).toThrow(
-      /^s\.yaml: models\.strong\.price\.preset: unknown preset "anthropic\/claude-opus-4-6-fast": not a spelling or alias of anthropic\/claude-opus-4-6, which the price table's rules match by a pattern, such as a common start \(another mode or a typo may have other prices; write anthropic\/claude-opus-4-6 if you mean it\)$/,
+      /^s\.yaml: models\.strong\.price\.preset: unknown preset "anthropic\/claude-opus-4-6-fast": not a spelling of anthropic\/claude-opus-4-6, which the price table's rules match by a pattern, such as a common start \(another mode or a typo may have other prices\); write anthropic\/claude-opus-4-6 if you mean it$/,
+    );
+    // an alias the entry lists by name is named as such, not taken (the prices audit: worded as a
+    // common start; a review: taken, mistral-medium-3 was priced as Medium 3.5)
+    const alias = scenario({ strong: { preset: "mistral/mistral-medium-3" }, weak: { preset: "anthropic/claude-haiku-4-5" } });
+    expect(() => parseScenario(alias, "s.yaml")).toThrow(
+      /^s\.yaml: models\.strong\.price\.preset: unknown preset "mistral\/mistral-medium-3": the price table lists it as an alias of mistral\/mistral-medium-3-5, whose prices it would take \(the table files some other models so\); write mistral\/mistral-medium-3-5 if you mean it$/,
     );
   });
 });

@@ -10,7 +10,7 @@ import { calcPrice, waitForUpdate, type ModelInfo, type ModelPrice, type Provide
 import { describe, expect, it } from "vitest";
 import { scratchFolder } from "./scratch.js";
 import { parse } from "yaml";
-import { TABLE, findPreset, listPresets, nearestPresets, presetPrice, type Preset } from "../src/prices/index.js";
+import { TABLE, findPreset, listPresets, matchedOtherwise, nearestPresets, presetPrice, type Preset } from "../src/prices/index.js";
 import { levelOf, tierThreshold } from "../src/prices/table.js";
 
 const ROOT = join(__dirname, "..");
@@ -190,11 +190,13 @@ describe("finding presets by name", () => {
     expect(findPreset("anthropic/claude-3-opus")?.id).toBe("anthropic/claude-3-opus-latest");
   });
 
-  it("takes an alias the entry's own rules list by name (the prices audit: x-ai/grok-4 refused as 'matched by a common start')", () => {
-    expect(findPreset("x-ai/grok-4")?.id).toBe("x-ai/grok-4-0709"); // equals: grok-4
-    expect(findPreset("x-ai/grok-4-latest")?.id).toBe("x-ai/grok-4-0709");
-    expect(findPreset("openai/gpt-5.6")?.id).toBe("openai/gpt-5.6-sol");
-    expect(findPreset("X-AI/Grok-4")?.id).toBe("x-ai/grok-4-0709");
+  it("does not take an alias the entry's own rules list by name: the table files other models so too (a review: mistral-medium-3 priced as Medium 3.5)", () => {
+    expect(findPreset("x-ai/grok-4")).toBeUndefined(); // equals: grok-4, under grok-4-0709
+    expect(findPreset("mistral/mistral-medium-3")).toBeUndefined(); // equals, under mistral-medium-3-5
+    expect(matchedOtherwise("x-ai/grok-4")).toEqual({ id: "x-ai/grok-4-0709", alias: true });
+    expect(matchedOtherwise("mistral/mistral-medium-3")).toEqual({ id: "mistral/mistral-medium-3-5", alias: true });
+    expect(matchedOtherwise("anthropic/claude-opus-4-6-fast")).toEqual({ id: "anthropic/claude-opus-4-6", alias: false });
+    expect(matchedOtherwise("anthropic/claude-sonnet-4-5-20250929")).toBeUndefined(); // a spelling: findPreset takes it
   });
 
   it("does not take a name the rules match only by its prefix (another mode, another price, a typo; an audit: -fast priced at a sixth)", () => {
@@ -309,18 +311,24 @@ describe("agentsim prices (the built CLI)", () => {
     expect(agentsim(["prices", "x".repeat(300)]).stdout).toMatch(/^no presets match "x{30}…x{29}" /);
   });
 
-  it("a full id a scenario reads as a preset, or the table lists but not as a preset, is said so (the prices audit: 'no presets match' for both)", () => {
+  it("a full name that is no table id is said as a scenario reads it: a preset's spelling, another entry's alias or pattern, an entry that is no preset (the prices audit: 'no presets match'; a review: the ids it is part of, unsaid)", () => {
     const dated = agentsim(["prices", "anthropic/claude-sonnet-4-5-20250929"], { COLUMNS: "200" });
     expect(dated.code).toBe(0);
     expect(dated.stdout).toMatch(/^"anthropic\/claude-sonnet-4-5-20250929" is the preset anthropic\/claude-sonnet-4-5, as a scenario reads that name\.\n\n1 preset, \$ per million tokens\n/);
     expect(dated.stdout).toMatch(/^anthropic\/claude-sonnet-4-5 +3 +15 /m);
-    expect(JSON.parse(agentsim(["prices", "x-ai/grok-4-latest", "--json"]).stdout).presets.map((p: { id: string }) => p.id)).toEqual(["x-ai/grok-4-0709"]);
-    expect(agentsim(["prices", "openai/text-embedding-3-small"], { COLUMNS: "200" }).stdout).toBe(
-      'no presets match "openai/text-embedding-3-small": the price table has it, but it is no preset, as it has no price per input or output token (an embedding, speech or unpriced entry)\n',
+    // an alias: refused by a scenario, said so above the ids it is part of
+    const alias = agentsim(["prices", "x-ai/grok-4"], { COLUMNS: "200" }).stdout;
+    expect(alias).toMatch(/^"x-ai\/grok-4" is no preset: the price table lists it as an alias of x-ai\/grok-4-0709, which a scenario does not take for it \(write x-ai\/grok-4-0709 if you mean it\)\.\n\n\d+ presets matching "x-ai\/grok-4"/);
+    expect(JSON.parse(agentsim(["prices", "x-ai/grok-4-latest", "--json"]).stdout).presets).toEqual([]);
+    expect(agentsim(["prices", "anthropic/claude-opus-4-6-fast"], { COLUMNS: "300" }).stdout).toBe(
+      '"anthropic/claude-opus-4-6-fast" is no preset: the price table\'s rules match it to anthropic/claude-opus-4-6 by a pattern, such as a common start, which a scenario does not take for it (write anthropic/claude-opus-4-6 if you mean it).\n',
     );
-    // other presets contain the text: they are listed, after why the entry itself is not
+    expect(agentsim(["prices", "openai/text-embedding-3-small"], { COLUMNS: "200" }).stdout).toBe(
+      '"openai/text-embedding-3-small" is in the price table but is no preset, as it has no price per input or output token (an embedding, speech or unpriced entry).\n',
+    );
+    // other presets contain the text: they are listed, after why the entry itself is not one
     expect(agentsim(["prices", "perplexity/sonar"], { COLUMNS: "200" }).stdout).toMatch(
-      /^"perplexity\/sonar" itself is in the price table but is no preset, as it also charges a fee per request, beside the token prices agentsim counts\.\n\n5 presets matching "perplexity\/sonar"/,
+      /^"perplexity\/sonar" is in the price table but is no preset, as it also charges a fee per request, beside the token prices agentsim counts\.\n\n5 presets matching "perplexity\/sonar"/,
     );
   });
 

@@ -25,7 +25,7 @@ let byId: Map<string, Preset> | undefined;
  * case). An id that is not the table's own is read as the provider's API model name through the
  * table's matching rules, so "anthropic/claude-sonnet-4-5-20250929" (a dated snapshot) or
  * "anthropic/claude-sonnet-4.5" give the preset "anthropic/claude-sonnet-4-5", but only where
- * the name is that id written another way or an alias the entry lists (see lookUp); the returned preset's `id` is always the
+ * the name is that id written another way (see lookUp); the returned preset's `id` is always the
  * table's. The provider part must be the table's provider id.
  */
 export function findPreset(id: string): Preset | undefined {
@@ -34,31 +34,33 @@ export function findPreset(id: string): Preset | undefined {
 }
 
 /**
- * The table id that the table's rules match to `id` by a pattern only, not as its name or an alias
- * ("anthropic/claude-opus-4-6" for "anthropic/claude-opus-4-6-fast", by its start), which
- * findPreset does not take; undefined otherwise.
+ * The table id that the table's rules match to `id` other than as a spelling of it, which
+ * findPreset does not take, and whether a rule names `id` exactly (an alias the entry lists:
+ * "x-ai/grok-4-0709" for "x-ai/grok-4") or by a pattern ("anthropic/claude-opus-4-6" for
+ * "anthropic/claude-opus-4-6-fast", by its start); undefined otherwise.
  */
-export function matchedByPatternOnly(id: string): string | undefined {
-  const { preset, sameModel } = lookUp(id);
-  return preset && !sameModel ? preset.id : undefined;
+export function matchedOtherwise(id: string): { id: string; alias: boolean } | undefined {
+  const { preset, sameModel, alias } = lookUp(id);
+  return preset && !sameModel ? { id: preset.id, alias } : undefined;
 }
 
 /**
  * The preset of the table's id `id` or of the entry its rules match, and whether that is the
  * same model. The rules are mostly prefixes ("claude-opus-4-6" matches "claude-opus-4-6-fast", a
  * mode at 6 times the price, and "claude-sonnet-4-55", a typo): a name they match counts only
- * when it is the preset's id written another way (see sameModelName) or a rule of the entry names
- * it exactly (an alias the table lists: "x-ai/grok-4" for "x-ai/grok-4-0709").
+ * when it is the preset's id written another way (see sameModelName). Not even an alias the entry
+ * lists by name (`alias`: "x-ai/grok-4" for "x-ai/grok-4-0709") counts: the table files other
+ * models so too ("mistral-medium-3" under Medium 3.5, at 4 times Medium 3's price; a review).
  */
-function lookUp(id: string): { preset: Preset | undefined; sameModel: boolean } {
+function lookUp(id: string): { preset: Preset | undefined; sameModel: boolean; alias: boolean } {
   byId ??= new Map(tablePresets().map((p) => [p.id.toLowerCase(), p]));
   const key = id.toLowerCase();
   const exact = byId.get(key);
-  if (exact) return { preset: exact, sameModel: true };
+  if (exact) return { preset: exact, sameModel: true, alias: false };
   const slash = key.indexOf("/");
   const matched = slash < 0 ? undefined : matchedId(key.slice(0, slash), key.slice(slash + 1));
   const preset = matched === undefined ? undefined : byId.get(matched.id.toLowerCase());
-  return { preset, sameModel: preset !== undefined && (matched!.alias || sameModelName(key.slice(slash + 1), preset.model)) };
+  return { preset, sameModel: preset !== undefined && sameModelName(key.slice(slash + 1), preset.model), alias: matched?.alias ?? false };
 }
 
 /**

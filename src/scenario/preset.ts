@@ -40,9 +40,13 @@ export function resolvePreset(preset: string, ttlSeconds: number | null, file: s
   if (!table) throw new Error(`${file}: ${key}: the price table is not loaded (call loadPriceTableFor before parseScenario)`);
   const found = table.findPreset(preset);
   if (!found) {
-    const start = table.matchedByPatternOnly(preset);
-    if (start) {
-      throw new ScenarioError(file, key, `unknown preset ${JSON.stringify(preset)}: not a spelling or alias of ${start}, which the price table's rules match by a pattern, such as a common start (another mode or a typo may have other prices; write ${start} if you mean it)`);
+    const other = table.matchedOtherwise(preset);
+    if (other) {
+      // the table's rules would price it as another entry: named, not taken (an alias may be another model)
+      const how = other.alias
+        ? `the price table lists it as an alias of ${other.id}, whose prices it would take (the table files some other models so)`
+        : `not a spelling of ${other.id}, which the price table's rules match by a pattern, such as a common start (another mode or a typo may have other prices)`;
+      throw new ScenarioError(file, key, `unknown preset ${JSON.stringify(preset)}: ${how}; write ${other.id} if you mean it`);
     }
     const excluded = table.whyNoPreset(preset);
     if (excluded !== null) throw new ScenarioError(file, key, `${JSON.stringify(preset)} is in the price table but is no preset: ${excluded}`);

@@ -1,6 +1,6 @@
 /** `agentsim prices [filter] [--json]`: the model price presets, $ per million tokens. */
 import type { CommandModule } from "yargs";
-import { TABLE, findPreset, listPresets, nearestPresets, whyNoPreset, type Preset } from "../../prices/index.js";
+import { TABLE, findPreset, listPresets, matchedOtherwise, nearestPresets, whyNoPreset, type Preset } from "../../prices/index.js";
 import { oneLine } from "../../errors.js";
 import { table } from "../format.js";
 import type { Cli } from "../io.js";
@@ -22,33 +22,36 @@ export const pricesCommand = (cli: Cli): CommandModule<object, Args> => ({
     // an empty filter is none ("1,463 presets matching """)
     const filter = args.filter || null;
     let presets = listPresets(filter ?? undefined);
-    // a scenario's preset spelt another way (dated, dotted, an alias) is that preset, as a
-    // scenario reads it: the command a user runs to check a name said "no presets match" (the prices audit)
-    const named = presets.length === 0 && filter !== null ? findPreset(filter) : undefined;
-    if (named) presets = [named];
+    // A name that is not a table id is said as a scenario reads it (the command a user runs to
+    // check a name said "no presets match", or listed the ids it is part of: the prices audit, a
+    // review): a spelling of a preset, which it then lists; a name the table's rules give another
+    // entry (an alias, a pattern), which a scenario refuses; an entry that is no preset.
+    const isId = filter !== null && presets.some((p) => p.id.toLowerCase() === filter.toLowerCase());
+    const named = filter === null || isId ? undefined : findPreset(filter);
+    if (named && presets.length === 0) presets = [named];
+    const other = filter === null || isId || named ? undefined : matchedOtherwise(filter);
+    const excluded = filter === null || isId || named || other ? null : whyNoPreset(filter);
     if (args.json) {
       cli.stdout.write(toJson({ table: TABLE, filter, presets }) + "\n");
       return;
     }
     const width = terminalWidth(cli.stdout);
-    // an entry of the table that is no preset, named in full: why (as a scenario naming it says)
-    const excluded = filter === null || named ? null : whyNoPreset(filter);
+    const shown = filter === null ? "" : shownFilter(filter);
+    const first = named
+      ? `${shown} is the preset ${named.id}, as a scenario reads that name.`
+      : other
+        ? `${shown} is no preset: ${other.alias ? `the price table lists it as an alias of ${other.id}` : `the price table's rules match it to ${other.id} by a pattern, such as a common start`}, which a scenario does not take for it (write ${other.id} if you mean it).`
+        : excluded !== null
+          ? `${shown} is in the price table but is no preset, as ${excluded}.`
+          : null;
+    const said = first === null ? "" : `${wrap(first, width, "", "  ").join("\n")}\n`;
     // A filter that matches nothing is an answer, not a mistake: say so and exit 0.
     if (presets.length === 0) {
-      const none =
-        excluded === null
-          ? `no presets match ${shownFilter(filter!)} (nearest: ${nearestPresets(filter ?? "").join(", ")})`
-          : `no presets match ${shownFilter(filter!)}: the price table has it, but it is no preset, as ${excluded}`;
-      cli.stdout.write(wrap(none, width, "", "  ").join("\n") + "\n");
+      const none = `no presets match ${shown} (nearest: ${nearestPresets(filter ?? "").join(", ")})`;
+      cli.stdout.write(said + (first === null ? wrap(none, width, "", "  ").join("\n") + "\n" : ""));
       return;
     }
-    const first = named
-      ? `${shownFilter(filter!)} is the preset ${named.id}, as a scenario reads that name.`
-      : excluded !== null
-        ? `${shownFilter(filter!)} itself is in the price table but is no preset, as ${excluded}.`
-        : null;
-    const said = first === null ? "" : `${wrap(first, width, "", "  ").join("\n")}\n\n`;
-    cli.stdout.write(said + formatPrices(presets, named ? null : filter, width));
+    cli.stdout.write((said ? said + "\n" : "") + formatPrices(presets, named && presets.length === 1 && presets[0] === named ? null : filter, width));
   },
 });
 
