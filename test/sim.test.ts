@@ -19,7 +19,7 @@ import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import type { Scenario } from "../src/scenario/types.js";
 import { column, runTable } from "../src/sim/columns.js";
 import { inversionTable, layoutOf, simulateChunk, simulateContexts, type SimPath } from "../src/sim/kernel.js";
-import { jobsOf, runsInline, simulationSeconds, streamName } from "../src/sim/simulate.js";
+import { jobsOf, runsInline, simulationSeconds, streamName, threadsUsed } from "../src/sim/simulate.js";
 import { compileParams } from "../src/sim/compile.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { summarize } from "../src/stats/summary.js";
@@ -249,6 +249,18 @@ describe("on the worker pool", () => {
     expect(rareSeconds).toBeGreaterThan(100);
     expect(rareSeconds).toBeLessThan(400);
     expect(simulationSeconds(jobsOf(scenario("default.yaml")), 100_000, "auto", 1)).toBeLessThan(0.5);
+    // regressions multiply a bug's requests (a review: 1 bug, fix rate 0.5, regressions 0.999 was
+    // "small" at 500,000 runs, 36 s on this thread against 21.7 s on two); and a beta rate near
+    // a = 1 makes E[1/p] attempts, not 1/E[p] (a review: 36 s, estimated at 4)
+    const model = { price: { input: 1, output: 5 }, bugs: { count: 1, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.5 } };
+    const base = { name: "r", seed: 1, trials: 1000, tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 }, contexts: ["fresh"], strategies: { ww: { generator: "w", fixer: "w" } } };
+    const regr = parseScenario({ ...base, models: { w: { ...model, regressions: { probability: 0.999, offspring: "poisson", hardFraction: 0 } } } }, "regr.yaml");
+    expect(runsInline(two, jobsOf(regr), 500_000)).toBe(false);
+    // the threads it runs on: as many as get a chunk (one chunk of 50,000 runs: one worker)
+    expect([threadsUsed(two, jobsOf(regr), 500_000), threadsUsed(two, jobsOf(regr), 50_000), threadsUsed(one, jobsOf(regr), 500_000)]).toEqual([2, 1, 1]);
+    expect(runsInline(two, jobsOf(parseScenario({ ...base, models: { w: model } }, "plain.yaml")), 500_000)).toBe(true);
+    const beta = parseScenario({ ...base, models: { w: { ...model, bugs: { count: 19, hardFraction: 0 }, fix: { easy: { dist: "beta", mean: 0.01, concentration: 102 }, hard: 0.5 } } } }, "beta.yaml");
+    expect(simulationSeconds(jobsOf(beta), 100_000, "auto", 1)).toBeGreaterThan(30);
   });
 
   it("gives a context the same runs whether the scenario lists it alone or with the other", async () => {

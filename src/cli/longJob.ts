@@ -1,20 +1,21 @@
 /** A simulation of minutes, announced before it starts (run and report, which simulate). */
+import { availableParallelism } from "node:os";
 import { oneLine } from "../errors.js";
 import type { SimPath } from "../sim/kernel.js";
 import type { SimulationPool } from "../sim/pool.js";
-import { runsInline, simulationSeconds, type SimJob } from "../sim/simulate.js";
+import { simulationSeconds, threadsUsed, type SimJob } from "../sim/simulate.js";
 import { noun } from "../text.js";
 import type { Cli } from "./io.js";
 
 /**
  * Announce a simulation of minutes before it starts, one line on stderr (rare fixes at the attempts
  * bound: 4 minutes for a file's 100,000 runs, with no word when not on a terminal and no progress
- * for the first 20 s on one: the worst-case audit); the threads it runs on (1 for a small job,
- * which runs on this thread whatever --threads says).
+ * for the first 20 s on one: the worst-case audit); the threads it runs on (threadsUsed).
  */
 export function announceLongJob(cli: Cli, file: string, pool: SimulationPool, jobs: readonly SimJob[], trials: number, path: SimPath = "auto", more = ""): number {
-  const used = runsInline(pool, jobs, trials, path) ? 1 : pool.threads;
-  const expected = simulationSeconds(jobs, trials, path, used);
+  const used = threadsUsed(pool, jobs, trials, path);
+  // threads beyond the cores share them
+  const expected = simulationSeconds(jobs, trials, path, Math.min(used, availableParallelism()));
   if (expected >= LONG_JOB_SECONDS) {
     cli.stderr.write(`agentsim: note: ${oneLine(file)}: a long job, about ${duration(expected)} on ${used} ${noun(used, "thread")} at this tool's usual speed${more}; fewer --trials take less, and Ctrl-C stops it\n`);
   }

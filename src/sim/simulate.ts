@@ -17,7 +17,7 @@ import type { Moments } from "../stats/summary.js";
 import { runChunk, type ChunkResult, type ChunkTask } from "./chunk.js";
 import { takesFastPath, type SimPath } from "./kernel.js";
 import { compileParams } from "./compile.js";
-import { RungKind, type SimParams } from "./params.js";
+import { RungKind, type RateParams, type SimParams } from "./params.js";
 import type { SimulationPool } from "./pool.js";
 import { loadSamplersFor } from "./samplers.js";
 
@@ -116,16 +116,16 @@ export function simulationSeconds(jobs: readonly SimJob[], trials: number, path:
 }
 
 /**
- * E[requests a bug makes on the ladder], at the rates' means, averaged over its classes: on a
- * fixer rung of bound A reached with chance r, r (1 - (1 - p)^A) / p attempts (r / p unbounded),
- * and on to the next rung with chance r (1 - p)^A; a consult is one request. (At a beta rate's
- * mean, not E[1/p]: an estimate of work, not of cost.)
+ * E[requests a bug makes on the ladder], averaged over its classes, times the bugs one bug becomes
+ * through regressions (1 / (1 - q), q the largest regression chance of the ladder's models, as
+ * checkExpectedAttempts bounds them). On a fixer rung of bound A reached with chance r, each rung
+ * taken on its own: r E[min(T, A)] attempts, T the attempts to a fix, and on to the next rung
+ * with chance r P(T > A); a consult is one request. With a fixed rate p, P(T > k) = (1 - p)^k;
+ * with a beta rate, E[(1 - p)^k] = prod_{j<k} (b + j)/(a + b + j), and unbounded E[T] =
+ * (a + b - 1)/(a - 1) (a > 1): at the rate's mean, 1/E[p], a beta rate near a = 1 was ten times
+ * short (a review). At most MAX_REQUESTS_PER_BUG: an estimate of work, not of cost.
  */
 function requestsPerBug(p: SimParams): number {
-  const rateOf = (k: number) => {
-    const r = p.rates[k]!;
-    return r.beta ? r.a / (r.a + r.b) : r.p;
-  };
   const ofClass = (hard: boolean) => {
     let [reach, requests] = [1, 0];
     for (const rung of p.rungs) {
@@ -133,15 +133,44 @@ function requestsPerBug(p: SimParams): number {
         requests += reach;
         continue;
       }
-      const rate = rateOf(hard ? rung.hardRate : rung.easyRate);
-      const stay = rung.attempts === Infinity ? 0 : (1 - rate) ** rung.attempts;
-      requests += (reach * (1 - stay)) / rate;
+      const { attempts, stay } = rungAttempts(p.rates[hard ? rung.hardRate : rung.easyRate]!, rung.attempts);
+      requests += reach * attempts;
       reach *= stay;
       if (reach === 0) break;
     }
     return requests;
   };
-  return p.hardFraction * ofClass(true) + (1 - p.hardFraction) * ofClass(false);
+  const fixing = p.rungs.filter((r) => r.kind === RungKind.Fix).map((r) => p.models[r.model]!.regressionProbability);
+  const regressions = 1 / (1 - Math.max(0, ...fixing));
+  return Math.min(MAX_REQUESTS_PER_BUG, regressions * (p.hardFraction * ofClass(true) + (1 - p.hardFraction) * ofClass(false)));
+}
+
+/** E[min(T, A)] and P(T > A) of one rung's rate (T the attempts to a fix; A = Infinity: unbounded). */
+function rungAttempts(rate: RateParams, bound: number): { attempts: number; stay: number } {
+  if (!rate.beta) {
+    const stay = bound === Infinity ? 0 : (1 - rate.p) ** bound;
+    return { attempts: (1 - stay) / rate.p, stay };
+  }
+  const { a, b } = rate;
+  if (bound === Infinity) return { attempts: a > 1 ? (a + b - 1) / (a - 1) : Infinity, stay: 0 };
+  let [attempts, survive] = [0, 1];
+  for (let j = 0; j < bound && survive > 0; j++) {
+    attempts += survive;
+    survive *= (b + j) / (a + b + j);
+  }
+  return { attempts, stay: survive };
+}
+
+/** The most requests a bug is taken to make for an estimate of work (the attempts bound a run's). */
+const MAX_REQUESTS_PER_BUG = 100_000;
+
+/**
+ * The threads a simulation runs on: this one for a small job or a pool of one; else the pool's
+ * threads that get a chunk (a job of one chunk on three threads ran on one, its header said 3).
+ */
+export function threadsUsed(pool: SimulationPool, jobs: readonly SimJob[], trials: number, path: SimPath = "auto"): number {
+  if (runsInline(pool, jobs, trials, path)) return 1;
+  return Math.min(pool.threads, streamsOf(jobs, path).length * Math.ceil(trials / CHUNK_RUNS));
 }
 
 /** Whether the simulation runs on this thread rather than on the pool's workers. */
