@@ -498,12 +498,15 @@ describe("bounds: every number has a range, named in the message", () => {
     expect(() => parseScenario(ladder([5000, 5000]), FILE)).not.toThrow();
     expectKeyError(ladder([5000, 5001]), "strategies.long.ladder", /10001 requests/);
     expectKeyError(ladder([10_001]), "strategies.long.ladder[0].attempts", /in \[1, 10000\]/);
-    // at most 500 rungs in all the ladders together, counted before the schema reads them (the
+    // at most 1,000 rungs in all the ladders together, counted before the schema reads them (the
     // worst-case audit: 100 ladders of 10,000 rungs through an alias, minutes in a report)
     const rungs = (n: number) => ladder(Array.from({ length: n - 1 }, () => 1));
     const others = parseScenario(ladder([1]), FILE).strategies.length - 1; // single-fixer strategies: one rung each
-    expect(() => parseScenario(rungs(500 - others), FILE)).not.toThrow();
-    expectKeyError(rungs(501 - others), "strategies", /: their ladders have 501 rungs in all, more than 500: use fewer or shorter ladders/);
+    expect(() => parseScenario(rungs(1000 - others), FILE)).not.toThrow();
+    expectKeyError(rungs(1001 - others), "strategies", /: their ladders have 1,001 rungs in all, more than 1000: use fewer or shorter ladders/);
+    // more strategies than a scenario may compare: that bound speaks (a review: 600 plain ones were "600 rungs")
+    const many = edit((r) => (r.strategies = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`s${i}`, { generator: "weak", fixer: "strong" }]))));
+    expectKeyError(many, "strategies", /lists 1,001 strategies, more than the 100 a scenario may compare/);
   });
 
   it("a long-context tier within 100,000 attempts of a shared conversation's start", () => {
