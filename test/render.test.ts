@@ -215,6 +215,7 @@ describe("numbers", () => {
     expect(money(-5.11e-5)).toBe("-$5.1100e-5"); // 5 significant digits below $0.0001 too
     // a crossover's value, in crossover and on the report's page alike: no trailing zeros, no narrowing
     expect([crossingValue(1.012099999), crossingValue(0.6000000001), crossingValue(25980.91878)]).toEqual(["1.0121", "0.6", "25980.9"]);
+    expect(crossingValue(1234567, true)).toBe("1234567"); // a whole-number crossing in full (a review: 1234570)
     expect(seconds(14400.2)).toBe("14,400 s");
     expect(seconds(12.34567)).toBe("12.35 s");
     expect(num(25980.91878, 6)).toBe("25980.9");

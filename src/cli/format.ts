@@ -45,10 +45,12 @@ export function significant(x: number, digits: number): string {
 /**
  * A crossover's value to 6 significant digits, without trailing zeros: a crossing is narrowed to
  * 1e-9, but 0.6000000001 for a root at 0.6 shows only the narrowing (`--json` has every digit).
- * `crossover` and the report's table write it alike (1.01210 against 1.0121: the consistency audit).
+ * `crossover` and the report's table write it alike (1.01210 against 1.0121: the consistency audit);
+ * `whole` for a crossing found among whole numbers (method "integer").
  */
-export function crossingValue(x: number): string {
-  return String(Number(x.toPrecision(6)));
+export function crossingValue(x: number, whole = false): string {
+  // a whole-number key's crossing is a whole number, in full (a context window of 1,234,567)
+  return whole ? String(x) : String(Number(x.toPrecision(6)));
 }
 
 /** A plain number to `digits` significant digits, or "-" when absent. */

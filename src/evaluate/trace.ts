@@ -59,10 +59,11 @@ export function* traceJobs(scenario: Scenario, options: { runs: number; seedKey:
     const pending: TraceRequest[] = [];
     const sink = (r: TraceRequest) => {
       if (pending.length === MAX_TRACE_REQUESTS) {
-        const runs = `its first ${groupDigits(r.run + 1)} ${r.run === 0 ? "run" : "runs"}`;
+        // its first run alone: no count of runs fits (a review: it said --trace-runs 1, which failed alike)
+        const fewer = r.run === 0 ? "a trace of it cannot hold one run" : `trace fewer runs (--trace-runs ${r.run})`;
         throw new UserError(
-          `--trace: ${job.strategy.name} (${job.context}) makes more than ${groupDigits(MAX_TRACE_REQUESTS)} requests in ${runs}, more than a trace holds: ` +
-            `trace fewer runs (--trace-runs ${Math.max(1, r.run)})`,
+          `--trace: ${job.strategy.name} (${job.context}) makes more than ${groupDigits(MAX_TRACE_REQUESTS)} requests in its first ` +
+            `${r.run === 0 ? "run" : `${groupDigits(r.run + 1)} runs`}, more than a trace holds: ${fewer}`,
         );
       }
       pending.push(r);

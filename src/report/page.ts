@@ -320,7 +320,7 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
   }
   // the crossings and, as `crossover` gives them, the contexts without one with the strategy cheaper throughout
   const rows = scenario.contexts.flatMap((context) => [
-    ...c.crossovers.filter((x) => x.context === context).map((x) => ({ cells: [x.context, crossingValue(x.value), x.cheaperBelow, x.cheaperAbove, x.method] })),
+    ...c.crossovers.filter((x) => x.context === context).map((x) => ({ cells: [x.context, crossingValue(x.value, x.method === "integer"), x.cheaperBelow, x.cheaperAbove, x.method] })),
     ...c.throughout.filter((t) => t.context === context).map((t) => ({ cells: [t.context, "none", t.strategy, t.strategy, "no crossing"] })),
   ]);
   const searched = scenario.contexts.filter((ctx) => !c.missing.some((m) => m.context === ctx));

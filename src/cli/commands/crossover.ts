@@ -168,7 +168,7 @@ function formatCrossovers(
     if (skipped.some((k) => k.context === ctx)) return [[ctx, "-", "-", "-", "no closed form"]];
     // crossovers and the gaps the choice flips across, in order of value
     const found = [
-      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, c.method === "integer" ? String(c.value) : crossingValue(c.value), c.cheaperBelow, c.cheaperAbove, c.method] })),
+      ...crossovers.filter((c) => c.context === ctx).map((c) => ({ at: c.value, row: [ctx, crossingValue(c.value, c.method === "integer"), c.cheaperBelow, c.cheaperAbove, c.method] })),
       ...gaps
         .filter((g) => g.context === ctx && flips(g))
         .map((g) => ({ at: g.from, row: [ctx, `${crossingValue(g.from)} to ${crossingValue(g.to)}`, g.cheaperBefore!, g.cheaperAfter!, "in a gap"] })),
