@@ -211,6 +211,10 @@ describe("the crossover chart", () => {
       const text = (await renderPage(data, "test")).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
       // 25980.9 as crossover prints it (the table once had 6 digits with trailing zeros: 1.01210 for 1.0121)
       expect(text).toContain("shared 25980.9 strong-first weak-first bisection fresh none strong-first strong-first no crossing");
+      // no crossing in either context, one strategy cheaper in both: said once
+      const neither = await collectReport(pool, { raw, scenario, file: DEFAULT }, { trials: 200, seed: "1", crossover: { key: "tokens.generation", from: 1000, to: 2000 } });
+      const said = (await renderPage(neither, "test")).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+      expect(said).toContain("No crossover of the closed forms between 1000 and 2000. strong-first is cheaper throughout, in both contexts.");
     } finally {
       await pool.close();
     }

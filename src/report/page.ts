@@ -325,7 +325,14 @@ async function crossoverSection(c: CrossoverData, scenario: Scenario, results: S
   ]);
   const searched = scenario.contexts.filter((ctx) => !c.missing.some((m) => m.context === ctx));
   const where = c.missing.length === 0 ? "" : ` in ${listed(searched)} context`;
-  const cheaper = c.throughout.length === 0 ? "" : ` ${c.throughout.map((t) => `${esc(t.strategy)} is cheaper throughout in ${esc(t.context)}`).join("; ")}.`;
+  // one strategy cheaper in every context is said once (a review: "aa ... in shared; aa ... in fresh")
+  const alike = c.throughout.length > 1 && c.throughout.every((t) => t.strategy === c.throughout[0]!.strategy);
+  const cheaper =
+    c.throughout.length === 0
+      ? ""
+      : alike
+        ? ` ${esc(c.throughout[0]!.strategy)} is cheaper throughout, in ${c.throughout.length === 2 ? "both contexts" : "every context"}.`
+        : ` ${c.throughout.map((t) => `${esc(t.strategy)} is cheaper throughout in ${esc(t.context)}`).join("; ")}.`;
   const table =
     c.crossovers.length > 0
       ? htmlTable(["context", c.plan.key, "cheaper below", "cheaper above", "method"], rows, new Set([c.plan.key]))
