@@ -551,7 +551,7 @@ describe("sweep", () => {
         writeFileSync(files.partial, "another command's rows\n");
       },
     });
-    expect(await userErrorAsync(run)).toMatch(/replaced\.csv\.partial was removed or replaced while the sweep wrote it \(its folder deleted\? another command writing that file\?\): .*replaced\.csv is left as it was$/);
+    expect(await userErrorAsync(run)).toMatch(/replaced\.csv\.partial was removed or replaced while the sweep wrote it \(its folder deleted\? another command writing that file\?\): .*replaced\.csv is not written$/);
     expect(existsSync(out) || existsSync(recordFile(out))).toBe(false);
   });
 
@@ -564,7 +564,7 @@ describe("sweep", () => {
       onProgress: (done) => done === 3 && rmSync(folder, { recursive: true }),
     });
     // (before: "cannot write .../out.csv: no such file", once every point was done)
-    expect(await userErrorAsync(run)).toMatch(/deleted\/out\.csv\.partial was removed or replaced while the sweep wrote it \(its folder deleted\? .*deleted\/out\.csv is left as it was$/);
+    expect(await userErrorAsync(run)).toMatch(/deleted\/out\.csv\.partial was removed or replaced while the sweep wrote it \(its folder deleted\? .*deleted\/out\.csv is not written$/);
     expect(existsSync(folder)).toBe(false);
   });
 

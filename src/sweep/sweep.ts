@@ -326,9 +326,9 @@ function checkStillThere(fd: number, partial: string, out: string): void {
   if (fstatSync(fd).nlink === 0) throw new UserError(notThereText(partial, out));
 }
 
-/** What a sweep whose partial file is not the one it wrote says. */
+/** What a sweep whose partial file is not the one it wrote says: the output is not written (an old one stays as it was). */
 function notThereText(partial: string, out: string): string {
-  return `${partial} was removed or replaced while the sweep wrote it (its folder deleted? another command writing that file?): ${out} is left as it was`;
+  return `${partial} was removed or replaced while the sweep wrote it (its folder deleted? another command writing that file?): ${out} is not written`;
 }
 
 /** How often, at most, a sweep syncs its rows and saves its resume record (ms). */
