@@ -14,6 +14,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { measureProcesses } from "./processes.js";
+import { expectedRunAttempts } from "../src/scenario/bounds.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { COL } from "../src/sim/columns.js";
 import { simulateChunk, type SimPath } from "../src/sim/kernel.js";
@@ -88,7 +89,7 @@ const attemptRuns = 1_600_000;
 
 const fastKernel = kernelRate(params, "fast", fastRuns);
 const attemptKernel = kernelRate(params, "attempt", attemptRuns);
-const job = (path: SimPath) => ({ strategy: scenario.strategies[0]!, context: "shared" as const, params, path });
+const job = (path: SimPath) => ({ strategy: scenario.strategies[0]!, context: "shared" as const, params, attempts: expectedRunAttempts(scenario, scenario.strategies[0]!).attempts, path });
 const [fastPool1, fastPoolAll] = await poolRates(threads, job("fast"), fastRuns);
 const [attemptPool1, attemptPoolAll] = await poolRates(threads, job("attempt"), attemptRuns);
 const perRun = attemptKernel.attemptsPerRun;

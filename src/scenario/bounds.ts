@@ -16,7 +16,7 @@ import * as z from "zod";
 import { ScenarioError } from "../errors.js";
 import { groupDigits } from "../text.js";
 import { fixPhaseModels, fixRungs, rateKey, rungRates } from "./ladder.js";
-import type { Scenario } from "./types.js";
+import type { Scenario, Strategy } from "./types.js";
 
 export interface Range {
   /** the smallest value allowed, or the value every number must exceed when `above` */
@@ -147,67 +147,78 @@ export function bounded(kind: RangeKind): z.ZodNumber {
 
 /**
  * Expected fix attempts of a run, for every strategy, at most MAX_EXPECTED_ATTEMPTS: a run must
- * finish, and the shared context's cost grows with the square of its attempts.
- *
- * A bug of one class climbs the ladder (docs/model.md, section 8): on a fixer rung with rate p
- * and a bound of k attempts it makes E[min(N, k)] = (1 - (1 - p)^k)/p of them (1/p unbounded)
- * and moves on with probability (1 - p)^k. A Beta rate counts as E[1/p] = (a + b - 1)/(a - 1)
- * attempts (at most k), and as moving on surely: an upper bound. A run meets its generator's q
- * bugs (the mean of a random count), and regressions add E[R] = q r / (1 - r) bugs (r the
- * largest of the fixing models'), counted at the costlier class. Caps bound the result: at most
- * maxAttemptsPerRun, and maxAttemptsPerBug per bug.
+ * finish, and the shared context's cost grows with the square of its attempts (see
+ * expectedRunAttempts).
  */
 export function checkExpectedAttempts(s: Scenario, file: string): void {
   for (const st of s.strategies) {
-    const gen = s.models[st.generator]!;
-    const q = gen.bugs.kind === "fixed" ? gen.bugs.count : gen.bugs.mean;
-    const perBug = { easy: 0, hard: 0 };
-    let worst = { key: "", attempts: -1 };
-    for (const cls of ["easy", "hard"] as const) {
-      let reach = 1;
-      fixRungs(st.ladder).forEach((rung) => {
-        const rate = rungRates(s.models, rung)[cls];
-        const k = rung.attempts ?? Infinity;
-        let here: number;
-        let onward: number;
-        if (rate.kind === "fixed") {
-          here = k === Infinity ? 1 / rate.p : -Math.expm1(k * Math.log1p(-rate.p)) / rate.p;
-          onward = k === Infinity ? 0 : Math.pow(1 - rate.p, k);
-        } else {
-          here = Math.min(k, rate.a > 1 ? (rate.a + rate.b - 1) / (rate.a - 1) : Infinity);
-          onward = k === Infinity ? 0 : 1;
-        }
-        perBug[cls] += reach * here;
-        if (reach * here > worst.attempts) {
-          const index = st.ladder.indexOf(rung);
-          worst = { key: `${rateKey(st.name, index, rung)}.${cls}`, attempts: reach * here };
-        }
-        reach *= onward;
-      });
-    }
-    const r = Math.max(0, ...fixRungs(st.ladder).map((rung) => s.models[rung.model]!.regressions?.probability ?? 0));
-    const newBugs = r === 0 ? 0 : r < 1 ? (q * r) / (1 - r) : Infinity;
-    const uncapped = q * ((1 - gen.hardFraction) * perBug.easy + gen.hardFraction * perBug.hard) + (newBugs === 0 ? 0 : newBugs * Math.max(perBug.easy, perBug.hard));
-    let attempts = uncapped;
-    let cap: string | null = null;
-    const { maxAttemptsPerBug, maxAttemptsPerRun } = s.limits;
-    if (maxAttemptsPerBug !== null && (q + newBugs) * maxAttemptsPerBug < attempts) {
-      [attempts, cap] = [(q + newBugs) * maxAttemptsPerBug, "limits.maxAttemptsPerBug"];
-    }
-    if (maxAttemptsPerRun !== null && maxAttemptsPerRun < attempts) [attempts, cap] = [maxAttemptsPerRun, "limits.maxAttemptsPerRun"];
+    const { attempts, cap, worst, bugs, regressions } = expectedRunAttempts(s, st);
     if (attempts <= MAX_EXPECTED_ATTEMPTS) continue;
     const limit = `more than the ${MAX_EXPECTED_ATTEMPTS} a run may take`;
     if (cap !== null) {
       throw new ScenarioError(file, cap, `lets strategy ${st.name} make up to ${attempts.toPrecision(3)} fix attempts per run, ${limit}: lower it`);
     }
+    const gen = s.models[st.generator]!;
     throw new ScenarioError(
       file,
-      worst.key,
+      worst,
       `strategy ${st.name} would make ${attempts.toPrecision(3)} fix attempts per run on average ` +
-        `(${+q.toPrecision(6)} bugs of ${gen.name}${r > 0 ? `, regressions ${r}` : ""}), ${limit}: ` +
+        `(${+bugs.toPrecision(6)} bugs of ${gen.name}${regressions > 0 ? `, regressions ${regressions}` : ""}), ${limit}: ` +
         `raise the fix rates, lower models.${gen.name}.bugs.count or set limits.maxAttemptsPerRun`,
     );
   }
+}
+
+/**
+ * An upper bound on a strategy's expected fix attempts per run, which checkExpectedAttempts bounds
+ * and the simulator sizes a job by (simulate.ts). A bug of one class climbs the ladder
+ * (docs/model.md, section 8): on a fixer rung with rate p and a bound of k attempts it makes
+ * E[min(N, k)] = (1 - (1 - p)^k)/p of them (1/p unbounded) and moves on with probability
+ * (1 - p)^k. A Beta rate counts as E[1/p] = (a + b - 1)/(a - 1) attempts (at most k), and as
+ * moving on surely: an upper bound. A run meets its generator's q bugs (the mean of a random
+ * count), and regressions add E[R] = q r / (1 - r) bugs (r the largest of the fixing models'),
+ * counted at the costlier class. Caps bound the result: at most maxAttemptsPerRun, and
+ * maxAttemptsPerBug per bug (`cap`: the key that bounded it, or null). `worst`: the rate key of the
+ * rung whose attempts weigh most.
+ */
+export function expectedRunAttempts(s: Scenario, st: Strategy): { attempts: number; cap: string | null; worst: string; bugs: number; regressions: number } {
+  const gen = s.models[st.generator]!;
+  const q = gen.bugs.kind === "fixed" ? gen.bugs.count : gen.bugs.mean;
+  const perBug = { easy: 0, hard: 0 };
+  let worst = { key: "", attempts: -1 };
+  for (const cls of ["easy", "hard"] as const) {
+    let reach = 1;
+    fixRungs(st.ladder).forEach((rung) => {
+      const rate = rungRates(s.models, rung)[cls];
+      const k = rung.attempts ?? Infinity;
+      let here: number;
+      let onward: number;
+      if (rate.kind === "fixed") {
+        here = k === Infinity ? 1 / rate.p : -Math.expm1(k * Math.log1p(-rate.p)) / rate.p;
+        onward = k === Infinity ? 0 : Math.pow(1 - rate.p, k);
+      } else {
+        here = Math.min(k, rate.a > 1 ? (rate.a + rate.b - 1) / (rate.a - 1) : Infinity);
+        onward = k === Infinity ? 0 : 1;
+      }
+      perBug[cls] += reach * here;
+      if (reach * here > worst.attempts) {
+        const index = st.ladder.indexOf(rung);
+        worst = { key: `${rateKey(st.name, index, rung)}.${cls}`, attempts: reach * here };
+      }
+      reach *= onward;
+    });
+  }
+  const r = Math.max(0, ...fixRungs(st.ladder).map((rung) => s.models[rung.model]!.regressions?.probability ?? 0));
+  const newBugs = r === 0 ? 0 : r < 1 ? (q * r) / (1 - r) : Infinity;
+  const uncapped = q * ((1 - gen.hardFraction) * perBug.easy + gen.hardFraction * perBug.hard) + (newBugs === 0 ? 0 : newBugs * Math.max(perBug.easy, perBug.hard));
+  let attempts = uncapped;
+  let cap: string | null = null;
+  const { maxAttemptsPerBug, maxAttemptsPerRun } = s.limits;
+  if (maxAttemptsPerBug !== null && (q + newBugs) * maxAttemptsPerBug < attempts) {
+    [attempts, cap] = [(q + newBugs) * maxAttemptsPerBug, "limits.maxAttemptsPerBug"];
+  }
+  if (maxAttemptsPerRun !== null && maxAttemptsPerRun < attempts) [attempts, cap] = [maxAttemptsPerRun, "limits.maxAttemptsPerRun"];
+  return { attempts, cap, worst: worst.key, bugs: q, regressions: r };
 }
 
 /** A negative binomial count's variance at most this many times its mean (see `checkCounts`). */

@@ -12,12 +12,13 @@
  * A small simulation (or one on a pool of one thread) runs on this thread: a worker's start
  * would cost more than it saves. The chunks, streams and sums are the same either way.
  */
+import { expectedRunAttempts } from "../scenario/bounds.js";
 import type { Context, Scenario, Strategy } from "../scenario/types.js";
 import type { Moments } from "../stats/summary.js";
 import { runChunk, type ChunkResult, type ChunkTask } from "./chunk.js";
 import { takesFastPath, type SimPath } from "./kernel.js";
 import { compileParams } from "./compile.js";
-import { RungKind, type RateParams, type SimParams } from "./params.js";
+import type { SimParams } from "./params.js";
 import type { SimulationPool } from "./pool.js";
 import { loadSamplersFor } from "./samplers.js";
 
@@ -27,6 +28,8 @@ export interface SimJob {
   strategy: Strategy;
   context: Context;
   params: SimParams;
+  /** an upper bound on the expected fix attempts of a run (expectedRunAttempts), which sizes the job */
+  attempts: number;
 }
 
 export interface SimOutput {
@@ -61,9 +64,10 @@ export function streamName(seedKey: string, job: SimJob, path: SimPath, k: numbe
 }
 
 export function jobsOf(scenario: Scenario): SimJob[] {
-  return scenario.strategies.flatMap((strategy) =>
-    scenario.contexts.map((context) => ({ strategy, context, params: compileParams(scenario, strategy, context) })),
-  );
+  return scenario.strategies.flatMap((strategy) => {
+    const { attempts } = expectedRunAttempts(scenario, strategy);
+    return scenario.contexts.map((context) => ({ strategy, context, params: compileParams(scenario, strategy, context), attempts }));
+  });
 }
 
 /** Jobs that draw from one stream: a fast-path strategy's contexts together, else each job alone (indexes into jobs). */
@@ -80,17 +84,18 @@ function streamsOf(jobs: readonly SimJob[], path: SimPath): number[][] {
 
 /**
  * Below this much work (bugs simulated on the fast path, whatever their attempts; a request on the
- * attempt path counting as ATTEMPT_WORK) a simulation runs on this thread: about 40 ms, what
- * starting the workers costs.
+ * attempt path, the generation and each fix attempt, counting as ATTEMPT_WORK) a simulation runs on
+ * this thread: about 40 ms, what starting the workers costs.
  */
 const INLINE_WORK = 4_000_000;
 const ATTEMPT_WORK = 2;
 
 /**
  * Whether a simulation is small: less work than starting the workers would cost. On the attempt
- * path a bug's work is its requests: a scenario at the attempts bound (1e4 a bug) was "small" at
- * 4,000 runs, 9 s on this thread whatever --threads said, deaf to Ctrl-C for a whole chunk (the
- * worst-case audit).
+ * path a run's work is its requests, by the bound on its expected attempts that the scenario was
+ * checked against (regressions and beta rates included): a scenario at the attempts bound (1e4 a
+ * bug) was "small" at 4,000 runs, counted as 4 draws a bug, 9 s on this thread whatever --threads
+ * said, deaf to Ctrl-C for a whole chunk (the worst-case audit).
  */
 export function isSmall(jobs: readonly SimJob[], trials: number, path: SimPath = "auto"): boolean {
   return workOf(jobs, trials, path) < INLINE_WORK;
@@ -100,8 +105,8 @@ export function isSmall(jobs: readonly SimJob[], trials: number, path: SimPath =
 function workOf(jobs: readonly SimJob[], trials: number, path: SimPath): number {
   let work = 0;
   for (const stream of streamsOf(jobs, path)) {
-    const p = jobs[stream[0]!]!.params;
-    work += trials * (takesFastPath(p, path) ? p.bugCount + 1 : (p.bugCount * requestsPerBug(p) + 1) * ATTEMPT_WORK);
+    const { params: p, attempts } = jobs[stream[0]!]!;
+    work += trials * (takesFastPath(p, path) ? p.bugCount + 1 : (attempts + 1) * ATTEMPT_WORK);
   }
   return work;
 }
@@ -114,55 +119,6 @@ function workOf(jobs: readonly SimJob[], trials: number, path: SimPath): number 
 export function simulationSeconds(jobs: readonly SimJob[], trials: number, path: SimPath, threads: number): number {
   return (workOf(jobs, trials, path) / INLINE_WORK) * 0.04 / threads;
 }
-
-/**
- * E[requests a bug makes on the ladder], averaged over its classes, times the bugs one bug becomes
- * through regressions (1 / (1 - q), q the largest regression chance of the ladder's models, as
- * checkExpectedAttempts bounds them). On a fixer rung of bound A reached with chance r, each rung
- * taken on its own: r E[min(T, A)] attempts, T the attempts to a fix, and on to the next rung
- * with chance r P(T > A); a consult is one request. With a fixed rate p, P(T > k) = (1 - p)^k;
- * with a beta rate, E[(1 - p)^k] = prod_{j<k} (b + j)/(a + b + j), and unbounded E[T] =
- * (a + b - 1)/(a - 1) (a > 1): at the rate's mean, 1/E[p], a beta rate near a = 1 was ten times
- * short (a review). At most MAX_REQUESTS_PER_BUG: an estimate of work, not of cost.
- */
-function requestsPerBug(p: SimParams): number {
-  const ofClass = (hard: boolean) => {
-    let [reach, requests] = [1, 0];
-    for (const rung of p.rungs) {
-      if (rung.kind === RungKind.Consult) {
-        requests += reach;
-        continue;
-      }
-      const { attempts, stay } = rungAttempts(p.rates[hard ? rung.hardRate : rung.easyRate]!, rung.attempts);
-      requests += reach * attempts;
-      reach *= stay;
-      if (reach === 0) break;
-    }
-    return requests;
-  };
-  const fixing = p.rungs.filter((r) => r.kind === RungKind.Fix).map((r) => p.models[r.model]!.regressionProbability);
-  const regressions = 1 / (1 - Math.max(0, ...fixing));
-  return Math.min(MAX_REQUESTS_PER_BUG, regressions * (p.hardFraction * ofClass(true) + (1 - p.hardFraction) * ofClass(false)));
-}
-
-/** E[min(T, A)] and P(T > A) of one rung's rate (T the attempts to a fix; A = Infinity: unbounded). */
-function rungAttempts(rate: RateParams, bound: number): { attempts: number; stay: number } {
-  if (!rate.beta) {
-    const stay = bound === Infinity ? 0 : (1 - rate.p) ** bound;
-    return { attempts: (1 - stay) / rate.p, stay };
-  }
-  const { a, b } = rate;
-  if (bound === Infinity) return { attempts: a > 1 ? (a + b - 1) / (a - 1) : Infinity, stay: 0 };
-  let [attempts, survive] = [0, 1];
-  for (let j = 0; j < bound && survive > 0; j++) {
-    attempts += survive;
-    survive *= (b + j) / (a + b + j);
-  }
-  return { attempts, stay: survive };
-}
-
-/** The most requests a bug is taken to make for an estimate of work (the attempts bound a run's). */
-const MAX_REQUESTS_PER_BUG = 100_000;
 
 /**
  * The threads a simulation runs on: this one for a small job or a pool of one; else the pool's
