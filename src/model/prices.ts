@@ -31,6 +31,11 @@ export function generationCost(scenario: Scenario, generator: ModelSpec): number
  */
 export function tierReachable(model: ModelSpec): boolean {
   const tier = model.price.longContext;
-  return tier !== null && (model.contextWindow === null || model.contextWindow > tier.above);
+  return tier !== null && windowReaches(model.contextWindow, tier.above);
+}
+
+/** Whether a request whose input exceeds `above` tokens fits a context window of `window` tokens (null: no window). */
+export function windowReaches(window: number | null, above: number): boolean {
+  return window === null || window > above;
 }
 

@@ -2,6 +2,7 @@
 import type { CommandModule } from "yargs";
 import { TABLE, findPreset, listPresets, matchedOtherwise, nearestPresets, whyNoPreset, type Preset } from "../../prices/index.js";
 import { oneLine } from "../../errors.js";
+import { windowReaches } from "../../model/prices.js";
 import { table } from "../format.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
@@ -151,9 +152,10 @@ export function formatPrices(presets: Preset[], filter: string | null, width: nu
   if (presets.some((p) => p.deprecated)) notes.push("* deprecated in the table.");
   if (hidden > 0) notes.push(`Hidden at this width: ${hidden} column${hidden === 1 ? "" : "s"} (see --json).`);
   for (const p of presets) {
-    // a request above its window is no request: the tier is never paid (tierReachable, model/prices.ts)
-    if (p.longContext && p.contextWindow !== null && p.contextWindow <= p.longContext.above) {
-      notes.push(`${p.id}: its tier is for input above ${groupDigits(p.longContext.above)} tokens, more than its context window (${groupDigits(p.contextWindow)}) holds: never paid.`);
+    // a request above its window is no request: the tier is never paid (as tierReachable says; a
+    // window it does not reach is a number)
+    if (p.longContext && !windowReaches(p.contextWindow, p.longContext.above)) {
+      notes.push(`${p.id}: its tier is for input above ${groupDigits(p.longContext.above)} tokens, more than its context window (${groupDigits(p.contextWindow!)}) holds: never paid.`);
     }
     if (p.offPeak) notes.push(`${p.id}: peak-hour prices; the table has cheaper ones at other hours.`);
     if (p.nextPriceChange !== null) notes.push(`${p.id}: new prices from ${p.nextPriceChange} in the table, not used.`);
