@@ -2,12 +2,14 @@
  * Scenario validation (docs/model.md section 7 and the extension keys of section 5): every bad input is
  * a ScenarioError with a one-line message `<file>: <dotted.key.path>: <problem>`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { oneLine, ScenarioError, UNPRINTABLE } from "../src/errors.js";
-import { loadScenario, parseScenario } from "../src/scenario/load.js";
+import { findCrossovers } from "../src/model/crossover.js";
+import { loadPriceTableFor, loadScenario, parseScenario, readScenarioFile, withDefaults } from "../src/scenario/load.js";
+import { withPath } from "../src/scenario/paths.js";
 import { isModelName, NAME_LENGTH } from "../src/scenario/schema.js";
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -773,5 +775,52 @@ describe("reading files", () => {
 
   it("a file nested too deeply is a YAML error", () => {
     expect(fileError("deep.yaml", `a: ${"[".repeat(5000)}${"]".repeat(5000)}\n`).message).toMatch(/deep\.yaml: line 1, column \d+: invalid YAML/);
+  });
+});
+
+/** obj, and every object and list inside it, frozen: a write to any of them throws (ES modules are strict). */
+function deepFreeze<T>(obj: T): T {
+  if (obj !== null && typeof obj === "object" && !Object.isFrozen(obj)) {
+    Object.freeze(obj);
+    for (const value of Object.values(obj)) deepFreeze(value);
+  }
+  return obj;
+}
+
+describe("scans copy only the path they edit", () => {
+  // withPath shares everything off the edited path with the file's data, which is safe only if
+  // nothing downstream writes its input: every shipped scenario is parsed frozen here.
+  const files = readdirSync("scenarios", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".yaml")).map((f) => join("scenarios", f));
+
+  it.each(files)("%s is parsed, and given its defaults, without a write to its data", async (file) => {
+    const raw = readScenarioFile(file);
+    await loadPriceTableFor(raw);
+    deepFreeze(raw);
+    expect(() => parseScenario(raw, file)).not.toThrow();
+    expect(() => parseScenario(deepFreeze(withDefaults(raw)), file)).not.toThrow();
+  });
+
+  it("withPath replaces one value, leaves its input as it was and shares what is off the path", () => {
+    const data = deepFreeze({ models: { weak: { fix: { easy: 0.7, hard: 0.15 } }, strong: { fix: { easy: 0.9 } } }, strategies: { e: { ladder: [{ attempts: 2 }, { attempts: 3 }] } } });
+    const edited = withPath(data, "strategies.e.ladder[1].attempts", 5);
+    expect(edited.strategies.e.ladder).toEqual([{ attempts: 2 }, { attempts: 5 }]);
+    expect(data.strategies.e.ladder[1]!.attempts).toBe(3);
+    expect(edited.strategies.e.ladder[0]).toBe(data.strategies.e.ladder[0]);
+    expect(edited.models).toBe(data.models);
+    const rate = withPath(data, "models.weak.fix.hard", 0.2);
+    expect(rate.models.weak.fix).toEqual({ easy: 0.7, hard: 0.2 });
+    expect(rate.models.strong).toBe(data.models.strong);
+    expect(data.models.weak.fix.hard).toBe(0.15);
+  });
+
+  it("a crossover scans frozen data: each value's scenario is a copy along the key's path", () => {
+    const raw = deepFreeze(withDefaults(readScenarioFile("scenarios/validation/ladder-escalation.yaml")));
+    const { scenario } = loadScenario("scenarios/validation/ladder-escalation.yaml");
+    const between = [scenario.strategies[0]!, scenario.strategies[1]!] as [typeof scenario.strategies[0], typeof scenario.strategies[0]];
+    const scans = [
+      { param: "models.weak.fix.hard", from: 0.05, to: 0.95 },
+      { param: "models.weak.bugs.count", from: 0, to: 20 },
+    ];
+    for (const scan of scans) expect(() => findCrossovers(raw, "ladder-escalation.yaml", { ...scan, between, contexts: ["shared", "fresh"], steps: 20 })).not.toThrow();
   });
 });
