@@ -169,7 +169,8 @@ export function cheaperThroughout(fileData: Record<string, unknown>, file: strin
   const probes = query.from !== undefined && query.to !== undefined ? [query.from, (query.from + query.to) / 2, query.to] : typeof own === "number" ? [own, own + 1, 2 * own + 1] : [];
   const options = COUNT_PATH.test(query.param) ? { allowFractionalHardBugs: true } : {};
   const sides = new Set<string>();
-  const at = remembered((v: number) => differenceAt(v, (w) => parseScenario(withPath(raw, query.param, w), file, options), query.between, context, new Map()));
+  const outcomes = outcomesOf((w) => parseScenario(withPath(raw, query.param, w), file, options), query.between, [context]);
+  const at = (v: number) => differenceAt(v, outcomes, context, new Map());
   const add = (d: number) => {
     if (Number.isFinite(d) && d !== 0) sides.add(d < 0 ? query.between[0].name : query.between[1].name);
   };
@@ -318,6 +319,8 @@ export function findCrossovers(fileData: Record<string, unknown>, file: string, 
 function searchCrossovers(fileData: Record<string, unknown>, file: string, query: CrossoverQuery, meter: Meter): Crossover[] {
   const raw = withDefaults(fileData);
   const countModel = COUNT_PATH.exec(query.param)?.[1];
+  const at = (x: number) => parseScenario(withPath(raw, query.param, x), file);
+  const outcomes = outcomesOf(at, query.between, query.contexts);
   const value = getPath(raw, query.param);
   if (typeof value !== "number") {
     throw new FlagError(`${file}: --param ${query.param}: ${noNumericKey(raw, query.param)}`);
@@ -339,15 +342,14 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     return query.contexts.flatMap((ctx) =>
       ctx === "fresh" || (query.between.every((st) => isOneRung(st.ladder)) && !tiered)
         ? countCrossovers(scenario, countModel, query, ctx)
-        : integerCrossovers(raw, file, query, ctx, meter),
+        : integerCrossovers(outcomes, query, ctx, meter),
     );
   }
   if (query.from === undefined || query.to === undefined) {
     throw new FlagError(`--from and --to are required for ${query.param} (only a bug count and a rung's attempts are searched without a range)`);
   }
   const lattice = hardFractionLattice(raw, query.param);
-  if (lattice !== null) return query.contexts.flatMap((ctx) => latticeCrossovers(raw, file, query, ctx, meter, lattice));
-  const at = (x: number) => parseScenario(withPath(raw, query.param, x), file);
+  if (lattice !== null) return query.contexts.flatMap((ctx) => latticeCrossovers(outcomes, query, ctx, meter, lattice));
   if (isTtlKey(query.param)) {
     // the first and last values of the scan the key may take (--from 0 is none: a TTL is above 0)
     const scenarioAt = remembered((x: number): Scenario | null => {
@@ -368,7 +370,7 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     const invalid = new Map<number, UserError>();
     const noClosedForm = new Map<number, NoClosedForm>();
     const difference = (x: number) => {
-      const d = differenceAt(x, at, query.between, ctx, noClosedForm, (err) => invalid.set(x, err));
+      const d = differenceAt(x, outcomes, ctx, noClosedForm, (err) => invalid.set(x, err));
       meter(x);
       return d;
     };
@@ -397,33 +399,60 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
 }
 
 /**
- * The cost difference at value x of the key, or NaN: where x is no scenario (`at` throws: a value
+ * What one value of the key gives: no scenario (`at` threw: a value the key may not take), or
+ * in each context the cost difference, or why a strategy has no closed form there.
+ */
+type ValueOutcome = { invalid: UserError } | { differences: ReadonlyMap<Context, number | NoClosedForm> };
+
+/**
+ * Each value's outcome in every one of `contexts` at once, remembered: a value's scenario is
+ * built once for all contexts, and a long ladder's parse is most of a scan's time (a scan of two
+ * 500-rung ladders parsed each value once per context).
+ */
+function outcomesOf(at: (x: number) => Scenario, between: [Strategy, Strategy], contexts: readonly Context[]): (x: number) => ValueOutcome {
+  return remembered((x) => {
+    let scenario: Scenario;
+    try {
+      scenario = at(x);
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      return { invalid: err };
+    }
+    const differenceIn = (context: Context): number | NoClosedForm => {
+      try {
+        return costDifference(scenario, between, context);
+      } catch (err) {
+        if (!(err instanceof NoClosedForm)) throw err;
+        return err;
+      }
+    };
+    return { differences: new Map(contexts.map((ctx) => [ctx, differenceIn(ctx)])) };
+  });
+}
+
+/**
+ * The cost difference at value x of the key in `context`, or NaN: where x is no scenario (a value
  * the key may not take, passed to `onInvalid`), or where a strategy has no closed form (recorded
  * in `noClosedForm` with why).
  */
 function differenceAt(
   x: number,
-  at: (x: number) => Scenario,
-  between: [Strategy, Strategy],
+  outcomes: (x: number) => ValueOutcome,
   context: Context,
   noClosedForm: Map<number, NoClosedForm>,
   onInvalid: (err: UserError) => void = () => {},
 ): number {
-  let scenario: Scenario;
-  try {
-    scenario = at(x);
-  } catch (err) {
-    if (!(err instanceof UserError)) throw err;
-    onInvalid(err);
+  const outcome = outcomes(x);
+  if ("invalid" in outcome) {
+    onInvalid(outcome.invalid);
     return NaN;
   }
-  try {
-    return costDifference(scenario, between, context);
-  } catch (err) {
-    if (!(err instanceof NoClosedForm)) throw err;
-    noClosedForm.set(x, err);
+  const difference = outcome.differences.get(context)!;
+  if (difference instanceof NoClosedForm) {
+    noClosedForm.set(x, difference);
     return NaN;
   }
+  return difference;
 }
 
 /** The scan's points: `steps` equal intervals over [from, to], ending exactly at `to`. */
@@ -549,13 +578,13 @@ const POLISH_MARGIN = 1e-6;
  * the sign of the difference at every whole count from --from (0) to --to (100); each change is
  * reported at the first count on the new side.
  */
-function integerCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery, context: Context, meter: Meter): Crossover[] {
+function integerCrossovers(outcomes: (x: number) => ValueOutcome, query: CrossoverQuery, context: Context, meter: Meter): Crossover[] {
   const from = Math.max(0, Math.ceil(query.from ?? 0));
   // a count above the bug-count range is no scenario: it would be read (and refused) for nothing
   const to = Math.min(Math.floor(query.to ?? 100), RANGES.bugCount.max);
   if (to < from) throw new FlagError(`--from ${query.from ?? 0} --to ${query.to ?? 100} hold no whole count of bugs`);
   const counts = Array.from({ length: to - from + 1 }, (_, i) => from + i);
-  return steppedCrossovers(raw, file, query, context, meter, counts, "integer", `any whole count in [${from}, ${to}]`);
+  return steppedCrossovers(outcomes, query, context, meter, counts, "integer", `any whole count in [${from}, ${to}]`);
 }
 
 /**
@@ -575,12 +604,12 @@ function hardFractionLattice(raw: Record<string, unknown>, param: string): numbe
  * so they are compared one by one (as whole counts are), each change reported at the first value
  * on the new side (method `step`).
  */
-function latticeCrossovers(raw: Record<string, unknown>, file: string, query: CrossoverQuery, context: Context, meter: Meter, n: number): Crossover[] {
+function latticeCrossovers(outcomes: (x: number) => ValueOutcome, query: CrossoverQuery, context: Context, meter: Meter, n: number): Crossover[] {
   const lo = Math.max(0, Math.ceil(query.from! * n - 1e-9));
   const hi = Math.min(n, Math.floor(query.to! * n + 1e-9));
   if (hi < lo) throw new FlagError(`--from ${query.from} --to ${query.to} hold no hard fraction of ${n} bugs (a multiple of 1/${n})`);
   const values = Array.from({ length: hi - lo + 1 }, (_, i) => (lo + i) / n);
-  return steppedCrossovers(raw, file, query, context, meter, values, "step", `any multiple of 1/${n} in [${query.from}, ${query.to}]`);
+  return steppedCrossovers(outcomes, query, context, meter, values, "step", `any multiple of 1/${n} in [${query.from}, ${query.to}]`);
 }
 
 /**
@@ -589,8 +618,7 @@ function latticeCrossovers(raw: Record<string, unknown>, file: string, query: Cr
  * forbids is left out (one stretch per rule), one without a closed form is a gap.
  */
 function steppedCrossovers(
-  raw: Record<string, unknown>,
-  file: string,
+  outcomes: (x: number) => ValueOutcome,
   query: CrossoverQuery,
   context: Context,
   meter: Meter,
@@ -600,9 +628,8 @@ function steppedCrossovers(
 ): Crossover[] {
   const noClosedForm = new Map<number, NoClosedForm>();
   const invalid = new Map<number, UserError>();
-  const at = (q: number) => parseScenario(withPath(raw, query.param, q), file);
   const d = (q: number): number | null => {
-    const value = differenceAt(q, at, query.between, context, noClosedForm, (err) => invalid.set(q, err));
+    const value = differenceAt(q, outcomes, context, noClosedForm, (err) => invalid.set(q, err));
     meter(q);
     return Number.isNaN(value) ? null : value;
   };
