@@ -20,6 +20,8 @@
  *          = 0.005875 + 0.00082 + 0.01 + 0.0026 = 0.019295; complete, one compaction.
  */
 import { describe, expect, it } from "vitest";
+import { formatAnalytic } from "../src/cli/render/analytic.js";
+import { decideAnalytic } from "../src/decision/decision.js";
 import { traceLines } from "../src/evaluate/trace.js";
 import { analyzeScenario, analyzeStrategy } from "../src/model/strategy.js";
 import { parseScenario } from "../src/scenario/load.js";
@@ -328,5 +330,45 @@ describe("the bound on reaching a window counts a fixer's regressions", () => {
     const r = analyzeScenario(s)[0]!;
     expect(r.windowChance).toBe(1);
     expect(r.analyticMean).toBeNull();
+  });
+});
+
+describe("attempts withheld for a window, where the cost names another reason", () => {
+  it("analytic names the window for the attempts, and the cache expiry for the cost", () => {
+    // the six bugs of the hand case above, worked by a two-rung ladder of the same model under a
+    // TTL that tool calls can outlast: the cost has no closed form for the expiry (a multi-rung
+    // ladder), the attempts none because every shared run reaches the window at its fifth request
+    const s = parseScenario(
+      {
+        name: "window-ttl",
+        seed: 1,
+        trials: 10,
+        models: {
+          a: {
+            price: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+            bugs: { count: 6, hardFraction: 0.5 },
+            fix: { easy: 1, hard: 1 },
+            contextWindow: 2600,
+          },
+        },
+        tokens: { prompt: 600, generation: 400, fixOutput: 300, errorTrace: 200 },
+        caching: { ttlSeconds: 300 },
+        toolSeconds: { dist: "lognormal", mean: 60, cv: 1 },
+        contexts: ["shared", "fresh"],
+        strategies: { ladder: { generator: "a", ladder: [{ fixer: "a", attempts: 1 }, { fixer: "a" }] } },
+      },
+      "window-ttl.yaml",
+    );
+    const [shared, fresh] = analyzeScenario(s);
+    expect(shared!.reason).toBe("cache expiry with a multi-rung ladder has no closed form");
+    expect(shared!.expectedAttempts).toBeNull();
+    expect(shared!.attemptsReason).toMatch(/^a context window is reached in up to 100% of runs/);
+    // fresh context starts every request from the prompt: no window is reached, six attempts
+    expect(fresh!.reason).toBe(shared!.reason);
+    expect(fresh!.attemptsReason).toBeNull();
+    expect(fresh!.expectedAttempts).toBe(6);
+    const text = formatAnalytic(s, [shared!, fresh!], decideAnalytic([shared!, fresh!]), "window-ttl.yaml", { width: 200, wide: false });
+    expect(text).toMatch(/^no closed form for any strategy: cache expiry with a multi-rung ladder has no closed form$/m);
+    expect(text).toMatch(/^no closed form for the attempts of ladder\/shared: a context window is reached in up to 100% of runs/m);
   });
 });

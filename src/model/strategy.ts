@@ -76,6 +76,12 @@ export interface AnalyticResult {
   breakdown: CostBreakdown | null;
   /** I and V of the fix phase's total fix attempts (V only for one-rung ladders). */
   expectedAttempts: number | null;
+  /**
+   * Why the attempts (and the bugs, times and ladder rows beside them) have no closed form, where
+   * they have none; else null. It may differ from `reason`: a ladder's cost can lack one for its
+   * cache's TTL while its attempts lack one for a context window.
+   */
+  attemptsReason: string | null;
   attemptVariance: number | null;
   /** bugs in a run, regressions included */
   expectedBugs: number | null;
@@ -768,6 +774,17 @@ function fixPhase(scenario: Scenario, strategy: Strategy, context: Context, grow
   return { ...common, tokens, attempts, attemptVariance: null, hit: single !== null ? hitProbability(scenario, scenario.models[single]!) : 1 };
 }
 
+/** Why a fix phase has no closed form for a context window it may reach (compaction or a stop), else null. */
+function windowReason(phase: FixPhase): string | null {
+  if (phase.windowUnbounded !== null) {
+    return `a context window may be reached, and no bound says how rarely: ${phase.windowUnbounded} (compaction or stopping has no closed form)`;
+  }
+  if (phase.windowChance >= NEGLIGIBLE_WINDOW) {
+    return `a context window is reached in up to ${shareOfRuns(phase.windowChance)} of runs (compaction or stopping has no closed form)`;
+  }
+  return null;
+}
+
 /** E[C] of a scenario's strategy where it has a closed form, else null; with its parts. */
 function expectedCost(
   scenario: Scenario,
@@ -784,14 +801,8 @@ function expectedCost(
   let reason = closedFormReason(scenario, strategy, context);
   if (reason) return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: null };
   const phase = fixPhase(scenario, strategy, context);
-  if (phase.windowUnbounded !== null) {
-    reason = `a context window may be reached, and no bound says how rarely: ${phase.windowUnbounded} (compaction or stopping has no closed form)`;
-    return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: null };
-  }
-  if (phase.windowChance >= NEGLIGIBLE_WINDOW) {
-    reason = `a context window is reached in up to ${shareOfRuns(phase.windowChance)} of runs (compaction or stopping has no closed form)`;
-    return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
-  }
+  reason = windowReason(phase);
+  if (reason !== null) return { reason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowUnbounded === null ? phase.windowChance : null };
   if (phase.tokensReason !== null) return { reason: phase.tokensReason, phase: null, costByModel: null, breakdown: null, mean: null, windowChance: phase.windowChance };
   if (phase.tierChance >= NEGLIGIBLE_WINDOW) {
     reason = `a long-context tier is reached in up to ${shareOfRuns(phase.tierChance)} of runs, which has no closed form for a multi-rung ladder in shared context`;
@@ -857,15 +868,21 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
     }
   }
   const capped = capsAttempts(scenario);
-  // Counts and times have closed forms even where the cost has none, but for caps and windows.
+  // Counts and times have closed forms even where the cost has none (a TTL, growing error
+  // traces), but for caps, windows and a last rung whose E[1/p] diverges: attemptsReason says which.
   let counts: FixPhase | null = phase;
-  if (!counts && !capped && !divergence(scenario, strategy, "attempts")) {
-    try {
-      const plain = { ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } };
-      counts = fixPhase(plain, strategy, context, scenario.tokens.errorGrowth);
-      if (counts.windowChance >= NEGLIGIBLE_WINDOW || counts.windowUnbounded !== null) counts = null;
-    } catch {
-      counts = null;
+  let attemptsReason: string | null = null;
+  if (!counts) {
+    attemptsReason = capped ? reason : divergence(scenario, strategy, "attempts");
+    if (attemptsReason === null) {
+      try {
+        const plain = { ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } };
+        counts = fixPhase(plain, strategy, context, scenario.tokens.errorGrowth);
+        attemptsReason = windowReason(counts);
+      } catch {
+        attemptsReason = reason;
+      }
+      if (attemptsReason !== null) counts = null;
     }
   }
   const single = singleFixer(strategy.ladder);
@@ -880,6 +897,7 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
     reason,
     breakdown,
     expectedAttempts: counts?.attempts ?? null,
+    attemptsReason,
     attemptVariance: counts?.attemptVariance ?? null,
     expectedBugs: counts?.bugs ?? null,
     expectedWallSeconds: counts && hasTimeModel(scenario, strategy) ? expectedWallSeconds(scenario, strategy, counts) : null,

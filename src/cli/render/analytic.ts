@@ -32,6 +32,8 @@ export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], de
   lines.push("", ...wrap(`Scenario ${scenario.name} (${oneLine(file)}): closed-form expected cost per run`, fit.width), "");
   lines.push(sectionTable(ANALYTIC_COLUMNS, byContext(scenario, results), fit), "");
   lines.push(...noClosedFormNotes(results, fit.width));
+  // attempts withheld for another reason than the cost's (a window, where the cost names a TTL)
+  lines.push(...noClosedFormNotes(results, fit.width, (r) => (r.attemptsReason !== r.reason ? r.attemptsReason : null), "the attempts of "));
   const ladders = ladderTable(results, fit.width);
   // one blank line before it: the table above ends with one when no note follows it
   if (ladders) lines.push(...(lines.at(-1) === "" ? [] : [""]), ladders);

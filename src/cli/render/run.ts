@@ -87,13 +87,21 @@ export function byContext<R extends { context: string }>(scenario: Scenario, res
   return scenario.contexts.map((ctx) => ({ title: ctx, rows: results.filter((r) => r.context === ctx) }));
 }
 
-/** "no closed form for a/shared, b/fresh: why" lines, one per distinct reason ("for any strategy" when it is all of them). */
-export function noClosedFormNotes(results: { strategy: string; context: string; reason: string | null }[], width: number): string[] {
-  const reasons = [...new Set(results.flatMap((r) => (r.reason ? [r.reason] : [])))];
+/**
+ * "no closed form for a/shared, b/fresh: why" lines, one per distinct reason ("for any strategy"
+ * when it is all of them); of the cost by default, or of `what` ("the attempts of ") by `reasonOf`.
+ */
+export function noClosedFormNotes<R extends { strategy: string; context: string; reason: string | null }>(
+  results: R[],
+  width: number,
+  reasonOf: (r: R) => string | null = (r) => r.reason,
+  what = "",
+): string[] {
+  const reasons = [...new Set(results.flatMap((r) => reasonOf(r) ?? []))];
   return reasons.flatMap((why) => {
-    const mine = results.filter((r) => r.reason === why);
+    const mine = results.filter((r) => reasonOf(r) === why);
     const where = mine.length === results.length ? "any strategy" : mine.map((r) => `${r.strategy}/${r.context}`).join(", ");
-    return wrap(`no closed form for ${where}: ${why}`, width, "", "  ");
+    return wrap(`no closed form for ${what}${where}: ${why}`, width, "", "  ");
   });
 }
 
