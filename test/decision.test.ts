@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { costPerCompletedRun, decide, decideAnalytic, type AnalyticRow, type SimRow } from "../src/decision/decision.js";
 import { pairLabel, rolesText } from "../src/decision/describe.js";
-import { analyticDecisionText } from "../src/cli/render/decision.js";
+import { analyticDecisionText } from "../src/render/decision.js";
 import type { Comparison } from "../src/evaluate/evaluate.js";
 import type { Context } from "../src/scenario/types.js";
 

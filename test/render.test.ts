@@ -3,11 +3,11 @@
  * (a strategy called cheapest always has its completion beside it when runs end incomplete).
  */
 import { describe, expect, it } from "vitest";
-import { analyticDecisionLines, decisionLines } from "../src/cli/render/decision.js";
+import { analyticDecisionLines, decisionLines } from "../src/render/decision.js";
 import { ladderTable, PAIR_COLUMN } from "../src/cli/render/run.js";
 import { ladderText } from "../src/scenario/ladder.js";
 import type { Rung } from "../src/scenario/types.js";
-import { crossingValue, money, num, percent, percentStrict, seconds, zText } from "../src/cli/format.js";
+import { crossingValue, money, num, percent, percentStrict, seconds, zText } from "../src/render/format.js";
 import { joinMoments, momentsOf, summaryOf } from "../src/stats/summary.js";
 import { GLUE, plainTable, sectionTable, shortenMiddle, terminalWidth, textWidth, unbroken, wrap, type Column } from "../src/cli/render/layout.js";
 import { decide, decideAnalytic, type SimRow } from "../src/decision/decision.js";

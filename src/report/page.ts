@@ -4,8 +4,8 @@
  * scenario, the cost distributions, the breakdown, the crossover and the sweep.
  */
 import { basename } from "node:path";
-import { decisionText, analyticDecisionText, type DecisionText } from "../cli/render/decision.js";
-import { closedForm, crossingValue, money, num, percent, percentStrict } from "../cli/format.js";
+import { decisionText, analyticDecisionText, type DecisionText } from "../render/decision.js";
+import { closedForm, crossingValue, money, num, percent, percentStrict } from "../render/format.js";
 import { completesLess, probabilityCheaper, type ContextDecision } from "../decision/decision.js";
 import { pairLabel, rolesText } from "../decision/describe.js";
 import type { SimResult } from "../evaluate/evaluate.js";

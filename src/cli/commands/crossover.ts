@@ -6,7 +6,7 @@ import { openScenario } from "../../scenario/load.js";
 import { ladderText } from "../../scenario/ladder.js";
 import type { Context, Strategy } from "../../scenario/types.js";
 import { rangeFlags, textFlag, wholeFlag } from "../args.js";
-import { crossingValue, money, table } from "../format.js";
+import { crossingValue, money, table } from "../../render/format.js";
 import { plainTable, terminalWidth, textWidth, wrap, type Column } from "../render/layout.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";

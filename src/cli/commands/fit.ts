@@ -20,7 +20,7 @@ import { defaultThreads } from "../../sim/pool.js";
 import { groupDigits, listed, noun } from "../../text.js";
 import { seedFlag, textFlag, threadsFlag, wholeFlag } from "../args.js";
 import type { Cli } from "../io.js";
-import { money, num, percent } from "../format.js";
+import { money, num, percent } from "../../render/format.js";
 import { progressBar } from "../progress.js";
 import { toJson } from "../json.js";
 import { plainTable, shortenMiddle, terminalWidth, textWidth, unbroken, wrap, type Column } from "../render/layout.js";

@@ -3,7 +3,7 @@ import type { CommandModule } from "yargs";
 import { TABLE, findPreset, listPresets, matchedOtherwise, nearestPresets, whyNoPreset, type Preset } from "../../prices/index.js";
 import { oneLine } from "../../errors.js";
 import { windowReaches } from "../../model/prices.js";
-import { table } from "../format.js";
+import { table } from "../../render/format.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { shortenMiddle, terminalWidth, textWidth, wrap } from "../render/layout.js";

@@ -11,7 +11,7 @@ import { checkMean } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
 import { checkRunsFit, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
 import { jobsOf } from "../../sim/simulate.js";
-import { money, percent, seconds, tooFewRunsNote, zText } from "../format.js";
+import { money, percent, seconds, tooFewRunsNote, zText } from "../../render/format.js";
 import { sectionTable, terminalWidth, wrap, type Column } from "../render/layout.js";
 import type { Cli, Output } from "../io.js";
 import { toJson } from "../json.js";

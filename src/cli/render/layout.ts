@@ -4,10 +4,12 @@
  * terminal is too narrow.
  */
 import { displayWidth } from "../../text.js";
-import { table } from "../format.js";
+import { table } from "../../render/format.js";
 
 export { terminalWidth } from "../io.js";
 export { displayWidth };
+export { GLUE, unbroken, wrap } from "../../render/wrap.js";
+import { unbroken, wrap } from "../../render/wrap.js";
 
 /** The widest line of a text, in terminal columns. */
 export function textWidth(text: string): number {
@@ -41,37 +43,6 @@ export function shortenMiddle(text: string, width: number): string {
   const head = take(characters, Math.ceil(room / 2));
   const tail = take([...characters].reverse(), room - textWidth(head.join(""))).reverse();
   return `${head.join("")}…${tail.join("")}`;
-}
-
-/** A space that `wrap` never breaks a line at, printed as a plain space: between a number and its unit ("0.02 s"). */
-export const GLUE = "\u00a0";
-
-/** What `unbroken` writes for a no-break space of the text itself, which `wrap` gives back. */
-const OWN_GLUE = "\ue000";
-
-/** Text that `wrap` keeps whole, its spaces (no-break ones too) as they are (a file name). */
-export const unbroken = (text: string): string => text.replaceAll(GLUE, OWN_GLUE).replaceAll(" ", GLUE);
-
-/**
- * `text` broken at spaces into lines of at most `width` columns (a longer word gets a line of
- * its own): the first line starts with `first`, the others with `rest` (a hanging indent).
- * Words joined by GLUE stay on one line.
- */
-export function wrap(text: string, width: number, first = "", rest = first): string[] {
-  const lines: string[] = [];
-  let line = first;
-  let empty = true;
-  for (const word of text.split(/ +/).filter(Boolean)) {
-    if (!empty && displayWidth(line) + 1 + displayWidth(word) > width) {
-      lines.push(line);
-      line = rest;
-      empty = true;
-    }
-    line += (empty ? "" : " ") + word;
-    empty = false;
-  }
-  lines.push(line);
-  return lines.map((l) => l.replaceAll(GLUE, " ").replaceAll(OWN_GLUE, GLUE));
 }
 
 /** One column of a table: its header (may be two lines), its cell, and when it may be left out. */

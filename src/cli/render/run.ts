@@ -13,8 +13,8 @@ import { RUNGS_SHOWN } from "../../scenario/ladder.js";
 import type { Scenario } from "../../scenario/types.js";
 import { Z_THRESHOLD } from "../../stats/check.js";
 import { groupDigits, listed } from "../../text.js";
-import { money, num, percent, percentStrict, seconds, table, tooFewRunsNote, closedForm, zText } from "../format.js";
-import { decisionLines } from "./decision.js";
+import { money, num, percent, percentStrict, seconds, table, tooFewRunsNote, closedForm, zText } from "../../render/format.js";
+import { decisionLines } from "../../render/decision.js";
 import { GLUE, sectionTable, wrap, type Column, type FitOptions } from "./layout.js";
 
 export interface RunView {

@@ -4,12 +4,12 @@
  * per context with its numbers. A strategy named cheapest always has its completion beside it
  * when some of its runs end with bugs left.
  */
-import { completesLess, firstAfterTies, type AnalyticDecision, type Candidate, type Choice, type Decision, type MeanChoice } from "../../decision/decision.js";
-import { rolesText, type StrategyModels } from "../../decision/describe.js";
-import type { Context } from "../../scenario/types.js";
-import { money, percentStrict } from "../format.js";
-import { listed } from "../../text.js";
-import { wrap } from "./layout.js";
+import { completesLess, firstAfterTies, type AnalyticDecision, type Candidate, type Choice, type Decision, type MeanChoice } from "../decision/decision.js";
+import { rolesText, type StrategyModels } from "../decision/describe.js";
+import type { Context } from "../scenario/types.js";
+import { money, percentStrict } from "./format.js";
+import { listed } from "../text.js";
+import { wrap } from "./wrap.js";
 
 /** The strategies of the results, by name (each result row names its models). */
 export type Roster = (StrategyModels & { strategy: string })[];
