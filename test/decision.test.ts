@@ -192,6 +192,24 @@ describe("decide", () => {
     const clear = decide([plain, infinite], []).contexts[0]!.byMean;
     expect(clear).toMatchObject({ savings: null, savingsLow: null, heavyTailed: [] });
     expect(decide([plain, row("a-x", "shared", 0.3, 0.3)], []).contexts[0]!.byMean.heavyTailed).toEqual([]);
+    // the runs tell the choice apart against an infinite runner-up (the report's sweep map faded
+    // it: its rule looked for infinite savings, which are none); they cannot without an interval
+    expect(clear.distinguishable).toBe(true);
+    expect(decide([bare, plain], []).contexts[0]!.byMean.distinguishable).toBeNull();
+  });
+
+  it("distinguishable: savings whose interval lies above 0, never a tie, alone, and none where all are infinite", () => {
+    // savings 0.05, errors 0.004 from 6 runs each: half-width 2.228 x 0.00566 = 0.0126, above 0
+    const apart = [row("a-x", "shared", 0.2, 0.3, 0.004, 1, 6), row("b-x", "shared", 0.25, 0.3, 0.004, 1, 6)];
+    expect(decide(apart, []).contexts[0]!.byMean.distinguishable).toBe(true);
+    // errors of 0.02: half-width 2.228 x 0.0283 = 0.063 > 0.05, the interval includes 0
+    const near = [row("a-x", "shared", 0.2, 0.3, 0.02, 1, 6), row("b-x", "shared", 0.25, 0.3, 0.02, 1, 6)];
+    expect(decide(near, []).contexts[0]!.byMean.distinguishable).toBe(false);
+    const tie = [row("a-x", "shared", 0.2, 0.3, 0, 1, 6), row("b-x", "shared", 0.2, 0.3, 0, 1, 6)];
+    expect(decide(tie, []).contexts[0]!.byMean).toMatchObject({ tied: ["b-x"], distinguishable: false });
+    expect(decide([apart[0]!], []).contexts[0]!.byMean.distinguishable).toBe(true);
+    const infinite = (name: string) => ({ ...row(name, "shared", 0.5, 0.3), reason: "infinite expected cost: ...", varianceReason: "beta with a = 1.5" });
+    expect(decide([infinite("a-x"), infinite("b-x")], []).contexts[0]!.byMean).toMatchObject({ allInfinite: true, distinguishable: null });
   });
 });
 

@@ -99,6 +99,13 @@ export interface MeanChoice extends Choice {
    */
   savingsLow: number | null;
   savingsHigh: number | null;
+  /**
+   * Whether this many runs tell `best` from the runner-up: true with no runner-up, or one whose
+   * expected cost is infinite, or savings whose 95% interval lies above 0; false in a tie or where
+   * the interval includes 0; null where there is no interval (a heavy-tailed strategy ranked by
+   * its unreliable simulated mean) or no cheapest (every expected cost infinite).
+   */
+  distinguishable: boolean | null;
   /** P(best costs less than the runner-up in a single run); ties count half (see Comparison) */
   probabilityCheaper: number | null;
   /**
@@ -352,6 +359,7 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
           ...choice,
           savingsLow: interval[0],
           savingsHigh: interval[1],
+          distinguishable: distinguishable(choice, interval[0]),
           probabilityCheaper: choice.runnerUp
             ? probabilityCheaper(comparisons, context, choice.best.strategy, choice.runnerUp.strategy)
             : null,
@@ -370,6 +378,14 @@ export function decide(results: SimRow[], comparisons: Comparison[]): Decision {
       };
     }),
   };
+}
+
+/** MeanChoice.distinguishable, from the choice and the low end of its savings' interval. */
+function distinguishable(choice: Choice, savingsLow: number | null): boolean | null {
+  if (choice.best.value === Infinity) return null;
+  if (choice.tied.length > 0) return false;
+  if (choice.runnerUp === null || choice.runnerUp.value === Infinity) return true;
+  return savingsLow === null ? null : savingsLow > 0;
 }
 
 /** The decision per context from the closed forms alone: the cheapest strategy by expected cost. */

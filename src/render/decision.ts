@@ -119,7 +119,7 @@ function simSentence(d: Decision["contexts"][number]): string {
     parts.push(`the same as ${listed(m.tied)} by their closed forms${simulatedMeans(m)}`);
   } else if (savings) {
     const noise =
-      m.savingsLow !== null && m.savingsLow <= 0
+      m.distinguishable === false && m.savingsLow !== null
         ? `, which this many runs cannot tell apart (95% interval ${money(m.savingsLow)} to ${money(m.savingsHigh)})`
         : "";
     parts.push(savings + noise);

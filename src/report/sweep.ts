@@ -128,10 +128,9 @@ export async function sweepData(
     for (const d of decide(results, comparisons).contexts) {
       if (d.byMean.allInfinite) continue; // no cheapest where every expected cost is infinite: the map leaves the point blank
       const best = d.byMean.best;
-      // clear: no runner-up, an infinitely dearer one, or savings whose interval lies above 0; never
-      // a tie (strategies of one expected cost: their savings' interval leaves 0 only by chance)
-      const { runnerUp, savings, savingsLow, tied } = d.byMean;
-      const clear = tied.length === 0 && (runnerUp === null || savings === Infinity || (savingsLow !== null && savingsLow > 0));
+      // clear where the runs tell it from the runner-up (an infinitely dearer one among them: it
+      // was faded, as its savings are none, not infinite); never a tie
+      const clear = d.byMean.distinguishable === true;
       cheapest.push({ values: point.values, context: d.context, strategy: best.strategy, completion: best.completion, clear });
     }
   }
