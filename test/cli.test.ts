@@ -574,7 +574,7 @@ describe("flags mean what they say", () => {
     ["a number in hexadecimal", ["run", "--trials", "0x10"], /^agentsim: --trials must be a whole number from 2 to 100,000,000, got 0x10 /],
     ["a range end in binary", ["crossover", "scenarios/default.yaml", "--param", "models.weak.fix.hard", "--from", "0b1", "--to", "1"], /^agentsim: --from must be a finite number, got 0b1 /],
     ["a choice that is not one", ["run", "--path", "bogus"], /^agentsim: --path must be one of "auto", "fast", "attempt", got "bogus" \(see agentsim run --help\)\n$/],
-    ["--path fast on an extension scenario", ["run", "scenarios/ext-regressions.yaml", "--path", "fast"], /--path fast simulates the base model only/],
+    ["--path fast on an extension scenario", ["run", "scenarios/ext-regressions.yaml", "--path", "fast"], /--path fast simulates the base model only; scenarios\/ext-regressions.yaml uses regressions, which need --path attempt/],
     ["a typo'd command", ["rn"], /^agentsim: unknown command "rn" \(did you mean run\?\) \(see agentsim --help\)\n$/],
     ["validate --dir that is missing", ["validate", "--dir", join(dir, "nope")], /--dir .*nope: no such folder \(see agentsim validate --help\)/],
     ["validate --dir that is a file", ["validate", "--dir", "README.md"], /--dir README\.md: is not a folder/],

@@ -21,6 +21,8 @@ import { column, runTable } from "../src/sim/columns.js";
 import { inversionTable, layoutOf, simulateChunk, simulateContexts, type SimPath } from "../src/sim/kernel.js";
 import { jobsOf, runsInline, simulationSeconds, streamName, threadsUsed } from "../src/sim/simulate.js";
 import { compileParams } from "../src/sim/compile.js";
+import { fastPathBlockers } from "../src/sim/params.js";
+import { EXTENSIONS } from "../src/scenario/extensions.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { summarize } from "../src/stats/summary.js";
 import { randomScenario } from "./reference/randomScenario.js";
@@ -84,6 +86,22 @@ describe("fast path and per-attempt path", () => {
   it("the fast path refuses a scenario with extensions", () => {
     const s = scenario("ext-regressions.yaml");
     expect(() => costs(s, 0, "shared", "x", 10, "fast")).toThrow(/base model/);
+  });
+
+  it("what keeps a strategy off the fast path is named by extensions the scenario uses", () => {
+    const files = ["ext-cache-ttl.yaml", "ext-regressions.yaml", "ext-retry-caps.yaml", "ext-variable-delta.yaml", "escalation.yaml", "beta-difficulty.yaml", "advisor.yaml", "validation/random-counts.yaml"];
+    for (const file of files) {
+      const s = scenario(file);
+      const used = EXTENSIONS.filter((e) => e.used(s)).map((e) => e.name);
+      const blockers = jobsOf(s).flatMap((job) => fastPathBlockers(job.params));
+      expect(blockers.length, file).toBeGreaterThan(0);
+      for (const name of blockers) expect(used, file).toContain(name);
+    }
+    expect(fastPathBlockers(jobsOf(scenario("ext-cache-ttl.yaml"))[0]!.params)).toEqual(["cache expiry", "time"]);
+    // the base model and the extensions the fast path replays or draws take it
+    for (const file of ["default.yaml", "ext-binomial.yaml", "ext-write-premium.yaml", "long-context.yaml"]) {
+      expect(jobsOf(scenario(file)).flatMap((job) => fastPathBlockers(job.params)), file).toEqual([]);
+    }
   });
 
   it("the inversion guide table holds the kernel's N = 1 + floor(ln(1-u) (1/ln(1-p))) where N is the same at both ends of a cell", () => {

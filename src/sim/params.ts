@@ -115,22 +115,23 @@ export interface SimParams {
  * it stops at a window, and such a run's bugs are shuffled before the replay.
  */
 export function fastPathApplies(p: SimParams): boolean {
-  const rung = p.rungs[0]!;
-  const fixer = p.models[rung.model]!;
-  return (
-    p.rungs.length === 1 &&
-    rung.kind === RungKind.Fix &&
-    rung.attempts === Infinity &&
-    !p.rates[rung.easyRate]!.beta &&
-    !p.rates[rung.hardRate]!.beta &&
-    p.countKind === CountKind.Fixed &&
-    p.fixOutput.kind === DistKind.Constant &&
-    p.errorTrace.kind === DistKind.Constant &&
-    p.errorGrowth === 0 &&
-    p.ttlSeconds === Infinity &&
-    !p.timed &&
-    fixer.regressionProbability === 0 &&
-    p.maxAttemptsPerBug === Infinity &&
-    p.maxAttemptsPerRun === Infinity
-  );
+  return FAST_PATH_BLOCKERS.every((b) => !b.blocks(p));
 }
+
+/** What keeps a strategy off the fast path, by the names of the extensions (scenario/extensions.ts) that bring it. */
+export function fastPathBlockers(p: SimParams): string[] {
+  return FAST_PATH_BLOCKERS.filter((b) => b.blocks(p)).map((b) => b.extension);
+}
+
+/** fastPathApplies's conditions, one per extension; the first rung's rates and fixer where it is one fixer rung. */
+const FAST_PATH_BLOCKERS: readonly { extension: string; blocks: (p: SimParams) => boolean }[] = [
+  { extension: "fix ladders", blocks: (p) => p.rungs.length !== 1 || p.rungs[0]!.kind !== RungKind.Fix || p.rungs[0]!.attempts !== Infinity },
+  { extension: "beta fix rates", blocks: (p) => p.rates[p.rungs[0]!.easyRate]?.beta === true || p.rates[p.rungs[0]!.hardRate]?.beta === true },
+  { extension: "random bug counts", blocks: (p) => p.countKind !== CountKind.Fixed },
+  { extension: "variable tokens", blocks: (p) => p.fixOutput.kind !== DistKind.Constant || p.errorTrace.kind !== DistKind.Constant },
+  { extension: "error-trace growth", blocks: (p) => p.errorGrowth !== 0 },
+  { extension: "cache expiry", blocks: (p) => p.ttlSeconds !== Infinity },
+  { extension: "time", blocks: (p) => p.timed },
+  { extension: "regressions", blocks: (p) => p.models[p.rungs[0]!.model]!.regressionProbability !== 0 },
+  { extension: "retry caps", blocks: (p) => p.maxAttemptsPerBug !== Infinity || p.maxAttemptsPerRun !== Infinity },
+];

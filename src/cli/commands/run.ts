@@ -7,7 +7,7 @@ import { MAX_TRACE_RUNS, traceJobs } from "../../evaluate/trace.js";
 import { MAX_LOG_BYTES } from "../../fit/files.js";
 import { openScenario } from "../../scenario/load.js";
 import type { SimPath } from "../../sim/kernel.js";
-import { fastPathApplies } from "../../sim/params.js";
+import { fastPathBlockers } from "../../sim/params.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
 import { jobsOf } from "../../sim/simulate.js";
@@ -17,7 +17,7 @@ import { onInterrupt, type Cli } from "../io.js";
 import { toJson } from "../json.js";
 import { progressBar } from "../progress.js";
 import { terminalWidth, unbroken, wrap } from "../render/layout.js";
-import { groupDigits, noun } from "../../text.js";
+import { groupDigits, listed, noun } from "../../text.js";
 import { formatRun } from "../render/run.js";
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIO_SHOWN, printNotes } from "../scenarioArg.js";
 import { announceLongJob } from "../longJob.js";
@@ -67,11 +67,9 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
     const simJobs = jobsOf(scenario);
     checkRunsFit(args.trials, args.scenario, simJobs, trials);
     const seed = seedGiven ?? String(scenario.seed);
-    if (args.path === "fast" && simJobs.some((job) => !fastPathApplies(job.params))) {
-      throw new FlagError(
-        `--path fast simulates the base model only; ${args.scenario} uses extensions (time, cache expiry, variable tokens, ` +
-          `growth, regressions, caps, ladders or what else the per-attempt path steps through) that need --path attempt (or auto)`,
-      );
+    const blockers = [...new Set(simJobs.flatMap((job) => fastPathBlockers(job.params)))];
+    if (args.path === "fast" && blockers.length > 0) {
+      throw new FlagError(`--path fast simulates the base model only; ${args.scenario} uses ${listed(blockers)}, which need --path attempt (or auto)`);
     }
     let requests = 0; // the trace's lines
     let traceBytes = 0;
