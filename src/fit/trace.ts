@@ -13,7 +13,7 @@ import { groupDigits } from "../text.js";
 // the format is the one `run --trace` writes
 import { TRACE_FIELDS, TRACE_ROLES, type TraceRecord, type TraceRole } from "../evaluate/traceRecord.js";
 import { isModelName, NAME_LENGTH, strategyNameProblem } from "../scenario/schema.js";
-import type { Context } from "../scenario/types.js";
+import { CONTEXTS, type Context } from "../scenario/types.js";
 import { LineError, LOG_TOKENS, isLogTokens, parseJsonLine, readLogText, shownValue } from "./files.js";
 
 export type { TraceRecord };
@@ -64,7 +64,7 @@ export function parseTraceRecord(text: string, file: string, line: number): Trac
   field("strategy", typeof r.strategy === "string", "a strategy name");
   const nameProblem = strategyNameProblem(r.strategy as string);
   if (nameProblem !== null) fail(`strategy: ${nameProblem}, got ${shownValue(r.strategy)}`);
-  field("context", r.context === "shared" || r.context === "fresh", "shared or fresh");
+  field("context", (CONTEXTS as readonly unknown[]).includes(r.context), CONTEXTS.join(" or "));
   // model names become scenario keys, so they follow the scenario schema's rule
   field("model", typeof r.model === "string" && isModelName(r.model), `a model name (letters, digits and _ only, at most ${NAME_LENGTH.model} characters)`);
   if (role === "generate") {

@@ -12,6 +12,7 @@ import * as z from "zod";
 import { displayWidth } from "../text.js";
 import { UNPRINTABLE } from "../errors.js";
 import { bounded, type RangeKind } from "./bounds.js";
+import { CONTEXTS } from "./types.js";
 
 export { MAX_TRIALS } from "./bounds.js";
 
@@ -272,10 +273,10 @@ export const scenarioSchema = z.strictObject({
     .default({ readMultiplier: 1, writeMultiplier: 1 }),
   toolSeconds: secondsDistribution.optional(),
   contexts: z
-    .array(z.enum(["shared", "fresh"], { error: "must be shared or fresh" }), { error: "must be a list" })
+    .array(z.enum(CONTEXTS, { error: `must be ${CONTEXTS.join(" or ")}` }), { error: "must be a list" })
     .min(1, { error: "must name at least one context" })
     .refine((c) => new Set(c).size === c.length, { error: "must not repeat a context" })
-    .default(["shared", "fresh"]),
+    .default([...CONTEXTS]),
   strategies: z
     .record(
       strategyName,
@@ -293,7 +294,6 @@ export const scenarioSchema = z.strictObject({
   sweep: z.record(z.string(), sweepAxisSchema, { error: "must be a map of dotted key to values" }).optional(),
 });
 
-export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ParsedScenario = z.output<typeof scenarioSchema>;
 export type DistributionInput = z.output<typeof tokenDistribution>;
 export type FixRateInput = z.output<typeof fixRateSchema>;

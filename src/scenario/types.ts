@@ -3,8 +3,9 @@
  * defaults filled in, strategies as ladders. See docs/model.md, sections 2, 5 and 7 to 10.
  */
 
-export type Context = "shared" | "fresh";
-export const CONTEXTS: readonly Context[] = ["shared", "fresh"];
+/** The two ways a fixer reads the conversation (docs/model.md section 3), in the scenario's default order. */
+export const CONTEXTS = ["shared", "fresh"] as const;
+export type Context = (typeof CONTEXTS)[number];
 
 /** A random quantity of the extensions (tokens per attempt, tool seconds). */
 export type Distribution =

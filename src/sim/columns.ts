@@ -58,7 +58,6 @@ export const FIXED_SUMS = 13;
 
 /** Cost categories kept per model (section 9): $ per run, fix phase only (the generation is added by the caller). */
 export const MODEL_CATEGORIES = ["uncachedInput", "cacheWrite", "cacheRead", "output"] as const;
-export type ModelCategory = (typeof MODEL_CATEGORIES)[number];
 export const enum ModelSum {
   uncachedInput = 0,
   cacheWrite = 1,

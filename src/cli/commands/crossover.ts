@@ -4,7 +4,7 @@ import { FlagError, ScenarioError, UserError } from "../../errors.js";
 import { attemptsKeyStrategy, bestAttempts, cheaperThroughoutEach, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
 import { ladderText } from "../../scenario/ladder.js";
-import type { Context, Strategy } from "../../scenario/types.js";
+import { CONTEXTS, type Context, type Strategy } from "../../scenario/types.js";
 import { rangeFlags, textFlag, wholeFlag } from "../args.js";
 import { crossingValue, money, table } from "../../render/format.js";
 import { plainTable, terminalWidth, textWidth, wrap, type Column } from "../render/layout.js";
@@ -39,7 +39,7 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
       .option("from", { type: "string", requiresArg: true, describe: "start of the range searched (needed but for a bug count, default 0, and a rung's attempts, default 1)" })
       .option("to", { type: "string", requiresArg: true, describe: "end of the range searched (needed but for a bug count: every root where its cost is a polynomial, else to 100; a rung's attempts: 20)" })
       .option("between", { type: "string", requiresArg: true, describe: "two strategies, S1,S2 (default: the first two)" })
-      .option("context", { choices: ["shared", "fresh"] as const, requiresArg: true, describe: "one context (default: the scenario's)" })
+      .option("context", { choices: CONTEXTS, requiresArg: true, describe: "one context (default: the scenario's)" })
       .option("steps", { type: "string", default: "400", requiresArg: true, describe: `grid intervals of the sign scan, 1 to ${groupDigits(MAX_STEPS)}` })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of a table" }) as never,
   handler: async (args) => {
