@@ -8,6 +8,7 @@
  * or a tier in fresh context, the request schedules of ladder.ts. `closedFormReason` says, in the
  * order of docs/model.md section 8's list ("Where there is none"), when there is no closed form.
  */
+import { UserError } from "../errors.js";
 import { hasTimeModel } from "../scenario/clock.js";
 import { baseScenario, capsAttempts } from "../scenario/extensions.js";
 import { fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
@@ -863,8 +864,11 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   if (base !== scenario) {
     try {
       baseMean = expectedCost(base, base.strategies.find((s) => s.name === strategy.name) ?? strategy, context).mean;
-    } catch {
-      baseMean = null; // e.g. a random count's mean is not a whole number for a multi-rung ladder
+    } catch (err) {
+      // the base scenario is not the user's: a bound it meets (a convolution too long, say) leaves
+      // no base formula; anything else is a fault of this code, and is not hidden as one
+      if (!(err instanceof UserError)) throw err;
+      baseMean = null;
     }
   }
   const capped = capsAttempts(scenario);
@@ -879,7 +883,8 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
         const plain = { ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } };
         counts = fixPhase(plain, strategy, context, scenario.tokens.errorGrowth);
         attemptsReason = windowReason(counts);
-      } catch {
+      } catch (err) {
+        if (!(err instanceof UserError)) throw err;
         attemptsReason = reason;
       }
       if (attemptsReason !== null) counts = null;
