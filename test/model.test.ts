@@ -9,7 +9,7 @@ import { parse as parseYaml } from "yaml";
 import { costDifference, findCrossovers, gapsOf, MAX_SCAN_WORK, scanCrossovers, ScanTooLong, type Gap } from "../src/model/crossover.js";
 import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmf, runPmfWork } from "../src/model/pmf.js";
 import { bugSchedule, requestReach } from "../src/model/schedule.js";
-import { analyzeStrategy, fixerComparison } from "../src/model/strategy.js";
+import { analyzeStrategy, fixerComparison, fixerComparisons } from "../src/model/strategy.js";
 import { baseScenario } from "../src/scenario/extensions.js";
 import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import type { Context, Scenario, Strategy } from "../src/scenario/types.js";
@@ -1492,6 +1492,18 @@ describe("closed forms at the edges keep their digits (the numerical audit)", ()
       expectRel(c1!.fixCost, 6 * 2e-12);
       expectRel(c2!.fixCost, 6 * 1e-12);
     }
+    // analytic's table and JSON: every generator's bugs in every context, each fixer in the order
+    // the strategies name them; none where one model does all the fixing
+    const two = base(models, { b1: { generator: "big", fixer: "c1" }, b2: { generator: "c2", fixer: "c2" } }, { tokens: { prompt: 1e7, generation: 1e7, fixOutput: 1, errorTrace: 0 } });
+    const rows = fixerComparisons(two);
+    expect(rows.map((r) => [r.bugsOf, r.context, r.fixers.map((f) => f.fixer)])).toEqual([
+      ["big", "shared", ["c1", "c2"]],
+      ["big", "fresh", ["c1", "c2"]],
+      ["c2", "shared", ["c1", "c2"]],
+      ["c2", "fresh", ["c1", "c2"]],
+    ]);
+    expectRel(rows[0]!.fixers[1]!.fixCost, 6 * 1e-12);
+    expect(fixerComparisons(s)).toEqual([]);
   });
 
   it("error growth near its bound: the fresh context's sum of error traces", () => {

@@ -367,7 +367,7 @@ describe("attempts withheld for a window, where the cost names another reason", 
     expect(fresh!.reason).toBe(shared!.reason);
     expect(fresh!.attemptsReason).toBeNull();
     expect(fresh!.expectedAttempts).toBe(6);
-    const text = formatAnalytic(s, [shared!, fresh!], decideAnalytic([shared!, fresh!]), "window-ttl.yaml", { width: 200, wide: false });
+    const text = formatAnalytic(s, [shared!, fresh!], decideAnalytic([shared!, fresh!]), [], "window-ttl.yaml", { width: 200, wide: false });
     expect(text).toMatch(/^no closed form for any strategy: cache expiry with a multi-rung ladder has no closed form$/m);
     expect(text).toMatch(/^no closed form for the attempts of ladder\/shared: a context window is reached in up to 100% of runs/m);
   });

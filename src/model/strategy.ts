@@ -11,7 +11,7 @@
 import { UserError } from "../errors.js";
 import { hasTimeModel } from "../scenario/clock.js";
 import { baseScenario, capsAttempts } from "../scenario/extensions.js";
-import { fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
+import { fixingModels, fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
 import type { Context, FixRate, FixRung, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { groupDigits } from "../text.js";
 import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
@@ -956,4 +956,22 @@ export function fixerComparison(scenario: Scenario, bugsFrom: string, fixers: st
     // 1e7 times as much, that difference kept no digit of the fix phase (an audit: $0 and $0)
     return { fixer: name, fixCost: fixCostOf(breakdown) };
   });
+}
+
+/** One row of fixerComparisons: each fixer's E[fix cost] on the bugs `bugsOf` leaves, in one context. */
+export interface FixerComparison {
+  bugsOf: string;
+  context: Context;
+  fixers: { fixer: string; fixCost: number | null }[];
+}
+
+/**
+ * fixerComparison for every generator's bugs in every context, where the scenario's strategies
+ * fix with more than one model (`analytic --wide` shows them, `--json` carries them); else none.
+ */
+export function fixerComparisons(scenario: Scenario): FixerComparison[] {
+  const fixers = [...fixingModels(scenario)];
+  if (fixers.length < 2) return [];
+  const bugSets = [...new Set(scenario.strategies.map((s) => s.generator))];
+  return bugSets.flatMap((bugsOf) => scenario.contexts.map((context) => ({ bugsOf, context, fixers: fixerComparison(scenario, bugsOf, fixers, context) })));
 }

@@ -1,7 +1,7 @@
 /** `agentsim analytic [scenario] [--json]`: the closed-form table. */
 import type { CommandModule } from "yargs";
 import { decideAnalytic } from "../../decision/decision.js";
-import { analyzeScenario } from "../../model/strategy.js";
+import { analyzeScenario, fixerComparisons } from "../../model/strategy.js";
 import { openScenario } from "../../scenario/load.js";
 import type { Cli } from "../io.js";
 import { toJson } from "../json.js";
@@ -25,8 +25,9 @@ export const analyticCommand = (cli: Cli): CommandModule<object, Args> => ({
     const { scenario } = await openScenario(args.scenario);
     const results = analyzeScenario(scenario);
     const decision = decideAnalytic(results);
-    if (args.json) cli.stdout.write(toJson({ scenario: scenario.name, results, decision }) + "\n");
-    else cli.stdout.write(formatAnalytic(scenario, results, decision, args.scenario, { width: terminalWidth(cli.stdout), wide: args.wide }));
+    const fixers = fixerComparisons(scenario);
+    if (args.json) cli.stdout.write(toJson({ scenario: scenario.name, results, decision, fixerComparisons: fixers }) + "\n");
+    else cli.stdout.write(formatAnalytic(scenario, results, decision, fixers, args.scenario, { width: terminalWidth(cli.stdout), wide: args.wide }));
     printNotes(cli, args.scenario, scenario);
   },
 });

@@ -5,8 +5,7 @@
  */
 import { oneLine } from "../../errors.js";
 import type { AnalyticDecision } from "../../decision/decision.js";
-import { fixerComparison, type AnalyticResult } from "../../model/strategy.js";
-import { fixRungs } from "../../scenario/ladder.js";
+import type { AnalyticResult, FixerComparison } from "../../model/strategy.js";
 import type { Scenario } from "../../scenario/types.js";
 import { money, num, table, closedForm } from "../../render/format.js";
 import { analyticDecisionLines } from "../../render/decision.js";
@@ -27,7 +26,14 @@ const ANALYTIC_COLUMNS: Column<AnalyticResult>[] = [
   { head: "fix\noutput", numeric: true, drop: 2, cell: (r) => money(r.breakdown?.fixOutput) },
 ];
 
-export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], decision: AnalyticDecision, file: string, fit: FitOptions): string {
+export function formatAnalytic(
+  scenario: Scenario,
+  results: AnalyticResult[],
+  decision: AnalyticDecision,
+  fixerComparisons: readonly FixerComparison[],
+  file: string,
+  fit: FitOptions,
+): string {
   const lines = analyticDecisionLines(decision, results, fit.width);
   lines.push("", ...wrap(`Scenario ${scenario.name} (${oneLine(file)}): closed-form expected cost per run`, fit.width), "");
   lines.push(sectionTable(ANALYTIC_COLUMNS, byContext(scenario, results), fit), "");
@@ -37,23 +43,19 @@ export function formatAnalytic(scenario: Scenario, results: AnalyticResult[], de
   const ladders = ladderTable(results, fit.width);
   // one blank line before it: the table above ends with one when no note follows it
   if (ladders) lines.push(...(lines.at(-1) === "" ? [] : [""]), ladders);
-  const fixers = [...new Set(scenario.strategies.flatMap((s) => fixRungs(s.ladder).map((r) => r.model)))];
   if (!fit.wide) {
-    const adds = ["the attempt variance", "the cost by model", ...(fixers.length > 1 ? ["each fixer's fix phase on the same bugs"] : [])];
+    const adds = ["the attempt variance", "the cost by model", ...(fixerComparisons.length > 0 ? ["each fixer's fix phase on the same bugs"] : [])];
     lines.push(...wrap(`--wide adds ${listed(adds)}.`, fit.width));
     return lines.join("\n") + "\n";
   }
   // one blank line before the next table (the ladder table ends with a line break of its own)
   let out = lines.join("\n").replace(/\n+$/, "") + "\n";
   out += modelCostTable(results, "closed form");
-  const bugSets = [...new Set(scenario.strategies.map((s) => s.generator))];
-  if (fixers.length > 1) {
+  if (fixerComparisons.length > 0) {
     out += `\n${wrap("Fix phase on the same bugs (E[fix cost]):", fit.width).join("\n")}\n\n`;
-    const compHead = ["bugs of", "context", ...fixers];
-    const compRows = bugSets.flatMap((g) =>
-      scenario.contexts.map((ctx) => [g, ctx, ...fixerComparison(scenario, g, fixers, ctx).map((c) => money(c.fixCost))]),
-    );
-    out += table(compHead, compRows, new Set(fixers)) + "\n";
+    const fixers = fixerComparisons[0]!.fixers.map((f) => f.fixer);
+    const compRows = fixerComparisons.map((c) => [c.bugsOf, c.context, ...c.fixers.map((f) => money(f.fixCost))]);
+    out += table(["bugs of", "context", ...fixers], compRows, new Set(fixers)) + "\n";
   }
   return out;
 }
