@@ -502,7 +502,7 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
   const constantTrace = errorTrace.kind === DistKind.Constant;
   const outputValue = fixOutput.a;
   const traceValue = errorTrace.a;
-  const growth = 1 + p.errorGrowth;
+  const growthFactor = 1 + p.errorGrowth;
   const ttl = p.ttlSeconds;
   const timed = p.timed;
   const ttft = fixer.ttftSeconds;
@@ -559,7 +559,7 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
     let bug = -1;
     let inConversation = false;
     let start = L1; // what a new conversation reads first
-    let context = 0; // tokens the conversation holds so far
+    let X = 0; // tokens the conversation holds so far
     let lastDelta = 0; // what the previous attempt added (new to the cache)
     let lastGap = 0; // seconds since the previous request of the conversation began
 
@@ -588,21 +588,21 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
           break run;
         }
         // the request reads `input` tokens, `cached` of them from the fixer's cache
-        let input = context;
+        let input = X;
         let cached = 0;
         let tier = false;
-        if (inConversation && context <= plain) {
+        if (inConversation && X <= plain) {
           // a follow-up below the tier and the window: section 4's accounting
           followUps++;
           if (lastGap <= ttl) {
             hits++;
-            cached = context - lastDelta;
+            cached = X - lastDelta;
             newTokens += lastDelta;
             cachedTokens += cached;
-          } else newTokens += context;
+          } else newTokens += X;
         } else {
           // the first request of a conversation, or one that reaches the tier or the window
-          if (inConversation && context > window) {
+          if (inConversation && X > window) {
             if (summary < 0) {
               allFixed = 0;
               windowStops++;
@@ -610,18 +610,18 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
             }
             // the fixer summarizes the conversation (a request under the cache rule), which restarts at L1 + summary
             followUps++;
-            const kept = lastGap <= ttl ? context - lastDelta : 0;
+            const kept = lastGap <= ttl ? X - lastDelta : 0;
             if (lastGap <= ttl) hits++;
-            if (context > above) {
-              newTier += context - kept;
+            if (X > above) {
+              newTier += X - kept;
               cachedTier += kept;
               outputTier += summary;
             } else {
-              newTokens += context - kept;
+              newTokens += X - kept;
               cachedTokens += kept;
               outputTokens += summary;
             }
-            if (trace) emit(trace, r, bug, m, Role.Compact, tries, context, kept, caches ? context - kept : 0, summary, timed ? ttft + summary * secondsPerToken : null);
+            if (trace) emit(trace, r, bug, m, Role.Compact, tries, X, kept, caches ? X - kept : 0, summary, timed ? ttft + summary * secondsPerToken : null);
             if (timed) wall += ttft + summary * secondsPerToken;
             compactions++;
             inConversation = false;
@@ -637,15 +637,15 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
               break run;
             }
             inConversation = true;
-            context = start;
+            X = start;
           } else {
             followUps++;
             if (lastGap <= ttl) {
               hits++;
-              cached = context - lastDelta;
+              cached = X - lastDelta;
             }
           }
-          input = context;
+          input = X;
           tier = input > above;
           if (tier) {
             newTier += input - cached;
@@ -656,11 +656,11 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
           }
         }
         const output = constantOutput ? outputValue : draw(fixOutput);
-        const added = output + (constantTrace ? traceValue : draw(errorTrace)) * traceScale;
+        const delta = output + (constantTrace ? traceValue : draw(errorTrace)) * traceScale;
         if (tier) outputTier += output;
         else outputTokens += output;
-        lastDelta = added;
-        context += added;
+        lastDelta = delta;
+        X += delta;
         let seconds = 0;
         if (timed) {
           seconds = ttft + output * secondsPerToken;
@@ -680,7 +680,7 @@ function oneRungPath(p: SimParams, random: Random, runs: number, out: Float64Arr
           break;
         }
         if (tries >= triesLimit) break;
-        traceScale *= growth;
+        traceScale *= growthFactor;
       }
       if (!fixed) allFixed = 0;
     }
@@ -739,7 +739,7 @@ function ladderPath(p: SimParams, random: Random, runs: number, out: Float64Arra
   const toolSeconds = p.toolSeconds;
   const constantOutput = fixOutput.kind === DistKind.Constant;
   const constantTrace = errorTrace.kind === DistKind.Constant;
-  const growth = 1 + p.errorGrowth;
+  const growthFactor = 1 + p.errorGrowth;
   const timed = p.timed;
   const maxPerBug = p.maxAttemptsPerBug;
   const maxPerRun = p.maxAttemptsPerRun;
@@ -853,7 +853,7 @@ function ladderPath(p: SimParams, random: Random, runs: number, out: Float64Arra
           }
           if (trace) ledger.lastTrace!.fixed = false;
           if (tries >= maxPerBug) break;
-          traceScale *= growth;
+          traceScale *= growthFactor;
         }
         sums[rungAttempts] += tries - triesBefore;
         if (fixed || tries >= maxPerBug) break;

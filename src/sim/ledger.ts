@@ -14,6 +14,7 @@
  * Nothing here allocates after construction.
  */
 import type { ModelParams } from "./params.js";
+import { ModelSum } from "./columns.js";
 
 /** What a request is, for traces: the index of its name in the trace format's TRACE_ROLES. */
 export const Role = { Generate: 0, Fix: 1, Consult: 2, Compact: 3 } as const;
@@ -38,8 +39,15 @@ export interface TraceRequest {
 
 export type TraceSink = (request: TraceRequest) => void;
 
-/** Per-model token accumulators: base tier new, cached, output, then the long-context tier's. */
-const TOKENS = 6;
+/** Per-model token accumulators: the base tier's new, cached and output tokens, then the long-context tier's. */
+const enum Tok {
+  new = 0,
+  cached = 1,
+  output = 2,
+  /** where the long-context tier's three begin */
+  tier = 3,
+  stride = 6,
+}
 
 export class Ledger {
   /** the conversation: tokens it holds (the next request's input) */
@@ -51,7 +59,7 @@ export class Ledger {
   readonly since: Float64Array;
   /** the model of the conversation's last request and what that request added */
   lastModel = -1;
-  lastGrowth = 0;
+  lastDelta = 0;
   /** per model x tier: new, cached, output tokens of this run */
   readonly tokens: Float64Array;
   // counters of this run
@@ -79,7 +87,7 @@ export class Ledger {
     this.cached = new Float64Array(n);
     this.spoke = new Uint8Array(n);
     this.since = new Float64Array(n);
-    this.tokens = new Float64Array(n * TOKENS);
+    this.tokens = new Float64Array(n * Tok.stride);
     this.plain = Float64Array.from(models, (m) => Math.min(m.above, m.window));
   }
 
@@ -103,32 +111,32 @@ export class Ledger {
 
   /**
    * Account one request by model m that writes `output` tokens and grows the conversation by
-   * `growth`. Returns false when the request would overflow m's context window and there is no
+   * `delta`. Returns false when the request would overflow m's context window and there is no
    * compaction: the run must stop (the request is not made).
    */
-  request(m: number, output: number, growth: number, trace: TraceSink | null, run: number, bug: number, role: Role, attempt: number): boolean {
+  request(m: number, output: number, delta: number, trace: TraceSink | null, run: number, bug: number, role: Role, attempt: number): boolean {
     const X = this.X;
     // The common case, kept short: the model that made the last request makes this one too, its
-    // cache alive, below its tier and window, untraced: it pays the last growth as new and rereads the rest.
+    // cache alive, below its tier and window, untraced: it pays the last delta as new and rereads the rest.
     if (m === this.lastModel && this.inConversation && X <= this.plain[m]! && trace === null && this.since[m]! <= this.ttl) {
-      const at = m * TOKENS;
+      const at = m * Tok.stride;
       const tokens = this.tokens;
-      const last = this.lastGrowth;
+      const last = this.lastDelta;
       this.followUps++;
       this.hits++;
-      tokens[at] += last;
-      tokens[at + 1] += X - last;
-      tokens[at + 2] += output;
+      tokens[at + Tok.new] += last;
+      tokens[at + Tok.cached] += X - last;
+      tokens[at + Tok.output] += output;
       this.cached[m] = X;
-      this.X = X + growth;
-      this.lastGrowth = growth;
+      this.X = X + delta;
+      this.lastDelta = delta;
       if (this.timed) this.clock(m, this.models[m]!, output, role);
       return true;
     }
-    return this.requestAny(m, output, growth, trace, run, bug, role, attempt);
+    return this.requestAny(m, output, delta, trace, run, bug, role, attempt);
   }
 
-  private requestAny(m: number, output: number, growth: number, trace: TraceSink | null, run: number, bug: number, role: Role, attempt: number): boolean {
+  private requestAny(m: number, output: number, delta: number, trace: TraceSink | null, run: number, bug: number, role: Role, attempt: number): boolean {
     if (!this.inConversation) this.startConversation(this.handoff);
     const model = this.models[m]!;
     if (this.X > model.window) {
@@ -137,11 +145,11 @@ export class Ledger {
       this.compactions++;
       this.startConversation(this.handoff + this.summary);
     }
-    this.account(m, model, output, growth, trace, run, bug, role, attempt);
+    this.account(m, model, output, delta, trace, run, bug, role, attempt);
     return true;
   }
 
-  private account(m: number, model: ModelParams, output: number, growth: number, trace: TraceSink | null, run: number, bug: number, role: Role, attempt: number): void {
+  private account(m: number, model: ModelParams, output: number, delta: number, trace: TraceSink | null, run: number, bug: number, role: Role, attempt: number): void {
     const X = this.X;
     let newTokens = X;
     let cachedTokens = 0;
@@ -150,24 +158,24 @@ export class Ledger {
       if (this.since[m] <= this.ttl) {
         this.hits++;
         if (this.lastModel === m) {
-          newTokens = this.lastGrowth;
-          cachedTokens = X - this.lastGrowth;
+          newTokens = this.lastDelta;
+          cachedTokens = X - this.lastDelta;
         } else {
           cachedTokens = this.cached[m]!;
           newTokens = X - cachedTokens;
         }
       }
     }
-    const at = m * TOKENS + (X > model.above ? 3 : 0);
+    const at = m * Tok.stride + (X > model.above ? Tok.tier : 0);
     const tokens = this.tokens;
-    tokens[at] += newTokens;
-    tokens[at + 1] += cachedTokens;
-    tokens[at + 2] += output;
+    tokens[at + Tok.new] += newTokens;
+    tokens[at + Tok.cached] += cachedTokens;
+    tokens[at + Tok.output] += output;
     this.cached[m] = X;
     this.spoke[m] = 1;
-    this.X = X + growth;
+    this.X = X + delta;
     this.lastModel = m;
-    this.lastGrowth = growth;
+    this.lastDelta = delta;
     if (this.timed) this.clock(m, model, output, role);
     if (trace !== null) {
       this.lastTrace = {
@@ -197,8 +205,8 @@ export class Ledger {
 
   /**
    * This run's fix-phase cost, priced per model and tier: adds $ per category into `byModel`
-   * (stride 4 per model: uncached input, cache write, cache read, output, from `base`), unless
-   * it is null, and writes the totals [new, cached, output] into `out`.
+   * (ModelSum's per model, from `base`), unless it is null, and writes the totals [new, cached,
+   * output] into `out`.
    */
   price(byModel: Float64Array | null, base: number, out: Float64Array): void {
     let costNew = 0;
@@ -207,17 +215,18 @@ export class Ledger {
     const tokens = this.tokens;
     for (let m = 0; m < this.models.length; m++) {
       const model = this.models[m]!;
-      const t = m * TOKENS;
-      const mNew = model.cacheWrite * tokens[t]! + model.tierCacheWrite * tokens[t + 3]!;
-      const mCached = model.cacheRead * tokens[t + 1]! + model.tierCacheRead * tokens[t + 4]!;
-      const mOut = model.output * tokens[t + 2]! + model.tierOutput * tokens[t + 5]!;
+      const t = m * Tok.stride;
+      const tier = t + Tok.tier;
+      const mNew = model.cacheWrite * tokens[t + Tok.new]! + model.tierCacheWrite * tokens[tier + Tok.new]!;
+      const mCached = model.cacheRead * tokens[t + Tok.cached]! + model.tierCacheRead * tokens[tier + Tok.cached]!;
+      const mOut = model.output * tokens[t + Tok.output]! + model.tierOutput * tokens[tier + Tok.output]!;
       if (byModel) {
-        const at = base + m * 4;
+        const at = base + m * ModelSum.stride;
         if (model.caches) {
-          byModel[at + 1] += mNew;
-          byModel[at + 2] += mCached;
-        } else byModel[at] += mNew + mCached;
-        byModel[at + 3] += mOut;
+          byModel[at + ModelSum.cacheWrite] += mNew;
+          byModel[at + ModelSum.cacheRead] += mCached;
+        } else byModel[at + ModelSum.uncachedInput] += mNew + mCached;
+        byModel[at + ModelSum.output] += mOut;
       }
       costNew += mNew;
       costCached += mCached;
