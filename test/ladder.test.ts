@@ -122,6 +122,39 @@ describe("the simulator", () => {
     expect(ladders).toBeGreaterThan(30);
   });
 
+  it("stops a bug at the cap on attempts per bug, whichever rung it is on (no closed form: counted by hand)", async () => {
+    // Three easy bugs, each fixed by w with p = 1/2 an attempt; at most 2 attempts a bug, so the
+    // ladder's third w attempt and its s rung are never reached. A bug takes 1 attempt (fixed at
+    // once) or 2, with probability 1/2 each: per run E = 1.5 x 3 = 4.5 attempts, variance
+    // 0.25 x 3; all three fixed with probability (3/4)^3. (A mutation that let the next rung take
+    // a capped bug tripled escalation's cost, and no test saw it: the mutation audit.)
+    const model = (fix: number) => ({ price: { input: 1, output: 5 }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: fix, hard: fix } });
+    const s = parseScenario(
+      {
+        name: "cap",
+        seed: 1,
+        trials: 1000,
+        models: { w: model(0.5), s: model(0.9) },
+        tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+        limits: { maxAttemptsPerBug: 2 },
+        strategies: { esc: { generator: "w", ladder: [{ fixer: "w", attempts: 3 }, { fixer: "s" }] }, one: { generator: "w", fixer: "w" } },
+      },
+      "cap.yaml",
+    );
+    const n = 20_000;
+    const { results } = await evaluateScenario(pool, s, { trials: n, seedKey: "cap" });
+    for (const r of results) {
+      const what = `${r.strategy} ${r.context}`;
+      expect(Math.abs(r.meanAttempts - 4.5) / Math.sqrt(0.75 / n), what).toBeLessThanOrEqual(4.5);
+      const all = 0.75 ** 3;
+      expect(Math.abs(r.allFixedFraction - all) / Math.sqrt((all * (1 - all)) / n), what).toBeLessThanOrEqual(4.5);
+      // every bug reaches the first rung (a one-rung strategy's too: it was counted 2 in 3), none the second
+      expect(r.rungs[0]!.reachFraction, what).toBe(1);
+      expect(r.rungs[0]!.attemptsPerRun, what).toBe(r.meanAttempts);
+      if (r.strategy === "esc") expect(r.rungs[1], what).toMatchObject({ reachFraction: 0, attemptsPerRun: 0 });
+    }
+  });
+
   it("gives a heavy-tailed cost no interval: infinite variance (2 < a <= 4) and infinite mean (a <= 2)", async () => {
     const raw = (concentration: number): Raw => ({
       name: "heavy",

@@ -19,7 +19,7 @@ import { loadScenario, parseScenario } from "../src/scenario/load.js";
 import type { Scenario } from "../src/scenario/types.js";
 import { column, runTable } from "../src/sim/columns.js";
 import { inversionTable, layoutOf, simulateChunk, simulateContexts, type SimPath } from "../src/sim/kernel.js";
-import { jobsOf, runsInline, simulationSeconds, streamName, threadsUsed } from "../src/sim/simulate.js";
+import { CHUNK_RUNS, jobsOf, runsInline, simulationSeconds, streamName, threadsUsed } from "../src/sim/simulate.js";
 import { compileParams } from "../src/sim/compile.js";
 import { fastPathBlockers } from "../src/sim/params.js";
 import { EXTENSIONS } from "../src/scenario/extensions.js";
@@ -282,7 +282,27 @@ describe("on the worker pool", () => {
   });
 
   it("gives a context the same runs whether the scenario lists it alone or with the other", async () => {
-    const both = scenario("default.yaml");
+    // default.yaml; and a window that fresh runs reach, whose stopped runs have their bugs shuffled
+    // from a stream of their own (drawn from the shared stream, the shared runs changed when fresh
+    // was listed too: a mutation audit)
+    const windowed = parseScenario(
+      {
+        name: "win",
+        seed: 3,
+        trials: 1000,
+        models: { w: { price: { input: 1, output: 5 }, contextWindow: 9000, bugs: { count: 4, hardFraction: 0.5 }, fix: { easy: 0.6, hard: 0.2 } } },
+        tokens: { prompt: 1000, generation: 5000, fixOutput: 500, errorTrace: 500 },
+        strategies: { ww: { generator: "w", fixer: "w" } },
+      },
+      "win.yaml",
+    );
+    for (const both of [scenario("default.yaml"), windowed]) await sameRunsAloneAndTogether(both);
+    const { results } = await evaluateScenario(two, windowed, { trials: 20_000, seedKey: "stops" });
+    for (const r of results) expect(r.windowStopFraction, r.context).toBeGreaterThan(0.05);
+  });
+
+  /** Each context of `both` simulated alone gives the runs it gets beside the other. */
+  async function sameRunsAloneAndTogether(both: Scenario): Promise<void> {
     for (const context of ["shared", "fresh"] as const) {
       const alone = { ...both, contexts: [context] };
       const options = { trials: 60_001, seedKey: "contexts", keepCosts: true };
@@ -292,6 +312,31 @@ describe("on the worker pool", () => {
       expect(JSON.stringify(b.results)).toBe(JSON.stringify(mine.map((m) => m.result)));
       b.costs!.forEach((cost, i) => expect(cost).toEqual(mine[i]!.cost));
     }
+  }
+
+  it("draws each chunk of a job from a stream of its own: the second 50,000 runs are not the first again", async () => {
+    // With every chunk on chunk 0's stream (a mutation audit), 100,000 runs were 50,000 runs twice:
+    // the mean froze at the first chunk's and the standard error claimed sqrt(2) more precision.
+    // Costs of independent runs: the correlation of run i with run i + 50,000 is about N(0, 1/n),
+    // n = 50,000; |r| <= 4.5 / sqrt(n) fails by chance with probability 7e-6.
+    const s = scenario("ext-variable-delta.yaml"); // random token counts: costs rarely repeat
+    const n = CHUNK_RUNS;
+    const { costs } = await evaluateScenario(one, { ...s, strategies: [s.strategies[0]!], contexts: ["shared"] }, { trials: 2 * n, seedKey: "chunks", keepCosts: true });
+    const cost = costs![0]!;
+    const [first, second] = [cost.subarray(0, n), cost.subarray(n)];
+    expect(first.some((x, i) => x !== second[i])).toBe(true);
+    const mean = (xs: Float64Array) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const [ma, mb] = [mean(first), mean(second)];
+    let sab = 0;
+    let saa = 0;
+    let sbb = 0;
+    for (let i = 0; i < n; i++) {
+      const [a, b] = [first[i]! - ma, second[i]! - mb];
+      sab += a * b;
+      saa += a * a;
+      sbb += b * b;
+    }
+    expect(Math.abs(sab / Math.sqrt(saa * sbb))).toBeLessThanOrEqual(4.5 / Math.sqrt(n));
   });
 
   it("the kernel prices one draw of the counts in both contexts exactly as in each alone", () => {
