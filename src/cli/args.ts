@@ -6,7 +6,7 @@
 import { totalmem } from "node:os";
 import { FlagError, ScenarioError } from "../errors.js";
 import { groupDigits } from "../text.js";
-import { MAX_TRIALS } from "../scenario/bounds.js";
+import { MAX_TRIALS, RANGES } from "../scenario/bounds.js";
 import { seedProblem } from "../scenario/load.js";
 import { defaultThreads } from "../sim/pool.js";
 import { perRunBytes, type SimJob } from "../sim/simulate.js";
@@ -47,7 +47,7 @@ export function wholeFlag(flag: string, text: string | undefined, min: number, m
 
 /** --trials: the scenario key's bounds (at least 2 runs: below that there is no standard error). */
 export function trialsFlag(text: string | undefined): number | undefined {
-  return wholeFlag("--trials", text, 2, MAX_TRIALS);
+  return wholeFlag("--trials", text, RANGES.trials.min, MAX_TRIALS);
 }
 
 /** The share of the machine's memory (or of its cgroup's limit) that a command's per-run arrays may hold. */
@@ -101,7 +101,7 @@ export const trialsOption = (what: string, fallback: string) =>
   ({
     type: "string",
     requiresArg: true,
-    describe: `${what}, 2 to ${groupDigits(MAX_TRIALS)} (default: ${fallback})`,
+    describe: `${what}, ${RANGES.trials.min} to ${groupDigits(MAX_TRIALS)} (default: ${fallback})`,
   }) as const;
 
 /** A non-empty text value, or undefined when the flag was not given. */

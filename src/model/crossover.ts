@@ -98,7 +98,11 @@ export function choiceMayChangeIn(gap: Gap): boolean {
 }
 
 const RELATIVE_TOLERANCE = 1e-9;
-const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
+/** The key of a model's fixed bug count, `models.<name>.bugs.count`; group 1 is the model's name. */
+export const COUNT_PATH = /^models\.([^.]+)\.bugs\.count$/;
+
+/** Grid intervals of a scan, unless asked otherwise (crossover's --steps, the report's search). */
+export const DEFAULT_SCAN_STEPS = 400;
 
 /** A scenario in which some of the strategies compared have no closed form (`missing`: each, with why). */
 export class NoClosedForm extends UserError {

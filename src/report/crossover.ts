@@ -6,7 +6,7 @@
  */
 import { FlagError, UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
-import { cheaperThroughoutEach, findCrossovers, grid, runsOf, scanMeter, type Crossover, type Gap, type LeftOut } from "../model/crossover.js";
+import { cheaperThroughoutEach, COUNT_PATH, DEFAULT_SCAN_STEPS, findCrossovers, grid, runsOf, scanMeter, type Crossover, type Gap, type LeftOut } from "../model/crossover.js";
 import { expectedMean } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, takesWholeNumbers, withDefaults } from "../scenario/load.js";
@@ -45,9 +45,8 @@ export interface CrossoverFlags {
   to?: number;
 }
 
-/** Grid intervals of the closed-form lines (a key other than a bug count), and of the crossover search. */
+/** Grid intervals of the closed-form lines (a key other than a bug count); the search scans DEFAULT_SCAN_STEPS. */
 const LINE_STEPS = 120;
-const SEARCH_STEPS = 400;
 /** Values of the key that are simulated, at most. */
 const SIMULATED_POINTS = 9;
 /**
@@ -58,8 +57,6 @@ const SIMULATED_POINTS = 9;
 const MAX_WHOLE_VALUES = RANGES.bugCount.max + 1;
 /** Runs per strategy and context at each simulated value (at most; fewer if the report runs fewer). */
 export const CROSSOVER_TRIALS = 20_000;
-
-const COUNT_KEY = /^models\.([^.]+)\.bugs\.count$/;
 
 /**
  * The crossover to draw: the scenario's first two strategies (as `agentsim crossover` takes
@@ -89,7 +86,7 @@ export function planCrossover(raw: Record<string, unknown>, scenario: Scenario, 
   if (typeof value !== "number") throw new UserError(`${file}: ${named}: ${noNumericKey(data, key)}`);
   const idle = cannotVary(data, key, between);
   if (idle !== null) throw new UserError(`${file}: ${named}: ${idle}`);
-  const isCount = COUNT_KEY.test(key);
+  const isCount = COUNT_PATH.test(key);
   const isMean = flags.key === undefined && !isCount;
   if (!isCount && !isMean && (flags.from === undefined || flags.to === undefined)) {
     throw new FlagError(`--from and --to are required for --crossover ${key} (only a bugs.count has a default range)`);
@@ -217,9 +214,9 @@ export async function crossoverData(
   // A whole-number key other than a bug count (whose roots are exact) is searched at whole values
   // only, each crossing reported at the first whole value on the other side (as `crossover` does
   // for a bug count it cannot solve).
-  const stepped = plan.whole && !COUNT_KEY.test(plan.key);
+  const stepped = plan.whole && !COUNT_PATH.test(plan.key);
   const [first, last] = [plan.line[0]!.x, plan.line.at(-1)!.x];
-  const [searchFrom, searchTo, steps] = stepped ? [first, last, Math.max(1, last - first)] : [plan.from, plan.to, SEARCH_STEPS];
+  const [searchFrom, searchTo, steps] = stepped ? [first, last, Math.max(1, last - first)] : [plan.from, plan.to, DEFAULT_SCAN_STEPS];
   const gaps: Gap[] = [];
   const found =
     searched.length === 0

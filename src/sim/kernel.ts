@@ -21,7 +21,9 @@ import { Ledger, Role, type TraceSink } from "./ledger.js";
 import { CountKind, DistKind, RungKind, fastPathApplies, type DistParams, type SimParams } from "./params.js";
 import { samplers } from "./samplers.js";
 
-export type SimPath = "auto" | "fast" | "attempt";
+/** How runs are simulated: the fast path, the per-attempt path, or the fast path where it applies. */
+export const SIM_PATHS = ["auto", "fast", "attempt"] as const;
+export type SimPath = (typeof SIM_PATHS)[number];
 type Random = () => number;
 
 /** The layout of a strategy's sums (see columns.ts). */

@@ -1,7 +1,7 @@
 /** `agentsim crossover <scenario> --param key --from A --to B`: where two strategies cost the same. */
 import type { CommandModule } from "yargs";
 import { FlagError, ScenarioError, UserError } from "../../errors.js";
-import { attemptsKeyStrategy, bestAttempts, cheaperThroughoutEach, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
+import { attemptsKeyStrategy, bestAttempts, cheaperThroughoutEach, DEFAULT_SCAN_STEPS, definedAlike, findCrossovers, NoClosedForm, type BestValue, type Crossover, type Gap, type LeftOut } from "../../model/crossover.js";
 import { openScenario } from "../../scenario/load.js";
 import { ladderText } from "../../scenario/ladder.js";
 import { CONTEXTS, type Context, type Strategy } from "../../scenario/types.js";
@@ -40,7 +40,7 @@ export const crossoverCommand = (cli: Cli): CommandModule<object, Args> => ({
       .option("to", { type: "string", requiresArg: true, describe: "end of the range searched (needed but for a bug count: every root where its cost is a polynomial, else to 100; a rung's attempts: 20)" })
       .option("between", { type: "string", requiresArg: true, describe: "two strategies, S1,S2 (default: the first two)" })
       .option("context", { choices: CONTEXTS, requiresArg: true, describe: "one context (default: the scenario's)" })
-      .option("steps", { type: "string", default: "400", requiresArg: true, describe: `grid intervals of the sign scan, 1 to ${groupDigits(MAX_STEPS)}` })
+      .option("steps", { type: "string", default: String(DEFAULT_SCAN_STEPS), requiresArg: true, describe: `grid intervals of the sign scan, 1 to ${groupDigits(MAX_STEPS)}` })
       .option("json", { type: "boolean", default: false, describe: "print JSON instead of a table" }) as never,
   handler: async (args) => {
     const param = textFlag("--param", args.param)!;

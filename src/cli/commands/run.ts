@@ -6,7 +6,7 @@ import { evaluateScenario } from "../../evaluate/evaluate.js";
 import { MAX_TRACE_RUNS, traceJobs } from "../../evaluate/trace.js";
 import { MAX_LOG_BYTES } from "../../fit/files.js";
 import { openScenario } from "../../scenario/load.js";
-import type { SimPath } from "../../sim/kernel.js";
+import { SIM_PATHS, type SimPath } from "../../sim/kernel.js";
 import { fastPathBlockers } from "../../sim/params.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { loadSamplersFor } from "../../sim/samplers.js";
@@ -45,7 +45,7 @@ export const runCommand = (cli: Cli): CommandModule<object, Args> => ({
       .option("seed", { type: "string", requiresArg: true, describe: "random seed (default: the scenario's)" })
       .option("threads", threadsOption())
       .option("path", {
-        choices: ["auto", "fast", "attempt"] as const,
+        choices: SIM_PATHS,
         default: "auto" as const,
         requiresArg: true,
         describe: "simulation path (auto: fast where the base model allows)",

@@ -7,7 +7,7 @@ import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { fileErrorText, FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
-import { checkMean } from "../../stats/check.js";
+import { checkMean, Z_THRESHOLD } from "../../stats/check.js";
 import { familyThreshold } from "../../stats/threshold.js";
 import { checkRunsFit, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
 import { jobsOf } from "../../sim/simulate.js";
@@ -141,7 +141,7 @@ function formatValidation(checks: ValidationCheck[], threshold: number, failed: 
   const sections = [...new Set(checks.map((c) => c.scenario))].map((title) => ({ title, rows: checks.filter((c) => c.scenario === title) }));
   const tally =
     `${checks.length} checks, ${failed} inconsistent (threshold ${threshold.toFixed(2)} on the skewness-corrected z: ` +
-    `4 for one check, Bonferroni over ${checks.length})`;
+    `${Z_THRESHOLD} for one check, Bonferroni over ${checks.length})`;
   const note = tooFewRuns > 0 ? [`${tooFewRuns} ${tooFewRuns === 1 ? "check was" : "checks were"} not judged: ${tooFewRunsNote}`] : [];
   // the answer first (it came after some 200 rows), with the checks that failed named under it
   const inconsistent = checks.filter((c) => c.verdict === "inconsistent").map((c) => `${c.scenario}: ${c.strategy} (${c.context}), ${c.quantity}, z = ${zText(c.z)}`);
