@@ -36,7 +36,7 @@ export interface ParameterRow {
 
 /** The choice at the estimates (see ContextChoice), and how sure it is over the bootstrap replicates. */
 export interface ContextDecision extends ContextChoice {
-  /** per strategy, the share of bootstrap replicates in which it is the cheapest (null without a bootstrap) */
+  /** per strategy, the share of bootstrap replicates in which it is the cheapest, largest first (null without a bootstrap) */
   confidence: { strategy: string; share: number }[] | null;
   /** the share of replicates in which no strategy had a closed form */
   undecided: number | null;
@@ -150,7 +150,7 @@ function decide(fitted: FittedScenario, replicates: Replicate[]): Decision {
       const share = (name: string | null) => replicates.filter((r) => r.outOfBounds === null && r.cheapest[i] === name).length / B;
       return {
         ...c,
-        confidence: c.costs.map(({ strategy }) => ({ strategy, share: share(strategy) })),
+        confidence: c.costs.map(({ strategy }) => ({ strategy, share: share(strategy) })).sort((a, b) => b.share - a.share),
         undecided: share(null),
         outOfBounds: outOfBounds / B,
         tiedShare: replicates.filter((r) => r.outOfBounds === null && r.tied[i]).length / B,

@@ -279,7 +279,7 @@ export interface ContextChoice {
   cheapest: string | null;
   /** the strategies of the same expected cost as the cheapest (see decideAnalytic) */
   tied: string[];
-  /** each strategy's closed-form expected cost, or null and why there is none */
+  /** each strategy's closed-form expected cost, or null and why there is none: cheapest first, those without one last */
   costs: { strategy: string; expectedCost: number | null; reason: string | null }[];
 }
 
@@ -290,7 +290,11 @@ export function cheapestByContext(scenario: Scenario): ContextChoice[] {
     context,
     cheapest: byMean?.best.strategy ?? null,
     tied: byMean?.tied ?? [],
-    costs: results.filter((r) => r.context === context).map((r) => ({ strategy: r.strategy, expectedCost: r.analyticMean, reason: r.reason })),
+    costs: results
+      .filter((r) => r.context === context)
+      .map((r) => ({ strategy: r.strategy, expectedCost: r.analyticMean, reason: r.reason }))
+      // (Infinity - Infinity is NaN, which sort takes as equal: those without one keep their order)
+      .sort((a, b) => (a.expectedCost ?? Infinity) - (b.expectedCost ?? Infinity)),
   }));
 }
 

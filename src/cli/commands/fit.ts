@@ -164,7 +164,7 @@ const BUG_COUNT_COLUMNS: Column<FitReport["bugCounts"][number]>[] = [
   },
 ];
 
-function decisionText(report: FitReport, width: number): string {
+function fitDecisionText(report: FitReport, width: number): string {
   // each context's line wrapped under its text: "  shared  strong-first is ..."
   const line = (context: string, text: string) => wrap(text, width, `  ${context.padEnd(7)} `, " ".repeat(10)).join("\n") + "\n";
   const d = report.decision;
@@ -173,7 +173,6 @@ function decisionText(report: FitReport, width: number): string {
   for (const c of d.contexts) {
     const costs = c.costs
       .filter((x) => x.expectedCost !== null)
-      .sort((a, b) => a.expectedCost! - b.expectedCost!)
       .map((x) => `${x.strategy} ${money(x.expectedCost)}`)
       .join(", ");
     // strategies without a closed form are named, with the first one's reason, never dropped in silence
@@ -191,7 +190,7 @@ function decisionText(report: FitReport, width: number): string {
       out += line(c.context, `${c.cheapest}${tied} is the cheapest in the fitted scenario (${costs})${aside}; --bootstrap B says how sure that is`);
       continue;
     }
-    const ranked = c.confidence.filter((x) => x.share > 0).sort((a, b) => b.share - a.share);
+    const ranked = c.confidence.filter((x) => x.share > 0);
     const others = ranked.slice(1).map((x) => `${x.strategy} ${percent(x.share, 1)}`);
     if (c.undecided) others.push(`no closed form ${percent(c.undecided, 1)}`);
     if (c.outOfBounds) others.push(`no valid scenario ${percent(c.outOfBounds, 1)}`);
@@ -218,7 +217,7 @@ export function formatFit(report: FitReport, out: string | null, width = 100): s
     b ? `95% intervals: percentile bootstrap over runs, B = ${groupDigits(b.replicates)}, seed ${b.seed}.` : `No intervals (--bootstrap 0).`,
   ];
   let text = `${head.flatMap((sentence) => wrap(sentence, width)).join("\n")}\n`;
-  text += `\n${decisionText(report, width)}\n${plainTable(PARAMETER_COLUMNS, report.parameters, { width, wide: false })}\n`;
+  text += `\n${fitDecisionText(report, width)}\n${plainTable(PARAMETER_COLUMNS, report.parameters, { width, wide: false })}\n`;
   const counts = report.bugCounts;
   text += `\nBugs per generation:\n\n`;
   text += plainTable(BUG_COUNT_COLUMNS, counts, { width, wide: false });
