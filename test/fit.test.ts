@@ -18,7 +18,7 @@ import { defaultStarts, fitMixture, secondClassTest, type MixtureParams } from "
 import { observeRun } from "../src/fit/observations.js";
 import { FitPool } from "../src/fit/pool.js";
 import { assembleRuns, type Located, type TraceRecord } from "../src/fit/trace.js";
-import { MAX_EMPIRICAL_VALUES, thinSorted } from "../src/fit/tokens.js";
+import { MAX_EMPIRICAL_VALUES, summarizeTokens, thinSorted } from "../src/fit/tokens.js";
 import { cheapestByContext, RATE_FLOOR, replicateChoice } from "../src/fit/scenario.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { sampleRecords, toJsonLines, type SampleSpec } from "./fitSample.js";
@@ -464,6 +464,23 @@ describe("an empirical token law thinned to at most 1,000 values", () => {
     expect(half[1]).toBeCloseTo(2.5 / 1.5, 12);
     // few values are kept as they are
     expect(thinSorted([1, 2, 3], 1000)).toEqual([1, 2, 3]);
+  });
+});
+
+describe("the summary of fitted token sizes", () => {
+  it("gives the cv of {1, 2, 3} as 1/sqrt(6) = 0.408: the population sd (divided by n) over the mean", () => {
+    // docs/model.md and README.md do not say which sd the fitted cv ("mean of N values, cv X.XX",
+    // and `--json`) uses; this pins the code's convention, the population sd (the values are
+    // taken as the whole observed distribution, as the empirical law that is written keeps them).
+    // By hand: mean 2, sum of squared deviations 1 + 0 + 1 = 2, sd sqrt(2/3), cv sqrt(2/3)/2 =
+    // 1/sqrt(6) = 0.40825 (the sample sd, sqrt(2/2) = 1, would give 0.5).
+    const s = summarizeTokens([1, 2, 3])!;
+    expect(s.count).toBe(3);
+    expect(s.mean).toBe(2);
+    expect(Math.abs(s.cv - 1 / Math.sqrt(6))).toBeLessThanOrEqual(1e-15);
+    expect(s.values).toEqual([1, 2, 3]);
+    // a constant has cv 0 and no empirical values
+    expect(summarizeTokens([5, 5, 5])).toEqual({ count: 3, mean: 5, cv: 0, values: null });
   });
 });
 

@@ -24,6 +24,10 @@ import {
   totalAttemptsPmfWithRegressions,
 } from "./reference/closedForm.js";
 import { LONG_SCAN, LONG_TIER, PRICE_SCAN } from "./longScan.js";
+import { generationCost } from "../src/model/prices.js";
+import { compileParams } from "../src/sim/compile.js";
+import { column } from "../src/sim/columns.js";
+import { simulateChunk } from "../src/sim/kernel.js";
 import { randomScenario } from "./reference/randomScenario.js";
 
 type Raw = Record<string, unknown>;
@@ -1514,5 +1518,66 @@ describe("closed forms at the edges keep their digits (the numerical audit)", ()
     });
     // mpmath; the inputs' own rounding accounts for about 1e-10 of it
     expectRel(mean(s, "s", "fresh").analyticMean, 29997030071.715673, 1e-9);
+  });
+});
+
+/**
+ * docs/model.md section 9: a request pays the long-context tier when its input (new and cached)
+ * exceeds `above`; the generation call uses the tier when L0 is above it. An input exactly at the
+ * threshold is not above it (a mutation audit: `>=` in tierPrice charged the generation call at
+ * L0 = above the tier, $1.2225 for $0.615, and no test noticed).
+ */
+describe("a long-context tier at its threshold", () => {
+  // price 3 / 15 $ per million, tier above 200,000 at 6 / 22.5; no caching section (alpha = w = 1);
+  // one easy bug fixed with p = 1, so every run is one generation and one fix attempt, whatever
+  // the draws, and its cost is exact
+  const tiered = (prompt: number): Scenario =>
+    parseScenario(
+      {
+        name: "tier",
+        seed: 1,
+        trials: 1000,
+        models: { s: { price: { input: 3, output: 15, longContext: { above: 200000, input: 6, output: 22.5 } }, bugs: { count: 1, hardFraction: 0 }, fix: { easy: 1, hard: 1 } } },
+        tokens: { prompt, generation: 1000, fixOutput: 100, errorTrace: 100 },
+        contexts: ["fresh"],
+        strategies: { ss: { generator: "s", fixer: "s" } },
+      },
+      "tier.yaml",
+    );
+  // By hand, with L1 = L0 + 1000 and the fix attempt reading L1 and writing 100 tokens:
+  //   L0 = 200,000 (at the threshold: base) generation 200,000 x 3e-6 + 1,000 x 15e-6 = 0.615;
+  //     fix, L1 = 201,000 (above: tier) 201,000 x 6e-6 + 100 x 22.5e-6 = 1.20825; total 1.82325
+  //   L0 = 200,001 (above: tier) generation 200,001 x 6e-6 + 1,000 x 22.5e-6 = 1.222506;
+  //     fix, L1 = 201,001: 201,001 x 6e-6 + 0.00225 = 1.208256; total 2.430762
+  //   L0 = 199,000: generation 199,000 x 3e-6 + 0.015 = 0.612; fix, L1 = 200,000 (at the
+  //     threshold: base) 200,000 x 3e-6 + 100 x 15e-6 = 0.6015; total 1.2135
+  //   L0 = 199,001: generation 0.612003; fix, L1 = 200,001 (tier) 1.200006 + 0.00225 = 1.202256;
+  //     total 1.814259
+  const cases: [prompt: number, generation: number, total: number][] = [
+    [200_000, 0.615, 1.82325],
+    [200_001, 1.222506, 2.430762],
+    [199_000, 0.612, 1.2135],
+    [199_001, 0.612003, 1.814259],
+  ];
+
+  it("the closed form charges an input exactly at `above` the base price, and one token more the tier", () => {
+    for (const [prompt, generation, total] of cases) {
+      const s = tiered(prompt);
+      expectRel(generationCost(s, s.models.s!), generation, 1e-12);
+      const r = analyzeStrategy(s, s.strategies[0]!, "fresh");
+      expectRel(r.breakdown?.generation, generation, 1e-12);
+      expectRel(r.analyticMean, total, 1e-12);
+    }
+  });
+
+  it("so does a simulated run with p = 1, on both paths: every run costs the hand value", () => {
+    for (const [prompt, , total] of cases) {
+      const s = tiered(prompt);
+      for (const path of ["fast", "attempt"] as const) {
+        const runs = 100;
+        const cost = column(simulateChunk(compileParams(s, s.strategies[0]!, "fresh"), "tier", runs, path).columns, runs, "cost");
+        for (const c of cost) expectRel(c, total, 1e-12);
+      }
+    }
   });
 });

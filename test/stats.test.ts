@@ -114,6 +114,35 @@ describe("summaries in parts", () => {
     }
   });
 
+  it("quantiles by counting are simple-statistics' where many values tie at the maximum or the minimum (a mutation audit: the maximum's bucket unmerged gave p90 = p99 = 0)", () => {
+    // Run costs under a cap (maxAttemptsPerRun) pile up at their maximum, and costs of runs
+    // without bugs at their minimum: the wanted ranks (p90, p99, the p90's interval) then fall
+    // among equal values at an end of the sample, which the counting puts in a bucket of its own.
+    const tied: [string, Float64Array, number, number][] = [
+      // [name, sample, least share at the maximum, least share at the minimum]
+      ["a quarter at the maximum", sample(2000, (u) => u, 3).map((x, i) => (i % 4 === 3 ? 10 : x)), 0.25, 0],
+      ["1% at the maximum", sample(20_000, (u) => u, 5).map((x, i) => (i % 100 === 0 ? 10 : x)), 0.01, 0],
+      // P(e^{3u} > 14) = 1 - ln(14)/3 = 0.12
+      ["capped at 14, 12% at the cap", sample(50_000, (u) => Math.min(Math.exp(3 * u), 14), 9), 0.1, 0],
+      ["30% at the minimum", sample(5000, (u) => (u < 0.3 ? 0 : u), 11), 0, 0.25],
+      ["both ends", sample(4096, (u) => (u < 0.2 ? 1 : u > 0.85 ? 2 : 1 + u), 13), 0.1, 0.1],
+    ];
+    for (const [name, x, atMax, atMin] of tied) {
+      const xs = x as unknown as number[];
+      const lo = min(xs);
+      const hi = max(xs);
+      // the sample is what its name says (so that the check cannot pass vacuously)
+      expect(x.length, name).toBeGreaterThanOrEqual(1024); // counted, not sorted (COUNTING_FROM)
+      expect(x.filter((v) => v === hi).length / x.length, name).toBeGreaterThanOrEqual(atMax);
+      expect(x.filter((v) => v === lo).length / x.length, name).toBeGreaterThanOrEqual(atMin);
+      const q = summaryQuantiles(x, lo, hi);
+      expect(q.slice(0, 3), name).toEqual(quantile(xs, [0.5, 0.9, 0.99]));
+      const sorted = Float64Array.from(x).sort();
+      const [low, high] = p90IntervalRanks(x.length);
+      expect(q.slice(3), name).toEqual([sorted[low], sorted[high]]);
+    }
+  });
+
   it("the p90's interval is unbounded on a side no value of the sample bounds: below 35 runs, above (a review: clamped, 10 runs covered 64%)", () => {
     expect(p90IntervalRanks(34)[1]).toBe(34); // a rank past the 34 values: none bounds the p90 from above
     expect(p90IntervalRanks(35)[1]).toBe(34);
