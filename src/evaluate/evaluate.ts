@@ -2,10 +2,10 @@
  * One scenario, simulated and checked: the closed forms, the Monte Carlo runs, their summaries,
  * and the verdicts. The run, validate and sweep commands all report what this returns.
  */
-import { analyzeStrategy, generationCost, hasInfiniteCost, type AnalyticResult, type ModelCost, type RungStats } from "../model/strategy.js";
+import { analyzeStrategy, generationCost, hasInfiniteCost, modelCostOf, type AnalyticResult, type ModelCost, type RungStats } from "../model/strategy.js";
 import { ladderText, singleFixer, strategyModels } from "../scenario/ladder.js";
 import type { Context, Scenario } from "../scenario/types.js";
-import { MODEL_CATEGORIES, ModelSum, RungSum, sumAt, sumColumn, sumsLayout, type Column, type SumsLayout } from "../sim/columns.js";
+import { ModelSum, RungSum, sumAt, sumColumn, sumsLayout, type Column, type SumsLayout } from "../sim/columns.js";
 import type { SimPath } from "../sim/kernel.js";
 import type { SimulationPool } from "../sim/pool.js";
 import { jobsOf, runsInline, simulateJobs, type SimOutput } from "../sim/simulate.js";
@@ -217,12 +217,14 @@ function toResult(o: SimOutput, cost: Summary, wall: Summary | null, analytic: A
 function simulatedCostByModel(o: SimOutput, names: string[], layout: SumsLayout, generation: number): Record<string, ModelCost> {
   const out: Record<string, ModelCost> = {};
   names.forEach((name, i) => {
-    const at = (c: number) => sumAt(o.chunkSums, layout.modelBase + i * ModelSum.stride + c) / o.runs;
-    const cost: ModelCost = { generation: 0, uncachedInput: 0, cacheWrite: 0, cacheRead: 0, output: 0, total: 0 };
-    MODEL_CATEGORIES.forEach((category, c) => (cost[category] = at(c)));
-    if (name === o.strategy.generator) cost.generation = generation;
-    cost.total = cost.generation + cost.uncachedInput + cost.cacheWrite + cost.cacheRead + cost.output;
-    out[name] = cost;
+    const at = (c: ModelSum) => sumAt(o.chunkSums, layout.modelBase + i * ModelSum.stride + c) / o.runs;
+    out[name] = modelCostOf({
+      generation: name === o.strategy.generator ? generation : 0,
+      uncachedInput: at(ModelSum.uncachedInput),
+      cacheWrite: at(ModelSum.cacheWrite),
+      cacheRead: at(ModelSum.cacheRead),
+      output: at(ModelSum.output),
+    });
   });
   return out;
 }

@@ -42,14 +42,27 @@ export interface CostBreakdown extends FixCost {
   generation: number;
 }
 
-/** A model's share of a strategy's cost, $ per run (section 9's categories). */
-export interface ModelCost {
-  generation: number;
-  uncachedInput: number;
-  cacheWrite: number;
-  cacheRead: number;
-  output: number;
-  total: number;
+/**
+ * The parts of a model's cost per run (section 9), in the order every table shows them: the
+ * generation (the generator's call), then the fix phase's input, uncached or written to and read
+ * from the cache, and its output. `label` names a part on the report's page, `short` in a terminal
+ * column.
+ */
+export const COST_PARTS = [
+  { key: "generation", label: "generation", short: "generation" },
+  { key: "uncachedInput", label: "uncached input", short: "uncached in" },
+  { key: "cacheWrite", label: "cache writes", short: "cache writes" },
+  { key: "cacheRead", label: "cache reads", short: "cache reads" },
+  { key: "output", label: "output", short: "output" },
+] as const;
+export type CostPart = (typeof COST_PARTS)[number]["key"];
+
+/** A model's share of a strategy's cost, $ per run: each of COST_PARTS, and their total. */
+export type ModelCost = Record<CostPart | "total", number>;
+
+/** A model's cost from its parts, its total their sum in COST_PARTS' order. */
+export function modelCostOf(parts: Record<CostPart, number>): ModelCost {
+  return { ...parts, total: COST_PARTS.reduce((sum, part) => sum + parts[part.key], 0) };
 }
 
 /** One rung's share of a run's bugs and attempts. */

@@ -10,6 +10,7 @@ import { completesLess, probabilityCheaper, type ContextDecision } from "../deci
 import { pairLabel, rolesText } from "../decision/describe.js";
 import type { SimResult } from "../evaluate/evaluate.js";
 import { distributionMean } from "../model/distributions.js";
+import { COST_PARTS } from "../model/strategy.js";
 import { ladderText, RUNGS_SHOWN, singleFixer } from "../scenario/ladder.js";
 import { scenarioNotes } from "../scenario/notes.js";
 import type { BugCount, FixRate, Distribution as TokenDistribution, Scenario } from "../scenario/types.js";
@@ -276,15 +277,6 @@ async function distributionSection(data: ReportData, results: SimResult[], colou
   return `<h2 id="distribution">Cost per run</h2>\n${shared}${figures.join("\n")}`;
 }
 
-/** The categories of costByModel. */
-const MODEL_CATEGORIES = [
-  ["generation", "generation"],
-  ["uncachedInput", "uncached input"],
-  ["cacheWrite", "cache writes"],
-  ["cacheRead", "cache reads"],
-  ["output", "output"],
-] as const;
-
 async function breakdownSection(results: SimResult[]): Promise<string> {
   const rows: BreakdownRow[] = [];
   const bars: string[] = [];
@@ -296,11 +288,11 @@ async function breakdownSection(results: SimResult[]): Promise<string> {
     for (const [model, costs] of Object.entries(r.costByModel)) {
       // the model first: it is what tells a strategy's bars apart, and a long label is cut at its end
       const label = bar(`${model} · ${r.strategy}`);
-      for (const [key, category] of MODEL_CATEGORIES) rows.push({ bar: label, context: r.context, category, value: costs[key] });
+      for (const part of COST_PARTS) rows.push({ bar: label, context: r.context, category: part.label, value: costs[part.key] });
     }
   }
   if (rows.every((r) => r.value === 0)) return `<h2 id="breakdown">Where the money goes</h2>\n<p>Every strategy costs $0 per run: there is nothing to break down.</p>`;
-  const categories = categoryColours(MODEL_CATEGORIES.map(([, c]) => c));
+  const categories = categoryColours(COST_PARTS.map((part) => part.label));
   const contexts = [...new Set(results.map((r) => r.context))];
   const svg = await toSvg(breakdownChart(rows, bars, contexts, categories));
   const caption = "Simulated mean cost per run, by the model that made the requests (one bar per model and strategy, labelled model · strategy) and by category.";

@@ -57,7 +57,6 @@ export const COLUMN_COUNT = 10;
 export const FIXED_SUMS = 13;
 
 /** Cost categories kept per model (section 9): $ per run, fix phase only (the generation is added by the caller). */
-export const MODEL_CATEGORIES = ["uncachedInput", "cacheWrite", "cacheRead", "output"] as const;
 export const enum ModelSum {
   uncachedInput = 0,
   cacheWrite = 1,

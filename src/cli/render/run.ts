@@ -8,6 +8,7 @@ import { oneLine } from "../../errors.js";
 import type { Decision } from "../../decision/decision.js";
 import { pairLabel, type StrategyModels } from "../../decision/describe.js";
 import type { Evaluation, SimResult } from "../../evaluate/evaluate.js";
+import { COST_PARTS, type ModelCost } from "../../model/strategy.js";
 import { usesExtensions } from "../../scenario/extensions.js";
 import { RUNGS_SHOWN } from "../../scenario/ladder.js";
 import type { Scenario } from "../../scenario/types.js";
@@ -211,19 +212,16 @@ export function ladderTable(results: { strategy: string; context: string; rungs:
   return `Ladders:\n\n${sectionTable(RUNG_COLUMNS, sections, { width, wide: false })}\n${note}`;
 }
 
-/** Each model's share of a run's cost: generation, uncached input, cache writes, cache reads, output. */
-export function modelCostTable(
-  results: { strategy: string; context: string; costByModel: Record<string, { generation: number; uncachedInput: number; cacheWrite: number; cacheRead: number; output: number; total: number }> | null }[],
-  what: string,
-): string {
+/** Each model's share of a run's cost, by COST_PARTS (generation, uncached input, cache writes, cache reads, output) and in total. */
+export function modelCostTable(results: { strategy: string; context: string; costByModel: Record<string, ModelCost> | null }[], what: string): string {
   const rows = results.flatMap((r) =>
     Object.entries(r.costByModel ?? {}).map(([model, c], i) => [
       i === 0 ? r.strategy : "", i === 0 ? r.context : "", model,
-      money(c.generation), money(c.uncachedInput), money(c.cacheWrite), money(c.cacheRead), money(c.output), money(c.total),
+      ...COST_PARTS.map((part) => money(c[part.key])), money(c.total),
     ]),
   );
   if (rows.length === 0) return "";
-  const head = ["strategy", "context", "model", "generation", "uncached in", "cache writes", "cache reads", "output", "total"];
+  const head = ["strategy", "context", "model", ...COST_PARTS.map((part) => part.short), "total"];
   return `\nCost by model, $ per run (${what}):\n\n${table(head, rows, new Set(head.slice(3)))}\n`;
 }
 
