@@ -416,7 +416,7 @@ describe("on the worker pool", () => {
   });
 
   it("passes the validation suite at 20,000 runs per check", async () => {
-    const checks = await runValidation(scenarioFiles("scenarios/validation"), 20_000, 2);
+    const { checks } = await runValidation(scenarioFiles("scenarios/validation"), 20_000, 2);
     expect(checks.length).toBeGreaterThan(100);
     expect(checks.filter((c) => c.verdict === "inconsistent")).toEqual([]);
     // Every check is judged at 20,000 runs: the beta rates of beta-rates.yaml keep a > 4, and the

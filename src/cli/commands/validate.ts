@@ -7,8 +7,8 @@ import { openScenario } from "../../scenario/load.js";
 import { SimulationPool } from "../../sim/pool.js";
 import { fileErrorText, FlagError } from "../../errors.js";
 import { PACKAGE_ROOT } from "../../packageRoot.js";
-import { checkMean, Z_THRESHOLD } from "../../stats/check.js";
-import { familyThreshold } from "../../stats/threshold.js";
+import { Z_THRESHOLD } from "../../stats/check.js";
+import { validate, type Validation, type ValidationCheck } from "../../evaluate/validate.js";
 import { checkRunsFit, textFlag, threadsFlag, threadsOption, trialsFlag, trialsOption } from "../args.js";
 import { jobsOf } from "../../sim/simulate.js";
 import { money, percent, seconds, tooFewRunsNote, zText } from "../../render/format.js";
@@ -24,22 +24,6 @@ interface Args {
   json: boolean;
 }
 
-export interface ValidationCheck {
-  scenario: string;
-  /** what is checked: the mean cost per run ($), or the mean wall-clock time per run (s) */
-  quantity: "cost" | "wall seconds";
-  strategy: string;
-  context: string;
-  trials: number;
-  analyticMean: number;
-  mean: number;
-  stdError: number;
-  /** (mean - analyticMean) / stdError (stats/check.ts zScore): 0 within rounding of the closed form, whatever the spread */
-  z: number | null;
-  relError: number;
-  verdict: "consistent" | "inconsistent" | "too few runs";
-}
-
 export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
   builder: (y) =>
     y
@@ -51,10 +35,7 @@ export const validateCommand = (cli: Cli): CommandModule<object, Args> => ({
     const trials = trialsFlag(args.trials);
     const threads = threadsFlag(args.threads);
     const dir = textFlag("--dir", args.dir)!;
-    const checks = await runValidation(scenarioFiles(dir), trials, threads, cli.stderr);
-    const failed = checks.filter((c) => c.verdict === "inconsistent").length;
-    const tooFewRuns = checks.filter((c) => c.verdict === "too few runs").length;
-    const threshold = familyThreshold(checks.length);
+    const { checks, threshold, failed, tooFewRuns } = await runValidation(scenarioFiles(dir), trials, threads, cli.stderr);
     if (args.json) cli.stdout.write(toJson({ threshold, checks, failed, tooFewRuns }) + "\n");
     else cli.stdout.write(formatValidation(checks, threshold, failed, tooFewRuns, terminalWidth(cli.stdout)));
     if (failed > 0) cli.exitCode = 1;
@@ -85,8 +66,8 @@ export function scenarioFiles(dir: string): string[] {
   return files.map((f) => resolve(dir, f));
 }
 
-/** Simulate every scenario file; each strategy x context with a closed form is one check. */
-export async function runValidation(files: string[], trials: number | undefined, threads: number, stderr?: Output): Promise<ValidationCheck[]> {
+/** Simulate every scenario file, with a progress bar on `stderr`, and check the results (evaluate/validate.ts). */
+export async function runValidation(files: string[], trials: number | undefined, threads: number, stderr?: Output): Promise<Validation> {
   const loaded = await Promise.all(files.map((f) => openScenario(f)));
   for (const { file, scenario } of loaded) checkRunsFit(trials === undefined ? undefined : `${trials} (for ${file})`, file, jobsOf(scenario), trials ?? scenario.trials);
   const pool = new SimulationPool(threads);
@@ -102,26 +83,7 @@ export async function runValidation(files: string[], trials: number | undefined,
     progress.stop();
     await pool.close();
   }
-  const rows = loaded.flatMap(({ scenario }, i) =>
-    results[i]!.flatMap((r) => {
-      const base = { scenario: scenario.name, strategy: r.strategy, context: r.context, trials: r.trials };
-      // a cost of infinite variance (a heavy-tailed beta rate) has no standard error to check against
-      const cost =
-        r.analyticMean === null || r.verdict === "infinite variance"
-          ? []
-          : [{ ...base, quantity: "cost" as const, expected: r.analyticMean, mean: r.mean, stdError: r.stdError, skewness: r.skewness }];
-      const wall =
-        r.expectedWallSeconds === null || r.meanWallSeconds === null
-          ? []
-          : [{ ...base, quantity: "wall seconds" as const, expected: r.expectedWallSeconds, mean: r.meanWallSeconds, stdError: r.wallStdError!, skewness: r.wallSkewness! }];
-      return [...cost, ...wall];
-    }),
-  );
-  const threshold = familyThreshold(rows.length);
-  return rows.map(({ expected, skewness, ...row }) => {
-    const check = checkMean({ n: row.trials, mean: row.mean, stdError: row.stdError, skewness }, expected, threshold);
-    return { ...row, analyticMean: expected, z: check.z, relError: check.relError!, verdict: check.verdict as ValidationCheck["verdict"] };
-  });
+  return validate(loaded.map((l) => l.scenario), results);
 }
 
 /** The checks, a section per scenario, fitted to `width` (the least needed columns dropped first), and the tally. */
