@@ -18,7 +18,7 @@ import { hasInfiniteCost, type AnalyticResult } from "../model/strategy.js";
 import type { Context } from "../scenario/types.js";
 import { t95, welchDegrees } from "../stats/threshold.js";
 
-/** What the decision reads of a simulated result (`ladder` once the results carry it). */
+/** What the decision reads of a simulated result (the optional parts: a row without them ranks as if none applied). */
 export type SimRow = Pick<
   SimResult,
   "strategy" | "generator" | "fixer" | "context" | "trials" | "mean" | "stdError" | "p90" | "allFixedFraction"
@@ -50,7 +50,7 @@ export function rankedMean(r: SimRow): number {
   return r.varianceReason && r.analyticMean != null ? r.analyticMean : r.mean;
 }
 
-/** What the decision reads of a closed-form result (`expectedCompletion` once the results carry it). */
+/** What the decision reads of a closed-form result. */
 export type AnalyticRow = Pick<AnalyticResult, "strategy" | "generator" | "fixer" | "context" | "analyticMean" | "reason"> & {
   ladder?: string | null;
   /** expected share of runs that fix every bug; absent: every run completes; null: it has no closed form */
