@@ -76,6 +76,18 @@ describe("decide", () => {
     expect(p.savingsShare).toBeCloseTo(0.05 / 0.35, 15);
   });
 
+  it("calls two p90s apart only where one's 95% interval lies wholly below the other's: intervals that share an end are not", () => {
+    // a: cheapest by mean (0.20), p90 0.30 in [0.21, 0.35]; b: cheapest by p90 (0.20) in [0.19, q].
+    // Both p90s can be 0.21 when q = 0.21 (costs on a lattice of attempt counts share such ends):
+    // not apart (a mutation that read <= as < passed every test: the mutation audit)
+    const p90s = (q: number) => [
+      { ...row("a-x", "shared", 0.2, 0.3), p90Low: 0.21, p90High: 0.35 },
+      { ...row("b-x", "shared", 0.21, 0.2), p90Low: 0.19, p90High: q },
+    ];
+    expect(decide(p90s(0.21), []).contexts[0]!.p90Apart).toBe(false);
+    expect(decide(p90s(0.2099), []).contexts[0]!.p90Apart).toBe(true);
+  });
+
   it("has no cost-per-completed-run ranking when every run completes", () => {
     expect(decision.contexts.every((c) => c.byCompletedRun === null)).toBe(true);
   });

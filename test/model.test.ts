@@ -29,6 +29,9 @@ import { compileParams } from "../src/sim/compile.js";
 import { column } from "../src/sim/columns.js";
 import { simulateChunk } from "../src/sim/kernel.js";
 import { randomScenario } from "./reference/randomScenario.js";
+import { exactClasses } from "../src/model/counts.js";
+import { firstAbove } from "../src/model/ladder.js";
+import { rateMoment } from "../src/model/rates.js";
 
 type Raw = Record<string, unknown>;
 
@@ -1579,5 +1582,80 @@ describe("a long-context tier at its threshold", () => {
         for (const c of cost) expectRel(c, total, 1e-12);
       }
     }
+  });
+});
+
+/** Survivors of the mutation audit (m32a): each pinned by a value derived apart from the code. */
+describe("closed forms pinned where no test looked (the mutation audit)", () => {
+  it("exact assignment splits q bugs into round(q phi) hard ones: k of them for phi = k/q, whatever the floating point of q (k/q)", () => {
+    // 49 x (1/49) is 0.9999999999999999 in doubles: a floor there made the one hard bug easy
+    // and a shared escalation ladder 12% cheaper
+    const spec = (count: number, hardFraction: number) => ({ bugs: { kind: "fixed", count }, assignment: "exact", hardFraction }) as unknown as Parameters<typeof exactClasses>[0];
+    let inexact = 0;
+    const wrong: string[] = [];
+    for (let q = 1; q <= 1000; q++) {
+      for (let k = 0; k <= q; k++) {
+        if (q * (k / q) !== k) inexact++;
+        const split = exactClasses(spec(q, k / q));
+        if (split?.hard !== k || split.easy !== q - k) wrong.push(`${k}/${q}: ${JSON.stringify(split)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(inexact).toBeGreaterThan(0); // the cases a floor gets wrong are among them
+  });
+
+  it("a consult's wall time is its call for the advice's length (a ladder with speeds, by hand)", () => {
+    // One easy bug; w fixes it with p = 1/2: one attempt, and if it fails (1/2) a consult of s,
+    // then w again until fixed (2 attempts expected): E[attempts] = 1 + 1/2 x 2 = 2, E[consults] = 1/2.
+    // Wall seconds (section 5): the generation call 0.5 + 4,000/100 = 40.5; each attempt's call
+    // 0.5 + 800/100 = 8.5, so 17; each consult's 1 + 1,500/50 = 31 for the advice it writes, so
+    // 15.5. E = 73 s. (Priced at the fix output, 800 tokens, a consult was 17 s: no test saw it.)
+    const s = parseScenario(
+      {
+        name: "consult-time",
+        seed: 1,
+        trials: 1000,
+        models: {
+          w: { price: { input: 1, output: 5 }, bugs: { count: 1, hardFraction: 0 }, fix: { easy: 0.5, hard: 0.5 }, speed: { ttftSeconds: 0.5, outputTokensPerSecond: 100 } },
+          s: { price: { input: 5, output: 25 }, bugs: { count: 1, hardFraction: 0 }, fix: { easy: 0.9, hard: 0.9 }, speed: { ttftSeconds: 1, outputTokensPerSecond: 50 } },
+        },
+        tokens: { prompt: 2000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+        strategies: { advised: { generator: "w", ladder: [{ fixer: "w", attempts: 1 }, { consult: "s", output: 1500 }, { fixer: "w" }] } },
+      },
+      "consult-time.yaml",
+    );
+    for (const ctx of ["shared", "fresh"] as const) {
+      const r = analyzeStrategy(s, s.strategies[0]!, ctx);
+      expectRel(r.expectedAttempts, 2);
+      expectRel(r.consultsPerRun, 0.5);
+      expectRel(r.expectedWallSeconds, 73);
+    }
+  });
+
+  it("a beta rate's moment M(n, k) = B(a - k, b + n) / B(a, b) past 100,000 terms, where log-gammas replace the product", () => {
+    // a = b = 2.5 (mean 0.5, concentration 5); values by mpmath at 40 digits. The log-gamma form
+    // keeps about 1e-16 of log Gamma(a + b + n), some 2e-10 here. (Without k in it, a tier 199,000
+    // attempts into such a rate was left out of a fresh cost: no test reached the branch.)
+    const rate = { kind: "beta", mean: 0.5, concentration: 5, a: 2.5, b: 2.5 } as const;
+    const mpmath: [n: number, k: number, m: number][] = [
+      [100_000, 1, 3.8059744502968917777e-7], // the product's last n
+      [100_001, 0, 5.7085906149147002471e-12],
+      [100_001, 1, 3.8059173629636306547e-7],
+      [100_001, 2, 0.076121391993162983999],
+      [199_001, 1, 1.3557883335093513934e-7],
+      [199_002, 2, 0.053961324725505642005],
+    ];
+    for (const [n, k, m] of mpmath) expectRel(rateMoment(rate, n, k), m, 1e-9);
+  });
+
+  it("firstAbove: the first attempt t >= 2 whose X_t = X1 + (t - 1) Delta exceeds the limit; one that meets it exactly is not above", () => {
+    // X_t = t - 1: X_11 = 10 meets 10, X_12 = 11 exceeds it
+    expect(firstAbove(0, 1, 10)).toBe(12);
+    // X_t = 2 (t - 1): X_6 = 10 meets it, X_7 = 12 exceeds it; 3 (t - 1): X_5 = 12 is the first above
+    expect(firstAbove(0, 2, 10)).toBe(7);
+    expect(firstAbove(0, 3, 10)).toBe(5);
+    // the second attempt already above; no growth, never
+    expect(firstAbove(5, 6, 10)).toBe(2);
+    expect(firstAbove(5, 0, 10)).toBe(Infinity);
   });
 });

@@ -8,7 +8,7 @@ import { checkMean, hallZ, MIN_CHECK_RUNS, runsNeeded, SKEW_CHECK_RUNS } from ".
 import { max, mean, min, quantile, sampleSkewness, sampleStandardDeviation } from "simple-statistics";
 import { joinMoments, momentsOf, pairsLess, summarize, summaryOf, summaryQuantiles } from "../src/stats/summary.js";
 import { p90IntervalRanks } from "../src/stats/quantiles.js";
-import { t95, welchDegrees } from "../src/stats/threshold.js";
+import { familyThreshold, t95, welchDegrees } from "../src/stats/threshold.js";
 import seedrandom from "seedrandom";
 
 describe("Hall's skewness correction", () => {
@@ -59,6 +59,29 @@ describe("checkMean", () => {
     // a cost that varies in a rare run shows none in 5,000 (a fix rate of 0.9999: all alike 61% of
     // the time), and one value says nothing of how far the others lie: it was "inconsistent" (a review)
     expect(checkMean(sample(5000, 1.1, 0), 1)).toMatchObject({ z: null, verdict: "too few runs" });
+  });
+
+  it("forgives rounding only: a real difference however small is judged against its standard error", () => {
+    // z = (m - E) / se by hand: 1e-10 over 1e-13 is 1,000 standard errors; 1e-13 of E is rounding
+    // (the closed form's and the mean's own), which counts as 0 (a mutation that widened the
+    // rounding allowance to 1e-6 passed every test: the mutation audit)
+    const off = checkMean(sample(2000, 1 + 1e-10, 1e-13), 1);
+    expect(off.z).toBeCloseTo(1000, 0);
+    expect(off.verdict).toBe("inconsistent");
+    expect(checkMean(sample(2000, 1.0000005, 1e-9), 1)).toMatchObject({ verdict: "inconsistent" });
+    expect(checkMean(sample(2000, 1 + 1e-13, 1e-13), 1)).toMatchObject({ z: 0, verdict: "consistent" });
+  });
+
+  it("holds a family of k checks to the |z| whose two-sided tail is a k-th of one check's at 4 (Bonferroni)", () => {
+    // sqrt(2) erfinv(1 - erfc(4 / sqrt(2)) / k), by mpmath at 40 digits; the validation suite's
+    // bound (its report test reads familyThreshold itself, so this is what pins it)
+    const mpmath: [number, number][] = [
+      [1, 4],
+      [2, 4.16110427859788082],
+      [10, 4.51491393917569343],
+      [60, 4.88095971916064286],
+    ];
+    for (const [k, z] of mpmath) expect(Math.abs(familyThreshold(k) - z), `k = ${k}`).toBeLessThanOrEqual(1e-9);
   });
 
   it("without a closed form there is no verdict", () => {
