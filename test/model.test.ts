@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { costDifference, findCrossovers, gapsOf, MAX_SCAN_WORK, scanCrossovers, ScanTooLong, type Gap } from "../src/model/crossover.js";
+import { costDifference, findCrossovers, gapsOf, MAX_SCAN_WORK, ScanTooLong, type Gap } from "../src/model/crossover.js";
+import { scanCrossovers } from "../src/model/roots.js";
 import { convolutionWork, convolve, MAX_PMF_WORK, pmfFromSurvival, runPmf, runPmfWork } from "../src/model/pmf.js";
 import { bugSchedule, requestReach } from "../src/model/schedule.js";
 import { analyzeStrategy, fixerComparison, fixerComparisons } from "../src/model/strategy.js";

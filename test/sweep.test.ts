@@ -10,7 +10,7 @@ import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { SimulationPool } from "../src/sim/pool.js";
 import { EXTENSION_COLUMNS, FIXED_COLUMNS, csvLayout, formatNumber } from "../src/sweep/csv.js";
 import { evaluatePoints, type PointTask } from "../src/sweep/tasks.js";
-import { grid } from "../src/model/crossover.js";
+import { grid } from "../src/model/roots.js";
 import { axisValues, gridPoints, keptPerAxis, pointAt, spreadIndexes } from "../src/sweep/grid.js";
 import { mergeFiles, mergeTexts, planMerge, scanInputs, writeMerged } from "../src/sweep/merge.js";
 import { buildSweep, pointSeedKey, sweepPoints, thinSweep } from "../src/sweep/points.js";

@@ -6,7 +6,8 @@
  */
 import { FlagError, UserError } from "../errors.js";
 import { evaluateScenario } from "../evaluate/evaluate.js";
-import { cheaperThroughoutEach, COUNT_PATH, DEFAULT_SCAN_STEPS, findCrossovers, grid, runsOf, scanMeter, type Crossover, type Gap, type LeftOut } from "../model/crossover.js";
+import { grid } from "../model/roots.js";
+import { cheaperThroughoutEach, COUNT_PATH, DEFAULT_SCAN_STEPS, findCrossovers, runsOf, scanMeter, type Crossover, type Gap, type LeftOut } from "../model/crossover.js";
 import { expectedMean } from "../model/strategy.js";
 import { RANGES } from "../scenario/bounds.js";
 import { parseScenario, takesWholeNumbers, withDefaults } from "../scenario/load.js";
