@@ -29,7 +29,8 @@ import { COL, column } from "../src/sim/columns.js";
 import { compileParams } from "../src/sim/compile.js";
 import { simulateChunk } from "../src/sim/kernel.js";
 
-function scenario(compaction: boolean) {
+/** The hand case above; `extra` keys replace the case's own (contexts, strategies, caching, ...). */
+function scenario(compaction: boolean, extra: Record<string, unknown> = {}) {
   return parseScenario(
     {
       name: "window",
@@ -46,6 +47,7 @@ function scenario(compaction: boolean) {
       tokens: { prompt: 600, generation: 400, fixOutput: 300, errorTrace: 200 },
       contexts: ["shared"],
       ...(compaction ? { compaction: { summary: 200 } } : {}),
+      ...extra,
     },
     "window.yaml",
   );
@@ -338,27 +340,12 @@ describe("attempts withheld for a window, where the cost names another reason", 
     // the six bugs of the hand case above, worked by a two-rung ladder of the same model under a
     // TTL that tool calls can outlast: the cost has no closed form for the expiry (a multi-rung
     // ladder), the attempts none because every shared run reaches the window at its fifth request
-    const s = parseScenario(
-      {
-        name: "window-ttl",
-        seed: 1,
-        trials: 10,
-        models: {
-          a: {
-            price: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
-            bugs: { count: 6, hardFraction: 0.5 },
-            fix: { easy: 1, hard: 1 },
-            contextWindow: 2600,
-          },
-        },
-        tokens: { prompt: 600, generation: 400, fixOutput: 300, errorTrace: 200 },
-        caching: { ttlSeconds: 300 },
-        toolSeconds: { dist: "lognormal", mean: 60, cv: 1 },
-        contexts: ["shared", "fresh"],
-        strategies: { ladder: { generator: "a", ladder: [{ fixer: "a", attempts: 1 }, { fixer: "a" }] } },
-      },
-      "window-ttl.yaml",
-    );
+    const s = scenario(false, {
+      caching: { ttlSeconds: 300 },
+      toolSeconds: { dist: "lognormal", mean: 60, cv: 1 },
+      contexts: ["shared", "fresh"],
+      strategies: { ladder: { generator: "a", ladder: [{ fixer: "a", attempts: 1 }, { fixer: "a" }] } },
+    });
     const [shared, fresh] = analyzeScenario(s);
     expect(shared!.reason).toBe("cache expiry with a multi-rung ladder has no closed form");
     expect(shared!.expectedAttempts).toBeNull();
