@@ -8,7 +8,6 @@
  * or a tier in fresh context, the request schedules of ladder.ts. `closedFormReason` says, in the
  * order of docs/model.md section 8's list ("Where there is none"), when there is no closed form.
  */
-import { UserError } from "../errors.js";
 import { hasTimeModel } from "../scenario/clock.js";
 import { baseScenario, capsAttempts } from "../scenario/extensions.js";
 import { fixingModels, fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladderText, rateKey, rungRates, singleFixer, strategyModels } from "../scenario/ladder.js";
@@ -874,16 +873,9 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   const { reason, phase, costByModel, breakdown, mean, windowChance } = expectedCost(scenario, strategy, context);
   const base = baseScenario(scenario);
   let baseMean: number | null = mean;
-  if (base !== scenario) {
-    try {
-      baseMean = expectedCost(base, base.strategies.find((s) => s.name === strategy.name) ?? strategy, context).mean;
-    } catch (err) {
-      // the base scenario is not the user's: a bound it meets (a convolution too long, say) leaves
-      // no base formula; anything else is a fault of this code, and is not hidden as one
-      if (!(err instanceof UserError)) throw err;
-      baseMean = null;
-    }
-  }
+  // (nothing here throws for a valid scenario: an exception would be a fault of this code, and
+  // is not turned into "no base formula" or "no attempts")
+  if (base !== scenario) baseMean = expectedCost(base, base.strategies.find((s) => s.name === strategy.name) ?? strategy, context).mean;
   const capped = capsAttempts(scenario);
   // Counts and times have closed forms even where the cost has none (a TTL, growing error
   // traces), but for caps, windows and a last rung whose E[1/p] diverges: attemptsReason says which.
@@ -892,14 +884,9 @@ export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context:
   if (!counts) {
     attemptsReason = capped ? reason : divergence(scenario, strategy, "attempts");
     if (attemptsReason === null) {
-      try {
-        const plain = { ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } };
-        counts = fixPhase(plain, strategy, context, scenario.tokens.errorGrowth);
-        attemptsReason = windowReason(counts);
-      } catch (err) {
-        if (!(err instanceof UserError)) throw err;
-        attemptsReason = reason;
-      }
+      const plain = { ...scenario, caching: { ...scenario.caching, ttlSeconds: null }, tokens: { ...scenario.tokens, errorGrowth: 0 } };
+      counts = fixPhase(plain, strategy, context, scenario.tokens.errorGrowth);
+      attemptsReason = windowReason(counts);
       if (attemptsReason !== null) counts = null;
     }
   }
