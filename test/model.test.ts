@@ -30,7 +30,7 @@ import { compileParams } from "../src/sim/compile.js";
 import { column } from "../src/sim/columns.js";
 import { simulateChunk } from "../src/sim/kernel.js";
 import { randomScenario } from "./reference/randomScenario.js";
-import { exactClasses } from "../src/model/counts.js";
+import { countPmf, exactClasses, FractionalCount } from "../src/model/counts.js";
 import { firstAbove } from "../src/model/ladder.js";
 import { rateMoment } from "../src/model/rates.js";
 
@@ -1647,6 +1647,23 @@ describe("closed forms pinned where no test looked (the mutation audit)", () => 
       [199_002, 2, 0.053961324725505642005],
     ];
     for (const [n, k, m] of mpmath) expectRel(rateMoment(rate, n, k), m, 1e-9);
+  });
+
+  it("the base model of a random count whose mean is no whole number: none where the closed form sums over the count, polynomials elsewhere", () => {
+    // random-counts.yaml with the weak model's mean 5.5: the base model takes 5.5 fixed bugs. The
+    // escalation ladder in shared context sums over the count's distribution, which 5.5 bugs do not
+    // have: it has no base formula (a typed array indexed at 5.5 held no probability, and gave
+    // $0.1435, where 5 bugs give $0.2285 and 6 give $0.2707: a review). A one-rung strategy's cost is a
+    // polynomial in the count's moments, which 5.5 takes; the fresh ladder's too.
+    const raw = parseYaml(readFileSync("scenarios/validation/random-counts.yaml", "utf8")) as Raw & { models: { weak: { bugs: { count: { mean: number } } } } };
+    raw.models.weak.bugs.count.mean = 5.5;
+    const s = parseScenario(raw, "random-counts-5.5.yaml");
+    const at = (name: string, ctx: Context) => analyzeStrategy(s, s.strategies.find((st) => st.name === name)!, ctx);
+    expect(at("escalate", "shared").baseMean).toBeNull();
+    expect(at("escalate", "shared").analyticMean).not.toBeNull();
+    for (const [name, ctx] of [["escalate", "fresh"], ["weak-first", "shared"], ["weak-first", "fresh"]] as const) expect(at(name, ctx).baseMean, `${name} ${ctx}`).toBeGreaterThan(0);
+    expect(() => countPmf({ kind: "fixed", count: 5.5 })).toThrow(FractionalCount);
+    expect([...countPmf({ kind: "fixed", count: 3 })]).toEqual([0, 0, 0, 1]);
   });
 
   it("firstAbove: the first attempt t >= 2 whose X_t = X1 + (t - 1) Delta exceeds the limit; one that meets it exactly is not above", () => {

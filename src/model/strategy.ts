@@ -14,7 +14,7 @@ import { fixingModels, fixPhaseModels, fixRungs, hasBoundedEnd, isOneRung, ladde
 import type { Context, FixRate, FixRung, ModelSpec, Scenario, Strategy } from "../scenario/types.js";
 import { groupDigits } from "../text.js";
 import { bugSetAttempts, compoundAttempts, mixtureAttempts, regressionMoments, withRegressions, type AttemptMoments } from "./attempts.js";
-import { countMean, countPgf, exactClasses, probabilityNoBugs } from "./counts.js";
+import { countMean, countPgf, exactClasses, FractionalCount, probabilityNoBugs } from "./counts.js";
 import { distributionMax, distributionMean, isConstant } from "./distributions.js";
 import {
   addTokens,
@@ -867,15 +867,28 @@ const fixCostOf = (b: FixCost) => b.fixInputNew + b.fixInputCached + b.fixOutput
 /** E[C]: the generation and the fix phase's parts, added in that order. */
 const totalOf = (b: CostBreakdown) => b.generation + b.fixInputNew + b.fixInputCached + b.fixOutput;
 
+/**
+ * E[C] of the base model (the scenario with its extensions' assumptions put back), or null where
+ * it has none: where a random count's mean, which the base model takes for its fixed count, is no
+ * whole number and the closed form sums over the count's distribution (FractionalCount). Any other
+ * exception is a fault of this code, and is not hidden as "no base formula".
+ */
+function baseExpectedCost(base: Scenario, strategy: Strategy, context: Context): number | null {
+  try {
+    return expectedCost(base, base.strategies.find((s) => s.name === strategy.name) ?? strategy, context).mean;
+  } catch (err) {
+    if (err instanceof FractionalCount) return null;
+    throw err;
+  }
+}
+
 /** The closed-form answer for one strategy in one context. */
 export function analyzeStrategy(scenario: Scenario, strategy: Strategy, context: Context): AnalyticResult {
   const gen = scenario.models[strategy.generator]!;
   const { reason, phase, costByModel, breakdown, mean, windowChance } = expectedCost(scenario, strategy, context);
   const base = baseScenario(scenario);
   let baseMean: number | null = mean;
-  // (nothing here throws for a valid scenario: an exception would be a fault of this code, and
-  // is not turned into "no base formula" or "no attempts")
-  if (base !== scenario) baseMean = expectedCost(base, base.strategies.find((s) => s.name === strategy.name) ?? strategy, context).mean;
+  if (base !== scenario) baseMean = baseExpectedCost(base, strategy, context);
   const capped = capsAttempts(scenario);
   // Counts and times have closed forms even where the cost has none (a TTL, growing error
   // traces), but for caps, windows and a last rung whose E[1/p] diverges: attemptsReason says which.
