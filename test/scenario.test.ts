@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { oneLine, ScenarioError, UNPRINTABLE } from "../src/errors.js";
-import { findCrossovers } from "../src/model/crossover.js";
 import { loadPriceTableFor, loadScenario, parseScenario, readScenarioFile, withDefaults } from "../src/scenario/load.js";
 import { withPath } from "../src/scenario/paths.js";
 import { isModelName, NAME_LENGTH } from "../src/scenario/schema.js";
@@ -811,16 +810,5 @@ describe("scans copy only the path they edit", () => {
     expect(rate.models.weak.fix).toEqual({ easy: 0.7, hard: 0.2 });
     expect(rate.models.strong).toBe(data.models.strong);
     expect(data.models.weak.fix.hard).toBe(0.15);
-  });
-
-  it("a crossover scans frozen data: each value's scenario is a copy along the key's path", () => {
-    const raw = deepFreeze(withDefaults(readScenarioFile("scenarios/validation/ladder-escalation.yaml")));
-    const { scenario } = loadScenario("scenarios/validation/ladder-escalation.yaml");
-    const between = [scenario.strategies[0]!, scenario.strategies[1]!] as [typeof scenario.strategies[0], typeof scenario.strategies[0]];
-    const scans = [
-      { param: "models.weak.fix.hard", from: 0.05, to: 0.95 },
-      { param: "models.weak.bugs.count", from: 0, to: 20 },
-    ];
-    for (const scan of scans) expect(() => findCrossovers(raw, "ladder-escalation.yaml", { ...scan, between, contexts: ["shared", "fresh"], steps: 20 })).not.toThrow();
   });
 });

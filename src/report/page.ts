@@ -434,8 +434,8 @@ async function sweepSection(sw: SweepData, note: string | null, trials: number, 
     const map = await toSvg(cheapestMap([first!.path, second.path], orders, cells, colours));
     out += "\n" + figure(
       map,
-      `The cheapest strategy by mean cost at each ${note ? "drawn " : ""}point of the sweep; faded where this many runs cannot tell it from the ` +
-        `runner-up (the 95% interval of its savings includes 0, or a heavy-tailed cost leaves none)` +
+      `The cheapest strategy by mean cost at each ${note ? "drawn " : ""}point of the sweep; faded where it ties with another, or this many runs cannot ` +
+        `tell it from the runner-up (the 95% interval of its savings includes 0, or a heavy-tailed cost leaves none)` +
         (mapCellsLabelled(orders.a.length, orders.b.length)
           ? "; a percentage is its completion, where below 100%."
           : `; its cells are too small for the completion (see agentsim sweep's CSV).`),

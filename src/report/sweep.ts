@@ -128,8 +128,7 @@ export async function sweepData(
     for (const d of decide(results, comparisons).contexts) {
       if (d.byMean.allInfinite) continue; // no cheapest where every expected cost is infinite: the map leaves the point blank
       const best = d.byMean.best;
-      // clear where the runs tell it from the runner-up (an infinitely dearer one among them: it
-      // was faded, as its savings are none, not infinite); never a tie
+      // clear where the runs tell it from the runner-up (an infinitely dear one included), never in a tie
       const clear = d.byMean.distinguishable === true;
       cheapest.push({ values: point.values, context: d.context, strategy: best.strategy, completion: best.completion, clear });
     }

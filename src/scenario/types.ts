@@ -3,7 +3,7 @@
  * defaults filled in, strategies as ladders. See docs/model.md, sections 2, 5 and 7 to 10.
  */
 
-/** The two ways a fixer reads the conversation (docs/model.md section 3), in the scenario's default order. */
+/** The two ways a fixer reads the conversation (docs/model.md section 4), in the scenario's default order. */
 export const CONTEXTS = ["shared", "fresh"] as const;
 export type Context = (typeof CONTEXTS)[number];
 
