@@ -12,11 +12,11 @@
  * (about 512 MiB in V8).
  */
 import { createHash } from "node:crypto";
-import { createReadStream, renameSync, rmSync } from "node:fs";
-import { open, stat, writeFile } from "node:fs/promises";
+import { createReadStream, renameSync, rmSync, writeFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
-import { checkOutput, keepModeOf, lockOutput, removeCreatedFolders, temporaryOf } from "./output.js";
+import { checkOutput, keepModeOf, lockOutput, openTemporary, removeCreatedFolders, temporaryOf } from "./output.js";
 import { checkShardSet, makeRecord, readRecord, recordFile, recordText } from "./record.js";
 
 /** Where an input's text comes from: chunks of bytes, read afresh on each call. */
@@ -298,7 +298,7 @@ export async function mergeFiles(files: readonly string[], out: string, handle: 
     throw err instanceof UserError ? err : new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
   };
   try {
-    const file = await open(tmp, "wx").catch(cannotWrite);
+    const file = await openTemporary(tmp).catch(cannotWrite);
     let merged: Merged;
     try {
       merged = await writeMerged(inputs, plan, (text) => file.writeFile(text).catch(cannotWrite));
@@ -306,8 +306,9 @@ export async function mergeFiles(files: readonly string[], out: string, handle: 
     } finally {
       await file.close();
     }
-    await writeFile(tmpRecord, recordText(makeRecord(identity, null, merged.hash)), { flag: "wx", flush: true }).catch(cannotWrite);
     try {
+      // (synchronously: see openTemporary)
+      writeFileSync(tmpRecord, recordText(makeRecord(identity, null, merged.hash)), { flag: "wx", flush: true });
       keepModeOf(out, tmp);
       renameSync(tmp, out);
       renameSync(tmpRecord, recordFile(out));

@@ -12,8 +12,8 @@
  *   process is gone (a kill) is taken over.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, constants, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { access, lstat, open, rename, rm, stat } from "node:fs/promises";
+import { chmodSync, closeSync, constants, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { access, lstat, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
@@ -388,7 +388,7 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
   unfinished.set(tmp, { file, createdFolder });
   if (unfinished.size === 1) process.on("exit", leaveNothing);
   try {
-    const handle = await open(tmp, "wx");
+    const handle = await openTemporary(tmp);
     try {
       // writeFile, not write: one write(2) may write less than asked (a full disk), which write()
       // returns as a short count, no error; a report's page was cut so, and said written whole
@@ -409,6 +409,16 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
     unfinished.delete(tmp);
     if (unfinished.size === 0) process.off("exit", leaveNothing);
   }
+}
+
+/**
+ * A temporary file, made here (exclusively, and synchronously) and then opened for writing. Made
+ * by an open still pending in the thread pool when Ctrl-C's handler removed its name, it appeared
+ * after, and the folder made for it was left (a merge interrupted on a loaded machine: a test).
+ */
+export async function openTemporary(tmp: string): Promise<FileHandle> {
+  closeSync(openSync(tmp, "wx"));
+  return open(tmp, "r+");
 }
 
 /**
