@@ -4,6 +4,7 @@
  * reports the base formula's error (the bias) for every scenario that uses one, and the sweep CSV
  * carries the extension columns for it.
  */
+import { isLadder } from "./ladder.js";
 import type { FixRate, ModelSpec, Scenario } from "./types.js";
 
 export interface Extension {
@@ -84,7 +85,7 @@ export const EXTENSIONS: readonly Extension[] = [
   },
   {
     name: "fix ladders",
-    used: (s) => s.strategies.some((st) => st.ladder.length > 1 || st.ladder.some((r) => r.kind === "fix" && (r.attempts !== null || r.fix !== null))),
+    used: (s) => s.strategies.some((st) => isLadder(st.ladder)),
     base: (s) => s, // a ladder is a strategy, not an assumption: its base formula keeps it
   },
 ];

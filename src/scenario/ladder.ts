@@ -15,6 +15,14 @@ export function fixRungs(ladder: readonly Rung[]): FixRung[] {
   return ladder.filter((r): r is FixRung => r.kind === "fix");
 }
 
+/**
+ * Whether a ladder goes beyond the base model's single unbounded fixer at its model's rates: more
+ * than one rung, or one bounded or with fix rates of its own (the "fix ladders" extension).
+ */
+export function isLadder(ladder: readonly Rung[]): boolean {
+  return ladder.length > 1 || ladder.some((r) => r.kind === "fix" && (r.attempts !== null || r.fix !== null));
+}
+
 /** True for a ladder of one fixer rung (bounded or not): the base model's shape. */
 export function isOneRung(ladder: readonly Rung[]): boolean {
   return ladder.length === 1 && ladder[0]!.kind === "fix";

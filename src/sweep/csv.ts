@@ -3,8 +3,8 @@
  *
  * Columns: `point` (the 0-based grid index, which merge orders by), one column per swept key
  * (headed by its dotted path), the fixed result columns, and, only when some point of the sweep
- * uses an extension, the extension columns; then, when a strategy is a ladder (more than one
- * rung, or a bounded one), the ladder columns, each model's cost per run (`cost.<model>`) and each
+ * uses an extension, the extension columns; then, when a strategy is a ladder (isLadder: more
+ * than one rung, or one bounded or with rates of its own), the ladder columns, each model's cost per run (`cost.<model>`) and each
  * rung's share of bugs and attempts (`rung<k>.reach`, `rung<k>.attempts`, empty for a strategy
  * with fewer rungs). Numbers are written in JavaScript's shortest
  * round-trip form (`String(x)`, and `-0` for negative zero), so `Number(cell)` gives back the
@@ -12,7 +12,7 @@
  */
 import { stringify } from "csv-stringify/sync";
 import type { SimResult } from "../evaluate/evaluate.js";
-import { strategyModels } from "../scenario/ladder.js";
+import { isLadder, strategyModels } from "../scenario/ladder.js";
 import type { Scenario } from "../scenario/types.js";
 import type { Axis, GridPoint } from "./grid.js";
 
@@ -43,7 +43,7 @@ export interface CsvLayout {
 }
 
 export function csvLayout(base: Scenario, extensions: boolean): CsvLayout {
-  const ladders = base.strategies.some((st) => st.ladder.length > 1 || st.ladder.some((r) => r.kind === "fix" && (r.attempts !== null || r.fix !== null)));
+  const ladders = base.strategies.some((st) => isLadder(st.ladder));
   return {
     extensions,
     ladders,
