@@ -533,6 +533,53 @@ describe("agentsim fit --format claude-code on the hand-made fixture", () => {
     expect(JSON.parse(agentsim("fit", "--format", "claude-code", FIXTURE, "--bootstrap", "0", "--json").stdout).notes.join()).not.toMatch(/understates/);
   });
 
+  it("with a bootstrap, the write multiplier's interval and standard error are the 1-hour share's mapped through 1.25 + 0.75 h", () => {
+    // README: writes cost 1.25x for 5 minutes and 2x for 1 hour, weighted by the logged split, so
+    // the multiplier is 1.25 + 0.75 h for a 1-hour share h: increasing, so a 95% interval [lo, hi]
+    // of h maps to [1.25 + 0.75 lo, 1.25 + 0.75 hi], and a standard error scales by 0.75.
+    const { code, stdout } = agentsim("fit", "--format", "claude-code", FIXTURE, "--bootstrap", "200", "--json");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    const entry = (key: string) => [...out.parameters, ...out.observed].find((e: { key: string }) => e.key === key);
+    const [share, multiplier] = [entry("oneHourWriteShare"), entry("caching.writeMultiplier")];
+    expect(share.ciLow).toBeLessThan(share.ciHigh); // 3 conversations, one of them all 1-hour writes: the share varies
+    expect(share.stdError).toBeGreaterThan(0);
+    expect(multiplier.value).toBeCloseTo(1.25 + 0.75 * share.value, 12);
+    expect(multiplier.ciLow).toBeCloseTo(1.25 + 0.75 * share.ciLow, 12);
+    expect(multiplier.ciHigh).toBeCloseTo(1.25 + 0.75 * share.ciHigh, 12);
+    expect(multiplier.stdError).toBeCloseTo(0.75 * share.stdError, 12);
+    expect(multiplier.ciLow).toBeLessThanOrEqual(multiplier.value);
+    expect(multiplier.value).toBeLessThanOrEqual(multiplier.ciHigh);
+  });
+
+  it("logs from before writes were split by lifetime (no usage.cache_creation): every write counts as a cache write, by hand", () => {
+    // the fixture with each request's cache_creation object removed: cache_creation_input_tokens
+    // stays, with no 5-minute/1-hour split (older Claude Code logs)
+    const logs = scratchFolder("cc-unsplit");
+    for (const name of ["4f35e220-c435-4cf7-b9b9-f40426042847.jsonl", "9c1d2e33-7a41-4b0e-8f7e-2b8d1f0c5a66.jsonl"]) {
+      const text = readFileSync(join(FIXTURE, "-home-dev-shop", name), "utf8");
+      const old = text.replace(/, "cache_creation": \{[^}]*\}/g, "");
+      expect(old).not.toContain("ephemeral");
+      writeFileSync(join(logs, name), old);
+    }
+    const { code, stdout } = agentsim("fit", "--format", "claude-code", logs, "--bootstrap", "0", "--json");
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    const value = (key: string) => [...out.parameters, ...out.observed].find((e: { key: string }) => e.key === key).value;
+    // cache_creation_input_tokens of the 11 requests (A1..A4, B1..B5, S1, S2; A1 once)
+    const writes = 15000 + 1790 + 1596 + 1597 + 11997 + 1497 + 997 + 4997 + 497 + 2997 + 497;
+    const reads = 15004 + 16800 + 18400 + 12000 + 13500 + 5000 + 3000;
+    const uncached = 4 + 6 + 4 + 3 + 3 * 5 + 3 * 2;
+    const input = writes + reads + uncached;
+    expect(value("cacheWriteShare")).toBeCloseTo(writes / input, 12);
+    expect(value("cacheReadShare")).toBeCloseTo(reads / input, 12);
+    expect(value("uncachedShare")).toBeCloseTo(uncached / input, 12);
+    expect(value("cacheReadShare") + value("cacheWriteShare") + value("uncachedShare")).toBeCloseTo(1, 12);
+    expect(value("oneHourWriteShare")).toBeNull();
+    expect(out.fragment.caching.writeMultiplier).toBe(1.25);
+    expect(out.notes).toContain("no cache writes split by lifetime: caching.writeMultiplier assumes 5-minute writes");
+  });
+
   it("usage beyond any context window is one line, exit code 2 (1e308 once printed ∞ and wrote prompt: .inf)", () => {
     const logs = scratchFolder("cc");
     const source = join(FIXTURE, "-home-dev-shop", "4f35e220-c435-4cf7-b9b9-f40426042847.jsonl");

@@ -9,7 +9,7 @@
  * 4 sqrt(0.95 x 0.05 / n) of 0.95.
  */
 import { describe, expect, it } from "vitest";
-import { bootstrap, inThisThread, REPLICATES_PER_TASK, replicateStarts, runReplicates } from "../src/fit/bootstrap.js";
+import { bootstrap, inThisThread, percentileInterval, REPLICATES_PER_TASK, replicateStarts, runReplicates } from "../src/fit/bootstrap.js";
 import { describeCountForm, dispersionTest, summarizeCounts } from "../src/fit/counts.js";
 import { compileFitData, patternCounts, unitWeights } from "../src/fit/data.js";
 import { estimate } from "../src/fit/estimate.js";
@@ -18,7 +18,7 @@ import { defaultStarts, fitMixture, secondClassTest, type MixtureParams } from "
 import { observeRun } from "../src/fit/observations.js";
 import { FitPool } from "../src/fit/pool.js";
 import { assembleRuns, type Located, type TraceRecord } from "../src/fit/trace.js";
-import { MAX_EMPIRICAL_VALUES, summarizeTokens, thinSorted } from "../src/fit/tokens.js";
+import { MAX_EMPIRICAL_VALUES, summarizeTokens, thinSorted, tokenValue } from "../src/fit/tokens.js";
 import { cheapestByContext, RATE_FLOOR, replicateChoice } from "../src/fit/scenario.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { sampleRecords, toJsonLines, type SampleSpec } from "./fitSample.js";
@@ -248,6 +248,24 @@ describe("notes where the intervals or the decision say less than they seem to",
     }
   });
 
+  it("the one-class note counts its likelihood-ratio statistic per bootstrap unit: a run traced in both contexts counts once", async () => {
+    // README: the statistic of the second class is "counted per bootstrap unit". On the fast path
+    // a strategy's run of one index in both contexts is one draw, its bugs and fix outcomes the
+    // same in each: fitSample draws the same outcomes for one seed in either context, so the two
+    // contexts hold each bug's attempts twice, which doubles the log-likelihood gain of a second
+    // class. Per unit (100 units either way), the statistic is the one context's.
+    const spec: SampleSpec = { runs: 100, strategy: "s", generator: "g", count: 4, hardFraction: 0, ladder: [{ model: "f", easy: 0.5, hard: 0.1 }], seed: "one-8" };
+    const statistic = async (records: TraceRecord[]) => {
+      const note = (await fitRuns(runsOf(records), options(0))).notes.find((n) => n.startsWith("one class of bugs explains these traces about as well as two"));
+      expect(note, "the one-class note").toBeDefined();
+      return Number(note!.match(/likelihood-ratio statistic ([\d.]+),/)![1]);
+    };
+    const one = await statistic(sampleRecords(spec));
+    expect(one).toBeGreaterThan(1); // a statistic that doubling would visibly move (4.70 for this seed)
+    const both = await statistic([...sampleRecords(spec), ...sampleRecords({ ...spec, context: "fresh" })]);
+    expect(both).toBeCloseTo(one, 1); // printed to 2 decimals; the mutant that counts runs, not units, gives 9.40
+  });
+
   it("the order of the runs in a file does not move the intervals (an audit: runs listed backwards did)", async () => {
     // two strategies in two contexts: four groups, which a file listed backwards meets in the other order (a review)
     const records = [
@@ -352,6 +370,24 @@ describe("bug counts", () => {
   it("the dispersion test against the chi-square CDF: T = 10 on 10 degrees of freedom gives p = 2 (1 - 0.5595)", () => {
     // n = 11 counts, mean 2, variance 2: T = (n - 1) s^2 / m = 10; F(10; 10) = 0.559507 (tables)
     expect(dispersionTest(11, 2, 2)).toBeCloseTo(2 * (1 - 0.5595067), 6);
+  });
+
+  it("D and p of {0, ..., 9} by hand: the sample variance 82.5 / 9, so (n - 1) D is Pearson's sum (x - m)^2 / m = 18.33 on 9 degrees of freedom", () => {
+    // docs/model.md section 11 and README say "D = variance / mean, (runs - 1) D against
+    // chi-square(runs - 1)" without naming the variance; this pins the code's convention, the
+    // sample variance (n - 1 in the denominator), the one under which (n - 1) D is the classic
+    // index-of-dispersion statistic sum (x - m)^2 / m, chi-square(n - 1) under a Poisson law.
+    // By hand: n = 10, mean 4.5, sum (x - 4.5)^2 = 2 (4.5^2 + 3.5^2 + 2.5^2 + 1.5^2 + 0.5^2) = 82.5,
+    // s^2 = 82.5 / 9 = 9.16667, D = s^2 / 4.5 = 2.03704, T = 9 D = 18.3333; F(T; 9) = P(9/2, T/2)
+    // = 0.9685026 (mpmath's regularized gammainc), p = 2 (1 - F) = 0.0629948. (The population
+    // variance, 8.25, would give D = 1.833 and p = 0.11.)
+    const c = summarizeCounts("w", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(c.mean).toBe(4.5);
+    expect(c.variance).toBeCloseTo(82.5 / 9, 12);
+    expect(c.dispersion!).toBeCloseTo(2.037037037, 8);
+    expect(c.pValue!).toBeCloseTo(0.0629948, 6);
+    expect(c.form).toBe("poisson");
+    expect(describeCountForm(c)).toBe("Poisson fits (D = 2.037, p = 0.063)");
   });
 
   it("constant, Poisson and overdispersed counts are told apart", () => {
@@ -481,6 +517,53 @@ describe("the summary of fitted token sizes", () => {
     expect(s.values).toEqual([1, 2, 3]);
     // a constant has cv 0 and no empirical values
     expect(summarizeTokens([5, 5, 5])).toEqual({ count: 3, mean: 5, cv: 0, values: null });
+  });
+
+  it("a bootstrap replicate's token law is the observed values scaled to the replicate's mean: {400, 1200} at mean 1000 is {500, 1500}", () => {
+    // By hand: the sample's mean is 800; a replicate whose mean is 1000 moves the mean and keeps
+    // the shape, each value times 1000 / 800 = 1.25: 400 -> 500, 1200 -> 1500 (mean 1000).
+    const s = summarizeTokens([400, 1200])!;
+    expect(tokenValue(s, 1000)).toEqual({ dist: "empirical", values: [500, 1500] });
+    expect(tokenValue(s, 800)).toEqual({ dist: "empirical", values: [400, 1200] });
+    // a constant is the replicate's mean itself
+    expect(tokenValue(summarizeTokens([5, 5])!, 7)).toBe(7);
+  });
+});
+
+describe("the interval fit prints for a parameter (percentileInterval)", () => {
+  // 1..1000 shuffled, with a replicate in which the parameter had no value (null)
+  const shuffled = (): (number | null)[] => {
+    const xs: (number | null)[] = Array.from({ length: 1000 }, (_, i) => ((i * 379) % 1000) + 1); // 379 is prime to 1000: a permutation
+    xs.splice(500, 0, null);
+    return xs;
+  };
+
+  it("is the 2.5% and 97.5% quantiles of the replicates, by linear interpolation between order statistics", () => {
+    // The quantile is R's default (type 7) and numpy.percentile's: position 1 + (n - 1) p among the
+    // sorted values. For 1..1000: 1 + 999 x 0.025 = 25.975 and 1 + 999 x 0.975 = 975.025
+    // (numpy.percentile(range(1, 1001), [2.5, 97.5]) gives the same).
+    const interval = percentileInterval(shuffled())!;
+    expect(interval.ciLow).toBeCloseTo(25.975, 9);
+    expect(interval.ciHigh).toBeCloseTo(975.025, 9);
+    expect(interval.replicates).toBe(1000);
+    // and whatever the quantile's definition: 3% of the replicates at 0, 3% at 100 and the rest at
+    // 10 put both 2.5% ends among the extremes, [0, 100] (a 5% or 95% end would be 10)
+    const ends = [...Array<number>(30).fill(0), ...Array<number>(940).fill(10), ...Array<number>(30).fill(100)];
+    expect(percentileInterval(ends)).toMatchObject({ ciLow: 0, ciHigh: 100 });
+    expect(percentileInterval([null, null])).toBeNull();
+  });
+
+  it("gives the standard error as the replicates' standard deviation with B - 1 in the denominator", () => {
+    // docs/model.md and README do not say which standard deviation the bootstrap standard error
+    // (`--json`'s stdError) is; this pins the code's convention, the sample standard deviation
+    // of the B replicates, sqrt(sum (x - mean)^2 / (B - 1)) (Efron and Tibshirani's bootstrap
+    // standard error). By hand for 1..1000: sum (x - 500.5)^2 = n (n^2 - 1) / 12, so the variance
+    // over n - 1 is n (n + 1) / 12 = 1000 x 1001 / 12 = 83416.667 and the error 288.819436
+    // (over n it would be sqrt((n^2 - 1) / 12) = 288.674990).
+    expect(percentileInterval(shuffled())!.stdError).toBeCloseTo(Math.sqrt((1000 * 1001) / 12), 9);
+    expect(Math.sqrt((1000 * 1001) / 12)).toBeCloseTo(288.819436, 6);
+    // one replicate: no spread to measure, 0 and not NaN
+    expect(percentileInterval([7])).toEqual({ ciLow: 7, ciHigh: 7, stdError: 0, replicates: 1 });
   });
 });
 
