@@ -137,6 +137,16 @@ describe("the crossover chart", () => {
     expect([plan.key, plan.from, plan.to, plan.line.length]).toEqual(["models.weak.bugs.count", 0, 1000, 1001]);
   });
 
+  it("draws a count of 0 or 1 (or 2) from 0 to 4, the default's least (\"twice the count, at least 4\"), and a count of 3 to 6", () => {
+    const weakBugs = (bugs: Record<string, unknown>) => ({ ...raw, models: { ...(raw.models as Record<string, unknown>), weak: { ...(raw.models as Record<string, Record<string, unknown>>).weak, bugs } } });
+    for (const [bugs, to] of [[{ count: 0, hardFraction: 0.5 }, 4], [{ count: 1, hardFraction: 0 }, 4], [{ count: 2, hardFraction: 0.5 }, 4], [{ count: 3, hardFraction: 0 }, 6]] as const) {
+      const data = weakBugs(bugs);
+      const plan = planCrossover(data, parseScenario(data, "few.yaml"), "few.yaml", {})!;
+      expect([plan.key, plan.from, plan.to]).toEqual(["models.weak.bugs.count", 0, to]);
+      expect(plan.line.map((p) => p.x)).toEqual(Array.from({ length: to + 1 }, (_, i) => i)); // every whole count, 0 to `to`
+    }
+  });
+
   it("rejects a key that is not there, a range that is empty, and a key that needs a range", () => {
     expect(() => planCrossover(raw, scenario, DEFAULT, { key: "models.weak.nope" })).toThrow(/--crossover models\.weak\.nope: no numeric key/);
     expect(() => planCrossover(raw, scenario, DEFAULT, { from: 5, to: 2 })).toThrow(/--from \(5\) must be less than --to \(2\)/);
@@ -293,6 +303,10 @@ describe("a crossover whose range runs into a context window", () => {
       // the default crossover, along weak's bug count under exact assignment (hard fraction 0.5)
       const counts = await collectReport(pool, { raw, scenario, file: DEFAULT }, { trials: 500, seed: "1", crossover: {} });
       expect(counts.crossover!.plan.polynomial).toEqual([1, 3, 5, 7, 9, 11, 13, 15]);
+      // every drawn distribution runs up to the 99.9% quantile (README, "cost per run": the heavy-tail
+      // switch and the curves read it), from the lowest cost
+      expect(counts.distributions).toHaveLength(8); // 4 strategies x 2 contexts
+      for (const d of counts.distributions) expect([d.points[0]!.share, d.points.at(-1)!.share]).toEqual([0, 0.999]);
       expect(await renderPage(counts, "test")).toContain(
         "At counts 1, 3, 5 and 5 more, whose hard bugs are not a whole number under exact assignment (no scenario, no circle), the line is the closed form&#39;s polynomial in the count.",
       );
@@ -342,8 +356,34 @@ describe("the sweep chart", () => {
       const col = head!.split(",").indexOf("mean");
       const means = lines.map((l) => Number(l.split(",")[col]));
       expect(data.rows.map((r) => r.mean)).toEqual(means);
+      // and the interval drawn around each mean is the CSV's: mean +- t(0.975, 1999) x stdError,
+      // t = 1.96115 (published tables), cut at 0 below (a cost is never negative)
+      const column = (name: string) => lines.map((l) => Number(l.split(",")[head!.split(",").indexOf(name)]));
+      const [lows, highs, errors] = [column("ciLow"), column("ciHigh"), column("stdError")];
+      expect(data.rows.map((r) => r.ciLow)).toEqual(lows);
+      expect(data.rows.map((r) => r.ciHigh)).toEqual(highs);
+      data.rows.forEach((r, i) => {
+        const half = 1.96115 * errors[i]!;
+        expect(Math.abs(r.ciHigh! - (r.mean + half))).toBeLessThanOrEqual(1e-5 * half + 1e-12);
+        expect(Math.abs(r.ciLow! - Math.max(0, r.mean - half))).toBeLessThanOrEqual(1e-5 * half + 1e-12);
+      });
+      expect(data.rows.filter((r) => r.ciHigh! > r.mean && r.ciLow! < r.mean).length).toBeGreaterThan(data.rows.length / 2); // intervals of some width
       expect(data.axes).toEqual([{ path: "models.weak.bugs.count", values: [0, 2, 4, 6, 8, 10, 12, 14], log: false }]);
       expect(data.infinite).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("draws a key swept over a log range on a log axis, and a linear range on a linear one", async () => {
+    const pool = new SimulationPool(1);
+    try {
+      const raw = readScenarioFile(SWEEP);
+      const logged = { ...raw, sweep: { "models.weak.fix.hard": { from: 0.05, to: 0.4, steps: 3, scale: "log" }, "models.weak.fix.easy": { from: 0.6, to: 0.8, steps: 2 } } };
+      const data = await sweepData(pool, buildSweep(logged, "log.yaml"), { trials: 20 });
+      // 0.05, 0.05 x 8^(1/2), 0.4: evenly spaced in the logarithm
+      expect(data.axes.map((a) => [a.path, a.log])).toEqual([["models.weak.fix.hard", true], ["models.weak.fix.easy", false]]);
+      expect(data.axes[0]!.values[1]).toBeCloseTo(0.05 * Math.sqrt(8), 12);
     } finally {
       await pool.close();
     }

@@ -13,7 +13,7 @@ import { evaluatePoints, type PointTask } from "../src/sweep/tasks.js";
 import { grid } from "../src/model/roots.js";
 import { axisValues, gridPoints, keptPerAxis, pointAt, spreadIndexes } from "../src/sweep/grid.js";
 import { mergeFiles, mergeTexts, planMerge, scanInputs, writeMerged } from "../src/sweep/merge.js";
-import { buildSweep, pointSeedKey, sweepPoints, thinSweep } from "../src/sweep/points.js";
+import { buildSweep, pointSeedKey, sweepGrid, sweepPoints, thinSweep } from "../src/sweep/points.js";
 import { inShard, parseShard, shardPoint, shardSize } from "../src/sweep/shard.js";
 import { defaultOut, fileSafe, lockOutput, removeCreatedFolders, takeOverStale, temporaryOf } from "../src/sweep/output.js";
 import { recordFile } from "../src/sweep/record.js";
@@ -745,6 +745,101 @@ describe("sweep", () => {
     const out = join(dir, "starting.csv");
     writeFileSync(partialFiles(out).partial, full.slice(0, 20));
     expect(await sweepTo(data, "starting.csv", { resume: true })).toBe(full);
+  });
+});
+
+describe("sweep limits, shards and merge identity (mutation audit m32c: S-1, S-3, S-12, S-13, S-14)", () => {
+  /** 3 points: weak bug counts 2, 4, 6; 200 runs a point (these tests count shards and cells, not decimals). */
+  const THREE = { "models.weak.bugs.count": [2, 4, 6] };
+  const small = scenarioData(THREE, { trials: 200 });
+
+  it("the grid may have exactly 100,000 points (README: \"at most 100,000 points\"), not one more", () => {
+    // sweepGrid counts the grid before it builds any point
+    expect(sweepGrid(scenarioData({ "models.weak.fix.hard": { from: 0.1, to: 0.9, steps: 100_000 } }), "s.yaml").size).toBe(100_000);
+    // 2 x 50,000 = 100,000 points: the limit itself
+    expect(sweepGrid(scenarioData({ "models.weak.fix.easy": [0.6, 0.7], "models.weak.fix.hard": { from: 0.1, to: 0.2, steps: 50_000 } }), "s.yaml").size).toBe(100_000);
+    // 2 x 50,001 = 100,002: one axis step more
+    expect(userError(() => sweepGrid(scenarioData({ "models.weak.fix.easy": [0.6, 0.7], "models.weak.fix.hard": { from: 0.1, to: 0.2, steps: 50_001 } }), "s.yaml"))).toBe(
+      "s.yaml: sweep: the grid has 100,002 points (2 x 50001), more than the 100,000 a sweep may have: use fewer values, or several sweeps",
+    );
+  });
+
+  it("--shard n/n of an n-point grid runs and takes point n-1 alone (README: n is at most the grid's number of points); (n+1)/(n+1) is refused", async () => {
+    // shard i takes the points k with k mod n = i - 1 (README): of 3 points, shard 3/3 is point 2
+    const last = await sweepTo(small, "limits/a-3of3.csv", { trials: 200, shard: { index: 3, count: 3 } });
+    const rows = last.trimEnd().split("\n").slice(1);
+    expect(rows).toHaveLength(8); // 4 strategies x 2 contexts
+    expect(rows.every((r) => r.startsWith("2,6,"))).toBe(true); // point 2, weak bug count 6
+    expect(await userErrorAsync(runSweep(pool, buildSweep(small, "t.yaml"), { out: join(dir, "limits/a-4of4.csv"), trials: 200, shard: { index: 4, count: 4 } }))).toBe(
+      "--shard 4/4: the grid has 3 points, so at most 3 shards",
+    );
+    expect(existsSync(join(dir, "limits/a-4of4.csv"))).toBe(false);
+  });
+
+  it("merge refuses shards of two scenario files that differ only in a price (same name, seed, trials and grid): only the fingerprint tells them apart", async () => {
+    const models = small.models as Record<string, Record<string, unknown>>;
+    const dearer = { ...small, models: { ...models, strong: { ...models.strong, price: { input: 50, output: 250 } } } };
+    await sweepTo(small, "limits/a-1of2.csv", { trials: 200, shard: { index: 1, count: 2 } });
+    await sweepTo(small, "limits/a-2of2.csv", { trials: 200, shard: { index: 2, count: 2 } });
+    await sweepTo(dearer, "limits/b-2of2.csv", { trials: 200, shard: { index: 2, count: 2 } });
+    const [a1, a2, b2] = ["a-1of2", "a-2of2", "b-2of2"].map((n) => join(dir, `limits/${n}.csv`));
+    // the records agree on everything but the fingerprint
+    const [ra, rb] = [a1!, b2!].map((f) => JSON.parse(readFileSync(recordFile(f), "utf8")));
+    expect([rb.scenario, rb.seed, rb.trials, rb.gridPoints, rb.agentsim]).toEqual([ra.scenario, ra.seed, ra.trials, ra.gridPoints, ra.agentsim]);
+    const out = join(dir, "limits/merged.csv");
+    expect(await userErrorAsync(mergeFiles([a1!, b2!], out))).toBe(`${b2}: not a shard of the same sweep as ${a1} (the scenario files differ)`);
+    expect(existsSync(out)).toBe(false);
+    // the same scenario's two shards merge: 3 points x 8 rows
+    expect(await mergeFiles([a1!, a2!], out)).toMatchObject({ points: 3, rows: 24 });
+  });
+
+  it("merge refuses shards that hold fewer points than their record's grid (a point's rows dropped and the record's hash redone)", async () => {
+    // written by the test above: shard 1/2 of 3 points holds points 0 and 2; drop point 2
+    const a1 = join(dir, "limits/a-1of2.csv");
+    const a2 = join(dir, "limits/a-2of2.csv");
+    const cut = join(dir, "limits/cut-1of2.csv");
+    const kept = readFileSync(a1, "utf8").split("\n").filter((l) => !l.startsWith("2,")).join("\n");
+    expect(kept.split("\n")).toHaveLength(1 + 8 + 1); // header, point 0's 8 rows, the final ""
+    writeFileSync(cut, kept);
+    const record = JSON.parse(readFileSync(recordFile(a1), "utf8"));
+    writeFileSync(recordFile(cut), JSON.stringify({ ...record, csv: createHash("sha256").update(kept).digest("hex") }));
+    const out = join(dir, "limits/cut-merged.csv");
+    expect(await userErrorAsync(mergeFiles([cut, a2], out))).toBe("the shards hold 2 points of a grid of 3: a merge takes complete shards");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("writes rung<k>.reach as the fraction of bugs that reach rung k, in [0, 1], beside rung<k>.attempts", async () => {
+    // escalate: weak generates, weak fixes up to 3 times, then strong; weak-first has one rung.
+    // At 2 weak bugs with hardFraction 0.5 (one easy, one hard) and weak's rates 0.7 and 0.15:
+    //   rung 0 is reached by every bug: 1 exactly;
+    //   rung 1 by a bug that 3 weak attempts leave: (0.3^3 + 0.85^3) / 2 = (0.027 + 0.614125) / 2 = 0.3205625;
+    //   rung 0's attempts per run: (1 + 0.3 + 0.09) + (1 + 0.85 + 0.7225) = 1.39 + 2.5725 = 3.9625.
+    // 500 runs of 2 bugs: the reach's standard error is about sqrt(0.32 x 0.68 / 1000) = 0.015.
+    const ladder = scenarioData({ "models.weak.bugs.count": [2, 4] }, {
+      strategies: {
+        escalate: { generator: "weak", ladder: [{ fixer: "weak", attempts: 3 }, { fixer: "strong" }] },
+        "weak-first": { generator: "weak", fixer: "strong" },
+      },
+    });
+    const text = await sweepTo(ladder, "limits/ladder.csv", { trials: 500 });
+    const [head, ...lines] = text.trimEnd().split("\n");
+    const header = head!.split(",");
+    const cell = (row: string[], c: string) => row[header.indexOf(c)]!;
+    expect(header.slice(-4)).toEqual(["rung0.reach", "rung0.attempts", "rung1.reach", "rung1.attempts"]);
+    const rows = lines.map((l) => l.split(","));
+    expect(rows).toHaveLength(2 * 2 * 2);
+    for (const row of rows) {
+      expect(cell(row, "rung0.reach")).toBe("1");
+      if (cell(row, "strategy") === "weak-first") {
+        expect([cell(row, "rung1.reach"), cell(row, "rung1.attempts")]).toEqual(["", ""]);
+      } else {
+        const reach = Number(cell(row, "rung1.reach"));
+        expect(reach).toBeGreaterThan(0);
+        expect(reach).toBeLessThan(1);
+        expect(Math.abs(reach - 0.3205625)).toBeLessThan(0.06); // 4 standard errors
+        if (cell(row, "models.weak.bugs.count") === "2") expect(Math.abs(Number(cell(row, "rung0.attempts")) - 3.9625)).toBeLessThan(0.2);
+      }
+    }
   });
 });
 
