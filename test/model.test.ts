@@ -1666,6 +1666,21 @@ describe("closed forms pinned where no test looked (the mutation audit)", () => 
     expect([...countPmf({ kind: "fixed", count: 3 })]).toEqual([0, 0, 0, 1]);
   });
 
+  it("bugSchedule remembers a schedule by everything it is made of: the same inputs give it back, a changed rate, bound, class or Delta another", () => {
+    const models = { w: { fix: { easy: { kind: "fixed", p: 0.5 }, hard: { kind: "fixed", p: 0.2 } } } } as unknown as Parameters<typeof bugSchedule>[0];
+    const ladder = [{ kind: "fix", model: "w", attempts: 2, fix: null }, { kind: "fix", model: "w", attempts: null, fix: null }] as Parameters<typeof bugSchedule>[1];
+    const first = bugSchedule(models, ladder, false, 100, 10);
+    expect(bugSchedule(models, ladder, false, 100, 10)).toBe(first);
+    // reach of the second attempt: 1 - p for the class's rate
+    expect(first.requests.map((r) => r.reach)).toEqual([1, 0.5]);
+    expect(bugSchedule(models, ladder, true, 100, 10).requests.map((r) => r.reach)).toEqual([1, 0.8]);
+    const slower = { w: { fix: { easy: { kind: "fixed", p: 0.25 }, hard: { kind: "fixed", p: 0.2 } } } } as unknown as typeof models;
+    expect(bugSchedule(slower, ladder, false, 100, 10).requests.map((r) => r.reach)).toEqual([1, 0.75]);
+    const longer = [{ ...ladder[0]!, attempts: 3 }, ladder[1]!] as typeof ladder;
+    expect(bugSchedule(models, longer, false, 100, 10).requests).toHaveLength(3);
+    expect(bugSchedule(models, ladder, false, 200, 10).requests.map((r) => r.w)).toEqual([0, 200]);
+  });
+
   it("firstAbove: the first attempt t >= 2 whose X_t = X1 + (t - 1) Delta exceeds the limit; one that meets it exactly is not above", () => {
     // X_t = t - 1: X_11 = 10 meets 10, X_12 = 11 exceeds it
     expect(firstAbove(0, 1, 10)).toBe(12);

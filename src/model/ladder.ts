@@ -139,6 +139,15 @@ export interface SharedBugStats {
  * and the last attempt's w, by Abel summation, sum_t (rho_t - rho_{t+1}) w_t = rho_1 w0 + Delta sum_{t>=2} rho_t.
  */
 export function sharedBugStats(schedule: BugSchedule): SharedBugStats {
+  let stats = bugStatsOf.get(schedule);
+  if (!stats) bugStatsOf.set(schedule, (stats = bugStats(schedule)));
+  return stats;
+}
+
+/** sharedBugStats of the schedules bugSchedule remembers: each read only, as they are. */
+const bugStatsOf = new WeakMap<BugSchedule, SharedBugStats>();
+
+function bugStats(schedule: BugSchedule): SharedBugStats {
   const byModel = new Map<string, SharedModelStats>();
   const stats = (m: string) => {
     let s = byModel.get(m);
