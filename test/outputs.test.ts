@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { traceLines } from "../src/evaluate/trace.js";
+import type { TraceRecord } from "../src/evaluate/traceRecord.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { SimulationPool } from "../src/sim/pool.js";
 
@@ -95,20 +96,8 @@ const mixed = () =>
     "mixed.yaml",
   );
 
-interface Line {
-  run: number;
-  strategy: string;
-  context: string;
-  bug: number | null;
-  model: string;
-  role: string;
-  attempt: number | null;
-  fixed: boolean | null;
-  input: number;
-  cacheRead: number;
-  cacheWrite: number;
-  output: number;
-}
+/** A line of a trace, as docs/model.md section 11 defines it. */
+type Line = TraceRecord;
 
 describe("per-model costs, consults and rungs on a ladder", () => {
   let pool: SimulationPool;
