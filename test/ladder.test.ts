@@ -93,6 +93,38 @@ describe("closed forms against the independent reference", () => {
   });
 });
 
+describe("closed forms remembered across the values of a scan", () => {
+  it("a ladder's schedules are shared by scenarios that differ in a tier's threshold, and each still agrees with the reference", () => {
+    // the bugs' schedules do not depend on prices, so a scan over a threshold meets the same ones at
+    // every value (bugSchedule remembers them); the tokens of each tier must follow the threshold
+    const raw = (wAbove: number, sAbove: number): Raw => ({
+      name: "tier-scan",
+      seed: 1,
+      trials: 1000,
+      models: {
+        w: { price: { input: 1, output: 5, longContext: { above: wAbove, input: 2, output: 10 } }, bugs: { count: 8, hardFraction: 0.5 }, fix: { easy: 0.7, hard: 0.15 } },
+        s: { price: { input: 5, output: 25, longContext: { above: sAbove, input: 10, output: 40 } }, bugs: { count: 3, hardFraction: 0 }, fix: { easy: 0.9, hard: 0.6 } },
+      },
+      tokens: { prompt: 8000, generation: 4000, fixOutput: 800, errorTrace: 400 },
+      contexts: ["fresh", "shared"],
+      strategies: { esc: { generator: "w", ladder: [{ fixer: "w", attempts: 3 }, { consult: "s", output: 500 }, { fixer: "s" }] } },
+    });
+    const means = new Set<number>();
+    for (const [wAbove, sAbove] of [[20000, 30000], [9000, 30000], [20000, 12500], [60000, 60000], [20000, 30000]] as const) {
+      const data = raw(wAbove, sAbove);
+      const s = parseScenario(data, "tier-scan.yaml");
+      for (const context of ["fresh", "shared"] as const) {
+        const mine = analyzeStrategy(s, s.strategies[0]!, context);
+        const ref = referenceStrategy(data, "esc", context);
+        if (ref.mean === null || mine.analyticMean === null) continue;
+        close(mine.analyticMean, ref.mean, `w above ${wAbove}, s above ${sAbove}, ${context}`);
+        means.add(mine.analyticMean);
+      }
+    }
+    expect(means.size).toBeGreaterThanOrEqual(4); // the thresholds move the cost
+  });
+});
+
 describe("the simulator", () => {
   let pool: SimulationPool;
   beforeAll(() => {

@@ -81,6 +81,19 @@ export function firstAbove(X1: number, delta: number, above: number): number {
  * the tier's threshold.
  */
 export function freshBugTokens(schedule: BugSchedule, models: Record<string, ModelSpec>, L1: number): TokensByModel {
+  // remembered per schedule (bugSchedule's: a scan over a price meets them at every value) by all
+  // else they are made of, L1 and the models' tier thresholds; callers read them only
+  const key = JSON.stringify([L1, Object.entries(models).map(([name, m]) => [name, threshold(m)])]);
+  let known = freshTokensOf.get(schedule);
+  if (!known) freshTokensOf.set(schedule, (known = new Map()));
+  let tokens = known.get(key);
+  if (!tokens) known.set(key, (tokens = bugTokens(schedule, models, L1)));
+  return tokens;
+}
+
+const freshTokensOf = new WeakMap<BugSchedule, Map<string, TokensByModel>>();
+
+function bugTokens(schedule: BugSchedule, models: Record<string, ModelSpec>, L1: number): TokensByModel {
   const tokens: TokensByModel = new Map();
   for (const r of schedule.requests) {
     const X = L1 + r.w;
