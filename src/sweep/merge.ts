@@ -16,7 +16,7 @@ import { createReadStream, renameSync, rmSync, writeFileSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
 import { fileErrorText, UserError } from "../errors.js";
-import { checkOutput, keepModeOf, lockOutput, openTemporary, removeCreatedFolders, temporaryOf } from "./output.js";
+import { checkOutput, keepModeOf, lockOutput, openTemporary, removeCreatedFolders, temporaryOf, type TemporaryFile } from "./output.js";
 import { checkShardSet, makeRecord, readRecord, recordFile, recordText } from "./record.js";
 
 /** Where an input's text comes from: chunks of bytes, read afresh on each call. */
@@ -298,7 +298,12 @@ export async function mergeFiles(files: readonly string[], out: string, handle: 
     throw err instanceof UserError ? err : new UserError(`cannot write ${out}: ${fileErrorText(err)}`);
   };
   try {
-    const file = await openTemporary(tmp).catch(cannotWrite);
+    let file: TemporaryFile;
+    try {
+      file = openTemporary(tmp);
+    } catch (err) {
+      return cannotWrite(err);
+    }
     let merged: Merged;
     try {
       merged = await writeMerged(inputs, plan, (text) => file.writeFile(text).catch(cannotWrite));

@@ -12,8 +12,8 @@
  *   process is gone (a kill) is taken over.
  */
 import { createHash } from "node:crypto";
-import { chmodSync, closeSync, constants, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { access, lstat, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { chmodSync, close, constants, fsync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFile, writeFileSync } from "node:fs";
+import { access, lstat, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileErrorText, UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
@@ -388,7 +388,7 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
   unfinished.set(tmp, { file, createdFolder });
   if (unfinished.size === 1) process.on("exit", leaveNothing);
   try {
-    const handle = await openTemporary(tmp);
+    const handle = openTemporary(tmp);
     try {
       // writeFile, not write: one write(2) may write less than asked (a full disk), which write()
       // returns as a short count, no error; a report's page was cut so, and said written whole
@@ -411,14 +411,28 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
   }
 }
 
+/** A temporary file being written: its whole text in parts, synced, closed. */
+export interface TemporaryFile {
+  /** all of `text`, however many write(2) calls it takes (one may write less than asked: a full disk) */
+  writeFile(text: string): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * A temporary file, made here (exclusively, and synchronously) and then opened for writing. Made
- * by an open still pending in the thread pool when Ctrl-C's handler removed its name, it appeared
- * after, and the folder made for it was left (a merge interrupted on a loaded machine: a test).
+ * A temporary file, made and opened here, exclusively and synchronously, then written through
+ * its descriptor. Made by an open still pending in the thread pool when Ctrl-C's handler removed
+ * its name, it appeared after, and the folder made for it was left (a merge interrupted on a
+ * loaded machine: a test). (Made, closed and opened again, it could not be opened under a umask
+ * that leaves its owner no write permission: a review.)
  */
-export async function openTemporary(tmp: string): Promise<FileHandle> {
-  closeSync(openSync(tmp, "wx"));
-  return open(tmp, "r+");
+export function openTemporary(tmp: string): TemporaryFile {
+  const fd = openSync(tmp, "wx");
+  return {
+    writeFile: (text) => new Promise((done, fail) => writeFile(fd, text, (err) => (err ? fail(err) : done()))),
+    sync: () => new Promise((done, fail) => fsync(fd, (err) => (err ? fail(err) : done()))),
+    close: () => new Promise((done, fail) => close(fd, (err) => (err ? fail(err) : done()))),
+  };
 }
 
 /**
