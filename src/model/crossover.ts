@@ -324,7 +324,6 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
   const raw = withDefaults(fileData);
   const countModel = COUNT_PATH.exec(query.param)?.[1];
   const at = (x: number) => parseScenario(withPath(raw, query.param, x), file);
-  const outcomes = outcomesOf(at, query.between, query.contexts);
   const value = getPath(raw, query.param);
   if (typeof value !== "number") {
     throw new FlagError(`${file}: --param ${query.param}: ${noNumericKey(raw, query.param)}`);
@@ -343,15 +342,15 @@ function searchCrossovers(fileData: Record<string, unknown>, file: string, query
     // the cost is a polynomial of degree <= 2 in the count in fresh context, and in shared context
     // for one-rung ladders whose fixer pays no long-context tier; elsewhere whole counts are scanned
     const tiered = query.between.some((st) => st.ladder.some((r) => tierReachable(scenario.models[r.model]!)));
-    return query.contexts.flatMap((ctx) =>
-      ctx === "fresh" || (query.between.every((st) => isOneRung(st.ladder)) && !tiered)
-        ? countCrossovers(scenario, countModel, query, ctx)
-        : integerCrossovers(outcomes, query, ctx, meter),
-    );
+    const polynomial = (ctx: Context) => ctx === "fresh" || (query.between.every((st) => isOneRung(st.ladder)) && !tiered);
+    // only the contexts scanned count by count are worked out at each count
+    const outcomes = outcomesOf(at, query.between, query.contexts.filter((ctx) => !polynomial(ctx)));
+    return query.contexts.flatMap((ctx) => (polynomial(ctx) ? countCrossovers(scenario, countModel, query, ctx) : integerCrossovers(outcomes, query, ctx, meter)));
   }
   if (query.from === undefined || query.to === undefined) {
     throw new FlagError(`--from and --to are required for ${query.param} (only a bug count and a rung's attempts are searched without a range)`);
   }
+  const outcomes = outcomesOf(at, query.between, query.contexts);
   const lattice = hardFractionLattice(raw, query.param);
   if (lattice !== null) return query.contexts.flatMap((ctx) => latticeCrossovers(outcomes, query, ctx, meter, lattice));
   if (isTtlKey(query.param)) {
