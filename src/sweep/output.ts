@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, close, constants, fsync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFile, writeFileSync } from "node:fs";
 import { access, lstat, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
+import { promisify } from "node:util";
 import { fileErrorText, UserError } from "../errors.js";
 import type { Shard } from "./shard.js";
 
@@ -411,6 +412,8 @@ export async function writeChunksAtomically(file: string, chunks: Iterable<strin
   }
 }
 
+const [writeFd, fsyncFd, closeFd] = [promisify(writeFile), promisify(fsync), promisify(close)];
+
 /** A temporary file being written: its whole text in parts, synced, closed. */
 export interface TemporaryFile {
   /** all of `text`, however many write(2) calls it takes (one may write less than asked: a full disk) */
@@ -428,11 +431,7 @@ export interface TemporaryFile {
  */
 export function openTemporary(tmp: string): TemporaryFile {
   const fd = openSync(tmp, "wx");
-  return {
-    writeFile: (text) => new Promise((done, fail) => writeFile(fd, text, (err) => (err ? fail(err) : done()))),
-    sync: () => new Promise((done, fail) => fsync(fd, (err) => (err ? fail(err) : done()))),
-    close: () => new Promise((done, fail) => close(fd, (err) => (err ? fail(err) : done()))),
-  };
+  return { writeFile: (text) => writeFd(fd, text), sync: () => fsyncFd(fd), close: () => closeFd(fd) };
 }
 
 /**
