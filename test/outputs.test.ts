@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateScenario } from "../src/evaluate/evaluate.js";
 import { traceLines } from "../src/evaluate/trace.js";
 import type { TraceRecord } from "../src/evaluate/traceRecord.js";
+import { windowCase } from "./windowCase.js";
 import { parseScenario } from "../src/scenario/load.js";
 import { SimulationPool } from "../src/sim/pool.js";
 
@@ -241,26 +242,7 @@ describe("a trace's fields against docs/model.md section 11", () => {
   it("a compaction's attempt is the fix attempts made on its bug so far (0 before the bug's first fix)", () => {
     // The windows.test hand case with compaction: a window of 2600 reached after the fourth bug;
     // the compaction comes before the fifth bug's first fix, so its attempt is 0.
-    const s = parseScenario(
-      {
-        name: "window",
-        seed: 1,
-        trials: 10,
-        models: {
-          a: {
-            price: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
-            bugs: { count: 6, hardFraction: 0.5 },
-            fix: { easy: 1, hard: 1 },
-            contextWindow: 2600,
-          },
-        },
-        tokens: { prompt: 600, generation: 400, fixOutput: 300, errorTrace: 200 },
-        contexts: ["shared"],
-        compaction: { summary: 200 },
-        strategies: { aa: { generator: "a", fixer: "a" } },
-      },
-      "window.yaml",
-    );
+    const s = windowCase(true, { strategies: { aa: { generator: "a", fixer: "a" } } });
     const lines = traceLines(s, { runs: 1, seedKey: "w" }).map((l) => JSON.parse(l) as Line);
     const compact = lines.filter((l) => l.role === "compact");
     expect(compact.length).toBe(1);

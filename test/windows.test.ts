@@ -28,37 +28,15 @@ import { parseScenario } from "../src/scenario/load.js";
 import { COL, column } from "../src/sim/columns.js";
 import { compileParams } from "../src/sim/compile.js";
 import { simulateChunk } from "../src/sim/kernel.js";
+import { windowCase } from "./windowCase.js";
 
-/** The hand case above; `extra` keys replace the case's own (contexts, strategies, caching, ...). */
-function scenario(compaction: boolean, extra: Record<string, unknown> = {}) {
-  return parseScenario(
-    {
-      name: "window",
-      seed: 1,
-      trials: 10,
-      models: {
-        a: {
-          price: { input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
-          bugs: { count: 6, hardFraction: 0.5 },
-          fix: { easy: 1, hard: 1 },
-          contextWindow: 2600,
-        },
-      },
-      tokens: { prompt: 600, generation: 400, fixOutput: 300, errorTrace: 200 },
-      contexts: ["shared"],
-      ...(compaction ? { compaction: { summary: 200 } } : {}),
-      ...extra,
-    },
-    "window.yaml",
-  );
-}
 
 const close = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-12);
 
 describe("a shared conversation that reaches the window", () => {
   for (const path of ["fast", "attempt"] as const) {
     it(`stops there without compaction (${path} path)`, () => {
-      const s = scenario(false);
+      const s = windowCase(false);
       const t = simulateChunk(compileParams(s, s.strategies[0]!, "shared"), "w", 10, path);
       for (const c of column(t.columns, 10, "cost")) close(c, 0.012175);
       expect([...column(t.columns, 10, "attempts")]).toEqual(Array(10).fill(4));
@@ -68,7 +46,7 @@ describe("a shared conversation that reaches the window", () => {
     });
 
     it(`compacts and goes on with compaction (${path} path)`, () => {
-      const s = scenario(true);
+      const s = windowCase(true);
       const t = simulateChunk(compileParams(s, s.strategies[0]!, "shared"), "w", 10, path);
       for (const c of column(t.columns, 10, "cost")) close(c, 0.019295);
       expect([...column(t.columns, 10, "attempts")]).toEqual(Array(10).fill(6));
@@ -81,7 +59,7 @@ describe("a shared conversation that reaches the window", () => {
   it("a tier the window cannot reach is never paid, not even by the compaction that reads past the window (both paths)", () => {
     // the compaction reads 3000 tokens, above a tier at the window's 2600; the tier is unreachable
     // (docs/model.md section 9), so the run costs what it costs without one: 0.019295
-    const s = scenario(true);
+    const s = windowCase(true);
     const a = s.models.a!;
     const tiered = { ...s, models: { a: { ...a, price: { ...a.price, longContext: { above: 2600, input: 1000, output: 1000, cacheRead: 1000, cacheWrite: 1000 } } } } };
     for (const path of ["fast", "attempt"] as const) {
@@ -92,7 +70,7 @@ describe("a shared conversation that reaches the window", () => {
   });
 
   it("the trace shows the compaction between the fourth and the fifth bug", () => {
-    const lines = traceLines(scenario(true), { runs: 1, seedKey: "w" }).map((l) => JSON.parse(l));
+    const lines = traceLines(windowCase(true), { runs: 1, seedKey: "w" }).map((l) => JSON.parse(l));
     expect(lines.map((r) => `${r.role}:${r.input}:${r.cacheRead}:${r.cacheWrite}:${r.output}`)).toEqual([
       "generate:600:0:0:400",
       "fix:1000:0:1000:300",
@@ -340,7 +318,7 @@ describe("attempts withheld for a window, where the cost names another reason", 
     // the six bugs of the hand case above, worked by a two-rung ladder of the same model under a
     // TTL that tool calls can outlast: the cost has no closed form for the expiry (a multi-rung
     // ladder), the attempts none because every shared run reaches the window at its fifth request
-    const s = scenario(false, {
+    const s = windowCase(false, {
       caching: { ttlSeconds: 300 },
       toolSeconds: { dist: "lognormal", mean: 60, cv: 1 },
       contexts: ["shared", "fresh"],
